@@ -1,0 +1,173 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/auth"
+)
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	identityKey
+)
+
+type loggerKey struct{}
+
+// RequestID returns the id of the request in ctx.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// Caller returns the authenticated identity of the request, if any.
+func Caller(ctx context.Context) *auth.Identity {
+	id, _ := ctx.Value(identityKey).(*auth.Identity)
+	return id
+}
+
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Metrics are the HTTP metrics of the host.
+type Metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// NewMetrics registers the HTTP metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "balai_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "balai_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach Flush on the real writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// observe gives every request an id, a logger carrying it, a recovered
+// panic as a 500, an access log line and metrics.
+func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			id := r.Header.Get("X-Request-Id")
+			if !requestIDRE.MatchString(id) {
+				id = newRequestID()
+			}
+			w.Header().Set("X-Request-Id", id)
+			log := base.With("request_id", id)
+			ctx := context.WithValue(r.Context(), requestIDKey, id)
+			ctx = context.WithValue(ctx, loggerKey{}, log)
+			r = r.WithContext(ctx)
+			rec := &statusRecorder{ResponseWriter: w}
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					log.Error("panic serving request", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					if rec.status == 0 {
+						WriteError(rec, r, apierr.New(http.StatusInternalServerError, "internal", "the server could not complete the request; the request id is %s", id))
+					}
+				}
+				route := "unmatched"
+				if cr := mux.CurrentRoute(r); cr != nil {
+					if t, err := cr.GetPathTemplate(); err == nil {
+						route = t
+					}
+				}
+				if rec.status == 0 {
+					rec.status = http.StatusOK
+				}
+				elapsed := time.Since(start)
+				if m != nil {
+					m.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
+					m.duration.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
+				}
+				level := slog.LevelInfo
+				if rec.status >= 500 {
+					level = slog.LevelError
+				}
+				user := ""
+				if c := Caller(r.Context()); c != nil {
+					user = c.Username
+				}
+				// The query string is left out: it may carry personal data (a NIK).
+				log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "route", route,
+					"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
+					"user", user, "remote", clientAddr(r))
+			}()
+			next.ServeHTTP(rec, r)
+		})
+	}
+}
+
+// limitBody caps request bodies of the admin API.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientAddr is the peer address without its port. Balai does not trust
+// X-Forwarded-For: behind a proxy every caller shares the proxy's address
+// for rate limiting.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,249 @@
+// Package auth holds the deployment's users, their argon2id-hashed passwords
+// and the opaque bearer tokens (login sessions and API tokens) they
+// authenticate with.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"gorm.io/gorm"
+
+	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/store"
+)
+
+// User is an account of the deployment. Users are global; what they may do
+// in which tenant comes from their grants (package rbac).
+type User struct {
+	ID           uint      `gorm:"primaryKey" json:"-"`
+	Username     string    `gorm:"size:64;uniqueIndex;not null" json:"username"`
+	FullName     string    `gorm:"size:200;not null" json:"full_name"`
+	PasswordHash string    `gorm:"size:200;not null" json:"-"`
+	Disabled     bool      `gorm:"not null;default:false" json:"disabled"`
+	CreatedBy    string    `gorm:"size:64" json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"-"`
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+const maxPasswordLen = 256
+
+// hashParams follow OWASP's argon2id recommendation (19 MiB, 2 passes, 1
+// lane): strong enough for passwords, light enough that a burst of logins on
+// a 2-core server does not exhaust memory.
+var hashParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// CheckUsername validates a username: 3 to 64 lower-case letters, digits,
+// dots, dashes or underscores.
+func CheckUsername(name string) error {
+	if !usernameRE.MatchString(name) {
+		return apierr.Invalid("invalid_username", "username %q must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
+// CheckPassword refuses passwords that are too weak to protect personal data.
+func CheckPassword(username, password string) error {
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLen {
+		return apierr.Invalid("weak_password", "the password must have at least %d characters", MinPasswordLen)
+	}
+	if n > maxPasswordLen {
+		return apierr.Invalid("weak_password", "the password must have at most %d characters", maxPasswordLen)
+	}
+	if strings.EqualFold(password, username) {
+		return apierr.Invalid("weak_password", "the password must not be the username")
+	}
+	return nil
+}
+
+// HashPassword returns the argon2id PHC string for password.
+func HashPassword(password string) (string, error) {
+	return argon2id.CreateHash(password, hashParams)
+}
+
+// dummyHash is compared against when a login names an unknown user, so that
+// the response time does not reveal which usernames exist.
+var dummyHash, _ = HashPassword("not-a-real-password-for-timing")
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Username  string `json:"username"`
+	Password  string `json:"password"`
+	FullName  string `json:"full_name"`
+	CreatedBy string `json:"-"`
+}
+
+// CreateUser validates and stores a new user.
+func CreateUser(db *gorm.DB, nu NewUser) (*User, error) {
+	nu.Username = strings.TrimSpace(nu.Username)
+	if err := CheckUsername(nu.Username); err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(nu.Username, nu.Password); err != nil {
+		return nil, err
+	}
+	nu.FullName = strings.TrimSpace(nu.FullName)
+	if len(nu.FullName) > 200 {
+		return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+	}
+	hash, err := HashPassword(nu.Password)
+	if err != nil {
+		return nil, fmt.Errorf("hashing password: %w", err)
+	}
+	u := &User{Username: nu.Username, FullName: nu.FullName, PasswordHash: hash, CreatedBy: nu.CreatedBy}
+	if err := db.Create(u).Error; err != nil {
+		if store.IsUniqueViolation(err) {
+			return nil, apierr.Conflict("duplicate_username", "a user named %s already exists", nu.Username)
+		}
+		return nil, fmt.Errorf("creating user %s: %w", nu.Username, err)
+	}
+	return u, nil
+}
+
+// GetUser returns one user by name.
+func GetUser(db *gorm.DB, username string) (*User, error) {
+	var u User
+	err := db.Where("username = ?", username).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apierr.NotFound("user_not_found", "user %s does not exist", username)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading user %s: %w", username, err)
+	}
+	return &u, nil
+}
+
+// UserFilter narrows a user listing.
+type UserFilter struct {
+	Query string
+	// Usernames, when not nil, limits the listing to these users and to
+	// those created by CreatedBy.
+	Usernames     []string
+	CreatedBy     string
+	Offset, Limit int
+}
+
+// ListUsers returns a page of users and the total that match.
+func ListUsers(db *gorm.DB, f UserFilter) ([]User, int64, error) {
+	q := db.Model(&User{})
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("username LIKE ? OR LOWER(full_name) LIKE ?", like, like)
+	}
+	if f.Usernames != nil {
+		if len(f.Usernames) == 0 {
+			q = q.Where("created_by = ?", f.CreatedBy)
+		} else {
+			q = q.Where("(username IN ? OR created_by = ?)", f.Usernames, f.CreatedBy)
+		}
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	users := []User{}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	err := q.Order("username").Offset(f.Offset).Limit(f.Limit).Find(&users).Error
+	return users, total, err
+}
+
+// CountUsers returns how many users exist.
+func CountUsers(db *gorm.DB) (int64, error) {
+	var n int64
+	err := db.Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// UserPatch is a partial update; nil fields stay as they are.
+type UserPatch struct {
+	FullName *string `json:"full_name"`
+	Password *string `json:"password"`
+	Disabled *bool   `json:"disabled"`
+}
+
+// Empty reports whether the patch changes nothing.
+func (p UserPatch) Empty() bool { return p.FullName == nil && p.Password == nil && p.Disabled == nil }
+
+// UpdateUser applies a patch. Disabling a user or changing its password
+// revokes all of its tokens in the same transaction, so a stolen session
+// dies with the reset.
+func UpdateUser(db *gorm.DB, username string, p UserPatch) (*User, error) {
+	if p.Empty() {
+		return nil, apierr.Invalid("empty_patch", "give full_name, password or disabled")
+	}
+	u, err := GetUser(db, username)
+	if err != nil {
+		return nil, err
+	}
+	updates := map[string]any{}
+	if p.FullName != nil {
+		name := strings.TrimSpace(*p.FullName)
+		if len(name) > 200 {
+			return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+		}
+		updates["full_name"] = name
+		u.FullName = name
+	}
+	revoke := false
+	if p.Password != nil {
+		if err := CheckPassword(username, *p.Password); err != nil {
+			return nil, err
+		}
+		hash, err := HashPassword(*p.Password)
+		if err != nil {
+			return nil, fmt.Errorf("hashing password: %w", err)
+		}
+		updates["password_hash"] = hash
+		revoke = true
+	}
+	if p.Disabled != nil {
+		updates["disabled"] = *p.Disabled
+		u.Disabled = *p.Disabled
+		revoke = revoke || *p.Disabled
+	}
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("updating user %s: %w", username, err)
+		}
+		if revoke {
+			return revokeUserTokens(tx, u.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// VerifyPassword checks a username and password. It always spends the time
+// of one hash comparison, whether or not the user exists.
+func VerifyPassword(db *gorm.DB, username, password string) (*User, bool, error) {
+	var u User
+	err := db.Where("username = ?", username).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
+	if err != nil {
+		return nil, false, fmt.Errorf("checking password of %s: %w", username, err)
+	}
+	return &u, ok, nil
+}

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/balaidesa/balai/core/audit"
+)
+
+func (a *app) auditCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "audit", Short: "Read the audit trail"}
+	var f audit.Filter
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list [--actor U] [--action A] [--tenant CODE]",
+		Short: "List audit entries, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			h, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			f.Scopes = []string{"*"}
+			items, total, err := audit.List(h.DB.DB, f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(a.stdout, map[string]any{"items": items, "total": total})
+			}
+			rows := make([][]string, len(items))
+			for i, e := range items {
+				rows[i] = []string{e.At.Format(time.RFC3339), e.Actor, e.Tenant, e.Action, e.Target, e.Source}
+			}
+			table(a.stdout, []string{"AT", "ACTOR", "TENANT", "ACTION", "TARGET", "SOURCE"}, rows)
+			return nil
+		},
+	}
+	list.Flags().StringVar(&f.Actor, "actor", "", "only this actor")
+	list.Flags().StringVar(&f.Action, "action", "", "only this action (user.* for a family)")
+	list.Flags().StringVar(&f.Tenant, "tenant", "", "only this tenant and below")
+	list.Flags().IntVar(&f.Limit, "limit", 50, "at most this many")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+func (a *app) migrateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Bring the database schema up to date (serve does this on start)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			h, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			v, err := h.DB.SchemaVersion()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "database %s is at schema %s\n", h.DB.Where, v)
+			return nil
+		},
+	}
+}

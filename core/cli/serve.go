@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"github.com/balaidesa/balai/core/api"
+	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/host"
+	"github.com/balaidesa/balai/core/rbac"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Start the portal: the HTTP API and every enabled plugin",
+		Long: `Start the portal. On an empty database the first start creates the user
+"admin" (role superadmin) with the password in BALAI_ADMIN_PASSWORD, or with a
+random password that is printed once.
+
+The server stops gracefully on SIGTERM or Ctrl-C: it stops accepting
+connections and lets requests in flight finish (up to --shutdown-timeout).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.serve(cmd.Context()) },
+	}
+	f := cmd.Flags()
+	f.String("listen", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.String("plugins", "bin/plugins", "directory of plugin binaries")
+	f.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
+	f.Duration("shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	return cmd
+}
+
+func (a *app) serve(parent context.Context) error {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log := a.logger()
+	reg := rbac.NewRegistry()
+	h, err := host.Open(host.Config{DatabaseURL: a.v.GetString("database"), DataDir: a.v.GetString("data")}, reg, log)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	version, _ := h.DB.SchemaVersion()
+	log.Info("database ready", "database", h.DB.Where, "schema", version)
+
+	created, password, err := h.Bootstrap()
+	if err != nil {
+		return err
+	}
+	if created {
+		if password != "" {
+			fmt.Fprintf(a.stdout, "Created the first user: admin, password %s\nThis password is shown only once: log in and change it.\n", password)
+		} else {
+			fmt.Fprintln(a.stdout, "Created the first user: admin, with the password from BALAI_ADMIN_PASSWORD.")
+		}
+	}
+
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := api.New(h, api.Options{
+		SessionTTL: a.v.GetDuration("session-ttl"),
+		Logger:     log,
+		Metrics:    metrics,
+		Gatherer:   metrics,
+	})
+
+	go h.Authz.Watch(ctx, 2*time.Second)
+	go purgeTokens(ctx, h)
+
+	ln, err := net.Listen("tcp", a.v.GetString("listen"))
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", a.v.GetString("listen"), err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	log.Info("listening", "url", url)
+	fmt.Fprintf(a.stdout, "Balai is running at %s (press Ctrl-C to stop)\n", url)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), a.v.GetDuration("shutdown-timeout"))
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// purgeTokens removes long-dead tokens once an hour.
+func purgeTokens(ctx context.Context, h *host.Host) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := auth.PurgeExpired(h.DB.WithContext(ctx)); err != nil && ctx.Err() == nil {
+			h.Log.Warn("purging expired tokens", "err", err)
+		} else if n > 0 {
+			h.Log.Info("purged expired tokens", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

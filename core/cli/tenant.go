@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"gorm.io/gorm"
+
+	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/tenancy"
+)
+
+func (a *app) tenantCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tenant",
+		Short: "Manage tenants: the provinces, regencies, sub-districts and villages served",
+		Long: `A tenant is an administrative region identified by its Kemendagri code:
+province 14, regency/city 14.01, sub-district 14.01.01, village 14.01.01.2009.
+The level follows from the code and the parent is the code's prefix.`,
+	}
+	cmd.AddCommand(a.tenantImportCmd(), a.tenantListCmd(), a.tenantGetCmd(), a.tenantCreateCmd(), a.tenantRenameCmd(), a.tenantDeleteCmd())
+	return cmd
+}
+
+func (a *app) tenantImportCmd() *cobra.Command {
+	var file string
+	var under []string
+	cmd := &cobra.Command{
+		Use:   "import --file wilayah.csv [--under CODE]...",
+		Short: "Create tenants from the official region list (kode,nama CSV)",
+		Long: `Create tenants from a kode,nama CSV such as shared/data/wilayah.csv, in one
+transaction: either all of them land or none. --under limits the import to a
+region and everything below it, plus its ancestors; repeat it for several
+regions. Without --under the whole file (the whole country) is imported.
+Running the same import twice changes nothing; a region renamed in a newer
+list is renamed.`,
+		Example: `  balai tenant import --file ../shared/data/wilayah.csv --under 14.01`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file == "" {
+				return fmt.Errorf("give the region list with --file")
+			}
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			h, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			start := time.Now()
+			progress := func(done, total int) {
+				fmt.Fprintf(a.stderr, "\rimporting tenants: %d/%d (%d%%)", done, total, done*100/max(total, 1))
+				if done == total {
+					fmt.Fprintln(a.stderr)
+				}
+			}
+			var res *tenancy.ImportResult
+			err = h.DB.Transaction(func(tx *gorm.DB) error {
+				var err error
+				if res, err = tenancy.Import(tx, f, under, progress); err != nil {
+					return err
+				}
+				return audit.Record(tx, cliWho(), "", "tenant.import", file, map[string]any{"under": under, "created": res.Created, "renamed": res.Renamed})
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "imported %d regions in %s: %d created, %d renamed, %d unchanged\n",
+				res.Selected, time.Since(start).Round(time.Millisecond), res.Created, res.Renamed, res.Unchanged)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "CSV with the columns kode,nama")
+	cmd.Flags().StringArrayVar(&under, "under", nil, "import only this region and what lies below it (repeatable)")
+	return cmd
+}
+
+func (a *app) tenantListCmd() *cobra.Command {
+	var parent, level, q string
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--parent CODE]",
+		Short: "List tenants, or the children of one",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			h, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			items, total, err := tenancy.List(h.DB.DB, tenancy.Filter{Parent: parent, Level: tenancy.Level(level), Query: q, Limit: limit})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(a.stdout, map[string]any{"items": items, "total": total})
+			}
+			rows := make([][]string, len(items))
+			for i, t := range items {
+				rows[i] = []string{t.Code, string(t.Level), t.Name}
+			}
+			table(a.stdout, []string{"CODE", "LEVEL", "NAME"}, rows)
+			if int64(len(items)) < total {
+				fmt.Fprintf(a.stderr, "(%d of %d shown; raise --limit)\n", len(items), total)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&parent, "parent", "", "list the direct children of this tenant")
+	cmd.Flags().StringVar(&level, "level", "", "only this level: province, regency, district or village")
+	cmd.Flags().StringVar(&q, "q", "", "only names containing this text")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) tenantGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get CODE",
+		Short: "Show one tenant",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			h, err := a.open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			t, err := tenancy.Get(h.DB.DB, args[0])
+			if err != nil {
+				return err
+			}
+			var children int64
+			h.DB.Model(&tenancy.Tenant{}).Where("parent = ?", t.Code).Count(&children)
+			parent := "-"
+			if t.Parent != nil {
+				parent = *t.Parent
+			}
+			table(a.stdout, []string{"CODE", "LEVEL", "NAME", "PARENT", "CHILDREN"}, [][]string{{t.Code, string(t.Level), t.Name, parent, strconv.FormatInt(children, 10)}})
+			return nil
+		},
+	}
+}
+
+func (a *app) tenantCreateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "create CODE NAME",
+		Short:   "Create one tenant (its parent must exist)",
+		Example: `  balai tenant create 14.01.01.2099 "Desa Contoh"`,
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.inTx(func(tx *gorm.DB) error {
+				t, err := tenancy.Create(tx, args[0], args[1])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "created %s %s (%s)\n", t.Level, t.Code, t.Name)
+				return audit.Record(tx, cliWho(), t.Code, "tenant.create", t.Code, map[string]any{"name": t.Name})
+			})
+		},
+	}
+}
+
+func (a *app) tenantRenameCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename CODE NEW_NAME",
+		Short: "Rename a tenant",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.inTx(func(tx *gorm.DB) error {
+				old, err := tenancy.Get(tx, args[0])
+				if err != nil {
+					return err
+				}
+				t, err := tenancy.Rename(tx, args[0], args[1])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "renamed %s: %s → %s\n", t.Code, old.Name, t.Name)
+				return audit.Record(tx, cliWho(), t.Code, "tenant.rename", t.Code, map[string]any{"from": old.Name, "to": t.Name})
+			})
+		},
+	}
+}
+
+func (a *app) tenantDeleteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete CODE",
+		Short: "Delete a tenant that has no children, with its grants",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.inTx(func(tx *gorm.DB) error {
+				if err := tenancy.Delete(tx, args[0]); err != nil {
+					return err
+				}
+				if err := rbac.DropTenant(tx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "deleted %s\n", args[0])
+				return audit.Record(tx, cliWho(), args[0], "tenant.delete", args[0], nil)
+			})
+		},
+	}
+}
+
+// inTx opens the database and runs fn in one transaction.
+func (a *app) inTx(fn func(tx *gorm.DB) error) error {
+	h, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return h.DB.Transaction(fn)
+}
