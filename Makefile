@@ -1,0 +1,40 @@
+# Balai build. `make run` builds and starts the portal on SQLite; `make test`
+# runs every test (PostgreSQL ones when BALAI_TEST_DATABASE_URL is set).
+
+GO       ?= go
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/balaidesa/balai/core/cli.Version=$(VERSION)
+PLUGINS  := $(patsubst plugins/%/,%,$(dir $(wildcard plugins/*/main.go)))
+EXAMPLES := $(patsubst examples/%/,%,$(dir $(wildcard examples/*/main.go)))
+TOOLS    := $(CURDIR)/bin/tools
+STATICCHECK_VERSION := v0.8.2
+BENCHTIME ?= 2s
+
+.PHONY: build run test bench lint proto clean
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/balai ./cmd/balai
+	@for p in $(PLUGINS); do echo "plugin $$p"; $(GO) build -ldflags '$(LDFLAGS)' -o bin/plugins/$$p ./plugins/$$p || exit 1; done
+	@for e in $(EXAMPLES); do echo "example $$e"; $(GO) build -ldflags '$(LDFLAGS)' -o bin/examples/$$e ./examples/$$e || exit 1; done
+
+run: build
+	./bin/balai serve
+
+test:
+	$(GO) test -count=1 ./...
+	@if [ -z "$$BALAI_TEST_DATABASE_URL" ]; then \
+		echo "NOTE: PostgreSQL tests were skipped (BALAI_TEST_DATABASE_URL is not set); every storage test ran on SQLite only."; \
+	else \
+		echo "PostgreSQL tests ran against $$(echo $$BALAI_TEST_DATABASE_URL | sed -E 's#//([^:@]*):[^@]*@#//\1:xxxxx@#')."; \
+	fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+lint:
+	$(GO) vet ./...
+	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(TOOLS)/staticcheck ./...
+
+clean:
+	rm -rf bin
