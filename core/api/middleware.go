@@ -29,6 +29,12 @@ const (
 
 type loggerKey struct{}
 
+// reqInfo is filled in as a request is served, for its access log line:
+// the identity is only known deep inside, after authentication.
+type reqInfo struct{ user string }
+
+type reqInfoKey struct{}
+
 // RequestID returns the id of the request in ctx.
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
@@ -109,6 +115,8 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 			log := base.With("request_id", id)
 			ctx := context.WithValue(r.Context(), requestIDKey, id)
 			ctx = context.WithValue(ctx, loggerKey{}, log)
+			info := &reqInfo{}
+			ctx = context.WithValue(ctx, reqInfoKey{}, info)
 			r = r.WithContext(ctx)
 			rec := &statusRecorder{ResponseWriter: w}
 			defer func() {
@@ -139,14 +147,10 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 				if rec.status >= 500 {
 					level = slog.LevelError
 				}
-				user := ""
-				if c := Caller(r.Context()); c != nil {
-					user = c.Username
-				}
 				// The query string is left out: it may carry personal data (a NIK).
 				log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "route", route,
 					"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
-					"user", user, "remote", clientAddr(r))
+					"user", info.user, "remote", clientAddr(r))
 			}()
 			next.ServeHTTP(rec, r)
 		})
