@@ -36,5 +36,13 @@ lint:
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	$(TOOLS)/staticcheck ./...
 
+# Regenerates the plugin wire contract. Needs protoc (Debian: protobuf-compiler);
+# the Go generators are pinned and installed into bin/tools.
+proto:
+	@test -x $(TOOLS)/protoc-gen-go || GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+	@test -x $(TOOLS)/protoc-gen-go-grpc || GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.5.1
+	PATH="$(TOOLS):$$PATH" protoc --go_out=. --go_opt=module=github.com/balaidesa/balai \
+		--go-grpc_out=. --go-grpc_opt=module=github.com/balaidesa/balai sdk/proto/pluginv1/plugin.proto
+
 clean:
 	rm -rf bin
