@@ -1,5 +1,10 @@
 // The wire contract between the Balai host and a plugin process, carried by
-// hashicorp/go-plugin over gRPC. Version 1 of the protocol.
+// hashicorp/go-plugin over gRPC.
+//
+// Protocol versions (negotiated by go-plugin at start):
+//   1: requests with their whole body in one message (Handle).
+//   2: adds HandleStream for request bodies of any size.
+// The host speaks both; the SDK serves the newest.
 //
 // The host calls the Plugin service; the plugin calls back the Host service
 // over the go-plugin broker connection that Setup hands it. Every host call
@@ -962,13 +967,12 @@ func (x *HTTPRequest) GetTargetPlugin() string {
 	return ""
 }
 
+// A streamed request: the first part carries the request, every part may
+// carry body bytes.
 type HTTPRequestPart struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Types that are valid to be assigned to Part:
-	//
-	//	*HTTPRequestPart_Request
-	//	*HTTPRequestPart_Body
-	Part          isHTTPRequestPart_Part `protobuf_oneof:"part"`
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Request       *HTTPRequest           `protobuf:"bytes,1,opt,name=request,proto3" json:"request,omitempty"`
+	Body          []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1003,46 +1007,19 @@ func (*HTTPRequestPart) Descriptor() ([]byte, []int) {
 	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{13}
 }
 
-func (x *HTTPRequestPart) GetPart() isHTTPRequestPart_Part {
-	if x != nil {
-		return x.Part
-	}
-	return nil
-}
-
 func (x *HTTPRequestPart) GetRequest() *HTTPRequest {
 	if x != nil {
-		if x, ok := x.Part.(*HTTPRequestPart_Request); ok {
-			return x.Request
-		}
+		return x.Request
 	}
 	return nil
 }
 
 func (x *HTTPRequestPart) GetBody() []byte {
 	if x != nil {
-		if x, ok := x.Part.(*HTTPRequestPart_Body); ok {
-			return x.Body
-		}
+		return x.Body
 	}
 	return nil
 }
-
-type isHTTPRequestPart_Part interface {
-	isHTTPRequestPart_Part()
-}
-
-type HTTPRequestPart_Request struct {
-	Request *HTTPRequest `protobuf:"bytes,1,opt,name=request,proto3,oneof"`
-}
-
-type HTTPRequestPart_Body struct {
-	Body []byte `protobuf:"bytes,2,opt,name=body,proto3,oneof"`
-}
-
-func (*HTTPRequestPart_Request) isHTTPRequestPart_Part() {}
-
-func (*HTTPRequestPart_Body) isHTTPRequestPart_Part() {}
 
 type HTTPResponseHead struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1096,13 +1073,12 @@ func (x *HTTPResponseHead) GetHeaders() []*Header {
 	return nil
 }
 
+// A streamed response: the first part carries the head, every part may
+// carry body bytes, so a small response is a single message.
 type HTTPResponsePart struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Types that are valid to be assigned to Part:
-	//
-	//	*HTTPResponsePart_Head
-	//	*HTTPResponsePart_Body
-	Part          isHTTPResponsePart_Part `protobuf_oneof:"part"`
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Head          *HTTPResponseHead      `protobuf:"bytes,1,opt,name=head,proto3" json:"head,omitempty"`
+	Body          []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1137,46 +1113,19 @@ func (*HTTPResponsePart) Descriptor() ([]byte, []int) {
 	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{15}
 }
 
-func (x *HTTPResponsePart) GetPart() isHTTPResponsePart_Part {
-	if x != nil {
-		return x.Part
-	}
-	return nil
-}
-
 func (x *HTTPResponsePart) GetHead() *HTTPResponseHead {
 	if x != nil {
-		if x, ok := x.Part.(*HTTPResponsePart_Head); ok {
-			return x.Head
-		}
+		return x.Head
 	}
 	return nil
 }
 
 func (x *HTTPResponsePart) GetBody() []byte {
 	if x != nil {
-		if x, ok := x.Part.(*HTTPResponsePart_Body); ok {
-			return x.Body
-		}
+		return x.Body
 	}
 	return nil
 }
-
-type isHTTPResponsePart_Part interface {
-	isHTTPResponsePart_Part()
-}
-
-type HTTPResponsePart_Head struct {
-	Head *HTTPResponseHead `protobuf:"bytes,1,opt,name=head,proto3,oneof"`
-}
-
-type HTTPResponsePart_Body struct {
-	Body []byte `protobuf:"bytes,2,opt,name=body,proto3,oneof"`
-}
-
-func (*HTTPResponsePart_Head) isHTTPResponsePart_Part() {}
-
-func (*HTTPResponsePart_Body) isHTTPResponsePart_Part() {}
 
 type EventDelivery struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2729,12 +2678,11 @@ func (x *FileHeader) GetSize() int64 {
 }
 
 type FilePart struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Types that are valid to be assigned to Part:
-	//
-	//	*FilePart_Header
-	//	*FilePart_Data
-	Part          isFilePart_Part `protobuf_oneof:"part"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Header *FileHeader            `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	Data   []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	// Set on the answer's first part of GetFile.
+	Info          *FileInfo `protobuf:"bytes,3,opt,name=info,proto3" json:"info,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2769,46 +2717,26 @@ func (*FilePart) Descriptor() ([]byte, []int) {
 	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
-func (x *FilePart) GetPart() isFilePart_Part {
-	if x != nil {
-		return x.Part
-	}
-	return nil
-}
-
 func (x *FilePart) GetHeader() *FileHeader {
 	if x != nil {
-		if x, ok := x.Part.(*FilePart_Header); ok {
-			return x.Header
-		}
+		return x.Header
 	}
 	return nil
 }
 
 func (x *FilePart) GetData() []byte {
 	if x != nil {
-		if x, ok := x.Part.(*FilePart_Data); ok {
-			return x.Data
-		}
+		return x.Data
 	}
 	return nil
 }
 
-type isFilePart_Part interface {
-	isFilePart_Part()
+func (x *FilePart) GetInfo() *FileInfo {
+	if x != nil {
+		return x.Info
+	}
+	return nil
 }
-
-type FilePart_Header struct {
-	Header *FileHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
-}
-
-type FilePart_Data struct {
-	Data []byte `protobuf:"bytes,2,opt,name=data,proto3,oneof"`
-}
-
-func (*FilePart_Header) isFilePart_Part() {}
-
-func (*FilePart_Data) isFilePart_Part() {}
 
 type FileRef struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -3177,18 +3105,16 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\aheaders\x18\x05 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\x12\x12\n" +
 	"\x04body\x18\x06 \x01(\fR\x04body\x12\x14\n" +
 	"\x05route\x18\a \x01(\tR\x05route\x12#\n" +
-	"\rtarget_plugin\x18\b \x01(\tR\ftargetPlugin\"i\n" +
-	"\x0fHTTPRequestPart\x128\n" +
-	"\arequest\x18\x01 \x01(\v2\x1c.balai.plugin.v1.HTTPRequestH\x00R\arequest\x12\x14\n" +
-	"\x04body\x18\x02 \x01(\fH\x00R\x04bodyB\x06\n" +
-	"\x04part\"]\n" +
+	"\rtarget_plugin\x18\b \x01(\tR\ftargetPlugin\"]\n" +
+	"\x0fHTTPRequestPart\x126\n" +
+	"\arequest\x18\x01 \x01(\v2\x1c.balai.plugin.v1.HTTPRequestR\arequest\x12\x12\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\"]\n" +
 	"\x10HTTPResponseHead\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x121\n" +
-	"\aheaders\x18\x02 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\"i\n" +
-	"\x10HTTPResponsePart\x127\n" +
-	"\x04head\x18\x01 \x01(\v2!.balai.plugin.v1.HTTPResponseHeadH\x00R\x04head\x12\x14\n" +
-	"\x04body\x18\x02 \x01(\fH\x00R\x04bodyB\x06\n" +
-	"\x04part\"\xbe\x01\n" +
+	"\aheaders\x18\x02 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\"]\n" +
+	"\x10HTTPResponsePart\x125\n" +
+	"\x04head\x18\x01 \x01(\v2!.balai.plugin.v1.HTTPResponseHeadR\x04head\x12\x12\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\"\xbe\x01\n" +
 	"\rEventDelivery\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\x04R\x02id\x12\x12\n" +
@@ -3305,11 +3231,11 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
 	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x12\n" +
-	"\x04size\x18\x04 \x01(\x03R\x04size\"_\n" +
-	"\bFilePart\x125\n" +
-	"\x06header\x18\x01 \x01(\v2\x1b.balai.plugin.v1.FileHeaderH\x00R\x06header\x12\x14\n" +
-	"\x04data\x18\x02 \x01(\fH\x00R\x04dataB\x06\n" +
-	"\x04part\"G\n" +
+	"\x04size\x18\x04 \x01(\x03R\x04size\"\x82\x01\n" +
+	"\bFilePart\x123\n" +
+	"\x06header\x18\x01 \x01(\v2\x1b.balai.plugin.v1.FileHeaderR\x06header\x12\x12\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data\x12-\n" +
+	"\x04info\x18\x03 \x01(\v2\x19.balai.plugin.v1.FileInfoR\x04info\"G\n" +
 	"\aFileRef\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\"}\n" +
@@ -3452,59 +3378,52 @@ var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	12, // 29: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
 	12, // 30: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
 	39, // 31: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	12, // 32: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	12, // 33: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 34: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	12, // 35: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 36: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	9,  // 37: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	13, // 38: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	14, // 39: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	17, // 40: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	19, // 41: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	32, // 42: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	37, // 43: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	40, // 44: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	41, // 45: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	41, // 46: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	13, // 47: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	43, // 48: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	44, // 49: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	45, // 50: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	3,  // 51: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	10, // 52: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	16, // 53: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	16, // 54: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	18, // 55: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	20, // 56: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	36, // 57: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	38, // 58: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	42, // 59: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	40, // 60: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 61: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	16, // 62: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	44, // 63: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 64: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 65: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	51, // [51:66] is the sub-list for method output_type
-	36, // [36:51] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	42, // 32: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	12, // 33: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	12, // 34: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 35: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	12, // 36: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 37: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	9,  // 38: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	13, // 39: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	14, // 40: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	17, // 41: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	19, // 42: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	32, // 43: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	37, // 44: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	40, // 45: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	41, // 46: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	41, // 47: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	13, // 48: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	43, // 49: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	44, // 50: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	45, // 51: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	3,  // 52: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	10, // 53: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	16, // 54: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	16, // 55: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	18, // 56: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	20, // 57: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	36, // 58: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	38, // 59: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	42, // 60: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	40, // 61: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 62: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	16, // 63: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	44, // 64: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 65: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 66: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	52, // [52:67] is the sub-list for method output_type
+	37, // [37:52] is the sub-list for method input_type
+	37, // [37:37] is the sub-list for extension type_name
+	37, // [37:37] is the sub-list for extension extendee
+	0,  // [0:37] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
 func file_sdk_proto_pluginv1_plugin_proto_init() {
 	if File_sdk_proto_pluginv1_plugin_proto != nil {
 		return
-	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[13].OneofWrappers = []any{
-		(*HTTPRequestPart_Request)(nil),
-		(*HTTPRequestPart_Body)(nil),
-	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[15].OneofWrappers = []any{
-		(*HTTPResponsePart_Head)(nil),
-		(*HTTPResponsePart_Body)(nil),
 	}
 	file_sdk_proto_pluginv1_plugin_proto_msgTypes[25].OneofWrappers = []any{
 		(*StorageOp_Get)(nil),
@@ -3514,10 +3433,6 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 		(*StorageOp_Query)(nil),
 		(*StorageOp_Aggregate)(nil),
 		(*StorageOp_Publish)(nil),
-	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[39].OneofWrappers = []any{
-		(*FilePart_Header)(nil),
-		(*FilePart_Data)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

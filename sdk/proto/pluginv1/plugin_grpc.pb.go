@@ -1,5 +1,10 @@
 // The wire contract between the Balai host and a plugin process, carried by
-// hashicorp/go-plugin over gRPC. Version 1 of the protocol.
+// hashicorp/go-plugin over gRPC.
+//
+// Protocol versions (negotiated by go-plugin at start):
+//   1: requests with their whole body in one message (Handle).
+//   2: adds HandleStream for request bodies of any size.
+// The host speaks both; the SDK serves the newest.
 //
 // The host calls the Plugin service; the plugin calls back the Host service
 // over the go-plugin broker connection that Setup hands it. Every host call
@@ -47,8 +52,8 @@ type PluginClient interface {
 	Setup(ctx context.Context, in *SetupRequest, opts ...grpc.CallOption) (*SetupResponse, error)
 	// Handle serves one HTTP request whose whole body fits in the message.
 	Handle(ctx context.Context, in *HTTPRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[HTTPResponsePart], error)
-	// HandleStream serves a request whose body is streamed: the first message
-	// carries the request with an empty body, the next ones the body.
+	// HandleStream serves a request whose body is streamed (protocol 2 on):
+	// the first part carries the request, the next ones the body.
 	HandleStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[HTTPRequestPart, HTTPResponsePart], error)
 	// Deliver hands the plugin an event it subscribed to.
 	Deliver(ctx context.Context, in *EventDelivery, opts ...grpc.CallOption) (*DeliverResponse, error)
@@ -147,8 +152,8 @@ type PluginServer interface {
 	Setup(context.Context, *SetupRequest) (*SetupResponse, error)
 	// Handle serves one HTTP request whose whole body fits in the message.
 	Handle(*HTTPRequest, grpc.ServerStreamingServer[HTTPResponsePart]) error
-	// HandleStream serves a request whose body is streamed: the first message
-	// carries the request with an empty body, the next ones the body.
+	// HandleStream serves a request whose body is streamed (protocol 2 on):
+	// the first part carries the request, the next ones the body.
 	HandleStream(grpc.BidiStreamingServer[HTTPRequestPart, HTTPResponsePart]) error
 	// Deliver hands the plugin an event it subscribed to.
 	Deliver(context.Context, *EventDelivery) (*DeliverResponse, error)

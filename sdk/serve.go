@@ -1,0 +1,340 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// Handshake is shared by the host and every plugin. go-plugin refuses to
+// start a binary launched without it, which tells a person who runs a plugin
+// by hand what it is. It is not a security measure: the host pins checksums.
+var Handshake = plugin.HandshakeConfig{
+	MagicCookieKey:   "BALAI_PLUGIN",
+	MagicCookieValue: "d1f0c3a8-balai-plugin-v1",
+}
+
+// PluginName is the name under which the plugin is dispensed.
+const PluginName = "balai"
+
+// EventHandler handles a delivered event. Returning an error asks for
+// redelivery later: delivery is at least once, so handlers must be idempotent.
+type EventHandler func(ctx context.Context, ev Event) error
+
+// Event is a delivered event.
+type Event struct {
+	ID      uint64
+	Name    string
+	Source  string
+	Payload []byte
+	At      time.Time
+}
+
+// Options tune Serve.
+type Options struct {
+	// Events maps consumed event names to handlers. Inside a handler,
+	// FromContext gives the event's tenant and storage.
+	Events map[string]EventHandler
+	// Health, if set, is asked when the host checks the plugin.
+	Health func(context.Context) error
+	// Protocol pins the wire protocol version served (tests of old
+	// plugins); 0 serves every version this SDK speaks.
+	Protocol int
+}
+
+// Plugin is a manifest with its handler: what a plugin binary serves, and
+// what sdktest runs in-process.
+type Plugin struct {
+	Manifest Manifest
+	Handler  http.Handler
+	Options  Options
+	manifest *pb.Manifest
+}
+
+// New checks the manifest and builds a Plugin.
+func New(m Manifest, h http.Handler, opts Options) (*Plugin, error) {
+	p := &Plugin{Manifest: m, Handler: h, Options: opts, manifest: m.proto()}
+	if err := ValidateManifest(p.manifest); err != nil {
+		return nil, err
+	}
+	for name := range opts.Events {
+		found := false
+		for _, c := range m.Consumes {
+			found = found || c == name
+		}
+		if !found {
+			return nil, fmt.Errorf("plugin %s handles event %s but does not declare it in Consumes", m.ID, name)
+		}
+	}
+	return p, nil
+}
+
+// Describe returns the wire manifest.
+func (p *Plugin) Describe() *pb.Manifest { return p.manifest }
+
+// Serve runs the plugin process. It returns only when the host stops it.
+func Serve(m Manifest, h http.Handler) { ServeWith(m, h, Options{}) }
+
+// ServeWith is Serve with options (event handlers, health check).
+func ServeWith(m Manifest, h http.Handler, opts Options) {
+	p, err := New(m, h, opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	versions := map[int]plugin.PluginSet{}
+	for v := 1; v <= Protocol; v++ {
+		if opts.Protocol == 0 || opts.Protocol == v {
+			versions[v] = plugin.PluginSet{PluginName: &grpcPlugin{p: p, protocol: v}}
+		}
+	}
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig:  Handshake,
+		VersionedPlugins: versions,
+		GRPCServer:       plugin.DefaultGRPCServer,
+		Logger:           hclog.New(&hclog.LoggerOptions{Name: m.ID, Output: os.Stderr, JSONFormat: true, Level: hclog.Info}),
+	})
+}
+
+// grpcPlugin is the go-plugin glue on the plugin side.
+type grpcPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	p        *Plugin
+	protocol int
+}
+
+func (g *grpcPlugin) GRPCServer(broker *plugin.GRPCBroker, s *grpc.Server) error {
+	pb.RegisterPluginServer(s, &server{p: g.p, broker: broker, protocol: g.protocol})
+	return nil
+}
+
+func (g *grpcPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientConn) (any, error) {
+	return nil, fmt.Errorf("the plugin side has no client")
+}
+
+// server answers the host's calls.
+type server struct {
+	pb.UnimplementedPluginServer
+	p        *Plugin
+	broker   *plugin.GRPCBroker
+	protocol int
+	host     Host
+}
+
+func (s *server) Describe(context.Context, *pb.DescribeRequest) (*pb.Manifest, error) {
+	return s.p.manifest, nil
+}
+
+func (s *server) Setup(_ context.Context, req *pb.SetupRequest) (*pb.SetupResponse, error) {
+	conn, err := s.broker.Dial(req.HostBrokerId)
+	if err != nil {
+		return nil, fmt.Errorf("dialing host services: %w", err)
+	}
+	s.host = &grpcHost{c: pb.NewHostClient(conn)}
+	return &pb.SetupResponse{}, nil
+}
+
+func (s *server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthResponse, error) {
+	if s.host == nil {
+		return &pb.HealthResponse{Ok: false, Message: "not set up"}, nil
+	}
+	if s.p.Options.Health != nil {
+		if err := s.p.Options.Health(ctx); err != nil {
+			return &pb.HealthResponse{Ok: false, Message: err.Error()}, nil
+		}
+	}
+	return &pb.HealthResponse{Ok: true}, nil
+}
+
+func (s *server) Deliver(ctx context.Context, ev *pb.EventDelivery) (*pb.DeliverResponse, error) {
+	h := s.p.Options.Events[ev.Name]
+	if h == nil {
+		return &pb.DeliverResponse{}, nil
+	}
+	ctx = WithScope(ctx, ev.Scope, s.host)
+	err := h(ctx, Event{ID: ev.Id, Name: ev.Name, Source: ev.SourcePlugin, Payload: ev.Payload, At: time.UnixMilli(ev.AtUnixMs).UTC()})
+	if err != nil {
+		return nil, err
+	}
+	return &pb.DeliverResponse{}, nil
+}
+
+func (s *server) Handle(req *pb.HTTPRequest, stream pb.Plugin_HandleServer) error {
+	return s.serve(stream.Context(), req, bytes.NewReader(req.Body), stream)
+}
+
+func (s *server) HandleStream(stream pb.Plugin_HandleStreamServer) error {
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	if first.Request == nil {
+		return fmt.Errorf("the first part of a streamed request must carry the request")
+	}
+	body := &partReader{buf: first.Body, next: func() ([]byte, error) {
+		p, err := stream.Recv()
+		if err != nil {
+			return nil, err
+		}
+		return p.Body, nil
+	}}
+	return s.serve(stream.Context(), first.Request, body, stream)
+}
+
+type partSender interface {
+	Send(*pb.HTTPResponsePart) error
+}
+
+func (s *server) serve(ctx context.Context, req *pb.HTTPRequest, body io.Reader, out partSender) error {
+	if req.Scope != nil && req.Scope.DeadlineUnixMs > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.UnixMilli(req.Scope.DeadlineUnixMs))
+		defer cancel()
+	}
+	w := NewResponseStreamer(func(p *pb.HTTPResponsePart) error { return out.Send(p) })
+	ServeRequest(ctx, s.p.Handler, req, body, s.host, w)
+	return w.Close()
+}
+
+// ServeRequest runs handler for a wire request. The plugin process and
+// sdktest both use it, so a handler sees the same request either way.
+func ServeRequest(ctx context.Context, handler http.Handler, req *pb.HTTPRequest, body io.Reader, host Host, w http.ResponseWriter) {
+	if req.Scope == nil {
+		req.Scope = &pb.Scope{}
+	}
+	ctx = WithScope(ctx, req.Scope, host)
+	u := &url.URL{Path: req.Path, RawQuery: req.RawQuery}
+	r, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	if err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	r.RequestURI = u.RequestURI()
+	for _, h := range req.Headers {
+		for _, v := range h.Values {
+			r.Header.Add(h.Name, v)
+		}
+	}
+	if cl := r.Header.Get("Content-Length"); cl != "" {
+		fmt.Sscan(cl, &r.ContentLength)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				return
+			}
+			Logf(ctx, "error", "panic serving %s %s: %v", req.Method, req.Path, p)
+			if rs, ok := w.(*ResponseStreamer); !ok || !rs.wroteHead {
+				http.Error(w, `{"error":{"code":"internal","message":"the plugin failed"}}`, http.StatusInternalServerError)
+			}
+		}
+	}()
+	handler.ServeHTTP(w, r)
+}
+
+// partReader turns a sequence of body chunks into an io.Reader.
+type partReader struct {
+	buf  []byte
+	next func() ([]byte, error)
+	err  error
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	for len(p.buf) == 0 {
+		if p.err != nil {
+			return 0, p.err
+		}
+		p.buf, p.err = p.next()
+	}
+	n := copy(b, p.buf)
+	p.buf = p.buf[n:]
+	return n, nil
+}
+
+// ResponseStreamer is an http.ResponseWriter that sends the response as wire
+// parts: the head with the first 32 KiB, then 32 KiB chunks.
+type ResponseStreamer struct {
+	send      func(*pb.HTTPResponsePart) error
+	header    http.Header
+	status    int
+	wroteHead bool
+	buf       []byte
+	err       error
+}
+
+const chunkSize = 32 << 10
+
+// NewResponseStreamer returns a writer that hands parts to send.
+func NewResponseStreamer(send func(*pb.HTTPResponsePart) error) *ResponseStreamer {
+	return &ResponseStreamer{send: send, header: http.Header{}}
+}
+
+func (w *ResponseStreamer) Header() http.Header { return w.header }
+
+func (w *ResponseStreamer) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *ResponseStreamer) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.buf = append(w.buf, b...)
+	for len(w.buf) >= chunkSize {
+		if err := w.flushPart(w.buf[:chunkSize]); err != nil {
+			return 0, err
+		}
+		w.buf = w.buf[chunkSize:]
+	}
+	return len(b), nil
+}
+
+// Flush sends what is buffered.
+func (w *ResponseStreamer) Flush() {
+	if len(w.buf) > 0 || !w.wroteHead {
+		w.flushPart(w.buf)
+		w.buf = nil
+	}
+}
+
+func (w *ResponseStreamer) flushPart(body []byte) error {
+	part := &pb.HTTPResponsePart{Body: append([]byte(nil), body...)}
+	if !w.wroteHead {
+		if w.status == 0 {
+			w.status = http.StatusOK
+		}
+		head := &pb.HTTPResponseHead{Status: int32(w.status)}
+		for name, vs := range w.header {
+			head.Headers = append(head.Headers, &pb.Header{Name: name, Values: vs})
+		}
+		part.Head = head
+		w.wroteHead = true
+	}
+	if err := w.send(part); err != nil {
+		w.err = err
+		return err
+	}
+	return nil
+}
+
+// Close sends the rest of the response.
+func (w *ResponseStreamer) Close() error {
+	w.Flush()
+	return w.err
+}

@@ -1,0 +1,81 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// Logf writes to the host's log, tagged with the plugin id and the request
+// id. level is debug, info, warn or error. Outside a request it goes to
+// standard error, which the host also collects.
+func Logf(ctx context.Context, level, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if req, ok := ctx.Value(ctxKey{}).(*Request); ok && req.host != nil {
+		if err := req.host.Log(ctx, &pb.LogRecord{Scope: req.scope, Level: level, Message: msg}); err == nil {
+			return
+		}
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", level, msg)
+}
+
+// Settings reads the plugin's settings for the tenant (inherited from the
+// nearest ancestor that has any) into v.
+func (r *Request) Settings(ctx context.Context, v any) error {
+	b, err := r.host.GetSettings(ctx, r.scope)
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, v)
+}
+
+// SaveSettings stores the plugin's settings for the tenant.
+func (r *Request) SaveSettings(ctx context.Context, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return r.host.PutSettings(ctx, r.scope, b)
+}
+
+// File is a stored file's description.
+type File = pb.FileInfo
+
+// PutFile stores a file in the tenant. The host enforces the size limit and
+// checks that the content is of an allowed type.
+func (r *Request) PutFile(ctx context.Context, name, contentType string, data io.Reader) (*File, error) {
+	return r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, ContentType: contentType}, data)
+}
+
+// OpenFile streams a stored file of the tenant; close the reader.
+func (r *Request) OpenFile(ctx context.Context, id string) (*File, io.ReadCloser, error) {
+	return r.host.GetFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
+}
+
+// DeleteFile removes a stored file of the tenant.
+func (r *Request) DeleteFile(ctx context.Context, id string) error {
+	return r.host.DeleteFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
+}
+
+// Call sends a request to another plugin's route in the same tenant, on
+// behalf of the caller and with the caller's permissions.
+func (r *Request) Call(ctx context.Context, plugin, method, path string, query url.Values, body any) (*http.Response, error) {
+	req := &pb.HTTPRequest{Scope: r.scope, TargetPlugin: plugin, Method: method, Path: path, RawQuery: query.Encode()}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = b
+		req.Headers = []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}
+	}
+	return r.host.Call(ctx, req, nil)
+}
