@@ -15,6 +15,7 @@ import (
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/records"
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
 )
@@ -39,6 +40,7 @@ func Migrations() []*store.Migration {
 	ms = append(ms, auth.Migrations()...)
 	ms = append(ms, rbac.Migrations()...)
 	ms = append(ms, audit.Migrations()...)
+	ms = append(ms, records.Migrations()...)
 	return ms
 }
 

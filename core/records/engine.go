@@ -1,0 +1,699 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/core/tenancy"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// MaxLimit is the largest page a query returns.
+const MaxLimit = 10000
+
+// Scope is where one storage call may act: the tenant the host handed the
+// plugin with the request, and what it may do beyond it.
+type Scope struct {
+	Tenant string
+	// CanMoveTo approves moving a record to another tenant; nil refuses.
+	CanMoveTo func(tenant string) error
+	// Publish records an event in the transaction of the writes; nil refuses.
+	Publish func(tx *gorm.DB, name string, payload []byte) error
+}
+
+// Engine runs plugins' storage operations.
+type Engine struct {
+	db    *store.DB
+	mu    sync.RWMutex
+	colls map[string]map[string]*Collection // plugin → name → collection
+}
+
+// NewEngine returns an engine over db.
+func NewEngine(db *store.DB) *Engine {
+	return &Engine{db: db, colls: map[string]map[string]*Collection{}}
+}
+
+// Register ensures a plugin's tables and makes its collections usable.
+func (e *Engine) Register(plugin string, colls []*pb.Collection) error {
+	m, err := Ensure(e.db, plugin, colls)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.colls[plugin] = m
+	e.mu.Unlock()
+	return nil
+}
+
+// Collection returns a registered collection.
+func (e *Engine) Collection(plugin, name string) (*Collection, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	c, ok := e.colls[plugin][name]
+	return c, ok
+}
+
+// opError is a failure the plugin should see as a result, not as a broken call.
+func opError(code, format string, args ...any) *pb.Error {
+	return &pb.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Run executes a storage request for plugin within scope. With Atomic, all
+// operations share one transaction and the first failing one rolls all back.
+func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.StorageRequest) (*pb.StorageResponse, error) {
+	res := &pb.StorageResponse{Results: make([]*pb.OpResult, len(req.Ops))}
+	db := e.db.WithContext(ctx)
+	if !req.Atomic && len(req.Ops) == 1 && !isWrite(req.Ops[0]) {
+		r, err := e.runOp(db, plugin, scope, req.Ops[0])
+		res.Results[0] = r
+		return res, err
+	}
+	if !req.Atomic {
+		for i, op := range req.Ops {
+			var r *pb.OpResult
+			err := db.Transaction(func(tx *gorm.DB) error {
+				var err error
+				r, err = e.runOp(tx, plugin, scope, op)
+				if err == nil && r.Error != nil {
+					return errRollback
+				}
+				return err
+			})
+			if err != nil && !errors.Is(err, errRollback) {
+				return nil, err
+			}
+			res.Results[i] = r
+		}
+		return res, nil
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		for i, op := range req.Ops {
+			r, err := e.runOp(tx, plugin, scope, op)
+			if err != nil {
+				return err
+			}
+			res.Results[i] = r
+			if r.Error != nil {
+				return errRollback
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	for i := range res.Results {
+		if res.Results[i] == nil {
+			res.Results[i] = &pb.OpResult{}
+		}
+	}
+	return res, nil
+}
+
+var errRollback = errors.New("rollback")
+
+func isWrite(op *pb.StorageOp) bool {
+	switch op.Op.(type) {
+	case *pb.StorageOp_Get, *pb.StorageOp_Query, *pb.StorageOp_Aggregate:
+		return false
+	}
+	return true
+}
+
+func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp) (*pb.OpResult, error) {
+	if p, ok := op.Op.(*pb.StorageOp_Publish); ok {
+		if scope.Publish == nil {
+			return &pb.OpResult{Error: opError("forbidden", "events cannot be published here")}, nil
+		}
+		return &pb.OpResult{}, scope.Publish(tx, p.Publish.Name, p.Publish.Payload)
+	}
+	name := ""
+	switch o := op.Op.(type) {
+	case *pb.StorageOp_Get:
+		name = o.Get.Collection
+	case *pb.StorageOp_Insert:
+		name = o.Insert.Collection
+	case *pb.StorageOp_Update:
+		name = o.Update.Collection
+	case *pb.StorageOp_Delete:
+		name = o.Delete.Collection
+	case *pb.StorageOp_Query:
+		name = o.Query.Collection
+	case *pb.StorageOp_Aggregate:
+		name = o.Aggregate.Collection
+	default:
+		return &pb.OpResult{Error: opError("invalid", "unknown storage operation")}, nil
+	}
+	c, ok := e.Collection(plugin, name)
+	if !ok {
+		// A plugin can name only its own collections: anything else, including
+		// another plugin's table, does not exist for it.
+		return &pb.OpResult{Error: opError("invalid", "collection %q is not declared by plugin %s", name, plugin)}, nil
+	}
+	x := &exec{tx: tx, c: c, scope: scope, dialect: e.db.Dialect}
+	var r *pb.OpResult
+	var err error
+	switch o := op.Op.(type) {
+	case *pb.StorageOp_Get:
+		r, err = x.get(o.Get)
+	case *pb.StorageOp_Insert:
+		r, err = x.insert(o.Insert)
+	case *pb.StorageOp_Update:
+		r, err = x.update(o.Update)
+	case *pb.StorageOp_Delete:
+		r, err = x.delete(o.Delete)
+	case *pb.StorageOp_Query:
+		r, err = x.query(o.Query)
+	case *pb.StorageOp_Aggregate:
+		r, err = x.aggregate(o.Aggregate)
+	}
+	var inv *invalid
+	if errors.As(err, &inv) {
+		return &pb.OpResult{Error: opError("invalid", "%s", inv.msg)}, nil
+	}
+	if err != nil {
+		if field, dup := x.duplicate(err); dup {
+			e := opError("duplicate", "a record with this %s already exists", field)
+			e.Field = field
+			return &pb.OpResult{Error: e}, nil
+		}
+		return nil, fmt.Errorf("%s.%s: %w", plugin, name, err)
+	}
+	return r, nil
+}
+
+// exec runs one operation on one collection.
+type exec struct {
+	tx      *gorm.DB
+	c       *Collection
+	scope   Scope
+	dialect store.Dialect
+}
+
+func (x *exec) selectCols() string {
+	cols := []string{"id", "tenant", "version", "created_at", "updated_at"}
+	for _, f := range x.c.Fields {
+		cols = append(cols, column(f.Name))
+	}
+	return strings.Join(cols, ", ")
+}
+
+// tenantWhere limits a statement to the scope's tenant, or its subtree.
+func (x *exec) tenantWhere(subtree bool) (string, []any) {
+	if subtree {
+		return tenancy.SubtreeClause("tenant", []string{x.scope.Tenant})
+	}
+	return "tenant = ?", []any{x.scope.Tenant}
+}
+
+func (x *exec) scanRows(rows *sql.Rows) ([]*pb.Record, error) {
+	defer rows.Close()
+	var out []*pb.Record
+	for rows.Next() {
+		rec := &pb.Record{}
+		dst := []any{&rec.Id, &rec.Tenant, &rec.Version, &rec.CreatedUnixMs, &rec.UpdatedUnixMs}
+		for _, f := range x.c.Fields {
+			dst = append(dst, scanTarget(f.Type))
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		obj := make(map[string]any, len(x.c.Fields))
+		for i, f := range x.c.Fields {
+			if v, ok := fromScan(f.Type, dst[5+i]); ok {
+				obj[f.Name] = v
+			}
+		}
+		b, err := json.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		rec.Data = b
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+func (x *exec) get(op *pb.GetOp) (*pb.OpResult, error) {
+	where, args := x.tenantWhere(op.Subtree)
+	if op.ByField != "" {
+		f, ok := x.c.Field(op.ByField)
+		if !ok || !x.c.unique[op.ByField] {
+			return nil, invalidf("%s is not a unique field of %s", op.ByField, x.c.Name)
+		}
+		var v any
+		dec := json.NewDecoder(strings.NewReader(string(op.ByValue)))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, invalidf("the value of %s is not JSON", op.ByField)
+		}
+		cv, err := toColumn(f, v)
+		if err != nil {
+			return nil, err
+		}
+		where += " AND " + column(op.ByField) + " = ?"
+		args = append(args, cv)
+	} else {
+		where += " AND id = ?"
+		args = append(args, op.Id)
+	}
+	rows, err := x.tx.Raw("SELECT "+x.selectCols()+" FROM "+x.c.Table+" WHERE "+where+" LIMIT 1", args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	recs, err := x.scanRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return &pb.OpResult{Error: opError("not_found", "no such record in %s", x.c.Name)}, nil
+	}
+	return &pb.OpResult{Records: recs}, nil
+}
+
+// row converts a record's JSON into column values, checking required fields.
+func (x *exec) row(data []byte, insert bool) (map[string]any, error) {
+	obj, err := decodeObject(data)
+	if err != nil {
+		return nil, err
+	}
+	vals := make(map[string]any, len(obj))
+	for k, v := range obj {
+		f, ok := x.c.Field(k)
+		if !ok {
+			return nil, invalidf("%s has no field %q", x.c.Name, k)
+		}
+		cv, err := toColumn(f, v)
+		if err != nil {
+			return nil, err
+		}
+		if cv == nil && f.Required {
+			return nil, invalidf("field %s is required", k)
+		}
+		vals[column(k)] = cv
+	}
+	if insert {
+		for _, f := range x.c.Fields {
+			if _, ok := vals[column(f.Name)]; !ok && f.Required {
+				return nil, invalidf("field %s is required", f.Name)
+			}
+		}
+	}
+	return vals, nil
+}
+
+// maxParams keeps a multi-row insert under both databases' parameter limits.
+const maxParams = 30000
+
+func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
+	if len(op.Records) == 0 {
+		return &pb.OpResult{}, nil
+	}
+	cols := []string{"id", "tenant", "version", "created_at", "updated_at"}
+	for _, f := range x.c.Fields {
+		cols = append(cols, column(f.Name))
+	}
+	now := time.Now().UnixMilli()
+	rows := make([][]any, 0, len(op.Records))
+	recs := make([]*pb.Record, 0, len(op.Records))
+	for i, r := range op.Records {
+		vals, err := x.row(r.Data, true)
+		if err != nil {
+			if len(op.Records) > 1 {
+				return nil, invalidf("record %d: %v", i, err)
+			}
+			return nil, err
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		row := []any{id.String(), x.scope.Tenant, int64(1), now, now}
+		for _, f := range x.c.Fields {
+			row = append(row, vals[column(f.Name)])
+		}
+		rows = append(rows, row)
+		recs = append(recs, &pb.Record{Id: id.String(), Tenant: x.scope.Tenant, Version: 1, CreatedUnixMs: now, UpdatedUnixMs: now})
+	}
+	per := max(1, maxParams/len(cols))
+	inserted := map[string]bool{}
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO " + x.c.Table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, (end-start)*len(cols))
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+		for i := start; i < end; i++ {
+			if i > start {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(ph)
+			args = append(args, rows[i]...)
+		}
+		if op.SkipDuplicates {
+			sb.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
+			var ids []string
+			if err := x.tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				inserted[id] = true
+			}
+			continue
+		}
+		if err := x.tx.Exec(sb.String(), args...).Error; err != nil {
+			return nil, err
+		}
+	}
+	res := &pb.OpResult{}
+	for i, r := range recs {
+		if op.SkipDuplicates && !inserted[r.Id] {
+			res.Skipped = append(res.Skipped, int32(i))
+			continue
+		}
+		r.Data = op.Records[i].Data
+		res.Records = append(res.Records, r)
+	}
+	return res, nil
+}
+
+func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
+	vals, err := x.row(op.Patch, false)
+	if err != nil {
+		return nil, err
+	}
+	if op.MoveToTenant != "" && op.MoveToTenant != x.scope.Tenant {
+		if x.scope.CanMoveTo == nil {
+			return &pb.OpResult{Error: opError("forbidden", "records cannot be moved here")}, nil
+		}
+		if err := x.scope.CanMoveTo(op.MoveToTenant); err != nil {
+			return &pb.OpResult{Error: opError("forbidden", "%v", err)}, nil
+		}
+		vals["tenant"] = op.MoveToTenant
+	}
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	set := []string{"version = version + 1", "updated_at = ?"}
+	args := []any{time.Now().UnixMilli()}
+	for _, k := range keys {
+		set = append(set, k+" = ?")
+		args = append(args, vals[k])
+	}
+	where, wargs := x.tenantWhere(false)
+	where += " AND id = ?"
+	wargs = append(wargs, op.Id)
+	if op.ExpectVersion > 0 {
+		where += " AND version = ?"
+		wargs = append(wargs, op.ExpectVersion)
+	}
+	rows, err := x.tx.Raw("UPDATE "+x.c.Table+" SET "+strings.Join(set, ", ")+" WHERE "+where+" RETURNING "+x.selectCols(), append(args, wargs...)...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	recs, err := x.scanRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return &pb.OpResult{Error: x.missing(op.Id)}, nil
+	}
+	return &pb.OpResult{Records: recs}, nil
+}
+
+// missing tells not_found from conflict after a write matched no row.
+func (x *exec) missing(id string) *pb.Error {
+	where, args := x.tenantWhere(false)
+	var n int64
+	x.tx.Raw("SELECT COUNT(*) FROM "+x.c.Table+" WHERE "+where+" AND id = ?", append(args, id)...).Scan(&n)
+	if n > 0 {
+		return opError("conflict", "the record changed since it was read: read it again")
+	}
+	return opError("not_found", "no such record in %s", x.c.Name)
+}
+
+func (x *exec) delete(op *pb.DeleteOp) (*pb.OpResult, error) {
+	where, args := x.tenantWhere(false)
+	where += " AND id = ?"
+	args = append(args, op.Id)
+	if op.ExpectVersion > 0 {
+		where += " AND version = ?"
+		args = append(args, op.ExpectVersion)
+	}
+	res := x.tx.Exec("DELETE FROM "+x.c.Table+" WHERE "+where, args...)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return &pb.OpResult{Error: x.missing(op.Id)}, nil
+	}
+	return &pb.OpResult{}, nil
+}
+
+// columnOf maps a field name in a filter or sort to its column.
+func (x *exec) columnOf(name string) (string, *pb.Field, error) {
+	switch name {
+	case "id", "tenant", "version", "created_at", "updated_at":
+		return name, nil, nil
+	}
+	f, ok := x.c.Field(name)
+	if !ok {
+		return "", nil, invalidf("%s has no field %q", x.c.Name, name)
+	}
+	return column(name), f, nil
+}
+
+func (x *exec) filterValue(f *pb.Field, raw []byte) (any, error) {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, invalidf("a filter value is not JSON")
+	}
+	if f == nil {
+		if n, ok := v.(json.Number); ok {
+			i, err := n.Int64()
+			if err != nil {
+				return nil, invalidf("a filter value must be a whole number")
+			}
+			return i, nil
+		}
+		return v, nil
+	}
+	return toColumn(f, v)
+}
+
+func (x *exec) where(filters []*pb.Filter, subtree bool) (string, []any, error) {
+	where, args := x.tenantWhere(subtree)
+	for _, flt := range filters {
+		col, f, err := x.columnOf(flt.Field)
+		if err != nil {
+			return "", nil, err
+		}
+		switch flt.Op {
+		case "=", "!=", "<", "<=", ">", ">=":
+			v, err := x.filterValue(f, flt.Value)
+			if err != nil {
+				return "", nil, err
+			}
+			op := flt.Op
+			if op == "!=" {
+				op = "<>"
+			}
+			where += " AND " + col + " " + op + " ?"
+			args = append(args, v)
+		case "in":
+			var list []json.RawMessage
+			if err := json.Unmarshal(flt.Value, &list); err != nil || len(list) == 0 || len(list) > 1000 {
+				return "", nil, invalidf("the value of an in filter must be a JSON array of 1 to 1000 values")
+			}
+			var vals []any
+			for _, raw := range list {
+				v, err := x.filterValue(f, raw)
+				if err != nil {
+					return "", nil, err
+				}
+				vals = append(vals, v)
+			}
+			where += " AND " + col + " IN ?"
+			args = append(args, vals)
+		case "like", "prefix":
+			var s string
+			if err := json.Unmarshal(flt.Value, &s); err != nil {
+				return "", nil, invalidf("the value of a %s filter must be a string", flt.Op)
+			}
+			pattern := likeEscape(strings.ToLower(s)) + "%"
+			if flt.Op == "like" {
+				pattern = "%" + pattern
+				where += " AND LOWER(" + col + `) LIKE ? ESCAPE '\'`
+			} else {
+				pattern = likeEscape(s) + "%"
+				where += " AND " + col + ` LIKE ? ESCAPE '\'`
+			}
+			args = append(args, pattern)
+		case "null":
+			where += " AND " + col + " IS NULL"
+		case "notnull":
+			where += " AND " + col + " IS NOT NULL"
+		default:
+			return "", nil, invalidf("unknown filter operator %q", flt.Op)
+		}
+	}
+	return where, args, nil
+}
+
+func (x *exec) query(q *pb.Query) (*pb.OpResult, error) {
+	where, args, err := x.where(q.Filters, q.Subtree)
+	if err != nil {
+		return nil, err
+	}
+	res := &pb.OpResult{}
+	if q.Count {
+		if err := x.tx.Raw("SELECT COUNT(*) FROM "+x.c.Table+" WHERE "+where, args...).Scan(&res.Total).Error; err != nil {
+			return nil, err
+		}
+	}
+	limit := int(q.Limit)
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > MaxLimit {
+		return nil, invalidf("a query returns at most %d records", MaxLimit)
+	}
+	if q.Offset < 0 {
+		return nil, invalidf("offset cannot be negative")
+	}
+	order := []string{}
+	for _, s := range q.Sort {
+		col, _, err := x.columnOf(s.Field)
+		if err != nil {
+			return nil, err
+		}
+		dir := "ASC"
+		if s.Desc {
+			dir = "DESC"
+		}
+		order = append(order, col+" "+dir)
+	}
+	order = append(order, "id ASC")
+	stmt := "SELECT " + x.selectCols() + " FROM " + x.c.Table + " WHERE " + where + " ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, q.Offset)
+	rows, err := x.tx.Raw(stmt, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	if res.Records, err = x.scanRows(rows); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
+	where, args, err := x.where(a.Filters, a.Subtree)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.GroupBy) > 4 {
+		return nil, invalidf("group by at most 4 fields")
+	}
+	var groupCols, sel []string
+	var types []pb.FieldType
+	for _, g := range a.GroupBy {
+		col, f, err := x.columnOf(g)
+		if err != nil {
+			return nil, err
+		}
+		t := pb.FieldType_FIELD_TYPE_STRING
+		if f != nil {
+			t = f.Type
+		} else if g == "version" || g == "created_at" || g == "updated_at" {
+			t = pb.FieldType_FIELD_TYPE_INT
+		}
+		groupCols = append(groupCols, col)
+		types = append(types, t)
+	}
+	sel = append(sel, groupCols...)
+	sel = append(sel, "COUNT(*)")
+	for _, s := range a.Sum {
+		_, f, err := x.columnOf(s)
+		if err != nil {
+			return nil, err
+		}
+		if f == nil || (f.Type != pb.FieldType_FIELD_TYPE_INT && f.Type != pb.FieldType_FIELD_TYPE_FLOAT) {
+			return nil, invalidf("only number fields can be summed, not %s", s)
+		}
+		sel = append(sel, "COALESCE(SUM("+column(s)+"), 0)")
+	}
+	stmt := "SELECT " + strings.Join(sel, ", ") + " FROM " + x.c.Table + " WHERE " + where
+	if len(groupCols) > 0 {
+		stmt += " GROUP BY " + strings.Join(groupCols, ", ") + " ORDER BY " + strings.Join(groupCols, ", ")
+	}
+	rows, err := x.tx.Raw(stmt, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	res := &pb.OpResult{}
+	for rows.Next() {
+		dst := make([]any, 0, len(sel))
+		for _, t := range types {
+			dst = append(dst, scanTarget(t))
+		}
+		var count int64
+		dst = append(dst, &count)
+		sums := make([]float64, len(a.Sum))
+		for i := range sums {
+			dst = append(dst, &sums[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		key := make([]any, len(types))
+		for i, t := range types {
+			key[i], _ = fromScan(t, dst[i])
+		}
+		kb, err := json.Marshal(key)
+		if err != nil {
+			return nil, err
+		}
+		res.Groups = append(res.Groups, &pb.Group{Key: kb, Count: count, Sums: sums})
+	}
+	return res, rows.Err()
+}
+
+// duplicate recognises a unique-index violation and names its field.
+func (x *exec) duplicate(err error) (string, bool) {
+	if !store.IsUniqueViolation(err) {
+		return "", false
+	}
+	msg := err.Error()
+	for _, ix := range x.c.Indexes {
+		if !ix.Unique {
+			continue
+		}
+		cols := []string{}
+		if !ix.DeploymentWide {
+			cols = append(cols, "tenant")
+		}
+		for _, f := range ix.Fields {
+			cols = append(cols, column(f))
+		}
+		name := indexName(x.c.Table, cols, true)
+		if strings.Contains(msg, name) || strings.Contains(msg, x.c.Table+"."+column(ix.Fields[len(ix.Fields)-1])) {
+			return strings.Join(ix.Fields, ","), true
+		}
+	}
+	return "record", true
+}
