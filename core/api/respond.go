@@ -80,7 +80,7 @@ func decodeError(err error) error {
 
 // List is the documented shape of every listing.
 type List[T any] struct {
-	Items []T `json:"items"`
+	Items []T   `json:"items"`
 	Total int64 `json:"total"`
 }
 

@@ -133,4 +133,3 @@ func cliWho() audit.Who {
 	}
 	return audit.Who{Actor: "cli:" + name, Source: "cli"}
 }
-

@@ -14,6 +14,7 @@ import (
 
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/records"
 	"github.com/balaidesa/balai/core/store"
@@ -41,6 +42,7 @@ func Migrations() []*store.Migration {
 	ms = append(ms, rbac.Migrations()...)
 	ms = append(ms, audit.Migrations()...)
 	ms = append(ms, records.Migrations()...)
+	ms = append(ms, modules.Migrations()...)
 	return ms
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-
 	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/records"
 	"github.com/balaidesa/balai/core/store"
@@ -207,4 +206,3 @@ func TestEnsureRefusesTypeChange(t *testing.T) {
 		}
 	})
 }
-

@@ -97,4 +97,3 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 
 // SQLitePath is where a SQLite backend keeps its file in dataDir.
 func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "balai.db") }
-

@@ -1,0 +1,120 @@
+// Package modules records which plugins are enabled for which tenants. A
+// setting on a tenant holds for every tenant below it until a nearer tenant
+// says otherwise: a district enables population for all its villages, and
+// may switch it off for one.
+package modules
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/core/tenancy"
+)
+
+// Setting is an explicit choice for a tenant.
+type Setting struct {
+	Tenant    string    `gorm:"primaryKey;size:13" json:"tenant"`
+	Plugin    string    `gorm:"primaryKey;size:32" json:"plugin"`
+	Enabled   bool      `gorm:"not null" json:"enabled"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// TableName fixes the table name.
+func (Setting) TableName() string { return "module_settings" }
+
+// Migrations create the settings table.
+func Migrations() []*store.Migration {
+	type setting struct {
+		Tenant    string `gorm:"primaryKey;size:13"`
+		Plugin    string `gorm:"primaryKey;size:32"`
+		Enabled   bool   `gorm:"not null"`
+		UpdatedAt time.Time
+	}
+	return []*store.Migration{{
+		ID: "202611250200_module_settings",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Table("module_settings").AutoMigrate(&setting{})
+		},
+	}}
+}
+
+// Set records an explicit setting (in the caller's transaction).
+func Set(tx *gorm.DB, tenant, plugin string, enabled bool) error {
+	s := Setting{Tenant: tenant, Plugin: plugin, Enabled: enabled, UpdatedAt: time.Now().UTC()}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "tenant"}, {Name: "plugin"}},
+		DoUpdates: clause.AssignmentColumns([]string{"enabled", "updated_at"}),
+	}).Create(&s).Error
+}
+
+// Clear removes an explicit setting, so the tenant inherits again.
+func Clear(tx *gorm.DB, tenant, plugin string) error {
+	return tx.Where("tenant = ? AND plugin = ?", tenant, plugin).Delete(&Setting{}).Error
+}
+
+// DropTenant removes a deleted tenant's settings.
+func DropTenant(tx *gorm.DB, tenant string) error {
+	return tx.Where("tenant = ?", tenant).Delete(&Setting{}).Error
+}
+
+// Table answers enablement from memory; Reload refreshes it.
+type Table struct {
+	db *store.DB
+	mu sync.Mutex
+	m  atomic.Pointer[map[string]map[string]bool] // tenant → plugin → enabled
+}
+
+// NewTable loads the settings.
+func NewTable(db *store.DB) (*Table, error) {
+	t := &Table{db: db}
+	return t, t.Reload()
+}
+
+// Reload reads all settings again.
+func (t *Table) Reload() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var rows []Setting
+	if err := t.db.Find(&rows).Error; err != nil {
+		return fmt.Errorf("loading module settings: %w", err)
+	}
+	m := map[string]map[string]bool{}
+	for _, r := range rows {
+		if m[r.Tenant] == nil {
+			m[r.Tenant] = map[string]bool{}
+		}
+		m[r.Tenant][r.Plugin] = r.Enabled
+	}
+	t.m.Store(&m)
+	return nil
+}
+
+// Resolution says whether a module is enabled in a tenant and why.
+type Resolution struct {
+	Enabled bool `json:"enabled"`
+	// From is the tenant whose setting decides ("" when none does).
+	From string `json:"from,omitempty"`
+}
+
+// Resolve finds the nearest explicit setting at or above tenant.
+func (t *Table) Resolve(tenant, plugin string) Resolution {
+	m := *t.m.Load()
+	if e, ok := m[tenant][plugin]; ok {
+		return Resolution{Enabled: e, From: tenant}
+	}
+	for _, a := range tenancy.Ancestors(tenant) {
+		if e, ok := m[a][plugin]; ok {
+			return Resolution{Enabled: e, From: a}
+		}
+	}
+	return Resolution{}
+}
+
+// Enabled reports whether plugin is enabled for tenant.
+func (t *Table) Enabled(tenant, plugin string) bool { return t.Resolve(tenant, plugin).Enabled }
