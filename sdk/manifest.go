@@ -14,7 +14,7 @@ import (
 )
 
 // Protocol is the newest wire protocol this SDK speaks.
-const Protocol = 1
+const Protocol = 2
 
 // Manifest describes a plugin to the host.
 type Manifest struct {

@@ -243,6 +243,13 @@ func ServeRequest(ctx context.Context, handler http.Handler, req *pb.HTTPRequest
 	handler.ServeHTTP(w, r)
 }
 
+// NewChunkReader turns a sequence of chunks into an io.Reader: first, then
+// whatever next returns until it fails (io.EOF ends the stream). The host
+// reads streamed bodies and files with it too.
+func NewChunkReader(first []byte, next func() ([]byte, error)) io.Reader {
+	return &partReader{buf: first, next: next}
+}
+
 // partReader turns a sequence of body chunks into an io.Reader.
 type partReader struct {
 	buf  []byte

@@ -157,6 +157,9 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 	}
 }
 
+// LimitBody caps request bodies of the admin API.
+func LimitBody(next http.Handler) http.Handler { return limitBody(next) }
+
 // limitBody caps request bodies of the admin API.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -164,6 +167,9 @@ func limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// ClientAddr is the peer address without its port.
+func ClientAddr(r *http.Request) string { return clientAddr(r) }
 
 // clientAddr is the peer address without its port. Balai does not trust
 // X-Forwarded-For: behind a proxy every caller shares the proxy's address

@@ -18,6 +18,15 @@ import (
 // MaxBodyBytes bounds every admin API request body.
 const MaxBodyBytes = 1 << 20
 
+// WriteJSON sends v with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
+
+// Decode reads a JSON request body the way every admin endpoint does.
+func Decode(r *http.Request, v any) error { return decode(r, v) }
+
+// ParsePage reads ?page=&limit=.
+func ParsePage(r *http.Request) (Page, error) { return parsePage(r) }
+
 // writeJSON sends v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

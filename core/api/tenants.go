@@ -10,6 +10,7 @@ import (
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 )
@@ -191,6 +192,9 @@ func (s *Server) deleteTenant(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if err := rbac.DropTenant(tx, code); err != nil {
+			return err
+		}
+		if err := modules.DropTenant(tx, code); err != nil {
 			return err
 		}
 		return audit.Record(tx, who(r), code, "tenant.delete", code, nil)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"os/signal"
 	"syscall"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/host"
+	"github.com/balaidesa/balai/core/modules"
+	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/rbac"
 )
 
@@ -38,6 +41,10 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.String("plugins", "bin/plugins", "directory of plugin binaries")
 	f.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
 	f.Duration("shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	f.StringSlice("plugins-enabled", nil, "plugin binaries (file names in --plugins) to load; default: all")
+	f.StringToString("plugin-checksums", nil, "pinned SHA-256 per plugin file, name=hex; a mismatching binary is refused")
+	f.Duration("call-timeout", 30*time.Second, "how long a plugin may take to answer, unless its route says otherwise")
+	f.Int64("max-body", 1<<20, "largest request body for plugin routes that set no limit, in bytes")
 	return cmd
 }
 
@@ -71,12 +78,33 @@ func (a *app) serve(parent context.Context) error {
 
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mods, err := modules.NewTable(h.DB)
+	if err != nil {
+		return err
+	}
+	h.Authz.OnReload(mods.Reload)
+	rt := plugin.New(h, plugin.Config{
+		Dir:         a.v.GetString("plugins"),
+		Enabled:     a.v.GetStringSlice("plugins-enabled"),
+		Checksums:   a.v.GetStringMapString("plugin-checksums"),
+		CallTimeout: a.v.GetDuration("call-timeout"),
+		MaxBody:     a.v.GetInt64("max-body"),
+		FilesDir:    filepath.Join(a.v.GetString("data"), "files"),
+	}, mods, metrics, log)
 	srv := api.New(h, api.Options{
 		SessionTTL: a.v.GetDuration("session-ttl"),
 		Logger:     log,
 		Metrics:    metrics,
 		Gatherer:   metrics,
+		Ready:      rt.Ready,
 	})
+	rt.Mount(srv)
+	// Plugins live until the server has drained, then stop with it.
+	pctx, stopPlugins := context.WithCancel(context.Background())
+	defer func() { stopPlugins(); rt.Wait() }()
+	if err := rt.Load(pctx); err != nil {
+		return err
+	}
 
 	go h.Authz.Watch(ctx, 2*time.Second)
 	go purgeTokens(ctx, h)

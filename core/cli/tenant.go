@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 )
@@ -201,6 +202,9 @@ func (a *app) tenantDeleteCmd() *cobra.Command {
 					return err
 				}
 				if err := rbac.DropTenant(tx, args[0]); err != nil {
+					return err
+				}
+				if err := modules.DropTenant(tx, args[0]); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "deleted %s\n", args[0])

@@ -14,6 +14,8 @@ import (
 
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/events"
+	"github.com/balaidesa/balai/core/files"
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/records"
@@ -43,6 +45,8 @@ func Migrations() []*store.Migration {
 	ms = append(ms, audit.Migrations()...)
 	ms = append(ms, records.Migrations()...)
 	ms = append(ms, modules.Migrations()...)
+	ms = append(ms, events.Migrations()...)
+	ms = append(ms, files.Migrations()...)
 	return ms
 }
 

@@ -28,7 +28,7 @@ type Setting struct {
 // TableName fixes the table name.
 func (Setting) TableName() string { return "module_settings" }
 
-// Migrations create the settings table.
+// Migrations create the enablement and plugin settings tables.
 func Migrations() []*store.Migration {
 	type setting struct {
 		Tenant    string `gorm:"primaryKey;size:13"`
@@ -36,12 +36,12 @@ func Migrations() []*store.Migration {
 		Enabled   bool   `gorm:"not null"`
 		UpdatedAt time.Time
 	}
-	return []*store.Migration{{
+	return append([]*store.Migration{{
 		ID: "202611250200_module_settings",
 		Migrate: func(tx *gorm.DB) error {
 			return tx.Table("module_settings").AutoMigrate(&setting{})
 		},
-	}}
+	}}, settingsMigrations()...)
 }
 
 // Set records an explicit setting (in the caller's transaction).

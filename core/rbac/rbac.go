@@ -89,6 +89,15 @@ type Authorizer struct {
 	version  atomic.Int64
 	mu       sync.Mutex // one rebuild at a time
 	log      *slog.Logger
+	hooks    []func() error
+}
+
+// OnReload adds work to do whenever the policy is reloaded: state that
+// other processes change along with the policy version (module enablement).
+func (a *Authorizer) OnReload(fn func() error) {
+	a.mu.Lock()
+	a.hooks = append(a.hooks, fn)
+	a.mu.Unlock()
 }
 
 // New loads the policy and returns a ready Authorizer.
@@ -143,6 +152,11 @@ func (a *Authorizer) Reload() error {
 	enf.SetExpireTime(10 * time.Minute)
 	a.enf.Store(enf)
 	a.version.Store(version)
+	for _, h := range a.hooks {
+		if err := h(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -171,6 +185,10 @@ func (a *Authorizer) Watch(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// Bump records, in the caller's transaction, a change that every process
+// must reload (grants, roles, module enablement).
+func Bump(tx *gorm.DB) error { return bump(tx) }
 
 // bump records a policy change in the same transaction as the change.
 func bump(tx *gorm.DB) error {

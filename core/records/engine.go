@@ -123,6 +123,12 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 
 var errRollback = errors.New("rollback")
 
+// Refused is returned by a Scope callback to refuse an operation with a
+// result error, as opposed to failing the whole call.
+type Refused struct{ Code, Msg string }
+
+func (r *Refused) Error() string { return r.Msg }
+
 func isWrite(op *pb.StorageOp) bool {
 	switch op.Op.(type) {
 	case *pb.StorageOp_Get, *pb.StorageOp_Query, *pb.StorageOp_Aggregate:
@@ -136,7 +142,12 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 		if scope.Publish == nil {
 			return &pb.OpResult{Error: opError("forbidden", "events cannot be published here")}, nil
 		}
-		return &pb.OpResult{}, scope.Publish(tx, p.Publish.Name, p.Publish.Payload)
+		err := scope.Publish(tx, p.Publish.Name, p.Publish.Payload)
+		var ref *Refused
+		if errors.As(err, &ref) {
+			return &pb.OpResult{Error: opError(ref.Code, "%s", ref.Msg)}, nil
+		}
+		return &pb.OpResult{}, err
 	}
 	name := ""
 	switch o := op.Op.(type) {

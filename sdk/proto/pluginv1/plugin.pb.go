@@ -2610,11 +2610,16 @@ func (x *AuthorizeResponse) GetAllowed() []bool {
 }
 
 type FileHeader struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Scope         *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	ContentType   string                 `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
-	Size          int64                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Scope       *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	Name        string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	ContentType string                 `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	Size        int64                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	// Content types the plugin accepts ("image/*", "application/pdf"); the
+	// host sniffs the data and refuses anything else. Empty: images, PDF, text.
+	Accept []string `protobuf:"bytes,5,rep,name=accept,proto3" json:"accept,omitempty"`
+	// A lower size limit than the host's.
+	MaxBytes      int64 `protobuf:"varint,6,opt,name=max_bytes,json=maxBytes,proto3" json:"max_bytes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2673,6 +2678,20 @@ func (x *FileHeader) GetContentType() string {
 func (x *FileHeader) GetSize() int64 {
 	if x != nil {
 		return x.Size
+	}
+	return 0
+}
+
+func (x *FileHeader) GetAccept() []string {
+	if x != nil {
+		return x.Accept
+	}
+	return nil
+}
+
+func (x *FileHeader) GetMaxBytes() int64 {
+	if x != nil {
+		return x.MaxBytes
 	}
 	return 0
 }
@@ -3225,13 +3244,15 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\vpermissions\x18\x02 \x03(\tR\vpermissions\x12\x16\n" +
 	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"-\n" +
 	"\x11AuthorizeResponse\x12\x18\n" +
-	"\aallowed\x18\x01 \x03(\bR\aallowed\"\x85\x01\n" +
+	"\aallowed\x18\x01 \x03(\bR\aallowed\"\xba\x01\n" +
 	"\n" +
 	"FileHeader\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
 	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x12\n" +
-	"\x04size\x18\x04 \x01(\x03R\x04size\"\x82\x01\n" +
+	"\x04size\x18\x04 \x01(\x03R\x04size\x12\x16\n" +
+	"\x06accept\x18\x05 \x03(\tR\x06accept\x12\x1b\n" +
+	"\tmax_bytes\x18\x06 \x01(\x03R\bmaxBytes\"\x82\x01\n" +
 	"\bFilePart\x123\n" +
 	"\x06header\x18\x01 \x01(\v2\x1b.balai.plugin.v1.FileHeaderR\x06header\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\x12-\n" +

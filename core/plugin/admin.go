@@ -1,0 +1,172 @@
+package plugin
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"gorm.io/gorm"
+
+	"github.com/balaidesa/balai/core/api"
+	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/modules"
+	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/tenancy"
+)
+
+// Mount adds the plugin routes and the plugin administration endpoints to
+// the API server.
+func (rt *Runtime) Mount(s *api.Server) {
+	authenticate := func(r *http.Request) (string, error) {
+		id, err := s.Authenticate(r)
+		if err != nil {
+			return "", err
+		}
+		return id.Username, nil
+	}
+	s.Router().PathPrefix(Prefix).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rt.ServeHTTP(w, r, authenticate)
+	}))
+	a := s.API.NewRoute().Subrouter()
+	a.Use(api.LimitBody)
+	a.Handle("/plugins", s.Authed(rt.listPlugins)).Methods(http.MethodGet)
+	a.Handle("/tenants/{code}/modules", s.Authed(rt.listModules)).Methods(http.MethodGet)
+	a.Handle("/tenants/{code}/modules/{plugin}", s.Authed(rt.setModule)).Methods(http.MethodPut)
+	a.Handle("/tenants/{code}/modules/{plugin}", s.Authed(rt.clearModule)).Methods(http.MethodDelete)
+}
+
+func (rt *Runtime) listPlugins(w http.ResponseWriter, r *http.Request) {
+	user := api.Caller(r.Context()).Username
+	scopes, err := rt.h.Authz.Scopes(rt.h.DB.WithContext(r.Context()), user, rbac.PluginsRead)
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	if len(scopes) == 0 {
+		api.WriteError(w, r, apierr.Forbidden("you do not have %s in any tenant", rbac.PluginsRead))
+		return
+	}
+	items := []Info{}
+	for _, in := range rt.Instances() {
+		items = append(items, in.Info())
+	}
+	api.WriteJSON(w, http.StatusOK, api.List[Info]{Items: items, Total: int64(len(items))})
+}
+
+// ModuleView is a plugin's enablement in a tenant.
+type ModuleView struct {
+	Plugin  string `json:"plugin"`
+	Tenant  string `json:"tenant"`
+	Enabled bool   `json:"enabled"`
+	// From is the tenant whose setting decides; Explicit is true when that
+	// is this tenant.
+	From     string `json:"from,omitempty"`
+	Explicit bool   `json:"explicit"`
+}
+
+func (rt *Runtime) moduleView(tenant, plugin string) ModuleView {
+	res := rt.modules.Resolve(tenant, plugin)
+	return ModuleView{Plugin: plugin, Tenant: tenant, Enabled: res.Enabled, From: res.From, Explicit: res.From == tenant}
+}
+
+func (rt *Runtime) tenantFromPath(r *http.Request, perm string) (string, error) {
+	code := mux.Vars(r)["code"]
+	if _, err := rt.tenantLevel(r.Context(), code); err != nil {
+		return "", err
+	}
+	return code, rt.h.Authz.Require(api.Caller(r.Context()).Username, code, perm)
+}
+
+func (rt *Runtime) listModules(w http.ResponseWriter, r *http.Request) {
+	code, err := rt.tenantFromPath(r, rbac.ModulesRead)
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	items := []ModuleView{}
+	for _, in := range rt.Instances() {
+		if id := in.ID(); id != "" {
+			items = append(items, rt.moduleView(code, id))
+		}
+	}
+	api.WriteJSON(w, http.StatusOK, api.List[ModuleView]{Items: items, Total: int64(len(items))})
+}
+
+type setModuleRequest struct {
+	Enabled *bool `json:"enabled"`
+}
+
+func (rt *Runtime) setModule(w http.ResponseWriter, r *http.Request) {
+	code, err := rt.tenantFromPath(r, rbac.ModulesWrite)
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	var req setModuleRequest
+	if err := api.Decode(r, &req); err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	if req.Enabled == nil {
+		api.WriteError(w, r, apierr.Invalid("invalid_enabled", `give {"enabled": true} or {"enabled": false}`))
+		return
+	}
+	rt.changeModule(w, r, code, req.Enabled)
+}
+
+func (rt *Runtime) clearModule(w http.ResponseWriter, r *http.Request) {
+	code, err := rt.tenantFromPath(r, rbac.ModulesWrite)
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	rt.changeModule(w, r, code, nil)
+}
+
+// changeModule sets (or, with nil, clears) a tenant's setting for a plugin.
+func (rt *Runtime) changeModule(w http.ResponseWriter, r *http.Request, code string, enabled *bool) {
+	plugin := mux.Vars(r)["plugin"]
+	if _, ok := rt.Get(plugin); !ok {
+		api.WriteError(w, r, apierr.NotFound("plugin_not_found", "no plugin %s is loaded", plugin))
+		return
+	}
+	who := audit.Who{Actor: api.Caller(r.Context()).Username, Source: api.ClientAddr(r), RequestID: api.RequestID(r.Context())}
+	err := rt.h.DB.WithContext(r.Context()).Transaction(func(tx *gorm.DB) error {
+		return SetModule(tx, who, code, plugin, enabled)
+	})
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	if err := rt.h.Authz.Reload(); err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, rt.moduleView(code, plugin))
+}
+
+// SetModule records a module setting with its audit entry, in tx; the CLI
+// uses it too. enabled nil clears the setting.
+func SetModule(tx *gorm.DB, who audit.Who, tenant, plugin string, enabled *bool) error {
+	if _, err := tenancy.Get(tx, tenant); err != nil {
+		return err
+	}
+	action := "module.clear"
+	var err error
+	if enabled == nil {
+		err = modules.Clear(tx, tenant, plugin)
+	} else {
+		action = "module.disable"
+		if *enabled {
+			action = "module.enable"
+		}
+		err = modules.Set(tx, tenant, plugin, *enabled)
+	}
+	if err != nil {
+		return err
+	}
+	if err := rbac.Bump(tx); err != nil {
+		return err
+	}
+	return audit.Record(tx, who, tenant, action, plugin, nil)
+}

@@ -1,0 +1,255 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"gorm.io/gorm"
+
+	"github.com/balaidesa/balai/core/events"
+	"github.com/balaidesa/balai/core/files"
+	"github.com/balaidesa/balai/core/modules"
+	"github.com/balaidesa/balai/core/records"
+	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// hostService answers one plugin's calls to the host. Each call names a
+// scope handle; the host finds tenant and caller from it, so the plugin
+// cannot act in a tenant it was not handed.
+type hostService struct {
+	pb.UnimplementedHostServer
+	rt *Runtime
+	in *Instance
+}
+
+// Direct returns the host services of a plugin as plain Go calls, for
+// sdktest's in-process plugins.
+func (rt *Runtime) hostFor(in *Instance) *hostService { return &hostService{rt: rt, in: in} }
+
+var errScope = status.Error(codes.PermissionDenied, "unknown or expired scope: host calls are only valid while the request or event they came with is being served")
+
+func (s *hostService) scope(sc *pb.Scope, service string) (*scopeEntry, error) {
+	id := s.in.ID()
+	s.rt.metrics.hostCalls.WithLabelValues(id, service).Inc()
+	e, ok := s.rt.scopes.lookup(id, sc)
+	if !ok {
+		return nil, errScope
+	}
+	return e, nil
+}
+
+func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.StorageResponse, error) {
+	e, err := s.scope(req.Scope, "storage")
+	if err != nil {
+		return nil, err
+	}
+	m := s.in.Manifest()
+	scope := records.Scope{
+		Tenant: e.tenant,
+		CanMoveTo: func(to string) error {
+			if _, _, err := tenancy.ParseCode(to); err != nil {
+				return err
+			}
+			if ok, err := tenancy.Exists(s.rt.h.DB.WithContext(ctx), to); err != nil || !ok {
+				return fmt.Errorf("tenant %s does not exist", to)
+			}
+			if !s.rt.modules.Enabled(to, m.Id) {
+				return fmt.Errorf("module %s is not enabled in %s", m.Id, to)
+			}
+			if e.user == "" || e.perm == "" || !s.rt.h.Authz.Can(e.user, to, e.perm) {
+				return fmt.Errorf("the caller does not hold %s in %s", e.perm, to)
+			}
+			return nil
+		},
+		Publish: func(tx *gorm.DB, name string, payload []byte) error {
+			if !slices.Contains(m.Publishes, name) {
+				return &records.Refused{Code: "invalid", Msg: fmt.Sprintf("event %s is not declared in the manifest's publishes", name)}
+			}
+			if !json.Valid(payload) {
+				return &records.Refused{Code: "invalid", Msg: "an event payload must be JSON"}
+			}
+			_, err := events.Record(tx, m.Id, e.tenant, name, payload, s.rt.consumers(name))
+			return err
+		},
+	}
+	res, err := s.rt.engine.Run(ctx, m.Id, scope, req)
+	if err != nil {
+		s.rt.log.Error("plugin storage call failed", "plugin", m.Id, "request_id", e.requestID, "err", err)
+		return nil, status.Error(codes.Internal, "storage failed; see the host log")
+	}
+	for _, r := range res.Results {
+		if r != nil && r.Error == nil && len(r.Records) > 0 {
+			// A write happened or records were read: wake the dispatcher in
+			// case events were published with them.
+			s.rt.events.poke()
+			break
+		}
+	}
+	return res, nil
+}
+
+func (s *hostService) Authorize(ctx context.Context, req *pb.AuthorizeRequest) (*pb.AuthorizeResponse, error) {
+	e, err := s.scope(req.Scope, "authorize")
+	if err != nil {
+		return nil, err
+	}
+	tenant := e.tenant
+	if req.Tenant != "" {
+		tenant = req.Tenant
+	}
+	out := &pb.AuthorizeResponse{Allowed: make([]bool, len(req.Permissions))}
+	if e.user == "" {
+		return out, nil
+	}
+	for i, p := range req.Permissions {
+		out.Allowed[i] = s.rt.h.Authz.Can(e.user, tenant, p)
+	}
+	return out, nil
+}
+
+func (s *hostService) PutFile(stream grpc.ClientStreamingServer[pb.FilePart, pb.FileInfo]) error {
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	if first.Header == nil {
+		return status.Error(codes.InvalidArgument, "the first part must carry the file header")
+	}
+	e, err := s.scope(first.Header.Scope, "files")
+	if err != nil {
+		return err
+	}
+	body := sdk.NewChunkReader(first.Data, func() ([]byte, error) {
+		p, err := stream.Recv()
+		if err != nil {
+			return nil, err
+		}
+		return p.Data, nil
+	})
+	f, err := s.rt.files.Put(s.in.ID(), e.tenant, first.Header.Name, first.Header.Accept, first.Header.MaxBytes, body)
+	if err != nil {
+		return fileError(err)
+	}
+	return stream.SendAndClose(fileInfo(f))
+}
+
+func fileInfo(f *files.File) *pb.FileInfo {
+	return &pb.FileInfo{Id: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Sha256: f.SHA256}
+}
+
+func fileError(err error) error {
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return status.Error(codes.OutOfRange, err.Error())
+	case errors.Is(err, files.ErrType):
+		return status.Error(codes.InvalidArgument, err.Error())
+	case errors.Is(err, files.ErrNotFound):
+		return status.Error(codes.NotFound, err.Error())
+	}
+	return status.Error(codes.Internal, "file storage failed")
+}
+
+func (s *hostService) GetFile(ref *pb.FileRef, stream grpc.ServerStreamingServer[pb.FilePart]) error {
+	e, err := s.scope(ref.Scope, "files")
+	if err != nil {
+		return err
+	}
+	f, r, err := s.rt.files.Open(s.in.ID(), e.tenant, ref.Id)
+	if err != nil {
+		return fileError(err)
+	}
+	defer r.Close()
+	part := &pb.FilePart{Info: fileInfo(f)}
+	buf := make([]byte, 32<<10)
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 || part.Info != nil {
+			part.Data = append([]byte(nil), buf[:n]...)
+			if err := stream.Send(part); err != nil {
+				return err
+			}
+			part = &pb.FilePart{}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return status.Error(codes.Internal, "reading stored file failed")
+		}
+	}
+}
+
+func (s *hostService) DeleteFile(ctx context.Context, ref *pb.FileRef) (*pb.Empty, error) {
+	e, err := s.scope(ref.Scope, "files")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.rt.files.Delete(s.in.ID(), e.tenant, ref.Id); err != nil {
+		return nil, fileError(err)
+	}
+	return &pb.Empty{}, nil
+}
+
+func (s *hostService) GetSettings(ctx context.Context, req *pb.SettingsRequest) (*pb.Settings, error) {
+	e, err := s.scope(req.Scope, "settings")
+	if err != nil {
+		return nil, err
+	}
+	v, err := modules.GetSettings(s.rt.h.DB.WithContext(ctx), s.in.ID(), e.tenant)
+	if err != nil {
+		return nil, status.Error(codes.Internal, "reading settings failed")
+	}
+	return &pb.Settings{Values: v}, nil
+}
+
+func (s *hostService) PutSettings(ctx context.Context, req *pb.Settings) (*pb.Empty, error) {
+	e, err := s.scope(req.Scope, "settings")
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(req.Values) {
+		return nil, status.Error(codes.InvalidArgument, "settings must be a JSON object")
+	}
+	if err := modules.PutSettings(s.rt.h.DB.WithContext(ctx), s.in.ID(), e.tenant, req.Values); err != nil {
+		return nil, status.Error(codes.Internal, "saving settings failed")
+	}
+	return &pb.Empty{}, nil
+}
+
+func (s *hostService) Log(ctx context.Context, rec *pb.LogRecord) (*pb.Empty, error) {
+	e, err := s.scope(rec.Scope, "log")
+	if err != nil {
+		return nil, err
+	}
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(rec.Level))
+	attrs := []any{"plugin", s.in.ID(), "request_id", e.requestID, "tenant", e.tenant}
+	if len(rec.Attrs) > 0 {
+		var m map[string]any
+		if json.Unmarshal(rec.Attrs, &m) == nil {
+			for k, v := range m {
+				attrs = append(attrs, k, v)
+			}
+		}
+	}
+	s.rt.log.Log(ctx, level, rec.Message, attrs...)
+	return &pb.Empty{}, nil
+}
+
+func (s *hostService) Call(req *pb.HTTPRequest, stream grpc.ServerStreamingServer[pb.HTTPResponsePart]) error {
+	e, err := s.scope(req.Scope, "call")
+	if err != nil {
+		return err
+	}
+	return s.rt.call(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
+}

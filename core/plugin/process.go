@@ -1,0 +1,206 @@
+// Package plugin is the host's plugin runtime: it discovers plugin binaries,
+// starts them with hashicorp/go-plugin, supervises them, serves their routes
+// under /api/v1/t/{tenant}/{plugin}/ and offers them the host's services.
+package plugin
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// SupportedProtocols are the wire protocol versions this host speaks.
+var SupportedProtocols = []int{1, 2}
+
+// hostSide is the go-plugin glue on the host side.
+type hostSide struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
+
+func (hostSide) GRPCServer(*goplugin.GRPCBroker, *grpc.Server) error {
+	return errors.New("the host side serves no plugin")
+}
+
+func (hostSide) GRPCClient(_ context.Context, broker *goplugin.GRPCBroker, conn *grpc.ClientConn) (any, error) {
+	return &conn_{client: pb.NewPluginClient(conn), broker: broker}, nil
+}
+
+// conn_ is a live connection to a plugin process.
+type conn_ struct {
+	client pb.PluginClient
+	broker *goplugin.GRPCBroker
+}
+
+// process is one start of a plugin binary.
+type process struct {
+	client   *goplugin.Client
+	conn     *conn_
+	manifest *pb.Manifest
+	protocol int
+	pid      int
+}
+
+// startOptions say how to start a plugin binary.
+type startOptions struct {
+	path     string
+	checksum []byte // pinned SHA-256, nil when not pinned
+	log      *slog.Logger
+	// host, when set, is served to the plugin over the broker.
+	host pb.HostServer
+	// startTimeout bounds the handshake.
+	startTimeout time.Duration
+}
+
+// pluginEnv is the whole environment of a plugin process: nothing of the
+// host's (database URL, admin password, cloud credentials) leaks into it.
+func pluginEnv() []string {
+	return []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC", "TMPDIR=" + os.TempDir()}
+}
+
+// start launches the binary, negotiates the protocol, reads the manifest
+// and, with opts.host, sets up the host services once for this start.
+func start(ctx context.Context, opts startOptions) (*process, error) {
+	cmd := exec.Command(opts.path)
+	cmd.Env = pluginEnv()
+	var secure *goplugin.SecureConfig
+	if opts.checksum != nil {
+		secure = &goplugin.SecureConfig{Checksum: opts.checksum, Hash: sha256.New()}
+	}
+	versions := map[int]goplugin.PluginSet{}
+	for _, v := range SupportedProtocols {
+		versions[v] = goplugin.PluginSet{sdk.PluginName: hostSide{}}
+	}
+	timeout := opts.startTimeout
+	if timeout == 0 {
+		timeout = 20 * time.Second
+	}
+	client := goplugin.NewClient(&goplugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: versions,
+		Cmd:              cmd,
+		SecureConfig:     secure,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		AutoMTLS:         true,
+		StartTimeout:     timeout,
+		SkipHostEnv:      true,
+		Logger:           newHCLogger(opts.log),
+		Stderr:           io.Discard,
+	})
+	fail := func(err error) (*process, error) {
+		client.Kill()
+		return nil, err
+	}
+	rpc, err := client.Client()
+	if err != nil {
+		if errors.Is(err, goplugin.ErrChecksumsDoNotMatch) {
+			return fail(fmt.Errorf("checksum mismatch: the binary is not the one pinned in the configuration"))
+		}
+		if strings.Contains(err.Error(), "Incompatible API version") || strings.Contains(err.Error(), "protocol version") {
+			return fail(fmt.Errorf("the plugin speaks a protocol this host does not support (host supports %v): rebuild it with a current SDK: %w", SupportedProtocols, err))
+		}
+		return fail(err)
+	}
+	raw, err := rpc.Dispense(sdk.PluginName)
+	if err != nil {
+		return fail(fmt.Errorf("dispensing: %w", err))
+	}
+	c := raw.(*conn_)
+	p := &process{client: client, conn: c, protocol: client.NegotiatedVersion()}
+	if rc := client.ReattachConfig(); rc != nil {
+		p.pid = rc.Pid
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if p.manifest, err = c.client.Describe(dctx, &pb.DescribeRequest{}); err != nil {
+		return fail(fmt.Errorf("reading manifest: %w", err))
+	}
+	if opts.host != nil {
+		// One broker listener per start, set up before the first request, as
+		// Vault's Setup and Mattermost's OnActivate do.
+		id := c.broker.NextId()
+		go c.broker.AcceptAndServe(id, func(o []grpc.ServerOption) *grpc.Server {
+			s := grpc.NewServer(append(o, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))...)
+			pb.RegisterHostServer(s, opts.host)
+			return s
+		})
+		if _, err := c.client.Setup(dctx, &pb.SetupRequest{HostBrokerId: id, Protocol: uint32(p.protocol)}); err != nil {
+			return fail(fmt.Errorf("setting up host services: %w", err))
+		}
+	}
+	return p, nil
+}
+
+// maxMessage bounds one gRPC message between host and plugin.
+const maxMessage = 16 << 20
+
+func (p *process) exited() bool { return p.client.Exited() }
+
+func (p *process) kill() { p.client.Kill() }
+
+// FileChecksum returns the SHA-256 of a file, hex-encoded.
+func FileChecksum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Inspect starts a binary just to read its manifest.
+func Inspect(ctx context.Context, path string) (*pb.Manifest, int, error) {
+	p, err := start(ctx, startOptions{path: path, log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer p.kill()
+	return p.manifest, p.protocol, nil
+}
+
+// newHCLogger routes go-plugin's logs (including what a plugin writes to
+// stderr) into the host's slog logger.
+func newHCLogger(log *slog.Logger) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       "plugin",
+		Level:      hclog.Info,
+		Output:     &slogWriter{log: log},
+		JSONFormat: true,
+	})
+}
+
+// slogWriter receives hclog's JSON lines and re-logs them through slog.
+type slogWriter struct{ log *slog.Logger }
+
+func (w *slogWriter) Write(b []byte) (int, error) {
+	line := strings.TrimSpace(string(b))
+	level := slog.LevelInfo
+	switch {
+	case strings.Contains(line, `"@level":"error"`):
+		level = slog.LevelError
+	case strings.Contains(line, `"@level":"warn"`):
+		level = slog.LevelWarn
+	case strings.Contains(line, `"@level":"debug"`), strings.Contains(line, `"@level":"trace"`):
+		level = slog.LevelDebug
+	}
+	w.log.Log(context.Background(), level, "plugin output", "line", line)
+	return len(b), nil
+}

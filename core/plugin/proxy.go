@@ -1,0 +1,385 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/balaidesa/balai/core/api"
+	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/tenancy"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// Prefix is where plugin routes live: /api/v1/t/{tenant}/{plugin}/{path...}.
+const Prefix = "/api/v1/t/"
+
+// streamThreshold is the body size above which a request body is streamed
+// to the plugin instead of sent in one message.
+const streamThreshold = 256 << 10
+
+// hopHeaders are not forwarded in either direction; Authorization and
+// Cookie never reach a plugin, which learns the caller from its scope.
+var hopHeaders = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Proxy-Authorization": true,
+	"Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true,
+	"Authorization": true, "Cookie": true, "Set-Cookie": true,
+}
+
+// tenantCache remembers which tenant codes exist, briefly, so that the hot
+// path does not ask the database on every request.
+type tenantCache struct {
+	mu sync.Mutex
+	m  map[string]tenantEntry
+}
+
+type tenantEntry struct {
+	level  tenancy.Level
+	exists bool
+	until  time.Time
+}
+
+func (rt *Runtime) tenantLevel(ctx context.Context, code string) (tenancy.Level, error) {
+	level, _, err := tenancy.ParseCode(code)
+	if err != nil {
+		return "", err
+	}
+	rt.tenants.mu.Lock()
+	e, ok := rt.tenants.m[code]
+	rt.tenants.mu.Unlock()
+	if !ok || time.Now().After(e.until) {
+		exists, err := tenancy.Exists(rt.h.DB.WithContext(ctx), code)
+		if err != nil {
+			return "", err
+		}
+		e = tenantEntry{level: level, exists: exists, until: time.Now().Add(5 * time.Second)}
+		rt.tenants.mu.Lock()
+		if rt.tenants.m == nil {
+			rt.tenants.m = map[string]tenantEntry{}
+		}
+		rt.tenants.m[code] = e
+		rt.tenants.mu.Unlock()
+	}
+	if !e.exists {
+		return "", apierr.NotFound("tenant_not_found", "tenant %s does not exist", code)
+	}
+	return level, nil
+}
+
+// call is one request to a plugin, from HTTP or from another plugin.
+type call struct {
+	tenant, plugin, method, path, rawQuery string
+	headers                                http.Header
+	user                                   string
+	requestID                              string
+	body                                   io.Reader
+	size                                   int64 // -1 when unknown
+}
+
+// resolved is a call checked and ready to send.
+type resolved struct {
+	in      *Instance
+	proc    *process
+	route   *pb.Route
+	pattern string
+	level   tenancy.Level
+	granted []string
+	timeout time.Duration
+	limit   int64
+}
+
+// check applies, in order, everything that stands between a caller and a
+// plugin route: tenant, plugin, enablement, route, login, permission.
+// authenticate returns the caller's username, "" when no token was sent.
+func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (string, error)) (*resolved, error) {
+	level, err := rt.tenantLevel(ctx, c.tenant)
+	if err != nil {
+		return nil, err
+	}
+	in, ok := rt.Get(c.plugin)
+	if !ok {
+		return nil, apierr.NotFound("plugin_not_found", "no plugin %s is loaded", c.plugin)
+	}
+	if !rt.modules.Enabled(c.tenant, c.plugin) {
+		return nil, apierr.NotFound("module_not_enabled", "module %s is not enabled for tenant %s", c.plugin, c.tenant)
+	}
+	in.mu.RLock()
+	mux, manifest := in.routes, in.manifest
+	in.mu.RUnlock()
+	probe := &http.Request{Method: c.method, URL: &url.URL{Path: c.path}, Host: "plugin"}
+	h, pattern := mux.Handler(probe)
+	idx, ok := h.(routeIndex)
+	if !ok {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, probe)
+		if rec.Code == http.StatusMethodNotAllowed {
+			return nil, apierr.New(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", c.method, c.path)
+		}
+		return nil, apierr.NotFound("not_found", "plugin %s has no route %s %s", c.plugin, c.method, c.path)
+	}
+	route := manifest.Routes[idx]
+	if c.user == "" && authenticate != nil {
+		// A public route serves anonymous callers, but one who sends a
+		// token is served as that user, and a bad token is refused.
+		user, err := authenticate()
+		if err != nil {
+			return nil, err
+		}
+		c.user = user
+	}
+	if !route.Public {
+		if c.user == "" {
+			return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
+		}
+		if err := rt.h.Authz.Require(c.user, c.tenant, route.Permission); err != nil {
+			return nil, err
+		}
+	}
+	r := &resolved{in: in, route: route, pattern: pattern, level: level}
+	if c.user != "" {
+		for _, p := range manifest.Permissions {
+			if rt.h.Authz.Can(c.user, c.tenant, p.Name) {
+				r.granted = append(r.granted, p.Name)
+			}
+		}
+	}
+	r.timeout = rt.cfg.CallTimeout
+	if route.TimeoutMs > 0 {
+		r.timeout = time.Duration(route.TimeoutMs) * time.Millisecond
+	}
+	r.limit = rt.cfg.MaxBody
+	if route.MaxBodyBytes > 0 {
+		r.limit = route.MaxBodyBytes
+	}
+	proc, wait := in.live()
+	if proc == nil {
+		e := apierr.New(http.StatusServiceUnavailable, "plugin_unavailable", "plugin %s is restarting: try again in %d s", c.plugin, wait)
+		e.RetryAfter = wait
+		return nil, e
+	}
+	r.proc = proc
+	return r, nil
+}
+
+// send delivers the call to the plugin and hands the response parts to out.
+// It returns an error only when nothing was sent to out yet.
+func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.HTTPResponsePart) error) error {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted}
+	handle := rt.scopes.open(entry)
+	defer rt.scopes.close(handle)
+	req := &pb.HTTPRequest{
+		Scope:  &pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli()},
+		Method: c.method, Path: c.path, RawQuery: c.rawQuery, Route: r.pattern,
+	}
+	for name, vs := range c.headers {
+		if !hopHeaders[http.CanonicalHeaderKey(name)] {
+			req.Headers = append(req.Headers, &pb.Header{Name: name, Values: vs})
+		}
+	}
+	start := time.Now()
+	status := "ok"
+	defer func() {
+		rt.metrics.calls.WithLabelValues(c.plugin, status).Inc()
+		rt.metrics.duration.WithLabelValues(c.plugin).Observe(time.Since(start).Seconds())
+	}()
+	var recv func() (*pb.HTTPResponsePart, error)
+	streamBody := c.body != nil && (c.size < 0 || c.size > streamThreshold) && r.proc.protocol >= 2
+	switch {
+	case streamBody:
+		stream, err := r.proc.conn.client.HandleStream(ctx)
+		if err != nil {
+			status = "unavailable"
+			return rt.callError(ctx, r.in, err)
+		}
+		if err := stream.Send(&pb.HTTPRequestPart{Request: req}); err != nil {
+			status = "unavailable"
+			return rt.callError(ctx, r.in, err)
+		}
+		go func() {
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := c.body.Read(buf)
+				if n > 0 {
+					if stream.Send(&pb.HTTPRequestPart{Body: append([]byte(nil), buf[:n]...)}) != nil {
+						return
+					}
+				}
+				if err != nil {
+					stream.CloseSend()
+					return
+				}
+			}
+		}()
+		recv = stream.Recv
+	default:
+		if c.body != nil {
+			b, err := io.ReadAll(c.body)
+			if err != nil {
+				status = "bad_request"
+				var maxErr *http.MaxBytesError
+				if errors.As(err, &maxErr) {
+					return apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+				}
+				return apierr.BadRequest("bad_body", "reading the request body: %v", err)
+			}
+			req.Body = b
+		}
+		stream, err := r.proc.conn.client.Handle(ctx, req)
+		if err != nil {
+			status = "unavailable"
+			return rt.callError(ctx, r.in, err)
+		}
+		recv = stream.Recv
+	}
+	first, err := recv()
+	if err != nil {
+		status = "error"
+		return rt.callError(ctx, r.in, err)
+	}
+	if first.Head == nil {
+		status = "error"
+		return apierr.New(http.StatusBadGateway, "plugin_error", "plugin %s answered without a status", c.plugin)
+	}
+	if err := out(first); err != nil {
+		return nil
+	}
+	for {
+		part, err := recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			status = "broken"
+			rt.log.Warn("plugin response broken off", "plugin", c.plugin, "request_id", c.requestID, "err", err)
+			r.in.poke()
+			return nil
+		}
+		if out(part) != nil {
+			return nil
+		}
+	}
+}
+
+// callError maps a failed plugin call to the documented errors.
+func (rt *Runtime) callError(ctx context.Context, in *Instance, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
+		return apierr.New(http.StatusGatewayTimeout, "plugin_timeout", "plugin %s did not answer in time", in.ID())
+	}
+	var e *apierr.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	in.poke()
+	ae := apierr.New(http.StatusServiceUnavailable, "plugin_unavailable", "plugin %s is not answering: try again shortly", in.ID())
+	ae.RetryAfter = 1
+	return ae
+}
+
+// ServeHTTP serves /api/v1/t/{tenant}/{plugin}/{path...}.
+func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticate func(*http.Request) (string, error)) {
+	rest := strings.TrimPrefix(r.URL.Path, Prefix)
+	tenant, rest, _ := strings.Cut(rest, "/")
+	plugin, path, _ := strings.Cut(rest, "/")
+	c := &call{
+		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,
+		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength,
+	}
+	res, err := rt.check(r.Context(), c, func() (string, error) {
+		if r.Header.Get("Authorization") == "" {
+			return "", nil
+		}
+		return authenticate(r)
+	})
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	if r.ContentLength > res.limit {
+		api.WriteError(w, r, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", res.limit))
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		c.body = http.MaxBytesReader(w, r.Body, res.limit)
+	}
+	flusher := http.NewResponseController(w)
+	err = rt.send(r.Context(), c, res, func(p *pb.HTTPResponsePart) error {
+		if p.Head != nil {
+			for _, h := range p.Head.Headers {
+				if !hopHeaders[http.CanonicalHeaderKey(h.Name)] {
+					w.Header()[http.CanonicalHeaderKey(h.Name)] = h.Values
+				}
+			}
+			w.WriteHeader(int(p.Head.Status))
+		}
+		if len(p.Body) > 0 {
+			if _, err := w.Write(p.Body); err != nil {
+				return err
+			}
+		}
+		if p.Head == nil || len(p.Body) > 0 {
+			flusher.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		api.WriteError(w, r, err)
+	}
+}
+
+// call serves a plugin's request to another plugin's route, on behalf of
+// the caller of the request it is serving.
+func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPRequest, out func(*pb.HTTPResponsePart) error) error {
+	path := req.Path
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	c := &call{
+		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
+		headers: http.Header{}, user: from.user, requestID: from.requestID, size: int64(len(req.Body)),
+	}
+	for _, h := range req.Headers {
+		c.headers[h.Name] = h.Values
+	}
+	if len(req.Body) > 0 {
+		c.body = bytes.NewReader(req.Body)
+	}
+	res, err := rt.check(ctx, c, nil)
+	if err == nil && int64(len(req.Body)) > res.limit {
+		err = apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", res.limit)
+	}
+	if err == nil {
+		err = rt.send(ctx, c, res, out)
+	}
+	if err != nil {
+		// The calling plugin gets the same answer an HTTP client would.
+		e, ok := apierr.As(err)
+		if !ok {
+			rt.log.Error("plugin-to-plugin call failed", "from", from.plugin, "to", req.TargetPlugin, "err", err)
+			e = apierr.New(http.StatusInternalServerError, "internal", "the call failed")
+		}
+		var buf bytes.Buffer
+		rec := httptest.NewRecorder()
+		api.WriteError(rec, (&http.Request{}).WithContext(ctx), e)
+		buf.Write(rec.Body.Bytes())
+		head := &pb.HTTPResponseHead{Status: int32(e.Status), Headers: []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}}
+		if e.RetryAfter > 0 {
+			head.Headers = append(head.Headers, &pb.Header{Name: "Retry-After", Values: []string{strconv.Itoa(e.RetryAfter)}})
+		}
+		return out(&pb.HTTPResponsePart{Head: head, Body: buf.Bytes()})
+	}
+	return nil
+}

@@ -1,0 +1,501 @@
+package plugin
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/balaidesa/balai/core/files"
+	"github.com/balaidesa/balai/core/host"
+	"github.com/balaidesa/balai/core/modules"
+	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/records"
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// Config is the deployment's plugin configuration.
+type Config struct {
+	// Dir holds the plugin binaries.
+	Dir string
+	// Enabled lists the plugin binaries (by file name) to load; empty loads all.
+	Enabled []string
+	// Checksums pins binaries (by file name) to a SHA-256, hex-encoded.
+	Checksums map[string]string
+	// CallTimeout bounds a plugin call whose route sets no timeout.
+	CallTimeout time.Duration
+	// MaxBody bounds a request body whose route sets no limit.
+	MaxBody int64
+	// FilesDir is where plugins' files are stored.
+	FilesDir string
+	// MaxFileBytes bounds one stored file.
+	MaxFileBytes int64
+}
+
+// State is where a plugin is in its life.
+type State string
+
+const (
+	StateStarting   State = "starting"
+	StateRunning    State = "running"
+	StateRestarting State = "restarting" // crashed or hung; waiting to start again
+	StateFailed     State = "failed"     // refused: bad manifest, checksum, duplicate
+	StateStopped    State = "stopped"
+)
+
+// Instance is one loaded plugin and its supervision state.
+type Instance struct {
+	rt       *Runtime
+	File     string
+	Path     string
+	Checksum string
+	pinned   []byte
+
+	mu        sync.RWMutex
+	proc      *process
+	manifest  *pb.Manifest
+	routes    *http.ServeMux
+	perms     []string
+	state     State
+	restarts  int
+	lastError string
+	nextStart time.Time
+	backoff   time.Duration
+	upSince   time.Time
+	wake      chan struct{}
+}
+
+// Info is what GET /api/v1/plugins shows of a plugin.
+type Info struct {
+	ID          string   `json:"id"`
+	File        string   `json:"file"`
+	Version     string   `json:"version"`
+	Vendor      string   `json:"vendor,omitempty"`
+	Description string   `json:"description,omitempty"`
+	State       State    `json:"state"`
+	PID         int      `json:"pid,omitempty"`
+	Restarts    int      `json:"restarts"`
+	Protocol    int      `json:"protocol,omitempty"`
+	SHA256      string   `json:"sha256"`
+	Error       string   `json:"error,omitempty"`
+	Permissions []string `json:"permissions,omitempty"`
+}
+
+// Info snapshots the instance.
+func (in *Instance) Info() Info {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	i := Info{File: in.File, State: in.state, Restarts: in.restarts, SHA256: in.Checksum, Error: in.lastError, Permissions: in.perms}
+	if in.manifest != nil {
+		i.ID, i.Version, i.Vendor, i.Description = in.manifest.Id, in.manifest.Version, in.manifest.Vendor, in.manifest.Description
+	}
+	if in.proc != nil && in.state == StateRunning {
+		i.PID, i.Protocol = in.proc.pid, in.proc.protocol
+	}
+	return i
+}
+
+// ID is the plugin id from its manifest ("" before the first start).
+func (in *Instance) ID() string {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	if in.manifest == nil {
+		return ""
+	}
+	return in.manifest.Id
+}
+
+// Manifest returns the plugin's manifest.
+func (in *Instance) Manifest() *pb.Manifest {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.manifest
+}
+
+// live returns the running process, or nil with the seconds to wait.
+func (in *Instance) live() (*process, int) {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	if in.state == StateRunning && in.proc != nil {
+		return in.proc, 0
+	}
+	wait := int(time.Until(in.nextStart).Seconds()) + 1
+	return nil, max(1, wait)
+}
+
+// Runtime loads, supervises and serves the deployment's plugins.
+type Runtime struct {
+	h       *host.Host
+	cfg     Config
+	log     *slog.Logger
+	engine  *records.Engine
+	modules *modules.Table
+	scopes  *scopeTable
+	events  *dispatcher
+	files   *files.Store
+	tenants tenantCache
+	metrics *metrics
+
+	mu        sync.RWMutex
+	instances []*Instance
+	byID      map[string]*Instance
+	ctx       context.Context
+	wg        sync.WaitGroup
+}
+
+// New builds a runtime; Load starts the plugins.
+func New(h *host.Host, cfg Config, mods *modules.Table, reg prometheus.Registerer, log *slog.Logger) *Runtime {
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = 30 * time.Second
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxFileBytes == 0 {
+		cfg.MaxFileBytes = 10 << 20
+	}
+	rt := &Runtime{
+		h: h, cfg: cfg, log: log, engine: records.NewEngine(h.DB), modules: mods,
+		scopes: newScopeTable(), byID: map[string]*Instance{}, metrics: newMetrics(reg),
+	}
+	rt.files = &files.Store{DB: h.DB.DB, Dir: cfg.FilesDir, MaxBytes: cfg.MaxFileBytes}
+	rt.events = newDispatcher(rt)
+	return rt
+}
+
+// Engine is the storage engine plugins write through.
+func (rt *Runtime) Engine() *records.Engine { return rt.engine }
+
+// Modules is the enablement table.
+func (rt *Runtime) Modules() *modules.Table { return rt.modules }
+
+// discover lists the plugin binaries to load.
+func (rt *Runtime) discover() ([]string, error) {
+	entries, err := os.ReadDir(rt.cfg.Dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading plugin directory %s: %w", rt.cfg.Dir, err)
+	}
+	want := map[string]bool{}
+	for _, e := range rt.cfg.Enabled {
+		want[e] = true
+	}
+	var files []string
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if len(want) > 0 && !want[e.Name()] {
+			continue
+		}
+		files = append(files, e.Name())
+	}
+	for name := range want {
+		found := false
+		for _, f := range files {
+			found = found || f == name
+		}
+		if !found {
+			rt.log.Error("plugin enabled in the configuration is missing", "plugin", name, "dir", rt.cfg.Dir)
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// Load starts every plugin of the deployment. A plugin that cannot start is
+// recorded as failed and does not stop the others.
+func (rt *Runtime) Load(ctx context.Context) error {
+	rt.ctx = ctx
+	files, err := rt.discover()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		in := &Instance{rt: rt, File: f, Path: filepath.Join(rt.cfg.Dir, f), state: StateStarting, wake: make(chan struct{}, 1)}
+		sum, err := FileChecksum(in.Path)
+		if err != nil {
+			rt.log.Error("reading plugin", "file", f, "err", err)
+			continue
+		}
+		in.Checksum = sum
+		if pin, ok := rt.cfg.Checksums[f]; ok {
+			b, err := hex.DecodeString(strings.TrimSpace(pin))
+			if err != nil || len(b) != 32 {
+				in.fail(fmt.Errorf("the pinned checksum for %s is not a SHA-256 in hex", f))
+				rt.add(in)
+				continue
+			}
+			in.pinned = b
+		}
+		rt.add(in)
+		if err := in.first(ctx); err != nil {
+			in.fail(err)
+			rt.log.Error("plugin refused", "file", f, "err", err)
+			continue
+		}
+		rt.wg.Add(1)
+		go in.supervise(ctx)
+	}
+	rt.wg.Add(1)
+	go func() { defer rt.wg.Done(); rt.events.run(ctx) }()
+	return nil
+}
+
+func (rt *Runtime) add(in *Instance) {
+	rt.mu.Lock()
+	rt.instances = append(rt.instances, in)
+	rt.mu.Unlock()
+}
+
+// Instances lists every plugin the runtime knows, loaded or refused.
+func (rt *Runtime) Instances() []*Instance {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	return append([]*Instance(nil), rt.instances...)
+}
+
+// Get returns a loaded plugin by id.
+func (rt *Runtime) Get(id string) (*Instance, bool) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	in, ok := rt.byID[id]
+	return in, ok
+}
+
+// Ready fails while any loaded plugin is not running.
+func (rt *Runtime) Ready(context.Context) error {
+	var down []string
+	for _, in := range rt.Instances() {
+		in.mu.RLock()
+		if in.state != StateRunning && in.state != StateFailed {
+			down = append(down, in.File+" "+string(in.state))
+		}
+		in.mu.RUnlock()
+	}
+	if len(down) > 0 {
+		return fmt.Errorf("plugins not running: %s", strings.Join(down, ", "))
+	}
+	return nil
+}
+
+// Wait blocks until supervision has stopped (after ctx of Load ends) and
+// kills every plugin process.
+func (rt *Runtime) Wait() {
+	rt.wg.Wait()
+	for _, in := range rt.Instances() {
+		in.mu.Lock()
+		if in.proc != nil {
+			in.proc.kill()
+			in.proc = nil
+		}
+		if in.state != StateFailed {
+			in.state = StateStopped
+		}
+		in.mu.Unlock()
+	}
+}
+
+func (in *Instance) fail(err error) {
+	in.mu.Lock()
+	in.state = StateFailed
+	in.lastError = err.Error()
+	in.mu.Unlock()
+}
+
+// first starts the plugin for the first time: manifest checks, duplicate
+// ids, permissions and storage tables.
+func (in *Instance) first(ctx context.Context) error {
+	rt := in.rt
+	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: rt.log.With("plugin", in.File), host: &hostService{rt: rt, in: in}})
+	if err != nil {
+		return err
+	}
+	m := p.manifest
+	if err := sdk.ValidateManifest(m); err != nil {
+		p.kill()
+		return err
+	}
+	rt.mu.Lock()
+	if other, dup := rt.byID[m.Id]; dup {
+		rt.mu.Unlock()
+		p.kill()
+		return fmt.Errorf("duplicate plugin id %s: already loaded from %s", m.Id, other.File)
+	}
+	rt.byID[m.Id] = in
+	rt.mu.Unlock()
+	var perms []rbac.Permission
+	var names []string
+	for _, pp := range m.Permissions {
+		perms = append(perms, rbac.Permission{Name: pp.Name, Description: pp.Description, Roles: pp.Roles})
+		names = append(names, pp.Name)
+	}
+	drop := func() {
+		rt.mu.Lock()
+		delete(rt.byID, m.Id)
+		rt.mu.Unlock()
+		p.kill()
+	}
+	if err := rt.h.Authz.Registry().Add(perms...); err != nil {
+		drop()
+		return err
+	}
+	if err := rt.h.Authz.Reload(); err != nil {
+		drop()
+		return err
+	}
+	if err := rt.engine.Register(m.Id, m.Collections); err != nil {
+		drop()
+		return fmt.Errorf("preparing storage: %w", err)
+	}
+	mux := http.NewServeMux()
+	for i, r := range m.Routes {
+		mux.Handle(r.Method+" "+r.Path, routeIndex(i))
+	}
+	in.mu.Lock()
+	in.proc, in.manifest, in.routes, in.perms = p, m, mux, names
+	in.state, in.upSince, in.lastError = StateRunning, time.Now(), ""
+	in.mu.Unlock()
+	rt.log.Info("plugin loaded", "plugin", m.Id, "version", m.Version, "pid", p.pid, "protocol", p.protocol, "sha256", in.Checksum)
+	return nil
+}
+
+// routeIndex marks which manifest route a ServeMux pattern belongs to.
+type routeIndex int
+
+func (routeIndex) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// poke asks the supervisor to check the plugin now (after a failed call).
+func (in *Instance) poke() {
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+const (
+	superviseEvery = 500 * time.Millisecond
+	healthEvery    = 5 * time.Second
+	healthTimeout  = 3 * time.Second
+	minBackoff     = 250 * time.Millisecond
+	maxBackoff     = 30 * time.Second
+)
+
+// supervise restarts the plugin when it dies or stops answering, with
+// exponential backoff, until ctx ends. go-plugin does not restart plugins:
+// this loop does.
+func (in *Instance) supervise(ctx context.Context) {
+	defer in.rt.wg.Done()
+	tick := time.NewTicker(superviseEvery)
+	defer tick.Stop()
+	lastHealth := time.Now()
+	failures := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-in.wake:
+		}
+		in.mu.RLock()
+		state, proc, next := in.state, in.proc, in.nextStart
+		in.mu.RUnlock()
+		switch state {
+		case StateRunning:
+			if proc.exited() {
+				in.down("the plugin process exited")
+				continue
+			}
+			if time.Since(lastHealth) < healthEvery {
+				continue
+			}
+			lastHealth = time.Now()
+			hctx, cancel := context.WithTimeout(ctx, healthTimeout)
+			res, err := proc.conn.client.Health(hctx, &pb.HealthRequest{})
+			cancel()
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil || !res.Ok {
+				failures++
+				msg := "health check failed"
+				if err != nil {
+					msg += ": " + err.Error()
+				} else {
+					msg += ": " + res.Message
+				}
+				// Two misses in a row: a hung plugin is killed and restarted.
+				if failures >= 2 || err != nil && proc.exited() {
+					in.down(msg)
+				}
+				continue
+			}
+			failures = 0
+			in.mu.Lock()
+			if time.Since(in.upSince) > time.Minute {
+				in.backoff = 0
+			}
+			in.mu.Unlock()
+		case StateRestarting:
+			if time.Now().Before(next) {
+				continue
+			}
+			in.restart(ctx)
+			lastHealth, failures = time.Now(), 0
+		}
+	}
+}
+
+// down kills the process and schedules a restart.
+func (in *Instance) down(reason string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.state != StateRunning {
+		return
+	}
+	if in.proc != nil {
+		in.proc.kill()
+	}
+	in.backoff = min(max(in.backoff*2, minBackoff), maxBackoff)
+	jitter := time.Duration(rand.Int64N(int64(in.backoff / 4)))
+	in.nextStart = time.Now().Add(in.backoff + jitter)
+	in.state, in.lastError = StateRestarting, reason
+	in.rt.metrics.crashes.WithLabelValues(in.manifest.Id).Inc()
+	in.rt.log.Warn("plugin down; restarting", "plugin", in.manifest.Id, "reason", reason, "in", in.backoff+jitter)
+}
+
+func (in *Instance) restart(ctx context.Context) {
+	id := in.ID()
+	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}})
+	if err == nil && p.manifest.Id != id {
+		p.kill()
+		err = fmt.Errorf("the binary now declares id %s instead of %s", p.manifest.Id, id)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if err != nil {
+		in.backoff = min(max(in.backoff*2, minBackoff), maxBackoff)
+		in.nextStart = time.Now().Add(in.backoff)
+		in.lastError = "restart failed: " + err.Error()
+		in.rt.log.Error("plugin restart failed", "plugin", id, "err", err, "retry_in", in.backoff)
+		return
+	}
+	in.proc, in.state, in.upSince = p, StateRunning, time.Now()
+	in.restarts++
+	in.rt.metrics.restarts.WithLabelValues(id).Inc()
+	in.rt.log.Info("plugin restarted", "plugin", id, "pid", p.pid, "restarts", in.restarts)
+}
