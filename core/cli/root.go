@@ -74,9 +74,10 @@ example BALAI_DATABASE) or as a key of balai.yaml in the working directory
 	pf.String("config", "", "configuration file (default: balai.yaml in the working directory, if present)")
 	pf.String("data", "data", "directory for the embedded SQLite database and local files")
 	pf.String("database", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty uses SQLite in --data")
+	pf.String("plugins", "bin/plugins", "directory of plugin binaries")
 	pf.String("log-level", "info", "log level: debug, info, warn or error")
 	pf.String("log-format", "text", "log format: text or json")
-	root.AddCommand(a.serveCmd(), a.tenantCmd(), a.userCmd(), a.roleCmd(), a.auditCmd(), a.migrateCmd())
+	root.AddCommand(a.serveCmd(), a.tenantCmd(), a.userCmd(), a.roleCmd(), a.pluginCmd(), a.auditCmd(), a.migrateCmd())
 	return root
 }
 

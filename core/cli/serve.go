@@ -38,7 +38,6 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	}
 	f := cmd.Flags()
 	f.String("listen", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	f.String("plugins", "bin/plugins", "directory of plugin binaries")
 	f.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
 	f.Duration("shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
 	f.StringSlice("plugins-enabled", nil, "plugin binaries (file names in --plugins) to load; default: all")
