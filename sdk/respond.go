@@ -3,6 +3,8 @@ package sdk
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"io"
 	"net/http"
 	"os"
@@ -54,4 +56,87 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// HTTPError is an error with its HTTP status and code, for Func handlers.
+type HTTPError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *HTTPError) Error() string { return e.Message }
+
+// Errorf builds an HTTPError.
+func Errorf(status int, code, format string, args ...any) *HTTPError {
+	return &HTTPError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Func adapts a function returning (status, value, error) to an
+// http.Handler: the value is sent as JSON, an error in the documented error
+// shape (*HTTPError and storage errors with their status, others as 500).
+func Func(fn func(r *http.Request) (int, any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status, v, err := fn(r)
+		var he *HTTPError
+		switch {
+		case errors.As(err, &he):
+			Fail(w, he.Status, he.Code, he.Message)
+		case err != nil:
+			FailErr(w, r, err)
+		case v == nil:
+			w.WriteHeader(status)
+		default:
+			JSON(w, status, v)
+		}
+	})
+}
+
+// Bind reads a JSON body into v, refusing unknown fields; its error is an
+// *HTTPError for Func.
+func Bind(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
+		}
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON for this request: %v", err)
+	}
+	return nil
+}
+
+// Page reads ?page=&limit= (limit at most 500, default 50) as offset and limit.
+func Page(r *http.Request) (offset, limit int, err error) {
+	page, limit := 1, 50
+	q := r.URL.Query()
+	if s := q.Get("page"); s != "" {
+		if page, err = strconv.Atoi(s); err != nil || page < 1 {
+			return 0, 0, Errorf(http.StatusBadRequest, "invalid_pagination", "page must be a whole number from 1")
+		}
+	}
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 500 {
+			return 0, 0, Errorf(http.StatusBadRequest, "invalid_pagination", "limit must be a whole number from 1 to 500")
+		}
+	}
+	return (page - 1) * limit, limit, nil
+}
+
+// ListOf is the documented list shape {"items":[...],"total":N}.
+type ListOf[T any] struct {
+	Items []T   `json:"items"`
+	Total int64 `json:"total"`
+}
+
+// List pages through the collection as ?page=&limit= ask, newest last,
+// and answers the documented list shape.
+func (c *Records) List(r *http.Request) (int, any, error) {
+	offset, limit, err := Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	recs, total, err := c.Query().Page(offset, limit).WithTotal().Run(r.Context())
+	return http.StatusOK, ListOf[Record]{Items: recs, Total: total}, err
 }

@@ -158,16 +158,21 @@ func (s *server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthRes
 }
 
 func (s *server) Deliver(ctx context.Context, ev *pb.EventDelivery) (*pb.DeliverResponse, error) {
-	h := s.p.Options.Events[ev.Name]
-	if h == nil {
-		return &pb.DeliverResponse{}, nil
-	}
-	ctx = WithScope(ctx, ev.Scope, s.host)
-	err := h(ctx, Event{ID: ev.Id, Name: ev.Name, Source: ev.SourcePlugin, Payload: ev.Payload, At: time.UnixMilli(ev.AtUnixMs).UTC()})
-	if err != nil {
+	if err := s.p.Deliver(ctx, ev, s.host); err != nil {
 		return nil, err
 	}
 	return &pb.DeliverResponse{}, nil
+}
+
+// Deliver runs the plugin's handler for an event. Events without a handler
+// are acknowledged.
+func (p *Plugin) Deliver(ctx context.Context, ev *pb.EventDelivery, host Host) error {
+	h := p.Options.Events[ev.Name]
+	if h == nil {
+		return nil
+	}
+	ctx = WithScope(ctx, ev.Scope, host)
+	return h(ctx, Event{ID: ev.Id, Name: ev.Name, Source: ev.SourcePlugin, Payload: ev.Payload, At: time.UnixMilli(ev.AtUnixMs).UTC()})
 }
 
 func (s *server) Handle(req *pb.HTTPRequest, stream pb.Plugin_HandleServer) error {

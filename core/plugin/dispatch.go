@@ -111,9 +111,13 @@ func (d *dispatcher) deliver(ctx context.Context, in *Instance, proc *process, p
 	defer d.rt.scopes.close(h)
 	dctx, cancel := context.WithTimeout(ctx, d.rt.cfg.CallTimeout)
 	defer cancel()
-	_, err := proc.conn.client.Deliver(dctx, &pb.EventDelivery{
+	ev := &pb.EventDelivery{
 		Scope: &pb.Scope{Handle: h, Tenant: p.Event.Tenant, TenantLevel: string(level), Granted: perms, RequestId: e.requestID, DeadlineUnixMs: time.Now().Add(d.rt.cfg.CallTimeout).UnixMilli()},
 		Id:    p.EventID, Name: p.Event.Name, SourcePlugin: p.Event.Plugin, Payload: p.Event.Payload, AtUnixMs: p.Event.CreatedAt.UnixMilli(),
-	})
+	}
+	if proc.inproc != nil {
+		return proc.inproc.Deliver(dctx, ev, proc.host)
+	}
+	_, err := proc.conn.client.Deliver(dctx, ev)
 	return err
 }

@@ -46,13 +46,16 @@ type conn_ struct {
 	broker *goplugin.GRPCBroker
 }
 
-// process is one start of a plugin binary.
+// process is one start of a plugin binary, or an in-process plugin.
 type process struct {
 	client   *goplugin.Client
 	conn     *conn_
 	manifest *pb.Manifest
 	protocol int
 	pid      int
+	// inproc and host are set for a plugin served in this process.
+	inproc *sdk.Plugin
+	host   sdk.Host
 }
 
 // startOptions say how to start a plugin binary.
@@ -148,9 +151,13 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 // maxMessage bounds one gRPC message between host and plugin.
 const maxMessage = 16 << 20
 
-func (p *process) exited() bool { return p.client.Exited() }
+func (p *process) exited() bool { return p.inproc == nil && p.client.Exited() }
 
-func (p *process) kill() { p.client.Kill() }
+func (p *process) kill() {
+	if p.inproc == nil {
+		p.client.Kill()
+	}
+}
 
 // FileChecksum returns the SHA-256 of a file, hex-encoded.
 func FileChecksum(path string) (string, error) {

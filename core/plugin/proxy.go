@@ -19,6 +19,7 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -196,6 +197,17 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		rt.metrics.calls.WithLabelValues(c.plugin, status).Inc()
 		rt.metrics.duration.WithLabelValues(c.plugin).Observe(time.Since(start).Seconds())
 	}()
+	if r.proc.inproc != nil {
+		// In process: the handler writes straight into out, no copies.
+		body := c.body
+		if body == nil {
+			body = http.NoBody
+		}
+		w := sdk.NewResponseStreamer(out)
+		sdk.ServeRequest(ctx, r.proc.inproc.Handler, req, body, r.proc.host, w)
+		w.Close()
+		return nil
+	}
 	var recv func() (*pb.HTTPResponsePart, error)
 	streamBody := c.body != nil && (c.size < 0 || c.size > streamThreshold) && r.proc.protocol >= 2
 	switch {

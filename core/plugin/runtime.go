@@ -317,14 +317,33 @@ func (in *Instance) fail(err error) {
 	in.mu.Unlock()
 }
 
-// first starts the plugin for the first time: manifest checks, duplicate
-// ids, permissions and storage tables.
+// first starts the plugin for the first time.
 func (in *Instance) first(ctx context.Context) error {
-	rt := in.rt
-	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: rt.log.With("plugin", in.File), host: &hostService{rt: rt, in: in}})
+	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}})
 	if err != nil {
 		return err
 	}
+	return in.register(p)
+}
+
+// LoadInProcess serves a plugin from this process, without go-plugin: what
+// sdktest runs, and the baseline the plugin path is measured against.
+func (rt *Runtime) LoadInProcess(pl *sdk.Plugin) (*Instance, error) {
+	in := &Instance{rt: rt, File: "(in-process) " + pl.Manifest.ID, state: StateStarting, wake: make(chan struct{}, 1), Checksum: "-"}
+	rt.add(in)
+	p := &process{manifest: pl.Describe(), protocol: sdk.Protocol, inproc: pl, pid: os.Getpid()}
+	p.host = &directHost{s: &hostService{rt: rt, in: in}}
+	if err := in.register(p); err != nil {
+		in.fail(err)
+		return nil, err
+	}
+	return in, nil
+}
+
+// register checks a started plugin's manifest and makes it servable:
+// unique id, permissions, storage tables, routes.
+func (in *Instance) register(p *process) error {
+	rt := in.rt
 	m := p.manifest
 	if err := sdk.ValidateManifest(m); err != nil {
 		p.kill()
@@ -416,6 +435,9 @@ func (in *Instance) supervise(ctx context.Context) {
 		in.mu.RUnlock()
 		switch state {
 		case StateRunning:
+			if proc.inproc != nil {
+				continue
+			}
 			if proc.exited() {
 				in.down("the plugin process exited")
 				continue

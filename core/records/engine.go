@@ -309,7 +309,7 @@ func (x *exec) row(data []byte, insert bool) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if cv == nil && f.Required {
+		if f.Required && (cv == nil || f.Type == pb.FieldType_FIELD_TYPE_STRING && strings.TrimSpace(cv.(string)) == "") {
 			return nil, invalidf("field %s is required", k)
 		}
 		vals[column(k)] = cv

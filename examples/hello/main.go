@@ -1,5 +1,5 @@
-// Command hello is the smallest complete Balai plugin: a greeting and a
-// tenant's notes. Copy it to start your own.
+// Command hello is the smallest complete Balai plugin: it greets the caller
+// and keeps notes per tenant. Copy it to start your own.
 package main
 
 import (
@@ -11,8 +11,8 @@ import (
 var manifest = sdk.Manifest{
 	ID: "hello", Version: "1.0.0", Vendor: "Balai", Description: "Greets the caller and keeps notes per village",
 	Permissions: []sdk.Permission{
-		{Name: "hello.notes.read", Description: "read notes", Roles: []string{"viewer", "operator"}},
-		{Name: "hello.notes.write", Description: "write notes", Roles: []string{"operator"}},
+		{Name: "hello.notes.read", Roles: []string{"viewer", "operator"}},
+		{Name: "hello.notes.write", Roles: []string{"operator"}},
 	},
 	Routes: []sdk.Route{
 		{Method: "GET", Path: "/greeting", Permission: "hello.notes.read"},
@@ -24,38 +24,20 @@ var manifest = sdk.Manifest{
 
 func handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /greeting", func(w http.ResponseWriter, r *http.Request) {
-		req := sdk.From(r)
-		sdk.JSON(w, http.StatusOK, map[string]string{"tenant": req.Tenant, "user": req.User})
-	})
-	mux.HandleFunc("POST /notes", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET /greeting", sdk.Func(func(r *http.Request) (int, any, error) {
+		return 200, map[string]string{"tenant": sdk.From(r).Tenant, "user": sdk.From(r).User}, nil
+	}))
+	mux.Handle("POST /notes", sdk.Func(func(r *http.Request) (int, any, error) {
 		var note struct {
 			Text string `json:"text"`
 		}
-		if !sdk.Decode(w, r, &note) {
-			return
+		if err := sdk.Bind(r, &note); err != nil {
+			return 0, nil, err
 		}
 		rec, err := sdk.From(r).Records("notes").Insert(r.Context(), note)
-		if err != nil {
-			sdk.FailErr(w, r, err)
-			return
-		}
-		sdk.JSON(w, http.StatusCreated, map[string]any{"id": rec.ID, "text": note.Text})
-	})
-	mux.HandleFunc("GET /notes", func(w http.ResponseWriter, r *http.Request) {
-		recs, total, err := sdk.From(r).Records("notes").Query().Page(0, 500).WithTotal().Run(r.Context())
-		if err != nil {
-			sdk.FailErr(w, r, err)
-			return
-		}
-		items := make([]map[string]any, 0, len(recs))
-		for _, rec := range recs {
-			var n struct{ Text string }
-			rec.Decode(&n)
-			items = append(items, map[string]any{"id": rec.ID, "text": n.Text, "created_at": rec.CreatedAt})
-		}
-		sdk.JSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
-	})
+		return 201, rec, err
+	}))
+	mux.Handle("GET /notes", sdk.Func(func(r *http.Request) (int, any, error) { return sdk.From(r).Records("notes").List(r) }))
 	return mux
 }
 
