@@ -53,13 +53,44 @@ func buildAndRun(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(binDir)
 	balaiBin = filepath.Join(binDir, "balai")
-	cmd := exec.Command("go", "build", "-o", balaiBin, "./cmd/balai")
-	cmd.Dir = repoRoot
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("building balai: %v\n%s", err, out)
+	builds := map[string]string{balaiBin: "./cmd/balai", filepath.Join(binDir, "plugins", "hello"): "./examples/hello"}
+	for _, pattern := range []string{"plugins/*/main.go", "e2e/testdata/plugins/*/main.go"} {
+		mains, _ := filepath.Glob(filepath.Join(repoRoot, pattern))
+		for _, m := range mains {
+			dir := filepath.Dir(m)
+			rel, _ := filepath.Rel(repoRoot, dir)
+			builds[filepath.Join(binDir, "plugins", filepath.Base(dir))] = "./" + rel
+		}
+	}
+	for out, pkg := range builds {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Dir = repoRoot
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+		}
 	}
 	return m.Run(), nil
 }
+
+// PluginDir returns a fresh directory holding copies of the named plugin
+// binaries (hello, the plugins/ modules, the test plugins of testdata).
+func PluginDir(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(binDir, "plugins", n))
+		if err != nil {
+			t.Fatalf("plugin %s was not built: %v", n, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// PluginBinary is the path of a built plugin.
+func PluginBinary(name string) string { return filepath.Join(binDir, "plugins", name) }
 
 // Host is a running balai server with its own database.
 type Host struct {

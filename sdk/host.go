@@ -86,3 +86,7 @@ func (r *Request) CanIn(ctx context.Context, tenant, perm string) (bool, error) 
 
 // Scope is the wire scope of the request, for advanced use.
 func (r *Request) Scope() *pb.Scope { return r.scope }
+
+// Host is the raw host API, for advanced use; the typed methods of Request
+// cover what plugins need.
+func (r *Request) Host() Host { return r.host }

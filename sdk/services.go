@@ -49,10 +49,11 @@ func (r *Request) SaveSettings(ctx context.Context, v any) error {
 // File is a stored file's description.
 type File = pb.FileInfo
 
-// PutFile stores a file in the tenant. The host enforces the size limit and
-// checks that the content is of an allowed type.
-func (r *Request) PutFile(ctx context.Context, name, contentType string, data io.Reader) (*File, error) {
-	return r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, ContentType: contentType}, data)
+// PutFile stores a file in the tenant. The host sniffs the content and
+// refuses it unless it matches accept ("image/*", "application/pdf"; by
+// default images, PDF and plain text), and enforces its size limit.
+func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, accept ...string) (*File, error) {
+	return r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: accept}, data)
 }
 
 // OpenFile streams a stored file of the tenant; close the reader.

@@ -35,6 +35,13 @@ type reqInfo struct{ user string }
 
 type reqInfoKey struct{}
 
+// NoteUser tells the access log who the request's caller is.
+func NoteUser(ctx context.Context, username string) {
+	if info, ok := ctx.Value(reqInfoKey{}).(*reqInfo); ok {
+		info.user = username
+	}
+}
+
 // RequestID returns the id of the request in ctx.
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)

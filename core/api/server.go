@@ -118,9 +118,7 @@ func (s *Server) authed(next http.HandlerFunc) http.Handler {
 			WriteError(w, r, err)
 			return
 		}
-		if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
-			info.user = id.Username
-		}
+		NoteUser(r.Context(), id.Username)
 		next(w, r.WithContext(context.WithValue(r.Context(), identityKey, id)))
 	})
 }

@@ -22,6 +22,7 @@ func (rt *Runtime) Mount(s *api.Server) {
 		if err != nil {
 			return "", err
 		}
+		api.NoteUser(r.Context(), id.Username)
 		return id.Username, nil
 	}
 	s.Router().PathPrefix(Prefix).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -113,7 +113,7 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		if errors.Is(err, goplugin.ErrChecksumsDoNotMatch) {
 			return fail(fmt.Errorf("checksum mismatch: the binary is not the one pinned in the configuration"))
 		}
-		if strings.Contains(err.Error(), "Incompatible API version") || strings.Contains(err.Error(), "protocol version") {
+		if msg := strings.ToLower(err.Error()); strings.Contains(msg, "incompatible api version") || strings.Contains(msg, "protocol version") {
 			return fail(fmt.Errorf("the plugin speaks a protocol this host does not support (host supports %v): rebuild it with a current SDK: %w", SupportedProtocols, err))
 		}
 		return fail(err)

@@ -258,6 +258,11 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		recv = stream.Recv
 	}
 	first, err := recv()
+	if err == nil && ctx.Err() != nil {
+		// The plugin gave up on its own deadline at the same moment: the
+		// caller gets the timeout, not whatever it sent.
+		err = ctx.Err()
+	}
 	if err != nil {
 		status = "error"
 		return rt.callError(ctx, r.in, err)

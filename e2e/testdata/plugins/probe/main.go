@@ -1,0 +1,199 @@
+// Command probe is a test plugin that exercises every host service and
+// tries what a careless or malicious plugin might: forged or stale scopes,
+// other tenants, crashes, hangs, huge bodies.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+var manifest = sdk.Manifest{
+	ID: "probe", Version: "0.1.0", Vendor: "Balai tests", Description: "exercises the host",
+	Permissions: []sdk.Permission{
+		{Name: "probe.items.read", Roles: []string{"viewer", "operator"}},
+		{Name: "probe.items.write", Roles: []string{"operator"}},
+	},
+	Routes: []sdk.Route{
+		{Method: "GET", Path: "/items", Permission: "probe.items.read"},
+		{Method: "POST", Path: "/items", Permission: "probe.items.write"},
+		{Method: "GET", Path: "/public", Public: true},
+		{Method: "GET", Path: "/forged", Permission: "probe.items.read"},
+		{Method: "GET", Path: "/stale", Permission: "probe.items.read"},
+		{Method: "GET", Path: "/crash", Permission: "probe.items.read"},
+		{Method: "GET", Path: "/hang", Permission: "probe.items.read", TimeoutMillis: 500},
+		{Method: "POST", Path: "/upload", Permission: "probe.items.write", MaxBodyBytes: 64 << 20},
+		{Method: "GET", Path: "/download", Permission: "probe.items.read"},
+		{Method: "POST", Path: "/photo", Permission: "probe.items.write", MaxBodyBytes: 8 << 20},
+		{Method: "GET", Path: "/env", Permission: "probe.items.read"},
+		{Method: "POST", Path: "/poke", Permission: "probe.items.write"},
+		{Method: "GET", Path: "/received", Permission: "probe.items.read"},
+		{Method: "GET", Path: "/call-hello", Permission: "probe.items.read"},
+		{Method: "POST", Path: "/move/{id}", Permission: "probe.items.write"},
+	},
+	Collections: []sdk.Collection{
+		{Name: "items", Fields: []sdk.Field{{Name: "text", Type: sdk.String, Required: true}}},
+		{Name: "received", Fields: []sdk.Field{{Name: "event_id", Type: sdk.Int}, {Name: "text", Type: sdk.String}}},
+	},
+	Publishes: []string{"probe.poked"},
+	Consumes:  []string{"probe.poked"},
+}
+
+var (
+	mu    sync.Mutex
+	stale *pb.Scope
+)
+
+func handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /items", sdk.Func(func(r *http.Request) (int, any, error) {
+		mu.Lock()
+		stale = sdk.From(r).Scope() // kept to be misused by /stale later
+		mu.Unlock()
+		return sdk.From(r).Records("items").List(r)
+	}))
+	mux.Handle("POST /items", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v struct {
+			Text string `json:"text"`
+		}
+		if err := sdk.Bind(r, &v); err != nil {
+			return 0, nil, err
+		}
+		rec, err := sdk.From(r).Records("items").Insert(r.Context(), v)
+		return 201, rec, err
+	}))
+	mux.Handle("GET /public", sdk.Func(func(r *http.Request) (int, any, error) {
+		return 200, map[string]string{"tenant": sdk.From(r).Tenant, "user": sdk.From(r).User}, nil
+	}))
+	// forged asks for another tenant's records by naming it in the scope and
+	// by guessing handles: the host must ignore the one and refuse the other.
+	mux.Handle("GET /forged", sdk.Func(func(r *http.Request) (int, any, error) {
+		req := sdk.From(r)
+		out := map[string]any{}
+		scope := *req.Scope()
+		scope.Tenant = r.URL.Query().Get("tenant")
+		q := &pb.StorageRequest{Scope: &scope, Ops: []*pb.StorageOp{{Op: &pb.StorageOp_Query{Query: &pb.Query{Collection: "items", Count: true, Subtree: true}}}}}
+		res, err := req.Host().Storage(r.Context(), q)
+		if err != nil {
+			return 0, nil, err
+		}
+		var tenants []string
+		for _, rec := range res.Results[0].Records {
+			tenants = append(tenants, rec.Tenant)
+		}
+		out["renamed_scope_tenants"] = tenants
+		guess := &pb.Scope{Handle: req.Scope().Handle + 1}
+		_, err = req.Host().Storage(r.Context(), &pb.StorageRequest{Scope: guess, Ops: q.Ops})
+		out["guessed_handle_error"] = errString(err)
+		other := &pb.StorageRequest{Scope: req.Scope(), Ops: []*pb.StorageOp{{Op: &pb.StorageOp_Query{Query: &pb.Query{Collection: "notes"}}}}}
+		res, err = req.Host().Storage(r.Context(), other)
+		if err == nil && res.Results[0].Error != nil {
+			out["other_plugin_collection"] = res.Results[0].Error.Code
+		}
+		return 200, out, nil
+	}))
+	mux.Handle("GET /stale", sdk.Func(func(r *http.Request) (int, any, error) {
+		mu.Lock()
+		s := stale
+		mu.Unlock()
+		if s == nil {
+			return 409, map[string]string{"error": "call /items first"}, nil
+		}
+		_, err := sdk.From(r).Host().Storage(r.Context(), &pb.StorageRequest{Scope: s, Ops: []*pb.StorageOp{{Op: &pb.StorageOp_Query{Query: &pb.Query{Collection: "items"}}}}})
+		return 200, map[string]string{"stale_handle_error": errString(err)}, nil
+	}))
+	mux.HandleFunc("GET /crash", func(w http.ResponseWriter, r *http.Request) { os.Exit(3) })
+	mux.HandleFunc("GET /hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(time.Minute):
+		case <-r.Context().Done():
+		}
+	})
+	mux.Handle("POST /upload", sdk.Func(func(r *http.Request) (int, any, error) {
+		h := sha256.New()
+		n, err := io.Copy(h, r.Body)
+		if err != nil {
+			return 0, nil, sdk.Errorf(400, "bad_body", "%v", err)
+		}
+		return 200, map[string]any{"bytes": n, "sha256": hex.EncodeToString(h.Sum(nil))}, nil
+	}))
+	mux.HandleFunc("GET /download", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.ParseInt(r.URL.Query().Get("bytes"), 10, 64)
+		w.Header().Set("Content-Type", "application/octet-stream")
+		buf := make([]byte, 64<<10)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		for n > 0 {
+			k := min(n, int64(len(buf)))
+			w.Write(buf[:k])
+			n -= k
+		}
+	})
+	mux.Handle("POST /photo", sdk.Func(func(r *http.Request) (int, any, error) {
+		f, err := sdk.From(r).PutFile(r.Context(), "photo", r.Body, "image/*")
+		if err != nil {
+			return 0, nil, sdk.Errorf(422, "invalid_file", "%v", err)
+		}
+		return 201, f, nil
+	}))
+	mux.Handle("GET /env", sdk.Func(func(r *http.Request) (int, any, error) {
+		sdk.Logf(r.Context(), "info", "probe env requested")
+		return 200, map[string]any{"env": os.Environ()}, nil
+	}))
+	mux.Handle("POST /poke", sdk.Func(func(r *http.Request) (int, any, error) {
+		recs, err := sdk.From(r).Batch().Insert("items", map[string]string{"text": "poked"}).Publish("probe.poked", map[string]string{"text": "hello event"}).Commit(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		return 201, recs[0][0], nil
+	}))
+	mux.Handle("GET /received", sdk.Func(func(r *http.Request) (int, any, error) { return sdk.From(r).Records("received").List(r) }))
+	mux.Handle("GET /call-hello", sdk.Func(func(r *http.Request) (int, any, error) {
+		res, err := sdk.From(r).Call(r.Context(), "hello", "GET", "/greeting", nil, nil)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return 200, map[string]any{"status": res.StatusCode, "body": string(b)}, nil
+	}))
+	mux.Handle("POST /move/{id}", sdk.Func(func(r *http.Request) (int, any, error) {
+		to := r.URL.Query().Get("to")
+		recs, err := sdk.From(r).Batch().Update("items", r.PathValue("id"), 0, map[string]any{}, to).Commit(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		return 200, recs[0][0], nil
+	}))
+	return mux
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func main() {
+	sdk.ServeWith(manifest, handler(), sdk.Options{
+		Events: map[string]sdk.EventHandler{
+			"probe.poked": func(ctx context.Context, ev sdk.Event) error {
+				_, err := sdk.FromContext(ctx).Records("received").Insert(ctx, map[string]any{"event_id": ev.ID, "text": strings.TrimSpace(string(ev.Payload))})
+				return err
+			},
+		},
+	})
+}
