@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 )
 
 var stderr io.Writer = os.Stderr

@@ -177,4 +177,3 @@ func (a *app) pluginEnableCmd(enable bool) *cobra.Command {
 	}
 	return cmd
 }
-

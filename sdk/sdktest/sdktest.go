@@ -234,7 +234,9 @@ func (c *Client) Do(method, tenant, path string, body any) *Response {
 func (c *Client) Get(tenant, path string) *Response { return c.Do("GET", tenant, path, nil) }
 
 // Post is Do with POST and a JSON body.
-func (c *Client) Post(tenant, path string, body any) *Response { return c.Do("POST", tenant, path, body) }
+func (c *Client) Post(tenant, path string, body any) *Response {
+	return c.Do("POST", tenant, path, body)
+}
 
 func (c *Client) raw(method, path string, body any) *Response {
 	c.h.t.Helper()

@@ -11,7 +11,9 @@ import (
 	"github.com/balaidesa/balai/sdk"
 )
 
-type future struct{ goplugin.NetRPCUnsupportedPlugin }
+type future struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
 
 func (future) GRPCServer(*goplugin.GRPCBroker, *grpc.Server) error { return nil }
 func (future) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) (any, error) {
