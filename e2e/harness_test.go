@@ -102,6 +102,8 @@ type Host struct {
 	stdout  *syncBuffer
 	stderr  *syncBuffer
 	exited  chan struct{}
+	// NoAdminPassword starts the server without BALAI_ADMIN_PASSWORD.
+	NoAdminPassword bool
 }
 
 type syncBuffer struct {
@@ -153,11 +155,11 @@ func Start(t *testing.T, b storetest.Backend, extraArgs ...string) *Host {
 // env is the environment of the binaries: nothing inherited but PATH and
 // HOME, so a developer's own BALAI_* variables cannot change a test.
 func (h *Host) env(extra ...string) []string {
-	return append([]string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.Getenv("HOME"),
-		"BALAI_ADMIN_PASSWORD=" + AdminPassword,
-	}, extra...)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	if !h.NoAdminPassword {
+		env = append(env, "BALAI_ADMIN_PASSWORD="+AdminPassword)
+	}
+	return append(env, extra...)
 }
 
 func (h *Host) dbArgs() []string {
@@ -235,6 +237,17 @@ func (h *Host) Stop(t *testing.T) {
 		h.cmd.Process.Kill()
 		t.Errorf("balai serve did not stop within 20s of SIGTERM")
 	}
+}
+
+// ExitCode waits for the server to exit and returns its exit code.
+func (h *Host) ExitCode(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-h.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("balai serve did not exit")
+	}
+	return h.cmd.ProcessState.ExitCode()
 }
 
 // Stdout is what the server printed on standard output so far.

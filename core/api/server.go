@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,44 +61,66 @@ func New(h *host.Host, opts Options) *Server {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.New(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
-	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.Handle("/healthz", Methods{http.MethodGet: http.HandlerFunc(s.healthz)})
+	r.Handle("/readyz", Methods{http.MethodGet: http.HandlerFunc(s.readyz)})
+	r.Handle("/metrics", Methods{http.MethodGet: promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})})
 
 	api := r.PathPrefix("/api/v1").Subrouter()
 	s.API = api
-	admin := api.NewRoute().Subrouter()
-	admin.Use(limitBody)
-	admin.HandleFunc("/auth/login", s.login).Methods(http.MethodPost)
-	admin.Handle("/auth/logout", s.authed(s.logout)).Methods(http.MethodPost)
-	admin.Handle("/auth/tokens", s.authed(s.listTokens)).Methods(http.MethodGet)
-	admin.Handle("/auth/tokens", s.authed(s.createToken)).Methods(http.MethodPost)
-	admin.Handle("/auth/tokens/{id}", s.authed(s.deleteToken)).Methods(http.MethodDelete)
-	admin.Handle("/me", s.authed(s.me)).Methods(http.MethodGet)
+	admin := s.AdminRouter()
+	admin.Handle("/auth/login", Methods{http.MethodPost: http.HandlerFunc(s.login)})
+	admin.Handle("/auth/logout", Methods{http.MethodPost: s.authed(s.logout)})
+	admin.Handle("/auth/tokens", Methods{http.MethodGet: s.authed(s.listTokens), http.MethodPost: s.authed(s.createToken)})
+	admin.Handle("/auth/tokens/{id}", Methods{http.MethodDelete: s.authed(s.deleteToken)})
+	admin.Handle("/me", Methods{http.MethodGet: s.authed(s.me)})
 
-	admin.Handle("/tenants", s.authed(s.listTenants)).Methods(http.MethodGet)
-	admin.Handle("/tenants", s.authed(s.createTenant)).Methods(http.MethodPost)
-	admin.Handle("/tenants/{code}", s.authed(s.getTenant)).Methods(http.MethodGet)
-	admin.Handle("/tenants/{code}", s.authed(s.renameTenant)).Methods(http.MethodPatch)
-	admin.Handle("/tenants/{code}", s.authed(s.deleteTenant)).Methods(http.MethodDelete)
-	admin.Handle("/tenants/{code}/members", s.authed(s.listMembers)).Methods(http.MethodGet)
-	admin.Handle("/tenants/{code}/members/{username}", s.authed(s.setMember)).Methods(http.MethodPut)
-	admin.Handle("/tenants/{code}/members/{username}", s.authed(s.removeMember)).Methods(http.MethodDelete)
+	admin.Handle("/tenants", Methods{http.MethodGet: s.authed(s.listTenants), http.MethodPost: s.authed(s.createTenant)})
+	admin.Handle("/tenants/{code}", Methods{http.MethodGet: s.authed(s.getTenant), http.MethodPatch: s.authed(s.renameTenant), http.MethodDelete: s.authed(s.deleteTenant)})
+	admin.Handle("/tenants/{code}/members", Methods{http.MethodGet: s.authed(s.listMembers)})
+	admin.Handle("/tenants/{code}/members/{username}", Methods{http.MethodPut: s.authed(s.setMember), http.MethodDelete: s.authed(s.removeMember)})
 
-	admin.Handle("/users", s.authed(s.listUsers)).Methods(http.MethodGet)
-	admin.Handle("/users", s.authed(s.createUser)).Methods(http.MethodPost)
-	admin.Handle("/users/{username}", s.authed(s.getUser)).Methods(http.MethodGet)
-	admin.Handle("/users/{username}", s.authed(s.patchUser)).Methods(http.MethodPatch)
+	admin.Handle("/users", Methods{http.MethodGet: s.authed(s.listUsers), http.MethodPost: s.authed(s.createUser)})
+	admin.Handle("/users/{username}", Methods{http.MethodGet: s.authed(s.getUser), http.MethodPatch: s.authed(s.patchUser)})
 
-	admin.Handle("/roles", s.authed(s.listRoles)).Methods(http.MethodGet)
-	admin.Handle("/roles", s.authed(s.createRole)).Methods(http.MethodPost)
-	admin.Handle("/roles/{name}", s.authed(s.getRole)).Methods(http.MethodGet)
-	admin.Handle("/roles/{name}", s.authed(s.deleteRole)).Methods(http.MethodDelete)
-	admin.Handle("/permissions", s.authed(s.listPermissions)).Methods(http.MethodGet)
+	admin.Handle("/roles", Methods{http.MethodGet: s.authed(s.listRoles), http.MethodPost: s.authed(s.createRole)})
+	admin.Handle("/roles/{name}", Methods{http.MethodGet: s.authed(s.getRole), http.MethodDelete: s.authed(s.deleteRole)})
+	admin.Handle("/permissions", Methods{http.MethodGet: s.authed(s.listPermissions)})
 
-	admin.Handle("/audit", s.authed(s.listAudit)).Methods(http.MethodGet)
+	admin.Handle("/audit", Methods{http.MethodGet: s.authed(s.listAudit)})
 	s.router = r
 	return s
+}
+
+// AdminRouter returns a new router under /api/v1 with the admin API's body
+// limit. Register Methods handlers on it, not .Methods() routes.
+func (s *Server) AdminRouter() *mux.Router {
+	sub := s.API.NewRoute().Subrouter()
+	sub.Use(limitBody)
+	return sub
+}
+
+// Methods serves a path by method and answers 405 for the others. The API
+// routes by path alone and dispatches methods here because gorilla/mux
+// loses a method mismatch inside subrouters (a later route sharing the path
+// prefix clears it) and answers 404 instead of 405.
+type Methods map[string]http.Handler
+
+func (m Methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, ok := m[r.Method]
+	if !ok && r.Method == http.MethodHead {
+		h, ok = m[http.MethodGet]
+	}
+	if !ok {
+		allow := make([]string, 0, len(m))
+		for method := range m {
+			allow = append(allow, method)
+		}
+		sort.Strings(allow)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		WriteError(w, r, apierr.New(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))
+		return
+	}
+	h.ServeHTTP(w, r)
 }
 
 // ServeHTTP serves the API.

@@ -28,12 +28,10 @@ func (rt *Runtime) Mount(s *api.Server) {
 	s.Router().PathPrefix(Prefix).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt.ServeHTTP(w, r, authenticate)
 	}))
-	a := s.API.NewRoute().Subrouter()
-	a.Use(api.LimitBody)
-	a.Handle("/plugins", s.Authed(rt.listPlugins)).Methods(http.MethodGet)
-	a.Handle("/tenants/{code}/modules", s.Authed(rt.listModules)).Methods(http.MethodGet)
-	a.Handle("/tenants/{code}/modules/{plugin}", s.Authed(rt.setModule)).Methods(http.MethodPut)
-	a.Handle("/tenants/{code}/modules/{plugin}", s.Authed(rt.clearModule)).Methods(http.MethodDelete)
+	a := s.AdminRouter()
+	a.Handle("/plugins", api.Methods{http.MethodGet: s.Authed(rt.listPlugins)})
+	a.Handle("/tenants/{code}/modules", api.Methods{http.MethodGet: s.Authed(rt.listModules)})
+	a.Handle("/tenants/{code}/modules/{plugin}", api.Methods{http.MethodPut: s.Authed(rt.setModule), http.MethodDelete: s.Authed(rt.clearModule)})
 }
 
 func (rt *Runtime) listPlugins(w http.ResponseWriter, r *http.Request) {

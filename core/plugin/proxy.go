@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
@@ -176,9 +174,16 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 // send delivers the call to the plugin and hands the response parts to out.
 // It returns an error only when nothing was sent to out yet.
 func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.HTTPResponsePart) error) error {
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	// The host decides timeouts: the plugin's own deadline is a second
+	// later, and the call is cancelled at the host's, so a plugin that
+	// answers "in time" by its clock cannot race the host's 504.
+	parent := ctx
+	ctx, cancel := context.WithTimeout(parent, r.timeout)
 	defer cancel()
-	deadline, _ := ctx.Deadline()
+	callCtx, callCancel := context.WithTimeout(parent, r.timeout+time.Second)
+	defer callCancel()
+	defer context.AfterFunc(ctx, callCancel)()
+	deadline, _ := callCtx.Deadline()
 	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
@@ -212,7 +217,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	streamBody := c.body != nil && (c.size < 0 || c.size > streamThreshold) && r.proc.protocol >= 2
 	switch {
 	case streamBody:
-		stream, err := r.proc.conn.client.HandleStream(ctx)
+		stream, err := r.proc.conn.client.HandleStream(callCtx)
 		if err != nil {
 			status = "unavailable"
 			return rt.callError(ctx, r.in, err)
@@ -250,7 +255,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 			}
 			req.Body = b
 		}
-		stream, err := r.proc.conn.client.Handle(ctx, req)
+		stream, err := r.proc.conn.client.Handle(callCtx, req)
 		if err != nil {
 			status = "unavailable"
 			return rt.callError(ctx, r.in, err)
@@ -293,7 +298,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 
 // callError maps a failed plugin call to the documented errors.
 func (rt *Runtime) callError(ctx context.Context, in *Instance, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return apierr.New(http.StatusGatewayTimeout, "plugin_timeout", "plugin %s did not answer in time", in.ID())
 	}
 	var e *apierr.Error
