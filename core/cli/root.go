@@ -78,7 +78,24 @@ example BALAI_DATABASE) or as a key of balai.yaml in the working directory
 	pf.String("log-level", "info", "log level: debug, info, warn or error")
 	pf.String("log-format", "text", "log format: text or json")
 	root.AddCommand(a.serveCmd(), a.tenantCmd(), a.userCmd(), a.roleCmd(), a.pluginCmd(), a.auditCmd(), a.migrateCmd())
+	for _, c := range root.Commands() {
+		if c.HasSubCommands() {
+			strictGroup(c)
+		}
+	}
 	return root
+}
+
+// strictGroup makes a command that only groups others fail on an unknown
+// subcommand, instead of printing help and exiting 0 as cobra does.
+func strictGroup(c *cobra.Command) {
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
+		}
+		return cmd.Help()
+	}
 }
 
 // loadConfig merges, from strongest to weakest: flags, BALAI_* variables,
