@@ -183,4 +183,3 @@ func TestSecretsAreHashed(t *testing.T) {
 		}
 	})
 }
-

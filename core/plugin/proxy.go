@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/tenancy"
