@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,16 +60,44 @@ type options struct{ dbURL string }
 // SQLite file (for example a PostgreSQL schema).
 func WithDatabase(url string) Option { return func(o *options) { o.dbURL = url } }
 
-// New starts a host serving the plugin built from m and h.
+// New starts a host serving the plugin built from m and h, in-process.
 func New(t testing.TB, m sdk.Manifest, h http.Handler, opts sdk.Options, more ...Option) *Host {
+	t.Helper()
+	p, err := sdk.New(m, h, opts)
+	if err != nil {
+		t.Fatalf("sdktest: %v", err)
+	}
+	return start(t, m.ID, func(rt *plugin.Runtime) error {
+		_, err := rt.LoadInProcess(p)
+		return err
+	}, "", more)
+}
+
+// NewBinary starts a host that runs a built plugin binary through the real
+// go-plugin runtime, as balai serve does: for testing the shipped binary,
+// and for measuring what the process boundary costs.
+func NewBinary(t testing.TB, path, id string, more ...Option) *Host {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("sdktest: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	th := start(t, id, nil, dir, more)
+	if _, ok := th.rt.Get(id); !ok {
+		t.Fatalf("sdktest: plugin %s did not load from %s", id, path)
+	}
+	return th
+}
+
+func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir string, more []Option) *Host {
 	t.Helper()
 	var o options
 	for _, fn := range more {
 		fn(&o)
-	}
-	p, err := sdk.New(m, h, opts)
-	if err != nil {
-		t.Fatalf("sdktest: %v", err)
 	}
 	dir := t.TempDir()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -88,17 +117,19 @@ func New(t testing.TB, m sdk.Manifest, h http.Handler, opts sdk.Options, more ..
 		t.Fatal(err)
 	}
 	core.Authz.OnReload(mods.Reload)
-	rt := plugin.New(core, plugin.Config{FilesDir: dir + "/files"}, mods, nil, log)
-	if _, err := rt.LoadInProcess(p); err != nil {
-		t.Fatalf("sdktest: loading plugin: %v", err)
+	rt := plugin.New(core, plugin.Config{Dir: pluginDir, FilesDir: filepath.Join(dir, "files")}, mods, nil, log)
+	if load != nil {
+		if err := load(rt); err != nil {
+			t.Fatalf("sdktest: loading plugin: %v", err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := rt.Load(ctx); err != nil { // starts the event dispatcher
+	if err := rt.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	srv := api.New(core, api.Options{Logger: log})
 	rt.Mount(srv)
-	th := &Host{t: t, core: core, rt: rt, handler: srv, Plugin: m.ID}
+	th := &Host{t: t, core: core, rt: rt, handler: srv, Plugin: id}
 	th.srv = httptest.NewServer(srv)
 	t.Cleanup(func() {
 		th.srv.Close()

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/sdktest"
+)
+
+// BenchmarkPluginPath serves the same handler twice in one run: in-process
+// (sdktest) and as a real plugin process over go-plugin, both behind the
+// real host (HTTP, authentication, RBAC, enablement, storage). The ratio is
+// what the process boundary costs.
+func BenchmarkPluginPath(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "hello")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("building the plugin: %v\n%s", err, out)
+	}
+	const village = "14.01.01.2009"
+	hosts := []struct {
+		name string
+		h    *sdktest.Host
+	}{
+		{"in-process", sdktest.New(b, manifest, handler(), sdk.Options{})},
+		{"plugin", sdktest.NewBinary(b, bin, "hello")},
+	}
+	for _, route := range []struct{ name, path string }{{"greeting", "/greeting"}, {"notes", "/notes?limit=10"}} {
+		for _, hc := range hosts {
+			h := hc.h
+			h.Tenant(village)
+			h.Enable("14.01")
+			op := h.User("op-"+route.name, "operator", village)
+			if route.name == "notes" {
+				for i := 0; i < 10; i++ {
+					op.Post(village, "/notes", map[string]string{"text": "catatan rapat desa"})
+				}
+			}
+			url := h.URL() + "/api/v1/t/" + village + "/hello" + route.path
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			b.Run(route.name+"/"+hc.name, func(b *testing.B) {
+				b.RunParallel(func(pb *testing.PB) {
+					req, _ := http.NewRequest("GET", url, nil)
+					req.Header.Set("Authorization", "Bearer "+op.Token)
+					for pb.Next() {
+						res, err := client.Do(req)
+						if err != nil || res.StatusCode != 200 {
+							b.Errorf("GET %s: %v %v", url, err, res)
+							return
+						}
+						io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+			})
+		}
+	}
+}
