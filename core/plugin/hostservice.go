@@ -32,10 +32,6 @@ type hostService struct {
 	in *Instance
 }
 
-// Direct returns the host services of a plugin as plain Go calls, for
-// sdktest's in-process plugins.
-func (rt *Runtime) hostFor(in *Instance) *hostService { return &hostService{rt: rt, in: in} }
-
 var errScope = status.Error(codes.PermissionDenied, "unknown or expired scope: host calls are only valid while the request or event they came with is being served")
 
 func (s *hostService) scope(sc *pb.Scope, service string) (*scopeEntry, error) {
