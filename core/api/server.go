@@ -61,6 +61,7 @@ func New(h *host.Host, opts Options) *Server {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.New(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
+	r.Handle("/", Methods{http.MethodGet: http.HandlerFunc(s.index)})
 	r.Handle("/healthz", Methods{http.MethodGet: http.HandlerFunc(s.healthz)})
 	r.Handle("/readyz", Methods{http.MethodGet: http.HandlerFunc(s.readyz)})
 	r.Handle("/metrics", Methods{http.MethodGet: promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})})

@@ -75,6 +75,7 @@ func (a *app) serve(parent context.Context) error {
 		}
 	}
 
+	api.Version = Version
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mods, err := modules.NewTable(h.DB)
