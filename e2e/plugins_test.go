@@ -347,9 +347,11 @@ func TestPluginTimeout(t *testing.T) {
 
 func TestPluginLoadingRefusals(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		dir := PluginDir(t, "hello", "probe", "oldproto", "futureproto")
+		dir := PluginDir(t, "hello", "probe", "oldproto", "futureproto", "badmanifest")
 		data, _ := os.ReadFile(PluginBinary("hello"))
 		os.WriteFile(dir+"/hello-copy", data, 0o755)
+		os.WriteFile(dir+"/notaplugin", []byte("#!/bin/sh\necho 'I am not a plugin'\n"), 0o755)
+		os.WriteFile(dir+"/README.txt", []byte("not executable, ignored"), 0o644)
 		sum := sha256.Sum256(data)
 		h := NewHost(t, b)
 		h.ImportKampar(t)
@@ -361,12 +363,17 @@ func TestPluginLoadingRefusals(t *testing.T) {
 			"probe":       {"failed", "checksum"},
 			"futureproto": {"failed", "protocol"},
 			"oldproto":    {"running", ""},
+			"badmanifest": {"failed", "badmanifest.never.declared is not declared"},
+			"notaplugin":  {"failed", ""},
 		}
 		for file, w := range want {
 			info := pluginInfo(t, admin, file)
 			if info["state"] != w.state || !strings.Contains(fmt.Sprint(info["error"]), w.err) {
 				t.Errorf("%s: state %v error %q, want %s %q", file, info["state"], info["error"], w.state, w.err)
 			}
+		}
+		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 7 {
+			t.Errorf("%d plugins listed, want the 7 executables (README.txt is not one)", n)
 		}
 		if p := pluginInfo(t, admin, "oldproto"); p["protocol"] != float64(1) {
 			t.Errorf("oldproto negotiated protocol %v, want 1", p["protocol"])
@@ -454,6 +461,82 @@ func TestPluginStreamingAndServices(t *testing.T) {
 		w.admin.Grant(t, villageA, "probe-only-user", "probe-only")
 		if c := po.Do(t, "GET", p(villageA, "probe", "/call-hello"), nil).Expect(200).JSON(); c["status"] != float64(403) {
 			t.Errorf("call to hello without its permission: %v", c)
+		}
+	})
+}
+
+func TestPluginsEnabledList(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := Start(t, b, "--plugins", PluginDir(t, "hello", "probe"), "--plugins-enabled", "hello")
+		items := h.Admin(t).Do(t, "GET", "/api/v1/plugins", nil).Expect(200).Items()
+		if len(items) != 1 || items[0]["id"] != "hello" {
+			t.Errorf("with plugins-enabled=hello the host loaded %v", items)
+		}
+	})
+}
+
+func TestHungPluginIsRestarted(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"hello", "probe"}, "--call-timeout", "1s")
+		w.enable(t, "14.01", "probe", true)
+		w.enable(t, "14.01", "hello", true)
+		pid := int(pluginInfo(t, w.admin, "probe")["pid"].(float64))
+		// A stopped process answers nothing, not even health checks.
+		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Kill(pid, syscall.SIGCONT)
+		w.op.Do(t, "GET", p(villageA, "probe", "/items"), nil).ExpectErr(504, "plugin_timeout")
+		w.op.Do(t, "GET", p(villageA, "hello", "/greeting"), nil).Expect(200)
+		waitFor(t, 30*time.Second, func() bool {
+			info := pluginInfo(t, w.admin, "probe")
+			return info["state"] == "running" && info["pid"] != nil && int(info["pid"].(float64)) != pid
+		})
+		w.op.Do(t, "GET", p(villageA, "probe", "/items"), nil).Expect(200)
+		if info := pluginInfo(t, w.admin, "probe"); !strings.Contains(fmt.Sprint(info["error"]), "health") {
+			t.Errorf("restart reason %v, want a failed health check", info["error"])
+		}
+	})
+}
+
+func TestPluginSettingsAuthorizeAndRedelivery(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"probe"})
+		w.enable(t, "14.01", "probe", true)
+		// Settings are inherited from the nearest tenant above that has some.
+		w.district.Do(t, "PUT", p("14.01", "probe", "/settings"), map[string]string{"letterhead": "Pemerintah Kabupaten Kampar"}).Expect(204)
+		got := w.op.Do(t, "GET", p(villageA, "probe", "/settings"), nil).Expect(200).JSON()["settings"].(map[string]any)
+		if got["letterhead"] != "Pemerintah Kabupaten Kampar" {
+			t.Errorf("village settings %v, want the district's", got)
+		}
+		w.op.Do(t, "PUT", p(villageA, "probe", "/settings"), map[string]string{"letterhead": "Desa Kumantan"}).Expect(204)
+		if got := w.op.Do(t, "GET", p(villageA, "probe", "/settings"), nil).JSON()["settings"].(map[string]any); got["letterhead"] != "Desa Kumantan" {
+			t.Errorf("village override not kept: %v", got)
+		}
+		if got := w.opB.Do(t, "GET", p(villageB, "probe", "/settings"), nil).JSON()["settings"].(map[string]any); got["letterhead"] != "Pemerintah Kabupaten Kampar" {
+			t.Errorf("another village sees %v", got)
+		}
+		// Fine-grained checks in another tenant.
+		r := w.op.Do(t, "GET", p(villageA, "probe", "/can?perm=probe.items.write&tenant="+villageB), nil).Expect(200).JSON()
+		if r["allowed"] != false || r["here"] != true {
+			t.Errorf("operator of A: %v", r)
+		}
+		if r := w.district.Do(t, "GET", p(villageA, "probe", "/can?perm=probe.items.write&tenant="+villageB), nil).Expect(200).JSON(); r["allowed"] != true {
+			t.Errorf("district admin: %v", r)
+		}
+		// A consumer that fails gets the event again.
+		w.op.Do(t, "POST", p(villageA, "probe", "/poke?fail=1"), nil).Expect(201)
+		waitFor(t, 15*time.Second, func() bool {
+			return w.op.Do(t, "GET", p(villageA, "probe", "/received"), nil).Total() == 1
+		})
+		if got := fmt.Sprint(w.op.Do(t, "GET", p(villageA, "probe", "/received"), nil).Items()[0]["data"]); !strings.Contains(got, "fail once") {
+			t.Errorf("redelivered event %s", got)
+		}
+		// Files over the host's limit are refused.
+		big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 11<<20)...)
+		r = w.op.Do(t, "POST", p(villageA, "probe", "/photo"), big).ExpectErr(422, "invalid_file").JSON()
+		if !strings.Contains(fmt.Sprint(r["error"]), "too large") {
+			t.Errorf("oversized photo: %v", r)
 		}
 	})
 }

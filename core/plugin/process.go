@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -153,9 +154,27 @@ const maxMessage = 16 << 20
 
 func (p *process) exited() bool { return p.inproc == nil && p.client.Exited() }
 
+// kill stops the process gracefully, or hard after a few seconds:
+// go-plugin's Kill sends a Shutdown RPC without a deadline, which a hung
+// process never answers.
 func (p *process) kill() {
-	if p.inproc == nil {
-		p.client.Kill()
+	if p.inproc != nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { p.client.Kill(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		p.hardKill()
+		<-done
+	}
+}
+
+// hardKill sends SIGKILL, which also ends a stopped or deadlocked process.
+func (p *process) hardKill() {
+	if p.inproc == nil && p.pid > 0 {
+		syscall.Kill(p.pid, syscall.SIGKILL)
 	}
 }
 

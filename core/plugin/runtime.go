@@ -297,17 +297,21 @@ func (rt *Runtime) Ready(context.Context) error {
 // kills every plugin process.
 func (rt *Runtime) Wait() {
 	rt.wg.Wait()
+	var wg sync.WaitGroup
 	for _, in := range rt.Instances() {
 		in.mu.Lock()
-		if in.proc != nil {
-			in.proc.kill()
-			in.proc = nil
-		}
+		proc := in.proc
+		in.proc = nil
 		if in.state != StateFailed {
 			in.state = StateStopped
 		}
 		in.mu.Unlock()
+		if proc != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); proc.kill() }()
+		}
 	}
+	wg.Wait()
 }
 
 func (in *Instance) fail(err error) {
@@ -482,16 +486,20 @@ func (in *Instance) supervise(ctx context.Context) {
 	}
 }
 
-// down kills the process and schedules a restart.
+// down kills the process and schedules a restart. The kill happens outside
+// the lock: requests and the plugin list must not wait on a dying process.
 func (in *Instance) down(reason string) {
 	in.mu.Lock()
-	defer in.mu.Unlock()
 	if in.state != StateRunning {
+		in.mu.Unlock()
 		return
 	}
-	if in.proc != nil {
-		in.proc.kill()
+	if old := in.proc; old != nil {
+		in.proc = nil
+		old.hardKill()
+		go old.kill() // reaps the process and go-plugin's goroutines
 	}
+	defer in.mu.Unlock()
 	in.backoff = min(max(in.backoff*2, minBackoff), maxBackoff)
 	jitter := time.Duration(rand.Int64N(int64(in.backoff / 4)))
 	in.nextStart = time.Now().Add(in.backoff + jitter)

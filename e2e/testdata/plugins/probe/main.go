@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -35,12 +36,15 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/hang", Permission: "probe.items.read", TimeoutMillis: 500},
 		{Method: "POST", Path: "/upload", Permission: "probe.items.write", MaxBodyBytes: 64 << 20},
 		{Method: "GET", Path: "/download", Permission: "probe.items.read"},
-		{Method: "POST", Path: "/photo", Permission: "probe.items.write", MaxBodyBytes: 8 << 20},
+		{Method: "POST", Path: "/photo", Permission: "probe.items.write", MaxBodyBytes: 16 << 20},
 		{Method: "GET", Path: "/env", Permission: "probe.items.read"},
 		{Method: "POST", Path: "/poke", Permission: "probe.items.write"},
 		{Method: "GET", Path: "/received", Permission: "probe.items.read"},
 		{Method: "GET", Path: "/call-hello", Permission: "probe.items.read"},
 		{Method: "POST", Path: "/move/{id}", Permission: "probe.items.write"},
+		{Method: "GET", Path: "/settings", Permission: "probe.items.read"},
+		{Method: "PUT", Path: "/settings", Permission: "probe.items.write"},
+		{Method: "GET", Path: "/can", Permission: "probe.items.read"},
 	},
 	Collections: []sdk.Collection{
 		{Name: "items", Fields: []sdk.Field{{Name: "text", Type: sdk.String, Required: true}}},
@@ -51,8 +55,9 @@ var manifest = sdk.Manifest{
 }
 
 var (
-	mu    sync.Mutex
-	stale *pb.Scope
+	mu     sync.Mutex
+	stale  *pb.Scope
+	failed = map[uint64]bool{}
 )
 
 func handler() http.Handler {
@@ -153,11 +158,32 @@ func handler() http.Handler {
 		return 200, map[string]any{"env": os.Environ()}, nil
 	}))
 	mux.Handle("POST /poke", sdk.Func(func(r *http.Request) (int, any, error) {
-		recs, err := sdk.From(r).Batch().Insert("items", map[string]string{"text": "poked"}).Publish("probe.poked", map[string]string{"text": "hello event"}).Commit(r.Context())
+		text := "hello event"
+		if r.URL.Query().Get("fail") != "" {
+			text = "fail once"
+		}
+		recs, err := sdk.From(r).Batch().Insert("items", map[string]string{"text": "poked"}).Publish("probe.poked", map[string]string{"text": text}).Commit(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
 		return 201, recs[0][0], nil
+	}))
+	mux.Handle("GET /settings", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v map[string]any
+		err := sdk.From(r).Settings(r.Context(), &v)
+		return 200, map[string]any{"settings": v}, err
+	}))
+	mux.Handle("PUT /settings", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v map[string]any
+		if err := sdk.Bind(r, &v); err != nil {
+			return 0, nil, err
+		}
+		return 204, nil, sdk.From(r).SaveSettings(r.Context(), v)
+	}))
+	mux.Handle("GET /can", sdk.Func(func(r *http.Request) (int, any, error) {
+		q := r.URL.Query()
+		ok, err := sdk.From(r).CanIn(r.Context(), q.Get("tenant"), q.Get("perm"))
+		return 200, map[string]any{"allowed": ok, "here": sdk.From(r).Can(q.Get("perm"))}, err
 	}))
 	mux.Handle("GET /received", sdk.Func(func(r *http.Request) (int, any, error) { return sdk.From(r).Records("received").List(r) }))
 	mux.Handle("GET /call-hello", sdk.Func(func(r *http.Request) (int, any, error) {
@@ -191,6 +217,17 @@ func main() {
 	sdk.ServeWith(manifest, handler(), sdk.Options{
 		Events: map[string]sdk.EventHandler{
 			"probe.poked": func(ctx context.Context, ev sdk.Event) error {
+				// "fail once" events fail on their first delivery, to show
+				// that the host delivers again.
+				if strings.Contains(string(ev.Payload), "fail once") {
+					mu.Lock()
+					first := !failed[ev.ID]
+					failed[ev.ID] = true
+					mu.Unlock()
+					if first {
+						return errors.New("failing the first delivery on purpose")
+					}
+				}
 				_, err := sdk.FromContext(ctx).Records("received").Insert(ctx, map[string]any{"event_id": ev.ID, "text": strings.TrimSpace(string(ev.Payload))})
 				return err
 			},
