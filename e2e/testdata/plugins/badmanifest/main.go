@@ -23,7 +23,9 @@ func (server) Setup(context.Context, *pb.SetupRequest) (*pb.SetupResponse, error
 	return &pb.SetupResponse{}, nil
 }
 
-type plug struct{ goplugin.NetRPCUnsupportedPlugin }
+type plug struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
 
 func (plug) GRPCServer(_ *goplugin.GRPCBroker, s *grpc.Server) error {
 	pb.RegisterPluginServer(s, server{})
