@@ -10,6 +10,7 @@ import (
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 )
@@ -71,12 +72,7 @@ func (a *app) roleCreateCmd() *cobra.Command {
 		Example: `  balai role create auditor --permission audit.read --permission tenants.read`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			return h.DB.Transaction(func(tx *gorm.DB) error {
+			return a.inHostTx(func(h *host.Host, tx *gorm.DB) error {
 				role, err := h.Authz.CreateRole(tx, args[0], desc, cliWho().Actor, perms)
 				if err != nil {
 					return err
@@ -97,12 +93,7 @@ func (a *app) roleDeleteCmd() *cobra.Command {
 		Short: "Delete a custom role that nobody holds",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			return h.DB.Transaction(func(tx *gorm.DB) error {
+			return a.inHostTx(func(h *host.Host, tx *gorm.DB) error {
 				if err := h.Authz.DeleteRole(tx, args[0]); err != nil {
 					return err
 				}

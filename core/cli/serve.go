@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -63,7 +64,7 @@ func (a *app) serve(parent context.Context) error {
 	version, _ := h.DB.SchemaVersion()
 	log.Info("database ready", "database", h.DB.Where, "schema", version)
 
-	created, password, err := h.Bootstrap()
+	created, password, err := h.Bootstrap(os.Getenv("BALAI_ADMIN_PASSWORD"))
 	if err != nil {
 		return err
 	}

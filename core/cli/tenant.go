@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
@@ -216,10 +217,15 @@ func (a *app) tenantDeleteCmd() *cobra.Command {
 
 // inTx opens the database and runs fn in one transaction.
 func (a *app) inTx(fn func(tx *gorm.DB) error) error {
+	return a.inHostTx(func(_ *host.Host, tx *gorm.DB) error { return fn(tx) })
+}
+
+// inHostTx opens the host and runs fn in one transaction.
+func (a *app) inHostTx(fn func(h *host.Host, tx *gorm.DB) error) error {
 	h, err := a.open()
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	return h.DB.Transaction(fn)
+	return h.DB.Transaction(func(tx *gorm.DB) error { return fn(h, tx) })
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"os"
 
 	"gorm.io/gorm"
 
@@ -78,15 +77,14 @@ func Open(cfg Config, reg *rbac.Registry, log *slog.Logger) (*Host, error) {
 func (h *Host) Close() error { return h.DB.Close() }
 
 // Bootstrap creates the first user, admin with role superadmin, when the
-// database has no users. The password comes from BALAI_ADMIN_PASSWORD or is
-// generated; a generated one is returned so the caller can show it once.
-func (h *Host) Bootstrap() (created bool, generated string, err error) {
+// database has no users, with password, or a generated one that is returned
+// so the caller can show it once.
+func (h *Host) Bootstrap(password string) (created bool, generated string, err error) {
 	err = h.DB.Transaction(func(tx *gorm.DB) error {
 		n, err := auth.CountUsers(tx)
 		if err != nil || n > 0 {
 			return err
 		}
-		password := os.Getenv("BALAI_ADMIN_PASSWORD")
 		if password == "" {
 			if generated, err = RandomPassword(20); err != nil {
 				return err

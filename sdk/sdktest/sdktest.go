@@ -108,8 +108,7 @@ func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir 
 	if err != nil {
 		t.Fatalf("sdktest: opening host: %v", err)
 	}
-	os.Setenv("BALAI_ADMIN_PASSWORD", AdminPassword)
-	if _, _, err := core.Bootstrap(); err != nil {
+	if _, _, err := core.Bootstrap(AdminPassword); err != nil {
 		t.Fatalf("sdktest: %v", err)
 	}
 	mods, err := modules.NewTable(core.DB)
