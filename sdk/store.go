@@ -348,6 +348,19 @@ func (b *Batch) Publish(name string, payload any) *Batch {
 	return b
 }
 
+// Audit adds an entry to the host's audit trail, committed with the batch:
+// use it for every read of personal data a caller is shown in full. The
+// action is prefixed with the plugin id; detail must not hold the data.
+func (b *Batch) Audit(action, target string, detail any) *Batch {
+	var data []byte
+	var err error
+	if detail != nil {
+		data, err = json.Marshal(detail)
+	}
+	b.add(&pb.StorageOp{Op: &pb.StorageOp_Audit{Audit: &pb.AuditOp{Action: action, Target: target, Detail: data}}}, err)
+	return b
+}
+
 func (b *Batch) add(op *pb.StorageOp, err error) {
 	if err != nil && b.err == nil {
 		b.err = err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"slices"
 
 	"google.golang.org/grpc"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc/status"
 	"gorm.io/gorm"
 
+	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/events"
 	"github.com/balaidesa/balai/core/files"
 	"github.com/balaidesa/balai/core/modules"
@@ -31,6 +33,8 @@ type hostService struct {
 	rt *Runtime
 	in *Instance
 }
+
+var actionRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 var errScope = status.Error(codes.PermissionDenied, "unknown or expired scope: host calls are only valid while the request or event they came with is being served")
 
@@ -76,6 +80,22 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 			}
 			_, err := events.Record(tx, m.Id, e.tenant, name, payload, s.rt.consumers(name))
 			return err
+		},
+		Audit: func(tx *gorm.DB, action, target string, detail []byte) error {
+			if !actionRE.MatchString(action) || len(target) > 200 {
+				return &records.Refused{Code: "invalid", Msg: "an audit action is dotted lower-case words, a target at most 200 characters"}
+			}
+			var d any
+			if len(detail) > 0 {
+				if err := json.Unmarshal(detail, &d); err != nil {
+					return &records.Refused{Code: "invalid", Msg: "audit detail must be JSON"}
+				}
+			}
+			actor := e.user
+			if actor == "" {
+				actor = "anonymous"
+			}
+			return audit.Record(tx, audit.Who{Actor: actor, Source: "plugin:" + m.Id, RequestID: e.requestID}, e.tenant, m.Id+"."+action, target, d)
 		},
 	}
 	res, err := s.rt.engine.Run(ctx, m.Id, scope, req)

@@ -30,6 +30,8 @@ type Scope struct {
 	CanMoveTo func(tenant string) error
 	// Publish records an event in the transaction of the writes; nil refuses.
 	Publish func(tx *gorm.DB, name string, payload []byte) error
+	// Audit records an audit entry in the transaction; nil refuses.
+	Audit func(tx *gorm.DB, action, target string, detail []byte) error
 }
 
 // Engine runs plugins' storage operations.
@@ -143,6 +145,17 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 			return &pb.OpResult{Error: opError("forbidden", "events cannot be published here")}, nil
 		}
 		err := scope.Publish(tx, p.Publish.Name, p.Publish.Payload)
+		var ref *Refused
+		if errors.As(err, &ref) {
+			return &pb.OpResult{Error: opError(ref.Code, "%s", ref.Msg)}, nil
+		}
+		return &pb.OpResult{}, err
+	}
+	if a, ok := op.Op.(*pb.StorageOp_Audit); ok {
+		if scope.Audit == nil {
+			return &pb.OpResult{Error: opError("forbidden", "audit entries cannot be written here")}, nil
+		}
+		err := scope.Audit(tx, a.Audit.Action, a.Audit.Target, a.Audit.Detail)
 		var ref *Refused
 		if errors.As(err, &ref) {
 			return &pb.OpResult{Error: opError(ref.Code, "%s", ref.Msg)}, nil

@@ -260,6 +260,12 @@ func (c *Client) Do(method, tenant, path string, body any) *Response {
 	return c.raw(method, plugin.Prefix+tenant+"/"+c.h.Plugin+path, body)
 }
 
+// API calls the host's own API (for example GET /api/v1/audit).
+func (c *Client) API(method, path string, body any) *Response {
+	c.h.t.Helper()
+	return c.raw(method, path, body)
+}
+
 // Get is Do with GET.
 func (c *Client) Get(tenant, path string) *Response { return c.Do("GET", tenant, path, nil) }
 

@@ -1716,6 +1716,7 @@ type StorageOp struct {
 	//	*StorageOp_Query
 	//	*StorageOp_Aggregate
 	//	*StorageOp_Publish
+	//	*StorageOp_Audit
 	Op            isStorageOp_Op `protobuf_oneof:"op"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1821,6 +1822,15 @@ func (x *StorageOp) GetPublish() *PublishOp {
 	return nil
 }
 
+func (x *StorageOp) GetAudit() *AuditOp {
+	if x != nil {
+		if x, ok := x.Op.(*StorageOp_Audit); ok {
+			return x.Audit
+		}
+	}
+	return nil
+}
+
 type isStorageOp_Op interface {
 	isStorageOp_Op()
 }
@@ -1853,6 +1863,10 @@ type StorageOp_Publish struct {
 	Publish *PublishOp `protobuf:"bytes,7,opt,name=publish,proto3,oneof"`
 }
 
+type StorageOp_Audit struct {
+	Audit *AuditOp `protobuf:"bytes,8,opt,name=audit,proto3,oneof"`
+}
+
 func (*StorageOp_Get) isStorageOp_Op() {}
 
 func (*StorageOp_Insert) isStorageOp_Op() {}
@@ -1866,6 +1880,72 @@ func (*StorageOp_Query) isStorageOp_Op() {}
 func (*StorageOp_Aggregate) isStorageOp_Op() {}
 
 func (*StorageOp_Publish) isStorageOp_Op() {}
+
+func (*StorageOp_Audit) isStorageOp_Op() {}
+
+// AuditOp writes an entry to the host's audit trail (UU PDP): the caller,
+// tenant, time and request id come from the scope; the action is prefixed
+// with the plugin id.
+type AuditOp struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Action string                 `protobuf:"bytes,1,opt,name=action,proto3" json:"action,omitempty"`
+	Target string                 `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	// A JSON object; must not hold the personal data itself.
+	Detail        []byte `protobuf:"bytes,3,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditOp) Reset() {
+	*x = AuditOp{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditOp) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditOp) ProtoMessage() {}
+
+func (x *AuditOp) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditOp.ProtoReflect.Descriptor instead.
+func (*AuditOp) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *AuditOp) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *AuditOp) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *AuditOp) GetDetail() []byte {
+	if x != nil {
+		return x.Detail
+	}
+	return nil
+}
 
 type GetOp struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -1881,7 +1961,7 @@ type GetOp struct {
 
 func (x *GetOp) Reset() {
 	*x = GetOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1893,7 +1973,7 @@ func (x *GetOp) String() string {
 func (*GetOp) ProtoMessage() {}
 
 func (x *GetOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1906,7 +1986,7 @@ func (x *GetOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOp.ProtoReflect.Descriptor instead.
 func (*GetOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetOp) GetCollection() string {
@@ -1957,7 +2037,7 @@ type InsertOp struct {
 
 func (x *InsertOp) Reset() {
 	*x = InsertOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1969,7 +2049,7 @@ func (x *InsertOp) String() string {
 func (*InsertOp) ProtoMessage() {}
 
 func (x *InsertOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1982,7 +2062,7 @@ func (x *InsertOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InsertOp.ProtoReflect.Descriptor instead.
 func (*InsertOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *InsertOp) GetCollection() string {
@@ -2024,7 +2104,7 @@ type UpdateOp struct {
 
 func (x *UpdateOp) Reset() {
 	*x = UpdateOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2036,7 +2116,7 @@ func (x *UpdateOp) String() string {
 func (*UpdateOp) ProtoMessage() {}
 
 func (x *UpdateOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2049,7 +2129,7 @@ func (x *UpdateOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOp.ProtoReflect.Descriptor instead.
 func (*UpdateOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *UpdateOp) GetCollection() string {
@@ -2098,7 +2178,7 @@ type DeleteOp struct {
 
 func (x *DeleteOp) Reset() {
 	*x = DeleteOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2110,7 +2190,7 @@ func (x *DeleteOp) String() string {
 func (*DeleteOp) ProtoMessage() {}
 
 func (x *DeleteOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2123,7 +2203,7 @@ func (x *DeleteOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOp.ProtoReflect.Descriptor instead.
 func (*DeleteOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DeleteOp) GetCollection() string {
@@ -2157,7 +2237,7 @@ type PublishOp struct {
 
 func (x *PublishOp) Reset() {
 	*x = PublishOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2169,7 +2249,7 @@ func (x *PublishOp) String() string {
 func (*PublishOp) ProtoMessage() {}
 
 func (x *PublishOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2182,7 +2262,7 @@ func (x *PublishOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishOp.ProtoReflect.Descriptor instead.
 func (*PublishOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PublishOp) GetName() string {
@@ -2210,7 +2290,7 @@ type StorageRequest struct {
 
 func (x *StorageRequest) Reset() {
 	*x = StorageRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2222,7 +2302,7 @@ func (x *StorageRequest) String() string {
 func (*StorageRequest) ProtoMessage() {}
 
 func (x *StorageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2235,7 +2315,7 @@ func (x *StorageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageRequest.ProtoReflect.Descriptor instead.
 func (*StorageRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *StorageRequest) GetScope() *Scope {
@@ -2271,7 +2351,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2283,7 +2363,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2296,7 +2376,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Group) GetKey() []byte {
@@ -2334,7 +2414,7 @@ type OpResult struct {
 
 func (x *OpResult) Reset() {
 	*x = OpResult{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2346,7 +2426,7 @@ func (x *OpResult) String() string {
 func (*OpResult) ProtoMessage() {}
 
 func (x *OpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2359,7 +2439,7 @@ func (x *OpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpResult.ProtoReflect.Descriptor instead.
 func (*OpResult) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *OpResult) GetRecords() []*Record {
@@ -2411,7 +2491,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2423,7 +2503,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2436,7 +2516,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Error) GetCode() string {
@@ -2469,7 +2549,7 @@ type StorageResponse struct {
 
 func (x *StorageResponse) Reset() {
 	*x = StorageResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2481,7 +2561,7 @@ func (x *StorageResponse) String() string {
 func (*StorageResponse) ProtoMessage() {}
 
 func (x *StorageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2494,7 +2574,7 @@ func (x *StorageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageResponse.ProtoReflect.Descriptor instead.
 func (*StorageResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StorageResponse) GetResults() []*OpResult {
@@ -2516,7 +2596,7 @@ type AuthorizeRequest struct {
 
 func (x *AuthorizeRequest) Reset() {
 	*x = AuthorizeRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2528,7 +2608,7 @@ func (x *AuthorizeRequest) String() string {
 func (*AuthorizeRequest) ProtoMessage() {}
 
 func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2541,7 +2621,7 @@ func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AuthorizeRequest) GetScope() *Scope {
@@ -2574,7 +2654,7 @@ type AuthorizeResponse struct {
 
 func (x *AuthorizeResponse) Reset() {
 	*x = AuthorizeResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2586,7 +2666,7 @@ func (x *AuthorizeResponse) String() string {
 func (*AuthorizeResponse) ProtoMessage() {}
 
 func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2599,7 +2679,7 @@ func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AuthorizeResponse) GetAllowed() []bool {
@@ -2626,7 +2706,7 @@ type FileHeader struct {
 
 func (x *FileHeader) Reset() {
 	*x = FileHeader{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2638,7 +2718,7 @@ func (x *FileHeader) String() string {
 func (*FileHeader) ProtoMessage() {}
 
 func (x *FileHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2651,7 +2731,7 @@ func (x *FileHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileHeader.ProtoReflect.Descriptor instead.
 func (*FileHeader) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *FileHeader) GetScope() *Scope {
@@ -2708,7 +2788,7 @@ type FilePart struct {
 
 func (x *FilePart) Reset() {
 	*x = FilePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2720,7 +2800,7 @@ func (x *FilePart) String() string {
 func (*FilePart) ProtoMessage() {}
 
 func (x *FilePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2733,7 +2813,7 @@ func (x *FilePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePart.ProtoReflect.Descriptor instead.
 func (*FilePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *FilePart) GetHeader() *FileHeader {
@@ -2767,7 +2847,7 @@ type FileRef struct {
 
 func (x *FileRef) Reset() {
 	*x = FileRef{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2779,7 +2859,7 @@ func (x *FileRef) String() string {
 func (*FileRef) ProtoMessage() {}
 
 func (x *FileRef) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2792,7 +2872,7 @@ func (x *FileRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileRef.ProtoReflect.Descriptor instead.
 func (*FileRef) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *FileRef) GetScope() *Scope {
@@ -2822,7 +2902,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2834,7 +2914,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2847,7 +2927,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *FileInfo) GetId() string {
@@ -2894,7 +2974,7 @@ type SettingsRequest struct {
 
 func (x *SettingsRequest) Reset() {
 	*x = SettingsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2906,7 +2986,7 @@ func (x *SettingsRequest) String() string {
 func (*SettingsRequest) ProtoMessage() {}
 
 func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2919,7 +2999,7 @@ func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsRequest.ProtoReflect.Descriptor instead.
 func (*SettingsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SettingsRequest) GetScope() *Scope {
@@ -2941,7 +3021,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2953,7 +3033,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2966,7 +3046,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Settings) GetScope() *Scope {
@@ -2996,7 +3076,7 @@ type LogRecord struct {
 
 func (x *LogRecord) Reset() {
 	*x = LogRecord{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3008,7 +3088,7 @@ func (x *LogRecord) String() string {
 func (*LogRecord) ProtoMessage() {}
 
 func (x *LogRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3021,7 +3101,7 @@ func (x *LogRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogRecord.ProtoReflect.Descriptor instead.
 func (*LogRecord) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *LogRecord) GetScope() *Scope {
@@ -3178,7 +3258,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\aversion\x18\x03 \x01(\x03R\aversion\x12\x12\n" +
 	"\x04data\x18\x04 \x01(\fR\x04data\x12&\n" +
 	"\x0fcreated_unix_ms\x18\x05 \x01(\x03R\rcreatedUnixMs\x12&\n" +
-	"\x0fupdated_unix_ms\x18\x06 \x01(\x03R\rupdatedUnixMs\"\x80\x03\n" +
+	"\x0fupdated_unix_ms\x18\x06 \x01(\x03R\rupdatedUnixMs\"\xb2\x03\n" +
 	"\tStorageOp\x12*\n" +
 	"\x03get\x18\x01 \x01(\v2\x16.balai.plugin.v1.GetOpH\x00R\x03get\x123\n" +
 	"\x06insert\x18\x02 \x01(\v2\x19.balai.plugin.v1.InsertOpH\x00R\x06insert\x123\n" +
@@ -3186,8 +3266,13 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x06delete\x18\x04 \x01(\v2\x19.balai.plugin.v1.DeleteOpH\x00R\x06delete\x12.\n" +
 	"\x05query\x18\x05 \x01(\v2\x16.balai.plugin.v1.QueryH\x00R\x05query\x12:\n" +
 	"\taggregate\x18\x06 \x01(\v2\x1a.balai.plugin.v1.AggregateH\x00R\taggregate\x126\n" +
-	"\apublish\x18\a \x01(\v2\x1a.balai.plugin.v1.PublishOpH\x00R\apublishB\x04\n" +
-	"\x02op\"\x87\x01\n" +
+	"\apublish\x18\a \x01(\v2\x1a.balai.plugin.v1.PublishOpH\x00R\apublish\x120\n" +
+	"\x05audit\x18\b \x01(\v2\x18.balai.plugin.v1.AuditOpH\x00R\x05auditB\x04\n" +
+	"\x02op\"Q\n" +
+	"\aAuditOp\x12\x16\n" +
+	"\x06action\x18\x01 \x01(\tR\x06action\x12\x16\n" +
+	"\x06target\x18\x02 \x01(\tR\x06target\x12\x16\n" +
+	"\x06detail\x18\x03 \x01(\fR\x06detail\"\x87\x01\n" +
 	"\x05GetOp\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +
@@ -3317,7 +3402,7 @@ func file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_sdk_proto_pluginv1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(FieldType)(0),            // 0: balai.plugin.v1.FieldType
 	(*Empty)(nil),             // 1: balai.plugin.v1.Empty
@@ -3346,25 +3431,26 @@ var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(*Aggregate)(nil),         // 24: balai.plugin.v1.Aggregate
 	(*Record)(nil),            // 25: balai.plugin.v1.Record
 	(*StorageOp)(nil),         // 26: balai.plugin.v1.StorageOp
-	(*GetOp)(nil),             // 27: balai.plugin.v1.GetOp
-	(*InsertOp)(nil),          // 28: balai.plugin.v1.InsertOp
-	(*UpdateOp)(nil),          // 29: balai.plugin.v1.UpdateOp
-	(*DeleteOp)(nil),          // 30: balai.plugin.v1.DeleteOp
-	(*PublishOp)(nil),         // 31: balai.plugin.v1.PublishOp
-	(*StorageRequest)(nil),    // 32: balai.plugin.v1.StorageRequest
-	(*Group)(nil),             // 33: balai.plugin.v1.Group
-	(*OpResult)(nil),          // 34: balai.plugin.v1.OpResult
-	(*Error)(nil),             // 35: balai.plugin.v1.Error
-	(*StorageResponse)(nil),   // 36: balai.plugin.v1.StorageResponse
-	(*AuthorizeRequest)(nil),  // 37: balai.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil), // 38: balai.plugin.v1.AuthorizeResponse
-	(*FileHeader)(nil),        // 39: balai.plugin.v1.FileHeader
-	(*FilePart)(nil),          // 40: balai.plugin.v1.FilePart
-	(*FileRef)(nil),           // 41: balai.plugin.v1.FileRef
-	(*FileInfo)(nil),          // 42: balai.plugin.v1.FileInfo
-	(*SettingsRequest)(nil),   // 43: balai.plugin.v1.SettingsRequest
-	(*Settings)(nil),          // 44: balai.plugin.v1.Settings
-	(*LogRecord)(nil),         // 45: balai.plugin.v1.LogRecord
+	(*AuditOp)(nil),           // 27: balai.plugin.v1.AuditOp
+	(*GetOp)(nil),             // 28: balai.plugin.v1.GetOp
+	(*InsertOp)(nil),          // 29: balai.plugin.v1.InsertOp
+	(*UpdateOp)(nil),          // 30: balai.plugin.v1.UpdateOp
+	(*DeleteOp)(nil),          // 31: balai.plugin.v1.DeleteOp
+	(*PublishOp)(nil),         // 32: balai.plugin.v1.PublishOp
+	(*StorageRequest)(nil),    // 33: balai.plugin.v1.StorageRequest
+	(*Group)(nil),             // 34: balai.plugin.v1.Group
+	(*OpResult)(nil),          // 35: balai.plugin.v1.OpResult
+	(*Error)(nil),             // 36: balai.plugin.v1.Error
+	(*StorageResponse)(nil),   // 37: balai.plugin.v1.StorageResponse
+	(*AuthorizeRequest)(nil),  // 38: balai.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil), // 39: balai.plugin.v1.AuthorizeResponse
+	(*FileHeader)(nil),        // 40: balai.plugin.v1.FileHeader
+	(*FilePart)(nil),          // 41: balai.plugin.v1.FilePart
+	(*FileRef)(nil),           // 42: balai.plugin.v1.FileRef
+	(*FileInfo)(nil),          // 43: balai.plugin.v1.FileInfo
+	(*SettingsRequest)(nil),   // 44: balai.plugin.v1.SettingsRequest
+	(*Settings)(nil),          // 45: balai.plugin.v1.Settings
+	(*LogRecord)(nil),         // 46: balai.plugin.v1.LogRecord
 }
 var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	4,  // 0: balai.plugin.v1.Manifest.permissions:type_name -> balai.plugin.v1.Permission
@@ -3382,63 +3468,64 @@ var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	21, // 12: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
 	22, // 13: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
 	21, // 14: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
-	27, // 15: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
-	28, // 16: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
-	29, // 17: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
-	30, // 18: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
+	28, // 15: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
+	29, // 16: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
+	30, // 17: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
+	31, // 18: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
 	23, // 19: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
 	24, // 20: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
-	31, // 21: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
-	25, // 22: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
-	12, // 23: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
-	26, // 24: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
-	25, // 25: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
-	33, // 26: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
-	35, // 27: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
-	34, // 28: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
-	12, // 29: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 30: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
-	39, // 31: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	42, // 32: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
-	12, // 33: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	12, // 34: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 35: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	12, // 36: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 37: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	9,  // 38: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	13, // 39: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	14, // 40: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	17, // 41: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	19, // 42: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	32, // 43: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	37, // 44: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	40, // 45: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	41, // 46: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	41, // 47: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	13, // 48: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	43, // 49: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	44, // 50: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	45, // 51: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	3,  // 52: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	10, // 53: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	16, // 54: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	16, // 55: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	18, // 56: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	20, // 57: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	36, // 58: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	38, // 59: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	42, // 60: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	40, // 61: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 62: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	16, // 63: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	44, // 64: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 65: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 66: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	52, // [52:67] is the sub-list for method output_type
-	37, // [37:52] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	32, // 21: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
+	27, // 22: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
+	25, // 23: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
+	12, // 24: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
+	26, // 25: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
+	25, // 26: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
+	34, // 27: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
+	36, // 28: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
+	35, // 29: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
+	12, // 30: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 31: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
+	40, // 32: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
+	43, // 33: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	12, // 34: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	12, // 35: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 36: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	12, // 37: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 38: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	9,  // 39: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	13, // 40: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	14, // 41: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	17, // 42: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	19, // 43: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	33, // 44: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	38, // 45: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	41, // 46: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	42, // 47: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	42, // 48: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	13, // 49: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	44, // 50: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	45, // 51: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	46, // 52: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	3,  // 53: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	10, // 54: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	16, // 55: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	16, // 56: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	18, // 57: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	20, // 58: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	37, // 59: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	39, // 60: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	43, // 61: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	41, // 62: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 63: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	16, // 64: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	45, // 65: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 66: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 67: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	53, // [53:68] is the sub-list for method output_type
+	38, // [38:53] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
@@ -3454,6 +3541,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 		(*StorageOp_Query)(nil),
 		(*StorageOp_Aggregate)(nil),
 		(*StorageOp_Publish)(nil),
+		(*StorageOp_Audit)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3461,7 +3549,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sdk_proto_pluginv1_plugin_proto_rawDesc), len(file_sdk_proto_pluginv1_plugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   45,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

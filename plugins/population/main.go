@@ -1,0 +1,73 @@
+// Command population is the civil register module: residents with their
+// Dukcapil data, families (KK), and the checks that keep NIKs honest.
+package main
+
+import (
+	"net/http"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+const (
+	permRead     = "population.residents.read"
+	permWrite    = "population.residents.write"
+	permPersonal = "population.residents.read_personal"
+)
+
+var manifest = sdk.Manifest{
+	ID: "population", Version: "0.1.0", Vendor: "Balai",
+	Description: "Civil register: residents, families (KK), NIK checks",
+	Permissions: []sdk.Permission{
+		{Name: permRead, Description: "read residents (NIK and KK masked)", Roles: []string{"viewer", "operator"}},
+		{Name: permWrite, Description: "register and update residents", Roles: []string{"operator"}},
+		{Name: permPersonal, Description: "see full NIK and KK numbers (audited)"},
+	},
+	Routes: []sdk.Route{
+		{Method: "GET", Path: "/codes", Public: true},
+		{Method: "GET", Path: "/residents", Permission: permRead},
+		{Method: "POST", Path: "/residents", Permission: permWrite},
+		{Method: "GET", Path: "/residents/{id}", Permission: permRead},
+		{Method: "PATCH", Path: "/residents/{id}", Permission: permWrite},
+		{Method: "GET", Path: "/families/{kk}", Permission: permRead},
+	},
+	Collections: []sdk.Collection{{
+		Name: "residents",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "kk", Type: sdk.String, Required: true, Personal: true},
+			{Name: "name", Type: sdk.String, Required: true},
+			{Name: "sex", Type: sdk.String, Required: true},
+			{Name: "birth_place", Type: sdk.String},
+			{Name: "birth_date", Type: sdk.Date, Required: true},
+			{Name: "religion", Type: sdk.String},
+			{Name: "education", Type: sdk.String},
+			{Name: "occupation", Type: sdk.String},
+			{Name: "marital_status", Type: sdk.String},
+			{Name: "relationship", Type: sdk.String},
+			{Name: "blood_type", Type: sdk.String},
+			{Name: "address", Type: sdk.String},
+			{Name: "rt", Type: sdk.String},
+			{Name: "rw", Type: sdk.String},
+			{Name: "status", Type: sdk.String, Required: true},
+		},
+		Indexes: []sdk.Index{
+			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},
+			{Fields: []string{"kk"}},
+			{Fields: []string{"name"}},
+			{Fields: []string{"status"}},
+		},
+	}},
+}
+
+func handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /codes", sdk.Func(func(r *http.Request) (int, any, error) { return 200, codeLists, nil }))
+	mux.Handle("GET /residents", sdk.Func(listResidents))
+	mux.Handle("POST /residents", sdk.Func(createResident))
+	mux.Handle("GET /residents/{id}", sdk.Func(getResident))
+	mux.Handle("PATCH /residents/{id}", sdk.Func(patchResident))
+	mux.Handle("GET /families/{kk}", sdk.Func(getFamily))
+	return mux
+}
+
+func main() { sdk.Serve(manifest, handler()) }

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Resident is a person in the civil register, with Dukcapil's fields.
+type Resident struct {
+	NIK           string `json:"nik"`
+	KK            string `json:"kk"`
+	Name          string `json:"name"`
+	Sex           string `json:"sex"`
+	BirthPlace    string `json:"birth_place,omitempty"`
+	BirthDate     string `json:"birth_date"`
+	Religion      string `json:"religion,omitempty"`
+	Education     string `json:"education,omitempty"`
+	Occupation    string `json:"occupation,omitempty"`
+	MaritalStatus string `json:"marital_status,omitempty"`
+	Relationship  string `json:"relationship,omitempty"`
+	BloodType     string `json:"blood_type,omitempty"`
+	Address       string `json:"address,omitempty"`
+	RT            string `json:"rt,omitempty"`
+	RW            string `json:"rw,omitempty"`
+	Status        string `json:"status"`
+}
+
+// Statuses of a resident.
+const (
+	StatusAlive    = "alive"
+	StatusDeceased = "deceased"
+	StatusMoved    = "moved"
+	headOfFamily   = "1" // relationship code of the Kepala Keluarga
+)
+
+// validate checks a resident as the Dukcapil data requires.
+func (r *Resident) validate(now time.Time) error {
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" || len(r.Name) > 200 {
+		return sdk.Errorf(422, "invalid_name", "name is required (at most 200 characters)")
+	}
+	if r.Status == "" {
+		r.Status = StatusAlive
+	}
+	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved {
+		return sdk.Errorf(422, "invalid_status", "status must be alive, deceased or moved")
+	}
+	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil && bd.After(now) {
+		return sdk.Errorf(422, "invalid_birth_date", "birth_date %s is in the future", r.BirthDate)
+	}
+	if err := CheckNIK(r.NIK, r.BirthDate, r.Sex); err != nil {
+		e := err.(*NIKError)
+		code := "invalid_nik"
+		if e.Field != "nik" {
+			code = "invalid_" + e.Field
+		}
+		return sdk.Errorf(422, code, "%s", e.Error())
+	}
+	if err := CheckKK(r.KK); err != nil {
+		return sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+	}
+	for field, v := range map[string]string{"religion": r.Religion, "education": r.Education, "occupation": r.Occupation,
+		"marital_status": r.MaritalStatus, "relationship": r.Relationship, "blood_type": r.BloodType} {
+		if v != "" && !validCode(field, v) {
+			return sdk.Errorf(422, "invalid_"+field, "%s %q is not a code of GET /codes", field, v)
+		}
+	}
+	for field, v := range map[string]string{"rt": r.RT, "rw": r.RW} {
+		if v != "" && (len(v) > 3 || !digits(v)) {
+			return sdk.Errorf(422, "invalid_"+field, "%s must be up to 3 digits", field)
+		}
+	}
+	return nil
+}
+
+// residentView is a resident as a caller sees it: NIK and KK masked unless
+// the caller holds population.residents.read_personal.
+type residentView struct {
+	ID      string `json:"id"`
+	Tenant  string `json:"tenant"`
+	Version int64  `json:"version"`
+	Resident
+	Masked    bool      `json:"masked"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func view(rec *sdk.Record, full bool) (residentView, error) {
+	v := residentView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
+	if err := rec.Decode(&v.Resident); err != nil {
+		return v, err
+	}
+	if !full {
+		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
+	}
+	return v, nil
+}
+
+// auditFull records that the caller was shown full NIKs and KKs.
+func auditFull(r *http.Request, action, target string, count int) error {
+	_, err := sdk.From(r).Batch().Audit(action, target, map[string]int{"records": count}).Commit(r.Context())
+	return err
+}
+
+func createResident(r *http.Request) (int, any, error) {
+	var res Resident
+	if err := sdk.Bind(r, &res); err != nil {
+		return 0, nil, err
+	}
+	if err := res.validate(time.Now()); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	if res.Relationship == headOfFamily {
+		heads, _, err := req.Records("residents").Query().Where("kk", "=", res.KK).Where("relationship", "=", headOfFamily).
+			Where("status", "=", StatusAlive).Page(0, 1).Run(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(heads) > 0 {
+			return 0, nil, sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
+		}
+	}
+	rec, err := req.Records("residents").Insert(r.Context(), res)
+	if sdk.IsDuplicate(err) {
+		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := view(rec, req.Can(permPersonal))
+	return http.StatusCreated, v, err
+}
+
+func getResident(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	full := req.Can(permPersonal)
+	if full {
+		if err := auditFull(r, "residents.read_personal", rec.ID, 1); err != nil {
+			return 0, nil, err
+		}
+	}
+	v, err := view(rec, full)
+	return 200, v, err
+}
+
+func listResidents(r *http.Request) (int, any, error) {
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	q := req.Records("residents").Query().Page(offset, limit).WithTotal().OrderBy("name", false)
+	if req.TenantLevel != "village" {
+		q = q.Subtree() // a sub-district or district sees all villages below
+	}
+	params := r.URL.Query()
+	for _, f := range []string{"nik", "kk", "sex", "status", "rt", "rw"} {
+		if v := params.Get(f); v != "" {
+			q = q.Where(f, "=", v)
+		}
+	}
+	if s := strings.TrimSpace(params.Get("q")); s != "" {
+		q = q.Where("name", "like", s)
+	}
+	recs, total, err := q.Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	full := req.Can(permPersonal)
+	items := make([]residentView, 0, len(recs))
+	for i := range recs {
+		v, err := view(&recs[i], full)
+		if err != nil {
+			return 0, nil, err
+		}
+		items = append(items, v)
+	}
+	if full && len(items) > 0 {
+		if err := auditFull(r, "residents.list_personal", req.Tenant, len(items)); err != nil {
+			return 0, nil, err
+		}
+	}
+	return 200, sdk.ListOf[residentView]{Items: items, Total: total}, nil
+}
+
+func patchResident(r *http.Request) (int, any, error) {
+	var patch map[string]json.RawMessage
+	if err := sdk.Bind(r, &patch); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	merged := map[string]json.RawMessage{}
+	if err := json.Unmarshal(rec.Data, &merged); err != nil {
+		return 0, nil, err
+	}
+	for k, v := range patch {
+		if k == "status" {
+			return 0, nil, sdk.Errorf(422, "invalid_patch", "status changes through POST /events (death, move)")
+		}
+		merged[k] = v
+	}
+	b, _ := json.Marshal(merged)
+	var res Resident
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&res); err != nil {
+		return 0, nil, sdk.Errorf(400, "malformed_json", "the patch does not fit a resident: %v", err)
+	}
+	if err := res.validate(time.Now()); err != nil {
+		return 0, nil, err
+	}
+	updated, err := req.Records("residents").Update(r.Context(), rec.ID, rec.Version, res)
+	if sdk.IsDuplicate(err) {
+		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := view(updated, req.Can(permPersonal))
+	return 200, v, err
+}
+
+func getFamily(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	kk := r.PathValue("kk")
+	if err := CheckKK(kk); err != nil {
+		return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+	}
+	recs, _, err := req.Records("residents").Query().Where("kk", "=", kk).Where("status", "=", StatusAlive).Page(0, 100).Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(recs) == 0 {
+		return 0, nil, sdk.Errorf(404, "family_not_found", "no family %s in %s", Mask(kk), req.Tenant)
+	}
+	full := req.Can(permPersonal)
+	members := make([]residentView, 0, len(recs))
+	for i := range recs {
+		v, err := view(&recs[i], full)
+		if err != nil {
+			return 0, nil, err
+		}
+		members = append(members, v)
+	}
+	// The head first, then the others from the eldest.
+	sort.SliceStable(members, func(i, j int) bool {
+		hi, hj := members[i].Relationship == headOfFamily, members[j].Relationship == headOfFamily
+		if hi != hj {
+			return hi
+		}
+		return members[i].BirthDate < members[j].BirthDate
+	})
+	if full {
+		if err := auditFull(r, "families.read_personal", Mask(kk), len(members)); err != nil {
+			return 0, nil, err
+		}
+	}
+	kkShown := kk
+	if !full {
+		kkShown = Mask(kk)
+	}
+	return 200, map[string]any{"kk": kkShown, "members": members, "total": len(members)}, nil
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/sdktest"
+)
+
+const (
+	villageA = "14.01.01.2009"
+	villageB = "14.01.02.2001"
+)
+
+func resident(nik, kk, name, sex, birth, rel string) map[string]string {
+	return map[string]string{"nik": nik, "kk": kk, "name": name, "sex": sex, "birth_date": birth, "relationship": rel, "religion": "1"}
+}
+
+func TestResidents(t *testing.T) {
+	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h.Tenant(villageA)
+	h.Tenant(villageB)
+	h.Enable("14.01")
+	op := h.User("op-a", "operator", villageA)
+	opB := h.User("op-b", "operator", villageB)
+	viewer := h.User("viewer-a", "viewer", villageA)
+	admin := h.Admin()
+	const kk = "1401012001150001"
+
+	head := op.Post(villageA, "/residents", resident("1401011503800001", kk, "Budi Santoso", "L", "1980-03-15", "1"))
+	if head.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", head.Status, head.Body)
+	}
+	var created residentView
+	head.JSON(&created)
+	if created.NIK != "1401**********01" || !created.Masked || created.Status != "alive" {
+		t.Errorf("an operator without read_personal sees %+v", created.Resident)
+	}
+	op.Post(villageA, "/residents", resident("1401014508850002", kk, "Siti Aminah", "P", "1985-08-05", "3"))
+	op.Post(villageA, "/residents", resident("1401010101100003", kk, "Andi", "L", "2010-01-01", "4"))
+
+	bad := []struct {
+		name string
+		body map[string]string
+		code string
+	}{
+		{"NIK too short", resident("140101150380001", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"unknown sub-district", resident("9999011503800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"birth date mismatch", resident("1401011503800009", kk, "X", "L", "1980-03-16", "4"), "invalid_nik"},
+		{"woman's NIK for a man", resident("1401015503800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"serial 0000", resident("1401011503800000", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"bad KK", resident("1401011503800009", "1401019901150001", "X", "L", "1980-03-15", "4"), "invalid_kk"},
+		{"unknown religion code", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "religion": "9"}, "invalid_religion"},
+		{"second head", resident("1401011503800009", kk, "X", "L", "1980-03-15", "1"), "duplicate_head"},
+	}
+	for _, b := range bad {
+		res := op.Post(villageA, "/residents", b.body)
+		if res.ErrorCode() != b.code {
+			t.Errorf("%s: %d %s, want %s", b.name, res.Status, res.Body, b.code)
+		}
+	}
+	// A NIK is unique in the whole deployment.
+	if res := opB.Post(villageB, "/residents", resident("1401011503800001", "1401022001150001", "Budi Lain", "L", "1980-03-15", "1")); res.Status != 409 || res.ErrorCode() != "duplicate_nik" {
+		t.Errorf("duplicate NIK in another village: %d %s", res.Status, res.Body)
+	}
+	if res := opB.Post(villageB, "/residents", resident("1401026006900004", "1401022001150001", "Rina", "P", "1990-06-20", "1")); res.Status != 201 {
+		t.Fatalf("village B resident: %d %s", res.Status, res.Body)
+	}
+
+	// Family: head first.
+	var fam struct {
+		KK      string
+		Members []residentView
+		Total   int
+	}
+	viewer.Get(villageA, "/families/"+kk).JSON(&fam)
+	if fam.Total != 3 || fam.Members[0].Name != "Budi Santoso" || fam.KK != Mask(kk) {
+		t.Errorf("family = %+v", fam)
+	}
+	// Search and filters.
+	var list sdk.ListOf[residentView]
+	viewer.Get(villageA, "/residents?q=siti").JSON(&list)
+	if list.Total != 1 || list.Items[0].NIK != "1401**********02" {
+		t.Errorf("search siti: %+v", list)
+	}
+	viewer.Get(villageA, "/residents?sex=L&limit=1").JSON(&list)
+	if list.Total != 2 || len(list.Items) != 1 {
+		t.Errorf("sex=L: total %d items %d", list.Total, len(list.Items))
+	}
+	// The district sees every village; a village only itself.
+	admin.Get("14.01", "/residents").JSON(&list)
+	if list.Total != 4 || list.Items[0].Masked {
+		t.Errorf("district list: total %d, masked %v", list.Total, len(list.Items) > 0 && list.Items[0].Masked)
+	}
+	// Full reads are audited.
+	var audit struct{ Items []map[string]any }
+	admin.Get(villageA, "/residents/"+created.ID).JSON(&created)
+	if created.NIK != "1401011503800001" {
+		t.Errorf("admin sees %s", created.NIK)
+	}
+	admin.API("GET", "/api/v1/audit?action=population.*", nil).JSON(&audit)
+	if len(audit.Items) != 2 || !strings.Contains(fmt.Sprint(audit.Items), "residents.read_personal") {
+		t.Errorf("audit of full reads: %v", audit.Items)
+	}
+	// Cross-tenant: the other village cannot read or change it.
+	if res := opB.Get(villageB, "/residents/"+created.ID); res.Status != 404 {
+		t.Errorf("village B reading A's resident: %d", res.Status)
+	}
+	if res := opB.Get(villageA, "/residents/"+created.ID); res.Status != 403 {
+		t.Errorf("village B operator in village A: %d", res.Status)
+	}
+	// Patch re-validates.
+	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"birth_date": "1981-03-15"}); res.ErrorCode() != "invalid_nik" {
+		t.Errorf("patching a birth date that breaks the NIK: %d %s", res.Status, res.Body)
+	}
+	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"address": "Jl. Lintas Timur", "rt": "002", "rw": "001"}); res.Status != 200 {
+		t.Errorf("patch: %d %s", res.Status, res.Body)
+	}
+	var codes map[string][]code
+	h.Anonymous().Get(villageA, "/codes").JSON(&codes)
+	if len(codes["occupation"]) != 89 || codes["religion"][0].Name != "Islam" {
+		t.Errorf("codes: %d occupations", len(codes["occupation"]))
+	}
+}
