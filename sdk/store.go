@@ -326,6 +326,17 @@ func (b *Batch) Insert(coll string, v any) *Batch {
 	return b
 }
 
+// InsertInto adds an insert into another tenant (the destination of a
+// move); the host allows it only where the caller may write.
+func (b *Batch) InsertInto(tenant, coll string, v any) *Batch {
+	op, err := insertOp(coll, false, v)
+	if err == nil {
+		op.GetInsert().ToTenant = tenant
+	}
+	b.add(op, err)
+	return b
+}
+
 // Update adds an update; moveTo, if not empty, moves the record to another
 // tenant in the same transaction.
 func (b *Batch) Update(coll, id string, expectVersion int64, patch any, moveTo string) *Batch {

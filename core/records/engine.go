@@ -348,6 +348,16 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 	for _, f := range x.c.Fields {
 		cols = append(cols, column(f.Name))
 	}
+	tenant := x.scope.Tenant
+	if op.ToTenant != "" && op.ToTenant != tenant {
+		if x.scope.CanMoveTo == nil {
+			return &pb.OpResult{Error: opError("forbidden", "records cannot be written to another tenant here")}, nil
+		}
+		if err := x.scope.CanMoveTo(op.ToTenant); err != nil {
+			return &pb.OpResult{Error: opError("forbidden", "%v", err)}, nil
+		}
+		tenant = op.ToTenant
+	}
 	now := time.Now().UnixMilli()
 	rows := make([][]any, 0, len(op.Records))
 	recs := make([]*pb.Record, 0, len(op.Records))
@@ -363,12 +373,12 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		row := []any{id.String(), x.scope.Tenant, int64(1), now, now}
+		row := []any{id.String(), tenant, int64(1), now, now}
 		for _, f := range x.c.Fields {
 			row = append(row, vals[column(f.Name)])
 		}
 		rows = append(rows, row)
-		recs = append(recs, &pb.Record{Id: id.String(), Tenant: x.scope.Tenant, Version: 1, CreatedUnixMs: now, UpdatedUnixMs: now})
+		recs = append(recs, &pb.Record{Id: id.String(), Tenant: tenant, Version: 1, CreatedUnixMs: now, UpdatedUnixMs: now})
 	}
 	per := max(1, maxParams/len(cols))
 	inserted := map[string]bool{}

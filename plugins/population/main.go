@@ -29,7 +29,10 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/residents/{id}", Permission: permRead},
 		{Method: "PATCH", Path: "/residents/{id}", Permission: permWrite},
 		{Method: "GET", Path: "/families/{kk}", Permission: permRead},
+		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead},
+		{Method: "POST", Path: "/events", Permission: permWrite},
 	},
+	Publishes: publishes,
 	Collections: []sdk.Collection{{
 		Name: "residents",
 		Fields: []sdk.Field{
@@ -56,6 +59,16 @@ var manifest = sdk.Manifest{
 			{Fields: []string{"name"}},
 			{Fields: []string{"status"}},
 		},
+	}, {
+		Name: "history",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "type", Type: sdk.String, Required: true},
+			{Name: "date", Type: sdk.Date, Required: true},
+			{Name: "actor", Type: sdk.String},
+			{Name: "detail", Type: sdk.Object},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"nik"}}},
 	}},
 }
 
@@ -67,6 +80,8 @@ func handler() http.Handler {
 	mux.Handle("GET /residents/{id}", sdk.Func(getResident))
 	mux.Handle("PATCH /residents/{id}", sdk.Func(patchResident))
 	mux.Handle("GET /families/{kk}", sdk.Func(getFamily))
+	mux.Handle("GET /residents/{id}/history", sdk.Func(getHistory))
+	mux.Handle("POST /events", sdk.Func(postEvent))
 	return mux
 }
 

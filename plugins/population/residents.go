@@ -126,14 +126,18 @@ func createResident(r *http.Request) (int, any, error) {
 			return 0, nil, sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
 		}
 	}
-	rec, err := req.Records("residents").Insert(r.Context(), res)
+	out, err := req.Batch().
+		Insert("residents", res).
+		Insert("history", history(req, res.NIK, "registered", time.Now().Format(time.DateOnly), nil)).
+		Publish("population.resident_registered", eventPayload{Type: "registered", Date: time.Now().Format(time.DateOnly), Sex: res.Sex, To: req.Tenant}).
+		Commit(r.Context())
 	if sdk.IsDuplicate(err) {
 		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := view(rec, req.Can(permPersonal))
+	v, err := view(&out[0][0], req.Can(permPersonal))
 	return http.StatusCreated, v, err
 }
 

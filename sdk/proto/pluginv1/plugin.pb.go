@@ -2031,8 +2031,11 @@ type InsertOp struct {
 	// With skip_duplicates, records clashing on a unique index are skipped and
 	// reported instead of failing the batch.
 	SkipDuplicates bool `protobuf:"varint,3,opt,name=skip_duplicates,json=skipDuplicates,proto3" json:"skip_duplicates,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Insert into another tenant (the destination of a move); the host checks
+	// the caller may write there, as for UpdateOp.move_to_tenant.
+	ToTenant      string `protobuf:"bytes,4,opt,name=to_tenant,json=toTenant,proto3" json:"to_tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *InsertOp) Reset() {
@@ -2084,6 +2087,13 @@ func (x *InsertOp) GetSkipDuplicates() bool {
 		return x.SkipDuplicates
 	}
 	return false
+}
+
+func (x *InsertOp) GetToTenant() string {
+	if x != nil {
+		return x.ToTenant
+	}
+	return ""
 }
 
 type UpdateOp struct {
@@ -3280,13 +3290,14 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x19\n" +
 	"\bby_field\x18\x03 \x01(\tR\abyField\x12\x19\n" +
 	"\bby_value\x18\x04 \x01(\fR\abyValue\x12\x18\n" +
-	"\asubtree\x18\x05 \x01(\bR\asubtree\"\x86\x01\n" +
+	"\asubtree\x18\x05 \x01(\bR\asubtree\"\xa3\x01\n" +
 	"\bInsertOp\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +
 	"collection\x121\n" +
 	"\arecords\x18\x02 \x03(\v2\x17.balai.plugin.v1.RecordR\arecords\x12'\n" +
-	"\x0fskip_duplicates\x18\x03 \x01(\bR\x0eskipDuplicates\"\x9d\x01\n" +
+	"\x0fskip_duplicates\x18\x03 \x01(\bR\x0eskipDuplicates\x12\x1b\n" +
+	"\tto_tenant\x18\x04 \x01(\tR\btoTenant\"\x9d\x01\n" +
 	"\bUpdateOp\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +

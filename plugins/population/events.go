@@ -1,0 +1,256 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Event types of POST /events.
+const (
+	EventBirth   = "birth"
+	EventDeath   = "death"
+	EventMoveOut = "move_out"
+	EventMoveIn  = "move_in"
+	EventMove    = "move" // between two villages of the deployment
+)
+
+// Published events, for other modules (the village profile keeps its
+// population count from them).
+var publishes = []string{
+	"population.resident_registered", "population.resident_born", "population.resident_died",
+	"population.resident_moved_out", "population.resident_moved_in", "population.resident_moved",
+}
+
+// eventRequest is the body of POST /events.
+type eventRequest struct {
+	Type       string    `json:"type"`
+	Date       string    `json:"date"`
+	ResidentID string    `json:"resident_id,omitempty"`
+	Resident   *Resident `json:"resident,omitempty"`
+	ToTenant   string    `json:"to_tenant,omitempty"`
+	KK         string    `json:"kk,omitempty"`
+	Place      string    `json:"place,omitempty"`
+	Cause      string    `json:"cause,omitempty"`
+	Origin     string    `json:"origin,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// historyEntry is one event in a resident's life, keyed by NIK so that it
+// follows the resident from village to village.
+type historyEntry struct {
+	NIK    string         `json:"nik"`
+	Type   string         `json:"type"`
+	Date   string         `json:"date"`
+	Actor  string         `json:"actor"`
+	Detail map[string]any `json:"detail,omitempty"`
+}
+
+// eventPayload is what other modules receive; it holds no NIK.
+type eventPayload struct {
+	ResidentID string `json:"resident_id,omitempty"`
+	Type       string `json:"type"`
+	Date       string `json:"date"`
+	Sex        string `json:"sex,omitempty"`
+	From       string `json:"from,omitempty"`
+	To         string `json:"to,omitempty"`
+}
+
+func postEvent(r *http.Request) (int, any, error) {
+	var ev eventRequest
+	if err := sdk.Bind(r, &ev); err != nil {
+		return 0, nil, err
+	}
+	if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
+		return 0, nil, sdk.Errorf(422, "invalid_date", "date must be YYYY-MM-DD")
+	}
+	if ev.Date > time.Now().Format(time.DateOnly) {
+		return 0, nil, sdk.Errorf(422, "invalid_date", "date %s is in the future", ev.Date)
+	}
+	switch ev.Type {
+	case EventBirth, EventMoveIn:
+		return arrive(r, ev)
+	case EventDeath, EventMoveOut:
+		return leave(r, ev)
+	case EventMove:
+		return move(r, ev)
+	}
+	return 0, nil, sdk.Errorf(422, "invalid_type", "type must be birth, death, move_out, move_in or move")
+}
+
+func history(req *sdk.Request, nik, typ, date string, detail map[string]any) historyEntry {
+	for k, v := range detail {
+		if v == "" {
+			delete(detail, k)
+		}
+	}
+	return historyEntry{NIK: nik, Type: typ, Date: date, Actor: req.User, Detail: detail}
+}
+
+// arrive registers a newborn (into an existing family) or someone moving in.
+func arrive(r *http.Request, ev eventRequest) (int, any, error) {
+	req := sdk.From(r)
+	if ev.Resident == nil {
+		return 0, nil, sdk.Errorf(422, "invalid_resident", "a %s needs the resident's data in resident", ev.Type)
+	}
+	res := *ev.Resident
+	res.Status = StatusAlive
+	topic, detail := "population.resident_moved_in", map[string]any{"origin": ev.Origin, "note": ev.Note}
+	if ev.Type == EventBirth {
+		topic, detail = "population.resident_born", map[string]any{"place": ev.Place, "note": ev.Note}
+		if res.BirthDate == "" {
+			res.BirthDate = ev.Date
+		}
+		if res.Relationship == "" {
+			res.Relationship = "4" // Anak
+		}
+		family, _, err := req.Records("residents").Query().Where("kk", "=", res.KK).Where("status", "=", StatusAlive).Page(0, 1).Run(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(family) == 0 {
+			return 0, nil, sdk.Errorf(422, "unknown_family", "a birth joins an existing family: no family %s in %s", Mask(res.KK), req.Tenant)
+		}
+	}
+	if err := res.validate(time.Now()); err != nil {
+		return 0, nil, err
+	}
+	out, err := req.Batch().
+		Insert("residents", res).
+		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
+		Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
+		Commit(r.Context())
+	if sdk.IsDuplicate(err) {
+		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := view(&out[0][0], req.Can(permPersonal))
+	return http.StatusCreated, v, err
+}
+
+// current loads an alive resident of this village.
+func current(r *http.Request, id string) (*sdk.Record, *Resident, error) {
+	rec, err := sdk.From(r).Records("residents").Get(r.Context(), id)
+	if sdk.IsNotFound(err) {
+		return nil, nil, sdk.Errorf(404, "resident_not_found", "no resident %s in %s", id, sdk.From(r).Tenant)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var res Resident
+	if err := rec.Decode(&res); err != nil {
+		return nil, nil, err
+	}
+	if res.Status != StatusAlive {
+		return nil, nil, sdk.Errorf(409, "not_alive", "the resident's status is %s", res.Status)
+	}
+	return rec, &res, nil
+}
+
+// leave records a death or a move out of the deployment.
+func leave(r *http.Request, ev eventRequest) (int, any, error) {
+	req := sdk.From(r)
+	rec, res, err := current(r, ev.ResidentID)
+	if err != nil {
+		return 0, nil, err
+	}
+	status, topic := StatusDeceased, "population.resident_died"
+	detail := map[string]any{"place": ev.Place, "cause": ev.Cause, "note": ev.Note}
+	if ev.Type == EventMoveOut {
+		status, topic = StatusMoved, "population.resident_moved_out"
+		detail = map[string]any{"destination": ev.Place, "note": ev.Note}
+	}
+	out, err := req.Batch().
+		Update("residents", rec.ID, rec.Version, map[string]string{"status": status}, "").
+		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
+		Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
+		Commit(r.Context())
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := view(&out[0][0], req.Can(permPersonal))
+	return 200, v, err
+}
+
+// move takes a resident from this village to another village of the
+// deployment in one transaction: the record, its history and the new
+// history entry all move together, or nothing does.
+func move(r *http.Request, ev eventRequest) (int, any, error) {
+	req := sdk.From(r)
+	to := strings.TrimSpace(ev.ToTenant)
+	if to == "" || to == req.Tenant {
+		return 0, nil, sdk.Errorf(422, "invalid_destination", "to_tenant must be another village of the deployment")
+	}
+	rec, res, err := current(r, ev.ResidentID)
+	if err != nil {
+		return 0, nil, err
+	}
+	patch := map[string]string{}
+	if ev.KK != "" {
+		if err := CheckKK(ev.KK); err != nil {
+			return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+		}
+		patch["kk"] = ev.KK
+	}
+	past, _, err := req.Records("history").Query().Where("nik", "=", res.NIK).Page(0, 1000).Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	b := req.Batch().Update("residents", rec.ID, rec.Version, patch, to)
+	for _, h := range past {
+		b = b.Update("history", h.ID, h.Version, map[string]any{}, to)
+	}
+	out, err := b.
+		InsertInto(to, "history", history(req, res.NIK, EventMove, ev.Date, map[string]any{"from": req.Tenant, "to": to, "note": ev.Note})).
+		Publish("population.resident_moved", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
+		Commit(r.Context())
+	switch {
+	case sdk.ErrorCode(err) == "forbidden":
+		return 0, nil, sdk.Errorf(403, "forbidden", "you cannot register residents in %s: %v", to, err)
+	case sdk.IsConflict(err):
+		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
+	case err != nil:
+		return 0, nil, err
+	}
+	v, err := view(&out[0][0], req.Can(permPersonal))
+	return 200, v, err
+}
+
+func getHistory(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	var res Resident
+	rec.Decode(&res)
+	recs, total, err := req.Records("history").Query().Where("nik", "=", res.NIK).OrderBy("date", false).OrderBy("created_at", false).Page(0, 500).WithTotal().Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	type entry struct {
+		Type   string         `json:"type"`
+		Date   string         `json:"date"`
+		Actor  string         `json:"actor"`
+		Tenant string         `json:"tenant"`
+		Detail map[string]any `json:"detail,omitempty"`
+		At     time.Time      `json:"recorded_at"`
+	}
+	items := make([]entry, 0, len(recs))
+	for _, h := range recs {
+		var he historyEntry
+		if err := json.Unmarshal(h.Data, &he); err != nil {
+			return 0, nil, err
+		}
+		items = append(items, entry{Type: he.Type, Date: he.Date, Actor: he.Actor, Tenant: h.Tenant, Detail: he.Detail, At: h.CreatedAt})
+	}
+	return 200, sdk.ListOf[entry]{Items: items, Total: total}, nil
+}
