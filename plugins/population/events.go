@@ -23,6 +23,7 @@ const (
 var publishes = []string{
 	"population.resident_registered", "population.resident_born", "population.resident_died",
 	"population.resident_moved_out", "population.resident_moved_in", "population.resident_moved",
+	"population.residents_imported",
 }
 
 // eventRequest is the body of POST /events.

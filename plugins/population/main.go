@@ -31,6 +31,8 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/families/{kk}", Permission: permRead},
 		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead},
 		{Method: "POST", Path: "/events", Permission: permWrite},
+		{Method: "GET", Path: "/stats", Public: true},
+		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, TimeoutMillis: 15 * 60 * 1000},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -52,6 +54,7 @@ var manifest = sdk.Manifest{
 			{Name: "rt", Type: sdk.String},
 			{Name: "rw", Type: sdk.String},
 			{Name: "status", Type: sdk.String, Required: true},
+			{Name: "birth_year", Type: sdk.Int},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},
@@ -82,6 +85,8 @@ func handler() http.Handler {
 	mux.Handle("GET /families/{kk}", sdk.Func(getFamily))
 	mux.Handle("GET /residents/{id}/history", sdk.Func(getHistory))
 	mux.Handle("POST /events", sdk.Func(postEvent))
+	mux.Handle("GET /stats", sdk.Func(stats))
+	mux.Handle("POST /import", sdk.Func(importCSV))
 	return mux
 }
 

@@ -28,6 +28,9 @@ type Resident struct {
 	RT            string `json:"rt,omitempty"`
 	RW            string `json:"rw,omitempty"`
 	Status        string `json:"status"`
+	// BirthYear is derived from BirthDate, so that statistics by age group
+	// aggregate a hundred years instead of tens of thousands of dates.
+	BirthYear int `json:"birth_year,omitempty"`
 }
 
 // Statuses of a resident.
@@ -50,8 +53,11 @@ func (r *Resident) validate(now time.Time) error {
 	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved {
 		return sdk.Errorf(422, "invalid_status", "status must be alive, deceased or moved")
 	}
-	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil && bd.After(now) {
-		return sdk.Errorf(422, "invalid_birth_date", "birth_date %s is in the future", r.BirthDate)
+	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil {
+		if bd.After(now) {
+			return sdk.Errorf(422, "invalid_birth_date", "birth_date %s is in the future", r.BirthDate)
+		}
+		r.BirthYear = bd.Year()
 	}
 	if err := CheckNIK(r.NIK, r.BirthDate, r.Sex); err != nil {
 		e := err.(*NIKError)

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/sdktest"
+)
+
+const sampleCSV = `nik,kk,name,sex,birth_place,birth_date,religion,education,occupation,marital_status,relationship,blood_type,address,rt,rw
+1401011503800001,1401012001150001,Budi Santoso,L,Kampar,1980-03-15,1,5,9,2,1,4,Jl. Lintas Timur,001,002
+1401014508850002,1401012001150001,Siti Aminah,P,Kampar,1985-08-05,1,5,2,2,3,1,Jl. Lintas Timur,001,002
+1401010101100003,1401012001150001,Andi,L,Bangkinang,2010-01-01,1,2,3,1,4,,Jl. Lintas Timur,001,002
+140101150380000X,1401012001150001,Broken NIK,L,Kampar,1980-03-15,1,5,9,2,4,,,001,002
+1401011503800004,1401012001150001,Wrong Sex,P,Kampar,1980-03-15,1,5,9,2,4,,,001,002
+1401011503800001,1401012001150001,Twice In File,L,Kampar,1980-03-15,1,5,9,2,4,,,001,002
+1401011603800005,1401012001150001,Bad Religion,L,Kampar,1980-03-16,99,5,9,2,4,,,001,002
+"unclosed,row
+`
+
+func TestImport(t *testing.T) {
+	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h.Tenant(villageA)
+	h.Enable("14.01")
+	op := h.User("op-a", "operator", villageA)
+	var res importResult
+	r := op.Do("POST", villageA, "/import", sampleCSV)
+	if r.JSON(&res); r.Status != 200 || res.Inserted != 3 || res.Rejected != 5 || res.Read != 7 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	reasons := map[int]string{}
+	for _, rj := range res.Rejections {
+		reasons[rj.Line] = rj.Reason
+	}
+	for line, want := range map[int]string{5: "16 digits", 6: "man's", 7: "line 2", 8: "religion", 9: "CSV"} {
+		if !strings.Contains(reasons[line], want) {
+			t.Errorf("line %d rejected as %q, want %q", line, reasons[line], want)
+		}
+	}
+	// Again: nothing new.
+	r = op.Do("POST", villageA, "/import", sampleCSV)
+	if r.JSON(&res); res.Inserted != 0 || res.Duplicates != 3 {
+		t.Errorf("second import: %s", r.Body)
+	}
+	var list sdk.ListOf[residentView]
+	op.Get(villageA, "/residents").JSON(&list)
+	if list.Total != 3 {
+		t.Errorf("%d residents after two imports, want 3", list.Total)
+	}
+	if r := op.Do("POST", villageA, "/import", "name,sex\nX,L\n"); r.ErrorCode() != "invalid_csv" {
+		t.Errorf("missing columns: %s", r.Body)
+	}
+	// Statistics: public at a district, counted by sex.
+	var st struct {
+		Items       []statsRow
+		Total, L, P int64
+	}
+	h.Anonymous().Get("14.01", "/stats?by=religion").JSON(&st)
+	if st.Total != 3 || st.L != 2 || st.P != 1 || len(st.Items) != 1 || st.Items[0].Name != "Islam" {
+		t.Errorf("religion stats: %+v", st)
+	}
+	h.Anonymous().Get("14.01", "/stats?by=age_group").JSON(&st)
+	if len(st.Items) != 3 || st.Items[0].Key != "15-19" {
+		t.Errorf("age groups: %+v", st.Items)
+	}
+	if r := h.Anonymous().Get(villageA, "/stats"); r.Status != 403 {
+		t.Errorf("anonymous village stats: %d", r.Status)
+	}
+	if r := op.Get(villageA, "/stats?by=height"); r.ErrorCode() != "invalid_by" {
+		t.Errorf("bad by: %s", r.Body)
+	}
+}
