@@ -95,8 +95,10 @@ func TestDisableAndPasswordReset(t *testing.T) {
 		// Users change their own name and password, but cannot disable themselves.
 		siti.Do(t, "PATCH", "/api/v1/users/siti", map[string]string{"full_name": "Siti Aminah"}).Expect(200)
 		siti.Do(t, "PATCH", "/api/v1/users/siti", map[string]bool{"disabled": true}).ExpectErr(422, "cannot_disable_self")
-		// The CLI disables too, and the running server refuses the session.
+		// The CLI disables too, and the running server refuses the session
+		// once it sees the change (it watches every 2 s).
 		h.MustCLI(t, "user", "disable", "siti")
+		waitFor(t, 6*time.Second, func() bool { return siti.Do(t, "GET", "/api/v1/me", nil).Status == 401 })
 		siti.Do(t, "GET", "/api/v1/me", nil).ExpectErr(401, "invalid_token")
 	})
 }

@@ -83,12 +83,16 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		if err := auth.RevokeToken(tx, c.UserID, c.TokenID); err != nil {
 			return err
 		}
+		if err := rbac.Bump(tx); err != nil { // other servers drop the token from their caches
+			return err
+		}
 		return audit.Record(tx, who(r), "", "auth.logout", c.Username, nil)
 	})
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
+	s.reloadPolicy(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -182,11 +186,15 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 		if err := auth.RevokeToken(tx, c.UserID, id); err != nil {
 			return err
 		}
+		if err := rbac.Bump(tx); err != nil {
+			return err
+		}
 		return audit.Record(tx, who(r), "", "token.revoke", c.Username, map[string]any{"token_id": id})
 	})
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
+	s.reloadPolicy(r)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -35,6 +35,7 @@ type Server struct {
 	h       *host.Host
 	opts    Options
 	limiter *auth.LoginLimiter
+	tokens  *auth.TokenCache
 	router  *mux.Router
 	// API is the /api/v1 subrouter, for other packages (plugins) to mount on.
 	API *mux.Router
@@ -52,7 +53,9 @@ func New(h *host.Host, opts Options) *Server {
 		reg := prometheus.NewRegistry()
 		opts.Metrics, opts.Gatherer = reg, reg
 	}
-	s := &Server{h: h, opts: opts, limiter: auth.NewLoginLimiter()}
+	s := &Server{h: h, opts: opts, limiter: auth.NewLoginLimiter(), tokens: auth.NewTokenCache(10 * time.Second)}
+	// Revocations by other processes arrive with the policy version.
+	h.Authz.OnReload(s.tokens.Flush)
 	r := mux.NewRouter()
 	r.Use(observe(opts.Logger, NewMetrics(opts.Metrics)))
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -154,7 +157,7 @@ func (s *Server) Authenticate(r *http.Request) (*auth.Identity, error) {
 	if !ok || secret == "" {
 		return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
 	}
-	return auth.Authenticate(s.h.DB.WithContext(r.Context()), strings.TrimSpace(secret))
+	return s.tokens.Authenticate(s.h.DB.WithContext(r.Context()), strings.TrimSpace(secret))
 }
 
 // who describes the caller for the audit trail.

@@ -205,11 +205,20 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		if p.Disabled != nil {
 			detail["disabled"] = *p.Disabled
 		}
+		if p.Disabled != nil || p.Password != nil {
+			// Tokens were revoked: every server drops its cached copies.
+			if err := rbac.Bump(tx); err != nil {
+				return err
+			}
+		}
 		return audit.Record(tx, who(r), "", "user.update", u.Username, detail)
 	})
 	if err != nil {
 		WriteError(w, r, err)
 		return
+	}
+	if p.Disabled != nil || p.Password != nil {
+		s.reloadPolicy(r)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

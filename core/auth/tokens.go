@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -129,6 +130,10 @@ func Authenticate(db *gorm.DB, secret string) (*Identity, error) {
 	if !strings.HasPrefix(secret, sessionPrefix) && !strings.HasPrefix(secret, apiPrefix) {
 		return nil, apierr.Unauthorized("invalid_token", "the bearer token is not valid")
 	}
+	return authenticateHash(db, hashSecret(secret))
+}
+
+func authenticateHash(db *gorm.DB, hash string) (*Identity, error) {
 	var row struct {
 		Token
 		Username string
@@ -137,7 +142,7 @@ func Authenticate(db *gorm.DB, secret string) (*Identity, error) {
 	err := db.Table("tokens").
 		Select("tokens.*, users.username, users.disabled").
 		Joins("JOIN users ON users.id = tokens.user_id").
-		Where("tokens.hash = ?", hashSecret(secret)).Take(&row).Error
+		Where("tokens.hash = ?", hash).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apierr.Unauthorized("invalid_token", "the bearer token is not valid")
 	}
@@ -153,6 +158,68 @@ func Authenticate(db *gorm.DB, secret string) (*Identity, error) {
 		return nil, apierr.Unauthorized("user_disabled", "the account %s is disabled", row.Username)
 	}
 	return &Identity{UserID: row.UserID, Username: row.Username, TokenID: row.ID, TokenKind: row.Kind, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// TokenCache remembers valid tokens for a few seconds, so that a busy
+// server does not read the token table on every request. Whatever revokes
+// tokens flushes it: in this process at once (Flush), in others through the
+// policy version they watch.
+type TokenCache struct {
+	mu  sync.RWMutex
+	m   map[string]cachedIdentity
+	ttl time.Duration
+}
+
+type cachedIdentity struct {
+	id    *Identity
+	until time.Time
+}
+
+// maxCached bounds the cache; past it the cache starts afresh.
+const maxCached = 100_000
+
+// NewTokenCache returns a cache keeping identities for ttl.
+func NewTokenCache(ttl time.Duration) *TokenCache {
+	return &TokenCache{m: map[string]cachedIdentity{}, ttl: ttl}
+}
+
+// Authenticate is the package Authenticate, answered from the cache when
+// it can be.
+func (c *TokenCache) Authenticate(db *gorm.DB, secret string) (*Identity, error) {
+	if !strings.HasPrefix(secret, sessionPrefix) && !strings.HasPrefix(secret, apiPrefix) {
+		return nil, apierr.Unauthorized("invalid_token", "the bearer token is not valid")
+	}
+	key := hashSecret(secret)
+	now := time.Now()
+	c.mu.RLock()
+	e, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok && now.Before(e.until) {
+		return e.id, nil
+	}
+	id, err := authenticateHash(db, key)
+	if err != nil {
+		return nil, err
+	}
+	until := now.Add(c.ttl)
+	if id.ExpiresAt != nil && id.ExpiresAt.Before(until) {
+		until = *id.ExpiresAt
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxCached {
+		c.m = map[string]cachedIdentity{}
+	}
+	c.m[key] = cachedIdentity{id: id, until: until}
+	c.mu.Unlock()
+	return id, nil
+}
+
+// Flush forgets every cached token.
+func (c *TokenCache) Flush() error {
+	c.mu.Lock()
+	c.m = map[string]cachedIdentity{}
+	c.mu.Unlock()
+	return nil
 }
 
 // RevokeToken ends one token of a user.

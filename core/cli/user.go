@@ -12,6 +12,7 @@ import (
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/host"
+	"github.com/balaidesa/balai/core/rbac"
 )
 
 func (a *app) userCmd() *cobra.Command {
@@ -121,6 +122,9 @@ func (a *app) userSetDisabledCmd(verb string, disabled bool) *cobra.Command {
 				if _, err := auth.UpdateUser(tx, args[0], auth.UserPatch{Disabled: &disabled}); err != nil {
 					return err
 				}
+				if err := rbac.Bump(tx); err != nil { // running servers drop cached tokens
+					return err
+				}
 				fmt.Fprintf(a.stdout, "%sd %s\n", verb, args[0])
 				return audit.Record(tx, cliWho(), "", "user.update", args[0], map[string]any{"fields": []string{"disabled"}, "disabled": disabled})
 			})
@@ -141,6 +145,9 @@ func (a *app) userPasswdCmd() *cobra.Command {
 			}
 			return a.inTx(func(tx *gorm.DB) error {
 				if _, err := auth.UpdateUser(tx, args[0], auth.UserPatch{Password: &password}); err != nil {
+					return err
+				}
+				if err := rbac.Bump(tx); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "password of %s reset; its sessions and tokens are revoked\n", args[0])
