@@ -35,18 +35,17 @@ var hopHeaders = map[string]bool{
 	"Authorization": true, "Cookie": true, "Set-Cookie": true,
 }
 
-// tenantCache remembers which tenant codes exist, briefly, so that the hot
+// tenantCache remembers, briefly, which tenant codes exist, so that the hot
 // path does not ask the database on every request.
 type tenantCache struct {
 	mu sync.Mutex
 	m  map[string]tenantEntry
 }
 
-type tenantEntry struct {
-	level  tenancy.Level
-	exists bool
-	until  time.Time
-}
+type tenantEntry struct{ until time.Time }
+
+// maxCachedTenants is more than the whole country's 91,599 regions.
+const maxCachedTenants = 100_000
 
 func (rt *Runtime) tenantLevel(ctx context.Context, code string) (tenancy.Level, error) {
 	level, _, err := tenancy.ParseCode(code)
@@ -56,22 +55,23 @@ func (rt *Runtime) tenantLevel(ctx context.Context, code string) (tenancy.Level,
 	rt.tenants.mu.Lock()
 	e, ok := rt.tenants.m[code]
 	rt.tenants.mu.Unlock()
-	if !ok || time.Now().After(e.until) {
-		exists, err := tenancy.Exists(rt.h.DB.WithContext(ctx), code)
-		if err != nil {
-			return "", err
-		}
-		e = tenantEntry{level: level, exists: exists, until: time.Now().Add(5 * time.Second)}
-		rt.tenants.mu.Lock()
-		if rt.tenants.m == nil {
-			rt.tenants.m = map[string]tenantEntry{}
-		}
-		rt.tenants.m[code] = e
-		rt.tenants.mu.Unlock()
+	if ok && time.Now().Before(e.until) {
+		return level, nil
 	}
-	if !e.exists {
+	exists, err := tenancy.Exists(rt.h.DB.WithContext(ctx), code)
+	if err != nil {
+		return "", err
+	}
+	if !exists {
+		// Not cached: made-up codes must not grow the cache.
 		return "", apierr.NotFound("tenant_not_found", "tenant %s does not exist", code)
 	}
+	rt.tenants.mu.Lock()
+	if rt.tenants.m == nil || len(rt.tenants.m) >= maxCachedTenants {
+		rt.tenants.m = map[string]tenantEntry{}
+	}
+	rt.tenants.m[code] = tenantEntry{until: time.Now().Add(5 * time.Second)}
+	rt.tenants.mu.Unlock()
 	return level, nil
 }
 
