@@ -142,3 +142,7 @@ func (g *grpcHost) Log(ctx context.Context, rec *pb.LogRecord) error {
 	_, err := g.c.Log(ctx, rec)
 	return err
 }
+
+func (g *grpcHost) Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.TenantsResponse, error) {
+	return g.c.Tenants(ctx, req)
+}

@@ -23,6 +23,7 @@ type Host interface {
 	GetSettings(ctx context.Context, scope *pb.Scope) ([]byte, error)
 	PutSettings(ctx context.Context, scope *pb.Scope, values []byte) error
 	Log(ctx context.Context, rec *pb.LogRecord) error
+	Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.TenantsResponse, error)
 }
 
 type ctxKey struct{}

@@ -80,3 +80,48 @@ func (r *Request) Call(ctx context.Context, plugin, method, path string, query u
 	}
 	return r.host.Call(ctx, req, nil)
 }
+
+// Tenant is a region of the deployment as plugins see it.
+type Tenant struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Level  string `json:"level"`
+	Parent string `json:"parent,omitempty"`
+	// Modules enabled there, when asked for.
+	Modules []string `json:"modules,omitempty"`
+}
+
+func tenantFromPB(t *pb.TenantInfo) Tenant {
+	if t == nil {
+		return Tenant{}
+	}
+	return Tenant{Code: t.Code, Name: t.Name, Level: t.Level, Parent: t.Parent, Modules: t.Modules}
+}
+
+// TenantInfo describes the request's tenant and its ancestors (from the
+// province down), for letterheads and page titles.
+func (r *Request) TenantInfo(ctx context.Context) (self Tenant, ancestors []Tenant, err error) {
+	res, err := r.host.Tenants(ctx, &pb.TenantsRequest{Scope: r.scope})
+	if err != nil {
+		return Tenant{}, nil, err
+	}
+	for _, a := range res.Ancestors {
+		ancestors = append(ancestors, tenantFromPB(a))
+	}
+	return tenantFromPB(res.Tenant), ancestors, nil
+}
+
+// TenantsBelow lists the tenants below the request's tenant, of one level
+// if level is not empty ("village"), with the modules enabled in each: what
+// a district portal needs to list its villages.
+func (r *Request) TenantsBelow(ctx context.Context, level string) ([]Tenant, error) {
+	res, err := r.host.Tenants(ctx, &pb.TenantsRequest{Scope: r.scope, Descendants: true, Level: level, Modules: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Tenant, 0, len(res.Descendants))
+	for _, t := range res.Descendants {
+		out = append(out, tenantFromPB(t))
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
@@ -63,6 +64,10 @@ func IsNotFound(err error) bool { return ErrorCode(err) == "not_found" }
 
 // IsConflict reports whether err says the record changed since it was read.
 func IsConflict(err error) bool { return ErrorCode(err) == "conflict" }
+
+// IsConditionFailed reports whether err says the record did not meet the
+// conditions of an Increment (not enough stock, say).
+func IsConditionFailed(err error) bool { return ErrorCode(err) == "condition_failed" }
 
 // IsDuplicate reports whether err says a unique field is already taken.
 func IsDuplicate(err error) bool { return ErrorCode(err) == "duplicate" }
@@ -205,6 +210,52 @@ func (c *Records) Update(ctx context.Context, id string, expectVersion int64, pa
 	return firstRecord(res)
 }
 
+// Increment adds to numeric fields in one statement, provided the record
+// meets every condition in where (for example stock >= 3): the way to keep
+// counters and stock right under concurrent writers without retries. A
+// record that exists but fails the conditions gives a condition_failed error.
+func (c *Records) Increment(ctx context.Context, id string, by map[string]float64, where ...Filter) (*Record, error) {
+	op, err := incrementOp(c.name, id, by, where)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.one(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	return firstRecord(res)
+}
+
+func incrementOp(coll, id string, by map[string]float64, where []Filter) (*pb.StorageOp, error) {
+	u := &pb.UpdateOp{Collection: coll, Id: id}
+	names := make([]string, 0, len(by))
+	for f := range by {
+		names = append(names, f)
+	}
+	sort.Strings(names) // a stable statement for the database's cache
+	for _, f := range names {
+		u.Increments = append(u.Increments, &pb.Increment{Field: f, By: by[f]})
+	}
+	fs, err := filtersPB(where)
+	if err != nil {
+		return nil, err
+	}
+	u.Where = fs
+	return &pb.StorageOp{Op: &pb.StorageOp_Update{Update: u}}, nil
+}
+
+func filtersPB(fs []Filter) ([]*pb.Filter, error) {
+	out := make([]*pb.Filter, 0, len(fs))
+	for _, f := range fs {
+		v, err := json.Marshal(f.Value)
+		if err != nil {
+			return nil, fmt.Errorf("encoding filter on %s: %w", f.Field, err)
+		}
+		out = append(out, &pb.Filter{Field: f.Field, Op: f.Op, Value: v})
+	}
+	return out, nil
+}
+
 // Delete removes the record; expectVersion as for Update.
 func (c *Records) Delete(ctx context.Context, id string, expectVersion int64) error {
 	_, err := c.one(ctx, &pb.StorageOp{Op: &pb.StorageOp_Delete{Delete: &pb.DeleteOp{Collection: c.name, Id: id, ExpectVersion: expectVersion}}})
@@ -279,14 +330,11 @@ type Group struct {
 
 // Aggregate counts records grouped by fields, and sums the sum fields.
 func (c *Records) Aggregate(ctx context.Context, groupBy, sum []string, subtree bool, filters ...Filter) ([]Group, error) {
-	agg := &pb.Aggregate{Collection: c.name, GroupBy: groupBy, Sum: sum, Subtree: subtree}
-	for _, f := range filters {
-		v, err := json.Marshal(f.Value)
-		if err != nil {
-			return nil, err
-		}
-		agg.Filters = append(agg.Filters, &pb.Filter{Field: f.Field, Op: f.Op, Value: v})
+	fs, err := filtersPB(filters)
+	if err != nil {
+		return nil, err
 	}
+	agg := &pb.Aggregate{Collection: c.name, GroupBy: groupBy, Sum: sum, Subtree: subtree, Filters: fs}
 	res, err := c.one(ctx, &pb.StorageOp{Op: &pb.StorageOp_Aggregate{Aggregate: agg}})
 	if err != nil {
 		return nil, err
@@ -302,7 +350,7 @@ func (c *Records) Aggregate(ctx context.Context, groupBy, sum []string, subtree 
 	return out, nil
 }
 
-// Filter is a condition for Aggregate.
+// Filter is a condition for Aggregate and Increment; Op as for Query.Where.
 type Filter struct {
 	Field string
 	Op    string
@@ -345,6 +393,14 @@ func (b *Batch) Update(coll, id string, expectVersion int64, patch any, moveTo s
 	return b
 }
 
+// Increment adds an increment of numeric fields under conditions, as
+// Records.Increment does.
+func (b *Batch) Increment(coll, id string, by map[string]float64, where ...Filter) *Batch {
+	op, err := incrementOp(coll, id, by, where)
+	b.add(op, err)
+	return b
+}
+
 // Delete adds a delete.
 func (b *Batch) Delete(coll, id string, expectVersion int64) *Batch {
 	b.add(&pb.StorageOp{Op: &pb.StorageOp_Delete{Delete: &pb.DeleteOp{Collection: coll, Id: id, ExpectVersion: expectVersion}}}, nil)
@@ -369,6 +425,15 @@ func (b *Batch) Audit(action, target string, detail any) *Batch {
 		data, err = json.Marshal(detail)
 	}
 	b.add(&pb.StorageOp{Op: &pb.StorageOp_Audit{Audit: &pb.AuditOp{Action: action, Target: target, Detail: data}}}, err)
+	return b
+}
+
+// PublishIn adds an event published in another tenant (the destination of
+// a move), where that tenant's subscribers hear of it; the host allows it
+// only where the caller may write.
+func (b *Batch) PublishIn(tenant, name string, payload any) *Batch {
+	data, err := json.Marshal(payload)
+	b.add(&pb.StorageOp{Op: &pb.StorageOp_Publish{Publish: &pb.PublishOp{Name: name, Payload: data, Tenant: tenant}}}, err)
 	return b
 }
 

@@ -101,3 +101,7 @@ func (d *directHost) Log(ctx context.Context, rec *pb.LogRecord) error {
 	_, err := d.s.Log(ctx, rec)
 	return err
 }
+
+func (d *directHost) Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.TenantsResponse, error) {
+	return d.s.Tenants(ctx, req)
+}

@@ -71,14 +71,14 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 			}
 			return nil
 		},
-		Publish: func(tx *gorm.DB, name string, payload []byte) error {
+		Publish: func(tx *gorm.DB, tenant, name string, payload []byte) error {
 			if !slices.Contains(m.Publishes, name) {
 				return &records.Refused{Code: "invalid", Msg: fmt.Sprintf("event %s is not declared in the manifest's publishes", name)}
 			}
 			if !json.Valid(payload) {
 				return &records.Refused{Code: "invalid", Msg: "an event payload must be JSON"}
 			}
-			_, err := events.Record(tx, m.Id, e.tenant, name, payload, s.rt.consumers(name))
+			_, err := events.Record(tx, m.Id, tenant, name, payload, s.rt.consumers(name))
 			return err
 		},
 		Audit: func(tx *gorm.DB, action, target string, detail []byte) error {
@@ -268,4 +268,71 @@ func (s *hostService) Call(req *pb.HTTPRequest, stream grpc.ServerStreamingServe
 		return err
 	}
 	return s.rt.call(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
+}
+
+// Tenants answers with public facts of the region tree around the scope's
+// tenant: names for letterheads and portals, and where modules are enabled.
+func (s *hostService) Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.TenantsResponse, error) {
+	e, err := s.scope(req.Scope, "tenants")
+	if err != nil {
+		return nil, err
+	}
+	db := s.rt.h.DB.WithContext(ctx)
+	chain := tenancy.Ancestors(e.tenant)
+	slices.Reverse(chain) // from the province down
+	chain = append(chain, e.tenant)
+	var rows []tenancy.Tenant
+	if err := db.Where("code IN ?", chain).Find(&rows).Error; err != nil {
+		return nil, status.Error(codes.Internal, "reading tenants failed")
+	}
+	var ids []string
+	if req.Modules {
+		for _, in := range s.rt.Instances() {
+			ids = append(ids, in.ID())
+		}
+		slices.Sort(ids)
+	}
+	info := func(t *tenancy.Tenant) *pb.TenantInfo {
+		ti := &pb.TenantInfo{Code: t.Code, Name: t.Name, Level: string(t.Level)}
+		if t.Parent != nil {
+			ti.Parent = *t.Parent
+		}
+		for _, id := range ids {
+			if s.rt.modules.Enabled(t.Code, id) {
+				ti.Modules = append(ti.Modules, id)
+			}
+		}
+		return ti
+	}
+	byCode := map[string]*tenancy.Tenant{}
+	for i := range rows {
+		byCode[rows[i].Code] = &rows[i]
+	}
+	out := &pb.TenantsResponse{}
+	for _, c := range chain {
+		t, ok := byCode[c]
+		if !ok {
+			continue
+		}
+		if c == e.tenant {
+			out.Tenant = info(t)
+		} else {
+			out.Ancestors = append(out.Ancestors, info(t))
+		}
+	}
+	if req.Descendants {
+		where, args := tenancy.SubtreeClause("code", []string{e.tenant})
+		q := db.Where(where+" AND code <> ?", append(args, e.tenant)...)
+		if req.Level != "" {
+			q = q.Where("level = ?", req.Level)
+		}
+		var below []tenancy.Tenant
+		if err := q.Order("code").Find(&below).Error; err != nil {
+			return nil, status.Error(codes.Internal, "reading tenants failed")
+		}
+		for i := range below {
+			out.Descendants = append(out.Descendants, info(&below[i]))
+		}
+	}
+	return out, nil
 }

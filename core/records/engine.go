@@ -28,8 +28,9 @@ type Scope struct {
 	Tenant string
 	// CanMoveTo approves moving a record to another tenant; nil refuses.
 	CanMoveTo func(tenant string) error
-	// Publish records an event in the transaction of the writes; nil refuses.
-	Publish func(tx *gorm.DB, name string, payload []byte) error
+	// Publish records an event of tenant (the scope's, or one CanMoveTo
+	// approved) in the transaction of the writes; nil refuses.
+	Publish func(tx *gorm.DB, tenant, name string, payload []byte) error
 	// Audit records an audit entry in the transaction; nil refuses.
 	Audit func(tx *gorm.DB, action, target string, detail []byte) error
 }
@@ -144,7 +145,17 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 		if scope.Publish == nil {
 			return &pb.OpResult{Error: opError("forbidden", "events cannot be published here")}, nil
 		}
-		err := scope.Publish(tx, p.Publish.Name, p.Publish.Payload)
+		tenant := scope.Tenant
+		if to := p.Publish.Tenant; to != "" && to != scope.Tenant {
+			if scope.CanMoveTo == nil {
+				return &pb.OpResult{Error: opError("forbidden", "events cannot be published in another tenant here")}, nil
+			}
+			if err := scope.CanMoveTo(to); err != nil {
+				return &pb.OpResult{Error: opError("forbidden", "%v", err)}, nil
+			}
+			tenant = to
+		}
+		err := scope.Publish(tx, tenant, p.Publish.Name, p.Publish.Payload)
 		var ref *Refused
 		if errors.As(err, &ref) {
 			return &pb.OpResult{Error: opError(ref.Code, "%s", ref.Msg)}, nil
@@ -423,9 +434,12 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 }
 
 func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
-	vals, err := x.row(op.Patch, false)
-	if err != nil {
-		return nil, err
+	vals := map[string]any{}
+	if len(op.Patch) > 0 {
+		var err error
+		if vals, err = x.row(op.Patch, false); err != nil {
+			return nil, err
+		}
 	}
 	if op.MoveToTenant != "" && op.MoveToTenant != x.scope.Tenant {
 		if x.scope.CanMoveTo == nil {
@@ -447,7 +461,33 @@ func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
 		set = append(set, k+" = ?")
 		args = append(args, vals[k])
 	}
-	where, wargs := x.tenantWhere(false)
+	for _, inc := range op.Increments {
+		col, f, err := x.columnOf(inc.Field)
+		if err != nil {
+			return nil, err
+		}
+		if f == nil || (f.Type != pb.FieldType_FIELD_TYPE_INT && f.Type != pb.FieldType_FIELD_TYPE_FLOAT) {
+			return nil, invalidf("only number fields can be incremented, not %s", inc.Field)
+		}
+		if _, both := vals[col]; both {
+			return nil, invalidf("%s is both set and incremented", inc.Field)
+		}
+		var by any = inc.By
+		if f.Type == pb.FieldType_FIELD_TYPE_INT {
+			if inc.By != float64(int64(inc.By)) {
+				return nil, invalidf("%s is a whole number and cannot grow by %v", inc.Field, inc.By)
+			}
+			by = int64(inc.By)
+		}
+		set = append(set, col+" = COALESCE("+col+", 0) + ?")
+		args = append(args, by)
+	}
+	// The guards go through the same filter code as queries; the tenant
+	// clause it starts with is the one this update needs anyway.
+	where, wargs, err := x.where(op.Where, false)
+	if err != nil {
+		return nil, err
+	}
 	where += " AND id = ?"
 	wargs = append(wargs, op.Id)
 	if op.ExpectVersion > 0 {
@@ -463,20 +503,24 @@ func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return &pb.OpResult{Error: x.missing(op.Id)}, nil
+		return &pb.OpResult{Error: x.missing(op.Id, op.ExpectVersion)}, nil
 	}
 	return &pb.OpResult{Records: recs}, nil
 }
 
-// missing tells not_found from conflict after a write matched no row.
-func (x *exec) missing(id string) *pb.Error {
+// missing tells not_found from conflict and condition_failed after a write
+// matched no row.
+func (x *exec) missing(id string, expectVersion int64) *pb.Error {
 	where, args := x.tenantWhere(false)
-	var n int64
-	x.tx.Raw("SELECT COUNT(*) FROM "+x.c.Table+" WHERE "+where+" AND id = ?", append(args, id)...).Scan(&n)
-	if n > 0 {
+	var version int64
+	err := x.tx.Raw("SELECT version FROM "+x.c.Table+" WHERE "+where+" AND id = ?", append(args, id)...).Row().Scan(&version)
+	switch {
+	case err != nil:
+		return opError("not_found", "no such record in %s", x.c.Name)
+	case expectVersion > 0 && version != expectVersion:
 		return opError("conflict", "the record changed since it was read: read it again")
 	}
-	return opError("not_found", "no such record in %s", x.c.Name)
+	return opError("condition_failed", "the record does not meet the update's conditions")
 }
 
 func (x *exec) delete(op *pb.DeleteOp) (*pb.OpResult, error) {
@@ -492,7 +536,7 @@ func (x *exec) delete(op *pb.DeleteOp) (*pb.OpResult, error) {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return &pb.OpResult{Error: x.missing(op.Id)}, nil
+		return &pb.OpResult{Error: x.missing(op.Id, op.ExpectVersion)}, nil
 	}
 	return &pb.OpResult{}, nil
 }

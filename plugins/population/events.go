@@ -212,6 +212,9 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	out, err := b.
 		InsertInto(to, "history", history(req, res.NIK, EventMove, ev.Date, map[string]any{"from": req.Tenant, "to": to, "note": ev.Note})).
 		Publish("population.resident_moved", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
+		// The destination's subscribers (its village profile) hear of the
+		// arrival in their own tenant.
+		PublishIn(to, "population.resident_moved_in", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
 		Commit(r.Context())
 	switch {
 	case sdk.ErrorCode(err) == "forbidden":

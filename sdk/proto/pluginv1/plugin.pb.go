@@ -2107,7 +2107,14 @@ type UpdateOp struct {
 	Patch []byte `protobuf:"bytes,4,opt,name=patch,proto3" json:"patch,omitempty"`
 	// Move the record to another tenant (a resident moving villages); the
 	// host checks the caller may write there.
-	MoveToTenant  string `protobuf:"bytes,5,opt,name=move_to_tenant,json=moveToTenant,proto3" json:"move_to_tenant,omitempty"`
+	MoveToTenant string `protobuf:"bytes,5,opt,name=move_to_tenant,json=moveToTenant,proto3" json:"move_to_tenant,omitempty"`
+	// Numeric fields to add to in the same statement (stock, counters), so
+	// that concurrent writers need no read-modify-write.
+	Increments []*Increment `protobuf:"bytes,6,rep,name=increments,proto3" json:"increments,omitempty"`
+	// Conditions the record must meet for the update to happen (for example
+	// stock >= 3); when the record exists but fails them the result error is
+	// condition_failed.
+	Where         []*Filter `protobuf:"bytes,7,rep,name=where,proto3" json:"where,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2177,6 +2184,72 @@ func (x *UpdateOp) GetMoveToTenant() string {
 	return ""
 }
 
+func (x *UpdateOp) GetIncrements() []*Increment {
+	if x != nil {
+		return x.Increments
+	}
+	return nil
+}
+
+func (x *UpdateOp) GetWhere() []*Filter {
+	if x != nil {
+		return x.Where
+	}
+	return nil
+}
+
+type Increment struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	By            float64                `protobuf:"fixed64,2,opt,name=by,proto3" json:"by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Increment) Reset() {
+	*x = Increment{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Increment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Increment) ProtoMessage() {}
+
+func (x *Increment) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Increment.ProtoReflect.Descriptor instead.
+func (*Increment) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Increment) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Increment) GetBy() float64 {
+	if x != nil {
+		return x.By
+	}
+	return 0
+}
+
 type DeleteOp struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Collection    string                 `protobuf:"bytes,1,opt,name=collection,proto3" json:"collection,omitempty"`
@@ -2188,7 +2261,7 @@ type DeleteOp struct {
 
 func (x *DeleteOp) Reset() {
 	*x = DeleteOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2273,7 @@ func (x *DeleteOp) String() string {
 func (*DeleteOp) ProtoMessage() {}
 
 func (x *DeleteOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2213,7 +2286,7 @@ func (x *DeleteOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOp.ProtoReflect.Descriptor instead.
 func (*DeleteOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *DeleteOp) GetCollection() string {
@@ -2238,16 +2311,20 @@ func (x *DeleteOp) GetExpectVersion() int64 {
 }
 
 type PublishOp struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Payload       []byte                 `protobuf:"bytes,2,opt,name=payload,proto3" json:"payload,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Name    string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Payload []byte                 `protobuf:"bytes,2,opt,name=payload,proto3" json:"payload,omitempty"`
+	// Publish in another tenant (the destination of a move), so that its
+	// subscribers hear of it there; the host checks the caller may write
+	// there, as for UpdateOp.move_to_tenant.
+	Tenant        string `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PublishOp) Reset() {
 	*x = PublishOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2336,7 @@ func (x *PublishOp) String() string {
 func (*PublishOp) ProtoMessage() {}
 
 func (x *PublishOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2349,7 @@ func (x *PublishOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishOp.ProtoReflect.Descriptor instead.
 func (*PublishOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PublishOp) GetName() string {
@@ -2289,6 +2366,13 @@ func (x *PublishOp) GetPayload() []byte {
 	return nil
 }
 
+func (x *PublishOp) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
 type StorageRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Scope         *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
@@ -2300,7 +2384,7 @@ type StorageRequest struct {
 
 func (x *StorageRequest) Reset() {
 	*x = StorageRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2396,7 @@ func (x *StorageRequest) String() string {
 func (*StorageRequest) ProtoMessage() {}
 
 func (x *StorageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2409,7 @@ func (x *StorageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageRequest.ProtoReflect.Descriptor instead.
 func (*StorageRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *StorageRequest) GetScope() *Scope {
@@ -2361,7 +2445,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2373,7 +2457,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2386,7 +2470,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Group) GetKey() []byte {
@@ -2424,7 +2508,7 @@ type OpResult struct {
 
 func (x *OpResult) Reset() {
 	*x = OpResult{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2436,7 +2520,7 @@ func (x *OpResult) String() string {
 func (*OpResult) ProtoMessage() {}
 
 func (x *OpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2449,7 +2533,7 @@ func (x *OpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpResult.ProtoReflect.Descriptor instead.
 func (*OpResult) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *OpResult) GetRecords() []*Record {
@@ -2490,7 +2574,7 @@ func (x *OpResult) GetError() *Error {
 type Error struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// A snake_case code as in the HTTP error shape: not_found, conflict,
-	// duplicate, invalid, forbidden.
+	// condition_failed, duplicate, invalid, forbidden.
 	Code    string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
 	// For duplicate: the unique field that clashed.
@@ -2501,7 +2585,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2513,7 +2597,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2526,7 +2610,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Error) GetCode() string {
@@ -2559,7 +2643,7 @@ type StorageResponse struct {
 
 func (x *StorageResponse) Reset() {
 	*x = StorageResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2571,7 +2655,7 @@ func (x *StorageResponse) String() string {
 func (*StorageResponse) ProtoMessage() {}
 
 func (x *StorageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2584,7 +2668,7 @@ func (x *StorageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageResponse.ProtoReflect.Descriptor instead.
 func (*StorageResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StorageResponse) GetResults() []*OpResult {
@@ -2606,7 +2690,7 @@ type AuthorizeRequest struct {
 
 func (x *AuthorizeRequest) Reset() {
 	*x = AuthorizeRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2618,7 +2702,7 @@ func (x *AuthorizeRequest) String() string {
 func (*AuthorizeRequest) ProtoMessage() {}
 
 func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2631,7 +2715,7 @@ func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AuthorizeRequest) GetScope() *Scope {
@@ -2664,7 +2748,7 @@ type AuthorizeResponse struct {
 
 func (x *AuthorizeResponse) Reset() {
 	*x = AuthorizeResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2676,7 +2760,7 @@ func (x *AuthorizeResponse) String() string {
 func (*AuthorizeResponse) ProtoMessage() {}
 
 func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2689,7 +2773,7 @@ func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AuthorizeResponse) GetAllowed() []bool {
@@ -2716,7 +2800,7 @@ type FileHeader struct {
 
 func (x *FileHeader) Reset() {
 	*x = FileHeader{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2728,7 +2812,7 @@ func (x *FileHeader) String() string {
 func (*FileHeader) ProtoMessage() {}
 
 func (x *FileHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2741,7 +2825,7 @@ func (x *FileHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileHeader.ProtoReflect.Descriptor instead.
 func (*FileHeader) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *FileHeader) GetScope() *Scope {
@@ -2798,7 +2882,7 @@ type FilePart struct {
 
 func (x *FilePart) Reset() {
 	*x = FilePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2810,7 +2894,7 @@ func (x *FilePart) String() string {
 func (*FilePart) ProtoMessage() {}
 
 func (x *FilePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2823,7 +2907,7 @@ func (x *FilePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePart.ProtoReflect.Descriptor instead.
 func (*FilePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *FilePart) GetHeader() *FileHeader {
@@ -2857,7 +2941,7 @@ type FileRef struct {
 
 func (x *FileRef) Reset() {
 	*x = FileRef{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2869,7 +2953,7 @@ func (x *FileRef) String() string {
 func (*FileRef) ProtoMessage() {}
 
 func (x *FileRef) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2882,7 +2966,7 @@ func (x *FileRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileRef.ProtoReflect.Descriptor instead.
 func (*FileRef) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *FileRef) GetScope() *Scope {
@@ -2912,7 +2996,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2924,7 +3008,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2937,7 +3021,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *FileInfo) GetId() string {
@@ -2984,7 +3068,7 @@ type SettingsRequest struct {
 
 func (x *SettingsRequest) Reset() {
 	*x = SettingsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2996,7 +3080,7 @@ func (x *SettingsRequest) String() string {
 func (*SettingsRequest) ProtoMessage() {}
 
 func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3009,7 +3093,7 @@ func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsRequest.ProtoReflect.Descriptor instead.
 func (*SettingsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SettingsRequest) GetScope() *Scope {
@@ -3031,7 +3115,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3043,7 +3127,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3056,7 +3140,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *Settings) GetScope() *Scope {
@@ -3069,6 +3153,214 @@ func (x *Settings) GetScope() *Scope {
 func (x *Settings) GetValues() []byte {
 	if x != nil {
 		return x.Values
+	}
+	return nil
+}
+
+type TenantsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Scope *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// Also list the tenants below the scope's tenant, optionally only those
+	// of one level (village, district, regency).
+	Descendants bool   `protobuf:"varint,2,opt,name=descendants,proto3" json:"descendants,omitempty"`
+	Level       string `protobuf:"bytes,3,opt,name=level,proto3" json:"level,omitempty"`
+	// Include the modules enabled in each tenant listed.
+	Modules       bool `protobuf:"varint,4,opt,name=modules,proto3" json:"modules,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TenantsRequest) Reset() {
+	*x = TenantsRequest{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TenantsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TenantsRequest) ProtoMessage() {}
+
+func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TenantsRequest.ProtoReflect.Descriptor instead.
+func (*TenantsRequest) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *TenantsRequest) GetScope() *Scope {
+	if x != nil {
+		return x.Scope
+	}
+	return nil
+}
+
+func (x *TenantsRequest) GetDescendants() bool {
+	if x != nil {
+		return x.Descendants
+	}
+	return false
+}
+
+func (x *TenantsRequest) GetLevel() string {
+	if x != nil {
+		return x.Level
+	}
+	return ""
+}
+
+func (x *TenantsRequest) GetModules() bool {
+	if x != nil {
+		return x.Modules
+	}
+	return false
+}
+
+type TenantInfo struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Level         string                 `protobuf:"bytes,3,opt,name=level,proto3" json:"level,omitempty"`
+	Parent        string                 `protobuf:"bytes,4,opt,name=parent,proto3" json:"parent,omitempty"`
+	Modules       []string               `protobuf:"bytes,5,rep,name=modules,proto3" json:"modules,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TenantInfo) Reset() {
+	*x = TenantInfo{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TenantInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TenantInfo) ProtoMessage() {}
+
+func (x *TenantInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TenantInfo.ProtoReflect.Descriptor instead.
+func (*TenantInfo) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *TenantInfo) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *TenantInfo) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *TenantInfo) GetLevel() string {
+	if x != nil {
+		return x.Level
+	}
+	return ""
+}
+
+func (x *TenantInfo) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *TenantInfo) GetModules() []string {
+	if x != nil {
+		return x.Modules
+	}
+	return nil
+}
+
+type TenantsResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Tenant *TenantInfo            `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// From the province down to the parent.
+	Ancestors     []*TenantInfo `protobuf:"bytes,2,rep,name=ancestors,proto3" json:"ancestors,omitempty"`
+	Descendants   []*TenantInfo `protobuf:"bytes,3,rep,name=descendants,proto3" json:"descendants,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TenantsResponse) Reset() {
+	*x = TenantsResponse{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TenantsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TenantsResponse) ProtoMessage() {}
+
+func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TenantsResponse.ProtoReflect.Descriptor instead.
+func (*TenantsResponse) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *TenantsResponse) GetTenant() *TenantInfo {
+	if x != nil {
+		return x.Tenant
+	}
+	return nil
+}
+
+func (x *TenantsResponse) GetAncestors() []*TenantInfo {
+	if x != nil {
+		return x.Ancestors
+	}
+	return nil
+}
+
+func (x *TenantsResponse) GetDescendants() []*TenantInfo {
+	if x != nil {
+		return x.Descendants
 	}
 	return nil
 }
@@ -3086,7 +3378,7 @@ type LogRecord struct {
 
 func (x *LogRecord) Reset() {
 	*x = LogRecord{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3098,7 +3390,7 @@ func (x *LogRecord) String() string {
 func (*LogRecord) ProtoMessage() {}
 
 func (x *LogRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3111,7 +3403,7 @@ func (x *LogRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogRecord.ProtoReflect.Descriptor instead.
 func (*LogRecord) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *LogRecord) GetScope() *Scope {
@@ -3297,7 +3589,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"collection\x121\n" +
 	"\arecords\x18\x02 \x03(\v2\x17.balai.plugin.v1.RecordR\arecords\x12'\n" +
 	"\x0fskip_duplicates\x18\x03 \x01(\bR\x0eskipDuplicates\x12\x1b\n" +
-	"\tto_tenant\x18\x04 \x01(\tR\btoTenant\"\x9d\x01\n" +
+	"\tto_tenant\x18\x04 \x01(\tR\btoTenant\"\x88\x02\n" +
 	"\bUpdateOp\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +
@@ -3305,16 +3597,24 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12%\n" +
 	"\x0eexpect_version\x18\x03 \x01(\x03R\rexpectVersion\x12\x14\n" +
 	"\x05patch\x18\x04 \x01(\fR\x05patch\x12$\n" +
-	"\x0emove_to_tenant\x18\x05 \x01(\tR\fmoveToTenant\"a\n" +
+	"\x0emove_to_tenant\x18\x05 \x01(\tR\fmoveToTenant\x12:\n" +
+	"\n" +
+	"increments\x18\x06 \x03(\v2\x1a.balai.plugin.v1.IncrementR\n" +
+	"increments\x12-\n" +
+	"\x05where\x18\a \x03(\v2\x17.balai.plugin.v1.FilterR\x05where\"1\n" +
+	"\tIncrement\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x0e\n" +
+	"\x02by\x18\x02 \x01(\x01R\x02by\"a\n" +
 	"\bDeleteOp\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +
 	"collection\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12%\n" +
-	"\x0eexpect_version\x18\x03 \x01(\x03R\rexpectVersion\"9\n" +
+	"\x0eexpect_version\x18\x03 \x01(\x03R\rexpectVersion\"Q\n" +
 	"\tPublishOp\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
-	"\apayload\x18\x02 \x01(\fR\apayload\"\x84\x01\n" +
+	"\apayload\x18\x02 \x01(\fR\apayload\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"\x84\x01\n" +
 	"\x0eStorageRequest\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12,\n" +
 	"\x03ops\x18\x02 \x03(\v2\x1a.balai.plugin.v1.StorageOpR\x03ops\x12\x16\n" +
@@ -3366,7 +3666,23 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\"P\n" +
 	"\bSettings\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x16\n" +
-	"\x06values\x18\x02 \x01(\fR\x06values\"\x7f\n" +
+	"\x06values\x18\x02 \x01(\fR\x06values\"\x90\x01\n" +
+	"\x0eTenantsRequest\x12,\n" +
+	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12 \n" +
+	"\vdescendants\x18\x02 \x01(\bR\vdescendants\x12\x14\n" +
+	"\x05level\x18\x03 \x01(\tR\x05level\x12\x18\n" +
+	"\amodules\x18\x04 \x01(\bR\amodules\"|\n" +
+	"\n" +
+	"TenantInfo\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
+	"\x05level\x18\x03 \x01(\tR\x05level\x12\x16\n" +
+	"\x06parent\x18\x04 \x01(\tR\x06parent\x12\x18\n" +
+	"\amodules\x18\x05 \x03(\tR\amodules\"\xc0\x01\n" +
+	"\x0fTenantsResponse\x123\n" +
+	"\x06tenant\x18\x01 \x01(\v2\x1b.balai.plugin.v1.TenantInfoR\x06tenant\x129\n" +
+	"\tancestors\x18\x02 \x03(\v2\x1b.balai.plugin.v1.TenantInfoR\tancestors\x12=\n" +
+	"\vdescendants\x18\x03 \x03(\v2\x1b.balai.plugin.v1.TenantInfoR\vdescendants\"\x7f\n" +
 	"\tLogRecord\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x14\n" +
 	"\x05level\x18\x02 \x01(\tR\x05level\x12\x18\n" +
@@ -3387,7 +3703,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x06Handle\x12\x1c.balai.plugin.v1.HTTPRequest\x1a!.balai.plugin.v1.HTTPResponsePart0\x01\x12W\n" +
 	"\fHandleStream\x12 .balai.plugin.v1.HTTPRequestPart\x1a!.balai.plugin.v1.HTTPResponsePart(\x010\x01\x12K\n" +
 	"\aDeliver\x12\x1e.balai.plugin.v1.EventDelivery\x1a .balai.plugin.v1.DeliverResponse\x12I\n" +
-	"\x06Health\x12\x1e.balai.plugin.v1.HealthRequest\x1a\x1f.balai.plugin.v1.HealthResponse2\x81\x05\n" +
+	"\x06Health\x12\x1e.balai.plugin.v1.HealthRequest\x1a\x1f.balai.plugin.v1.HealthResponse2\xcf\x05\n" +
 	"\x04Host\x12L\n" +
 	"\aStorage\x12\x1f.balai.plugin.v1.StorageRequest\x1a .balai.plugin.v1.StorageResponse\x12R\n" +
 	"\tAuthorize\x12!.balai.plugin.v1.AuthorizeRequest\x1a\".balai.plugin.v1.AuthorizeResponse\x12A\n" +
@@ -3398,7 +3714,8 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x04Call\x12\x1c.balai.plugin.v1.HTTPRequest\x1a!.balai.plugin.v1.HTTPResponsePart0\x01\x12J\n" +
 	"\vGetSettings\x12 .balai.plugin.v1.SettingsRequest\x1a\x19.balai.plugin.v1.Settings\x12@\n" +
 	"\vPutSettings\x12\x19.balai.plugin.v1.Settings\x1a\x16.balai.plugin.v1.Empty\x129\n" +
-	"\x03Log\x12\x1a.balai.plugin.v1.LogRecord\x1a\x16.balai.plugin.v1.EmptyB/Z-github.com/balaidesa/balai/sdk/proto/pluginv1b\x06proto3"
+	"\x03Log\x12\x1a.balai.plugin.v1.LogRecord\x1a\x16.balai.plugin.v1.Empty\x12L\n" +
+	"\aTenants\x12\x1f.balai.plugin.v1.TenantsRequest\x1a .balai.plugin.v1.TenantsResponseB/Z-github.com/balaidesa/balai/sdk/proto/pluginv1b\x06proto3"
 
 var (
 	file_sdk_proto_pluginv1_plugin_proto_rawDescOnce sync.Once
@@ -3413,7 +3730,7 @@ func file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_sdk_proto_pluginv1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
+var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(FieldType)(0),            // 0: balai.plugin.v1.FieldType
 	(*Empty)(nil),             // 1: balai.plugin.v1.Empty
@@ -3446,22 +3763,26 @@ var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(*GetOp)(nil),             // 28: balai.plugin.v1.GetOp
 	(*InsertOp)(nil),          // 29: balai.plugin.v1.InsertOp
 	(*UpdateOp)(nil),          // 30: balai.plugin.v1.UpdateOp
-	(*DeleteOp)(nil),          // 31: balai.plugin.v1.DeleteOp
-	(*PublishOp)(nil),         // 32: balai.plugin.v1.PublishOp
-	(*StorageRequest)(nil),    // 33: balai.plugin.v1.StorageRequest
-	(*Group)(nil),             // 34: balai.plugin.v1.Group
-	(*OpResult)(nil),          // 35: balai.plugin.v1.OpResult
-	(*Error)(nil),             // 36: balai.plugin.v1.Error
-	(*StorageResponse)(nil),   // 37: balai.plugin.v1.StorageResponse
-	(*AuthorizeRequest)(nil),  // 38: balai.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil), // 39: balai.plugin.v1.AuthorizeResponse
-	(*FileHeader)(nil),        // 40: balai.plugin.v1.FileHeader
-	(*FilePart)(nil),          // 41: balai.plugin.v1.FilePart
-	(*FileRef)(nil),           // 42: balai.plugin.v1.FileRef
-	(*FileInfo)(nil),          // 43: balai.plugin.v1.FileInfo
-	(*SettingsRequest)(nil),   // 44: balai.plugin.v1.SettingsRequest
-	(*Settings)(nil),          // 45: balai.plugin.v1.Settings
-	(*LogRecord)(nil),         // 46: balai.plugin.v1.LogRecord
+	(*Increment)(nil),         // 31: balai.plugin.v1.Increment
+	(*DeleteOp)(nil),          // 32: balai.plugin.v1.DeleteOp
+	(*PublishOp)(nil),         // 33: balai.plugin.v1.PublishOp
+	(*StorageRequest)(nil),    // 34: balai.plugin.v1.StorageRequest
+	(*Group)(nil),             // 35: balai.plugin.v1.Group
+	(*OpResult)(nil),          // 36: balai.plugin.v1.OpResult
+	(*Error)(nil),             // 37: balai.plugin.v1.Error
+	(*StorageResponse)(nil),   // 38: balai.plugin.v1.StorageResponse
+	(*AuthorizeRequest)(nil),  // 39: balai.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil), // 40: balai.plugin.v1.AuthorizeResponse
+	(*FileHeader)(nil),        // 41: balai.plugin.v1.FileHeader
+	(*FilePart)(nil),          // 42: balai.plugin.v1.FilePart
+	(*FileRef)(nil),           // 43: balai.plugin.v1.FileRef
+	(*FileInfo)(nil),          // 44: balai.plugin.v1.FileInfo
+	(*SettingsRequest)(nil),   // 45: balai.plugin.v1.SettingsRequest
+	(*Settings)(nil),          // 46: balai.plugin.v1.Settings
+	(*TenantsRequest)(nil),    // 47: balai.plugin.v1.TenantsRequest
+	(*TenantInfo)(nil),        // 48: balai.plugin.v1.TenantInfo
+	(*TenantsResponse)(nil),   // 49: balai.plugin.v1.TenantsResponse
+	(*LogRecord)(nil),         // 50: balai.plugin.v1.LogRecord
 }
 var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	4,  // 0: balai.plugin.v1.Manifest.permissions:type_name -> balai.plugin.v1.Permission
@@ -3482,61 +3803,69 @@ var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	28, // 15: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
 	29, // 16: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
 	30, // 17: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
-	31, // 18: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
+	32, // 18: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
 	23, // 19: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
 	24, // 20: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
-	32, // 21: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
+	33, // 21: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
 	27, // 22: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
 	25, // 23: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
-	12, // 24: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
-	26, // 25: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
-	25, // 26: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
-	34, // 27: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
-	36, // 28: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
-	35, // 29: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
-	12, // 30: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 31: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
-	40, // 32: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	43, // 33: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
-	12, // 34: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	12, // 35: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 36: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	12, // 37: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 38: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	9,  // 39: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	13, // 40: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	14, // 41: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	17, // 42: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	19, // 43: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	33, // 44: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	38, // 45: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	41, // 46: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	42, // 47: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	42, // 48: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	13, // 49: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	44, // 50: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	45, // 51: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	46, // 52: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	3,  // 53: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	10, // 54: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	16, // 55: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	16, // 56: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	18, // 57: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	20, // 58: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	37, // 59: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	39, // 60: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	43, // 61: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	41, // 62: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 63: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	16, // 64: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	45, // 65: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 66: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 67: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	53, // [53:68] is the sub-list for method output_type
-	38, // [38:53] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	31, // 24: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
+	21, // 25: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
+	12, // 26: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
+	26, // 27: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
+	25, // 28: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
+	35, // 29: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
+	37, // 30: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
+	36, // 31: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
+	12, // 32: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 33: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
+	41, // 34: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
+	44, // 35: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	12, // 36: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	12, // 37: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 38: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	12, // 39: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
+	48, // 40: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
+	48, // 41: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
+	48, // 42: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
+	12, // 43: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 44: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	9,  // 45: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	13, // 46: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	14, // 47: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	17, // 48: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	19, // 49: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	34, // 50: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	39, // 51: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	42, // 52: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	43, // 53: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	43, // 54: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	13, // 55: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	45, // 56: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	46, // 57: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	50, // 58: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	47, // 59: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
+	3,  // 60: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	10, // 61: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	16, // 62: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	16, // 63: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	18, // 64: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	20, // 65: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	38, // 66: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	40, // 67: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	44, // 68: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	42, // 69: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 70: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	16, // 71: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	46, // 72: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 73: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 74: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	49, // 75: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
+	60, // [60:76] is the sub-list for method output_type
+	44, // [44:60] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
@@ -3560,7 +3889,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sdk_proto_pluginv1_plugin_proto_rawDesc), len(file_sdk_proto_pluginv1_plugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   46,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -348,6 +348,7 @@ const (
 	Host_GetSettings_FullMethodName = "/balai.plugin.v1.Host/GetSettings"
 	Host_PutSettings_FullMethodName = "/balai.plugin.v1.Host/PutSettings"
 	Host_Log_FullMethodName         = "/balai.plugin.v1.Host/Log"
+	Host_Tenants_FullMethodName     = "/balai.plugin.v1.Host/Tenants"
 )
 
 // HostClient is the client API for Host service.
@@ -370,6 +371,10 @@ type HostClient interface {
 	PutSettings(ctx context.Context, in *Settings, opts ...grpc.CallOption) (*Empty, error)
 	// Log writes a record to the host's log, tagged with the plugin id.
 	Log(ctx context.Context, in *LogRecord, opts ...grpc.CallOption) (*Empty, error)
+	// Tenants describes the scope's tenant, its ancestors and, on request,
+	// the tenants below it with the modules enabled there. Region names and
+	// enablement are public facts of the deployment.
+	Tenants(ctx context.Context, in *TenantsRequest, opts ...grpc.CallOption) (*TenantsResponse, error)
 }
 
 type hostClient struct {
@@ -491,6 +496,16 @@ func (c *hostClient) Log(ctx context.Context, in *LogRecord, opts ...grpc.CallOp
 	return out, nil
 }
 
+func (c *hostClient) Tenants(ctx context.Context, in *TenantsRequest, opts ...grpc.CallOption) (*TenantsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TenantsResponse)
+	err := c.cc.Invoke(ctx, Host_Tenants_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -511,6 +526,10 @@ type HostServer interface {
 	PutSettings(context.Context, *Settings) (*Empty, error)
 	// Log writes a record to the host's log, tagged with the plugin id.
 	Log(context.Context, *LogRecord) (*Empty, error)
+	// Tenants describes the scope's tenant, its ancestors and, on request,
+	// the tenants below it with the modules enabled there. Region names and
+	// enablement are public facts of the deployment.
+	Tenants(context.Context, *TenantsRequest) (*TenantsResponse, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -547,6 +566,9 @@ func (UnimplementedHostServer) PutSettings(context.Context, *Settings) (*Empty, 
 }
 func (UnimplementedHostServer) Log(context.Context, *LogRecord) (*Empty, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Log not implemented")
+}
+func (UnimplementedHostServer) Tenants(context.Context, *TenantsRequest) (*TenantsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Tenants not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -706,6 +728,24 @@ func _Host_Log_Handler(srv interface{}, ctx context.Context, dec func(interface{
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_Tenants_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(TenantsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).Tenants(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_Tenants_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).Tenants(ctx, req.(*TenantsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -736,6 +776,10 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Log",
 			Handler:    _Host_Log_Handler,
+		},
+		{
+			MethodName: "Tenants",
+			Handler:    _Host_Tenants_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
