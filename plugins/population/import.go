@@ -14,7 +14,7 @@ import (
 // importColumns are the columns of an import CSV, in any order; the first
 // row names them. nik, kk, name, sex and birth_date are required.
 var importColumns = []string{"nik", "kk", "name", "sex", "birth_place", "birth_date", "religion", "education",
-	"occupation", "marital_status", "relationship", "blood_type", "address", "rt", "rw"}
+	"occupation", "marital_status", "relationship", "blood_type", "address", "rt", "rw", "mother_name"}
 
 // importBatch rows travel to the host in one call and one transaction.
 const importBatch = 2000
@@ -116,7 +116,7 @@ func importCSV(r *http.Request) (int, any, error) {
 		p := Resident{NIK: get("nik"), KK: get("kk"), Name: get("name"), Sex: strings.ToUpper(get("sex")), BirthPlace: get("birth_place"),
 			BirthDate: get("birth_date"), Religion: get("religion"), Education: get("education"), Occupation: get("occupation"),
 			MaritalStatus: get("marital_status"), Relationship: get("relationship"), BloodType: get("blood_type"),
-			Address: get("address"), RT: get("rt"), RW: get("rw")}
+			Address: get("address"), RT: get("rt"), RW: get("rw"), MotherName: get("mother_name")}
 		if err := p.validate(now); err != nil {
 			reject(line, p.NIK, err.Error())
 			continue

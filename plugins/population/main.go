@@ -55,6 +55,7 @@ var manifest = sdk.Manifest{
 			{Name: "rw", Type: sdk.String},
 			{Name: "status", Type: sdk.String, Required: true},
 			{Name: "birth_year", Type: sdk.Int},
+			{Name: "mother_name", Type: sdk.String, Personal: true},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},

@@ -28,6 +28,10 @@ type Resident struct {
 	RT            string `json:"rt,omitempty"`
 	RW            string `json:"rw,omitempty"`
 	Status        string `json:"status"`
+	// MotherName is the mother's maiden name as on the family card: with
+	// the NIK and the KK it is what a citizen proves identity with when
+	// asking for a letter online.
+	MotherName string `json:"mother_name,omitempty"`
 	// BirthYear is derived from BirthDate, so that statistics by age group
 	// aggregate a hundred years instead of tens of thousands of dates.
 	BirthYear int `json:"birth_year,omitempty"`
@@ -46,6 +50,10 @@ func (r *Resident) validate(now time.Time) error {
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" || len(r.Name) > 200 {
 		return sdk.Errorf(422, "invalid_name", "name is required (at most 200 characters)")
+	}
+	r.MotherName = strings.TrimSpace(r.MotherName)
+	if len(r.MotherName) > 200 {
+		return sdk.Errorf(422, "invalid_mother_name", "mother_name is at most 200 characters")
 	}
 	if r.Status == "" {
 		r.Status = StatusAlive
@@ -103,6 +111,7 @@ func view(rec *sdk.Record, full bool) (residentView, error) {
 	}
 	if !full {
 		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
+		v.MotherName = ""
 	}
 	return v, nil
 }
