@@ -6,9 +6,12 @@
 package apierr
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // Error is a caller-facing failure.
@@ -54,4 +57,21 @@ func As(err error) (*Error, bool) {
 		return e, true
 	}
 	return nil, false
+}
+
+// FromBody turns an error answer in the documented shape back into an
+// Error, for clients of the API such as the CLI going through a plugin.
+func FromBody(status int, body []byte) *Error {
+	var shape struct {
+		Error *Error `json:"error"`
+	}
+	if json.Unmarshal(body, &shape) == nil && shape.Error != nil && shape.Error.Code != "" {
+		shape.Error.Status = status
+		return shape.Error
+	}
+	msg := strings.TrimSpace(string(body))
+	if len(msg) > 300 {
+		msg = msg[:300] + "..."
+	}
+	return New(status, "http_"+strconv.Itoa(status), "%s: %s", http.StatusText(status), msg)
 }

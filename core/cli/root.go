@@ -77,7 +77,8 @@ example BALAI_DATABASE) or as a key of balai.yaml in the working directory
 	pf.String("plugins", "bin/plugins", "directory of plugin binaries")
 	pf.String("log-level", "info", "log level: debug, info, warn or error")
 	pf.String("log-format", "text", "log format: text or json")
-	root.AddCommand(a.serveCmd(), a.tenantCmd(), a.userCmd(), a.roleCmd(), a.pluginCmd(), a.auditCmd(), a.migrateCmd())
+	root.AddCommand(a.serveCmd(), a.tenantCmd(), a.userCmd(), a.roleCmd(), a.pluginCmd(), a.auditCmd(), a.migrateCmd(),
+		a.populationCmd(), a.demoCmd())
 	for _, c := range root.Commands() {
 		if c.HasSubCommands() {
 			strictGroup(c)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -84,14 +83,7 @@ func (a *app) serve(parent context.Context) error {
 		return err
 	}
 	h.Authz.OnReload(mods.Reload)
-	rt := plugin.New(h, plugin.Config{
-		Dir:         a.v.GetString("plugins"),
-		Enabled:     a.v.GetStringSlice("plugins-enabled"),
-		Checksums:   a.v.GetStringMapString("plugin-checksums"),
-		CallTimeout: a.v.GetDuration("call-timeout"),
-		MaxBody:     a.v.GetInt64("max-body"),
-		FilesDir:    filepath.Join(a.v.GetString("data"), "files"),
-	}, mods, metrics, log)
+	rt := plugin.New(h, a.pluginConfig(), mods, metrics, log)
 	srv := api.New(h, api.Options{
 		SessionTTL: a.v.GetDuration("session-ttl"),
 		Logger:     log,

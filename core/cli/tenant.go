@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/core/tenancy/regions"
 )
 
 func (a *app) tenantCmd() *cobra.Command {
@@ -32,23 +34,34 @@ func (a *app) tenantImportCmd() *cobra.Command {
 	var file string
 	var under []string
 	cmd := &cobra.Command{
-		Use:   "import --file wilayah.csv [--under CODE]...",
+		Use:   "import [--file wilayah.csv] [--under CODE]...",
 		Short: "Create tenants from the official region list (kode,nama CSV)",
-		Long: `Create tenants from a kode,nama CSV such as shared/data/wilayah.csv, in one
-transaction: either all of them land or none. --under limits the import to a
-region and everything below it, plus its ancestors; repeat it for several
-regions. Without --under the whole file (the whole country) is imported.
-Running the same import twice changes nothing; a region renamed in a newer
-list is renamed.`,
-		Example: `  balai tenant import --file ../shared/data/wilayah.csv --under 14.01`,
-		Args:    cobra.NoArgs,
+		Long: `Create tenants from the official region list, in one transaction: either all
+of them land or none. Without --file the list built into balai is used (all
+91,599 codes of Kepmendagri 300.2.2-2138/2025); --file takes a kode,nama CSV
+such as a newer wilayah.csv. --under limits the import to a region and
+everything below it, plus its ancestors; repeat it for several regions.
+Without --under the whole list (the whole country) is imported. Running the
+same import twice changes nothing; a region renamed in a newer list is
+renamed.`,
+		Example: `  balai tenant import --under 14.01          # Kabupaten Kampar, from the built-in list
+  balai tenant import --file ../shared/data/wilayah.csv --under 14.01 --under 14.05`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var f io.ReadCloser
+			source := file
 			if file == "" {
-				return fmt.Errorf("give the region list with --file")
-			}
-			f, err := os.Open(file)
-			if err != nil {
-				return err
+				rc, err := regions.Open()
+				if err != nil {
+					return err
+				}
+				f, source = rc, regions.Name
+			} else {
+				of, err := os.Open(file)
+				if err != nil {
+					return err
+				}
+				f = of
 			}
 			defer f.Close()
 			h, err := a.open()
@@ -69,7 +82,7 @@ list is renamed.`,
 				if res, err = tenancy.Import(tx, f, under, progress); err != nil {
 					return err
 				}
-				return audit.Record(tx, cliWho(), "", "tenant.import", file, map[string]any{"under": under, "created": res.Created, "renamed": res.Renamed})
+				return audit.Record(tx, cliWho(), "", "tenant.import", source, map[string]any{"under": under, "created": res.Created, "renamed": res.Renamed})
 			})
 			if err != nil {
 				return err
@@ -79,7 +92,7 @@ list is renamed.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&file, "file", "", "CSV with the columns kode,nama")
+	cmd.Flags().StringVar(&file, "file", "", "CSV with the columns kode,nama (default: the built-in official list)")
 	cmd.Flags().StringArrayVar(&under, "under", nil, "import only this region and what lies below it (repeatable)")
 	return cmd
 }
