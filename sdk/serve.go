@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -93,6 +95,10 @@ func ServeWith(m Manifest, h http.Handler, opts Options) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// The host starts plugins with a clean environment, so GOGC is never
+	// set: a plugin's live heap is small, and collecting less often buys
+	// request throughput for a few megabytes.
+	debug.SetGCPercent(400)
 	versions := map[int]plugin.PluginSet{}
 	for v := 1; v <= Protocol; v++ {
 		if opts.Protocol == 0 || opts.Protocol == v {
@@ -102,7 +108,11 @@ func ServeWith(m Manifest, h http.Handler, opts Options) {
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: versions,
-		GRPCServer:       plugin.DefaultGRPCServer,
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			// Reused stream workers keep their grown stacks instead of
+			// growing a fresh goroutine's for every request.
+			return grpc.NewServer(append(opts, grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))))...)
+		},
 		Logger:           hclog.New(&hclog.LoggerOptions{Name: m.ID, Output: os.Stderr, JSONFormat: true, Level: hclog.Info}),
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -44,6 +45,7 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.StringToString("plugin-checksums", nil, "pinned SHA-256 per plugin file, name=hex; a mismatching binary is refused")
 	f.Duration("call-timeout", 30*time.Second, "how long a plugin may take to answer, unless its route says otherwise")
 	f.Int64("max-body", 1<<20, "largest request body for plugin routes that set no limit, in bytes")
+	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
 	return cmd
 }
 
@@ -102,6 +104,19 @@ func (a *app) serve(parent context.Context) error {
 	go h.Authz.Watch(ctx, 2*time.Second)
 	go purgeTokens(ctx, h)
 
+	if addr := a.v.GetString("debug-listen"); addr != "" {
+		// A separate listener: the profiler must never be reachable
+		// through the public API address.
+		dbg := &http.Server{Addr: addr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := dbg.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("debug listener failed", "addr", addr, "err", err)
+			}
+		}()
+		defer dbg.Close()
+		log.Info("profiler listening", "url", "http://"+addr+"/debug/pprof/")
+	}
+
 	ln, err := net.Listen("tcp", a.v.GetString("listen"))
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", a.v.GetString("listen"), err)
@@ -152,4 +167,14 @@ func purgeTokens(ctx context.Context, h *host.Host) {
 		case <-t.C:
 		}
 	}
+}
+
+func debugMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

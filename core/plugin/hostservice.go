@@ -103,10 +103,11 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 		s.rt.log.Error("plugin storage call failed", "plugin", m.Id, "request_id", e.requestID, "err", err)
 		return nil, status.Error(codes.Internal, "storage failed; see the host log")
 	}
-	for _, r := range res.Results {
-		if r != nil && r.Error == nil && len(r.Records) > 0 {
-			// A write happened or records were read: wake the dispatcher in
-			// case events were published with them.
+	for i, op := range req.Ops {
+		if _, ok := op.Op.(*pb.StorageOp_Publish); ok && res.Results[i] != nil && res.Results[i].Error == nil {
+			// An event was committed: deliver it now rather than at the
+			// dispatcher's next tick. Reads must not wake it: each wake
+			// reads the outbox once per consuming plugin.
 			s.rt.events.poke()
 			break
 		}
