@@ -67,6 +67,15 @@ func TestImport(t *testing.T) {
 	if r := h.Anonymous().Get(villageA, "/stats"); r.Status != 403 {
 		t.Errorf("anonymous village stats: %d", r.Status)
 	}
+	// The bare count is public at a village (the village profile shows it).
+	var n struct {
+		Tenant string
+		Total  int64
+	}
+	r = h.Anonymous().Get(villageA, "/count")
+	if r.JSON(&n); r.Status != 200 || n.Total != 3 || n.Tenant != villageA {
+		t.Errorf("anonymous village count: %d %s", r.Status, r.Body)
+	}
 	if r := op.Get(villageA, "/stats?by=height"); r.ErrorCode() != "invalid_by" {
 		t.Errorf("bad by: %s", r.Body)
 	}

@@ -32,6 +32,7 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead},
 		{Method: "POST", Path: "/events", Permission: permWrite},
 		{Method: "GET", Path: "/stats", Public: true},
+		{Method: "GET", Path: "/count", Public: true},
 		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, TimeoutMillis: 15 * 60 * 1000},
 	},
 	Publishes: publishes,
@@ -87,6 +88,7 @@ func handler() http.Handler {
 	mux.Handle("GET /residents/{id}/history", sdk.Func(getHistory))
 	mux.Handle("POST /events", sdk.Func(postEvent))
 	mux.Handle("GET /stats", sdk.Func(stats))
+	mux.Handle("GET /count", sdk.Func(count))
 	mux.Handle("POST /import", sdk.Func(importCSV))
 	return mux
 }

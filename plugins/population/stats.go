@@ -83,6 +83,27 @@ func stats(r *http.Request) (int, any, error) {
 	return 200, map[string]any{"tenant": req.Tenant, "by": by, "items": out, "total": total.Total, "l": total.L, "p": total.P}, nil
 }
 
+// count answers the number of living residents of the tenant and everything
+// below it. A bare total cannot point at a person, so unlike /stats it is
+// public at a village too: the village profile shows it, and recounts it
+// from its event handlers, which call without a user.
+func count(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	// A village has nothing below it: counting its own rows lets the
+	// database use the (tenant, status) index, where the subtree's LIKE
+	// could not. The profile module recounts on every population event.
+	subtree := req.TenantLevel != "village"
+	groups, err := req.Records("residents").Aggregate(r.Context(), nil, nil, subtree, sdk.Filter{Field: "status", Op: "=", Value: StatusAlive})
+	if err != nil {
+		return 0, nil, err
+	}
+	var total int64
+	for _, g := range groups {
+		total += g.Count
+	}
+	return 200, map[string]any{"tenant": req.Tenant, "total": total}, nil
+}
+
 func keyString(v any) string {
 	switch k := v.(type) {
 	case string:

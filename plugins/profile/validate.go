@@ -1,0 +1,288 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Profile is the part of a village profile that its clerks edit: what PUT
+// takes (with the version it read) and GET shows.
+type Profile struct {
+	Head        string       `json:"head"`
+	Address     string       `json:"address"`
+	Contact     Contact      `json:"contact"`
+	AreaKm2     *float64     `json:"area_km2"`
+	Boundaries  Boundaries   `json:"boundaries"`
+	Coordinates *Coordinates `json:"coordinates"`
+	Vision      string       `json:"vision"`
+	Mission     []string     `json:"mission"`
+	Officials   []Official   `json:"officials"`
+	Potential   []string     `json:"potential"`
+}
+
+// Contact is how to reach the village office.
+type Contact struct {
+	Phone   string `json:"phone"`
+	Email   string `json:"email"`
+	Website string `json:"website"`
+}
+
+// Boundaries name what borders the village on each side (usually the
+// neighbouring villages).
+type Boundaries struct {
+	North string `json:"north"`
+	East  string `json:"east"`
+	South string `json:"south"`
+	West  string `json:"west"`
+}
+
+// Coordinates locate the village office, in WGS 84 degrees.
+type Coordinates struct {
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+}
+
+// Official is one member of the village government.
+type Official struct {
+	Name     string `json:"name"`
+	Position string `json:"position"`
+}
+
+// putBody is the body of PUT: the whole editable profile and the version
+// it was read at.
+type putBody struct {
+	Version *int64 `json:"version"`
+	Profile
+}
+
+// Limits of the editable fields.
+const (
+	maxHead       = 100
+	maxAddress    = 500
+	maxPhone      = 25
+	maxEmail      = 254
+	maxWebsite    = 300
+	maxAreaKm2    = 100_000 // the largest villages, in Papua, are a few thousand km²
+	maxBoundary   = 200
+	maxVision     = 2000
+	maxMission    = 30
+	maxMissionLen = 1000
+	maxOfficials  = 100
+	maxOfficial   = 100
+	maxPotential  = 50
+	maxPotLen     = 200
+)
+
+// fieldError is one problem with one field; Code names the field.
+type fieldError struct{ Code, Msg string }
+
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]*[0-9]$`)
+
+// text trims s and checks its length and characters; multiline allows
+// line breaks and tabs.
+func text(s string, limit int, multiline bool) (string, string) {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > limit {
+		return s, fmt.Sprintf("is %d characters long, at most %d", n, limit)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return s, "holds control characters"
+		}
+	}
+	if !utf8.ValidString(s) {
+		return s, "is not valid UTF-8"
+	}
+	return s, ""
+}
+
+// normalize trims the profile's text in place and returns every problem,
+// in field order. An empty result means the profile can be stored.
+func (p *Profile) normalize() []fieldError {
+	var errs []fieldError
+	fail := func(code, format string, args ...any) {
+		errs = append(errs, fieldError{code, fmt.Sprintf(format, args...)})
+	}
+	// str normalizes one text field; it reports whether the field is
+	// non-empty and fine so far.
+	str := func(dst *string, name, code string, limit int, multiline bool) bool {
+		var problem string
+		if *dst, problem = text(*dst, limit, multiline); problem != "" {
+			fail(code, "%s %s", name, problem)
+			return false
+		}
+		return *dst != ""
+	}
+	str(&p.Head, "head", "invalid_head", maxHead, false)
+	str(&p.Address, "address", "invalid_address", maxAddress, true)
+
+	if str(&p.Contact.Phone, "contact.phone", "invalid_contact_phone", maxPhone, false) {
+		digits := 0
+		for _, r := range p.Contact.Phone {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if !phoneRE.MatchString(p.Contact.Phone) || digits < 6 || digits > 15 {
+			fail("invalid_contact_phone", "contact.phone must be a telephone number such as +62 762 21234 or 0762-21234 (6 to 15 digits)")
+		}
+	}
+	if str(&p.Contact.Email, "contact.email", "invalid_contact_email", maxEmail, false) {
+		a, err := mail.ParseAddress(p.Contact.Email)
+		if err != nil || a.Name != "" || a.Address != p.Contact.Email || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@")+1:], ".") {
+			fail("invalid_contact_email", "contact.email must be an e-mail address such as kantor@kumantan.desa.id")
+		}
+	}
+	if str(&p.Contact.Website, "contact.website", "invalid_contact_website", maxWebsite, false) {
+		u, err := url.Parse(p.Contact.Website)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.ContainsAny(p.Contact.Website, " \t") {
+			fail("invalid_contact_website", "contact.website must be an http or https address such as https://kumantan.desa.id")
+		}
+	}
+	if a := p.AreaKm2; a != nil && (*a <= 0 || *a > maxAreaKm2) {
+		fail("invalid_area_km2", "area_km2 must be a number of square kilometres above 0 and at most %d", maxAreaKm2)
+	}
+	str(&p.Boundaries.North, "boundaries.north", "invalid_boundaries_north", maxBoundary, false)
+	str(&p.Boundaries.East, "boundaries.east", "invalid_boundaries_east", maxBoundary, false)
+	str(&p.Boundaries.South, "boundaries.south", "invalid_boundaries_south", maxBoundary, false)
+	str(&p.Boundaries.West, "boundaries.west", "invalid_boundaries_west", maxBoundary, false)
+	if c := p.Coordinates; c != nil {
+		switch {
+		case c.Latitude == nil && c.Longitude == nil:
+			p.Coordinates = nil // {} means no coordinates, as null does
+		case c.Latitude == nil || c.Longitude == nil:
+			fail("invalid_coordinates", "coordinates need both latitude and longitude, or neither")
+		default:
+			if *c.Latitude < -90 || *c.Latitude > 90 {
+				fail("invalid_coordinates_latitude", "coordinates.latitude must be from -90 to 90 degrees (Indonesia lies between about -11 and 6)")
+			}
+			if *c.Longitude < -180 || *c.Longitude > 180 {
+				fail("invalid_coordinates_longitude", "coordinates.longitude must be from -180 to 180 degrees (Indonesia lies between about 95 and 141)")
+			}
+		}
+	}
+	str(&p.Vision, "vision", "invalid_vision", maxVision, true)
+	p.Mission = list(p.Mission, "mission", "invalid_mission", maxMission, maxMissionLen, true, fail)
+	if len(p.Officials) > maxOfficials {
+		fail("invalid_officials", "officials has %d entries, at most %d", len(p.Officials), maxOfficials)
+	}
+	for i := range p.Officials {
+		o := &p.Officials[i]
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"name", &o.Name}, {"position", &o.Position}} {
+			var problem string
+			*f.dst, problem = text(*f.dst, maxOfficial, false)
+			switch {
+			case problem != "":
+				fail("invalid_officials", "officials[%d].%s %s", i, f.name, problem)
+			case *f.dst == "":
+				fail("invalid_officials", "officials[%d].%s is required", i, f.name)
+			}
+		}
+	}
+	p.Potential = list(p.Potential, "potential", "invalid_potential", maxPotential, maxPotLen, false, fail)
+	return errs
+}
+
+// list checks a list of texts: at most max entries, each non-empty.
+func list(in []string, name, code string, max, limit int, multiline bool, fail func(code, format string, args ...any)) []string {
+	if len(in) > max {
+		fail(code, "%s has %d entries, at most %d", name, len(in), max)
+	}
+	for i := range in {
+		var problem string
+		if in[i], problem = text(in[i], limit, multiline); problem != "" {
+			fail(code, "%s[%d] %s", name, i, problem)
+		} else if in[i] == "" {
+			fail(code, "%s[%d] is empty", name, i)
+		}
+	}
+	return in
+}
+
+// validate checks a PUT body: the version it was read at and the profile.
+func (b *putBody) validate() *sdk.HTTPError {
+	var errs []fieldError
+	switch {
+	case b.Version == nil:
+		errs = append(errs, fieldError{"version_required", `version is required: send the version you read with GET (0 for a profile never edited), so that two clerks cannot overwrite each other unknowingly`})
+	case *b.Version < 0:
+		errs = append(errs, fieldError{"invalid_version", "version cannot be negative"})
+	}
+	errs = append(errs, b.Profile.normalize()...)
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Msg
+	}
+	return sdk.Errorf(http.StatusUnprocessableEntity, errs[0].Code, "%s", strings.Join(msgs, "; "))
+}
+
+// decode reads a JSON body into v: unknown fields are 400 unknown_field,
+// broken JSON 400 malformed_json, a value of the wrong type 422 naming the
+// field.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.Decode(&struct{}{}) != io.EOF {
+			return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body holds more than one JSON value")
+		}
+		return nil
+	}
+	var maxErr *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return sdk.Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return sdk.Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		field := strings.TrimPrefix(typeErr.Field, "Profile.") // the embedded struct of putBody
+		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(field), "%s must be %s, not %s", field, kind(typeErr.Type.String()), typeErr.Value)
+	case errors.Is(err, io.EOF):
+		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send the profile as JSON")
+	}
+	return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
+}
+
+// typeCode names the field of a type error: invalid_area_km2,
+// invalid_contact_phone, invalid_officials.
+func typeCode(field string) string {
+	parts := strings.Split(field, ".")
+	switch parts[0] {
+	case "contact", "boundaries", "coordinates":
+		if len(parts) > 1 {
+			return "invalid_" + parts[0] + "_" + parts[1]
+		}
+	}
+	return "invalid_" + parts[0]
+}
+
+func kind(goType string) string {
+	switch {
+	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
+		return "a number"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case goType == "string":
+		return "text"
+	}
+	return "an object"
+}
