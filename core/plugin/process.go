@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -103,6 +102,7 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		AutoMTLS:         true,
 		StartTimeout:     timeout,
 		SkipHostEnv:      true,
+		GRPCDialOptions:  sdk.GRPCDialOptions(),
 		Logger:           newHCLogger(opts.log),
 		Stderr:           io.Discard,
 	})
@@ -139,10 +139,8 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		// Vault's Setup and Mattermost's OnActivate do.
 		id := c.broker.NextId()
 		go c.broker.AcceptAndServe(id, func(o []grpc.ServerOption) *grpc.Server {
-			s := grpc.NewServer(append(o, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage),
-				// Reused workers keep their grown stacks: a goroutine per
-				// call spent a tenth of the host's time copying stacks.
-				grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))))...)
+			o = append(o, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
+			s := grpc.NewServer(append(o, sdk.GRPCServerOptions()...)...)
 			pb.RegisterHostServer(s, opts.host)
 			return s
 		})
