@@ -54,7 +54,9 @@ func order(name, phone string, items ...map[string]any) map[string]any {
 	return map[string]any{"buyer_name": name, "phone": phone, "items": items}
 }
 
-func line(product string, qty int) map[string]any { return map[string]any{"product_id": product, "qty": qty} }
+func line(product string, qty int) map[string]any {
+	return map[string]any{"product_id": product, "qty": qty}
+}
 
 // rawPost posts from any goroutine: it reports failures instead of
 // failing the test, which only the test's goroutine may do.
@@ -371,6 +373,14 @@ func TestMarketplacePhotos(t *testing.T) {
 		if !bytes.Equal(got.Body, png) || got.Header.Get("Content-Type") != "image/png" || got.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("photo served as %q (%d bytes)", got.Header.Get("Content-Type"), len(got.Body))
 		}
+		// Browsers revalidate by the content's hash.
+		req, _ := http.NewRequest("GET", m.h.URL+ph["url"].(string), nil)
+		req.Header.Set("If-None-Match", got.Header.Get("ETag"))
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidating the photo: %v %v", err, res)
+		} else {
+			res.Body.Close()
+		}
 		if photos := m.h.Anon().Do(t, "GET", mkt("14.01", "/products"), nil).Expect(200).Items()[0]["photos"].([]any); len(photos) != 1 {
 			t.Errorf("catalogue item photos %v", photos)
 		}
@@ -388,6 +398,19 @@ func TestMarketplacePhotos(t *testing.T) {
 		over := append(append([]byte{}, png...), make([]byte, 5<<20)...)
 		upload(m.op, over).ExpectErr(413, "photo_too_large")
 		upload(m.op, append(over, make([]byte, 2<<20)...)).ExpectErr(413, "body_too_large")
+		// A chunked upload, whose size is not known beforehand, is held
+		// to the same limit.
+		req, _ = http.NewRequest("POST", m.h.URL+mkt(villageA, "/products/"+prod+"/photos"), io.MultiReader(bytes.NewReader(over), bytes.NewReader(make([]byte, 2<<20))))
+		req.Header.Set("Authorization", "Bearer "+m.op.Token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunked, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 413 {
+			t.Errorf("chunked upload over the limit: %d %s", res.StatusCode, chunked)
+		}
 		// Others may not add photos; nothing refused was kept.
 		upload(m.opB, png).ExpectErr(403, "forbidden")
 		upload(m.viewer, png).ExpectErr(403, "forbidden")

@@ -148,8 +148,12 @@ func normalizeCode(s string) (string, bool) {
 // five random characters ("261125-7K3QX"). Unlike the code it is no secret:
 // operators quote it, and events name the order by it.
 func newNumber(at time.Time) string {
-	return at.Format("060102") + "-" + newCode()[:5]
+	return at.In(wib).Format("060102") + "-" + newCode()[:5]
 }
+
+// wib is western Indonesian time, where most villages are: the number's
+// date is the buyer's day, not UTC's. A fixed zone needs no tz database.
+var wib = time.FixedZone("WIB", 7*60*60)
 
 // eventPayload is what other modules hear of an order: its number, not its
 // code (which opens the order's page), and nothing about the buyer.
