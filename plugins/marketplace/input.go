@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// bind reads exactly one JSON object into v, refusing unknown fields, and
+// answers with the same codes as the host's own API (unknown_field,
+// invalid_field, malformed_json), so that a client handles both alike.
+func bind(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// bindOptional is bind for bodies that may be left out entirely.
+func bindOptional(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return decodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var maxErr *http.MaxBytesError
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return sdk.Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+	case errors.Is(err, io.EOF):
+		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send a JSON object")
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
+	case errors.As(err, &typeErr):
+		return sdk.Errorf(http.StatusBadRequest, "invalid_field", "field %q must be a %s", typeErr.Field, typeErr.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return sdk.Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body could not be read: %v", err)
+}
+
+// cleanText trims s and checks it is printable text of at most max
+// characters; required text must not be empty. Control characters are
+// refused so that names render the same in every view and log.
+func cleanText(field, s string, max int, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if required && s == "" {
+		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s is required", field)
+	}
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s must be text of at most %d characters", field, max)
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) && c != '\n' && c != '\t' {
+			return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s must not hold control characters", field)
+		}
+	}
+	return s, nil
+}
+
+// NormalizePhone accepts an Indonesian mobile number as people write it
+// (0812-3456-7890, +62 812 3456 7890, 62812...) and returns it as +62812...
+// Only mobile numbers are taken: sellers reach buyers by WhatsApp or SMS.
+func NormalizePhone(s string) (string, bool) {
+	var b strings.Builder
+	for i, c := range strings.TrimSpace(s) {
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case c == '+' && i == 0:
+			b.WriteRune(c)
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "+62"):
+		d = d[3:]
+	case strings.HasPrefix(d, "62"):
+		d = d[2:]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	default:
+		return "", false
+	}
+	// National mobile numbers are 8, then an operator digit, then 7 to 10
+	// digits: 10 to 13 digits when written with the leading 0.
+	if len(d) < 9 || len(d) > 12 || d[0] != '8' || d[1] == '0' {
+		return "", false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	return "+62" + d, true
+}
+
+// MaskPhone keeps what lets a buyer recognise their own number, the
+// operator prefix and the last three digits, and hides the rest.
+func MaskPhone(p string) string {
+	if len(p) < 10 {
+		return strings.Repeat("*", len(p))
+	}
+	return p[:6] + strings.Repeat("*", len(p)-9) + p[len(p)-3:]
+}
+
+// MaskName keeps the first letter of each word: "Siti Aminah" is
+// "S*** A*****".
+func MaskName(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r := []rune(w)
+		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
+	}
+	return strings.Join(words, " ")
+}
+
+// Category is a product category of the catalogue.
+type Category struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// categories is a fixed list, so that ?category= finds every product of a
+// kind in a district whoever typed it in.
+var categories = []Category{
+	{"food", "Makanan"},
+	{"drinks", "Minuman"},
+	{"crafts", "Kerajinan"},
+	{"fashion", "Fesyen dan Tekstil"},
+	{"agriculture", "Hasil Pertanian"},
+	{"plantation", "Hasil Perkebunan"},
+	{"fishery", "Hasil Perikanan"},
+	{"livestock", "Peternakan"},
+	{"herbal", "Herbal dan Kesehatan"},
+	{"household", "Kebutuhan Rumah Tangga"},
+	{"services", "Jasa"},
+	{"other", "Lainnya"},
+}
+
+func categoryName(code string) (string, bool) {
+	for _, c := range categories {
+		if c.Code == code {
+			return c.Name, true
+		}
+	}
+	return "", false
+}
+
+func categoryCodes() string {
+	codes := make([]string, len(categories))
+	for i, c := range categories {
+		codes[i] = c.Code
+	}
+	return strings.Join(codes, ", ")
+}
+
+func listCategories(*http.Request) (int, any, error) {
+	return http.StatusOK, sdk.ListOf[Category]{Items: categories, Total: int64(len(categories))}, nil
+}
+
+// notAVillage refuses writes outside a village: sellers, their products
+// and their orders belong to one village.
+func notAVillage(req *sdk.Request, what string) error {
+	if req.TenantLevel == "village" {
+		return nil
+	}
+	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village", "%s belong to a village: use /api/v1/t/{village code}/marketplace/... (%s is a %s)", what, req.Tenant, req.TenantLevel)
+}

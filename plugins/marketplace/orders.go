@@ -1,0 +1,521 @@
+package main
+
+import (
+	"crypto/rand"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Order states. An order is new when placed, and ends completed or
+// cancelled.
+const (
+	StateNew       = "new"
+	StateConfirmed = "confirmed"
+	StateShipped   = "shipped"
+	StateCompleted = "completed"
+	StateCancelled = "cancelled"
+)
+
+// Limits of one order: enough for a household's shopping, small enough
+// that one buyer cannot empty a village's shelves in a single request.
+const (
+	maxLines      = 20
+	maxQty        = 100
+	maxPlaceTries = 4
+)
+
+// Order is an order as stored. Lines keep the price and names at the time
+// of the order: later changes to a product do not change what was bought.
+type Order struct {
+	Code         string      `json:"code"`
+	Number       string      `json:"number"`
+	State        string      `json:"state"`
+	BuyerName    string      `json:"buyer_name"`
+	Phone        string      `json:"phone"`
+	Address      string      `json:"address,omitempty"`
+	Items        []OrderLine `json:"items"`
+	Total        int64       `json:"total"`
+	Quantity     int64       `json:"quantity"`
+	PlacedAt     time.Time   `json:"placed_at"`
+	ConfirmedAt  *time.Time  `json:"confirmed_at,omitempty"`
+	ShippedAt    *time.Time  `json:"shipped_at,omitempty"`
+	CompletedAt  *time.Time  `json:"completed_at,omitempty"`
+	CancelledAt  *time.Time  `json:"cancelled_at,omitempty"`
+	CancelReason string      `json:"cancel_reason,omitempty"`
+}
+
+// OrderLine is one product of an order.
+type OrderLine struct {
+	ProductID string    `json:"product_id"`
+	Name      string    `json:"name"`
+	Unit      string    `json:"unit,omitempty"`
+	Seller    sellerRef `json:"seller"`
+	Price     int64     `json:"price"`
+	Qty       int64     `json:"qty"`
+	Subtotal  int64     `json:"subtotal"`
+}
+
+type orderInput struct {
+	BuyerName string     `json:"buyer_name"`
+	Phone     string     `json:"phone"`
+	Address   string     `json:"address"`
+	Items     []itemLine `json:"items"`
+}
+
+type itemLine struct {
+	ProductID string `json:"product_id"`
+	Qty       int64  `json:"qty"`
+}
+
+// validate checks the buyer and the lines, and merges lines of the same
+// product. Lines come back sorted by product id: every order then takes
+// its products' row locks in the same order, so two orders sharing
+// products queue instead of deadlocking.
+func (in *orderInput) validate() ([]itemLine, error) {
+	var err error
+	if in.BuyerName, err = cleanText("buyer_name", in.BuyerName, 100, true); err != nil {
+		return nil, err
+	}
+	phone, ok := NormalizePhone(in.Phone)
+	if !ok {
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_phone", "phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
+	}
+	in.Phone = phone
+	if in.Address, err = cleanText("address", in.Address, 300, false); err != nil {
+		return nil, err
+	}
+	if len(in.Items) == 0 || len(in.Items) > maxLines {
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_items", "an order has 1 to %d items", maxLines)
+	}
+	qty := map[string]int64{}
+	for i, it := range in.Items {
+		id := strings.TrimSpace(it.ProductID)
+		if id == "" || len(id) > 64 {
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_items", "item %d needs a product_id", i+1)
+		}
+		if it.Qty < 1 || it.Qty > maxQty {
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_qty", "item %d: qty must be from 1 to %d", i+1, maxQty)
+		}
+		qty[id] += it.Qty
+	}
+	lines := make([]itemLine, 0, len(qty))
+	for id, q := range qty {
+		if q > maxQty {
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_qty", "product %s: %d in all, at most %d per order", id, q, maxQty)
+		}
+		lines = append(lines, itemLine{ProductID: id, Qty: q})
+	}
+	slices.SortFunc(lines, func(a, b itemLine) int { return strings.Compare(a.ProductID, b.ProductID) })
+	return lines, nil
+}
+
+// codeAlphabet is Crockford's base32: no I, L, O or U to misread when a
+// buyer reads the code out over the phone.
+const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// codeLen characters of 5 bits each: 100 random bits, beyond guessing.
+const codeLen = 20
+
+func newCode() string {
+	b := make([]byte, codeLen)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	for i := range b {
+		b[i] = codeAlphabet[b[i]&31]
+	}
+	return string(b)
+}
+
+// normalizeCode accepts a code as a person may type it back: lower case,
+// with spaces or dashes.
+func normalizeCode(s string) (string, bool) {
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	if len(s) != codeLen {
+		return "", false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune(codeAlphabet, c) {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// newNumber is the order's number for people: the day it was placed and
+// five random characters ("261125-7K3QX"). Unlike the code it is no secret:
+// operators quote it, and events name the order by it.
+func newNumber(at time.Time) string {
+	return at.In(wib).Format("060102") + "-" + newCode()[:5]
+}
+
+// wib is western Indonesian time, where most villages are: the number's
+// date is the buyer's day, not UTC's. A fixed zone needs no tz database.
+var wib = time.FixedZone("WIB", 7*60*60)
+
+// eventPayload is what other modules hear of an order: its number, not its
+// code (which opens the order's page), and nothing about the buyer.
+type eventPayload struct {
+	Number   string   `json:"number"`
+	State    string   `json:"state"`
+	From     string   `json:"from,omitempty"`
+	Total    int64    `json:"total"`
+	Quantity int64    `json:"quantity"`
+	Products []string `json:"products"`
+}
+
+func payload(o *Order, from string) eventPayload {
+	ev := eventPayload{Number: o.Number, State: o.State, From: from, Total: o.Total, Quantity: o.Quantity, Products: []string{}}
+	for _, l := range o.Items {
+		ev.Products = append(ev.Products, l.ProductID)
+	}
+	return ev
+}
+
+// placeOrder takes a buyer's order at a village. Stock is reserved in the
+// same transaction as the order is written: each product's stock goes down
+// by the quantity only where it is at least that quantity, so two buyers of
+// the last item cannot both have it.
+func placeOrder(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "orders"); err != nil {
+		return 0, nil, err
+	}
+	var in orderInput
+	if err := bind(r, &in); err != nil {
+		return 0, nil, err
+	}
+	lines, err := in.validate()
+	if err != nil {
+		return 0, nil, err
+	}
+	ids := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	var sellers map[string]sellerRef
+	for try := 1; ; try++ {
+		recs, _, err := req.Records("products").Query().Where("id", "in", ids).Page(0, len(ids)).Run(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		products := map[string]Product{}
+		for i := range recs {
+			var p Product
+			if err := recs[i].Decode(&p); err != nil {
+				return 0, nil, err
+			}
+			products[recs[i].ID] = p
+		}
+		now := time.Now().UTC()
+		order := &Order{Code: newCode(), Number: newNumber(now), State: StateNew, BuyerName: in.BuyerName, Phone: in.Phone, Address: in.Address, PlacedAt: now}
+		for _, l := range lines {
+			p, ok := products[l.ProductID]
+			switch {
+			case !ok:
+				return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_product", "no product %s in %s: an order holds products of the village it is placed in", l.ProductID, req.Tenant)
+			case !p.Listed || p.Price < 1:
+				return 0, nil, sdk.Errorf(http.StatusConflict, "product_unavailable", "%s (%s) is not for sale now", p.Name, l.ProductID)
+			case p.Stock < l.Qty:
+				return 0, nil, sdk.Errorf(http.StatusConflict, "out_of_stock", "%s (%s): %d left, %d asked", p.Name, l.ProductID, max(p.Stock, 0), l.Qty)
+			}
+			order.Items = append(order.Items, OrderLine{ProductID: l.ProductID, Name: p.Name, Unit: p.Unit, Seller: sellerRef{ID: p.SellerID},
+				Price: p.Price, Qty: l.Qty, Subtotal: p.Price * l.Qty})
+			order.Total += p.Price * l.Qty
+			order.Quantity += l.Qty
+		}
+		if sellers == nil {
+			var sellerIDs []string
+			for _, l := range order.Items {
+				if !slices.Contains(sellerIDs, l.Seller.ID) {
+					sellerIDs = append(sellerIDs, l.Seller.ID)
+				}
+			}
+			if sellers, err = sellersByID(r.Context(), req, sellerIDs); err != nil {
+				return 0, nil, err
+			}
+		}
+		b := req.Batch()
+		for i, l := range order.Items {
+			if s, ok := sellers[l.Seller.ID]; ok {
+				order.Items[i].Seller = s
+			}
+			// The guards hold the price and listing read above too: an
+			// order is never taken at a price that changed meanwhile.
+			b.Increment("products", l.ProductID, map[string]float64{"stock": -float64(l.Qty)},
+				sdk.Filter{Field: "stock", Op: ">=", Value: l.Qty},
+				sdk.Filter{Field: "listed", Op: "=", Value: true},
+				sdk.Filter{Field: "price", Op: "=", Value: l.Price})
+		}
+		b.Insert("orders", order).Publish(eventPlaced, payload(order, ""))
+		out, err := b.Commit(r.Context())
+		// A failed guard says another order or an edit came first: read
+		// the products again, which tells out of stock from a new price.
+		if (sdk.IsConditionFailed(err) || sdk.IsDuplicate(err)) && try < maxPlaceTries {
+			continue
+		}
+		if sdk.IsConditionFailed(err) {
+			return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the products kept changing while the order was placed: try again")
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		rec := out[len(order.Items)][0]
+		pl, err := loadPlaces(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, newOrderView(&rec, order, pl, false), nil
+	}
+}
+
+// orderView is an order as a caller sees it. The public, who reach it by
+// its code, see the buyer masked and no address: enough for buyers to
+// recognise their order, nothing for someone who found the link.
+type orderView struct {
+	ID      string  `json:"id"`
+	Village Village `json:"village"`
+	Order
+	Masked    bool      `json:"masked"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func newOrderView(rec *sdk.Record, o *Order, pl *places, full bool) orderView {
+	v := orderView{ID: rec.ID, Village: pl.village(rec.Tenant), Order: *o, UpdatedAt: rec.UpdatedAt}
+	if !full {
+		v.BuyerName, v.Phone, v.Address, v.Masked = MaskName(o.BuyerName), MaskPhone(o.Phone), "", true
+	}
+	return v
+}
+
+func decodeOrder(rec *sdk.Record) (*Order, error) {
+	var o Order
+	if err := rec.Decode(&o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// auditFull records that the caller was shown buyers' names and phones.
+func auditFull(r *http.Request, action, target string, count int) error {
+	_, err := sdk.From(r).Batch().Audit(action, target, map[string]int{"orders": count}).Commit(r.Context())
+	return err
+}
+
+// getOrder is the buyer's page of an order, found by its code.
+func getOrder(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	notFound := sdk.Errorf(http.StatusNotFound, "order_not_found", "no order with this code in %s", req.Tenant)
+	code, ok := normalizeCode(r.PathValue("code"))
+	if !ok {
+		return 0, nil, notFound
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := req.Records("orders").Query().Where("code", "=", code).Page(0, 1)
+	if ok, err := pl.scope(r, q); err != nil || !ok {
+		if err == nil {
+			err = notFound
+		}
+		return 0, nil, err
+	}
+	recs, _, err := q.Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(recs) == 0 {
+		return 0, nil, notFound
+	}
+	o, err := decodeOrder(&recs[0])
+	if err != nil {
+		return 0, nil, err
+	}
+	full := req.Can(permOrdersMgr)
+	if full {
+		if err := auditFull(r, "orders.read_personal", recs[0].ID, 1); err != nil {
+			return 0, nil, err
+		}
+	}
+	return http.StatusOK, newOrderView(&recs[0], o, pl, full), nil
+}
+
+var states = []string{StateNew, StateConfirmed, StateShipped, StateCompleted, StateCancelled}
+
+// listOrders is the operators' list, newest first. Buyers' names and
+// phones are shown in full only to those who manage orders, and each such
+// list is audited.
+func listOrders(r *http.Request) (int, any, error) {
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	params := r.URL.Query()
+	q := req.Records("orders").Query().Page(offset, limit).WithTotal().OrderBy("placed_at", true)
+	if s := params.Get("state"); s != "" {
+		if !slices.Contains(states, s) {
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_state", "state must be one of %s", strings.Join(states, ", "))
+		}
+		q.Where("state", "=", s)
+	}
+	full := req.Can(permOrdersMgr)
+	if s := params.Get("phone"); s != "" {
+		// A search by phone number is a search for a person.
+		if !full {
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden", "searching orders by phone needs %s", permOrdersMgr)
+		}
+		phone, ok := NormalizePhone(s)
+		if !ok {
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_phone", "phone must be an Indonesian mobile number")
+		}
+		q.Where("phone", "=", phone)
+	}
+	if s := params.Get("number"); s != "" {
+		q.Where("number", "=", strings.ToUpper(strings.TrimSpace(s)))
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ok, err := pl.scope(r, q); err != nil || !ok {
+		return http.StatusOK, sdk.ListOf[orderView]{Items: []orderView{}}, err
+	}
+	recs, total, err := q.Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	items := make([]orderView, 0, len(recs))
+	for i := range recs {
+		o, err := decodeOrder(&recs[i])
+		if err != nil {
+			return 0, nil, err
+		}
+		items = append(items, newOrderView(&recs[i], o, pl, full))
+	}
+	if full && len(items) > 0 {
+		if err := auditFull(r, "orders.list_personal", req.Tenant, len(items)); err != nil {
+			return 0, nil, err
+		}
+	}
+	return http.StatusOK, sdk.ListOf[orderView]{Items: items, Total: total}, nil
+}
+
+// transitions are the moves of an order's life: the states an action
+// starts from, and where it leads. A shipped order cannot be cancelled: the
+// goods have left, and a return is settled outside the mall.
+var transitions = map[string]struct {
+	from []string
+	to   string
+}{
+	"confirm":  {[]string{StateNew}, StateConfirmed},
+	"ship":     {[]string{StateConfirmed}, StateShipped},
+	"complete": {[]string{StateShipped}, StateCompleted},
+	"cancel":   {[]string{StateNew, StateConfirmed}, StateCancelled},
+}
+
+// nextState is the state an action leads to from state, or an error.
+func nextState(state, action string) (string, error) {
+	t, ok := transitions[action]
+	if !ok {
+		return "", sdk.Errorf(http.StatusNotFound, "not_found", "no action %s", action)
+	}
+	if !slices.Contains(t.from, state) {
+		return "", sdk.Errorf(http.StatusConflict, "invalid_transition", "the order is %s: it cannot be %s (only from %s)", state, t.to, strings.Join(t.from, " or "))
+	}
+	return t.to, nil
+}
+
+var stateEvents = map[string]string{
+	StateConfirmed: eventConfirmed, StateShipped: eventShipped, StateCompleted: eventCompleted, StateCancelled: eventCancelled,
+}
+
+// transition moves an order on. Each move is one transaction: the state,
+// its time, the stock returned on a cancel, the event and the audit entry
+// commit together or not at all, and only from the version read, so two
+// operators clicking at once move it once.
+func transition(action string) func(r *http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		req := sdk.From(r)
+		if err := notAVillage(req, "orders"); err != nil {
+			return 0, nil, err
+		}
+		var body struct {
+			Reason string `json:"reason"`
+		}
+		if err := bindOptional(r, &body); err != nil {
+			return 0, nil, err
+		}
+		reason, err := cleanText("reason", body.Reason, 300, false)
+		if err != nil {
+			return 0, nil, err
+		}
+		if reason != "" && action != "cancel" {
+			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_reason", "only a cancel takes a reason")
+		}
+		code, ok := normalizeCode(r.PathValue("code"))
+		notFound := sdk.Errorf(http.StatusNotFound, "order_not_found", "no order with this code in %s", req.Tenant)
+		if !ok {
+			return 0, nil, notFound
+		}
+		for try := 1; ; try++ {
+			rec, err := req.Records("orders").GetBy(r.Context(), "code", code)
+			if sdk.IsNotFound(err) {
+				return 0, nil, notFound
+			}
+			if err != nil {
+				return 0, nil, err
+			}
+			o, err := decodeOrder(rec)
+			if err != nil {
+				return 0, nil, err
+			}
+			from := o.State
+			to, err := nextState(from, action)
+			if err != nil {
+				return 0, nil, err
+			}
+			now := time.Now().UTC()
+			o.State = to
+			patch := map[string]any{"state": to, to + "_at": now}
+			switch to {
+			case StateConfirmed:
+				o.ConfirmedAt = &now
+			case StateShipped:
+				o.ShippedAt = &now
+			case StateCompleted:
+				o.CompletedAt = &now
+			case StateCancelled:
+				o.CancelledAt, o.CancelReason = &now, reason
+				patch["cancel_reason"] = reason
+			}
+			b := req.Batch().Update("orders", rec.ID, rec.Version, patch, "")
+			if to == StateCancelled {
+				// Lines are sorted by product id, as when the stock was
+				// taken: the same lock order as placing an order.
+				for _, l := range o.Items {
+					b.Increment("products", l.ProductID, map[string]float64{"stock": float64(l.Qty)})
+				}
+			}
+			b.Publish(stateEvents[to], payload(o, from)).Audit("orders."+action, rec.ID, map[string]string{"number": o.Number, "from": from, "to": to})
+			out, err := b.Commit(r.Context())
+			if sdk.IsConflict(err) && try < 3 {
+				continue // read it again: the other click's state decides
+			}
+			if sdk.IsConflict(err) {
+				return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the order changed meanwhile: read it again")
+			}
+			if err != nil {
+				return 0, nil, err
+			}
+			pl, err := loadPlaces(r)
+			if err != nil {
+				return 0, nil, err
+			}
+			return http.StatusOK, newOrderView(&out[0][0], o, pl, true), nil
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+const (
+	// maxPhotoBytes bounds one photo: a phone camera's JPEG fits, and a
+	// catalogue page of them still loads on a village connection.
+	maxPhotoBytes = 5 << 20
+	// multipartSlack lets a form upload's boundaries and headers through
+	// the route's body limit; the photo itself is held to maxPhotoBytes.
+	multipartSlack = 64 << 10
+	maxPhotos      = 8
+)
+
+// photoTypes are what browsers show inline; the host sniffs the data and
+// refuses anything else, whatever the uploader claims (SVG, which can
+// carry scripts, is never sniffed as an image).
+var photoTypes = []string{"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+// uploadPhoto stores a photo of a product: the raw image as the body, or a
+// multipart form with the image as its file part.
+func uploadPhoto(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	rec, p, err := villageProduct(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(p.Photos) >= maxPhotos {
+		return 0, nil, sdk.Errorf(http.StatusConflict, "too_many_photos", "a product has at most %d photos: delete one first", maxPhotos)
+	}
+	if r.ContentLength > maxPhotoBytes+multipartSlack {
+		return 0, nil, photoTooLarge()
+	}
+	body, name, err := photoBody(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := req.Host().PutFile(r.Context(), &pb.FileHeader{Scope: req.Scope(), Name: name, Accept: photoTypes, MaxBytes: maxPhotoBytes}, body)
+	switch status.Code(err) {
+	case codes.OK:
+	case codes.InvalidArgument:
+		return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, "not_an_image", "the photo must be a JPEG, PNG, WebP or GIF image: %s", status.Convert(err).Message())
+	case codes.OutOfRange:
+		return 0, nil, photoTooLarge()
+	default:
+		return 0, nil, err
+	}
+	productID := rec.ID
+	photo := Photo{ID: f.Id, ContentType: f.ContentType, Size: f.Size, SHA256: f.Sha256}
+	// Orders bump the product's version all the time; the photo list is
+	// read again and the append retried rather than failing the upload.
+	for attempt := 0; ; attempt++ {
+		if len(p.Photos) >= maxPhotos {
+			err = sdk.Errorf(http.StatusConflict, "too_many_photos", "a product has at most %d photos: delete one first", maxPhotos)
+			break
+		}
+		photos := append(slices.Clone(p.Photos), photo)
+		_, err = req.Records("products").Update(r.Context(), rec.ID, rec.Version, map[string]any{"photos": photos})
+		if !sdk.IsConflict(err) || attempt == 4 {
+			break
+		}
+		if rec, p, err = villageProduct(r); err != nil {
+			break
+		}
+	}
+	if err != nil {
+		if derr := req.DeleteFile(r.Context(), f.Id); derr != nil {
+			sdk.Logf(r.Context(), "warn", "photo %s of product %s left unreferenced: %v", f.Id, productID, derr)
+		}
+		if sdk.IsConflict(err) {
+			err = sdk.Errorf(http.StatusConflict, "conflict", "the product kept changing: try the upload again")
+		}
+		return 0, nil, err
+	}
+	return http.StatusCreated, photoView{ID: photo.ID, URL: productURL(req.Tenant, productID) + "/photos/" + photo.ID, ContentType: photo.ContentType, Size: photo.Size}, nil
+}
+
+func photoTooLarge() error {
+	return sdk.Errorf(http.StatusRequestEntityTooLarge, "photo_too_large", "a photo is at most %d bytes (%d MiB)", maxPhotoBytes, maxPhotoBytes>>20)
+}
+
+// photoBody finds the image in the request: the first file part of a
+// multipart form, or else the body itself.
+func photoBody(r *http.Request) (io.Reader, string, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		return r.Body, "photo", nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the multipart form cannot be read: %v", err)
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the form has no file part: send the image as the field photo")
+		}
+		if err != nil {
+			return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the multipart form cannot be read: %v", err)
+		}
+		if part.FileName() != "" {
+			return part, part.FileName(), nil
+		}
+	}
+}
+
+// servePhoto streams a photo of a listed product to anyone: the
+// catalogue's pictures need no login.
+func servePhoto(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	fail := func(err error) {
+		var he *sdk.HTTPError
+		if errors.As(err, &he) {
+			sdk.Fail(w, he.Status, he.Code, he.Message)
+			return
+		}
+		sdk.FailErr(w, r, err)
+	}
+	notFound := sdk.Errorf(http.StatusNotFound, "photo_not_found", "no photo %s of product %s in %s", r.PathValue("file"), r.PathValue("id"), req.Tenant)
+	if req.TenantLevel != "village" {
+		// Files live in the village that uploaded them; the catalogue
+		// gives every photo's URL under its village.
+		fail(notFound)
+		return
+	}
+	_, p, err := visibleProduct(r, &places{names: map[string]string{req.Tenant: ""}})
+	if err != nil {
+		fail(err)
+		return
+	}
+	i := slices.IndexFunc(p.Photos, func(ph Photo) bool { return ph.ID == r.PathValue("file") })
+	if i < 0 {
+		fail(notFound)
+		return
+	}
+	etag := `"` + p.Photos[i].SHA256 + `"`
+	if r.Header.Get("If-None-Match") == etag {
+		w.Header().Set("ETag", etag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	info, rc, err := req.OpenFile(r.Context(), p.Photos[i].ID)
+	if status.Code(err) == codes.NotFound {
+		fail(notFound)
+		return
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer rc.Close()
+	h := w.Header()
+	// The type is the host's sniff of the stored bytes, never the
+	// uploader's word; nosniff keeps browsers to it.
+	h.Set("Content-Type", info.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	h.Set("Content-Disposition", "inline")
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("ETag", etag)
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, rc); err != nil {
+		sdk.Logf(r.Context(), "warn", "streaming photo %s: %v", info.Id, err)
+	}
+}
+
+func deletePhoto(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	file := r.PathValue("file")
+	for attempt := 0; ; attempt++ {
+		rec, p, err := villageProduct(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		photos := slices.DeleteFunc(slices.Clone(p.Photos), func(ph Photo) bool { return ph.ID == file })
+		if len(photos) == len(p.Photos) {
+			return 0, nil, sdk.Errorf(http.StatusNotFound, "photo_not_found", "no photo %s of product %s", file, rec.ID)
+		}
+		_, err = req.Records("products").Update(r.Context(), rec.ID, rec.Version, map[string]any{"photos": photos})
+		if sdk.IsConflict(err) && attempt < 4 {
+			continue
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		break
+	}
+	// The product no longer points at the file, so a failure here leaves
+	// only an unreachable file behind.
+	if err := req.DeleteFile(r.Context(), file); err != nil && status.Code(err) != codes.NotFound {
+		sdk.Logf(r.Context(), "warn", "photo %s removed from its product but not from storage: %v", file, err)
+	}
+	return http.StatusNoContent, nil, nil
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Village is how a listing names the village a seller, product or order
+// belongs to.
+type Village struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// places are the villages a request reads from: the request's own village,
+// or the villages below a district (or sub-district) where the marketplace
+// is enabled. A village that switched the module off is not in the
+// district's mall, though its records stay stored.
+type places struct {
+	names map[string]string
+	// all is true when every village below has the module, so a read
+	// needs no tenant filter.
+	all bool
+}
+
+// maxInFilter is the storage engine's bound on the values of an in filter.
+const maxInFilter = 1000
+
+// loadPlaces asks the host once per request for the names it needs.
+func loadPlaces(r *http.Request) (*places, error) {
+	req := sdk.From(r)
+	if req.TenantLevel == "village" {
+		self, _, err := req.TenantInfo(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		return &places{names: map[string]string{req.Tenant: self.Name}, all: true}, nil
+	}
+	below, err := req.TenantsBelow(r.Context(), "village")
+	if err != nil {
+		return nil, err
+	}
+	p := &places{names: map[string]string{}, all: true}
+	for _, t := range below {
+		if slices.Contains(t.Modules, pluginID) {
+			p.names[t.Code] = t.Name
+		} else {
+			p.all = false
+		}
+	}
+	return p, nil
+}
+
+func (p *places) village(code string) Village { return Village{Code: code, Name: p.names[code]} }
+
+// scope narrows q to the enabled villages, or to one of them (?village=).
+// It reports false when nothing can match.
+func (p *places) scope(r *http.Request, q *sdk.Query) (bool, error) {
+	req := sdk.From(r)
+	if v := r.URL.Query().Get("village"); v != "" {
+		if _, ok := p.names[v]; !ok {
+			return false, sdk.Errorf(http.StatusBadRequest, "invalid_village", "%s is not a village of %s with the marketplace", v, req.Tenant)
+		}
+		if v != req.Tenant {
+			q.Subtree().Where("tenant", "=", v)
+		}
+		return true, nil
+	}
+	if req.TenantLevel == "village" {
+		return true, nil
+	}
+	q.Subtree()
+	if p.all {
+		return true, nil
+	}
+	if len(p.names) == 0 {
+		return false, nil
+	}
+	if len(p.names) > maxInFilter {
+		return false, sdk.Errorf(http.StatusBadRequest, "too_many_villages", "%s has more than %d villages with the marketplace among others without it: list by regency or sub-district", req.Tenant, maxInFilter)
+	}
+	codes := make([]string, 0, len(p.names))
+	for c := range p.names {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	q.Where("tenant", "in", codes)
+	return true, nil
+}

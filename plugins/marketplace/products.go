@@ -1,0 +1,483 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Bounds that keep every total of an order exact in an int64 and in the
+// float64 of a JSON client.
+const (
+	maxPrice = 1_000_000_000 // rupiah
+	maxStock = 1_000_000
+)
+
+// Product is a product as stored.
+type Product struct {
+	SellerID    string  `json:"seller_id"`
+	Name        string  `json:"name"`
+	Category    string  `json:"category"`
+	Price       int64   `json:"price"`
+	Stock       int64   `json:"stock"`
+	Unit        string  `json:"unit,omitempty"`
+	Description string  `json:"description,omitempty"`
+	Listed      bool    `json:"listed"`
+	Photos      []Photo `json:"photos,omitempty"`
+	NameKey     string  `json:"name_key"`
+	Search      string  `json:"search"`
+}
+
+// Photo is a product photo kept in the host's file storage.
+type Photo struct {
+	ID          string `json:"id"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// productInput is the body of POST /products.
+type productInput struct {
+	SellerID    string `json:"seller_id"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Price       int64  `json:"price"`
+	Stock       *int64 `json:"stock"`
+	Unit        string `json:"unit"`
+	Description string `json:"description"`
+	Listed      *bool  `json:"listed"`
+}
+
+func (in productInput) product() Product {
+	p := Product{SellerID: strings.TrimSpace(in.SellerID), Name: in.Name, Category: in.Category, Price: in.Price,
+		Unit: in.Unit, Description: in.Description, Listed: true, Stock: -1}
+	if in.Stock != nil {
+		p.Stock = *in.Stock
+	}
+	if in.Listed != nil {
+		p.Listed = *in.Listed
+	}
+	return p
+}
+
+// validate checks a product and derives its sort and search keys.
+func (p *Product) validate() error {
+	var err error
+	if p.Name, err = cleanText("name", p.Name, 120, true); err != nil {
+		return err
+	}
+	p.Category = strings.ToLower(strings.TrimSpace(p.Category))
+	label, ok := categoryName(p.Category)
+	if !ok {
+		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_category", "category must be one of %s (GET /categories)", categoryCodes())
+	}
+	if p.Price < 1 || p.Price > maxPrice {
+		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_price", "price must be whole rupiah from 1 to %d", maxPrice)
+	}
+	if p.Stock < 0 || p.Stock > maxStock {
+		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_stock", "stock is required: a whole number from 0 to %d", maxStock)
+	}
+	if p.Unit, err = cleanText("unit", p.Unit, 20, false); err != nil {
+		return err
+	}
+	if p.Description, err = cleanText("description", p.Description, 4000, false); err != nil {
+		return err
+	}
+	p.NameKey = strings.ToLower(p.Name)
+	p.Search = strings.Join([]string{p.Name, label, p.Description}, "\n")
+	return nil
+}
+
+// productView is a product as the catalogue shows it.
+type productView struct {
+	ID           string      `json:"id"`
+	Version      int64       `json:"version"`
+	Village      Village     `json:"village"`
+	Seller       sellerRef   `json:"seller"`
+	Name         string      `json:"name"`
+	Category     string      `json:"category"`
+	CategoryName string      `json:"category_name"`
+	Price        int64       `json:"price"`
+	Stock        int64       `json:"stock"`
+	Unit         string      `json:"unit,omitempty"`
+	Description  string      `json:"description,omitempty"`
+	Listed       bool        `json:"listed"`
+	Photos       []photoView `json:"photos"`
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+}
+
+type photoView struct {
+	ID          string `json:"id"`
+	URL         string `json:"url"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+}
+
+func productURL(tenant, id string) string {
+	return "/api/v1/t/" + tenant + "/" + pluginID + "/products/" + id
+}
+
+func newProductView(rec *sdk.Record, pl *places, sellers map[string]sellerRef) (productView, error) {
+	var p Product
+	if err := rec.Decode(&p); err != nil {
+		return productView{}, err
+	}
+	label, _ := categoryName(p.Category)
+	seller, ok := sellers[p.SellerID]
+	if !ok {
+		seller = sellerRef{ID: p.SellerID}
+	}
+	v := productView{
+		ID: rec.ID, Version: rec.Version, Village: pl.village(rec.Tenant), Seller: seller,
+		Name: p.Name, Category: p.Category, CategoryName: label, Price: p.Price, Stock: p.Stock, Unit: p.Unit,
+		Description: p.Description, Listed: p.Listed, Photos: make([]photoView, 0, len(p.Photos)),
+		CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
+	}
+	for _, ph := range p.Photos {
+		v.Photos = append(v.Photos, photoView{ID: ph.ID, URL: productURL(rec.Tenant, rec.ID) + "/photos/" + ph.ID, ContentType: ph.ContentType, Size: ph.Size})
+	}
+	return v, nil
+}
+
+// productViews builds the views of a page of products with one read of
+// their sellers.
+func productViews(ctx context.Context, req *sdk.Request, recs []sdk.Record, pl *places) ([]productView, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for i := range recs {
+		var p struct {
+			SellerID string `json:"seller_id"`
+		}
+		if err := recs[i].Decode(&p); err != nil {
+			return nil, err
+		}
+		if !seen[p.SellerID] {
+			seen[p.SellerID] = true
+			ids = append(ids, p.SellerID)
+		}
+	}
+	sellers, err := sellersByID(ctx, req, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]productView, 0, len(recs))
+	for i := range recs {
+		v, err := newProductView(&recs[i], pl, sellers)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func createProduct(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "products"); err != nil {
+		return 0, nil, err
+	}
+	var in productInput
+	if err := bind(r, &in); err != nil {
+		return 0, nil, err
+	}
+	p := in.product()
+	if err := p.validate(); err != nil {
+		return 0, nil, err
+	}
+	if p.SellerID == "" {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_seller", "seller_id is required: register the seller with POST /sellers first")
+	}
+	// The seller is read in the request's village only: a product cannot
+	// be put under a seller of another village.
+	if _, err := req.Records("sellers").Get(r.Context(), p.SellerID); sdk.IsNotFound(err) {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_seller", "no seller %s in %s", p.SellerID, req.Tenant)
+	} else if err != nil {
+		return 0, nil, err
+	}
+	rec, err := req.Records("products").Insert(r.Context(), p)
+	if err != nil {
+		return 0, nil, err
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	views, err := productViews(r.Context(), req, []sdk.Record{*rec}, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, views[0], nil
+}
+
+// sorts are the orders of ?sort=.
+var sorts = map[string]struct {
+	field string
+	desc  bool
+}{
+	"newest": {"created_at", true},
+	"oldest": {"created_at", false},
+	"price":  {"price", false},
+	"-price": {"price", true},
+	"name":   {"name_key", false},
+	"-name":  {"name_key", true},
+}
+
+// listProducts is the catalogue: a village's products, or a district's
+// (or sub-district's) across its villages.
+func listProducts(r *http.Request) (int, any, error) {
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	params := r.URL.Query()
+	sortName := params.Get("sort")
+	if sortName == "" {
+		sortName = "newest"
+	}
+	order, ok := sorts[sortName]
+	if !ok {
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_sort", "sort must be newest, oldest, price, -price, name or -name")
+	}
+	q := req.Records("products").Query().Page(offset, limit).WithTotal().OrderBy(order.field, order.desc)
+	switch params.Get("listed") {
+	case "", "true":
+		// What the public sees: listed and priced.
+		q.Where("listed", "=", true).Where("price", ">", 0)
+	case "false", "all":
+		if !req.Can(permCatalog) {
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden", "delisted products are shown only to those who hold %s", permCatalog)
+		}
+		if params.Get("listed") == "false" {
+			q.Where("listed", "=", false)
+		}
+	default:
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_listed", "listed must be true, false or all")
+	}
+	if c := params.Get("category"); c != "" {
+		if _, ok := categoryName(c); !ok {
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_category", "category must be one of %s", categoryCodes())
+		}
+		q.Where("category", "=", c)
+	}
+	if s := strings.TrimSpace(params.Get("q")); s != "" {
+		if len(s) > 100 {
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_q", "q is at most 100 characters")
+		}
+		q.Where("search", "like", s)
+	}
+	if s := params.Get("seller"); s != "" {
+		q.Where("seller_id", "=", s)
+	}
+	switch params.Get("in_stock") {
+	case "":
+	case "true":
+		q.Where("stock", ">", 0)
+	default:
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_in_stock", "in_stock can only be true")
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ok, err := pl.scope(r, q); err != nil || !ok {
+		return http.StatusOK, sdk.ListOf[productView]{Items: []productView{}}, err
+	}
+	recs, total, err := q.Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	items, err := productViews(r.Context(), req, recs, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, sdk.ListOf[productView]{Items: items, Total: total}, nil
+}
+
+// visibleProduct reads a product the caller may see: a listed one, or any
+// one for those who manage the catalogue.
+func visibleProduct(r *http.Request, pl *places) (*sdk.Record, *Product, error) {
+	req := sdk.From(r)
+	rec, err := findRecord(r.Context(), req, "products", r.PathValue("id"), pl)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p Product
+	if rec != nil {
+		if err := rec.Decode(&p); err != nil {
+			return nil, nil, err
+		}
+	}
+	if rec == nil || (!p.Listed && !req.Can(permCatalog)) {
+		return nil, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
+	}
+	return rec, &p, nil
+}
+
+func getProduct(r *http.Request) (int, any, error) {
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	rec, _, err := visibleProduct(r, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	views, err := productViews(r.Context(), sdk.From(r), []sdk.Record{*rec}, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, views[0], nil
+}
+
+// productPatch holds what a PATCH may change. The seller is not among it:
+// a product stays with the seller it was listed by.
+type productPatch struct {
+	Name        *string `json:"name"`
+	Category    *string `json:"category"`
+	Price       *int64  `json:"price"`
+	Stock       *int64  `json:"stock"`
+	Unit        *string `json:"unit"`
+	Description *string `json:"description"`
+	Listed      *bool   `json:"listed"`
+}
+
+// villageProduct reads a product of the request's village for a write.
+func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "products"); err != nil {
+		return nil, nil, err
+	}
+	rec, err := req.Records("products").Get(r.Context(), r.PathValue("id"))
+	if sdk.IsNotFound(err) {
+		return nil, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var p Product
+	if err := rec.Decode(&p); err != nil {
+		return nil, nil, err
+	}
+	return rec, &p, nil
+}
+
+func patchProduct(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	var patch productPatch
+	if err := bind(r, &patch); err != nil {
+		return 0, nil, err
+	}
+	rec, p, err := villageProduct(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if patch == (productPatch{}) {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "empty_patch", "name at least one field to change")
+	}
+	for _, f := range []struct {
+		src, dst *string
+	}{{patch.Name, &p.Name}, {patch.Category, &p.Category}, {patch.Description, &p.Description}, {patch.Unit, &p.Unit}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if patch.Price != nil {
+		p.Price = *patch.Price
+	}
+	if patch.Stock != nil {
+		p.Stock = *patch.Stock
+	}
+	if patch.Listed != nil {
+		p.Listed = *patch.Listed
+	}
+	if err := p.validate(); err != nil {
+		return 0, nil, err
+	}
+	// Only the fields named are written: orders move the stock all the
+	// time, and a PATCH of the description must not put back the stock it
+	// read. A PATCH that sets the stock is applied only to the version it
+	// read, so it cannot silently undo a reservation made meanwhile.
+	set := map[string]any{}
+	if patch.Name != nil || patch.Category != nil || patch.Description != nil {
+		set["name"], set["name_key"], set["category"], set["description"], set["search"] = p.Name, p.NameKey, p.Category, p.Description, p.Search
+	}
+	if patch.Unit != nil {
+		set["unit"] = p.Unit
+	}
+	if patch.Price != nil {
+		set["price"] = p.Price
+	}
+	if patch.Stock != nil {
+		set["stock"] = p.Stock
+	}
+	if patch.Listed != nil {
+		set["listed"] = p.Listed
+	}
+	var expect int64
+	if patch.Stock != nil {
+		expect = rec.Version
+	}
+	updated, err := req.Records("products").Update(r.Context(), rec.ID, expect, set)
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the stock changed (an order came in) since the product was read: read it again, or use POST /products/%s/stock to add or remove stock", rec.ID)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	views, err := productViews(r.Context(), req, []sdk.Record{*updated}, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, views[0], nil
+}
+
+// adjustStock adds (a delivery came in) or removes (spoiled, sold at the
+// stall) stock in one guarded statement, whatever orders do meanwhile.
+func adjustStock(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "products"); err != nil {
+		return 0, nil, err
+	}
+	var body struct {
+		Delta int64 `json:"delta"`
+	}
+	if err := bind(r, &body); err != nil {
+		return 0, nil, err
+	}
+	if body.Delta == 0 || body.Delta < -maxStock || body.Delta > maxStock {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_delta", "delta must be a non-zero whole number from %d to %d", -maxStock, maxStock)
+	}
+	guard := sdk.Filter{Field: "stock", Op: ">=", Value: -body.Delta}
+	if body.Delta > 0 {
+		guard = sdk.Filter{Field: "stock", Op: "<=", Value: maxStock - body.Delta}
+	}
+	updated, err := req.Records("products").Increment(r.Context(), r.PathValue("id"), map[string]float64{"stock": float64(body.Delta)}, guard)
+	switch {
+	case sdk.IsNotFound(err):
+		return 0, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
+	case sdk.IsConditionFailed(err) && body.Delta < 0:
+		return 0, nil, sdk.Errorf(http.StatusConflict, "insufficient_stock", "the product has less than %d in stock", -body.Delta)
+	case sdk.IsConditionFailed(err):
+		return 0, nil, sdk.Errorf(http.StatusConflict, "stock_limit", "stock cannot exceed %d", maxStock)
+	case err != nil:
+		return 0, nil, err
+	}
+	pl, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	views, err := productViews(r.Context(), req, []sdk.Record{*updated}, pl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, views[0], nil
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Seller kinds: a citizen's small business, or a unit of the village-owned
+// enterprise.
+const (
+	KindUMKM   = "umkm"
+	KindBUMDes = "bumdes"
+)
+
+// Seller is a village business that sells in the mall.
+type Seller struct {
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Description  string `json:"description,omitempty"`
+	Address      string `json:"address,omitempty"`
+	ContactPhone string `json:"contact_phone,omitempty"`
+	OwnerName    string `json:"owner_name,omitempty"`
+}
+
+func (s *Seller) validate() error {
+	var err error
+	if s.Name, err = cleanText("name", s.Name, 120, true); err != nil {
+		return err
+	}
+	s.Kind = strings.ToLower(strings.TrimSpace(s.Kind))
+	if s.Kind != KindUMKM && s.Kind != KindBUMDes {
+		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_kind", "kind must be umkm or bumdes")
+	}
+	if s.Description, err = cleanText("description", s.Description, 2000, false); err != nil {
+		return err
+	}
+	if s.Address, err = cleanText("address", s.Address, 300, false); err != nil {
+		return err
+	}
+	if s.OwnerName, err = cleanText("owner_name", s.OwnerName, 120, false); err != nil {
+		return err
+	}
+	if s.ContactPhone = strings.TrimSpace(s.ContactPhone); s.ContactPhone != "" {
+		p, ok := NormalizePhone(s.ContactPhone)
+		if !ok {
+			return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_contact_phone", "contact_phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
+		}
+		s.ContactPhone = p
+	}
+	return nil
+}
+
+// sellerView is a seller as a caller sees it: the owner's name only for
+// those who manage the catalogue.
+type sellerView struct {
+	ID      string  `json:"id"`
+	Village Village `json:"village"`
+	Seller
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func newSellerView(rec *sdk.Record, p *places, full bool) (sellerView, error) {
+	v := sellerView{ID: rec.ID, Village: p.village(rec.Tenant), CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
+	if err := rec.Decode(&v.Seller); err != nil {
+		return v, err
+	}
+	if !full {
+		v.OwnerName = ""
+	}
+	return v, nil
+}
+
+func createSeller(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "sellers"); err != nil {
+		return 0, nil, err
+	}
+	var s Seller
+	if err := bind(r, &s); err != nil {
+		return 0, nil, err
+	}
+	if err := s.validate(); err != nil {
+		return 0, nil, err
+	}
+	rec, err := req.Records("sellers").Insert(r.Context(), s)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := newSellerView(rec, p, true)
+	return http.StatusCreated, v, err
+}
+
+func listSellers(r *http.Request) (int, any, error) {
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	p, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := req.Records("sellers").Query().Page(offset, limit).WithTotal().OrderBy("name", false)
+	if ok, err := p.scope(r, q); err != nil || !ok {
+		return http.StatusOK, sdk.ListOf[sellerView]{Items: []sellerView{}}, err
+	}
+	params := r.URL.Query()
+	if k := params.Get("kind"); k != "" {
+		if k != KindUMKM && k != KindBUMDes {
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_kind", "kind must be umkm or bumdes")
+		}
+		q.Where("kind", "=", k)
+	}
+	if s := strings.TrimSpace(params.Get("q")); s != "" {
+		q.Where("name", "like", s)
+	}
+	recs, total, err := q.Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	full := req.Can(permCatalog)
+	items := make([]sellerView, 0, len(recs))
+	for i := range recs {
+		v, err := newSellerView(&recs[i], p, full)
+		if err != nil {
+			return 0, nil, err
+		}
+		items = append(items, v)
+	}
+	return http.StatusOK, sdk.ListOf[sellerView]{Items: items, Total: total}, nil
+}
+
+// findRecord reads one record by id: in the village of the request, or in
+// the villages of a district's mall.
+func findRecord(ctx context.Context, req *sdk.Request, coll, id string, p *places) (*sdk.Record, error) {
+	if req.TenantLevel == "village" {
+		rec, err := req.Records(coll).Get(ctx, id)
+		if sdk.IsNotFound(err) {
+			return nil, nil
+		}
+		return rec, err
+	}
+	recs, _, err := req.Records(coll).Query().Subtree().Where("id", "=", id).Page(0, 1).Run(ctx)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	if _, ok := p.names[recs[0].Tenant]; !ok {
+		return nil, nil
+	}
+	return &recs[0], nil
+}
+
+func getSeller(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	p, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	rec, err := findRecord(r.Context(), req, "sellers", r.PathValue("id"), p)
+	if err != nil {
+		return 0, nil, err
+	}
+	if rec == nil {
+		return 0, nil, sdk.Errorf(http.StatusNotFound, "seller_not_found", "no seller %s in %s", r.PathValue("id"), req.Tenant)
+	}
+	v, err := newSellerView(rec, p, req.Can(permCatalog))
+	return http.StatusOK, v, err
+}
+
+// sellerPatch holds the fields a PATCH may change; absent ones stay.
+type sellerPatch struct {
+	Name         *string `json:"name"`
+	Kind         *string `json:"kind"`
+	Description  *string `json:"description"`
+	Address      *string `json:"address"`
+	ContactPhone *string `json:"contact_phone"`
+	OwnerName    *string `json:"owner_name"`
+}
+
+func patchSeller(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "sellers"); err != nil {
+		return 0, nil, err
+	}
+	var patch sellerPatch
+	if err := bind(r, &patch); err != nil {
+		return 0, nil, err
+	}
+	rec, err := req.Records("sellers").Get(r.Context(), r.PathValue("id"))
+	if sdk.IsNotFound(err) {
+		return 0, nil, sdk.Errorf(http.StatusNotFound, "seller_not_found", "no seller %s in %s", r.PathValue("id"), req.Tenant)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	var s Seller
+	if err := rec.Decode(&s); err != nil {
+		return 0, nil, err
+	}
+	changed := 0
+	for _, f := range []struct {
+		src *string
+		dst *string
+	}{{patch.Name, &s.Name}, {patch.Kind, &s.Kind}, {patch.Description, &s.Description}, {patch.Address, &s.Address},
+		{patch.ContactPhone, &s.ContactPhone}, {patch.OwnerName, &s.OwnerName}} {
+		if f.src != nil {
+			*f.dst = *f.src
+			changed++
+		}
+	}
+	if changed == 0 {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "empty_patch", "name at least one field to change")
+	}
+	if err := s.validate(); err != nil {
+		return 0, nil, err
+	}
+	// The whole seller is written back (cleared fields as empty strings):
+	// a seller has no counters that a concurrent writer could move, and
+	// the version read guards against overwriting another edit.
+	updated, err := req.Records("sellers").Update(r.Context(), rec.ID, rec.Version, map[string]any{
+		"name": s.Name, "kind": s.Kind, "description": s.Description, "address": s.Address,
+		"contact_phone": s.ContactPhone, "owner_name": s.OwnerName,
+	})
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the seller changed while you edited it: read it again")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := loadPlaces(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := newSellerView(updated, p, true)
+	return http.StatusOK, v, err
+}
+
+// sellerRef is the seller as a product or order line names it.
+type sellerRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// sellersByID reads the sellers of a page of products in one query.
+func sellersByID(ctx context.Context, req *sdk.Request, ids []string) (map[string]sellerRef, error) {
+	out := map[string]sellerRef{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := req.Records("sellers").Query().Where("id", "in", ids).Page(0, len(ids))
+	if req.TenantLevel != "village" {
+		q.Subtree()
+	}
+	recs, _, err := q.Run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range recs {
+		var s Seller
+		if err := recs[i].Decode(&s); err != nil {
+			return nil, err
+		}
+		out[recs[i].ID] = sellerRef{ID: recs[i].ID, Name: s.Name, Kind: s.Kind}
+	}
+	return out, nil
+}
