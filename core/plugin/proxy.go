@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -218,6 +219,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		return nil
 	}
 	var recv func() (*pb.HTTPResponsePart, error)
+	var bodyErr atomic.Pointer[error]
 	streamBody := c.body != nil && (c.size < 0 || c.size > streamThreshold) && r.proc.protocol >= 2
 	switch {
 	case streamBody:
@@ -239,13 +241,30 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 						return
 					}
 				}
-				if err != nil {
+				if err == io.EOF {
 					stream.CloseSend()
+					return
+				}
+				if err != nil {
+					// A body cut short (too large, client gone) must not
+					// reach the plugin as a complete one: cancel the call.
+					bodyErr.Store(&err)
+					callCancel()
 					return
 				}
 			}
 		}()
-		recv = stream.Recv
+		recv = func() (*pb.HTTPResponsePart, error) {
+			part, err := stream.Recv()
+			if p := bodyErr.Load(); err != nil && p != nil {
+				var maxErr *http.MaxBytesError
+				if errors.As(*p, &maxErr) {
+					return nil, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+				}
+				return nil, apierr.BadRequest("bad_body", "reading the request body: %v", *p)
+			}
+			return part, err
+		}
 	default:
 		if c.body != nil {
 			b, err := io.ReadAll(c.body)
