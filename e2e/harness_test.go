@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
+	"github.com/balaidesa/balai/core/tenancy/regions"
 )
 
 // AdminPassword is the password of the bootstrap user admin in every test.
@@ -305,14 +306,38 @@ func (h *Host) ImportKampar(t *testing.T) {
 	h.MustCLI(t, "tenant", "import", "--file", WilayahCSV(t), "--under", "14.01")
 }
 
-// WilayahCSV is the path of the official region list.
+// WilayahCSV is the path of the official region list: the copy built into
+// balai, written out once, so that the tests need nothing outside the
+// repository.
 func WilayahCSV(t *testing.T) string {
-	p := filepath.Join(repoRoot, "..", "shared", "data", "wilayah.csv")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("region list not found at %s: %v", p, err)
+	t.Helper()
+	wilayahOnce.Do(func() {
+		rc, err := regions.Open()
+		if err != nil {
+			wilayahErr = err
+			return
+		}
+		defer rc.Close()
+		wilayahPath = filepath.Join(binDir, "wilayah.csv")
+		f, err := os.Create(wilayahPath)
+		if err != nil {
+			wilayahErr = err
+			return
+		}
+		defer f.Close()
+		_, wilayahErr = io.Copy(f, rc)
+	})
+	if wilayahErr != nil {
+		t.Fatalf("writing the region list: %v", wilayahErr)
 	}
-	return p
+	return wilayahPath
 }
+
+var (
+	wilayahOnce sync.Once
+	wilayahPath string
+	wilayahErr  error
+)
 
 // Client talks to a Host as one caller.
 type Client struct {

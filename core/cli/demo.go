@@ -69,6 +69,9 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	if level != tenancy.Regency && level != tenancy.District {
 		return fmt.Errorf("--district must be a regency (14.01) or a sub-district (14.01.01), not a %s", level)
 	}
+	if residents < 0 || parallel < 1 {
+		return fmt.Errorf("--residents must be positive (or 0 for the census figure) and --parallel at least 1")
+	}
 	if residents == 0 {
 		p, err := regions.PopulationOf(district)
 		if err != nil {

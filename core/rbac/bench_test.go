@@ -3,8 +3,6 @@ package rbac_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"gorm.io/gorm"
@@ -12,6 +10,7 @@ import (
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/core/tenancy/regions"
 )
 
 // district builds Kampar's policy: 250 villages, 1,000 users (operators and
@@ -31,9 +30,9 @@ func district(b *testing.B) (*rbac.Authorizer, *store.DB, []string) {
 			rbac.Permission{Name: m + ".records.read_personal"})
 	}
 	a := authorizer(b, db, reg)
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "wilayah.csv"))
+	f, err := regions.Open()
 	if err != nil {
-		b.Skipf("region list not available: %v", err)
+		b.Fatal(err)
 	}
 	defer f.Close()
 	if _, err := tenancy.Import(db.DB, f, []string{"14.01"}, nil); err != nil {
