@@ -218,6 +218,10 @@ func createRequest(r *http.Request) (int, any, error) {
 	return http.StatusCreated, v, err
 }
 
+// maxWaitingOnline bounds the online requests of one resident that wait
+// for a decision at the same time.
+const maxWaitingOnline = 5
+
 // publicSubmission is a citizen's request: the letter, and the proof of
 // identity.
 type publicSubmission struct {
@@ -245,6 +249,17 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 	}
 	if err := eligible(lt, res); err != nil {
 		return 0, nil, err
+	}
+	// Someone who knows a resident's identity must not bury the office in
+	// requests: online requests wait for a decision a few at a time.
+	_, waiting, err := req.Records("requests").Query().Where("nik", "=", s.NIK).Where("channel", "=", ChannelOnline).
+		Where("state", "=", StateSubmitted).Page(0, 1).WithTotal().Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	if waiting >= maxWaitingOnline {
+		return 0, nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_requests",
+			"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", waiting)
 	}
 	_, q, err := submit(r, &s.submission, lt, fields, res, ChannelOnline)
 	if err != nil {

@@ -327,6 +327,9 @@ func topKeys(patch []byte) string {
 	return strings.Join(keys, ",")
 }
 
+// saveSettings stores the settings, then audits the change. Settings live
+// outside the plugin's records, so the two cannot share a batch; an entry
+// that fails after the save is reported as an error for the caller to see.
 func saveSettings(r *http.Request, s Settings, what string) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
