@@ -92,9 +92,9 @@ func approve(r *http.Request) (int, any, error) {
 	lt, _ := letterType(q.Type)
 	tmpl := lt.Default.with(s.Types[lt.Code])
 	now := time.Now().In(res.loc)
-	code := rand.Text()
 	counters := req.Records("counters")
 	for attempt := 0; ; attempt++ {
+		code := rand.Text()
 		c, err := counters.GetBy(ctx, "year", now.Year())
 		if err != nil && !sdk.IsNotFound(err) {
 			return 0, nil, err
