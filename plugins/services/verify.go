@@ -44,6 +44,9 @@ type verification struct {
 	Message   string `json:"message"`
 }
 
+// DateText is the letter's date as the page shows it.
+func (v *verification) DateText() string { return longDateString(v.Date) }
+
 // lookupByCode finds the request holding a code; notFound is the answer
 // for codes that are malformed or unknown alike.
 func lookupByCode(r *http.Request, field string, notFound error) (*request, error) {
@@ -112,7 +115,7 @@ var verifyPage = template.Must(template.New("verify").Parse(`<!doctype html>
 <body><h1 class="{{if .Valid}}ok{{else}}bad{{end}}">{{if .Valid}}Surat sah{{else}}Surat tidak berlaku{{end}}</h1>
 <p>{{.Message}}</p>
 <table><tr><td>Nomor</td><td>{{.Number}}</td></tr><tr><td>Jenis surat</td><td>{{.TypeName}}</td></tr>
-<tr><td>Diterbitkan oleh</td><td>{{.Village}}</td></tr><tr><td>Tanggal surat</td><td>{{.Date}}</td></tr>
+<tr><td>Diterbitkan oleh</td><td>{{.Village}}</td></tr><tr><td>Tanggal surat</td><td>{{.DateText}}</td></tr>
 <tr><td>Atas nama</td><td>{{.Name}}</td></tr></table></body></html>
 `))
 
