@@ -339,6 +339,19 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	rest := strings.TrimPrefix(r.URL.Path, Prefix)
 	tenant, rest, _ := strings.Cut(rest, "/")
 	plugin, path, _ := strings.Cut(rest, "/")
+	// The plugin sees the address the caller used, as a reverse proxy tells
+	// its backend, for the links it prints (a letter's verification QR
+	// code). A proxy in front of Balai may have set them already.
+	if r.Header.Get("X-Forwarded-Host") == "" {
+		r.Header.Set("X-Forwarded-Host", r.Host)
+	}
+	if r.Header.Get("X-Forwarded-Proto") == "" {
+		proto := "http"
+		if r.TLS != nil {
+			proto = "https"
+		}
+		r.Header.Set("X-Forwarded-Proto", proto)
+	}
 	c := &call{
 		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,
 		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength,

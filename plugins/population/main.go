@@ -24,6 +24,9 @@ var manifest = sdk.Manifest{
 	},
 	Routes: []sdk.Route{
 		{Method: "GET", Path: "/codes", Public: true},
+		// A citizen's identity check (NIK, KK, mother's name) for online
+		// letter requests; public, slowed down per NIK.
+		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10},
 		{Method: "GET", Path: "/residents", Permission: permRead},
 		{Method: "POST", Path: "/residents", Permission: permWrite},
 		{Method: "GET", Path: "/residents/{id}", Permission: permRead},
@@ -74,12 +77,21 @@ var manifest = sdk.Manifest{
 			{Name: "detail", Type: sdk.Object},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"nik"}}},
+	}, {
+		Name: "verify_attempts",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "failures", Type: sdk.Int, Required: true},
+			{Name: "since", Type: sdk.String, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
 	}},
 }
 
 func handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /codes", sdk.Func(func(r *http.Request) (int, any, error) { return 200, codeLists, nil }))
+	mux.Handle("POST /verify", sdk.Func(verifyResident))
 	mux.Handle("GET /residents", sdk.Func(listResidents))
 	mux.Handle("POST /residents", sdk.Func(createResident))
 	mux.Handle("GET /residents/{id}", sdk.Func(getResident))

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// FieldSpec is one type-specific field of a letter request.
+type FieldSpec struct {
+	Name     string   `json:"name"`
+	Label    string   `json:"label"`
+	Type     string   `json:"type"` // text, date or choice
+	Required bool     `json:"required"`
+	Options  []Option `json:"options,omitempty"`
+	// NotFuture refuses dates after today (a birth, a death).
+	NotFuture bool `json:"not_future,omitempty"`
+}
+
+// Option is an allowed value of a choice field and how the letter says it.
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Template is the wording of a letter type. A district or village
+// overrides any part of it in its settings.
+type Template struct {
+	Title      string `json:"title,omitempty"`
+	Opening    string `json:"opening,omitempty"`
+	Body       string `json:"body,omitempty"`
+	Closing    string `json:"closing,omitempty"`
+	NumberCode string `json:"number_code,omitempty"`
+}
+
+// LetterType is a kind of letter the village issues.
+type LetterType struct {
+	Code   string
+	Name   string
+	Fields []FieldSpec
+	// ForDeceased allows a resident who has died (a death certificate).
+	ForDeceased bool
+	Default     Template
+}
+
+const (
+	openingKeterangan = "Yang bertanda tangan di bawah ini, {signatory_title}, Kecamatan {district}, {regency}, dengan ini menerangkan bahwa:"
+	closingKeterangan = "Surat keterangan ini dibuat untuk keperluan {purpose}. Demikian surat keterangan ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya."
+	closingPengantar  = "Surat pengantar ini dibuat untuk keperluan {purpose}. Demikian surat pengantar ini dibuat untuk dapat dipergunakan sebagaimana mestinya."
+)
+
+// letterTypes are the common letters of a village office. The number
+// codes follow the archive classification of Permendagri 78/2012.
+var letterTypes = []LetterType{
+	{
+		Code: "domisili", Name: "Surat Keterangan Domisili",
+		Default: Template{
+			Title: "SURAT KETERANGAN DOMISILI", NumberCode: "470", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} dan berdomisili di {address}.",
+		},
+	},
+	{
+		Code: "sktm", Name: "Surat Keterangan Tidak Mampu (SKTM)",
+		Fields: []FieldSpec{
+			{Name: "income", Label: "Penghasilan per bulan", Type: "text"},
+			{Name: "dependents", Label: "Jumlah tanggungan", Type: "text"},
+		},
+		Default: Template{
+			Title: "SURAT KETERANGAN TIDAK MAMPU", NumberCode: "400", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} dan menurut pengetahuan kami keluarganya tergolong keluarga tidak mampu.",
+		},
+	},
+	{
+		Code: "pengantar_ktp", Name: "Surat Pengantar KTP-el",
+		Fields: []FieldSpec{{Name: "reason", Label: "Keperluan KTP-el", Type: "choice", Required: true, Options: []Option{
+			{"baru", "pembuatan baru"}, {"hilang", "KTP-el hilang"}, {"rusak", "KTP-el rusak"}, {"perubahan", "perubahan data"},
+		}}},
+		Default: Template{
+			Title: "SURAT PENGANTAR KARTU TANDA PENDUDUK", NumberCode: "471", Opening: openingKeterangan, Closing: closingPengantar,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} dan bermaksud mengurus Kartu Tanda Penduduk Elektronik (KTP-el) karena {reason}. Mohon kiranya dapat diberikan pelayanan sebagaimana mestinya.",
+		},
+	},
+	{
+		Code: "pengantar_kk", Name: "Surat Pengantar Kartu Keluarga",
+		Fields: []FieldSpec{{Name: "reason", Label: "Keperluan KK", Type: "choice", Required: true, Options: []Option{
+			{"baru", "pembuatan baru"}, {"tambah", "penambahan anggota keluarga"}, {"kurang", "pengurangan anggota keluarga"},
+			{"perubahan", "perubahan data"}, {"hilang", "KK hilang atau rusak"},
+		}}},
+		Default: Template{
+			Title: "SURAT PENGANTAR KARTU KELUARGA", NumberCode: "471", Opening: openingKeterangan, Closing: closingPengantar,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} dan bermaksud mengurus Kartu Keluarga (KK) karena {reason}. Mohon kiranya dapat diberikan pelayanan sebagaimana mestinya.",
+		},
+	},
+	{
+		Code: "usaha", Name: "Surat Keterangan Usaha",
+		Fields: []FieldSpec{
+			{Name: "business_name", Label: "Nama usaha", Type: "text", Required: true},
+			{Name: "business_kind", Label: "Jenis usaha", Type: "text", Required: true},
+			{Name: "business_address", Label: "Alamat usaha", Type: "text", Required: true},
+			{Name: "business_since", Label: "Berdiri sejak", Type: "text"},
+		},
+		Default: Template{
+			Title: "SURAT KETERANGAN USAHA", NumberCode: "500", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} yang mempunyai usaha {business_kind} dengan nama {business_name} yang berlokasi di {business_address}.",
+		},
+	},
+	{
+		Code: "kelahiran", Name: "Surat Keterangan Kelahiran",
+		Fields: []FieldSpec{
+			{Name: "child_name", Label: "Nama anak", Type: "text", Required: true},
+			{Name: "child_sex", Label: "Jenis kelamin anak", Type: "choice", Required: true, Options: []Option{{"L", "laki-laki"}, {"P", "perempuan"}}},
+			{Name: "child_birth_place", Label: "Tempat lahir anak", Type: "text", Required: true},
+			{Name: "child_birth_date", Label: "Tanggal lahir anak", Type: "date", Required: true, NotFuture: true},
+			{Name: "child_birth_time", Label: "Pukul", Type: "text"},
+			{Name: "child_order", Label: "Anak ke", Type: "text"},
+		},
+		Default: Template{
+			Title: "SURAT KETERANGAN KELAHIRAN", NumberCode: "474.1", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas adalah orang tua dari seorang anak {child_sex} bernama {child_name} yang telah lahir di {child_birth_place} pada tanggal {child_birth_date}.",
+		},
+	},
+	{
+		Code: "kematian", Name: "Surat Keterangan Kematian", ForDeceased: true,
+		Fields: []FieldSpec{
+			{Name: "death_date", Label: "Tanggal meninggal", Type: "date", Required: true, NotFuture: true},
+			{Name: "death_place", Label: "Tempat meninggal", Type: "text", Required: true},
+			{Name: "death_cause", Label: "Sebab meninggal", Type: "text", Required: true},
+			{Name: "reporter_name", Label: "Nama pelapor", Type: "text"},
+			{Name: "reporter_relation", Label: "Hubungan pelapor", Type: "text"},
+		},
+		Default: Template{
+			Title: "SURAT KETERANGAN KEMATIAN", NumberCode: "474.3", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas telah meninggal dunia pada tanggal {death_date} di {death_place} karena {death_cause}.",
+		},
+	},
+	{
+		Code: "pindah", Name: "Surat Keterangan Pindah",
+		Fields: []FieldSpec{
+			{Name: "destination_address", Label: "Alamat tujuan", Type: "text", Required: true},
+			{Name: "move_reason", Label: "Alasan pindah", Type: "text", Required: true},
+			{Name: "move_date", Label: "Tanggal pindah", Type: "date"},
+			{Name: "followers", Label: "Jumlah pengikut", Type: "text"},
+		},
+		Default: Template{
+			Title: "SURAT KETERANGAN PINDAH", NumberCode: "475", Opening: openingKeterangan, Closing: closingKeterangan,
+			Body: "Orang tersebut di atas adalah benar penduduk {village_kind} {village} yang bermaksud pindah ke {destination_address} karena {move_reason}.",
+		},
+	},
+}
+
+func letterType(code string) (*LetterType, bool) {
+	for i := range letterTypes {
+		if letterTypes[i].Code == code {
+			return &letterTypes[i], true
+		}
+	}
+	return nil, false
+}
+
+// commonPlaceholders are what every letter's wording may use.
+var commonPlaceholders = []string{
+	"name", "nik", "sex", "birth_place", "birth_date", "religion", "occupation", "marital_status", "address",
+	"village", "village_kind", "district", "regency", "province", "purpose", "signatory_title", "signatory_name",
+	"place", "date", "type_name",
+}
+
+// placeholders are what this type's wording may use: the common ones and
+// its own fields.
+func (lt *LetterType) placeholders() map[string]bool {
+	m := make(map[string]bool, len(commonPlaceholders)+len(lt.Fields))
+	for _, p := range commonPlaceholders {
+		m[p] = true
+	}
+	for _, f := range lt.Fields {
+		m[f.Name] = true
+	}
+	return m
+}
+
+// checkTemplate checks an override of this type's wording.
+func (lt *LetterType) checkTemplate(t Template) error {
+	allowed := lt.placeholders()
+	for _, part := range []struct{ name, text string }{{"title", t.Title}, {"opening", t.Opening}, {"body", t.Body}, {"closing", t.Closing}} {
+		if utf8.RuneCountInString(part.text) > 2000 {
+			return &TemplateError{fmt.Sprintf("%s: at most 2000 characters", part.name)}
+		}
+		if err := checkTemplate(part.text, allowed, nil); err != nil {
+			return &TemplateError{fmt.Sprintf("%s: %s", part.name, err.Error())}
+		}
+	}
+	if len(t.NumberCode) > 20 || strings.ContainsAny(t.NumberCode, "{}") {
+		return &TemplateError{"number_code: at most 20 characters, without braces"}
+	}
+	return nil
+}
+
+// with lays an override over the template, part by part.
+func (t Template) with(o Template) Template {
+	for _, p := range []struct {
+		dst *string
+		src string
+	}{
+		{&t.Title, o.Title}, {&t.Opening, o.Opening}, {&t.Body, o.Body}, {&t.Closing, o.Closing}, {&t.NumberCode, o.NumberCode},
+	} {
+		if p.src != "" {
+			*p.dst = p.src
+		}
+	}
+	return t
+}
+
+const maxFieldChars = 500
+
+// checkFields validates a request's type-specific fields and returns them
+// as strings: unknown fields, missing required ones and malformed values
+// are refused with the field named.
+func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]string, error) {
+	out := map[string]string{}
+	known := map[string]*FieldSpec{}
+	for i := range lt.Fields {
+		known[lt.Fields[i].Name] = &lt.Fields[i]
+	}
+	for name, v := range in {
+		f, ok := known[name]
+		if !ok {
+			return nil, sdk.Errorf(422, "unknown_field", "a %s letter has no field %q; see GET /letter-types/%s", lt.Code, name, lt.Code)
+		}
+		s, ok := v.(string)
+		if v != nil && !ok {
+			return nil, sdk.Errorf(422, "invalid_field", "field %s must be a string", name)
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if utf8.RuneCountInString(s) > maxFieldChars {
+			return nil, sdk.Errorf(422, "invalid_field", "field %s is at most %d characters", name, maxFieldChars)
+		}
+		switch f.Type {
+		case "date":
+			if _, err := time.Parse(time.DateOnly, s); err != nil {
+				return nil, sdk.Errorf(422, "invalid_field", "field %s must be a date YYYY-MM-DD", name)
+			}
+			if f.NotFuture && s > today {
+				return nil, sdk.Errorf(422, "invalid_field", "field %s (%s) is in the future", name, s)
+			}
+		case "choice":
+			if f.option(s) == nil {
+				vals := make([]string, len(f.Options))
+				for i, o := range f.Options {
+					vals[i] = o.Value
+				}
+				return nil, sdk.Errorf(422, "invalid_field", "field %s must be one of %s", name, strings.Join(vals, ", "))
+			}
+		}
+		out[name] = s
+	}
+	for _, f := range lt.Fields {
+		if f.Required && out[f.Name] == "" {
+			return nil, sdk.Errorf(422, "missing_field", "a %s letter needs field %s (%s)", lt.Code, f.Name, f.Label)
+		}
+	}
+	return out, nil
+}
+
+func (f *FieldSpec) option(v string) *Option {
+	for i := range f.Options {
+		if f.Options[i].Value == v {
+			return &f.Options[i]
+		}
+	}
+	return nil
+}
+
+// display is how the letter writes a field's value.
+func (f *FieldSpec) display(v string) string {
+	switch f.Type {
+	case "date":
+		return longDateString(v)
+	case "choice":
+		if o := f.option(v); o != nil {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// letterTypeView is a letter type as GET /letter-types shows it: its
+// fields, and its wording as this tenant prints it.
+type letterTypeView struct {
+	Code       string      `json:"code"`
+	Name       string      `json:"name"`
+	Fields     []FieldSpec `json:"fields"`
+	Template   Template    `json:"template"`
+	Customized bool        `json:"customized"`
+}
+
+func viewType(lt *LetterType, s *Settings) letterTypeView {
+	o, custom := s.Types[lt.Code]
+	fields := lt.Fields
+	if fields == nil {
+		fields = []FieldSpec{}
+	}
+	return letterTypeView{Code: lt.Code, Name: lt.Name, Fields: fields, Template: lt.Default.with(o), Customized: custom}
+}
+
+func listLetterTypes(r *http.Request) (int, any, error) {
+	var s Settings
+	if err := sdk.From(r).Settings(r.Context(), &s); err != nil {
+		return 0, nil, err
+	}
+	items := make([]letterTypeView, 0, len(letterTypes))
+	for i := range letterTypes {
+		items = append(items, viewType(&letterTypes[i], &s))
+	}
+	return 200, sdk.ListOf[letterTypeView]{Items: items, Total: int64(len(items))}, nil
+}
+
+func getLetterType(r *http.Request) (int, any, error) {
+	lt, ok := letterType(r.PathValue("code"))
+	if !ok {
+		return 0, nil, sdk.Errorf(404, "unknown_type", "no letter type %q; see GET /letter-types", r.PathValue("code"))
+	}
+	var s Settings
+	if err := sdk.From(r).Settings(r.Context(), &s); err != nil {
+		return 0, nil, err
+	}
+	return 200, viewType(lt, &s), nil
+}

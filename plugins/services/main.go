@@ -1,0 +1,138 @@
+// Command services is the public service module: citizens and operators
+// request village letters (surat keterangan, surat pengantar), the village
+// approves them with a number from its register, and the letter is issued
+// as a PDF whose QR code anyone can verify. Sub-districts and districts
+// oversee the requests of all their villages.
+package main
+
+import (
+	"net/http"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+const (
+	permRead     = "services.requests.read"
+	permWrite    = "services.requests.write"
+	permApprove  = "services.requests.approve"
+	permPersonal = "services.requests.read_personal"
+	permPrint    = "services.letters.print"
+	permSettings = "services.settings.write"
+)
+
+var publishes = []string{
+	"services.request_submitted", "services.request_updated", "services.request_approved",
+	"services.request_rejected", "services.request_issued", "services.request_revoked",
+}
+
+var manifest = sdk.Manifest{
+	ID: "services", Version: "0.1.0", Vendor: "Balai",
+	Description: "Village letters: requests, templates, numbering, PDF with QR verification, sub-district oversight",
+	Permissions: []sdk.Permission{
+		{Name: permRead, Description: "read letter requests (NIK masked) and their statistics", Roles: []string{"viewer", "operator"}},
+		{Name: permWrite, Description: "register letter requests, edit them while submitted, mark letters issued", Roles: []string{"operator"}},
+		{Name: permApprove, Description: "approve (numbering the letter), reject and revoke", Roles: []string{"operator"}},
+		{Name: permPrint, Description: "download letters as PDF (full personal data, audited)", Roles: []string{"operator"}},
+		{Name: permPersonal, Description: "see requesters' full NIK in the API (audited)"},
+		{Name: permSettings, Description: "set letterhead, signatory, wording and number format for a tenant and below"},
+	},
+	Routes: []sdk.Route{
+		{Method: "GET", Path: "/letter-types", Public: true},
+		{Method: "GET", Path: "/letter-types/{code}", Public: true},
+		{Method: "PUT", Path: "/letter-types/{code}/template", Permission: permSettings},
+		{Method: "GET", Path: "/settings", Permission: permRead},
+		{Method: "PUT", Path: "/settings", Permission: permSettings},
+		{Method: "GET", Path: "/requests", Permission: permRead},
+		{Method: "POST", Path: "/requests", Permission: permWrite},
+		{Method: "GET", Path: "/requests/stats", Permission: permRead},
+		{Method: "GET", Path: "/requests/{id}", Permission: permRead},
+		{Method: "PATCH", Path: "/requests/{id}", Permission: permWrite},
+		{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, TimeoutMillis: 60_000},
+		{Method: "POST", Path: "/requests/{id}/reject", Permission: permApprove},
+		{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite},
+		{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove},
+		{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint},
+		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10},
+		{Method: "GET", Path: "/track/{code}", Public: true},
+		{Method: "GET", Path: "/verify/{code}", Public: true},
+	},
+	Publishes: publishes,
+	Collections: []sdk.Collection{{
+		Name: "requests",
+		Fields: []sdk.Field{
+			{Name: "ref", Type: sdk.String, Required: true},
+			{Name: "type", Type: sdk.String, Required: true},
+			{Name: "state", Type: sdk.String, Required: true},
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "name", Type: sdk.String, Required: true},
+			{Name: "resident", Type: sdk.Object, Required: true, Personal: true},
+			{Name: "purpose", Type: sdk.String, Required: true},
+			{Name: "fields", Type: sdk.Object},
+			{Name: "channel", Type: sdk.String, Required: true},
+			{Name: "submitted_by", Type: sdk.String},
+			{Name: "submitted_at", Type: sdk.Time, Required: true},
+			{Name: "track_code", Type: sdk.String},
+			{Name: "approved_by", Type: sdk.String},
+			{Name: "approved_at", Type: sdk.Time},
+			{Name: "number", Type: sdk.String},
+			{Name: "year", Type: sdk.Int},
+			{Name: "seq", Type: sdk.Int},
+			{Name: "letter_date", Type: sdk.Date},
+			{Name: "letter", Type: sdk.Object, Personal: true},
+			{Name: "verify_code", Type: sdk.String},
+			{Name: "rejected_by", Type: sdk.String},
+			{Name: "rejected_at", Type: sdk.Time},
+			{Name: "reject_reason", Type: sdk.String},
+			{Name: "issued_by", Type: sdk.String},
+			{Name: "issued_at", Type: sdk.Time},
+			{Name: "revoked_by", Type: sdk.String},
+			{Name: "revoked_at", Type: sdk.Time},
+			{Name: "revoke_reason", Type: sdk.String},
+		},
+		Indexes: []sdk.Index{
+			{Fields: []string{"ref"}, Unique: true},
+			{Fields: []string{"state"}},
+			{Fields: []string{"type"}},
+			{Fields: []string{"nik"}},
+			{Fields: []string{"submitted_at"}},
+			// No number twice in a tenant, whatever the template says.
+			{Fields: []string{"number"}, Unique: true},
+			{Fields: []string{"year", "seq"}, Unique: true},
+			{Fields: []string{"verify_code"}, Unique: true},
+			{Fields: []string{"track_code"}, Unique: true},
+		},
+	}, {
+		// counters hold the last letter number given per tenant and year.
+		Name: "counters",
+		Fields: []sdk.Field{
+			{Name: "year", Type: sdk.Int, Required: true},
+			{Name: "last", Type: sdk.Int, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"year"}, Unique: true}},
+	}},
+}
+
+func handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /letter-types", sdk.Func(listLetterTypes))
+	mux.Handle("GET /letter-types/{code}", sdk.Func(getLetterType))
+	mux.Handle("PUT /letter-types/{code}/template", sdk.Func(putTemplate))
+	mux.Handle("GET /settings", sdk.Func(getSettings))
+	mux.Handle("PUT /settings", sdk.Func(putSettings))
+	mux.Handle("GET /requests", sdk.Func(listRequests))
+	mux.Handle("POST /requests", sdk.Func(createRequest))
+	mux.Handle("GET /requests/stats", sdk.Func(requestStats))
+	mux.Handle("GET /requests/{id}", sdk.Func(getRequest))
+	mux.Handle("PATCH /requests/{id}", sdk.Func(editRequest))
+	mux.Handle("POST /requests/{id}/approve", sdk.Func(approve))
+	mux.Handle("POST /requests/{id}/reject", sdk.Func(reject))
+	mux.Handle("POST /requests/{id}/issue", sdk.Func(issue))
+	mux.Handle("POST /requests/{id}/revoke", sdk.Func(revoke))
+	mux.Handle("GET /requests/{id}/pdf", http.HandlerFunc(printLetter))
+	mux.Handle("POST /public/requests", sdk.Func(createPublicRequest))
+	mux.Handle("GET /track/{code}", sdk.Func(trackRequest))
+	mux.Handle("GET /verify/{code}", http.HandlerFunc(verifyLetter))
+	return mux
+}
+
+func main() { sdk.Serve(manifest, handler()) }

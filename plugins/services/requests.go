@@ -1,0 +1,426 @@
+package main
+
+import (
+	"crypto/rand"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// States of a letter request.
+const (
+	StateSubmitted = "submitted"
+	StateApproved  = "approved"
+	StateRejected  = "rejected"
+	StateIssued    = "issued"
+	StateRevoked   = "revoked"
+)
+
+var states = []string{StateSubmitted, StateApproved, StateRejected, StateIssued, StateRevoked}
+
+// Channels a request arrives by.
+const (
+	ChannelOffice = "office" // an operator typed it in
+	ChannelOnline = "online" // a citizen, through the public route
+)
+
+// request is a letter request as stored.
+type request struct {
+	Ref          string            `json:"ref"`
+	Type         string            `json:"type"`
+	State        string            `json:"state"`
+	NIK          string            `json:"nik"`
+	Name         string            `json:"name"`
+	Resident     snapshot          `json:"resident"`
+	Purpose      string            `json:"purpose"`
+	Fields       map[string]string `json:"fields,omitempty"`
+	Channel      string            `json:"channel"`
+	SubmittedBy  string            `json:"submitted_by,omitempty"`
+	SubmittedAt  time.Time         `json:"submitted_at"`
+	TrackCode    string            `json:"track_code,omitempty"`
+	ApprovedBy   string            `json:"approved_by,omitempty"`
+	ApprovedAt   time.Time         `json:"approved_at,omitzero"`
+	Number       string            `json:"number,omitempty"`
+	Year         int               `json:"year,omitempty"`
+	Seq          int               `json:"seq,omitempty"`
+	LetterDate   string            `json:"letter_date,omitempty"`
+	Letter       *Letter           `json:"letter,omitempty"`
+	VerifyCode   string            `json:"verify_code,omitempty"`
+	RejectedBy   string            `json:"rejected_by,omitempty"`
+	RejectedAt   time.Time         `json:"rejected_at,omitzero"`
+	RejectReason string            `json:"reject_reason,omitempty"`
+	IssuedBy     string            `json:"issued_by,omitempty"`
+	IssuedAt     time.Time         `json:"issued_at,omitzero"`
+	RevokedBy    string            `json:"revoked_by,omitempty"`
+	RevokedAt    time.Time         `json:"revoked_at,omitzero"`
+	RevokeReason string            `json:"revoke_reason,omitempty"`
+}
+
+// requestView is a request as the API shows it: the NIK masked unless the
+// caller holds services.requests.read_personal, and without the secrets
+// (tracking code) and the rendered letter, which the PDF route serves.
+type requestView struct {
+	ID      string `json:"id"`
+	Tenant  string `json:"tenant"`
+	Village string `json:"village,omitempty"`
+	Version int64  `json:"version"`
+	request
+	TypeName  string    `json:"type_name"`
+	Masked    bool      `json:"masked"`
+	VerifyURL string    `json:"verify_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func decodeRequest(rec *sdk.Record) (*request, error) {
+	var q request
+	if err := rec.Decode(&q); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}
+
+func viewOf(rec *sdk.Record, full bool) (requestView, error) {
+	q, err := decodeRequest(rec)
+	if err != nil {
+		return requestView{}, err
+	}
+	v := requestView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, request: *q, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
+	if lt, ok := letterType(q.Type); ok {
+		v.TypeName = lt.Name
+	}
+	if q.Letter != nil {
+		v.VerifyURL = q.Letter.VerifyURL
+	}
+	v.TrackCode, v.VerifyCode, v.Letter = "", "", nil
+	if !full {
+		v.NIK, v.Masked = maskNIK(q.NIK), true
+	}
+	return v, nil
+}
+
+// submission is what both channels ask for.
+type submission struct {
+	Type    string         `json:"type"`
+	NIK     string         `json:"nik"`
+	Purpose string         `json:"purpose"`
+	Fields  map[string]any `json:"fields"`
+}
+
+// check validates a submission before anything is looked up.
+func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[string]string, error) {
+	if req.TenantLevel != "village" {
+		return nil, nil, sdk.Errorf(422, "village_only", "letters are requested from a village; %s is a %s", req.Tenant, req.TenantLevel)
+	}
+	lt, ok := letterType(s.Type)
+	if !ok {
+		return nil, nil, sdk.Errorf(422, "unknown_type", "type %q is not a letter type; see GET /letter-types", s.Type)
+	}
+	s.NIK = strings.TrimSpace(s.NIK)
+	if len(s.NIK) != 16 || strings.Trim(s.NIK, "0123456789") != "" {
+		return nil, nil, sdk.Errorf(422, "invalid_nik", "nik must be 16 digits")
+	}
+	s.Purpose = strings.TrimSpace(s.Purpose)
+	if s.Purpose == "" || utf8.RuneCountInString(s.Purpose) > 300 {
+		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose (keperluan) is required, at most 300 characters")
+	}
+	fields, err := lt.checkFields(s.Fields, today)
+	return lt, fields, err
+}
+
+// eligible refuses residents who cannot get this letter.
+func eligible(lt *LetterType, r *resident) error {
+	switch {
+	case r.Status == "alive":
+		return nil
+	case r.Status == "deceased" && lt.ForDeceased:
+		return nil
+	case r.Status == "deceased":
+		return sdk.Errorf(422, "resident_deceased", "the resident is recorded as deceased: only a kematian letter can be made")
+	}
+	return sdk.Errorf(422, "unknown_resident", "the resident is no longer registered in this village (status %s)", r.Status)
+}
+
+// eventPayload is what other modules hear of a request: no personal data.
+type eventPayload struct {
+	ID      string `json:"id,omitempty"`
+	Ref     string `json:"ref"`
+	Type    string `json:"type"`
+	State   string `json:"state"`
+	Channel string `json:"channel,omitempty"`
+	Number  string `json:"number,omitempty"`
+}
+
+// submit stores a new request for a resident already looked up.
+func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]string, res *resident, channel string) (*sdk.Record, *request, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	codes, err := populationCodes(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := &request{
+		Type: lt.Code, State: StateSubmitted, NIK: s.NIK, Name: res.Name, Resident: snapshotOf(res, codes),
+		Purpose: s.Purpose, Fields: fields, Channel: channel, SubmittedBy: req.User, SubmittedAt: time.Now().UTC(),
+	}
+	if channel == ChannelOnline {
+		q.TrackCode = rand.Text()
+	}
+	// The reference is random, so that two requests at the same moment
+	// cannot take the same one; a clash of 50 random bits is retried.
+	for range 3 {
+		q.Ref = rand.Text()[:10]
+		out, err := req.Batch().
+			Insert("requests", q).
+			Audit("requests.submitted", q.Ref, map[string]string{"type": q.Type, "channel": channel}).
+			Publish("services.request_submitted", eventPayload{Ref: q.Ref, Type: q.Type, State: q.State, Channel: channel}).
+			Commit(ctx)
+		if sdk.IsDuplicate(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return &out[0][0], q, nil
+	}
+	return nil, nil, sdk.Errorf(409, "conflict", "could not give the request a unique reference: try again")
+}
+
+func today() string {
+	return time.Now().In(time.FixedZone("WIT", 9*3600)).Format(time.DateOnly) // the latest date anywhere in Indonesia
+}
+
+func createRequest(r *http.Request) (int, any, error) {
+	var s submission
+	if err := sdk.Bind(r, &s); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	lt, fields, err := s.check(req, today())
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := residentByNIK(r.Context(), req, s.NIK)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := eligible(lt, res); err != nil {
+		return 0, nil, err
+	}
+	rec, _, err := submit(r, &s, lt, fields, res, ChannelOffice)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := viewOf(rec, req.Can(permPersonal))
+	return http.StatusCreated, v, err
+}
+
+// maxWaitingOnline bounds the online requests of one resident that wait
+// for a decision at the same time.
+const maxWaitingOnline = 5
+
+// publicSubmission is a citizen's request: the letter, and the proof of
+// identity.
+type publicSubmission struct {
+	submission
+	KK         string `json:"kk"`
+	MotherName string `json:"mother_name"`
+}
+
+// createPublicRequest takes a request from a citizen without a login. The
+// population module checks NIK, KK and mother's name together and slows
+// down guessing; the citizen gets a tracking code to follow the request.
+func createPublicRequest(r *http.Request) (int, any, error) {
+	var s publicSubmission
+	if err := sdk.Bind(r, &s); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	lt, fields, err := s.check(req, today())
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := residentByIdentity(r.Context(), req, s.NIK, strings.TrimSpace(s.KK), s.MotherName)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := eligible(lt, res); err != nil {
+		return 0, nil, err
+	}
+	// Someone who knows a resident's identity must not bury the office in
+	// requests: online requests wait for a decision a few at a time.
+	_, waiting, err := req.Records("requests").Query().Where("nik", "=", s.NIK).Where("channel", "=", ChannelOnline).
+		Where("state", "=", StateSubmitted).Page(0, 1).WithTotal().Run(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	if waiting >= maxWaitingOnline {
+		return 0, nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_requests",
+			"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", waiting)
+	}
+	_, q, err := submit(r, &s.submission, lt, fields, res, ChannelOnline)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, map[string]string{
+		"ref": q.Ref, "type": q.Type, "state": q.State, "track_code": q.TrackCode,
+		"track_path": "/api/v1/t/" + req.Tenant + "/services/track/" + q.TrackCode,
+	}, nil
+}
+
+// loadRequest reads a request of this tenant.
+func loadRequest(r *http.Request) (*sdk.Record, *request, error) {
+	rec, err := sdk.From(r).Records("requests").Get(r.Context(), r.PathValue("id"))
+	if sdk.IsNotFound(err) {
+		return nil, nil, sdk.Errorf(404, "request_not_found", "no letter request %s in %s", r.PathValue("id"), sdk.From(r).Tenant)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := decodeRequest(rec)
+	return rec, q, err
+}
+
+func getRequest(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	rec, q, err := loadRequest(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	full := req.Can(permPersonal)
+	if full {
+		if _, err := req.Batch().Audit("requests.read_personal", q.Ref, nil).Commit(r.Context()); err != nil {
+			return 0, nil, err
+		}
+	}
+	v, err := viewOf(rec, full)
+	return 200, v, err
+}
+
+func listRequests(r *http.Request) (int, any, error) {
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	ctx := r.Context()
+	subtree := req.TenantLevel != "village"
+	q := req.Records("requests").Query().Page(offset, limit).WithTotal().OrderBy("submitted_at", true)
+	if subtree {
+		q = q.Subtree() // a sub-district or district oversees its villages
+	}
+	params := r.URL.Query()
+	if v := params.Get("state"); v != "" {
+		if !contains(states, v) {
+			return 0, nil, sdk.Errorf(400, "invalid_filter", "state must be one of %s", strings.Join(states, ", "))
+		}
+		q = q.Where("state", "=", v)
+	}
+	if v := params.Get("type"); v != "" {
+		if _, ok := letterType(v); !ok {
+			return 0, nil, sdk.Errorf(400, "invalid_filter", "type %q is not a letter type", v)
+		}
+		q = q.Where("type", "=", v)
+	}
+	for _, f := range []string{"nik", "ref", "number"} {
+		if v := params.Get(f); v != "" {
+			q = q.Where(f, "=", v)
+		}
+	}
+	if v := params.Get("village"); v != "" {
+		q = q.Where("tenant", "=", v) // within the subtree: the tenant clause still applies
+	}
+	if v := strings.TrimSpace(params.Get("q")); v != "" {
+		q = q.Where("name", "like", v)
+	}
+	recs, total, err := q.Run(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	names := map[string]string{}
+	if subtree && len(recs) > 0 {
+		below, err := req.TenantsBelow(ctx, "village")
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, t := range below {
+			names[t.Code] = t.Name
+		}
+	}
+	full := req.Can(permPersonal)
+	items := make([]requestView, 0, len(recs))
+	for i := range recs {
+		v, err := viewOf(&recs[i], full)
+		if err != nil {
+			return 0, nil, err
+		}
+		v.Village = names[v.Tenant]
+		items = append(items, v)
+	}
+	if full && len(items) > 0 {
+		if _, err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
+			return 0, nil, err
+		}
+	}
+	return 200, sdk.ListOf[requestView]{Items: items, Total: total}, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// editBody changes a request still waiting for a decision.
+type editBody struct {
+	Purpose *string         `json:"purpose"`
+	Fields  *map[string]any `json:"fields"`
+}
+
+func editRequest(r *http.Request) (int, any, error) {
+	var e editBody
+	if err := sdk.Bind(r, &e); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	rec, q, err := loadRequest(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := allowed("edit", q.State); err != nil {
+		return 0, nil, err
+	}
+	s := submission{Type: q.Type, NIK: q.NIK, Purpose: q.Purpose, Fields: map[string]any{}}
+	for k, v := range q.Fields {
+		s.Fields[k] = v
+	}
+	if e.Purpose != nil {
+		s.Purpose = *e.Purpose
+	}
+	if e.Fields != nil {
+		s.Fields = *e.Fields
+	}
+	_, fields, err := s.check(req, today())
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := req.Batch().
+		Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields}, "").
+		Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
+		Publish("services.request_updated", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: q.State}).
+		Commit(r.Context())
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(409, "conflict", "the request changed meanwhile: read it again")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := viewOf(&out[0][0], req.Can(permPersonal))
+	return 200, v, err
+}

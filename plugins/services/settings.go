@@ -1,0 +1,381 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // letters are dated in the village's time zone, whatever the server has installed
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// Signatory is who signs the letters.
+type Signatory struct {
+	Title string `json:"title,omitempty"` // Kepala Desa Kumantan
+	Name  string `json:"name,omitempty"`
+	NIP   string `json:"nip,omitempty"`
+}
+
+// Settings are a tenant's letter settings. The host hands a tenant the
+// settings of the nearest tenant above it that has any, so a district sets
+// the defaults of all its villages; a tenant that saves its own starts
+// from what it inherits (see putSettings).
+type Settings struct {
+	// Letterhead replaces the lines derived from the region names.
+	Letterhead     []string  `json:"letterhead,omitempty"`
+	Address        string    `json:"address,omitempty"`
+	Signatory      Signatory `json:"signatory,omitzero"`
+	Place          string    `json:"place,omitempty"`
+	NumberTemplate string    `json:"number_template,omitempty"`
+	Timezone       string    `json:"timezone,omitempty"`
+	// PublicBaseURL is where citizens reach this portal, for the QR code
+	// of letters; without it the address the approver used is taken.
+	PublicBaseURL string              `json:"public_base_url,omitempty"`
+	Types         map[string]Template `json:"types,omitempty"`
+}
+
+var hostRE = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// validate checks settings as a whole, naming the first thing wrong.
+func (s *Settings) validate() error {
+	bad := func(format string, args ...any) error {
+		return sdk.Errorf(422, "invalid_settings", format, args...)
+	}
+	if len(s.Letterhead) > 5 {
+		return bad("letterhead has at most 5 lines")
+	}
+	for _, l := range s.Letterhead {
+		if utf8.RuneCountInString(l) > 100 {
+			return bad("a letterhead line is at most 100 characters")
+		}
+	}
+	for name, v := range map[string]string{"address": s.Address, "place": s.Place, "signatory.title": s.Signatory.Title,
+		"signatory.name": s.Signatory.Name, "signatory.nip": s.Signatory.NIP} {
+		if utf8.RuneCountInString(v) > 200 {
+			return bad("%s is at most 200 characters", name)
+		}
+	}
+	if s.NumberTemplate != "" {
+		if err := checkNumberTemplate(s.NumberTemplate); err != nil {
+			return bad("number_template: %v", err)
+		}
+	}
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "Local" {
+			return bad("timezone %q is not a time zone such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura", s.Timezone)
+		}
+	}
+	if s.PublicBaseURL != "" {
+		u, err := url.Parse(s.PublicBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hostRE.MatchString(u.Host) || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return bad("public_base_url must be an http(s) address such as https://portal.kamparkab.go.id")
+		}
+		s.PublicBaseURL = strings.TrimRight(s.PublicBaseURL, "/")
+	}
+	for code, t := range s.Types {
+		lt, ok := letterType(code)
+		if !ok {
+			return bad("types: there is no letter type %q", code)
+		}
+		if err := lt.checkTemplate(t); err != nil {
+			return bad("types.%s.%v", code, err)
+		}
+	}
+	return nil
+}
+
+// mergePatch applies an RFC 7386 JSON merge patch: objects merge, null
+// removes, anything else replaces.
+func mergePatch(target, patch any) any {
+	pm, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	tm, ok := target.(map[string]any)
+	if !ok {
+		tm = map[string]any{}
+	}
+	for k, v := range pm {
+		if v == nil {
+			delete(tm, k)
+		} else {
+			tm[k] = mergePatch(tm[k], v)
+		}
+	}
+	return tm
+}
+
+// patched returns s with the merge patch applied, checked.
+func (s Settings) patched(patch []byte) (Settings, error) {
+	var p any
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return s, sdk.Errorf(400, "malformed_json", "the body is not valid JSON: %v", err)
+	}
+	if _, ok := p.(map[string]any); !ok {
+		return s, sdk.Errorf(400, "malformed_json", "the body must be a JSON object")
+	}
+	cur, err := json.Marshal(s)
+	if err != nil {
+		return s, err
+	}
+	var target any
+	if err := json.Unmarshal(cur, &target); err != nil {
+		return s, err
+	}
+	merged, err := json.Marshal(mergePatch(target, p))
+	if err != nil {
+		return s, err
+	}
+	var out Settings
+	dec := json.NewDecoder(bytes.NewReader(merged))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&out); err != nil {
+		return s, sdk.Errorf(422, "invalid_settings", "the settings do not fit: %v", err)
+	}
+	return out, out.validate()
+}
+
+// region names the tenant and the regions above it.
+type region struct {
+	Code     string `json:"code"`
+	Level    string `json:"level"`
+	Province string `json:"province,omitempty"`
+	Regency  string `json:"regency,omitempty"`
+	District string `json:"district,omitempty"`
+	Village  string `json:"village,omitempty"`
+	// Kind is Desa or Kelurahan: Kemendagri numbers kelurahan 1xxx and
+	// desa 2xxx.
+	Kind string `json:"village_kind,omitempty"`
+}
+
+func regionOf(self sdk.Tenant, ancestors []sdk.Tenant) region {
+	rg := region{Code: self.Code, Level: self.Level}
+	for _, t := range append(append([]sdk.Tenant{}, ancestors...), self) {
+		switch t.Level {
+		case "province":
+			rg.Province = t.Name
+		case "regency":
+			rg.Regency = t.Name
+		case "district":
+			rg.District = t.Name
+		case "village":
+			rg.Village = t.Name
+		}
+	}
+	if self.Level == "village" {
+		rg.Kind = "Desa"
+		if i := strings.LastIndexByte(self.Code, '.'); i >= 0 && strings.HasPrefix(self.Code[i+1:], "1") {
+			rg.Kind = "Kelurahan"
+		}
+	}
+	return rg
+}
+
+// zoneByProvince maps province codes to WITA and WIT; the rest of the
+// country is on WIB.
+var zoneByProvince = map[string]string{
+	"51": "Asia/Makassar", "52": "Asia/Makassar", "53": "Asia/Makassar", "63": "Asia/Makassar", "64": "Asia/Makassar",
+	"65": "Asia/Makassar", "71": "Asia/Makassar", "72": "Asia/Makassar", "73": "Asia/Makassar", "74": "Asia/Makassar",
+	"75": "Asia/Makassar", "76": "Asia/Makassar",
+	"81": "Asia/Jayapura", "82": "Asia/Jayapura", "91": "Asia/Jayapura", "92": "Asia/Jayapura", "93": "Asia/Jayapura",
+	"94": "Asia/Jayapura", "95": "Asia/Jayapura", "96": "Asia/Jayapura",
+}
+
+func zoneOf(tenant string) string {
+	if z, ok := zoneByProvince[strings.SplitN(tenant, ".", 2)[0]]; ok {
+		return z
+	}
+	return "Asia/Jakarta"
+}
+
+// resolved is what a letter of this tenant is printed with: the settings
+// with every default filled in.
+type resolved struct {
+	Region         region    `json:"region"`
+	Letterhead     []string  `json:"letterhead"`
+	Address        string    `json:"address,omitempty"`
+	Signatory      Signatory `json:"signatory"`
+	Place          string    `json:"place"`
+	NumberTemplate string    `json:"number_template"`
+	Timezone       string    `json:"timezone"`
+	PublicBaseURL  string    `json:"public_base_url,omitempty"`
+	loc            *time.Location
+}
+
+func resolve(s *Settings, rg region) resolved {
+	r := resolved{Region: rg, Letterhead: s.Letterhead, Address: s.Address, Signatory: s.Signatory, Place: s.Place,
+		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL}
+	if len(r.Letterhead) == 0 {
+		if rg.Regency != "" {
+			r.Letterhead = append(r.Letterhead, "PEMERINTAH "+strings.ToUpper(rg.Regency))
+		}
+		if rg.District != "" {
+			r.Letterhead = append(r.Letterhead, "KECAMATAN "+strings.ToUpper(rg.District))
+		}
+		if rg.Village != "" {
+			r.Letterhead = append(r.Letterhead, strings.ToUpper(rg.Kind+" "+rg.Village))
+		}
+	}
+	if r.Signatory.Title == "" {
+		switch {
+		case rg.Village != "" && rg.Kind == "Kelurahan":
+			r.Signatory.Title = "Lurah " + rg.Village
+		case rg.Village != "":
+			r.Signatory.Title = "Kepala Desa " + rg.Village
+		case rg.District != "":
+			r.Signatory.Title = "Camat " + rg.District
+		}
+	}
+	if r.Place == "" {
+		r.Place = rg.Village
+		if r.Place == "" {
+			r.Place = rg.District
+		}
+	}
+	if r.NumberTemplate == "" {
+		r.NumberTemplate = DefaultNumberTemplate
+	}
+	if r.Timezone == "" {
+		r.Timezone = zoneOf(rg.Code)
+	}
+	r.loc, _ = time.LoadLocation(r.Timezone)
+	if r.loc == nil {
+		r.loc = time.UTC
+	}
+	return r
+}
+
+// loadSettings reads the tenant's (inherited) settings and resolves them
+// against its region.
+func loadSettings(ctx context.Context, req *sdk.Request) (Settings, resolved, error) {
+	var s Settings
+	if err := req.Settings(ctx, &s); err != nil {
+		return s, resolved{}, err
+	}
+	self, ancestors, err := req.TenantInfo(ctx)
+	if err != nil {
+		return s, resolved{}, err
+	}
+	return s, resolve(&s, regionOf(self, ancestors)), nil
+}
+
+// baseURL is where the verification link of a letter points: the setting,
+// or else the address the caller reached the portal on (the host passes it
+// as X-Forwarded-Host and -Proto, keeping a proxy's own).
+func baseURL(r *http.Request, res *resolved) string {
+	if res.PublicBaseURL != "" {
+		return res.PublicBaseURL
+	}
+	first := func(v string) string { return strings.TrimSpace(strings.Split(v, ",")[0]) }
+	host, proto := first(r.Header.Get("X-Forwarded-Host")), first(r.Header.Get("X-Forwarded-Proto"))
+	if !hostRE.MatchString(host) || (proto != "http" && proto != "https") {
+		return ""
+	}
+	return proto + "://" + host
+}
+
+type settingsView struct {
+	Tenant   string   `json:"tenant"`
+	Settings Settings `json:"settings"`
+	Resolved resolved `json:"resolved"`
+}
+
+func getSettings(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	s, res, err := loadSettings(r.Context(), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+}
+
+// putSettings applies a JSON merge patch to the settings this tenant has
+// (its own, or inherited) and saves the result as this tenant's own: a
+// village that sets only its signatory keeps the district's wording. From
+// then on the tenant no longer follows later changes above it.
+func putSettings(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	var patch json.RawMessage
+	if err := sdk.Bind(r, &patch); err != nil {
+		return 0, nil, err
+	}
+	s, _, err := loadSettings(r.Context(), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	next, err := s.patched(patch)
+	if err != nil {
+		return 0, nil, err
+	}
+	return saveSettings(r, next, fmt.Sprintf("keys: %s", topKeys(patch)))
+}
+
+func topKeys(patch []byte) string {
+	var m map[string]json.RawMessage
+	json.Unmarshal(patch, &m)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return strings.Join(keys, ",")
+}
+
+// saveSettings stores the settings, then audits the change. Settings live
+// outside the plugin's records, so the two cannot share a batch; an entry
+// that fails after the save is reported as an error for the caller to see.
+func saveSettings(r *http.Request, s Settings, what string) (int, any, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	if err := req.SaveSettings(ctx, s); err != nil {
+		return 0, nil, err
+	}
+	if _, err := req.Batch().Audit("settings.updated", req.Tenant, map[string]string{"changed": what}).Commit(ctx); err != nil {
+		return 0, nil, err
+	}
+	s, res, err := loadSettings(ctx, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+}
+
+// putTemplate replaces this tenant's wording of one letter type; parts
+// left empty print the default.
+func putTemplate(r *http.Request) (int, any, error) {
+	lt, ok := letterType(r.PathValue("code"))
+	if !ok {
+		return 0, nil, sdk.Errorf(404, "unknown_type", "no letter type %q; see GET /letter-types", r.PathValue("code"))
+	}
+	var t Template
+	if err := sdk.Bind(r, &t); err != nil {
+		return 0, nil, err
+	}
+	s, _, err := loadSettings(r.Context(), sdk.From(r))
+	if err != nil {
+		return 0, nil, err
+	}
+	types := make(map[string]Template, len(s.Types)+1)
+	for k, v := range s.Types {
+		types[k] = v
+	}
+	if t == (Template{}) {
+		delete(types, lt.Code)
+	} else {
+		types[lt.Code] = t
+	}
+	s.Types = types
+	if err := s.validate(); err != nil {
+		return 0, nil, err
+	}
+	if _, _, err := saveSettings(r, s, "types."+lt.Code); err != nil {
+		return 0, nil, err
+	}
+	return 200, viewType(lt, &s), nil
+}

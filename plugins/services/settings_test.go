@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+func TestMergePatch(t *testing.T) {
+	for _, c := range []struct{ target, patch, want string }{
+		{`{"a":1}`, `{"b":2}`, `{"a":1,"b":2}`},
+		{`{"a":1,"b":2}`, `{"a":null}`, `{"b":2}`},
+		{`{"s":{"name":"X","nip":"1"}}`, `{"s":{"name":"Y"}}`, `{"s":{"name":"Y","nip":"1"}}`},
+		{`{"l":["a","b"]}`, `{"l":["c"]}`, `{"l":["c"]}`},
+		{`{"t":{"sktm":{"body":"x"}}}`, `{"t":{"sktm":null}}`, `{"t":{}}`},
+		{`{}`, `{"a":{"b":null}}`, `{"a":{}}`},
+	} {
+		var target, patch, want any
+		json.Unmarshal([]byte(c.target), &target)
+		json.Unmarshal([]byte(c.patch), &patch)
+		json.Unmarshal([]byte(c.want), &want)
+		if got := mergePatch(target, patch); !reflect.DeepEqual(got, want) {
+			t.Errorf("merge %s with %s = %v, want %s", c.target, c.patch, got, c.want)
+		}
+	}
+}
+
+func TestSettingsPatch(t *testing.T) {
+	base := Settings{Signatory: Signatory{Name: "H. Syamsuar"}, Types: map[string]Template{"sktm": {Body: "Tidak mampu."}}}
+	got, err := base.patched([]byte(`{"signatory":{"nip":"1965"},"number_template":"{seq:4}/{type_code}/{year}","public_base_url":"https://desa.example.id/"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Signatory.Name != "H. Syamsuar" || got.Signatory.NIP != "1965" || got.Types["sktm"].Body != "Tidak mampu." ||
+		got.NumberTemplate != "{seq:4}/{type_code}/{year}" || got.PublicBaseURL != "https://desa.example.id" {
+		t.Errorf("patched settings: %+v", got)
+	}
+	for _, c := range []struct {
+		patch  string
+		status int
+		code   string
+	}{
+		{`[]`, 400, "malformed_json"},
+		{`{"letterhead":"one line"}`, 422, "invalid_settings"},
+		{`{"unknown":1}`, 422, "invalid_settings"},
+		{`{"number_template":"{seq}/{type_code}"}`, 422, "invalid_settings"},
+		{`{"timezone":"Mars/Olympus"}`, 422, "invalid_settings"},
+		{`{"timezone":"Local"}`, 422, "invalid_settings"},
+		{`{"public_base_url":"javascript:alert(1)"}`, 422, "invalid_settings"},
+		{`{"public_base_url":"https://user:pw@desa.example.id"}`, 422, "invalid_settings"},
+		{`{"types":{"surat_nikah":{"body":"x"}}}`, 422, "invalid_settings"},
+		{`{"types":{"sktm":{"body":"{business_name}"}}}`, 422, "invalid_settings"},
+		{`{"letterhead":["1","2","3","4","5","6"]}`, 422, "invalid_settings"},
+	} {
+		_, err := base.patched([]byte(c.patch))
+		he, ok := err.(*sdk.HTTPError)
+		if !ok || he.Status != c.status || he.Code != c.code {
+			t.Errorf("patch %s: %v, want %d %s", c.patch, err, c.status, c.code)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	kampar := []sdk.Tenant{sdkTenant("14", "Riau", "province"), sdkTenant("14.01", "Kabupaten Kampar", "regency"), sdkTenant("14.01.01", "Bangkinang Kota", "district")}
+	desa := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.2009", "Kumantan", "village"), kampar))
+	if !reflect.DeepEqual(desa.Letterhead, []string{"PEMERINTAH KABUPATEN KAMPAR", "KECAMATAN BANGKINANG KOTA", "DESA KUMANTAN"}) ||
+		desa.Signatory.Title != "Kepala Desa Kumantan" || desa.Place != "Kumantan" || desa.NumberTemplate != DefaultNumberTemplate ||
+		desa.Timezone != "Asia/Jakarta" {
+		t.Errorf("desa: %+v", desa)
+	}
+	kel := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.1001", "Bangkinang", "village"), kampar))
+	if kel.Region.Kind != "Kelurahan" || kel.Signatory.Title != "Lurah Bangkinang" || kel.Letterhead[2] != "KELURAHAN BANGKINANG" {
+		t.Errorf("kelurahan: %+v", kel)
+	}
+	camat := resolve(&Settings{}, regionOf(sdkTenant("14.01.01", "Bangkinang Kota", "district"), kampar[:2]))
+	if camat.Signatory.Title != "Camat Bangkinang Kota" || len(camat.Letterhead) != 2 {
+		t.Errorf("kecamatan: %+v", camat)
+	}
+	own := resolve(&Settings{Letterhead: []string{"KOP SENDIRI"}, Signatory: Signatory{Title: "Pj. Kepala Desa"}, Place: "Kampar", Timezone: "Asia/Makassar"},
+		regionOf(sdkTenant("14.01.01.2009", "Kumantan", "village"), kampar))
+	if own.Letterhead[0] != "KOP SENDIRI" || own.Signatory.Title != "Pj. Kepala Desa" || own.Place != "Kampar" || own.loc.String() != "Asia/Makassar" {
+		t.Errorf("settings override the defaults: %+v", own)
+	}
+	for code, zone := range map[string]string{"14.01.01.2009": "Asia/Jakarta", "51.71.01.1001": "Asia/Makassar", "91.01.01.2001": "Asia/Jayapura", "64.01": "Asia/Makassar"} {
+		if got := zoneOf(code); got != zone {
+			t.Errorf("zoneOf(%s) = %s, want %s", code, got, zone)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	for _, c := range []struct {
+		setting, host, proto, want string
+	}{
+		{"https://portal.kamparkab.go.id", "evil.example", "http", "https://portal.kamparkab.go.id"},
+		{"", "127.0.0.1:8080", "http", "http://127.0.0.1:8080"},
+		{"", "desa.example.id, proxy.internal", "https, http", "https://desa.example.id"},
+		{"", "[::1]:8080", "http", "http://[::1]:8080"},
+		{"", "bad host/path", "http", ""},
+		{"", "desa.example.id", "ftp", ""},
+		{"", "", "", ""},
+	} {
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.Header.Set("X-Forwarded-Host", c.host)
+		r.Header.Set("X-Forwarded-Proto", c.proto)
+		if got := baseURL(r, &resolved{PublicBaseURL: c.setting}); got != c.want {
+			t.Errorf("baseURL(%q, %q, %q) = %q, want %q", c.setting, c.host, c.proto, got, c.want)
+		}
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	ok := map[string][]string{
+		"edit":    {StateSubmitted},
+		"approve": {StateSubmitted},
+		"reject":  {StateSubmitted},
+		"issue":   {StateApproved},
+		"revoke":  {StateApproved, StateIssued},
+		"print":   {StateApproved, StateIssued, StateRevoked},
+	}
+	for action, from := range ok {
+		for _, state := range states {
+			err := allowed(action, state)
+			want := false
+			for _, f := range from {
+				want = want || f == state
+			}
+			if (err == nil) != want {
+				t.Errorf("%s when %s: %v, want allowed=%v", action, state, err, want)
+			}
+			if he, isHTTP := err.(*sdk.HTTPError); err != nil && (!isHTTP || he.Status != 409 || he.Code != "invalid_state") {
+				t.Errorf("%s when %s: %v, want 409 invalid_state", action, state, err)
+			}
+		}
+	}
+}

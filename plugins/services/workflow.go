@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	mrand "math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// transitions is the request's state machine: an action is allowed from
+// these states only. An issued letter is never edited: it can only be
+// revoked, and a revoked or rejected request is final.
+var transitions = map[string]struct {
+	from []string
+	to   string
+}{
+	"edit":    {[]string{StateSubmitted}, StateSubmitted},
+	"approve": {[]string{StateSubmitted}, StateApproved},
+	"reject":  {[]string{StateSubmitted}, StateRejected},
+	"issue":   {[]string{StateApproved}, StateIssued},
+	"revoke":  {[]string{StateApproved, StateIssued}, StateRevoked},
+	"print":   {[]string{StateApproved, StateIssued, StateRevoked}, ""},
+}
+
+// allowed says whether action may happen to a request in state; a
+// violation is a 409 naming both.
+func allowed(action, state string) error {
+	t, ok := transitions[action]
+	if !ok {
+		return errors.New("unknown action " + action)
+	}
+	if contains(t.from, state) {
+		return nil
+	}
+	return sdk.Errorf(409, "invalid_state", "a request that is %s cannot be %s (only when %s)", state, pastTense[action], strings.Join(t.from, " or "))
+}
+
+var pastTense = map[string]string{"edit": "edited", "approve": "approved", "reject": "rejected", "issue": "issued", "revoke": "revoked", "print": "printed"}
+
+// reasonBody carries the reason for a rejection or a revocation.
+type reasonBody struct {
+	Reason string `json:"reason"`
+}
+
+func bindReason(r *http.Request) (string, error) {
+	var b reasonBody
+	if err := sdk.Bind(r, &b); err != nil {
+		return "", err
+	}
+	b.Reason = strings.TrimSpace(b.Reason)
+	if b.Reason == "" || utf8.RuneCountInString(b.Reason) > 500 {
+		return "", sdk.Errorf(422, "invalid_reason", "reason is required, at most 500 characters")
+	}
+	return b.Reason, nil
+}
+
+// counter is the last letter number given in a tenant in a year.
+type counter struct {
+	Year int `json:"year"`
+	Last int `json:"last"`
+}
+
+// approve gives the request the tenant's next number for the year and
+// fixes the letter's content. The counter and the request are written in
+// one batch, each guarded by the version read, so a number is used exactly
+// once and only by a request that is approved with it: concurrent
+// approvals lose the race with a conflict and try again on fresh reads.
+func approve(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	rec, q, err := loadRequest(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := allowed("approve", q.State); err != nil {
+		return 0, nil, err
+	}
+	s, res, err := loadSettings(ctx, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	base := baseURL(r, &res)
+	if base == "" {
+		return 0, nil, sdk.Errorf(422, "public_base_url_missing", "set public_base_url in PUT /settings: the letter's QR code needs the portal's address")
+	}
+	lt, _ := letterType(q.Type)
+	tmpl := lt.Default.with(s.Types[lt.Code])
+	now := time.Now().In(res.loc)
+	counters := req.Records("counters")
+	for attempt := 0; ; attempt++ {
+		code := rand.Text()
+		c, err := counters.GetBy(ctx, "year", now.Year())
+		if err != nil && !sdk.IsNotFound(err) {
+			return 0, nil, err
+		}
+		b := req.Batch()
+		seq := 1
+		if c == nil {
+			b.Insert("counters", counter{Year: now.Year(), Last: 1})
+		} else {
+			var cur counter
+			if err := c.Decode(&cur); err != nil {
+				return 0, nil, err
+			}
+			seq = cur.Last + 1
+			b.Update("counters", c.ID, c.Version, map[string]int{"last": seq}, "")
+		}
+		number := formatNumber(res.NumberTemplate, numberParts{Seq: seq, TypeCode: tmpl.NumberCode, Type: lt.Code, Village: req.Tenant, Date: now})
+		letter := buildLetter(lt, tmpl, &res, q, number, now, base+verifyPath(req.Tenant, code))
+		out, err := b.
+			Update("requests", rec.ID, rec.Version, map[string]any{
+				"state": StateApproved, "approved_by": req.User, "approved_at": now.UTC(), "number": number,
+				"year": now.Year(), "seq": seq, "letter_date": now.Format(time.DateOnly), "letter": letter, "verify_code": code,
+			}, "").
+			Audit("requests.approved", q.Ref, map[string]string{"id": rec.ID, "number": number}).
+			Publish("services.request_approved", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: StateApproved, Number: number}).
+			Commit(ctx)
+		if err == nil {
+			v, err := viewOf(&out[1][0], req.Can(permPersonal))
+			return 200, v, err
+		}
+		var se *sdk.Error
+		if errors.As(err, &se) && se.Code == "duplicate" && se.Field == "number" {
+			return 0, nil, sdk.Errorf(409, "duplicate_number", "number %s is already used in this tenant: check the number template", number)
+		}
+		if !sdk.IsConflict(err) && !sdk.IsDuplicate(err) {
+			return 0, nil, err
+		}
+		// Someone else took the number (or created this year's counter,
+		// or changed this request): wait a little and read again.
+		if err := backoff(ctx, attempt); err != nil {
+			return 0, nil, sdk.Errorf(503, "busy", "too many approvals at once: try again")
+		}
+		if rec, q, err = loadRequest(r); err != nil {
+			return 0, nil, err
+		}
+		if err := allowed("approve", q.State); err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+// backoff sleeps a random time up to an exponentially growing cap ("full
+// jitter"), so that contenders spread out instead of colliding again. It
+// gives up when the request's own deadline is near.
+func backoff(ctx context.Context, attempt int) error {
+	limit := 2 * time.Millisecond << min(attempt, 6) // up to 128 ms
+	d := time.Duration(mrand.Int64N(int64(limit))) + time.Millisecond
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d+2*time.Second {
+		return context.DeadlineExceeded
+	}
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// change moves a request to the action's state in one batch with its
+// audit entry and event.
+func change(r *http.Request, action string, patch func(q *request, now time.Time) map[string]any) (int, any, error) {
+	req := sdk.From(r)
+	rec, q, err := loadRequest(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := allowed(action, q.State); err != nil {
+		return 0, nil, err
+	}
+	to := transitions[action].to
+	p := patch(q, time.Now().UTC())
+	p["state"] = to
+	out, err := req.Batch().
+		Update("requests", rec.ID, rec.Version, p, "").
+		Audit("requests."+pastTense[action], q.Ref, map[string]string{"id": rec.ID, "from": q.State, "number": q.Number}).
+		Publish("services.request_"+pastTense[action], eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: to, Number: q.Number}).
+		Commit(r.Context())
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(409, "conflict", "the request changed meanwhile: read it again")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := viewOf(&out[0][0], req.Can(permPersonal))
+	return 200, v, err
+}
+
+func reject(r *http.Request) (int, any, error) {
+	reason, err := bindReason(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	user := sdk.From(r).User
+	return change(r, "reject", func(q *request, now time.Time) map[string]any {
+		return map[string]any{"rejected_by": user, "rejected_at": now, "reject_reason": reason}
+	})
+}
+
+func issue(r *http.Request) (int, any, error) {
+	user := sdk.From(r).User
+	return change(r, "issue", func(q *request, now time.Time) map[string]any {
+		return map[string]any{"issued_by": user, "issued_at": now}
+	})
+}
+
+func revoke(r *http.Request) (int, any, error) {
+	reason, err := bindReason(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	user := sdk.From(r).User
+	return change(r, "revoke", func(q *request, now time.Time) map[string]any {
+		return map[string]any{"revoked_by": user, "revoked_at": now, "revoke_reason": reason}
+	})
+}
