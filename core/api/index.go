@@ -17,7 +17,8 @@ code{background:#eef2f5;padding:.1rem .3rem;border-radius:3px}h1{margin-bottom:0
 <p class="ok">The portal is running.</p>
 <h2>First steps</h2>
 <ol>
-<li>Load your district's villages: <code>./bin/balai tenant import --under 14.01</code></li>
+<li>Load your district's villages: <code>./bin/balai tenant import --under 14.01</code>, or a demo district with its residents: <code>./bin/balai demo seed --district 14.01</code></li>
+<li>The public portal of all villages: <a href="/api/v1/t/14.01/profile/villages">/api/v1/t/14.01/profile/villages</a></li>
 <li>Log in: <code>curl -X POST {{.Base}}/api/v1/auth/login -d '{"username":"admin","password":"…"}'</code></li>
 <li>Call the API with <code>Authorization: Bearer &lt;token&gt;</code>, for example <code>GET {{.Base}}/api/v1/tenants?parent=14.01</code></li>
 <li>Enable a module for the district: <code>PUT {{.Base}}/api/v1/tenants/14.01/modules/&lt;plugin&gt;</code> with <code>{"enabled":true}</code></li>
