@@ -378,7 +378,7 @@ func TestPluginLoadingRefusals(t *testing.T) {
 		if p := pluginInfo(t, admin, "oldproto"); p["protocol"] != float64(1) {
 			t.Errorf("oldproto negotiated protocol %v, want 1", p["protocol"])
 		}
-		if p := pluginInfo(t, admin, "hello"); p["protocol"] != float64(2) || p["sha256"] != hex.EncodeToString(sum[:]) {
+		if p := pluginInfo(t, admin, "hello"); p["protocol"] != float64(3) || p["sha256"] != hex.EncodeToString(sum[:]) {
 			t.Errorf("hello: %v", p)
 		}
 		admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/oldproto", map[string]bool{"enabled": true}).Expect(200)

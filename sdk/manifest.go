@@ -14,7 +14,7 @@ import (
 )
 
 // Protocol is the newest wire protocol this SDK speaks.
-const Protocol = 2
+const Protocol = 3
 
 // Manifest describes a plugin to the host.
 type Manifest struct {

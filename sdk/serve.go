@@ -3,6 +3,7 @@ package sdk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -211,7 +213,58 @@ func (p *Plugin) Deliver(ctx context.Context, ev *pb.EventDelivery, host Host) e
 }
 
 func (s *server) Handle(req *pb.HTTPRequest, stream pb.Plugin_HandleServer) error {
-	return s.serve(stream.Context(), req, bytes.NewReader(req.Body), stream)
+	return s.serve(stream.Context(), req, bytes.NewReader(req.Body), s.host, stream.Send)
+}
+
+// Exchange serves a request whose storage calls travel on its own stream
+// (protocol 3): one stream per request instead of a stream and a call back
+// to the host for each storage operation.
+func (s *server) Exchange(stream pb.Plugin_ExchangeServer) error {
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	if first.Request == nil {
+		return fmt.Errorf("the first message of an exchange must carry the request")
+	}
+	ex := &exchangeHost{Host: s.host, stream: stream}
+	return s.serve(stream.Context(), first.Request, bytes.NewReader(first.Request.Body), ex, func(p *pb.HTTPResponsePart) error {
+		ex.mu.Lock()
+		defer ex.mu.Unlock()
+		return stream.Send(&pb.ExchangeUp{Part: p})
+	})
+}
+
+// exchangeHost sends a request's storage operations on the request's own
+// stream; everything else goes to the host over the broker as usual. The
+// lock keeps one storage call in flight at a time, so each answer that
+// comes down is the answer to the call waiting for it.
+type exchangeHost struct {
+	Host
+	mu     sync.Mutex
+	stream pb.Plugin_ExchangeServer
+}
+
+func (e *exchangeHost) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.StorageResponse, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := e.stream.Send(&pb.ExchangeUp{Storage: req}); err != nil {
+		return nil, err
+	}
+	m, err := e.stream.Recv()
+	if err != nil {
+		return nil, err
+	}
+	if m.Error != nil {
+		return nil, errors.New(m.Error.Message)
+	}
+	if m.Storage == nil {
+		return nil, fmt.Errorf("the host answered a storage request without a result")
+	}
+	return m.Storage, nil
 }
 
 func (s *server) HandleStream(stream pb.Plugin_HandleStreamServer) error {
@@ -229,21 +282,17 @@ func (s *server) HandleStream(stream pb.Plugin_HandleStreamServer) error {
 		}
 		return p.Body, nil
 	}}
-	return s.serve(stream.Context(), first.Request, body, stream)
+	return s.serve(stream.Context(), first.Request, body, s.host, stream.Send)
 }
 
-type partSender interface {
-	Send(*pb.HTTPResponsePart) error
-}
-
-func (s *server) serve(ctx context.Context, req *pb.HTTPRequest, body io.Reader, out partSender) error {
+func (s *server) serve(ctx context.Context, req *pb.HTTPRequest, body io.Reader, host Host, send func(*pb.HTTPResponsePart) error) error {
 	if req.Scope != nil && req.Scope.DeadlineUnixMs > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, time.UnixMilli(req.Scope.DeadlineUnixMs))
 		defer cancel()
 	}
-	w := NewResponseStreamer(func(p *pb.HTTPResponsePart) error { return out.Send(p) })
-	ServeRequest(ctx, s.p.Handler, req, body, s.host, w)
+	w := NewResponseStreamer(send)
+	ServeRequest(ctx, s.p.Handler, req, body, host, w)
 	return w.Close()
 }
 

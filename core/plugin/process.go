@@ -26,7 +26,7 @@ import (
 )
 
 // SupportedProtocols are the wire protocol versions this host speaks.
-var SupportedProtocols = []int{1, 2}
+var SupportedProtocols = []int{1, 2, 3}
 
 // hostSide is the go-plugin glue on the host side.
 type hostSide struct {
@@ -57,6 +57,8 @@ type process struct {
 	// inproc and host are set for a plugin served in this process.
 	inproc *sdk.Plugin
 	host   sdk.Host
+	// svc answers the storage requests of protocol 3 exchanges.
+	svc *hostService
 }
 
 // startOptions say how to start a plugin binary.
@@ -64,8 +66,9 @@ type startOptions struct {
 	path     string
 	checksum []byte // pinned SHA-256, nil when not pinned
 	log      *slog.Logger
-	// host, when set, is served to the plugin over the broker.
-	host pb.HostServer
+	// host, when set, is served to the plugin over the broker and on each
+	// request's exchange stream.
+	host *hostService
 	// startTimeout bounds the handshake.
 	startTimeout time.Duration
 }
@@ -125,7 +128,7 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		return fail(fmt.Errorf("dispensing: %w", err))
 	}
 	c := raw.(*conn_)
-	p := &process{client: client, conn: c, protocol: client.NegotiatedVersion()}
+	p := &process{client: client, conn: c, protocol: client.NegotiatedVersion(), svc: opts.host}
 	if rc := client.ReattachConfig(); rc != nil {
 		p.pid = rc.Pid
 	}

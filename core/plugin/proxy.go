@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	grpcstatus "google.golang.org/grpc/status"
 
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
@@ -265,6 +266,48 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 			}
 			return part, err
 		}
+	case r.proc.protocol >= 3 && r.proc.svc != nil:
+		if c.body != nil {
+			b, err := readBody(c.body)
+			if err != nil {
+				status = "bad_request"
+				return err
+			}
+			req.Body = b
+		}
+		stream, err := r.proc.conn.client.Exchange(callCtx)
+		if err != nil {
+			status = "unavailable"
+			return rt.callError(ctx, r.in, err)
+		}
+		if err := stream.Send(&pb.ExchangeDown{Request: req}); err != nil {
+			status = "unavailable"
+			return rt.callError(ctx, r.in, err)
+		}
+		recv = func() (*pb.HTTPResponsePart, error) {
+			for {
+				m, err := stream.Recv()
+				if err != nil {
+					return nil, err
+				}
+				if m.Storage != nil {
+					// The same checks as a call over the broker: the
+					// request's scope decides tenant and caller.
+					res, err := r.proc.svc.Storage(callCtx, m.Storage)
+					down := &pb.ExchangeDown{Storage: res}
+					if err != nil {
+						down = &pb.ExchangeDown{Error: &pb.Error{Code: "storage_failed", Message: grpcstatus.Convert(err).Message()}}
+					}
+					if err := stream.Send(down); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				if m.Part != nil {
+					return m.Part, nil
+				}
+			}
+		}
 	default:
 		if c.body != nil {
 			b, err := io.ReadAll(c.body)
@@ -503,4 +546,17 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 		return n - 1, &http.MaxBytesError{Limit: l.limit}
 	}
 	return n, err
+}
+
+// readBody reads a whole request body, mapping an oversized one to 413.
+func readBody(body io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(body)
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return nil, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+		}
+		return nil, apierr.BadRequest("bad_body", "reading the request body: %v", err)
+	}
+	return b, nil
 }

@@ -4,7 +4,10 @@
 // Protocol versions (negotiated by go-plugin at start):
 //   1: requests with their whole body in one message (Handle).
 //   2: adds HandleStream for request bodies of any size.
-// The host speaks both; the SDK serves the newest.
+//   3: adds Exchange: a request whose body fits in one message is served on
+//      one stream that also carries its storage calls, so a request that
+//      reads or writes costs one stream instead of two calls.
+// The host speaks all three; the SDK serves the newest.
 //
 // The host calls the Plugin service; the plugin calls back the Host service
 // over the go-plugin broker connection that Setup hands it. Every host call
@@ -1127,6 +1130,122 @@ func (x *HTTPResponsePart) GetBody() []byte {
 	return nil
 }
 
+// ExchangeDown is the host's side of an Exchange: first the request, then
+// the answers to the plugin's storage requests.
+type ExchangeDown struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Request *HTTPRequest           `protobuf:"bytes,1,opt,name=request,proto3" json:"request,omitempty"`
+	Storage *StorageResponse       `protobuf:"bytes,2,opt,name=storage,proto3" json:"storage,omitempty"`
+	// The storage request failed as a whole (its scope expired, say).
+	Error         *Error `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExchangeDown) Reset() {
+	*x = ExchangeDown{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExchangeDown) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExchangeDown) ProtoMessage() {}
+
+func (x *ExchangeDown) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExchangeDown.ProtoReflect.Descriptor instead.
+func (*ExchangeDown) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ExchangeDown) GetRequest() *HTTPRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+func (x *ExchangeDown) GetStorage() *StorageResponse {
+	if x != nil {
+		return x.Storage
+	}
+	return nil
+}
+
+func (x *ExchangeDown) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// ExchangeUp is the plugin's side: response parts and storage requests.
+type ExchangeUp struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Part          *HTTPResponsePart      `protobuf:"bytes,1,opt,name=part,proto3" json:"part,omitempty"`
+	Storage       *StorageRequest        `protobuf:"bytes,2,opt,name=storage,proto3" json:"storage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExchangeUp) Reset() {
+	*x = ExchangeUp{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExchangeUp) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExchangeUp) ProtoMessage() {}
+
+func (x *ExchangeUp) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExchangeUp.ProtoReflect.Descriptor instead.
+func (*ExchangeUp) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ExchangeUp) GetPart() *HTTPResponsePart {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *ExchangeUp) GetStorage() *StorageRequest {
+	if x != nil {
+		return x.Storage
+	}
+	return nil
+}
+
 type EventDelivery struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Scope         *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
@@ -1141,7 +1260,7 @@ type EventDelivery struct {
 
 func (x *EventDelivery) Reset() {
 	*x = EventDelivery{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1153,7 +1272,7 @@ func (x *EventDelivery) String() string {
 func (*EventDelivery) ProtoMessage() {}
 
 func (x *EventDelivery) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1166,7 +1285,7 @@ func (x *EventDelivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventDelivery.ProtoReflect.Descriptor instead.
 func (*EventDelivery) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *EventDelivery) GetScope() *Scope {
@@ -1219,7 +1338,7 @@ type DeliverResponse struct {
 
 func (x *DeliverResponse) Reset() {
 	*x = DeliverResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1350,7 @@ func (x *DeliverResponse) String() string {
 func (*DeliverResponse) ProtoMessage() {}
 
 func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1363,7 @@ func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliverResponse.ProtoReflect.Descriptor instead.
 func (*DeliverResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
 }
 
 type HealthRequest struct {
@@ -1255,7 +1374,7 @@ type HealthRequest struct {
 
 func (x *HealthRequest) Reset() {
 	*x = HealthRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1386,7 @@ func (x *HealthRequest) String() string {
 func (*HealthRequest) ProtoMessage() {}
 
 func (x *HealthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1399,7 @@ func (x *HealthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthRequest.ProtoReflect.Descriptor instead.
 func (*HealthRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
 }
 
 type HealthResponse struct {
@@ -1293,7 +1412,7 @@ type HealthResponse struct {
 
 func (x *HealthResponse) Reset() {
 	*x = HealthResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1305,7 +1424,7 @@ func (x *HealthResponse) String() string {
 func (*HealthResponse) ProtoMessage() {}
 
 func (x *HealthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1318,7 +1437,7 @@ func (x *HealthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthResponse.ProtoReflect.Descriptor instead.
 func (*HealthResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *HealthResponse) GetOk() bool {
@@ -1348,7 +1467,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1360,7 +1479,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1373,7 +1492,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Filter) GetField() string {
@@ -1407,7 +1526,7 @@ type Sort struct {
 
 func (x *Sort) Reset() {
 	*x = Sort{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1419,7 +1538,7 @@ func (x *Sort) String() string {
 func (*Sort) ProtoMessage() {}
 
 func (x *Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1432,7 +1551,7 @@ func (x *Sort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Sort.ProtoReflect.Descriptor instead.
 func (*Sort) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Sort) GetField() string {
@@ -1466,7 +1585,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1597,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1610,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Query) GetCollection() string {
@@ -1557,7 +1676,7 @@ type Aggregate struct {
 
 func (x *Aggregate) Reset() {
 	*x = Aggregate{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1569,7 +1688,7 @@ func (x *Aggregate) String() string {
 func (*Aggregate) ProtoMessage() {}
 
 func (x *Aggregate) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1582,7 +1701,7 @@ func (x *Aggregate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Aggregate.ProtoReflect.Descriptor instead.
 func (*Aggregate) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Aggregate) GetCollection() string {
@@ -1635,7 +1754,7 @@ type Record struct {
 
 func (x *Record) Reset() {
 	*x = Record{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1647,7 +1766,7 @@ func (x *Record) String() string {
 func (*Record) ProtoMessage() {}
 
 func (x *Record) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1660,7 +1779,7 @@ func (x *Record) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Record.ProtoReflect.Descriptor instead.
 func (*Record) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Record) GetId() string {
@@ -1724,7 +1843,7 @@ type StorageOp struct {
 
 func (x *StorageOp) Reset() {
 	*x = StorageOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1736,7 +1855,7 @@ func (x *StorageOp) String() string {
 func (*StorageOp) ProtoMessage() {}
 
 func (x *StorageOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1749,7 +1868,7 @@ func (x *StorageOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageOp.ProtoReflect.Descriptor instead.
 func (*StorageOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *StorageOp) GetOp() isStorageOp_Op {
@@ -1898,7 +2017,7 @@ type AuditOp struct {
 
 func (x *AuditOp) Reset() {
 	*x = AuditOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2029,7 @@ func (x *AuditOp) String() string {
 func (*AuditOp) ProtoMessage() {}
 
 func (x *AuditOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2042,7 @@ func (x *AuditOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditOp.ProtoReflect.Descriptor instead.
 func (*AuditOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AuditOp) GetAction() string {
@@ -1961,7 +2080,7 @@ type GetOp struct {
 
 func (x *GetOp) Reset() {
 	*x = GetOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1973,7 +2092,7 @@ func (x *GetOp) String() string {
 func (*GetOp) ProtoMessage() {}
 
 func (x *GetOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1986,7 +2105,7 @@ func (x *GetOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOp.ProtoReflect.Descriptor instead.
 func (*GetOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetOp) GetCollection() string {
@@ -2040,7 +2159,7 @@ type InsertOp struct {
 
 func (x *InsertOp) Reset() {
 	*x = InsertOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2052,7 +2171,7 @@ func (x *InsertOp) String() string {
 func (*InsertOp) ProtoMessage() {}
 
 func (x *InsertOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2065,7 +2184,7 @@ func (x *InsertOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InsertOp.ProtoReflect.Descriptor instead.
 func (*InsertOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *InsertOp) GetCollection() string {
@@ -2121,7 +2240,7 @@ type UpdateOp struct {
 
 func (x *UpdateOp) Reset() {
 	*x = UpdateOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2133,7 +2252,7 @@ func (x *UpdateOp) String() string {
 func (*UpdateOp) ProtoMessage() {}
 
 func (x *UpdateOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2146,7 +2265,7 @@ func (x *UpdateOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOp.ProtoReflect.Descriptor instead.
 func (*UpdateOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *UpdateOp) GetCollection() string {
@@ -2208,7 +2327,7 @@ type Increment struct {
 
 func (x *Increment) Reset() {
 	*x = Increment{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2220,7 +2339,7 @@ func (x *Increment) String() string {
 func (*Increment) ProtoMessage() {}
 
 func (x *Increment) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2233,7 +2352,7 @@ func (x *Increment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Increment.ProtoReflect.Descriptor instead.
 func (*Increment) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Increment) GetField() string {
@@ -2261,7 +2380,7 @@ type DeleteOp struct {
 
 func (x *DeleteOp) Reset() {
 	*x = DeleteOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2273,7 +2392,7 @@ func (x *DeleteOp) String() string {
 func (*DeleteOp) ProtoMessage() {}
 
 func (x *DeleteOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2286,7 +2405,7 @@ func (x *DeleteOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOp.ProtoReflect.Descriptor instead.
 func (*DeleteOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *DeleteOp) GetCollection() string {
@@ -2324,7 +2443,7 @@ type PublishOp struct {
 
 func (x *PublishOp) Reset() {
 	*x = PublishOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2336,7 +2455,7 @@ func (x *PublishOp) String() string {
 func (*PublishOp) ProtoMessage() {}
 
 func (x *PublishOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2349,7 +2468,7 @@ func (x *PublishOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishOp.ProtoReflect.Descriptor instead.
 func (*PublishOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PublishOp) GetName() string {
@@ -2384,7 +2503,7 @@ type StorageRequest struct {
 
 func (x *StorageRequest) Reset() {
 	*x = StorageRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2396,7 +2515,7 @@ func (x *StorageRequest) String() string {
 func (*StorageRequest) ProtoMessage() {}
 
 func (x *StorageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2409,7 +2528,7 @@ func (x *StorageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageRequest.ProtoReflect.Descriptor instead.
 func (*StorageRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *StorageRequest) GetScope() *Scope {
@@ -2445,7 +2564,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2457,7 +2576,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2470,7 +2589,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Group) GetKey() []byte {
@@ -2508,7 +2627,7 @@ type OpResult struct {
 
 func (x *OpResult) Reset() {
 	*x = OpResult{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2520,7 +2639,7 @@ func (x *OpResult) String() string {
 func (*OpResult) ProtoMessage() {}
 
 func (x *OpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2533,7 +2652,7 @@ func (x *OpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpResult.ProtoReflect.Descriptor instead.
 func (*OpResult) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *OpResult) GetRecords() []*Record {
@@ -2585,7 +2704,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2597,7 +2716,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2610,7 +2729,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Error) GetCode() string {
@@ -2643,7 +2762,7 @@ type StorageResponse struct {
 
 func (x *StorageResponse) Reset() {
 	*x = StorageResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2655,7 +2774,7 @@ func (x *StorageResponse) String() string {
 func (*StorageResponse) ProtoMessage() {}
 
 func (x *StorageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2668,7 +2787,7 @@ func (x *StorageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageResponse.ProtoReflect.Descriptor instead.
 func (*StorageResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *StorageResponse) GetResults() []*OpResult {
@@ -2690,7 +2809,7 @@ type AuthorizeRequest struct {
 
 func (x *AuthorizeRequest) Reset() {
 	*x = AuthorizeRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2702,7 +2821,7 @@ func (x *AuthorizeRequest) String() string {
 func (*AuthorizeRequest) ProtoMessage() {}
 
 func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2715,7 +2834,7 @@ func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AuthorizeRequest) GetScope() *Scope {
@@ -2748,7 +2867,7 @@ type AuthorizeResponse struct {
 
 func (x *AuthorizeResponse) Reset() {
 	*x = AuthorizeResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2760,7 +2879,7 @@ func (x *AuthorizeResponse) String() string {
 func (*AuthorizeResponse) ProtoMessage() {}
 
 func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2773,7 +2892,7 @@ func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *AuthorizeResponse) GetAllowed() []bool {
@@ -2800,7 +2919,7 @@ type FileHeader struct {
 
 func (x *FileHeader) Reset() {
 	*x = FileHeader{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2812,7 +2931,7 @@ func (x *FileHeader) String() string {
 func (*FileHeader) ProtoMessage() {}
 
 func (x *FileHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2825,7 +2944,7 @@ func (x *FileHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileHeader.ProtoReflect.Descriptor instead.
 func (*FileHeader) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *FileHeader) GetScope() *Scope {
@@ -2882,7 +3001,7 @@ type FilePart struct {
 
 func (x *FilePart) Reset() {
 	*x = FilePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2894,7 +3013,7 @@ func (x *FilePart) String() string {
 func (*FilePart) ProtoMessage() {}
 
 func (x *FilePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2907,7 +3026,7 @@ func (x *FilePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePart.ProtoReflect.Descriptor instead.
 func (*FilePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *FilePart) GetHeader() *FileHeader {
@@ -2941,7 +3060,7 @@ type FileRef struct {
 
 func (x *FileRef) Reset() {
 	*x = FileRef{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2953,7 +3072,7 @@ func (x *FileRef) String() string {
 func (*FileRef) ProtoMessage() {}
 
 func (x *FileRef) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2966,7 +3085,7 @@ func (x *FileRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileRef.ProtoReflect.Descriptor instead.
 func (*FileRef) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *FileRef) GetScope() *Scope {
@@ -2996,7 +3115,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3008,7 +3127,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3021,7 +3140,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FileInfo) GetId() string {
@@ -3068,7 +3187,7 @@ type SettingsRequest struct {
 
 func (x *SettingsRequest) Reset() {
 	*x = SettingsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3080,7 +3199,7 @@ func (x *SettingsRequest) String() string {
 func (*SettingsRequest) ProtoMessage() {}
 
 func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3093,7 +3212,7 @@ func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsRequest.ProtoReflect.Descriptor instead.
 func (*SettingsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SettingsRequest) GetScope() *Scope {
@@ -3115,7 +3234,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3127,7 +3246,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3140,7 +3259,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Settings) GetScope() *Scope {
@@ -3172,7 +3291,7 @@ type TenantsRequest struct {
 
 func (x *TenantsRequest) Reset() {
 	*x = TenantsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3184,7 +3303,7 @@ func (x *TenantsRequest) String() string {
 func (*TenantsRequest) ProtoMessage() {}
 
 func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3197,7 +3316,7 @@ func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsRequest.ProtoReflect.Descriptor instead.
 func (*TenantsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *TenantsRequest) GetScope() *Scope {
@@ -3241,7 +3360,7 @@ type TenantInfo struct {
 
 func (x *TenantInfo) Reset() {
 	*x = TenantInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3253,7 +3372,7 @@ func (x *TenantInfo) String() string {
 func (*TenantInfo) ProtoMessage() {}
 
 func (x *TenantInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3266,7 +3385,7 @@ func (x *TenantInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantInfo.ProtoReflect.Descriptor instead.
 func (*TenantInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *TenantInfo) GetCode() string {
@@ -3316,7 +3435,7 @@ type TenantsResponse struct {
 
 func (x *TenantsResponse) Reset() {
 	*x = TenantsResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3328,7 +3447,7 @@ func (x *TenantsResponse) String() string {
 func (*TenantsResponse) ProtoMessage() {}
 
 func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3341,7 +3460,7 @@ func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsResponse.ProtoReflect.Descriptor instead.
 func (*TenantsResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *TenantsResponse) GetTenant() *TenantInfo {
@@ -3378,7 +3497,7 @@ type LogRecord struct {
 
 func (x *LogRecord) Reset() {
 	*x = LogRecord{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3390,7 +3509,7 @@ func (x *LogRecord) String() string {
 func (*LogRecord) ProtoMessage() {}
 
 func (x *LogRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3403,7 +3522,7 @@ func (x *LogRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogRecord.ProtoReflect.Descriptor instead.
 func (*LogRecord) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *LogRecord) GetScope() *Scope {
@@ -3515,7 +3634,15 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\aheaders\x18\x02 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\"]\n" +
 	"\x10HTTPResponsePart\x125\n" +
 	"\x04head\x18\x01 \x01(\v2!.balai.plugin.v1.HTTPResponseHeadR\x04head\x12\x12\n" +
-	"\x04body\x18\x02 \x01(\fR\x04body\"\xbe\x01\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\"\xb0\x01\n" +
+	"\fExchangeDown\x126\n" +
+	"\arequest\x18\x01 \x01(\v2\x1c.balai.plugin.v1.HTTPRequestR\arequest\x12:\n" +
+	"\astorage\x18\x02 \x01(\v2 .balai.plugin.v1.StorageResponseR\astorage\x12,\n" +
+	"\x05error\x18\x03 \x01(\v2\x16.balai.plugin.v1.ErrorR\x05error\"~\n" +
+	"\n" +
+	"ExchangeUp\x125\n" +
+	"\x04part\x18\x01 \x01(\v2!.balai.plugin.v1.HTTPResponsePartR\x04part\x129\n" +
+	"\astorage\x18\x02 \x01(\v2\x1f.balai.plugin.v1.StorageRequestR\astorage\"\xbe\x01\n" +
 	"\rEventDelivery\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\x04R\x02id\x12\x12\n" +
@@ -3696,12 +3823,13 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x0fFIELD_TYPE_BOOL\x10\x04\x12\x13\n" +
 	"\x0fFIELD_TYPE_DATE\x10\x05\x12\x13\n" +
 	"\x0fFIELD_TYPE_TIME\x10\x06\x12\x13\n" +
-	"\x0fFIELD_TYPE_JSON\x10\a2\xd7\x03\n" +
+	"\x0fFIELD_TYPE_JSON\x10\a2\xa3\x04\n" +
 	"\x06Plugin\x12G\n" +
 	"\bDescribe\x12 .balai.plugin.v1.DescribeRequest\x1a\x19.balai.plugin.v1.Manifest\x12F\n" +
 	"\x05Setup\x12\x1d.balai.plugin.v1.SetupRequest\x1a\x1e.balai.plugin.v1.SetupResponse\x12K\n" +
 	"\x06Handle\x12\x1c.balai.plugin.v1.HTTPRequest\x1a!.balai.plugin.v1.HTTPResponsePart0\x01\x12W\n" +
-	"\fHandleStream\x12 .balai.plugin.v1.HTTPRequestPart\x1a!.balai.plugin.v1.HTTPResponsePart(\x010\x01\x12K\n" +
+	"\fHandleStream\x12 .balai.plugin.v1.HTTPRequestPart\x1a!.balai.plugin.v1.HTTPResponsePart(\x010\x01\x12J\n" +
+	"\bExchange\x12\x1d.balai.plugin.v1.ExchangeDown\x1a\x1b.balai.plugin.v1.ExchangeUp(\x010\x01\x12K\n" +
 	"\aDeliver\x12\x1e.balai.plugin.v1.EventDelivery\x1a .balai.plugin.v1.DeliverResponse\x12I\n" +
 	"\x06Health\x12\x1e.balai.plugin.v1.HealthRequest\x1a\x1f.balai.plugin.v1.HealthResponse2\xcf\x05\n" +
 	"\x04Host\x12L\n" +
@@ -3730,7 +3858,7 @@ func file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_sdk_proto_pluginv1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 52)
 var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(FieldType)(0),            // 0: balai.plugin.v1.FieldType
 	(*Empty)(nil),             // 1: balai.plugin.v1.Empty
@@ -3749,40 +3877,42 @@ var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(*HTTPRequestPart)(nil),   // 14: balai.plugin.v1.HTTPRequestPart
 	(*HTTPResponseHead)(nil),  // 15: balai.plugin.v1.HTTPResponseHead
 	(*HTTPResponsePart)(nil),  // 16: balai.plugin.v1.HTTPResponsePart
-	(*EventDelivery)(nil),     // 17: balai.plugin.v1.EventDelivery
-	(*DeliverResponse)(nil),   // 18: balai.plugin.v1.DeliverResponse
-	(*HealthRequest)(nil),     // 19: balai.plugin.v1.HealthRequest
-	(*HealthResponse)(nil),    // 20: balai.plugin.v1.HealthResponse
-	(*Filter)(nil),            // 21: balai.plugin.v1.Filter
-	(*Sort)(nil),              // 22: balai.plugin.v1.Sort
-	(*Query)(nil),             // 23: balai.plugin.v1.Query
-	(*Aggregate)(nil),         // 24: balai.plugin.v1.Aggregate
-	(*Record)(nil),            // 25: balai.plugin.v1.Record
-	(*StorageOp)(nil),         // 26: balai.plugin.v1.StorageOp
-	(*AuditOp)(nil),           // 27: balai.plugin.v1.AuditOp
-	(*GetOp)(nil),             // 28: balai.plugin.v1.GetOp
-	(*InsertOp)(nil),          // 29: balai.plugin.v1.InsertOp
-	(*UpdateOp)(nil),          // 30: balai.plugin.v1.UpdateOp
-	(*Increment)(nil),         // 31: balai.plugin.v1.Increment
-	(*DeleteOp)(nil),          // 32: balai.plugin.v1.DeleteOp
-	(*PublishOp)(nil),         // 33: balai.plugin.v1.PublishOp
-	(*StorageRequest)(nil),    // 34: balai.plugin.v1.StorageRequest
-	(*Group)(nil),             // 35: balai.plugin.v1.Group
-	(*OpResult)(nil),          // 36: balai.plugin.v1.OpResult
-	(*Error)(nil),             // 37: balai.plugin.v1.Error
-	(*StorageResponse)(nil),   // 38: balai.plugin.v1.StorageResponse
-	(*AuthorizeRequest)(nil),  // 39: balai.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil), // 40: balai.plugin.v1.AuthorizeResponse
-	(*FileHeader)(nil),        // 41: balai.plugin.v1.FileHeader
-	(*FilePart)(nil),          // 42: balai.plugin.v1.FilePart
-	(*FileRef)(nil),           // 43: balai.plugin.v1.FileRef
-	(*FileInfo)(nil),          // 44: balai.plugin.v1.FileInfo
-	(*SettingsRequest)(nil),   // 45: balai.plugin.v1.SettingsRequest
-	(*Settings)(nil),          // 46: balai.plugin.v1.Settings
-	(*TenantsRequest)(nil),    // 47: balai.plugin.v1.TenantsRequest
-	(*TenantInfo)(nil),        // 48: balai.plugin.v1.TenantInfo
-	(*TenantsResponse)(nil),   // 49: balai.plugin.v1.TenantsResponse
-	(*LogRecord)(nil),         // 50: balai.plugin.v1.LogRecord
+	(*ExchangeDown)(nil),      // 17: balai.plugin.v1.ExchangeDown
+	(*ExchangeUp)(nil),        // 18: balai.plugin.v1.ExchangeUp
+	(*EventDelivery)(nil),     // 19: balai.plugin.v1.EventDelivery
+	(*DeliverResponse)(nil),   // 20: balai.plugin.v1.DeliverResponse
+	(*HealthRequest)(nil),     // 21: balai.plugin.v1.HealthRequest
+	(*HealthResponse)(nil),    // 22: balai.plugin.v1.HealthResponse
+	(*Filter)(nil),            // 23: balai.plugin.v1.Filter
+	(*Sort)(nil),              // 24: balai.plugin.v1.Sort
+	(*Query)(nil),             // 25: balai.plugin.v1.Query
+	(*Aggregate)(nil),         // 26: balai.plugin.v1.Aggregate
+	(*Record)(nil),            // 27: balai.plugin.v1.Record
+	(*StorageOp)(nil),         // 28: balai.plugin.v1.StorageOp
+	(*AuditOp)(nil),           // 29: balai.plugin.v1.AuditOp
+	(*GetOp)(nil),             // 30: balai.plugin.v1.GetOp
+	(*InsertOp)(nil),          // 31: balai.plugin.v1.InsertOp
+	(*UpdateOp)(nil),          // 32: balai.plugin.v1.UpdateOp
+	(*Increment)(nil),         // 33: balai.plugin.v1.Increment
+	(*DeleteOp)(nil),          // 34: balai.plugin.v1.DeleteOp
+	(*PublishOp)(nil),         // 35: balai.plugin.v1.PublishOp
+	(*StorageRequest)(nil),    // 36: balai.plugin.v1.StorageRequest
+	(*Group)(nil),             // 37: balai.plugin.v1.Group
+	(*OpResult)(nil),          // 38: balai.plugin.v1.OpResult
+	(*Error)(nil),             // 39: balai.plugin.v1.Error
+	(*StorageResponse)(nil),   // 40: balai.plugin.v1.StorageResponse
+	(*AuthorizeRequest)(nil),  // 41: balai.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil), // 42: balai.plugin.v1.AuthorizeResponse
+	(*FileHeader)(nil),        // 43: balai.plugin.v1.FileHeader
+	(*FilePart)(nil),          // 44: balai.plugin.v1.FilePart
+	(*FileRef)(nil),           // 45: balai.plugin.v1.FileRef
+	(*FileInfo)(nil),          // 46: balai.plugin.v1.FileInfo
+	(*SettingsRequest)(nil),   // 47: balai.plugin.v1.SettingsRequest
+	(*Settings)(nil),          // 48: balai.plugin.v1.Settings
+	(*TenantsRequest)(nil),    // 49: balai.plugin.v1.TenantsRequest
+	(*TenantInfo)(nil),        // 50: balai.plugin.v1.TenantInfo
+	(*TenantsResponse)(nil),   // 51: balai.plugin.v1.TenantsResponse
+	(*LogRecord)(nil),         // 52: balai.plugin.v1.LogRecord
 }
 var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	4,  // 0: balai.plugin.v1.Manifest.permissions:type_name -> balai.plugin.v1.Permission
@@ -3796,76 +3926,83 @@ var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	13, // 8: balai.plugin.v1.HTTPRequestPart.request:type_name -> balai.plugin.v1.HTTPRequest
 	11, // 9: balai.plugin.v1.HTTPResponseHead.headers:type_name -> balai.plugin.v1.Header
 	15, // 10: balai.plugin.v1.HTTPResponsePart.head:type_name -> balai.plugin.v1.HTTPResponseHead
-	12, // 11: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
-	21, // 12: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
-	22, // 13: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
-	21, // 14: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
-	28, // 15: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
-	29, // 16: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
-	30, // 17: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
-	32, // 18: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
-	23, // 19: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
-	24, // 20: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
-	33, // 21: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
-	27, // 22: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
-	25, // 23: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
-	31, // 24: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
-	21, // 25: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
-	12, // 26: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
-	26, // 27: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
-	25, // 28: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
-	35, // 29: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
-	37, // 30: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
-	36, // 31: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
-	12, // 32: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 33: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
-	41, // 34: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	44, // 35: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
-	12, // 36: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	12, // 37: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 38: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	12, // 39: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
-	48, // 40: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
-	48, // 41: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
-	48, // 42: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
-	12, // 43: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 44: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	9,  // 45: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	13, // 46: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	14, // 47: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	17, // 48: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	19, // 49: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	34, // 50: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	39, // 51: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	42, // 52: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	43, // 53: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	43, // 54: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	13, // 55: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	45, // 56: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	46, // 57: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	50, // 58: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	47, // 59: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
-	3,  // 60: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	10, // 61: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	16, // 62: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	16, // 63: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	18, // 64: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	20, // 65: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	38, // 66: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	40, // 67: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	44, // 68: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	42, // 69: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 70: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	16, // 71: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	46, // 72: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 73: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 74: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	49, // 75: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
-	60, // [60:76] is the sub-list for method output_type
-	44, // [44:60] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	13, // 11: balai.plugin.v1.ExchangeDown.request:type_name -> balai.plugin.v1.HTTPRequest
+	40, // 12: balai.plugin.v1.ExchangeDown.storage:type_name -> balai.plugin.v1.StorageResponse
+	39, // 13: balai.plugin.v1.ExchangeDown.error:type_name -> balai.plugin.v1.Error
+	16, // 14: balai.plugin.v1.ExchangeUp.part:type_name -> balai.plugin.v1.HTTPResponsePart
+	36, // 15: balai.plugin.v1.ExchangeUp.storage:type_name -> balai.plugin.v1.StorageRequest
+	12, // 16: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
+	23, // 17: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
+	24, // 18: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
+	23, // 19: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
+	30, // 20: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
+	31, // 21: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
+	32, // 22: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
+	34, // 23: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
+	25, // 24: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
+	26, // 25: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
+	35, // 26: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
+	29, // 27: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
+	27, // 28: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
+	33, // 29: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
+	23, // 30: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
+	12, // 31: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
+	28, // 32: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
+	27, // 33: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
+	37, // 34: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
+	39, // 35: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
+	38, // 36: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
+	12, // 37: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 38: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
+	43, // 39: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
+	46, // 40: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	12, // 41: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	12, // 42: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 43: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	12, // 44: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
+	50, // 45: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
+	50, // 46: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
+	50, // 47: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
+	12, // 48: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 49: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	9,  // 50: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	13, // 51: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	14, // 52: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	17, // 53: balai.plugin.v1.Plugin.Exchange:input_type -> balai.plugin.v1.ExchangeDown
+	19, // 54: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	21, // 55: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	36, // 56: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	41, // 57: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	44, // 58: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	45, // 59: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	45, // 60: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	13, // 61: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	47, // 62: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	48, // 63: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	52, // 64: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	49, // 65: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
+	3,  // 66: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	10, // 67: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	16, // 68: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	16, // 69: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	18, // 70: balai.plugin.v1.Plugin.Exchange:output_type -> balai.plugin.v1.ExchangeUp
+	20, // 71: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	22, // 72: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	40, // 73: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	42, // 74: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	46, // 75: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	44, // 76: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 77: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	16, // 78: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	48, // 79: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 80: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 81: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	51, // 82: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
+	66, // [66:83] is the sub-list for method output_type
+	49, // [49:66] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
@@ -3873,7 +4010,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 	if File_sdk_proto_pluginv1_plugin_proto != nil {
 		return
 	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[25].OneofWrappers = []any{
+	file_sdk_proto_pluginv1_plugin_proto_msgTypes[27].OneofWrappers = []any{
 		(*StorageOp_Get)(nil),
 		(*StorageOp_Insert)(nil),
 		(*StorageOp_Update)(nil),
@@ -3889,7 +4026,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sdk_proto_pluginv1_plugin_proto_rawDesc), len(file_sdk_proto_pluginv1_plugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   50,
+			NumMessages:   52,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

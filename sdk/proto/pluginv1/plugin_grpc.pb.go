@@ -4,7 +4,10 @@
 // Protocol versions (negotiated by go-plugin at start):
 //   1: requests with their whole body in one message (Handle).
 //   2: adds HandleStream for request bodies of any size.
-// The host speaks both; the SDK serves the newest.
+//   3: adds Exchange: a request whose body fits in one message is served on
+//      one stream that also carries its storage calls, so a request that
+//      reads or writes costs one stream instead of two calls.
+// The host speaks all three; the SDK serves the newest.
 //
 // The host calls the Plugin service; the plugin calls back the Host service
 // over the go-plugin broker connection that Setup hands it. Every host call
@@ -37,6 +40,7 @@ const (
 	Plugin_Setup_FullMethodName        = "/balai.plugin.v1.Plugin/Setup"
 	Plugin_Handle_FullMethodName       = "/balai.plugin.v1.Plugin/Handle"
 	Plugin_HandleStream_FullMethodName = "/balai.plugin.v1.Plugin/HandleStream"
+	Plugin_Exchange_FullMethodName     = "/balai.plugin.v1.Plugin/Exchange"
 	Plugin_Deliver_FullMethodName      = "/balai.plugin.v1.Plugin/Deliver"
 	Plugin_Health_FullMethodName       = "/balai.plugin.v1.Plugin/Health"
 )
@@ -55,6 +59,11 @@ type PluginClient interface {
 	// HandleStream serves a request whose body is streamed (protocol 2 on):
 	// the first part carries the request, the next ones the body.
 	HandleStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[HTTPRequestPart, HTTPResponsePart], error)
+	// Exchange serves one request (protocol 3 on). The host's first message
+	// carries the whole request; the plugin answers with response parts and
+	// may, before its last part, send storage requests, each answered in
+	// turn on the same stream.
+	Exchange(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ExchangeDown, ExchangeUp], error)
 	// Deliver hands the plugin an event it subscribed to.
 	Deliver(ctx context.Context, in *EventDelivery, opts ...grpc.CallOption) (*DeliverResponse, error)
 	// Health answers whether the plugin can serve.
@@ -121,6 +130,19 @@ func (c *pluginClient) HandleStream(ctx context.Context, opts ...grpc.CallOption
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Plugin_HandleStreamClient = grpc.BidiStreamingClient[HTTPRequestPart, HTTPResponsePart]
 
+func (c *pluginClient) Exchange(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ExchangeDown, ExchangeUp], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Plugin_ServiceDesc.Streams[2], Plugin_Exchange_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExchangeDown, ExchangeUp]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Plugin_ExchangeClient = grpc.BidiStreamingClient[ExchangeDown, ExchangeUp]
+
 func (c *pluginClient) Deliver(ctx context.Context, in *EventDelivery, opts ...grpc.CallOption) (*DeliverResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeliverResponse)
@@ -155,6 +177,11 @@ type PluginServer interface {
 	// HandleStream serves a request whose body is streamed (protocol 2 on):
 	// the first part carries the request, the next ones the body.
 	HandleStream(grpc.BidiStreamingServer[HTTPRequestPart, HTTPResponsePart]) error
+	// Exchange serves one request (protocol 3 on). The host's first message
+	// carries the whole request; the plugin answers with response parts and
+	// may, before its last part, send storage requests, each answered in
+	// turn on the same stream.
+	Exchange(grpc.BidiStreamingServer[ExchangeDown, ExchangeUp]) error
 	// Deliver hands the plugin an event it subscribed to.
 	Deliver(context.Context, *EventDelivery) (*DeliverResponse, error)
 	// Health answers whether the plugin can serve.
@@ -180,6 +207,9 @@ func (UnimplementedPluginServer) Handle(*HTTPRequest, grpc.ServerStreamingServer
 }
 func (UnimplementedPluginServer) HandleStream(grpc.BidiStreamingServer[HTTPRequestPart, HTTPResponsePart]) error {
 	return status.Errorf(codes.Unimplemented, "method HandleStream not implemented")
+}
+func (UnimplementedPluginServer) Exchange(grpc.BidiStreamingServer[ExchangeDown, ExchangeUp]) error {
+	return status.Errorf(codes.Unimplemented, "method Exchange not implemented")
 }
 func (UnimplementedPluginServer) Deliver(context.Context, *EventDelivery) (*DeliverResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Deliver not implemented")
@@ -262,6 +292,13 @@ func _Plugin_HandleStream_Handler(srv interface{}, stream grpc.ServerStream) err
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Plugin_HandleStreamServer = grpc.BidiStreamingServer[HTTPRequestPart, HTTPResponsePart]
 
+func _Plugin_Exchange_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(PluginServer).Exchange(&grpc.GenericServerStream[ExchangeDown, ExchangeUp]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Plugin_ExchangeServer = grpc.BidiStreamingServer[ExchangeDown, ExchangeUp]
+
 func _Plugin_Deliver_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(EventDelivery)
 	if err := dec(in); err != nil {
@@ -331,6 +368,12 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "HandleStream",
 			Handler:       _Plugin_HandleStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "Exchange",
+			Handler:       _Plugin_Exchange_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
 		},
