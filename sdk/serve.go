@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -124,13 +123,20 @@ func ServeWith(m Manifest, h http.Handler, opts Options) {
 // processes on one machine; 1 MiB is far above what a loopback hop needs.
 const grpcWindow = 1 << 20
 
+// streamWorkers is how many requests a side serves on reused goroutines
+// at once; beyond it gRPC starts a fresh goroutine per request, whose stack
+// then grows again (with one worker per core, stack copying took an eighth
+// of a plugin's time under eight concurrent clients). An idle worker costs
+// only its stack.
+const streamWorkers = 64
+
 // GRPCServerOptions tune the gRPC servers on both sides of the plugin
 // boundary (the plugin's, and the host services'). Reused stream workers
 // keep their grown stacks instead of growing a fresh goroutine's for every
 // request.
 func GRPCServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
-		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+		grpc.NumStreamWorkers(streamWorkers),
 		grpc.InitialWindowSize(grpcWindow), grpc.InitialConnWindowSize(grpcWindow),
 		grpc.SharedWriteBuffer(true),
 	}

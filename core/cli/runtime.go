@@ -29,7 +29,12 @@ func (a *app) pluginConfig() plugin.Config {
 	if maxBody == 0 {
 		maxBody = 1 << 20
 	}
+	procs := plugin.DefaultPluginProcs
+	if a.v.IsSet("plugin-procs") {
+		procs = a.v.GetInt("plugin-procs")
+	}
 	return plugin.Config{
+		PluginProcs: procs,
 		Dir:         a.v.GetString("plugins"),
 		Enabled:     a.v.GetStringSlice("plugins-enabled"),
 		Checksums:   a.v.GetStringMapString("plugin-checksums"),

@@ -45,6 +45,7 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.StringToString("plugin-checksums", nil, "pinned SHA-256 per plugin file, name=hex; a mismatching binary is refused")
 	f.Duration("call-timeout", 30*time.Second, "how long a plugin may take to answer, unless its route says otherwise")
 	f.Int64("max-body", 1<<20, "largest request body for plugin routes that set no limit, in bytes")
+	f.Int("plugin-procs", plugin.DefaultPluginProcs, "scheduler threads (GOMAXPROCS) of each plugin process; 0 uses every core")
 	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -69,21 +70,27 @@ type startOptions struct {
 	// host, when set, is served to the plugin over the broker and on each
 	// request's exchange stream.
 	host *hostService
+	// procs is the process's GOMAXPROCS, 0 for Go's default.
+	procs int
 	// startTimeout bounds the handshake.
 	startTimeout time.Duration
 }
 
 // pluginEnv is the whole environment of a plugin process: nothing of the
 // host's (database URL, admin password, cloud credentials) leaks into it.
-func pluginEnv() []string {
-	return []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC", "TMPDIR=" + os.TempDir()}
+func pluginEnv(procs int) []string {
+	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC", "TMPDIR=" + os.TempDir()}
+	if procs > 0 {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(procs))
+	}
+	return env
 }
 
 // start launches the binary, negotiates the protocol, reads the manifest
 // and, with opts.host, sets up the host services once for this start.
 func start(ctx context.Context, opts startOptions) (*process, error) {
 	cmd := exec.Command(opts.path)
-	cmd.Env = pluginEnv()
+	cmd.Env = pluginEnv(opts.procs)
 	var secure *goplugin.SecureConfig
 	if opts.checksum != nil {
 		secure = &goplugin.SecureConfig{Checksum: opts.checksum, Hash: sha256.New()}

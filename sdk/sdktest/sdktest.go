@@ -116,7 +116,7 @@ func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir 
 		t.Fatal(err)
 	}
 	core.Authz.OnReload(mods.Reload)
-	rt := plugin.New(core, plugin.Config{Dir: pluginDir, FilesDir: filepath.Join(dir, "files")}, mods, nil, log)
+	rt := plugin.New(core, plugin.Config{Dir: pluginDir, FilesDir: filepath.Join(dir, "files"), PluginProcs: plugin.DefaultPluginProcs}, mods, nil, log)
 	if load != nil {
 		if err := load(rt); err != nil {
 			t.Fatalf("sdktest: loading plugin: %v", err)
