@@ -138,7 +138,6 @@ func GRPCServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.NumStreamWorkers(streamWorkers),
 		grpc.InitialWindowSize(grpcWindow), grpc.InitialConnWindowSize(grpcWindow),
-		grpc.SharedWriteBuffer(true),
 	}
 }
 
@@ -146,7 +145,6 @@ func GRPCServerOptions() []grpc.ServerOption {
 func GRPCDialOptions() []grpc.DialOption {
 	return []grpc.DialOption{
 		grpc.WithInitialWindowSize(grpcWindow), grpc.WithInitialConnWindowSize(grpcWindow),
-		grpc.WithSharedWriteBuffer(true),
 	}
 }
 
