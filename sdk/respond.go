@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 )
 
 var stderr io.Writer = os.Stderr
@@ -92,19 +93,53 @@ func Func(fn func(r *http.Request) (int, any, error)) http.Handler {
 	})
 }
 
-// Bind reads a JSON body into v, refusing unknown fields; its error is an
-// *HTTPError for Func.
+// Bind reads exactly one JSON value into v, refusing unknown fields, and
+// answers bad input with the same codes as the host's own API
+// (malformed_json, unknown_field, invalid_field, body_too_large), so that
+// a client handles the host and every plugin alike.
 func Bind(r *http.Request, v any) error {
+	return bind(r, v, false)
+}
+
+// BindOptional is Bind for a body that may be left out entirely.
+func BindOptional(r *http.Request, v any) error {
+	return bind(r, v, true)
+}
+
+func bind(r *http.Request, v any, optional bool) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
+		if optional && errors.Is(err, io.EOF) {
+			return nil
 		}
-		return Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON for this request: %v", err)
+		return bindError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON value")
 	}
 	return nil
+}
+
+func bindError(err error) error {
+	var maxErr *http.MaxBytesError
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+	case errors.Is(err, io.EOF):
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send a JSON object")
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return Errorf(http.StatusBadRequest, "invalid_field", "field %q must be a %s", typeErr.Field, typeErr.Type)
+	case errors.As(err, &typeErr):
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body must be a JSON %s", typeErr.Type.Kind())
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return Errorf(http.StatusBadRequest, "malformed_json", "the body could not be read: %v", err)
 }
 
 // Page reads ?page=&limit= (limit at most 500, default 50) as offset and limit.

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"unicode"
@@ -11,56 +8,6 @@ import (
 
 	"github.com/balaidesa/balai/sdk"
 )
-
-// bind reads exactly one JSON object into v, refusing unknown fields, and
-// answers with the same codes as the host's own API (unknown_field,
-// invalid_field, malformed_json), so that a client handles both alike.
-func bind(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
-	}
-	return nil
-}
-
-// bindOptional is bind for bodies that may be left out entirely.
-func bindOptional(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return decodeError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
-	}
-	return nil
-}
-
-func decodeError(err error) error {
-	var maxErr *http.MaxBytesError
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &maxErr):
-		return sdk.Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-	case errors.Is(err, io.EOF):
-		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send a JSON object")
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
-	case errors.As(err, &typeErr):
-		return sdk.Errorf(http.StatusBadRequest, "invalid_field", "field %q must be a %s", typeErr.Field, typeErr.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return sdk.Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	}
-	return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body could not be read: %v", err)
-}
 
 // cleanText trims s and checks it is printable text of at most max
 // characters; required text must not be empty. Control characters are

@@ -184,7 +184,7 @@ func placeOrder(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var in orderInput
-	if err := bind(r, &in); err != nil {
+	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
 	lines, err := in.validate()
@@ -446,7 +446,7 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 		var body struct {
 			Reason string `json:"reason"`
 		}
-		if err := bindOptional(r, &body); err != nil {
+		if err := sdk.BindOptional(r, &body); err != nil {
 			return 0, nil, err
 		}
 		reason, err := cleanText("reason", body.Reason, 300, false)

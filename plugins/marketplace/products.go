@@ -181,7 +181,7 @@ func createProduct(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var in productInput
-	if err := bind(r, &in); err != nil {
+	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
 	p := in.product()
@@ -369,7 +369,7 @@ func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
 func patchProduct(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	var patch productPatch
-	if err := bind(r, &patch); err != nil {
+	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
 	rec, p, err := villageProduct(r)
@@ -450,7 +450,7 @@ func adjustStock(r *http.Request) (int, any, error) {
 	var body struct {
 		Delta int64 `json:"delta"`
 	}
-	if err := bind(r, &body); err != nil {
+	if err := sdk.Bind(r, &body); err != nil {
 		return 0, nil, err
 	}
 	if body.Delta == 0 || body.Delta < -maxStock || body.Delta > maxStock {

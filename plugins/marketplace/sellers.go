@@ -81,7 +81,7 @@ func createSeller(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var s Seller
-	if err := bind(r, &s); err != nil {
+	if err := sdk.Bind(r, &s); err != nil {
 		return 0, nil, err
 	}
 	if err := s.validate(); err != nil {
@@ -192,7 +192,7 @@ func patchSeller(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var patch sellerPatch
-	if err := bind(r, &patch); err != nil {
+	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
 	rec, err := req.Records("sellers").Get(r.Context(), r.PathValue("id"))
