@@ -410,9 +410,7 @@ func (b *Batch) Delete(coll, id string, expectVersion int64) *Batch {
 // Publish adds an event, recorded in the same transaction as the writes and
 // delivered to subscribed plugins after commit, at least once.
 func (b *Batch) Publish(name string, payload any) *Batch {
-	data, err := json.Marshal(payload)
-	b.add(&pb.StorageOp{Op: &pb.StorageOp_Publish{Publish: &pb.PublishOp{Name: name, Payload: data}}}, err)
-	return b
+	return b.PublishIn("", name, payload)
 }
 
 // Audit adds an entry to the host's audit trail, committed with the batch:
@@ -430,7 +428,7 @@ func (b *Batch) Audit(action, target string, detail any) *Batch {
 
 // PublishIn adds an event published in another tenant (the destination of
 // a move), where that tenant's subscribers hear of it; the host allows it
-// only where the caller may write.
+// only where the caller may write. An empty tenant is the request's own.
 func (b *Batch) PublishIn(tenant, name string, payload any) *Batch {
 	data, err := json.Marshal(payload)
 	b.add(&pb.StorageOp{Op: &pb.StorageOp_Publish{Publish: &pb.PublishOp{Name: name, Payload: data, Tenant: tenant}}}, err)

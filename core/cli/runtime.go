@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -21,25 +20,19 @@ import (
 // pluginConfig is the plugin runtime's configuration, the same for serve
 // and for the commands that work through plugins.
 func (a *app) pluginConfig() plugin.Config {
-	timeout := a.v.GetDuration("call-timeout")
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	maxBody := a.v.GetInt64("max-body")
-	if maxBody == 0 {
-		maxBody = 1 << 20
-	}
 	procs := plugin.DefaultPluginProcs
 	if a.v.IsSet("plugin-procs") {
 		procs = a.v.GetInt("plugin-procs")
 	}
+	// Zero timeout and body limit (commands without those flags) take the
+	// runtime's defaults.
 	return plugin.Config{
 		PluginProcs: procs,
 		Dir:         a.v.GetString("plugins"),
 		Enabled:     a.v.GetStringSlice("plugins-enabled"),
 		Checksums:   a.v.GetStringMapString("plugin-checksums"),
-		CallTimeout: timeout,
-		MaxBody:     maxBody,
+		CallTimeout: a.v.GetDuration("call-timeout"),
+		MaxBody:     a.v.GetInt64("max-body"),
 		FilesDir:    filepath.Join(a.v.GetString("data"), "files"),
 	}
 }

@@ -258,11 +258,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		recv = func() (*pb.HTTPResponsePart, error) {
 			part, err := stream.Recv()
 			if p := bodyErr.Load(); err != nil && p != nil {
-				var maxErr *http.MaxBytesError
-				if errors.As(*p, &maxErr) {
-					return nil, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-				}
-				return nil, apierr.BadRequest("bad_body", "reading the request body: %v", *p)
+				return nil, bodyError(*p)
 			}
 			return part, err
 		}
@@ -310,14 +306,10 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		}
 	default:
 		if c.body != nil {
-			b, err := io.ReadAll(c.body)
+			b, err := readBody(c.body)
 			if err != nil {
 				status = "bad_request"
-				var maxErr *http.MaxBytesError
-				if errors.As(err, &maxErr) {
-					return apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-				}
-				return apierr.BadRequest("bad_body", "reading the request body: %v", err)
+				return err
 			}
 			req.Body = b
 		}
@@ -552,11 +544,17 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 func readBody(body io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(body)
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return nil, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-		}
-		return nil, apierr.BadRequest("bad_body", "reading the request body: %v", err)
+		return nil, bodyError(err)
 	}
 	return b, nil
+}
+
+// bodyError is the caller's error for a request body that could not be
+// read: too large, or cut off.
+func bodyError(err error) error {
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
+	}
+	return apierr.BadRequest("bad_body", "reading the request body: %v", err)
 }
