@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image"
-	_ "image/png"
 	"io"
 	"net/http"
 	"regexp"
@@ -14,16 +12,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/storetest"
+	"github.com/balaidesa/balai/plugins/services/letterread"
 )
-
-func init() { api.DisableConfigDir() }
 
 // Residents of the letter tests, one per village, each with the mother's
 // name a citizen proves identity with.
@@ -54,77 +46,25 @@ func letterRequest(typ, nik, purpose string, fields map[string]string) map[strin
 	return map[string]any{"type": typ, "nik": nik, "purpose": purpose, "fields": fields}
 }
 
-// letterText is the text of a PDF from fpdf: each line it shows is one
-// "(...) Tj" in the page content, which pdfcpu decodes for us.
+// letterText is the text a letter PDF shows, its lines joined and its
+// spaces collapsed.
 func letterText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	var lines []string
-	err := api.ExtractContent(bytes.NewReader(pdf), nil, func(r io.Reader, _ int) error {
-		content, err := io.ReadAll(r)
-		for i := 0; i < len(content); i++ {
-			if content[i] != '(' {
-				continue
-			}
-			var s []byte
-			j := i + 1
-			for depth := 1; j < len(content) && depth > 0; j++ {
-				switch c := content[j]; {
-				case c == '\\' && j+1 < len(content):
-					j++
-					s = append(s, content[j])
-				case c == '(':
-					depth++
-					s = append(s, c)
-				case c == ')':
-					if depth--; depth > 0 {
-						s = append(s, c)
-					}
-				default:
-					s = append(s, c)
-				}
-			}
-			if bytes.HasPrefix(bytes.TrimLeft(content[j:], " \r\n\t"), []byte("Tj")) {
-				lines = append(lines, string(s))
-			}
-			i = j - 1
-		}
-		return err
-	}, model.NewDefaultConfiguration())
+	lines, err := letterread.Lines(pdf)
 	if err != nil {
 		t.Fatalf("the letter is not a readable PDF: %v", err)
 	}
 	return strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
 }
 
-// letterQR decodes the one QR code image of a PDF.
+// letterQR decodes the one QR code of a letter PDF.
 func letterQR(t *testing.T, pdf []byte) string {
 	t.Helper()
-	pages, err := api.ExtractImagesRaw(bytes.NewReader(pdf), nil, model.NewDefaultConfiguration())
+	qr, err := letterread.QR(pdf)
 	if err != nil {
-		t.Fatalf("extracting the letter's images: %v", err)
+		t.Fatalf("the letter's QR code: %v", err)
 	}
-	var texts []string
-	for _, imgs := range pages {
-		for _, im := range imgs {
-			img, _, err := image.Decode(im)
-			if err != nil {
-				t.Fatalf("decoding image %s: %v", im.Name, err)
-			}
-			bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-			if err != nil {
-				t.Fatalf("image %s is not a readable QR code: %v", im.Name, err)
-			}
-			texts = append(texts, res.GetText())
-		}
-	}
-	if len(texts) != 1 {
-		t.Fatalf("%d QR codes in the letter, want 1", len(texts))
-	}
-	return texts[0]
+	return qr
 }
 
 // raw sends a request without failing the test, for use in goroutines

@@ -2,108 +2,32 @@ package main
 
 import (
 	"bytes"
-	"image"
-	_ "image/png"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
+	"github.com/balaidesa/balai/plugins/services/letterread"
 	"github.com/balaidesa/balai/sdk"
 )
 
-func init() { api.DisableConfigDir() }
-
-// pdfLines reads the text a PDF shows, one string per text-showing
-// operator: fpdf writes each line of a paragraph as one "(...) Tj".
+// pdfLines is letterread.Lines, failing the test on an unreadable PDF.
 func pdfLines(t *testing.T, data []byte) []string {
 	t.Helper()
-	var lines []string
-	err := api.ExtractContent(bytes.NewReader(data), nil, func(r io.Reader, page int) error {
-		content, err := io.ReadAll(r)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, showStrings(content)...)
-		return nil
-	}, model.NewDefaultConfiguration())
+	lines, err := letterread.Lines(data)
 	if err != nil {
-		t.Fatalf("reading the PDF: %v", err)
+		t.Fatal(err)
 	}
 	return lines
 }
 
-// showStrings collects the literal strings passed to Tj in a content stream.
-func showStrings(content []byte) []string {
-	var out []string
-	for i := 0; i < len(content); i++ {
-		if content[i] != '(' {
-			continue
-		}
-		var s []byte
-		depth := 1
-		j := i + 1
-		for ; j < len(content) && depth > 0; j++ {
-			switch c := content[j]; c {
-			case '\\':
-				j++
-				if j < len(content) {
-					s = append(s, content[j])
-				}
-			case '(':
-				depth++
-				s = append(s, c)
-			case ')':
-				depth--
-				if depth > 0 {
-					s = append(s, c)
-				}
-			default:
-				s = append(s, c)
-			}
-		}
-		if rest := bytes.TrimLeft(content[j:], " \n\r\t"); bytes.HasPrefix(rest, []byte("Tj")) {
-			out = append(out, string(s))
-		}
-		i = j - 1
-	}
-	return out
-}
-
-// pdfQR decodes the QR code of the PDF's only image.
+// pdfQR is letterread.QR, failing the test unless there is one QR code.
 func pdfQR(t *testing.T, data []byte) string {
 	t.Helper()
-	pages, err := api.ExtractImagesRaw(bytes.NewReader(data), nil, model.NewDefaultConfiguration())
+	qr, err := letterread.QR(data)
 	if err != nil {
-		t.Fatalf("extracting images: %v", err)
+		t.Fatal(err)
 	}
-	var found []string
-	for _, imgs := range pages {
-		for _, im := range imgs {
-			img, _, err := image.Decode(im)
-			if err != nil {
-				t.Fatalf("decoding image %s: %v", im.Name, err)
-			}
-			bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-			if err != nil {
-				t.Fatalf("image %s is not a readable QR code: %v", im.Name, err)
-			}
-			found = append(found, res.GetText())
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("%d QR codes in the PDF, want 1", len(found))
-	}
-	return found[0]
+	return qr
 }
 
 func sampleRequest() *request {

@@ -1,0 +1,104 @@
+// Package letterread reads back what the services plugin prints, for the
+// tests beside the plugin and the end-to-end tests alike: the text a letter
+// PDF shows and the payload of its QR code.
+package letterread
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png" // the QR code is embedded as PNG
+	"io"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+)
+
+func init() { api.DisableConfigDir() }
+
+// Lines returns the text a PDF shows, one string per text-showing
+// operator: fpdf writes each line of a paragraph as one "(...) Tj".
+func Lines(pdf []byte) ([]string, error) {
+	var lines []string
+	err := api.ExtractContent(bytes.NewReader(pdf), nil, func(r io.Reader, _ int) error {
+		content, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, showStrings(content)...)
+		return nil
+	}, model.NewDefaultConfiguration())
+	if err != nil {
+		return nil, fmt.Errorf("reading the PDF: %w", err)
+	}
+	return lines, nil
+}
+
+// showStrings collects the literal strings passed to Tj in a content stream.
+func showStrings(content []byte) []string {
+	var out []string
+	for i := 0; i < len(content); i++ {
+		if content[i] != '(' {
+			continue
+		}
+		var s []byte
+		depth := 1
+		j := i + 1
+		for ; j < len(content) && depth > 0; j++ {
+			switch c := content[j]; c {
+			case '\\':
+				j++
+				if j < len(content) {
+					s = append(s, content[j])
+				}
+			case '(':
+				depth++
+				s = append(s, c)
+			case ')':
+				depth--
+				if depth > 0 {
+					s = append(s, c)
+				}
+			default:
+				s = append(s, c)
+			}
+		}
+		if rest := bytes.TrimLeft(content[j:], " \n\r\t"); bytes.HasPrefix(rest, []byte("Tj")) {
+			out = append(out, string(s))
+		}
+		i = j - 1
+	}
+	return out
+}
+
+// QR decodes the PDF's only image as a QR code and returns its text.
+func QR(pdf []byte) (string, error) {
+	pages, err := api.ExtractImagesRaw(bytes.NewReader(pdf), nil, model.NewDefaultConfiguration())
+	if err != nil {
+		return "", fmt.Errorf("extracting images: %w", err)
+	}
+	var found []string
+	for _, imgs := range pages {
+		for _, im := range imgs {
+			img, _, err := image.Decode(im)
+			if err != nil {
+				return "", fmt.Errorf("decoding image %s: %w", im.Name, err)
+			}
+			bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+			if err != nil {
+				return "", err
+			}
+			res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+			if err != nil {
+				return "", fmt.Errorf("image %s is not a readable QR code: %w", im.Name, err)
+			}
+			found = append(found, res.GetText())
+		}
+	}
+	if len(found) != 1 {
+		return "", fmt.Errorf("%d QR codes in the PDF, want 1", len(found))
+	}
+	return found[0], nil
+}
