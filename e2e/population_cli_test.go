@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
 )
@@ -78,8 +79,17 @@ func TestPopulationCLI(t *testing.T) {
 		if st := anon.Do(t, "GET", p("14.01", "population", "/stats?by=sex"), nil).Expect(200).JSON(); st["total"] != float64(3004) {
 			t.Errorf("district statistics: %v", st)
 		}
+		// Seeding beside a running server: it serves the new sub-district
+		// without a restart (Pelalawan: nothing enabled there before).
+		h.MustCLI(t, "demo", "seed", "--district", "14.05.01", "--residents", "500", "--plugins", plugins)
+		waitFor(t, 10*time.Second, func() bool {
+			return anon.Do(t, "GET", p("14.05.01", "population", "/stats?by=sex"), nil).Status == 200
+		})
+		if st := anon.Do(t, "GET", p("14.05.01", "population", "/stats?by=sex"), nil).Expect(200).JSON(); st["total"] != float64(500) {
+			t.Errorf("statistics of a sub-district seeded beside the server: %v", st)
+		}
 		audit := h.Admin(t).Do(t, "GET", "/api/v1/audit?action=demo.seed", nil).Expect(200).Items()
-		if len(audit) != 2 || !strings.HasPrefix(audit[0]["actor"].(string), "cli:") {
+		if len(audit) != 3 || !strings.HasPrefix(audit[0]["actor"].(string), "cli:") {
 			t.Errorf("seeding is not in the audit trail: %v", audit)
 		}
 	})

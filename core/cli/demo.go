@@ -14,7 +14,6 @@ import (
 
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/demo"
-	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/core/tenancy/regions"
@@ -107,8 +106,10 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 		if imported, err = tenancy.Import(tx, list, []string{district}, nil); err != nil {
 			return err
 		}
+		on := true
 		for _, id := range enabled {
-			if err := modules.Set(tx, district, id, true); err != nil {
+			// SetModule audits each and tells a running server to reload.
+			if err := plugin.SetModule(tx, cliWho(), district, id, &on); err != nil {
 				return err
 			}
 		}
