@@ -186,7 +186,11 @@ type Manifest struct {
 	Publishes   []string               `protobuf:"bytes,8,rep,name=publishes,proto3" json:"publishes,omitempty"`
 	Consumes    []string               `protobuf:"bytes,9,rep,name=consumes,proto3" json:"consumes,omitempty"`
 	// The SDK protocol the plugin was built with.
-	Protocol      uint32 `protobuf:"varint,10,opt,name=protocol,proto3" json:"protocol,omitempty"`
+	Protocol uint32 `protobuf:"varint,10,opt,name=protocol,proto3" json:"protocol,omitempty"`
+	// Permissions of other plugins this plugin exercises when it calls their
+	// routes on behalf of its caller (Host.Call). A call carries only these,
+	// intersected with what the caller holds.
+	Uses          []string `protobuf:"bytes,11,rep,name=uses,proto3" json:"uses,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -291,6 +295,13 @@ func (x *Manifest) GetProtocol() uint32 {
 	return 0
 }
 
+func (x *Manifest) GetUses() []string {
+	if x != nil {
+		return x.Uses
+	}
+	return nil
+}
+
 type Permission struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -363,7 +374,10 @@ type Route struct {
 	// Upper bound on the request body; 0 means the host default.
 	MaxBodyBytes int64 `protobuf:"varint,5,opt,name=max_body_bytes,json=maxBodyBytes,proto3" json:"max_body_bytes,omitempty"`
 	// Per-call timeout; 0 means the host default.
-	TimeoutMs     uint32 `protobuf:"varint,6,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	TimeoutMs uint32 `protobuf:"varint,6,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	// Requests allowed per client address (public routes) or per caller;
+	// unset means the host's default for the route's kind.
+	RateLimit     *RateLimit `protobuf:"bytes,7,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -440,6 +454,67 @@ func (x *Route) GetTimeoutMs() uint32 {
 	return 0
 }
 
+func (x *Route) GetRateLimit() *RateLimit {
+	if x != nil {
+		return x.RateLimit
+	}
+	return nil
+}
+
+// RateLimit is a token bucket: at most requests calls in window_seconds, per
+// client address.
+type RateLimit struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Requests      uint32                 `protobuf:"varint,1,opt,name=requests,proto3" json:"requests,omitempty"`
+	WindowSeconds uint32                 `protobuf:"varint,2,opt,name=window_seconds,json=windowSeconds,proto3" json:"window_seconds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RateLimit) Reset() {
+	*x = RateLimit{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RateLimit) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RateLimit) ProtoMessage() {}
+
+func (x *RateLimit) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
+func (*RateLimit) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *RateLimit) GetRequests() uint32 {
+	if x != nil {
+		return x.Requests
+	}
+	return 0
+}
+
+func (x *RateLimit) GetWindowSeconds() uint32 {
+	if x != nil {
+		return x.WindowSeconds
+	}
+	return 0
+}
+
 type Field struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Name     string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -454,7 +529,7 @@ type Field struct {
 
 func (x *Field) Reset() {
 	*x = Field{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +541,7 @@ func (x *Field) String() string {
 func (*Field) ProtoMessage() {}
 
 func (x *Field) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +554,7 @@ func (x *Field) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Field.ProtoReflect.Descriptor instead.
 func (*Field) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{5}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Field) GetName() string {
@@ -522,7 +597,7 @@ type Index struct {
 
 func (x *Index) Reset() {
 	*x = Index{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -534,7 +609,7 @@ func (x *Index) String() string {
 func (*Index) ProtoMessage() {}
 
 func (x *Index) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -547,7 +622,7 @@ func (x *Index) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Index.ProtoReflect.Descriptor instead.
 func (*Index) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{6}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Index) GetFields() []string {
@@ -582,7 +657,7 @@ type Collection struct {
 
 func (x *Collection) Reset() {
 	*x = Collection{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -594,7 +669,7 @@ func (x *Collection) String() string {
 func (*Collection) ProtoMessage() {}
 
 func (x *Collection) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -607,7 +682,7 @@ func (x *Collection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Collection.ProtoReflect.Descriptor instead.
 func (*Collection) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{7}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Collection) GetName() string {
@@ -641,7 +716,7 @@ type SetupRequest struct {
 
 func (x *SetupRequest) Reset() {
 	*x = SetupRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -653,7 +728,7 @@ func (x *SetupRequest) String() string {
 func (*SetupRequest) ProtoMessage() {}
 
 func (x *SetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -666,7 +741,7 @@ func (x *SetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupRequest.ProtoReflect.Descriptor instead.
 func (*SetupRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{8}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SetupRequest) GetHostBrokerId() uint32 {
@@ -691,7 +766,7 @@ type SetupResponse struct {
 
 func (x *SetupResponse) Reset() {
 	*x = SetupResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -703,7 +778,7 @@ func (x *SetupResponse) String() string {
 func (*SetupResponse) ProtoMessage() {}
 
 func (x *SetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -716,7 +791,7 @@ func (x *SetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupResponse.ProtoReflect.Descriptor instead.
 func (*SetupResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{9}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{10}
 }
 
 type Header struct {
@@ -729,7 +804,7 @@ type Header struct {
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -741,7 +816,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -754,7 +829,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{10}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Header) GetName() string {
@@ -790,7 +865,7 @@ type Scope struct {
 
 func (x *Scope) Reset() {
 	*x = Scope{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -802,7 +877,7 @@ func (x *Scope) String() string {
 func (*Scope) ProtoMessage() {}
 
 func (x *Scope) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -815,7 +890,7 @@ func (x *Scope) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scope.ProtoReflect.Descriptor instead.
 func (*Scope) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{11}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Scope) GetHandle() uint64 {
@@ -886,7 +961,7 @@ type HTTPRequest struct {
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +973,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +986,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{12}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *HTTPRequest) GetScope() *Scope {
@@ -982,7 +1057,7 @@ type HTTPRequestPart struct {
 
 func (x *HTTPRequestPart) Reset() {
 	*x = HTTPRequestPart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -994,7 +1069,7 @@ func (x *HTTPRequestPart) String() string {
 func (*HTTPRequestPart) ProtoMessage() {}
 
 func (x *HTTPRequestPart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1007,7 +1082,7 @@ func (x *HTTPRequestPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequestPart.ProtoReflect.Descriptor instead.
 func (*HTTPRequestPart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{13}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *HTTPRequestPart) GetRequest() *HTTPRequest {
@@ -1034,7 +1109,7 @@ type HTTPResponseHead struct {
 
 func (x *HTTPResponseHead) Reset() {
 	*x = HTTPResponseHead{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1046,7 +1121,7 @@ func (x *HTTPResponseHead) String() string {
 func (*HTTPResponseHead) ProtoMessage() {}
 
 func (x *HTTPResponseHead) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1059,7 +1134,7 @@ func (x *HTTPResponseHead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponseHead.ProtoReflect.Descriptor instead.
 func (*HTTPResponseHead) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{14}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *HTTPResponseHead) GetStatus() int32 {
@@ -1088,7 +1163,7 @@ type HTTPResponsePart struct {
 
 func (x *HTTPResponsePart) Reset() {
 	*x = HTTPResponsePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1100,7 +1175,7 @@ func (x *HTTPResponsePart) String() string {
 func (*HTTPResponsePart) ProtoMessage() {}
 
 func (x *HTTPResponsePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1113,7 +1188,7 @@ func (x *HTTPResponsePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponsePart.ProtoReflect.Descriptor instead.
 func (*HTTPResponsePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{15}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *HTTPResponsePart) GetHead() *HTTPResponseHead {
@@ -1144,7 +1219,7 @@ type ExchangeDown struct {
 
 func (x *ExchangeDown) Reset() {
 	*x = ExchangeDown{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1231,7 @@ func (x *ExchangeDown) String() string {
 func (*ExchangeDown) ProtoMessage() {}
 
 func (x *ExchangeDown) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1244,7 @@ func (x *ExchangeDown) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExchangeDown.ProtoReflect.Descriptor instead.
 func (*ExchangeDown) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ExchangeDown) GetRequest() *HTTPRequest {
@@ -1204,7 +1279,7 @@ type ExchangeUp struct {
 
 func (x *ExchangeUp) Reset() {
 	*x = ExchangeUp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1216,7 +1291,7 @@ func (x *ExchangeUp) String() string {
 func (*ExchangeUp) ProtoMessage() {}
 
 func (x *ExchangeUp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1229,7 +1304,7 @@ func (x *ExchangeUp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExchangeUp.ProtoReflect.Descriptor instead.
 func (*ExchangeUp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ExchangeUp) GetPart() *HTTPResponsePart {
@@ -1260,7 +1335,7 @@ type EventDelivery struct {
 
 func (x *EventDelivery) Reset() {
 	*x = EventDelivery{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1272,7 +1347,7 @@ func (x *EventDelivery) String() string {
 func (*EventDelivery) ProtoMessage() {}
 
 func (x *EventDelivery) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1285,7 +1360,7 @@ func (x *EventDelivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventDelivery.ProtoReflect.Descriptor instead.
 func (*EventDelivery) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *EventDelivery) GetScope() *Scope {
@@ -1338,7 +1413,7 @@ type DeliverResponse struct {
 
 func (x *DeliverResponse) Reset() {
 	*x = DeliverResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1350,7 +1425,7 @@ func (x *DeliverResponse) String() string {
 func (*DeliverResponse) ProtoMessage() {}
 
 func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1363,7 +1438,7 @@ func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliverResponse.ProtoReflect.Descriptor instead.
 func (*DeliverResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
 }
 
 type HealthRequest struct {
@@ -1374,7 +1449,7 @@ type HealthRequest struct {
 
 func (x *HealthRequest) Reset() {
 	*x = HealthRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1386,7 +1461,7 @@ func (x *HealthRequest) String() string {
 func (*HealthRequest) ProtoMessage() {}
 
 func (x *HealthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1399,7 +1474,7 @@ func (x *HealthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthRequest.ProtoReflect.Descriptor instead.
 func (*HealthRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
 }
 
 type HealthResponse struct {
@@ -1412,7 +1487,7 @@ type HealthResponse struct {
 
 func (x *HealthResponse) Reset() {
 	*x = HealthResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1499,7 @@ func (x *HealthResponse) String() string {
 func (*HealthResponse) ProtoMessage() {}
 
 func (x *HealthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1512,7 @@ func (x *HealthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthResponse.ProtoReflect.Descriptor instead.
 func (*HealthResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *HealthResponse) GetOk() bool {
@@ -1467,7 +1542,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1479,7 +1554,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1492,7 +1567,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Filter) GetField() string {
@@ -1526,7 +1601,7 @@ type Sort struct {
 
 func (x *Sort) Reset() {
 	*x = Sort{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1538,7 +1613,7 @@ func (x *Sort) String() string {
 func (*Sort) ProtoMessage() {}
 
 func (x *Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1551,7 +1626,7 @@ func (x *Sort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Sort.ProtoReflect.Descriptor instead.
 func (*Sort) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Sort) GetField() string {
@@ -1585,7 +1660,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1597,7 +1672,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1610,7 +1685,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Query) GetCollection() string {
@@ -1676,7 +1751,7 @@ type Aggregate struct {
 
 func (x *Aggregate) Reset() {
 	*x = Aggregate{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1688,7 +1763,7 @@ func (x *Aggregate) String() string {
 func (*Aggregate) ProtoMessage() {}
 
 func (x *Aggregate) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1701,7 +1776,7 @@ func (x *Aggregate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Aggregate.ProtoReflect.Descriptor instead.
 func (*Aggregate) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Aggregate) GetCollection() string {
@@ -1754,7 +1829,7 @@ type Record struct {
 
 func (x *Record) Reset() {
 	*x = Record{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1766,7 +1841,7 @@ func (x *Record) String() string {
 func (*Record) ProtoMessage() {}
 
 func (x *Record) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1779,7 +1854,7 @@ func (x *Record) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Record.ProtoReflect.Descriptor instead.
 func (*Record) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Record) GetId() string {
@@ -1843,7 +1918,7 @@ type StorageOp struct {
 
 func (x *StorageOp) Reset() {
 	*x = StorageOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1855,7 +1930,7 @@ func (x *StorageOp) String() string {
 func (*StorageOp) ProtoMessage() {}
 
 func (x *StorageOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1868,7 +1943,7 @@ func (x *StorageOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageOp.ProtoReflect.Descriptor instead.
 func (*StorageOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *StorageOp) GetOp() isStorageOp_Op {
@@ -2017,7 +2092,7 @@ type AuditOp struct {
 
 func (x *AuditOp) Reset() {
 	*x = AuditOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2029,7 +2104,7 @@ func (x *AuditOp) String() string {
 func (*AuditOp) ProtoMessage() {}
 
 func (x *AuditOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2042,7 +2117,7 @@ func (x *AuditOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditOp.ProtoReflect.Descriptor instead.
 func (*AuditOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AuditOp) GetAction() string {
@@ -2080,7 +2155,7 @@ type GetOp struct {
 
 func (x *GetOp) Reset() {
 	*x = GetOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2092,7 +2167,7 @@ func (x *GetOp) String() string {
 func (*GetOp) ProtoMessage() {}
 
 func (x *GetOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2105,7 +2180,7 @@ func (x *GetOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOp.ProtoReflect.Descriptor instead.
 func (*GetOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetOp) GetCollection() string {
@@ -2159,7 +2234,7 @@ type InsertOp struct {
 
 func (x *InsertOp) Reset() {
 	*x = InsertOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2171,7 +2246,7 @@ func (x *InsertOp) String() string {
 func (*InsertOp) ProtoMessage() {}
 
 func (x *InsertOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2184,7 +2259,7 @@ func (x *InsertOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InsertOp.ProtoReflect.Descriptor instead.
 func (*InsertOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *InsertOp) GetCollection() string {
@@ -2240,7 +2315,7 @@ type UpdateOp struct {
 
 func (x *UpdateOp) Reset() {
 	*x = UpdateOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2252,7 +2327,7 @@ func (x *UpdateOp) String() string {
 func (*UpdateOp) ProtoMessage() {}
 
 func (x *UpdateOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2265,7 +2340,7 @@ func (x *UpdateOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOp.ProtoReflect.Descriptor instead.
 func (*UpdateOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *UpdateOp) GetCollection() string {
@@ -2327,7 +2402,7 @@ type Increment struct {
 
 func (x *Increment) Reset() {
 	*x = Increment{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2339,7 +2414,7 @@ func (x *Increment) String() string {
 func (*Increment) ProtoMessage() {}
 
 func (x *Increment) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2352,7 +2427,7 @@ func (x *Increment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Increment.ProtoReflect.Descriptor instead.
 func (*Increment) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Increment) GetField() string {
@@ -2380,7 +2455,7 @@ type DeleteOp struct {
 
 func (x *DeleteOp) Reset() {
 	*x = DeleteOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2392,7 +2467,7 @@ func (x *DeleteOp) String() string {
 func (*DeleteOp) ProtoMessage() {}
 
 func (x *DeleteOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2405,7 +2480,7 @@ func (x *DeleteOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOp.ProtoReflect.Descriptor instead.
 func (*DeleteOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *DeleteOp) GetCollection() string {
@@ -2443,7 +2518,7 @@ type PublishOp struct {
 
 func (x *PublishOp) Reset() {
 	*x = PublishOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2455,7 +2530,7 @@ func (x *PublishOp) String() string {
 func (*PublishOp) ProtoMessage() {}
 
 func (x *PublishOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2468,7 +2543,7 @@ func (x *PublishOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishOp.ProtoReflect.Descriptor instead.
 func (*PublishOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PublishOp) GetName() string {
@@ -2503,7 +2578,7 @@ type StorageRequest struct {
 
 func (x *StorageRequest) Reset() {
 	*x = StorageRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2515,7 +2590,7 @@ func (x *StorageRequest) String() string {
 func (*StorageRequest) ProtoMessage() {}
 
 func (x *StorageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2528,7 +2603,7 @@ func (x *StorageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageRequest.ProtoReflect.Descriptor instead.
 func (*StorageRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StorageRequest) GetScope() *Scope {
@@ -2564,7 +2639,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2576,7 +2651,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2589,7 +2664,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *Group) GetKey() []byte {
@@ -2627,7 +2702,7 @@ type OpResult struct {
 
 func (x *OpResult) Reset() {
 	*x = OpResult{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2639,7 +2714,7 @@ func (x *OpResult) String() string {
 func (*OpResult) ProtoMessage() {}
 
 func (x *OpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2652,7 +2727,7 @@ func (x *OpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpResult.ProtoReflect.Descriptor instead.
 func (*OpResult) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *OpResult) GetRecords() []*Record {
@@ -2704,7 +2779,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2716,7 +2791,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2729,7 +2804,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Error) GetCode() string {
@@ -2762,7 +2837,7 @@ type StorageResponse struct {
 
 func (x *StorageResponse) Reset() {
 	*x = StorageResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2774,7 +2849,7 @@ func (x *StorageResponse) String() string {
 func (*StorageResponse) ProtoMessage() {}
 
 func (x *StorageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2787,7 +2862,7 @@ func (x *StorageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageResponse.ProtoReflect.Descriptor instead.
 func (*StorageResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *StorageResponse) GetResults() []*OpResult {
@@ -2809,7 +2884,7 @@ type AuthorizeRequest struct {
 
 func (x *AuthorizeRequest) Reset() {
 	*x = AuthorizeRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2821,7 +2896,7 @@ func (x *AuthorizeRequest) String() string {
 func (*AuthorizeRequest) ProtoMessage() {}
 
 func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2834,7 +2909,7 @@ func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *AuthorizeRequest) GetScope() *Scope {
@@ -2867,7 +2942,7 @@ type AuthorizeResponse struct {
 
 func (x *AuthorizeResponse) Reset() {
 	*x = AuthorizeResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2879,7 +2954,7 @@ func (x *AuthorizeResponse) String() string {
 func (*AuthorizeResponse) ProtoMessage() {}
 
 func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2892,7 +2967,7 @@ func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AuthorizeResponse) GetAllowed() []bool {
@@ -2919,7 +2994,7 @@ type FileHeader struct {
 
 func (x *FileHeader) Reset() {
 	*x = FileHeader{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2931,7 +3006,7 @@ func (x *FileHeader) String() string {
 func (*FileHeader) ProtoMessage() {}
 
 func (x *FileHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2944,7 +3019,7 @@ func (x *FileHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileHeader.ProtoReflect.Descriptor instead.
 func (*FileHeader) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *FileHeader) GetScope() *Scope {
@@ -3001,7 +3076,7 @@ type FilePart struct {
 
 func (x *FilePart) Reset() {
 	*x = FilePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3013,7 +3088,7 @@ func (x *FilePart) String() string {
 func (*FilePart) ProtoMessage() {}
 
 func (x *FilePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3026,7 +3101,7 @@ func (x *FilePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePart.ProtoReflect.Descriptor instead.
 func (*FilePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *FilePart) GetHeader() *FileHeader {
@@ -3060,7 +3135,7 @@ type FileRef struct {
 
 func (x *FileRef) Reset() {
 	*x = FileRef{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3072,7 +3147,7 @@ func (x *FileRef) String() string {
 func (*FileRef) ProtoMessage() {}
 
 func (x *FileRef) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3085,7 +3160,7 @@ func (x *FileRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileRef.ProtoReflect.Descriptor instead.
 func (*FileRef) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FileRef) GetScope() *Scope {
@@ -3115,7 +3190,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3127,7 +3202,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3140,7 +3215,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *FileInfo) GetId() string {
@@ -3187,7 +3262,7 @@ type SettingsRequest struct {
 
 func (x *SettingsRequest) Reset() {
 	*x = SettingsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3199,7 +3274,7 @@ func (x *SettingsRequest) String() string {
 func (*SettingsRequest) ProtoMessage() {}
 
 func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3212,7 +3287,7 @@ func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsRequest.ProtoReflect.Descriptor instead.
 func (*SettingsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SettingsRequest) GetScope() *Scope {
@@ -3234,7 +3309,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3246,7 +3321,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3259,7 +3334,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *Settings) GetScope() *Scope {
@@ -3291,7 +3366,7 @@ type TenantsRequest struct {
 
 func (x *TenantsRequest) Reset() {
 	*x = TenantsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3303,7 +3378,7 @@ func (x *TenantsRequest) String() string {
 func (*TenantsRequest) ProtoMessage() {}
 
 func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3316,7 +3391,7 @@ func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsRequest.ProtoReflect.Descriptor instead.
 func (*TenantsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *TenantsRequest) GetScope() *Scope {
@@ -3360,7 +3435,7 @@ type TenantInfo struct {
 
 func (x *TenantInfo) Reset() {
 	*x = TenantInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3372,7 +3447,7 @@ func (x *TenantInfo) String() string {
 func (*TenantInfo) ProtoMessage() {}
 
 func (x *TenantInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3385,7 +3460,7 @@ func (x *TenantInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantInfo.ProtoReflect.Descriptor instead.
 func (*TenantInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *TenantInfo) GetCode() string {
@@ -3435,7 +3510,7 @@ type TenantsResponse struct {
 
 func (x *TenantsResponse) Reset() {
 	*x = TenantsResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3447,7 +3522,7 @@ func (x *TenantsResponse) String() string {
 func (*TenantsResponse) ProtoMessage() {}
 
 func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3460,7 +3535,7 @@ func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsResponse.ProtoReflect.Descriptor instead.
 func (*TenantsResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{50}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *TenantsResponse) GetTenant() *TenantInfo {
@@ -3497,7 +3572,7 @@ type LogRecord struct {
 
 func (x *LogRecord) Reset() {
 	*x = LogRecord{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3509,7 +3584,7 @@ func (x *LogRecord) String() string {
 func (*LogRecord) ProtoMessage() {}
 
 func (x *LogRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3522,7 +3597,7 @@ func (x *LogRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogRecord.ProtoReflect.Descriptor instead.
 func (*LogRecord) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{51}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *LogRecord) GetScope() *Scope {
@@ -3559,7 +3634,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"\x1fsdk/proto/pluginv1/plugin.proto\x12\x0fbalai.plugin.v1\"\a\n" +
 	"\x05Empty\"\x11\n" +
-	"\x0fDescribeRequest\"\xf2\x02\n" +
+	"\x0fDescribeRequest\"\x86\x03\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x16\n" +
@@ -3571,12 +3646,13 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\tpublishes\x18\b \x03(\tR\tpublishes\x12\x1a\n" +
 	"\bconsumes\x18\t \x03(\tR\bconsumes\x12\x1a\n" +
 	"\bprotocol\x18\n" +
-	" \x01(\rR\bprotocol\"X\n" +
+	" \x01(\rR\bprotocol\x12\x12\n" +
+	"\x04uses\x18\v \x03(\tR\x04uses\"X\n" +
 	"\n" +
 	"Permission\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x14\n" +
-	"\x05roles\x18\x03 \x03(\tR\x05roles\"\xb0\x01\n" +
+	"\x05roles\x18\x03 \x03(\tR\x05roles\"\xeb\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
@@ -3586,7 +3662,12 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x06public\x18\x04 \x01(\bR\x06public\x12$\n" +
 	"\x0emax_body_bytes\x18\x05 \x01(\x03R\fmaxBodyBytes\x12\x1d\n" +
 	"\n" +
-	"timeout_ms\x18\x06 \x01(\rR\ttimeoutMs\"\x83\x01\n" +
+	"timeout_ms\x18\x06 \x01(\rR\ttimeoutMs\x129\n" +
+	"\n" +
+	"rate_limit\x18\a \x01(\v2\x1a.balai.plugin.v1.RateLimitR\trateLimit\"N\n" +
+	"\tRateLimit\x12\x1a\n" +
+	"\brequests\x18\x01 \x01(\rR\brequests\x12%\n" +
+	"\x0ewindow_seconds\x18\x02 \x01(\rR\rwindowSeconds\"\x83\x01\n" +
 	"\x05Field\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12.\n" +
 	"\x04type\x18\x02 \x01(\x0e2\x1a.balai.plugin.v1.FieldTypeR\x04type\x12\x1a\n" +
@@ -3858,7 +3939,7 @@ func file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_sdk_proto_pluginv1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 52)
+var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
 var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(FieldType)(0),            // 0: balai.plugin.v1.FieldType
 	(*Empty)(nil),             // 1: balai.plugin.v1.Empty
@@ -3866,143 +3947,145 @@ var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(*Manifest)(nil),          // 3: balai.plugin.v1.Manifest
 	(*Permission)(nil),        // 4: balai.plugin.v1.Permission
 	(*Route)(nil),             // 5: balai.plugin.v1.Route
-	(*Field)(nil),             // 6: balai.plugin.v1.Field
-	(*Index)(nil),             // 7: balai.plugin.v1.Index
-	(*Collection)(nil),        // 8: balai.plugin.v1.Collection
-	(*SetupRequest)(nil),      // 9: balai.plugin.v1.SetupRequest
-	(*SetupResponse)(nil),     // 10: balai.plugin.v1.SetupResponse
-	(*Header)(nil),            // 11: balai.plugin.v1.Header
-	(*Scope)(nil),             // 12: balai.plugin.v1.Scope
-	(*HTTPRequest)(nil),       // 13: balai.plugin.v1.HTTPRequest
-	(*HTTPRequestPart)(nil),   // 14: balai.plugin.v1.HTTPRequestPart
-	(*HTTPResponseHead)(nil),  // 15: balai.plugin.v1.HTTPResponseHead
-	(*HTTPResponsePart)(nil),  // 16: balai.plugin.v1.HTTPResponsePart
-	(*ExchangeDown)(nil),      // 17: balai.plugin.v1.ExchangeDown
-	(*ExchangeUp)(nil),        // 18: balai.plugin.v1.ExchangeUp
-	(*EventDelivery)(nil),     // 19: balai.plugin.v1.EventDelivery
-	(*DeliverResponse)(nil),   // 20: balai.plugin.v1.DeliverResponse
-	(*HealthRequest)(nil),     // 21: balai.plugin.v1.HealthRequest
-	(*HealthResponse)(nil),    // 22: balai.plugin.v1.HealthResponse
-	(*Filter)(nil),            // 23: balai.plugin.v1.Filter
-	(*Sort)(nil),              // 24: balai.plugin.v1.Sort
-	(*Query)(nil),             // 25: balai.plugin.v1.Query
-	(*Aggregate)(nil),         // 26: balai.plugin.v1.Aggregate
-	(*Record)(nil),            // 27: balai.plugin.v1.Record
-	(*StorageOp)(nil),         // 28: balai.plugin.v1.StorageOp
-	(*AuditOp)(nil),           // 29: balai.plugin.v1.AuditOp
-	(*GetOp)(nil),             // 30: balai.plugin.v1.GetOp
-	(*InsertOp)(nil),          // 31: balai.plugin.v1.InsertOp
-	(*UpdateOp)(nil),          // 32: balai.plugin.v1.UpdateOp
-	(*Increment)(nil),         // 33: balai.plugin.v1.Increment
-	(*DeleteOp)(nil),          // 34: balai.plugin.v1.DeleteOp
-	(*PublishOp)(nil),         // 35: balai.plugin.v1.PublishOp
-	(*StorageRequest)(nil),    // 36: balai.plugin.v1.StorageRequest
-	(*Group)(nil),             // 37: balai.plugin.v1.Group
-	(*OpResult)(nil),          // 38: balai.plugin.v1.OpResult
-	(*Error)(nil),             // 39: balai.plugin.v1.Error
-	(*StorageResponse)(nil),   // 40: balai.plugin.v1.StorageResponse
-	(*AuthorizeRequest)(nil),  // 41: balai.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil), // 42: balai.plugin.v1.AuthorizeResponse
-	(*FileHeader)(nil),        // 43: balai.plugin.v1.FileHeader
-	(*FilePart)(nil),          // 44: balai.plugin.v1.FilePart
-	(*FileRef)(nil),           // 45: balai.plugin.v1.FileRef
-	(*FileInfo)(nil),          // 46: balai.plugin.v1.FileInfo
-	(*SettingsRequest)(nil),   // 47: balai.plugin.v1.SettingsRequest
-	(*Settings)(nil),          // 48: balai.plugin.v1.Settings
-	(*TenantsRequest)(nil),    // 49: balai.plugin.v1.TenantsRequest
-	(*TenantInfo)(nil),        // 50: balai.plugin.v1.TenantInfo
-	(*TenantsResponse)(nil),   // 51: balai.plugin.v1.TenantsResponse
-	(*LogRecord)(nil),         // 52: balai.plugin.v1.LogRecord
+	(*RateLimit)(nil),         // 6: balai.plugin.v1.RateLimit
+	(*Field)(nil),             // 7: balai.plugin.v1.Field
+	(*Index)(nil),             // 8: balai.plugin.v1.Index
+	(*Collection)(nil),        // 9: balai.plugin.v1.Collection
+	(*SetupRequest)(nil),      // 10: balai.plugin.v1.SetupRequest
+	(*SetupResponse)(nil),     // 11: balai.plugin.v1.SetupResponse
+	(*Header)(nil),            // 12: balai.plugin.v1.Header
+	(*Scope)(nil),             // 13: balai.plugin.v1.Scope
+	(*HTTPRequest)(nil),       // 14: balai.plugin.v1.HTTPRequest
+	(*HTTPRequestPart)(nil),   // 15: balai.plugin.v1.HTTPRequestPart
+	(*HTTPResponseHead)(nil),  // 16: balai.plugin.v1.HTTPResponseHead
+	(*HTTPResponsePart)(nil),  // 17: balai.plugin.v1.HTTPResponsePart
+	(*ExchangeDown)(nil),      // 18: balai.plugin.v1.ExchangeDown
+	(*ExchangeUp)(nil),        // 19: balai.plugin.v1.ExchangeUp
+	(*EventDelivery)(nil),     // 20: balai.plugin.v1.EventDelivery
+	(*DeliverResponse)(nil),   // 21: balai.plugin.v1.DeliverResponse
+	(*HealthRequest)(nil),     // 22: balai.plugin.v1.HealthRequest
+	(*HealthResponse)(nil),    // 23: balai.plugin.v1.HealthResponse
+	(*Filter)(nil),            // 24: balai.plugin.v1.Filter
+	(*Sort)(nil),              // 25: balai.plugin.v1.Sort
+	(*Query)(nil),             // 26: balai.plugin.v1.Query
+	(*Aggregate)(nil),         // 27: balai.plugin.v1.Aggregate
+	(*Record)(nil),            // 28: balai.plugin.v1.Record
+	(*StorageOp)(nil),         // 29: balai.plugin.v1.StorageOp
+	(*AuditOp)(nil),           // 30: balai.plugin.v1.AuditOp
+	(*GetOp)(nil),             // 31: balai.plugin.v1.GetOp
+	(*InsertOp)(nil),          // 32: balai.plugin.v1.InsertOp
+	(*UpdateOp)(nil),          // 33: balai.plugin.v1.UpdateOp
+	(*Increment)(nil),         // 34: balai.plugin.v1.Increment
+	(*DeleteOp)(nil),          // 35: balai.plugin.v1.DeleteOp
+	(*PublishOp)(nil),         // 36: balai.plugin.v1.PublishOp
+	(*StorageRequest)(nil),    // 37: balai.plugin.v1.StorageRequest
+	(*Group)(nil),             // 38: balai.plugin.v1.Group
+	(*OpResult)(nil),          // 39: balai.plugin.v1.OpResult
+	(*Error)(nil),             // 40: balai.plugin.v1.Error
+	(*StorageResponse)(nil),   // 41: balai.plugin.v1.StorageResponse
+	(*AuthorizeRequest)(nil),  // 42: balai.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil), // 43: balai.plugin.v1.AuthorizeResponse
+	(*FileHeader)(nil),        // 44: balai.plugin.v1.FileHeader
+	(*FilePart)(nil),          // 45: balai.plugin.v1.FilePart
+	(*FileRef)(nil),           // 46: balai.plugin.v1.FileRef
+	(*FileInfo)(nil),          // 47: balai.plugin.v1.FileInfo
+	(*SettingsRequest)(nil),   // 48: balai.plugin.v1.SettingsRequest
+	(*Settings)(nil),          // 49: balai.plugin.v1.Settings
+	(*TenantsRequest)(nil),    // 50: balai.plugin.v1.TenantsRequest
+	(*TenantInfo)(nil),        // 51: balai.plugin.v1.TenantInfo
+	(*TenantsResponse)(nil),   // 52: balai.plugin.v1.TenantsResponse
+	(*LogRecord)(nil),         // 53: balai.plugin.v1.LogRecord
 }
 var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	4,  // 0: balai.plugin.v1.Manifest.permissions:type_name -> balai.plugin.v1.Permission
 	5,  // 1: balai.plugin.v1.Manifest.routes:type_name -> balai.plugin.v1.Route
-	8,  // 2: balai.plugin.v1.Manifest.collections:type_name -> balai.plugin.v1.Collection
-	0,  // 3: balai.plugin.v1.Field.type:type_name -> balai.plugin.v1.FieldType
-	6,  // 4: balai.plugin.v1.Collection.fields:type_name -> balai.plugin.v1.Field
-	7,  // 5: balai.plugin.v1.Collection.indexes:type_name -> balai.plugin.v1.Index
-	12, // 6: balai.plugin.v1.HTTPRequest.scope:type_name -> balai.plugin.v1.Scope
-	11, // 7: balai.plugin.v1.HTTPRequest.headers:type_name -> balai.plugin.v1.Header
-	13, // 8: balai.plugin.v1.HTTPRequestPart.request:type_name -> balai.plugin.v1.HTTPRequest
-	11, // 9: balai.plugin.v1.HTTPResponseHead.headers:type_name -> balai.plugin.v1.Header
-	15, // 10: balai.plugin.v1.HTTPResponsePart.head:type_name -> balai.plugin.v1.HTTPResponseHead
-	13, // 11: balai.plugin.v1.ExchangeDown.request:type_name -> balai.plugin.v1.HTTPRequest
-	40, // 12: balai.plugin.v1.ExchangeDown.storage:type_name -> balai.plugin.v1.StorageResponse
-	39, // 13: balai.plugin.v1.ExchangeDown.error:type_name -> balai.plugin.v1.Error
-	16, // 14: balai.plugin.v1.ExchangeUp.part:type_name -> balai.plugin.v1.HTTPResponsePart
-	36, // 15: balai.plugin.v1.ExchangeUp.storage:type_name -> balai.plugin.v1.StorageRequest
-	12, // 16: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
-	23, // 17: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
-	24, // 18: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
-	23, // 19: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
-	30, // 20: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
-	31, // 21: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
-	32, // 22: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
-	34, // 23: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
-	25, // 24: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
-	26, // 25: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
-	35, // 26: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
-	29, // 27: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
-	27, // 28: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
-	33, // 29: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
-	23, // 30: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
-	12, // 31: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
-	28, // 32: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
-	27, // 33: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
-	37, // 34: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
-	39, // 35: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
-	38, // 36: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
-	12, // 37: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 38: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
-	43, // 39: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	46, // 40: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
-	12, // 41: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	12, // 42: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 43: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	12, // 44: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
-	50, // 45: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
-	50, // 46: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
-	50, // 47: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
-	12, // 48: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 49: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	9,  // 50: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	13, // 51: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	14, // 52: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	17, // 53: balai.plugin.v1.Plugin.Exchange:input_type -> balai.plugin.v1.ExchangeDown
-	19, // 54: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	21, // 55: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	36, // 56: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	41, // 57: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	44, // 58: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	45, // 59: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	45, // 60: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	13, // 61: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	47, // 62: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	48, // 63: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	52, // 64: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	49, // 65: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
-	3,  // 66: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	10, // 67: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	16, // 68: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	16, // 69: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	18, // 70: balai.plugin.v1.Plugin.Exchange:output_type -> balai.plugin.v1.ExchangeUp
-	20, // 71: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	22, // 72: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	40, // 73: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	42, // 74: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	46, // 75: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	44, // 76: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 77: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	16, // 78: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	48, // 79: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 80: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 81: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	51, // 82: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
-	66, // [66:83] is the sub-list for method output_type
-	49, // [49:66] is the sub-list for method input_type
-	49, // [49:49] is the sub-list for extension type_name
-	49, // [49:49] is the sub-list for extension extendee
-	0,  // [0:49] is the sub-list for field type_name
+	9,  // 2: balai.plugin.v1.Manifest.collections:type_name -> balai.plugin.v1.Collection
+	6,  // 3: balai.plugin.v1.Route.rate_limit:type_name -> balai.plugin.v1.RateLimit
+	0,  // 4: balai.plugin.v1.Field.type:type_name -> balai.plugin.v1.FieldType
+	7,  // 5: balai.plugin.v1.Collection.fields:type_name -> balai.plugin.v1.Field
+	8,  // 6: balai.plugin.v1.Collection.indexes:type_name -> balai.plugin.v1.Index
+	13, // 7: balai.plugin.v1.HTTPRequest.scope:type_name -> balai.plugin.v1.Scope
+	12, // 8: balai.plugin.v1.HTTPRequest.headers:type_name -> balai.plugin.v1.Header
+	14, // 9: balai.plugin.v1.HTTPRequestPart.request:type_name -> balai.plugin.v1.HTTPRequest
+	12, // 10: balai.plugin.v1.HTTPResponseHead.headers:type_name -> balai.plugin.v1.Header
+	16, // 11: balai.plugin.v1.HTTPResponsePart.head:type_name -> balai.plugin.v1.HTTPResponseHead
+	14, // 12: balai.plugin.v1.ExchangeDown.request:type_name -> balai.plugin.v1.HTTPRequest
+	41, // 13: balai.plugin.v1.ExchangeDown.storage:type_name -> balai.plugin.v1.StorageResponse
+	40, // 14: balai.plugin.v1.ExchangeDown.error:type_name -> balai.plugin.v1.Error
+	17, // 15: balai.plugin.v1.ExchangeUp.part:type_name -> balai.plugin.v1.HTTPResponsePart
+	37, // 16: balai.plugin.v1.ExchangeUp.storage:type_name -> balai.plugin.v1.StorageRequest
+	13, // 17: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
+	24, // 18: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
+	25, // 19: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
+	24, // 20: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
+	31, // 21: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
+	32, // 22: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
+	33, // 23: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
+	35, // 24: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
+	26, // 25: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
+	27, // 26: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
+	36, // 27: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
+	30, // 28: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
+	28, // 29: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
+	34, // 30: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
+	24, // 31: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
+	13, // 32: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
+	29, // 33: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
+	28, // 34: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
+	38, // 35: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
+	40, // 36: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
+	39, // 37: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
+	13, // 38: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
+	13, // 39: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
+	44, // 40: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
+	47, // 41: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	13, // 42: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	13, // 43: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	13, // 44: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	13, // 45: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
+	51, // 46: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
+	51, // 47: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
+	51, // 48: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
+	13, // 49: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 50: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	10, // 51: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	14, // 52: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	15, // 53: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	18, // 54: balai.plugin.v1.Plugin.Exchange:input_type -> balai.plugin.v1.ExchangeDown
+	20, // 55: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	22, // 56: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	37, // 57: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	42, // 58: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	45, // 59: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	46, // 60: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	46, // 61: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	14, // 62: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	48, // 63: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	49, // 64: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	53, // 65: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	50, // 66: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
+	3,  // 67: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	11, // 68: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	17, // 69: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	17, // 70: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	19, // 71: balai.plugin.v1.Plugin.Exchange:output_type -> balai.plugin.v1.ExchangeUp
+	21, // 72: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	23, // 73: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	41, // 74: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	43, // 75: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	47, // 76: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	45, // 77: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 78: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	17, // 79: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	49, // 80: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 81: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 82: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	52, // 83: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
+	67, // [67:84] is the sub-list for method output_type
+	50, // [50:67] is the sub-list for method input_type
+	50, // [50:50] is the sub-list for extension type_name
+	50, // [50:50] is the sub-list for extension extendee
+	0,  // [0:50] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
@@ -4010,7 +4093,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 	if File_sdk_proto_pluginv1_plugin_proto != nil {
 		return
 	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[27].OneofWrappers = []any{
+	file_sdk_proto_pluginv1_plugin_proto_msgTypes[28].OneofWrappers = []any{
 		(*StorageOp_Get)(nil),
 		(*StorageOp_Insert)(nil),
 		(*StorageOp_Update)(nil),
@@ -4026,7 +4109,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sdk_proto_pluginv1_plugin_proto_rawDesc), len(file_sdk_proto_pluginv1_plugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   52,
+			NumMessages:   53,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
