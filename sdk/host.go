@@ -37,6 +37,10 @@ type Request struct {
 	// User is the caller's username; empty on a public route without login.
 	User      string
 	RequestID string
+	// ClientAddress is the caller's network address (no port), as the host
+	// saw it; empty for the host's own calls and for events. Key per-client
+	// limits on it, never on anything the client sends.
+	ClientAddress string
 	granted   map[string]bool
 	scope     *pb.Scope
 	host      Host
@@ -66,7 +70,7 @@ func WithScope(ctx context.Context, scope *pb.Scope, host Host) context.Context 
 	}
 	return context.WithValue(ctx, ctxKey{}, &Request{
 		Tenant: scope.Tenant, TenantLevel: scope.TenantLevel, User: scope.Username,
-		RequestID: scope.RequestId, granted: g, scope: scope, host: host,
+		RequestID: scope.RequestId, ClientAddress: scope.ClientAddress, granted: g, scope: scope, host: host,
 	})
 }
 

@@ -859,8 +859,11 @@ type Scope struct {
 	// so that most checks need no call back to the host.
 	Granted        []string `protobuf:"bytes,6,rep,name=granted,proto3" json:"granted,omitempty"`
 	DeadlineUnixMs int64    `protobuf:"varint,7,opt,name=deadline_unix_ms,json=deadlineUnixMs,proto3" json:"deadline_unix_ms,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The client's network address (no port) as the host saw it; empty for
+	// the host's own calls and events. Plugins key per-client limits on it.
+	ClientAddress string `protobuf:"bytes,8,opt,name=client_address,json=clientAddress,proto3" json:"client_address,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Scope) Reset() {
@@ -940,6 +943,13 @@ func (x *Scope) GetDeadlineUnixMs() int64 {
 		return x.DeadlineUnixMs
 	}
 	return 0
+}
+
+func (x *Scope) GetClientAddress() string {
+	if x != nil {
+		return x.ClientAddress
+	}
+	return ""
 }
 
 type HTTPRequest struct {
@@ -3688,7 +3698,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\rSetupResponse\"4\n" +
 	"\x06Header\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06values\x18\x02 \x03(\tR\x06values\"\xd9\x01\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\"\x80\x02\n" +
 	"\x05Scope\x12\x16\n" +
 	"\x06handle\x18\x01 \x01(\x04R\x06handle\x12\x1d\n" +
 	"\n" +
@@ -3697,7 +3707,8 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\ftenant_level\x18\x04 \x01(\tR\vtenantLevel\x12\x1a\n" +
 	"\busername\x18\x05 \x01(\tR\busername\x12\x18\n" +
 	"\agranted\x18\x06 \x03(\tR\agranted\x12(\n" +
-	"\x10deadline_unix_ms\x18\a \x01(\x03R\x0edeadlineUnixMs\"\x86\x02\n" +
+	"\x10deadline_unix_ms\x18\a \x01(\x03R\x0edeadlineUnixMs\x12%\n" +
+	"\x0eclient_address\x18\b \x01(\tR\rclientAddress\"\x86\x02\n" +
 	"\vHTTPRequest\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x12\n" +
