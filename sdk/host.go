@@ -41,9 +41,9 @@ type Request struct {
 	// saw it; empty for the host's own calls and for events. Key per-client
 	// limits on it, never on anything the client sends.
 	ClientAddress string
-	granted   map[string]bool
-	scope     *pb.Scope
-	host      Host
+	granted       map[string]bool
+	scope         *pb.Scope
+	host          Host
 }
 
 // From returns the Balai request of r. It panics outside a plugin handler,
