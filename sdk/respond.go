@@ -38,7 +38,9 @@ func FailErr(w http.ResponseWriter, r *http.Request, err error) {
 		Fail(w, status, e.Code, e.Message)
 		return
 	}
-	Logf(r.Context(), "error", "%s %s: %v", r.Method, r.URL.Path, err)
+	// The pattern, not the path: paths carry citizens' keys (a KK number,
+	// an order code), which must not reach the log.
+	Logf(r.Context(), "error", "%s: %v", routeOf(r), err)
 	Fail(w, http.StatusInternalServerError, "internal", "the plugin could not complete the request")
 }
 
@@ -174,4 +176,14 @@ func (c *Records) List(r *http.Request) (int, any, error) {
 	}
 	recs, total, err := c.Query().Page(offset, limit).WithTotal().Run(r.Context())
 	return http.StatusOK, ListOf[Record]{Items: recs, Total: total}, err
+}
+
+// routeOf names the route that serves r for a log line: its ServeMux
+// pattern ("POST /orders/{code}"), or the method alone when r was not
+// routed by a ServeMux.
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.Method + " (unrouted)"
 }

@@ -327,7 +327,9 @@ func ServeRequest(ctx context.Context, handler http.Handler, req *pb.HTTPRequest
 			if p == http.ErrAbortHandler {
 				return
 			}
-			Logf(ctx, "error", "panic serving %s %s: %v", req.Method, req.Path, p)
+			// req.Route is the pattern the host matched; the path itself
+			// may hold a citizen's key and stays out of the log.
+			Logf(ctx, "error", "panic serving %s: %v", req.Route, p)
 			if rs, ok := w.(*ResponseStreamer); !ok || !rs.wroteHead {
 				http.Error(w, `{"error":{"code":"internal","message":"the plugin failed"}}`, http.StatusInternalServerError)
 			}

@@ -30,8 +30,13 @@ const (
 type loggerKey struct{}
 
 // reqInfo is filled in as a request is served, for its access log line:
-// the identity is only known deep inside, after authentication.
-type reqInfo struct{ user string }
+// the identity is only known deep inside, after authentication, and a
+// plugin route only once the plugin runtime has matched it.
+type reqInfo struct {
+	user string
+	// route, tenant and plugin are set by NoteRoute for plugin requests.
+	route, tenant, plugin string
+}
 
 type reqInfoKey struct{}
 
@@ -39,6 +44,19 @@ type reqInfoKey struct{}
 func NoteUser(ctx context.Context, username string) {
 	if info, ok := ctx.Value(reqInfoKey{}).(*reqInfo); ok {
 		info.user = username
+	}
+}
+
+// NoteRoute tells the access log and the metrics which plugin route served
+// the request: route is the pattern, such as
+// /api/v1/t/{tenant}/population/families/{kk}, never the raw path, whose
+// segments may be citizens' keys (KK numbers, order and tracking codes).
+// tenant is the tenant code (a public region code, not a secret) and
+// plugin the plugin id. Call it only once the route is known to exist, so
+// that made-up paths cannot grow the metrics' label sets.
+func NoteRoute(ctx context.Context, route, tenant, plugin string) {
+	if info, ok := ctx.Value(reqInfoKey{}).(*reqInfo); ok {
+		info.route, info.tenant, info.plugin = route, tenant, plugin
 	}
 }
 
@@ -136,8 +154,15 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 						WriteError(rec, r, apierr.New(http.StatusInternalServerError, "internal", "the server could not complete the request; the request id is %s", id))
 					}
 				}
+				// The raw path is never logged: plugin paths carry citizens'
+				// keys (/families/{kk}, /orders/{code}), and a 404's path is
+				// whatever the caller typed. The route pattern is logged
+				// instead: the plugin's, as NoteRoute gave it, or the host's
+				// mux template.
 				route := "unmatched"
-				if cr := mux.CurrentRoute(r); cr != nil {
+				if info.route != "" {
+					route = info.route
+				} else if cr := mux.CurrentRoute(r); cr != nil {
 					if t, err := cr.GetPathTemplate(); err == nil {
 						route = t
 					}
@@ -154,10 +179,15 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 				if rec.status >= 500 {
 					level = slog.LevelError
 				}
-				// The query string is left out: it may carry personal data (a NIK).
-				log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "route", route,
-					"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
+				// The query string is left out too: it may carry personal
+				// data (?nik=) or a code.
+				attrs := []any{"method", r.Method, "route", route}
+				if info.plugin != "" {
+					attrs = append(attrs, "plugin", info.plugin, "tenant", info.tenant)
+				}
+				attrs = append(attrs, "status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
 					"user", info.user, "remote", clientAddr(r))
+				log.Log(r.Context(), level, "request", attrs...)
 			}()
 			next.ServeHTTP(rec, r)
 		})
