@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
@@ -53,6 +54,21 @@ type Route struct {
 	MaxBodyBytes int64
 	// TimeoutMillis bounds the call; 0 is the host's default (30 s).
 	TimeoutMillis int
+	// RateLimit bounds how often one client may call the route; the host
+	// answers the excess 429 rate_limited with Retry-After. nil is the
+	// host's default: public POST, PUT, PATCH and DELETE routes allow 30
+	// requests per minute per client address, and other routes are not
+	// limited. On a public route the limit counts per client address (per
+	// username for a logged-in caller); on other routes, per username.
+	RateLimit *RateLimit
+}
+
+// RateLimit is a token bucket: a client may make Requests calls at once,
+// and regains them evenly over Window, so that Requests per Window is the
+// sustained rate. Window is in whole seconds, from 1 s to 24 h.
+type RateLimit struct {
+	Requests int
+	Window   time.Duration
 }
 
 // FieldType is the type of a collection field.
@@ -156,6 +172,9 @@ func ValidateManifest(m *pb.Manifest) error {
 		if r.MaxBodyBytes < 0 {
 			fail("route %s: max body bytes cannot be negative", key)
 		}
+		if rl := r.RateLimit; rl != nil && (rl.Requests < 1 || rl.Requests > 1_000_000 || rl.WindowSeconds < 1 || rl.WindowSeconds > 86400) {
+			fail("route %s: a rate limit allows 1 to 1,000,000 requests in a window of 1 s to 24 h", key)
+		}
 	}
 	colls := map[string]bool{}
 	for _, c := range m.Collections {
@@ -226,7 +245,19 @@ func (m *Manifest) proto() *pb.Manifest {
 		out.Permissions = append(out.Permissions, &pb.Permission{Name: p.Name, Description: p.Description, Roles: p.Roles})
 	}
 	for _, r := range m.Routes {
-		out.Routes = append(out.Routes, &pb.Route{Method: r.Method, Path: r.Path, Permission: r.Permission, Public: r.Public, MaxBodyBytes: r.MaxBodyBytes, TimeoutMs: uint32(r.TimeoutMillis)})
+		pr := &pb.Route{Method: r.Method, Path: r.Path, Permission: r.Permission, Public: r.Public, MaxBodyBytes: r.MaxBodyBytes, TimeoutMs: uint32(r.TimeoutMillis)}
+		if rl := r.RateLimit; rl != nil {
+			// Out-of-range values are clamped to 0, which validation refuses.
+			requests, window := uint32(0), uint32(0)
+			if rl.Requests > 0 && rl.Requests <= 1_000_000 {
+				requests = uint32(rl.Requests)
+			}
+			if rl.Window >= time.Second && rl.Window <= 24*time.Hour {
+				window = uint32(rl.Window / time.Second)
+			}
+			pr.RateLimit = &pb.RateLimit{Requests: requests, WindowSeconds: window}
+		}
+		out.Routes = append(out.Routes, pr)
 	}
 	for _, c := range m.Collections {
 		pc := &pb.Collection{Name: c.Name}

@@ -15,6 +15,7 @@ import (
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/events"
 	"github.com/balaidesa/balai/core/files"
+	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/records"
@@ -46,6 +47,7 @@ func Migrations() []*store.Migration {
 	ms = append(ms, modules.Migrations()...)
 	ms = append(ms, events.Migrations()...)
 	ms = append(ms, files.Migrations()...)
+	ms = append(ms, idempotency.Migrations()...)
 	return ms
 }
 

@@ -98,6 +98,10 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 			return audit.Record(tx, audit.Who{Actor: actor, Source: "plugin:" + m.Id, RequestID: e.requestID}, e.tenant, m.Id+"."+action, target, d)
 		},
 	}
+	if e.idem != nil {
+		// The write and the mark that the request wrote commit together.
+		scope.OnWrite = e.idem.MarkWrote
+	}
 	res, err := s.rt.engine.Run(ctx, m.Id, scope, req)
 	if err != nil {
 		s.rt.log.Error("plugin storage call failed", "plugin", m.Id, "request_id", e.requestID, "err", err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
@@ -90,6 +91,13 @@ type call struct {
 	requestID string
 	body      io.Reader
 	size      int64 // -1 when unknown
+	// client is the caller's address (no port); "" for the host's calls.
+	client string
+	// idem is the idempotency key the request holds, if any; calls it
+	// makes to other plugins write under it too.
+	idem *idempotency.Claim
+	// broken is set by send when the plugin's answer broke off midway.
+	broken bool
 }
 
 // resolved is a call checked and ready to send.
@@ -190,11 +198,11 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer callCancel()
 	defer context.AfterFunc(ctx, callCancel)()
 	deadline, _ := callCtx.Deadline()
-	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted}
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
-		Scope:  &pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli()},
+		Scope:  &pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli(), ClientAddress: c.client},
 		Method: c.method, Path: c.path, RawQuery: c.rawQuery, Route: r.pattern,
 	}
 	for name, vs := range c.headers {
@@ -344,6 +352,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		}
 		if err != nil {
 			status = "broken"
+			c.broken = true
 			rt.log.Warn("plugin response broken off", "plugin", c.plugin, "request_id", c.requestID, "err", err)
 			r.in.poke()
 			return nil
@@ -389,7 +398,7 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	}
 	c := &call{
 		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,
-		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength,
+		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength, client: api.ClientAddr(r),
 	}
 	res, err := rt.check(r.Context(), c, func() (string, error) {
 		if r.Header.Get("Authorization") == "" {
@@ -401,6 +410,11 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		api.WriteError(w, r, err)
 		return
 	}
+	noteRoute(r.Context(), c, res)
+	if err := rt.limitRate(c, res); err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
 	if r.ContentLength > res.limit {
 		api.WriteError(w, r, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", res.limit))
 		return
@@ -408,8 +422,24 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	if r.Body != nil && r.Body != http.NoBody {
 		c.body = http.MaxBytesReader(w, r.Body, res.limit)
 	}
+	var keyed *keyedCall
+	if unsafeMethod(c.method) && len(r.Header.Values(idempotency.Header)) > 0 {
+		var replayed bool
+		keyed, replayed, err = rt.claimKey(w, r, c, res)
+		if err != nil {
+			api.WriteError(w, r, err)
+			return
+		}
+		if replayed {
+			return
+		}
+		c.idem = keyed.claim
+	}
 	flusher := http.NewResponseController(w)
 	err = rt.send(r.Context(), c, res, func(p *pb.HTTPResponsePart) error {
+		if keyed != nil {
+			keyed.capture(p)
+		}
 		if p.Head != nil {
 			for _, h := range p.Head.Headers {
 				if !hopHeaders[http.CanonicalHeaderKey(h.Name)] {
@@ -420,6 +450,9 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		}
 		if len(p.Body) > 0 {
 			if _, err := w.Write(p.Body); err != nil {
+				if keyed != nil {
+					keyed.lost = true
+				}
 				return err
 			}
 		}
@@ -428,6 +461,9 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		}
 		return nil
 	})
+	if keyed != nil {
+		rt.settle(r.Context(), c, keyed, err)
+	}
 	if err != nil {
 		api.WriteError(w, r, err)
 	}
@@ -443,6 +479,7 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 	c := &call{
 		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
 		headers: http.Header{}, user: from.user, requestID: from.requestID, size: int64(len(req.Body)),
+		client: from.client, idem: from.idem,
 	}
 	for _, h := range req.Headers {
 		c.headers[h.Name] = h.Values

@@ -157,6 +157,7 @@ type Runtime struct {
 	files   *files.Store
 	tenants tenantCache
 	metrics *metrics
+	edge    *edge // rate limits and idempotency keys (edge.go)
 
 	mu        sync.RWMutex
 	instances []*Instance
@@ -179,6 +180,7 @@ func New(h *host.Host, cfg Config, mods *modules.Table, reg prometheus.Registere
 	rt := &Runtime{
 		h: h, cfg: cfg, log: log, engine: records.NewEngine(h.DB), modules: mods,
 		scopes: newScopeTable(), byID: map[string]*Instance{}, metrics: newMetrics(reg),
+		edge: newEdge(h.DB),
 	}
 	rt.files = &files.Store{DB: h.DB.DB, Dir: cfg.FilesDir, MaxBytes: cfg.MaxFileBytes}
 	rt.events = newDispatcher(rt)

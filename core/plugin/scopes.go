@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"sync"
 
+	"github.com/balaidesa/balai/core/idempotency"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -19,6 +20,10 @@ type scopeEntry struct {
 	perm string
 	// granted mirrors pb.Scope.Granted.
 	granted []string
+	// client is the caller's address, passed on to calls to other plugins.
+	client string
+	// idem is the idempotency key the request holds: its writes mark it.
+	idem *idempotency.Claim
 }
 
 // scopeTable maps live handles to their scopes. A handle lives as long as

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +34,11 @@ type Scope struct {
 	Publish func(tx *gorm.DB, tenant, name string, payload []byte) error
 	// Audit records an audit entry in the transaction; nil refuses.
 	Audit func(tx *gorm.DB, action, target string, detail []byte) error
+	// OnWrite, when set, runs in every transaction that writes (insert,
+	// update, delete, publish; audit entries alone do not count) just
+	// before it commits; an error rolls the transaction back. The host
+	// marks a request's idempotency key with it, in the same transaction.
+	OnWrite func(tx *gorm.DB) error
 }
 
 // Engine runs plugins' storage operations.
@@ -91,6 +97,9 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 				if err == nil && r.Error != nil {
 					return errRollback
 				}
+				if err == nil && scope.OnWrite != nil && writes(op) {
+					err = scope.OnWrite(tx)
+				}
 				return err
 			})
 			if err != nil && !errors.Is(err, errRollback) {
@@ -110,6 +119,9 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 			if r.Error != nil {
 				return errRollback
 			}
+		}
+		if scope.OnWrite != nil && slices.ContainsFunc(req.Ops, writes) {
+			return scope.OnWrite(tx)
 		}
 		return nil
 	})
@@ -138,6 +150,13 @@ func isWrite(op *pb.StorageOp) bool {
 		return false
 	}
 	return true
+}
+
+// writes reports whether op changes what a retry of the request would
+// find: an audit entry alone does not (repeating a read audits it again).
+func writes(op *pb.StorageOp) bool {
+	_, audit := op.Op.(*pb.StorageOp_Audit)
+	return isWrite(op) && !audit
 }
 
 func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp) (*pb.OpResult, error) {
