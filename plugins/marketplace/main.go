@@ -5,6 +5,7 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -47,9 +48,9 @@ var manifest = sdk.Manifest{
 		{Method: "POST", Path: "/products/{id}/photos", Permission: permCatalog, MaxBodyBytes: maxPhotoBytes + multipartSlack, TimeoutMillis: 120_000},
 		{Method: "GET", Path: "/products/{id}/photos/{file}", Public: true},
 		{Method: "DELETE", Path: "/products/{id}/photos/{file}", Permission: permCatalog},
-		{Method: "POST", Path: "/orders", Public: true, MaxBodyBytes: 64 << 10},
+		{Method: "POST", Path: "/orders", Public: true, MaxBodyBytes: 64 << 10, RateLimit: &sdk.RateLimit{Requests: 30, Window: 10 * time.Minute}},
 		{Method: "GET", Path: "/orders", Permission: permOrdersR},
-		{Method: "GET", Path: "/orders/{code}", Public: true},
+		{Method: "GET", Path: "/orders/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
 		{Method: "POST", Path: "/orders/{code}/confirm", Permission: permOrdersMgr},
 		{Method: "POST", Path: "/orders/{code}/ship", Permission: permOrdersMgr},
 		{Method: "POST", Path: "/orders/{code}/complete", Permission: permOrdersMgr},

@@ -4,6 +4,7 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -26,7 +27,7 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/codes", Public: true},
 		// A citizen's identity check (NIK, KK, mother's name) for online
 		// letter requests; public, slowed down per NIK.
-		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10},
+		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: 10 * time.Minute}},
 		{Method: "GET", Path: "/residents", Permission: permRead},
 		{Method: "POST", Path: "/residents", Permission: permWrite},
 		{Method: "GET", Path: "/residents/{id}", Permission: permRead},

@@ -7,6 +7,7 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -52,9 +53,9 @@ var manifest = sdk.Manifest{
 		{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite},
 		{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove},
 		{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint},
-		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10},
-		{Method: "GET", Path: "/track/{code}", Public: true},
-		{Method: "GET", Path: "/verify/{code}", Public: true},
+		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: time.Hour}},
+		{Method: "GET", Path: "/track/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
+		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
@@ -45,6 +46,16 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/settings", Permission: "probe.items.read"},
 		{Method: "PUT", Path: "/settings", Permission: "probe.items.write"},
 		{Method: "GET", Path: "/can", Permission: "probe.items.read"},
+		// A public form with its own limit, and one with the host's default.
+		{Method: "POST", Path: "/form", Public: true, RateLimit: &sdk.RateLimit{Requests: 5, Window: time.Hour}},
+		{Method: "POST", Path: "/open-form", Public: true},
+		{Method: "GET", Path: "/limited", Permission: "probe.items.read", RateLimit: &sdk.RateLimit{Requests: 3, Window: time.Hour}},
+		// keyed writes an item; X-Probe-Die makes the plugin die before or
+		// after the write, X-Probe-Delay-Ms waits first (headers are not
+		// part of an idempotency fingerprint, so a retry can omit them).
+		{Method: "POST", Path: "/keyed", Permission: "probe.items.write"},
+		{Method: "POST", Path: "/public-keyed", Public: true, RateLimit: &sdk.RateLimit{Requests: 1000, Window: time.Hour}},
+		{Method: "POST", Path: "/big", Permission: "probe.items.write"},
 	},
 	Collections: []sdk.Collection{
 		{Name: "items", Fields: []sdk.Field{{Name: "text", Type: sdk.String, Required: true}}},
@@ -185,6 +196,44 @@ func handler() http.Handler {
 		ok, err := sdk.From(r).CanIn(r.Context(), q.Get("tenant"), q.Get("perm"))
 		return 200, map[string]any{"allowed": ok, "here": sdk.From(r).Can(q.Get("perm"))}, err
 	}))
+	form := sdk.Func(func(r *http.Request) (int, any, error) {
+		return 200, map[string]string{"client": sdk.From(r).ClientAddress, "user": sdk.From(r).User}, nil
+	})
+	mux.Handle("POST /form", form)
+	mux.Handle("POST /open-form", form)
+	mux.Handle("GET /limited", form)
+	keyed := sdk.Func(func(r *http.Request) (int, any, error) {
+		var v struct {
+			Text string `json:"text"`
+		}
+		if err := sdk.Bind(r, &v); err != nil {
+			return 0, nil, err
+		}
+		if ms, _ := strconv.Atoi(r.Header.Get("X-Probe-Delay-Ms")); ms > 0 {
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+		}
+		die := r.Header.Get("X-Probe-Die")
+		if die == "before" {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+		rec, err := sdk.From(r).Records("items").Insert(r.Context(), v)
+		if err == nil && die == "after" {
+			// The write has committed: die before answering.
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+		return 201, rec, err
+	})
+	mux.Handle("POST /keyed", keyed)
+	mux.Handle("POST /public-keyed", keyed)
+	// big answers more than the host keeps for an idempotent replay.
+	mux.HandleFunc("POST /big", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := sdk.From(r).Records("items").Insert(r.Context(), map[string]string{"text": "big"}); err != nil {
+			sdk.FailErr(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(make([]byte, 2<<20))
+	})
 	mux.Handle("GET /received", sdk.Func(func(r *http.Request) (int, any, error) { return sdk.From(r).Records("received").List(r) }))
 	mux.Handle("GET /call-hello", sdk.Func(func(r *http.Request) (int, any, error) {
 		res, err := sdk.From(r).Call(r.Context(), "hello", "GET", "/greeting", nil, nil)
