@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -72,6 +73,50 @@ func TestPopulationVerifyLockoutUnderConcurrency(t *testing.T) {
 		for range 8 {
 			w.h.Anon().Do(t, "POST", p(villageA, "population", "/verify"),
 				map[string]string{"nik": sari["nik"], "kk": sari["kk"], "mother_name": sari["mother_name"]}).Expect(200)
+		}
+	})
+}
+
+// A citizen's online requests wait for the village five at a time, however
+// many arrive at once: thirty parallel submissions never leave more than
+// five waiting, and a decision frees a place.
+func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		citizen := map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"], "purpose": "melamar pekerjaan"}
+		const n = 30
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
+		})
+		for i, s := range statuses {
+			// Checks beyond five at once from one address wait too
+			// (too_many_attempts): they are never compared.
+			if s != 201 && !(s == 429 && (strings.Contains(bodies[i], `"too_many_requests"`) || strings.Contains(bodies[i], `"too_many_attempts"`))) {
+				t.Errorf("submission %d: %d %s", i, s, bodies[i])
+			}
+		}
+		waitingOnline := func() int {
+			return w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=100"), nil).Expect(200).Total()
+		}
+		if got := countStatuses(statuses)[201]; got > 5 || waitingOnline() != got {
+			t.Fatalf("%d parallel submissions: %d created, %d waiting, want at most 5", n, got, waitingOnline())
+		}
+		// Sequentially, the places left fill up, and no more.
+		for waitingOnline() < 5 {
+			w.h.Anon().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).Expect(201)
+		}
+		w.h.Anon().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		// A rejection frees one place: one of five parallel submissions gets it.
+		first := w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=1"), nil).Expect(200).Items()[0]["id"].(string)
+		w.op.Do(t, "POST", p(villageA, "services", "/requests/"+first+"/reject"), map[string]string{"reason": "ganda"}).Expect(200)
+		statuses, bodies = parallel(5, func(i int) (int, []byte, error) {
+			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[429] != 4 {
+			t.Errorf("five submissions for one free place: %v %v", got, bodies)
+		}
+		if n := waitingOnline(); n != 5 {
+			t.Errorf("%d online requests waiting, want 5", n)
 		}
 	})
 }

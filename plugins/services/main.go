@@ -109,6 +109,15 @@ var manifest = sdk.Manifest{
 			{Name: "last", Type: sdk.Int, Required: true},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"year"}, Unique: true}},
+	}, {
+		// online_waiting counts a resident's online requests waiting for
+		// a decision (see waiting.go).
+		Name: "online_waiting",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "waiting", Type: sdk.Int, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
 	}},
 }
 
