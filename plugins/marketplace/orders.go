@@ -366,7 +366,7 @@ func listOrders(r *http.Request) (int, any, error) {
 	if s := params.Get("phone"); s != "" {
 		// A search by phone number is a search for a person.
 		if !full {
-			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden", "searching orders by phone needs %s", permOrdersMgr)
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter", "searching orders by phone needs %s: it would reveal a number that is masked for you", permOrdersMgr)
 		}
 		phone, ok := NormalizePhone(s)
 		if !ok {
@@ -396,7 +396,13 @@ func listOrders(r *http.Request) (int, any, error) {
 		}
 		items = append(items, newOrderView(&recs[i], o, pl, full))
 	}
-	if full && len(items) > 0 {
+	switch {
+	case params.Get("phone") != "":
+		// A search for a person, audited whatever it finds.
+		if _, err := req.Batch().Audit("orders.search_personal", req.Tenant, map[string]any{"fields": []string{"phone"}, "orders": len(items)}).Commit(r.Context()); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if err := auditFull(r, "orders.list_personal", req.Tenant, len(items)); err != nil {
 			return 0, nil, err
 		}

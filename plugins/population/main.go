@@ -12,6 +12,13 @@ const (
 	permRead     = "population.residents.read"
 	permWrite    = "population.residents.write"
 	permPersonal = "population.residents.read_personal"
+	// permLookup finds residents by a full NIK or KK the caller already
+	// holds (typed from the citizen's own KTP or family card), without
+	// seeing other residents' numbers in full. Operators have it: who
+	// registers residents can tell a registered NIK anyway (duplicate_nik).
+	// Viewers have not: with a masked NIK, the birth date and the sex on
+	// screen, a search would confirm a reconstructed NIK.
+	permLookup = "population.residents.lookup"
 )
 
 var manifest = sdk.Manifest{
@@ -21,6 +28,7 @@ var manifest = sdk.Manifest{
 		{Name: permRead, Description: "read residents (NIK and KK masked)", Roles: []string{"viewer", "operator"}},
 		{Name: permWrite, Description: "register and update residents", Roles: []string{"operator"}},
 		{Name: permPersonal, Description: "see full NIK and KK numbers (audited)"},
+		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
 	},
 	Routes: []sdk.Route{
 		{Method: "GET", Path: "/codes", Public: true},

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -183,10 +184,17 @@ func listResidents(r *http.Request) (int, any, error) {
 		q = q.Subtree() // a sub-district or district sees all villages below
 	}
 	params := r.URL.Query()
-	for _, f := range []string{"nik", "kk", "sex", "status", "rt", "rw"} {
+	for _, f := range []string{"sex", "status", "rt", "rw"} {
 		if v := params.Get(f); v != "" {
 			q = q.Where(f, "=", v)
 		}
+	}
+	personal, err := personalFilters(req, params)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, f := range personal {
+		q = q.Where(f, "=", strings.TrimSpace(params.Get(f)))
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
 		q = q.Where("name", "like", s)
@@ -204,7 +212,16 @@ func listResidents(r *http.Request) (int, any, error) {
 		}
 		items = append(items, v)
 	}
-	if full && len(items) > 0 {
+	switch {
+	case len(personal) > 0:
+		// A search by a person's number is a read of that person's data,
+		// whatever it finds: audited with the fields searched, never
+		// their values.
+		if _, err := req.Batch().Audit("residents.search_personal", req.Tenant,
+			map[string]any{"fields": personal, "records": len(items), "full": full}).Commit(r.Context()); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if err := auditFull(r, "residents.list_personal", req.Tenant, len(items)); err != nil {
 			return 0, nil, err
 		}
@@ -253,9 +270,39 @@ func patchResident(r *http.Request) (int, any, error) {
 	return 200, v, err
 }
 
+// personalFields are the fields that are masked for callers without
+// population.residents.read_personal: filtering on them would unmask them.
+var personalFields = []string{"nik", "kk", "mother_name"}
+
+// personalFilters returns the personal fields a list asks to filter on,
+// or 403 forbidden_filter when the caller may neither see them in full
+// nor look residents up by them. Sorting is by name only, never by them.
+func personalFilters(req *sdk.Request, params url.Values) ([]string, error) {
+	var fields []string
+	for _, f := range personalFields {
+		if params.Has(f) {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) > 0 && !req.Can(permPersonal) && !req.Can(permLookup) {
+		return nil, errForbiddenFilter(fields[0])
+	}
+	return fields, nil
+}
+
+func errForbiddenFilter(field string) error {
+	return sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+		"searching residents by %s needs %s or %s: it would reveal a number that is masked for you", field, permPersonal, permLookup)
+}
+
 func getFamily(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	kk := r.PathValue("kk")
+	// Looking a family up by its full KK confirms the number: the same
+	// rule as a search by kk.
+	if !req.Can(permPersonal) && !req.Can(permLookup) {
+		return 0, nil, errForbiddenFilter("kk")
+	}
 	if err := CheckKK(kk); err != nil {
 		return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
 	}
@@ -283,10 +330,10 @@ func getFamily(r *http.Request) (int, any, error) {
 		}
 		return members[i].BirthDate < members[j].BirthDate
 	})
-	if full {
-		if err := auditFull(r, "families.read_personal", Mask(kk), len(members)); err != nil {
-			return 0, nil, err
-		}
+	// Audited even when the numbers stay masked: the caller named a
+	// family by its full KK and was shown its members.
+	if _, err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(members), "full": full}).Commit(r.Context()); err != nil {
+		return 0, nil, err
 	}
 	kkShown := kk
 	if !full {

@@ -16,6 +16,11 @@ const (
 	permWrite    = "services.requests.write"
 	permApprove  = "services.requests.approve"
 	permPersonal = "services.requests.read_personal"
+	// permLookup finds requests by a full NIK the caller already holds
+	// (from the citizen's KTP), as operators do at the counter; viewers
+	// see NIKs masked and may not search by them (a search would confirm
+	// a NIK rebuilt from the masked one).
+	permLookup = "services.requests.lookup"
 	permPrint    = "services.letters.print"
 	permSettings = "services.settings.write"
 )
@@ -34,6 +39,7 @@ var manifest = sdk.Manifest{
 		{Name: permApprove, Description: "approve (numbering the letter), reject and revoke", Roles: []string{"operator"}},
 		{Name: permPrint, Description: "download letters as PDF (full personal data, audited)", Roles: []string{"operator"}},
 		{Name: permPersonal, Description: "see requesters' full NIK in the API (audited)"},
+		{Name: permLookup, Description: "find letter requests by a full NIK (exact match, audited)", Roles: []string{"operator"}},
 		{Name: permSettings, Description: "set letterhead, signatory, wording and number format for a tenant and below"},
 	},
 	Routes: []sdk.Route{

@@ -322,10 +322,20 @@ func listRequests(r *http.Request) (int, any, error) {
 		}
 		q = q.Where("type", "=", v)
 	}
-	for _, f := range []string{"nik", "ref", "number"} {
+	for _, f := range []string{"ref", "number"} {
 		if v := params.Get(f); v != "" {
 			q = q.Where(f, "=", v)
 		}
+	}
+	// A search by NIK is a search for a person: it needs the right to see
+	// NIKs or to look them up, and is audited whatever it finds.
+	byNIK := params.Has("nik")
+	if byNIK {
+		if !req.Can(permPersonal) && !req.Can(permLookup) {
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+				"searching requests by nik needs %s or %s: it would reveal a NIK that is masked for you", permPersonal, permLookup)
+		}
+		q = q.Where("nik", "=", strings.TrimSpace(params.Get("nik")))
 	}
 	if v := params.Get("village"); v != "" {
 		q = q.Where("tenant", "=", v) // within the subtree: the tenant clause still applies
@@ -357,7 +367,12 @@ func listRequests(r *http.Request) (int, any, error) {
 		v.Village = names[v.Tenant]
 		items = append(items, v)
 	}
-	if full && len(items) > 0 {
+	switch {
+	case byNIK:
+		if _, err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": full}).Commit(ctx); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if _, err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
 			return 0, nil, err
 		}
