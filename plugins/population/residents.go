@@ -146,6 +146,10 @@ func createResident(r *http.Request) (int, any, error) {
 		Insert("residents", res).
 		Insert("history", history(req, res.NIK, "registered", time.Now().Format(time.DateOnly), nil)).
 		Publish("population.resident_registered", eventPayload{Type: "registered", Date: time.Now().Format(time.DateOnly), Sex: res.Sex, To: req.Tenant}).
+		// The record of processing (UU PDP 27/2022): who, where, when;
+		// never the data. The new record's id is not known before the
+		// commit, and the audit commits with it.
+		Audit("residents.created", req.Tenant, nil).
 		Commit(r.Context())
 	if sdk.IsDuplicate(err) {
 		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
@@ -259,14 +263,25 @@ func patchResident(r *http.Request) (int, any, error) {
 	if err := res.validate(time.Now()); err != nil {
 		return 0, nil, err
 	}
-	updated, err := req.Records("residents").Update(r.Context(), rec.ID, rec.Version, res)
+	fields := make([]string, 0, len(patch))
+	for k := range patch {
+		fields = append(fields, k)
+	}
+	sort.Strings(fields)
+	out, err := req.Batch().
+		Update("residents", rec.ID, rec.Version, res, "").
+		Audit("residents.updated", rec.ID, map[string]any{"fields": fields}).
+		Commit(r.Context())
 	if sdk.IsDuplicate(err) {
 		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: read it again")
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := view(updated, req.Can(permPersonal))
+	v, err := view(&out[0][0], req.Can(permPersonal))
 	return 200, v, err
 }
 

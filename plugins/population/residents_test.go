@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/sdk"
@@ -109,7 +107,12 @@ func TestResidents(t *testing.T) {
 		t.Errorf("admin sees %s", created.NIK)
 	}
 	admin.API("GET", "/api/v1/audit?action=population.*", nil).JSON(&audit)
-	if len(audit.Items) != 3 || !strings.Contains(fmt.Sprint(audit.Items), "residents.read_personal") || !strings.Contains(fmt.Sprint(audit.Items), "families.read_personal") {
+	actions := map[string]int{}
+	for _, e := range audit.Items {
+		actions[e["action"].(string)]++
+	}
+	if len(audit.Items) != 7 || actions["population.residents.read_personal"] != 1 || actions["population.families.read_personal"] != 1 ||
+		actions["population.residents.list_personal"] != 1 || actions["population.residents.created"] != 4 {
 		t.Errorf("audit of full reads: %v", audit.Items)
 	}
 	// Cross-tenant: the other village cannot read or change it.

@@ -20,7 +20,7 @@ const (
 	// (from the citizen's KTP), as operators do at the counter; viewers
 	// see NIKs masked and may not search by them (a search would confirm
 	// a NIK rebuilt from the masked one).
-	permLookup = "services.requests.lookup"
+	permLookup   = "services.requests.lookup"
 	permPrint    = "services.letters.print"
 	permSettings = "services.settings.write"
 )
