@@ -249,7 +249,9 @@ func placeOrder(r *http.Request) (int, any, error) {
 				sdk.Filter{Field: "listed", Op: "=", Value: true},
 				sdk.Filter{Field: "price", Op: "=", Value: l.Price})
 		}
-		b.Insert("orders", order).Publish(eventPlaced, payload(order, ""))
+		// The buyer's name, phone and address are personal data: the
+		// order's placing is recorded (number only) with the order.
+		b.Insert("orders", order).Publish(eventPlaced, payload(order, "")).Audit("orders.placed", order.Number, nil)
 		out, err := b.Commit(r.Context())
 		// A failed guard says another order or an edit came first: read
 		// the products again, which tells out of stock from a new price.
