@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -117,6 +119,193 @@ func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
 		}
 		if n := waitingOnline(); n != 5 {
 			t.Errorf("%d online requests waiting, want 5", n)
+		}
+	})
+}
+
+// auditEntries lists the audit entries of actions matching pattern
+// (population.* and the like; "" for all), newest first.
+func auditEntries(t *testing.T, admin *Client, pattern string) []map[string]any {
+	t.Helper()
+	path := "/api/v1/audit?limit=500"
+	if pattern != "" {
+		path += "&action=" + pattern
+	}
+	return admin.Do(t, "GET", path, nil).Expect(200).Items()
+}
+
+// countActions counts audit entries by action, for one actor if not "".
+func countActions(entries []map[string]any, actor string) map[string]int {
+	m := map[string]int{}
+	for _, e := range entries {
+		if actor == "" || e["actor"] == actor {
+			m[e["action"].(string)]++
+		}
+	}
+	return m
+}
+
+// A viewer sees 1401**********01 with the birth date and the sex: enough
+// to rebuild the NIK, but not to confirm it by searching. The operator who
+// looks a citizen up by the NIK on their KTP may, and is audited.
+func TestPersonalFieldSearchNeedsThePermission(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population", "services", "marketplace"})
+		for _, m := range []string{"population", "services", "marketplace"} {
+			w.enable(t, "14.01", m, true)
+		}
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+
+		// The viewer's attack: masked NIK + birth date + sex + the
+		// village's region code make the NIK, bar two serial digits.
+		seen := w.viewer.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Items()[0]
+		masked, birth, sex := seen["nik"].(string), seen["birth_date"].(string), seen["sex"].(string)
+		day := birth[8:10]
+		if sex == "P" {
+			day = fmt.Sprint(40 + int(birth[8]-'0')*10 + int(birth[9]-'0'))
+		}
+		rebuilt := "140101" + day + birth[5:7] + birth[2:4] + "00" + masked[len(masked)-2:]
+		if rebuilt != budi["nik"] || masked != "1401**********01" {
+			t.Fatalf("the attack's premise: rebuilt %s from %s", rebuilt, masked)
+		}
+		for _, path := range []string{
+			p(villageA, "population", "/residents?nik="+rebuilt),
+			p(villageA, "population", "/residents?kk="+budi["kk"]),
+			p(villageA, "population", "/residents?mother_name=Siti"),
+			p(villageA, "population", "/families/"+budi["kk"]),
+			p(villageA, "services", "/requests?nik="+rebuilt),
+			p(villageA, "marketplace", "/orders?phone=081311112222"),
+		} {
+			w.viewer.Do(t, "GET", path, nil).ExpectErr(403, "forbidden_filter")
+		}
+		if got := countActions(auditEntries(t, w.admin, ""), "viewer-a"); len(got) != 1 || got["auth.login"] != 1 {
+			t.Errorf("refused searches left audit entries: %v", got)
+		}
+
+		// The operator looks the citizen up, sees the NIK masked, and the
+		// search is in the audit trail with the field searched, not its value.
+		items := w.op.Do(t, "GET", p(villageA, "population", "/residents?nik="+rebuilt), nil).Expect(200).Items()
+		if len(items) != 1 || items[0]["nik"] != masked {
+			t.Errorf("operator's lookup: %v", items)
+		}
+		w.op.Do(t, "GET", p(villageA, "population", "/residents?nik=1401011503809999"), nil).Expect(200)
+		w.op.Do(t, "GET", p(villageA, "population", "/families/"+budi["kk"]), nil).Expect(200)
+		w.op.Do(t, "GET", p(villageA, "services", "/requests?nik="+rebuilt), nil).Expect(200)
+		w.op.Do(t, "GET", p(villageA, "marketplace", "/orders?phone=081311112222"), nil).Expect(200)
+		entries := auditEntries(t, w.admin, "")
+		got := countActions(entries, "op-a")
+		if got["population.residents.search_personal"] != 2 || got["population.families.read_personal"] != 1 ||
+			got["services.requests.search_personal"] != 1 || got["marketplace.orders.search_personal"] != 1 {
+			t.Errorf("operator's searches in the audit trail: %v", got)
+		}
+		for _, e := range entries {
+			raw := fmt.Sprint(e)
+			for _, secret := range []string{budi["nik"], budi["kk"], "1401011503809999", "081311112222", "813111"} {
+				if strings.Contains(raw, secret) {
+					t.Errorf("audit entry %s holds the searched value: %s", e["action"], raw)
+				}
+			}
+		}
+	})
+}
+
+// brokenCSV has an unterminated quote on its third line: everything after
+// it would be read as one field.
+const brokenCSV = "nik,kk,name,sex,birth_date\n" +
+	"1401011803800007,1401012001150003,Anwar,L,1980-03-18\n" +
+	"1401011903800008,1401012001150003,\"Tanpa Tutup,L,1980-03-19\n" +
+	"1401012003800009,1401012001150003,Hilang,L,1980-03-20\n" +
+	"1401012103800010,1401012001150003,Hilang Juga,L,1980-03-21\n"
+
+// A CSV that is not valid is refused whole, with the line, through the
+// API and the CLI alike: no row is imported, none silently dropped. A good
+// import is one audit entry with its counts.
+func TestPopulationImportNeverLosesRows(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population")
+		h.MustCLI(t, "tenant", "import", "--under", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		file := filepath.Join(t.TempDir(), "broken.csv")
+		if err := os.WriteFile(file, []byte(brokenCSV), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := h.CLI(t, "", "population", "import", "--tenant", villageA, "--plugins", plugins, file)
+		if r.Code == 0 || !strings.Contains(r.Stderr, "invalid_csv") || !strings.Contains(r.Stderr, "line 3") {
+			t.Errorf("CLI import of a broken file: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
+
+		h.Serve(t, "--plugins", plugins)
+		admin := h.Admin(t)
+		op, _ := admin.CreateUser(t, "op-a")
+		admin.Grant(t, villageA, "op-a", "operator")
+		r2 := op.Do(t, "POST", p(villageA, "population", "/import"), brokenCSV).ExpectErr(422, "invalid_csv")
+		if !strings.Contains(string(r2.Body), "line 3") {
+			t.Errorf("the refusal does not name line 3: %s", r2.Body)
+		}
+		if n := op.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Total(); n != 0 {
+			t.Errorf("%d residents after refused imports, want 0", n)
+		}
+		if n := dbCount(t, h, "p_population_residents", ""); n != 0 {
+			t.Errorf("%d rows in the residents table after refused imports", n)
+		}
+
+		// Fixed, every line is accounted for; a row with a comma too many
+		// is rejected with its line, not imported with shifted columns.
+		fixed := strings.Replace(brokenCSV, `"Tanpa Tutup`, `"Tanpa Tutup"`, 1) +
+			"1401012203800011,1401012001150003,Anak, Kedua,L,1980-03-22\n"
+		res := op.Do(t, "POST", p(villageA, "population", "/import"), fixed).Expect(200).JSON()
+		if res["read"] != float64(5) || res["inserted"] != float64(4) || res["rejected"] != float64(1) || res["duplicates"] != float64(0) {
+			t.Errorf("import of the fixed file: %v", res)
+		}
+		if rj := res["rejections"].([]any); len(rj) != 1 || rj[0].(map[string]any)["line"] != float64(6) {
+			t.Errorf("rejections: %v", rj)
+		}
+		entries := auditEntries(t, admin, "population.residents.imported")
+		if len(entries) != 1 || entries[0]["actor"] != "op-a" || entries[0]["tenant"] != villageA {
+			t.Fatalf("audit of the import: %v", entries)
+		}
+		if d := entries[0]["detail"].(map[string]any); d["read"] != float64(5) || d["inserted"] != float64(4) || d["rejected"] != float64(1) {
+			t.Errorf("audit detail of the import: %v", d)
+		}
+	})
+}
+
+// Residents live in villages: a move to a sub-district, a regency or a
+// village that does not exist is refused, and the resident stays.
+func TestPopulationMoveOnlyToAVillage(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population"})
+		w.enable(t, "14.01", "population", true)
+		id := w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201).Str("id")
+		move := func(c *Client, to string) *Resp {
+			return c.Do(t, "POST", p(villageA, "population", "/events"), map[string]any{"type": "move", "date": "2026-02-01", "resident_id": id, "to_tenant": to})
+		}
+		for _, c := range []struct{ to, code string }{
+			{"14.01.01", "invalid_destination"},
+			{"14.01", "invalid_destination"},
+			{"14", "invalid_destination"},
+			{"14.01.01.2009.1", "invalid_destination"},
+			{villageA, "invalid_destination"},
+			{"14.01.01.2999", "unknown_destination"}, // no such village
+			{villageP, "unknown_destination"},        // population not enabled in Pelalawan
+		} {
+			// The district admin may write everywhere in Kampar: the
+			// refusal is about the destination, not the caller.
+			r := move(w.district, c.to)
+			if c.to == villageP {
+				w.admin.Grant(t, "14.05", "kampar-admin", "admin")
+				r = move(w.district, c.to)
+			}
+			r.ExpectErr(422, c.code)
+		}
+		move(w.op, villageB).ExpectErr(403, "forbidden") // op-a may not write in B
+		if n := w.op.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Fatalf("after refused moves the resident is gone from A: %d", n)
+		}
+		move(w.district, villageB).Expect(200)
+		if n := w.opB.Do(t, "GET", p(villageB, "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("the moved resident is not in B: %d", n)
 		}
 	})
 }
