@@ -309,3 +309,56 @@ func TestPopulationMoveOnlyToAVillage(t *testing.T) {
 		}
 	})
 }
+
+// Every create, change, import and move of personal data by an operator
+// leaves one audit entry (UU PDP 27/2022: a record of processing), with
+// ids and field names, never the data itself.
+func TestPersonalDataWritesAreAudited(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population", "services", "marketplace"})
+		for _, m := range []string{"population", "services", "marketplace"} {
+			w.enable(t, "14.01", m, true)
+		}
+		pop := func(path string) string { return p(villageA, "population", path) }
+		id := w.op.Do(t, "POST", pop("/residents"), budi).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", pop("/residents/"+id), map[string]string{"address": "Jl. Rahasia No. 9", "mother_name": "Siti Rahmah Baru"}).Expect(200)
+		baby := map[string]string{"nik": "1401016501260003", "kk": budi["kk"], "name": "Putri Kecil", "sex": "P", "birth_date": "2026-01-25"}
+		babyID := w.op.Do(t, "POST", pop("/events"), map[string]any{"type": "birth", "date": "2026-01-25", "resident": baby}).Expect(201).Str("id")
+		w.op.Do(t, "POST", pop("/events"), map[string]any{"type": "death", "date": "2026-02-01", "resident_id": babyID, "cause": "sakit"}).Expect(200)
+		w.op.Do(t, "POST", pop("/import"), "nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,Anwar Rahasia,L,1980-03-18\n").Expect(200)
+		w.district.Do(t, "POST", pop("/events"), map[string]any{"type": "move", "date": "2026-02-02", "resident_id": id, "to_tenant": villageA2}).Expect(200)
+
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), sari).Expect(201)
+		w.op.Do(t, "POST", p(villageA, "services", "/requests"), letterRequest("domisili", sari["nik"], "melamar kerja", nil)).Expect(201)
+		seller := w.op.Do(t, "POST", p(villageA, "marketplace", "/sellers"), map[string]any{"name": "Kedai Sari", "kind": "umkm", "owner_name": "Sari Pemilik"}).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", p(villageA, "marketplace", "/sellers/"+seller), map[string]any{"owner_name": "Sari Pemilik Baru"}).Expect(200)
+		prod := w.op.Do(t, "POST", p(villageA, "marketplace", "/products"), map[string]any{"seller_id": seller, "name": "Kopi", "category": "drinks", "price": 20000, "stock": 5}).Expect(201).Str("id")
+		w.h.Anon().Do(t, "POST", p(villageA, "marketplace", "/orders"), order("Pembeli Rahasia", "081377778888", line(prod, 1))).Expect(201)
+
+		entries := auditEntries(t, w.admin, "")
+		got := countActions(entries, "")
+		for action, want := range map[string]int{
+			"population.residents.created": 2, "population.residents.updated": 1, "population.residents.birth": 1,
+			"population.residents.death": 1, "population.residents.imported": 1, "population.residents.moved": 1,
+			"services.requests.submitted": 1, "marketplace.sellers.created": 1, "marketplace.sellers.updated": 1,
+			"marketplace.orders.placed": 1,
+		} {
+			if got[action] != want {
+				t.Errorf("%d audit entries %s, want %d (all: %v)", got[action], action, want, got)
+			}
+		}
+		for _, e := range entries {
+			raw := fmt.Sprint(e)
+			for _, secret := range []string{budi["nik"], "1401016501260003", "1401011803800007", sari["nik"], "Rahasia", "Siti Rahmah", "Sari Pemilik", "0813777", "813777"} {
+				if strings.Contains(raw, secret) {
+					t.Errorf("audit entry %s holds personal data (%s): %s", e["action"], secret, raw)
+				}
+			}
+			if e["action"] == "population.residents.updated" {
+				if f := fmt.Sprint(e["detail"].(map[string]any)["fields"]); f != "[address mother_name]" || e["target"] != id || e["actor"] != "op-a" {
+					t.Errorf("audit of the change: %v", e)
+				}
+			}
+		}
+	})
+}
