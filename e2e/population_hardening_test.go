@@ -362,3 +362,31 @@ func TestPersonalDataWritesAreAudited(t *testing.T) {
 		}
 	})
 }
+
+// Twenty clerks save the village profile at once from the same edition:
+// exactly one wins each round, the others are told to reload, and the
+// edition counts the saves that happened, no more.
+func TestProfileEditionsUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"profile"})
+		w.enable(t, "14.01", "profile", true)
+		const n = 20
+		for edition := range 3 {
+			statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+				return raw(w.op, "PUT", p(villageA, "profile", ""), map[string]any{"version": edition, "head": fmt.Sprintf("Kepala %d-%d", edition, i)}, nil)
+			})
+			got := countStatuses(statuses)
+			if got[200] != 1 || got[409] != n-1 {
+				t.Errorf("round %d: %v", edition, got)
+			}
+			for i, s := range statuses {
+				if s == 409 && !strings.Contains(bodies[i], `"version_conflict"`) {
+					t.Errorf("round %d, save %d: %s", edition, i, bodies[i])
+				}
+			}
+		}
+		if v := w.h.Anon().Do(t, "GET", p(villageA, "profile", ""), nil).Expect(200).JSON()["version"]; v != float64(3) {
+			t.Errorf("edition after three rounds: %v, want 3", v)
+		}
+	})
+}
