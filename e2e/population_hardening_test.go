@@ -390,3 +390,49 @@ func TestProfileEditionsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// A family has one living head: ten heads registered for one KK at the
+// same moment leave exactly one, and the head's death frees the place.
+func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population"})
+		w.enable(t, "14.01", "population", true)
+		const kk = "1401012001150007"
+		head := func(i int) map[string]string {
+			return popResident(fmt.Sprintf("14010115038%05d", 200+i), kk, fmt.Sprintf("Kepala %d", i), "L", "1980-03-15", "1")
+		}
+		const n = 10
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(i), nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
+			t.Errorf("%d heads registered at once: %v", n, got)
+		}
+		winner := ""
+		for i, s := range statuses {
+			if s == 409 && !strings.Contains(bodies[i], `"duplicate_head"`) {
+				t.Errorf("head %d: %s", i, bodies[i])
+			}
+			if s == 201 {
+				winner = bodies[i]
+			}
+		}
+		heads := w.op.Do(t, "GET", p(villageA, "population", "/residents?kk="+kk+"&status=alive"), nil).Expect(200).Items()
+		if len(heads) != 1 || strings.Contains(winner, `"head_kk"`) {
+			t.Fatalf("living heads of the family: %d; the answer shows head_kk: %v", len(heads), strings.Contains(winner, `"head_kk"`))
+		}
+		// An import cannot add a second head either, and says why.
+		res := w.op.Do(t, "POST", p(villageA, "population", "/import"), "nik,kk,name,sex,birth_date,relationship\n1401011503800300,"+kk+",Kepala Impor,L,1980-03-15,1\n").Expect(200).JSON()
+		if res["inserted"] != float64(0) || res["duplicates"] != float64(1) || !strings.Contains(fmt.Sprint(res["rejections"]), "living head") {
+			t.Errorf("import of a second head: %v", res)
+		}
+		// The head dies: the family may register its new head, once.
+		w.op.Do(t, "POST", p(villageA, "population", "/events"), map[string]any{"type": "death", "date": "2026-02-01", "resident_id": heads[0]["id"]}).Expect(200)
+		statuses, _ = parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(n+i), nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
+			t.Errorf("new heads after the death: %v", got)
+		}
+	})
+}

@@ -133,11 +133,8 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 		Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
 		Audit("residents."+ev.Type, req.Tenant, nil).
 		Commit(r.Context())
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
-	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, writeError(err, &res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return http.StatusCreated, v, err
@@ -176,7 +173,8 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 		detail = map[string]any{"destination": ev.Place, "note": ev.Note}
 	}
 	out, err := req.Batch().
-		Update("residents", rec.ID, rec.Version, map[string]string{"status": status}, "").
+		// No longer a living head: the family may register a new one.
+		Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil}, "").
 		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
 		Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
 		Audit("residents."+ev.Type, rec.ID, nil).
@@ -215,12 +213,15 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	patch := map[string]string{}
+	patch := map[string]any{}
 	if ev.KK != "" {
 		if err := CheckKK(ev.KK); err != nil {
 			return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
 		}
 		patch["kk"] = ev.KK
+		if res.HeadKK != nil {
+			patch["head_kk"] = ev.KK // heads the family under its new KK
+		}
 	}
 	past, _, err := req.Records("history").Query().Where("nik", "=", res.NIK).Page(0, 1000).Run(r.Context())
 	if err != nil {
@@ -246,7 +247,10 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	case sdk.IsConflict(err):
 		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
 	case err != nil:
-		return 0, nil, err
+		if kk, ok := patch["kk"].(string); ok {
+			res.KK = kk
+		}
+		return 0, nil, writeError(err, res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return 200, v, err

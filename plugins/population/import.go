@@ -89,7 +89,8 @@ func scanImport(in io.Reader, now time.Time, accept func(line int, p *Resident) 
 	}
 	width := len(head)
 	res := &importResult{Rejections: []rejection{}}
-	seen := map[string]int{}
+	seen := map[string]int{}  // NIK: first line
+	heads := map[string]int{} // KK: line of its head
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -123,6 +124,13 @@ func scanImport(in io.Reader, now time.Time, accept func(line int, p *Resident) 
 		if first, dup := seen[p.NIK]; dup {
 			res.reject(line, p.NIK, "the same NIK is on line "+itoa(first)+" of this file")
 			continue
+		}
+		if p.HeadKK != nil {
+			if first, dup := heads[p.KK]; dup {
+				res.reject(line, p.NIK, "the family's head is on line "+itoa(first)+" of this file")
+				continue
+			}
+			heads[p.KK] = line
 		}
 		seen[p.NIK] = line
 		if accept != nil {
@@ -182,6 +190,7 @@ func importCSV(r *http.Request) (int, any, error) {
 	var batch []any
 	var lines []int
 	var niks []string
+	var isHead []bool
 	inserted, duplicates := 0, 0
 	var dupRejections []rejection
 	flush := func() error {
@@ -198,13 +207,18 @@ func importCSV(r *http.Request) (int, any, error) {
 			if len(dupRejections) == maxRejections {
 				continue
 			}
-			dupRejections = append(dupRejections, rejection{Line: lines[i], NIK: Mask(niks[i]), Reason: "duplicate_nik: the NIK is already registered; the row was skipped"})
+			reason := "duplicate_nik: the NIK is already registered; the row was skipped"
+			if isHead[i] {
+				// The insert does not say which unique field clashed.
+				reason = "duplicate_nik or duplicate_head: the NIK is already registered, or the family already has a living head; the row was skipped"
+			}
+			dupRejections = append(dupRejections, rejection{Line: lines[i], NIK: Mask(niks[i]), Reason: reason})
 		}
-		batch, lines, niks = batch[:0], lines[:0], niks[:0]
+		batch, lines, niks, isHead = batch[:0], lines[:0], niks[:0], isHead[:0]
 		return nil
 	}
 	res, err := scanImport(spool, now, func(line int, p *Resident) error {
-		batch, lines, niks = append(batch, *p), append(lines, line), append(niks, p.NIK)
+		batch, lines, niks, isHead = append(batch, *p), append(lines, line), append(niks, p.NIK), append(isHead, p.HeadKK != nil)
 		if len(batch) == importBatch {
 			return flush()
 		}

@@ -68,9 +68,13 @@ var manifest = sdk.Manifest{
 			{Name: "status", Type: sdk.String, Required: true},
 			{Name: "birth_year", Type: sdk.Int},
 			{Name: "mother_name", Type: sdk.String, Personal: true},
+			// The KK of a living head of family, else null: one per
+			// family (see Resident.HeadKK).
+			{Name: "head_kk", Type: sdk.String, Personal: true},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},
+			{Fields: []string{"head_kk"}, Unique: true},
 			{Fields: []string{"kk"}},
 			{Fields: []string{"name"}},
 			{Fields: []string{"status"}},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -36,6 +38,11 @@ type Resident struct {
 	// BirthYear is derived from BirthDate, so that statistics by age group
 	// aggregate a hundred years instead of tens of thousands of dates.
 	BirthYear int `json:"birth_year,omitempty"`
+	// HeadKK is derived too: the KK of a living head of family, nil for
+	// everyone else. Its unique index keeps one living head per family
+	// even when two are registered at the same moment, which a check
+	// before the insert cannot. Never shown (view clears it).
+	HeadKK *string `json:"head_kk,omitempty"`
 }
 
 // Statuses of a resident.
@@ -90,7 +97,40 @@ func (r *Resident) validate(now time.Time) error {
 			return sdk.Errorf(422, "invalid_"+field, "%s must be up to 3 digits", field)
 		}
 	}
+	r.HeadKK = nil
+	if r.Relationship == headOfFamily && r.Status == StatusAlive {
+		kk := r.KK
+		r.HeadKK = &kk
+	}
 	return nil
+}
+
+// writeError turns a clash on a unique index into the caller's answer:
+// the NIK is registered already, or the family has its living head.
+func writeError(err error, res *Resident) error {
+	var se *sdk.Error
+	if errors.As(err, &se) && se.Code == "duplicate" {
+		if se.Field == "head_kk" {
+			return sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
+		}
+		return sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	return err
+}
+
+// storedFields is res as an update writes it: every field, with head_kk
+// null when the resident is no (living) head, so that the update clears it.
+func storedFields(res *Resident) (map[string]any, error) {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encoding a resident: %w", err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("encoding a resident: %w", err)
+	}
+	m["head_kk"] = res.HeadKK
+	return m, nil
 }
 
 // residentView is a resident as a caller sees it: NIK and KK masked unless
@@ -110,6 +150,7 @@ func view(rec *sdk.Record, full bool) (residentView, error) {
 	if err := rec.Decode(&v.Resident); err != nil {
 		return v, err
 	}
+	v.HeadKK = nil
 	if !full {
 		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
 		v.MotherName = ""
@@ -132,16 +173,6 @@ func createResident(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	if res.Relationship == headOfFamily {
-		heads, _, err := req.Records("residents").Query().Where("kk", "=", res.KK).Where("relationship", "=", headOfFamily).
-			Where("status", "=", StatusAlive).Page(0, 1).Run(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		if len(heads) > 0 {
-			return 0, nil, sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
-		}
-	}
 	out, err := req.Batch().
 		Insert("residents", res).
 		Insert("history", history(req, res.NIK, "registered", time.Now().Format(time.DateOnly), nil)).
@@ -151,11 +182,8 @@ func createResident(r *http.Request) (int, any, error) {
 		// commit, and the audit commits with it.
 		Audit("residents.created", req.Tenant, nil).
 		Commit(r.Context())
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
-	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, writeError(err, &res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return http.StatusCreated, v, err
@@ -268,18 +296,19 @@ func patchResident(r *http.Request) (int, any, error) {
 		fields = append(fields, k)
 	}
 	sort.Strings(fields)
+	stored, err := storedFields(&res)
+	if err != nil {
+		return 0, nil, err
+	}
 	out, err := req.Batch().
-		Update("residents", rec.ID, rec.Version, res, "").
+		Update("residents", rec.ID, rec.Version, stored, "").
 		Audit("residents.updated", rec.ID, map[string]any{"fields": fields}).
 		Commit(r.Context())
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
-	}
 	if sdk.IsConflict(err) {
 		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: read it again")
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, writeError(err, &res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return 200, v, err
