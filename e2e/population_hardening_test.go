@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -433,6 +436,54 @@ func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
 		})
 		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
 			t.Errorf("new heads after the death: %v", got)
+		}
+	})
+}
+
+// A product has at most eight photos, however many uploads arrive at once;
+// the refused uploads leave no file behind.
+func TestMarketplacePhotoLimitUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		s := m.seller(m.op, villageA, "UMKM Foto")
+		prod := m.product(m.op, villageA, s, "Tas Rotan", "crafts", 120000, 2)
+		const n = 20
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), bytes.Repeat([]byte{byte(i)}, 2000)...)
+			req, err := http.NewRequest("POST", m.h.URL+mkt(villageA, "/products/"+prod+"/photos"), bytes.NewReader(png))
+			if err != nil {
+				return 0, nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+m.op.Token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, nil, err
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			return res.StatusCode, body, err
+		})
+		got := countStatuses(statuses)
+		for i, st := range statuses {
+			// A contender that kept losing the product's version may be
+			// told to try again (conflict); never more than eight stick.
+			if st != 201 && !(st == 409 && (strings.Contains(bodies[i], `"too_many_photos"`) || strings.Contains(bodies[i], `"conflict"`))) {
+				t.Errorf("upload %d: %d %s", i, st, bodies[i])
+			}
+		}
+		photos := func() int {
+			return len(m.op.Do(t, "GET", mkt(villageA, "/products/"+prod), nil).Expect(200).JSON()["photos"].([]any))
+		}
+		if got[201] > 8 || photos() != got[201] {
+			t.Fatalf("%d parallel uploads: %v, %d photos on the product", n, got, photos())
+		}
+		png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), bytes.Repeat([]byte{99}, 2000)...)
+		for photos() < 8 {
+			m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/photos"), png).Expect(201)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/photos"), png).ExpectErr(409, "too_many_photos")
+		if n := dbCount(t, m.h, "files", "plugin = ?", "marketplace"); n != 8 {
+			t.Errorf("%d files stored, want 8: refused uploads must leave none", n)
 		}
 	})
 }
