@@ -194,6 +194,7 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 			if err != nil {
 				return "", time.Time{}, fmt.Errorf("creating a verify counter: %w", err)
 			}
+			pruneCounters(r, nik, now)
 			return rec.ID, now, nil
 		}
 		var a attempt
@@ -205,8 +206,8 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 			return recs[0].ID, since, nil
 		}
 		_, err = coll.Update(ctx, recs[0].ID, recs[0].Version, fresh)
-		if sdk.IsConflict(err) {
-			continue // someone else restarted the window at the same moment
+		if sdk.IsConflict(err) || sdk.IsNotFound(err) {
+			continue // someone else restarted (or pruned) it at the same moment
 		}
 		if err != nil {
 			return "", time.Time{}, fmt.Errorf("restarting a verify window: %w", err)
@@ -214,4 +215,24 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 		return recs[0].ID, now, nil
 	}
 	return "", time.Time{}, sdk.Errorf(http.StatusServiceUnavailable, "busy", "too many identity checks at once: try again")
+}
+
+// pruneCounters deletes a few counters of nik whose window is over: a
+// counter holds a NIK and a client address, personal data kept no longer
+// than the limit needs it. Best effort: a counter being restarted at the
+// same moment keeps its newer version (the delete is versioned), and a
+// failure only leaves the rows for the next prune.
+func pruneCounters(r *http.Request, nik string, now time.Time) {
+	coll := sdk.From(r).Records("verify_failures")
+	ctx := r.Context()
+	old, _, err := coll.Query().Where("nik", "=", nik).Where("since", "<", now.Add(-lockWindow).Format(time.RFC3339)).Page(0, 20).Run(ctx)
+	if err != nil {
+		sdk.Logf(ctx, "warn", "pruning verify counters: %v", err)
+		return
+	}
+	for _, rec := range old {
+		if err := coll.Delete(ctx, rec.ID, rec.Version); err != nil && !sdk.IsConflict(err) && !sdk.IsNotFound(err) {
+			sdk.Logf(ctx, "warn", "pruning a verify counter: %v", err)
+		}
+	}
 }
