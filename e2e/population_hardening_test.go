@@ -192,6 +192,9 @@ func TestPersonalFieldSearchNeedsThePermission(t *testing.T) {
 			t.Errorf("operator's lookup: %v", items)
 		}
 		w.op.Do(t, "GET", p(villageA, "population", "/residents?nik=1401011503809999"), nil).Expect(200)
+		// Not by the mother's name: that is the identity check of /verify,
+		// which must stay limited.
+		w.op.Do(t, "GET", p(villageA, "population", "/residents?nik="+rebuilt+"&mother_name=Siti+Rahmah"), nil).ExpectErr(403, "forbidden_filter")
 		w.op.Do(t, "GET", p(villageA, "population", "/families/"+budi["kk"]), nil).Expect(200)
 		w.op.Do(t, "GET", p(villageA, "services", "/requests?nik="+rebuilt), nil).Expect(200)
 		w.op.Do(t, "GET", p(villageA, "marketplace", "/orders?phone=081311112222"), nil).Expect(200)

@@ -319,24 +319,32 @@ func patchResident(r *http.Request) (int, any, error) {
 var personalFields = []string{"nik", "kk", "mother_name"}
 
 // personalFilters returns the personal fields a list asks to filter on,
-// or 403 forbidden_filter when the caller may neither see them in full
-// nor look residents up by them. Sorting is by name only, never by them.
+// or 403 forbidden_filter when the caller may not: nik and kk need
+// read_personal or lookup (the caller holds the citizen's document),
+// mother_name needs read_personal (an operator who could search by it
+// would have the identity check of POST /verify without its limit).
+// Sorting is by name only, never by a personal field.
 func personalFilters(req *sdk.Request, params url.Values) ([]string, error) {
 	var fields []string
 	for _, f := range personalFields {
-		if params.Has(f) {
-			fields = append(fields, f)
+		if !params.Has(f) {
+			continue
 		}
-	}
-	if len(fields) > 0 && !req.Can(permPersonal) && !req.Can(permLookup) {
-		return nil, errForbiddenFilter(fields[0])
+		if !req.Can(permPersonal) && (f == "mother_name" || !req.Can(permLookup)) {
+			return nil, errForbiddenFilter(f)
+		}
+		fields = append(fields, f)
 	}
 	return fields, nil
 }
 
 func errForbiddenFilter(field string) error {
+	need := permPersonal + " or " + permLookup
+	if field == "mother_name" {
+		need = permPersonal
+	}
 	return sdk.Errorf(http.StatusForbidden, "forbidden_filter",
-		"searching residents by %s needs %s or %s: it would reveal a number that is masked for you", field, permPersonal, permLookup)
+		"searching residents by %s needs %s: it would reveal what is masked for you", field, need)
 }
 
 func getFamily(r *http.Request) (int, any, error) {
