@@ -490,3 +490,33 @@ func TestMarketplacePhotoLimitUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// Stock adjustments at the counter hold both bounds under concurrency:
+// never below zero, never above the ceiling.
+func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		s := m.seller(m.op, villageA, "UMKM Stok")
+		prod := m.product(m.op, villageA, s, "Keripik", "food", 15000, 10)
+		adjust := func(delta int) func(int) (int, []byte, error) {
+			return func(int) (int, []byte, error) {
+				return raw(m.op, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": delta}, nil)
+			}
+		}
+		statuses, bodies := parallel(20, adjust(-1))
+		if got := countStatuses(statuses); got[200] != 10 || got[409] != 10 || !strings.Contains(strings.Join(bodies, ""), `"insufficient_stock"`) {
+			t.Errorf("twenty removals from ten: %v", got)
+		}
+		if n := m.stock(m.op, villageA, prod); n != 0 {
+			t.Fatalf("stock %d, want 0", n)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": 1_000_000 - 5}).Expect(200)
+		statuses, bodies = parallel(10, adjust(1))
+		if got := countStatuses(statuses); got[200] != 5 || got[409] != 5 || !strings.Contains(strings.Join(bodies, ""), `"stock_limit"`) {
+			t.Errorf("ten additions with room for five: %v", got)
+		}
+		if n := m.stock(m.op, villageA, prod); n != 1_000_000 {
+			t.Errorf("stock %d, want the ceiling 1000000", n)
+		}
+	})
+}
