@@ -63,7 +63,7 @@ func TestPopulationModule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		broken := string(csv) + "1401011503800099,1401012001150001,Bad Date,L,,1980-03-16,,,,,4,,,,\n1401011503800001,x,Dup,L,,1980-03-15,,,,,4,,,,\n"
+		broken := string(csv) + "1401011503800099,1401012001150001,Bad Date,L,,1980-03-16,,,,,4,,,,,\n1401011503800001,x,Dup,L,,1980-03-15,,,,,4,,,,,\n"
 		res := w.op.Do(t, "POST", p(villageA, "population", "/import"), broken).Expect(200).JSON()
 		if res["inserted"] != float64(3) || res["duplicates"] != float64(1) || res["rejected"] != float64(2) {
 			t.Errorf("import: %v", res)

@@ -249,7 +249,9 @@ func placeOrder(r *http.Request) (int, any, error) {
 				sdk.Filter{Field: "listed", Op: "=", Value: true},
 				sdk.Filter{Field: "price", Op: "=", Value: l.Price})
 		}
-		b.Insert("orders", order).Publish(eventPlaced, payload(order, ""))
+		// The buyer's name, phone and address are personal data: the
+		// order's placing is recorded (number only) with the order.
+		b.Insert("orders", order).Publish(eventPlaced, payload(order, "")).Audit("orders.placed", order.Number, nil)
 		out, err := b.Commit(r.Context())
 		// A failed guard says another order or an edit came first: read
 		// the products again, which tells out of stock from a new price.
@@ -366,7 +368,7 @@ func listOrders(r *http.Request) (int, any, error) {
 	if s := params.Get("phone"); s != "" {
 		// A search by phone number is a search for a person.
 		if !full {
-			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden", "searching orders by phone needs %s", permOrdersMgr)
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter", "searching orders by phone needs %s: it would reveal a number that is masked for you", permOrdersMgr)
 		}
 		phone, ok := NormalizePhone(s)
 		if !ok {
@@ -396,7 +398,13 @@ func listOrders(r *http.Request) (int, any, error) {
 		}
 		items = append(items, newOrderView(&recs[i], o, pl, full))
 	}
-	if full && len(items) > 0 {
+	switch {
+	case params.Get("phone") != "":
+		// A search for a person, audited whatever it finds.
+		if _, err := req.Batch().Audit("orders.search_personal", req.Tenant, map[string]any{"fields": []string{"phone"}, "orders": len(items)}).Commit(r.Context()); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if err := auditFull(r, "orders.list_personal", req.Tenant, len(items)); err != nil {
 			return 0, nil, err
 		}

@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"io"
+	mrand "math/rand/v2"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -69,9 +71,11 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 		}
 		photos := append(slices.Clone(p.Photos), photo)
 		_, err = req.Records("products").Update(r.Context(), rec.ID, rec.Version, map[string]any{"photos": photos})
-		if !sdk.IsConflict(err) || attempt == 4 {
+		if !sdk.IsConflict(err) || attempt == 7 {
 			break
 		}
+		// Spread the contenders out ("full jitter") before reading again.
+		time.Sleep(time.Duration(mrand.Int64N(int64(2*time.Millisecond<<attempt))) + time.Millisecond)
 		if rec, p, err = villageProduct(r); err != nil {
 			break
 		}

@@ -87,10 +87,13 @@ func createSeller(r *http.Request) (int, any, error) {
 	if err := s.validate(); err != nil {
 		return 0, nil, err
 	}
-	rec, err := req.Records("sellers").Insert(r.Context(), s)
+	// The owner's name is personal data: its processing is recorded
+	// (UU PDP 27/2022), with no value, in the insert's own batch.
+	out, err := req.Batch().Insert("sellers", s).Audit("sellers.created", req.Tenant, nil).Commit(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
+	rec := &out[0][0]
 	p, err := loadPlaces(r)
 	if err != nil {
 		return 0, nil, err
@@ -206,18 +209,19 @@ func patchSeller(r *http.Request) (int, any, error) {
 	if err := rec.Decode(&s); err != nil {
 		return 0, nil, err
 	}
-	changed := 0
+	var changed []string
 	for _, f := range []struct {
-		src *string
-		dst *string
-	}{{patch.Name, &s.Name}, {patch.Kind, &s.Kind}, {patch.Description, &s.Description}, {patch.Address, &s.Address},
-		{patch.ContactPhone, &s.ContactPhone}, {patch.OwnerName, &s.OwnerName}} {
+		name string
+		src  *string
+		dst  *string
+	}{{"name", patch.Name, &s.Name}, {"kind", patch.Kind, &s.Kind}, {"description", patch.Description, &s.Description}, {"address", patch.Address, &s.Address},
+		{"contact_phone", patch.ContactPhone, &s.ContactPhone}, {"owner_name", patch.OwnerName, &s.OwnerName}} {
 		if f.src != nil {
 			*f.dst = *f.src
-			changed++
+			changed = append(changed, f.name)
 		}
 	}
-	if changed == 0 {
+	if len(changed) == 0 {
 		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "empty_patch", "name at least one field to change")
 	}
 	if err := s.validate(); err != nil {
@@ -226,10 +230,10 @@ func patchSeller(r *http.Request) (int, any, error) {
 	// The whole seller is written back (cleared fields as empty strings):
 	// a seller has no counters that a concurrent writer could move, and
 	// the version read guards against overwriting another edit.
-	updated, err := req.Records("sellers").Update(r.Context(), rec.ID, rec.Version, map[string]any{
+	out, err := req.Batch().Update("sellers", rec.ID, rec.Version, map[string]any{
 		"name": s.Name, "kind": s.Kind, "description": s.Description, "address": s.Address,
 		"contact_phone": s.ContactPhone, "owner_name": s.OwnerName,
-	})
+	}, "").Audit("sellers.updated", rec.ID, map[string]any{"fields": changed}).Commit(r.Context())
 	if sdk.IsConflict(err) {
 		return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the seller changed while you edited it: read it again")
 	}
@@ -240,7 +244,7 @@ func patchSeller(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := newSellerView(updated, p, true)
+	v, err := newSellerView(&out[0][0], p, true)
 	return http.StatusOK, v, err
 }
 

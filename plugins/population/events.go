@@ -2,12 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
+
+// villageCode is the shape of a village's Kemendagri code: province,
+// regency, sub-district, village (14.01.01.2009).
+var villageCode = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$`)
 
 // Event types of POST /events.
 const (
@@ -123,12 +131,10 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 		Insert("residents", res).
 		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
 		Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
+		Audit("residents."+ev.Type, req.Tenant, nil).
 		Commit(r.Context())
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
-	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, writeError(err, &res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return http.StatusCreated, v, err
@@ -167,9 +173,11 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 		detail = map[string]any{"destination": ev.Place, "note": ev.Note}
 	}
 	out, err := req.Batch().
-		Update("residents", rec.ID, rec.Version, map[string]string{"status": status}, "").
+		// No longer a living head: the family may register a new one.
+		Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil}, "").
 		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
 		Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
+		Audit("residents."+ev.Type, rec.ID, nil).
 		Commit(r.Context())
 	if sdk.IsConflict(err) {
 		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
@@ -190,16 +198,30 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	if to == "" || to == req.Tenant {
 		return 0, nil, sdk.Errorf(422, "invalid_destination", "to_tenant must be another village of the deployment")
 	}
+	// Residents live in villages: a sub-district or a regency has no
+	// register of its own, and a resident moved there would vanish from
+	// every village's list.
+	if !villageCode.MatchString(to) {
+		return 0, nil, sdk.Errorf(422, "invalid_destination", "to_tenant %q is not a village code (like 14.01.01.2009): residents move between villages", to)
+	}
+	if ok, err := req.CanIn(r.Context(), to, permWrite); err != nil {
+		return 0, nil, fmt.Errorf("checking the destination %s: %w", to, err)
+	} else if !ok {
+		return 0, nil, sdk.Errorf(403, "forbidden", "you cannot register residents in %s", to)
+	}
 	rec, res, err := current(r, ev.ResidentID)
 	if err != nil {
 		return 0, nil, err
 	}
-	patch := map[string]string{}
+	patch := map[string]any{}
 	if ev.KK != "" {
 		if err := CheckKK(ev.KK); err != nil {
 			return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
 		}
 		patch["kk"] = ev.KK
+		if res.HeadKK != nil {
+			patch["head_kk"] = ev.KK // heads the family under its new KK
+		}
 	}
 	past, _, err := req.Records("history").Query().Where("nik", "=", res.NIK).Page(0, 1000).Run(r.Context())
 	if err != nil {
@@ -215,14 +237,20 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 		// The destination's subscribers (its village profile) hear of the
 		// arrival in their own tenant.
 		PublishIn(to, "population.resident_moved_in", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
+		Audit("residents.moved", rec.ID, map[string]any{"from": req.Tenant, "to": to, "fields": slices.Sorted(maps.Keys(patch))}).
 		Commit(r.Context())
 	switch {
 	case sdk.ErrorCode(err) == "forbidden":
-		return 0, nil, sdk.Errorf(403, "forbidden", "you cannot register residents in %s: %v", to, err)
+		// The caller may write there (checked above): the host refuses a
+		// village that does not exist or has no population module.
+		return 0, nil, sdk.Errorf(422, "unknown_destination", "%s is not a village of the deployment with the population module: %v", to, err)
 	case sdk.IsConflict(err):
 		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
 	case err != nil:
-		return 0, nil, err
+		if kk, ok := patch["kk"].(string); ok {
+			res.KK = kk
+		}
+		return 0, nil, writeError(err, res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return 200, v, err

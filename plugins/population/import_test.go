@@ -16,7 +16,7 @@ const sampleCSV = `nik,kk,name,sex,birth_place,birth_date,religion,education,occ
 1401011503800004,1401012001150001,Wrong Sex,P,Kampar,1980-03-15,1,5,9,2,4,,,001,002
 1401011503800001,1401012001150001,Twice In File,L,Kampar,1980-03-15,1,5,9,2,4,,,001,002
 1401011603800005,1401012001150001,Bad Religion,L,Kampar,1980-03-16,99,5,9,2,4,,,001,002
-"unclosed,row
+1401011703800006,1401012001150001,Shifted Columns,L,Kampar,1980-03-17,1,5,9,2,4,,Jl. Lintas, Timur,001,002
 `
 
 func TestImport(t *testing.T) {
@@ -26,14 +26,14 @@ func TestImport(t *testing.T) {
 	op := h.User("op-a", "operator", villageA)
 	var res importResult
 	r := op.Do("POST", villageA, "/import", sampleCSV)
-	if r.JSON(&res); r.Status != 200 || res.Inserted != 3 || res.Rejected != 5 || res.Read != 7 {
+	if r.JSON(&res); r.Status != 200 || res.Inserted != 3 || res.Rejected != 5 || res.Read != 8 {
 		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
 	reasons := map[int]string{}
 	for _, rj := range res.Rejections {
 		reasons[rj.Line] = rj.Reason
 	}
-	for line, want := range map[int]string{5: "16 digits", 6: "man's", 7: "line 2", 8: "religion", 9: "CSV"} {
+	for line, want := range map[int]string{5: "16 digits", 6: "man's", 7: "line 2", 8: "religion", 9: "16 fields, the header 15"} {
 		if !strings.Contains(reasons[line], want) {
 			t.Errorf("line %d rejected as %q, want %q", line, reasons[line], want)
 		}
@@ -50,6 +50,22 @@ func TestImport(t *testing.T) {
 	}
 	if r := op.Do("POST", villageA, "/import", "name,sex\nX,L\n"); r.ErrorCode() != "invalid_csv" {
 		t.Errorf("missing columns: %s", r.Body)
+	}
+	// A file that is not valid CSV is refused whole, naming the line:
+	// nothing of it is imported, not even the valid rows before the fault.
+	good := "nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,Anwar,L,1980-03-18\n"
+	for _, c := range []struct{ name, tail, where string }{
+		{"unterminated quote", "1401011903800008,1401012001150003,\"Tanpa Tutup,L,1980-03-19\n1401012003800009,1401012001150003,Hilang,L,1980-03-20\n", "starting on line 3"},
+		{"bare quote", "1401011903800008,1401012001150003,Ta\"mpan,L,1980-03-19\n", "line 3"},
+		{"text after a quote", "1401011903800008,1401012001150003,\"Tampan\"x,L,1980-03-19\n", "line 3"},
+	} {
+		r := op.Do("POST", villageA, "/import", good+c.tail)
+		if r.Status != 422 || r.ErrorCode() != "invalid_csv" || !strings.Contains(string(r.Body), c.where) {
+			t.Errorf("%s: %d %s", c.name, r.Status, r.Body)
+		}
+	}
+	if r := op.Get(villageA, "/residents?q=Anwar"); !strings.Contains(string(r.Body), `"total":0`) {
+		t.Errorf("a refused file left residents behind: %s", r.Body)
 	}
 	// Statistics: public at a district, counted by sex.
 	var st struct {

@@ -13,6 +13,13 @@ const (
 	permRead     = "population.residents.read"
 	permWrite    = "population.residents.write"
 	permPersonal = "population.residents.read_personal"
+	// permLookup finds residents by a full NIK or KK the caller already
+	// holds (typed from the citizen's own KTP or family card), without
+	// seeing other residents' numbers in full. Operators have it: who
+	// registers residents can tell a registered NIK anyway (duplicate_nik).
+	// Viewers have not: with a masked NIK, the birth date and the sex on
+	// screen, a search would confirm a reconstructed NIK.
+	permLookup = "population.residents.lookup"
 )
 
 var manifest = sdk.Manifest{
@@ -22,11 +29,12 @@ var manifest = sdk.Manifest{
 		{Name: permRead, Description: "read residents (NIK and KK masked)", Roles: []string{"viewer", "operator"}},
 		{Name: permWrite, Description: "register and update residents", Roles: []string{"operator"}},
 		{Name: permPersonal, Description: "see full NIK and KK numbers (audited)"},
+		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
 	},
 	Routes: []sdk.Route{
 		{Method: "GET", Path: "/codes", Public: true},
 		// A citizen's identity check (NIK, KK, mother's name) for online
-		// letter requests; public, slowed down per NIK.
+		// letter requests; public, slowed down per NIK and address.
 		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: 10 * time.Minute}},
 		{Method: "GET", Path: "/residents", Permission: permRead},
 		{Method: "POST", Path: "/residents", Permission: permWrite},
@@ -61,9 +69,13 @@ var manifest = sdk.Manifest{
 			{Name: "status", Type: sdk.String, Required: true},
 			{Name: "birth_year", Type: sdk.Int},
 			{Name: "mother_name", Type: sdk.String, Personal: true},
+			// The KK of a living head of family, else null: one per
+			// family (see Resident.HeadKK).
+			{Name: "head_kk", Type: sdk.String, Personal: true},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},
+			{Fields: []string{"head_kk"}, Unique: true},
 			{Fields: []string{"kk"}},
 			{Fields: []string{"name"}},
 			{Fields: []string{"status"}},
@@ -79,13 +91,17 @@ var manifest = sdk.Manifest{
 		},
 		Indexes: []sdk.Index{{Fields: []string{"nik"}}},
 	}, {
-		Name: "verify_attempts",
+		// Identity checks of POST /verify, counted per NIK and client
+		// address, and per NIK from all addresses (address "*"): see
+		// verify.go. (It replaces verify_attempts, counted per NIK only.)
+		Name: "verify_failures",
 		Fields: []sdk.Field{
 			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "address", Type: sdk.String, Personal: true},
 			{Name: "failures", Type: sdk.Int, Required: true},
 			{Name: "since", Type: sdk.String, Required: true},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
+		Indexes: []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
 	}},
 }
 

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -35,6 +38,11 @@ type Resident struct {
 	// BirthYear is derived from BirthDate, so that statistics by age group
 	// aggregate a hundred years instead of tens of thousands of dates.
 	BirthYear int `json:"birth_year,omitempty"`
+	// HeadKK is derived too: the KK of a living head of family, nil for
+	// everyone else. Its unique index keeps one living head per family
+	// even when two are registered at the same moment, which a check
+	// before the insert cannot. Never shown (view clears it).
+	HeadKK *string `json:"head_kk,omitempty"`
 }
 
 // Statuses of a resident.
@@ -89,7 +97,40 @@ func (r *Resident) validate(now time.Time) error {
 			return sdk.Errorf(422, "invalid_"+field, "%s must be up to 3 digits", field)
 		}
 	}
+	r.HeadKK = nil
+	if r.Relationship == headOfFamily && r.Status == StatusAlive {
+		kk := r.KK
+		r.HeadKK = &kk
+	}
 	return nil
+}
+
+// writeError turns a clash on a unique index into the caller's answer:
+// the NIK is registered already, or the family has its living head.
+func writeError(err error, res *Resident) error {
+	var se *sdk.Error
+	if errors.As(err, &se) && se.Code == "duplicate" {
+		if se.Field == "head_kk" {
+			return sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
+		}
+		return sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	}
+	return err
+}
+
+// storedFields is res as an update writes it: every field, with head_kk
+// null when the resident is no (living) head, so that the update clears it.
+func storedFields(res *Resident) (map[string]any, error) {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encoding a resident: %w", err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("encoding a resident: %w", err)
+	}
+	m["head_kk"] = res.HeadKK
+	return m, nil
 }
 
 // residentView is a resident as a caller sees it: NIK and KK masked unless
@@ -109,6 +150,7 @@ func view(rec *sdk.Record, full bool) (residentView, error) {
 	if err := rec.Decode(&v.Resident); err != nil {
 		return v, err
 	}
+	v.HeadKK = nil
 	if !full {
 		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
 		v.MotherName = ""
@@ -131,26 +173,17 @@ func createResident(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	if res.Relationship == headOfFamily {
-		heads, _, err := req.Records("residents").Query().Where("kk", "=", res.KK).Where("relationship", "=", headOfFamily).
-			Where("status", "=", StatusAlive).Page(0, 1).Run(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		if len(heads) > 0 {
-			return 0, nil, sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
-		}
-	}
 	out, err := req.Batch().
 		Insert("residents", res).
 		Insert("history", history(req, res.NIK, "registered", time.Now().Format(time.DateOnly), nil)).
 		Publish("population.resident_registered", eventPayload{Type: "registered", Date: time.Now().Format(time.DateOnly), Sex: res.Sex, To: req.Tenant}).
+		// The record of processing (UU PDP 27/2022): who, where, when;
+		// never the data. The new record's id is not known before the
+		// commit, and the audit commits with it.
+		Audit("residents.created", req.Tenant, nil).
 		Commit(r.Context())
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
-	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, writeError(err, &res)
 	}
 	v, err := view(&out[0][0], req.Can(permPersonal))
 	return http.StatusCreated, v, err
@@ -183,10 +216,17 @@ func listResidents(r *http.Request) (int, any, error) {
 		q = q.Subtree() // a sub-district or district sees all villages below
 	}
 	params := r.URL.Query()
-	for _, f := range []string{"nik", "kk", "sex", "status", "rt", "rw"} {
+	for _, f := range []string{"sex", "status", "rt", "rw"} {
 		if v := params.Get(f); v != "" {
 			q = q.Where(f, "=", v)
 		}
+	}
+	personal, err := personalFilters(req, params)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, f := range personal {
+		q = q.Where(f, "=", strings.TrimSpace(params.Get(f)))
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
 		q = q.Where("name", "like", s)
@@ -204,7 +244,16 @@ func listResidents(r *http.Request) (int, any, error) {
 		}
 		items = append(items, v)
 	}
-	if full && len(items) > 0 {
+	switch {
+	case len(personal) > 0:
+		// A search by a person's number is a read of that person's data,
+		// whatever it finds: audited with the fields searched, never
+		// their values.
+		if _, err := req.Batch().Audit("residents.search_personal", req.Tenant,
+			map[string]any{"fields": personal, "records": len(items), "full": full}).Commit(r.Context()); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if err := auditFull(r, "residents.list_personal", req.Tenant, len(items)); err != nil {
 			return 0, nil, err
 		}
@@ -242,20 +291,70 @@ func patchResident(r *http.Request) (int, any, error) {
 	if err := res.validate(time.Now()); err != nil {
 		return 0, nil, err
 	}
-	updated, err := req.Records("residents").Update(r.Context(), rec.ID, rec.Version, res)
-	if sdk.IsDuplicate(err) {
-		return 0, nil, sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+	fields := make([]string, 0, len(patch))
+	for k := range patch {
+		fields = append(fields, k)
 	}
+	sort.Strings(fields)
+	stored, err := storedFields(&res)
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := view(updated, req.Can(permPersonal))
+	out, err := req.Batch().
+		Update("residents", rec.ID, rec.Version, stored, "").
+		Audit("residents.updated", rec.ID, map[string]any{"fields": fields}).
+		Commit(r.Context())
+	if sdk.IsConflict(err) {
+		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: read it again")
+	}
+	if err != nil {
+		return 0, nil, writeError(err, &res)
+	}
+	v, err := view(&out[0][0], req.Can(permPersonal))
 	return 200, v, err
+}
+
+// personalFields are the fields that are masked for callers without
+// population.residents.read_personal: filtering on them would unmask them.
+var personalFields = []string{"nik", "kk", "mother_name"}
+
+// personalFilters returns the personal fields a list asks to filter on,
+// or 403 forbidden_filter when the caller may not: nik and kk need
+// read_personal or lookup (the caller holds the citizen's document),
+// mother_name needs read_personal (an operator who could search by it
+// would have the identity check of POST /verify without its limit).
+// Sorting is by name only, never by a personal field.
+func personalFilters(req *sdk.Request, params url.Values) ([]string, error) {
+	var fields []string
+	for _, f := range personalFields {
+		if !params.Has(f) {
+			continue
+		}
+		if !req.Can(permPersonal) && (f == "mother_name" || !req.Can(permLookup)) {
+			return nil, errForbiddenFilter(f)
+		}
+		fields = append(fields, f)
+	}
+	return fields, nil
+}
+
+func errForbiddenFilter(field string) error {
+	need := permPersonal + " or " + permLookup
+	if field == "mother_name" {
+		need = permPersonal
+	}
+	return sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+		"searching residents by %s needs %s: it would reveal what is masked for you", field, need)
 }
 
 func getFamily(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	kk := r.PathValue("kk")
+	// Looking a family up by its full KK confirms the number: the same
+	// rule as a search by kk.
+	if !req.Can(permPersonal) && !req.Can(permLookup) {
+		return 0, nil, errForbiddenFilter("kk")
+	}
 	if err := CheckKK(kk); err != nil {
 		return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
 	}
@@ -283,10 +382,10 @@ func getFamily(r *http.Request) (int, any, error) {
 		}
 		return members[i].BirthDate < members[j].BirthDate
 	})
-	if full {
-		if err := auditFull(r, "families.read_personal", Mask(kk), len(members)); err != nil {
-			return 0, nil, err
-		}
+	// Audited even when the numbers stay masked: the caller named a
+	// family by its full KK and was shown its members.
+	if _, err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(members), "full": full}).Commit(r.Context()); err != nil {
+		return 0, nil, err
 	}
 	kkShown := kk
 	if !full {

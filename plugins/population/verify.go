@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -12,12 +13,32 @@ import (
 // A citizen proves who they are online with three things only they and
 // the village should know together: NIK, KK and the mother's maiden name.
 // NIK and KK are printed on many photocopies, so the mother's name carries
-// most of the weight, and guessing it must stay slow: after maxFailures
-// wrong answers for one NIK, that NIK is locked for lockWindow.
+// most of the weight, and guessing it must stay slow.
+//
+// Two counters bound the guesses about one NIK in a lockWindow:
+//
+//   - maxFailures per client address: one caller gets five tries, then
+//     waits. Keyed by the address the host saw, so that a stranger who
+//     knows a neighbour's NIK cannot lock the neighbour out by guessing
+//     from their own machine.
+//   - maxFailuresPerNIK from all addresses together: a ceiling on the
+//     guesses a botnet can make about one person. One address cannot
+//     reach it alone (it stops at maxFailures), so locking a citizen out
+//     takes maxFailuresPerNIK/maxFailures addresses, while guessing a
+//     mother's name among thousands of common names stays hopeless.
+//
+// Every check takes a try from both counters before the identity is
+// compared, in one guarded storage write (failures < limit), so that
+// parallel guesses cannot slip past the limit between a read and a write;
+// a check that matches gives its try back.
 const (
-	maxFailures = 5
-	lockWindow  = time.Hour
+	maxFailures       = 5
+	maxFailuresPerNIK = 30
+	lockWindow        = time.Hour
 )
+
+// anyAddress is the address of the per-NIK counter of all addresses.
+const anyAddress = "*"
 
 // verifyRequest is the body of POST /verify.
 type verifyRequest struct {
@@ -44,9 +65,12 @@ type letterData struct {
 	Status        string `json:"status"`
 }
 
-// attempt counts the failed identity checks of one NIK in a village.
+// attempt counts the checks of one NIK from one client address (or from
+// all of them: anyAddress) in the current window; a stored record of the
+// verify_failures collection.
 type attempt struct {
 	NIK      string `json:"nik"`
+	Address  string `json:"address"`
 	Failures int    `json:"failures"`
 	Since    string `json:"since"` // RFC 3339, start of the current window
 }
@@ -82,20 +106,9 @@ func verifyResident(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
 	now := time.Now().UTC()
-	att, err := req.Records("verify_attempts").GetBy(ctx, "nik", in.NIK)
-	if err != nil && !sdk.IsNotFound(err) {
+	tries, err := takeTry(r, in.NIK, now)
+	if err != nil {
 		return 0, nil, err
-	}
-	var a attempt
-	if att != nil {
-		if err := att.Decode(&a); err != nil {
-			return 0, nil, err
-		}
-		since, _ := time.Parse(time.RFC3339, a.Since)
-		if a.Failures >= maxFailures && now.Before(since.Add(lockWindow)) {
-			return 0, nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_attempts",
-				"too many failed checks for this NIK: try again after %s UTC, or ask at the village office", since.Add(lockWindow).Format("15:04"))
-		}
 	}
 	rec, err := req.Records("residents").GetBy(ctx, "nik", in.NIK)
 	if err != nil && !sdk.IsNotFound(err) {
@@ -108,14 +121,22 @@ func verifyResident(r *http.Request) (int, any, error) {
 		}
 	}
 	if rec == nil || !identityMatches(&res, in.KK, in.MotherName) {
-		if err := recordFailure(r, att, &a, in.NIK, now); err != nil {
-			return 0, nil, err
-		}
-		return 0, nil, errNoMatch
+		return 0, nil, errNoMatch // the try stays taken
 	}
-	// The caller is shown a person's data without a login: keep a trace.
-	if _, err := req.Batch().Audit("residents.verified", rec.ID, nil).Commit(ctx); err != nil {
-		return 0, nil, err
+	// A match gives its try back, and the caller is shown a person's data
+	// without a login: keep a trace.
+	b := req.Batch().Audit("residents.verified", rec.ID, nil)
+	for _, id := range tries {
+		b.Increment("verify_failures", id, map[string]float64{"failures": -1}, sdk.Filter{Field: "failures", Op: ">", Value: 0})
+	}
+	_, err = b.Commit(ctx)
+	if sdk.IsConditionFailed(err) {
+		// A counter restarted its window meanwhile: nothing to give
+		// back there, but the read is recorded all the same.
+		_, err = req.Batch().Audit("residents.verified", rec.ID, nil).Commit(ctx)
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("recording an identity check: %w", err)
 	}
 	return 200, letterData{
 		ID: rec.ID, NIK: res.NIK, Name: res.Name, Sex: res.Sex, BirthPlace: res.BirthPlace, BirthDate: res.BirthDate,
@@ -124,33 +145,100 @@ func verifyResident(r *http.Request) (int, any, error) {
 	}, nil
 }
 
-// recordFailure counts a failed check against the NIK, starting a new
-// window when the last one is over. Concurrent failures may race on the
-// first insert; the loser counts on the winner's record instead.
-func recordFailure(r *http.Request, att *sdk.Record, a *attempt, nik string, now time.Time) error {
-	coll := sdk.From(r).Records("verify_attempts")
+// takeTry takes one try about nik from the caller's address and from the
+// NIK's ceiling, in one guarded write, and returns the two counters' ids.
+// It answers 429 too_many_attempts when either counter is used up in its
+// window: the guess is then never compared.
+func takeTry(r *http.Request, nik string, now time.Time) ([]string, error) {
+	req := sdk.From(r)
 	ctx := r.Context()
-	fresh := attempt{NIK: nik, Failures: 1, Since: now.Format(time.RFC3339)}
-	if att == nil {
-		_, err := coll.Insert(ctx, fresh)
-		if !sdk.IsDuplicate(err) {
-			return err
+	var ids []string
+	var until time.Time
+	for _, addr := range []string{req.ClientAddress, anyAddress} {
+		id, since, err := counterFor(r, nik, addr, now)
+		if err != nil {
+			return nil, err
 		}
-		if att, err = coll.GetBy(ctx, "nik", nik); err != nil {
-			return err
+		ids = append(ids, id)
+		if end := since.Add(lockWindow); end.After(until) {
+			until = end
 		}
-		_, err = coll.Increment(ctx, att.ID, map[string]float64{"failures": 1})
-		return err
 	}
-	since, _ := time.Parse(time.RFC3339, a.Since)
-	if now.After(since.Add(lockWindow)) {
-		_, err := coll.Update(ctx, att.ID, att.Version, fresh)
-		if sdk.IsConflict(err) {
-			// Someone else restarted the window at the same moment.
-			_, err = coll.Increment(ctx, att.ID, map[string]float64{"failures": 1})
-		}
-		return err
+	_, err := req.Batch().
+		Increment("verify_failures", ids[0], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: "<", Value: maxFailures}).
+		Increment("verify_failures", ids[1], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: "<", Value: maxFailuresPerNIK}).
+		Commit(ctx)
+	if sdk.IsConditionFailed(err) {
+		return nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_attempts",
+			"too many failed checks for this NIK: try again after %s UTC, or ask at the village office", until.Format("15:04"))
 	}
-	_, err := coll.Increment(ctx, att.ID, map[string]float64{"failures": 1})
-	return err
+	if err != nil {
+		return nil, fmt.Errorf("counting a verify try: %w", err)
+	}
+	return ids, nil
+}
+
+// counterFor returns the id of the counter of nik from addr, and the start
+// of its window: it creates the counter on first use and starts a new
+// window when the last one is over. Concurrent callers may race on both;
+// the unique index and the version make exactly one of them win, and the
+// others use the winner's record.
+func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.Time, error) {
+	coll := sdk.From(r).Records("verify_failures")
+	ctx := r.Context()
+	fresh := attempt{NIK: nik, Address: addr, Failures: 0, Since: now.Format(time.RFC3339)}
+	for range 5 {
+		recs, _, err := coll.Query().Where("nik", "=", nik).Where("address", "=", addr).Page(0, 1).Run(ctx)
+		if err != nil {
+			return "", time.Time{}, fmt.Errorf("reading verify tries: %w", err)
+		}
+		if len(recs) == 0 {
+			rec, err := coll.Insert(ctx, fresh)
+			if sdk.IsDuplicate(err) {
+				continue // someone else created it: read theirs
+			}
+			if err != nil {
+				return "", time.Time{}, fmt.Errorf("creating a verify counter: %w", err)
+			}
+			pruneCounters(r, nik, now)
+			return rec.ID, now, nil
+		}
+		var a attempt
+		if err := recs[0].Decode(&a); err != nil {
+			return "", time.Time{}, fmt.Errorf("decoding a verify counter: %w", err)
+		}
+		since, err := time.Parse(time.RFC3339, a.Since)
+		if err == nil && now.Before(since.Add(lockWindow)) {
+			return recs[0].ID, since, nil
+		}
+		_, err = coll.Update(ctx, recs[0].ID, recs[0].Version, fresh)
+		if sdk.IsConflict(err) || sdk.IsNotFound(err) {
+			continue // someone else restarted (or pruned) it at the same moment
+		}
+		if err != nil {
+			return "", time.Time{}, fmt.Errorf("restarting a verify window: %w", err)
+		}
+		return recs[0].ID, now, nil
+	}
+	return "", time.Time{}, sdk.Errorf(http.StatusServiceUnavailable, "busy", "too many identity checks at once: try again")
+}
+
+// pruneCounters deletes a few counters of nik whose window is over: a
+// counter holds a NIK and a client address, personal data kept no longer
+// than the limit needs it. Best effort: a counter being restarted at the
+// same moment keeps its newer version (the delete is versioned), and a
+// failure only leaves the rows for the next prune.
+func pruneCounters(r *http.Request, nik string, now time.Time) {
+	coll := sdk.From(r).Records("verify_failures")
+	ctx := r.Context()
+	old, _, err := coll.Query().Where("nik", "=", nik).Where("since", "<", now.Add(-lockWindow).Format(time.RFC3339)).Page(0, 20).Run(ctx)
+	if err != nil {
+		sdk.Logf(ctx, "warn", "pruning verify counters: %v", err)
+		return
+	}
+	for _, rec := range old {
+		if err := coll.Delete(ctx, rec.ID, rec.Version); err != nil && !sdk.IsConflict(err) && !sdk.IsNotFound(err) {
+			sdk.Logf(ctx, "warn", "pruning a verify counter: %v", err)
+		}
+	}
 }

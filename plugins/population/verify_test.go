@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -125,5 +129,97 @@ func TestVerifyResident(t *testing.T) {
 	h.Admin().API("GET", "/api/v1/audit?action=population.residents.verified", nil).JSON(&audit)
 	if len(audit.Items) != 2 || audit.Items[0]["actor"] != "anonymous" {
 		t.Errorf("audit of identity checks: %v", audit.Items)
+	}
+}
+
+// withAddress serves the plugin as if the host had seen each request come
+// from the address in the X-Test-Address header: the host fills
+// ClientAddress from the connection, which is 127.0.0.1 for every test
+// client.
+func withAddress(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sdk.From(r).ClientAddress = r.Header.Get("X-Test-Address")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Guesses are counted per NIK and client address, with a ceiling per NIK
+// from all addresses: a stranger guessing from one address locks only
+// themselves out, and a hundred addresses at once get thirty comparisons
+// between them, no more.
+func TestVerifyLimitsPerAddress(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			var opts []sdktest.Option
+			if url, _ := b.New(t); url != "" {
+				opts = append(opts, sdktest.WithDatabase(url))
+			}
+			testVerifyLimitsPerAddress(t, sdktest.New(t, manifest, withAddress(handler()), sdk.Options{}, opts...))
+		})
+	}
+}
+
+func testVerifyLimitsPerAddress(t *testing.T, h *sdktest.Host) {
+	h.Tenant(villageA)
+	h.Enable("14.01")
+	op := h.User("op-a", "operator", villageA)
+	const nik, kk = "1401011503800001", "1401012001150001"
+	budi := resident(nik, kk, "Budi Santoso", "L", "1980-03-15", "1")
+	budi["mother_name"] = "Siti Rahmah"
+	if res := op.Post(villageA, "/residents", budi); res.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", res.Status, res.Body)
+	}
+	check := func(addr, mother string) int {
+		body, _ := json.Marshal(map[string]string{"nik": nik, "kk": kk, "mother_name": mother})
+		req, _ := http.NewRequest("POST", h.URL()+"/api/v1/t/"+villageA+"/population/verify", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Test-Address", addr)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	// The stranger at 10.0.0.1 guesses five times, then waits, even
+	// with the right answer.
+	for i := range maxFailures {
+		if s := check("10.0.0.1", fmt.Sprintf("Tebakan %d", i)); s != 404 {
+			t.Fatalf("guess %d: %d", i, s)
+		}
+	}
+	if s := check("10.0.0.1", "Siti Rahmah"); s != 429 {
+		t.Errorf("the stranger's sixth try: %d, want 429", s)
+	}
+	// Budi, at home, is not locked out by the stranger.
+	if s := check("10.0.0.2", "siti rahmah"); s != 200 {
+		t.Errorf("the citizen after a stranger's guesses: %d, want 200", s)
+	}
+	// A hundred addresses guessing at once: the ceiling leaves 25 more
+	// comparisons (30 minus the stranger's 5), and refuses the rest.
+	var wg sync.WaitGroup
+	statuses := make([]int, 100)
+	start := make(chan struct{})
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = check(fmt.Sprintf("10.1.%d.%d", i/250, i%250+1), fmt.Sprintf("Tebakan %d", i))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	got := map[int]int{}
+	for _, s := range statuses {
+		got[s]++
+	}
+	if got[404] != maxFailuresPerNIK-maxFailures || got[429] != 100-(maxFailuresPerNIK-maxFailures) {
+		t.Errorf("a hundred addresses at once: %v, want %d×404", got, maxFailuresPerNIK-maxFailures)
+	}
+	// Now the NIK is at its ceiling: checked from nowhere for the hour.
+	if s := check("10.0.0.3", "Siti Rahmah"); s != 429 {
+		t.Errorf("a new address after the ceiling: %d, want 429", s)
 	}
 }

@@ -17,6 +17,11 @@ const (
 	permWrite    = "services.requests.write"
 	permApprove  = "services.requests.approve"
 	permPersonal = "services.requests.read_personal"
+	// permLookup finds requests by a full NIK the caller already holds
+	// (from the citizen's KTP), as operators do at the counter; viewers
+	// see NIKs masked and may not search by them (a search would confirm
+	// a NIK rebuilt from the masked one).
+	permLookup   = "services.requests.lookup"
 	permPrint    = "services.letters.print"
 	permSettings = "services.settings.write"
 )
@@ -35,6 +40,7 @@ var manifest = sdk.Manifest{
 		{Name: permApprove, Description: "approve (numbering the letter), reject and revoke", Roles: []string{"operator"}},
 		{Name: permPrint, Description: "download letters as PDF (full personal data, audited)", Roles: []string{"operator"}},
 		{Name: permPersonal, Description: "see requesters' full NIK in the API (audited)"},
+		{Name: permLookup, Description: "find letter requests by a full NIK (exact match, audited)", Roles: []string{"operator"}},
 		{Name: permSettings, Description: "set letterhead, signatory, wording and number format for a tenant and below"},
 	},
 	Routes: []sdk.Route{
@@ -110,6 +116,15 @@ var manifest = sdk.Manifest{
 			{Name: "last", Type: sdk.Int, Required: true},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"year"}, Unique: true}},
+	}, {
+		// online_waiting counts a resident's online requests waiting for
+		// a decision (see waiting.go).
+		Name: "online_waiting",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "waiting", Type: sdk.Int, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
 	}},
 }
 

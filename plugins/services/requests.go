@@ -166,20 +166,32 @@ func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]st
 		Type: lt.Code, State: StateSubmitted, NIK: s.NIK, Name: res.Name, Resident: snapshotOf(res, codes),
 		Purpose: s.Purpose, Fields: fields, Channel: channel, SubmittedBy: req.User, SubmittedAt: time.Now().UTC(),
 	}
+	// Someone who knows a resident's identity must not bury the office in
+	// requests: online requests wait for a decision a few at a time.
+	var place *sdk.Record
 	if channel == ChannelOnline {
 		q.TrackCode = rand.Text()
+		if place, err = waitingCounter(ctx, req, s.NIK); err != nil {
+			return nil, nil, err
+		}
 	}
 	// The reference is random, so that two requests at the same moment
 	// cannot take the same one; a clash of 50 random bits is retried.
 	for range 3 {
 		q.Ref = rand.Text()[:10]
-		out, err := req.Batch().
+		b := req.Batch().
 			Insert("requests", q).
 			Audit("requests.submitted", q.Ref, map[string]string{"type": q.Type, "channel": channel}).
-			Publish("services.request_submitted", eventPayload{Ref: q.Ref, Type: q.Type, State: q.State, Channel: channel}).
-			Commit(ctx)
+			Publish("services.request_submitted", eventPayload{Ref: q.Ref, Type: q.Type, State: q.State, Channel: channel})
+		if place != nil {
+			takeWaitingPlace(b, place)
+		}
+		out, err := b.Commit(ctx)
 		if sdk.IsDuplicate(err) {
 			continue
+		}
+		if sdk.IsConditionFailed(err) {
+			return nil, nil, errWaitingFull
 		}
 		if err != nil {
 			return nil, nil, err
@@ -218,10 +230,6 @@ func createRequest(r *http.Request) (int, any, error) {
 	return http.StatusCreated, v, err
 }
 
-// maxWaitingOnline bounds the online requests of one resident that wait
-// for a decision at the same time.
-const maxWaitingOnline = 5
-
 // publicSubmission is a citizen's request: the letter, and the proof of
 // identity.
 type publicSubmission struct {
@@ -249,17 +257,6 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 	}
 	if err := eligible(lt, res); err != nil {
 		return 0, nil, err
-	}
-	// Someone who knows a resident's identity must not bury the office in
-	// requests: online requests wait for a decision a few at a time.
-	_, waiting, err := req.Records("requests").Query().Where("nik", "=", s.NIK).Where("channel", "=", ChannelOnline).
-		Where("state", "=", StateSubmitted).Page(0, 1).WithTotal().Run(r.Context())
-	if err != nil {
-		return 0, nil, err
-	}
-	if waiting >= maxWaitingOnline {
-		return 0, nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_requests",
-			"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", waiting)
 	}
 	_, q, err := submit(r, &s.submission, lt, fields, res, ChannelOnline)
 	if err != nil {
@@ -325,10 +322,20 @@ func listRequests(r *http.Request) (int, any, error) {
 		}
 		q = q.Where("type", "=", v)
 	}
-	for _, f := range []string{"nik", "ref", "number"} {
+	for _, f := range []string{"ref", "number"} {
 		if v := params.Get(f); v != "" {
 			q = q.Where(f, "=", v)
 		}
+	}
+	// A search by NIK is a search for a person: it needs the right to see
+	// NIKs or to look them up, and is audited whatever it finds.
+	byNIK := params.Has("nik")
+	if byNIK {
+		if !req.Can(permPersonal) && !req.Can(permLookup) {
+			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+				"searching requests by nik needs %s or %s: it would reveal a NIK that is masked for you", permPersonal, permLookup)
+		}
+		q = q.Where("nik", "=", strings.TrimSpace(params.Get("nik")))
 	}
 	if v := params.Get("village"); v != "" {
 		q = q.Where("tenant", "=", v) // within the subtree: the tenant clause still applies
@@ -360,7 +367,12 @@ func listRequests(r *http.Request) (int, any, error) {
 		v.Village = names[v.Tenant]
 		items = append(items, v)
 	}
-	if full && len(items) > 0 {
+	switch {
+	case byNIK:
+		if _, err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": full}).Commit(ctx); err != nil {
+			return 0, nil, err
+		}
+	case full && len(items) > 0:
 		if _, err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
 			return 0, nil, err
 		}

@@ -83,7 +83,7 @@ func (e *popError) unavailable() error {
 	case e.Code == "module_not_enabled":
 		return sdk.Errorf(422, "population_not_enabled", "letters need the population module enabled in this village")
 	case e.Status == http.StatusForbidden:
-		return sdk.Errorf(403, "forbidden", "looking up the resident needs population.residents.read here")
+		return sdk.Errorf(403, "forbidden", "looking up the resident by NIK needs population.residents.read and population.residents.lookup here")
 	case e.Status == http.StatusTooManyRequests:
 		return sdk.Errorf(429, e.Code, "%s", e.Message)
 	}

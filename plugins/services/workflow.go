@@ -111,6 +111,9 @@ func approve(r *http.Request) (int, any, error) {
 			seq = cur.Last + 1
 			b.Update("counters", c.ID, c.Version, map[string]int{"last": seq}, "")
 		}
+		if err := releaseWaitingPlace(ctx, req, b, q); err != nil {
+			return 0, nil, err
+		}
 		number := formatNumber(res.NumberTemplate, numberParts{Seq: seq, TypeCode: tmpl.NumberCode, Type: lt.Code, Village: req.Tenant, Date: now})
 		letter := buildLetter(lt, tmpl, &res, q, number, now, base+verifyPath(req.Tenant, code))
 		out, err := b.
@@ -177,12 +180,17 @@ func change(r *http.Request, action string, patch func(q *request, now time.Time
 	to := transitions[action].to
 	p := patch(q, time.Now().UTC())
 	p["state"] = to
-	out, err := req.Batch().
+	b := req.Batch().
 		Update("requests", rec.ID, rec.Version, p, "").
 		Audit("requests."+pastTense[action], q.Ref, map[string]string{"id": rec.ID, "from": q.State, "number": q.Number}).
-		Publish("services.request_"+pastTense[action], eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: to, Number: q.Number}).
-		Commit(r.Context())
-	if sdk.IsConflict(err) {
+		Publish("services.request_"+pastTense[action], eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: to, Number: q.Number})
+	if to != StateSubmitted {
+		if err := releaseWaitingPlace(r.Context(), req, b, q); err != nil {
+			return 0, nil, err
+		}
+	}
+	out, err := b.Commit(r.Context())
+	if sdk.IsConflict(err) || sdk.IsConditionFailed(err) {
 		return 0, nil, sdk.Errorf(409, "conflict", "the request changed meanwhile: read it again")
 	}
 	if err != nil {

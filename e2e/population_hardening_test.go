@@ -1,0 +1,522 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/balaidesa/balai/core/storetest"
+)
+
+// parallel sends n requests at once (released together) and returns their
+// statuses and bodies, index by index; send makes request i.
+func parallel(n int, send func(i int) (int, []byte, error)) ([]int, []string) {
+	statuses, bodies := make([]int, n), make([]string, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			st, body, err := send(i)
+			if err != nil {
+				body = []byte(err.Error())
+			}
+			statuses[i], bodies[i] = st, string(body)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return statuses, bodies
+}
+
+// countStatuses counts the answers by status.
+func countStatuses(statuses []int) map[int]int {
+	m := map[int]int{}
+	for _, s := range statuses {
+		m[s]++
+	}
+	return m
+}
+
+// A hundred wrong guesses at once about one citizen's mother's name: the
+// village compares exactly five of them, refuses the rest before comparing
+// anything, and the right answer from the same caller waits too.
+func TestPopulationVerifyLockoutUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population"})
+		w.enable(t, "14.01", "population", true)
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), sari).Expect(201)
+		const n = 100
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.h.Anon(), "POST", p(villageA, "population", "/verify"),
+				map[string]string{"nik": budi["nik"], "kk": budi["kk"], "mother_name": fmt.Sprintf("Tebakan %d", i)}, nil)
+		})
+		got := countStatuses(statuses)
+		if got[404] != 5 || got[429] != n-5 {
+			t.Errorf("%d parallel wrong guesses answered %v, want 5×404 and %d×429", n, got, n-5)
+			for i, s := range statuses {
+				if s != 404 && s != 429 {
+					t.Errorf("guess %d: %d %s", i, s, bodies[i])
+				}
+			}
+		}
+		w.h.Anon().Do(t, "POST", p(villageA, "population", "/verify"),
+			map[string]string{"nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"]}).ExpectErr(429, "too_many_attempts")
+		// Another citizen is not locked by the guesses about Budi.
+		w.h.Anon().Do(t, "POST", p(villageA, "population", "/verify"),
+			map[string]string{"nik": sari["nik"], "kk": sari["kk"], "mother_name": sari["mother_name"]}).Expect(200)
+		// Right answers give their try back: many in a row never lock.
+		for range 8 {
+			w.h.Anon().Do(t, "POST", p(villageA, "population", "/verify"),
+				map[string]string{"nik": sari["nik"], "kk": sari["kk"], "mother_name": sari["mother_name"]}).Expect(200)
+		}
+	})
+}
+
+// A citizen's online requests wait for the village five at a time, however
+// many arrive at once: thirty parallel submissions never leave more than
+// five waiting, and a decision frees a place.
+func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		citizen := map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"], "purpose": "melamar pekerjaan"}
+		const n = 30
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
+		})
+		for i, s := range statuses {
+			// Checks beyond five at once from one address wait too
+			// (too_many_attempts): they are never compared.
+			if s != 201 && !(s == 429 && (strings.Contains(bodies[i], `"too_many_requests"`) || strings.Contains(bodies[i], `"too_many_attempts"`))) {
+				t.Errorf("submission %d: %d %s", i, s, bodies[i])
+			}
+		}
+		waitingOnline := func() int {
+			return w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=100"), nil).Expect(200).Total()
+		}
+		if got := countStatuses(statuses)[201]; got > 5 || waitingOnline() != got {
+			t.Fatalf("%d parallel submissions: %d created, %d waiting, want at most 5", n, got, waitingOnline())
+		}
+		// Sequentially, the places left fill up, and no more.
+		for waitingOnline() < 5 {
+			w.h.Anon().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).Expect(201)
+		}
+		w.h.Anon().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		// A rejection frees one place: one of five parallel submissions gets it.
+		first := w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=1"), nil).Expect(200).Items()[0]["id"].(string)
+		w.op.Do(t, "POST", p(villageA, "services", "/requests/"+first+"/reject"), map[string]string{"reason": "ganda"}).Expect(200)
+		statuses, bodies = parallel(5, func(i int) (int, []byte, error) {
+			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[429] != 4 {
+			t.Errorf("five submissions for one free place: %v %v", got, bodies)
+		}
+		if n := waitingOnline(); n != 5 {
+			t.Errorf("%d online requests waiting, want 5", n)
+		}
+	})
+}
+
+// auditEntries lists the audit entries of actions matching pattern
+// (population.* and the like; "" for all), newest first.
+func auditEntries(t *testing.T, admin *Client, pattern string) []map[string]any {
+	t.Helper()
+	path := "/api/v1/audit?limit=500"
+	if pattern != "" {
+		path += "&action=" + pattern
+	}
+	return admin.Do(t, "GET", path, nil).Expect(200).Items()
+}
+
+// countActions counts audit entries by action, for one actor if not "".
+func countActions(entries []map[string]any, actor string) map[string]int {
+	m := map[string]int{}
+	for _, e := range entries {
+		if actor == "" || e["actor"] == actor {
+			m[e["action"].(string)]++
+		}
+	}
+	return m
+}
+
+// A viewer sees 1401**********01 with the birth date and the sex: enough
+// to rebuild the NIK, but not to confirm it by searching. The operator who
+// looks a citizen up by the NIK on their KTP may, and is audited.
+func TestPersonalFieldSearchNeedsThePermission(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population", "services", "marketplace"})
+		for _, m := range []string{"population", "services", "marketplace"} {
+			w.enable(t, "14.01", m, true)
+		}
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+
+		// The viewer's attack: masked NIK + birth date + sex + the
+		// village's region code make the NIK, bar two serial digits.
+		seen := w.viewer.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Items()[0]
+		masked, birth, sex := seen["nik"].(string), seen["birth_date"].(string), seen["sex"].(string)
+		day := birth[8:10]
+		if sex == "P" {
+			day = fmt.Sprint(40 + int(birth[8]-'0')*10 + int(birth[9]-'0'))
+		}
+		rebuilt := "140101" + day + birth[5:7] + birth[2:4] + "00" + masked[len(masked)-2:]
+		if rebuilt != budi["nik"] || masked != "1401**********01" {
+			t.Fatalf("the attack's premise: rebuilt %s from %s", rebuilt, masked)
+		}
+		for _, path := range []string{
+			p(villageA, "population", "/residents?nik="+rebuilt),
+			p(villageA, "population", "/residents?kk="+budi["kk"]),
+			p(villageA, "population", "/residents?mother_name=Siti"),
+			p(villageA, "population", "/families/"+budi["kk"]),
+			p(villageA, "services", "/requests?nik="+rebuilt),
+			p(villageA, "marketplace", "/orders?phone=081311112222"),
+		} {
+			w.viewer.Do(t, "GET", path, nil).ExpectErr(403, "forbidden_filter")
+		}
+		if got := countActions(auditEntries(t, w.admin, ""), "viewer-a"); len(got) != 1 || got["auth.login"] != 1 {
+			t.Errorf("refused searches left audit entries: %v", got)
+		}
+
+		// The operator looks the citizen up, sees the NIK masked, and the
+		// search is in the audit trail with the field searched, not its value.
+		items := w.op.Do(t, "GET", p(villageA, "population", "/residents?nik="+rebuilt), nil).Expect(200).Items()
+		if len(items) != 1 || items[0]["nik"] != masked {
+			t.Errorf("operator's lookup: %v", items)
+		}
+		w.op.Do(t, "GET", p(villageA, "population", "/residents?nik=1401011503809999"), nil).Expect(200)
+		// Not by the mother's name: that is the identity check of /verify,
+		// which must stay limited.
+		w.op.Do(t, "GET", p(villageA, "population", "/residents?nik="+rebuilt+"&mother_name=Siti+Rahmah"), nil).ExpectErr(403, "forbidden_filter")
+		w.op.Do(t, "GET", p(villageA, "population", "/families/"+budi["kk"]), nil).Expect(200)
+		w.op.Do(t, "GET", p(villageA, "services", "/requests?nik="+rebuilt), nil).Expect(200)
+		w.op.Do(t, "GET", p(villageA, "marketplace", "/orders?phone=081311112222"), nil).Expect(200)
+		entries := auditEntries(t, w.admin, "")
+		got := countActions(entries, "op-a")
+		if got["population.residents.search_personal"] != 2 || got["population.families.read_personal"] != 1 ||
+			got["services.requests.search_personal"] != 1 || got["marketplace.orders.search_personal"] != 1 {
+			t.Errorf("operator's searches in the audit trail: %v", got)
+		}
+		for _, e := range entries {
+			raw := fmt.Sprint(e)
+			for _, secret := range []string{budi["nik"], budi["kk"], "1401011503809999", "081311112222", "813111"} {
+				if strings.Contains(raw, secret) {
+					t.Errorf("audit entry %s holds the searched value: %s", e["action"], raw)
+				}
+			}
+		}
+	})
+}
+
+// brokenCSV has an unterminated quote on its third line: everything after
+// it would be read as one field.
+const brokenCSV = "nik,kk,name,sex,birth_date\n" +
+	"1401011803800007,1401012001150003,Anwar,L,1980-03-18\n" +
+	"1401011903800008,1401012001150003,\"Tanpa Tutup,L,1980-03-19\n" +
+	"1401012003800009,1401012001150003,Hilang,L,1980-03-20\n" +
+	"1401012103800010,1401012001150003,Hilang Juga,L,1980-03-21\n"
+
+// A CSV that is not valid is refused whole, with the line, through the
+// API and the CLI alike: no row is imported, none silently dropped. A good
+// import is one audit entry with its counts.
+func TestPopulationImportNeverLosesRows(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population")
+		h.MustCLI(t, "tenant", "import", "--under", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		file := filepath.Join(t.TempDir(), "broken.csv")
+		if err := os.WriteFile(file, []byte(brokenCSV), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := h.CLI(t, "", "population", "import", "--tenant", villageA, "--plugins", plugins, file)
+		if r.Code == 0 || !strings.Contains(r.Stderr, "invalid_csv") || !strings.Contains(r.Stderr, "line 3") {
+			t.Errorf("CLI import of a broken file: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
+
+		h.Serve(t, "--plugins", plugins)
+		admin := h.Admin(t)
+		op, _ := admin.CreateUser(t, "op-a")
+		admin.Grant(t, villageA, "op-a", "operator")
+		r2 := op.Do(t, "POST", p(villageA, "population", "/import"), brokenCSV).ExpectErr(422, "invalid_csv")
+		if !strings.Contains(string(r2.Body), "line 3") {
+			t.Errorf("the refusal does not name line 3: %s", r2.Body)
+		}
+		if n := op.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Total(); n != 0 {
+			t.Errorf("%d residents after refused imports, want 0", n)
+		}
+		if n := dbCount(t, h, "p_population_residents", ""); n != 0 {
+			t.Errorf("%d rows in the residents table after refused imports", n)
+		}
+
+		// Fixed, every line is accounted for; a row with a comma too many
+		// is rejected with its line, not imported with shifted columns.
+		fixed := strings.Replace(brokenCSV, `"Tanpa Tutup`, `"Tanpa Tutup"`, 1) +
+			"1401012203800011,1401012001150003,Anak, Kedua,L,1980-03-22\n"
+		res := op.Do(t, "POST", p(villageA, "population", "/import"), fixed).Expect(200).JSON()
+		if res["read"] != float64(5) || res["inserted"] != float64(4) || res["rejected"] != float64(1) || res["duplicates"] != float64(0) {
+			t.Errorf("import of the fixed file: %v", res)
+		}
+		if rj := res["rejections"].([]any); len(rj) != 1 || rj[0].(map[string]any)["line"] != float64(6) {
+			t.Errorf("rejections: %v", rj)
+		}
+		entries := auditEntries(t, admin, "population.residents.imported")
+		if len(entries) != 1 || entries[0]["actor"] != "op-a" || entries[0]["tenant"] != villageA {
+			t.Fatalf("audit of the import: %v", entries)
+		}
+		if d := entries[0]["detail"].(map[string]any); d["read"] != float64(5) || d["inserted"] != float64(4) || d["rejected"] != float64(1) {
+			t.Errorf("audit detail of the import: %v", d)
+		}
+	})
+}
+
+// Residents live in villages: a move to a sub-district, a regency or a
+// village that does not exist is refused, and the resident stays.
+func TestPopulationMoveOnlyToAVillage(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population"})
+		w.enable(t, "14.01", "population", true)
+		id := w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201).Str("id")
+		move := func(c *Client, to string) *Resp {
+			return c.Do(t, "POST", p(villageA, "population", "/events"), map[string]any{"type": "move", "date": "2026-02-01", "resident_id": id, "to_tenant": to})
+		}
+		for _, c := range []struct{ to, code string }{
+			{"14.01.01", "invalid_destination"},
+			{"14.01", "invalid_destination"},
+			{"14", "invalid_destination"},
+			{"14.01.01.2009.1", "invalid_destination"},
+			{villageA, "invalid_destination"},
+			{"14.01.01.2999", "unknown_destination"}, // no such village
+			{villageP, "unknown_destination"},        // population not enabled in Pelalawan
+		} {
+			// The district admin may write everywhere in Kampar: the
+			// refusal is about the destination, not the caller.
+			r := move(w.district, c.to)
+			if c.to == villageP {
+				w.admin.Grant(t, "14.05", "kampar-admin", "admin")
+				r = move(w.district, c.to)
+			}
+			r.ExpectErr(422, c.code)
+		}
+		move(w.op, villageB).ExpectErr(403, "forbidden") // op-a may not write in B
+		if n := w.op.Do(t, "GET", p(villageA, "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Fatalf("after refused moves the resident is gone from A: %d", n)
+		}
+		move(w.district, villageB).Expect(200)
+		if n := w.opB.Do(t, "GET", p(villageB, "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("the moved resident is not in B: %d", n)
+		}
+	})
+}
+
+// Every create, change, import and move of personal data by an operator
+// leaves one audit entry (UU PDP 27/2022: a record of processing), with
+// ids and field names, never the data itself.
+func TestPersonalDataWritesAreAudited(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population", "services", "marketplace"})
+		for _, m := range []string{"population", "services", "marketplace"} {
+			w.enable(t, "14.01", m, true)
+		}
+		pop := func(path string) string { return p(villageA, "population", path) }
+		id := w.op.Do(t, "POST", pop("/residents"), budi).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", pop("/residents/"+id), map[string]string{"address": "Jl. Rahasia No. 9", "mother_name": "Siti Rahmah Baru"}).Expect(200)
+		baby := map[string]string{"nik": "1401016501260003", "kk": budi["kk"], "name": "Putri Kecil", "sex": "P", "birth_date": "2026-01-25"}
+		babyID := w.op.Do(t, "POST", pop("/events"), map[string]any{"type": "birth", "date": "2026-01-25", "resident": baby}).Expect(201).Str("id")
+		w.op.Do(t, "POST", pop("/events"), map[string]any{"type": "death", "date": "2026-02-01", "resident_id": babyID, "cause": "sakit"}).Expect(200)
+		w.op.Do(t, "POST", pop("/import"), "nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,Anwar Rahasia,L,1980-03-18\n").Expect(200)
+		w.district.Do(t, "POST", pop("/events"), map[string]any{"type": "move", "date": "2026-02-02", "resident_id": id, "to_tenant": villageA2}).Expect(200)
+
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), sari).Expect(201)
+		w.op.Do(t, "POST", p(villageA, "services", "/requests"), letterRequest("domisili", sari["nik"], "melamar kerja", nil)).Expect(201)
+		seller := w.op.Do(t, "POST", p(villageA, "marketplace", "/sellers"), map[string]any{"name": "Kedai Sari", "kind": "umkm", "owner_name": "Sari Pemilik"}).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", p(villageA, "marketplace", "/sellers/"+seller), map[string]any{"owner_name": "Sari Pemilik Baru"}).Expect(200)
+		prod := w.op.Do(t, "POST", p(villageA, "marketplace", "/products"), map[string]any{"seller_id": seller, "name": "Kopi", "category": "drinks", "price": 20000, "stock": 5}).Expect(201).Str("id")
+		w.h.Anon().Do(t, "POST", p(villageA, "marketplace", "/orders"), order("Pembeli Rahasia", "081377778888", line(prod, 1))).Expect(201)
+
+		entries := auditEntries(t, w.admin, "")
+		got := countActions(entries, "")
+		for action, want := range map[string]int{
+			"population.residents.created": 2, "population.residents.updated": 1, "population.residents.birth": 1,
+			"population.residents.death": 1, "population.residents.imported": 1, "population.residents.moved": 1,
+			"services.requests.submitted": 1, "marketplace.sellers.created": 1, "marketplace.sellers.updated": 1,
+			"marketplace.orders.placed": 1,
+		} {
+			if got[action] != want {
+				t.Errorf("%d audit entries %s, want %d (all: %v)", got[action], action, want, got)
+			}
+		}
+		for _, e := range entries {
+			raw := fmt.Sprint(e)
+			for _, secret := range []string{budi["nik"], "1401016501260003", "1401011803800007", sari["nik"], "Rahasia", "Siti Rahmah", "Sari Pemilik", "0813777", "813777"} {
+				if strings.Contains(raw, secret) {
+					t.Errorf("audit entry %s holds personal data (%s): %s", e["action"], secret, raw)
+				}
+			}
+			if e["action"] == "population.residents.updated" {
+				if f := fmt.Sprint(e["detail"].(map[string]any)["fields"]); f != "[address mother_name]" || e["target"] != id || e["actor"] != "op-a" {
+					t.Errorf("audit of the change: %v", e)
+				}
+			}
+		}
+	})
+}
+
+// Twenty clerks save the village profile at once from the same edition:
+// exactly one wins each round, the others are told to reload, and the
+// edition counts the saves that happened, no more.
+func TestProfileEditionsUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"profile"})
+		w.enable(t, "14.01", "profile", true)
+		const n = 20
+		for edition := range 3 {
+			statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+				return raw(w.op, "PUT", p(villageA, "profile", ""), map[string]any{"version": edition, "head": fmt.Sprintf("Kepala %d-%d", edition, i)}, nil)
+			})
+			got := countStatuses(statuses)
+			if got[200] != 1 || got[409] != n-1 {
+				t.Errorf("round %d: %v", edition, got)
+			}
+			for i, s := range statuses {
+				if s == 409 && !strings.Contains(bodies[i], `"version_conflict"`) {
+					t.Errorf("round %d, save %d: %s", edition, i, bodies[i])
+				}
+			}
+		}
+		if v := w.h.Anon().Do(t, "GET", p(villageA, "profile", ""), nil).Expect(200).JSON()["version"]; v != float64(3) {
+			t.Errorf("edition after three rounds: %v, want 3", v)
+		}
+	})
+}
+
+// A family has one living head: ten heads registered for one KK at the
+// same moment leave exactly one, and the head's death frees the place.
+func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population"})
+		w.enable(t, "14.01", "population", true)
+		const kk = "1401012001150007"
+		head := func(i int) map[string]string {
+			return popResident(fmt.Sprintf("14010115038%05d", 200+i), kk, fmt.Sprintf("Kepala %d", i), "L", "1980-03-15", "1")
+		}
+		const n = 10
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(i), nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
+			t.Errorf("%d heads registered at once: %v", n, got)
+		}
+		winner := ""
+		for i, s := range statuses {
+			if s == 409 && !strings.Contains(bodies[i], `"duplicate_head"`) {
+				t.Errorf("head %d: %s", i, bodies[i])
+			}
+			if s == 201 {
+				winner = bodies[i]
+			}
+		}
+		heads := w.op.Do(t, "GET", p(villageA, "population", "/residents?kk="+kk+"&status=alive"), nil).Expect(200).Items()
+		if len(heads) != 1 || strings.Contains(winner, `"head_kk"`) {
+			t.Fatalf("living heads of the family: %d; the answer shows head_kk: %v", len(heads), strings.Contains(winner, `"head_kk"`))
+		}
+		// An import cannot add a second head either, and says why.
+		res := w.op.Do(t, "POST", p(villageA, "population", "/import"), "nik,kk,name,sex,birth_date,relationship\n1401011503800300,"+kk+",Kepala Impor,L,1980-03-15,1\n").Expect(200).JSON()
+		if res["inserted"] != float64(0) || res["duplicates"] != float64(1) || !strings.Contains(fmt.Sprint(res["rejections"]), "living head") {
+			t.Errorf("import of a second head: %v", res)
+		}
+		// The head dies: the family may register its new head, once.
+		w.op.Do(t, "POST", p(villageA, "population", "/events"), map[string]any{"type": "death", "date": "2026-02-01", "resident_id": heads[0]["id"]}).Expect(200)
+		statuses, _ = parallel(n, func(i int) (int, []byte, error) {
+			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(n+i), nil)
+		})
+		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
+			t.Errorf("new heads after the death: %v", got)
+		}
+	})
+}
+
+// A product has at most eight photos, however many uploads arrive at once;
+// the refused uploads leave no file behind.
+func TestMarketplacePhotoLimitUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		s := m.seller(m.op, villageA, "UMKM Foto")
+		prod := m.product(m.op, villageA, s, "Tas Rotan", "crafts", 120000, 2)
+		const n = 20
+		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), bytes.Repeat([]byte{byte(i)}, 2000)...)
+			req, err := http.NewRequest("POST", m.h.URL+mkt(villageA, "/products/"+prod+"/photos"), bytes.NewReader(png))
+			if err != nil {
+				return 0, nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+m.op.Token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, nil, err
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			return res.StatusCode, body, err
+		})
+		got := countStatuses(statuses)
+		for i, st := range statuses {
+			// A contender that kept losing the product's version may be
+			// told to try again (conflict); never more than eight stick.
+			if st != 201 && !(st == 409 && (strings.Contains(bodies[i], `"too_many_photos"`) || strings.Contains(bodies[i], `"conflict"`))) {
+				t.Errorf("upload %d: %d %s", i, st, bodies[i])
+			}
+		}
+		photos := func() int {
+			return len(m.op.Do(t, "GET", mkt(villageA, "/products/"+prod), nil).Expect(200).JSON()["photos"].([]any))
+		}
+		if got[201] > 8 || photos() != got[201] {
+			t.Fatalf("%d parallel uploads: %v, %d photos on the product", n, got, photos())
+		}
+		png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), bytes.Repeat([]byte{99}, 2000)...)
+		for photos() < 8 {
+			m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/photos"), png).Expect(201)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/photos"), png).ExpectErr(409, "too_many_photos")
+		if n := dbCount(t, m.h, "files", "plugin = ?", "marketplace"); n != 8 {
+			t.Errorf("%d files stored, want 8: refused uploads must leave none", n)
+		}
+	})
+}
+
+// Stock adjustments at the counter hold both bounds under concurrency:
+// never below zero, never above the ceiling.
+func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		s := m.seller(m.op, villageA, "UMKM Stok")
+		prod := m.product(m.op, villageA, s, "Keripik", "food", 15000, 10)
+		adjust := func(delta int) func(int) (int, []byte, error) {
+			return func(int) (int, []byte, error) {
+				return raw(m.op, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": delta}, nil)
+			}
+		}
+		statuses, bodies := parallel(20, adjust(-1))
+		if got := countStatuses(statuses); got[200] != 10 || got[409] != 10 || !strings.Contains(strings.Join(bodies, ""), `"insufficient_stock"`) {
+			t.Errorf("twenty removals from ten: %v", got)
+		}
+		if n := m.stock(m.op, villageA, prod); n != 0 {
+			t.Fatalf("stock %d, want 0", n)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": 1_000_000 - 5}).Expect(200)
+		statuses, bodies = parallel(10, adjust(1))
+		if got := countStatuses(statuses); got[200] != 5 || got[409] != 5 || !strings.Contains(strings.Join(bodies, ""), `"stock_limit"`) {
+			t.Errorf("ten additions with room for five: %v", got)
+		}
+		if n := m.stock(m.op, villageA, prod); n != 1_000_000 {
+			t.Errorf("stock %d, want the ceiling 1000000", n)
+		}
+	})
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+// FuzzImport feeds arbitrary files to the import's checking path (the
+// same scanImport both passes of POST /import run) and holds it to its
+// promise: it never panics; a file is either refused whole with 422
+// invalid_csv, or every data row is counted once, as accepted or as
+// rejected with a line of the file; accepted rows are valid and their
+// NIKs distinct. Seeds: testdata/fuzz/FuzzImport and the cases below.
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(sampleCSV))
+	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,Anwar,L,1980-03-18\n"))
+	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,\"Anwar\nbin Ali\",L,1980-03-18\n"))
+	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,\"1401012001150003,Anwar,L,1980-03-18\nx,y\n"))
+	f.Add([]byte("\ufeffNIK,KK,Name,Sex,Birth_Date,mother_name\r\n1401015803800007,1401012001150003,Ani,p,1980-03-18,\"Siti \"\"Ibu\"\"\"\r\n"))
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		accepted := 0
+		niks := map[string]bool{}
+		res, err := scanImport(bytes.NewReader(data), now, func(line int, p *Resident) error {
+			accepted++
+			if line < 2 {
+				t.Errorf("row accepted on line %d, the header's", line)
+			}
+			if niks[p.NIK] {
+				t.Errorf("NIK %s accepted twice", p.NIK)
+			}
+			niks[p.NIK] = true
+			q := *p
+			if err := q.validate(now); err != nil {
+				t.Errorf("accepted row on line %d is invalid: %v", line, err)
+			}
+			return nil
+		})
+		if err != nil {
+			var he *sdk.HTTPError
+			if !errors.As(err, &he) || he.Code != "invalid_csv" || (he.Status != 422 && he.Status != 400) {
+				t.Fatalf("refusal is not invalid_csv: %#v", err)
+			}
+			return
+		}
+		if res.Read != accepted+res.Rejected {
+			t.Fatalf("read %d rows: %d accepted + %d rejected", res.Read, accepted, res.Rejected)
+		}
+		if len(res.Rejections) != min(res.Rejected, maxRejections) {
+			t.Fatalf("%d rejected, %d listed", res.Rejected, len(res.Rejections))
+		}
+		for _, rj := range res.Rejections {
+			if rj.Line < 2 || rj.Reason == "" {
+				t.Fatalf("rejection without a line or a reason: %+v", rj)
+			}
+		}
+		// Every record of the file after the header was read: none is
+		// lost between the parser and the count.
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.FieldsPerRecord = -1
+		records := -1 // the header
+		for {
+			if _, err := cr.Read(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatalf("accepted a file the CSV reader refuses: %v", err)
+			}
+			records++
+		}
+		if records != res.Read {
+			t.Fatalf("the file has %d rows, the import read %d", records, res.Read)
+		}
+	})
+}
