@@ -107,6 +107,8 @@ type meResponse struct {
 	Grants    []rbac.Grant `json:"grants"`
 	TokenKind string       `json:"token_kind"`
 	ExpiresAt *time.Time   `json:"expires_at"`
+	// Limit is the API token's limit, when it has one.
+	Limit *rbac.Limit `json:"limit,omitempty"`
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +127,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	if grants == nil {
 		grants = []rbac.Grant{}
 	}
-	writeJSON(w, http.StatusOK, meResponse{Username: u.Username, FullName: u.FullName, Grants: grants, TokenKind: c.TokenKind, ExpiresAt: c.ExpiresAt})
+	out := meResponse{Username: u.Username, FullName: u.FullName, Grants: grants, TokenKind: c.TokenKind, ExpiresAt: c.ExpiresAt}
+	if !c.Limit.Unlimited() {
+		out.Limit = &c.Limit
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // tokenRequest asks for an API token. The lifetime is expires_in_days
