@@ -7,6 +7,7 @@ import (
 	"github.com/gorilla/mux"
 	"gorm.io/gorm"
 
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
@@ -77,6 +78,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, loginResponse{Token: secret, ExpiresAt: *tok.ExpiresAt})
 }
 
+// logout ends the credential the request carries: the session (API tokens
+// of the account are separate credentials and live on until they expire or
+// are revoked with DELETE /auth/tokens/{id}; a password change revokes them
+// all), or the API token itself when one is used.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	c := Caller(r.Context())
 	err := s.db(r).Transaction(func(tx *gorm.DB) error {
@@ -102,6 +107,8 @@ type meResponse struct {
 	Grants    []rbac.Grant `json:"grants"`
 	TokenKind string       `json:"token_kind"`
 	ExpiresAt *time.Time   `json:"expires_at"`
+	// Limit is the API token's limit, when it has one.
+	Limit *rbac.Limit `json:"limit,omitempty"`
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -120,50 +127,74 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	if grants == nil {
 		grants = []rbac.Grant{}
 	}
-	writeJSON(w, http.StatusOK, meResponse{Username: u.Username, FullName: u.FullName, Grants: grants, TokenKind: c.TokenKind, ExpiresAt: c.ExpiresAt})
+	out := meResponse{Username: u.Username, FullName: u.FullName, Grants: grants, TokenKind: c.TokenKind, ExpiresAt: c.ExpiresAt}
+	if !c.Limit.Unlimited() {
+		out.Limit = &c.Limit
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
+// tokenRequest asks for an API token. The lifetime is expires_in_days
+// (1 to 365) or expires_at (RFC 3339, at most 365 days ahead); neither
+// gives auth.DefaultAPITokenTTL (30 days). tenant and permissions limit the
+// token below the user's grants (rbac.Limit).
 type tokenRequest struct {
-	Name          string `json:"name"`
-	ExpiresInDays int    `json:"expires_in_days"`
+	Name          string     `json:"name"`
+	ExpiresInDays int        `json:"expires_in_days"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	Tenant        string     `json:"tenant"`
+	Permissions   []string   `json:"permissions"`
 }
 
+// tokenResponse is a new token: the secret, shown once, and its record.
 type tokenResponse struct {
-	Secret string `json:"token"`
-	*auth.Token
+	Secret      string     `json:"token"`
+	ID          uint       `json:"id"`
+	Kind        string     `json:"kind"`
+	Name        string     `json:"name"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	Tenant      string     `json:"tenant,omitempty"`
+	Permissions []string   `json:"permissions,omitempty"`
 }
 
 // createToken issues an API token for the caller's own account, for machine
-// clients (a village's offline sync, a reporting job).
+// clients (a village's offline sync, a reporting job). Only a password
+// session may: an API token cannot mint tokens.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	var req tokenRequest
 	if err := decode(r, &req); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	if req.ExpiresInDays < 0 || req.ExpiresInDays > 3650 {
-		WriteError(w, r, apierr.Invalid("invalid_expiry", "expires_in_days must be from 0 (never) to 3650"))
+	maxDays := int(auth.MaxAPITokenTTL / (24 * time.Hour))
+	var ttl time.Duration
+	switch {
+	case req.ExpiresInDays != 0 && req.ExpiresAt != nil:
+		WriteError(w, r, apierr.Invalid("invalid_expiry", "give expires_in_days or expires_at, not both"))
 		return
+	case req.ExpiresInDays < 0 || req.ExpiresInDays > maxDays:
+		WriteError(w, r, apierr.Invalid("invalid_expiry", "expires_in_days must be from 1 to %d", maxDays))
+		return
+	case req.ExpiresInDays > 0:
+		ttl = time.Duration(req.ExpiresInDays) * 24 * time.Hour
+	case req.ExpiresAt != nil:
+		if ttl = time.Until(*req.ExpiresAt); ttl < time.Minute {
+			WriteError(w, r, apierr.Invalid("invalid_expiry", "expires_at must be in the future"))
+			return
+		}
 	}
 	c := Caller(r.Context())
-	var resp tokenResponse
-	err := s.db(r).Transaction(func(tx *gorm.DB) error {
-		u, err := auth.GetUser(tx, c.Username)
-		if err != nil {
-			return err
-		}
-		secret, tok, err := auth.IssueToken(tx, u, auth.KindAPI, req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
-		if err != nil {
-			return err
-		}
-		resp = tokenResponse{Secret: secret, Token: tok}
-		return audit.Record(tx, who(r), "", "token.create", c.Username, map[string]any{"token_id": tok.ID, "name": tok.Name})
+	res, err := s.admin.IssueToken(r.Context(), actor(r), c.Username, admin.TokenRequest{
+		Name: req.Name, TTL: ttl, Limit: rbac.Limit{Tenant: req.Tenant, Permissions: req.Permissions},
 	})
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, resp)
+	t := res.Token
+	writeJSON(w, http.StatusCreated, tokenResponse{Secret: res.Secret, ID: t.ID, Kind: t.Kind, Name: t.Name, CreatedAt: t.CreatedAt,
+		ExpiresAt: t.ExpiresAt, Tenant: t.Tenant, Permissions: t.Limit().Permissions})
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
@@ -175,6 +206,8 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, List[auth.Token]{Items: ts, Total: int64(len(ts))})
 }
 
+// deleteToken revokes one of the caller's tokens; an API token may revoke
+// only itself.
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 	id, err := pathInt(mux.Vars(r)["id"])
 	if err != nil {
@@ -182,19 +215,9 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := Caller(r.Context())
-	err = s.db(r).Transaction(func(tx *gorm.DB) error {
-		if err := auth.RevokeToken(tx, c.UserID, id); err != nil {
-			return err
-		}
-		if err := rbac.Bump(tx); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), "", "token.revoke", c.Username, map[string]any{"token_id": id})
-	})
-	if err != nil {
+	if err := s.admin.RevokeToken(r.Context(), actor(r), c.UserID, id, c.TokenID); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	s.reloadPolicy(r)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -4,32 +4,23 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-	"gorm.io/gorm"
-
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/rbac"
+	"github.com/gorilla/mux"
 )
 
-// requireSomewhere checks that the caller holds perm in at least one tenant.
+// requireSomewhere checks that the caller holds perm, within its token's
+// limit, in at least one tenant, and returns where.
 func (s *Server) requireSomewhere(r *http.Request, perm string) ([]string, error) {
-	scopes, err := s.h.Authz.Scopes(s.db(r), Caller(r.Context()).Username, perm)
-	if err != nil {
-		return nil, err
-	}
-	if len(scopes) == 0 {
-		return nil, apierr.Forbidden("you do not have %s in any tenant", perm)
-	}
-	return scopes, nil
+	return s.admin.RequireSomewhere(r.Context(), actor(r), perm)
 }
 
+// listRoles lists the roles the caller may see: global ones and those owned
+// by tenants that overlap where it holds roles.read.
 func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.requireSomewhere(r, rbac.RolesRead); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	roles, err := s.h.Authz.Roles(s.db(r))
+	roles, err := s.admin.ListRoles(r.Context(), actor(r))
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -38,11 +29,7 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getRole(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.requireSomewhere(r, rbac.RolesRead); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	role, err := s.h.Authz.Role(s.db(r), mux.Vars(r)["name"])
+	role, err := s.admin.GetRole(r.Context(), actor(r), mux.Vars(r)["name"])
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -50,68 +37,28 @@ func (s *Server) getRole(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, role)
 }
 
-type createRoleRequest struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Permissions []string `json:"permissions"`
-}
-
-// createRole adds a custom role. The actor must itself hold each of the
-// role's permissions in some tenant, so a role can never carry more than its
-// author could do.
+// createRole adds a custom role {"name","description","permissions"} owned
+// by "tenant" (optional: the caller's one roles.write tenant, or global for
+// a superadmin).
 func (s *Server) createRole(w http.ResponseWriter, r *http.Request) {
-	var req createRoleRequest
+	var req admin.NewRole
 	if err := decode(r, &req); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	if _, err := s.requireSomewhere(r, rbac.RolesWrite); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := s.h.Authz.CheckRole(req.Name, req.Permissions); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	for _, p := range req.Permissions {
-		if _, err := s.requireSomewhere(r, p); err != nil {
-			WriteError(w, r, apierr.Forbidden("you cannot create a role with %s: you do not hold it", p))
-			return
-		}
-	}
-	var role *rbac.Role
-	err := s.db(r).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if role, err = s.h.Authz.CreateRole(tx, req.Name, req.Description, Caller(r.Context()).Username, req.Permissions); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), "", "role.create", role.Name, map[string]any{"permissions": role.Permissions})
-	})
+	role, err := s.admin.CreateRole(r.Context(), actor(r), req)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	s.reloadPolicy(r)
 	writeJSON(w, http.StatusCreated, role)
 }
 
 func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request) {
-	name := mux.Vars(r)["name"]
-	if err := s.h.Authz.Require(Caller(r.Context()).Username, rbac.Global, rbac.RolesWrite); err != nil {
+	if err := s.admin.DeleteRole(r.Context(), actor(r), mux.Vars(r)["name"]); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	err := s.db(r).Transaction(func(tx *gorm.DB) error {
-		if err := s.h.Authz.DeleteRole(tx, name); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), "", "role.delete", name, nil)
-	})
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	s.reloadPolicy(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 

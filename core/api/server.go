@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gorm.io/gorm"
 
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
@@ -28,6 +29,8 @@ type Options struct {
 	Gatherer prometheus.Gatherer
 	// Ready adds readiness checks beyond the database (plugins).
 	Ready func(context.Context) error
+	// FilesDir is where plugins' files lie, for a tenant purge to remove.
+	FilesDir string
 }
 
 // Server is the HTTP API of the host.
@@ -36,7 +39,9 @@ type Server struct {
 	opts    Options
 	limiter *auth.LoginLimiter
 	tokens  *auth.TokenCache
-	router  *mux.Router
+	// admin runs every administrative operation, the same code as the CLI.
+	admin  *admin.Service
+	router *mux.Router
 	// API is the /api/v1 subrouter, for other packages (plugins) to mount on.
 	API *mux.Router
 }
@@ -53,7 +58,8 @@ func New(h *host.Host, opts Options) *Server {
 		reg := prometheus.NewRegistry()
 		opts.Metrics, opts.Gatherer = reg, reg
 	}
-	s := &Server{h: h, opts: opts, limiter: auth.NewLoginLimiter(), tokens: auth.NewTokenCache(10 * time.Second)}
+	s := &Server{h: h, opts: opts, limiter: auth.NewLoginLimiter(), tokens: auth.NewTokenCache(10 * time.Second),
+		admin: &admin.Service{DB: h.DB, Authz: h.Authz, FilesDir: opts.FilesDir, Log: opts.Logger}}
 	// Revocations by other processes arrive with the policy version.
 	h.Authz.OnReload(s.tokens.Flush)
 	r := mux.NewRouter()
@@ -71,26 +77,27 @@ func New(h *host.Host, opts Options) *Server {
 
 	api := r.PathPrefix("/api/v1").Subrouter()
 	s.API = api
-	admin := s.AdminRouter()
-	admin.Handle("/auth/login", Methods{http.MethodPost: http.HandlerFunc(s.login)})
-	admin.Handle("/auth/logout", Methods{http.MethodPost: s.authed(s.logout)})
-	admin.Handle("/auth/tokens", Methods{http.MethodGet: s.authed(s.listTokens), http.MethodPost: s.authed(s.createToken)})
-	admin.Handle("/auth/tokens/{id}", Methods{http.MethodDelete: s.authed(s.deleteToken)})
-	admin.Handle("/me", Methods{http.MethodGet: s.authed(s.me)})
+	ar := s.AdminRouter()
+	ar.Handle("/auth/login", Methods{http.MethodPost: http.HandlerFunc(s.login)})
+	ar.Handle("/auth/logout", Methods{http.MethodPost: s.authed(s.logout)})
+	ar.Handle("/auth/tokens", Methods{http.MethodGet: s.authed(s.listTokens), http.MethodPost: s.authed(s.createToken)})
+	ar.Handle("/auth/tokens/{id}", Methods{http.MethodDelete: s.authed(s.deleteToken)})
+	ar.Handle("/me", Methods{http.MethodGet: s.authed(s.me)})
+	ar.Handle("/me/password", Methods{http.MethodPost: s.authed(s.changePassword)})
 
-	admin.Handle("/tenants", Methods{http.MethodGet: s.authed(s.listTenants), http.MethodPost: s.authed(s.createTenant)})
-	admin.Handle("/tenants/{code}", Methods{http.MethodGet: s.authed(s.getTenant), http.MethodPatch: s.authed(s.renameTenant), http.MethodDelete: s.authed(s.deleteTenant)})
-	admin.Handle("/tenants/{code}/members", Methods{http.MethodGet: s.authed(s.listMembers)})
-	admin.Handle("/tenants/{code}/members/{username}", Methods{http.MethodPut: s.authed(s.setMember), http.MethodDelete: s.authed(s.removeMember)})
+	ar.Handle("/tenants", Methods{http.MethodGet: s.authed(s.listTenants), http.MethodPost: s.authed(s.createTenant)})
+	ar.Handle("/tenants/{code}", Methods{http.MethodGet: s.authed(s.getTenant), http.MethodPatch: s.authed(s.renameTenant), http.MethodDelete: s.authed(s.deleteTenant)})
+	ar.Handle("/tenants/{code}/members", Methods{http.MethodGet: s.authed(s.listMembers)})
+	ar.Handle("/tenants/{code}/members/{username}", Methods{http.MethodPut: s.authed(s.setMember), http.MethodDelete: s.authed(s.removeMember)})
 
-	admin.Handle("/users", Methods{http.MethodGet: s.authed(s.listUsers), http.MethodPost: s.authed(s.createUser)})
-	admin.Handle("/users/{username}", Methods{http.MethodGet: s.authed(s.getUser), http.MethodPatch: s.authed(s.patchUser)})
+	ar.Handle("/users", Methods{http.MethodGet: s.authed(s.listUsers), http.MethodPost: s.authed(s.createUser)})
+	ar.Handle("/users/{username}", Methods{http.MethodGet: s.authed(s.getUser), http.MethodPatch: s.authed(s.patchUser)})
 
-	admin.Handle("/roles", Methods{http.MethodGet: s.authed(s.listRoles), http.MethodPost: s.authed(s.createRole)})
-	admin.Handle("/roles/{name}", Methods{http.MethodGet: s.authed(s.getRole), http.MethodDelete: s.authed(s.deleteRole)})
-	admin.Handle("/permissions", Methods{http.MethodGet: s.authed(s.listPermissions)})
+	ar.Handle("/roles", Methods{http.MethodGet: s.authed(s.listRoles), http.MethodPost: s.authed(s.createRole)})
+	ar.Handle("/roles/{name}", Methods{http.MethodGet: s.authed(s.getRole), http.MethodDelete: s.authed(s.deleteRole)})
+	ar.Handle("/permissions", Methods{http.MethodGet: s.authed(s.listPermissions)})
 
-	admin.Handle("/audit", Methods{http.MethodGet: s.authed(s.listAudit)})
+	ar.Handle("/audit", Methods{http.MethodGet: s.authed(s.listAudit)})
 	s.router = r
 	return s
 }
@@ -158,6 +165,23 @@ func (s *Server) Authenticate(r *http.Request) (*auth.Identity, error) {
 		return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
 	}
 	return s.tokens.Authenticate(s.h.DB.WithContext(r.Context()), strings.TrimSpace(secret))
+}
+
+// actor is the caller as the admin operations see it: its user, its
+// token's limit, whether it logged in with a password, and how the audit
+// trail names it.
+func actor(r *http.Request) admin.Actor {
+	return admin.FromIdentity(Caller(r.Context()), who(r))
+}
+
+// Authorize checks that the request's caller holds perm in tenant, within
+// its token's limit: the one check for host and plugin routes alike.
+func (s *Server) Authorize(r *http.Request, tenant, perm string) error {
+	c := Caller(r.Context())
+	if c == nil {
+		return apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>")
+	}
+	return s.h.Authz.Authorize(c.Username, c.Limit, tenant, perm)
 }
 
 // who describes the caller for the audit trail.

@@ -5,12 +5,8 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"gorm.io/gorm"
 
 	"github.com/balaidesa/balai/core/apierr"
-	"github.com/balaidesa/balai/core/audit"
-	"github.com/balaidesa/balai/core/auth"
-	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 )
@@ -27,19 +23,6 @@ func viewTenant(t *tenancy.Tenant) tenantView {
 	return tenantView{Code: t.Code, Name: t.Name, Level: t.Level, Parent: t.Parent}
 }
 
-// parentDomain is where the right to create or delete a tenant is checked:
-// its parent, or the whole deployment for a province.
-func parentDomain(code string) (string, error) {
-	_, parent, err := tenancy.ParseCode(code)
-	if err != nil {
-		return "", err
-	}
-	if parent == "" {
-		return rbac.Global, nil
-	}
-	return parent, nil
-}
-
 func (s *Server) listTenants(w http.ResponseWriter, r *http.Request) {
 	page, err := parsePage(r)
 	if err != nil {
@@ -48,19 +31,18 @@ func (s *Server) listTenants(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := tenancy.Filter{Parent: q.Get("parent"), Level: tenancy.Level(q.Get("level")), Query: q.Get("q"), Offset: page.Offset(), Limit: page.Limit}
-	user := Caller(r.Context()).Username
 	db := s.db(r)
 	if f.Parent != "" {
 		if _, _, err := tenancy.ParseCode(f.Parent); err != nil {
 			WriteError(w, r, err)
 			return
 		}
-		if err := s.h.Authz.Require(user, f.Parent, rbac.TenantsRead); err != nil {
+		if err := s.Authorize(r, f.Parent, rbac.TenantsRead); err != nil {
 			WriteError(w, r, err)
 			return
 		}
 	} else {
-		scopes, err := s.h.Authz.Scopes(db, user, rbac.TenantsRead)
+		scopes, err := s.admin.Scopes(r.Context(), actor(r), rbac.TenantsRead)
 		if err != nil {
 			WriteError(w, r, err)
 			return
@@ -96,23 +78,7 @@ func (s *Server) createTenant(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	dom, err := parentDomain(req.Code)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := s.h.Authz.Require(Caller(r.Context()).Username, dom, rbac.TenantsWrite); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	var t *tenancy.Tenant
-	err = s.db(r).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if t, err = tenancy.Create(tx, req.Code, req.Name); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), t.Code, "tenant.create", t.Code, map[string]any{"name": t.Name})
-	})
+	t, err := s.admin.CreateTenant(r.Context(), actor(r), req.Code, req.Name)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -126,7 +92,7 @@ func (s *Server) tenantFromPath(r *http.Request, perm string) (string, error) {
 	if _, _, err := tenancy.ParseCode(code); err != nil {
 		return "", err
 	}
-	return code, s.h.Authz.Require(Caller(r.Context()).Username, code, perm)
+	return code, s.Authorize(r, code, perm)
 }
 
 func (s *Server) getTenant(w http.ResponseWriter, r *http.Request) {
@@ -148,27 +114,12 @@ type renameTenantRequest struct {
 }
 
 func (s *Server) renameTenant(w http.ResponseWriter, r *http.Request) {
-	code, err := s.tenantFromPath(r, rbac.TenantsWrite)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
 	var req renameTenantRequest
 	if err := decode(r, &req); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	var t *tenancy.Tenant
-	err = s.db(r).Transaction(func(tx *gorm.DB) error {
-		old, err := tenancy.Get(tx, code)
-		if err != nil {
-			return err
-		}
-		if t, err = tenancy.Rename(tx, code, req.Name); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), code, "tenant.rename", code, map[string]any{"from": old.Name, "to": t.Name})
-	})
+	t, err := s.admin.RenameTenant(r.Context(), actor(r), mux.Vars(r)["code"], req.Name)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -176,34 +127,23 @@ func (s *Server) renameTenant(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, viewTenant(t))
 }
 
+// deleteTenant deletes a tenant without children. One holding data is
+// refused (409 tenant_has_data) unless ?purge=true, which erases it with
+// the tenant (admin.DeleteTenant).
 func (s *Server) deleteTenant(w http.ResponseWriter, r *http.Request) {
-	code := mux.Vars(r)["code"]
-	dom, err := parentDomain(code)
-	if err != nil {
+	purge := false
+	switch v := r.URL.Query().Get("purge"); v {
+	case "", "false":
+	case "true":
+		purge = true
+	default:
+		WriteError(w, r, apierr.BadRequest("invalid_purge", "purge must be true or false, not %q", v))
+		return
+	}
+	if _, err := s.admin.DeleteTenant(r.Context(), actor(r), mux.Vars(r)["code"], purge); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	if err := s.h.Authz.Require(Caller(r.Context()).Username, dom, rbac.TenantsWrite); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	err = s.db(r).Transaction(func(tx *gorm.DB) error {
-		if err := tenancy.Delete(tx, code); err != nil {
-			return err
-		}
-		if err := rbac.DropTenant(tx, code); err != nil {
-			return err
-		}
-		if err := modules.DropTenant(tx, code); err != nil {
-			return err
-		}
-		return audit.Record(tx, who(r), code, "tenant.delete", code, nil)
-	})
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	s.reloadPolicy(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -230,7 +170,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	if err := s.h.Authz.Require(Caller(r.Context()).Username, code, rbac.MembersRead); err != nil {
+	if err := s.Authorize(r, code, rbac.MembersRead); err != nil {
 		WriteError(w, r, err)
 		return
 	}
@@ -284,57 +224,10 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) changeMember(w http.ResponseWriter, r *http.Request, code string, roles []string, status int) {
 	username := mux.Vars(r)["username"]
-	actor := Caller(r.Context()).Username
-	db := s.db(r)
-	if err := s.h.Authz.Require(actor, code, rbac.MembersWrite); err != nil {
+	if _, err := s.admin.SetRoles(r.Context(), actor(r), code, username, roles); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if code != rbac.Global {
-			if _, err := tenancy.Get(tx, code); err != nil {
-				return err
-			}
-		}
-		if _, err := auth.GetUser(tx, username); err != nil {
-			return err
-		}
-		current, err := rbac.Members(tx, code)
-		if err != nil {
-			return err
-		}
-		var had []string
-		for _, m := range current {
-			if m.Username == username {
-				had = m.Roles
-			}
-		}
-		if roles == nil && len(had) == 0 {
-			return apierr.NotFound("member_not_found", "%s holds no roles in %s", username, code)
-		}
-		for _, role := range append(append([]string{}, roles...), had...) {
-			if err := s.h.Authz.CanGrant(tx, actor, code, role); err != nil {
-				return err
-			}
-		}
-		if err := rbac.SetRoles(tx, code, username, roles); err != nil {
-			return err
-		}
-		action := "member.set"
-		if roles == nil {
-			action = "member.remove"
-		}
-		auditTenant := code
-		if code == rbac.Global {
-			auditTenant = ""
-		}
-		return audit.Record(tx, who(r), auditTenant, action, username, map[string]any{"tenant": code, "roles": roles, "previous": had})
-	})
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	s.reloadPolicy(r)
 	if status == http.StatusNoContent {
 		w.WriteHeader(status)
 		return

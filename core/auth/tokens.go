@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,13 +15,22 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/store"
 )
 
 // Token kinds.
 const (
-	KindSession = "session" // from a login; expires
-	KindAPI     = "api"     // for machine clients; expires only if asked to
+	KindSession = "session" // from a login; expires after the session TTL
+	KindAPI     = "api"     // for machine clients; expires, may be limited
+)
+
+// Lifetimes of API tokens: a token asked for without an expiry gets
+// DefaultAPITokenTTL, and none lives longer than MaxAPITokenTTL, so a
+// forgotten or leaked token dies on its own.
+const (
+	DefaultAPITokenTTL = 30 * 24 * time.Hour
+	MaxAPITokenTTL     = 365 * 24 * time.Hour
 )
 
 // Token prefixes make a leaked token recognisable to secret scanners.
@@ -41,6 +51,49 @@ type Token struct {
 	ExpiresAt  *time.Time `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// Tenant and Permissions hold an API token's limit (rbac.Limit):
+	// Tenant "" is none; Permissions is a comma-separated list, "" none.
+	Tenant      string `gorm:"size:13" json:"tenant,omitempty"`
+	Permissions string `gorm:"type:text" json:"-"`
+}
+
+// Limit returns the token's limit.
+func (t *Token) Limit() rbac.Limit {
+	l := rbac.Limit{Tenant: t.Tenant}
+	if t.Permissions != "" {
+		l.Permissions = strings.Split(t.Permissions, ",")
+	}
+	return l
+}
+
+// MarshalJSON shows the limit's permissions as a list.
+func (t Token) MarshalJSON() ([]byte, error) {
+	type plain Token
+	return json.Marshal(struct {
+		plain
+		Permissions []string `json:"permissions,omitempty"`
+	}{plain(t), t.Limit().Permissions})
+}
+
+// tokenMigrations add API token limits and give every API token an expiry:
+// tokens made before expiry was required get DefaultAPITokenTTL from the
+// upgrade, time for their owners to replace them.
+func tokenMigrations() []*store.Migration {
+	return []*store.Migration{{
+		ID: "202612090200_tokens_limits",
+		Migrate: func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"ALTER TABLE tokens ADD COLUMN tenant VARCHAR(13)",
+				"ALTER TABLE tokens ADD COLUMN permissions TEXT",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			exp := time.Now().UTC().Add(DefaultAPITokenTTL).Truncate(time.Second)
+			return tx.Exec("UPDATE tokens SET expires_at = ? WHERE kind = ? AND expires_at IS NULL", exp, KindAPI).Error
+		},
+	}}
 }
 
 // Migrations create the users and tokens tables.
@@ -66,7 +119,7 @@ func Migrations() []*store.Migration {
 		LastUsedAt *time.Time
 		RevokedAt  *time.Time
 	}
-	return []*store.Migration{{
+	ms := []*store.Migration{{
 		ID: "202611240200_users_tokens",
 		Migrate: func(tx *gorm.DB) error {
 			if err := tx.Table("users").AutoMigrate(&user{}); err != nil {
@@ -75,6 +128,7 @@ func Migrations() []*store.Migration {
 			return tx.Table("tokens").AutoMigrate(&token{})
 		},
 	}}
+	return append(append(ms, userMigrations()...), tokenMigrations()...)
 }
 
 // Identity is an authenticated caller.
@@ -84,7 +138,15 @@ type Identity struct {
 	TokenID   uint
 	TokenKind string
 	ExpiresAt *time.Time
+	// Limit narrows an API token below its user's grants; every permission
+	// check of a request made with the token applies it.
+	Limit rbac.Limit
 }
+
+// IsSession reports whether the caller logged in with a password. Only a
+// session may mint API tokens or change credentials: an API token that
+// leaks must not be able to outlive its revocation or lock out its owner.
+func (id *Identity) IsSession() bool { return id.TokenKind == KindSession }
 
 func hashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
@@ -99,21 +161,50 @@ func newSecret(prefix string) (string, error) {
 	return prefix + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// IssueToken creates a token for a user and returns its secret, which is
-// shown once and never stored.
+// IssueToken creates a session token for a user and returns its secret,
+// which is shown once and never stored.
 func IssueToken(db *gorm.DB, u *User, kind, name string, ttl time.Duration) (string, *Token, error) {
+	if kind == KindAPI {
+		return IssueAPIToken(db, u, name, ttl, rbac.Limit{})
+	}
+	return issue(db, u, kind, name, ttl, rbac.Limit{})
+}
+
+// IssueAPIToken creates an API token for a user, living ttl (0:
+// DefaultAPITokenTTL; more than MaxAPITokenTTL is refused with 422
+// invalid_expiry) and confined by lim. The caller checks that lim names an
+// existing tenant and known permissions.
+func IssueAPIToken(db *gorm.DB, u *User, name string, ttl time.Duration, lim rbac.Limit) (string, *Token, error) {
+	if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
+		return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters")
+	}
+	if ttl == 0 {
+		ttl = DefaultAPITokenTTL
+	}
+	if ttl < time.Minute || ttl > MaxAPITokenTTL {
+		return "", nil, apierr.Invalid("invalid_expiry", "an API token lives from 1 minute to %d days", int(MaxAPITokenTTL/(24*time.Hour)))
+	}
+	if lim.Permissions != nil && len(lim.Permissions) == 0 {
+		return "", nil, apierr.Invalid("invalid_permissions", "give at least one permission, or none to keep the user's")
+	}
+	for _, p := range lim.Permissions {
+		if p == "" || strings.Contains(p, ",") {
+			return "", nil, apierr.Invalid("invalid_permissions", "permission %q is not a permission name", p)
+		}
+	}
+	return issue(db, u, KindAPI, name, ttl, lim)
+}
+
+func issue(db *gorm.DB, u *User, kind, name string, ttl time.Duration, lim rbac.Limit) (string, *Token, error) {
 	prefix := sessionPrefix
 	if kind == KindAPI {
 		prefix = apiPrefix
-		if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
-			return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters")
-		}
 	}
 	secret, err := newSecret(prefix)
 	if err != nil {
 		return "", nil, fmt.Errorf("generating token: %w", err)
 	}
-	t := &Token{UserID: u.ID, Kind: kind, Name: name, Hash: hashSecret(secret)}
+	t := &Token{UserID: u.ID, Kind: kind, Name: name, Hash: hashSecret(secret), Tenant: lim.Tenant, Permissions: strings.Join(lim.Permissions, ",")}
 	if ttl > 0 {
 		exp := time.Now().UTC().Add(ttl).Truncate(time.Second)
 		t.ExpiresAt = &exp
@@ -157,7 +248,7 @@ func authenticateHash(db *gorm.DB, hash string) (*Identity, error) {
 	case row.Disabled:
 		return nil, apierr.Unauthorized("user_disabled", "the account %s is disabled", row.Username)
 	}
-	return &Identity{UserID: row.UserID, Username: row.Username, TokenID: row.ID, TokenKind: row.Kind, ExpiresAt: row.ExpiresAt}, nil
+	return &Identity{UserID: row.UserID, Username: row.Username, TokenID: row.ID, TokenKind: row.Kind, ExpiresAt: row.ExpiresAt, Limit: row.Token.Limit()}, nil
 }
 
 // TokenCache remembers valid tokens for a few seconds, so that a busy
@@ -235,9 +326,21 @@ func RevokeToken(db *gorm.DB, userID, tokenID uint) error {
 	return nil
 }
 
-func revokeUserTokens(db *gorm.DB, userID uint) error {
+// RevokeUserTokens ends every session and API token of a user. Callers
+// bump the policy version in the same transaction so that other servers
+// drop their cached copies.
+func RevokeUserTokens(db *gorm.DB, userID uint) error {
 	return db.Model(&Token{}).Where("user_id = ? AND revoked_at IS NULL", userID).
 		Update("revoked_at", time.Now().UTC()).Error
+}
+
+// RevokeTenantTokens ends the API tokens confined to a tenant or below it
+// (the tenant is being deleted: a token must not come back to life if the
+// code is created again) and returns how many.
+func RevokeTenantTokens(db *gorm.DB, tenant string) (int64, error) {
+	res := db.Model(&Token{}).Where("revoked_at IS NULL AND (tenant = ? OR tenant LIKE ?)", tenant, tenant+".%").
+		Update("revoked_at", time.Now().UTC())
+	return res.RowsAffected, res.Error
 }
 
 // ListAPITokens returns a user's API tokens that are not revoked.

@@ -21,14 +21,32 @@ import (
 // User is an account of the deployment. Users are global; what they may do
 // in which tenant comes from their grants (package rbac).
 type User struct {
-	ID           uint      `gorm:"primaryKey" json:"-"`
-	Username     string    `gorm:"size:64;uniqueIndex;not null" json:"username"`
-	FullName     string    `gorm:"size:200;not null" json:"full_name"`
-	PasswordHash string    `gorm:"size:200;not null" json:"-"`
-	Disabled     bool      `gorm:"not null;default:false" json:"disabled"`
-	CreatedBy    string    `gorm:"size:64" json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"-"`
+	ID           uint   `gorm:"primaryKey" json:"-"`
+	Username     string `gorm:"size:64;uniqueIndex;not null" json:"username"`
+	FullName     string `gorm:"size:200;not null" json:"full_name"`
+	PasswordHash string `gorm:"size:200;not null" json:"-"`
+	Disabled     bool   `gorm:"not null;default:false" json:"disabled"`
+	CreatedBy    string `gorm:"size:64" json:"-"`
+	// HomeTenant is the tenant whose admins own the account (may reset its
+	// password, disable it, rename it): the tenant it was created in. ""
+	// means the superadmins own it: users made by a superadmin without a
+	// tenant, by the CLI, and every user made before homes were recorded.
+	// Granting the user roles elsewhere never moves it.
+	HomeTenant string    `gorm:"size:13" json:"home_tenant,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"-"`
+}
+
+// userMigrations record each user's home tenant. Existing users get none,
+// so they belong to the superadmins: who created them can no longer be
+// tied to a tenant with certainty, and the safe owner is the top.
+func userMigrations() []*store.Migration {
+	return []*store.Migration{{
+		ID: "202612090100_users_home_tenant",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Exec("ALTER TABLE users ADD COLUMN home_tenant VARCHAR(13)").Error
+		},
+	}}
 }
 
 // MinPasswordLen is the shortest password accepted.
@@ -78,9 +96,12 @@ var dummyHash, _ = HashPassword("not-a-real-password-for-timing")
 
 // NewUser describes a user to create.
 type NewUser struct {
-	Username  string `json:"username"`
-	Password  string `json:"password"`
-	FullName  string `json:"full_name"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	FullName string `json:"full_name"`
+	// Tenant is the home tenant asked for (see User.HomeTenant); the
+	// caller decides and checks it.
+	Tenant    string `json:"tenant,omitempty"`
 	CreatedBy string `json:"-"`
 }
 
@@ -101,7 +122,7 @@ func CreateUser(db *gorm.DB, nu NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hashing password: %w", err)
 	}
-	u := &User{Username: nu.Username, FullName: nu.FullName, PasswordHash: hash, CreatedBy: nu.CreatedBy}
+	u := &User{Username: nu.Username, FullName: nu.FullName, PasswordHash: hash, CreatedBy: nu.CreatedBy, HomeTenant: nu.Tenant}
 	if err := db.Create(u).Error; err != nil {
 		if store.IsUniqueViolation(err) {
 			return nil, apierr.Conflict("duplicate_username", "a user named %s already exists", nu.Username)
@@ -128,9 +149,9 @@ func GetUser(db *gorm.DB, username string) (*User, error) {
 type UserFilter struct {
 	Query string
 	// Usernames, when not nil, limits the listing to these users and to
-	// those created by CreatedBy.
+	// those whose home tenant lies in the subtrees of Homes.
 	Usernames     []string
-	CreatedBy     string
+	Homes         []string
 	Offset, Limit int
 }
 
@@ -142,10 +163,11 @@ func ListUsers(db *gorm.DB, f UserFilter) ([]User, int64, error) {
 		q = q.Where("username LIKE ? OR LOWER(full_name) LIKE ?", like, like)
 	}
 	if f.Usernames != nil {
+		clause, args := subtreeClause("home_tenant", f.Homes)
 		if len(f.Usernames) == 0 {
-			q = q.Where("created_by = ?", f.CreatedBy)
+			q = q.Where(clause, args...)
 		} else {
-			q = q.Where("(username IN ? OR created_by = ?)", f.Usernames, f.CreatedBy)
+			q = q.Where("(username IN ? OR "+clause+")", append([]any{f.Usernames}, args...)...)
 		}
 	}
 	var total int64
@@ -188,7 +210,7 @@ func UpdateUser(db *gorm.DB, username string, p UserPatch) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	updates := map[string]any{}
+	updates := map[string]any{"updated_at": time.Now().UTC()}
 	if p.FullName != nil {
 		name := strings.TrimSpace(*p.FullName)
 		if len(name) > 200 {
@@ -219,7 +241,7 @@ func UpdateUser(db *gorm.DB, username string, p UserPatch) (*User, error) {
 			return fmt.Errorf("updating user %s: %w", username, err)
 		}
 		if revoke {
-			return revokeUserTokens(tx, u.ID)
+			return RevokeUserTokens(tx, u.ID)
 		}
 		return nil
 	})
@@ -246,4 +268,41 @@ func VerifyPassword(db *gorm.DB, username, password string) (*User, bool, error)
 		return nil, false, fmt.Errorf("checking password of %s: %w", username, err)
 	}
 	return &u, ok, nil
+}
+
+// subtreeClause matches col against the subtrees of roots; "*" matches
+// every non-empty home (a user without a home belongs to no subtree).
+func subtreeClause(col string, roots []string) (string, []any) {
+	if len(roots) == 0 {
+		return "1 = 0", nil
+	}
+	var parts []string
+	var args []any
+	for _, r := range roots {
+		if r == "*" {
+			return "(" + col + " IS NOT NULL AND " + col + " <> '')", nil
+		}
+		parts = append(parts, "("+col+" = ? OR "+col+" LIKE ?)")
+		args = append(args, r, r+".%")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// ChangePassword sets a user's own password after checking the current
+// one, and revokes every session and API token of the account in the same
+// transaction: whoever held a copy of a credential loses it with the change.
+// A wrong current password answers 401 wrong_password.
+func ChangePassword(tx *gorm.DB, username, current, next string) error {
+	u, ok, err := VerifyPassword(tx, username, current)
+	if err != nil {
+		return err
+	}
+	if u == nil || !ok {
+		return apierr.Unauthorized("wrong_password", "the current password is wrong")
+	}
+	if current == next {
+		return apierr.Invalid("same_password", "the new password must differ from the current one")
+	}
+	_, err = UpdateUser(tx, username, UserPatch{Password: &next})
+	return err
 }

@@ -1,18 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"gorm.io/gorm"
 
-	"github.com/balaidesa/balai/core/apierr"
-	"github.com/balaidesa/balai/core/audit"
-	"github.com/balaidesa/balai/core/auth"
-	"github.com/balaidesa/balai/core/host"
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/rbac"
-	"github.com/balaidesa/balai/core/tenancy"
 )
 
 func (a *app) roleCmd() *cobra.Command {
@@ -65,25 +61,32 @@ func (a *app) roleListCmd() *cobra.Command {
 
 func (a *app) roleCreateCmd() *cobra.Command {
 	var perms []string
-	var desc string
+	var desc, tenant string
 	cmd := &cobra.Command{
-		Use:     "create NAME --permission PERM...",
-		Short:   "Create a custom role",
+		Use:   "create NAME --permission PERM... [--tenant CODE]",
+		Short: "Create a custom role",
+		Long: `Create a custom role. Without --tenant the role is global: seen and
+granted everywhere. With --tenant it belongs to that tenant: seen and
+granted only in its subtree, and deleted by admins of that tenant or above.`,
 		Example: `  balai role create auditor --permission audit.read --permission tenants.read`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inHostTx(func(h *host.Host, tx *gorm.DB) error {
-				role, err := h.Authz.CreateRole(tx, args[0], desc, cliWho().Actor, perms)
+			if tenant == "" {
+				tenant = rbac.Global
+			}
+			return a.withAdmin(func(s *admin.Service) error {
+				role, err := s.CreateRole(cmd.Context(), operator(), admin.NewRole{Name: args[0], Description: desc, Permissions: perms, Tenant: tenant})
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "created role %s: %s\n", role.Name, strings.Join(role.Permissions, ", "))
-				return audit.Record(tx, cliWho(), "", "role.create", role.Name, map[string]any{"permissions": role.Permissions})
+				return nil
 			})
 		},
 	}
 	cmd.Flags().StringArrayVar(&perms, "permission", nil, "a permission of the role (repeatable); x.* names all of x's")
 	cmd.Flags().StringVar(&desc, "description", "", "what the role is for")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the tenant that owns the role (default: a global role)")
 	return cmd
 }
 
@@ -93,12 +96,12 @@ func (a *app) roleDeleteCmd() *cobra.Command {
 		Short: "Delete a custom role that nobody holds",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inHostTx(func(h *host.Host, tx *gorm.DB) error {
-				if err := h.Authz.DeleteRole(tx, args[0]); err != nil {
+			return a.withAdmin(func(s *admin.Service) error {
+				if err := s.DeleteRole(cmd.Context(), operator(), args[0]); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "deleted role %s\n", args[0])
-				return audit.Record(tx, cliWho(), "", "role.delete", args[0], nil)
+				return nil
 			})
 		},
 	}
@@ -139,39 +142,9 @@ func (a *app) setGrant(tenant, username string, roles []string) error {
 	if tenant == "" {
 		return fmt.Errorf("give the tenant with --tenant CODE (or '*' for the whole deployment)")
 	}
-	h, err := a.open()
-	if err != nil {
+	err := a.withAdmin(func(s *admin.Service) error {
+		_, err := s.SetRoles(context.Background(), operator(), tenant, username, roles)
 		return err
-	}
-	defer h.Close()
-	err = h.DB.Transaction(func(tx *gorm.DB) error {
-		if tenant != rbac.Global {
-			if _, err := tenancy.Get(tx, tenant); err != nil {
-				return err
-			}
-		}
-		if _, err := auth.GetUser(tx, username); err != nil {
-			return err
-		}
-		for _, r := range roles {
-			if _, err := h.Authz.Role(tx, r); err != nil {
-				return err
-			}
-			if r == rbac.RoleSuperadmin && tenant != rbac.Global {
-				return apierr.Invalid("invalid_grant", "superadmin can only be granted with --tenant '*'")
-			}
-		}
-		if err := rbac.SetRoles(tx, tenant, username, roles); err != nil {
-			return err
-		}
-		action, auditTenant := "member.set", tenant
-		if roles == nil {
-			action = "member.remove"
-		}
-		if tenant == rbac.Global {
-			auditTenant = ""
-		}
-		return audit.Record(tx, cliWho(), auditTenant, action, username, map[string]any{"tenant": tenant, "roles": roles})
 	})
 	if err != nil {
 		return err

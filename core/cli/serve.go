@@ -93,6 +93,7 @@ func (a *app) serve(parent context.Context) error {
 		Metrics:    metrics,
 		Gatherer:   metrics,
 		Ready:      rt.Ready,
+		FilesDir:   a.pluginConfig().FilesDir,
 	})
 	rt.Mount(srv)
 	// Plugins live until the server has drained, then stop with it.

@@ -4,16 +4,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"gorm.io/gorm"
 
-	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/host"
-	"github.com/balaidesa/balai/core/modules"
-	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/core/tenancy/regions"
 )
@@ -76,14 +75,7 @@ renamed.`,
 					fmt.Fprintln(a.stderr)
 				}
 			}
-			var res *tenancy.ImportResult
-			err = h.DB.Transaction(func(tx *gorm.DB) error {
-				var err error
-				if res, err = tenancy.Import(tx, f, under, progress); err != nil {
-					return err
-				}
-				return audit.Record(tx, cliWho(), "", "tenant.import", source, map[string]any{"under": under, "created": res.Created, "renamed": res.Renamed})
-			})
+			res, err := a.admin(h).ImportTenants(cmd.Context(), operator(), f, source, under, progress)
 			if err != nil {
 				return err
 			}
@@ -171,13 +163,13 @@ func (a *app) tenantCreateCmd() *cobra.Command {
 		Example: `  balai tenant create 14.01.01.2099 "Desa Contoh"`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inTx(func(tx *gorm.DB) error {
-				t, err := tenancy.Create(tx, args[0], args[1])
+			return a.withAdmin(func(s *admin.Service) error {
+				t, err := s.CreateTenant(cmd.Context(), operator(), args[0], args[1])
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "created %s %s (%s)\n", t.Level, t.Code, t.Name)
-				return audit.Record(tx, cliWho(), t.Code, "tenant.create", t.Code, map[string]any{"name": t.Name})
+				return nil
 			})
 		},
 	}
@@ -189,43 +181,65 @@ func (a *app) tenantRenameCmd() *cobra.Command {
 		Short: "Rename a tenant",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inTx(func(tx *gorm.DB) error {
-				old, err := tenancy.Get(tx, args[0])
+			return a.withAdmin(func(s *admin.Service) error {
+				t, err := s.RenameTenant(cmd.Context(), operator(), args[0], args[1])
 				if err != nil {
 					return err
 				}
-				t, err := tenancy.Rename(tx, args[0], args[1])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "renamed %s: %s → %s\n", t.Code, old.Name, t.Name)
-				return audit.Record(tx, cliWho(), t.Code, "tenant.rename", t.Code, map[string]any{"from": old.Name, "to": t.Name})
+				fmt.Fprintf(a.stdout, "renamed %s to %s\n", t.Code, t.Name)
+				return nil
 			})
 		},
 	}
 }
 
 func (a *app) tenantDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete CODE",
-		Short: "Delete a tenant that has no children, with its grants",
-		Args:  cobra.ExactArgs(1),
+	var purge bool
+	cmd := &cobra.Command{
+		Use:   "delete CODE [--purge]",
+		Short: "Delete a tenant that has no children",
+		Long: `Delete a tenant that has no children. A tenant that holds data (module
+records, files, members, custom roles, module settings) is refused with the
+list of what it holds; --purge erases all of it with the tenant, in one
+transaction, so that a tenant created again with the same code starts empty.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inTx(func(tx *gorm.DB) error {
-				if err := tenancy.Delete(tx, args[0]); err != nil {
+			return a.withAdmin(func(s *admin.Service) error {
+				p, err := s.DeleteTenant(cmd.Context(), operator(), args[0], purge)
+				if err != nil {
 					return err
 				}
-				if err := rbac.DropTenant(tx, args[0]); err != nil {
-					return err
+				if purge && !p.Empty() {
+					fmt.Fprintf(a.stdout, "deleted %s and purged %s\n", args[0], p.TenantData)
+				} else {
+					fmt.Fprintf(a.stdout, "deleted %s\n", args[0])
 				}
-				if err := modules.DropTenant(tx, args[0]); err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "deleted %s\n", args[0])
-				return audit.Record(tx, cliWho(), args[0], "tenant.delete", args[0], nil)
+				return nil
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&purge, "purge", false, "erase everything the tenant holds along with it")
+	return cmd
+}
+
+// operator is the CLI's actor for the admin operations: the deployment's
+// operator, acting as a superadmin, audited as cli:<OS user>.
+func operator() admin.Actor { return admin.Operator(cliWho()) }
+
+// admin returns the admin operations over an open host, the same code the
+// API runs.
+func (a *app) admin(h *host.Host) *admin.Service {
+	return &admin.Service{DB: h.DB, Authz: h.Authz, FilesDir: filepath.Join(a.v.GetString("data"), "files"), Log: h.Log}
+}
+
+// withAdmin opens the host and hands its admin operations to fn.
+func (a *app) withAdmin(fn func(s *admin.Service) error) error {
+	h, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return fn(a.admin(h))
 }
 
 // inTx opens the database and runs fn in one transaction.

@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"gorm.io/gorm"
 
-	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/admin"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/rbac"
@@ -36,23 +35,27 @@ func (a *app) readPassword(fromStdin bool) (password string, generated bool, err
 }
 
 func (a *app) userCreateCmd() *cobra.Command {
-	var fullName string
+	var fullName, tenant string
 	var stdin bool
 	cmd := &cobra.Command{
-		Use:   "create USERNAME [--full-name NAME] [--password-stdin]",
+		Use:   "create USERNAME [--full-name NAME] [--tenant CODE] [--password-stdin]",
 		Short: "Create a user (grant it roles with 'balai role grant')",
 		Long: `Create a user. The password is read from standard input with --password-stdin
 (so it never shows in the process list or shell history); otherwise a random
-one is generated and printed once.`,
-		Example: `  echo 'a-long-secret' | balai user create siti --full-name "Siti Aminah" --password-stdin`,
+one is generated and printed once.
+
+--tenant sets the user's home: admins of that tenant or above (whose
+subtree also holds all of the user's grants) may then reset its password,
+disable or rename it. Without --tenant the user belongs to the superadmins.`,
+		Example: `  echo 'a-long-secret' | balai user create siti --full-name "Siti Aminah" --tenant 14.01.01 --password-stdin`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			password, generated, err := a.readPassword(stdin)
 			if err != nil {
 				return err
 			}
-			return a.inTx(func(tx *gorm.DB) error {
-				u, err := auth.CreateUser(tx, auth.NewUser{Username: args[0], Password: password, FullName: fullName, CreatedBy: cliWho().Actor})
+			return a.withAdmin(func(s *admin.Service) error {
+				u, err := s.CreateUser(cmd.Context(), operator(), auth.NewUser{Username: args[0], Password: password, FullName: fullName, Tenant: tenant})
 				if err != nil {
 					return err
 				}
@@ -60,11 +63,12 @@ one is generated and printed once.`,
 				if generated {
 					fmt.Fprintf(a.stdout, "password: %s (shown only once)\n", password)
 				}
-				return audit.Record(tx, cliWho(), "", "user.create", u.Username, map[string]any{"full_name": u.FullName})
+				return nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&fullName, "full-name", "", "the person's full name")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the user's home tenant, whose admins own the account (default: the superadmins)")
 	cmd.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from standard input")
 	return cmd
 }
@@ -118,15 +122,12 @@ func (a *app) userSetDisabledCmd(verb string, disabled bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.inTx(func(tx *gorm.DB) error {
-				if _, err := auth.UpdateUser(tx, args[0], auth.UserPatch{Disabled: &disabled}); err != nil {
-					return err
-				}
-				if err := rbac.Bump(tx); err != nil { // running servers drop cached tokens
+			return a.withAdmin(func(s *admin.Service) error {
+				if _, err := s.UpdateUser(cmd.Context(), operator(), args[0], auth.UserPatch{Disabled: &disabled}); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "%sd %s\n", verb, args[0])
-				return audit.Record(tx, cliWho(), "", "user.update", args[0], map[string]any{"fields": []string{"disabled"}, "disabled": disabled})
+				return nil
 			})
 		},
 	}
@@ -136,25 +137,22 @@ func (a *app) userPasswdCmd() *cobra.Command {
 	var stdin bool
 	cmd := &cobra.Command{
 		Use:   "passwd USERNAME [--password-stdin]",
-		Short: "Reset a user's password (ends all of its sessions)",
+		Short: "Reset a user's password (ends all of its sessions and API tokens)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			password, generated, err := a.readPassword(stdin)
 			if err != nil {
 				return err
 			}
-			return a.inTx(func(tx *gorm.DB) error {
-				if _, err := auth.UpdateUser(tx, args[0], auth.UserPatch{Password: &password}); err != nil {
-					return err
-				}
-				if err := rbac.Bump(tx); err != nil {
+			return a.withAdmin(func(s *admin.Service) error {
+				if err := s.ResetPassword(cmd.Context(), operator(), args[0], password); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "password of %s reset; its sessions and tokens are revoked\n", args[0])
 				if generated {
 					fmt.Fprintf(a.stdout, "password: %s (shown only once)\n", password)
 				}
-				return audit.Record(tx, cliWho(), "", "user.update", args[0], map[string]any{"fields": []string{"password"}})
+				return nil
 			})
 		},
 	}
@@ -163,32 +161,39 @@ func (a *app) userPasswdCmd() *cobra.Command {
 }
 
 func (a *app) userTokenCmd() *cobra.Command {
-	var name string
+	var name, tenant string
+	var perms []string
 	var days int
+	maxDays := int(auth.MaxAPITokenTTL / (24 * time.Hour))
 	cmd := &cobra.Command{
-		Use:   "token USERNAME --name NAME [--expires-in-days N]",
+		Use:   "token USERNAME --name NAME [--expires-in-days N] [--tenant CODE] [--permission PERM]...",
 		Short: "Issue an API token for a machine client acting as USERNAME",
-		Args:  cobra.ExactArgs(1),
+		Long: fmt.Sprintf(`Issue an API token for a machine client acting as USERNAME. The token
+expires after --expires-in-days (1 to %d, default %d). --tenant confines it to
+that tenant and below; --permission (repeatable) to those permissions. What
+the token may do is the user's grants cut down to these limits. An API token
+cannot mint tokens or change passwords.`, maxDays, int(auth.DefaultAPITokenTTL/(24*time.Hour))),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if days < 0 {
-				return fmt.Errorf("--expires-in-days must be 0 (never) or more")
+			if days < 1 || days > maxDays {
+				return fmt.Errorf("--expires-in-days must be from 1 to %d", maxDays)
 			}
-			return a.inTx(func(tx *gorm.DB) error {
-				u, err := auth.GetUser(tx, args[0])
+			return a.withAdmin(func(s *admin.Service) error {
+				res, err := s.IssueToken(cmd.Context(), operator(), args[0], admin.TokenRequest{
+					Name: name, TTL: time.Duration(days) * 24 * time.Hour, Limit: rbac.Limit{Tenant: tenant, Permissions: perms},
+				})
 				if err != nil {
 					return err
 				}
-				secret, tok, err := auth.IssueToken(tx, u, auth.KindAPI, name, time.Duration(days)*24*time.Hour)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "%s\n", secret)
-				fmt.Fprintf(a.stderr, "API token %d for %s; it is shown only once.\n", tok.ID, u.Username)
-				return audit.Record(tx, cliWho(), "", "token.create", u.Username, map[string]any{"token_id": tok.ID, "name": tok.Name})
+				fmt.Fprintf(a.stdout, "%s\n", res.Secret)
+				fmt.Fprintf(a.stderr, "API token %d for %s, expires %s; it is shown only once.\n", res.Token.ID, args[0], res.Token.ExpiresAt.Format(time.RFC3339))
+				return nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "what the token is for")
-	cmd.Flags().IntVar(&days, "expires-in-days", 0, "days until the token expires (0: never)")
+	cmd.Flags().IntVar(&days, "expires-in-days", int(auth.DefaultAPITokenTTL/(24*time.Hour)), "days until the token expires")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "confine the token to this tenant and below")
+	cmd.Flags().StringArrayVar(&perms, "permission", nil, "confine the token to this permission (repeatable; x.* for all of x's)")
 	return cmd
 }

@@ -141,3 +141,17 @@ func Failed(db *gorm.DB, eventID uint64, consumer string, attempts int, msg stri
 	return db.Model(&Delivery{}).Where("event_id = ? AND consumer = ?", eventID, consumer).
 		Updates(map[string]any{"attempts": attempts, "last_error": msg, "next_at": next}).Error
 }
+
+// PurgeTenant deletes, in tx, a tenant's events and their deliveries,
+// delivered or not, and returns how many events: a deleted tenant's events
+// must not reach consumers, nor a tenant created again with its code.
+func PurgeTenant(tx *gorm.DB, tenant string) (int64, error) {
+	if err := tx.Where("event_id IN (?)", tx.Model(&Event{}).Select("id").Where("tenant = ?", tenant)).Delete(&Delivery{}).Error; err != nil {
+		return 0, fmt.Errorf("deleting event deliveries of %s: %w", tenant, err)
+	}
+	res := tx.Where("tenant = ?", tenant).Delete(&Event{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("deleting events of %s: %w", tenant, res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -165,3 +165,40 @@ func (s *Store) Delete(plugin, tenant, id string) error {
 	}
 	return os.Remove(filepath.Join(s.Dir, plugin, id))
 }
+
+// CountTenant returns how many files a tenant holds itself.
+func CountTenant(tx *gorm.DB, tenant string) (int64, error) {
+	var n int64
+	err := tx.Model(&File{}).Where("tenant = ?", tenant).Count(&n).Error
+	return n, err
+}
+
+// PurgeTenant deletes, in tx, the rows of every file a tenant holds and
+// returns them; remove their contents with RemoveBlobs once tx commits
+// (before, a rollback would leave rows without contents).
+func PurgeTenant(tx *gorm.DB, tenant string) ([]File, error) {
+	var fs []File
+	if err := tx.Where("tenant = ?", tenant).Find(&fs).Error; err != nil {
+		return nil, fmt.Errorf("listing files of %s: %w", tenant, err)
+	}
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	if err := tx.Where("tenant = ?", tenant).Delete(&File{}).Error; err != nil {
+		return nil, fmt.Errorf("deleting files of %s: %w", tenant, err)
+	}
+	return fs, nil
+}
+
+// RemoveBlobs removes the stored contents of files under dir; contents
+// already gone are not an error. It returns the first other failure.
+func RemoveBlobs(dir string, fs []File) error {
+	var first error
+	for _, f := range fs {
+		err := os.Remove(filepath.Join(dir, f.Plugin, f.ID))
+		if err != nil && !errors.Is(err, os.ErrNotExist) && first == nil {
+			first = fmt.Errorf("removing stored file %s: %w", f.ID, err)
+		}
+	}
+	return first
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
@@ -17,13 +18,13 @@ import (
 // Mount adds the plugin routes and the plugin administration endpoints to
 // the API server.
 func (rt *Runtime) Mount(s *api.Server) {
-	authenticate := func(r *http.Request) (string, error) {
+	authenticate := func(r *http.Request) (*auth.Identity, error) {
 		id, err := s.Authenticate(r)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		api.NoteUser(r.Context(), id.Username)
-		return id.Username, nil
+		return id, nil
 	}
 	s.Router().PathPrefix(Prefix).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt.ServeHTTP(w, r, authenticate)
@@ -35,8 +36,8 @@ func (rt *Runtime) Mount(s *api.Server) {
 }
 
 func (rt *Runtime) listPlugins(w http.ResponseWriter, r *http.Request) {
-	user := api.Caller(r.Context()).Username
-	scopes, err := rt.h.Authz.Scopes(rt.h.DB.WithContext(r.Context()), user, rbac.PluginsRead)
+	c := api.Caller(r.Context())
+	scopes, err := rt.h.Authz.LimitedScopes(rt.h.DB.WithContext(r.Context()), c.Username, c.Limit, rbac.PluginsRead)
 	if err != nil {
 		api.WriteError(w, r, err)
 		return
@@ -73,7 +74,8 @@ func (rt *Runtime) tenantFromPath(r *http.Request, perm string) (string, error) 
 	if _, err := rt.tenantLevel(r.Context(), code); err != nil {
 		return "", err
 	}
-	return code, rt.h.Authz.Require(api.Caller(r.Context()).Username, code, perm)
+	c := api.Caller(r.Context())
+	return code, rt.h.Authz.Authorize(c.Username, c.Limit, code, perm)
 }
 
 func (rt *Runtime) listModules(w http.ResponseWriter, r *http.Request) {

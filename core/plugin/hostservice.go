@@ -66,7 +66,7 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 			if !s.rt.modules.Enabled(to, m.Id) {
 				return fmt.Errorf("module %s is not enabled in %s", m.Id, to)
 			}
-			if e.user == "" || e.perm == "" || !s.rt.h.Authz.Can(e.user, to, e.perm) {
+			if e.user == "" || e.perm == "" || !s.rt.h.Authz.Allowed(e.user, e.limit, to, e.perm) {
 				return fmt.Errorf("the caller does not hold %s in %s", e.perm, to)
 			}
 			return nil
@@ -133,7 +133,7 @@ func (s *hostService) Authorize(ctx context.Context, req *pb.AuthorizeRequest) (
 		return out, nil
 	}
 	for i, p := range req.Permissions {
-		out.Allowed[i] = s.rt.h.Authz.Can(e.user, tenant, p)
+		out.Allowed[i] = s.rt.h.Authz.Allowed(e.user, e.limit, tenant, p)
 	}
 	return out, nil
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/idempotency"
+	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
@@ -85,6 +87,8 @@ type call struct {
 	tenant, plugin, method, path, rawQuery string
 	headers                                http.Header
 	user                                   string
+	// limit is the caller's API token limit, applied to every check.
+	limit rbac.Limit
 	// system marks the host acting for its operator (the CLI): no login,
 	// every permission the plugin declares.
 	system    bool
@@ -155,14 +159,14 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 		if c.user == "" {
 			return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
 		}
-		if err := rt.h.Authz.Require(c.user, c.tenant, route.Permission); err != nil {
+		if err := rt.h.Authz.Authorize(c.user, c.limit, c.tenant, route.Permission); err != nil {
 			return nil, err
 		}
 	}
 	r := &resolved{in: in, route: route, pattern: pattern, level: level}
 	if c.user != "" {
 		for _, p := range manifest.Permissions {
-			if c.system || rt.h.Authz.Can(c.user, c.tenant, p.Name) {
+			if c.system || rt.h.Authz.Allowed(c.user, c.limit, c.tenant, p.Name) {
 				r.granted = append(r.granted, p.Name)
 			}
 		}
@@ -198,7 +202,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer callCancel()
 	defer context.AfterFunc(ctx, callCancel)()
 	deadline, _ := callCtx.Deadline()
-	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem}
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, limit: c.limit, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
@@ -379,7 +383,7 @@ func (rt *Runtime) callError(ctx context.Context, in *Instance, err error) error
 }
 
 // ServeHTTP serves /api/v1/t/{tenant}/{plugin}/{path...}.
-func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticate func(*http.Request) (string, error)) {
+func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticate func(*http.Request) (*auth.Identity, error)) {
 	rest := strings.TrimPrefix(r.URL.Path, Prefix)
 	tenant, rest, _ := strings.Cut(rest, "/")
 	plugin, path, _ := strings.Cut(rest, "/")
@@ -404,7 +408,12 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		if r.Header.Get("Authorization") == "" {
 			return "", nil
 		}
-		return authenticate(r)
+		id, err := authenticate(r)
+		if err != nil {
+			return "", err
+		}
+		c.limit = id.Limit
+		return id.Username, nil
 	})
 	if err != nil {
 		api.WriteError(w, r, err)
@@ -478,7 +487,7 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 	}
 	c := &call{
 		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
-		headers: http.Header{}, user: from.user, requestID: from.requestID, size: int64(len(req.Body)),
+		headers: http.Header{}, user: from.user, limit: from.limit, requestID: from.requestID, size: int64(len(req.Body)),
 		client: from.client, idem: from.idem,
 	}
 	for _, h := range req.Headers {

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/balaidesa/balai/core/idempotency"
+	"github.com/balaidesa/balai/core/rbac"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -13,7 +14,8 @@ import (
 type scopeEntry struct {
 	plugin    string
 	tenant    string
-	user      string // "" for public routes without login and for events
+	user      string     // "" for public routes without login and for events
+	limit     rbac.Limit // the caller's API token limit
 	requestID string
 	// perm is the permission of the route being served: moving a record to
 	// another tenant needs it there too.

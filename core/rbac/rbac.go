@@ -63,7 +63,7 @@ func Migrations() []*store.Migration {
 		ID      int `gorm:"primaryKey"`
 		Version int64
 	}
-	return []*store.Migration{{
+	ms := []*store.Migration{{
 		ID: "202611240300_rbac",
 		Migrate: func(tx *gorm.DB) error {
 			if _, err := gormadapter.NewAdapterByDB(tx); err != nil {
@@ -78,6 +78,7 @@ func Migrations() []*store.Migration {
 			return tx.Table("policy_versions").Create(&policyVersion{ID: 1}).Error
 		},
 	}}
+	return append(ms, roleMigrations()...)
 }
 
 // Authorizer answers permission checks from an in-memory Casbin enforcer

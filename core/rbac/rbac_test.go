@@ -109,7 +109,7 @@ func TestCustomRoles(t *testing.T) {
 		}
 		for _, b := range bad {
 			err := db.Transaction(func(tx *gorm.DB) error {
-				_, err := a.CreateRole(tx, b.name, "", "test", b.perms)
+				_, err := a.CreateRole(tx, b.name, "", "test", rbac.Global, b.perms)
 				return err
 			})
 			if code(err) != b.code {
@@ -117,7 +117,7 @@ func TestCustomRoles(t *testing.T) {
 			}
 		}
 		err := db.Transaction(func(tx *gorm.DB) error {
-			_, err := a.CreateRole(tx, "pendata", "census takers", "test", []string{"population.*", "tenants.read"})
+			_, err := a.CreateRole(tx, "pendata", "census takers", "test", rbac.Global, []string{"population.*", "tenants.read"})
 			return err
 		})
 		if err != nil {
@@ -131,17 +131,17 @@ func TestCustomRoles(t *testing.T) {
 		if err := db.Transaction(func(tx *gorm.DB) error { return a.DeleteRole(tx, "pendata") }); code(err) != "role_in_use" {
 			t.Errorf("deleting a held role: %v", err)
 		}
-		if err := a.CanGrant(db.DB, "kader", "14.01.01.2009", "operator"); code(err) != "forbidden" {
+		if err := a.CanGrant(db.DB, "kader", rbac.Limit{}, "14.01.01.2009", "operator"); code(err) != "forbidden" {
 			t.Errorf("CanGrant without members.write: %v", err)
 		}
 		grant(t, db, a, "14.01", "boss", "admin")
-		if err := a.CanGrant(db.DB, "boss", "14.01.01.2009", "pendata"); err != nil {
+		if err := a.CanGrant(db.DB, "boss", rbac.Limit{}, "14.01.01.2009", "pendata"); err != nil {
 			t.Errorf("an admin granting a custom role below it: %v", err)
 		}
-		if err := a.CanGrant(db.DB, "boss", "14.01", "superadmin"); code(err) != "invalid_grant" {
+		if err := a.CanGrant(db.DB, "boss", rbac.Limit{}, "14.01", "superadmin"); code(err) != "invalid_grant" {
 			t.Errorf("superadmin in a tenant: %v", err)
 		}
-		if err := a.CanGrant(db.DB, "boss", rbac.Global, "viewer"); code(err) != "forbidden" {
+		if err := a.CanGrant(db.DB, "boss", rbac.Limit{}, rbac.Global, "viewer"); code(err) != "forbidden" {
 			t.Errorf("an admin granting deployment-wide: %v", err)
 		}
 	})
