@@ -19,8 +19,8 @@ import (
 
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/apierr"
-	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
