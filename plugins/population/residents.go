@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -232,12 +233,17 @@ func patchResident(r *http.Request) (int, any, error) {
 		}
 		merged[k] = v
 	}
-	b, _ := json.Marshal(merged)
+	b, err := json.Marshal(merged)
+	if err != nil {
+		return 0, nil, fmt.Errorf("merging the patch of resident %s: %w", rec.ID, err)
+	}
+	// Strictly: the patch's keys are checked here, against the resident's
+	// exact field names. encoding/json alone would fold "STATUS" or
+	// "ſtatus" onto status, past the check above, and change a resident's
+	// state without its life event and history.
 	var res Resident
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&res); err != nil {
-		return 0, nil, sdk.Errorf(400, "malformed_json", "the patch does not fit a resident: %v", err)
+	if err := sdk.Unmarshal(b, &res); err != nil {
+		return 0, nil, err
 	}
 	if err := res.validate(time.Now()); err != nil {
 		return 0, nil, err
