@@ -15,6 +15,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Token kinds.
@@ -105,8 +106,8 @@ func IssueToken(db *gorm.DB, u *User, kind, name string, ttl time.Duration) (str
 	prefix := sessionPrefix
 	if kind == KindAPI {
 		prefix = apiPrefix
-		if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
-			return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters")
+		if name = strings.TrimSpace(name); name == "" || input.Name(name, 100) != nil {
+			return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters, on one line, without control or invisible formatting characters")
 		}
 	}
 	secret, err := newSecret(prefix)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // User is an account of the deployment. Users are global; what they may do
@@ -48,6 +49,21 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
 func CheckUsername(name string) error {
 	if !usernameRE.MatchString(name) {
 		return apierr.Invalid("invalid_username", "username %q must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
+// MaxFullNameLen is the longest full name, in characters.
+const MaxFullNameLen = 200
+
+// CheckFullName validates a (trimmed) full name: at most MaxFullNameLen
+// characters (runes: "é" is one), one line, no control or invisible
+// formatting characters such as bidirectional overrides, which would make
+// the name in the console and the audit trail read as another. Empty is
+// allowed. Errors are 422 invalid_full_name.
+func CheckFullName(name string) error {
+	if err := input.Name(name, MaxFullNameLen); err != nil {
+		return apierr.Invalid("invalid_full_name", "the full name %v", err)
 	}
 	return nil
 }
@@ -94,8 +110,8 @@ func CreateUser(db *gorm.DB, nu NewUser) (*User, error) {
 		return nil, err
 	}
 	nu.FullName = strings.TrimSpace(nu.FullName)
-	if len(nu.FullName) > 200 {
-		return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+	if err := CheckFullName(nu.FullName); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(nu.Password)
 	if err != nil {
@@ -191,8 +207,8 @@ func UpdateUser(db *gorm.DB, username string, p UserPatch) (*User, error) {
 	updates := map[string]any{}
 	if p.FullName != nil {
 		name := strings.TrimSpace(*p.FullName)
-		if len(name) > 200 {
-			return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+		if err := CheckFullName(name); err != nil {
+			return nil, err
 		}
 		updates["full_name"] = name
 		u.FullName = name

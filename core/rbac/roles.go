@@ -12,6 +12,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Role is a named set of permissions.
@@ -107,8 +108,8 @@ func (a *Authorizer) CreateRole(tx *gorm.DB, name, description, createdBy string
 	if err := a.CheckRole(name, perms); err != nil {
 		return nil, err
 	}
-	if len(description) > 500 {
-		return nil, apierr.Invalid("invalid_description", "the description is longer than 500 characters")
+	if err := input.Text(description, 500); err != nil {
+		return nil, apierr.Invalid("invalid_description", "the description %v", err)
 	}
 	if err := tx.Create(&roleRow{Name: name, Description: description, CreatedBy: createdBy}).Error; err != nil {
 		if store.IsUniqueViolation(err) {
