@@ -9,8 +9,10 @@ EXAMPLES := $(patsubst examples/%/,%,$(dir $(wildcard examples/*/main.go)))
 TOOLS    := $(CURDIR)/bin/tools
 STATICCHECK_VERSION := v0.8.2
 BENCHTIME ?= 2s
+# FUZZTIME bounds each fuzz target in `make fuzz` (and so in `make test`).
+FUZZTIME ?= 10s
 
-.PHONY: build run test bench lint proto clean
+.PHONY: build run test fuzz bench lint proto clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/balai ./cmd/balai
@@ -27,6 +29,19 @@ test:
 	else \
 		echo "PostgreSQL tests ran against $$(echo $$BALAI_TEST_DATABASE_URL | sed -E 's#//([^:@]*):[^@]*@#//\1:xxxxx@#')."; \
 	fi
+	@$(MAKE) --no-print-directory fuzz
+
+# Runs every fuzz target of the repository (any `func FuzzXxx` in a
+# _test.go file, found by name so that new targets join without editing
+# this file) for FUZZTIME each. Inputs that fail are saved under the
+# package's testdata/fuzz and replay in every later `go test`.
+fuzz:
+	@grep -r --include='*_test.go' --exclude-dir=.git --exclude-dir=bin --exclude-dir=testdata -o '^func Fuzz[A-Za-z0-9_]*' . \
+		| sed -E 's#^(.*)/[^/]*:func (Fuzz[A-Za-z0-9_]*)$$#\1 \2#' | sort -u \
+		| while read dir target; do \
+			echo "fuzz $$dir $$target for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir || exit 1; \
+		done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...

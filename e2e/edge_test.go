@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,24 +60,6 @@ func (c *Client) send(method, path string, body any, header map[string]string) a
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	return answer{status: res.StatusCode, header: res.Header, body: data, err: err}
-}
-
-// parallel sends n requests at once and returns their answers.
-func parallel(n int, do func(i int) answer) []answer {
-	out := make([]answer, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			out[i] = do(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return out
 }
 
 // countRateLimited checks every answer is want or a documented 429 with a

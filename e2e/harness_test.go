@@ -495,3 +495,22 @@ func (c *Client) Grant(t *testing.T, tenant, username string, roles ...string) {
 	t.Helper()
 	c.Do(t, "PUT", "/api/v1/tenants/"+tenant+"/members/"+username, map[string]any{"roles": roles}).Expect(http.StatusOK)
 }
+
+// parallel runs do for i in [0, n) at once, released together so that the
+// calls race, and returns their results index by index.
+func parallel[T any](n int, do func(i int) T) []T {
+	out := make([]T, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i] = do(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
+}

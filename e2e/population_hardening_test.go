@@ -14,26 +14,19 @@ import (
 	"github.com/balaidesa/balai/core/storetest"
 )
 
-// parallel sends n requests at once (released together) and returns their
-// statuses and bodies, index by index; send makes request i.
-func parallel(n int, send func(i int) (int, []byte, error)) ([]int, []string) {
+// parallelStatuses sends n requests at once and returns their statuses and
+// bodies, index by index; send makes request i.
+func parallelStatuses(n int, send func(i int) (int, []byte, error)) ([]int, []string) {
 	statuses, bodies := make([]int, n), make([]string, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			st, body, err := send(i)
-			if err != nil {
-				body = []byte(err.Error())
-			}
-			statuses[i], bodies[i] = st, string(body)
-		}()
+	for i, a := range parallel(n, func(i int) answer {
+		st, body, err := send(i)
+		if err != nil {
+			body = []byte(err.Error())
+		}
+		return answer{status: st, body: body}
+	}) {
+		statuses[i], bodies[i] = a.status, string(a.body)
 	}
-	close(start)
-	wg.Wait()
 	return statuses, bodies
 }
 
@@ -56,7 +49,7 @@ func TestPopulationVerifyLockoutUnderConcurrency(t *testing.T) {
 		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
 		w.op.Do(t, "POST", p(villageA, "population", "/residents"), sari).Expect(201)
 		const n = 100
-		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+		statuses, bodies := parallelStatuses(n, func(i int) (int, []byte, error) {
 			return raw(w.h.Anon(), "POST", p(villageA, "population", "/verify"),
 				map[string]string{"nik": budi["nik"], "kk": budi["kk"], "mother_name": fmt.Sprintf("Tebakan %d", i)}, nil)
 		})
@@ -90,7 +83,7 @@ func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
 		w := servicesWorld(t, b)
 		citizen := map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"], "purpose": "melamar pekerjaan"}
 		const n = 30
-		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+		statuses, bodies := parallelStatuses(n, func(i int) (int, []byte, error) {
 			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
 		})
 		for i, s := range statuses {
@@ -114,7 +107,7 @@ func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
 		// A rejection frees one place: one of five parallel submissions gets it.
 		first := w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=1"), nil).Expect(200).Items()[0]["id"].(string)
 		w.op.Do(t, "POST", p(villageA, "services", "/requests/"+first+"/reject"), map[string]string{"reason": "ganda"}).Expect(200)
-		statuses, bodies = parallel(5, func(i int) (int, []byte, error) {
+		statuses, bodies = parallelStatuses(5, func(i int) (int, []byte, error) {
 			return raw(w.h.Anon(), "POST", p(villageA, "services", "/public/requests"), citizen, nil)
 		})
 		if got := countStatuses(statuses); got[201] != 1 || got[429] != 4 {
@@ -378,7 +371,7 @@ func TestProfileEditionsUnderConcurrency(t *testing.T) {
 		w.enable(t, "14.01", "profile", true)
 		const n = 20
 		for edition := range 3 {
-			statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+			statuses, bodies := parallelStatuses(n, func(i int) (int, []byte, error) {
 				return raw(w.op, "PUT", p(villageA, "profile", ""), map[string]any{"version": edition, "head": fmt.Sprintf("Kepala %d-%d", edition, i)}, nil)
 			})
 			got := countStatuses(statuses)
@@ -408,7 +401,7 @@ func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
 			return popResident(fmt.Sprintf("14010115038%05d", 200+i), kk, fmt.Sprintf("Kepala %d", i), "L", "1980-03-15", "1")
 		}
 		const n = 10
-		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+		statuses, bodies := parallelStatuses(n, func(i int) (int, []byte, error) {
 			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(i), nil)
 		})
 		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
@@ -434,7 +427,7 @@ func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
 		}
 		// The head dies: the family may register its new head, once.
 		w.op.Do(t, "POST", p(villageA, "population", "/events"), map[string]any{"type": "death", "date": "2026-02-01", "resident_id": heads[0]["id"]}).Expect(200)
-		statuses, _ = parallel(n, func(i int) (int, []byte, error) {
+		statuses, _ = parallelStatuses(n, func(i int) (int, []byte, error) {
 			return raw(w.op, "POST", p(villageA, "population", "/residents"), head(n+i), nil)
 		})
 		if got := countStatuses(statuses); got[201] != 1 || got[409] != n-1 {
@@ -451,7 +444,7 @@ func TestMarketplacePhotoLimitUnderConcurrency(t *testing.T) {
 		s := m.seller(m.op, villageA, "UMKM Foto")
 		prod := m.product(m.op, villageA, s, "Tas Rotan", "crafts", 120000, 2)
 		const n = 20
-		statuses, bodies := parallel(n, func(i int) (int, []byte, error) {
+		statuses, bodies := parallelStatuses(n, func(i int) (int, []byte, error) {
 			png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), bytes.Repeat([]byte{byte(i)}, 2000)...)
 			req, err := http.NewRequest("POST", m.h.URL+mkt(villageA, "/products/"+prod+"/photos"), bytes.NewReader(png))
 			if err != nil {
@@ -503,7 +496,7 @@ func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
 				return raw(m.op, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": delta}, nil)
 			}
 		}
-		statuses, bodies := parallel(20, adjust(-1))
+		statuses, bodies := parallelStatuses(20, adjust(-1))
 		if got := countStatuses(statuses); got[200] != 10 || got[409] != 10 || !strings.Contains(strings.Join(bodies, ""), `"insufficient_stock"`) {
 			t.Errorf("twenty removals from ten: %v", got)
 		}
@@ -511,7 +504,7 @@ func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
 			t.Fatalf("stock %d, want 0", n)
 		}
 		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]int{"delta": 1_000_000 - 5}).Expect(200)
-		statuses, bodies = parallel(10, adjust(1))
+		statuses, bodies = parallelStatuses(10, adjust(1))
 		if got := countStatuses(statuses); got[200] != 5 || got[409] != 5 || !strings.Contains(strings.Join(bodies, ""), `"stock_limit"`) {
 			t.Errorf("ten additions with room for five: %v", got)
 		}

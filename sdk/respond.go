@@ -8,7 +8,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
+
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 var stderr io.Writer = os.Stderr
@@ -44,18 +45,16 @@ func FailErr(w http.ResponseWriter, r *http.Request, err error) {
 	Fail(w, http.StatusInternalServerError, "internal", "the plugin could not complete the request")
 }
 
-// Decode reads a JSON body into v, refusing unknown fields. On failure it
-// has already answered 400 and returns false.
+// Decode reads a JSON body into v with the rules of Bind. On failure it
+// has already answered in the documented shape and returns false.
 func Decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			Fail(w, http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
-			return false
+	if err := Bind(r, v); err != nil {
+		var he *HTTPError
+		if errors.As(err, &he) {
+			Fail(w, he.Status, he.Code, he.Message)
+		} else {
+			FailErr(w, r, err)
 		}
-		Fail(w, http.StatusBadRequest, "malformed_json", "the body is not valid JSON for this request: "+err.Error())
 		return false
 	}
 	return true
@@ -95,67 +94,53 @@ func Func(fn func(r *http.Request) (int, any, error)) http.Handler {
 	})
 }
 
-// Bind reads exactly one JSON value into v, refusing unknown fields, and
-// answers bad input with the same codes as the host's own API
-// (malformed_json, unknown_field, invalid_field, body_too_large), so that
-// a client handles the host and every plugin alike.
+// Bind reads exactly one JSON value into v with the strict rules of
+// sdk/input, the host's own: keys match the json names exactly (a key that
+// only folds to a field's name, "STATUS" or "ſtatus" for "status", is an
+// unknown field), unknown and duplicate keys, trailing data, invalid UTF-8
+// and NUL in strings are refused. Bad input is answered with the host's
+// codes (malformed_json, unknown_field, invalid_field, invalid_text: 400;
+// body_too_large: 413) as an *HTTPError, so that a client handles the host
+// and every plugin alike.
 func Bind(r *http.Request, v any) error {
-	return bind(r, v, false)
+	return bindError(input.Decode(r.Body, v))
 }
 
 // BindOptional is Bind for a body that may be left out entirely.
 func BindOptional(r *http.Request, v any) error {
-	return bind(r, v, true)
+	return bindError(input.DecodeOptional(r.Body, v))
 }
 
-func bind(r *http.Request, v any, optional bool) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if optional && errors.Is(err, io.EOF) {
-			return nil
-		}
-		return bindError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return Errorf(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON value")
-	}
-	return nil
+// Unmarshal is Bind for a body the handler has already read or built (a
+// record merged with a patch), so that it is held to the same rules.
+func Unmarshal(data []byte, v any) error {
+	return bindError(input.DecodeBytes(data, v))
 }
 
 func bindError(err error) error {
-	var maxErr *http.MaxBytesError
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &maxErr):
-		return Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-	case errors.Is(err, io.EOF):
-		return Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send a JSON object")
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return Errorf(http.StatusBadRequest, "invalid_field", "field %q must be a %s", typeErr.Field, typeErr.Type)
-	case errors.As(err, &typeErr):
-		return Errorf(http.StatusBadRequest, "malformed_json", "the body must be a JSON %s", typeErr.Type.Kind())
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	var e *input.Error
+	if errors.As(err, &e) {
+		return &HTTPError{Status: e.Status, Code: e.Code, Message: e.Message}
 	}
-	return Errorf(http.StatusBadRequest, "malformed_json", "the body could not be read: %v", err)
+	return err
 }
 
-// Page reads ?page=&limit= (limit at most 500, default 50) as offset and limit.
+// Page reads ?page=&limit= (limit at most 500, default 50) as offset and
+// limit. A page whose offset would pass MaxOffset is refused with 400
+// invalid_pagination like any other bad number, instead of overflowing
+// into a negative offset the storage refuses.
 func Page(r *http.Request) (offset, limit int, err error) {
 	page, limit := 1, 50
 	q := r.URL.Query()
-	if s := q.Get("page"); s != "" {
-		if page, err = strconv.Atoi(s); err != nil || page < 1 {
-			return 0, 0, Errorf(http.StatusBadRequest, "invalid_pagination", "page must be a whole number from 1")
-		}
-	}
 	if s := q.Get("limit"); s != "" {
 		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 500 {
 			return 0, 0, Errorf(http.StatusBadRequest, "invalid_pagination", "limit must be a whole number from 1 to 500")
+		}
+	}
+	if s := q.Get("page"); s != "" {
+		last := MaxOffset/limit + 1
+		if page, err = strconv.Atoi(s); err != nil || page < 1 || page > last {
+			return 0, 0, Errorf(http.StatusBadRequest, "invalid_pagination", "page must be a whole number from 1 to %d (with limit %d)", last, limit)
 		}
 	}
 	return (page - 1) * limit, limit, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -288,8 +289,17 @@ func (q *Query) OrderBy(field string, desc bool) *Query {
 	return q
 }
 
-// Page returns records offset..offset+limit.
+// MaxOffset is the largest offset a query takes: the wire carries it in 32
+// bits.
+const MaxOffset = math.MaxInt32
+
+// Page returns records offset..offset+limit. An offset or limit outside 0
+// to MaxOffset makes Run fail with an invalid *Error (answered 422) rather
+// than wrap around to another page.
 func (q *Query) Page(offset, limit int) *Query {
+	if (offset < 0 || offset > MaxOffset || limit < 0 || limit > MaxOffset) && q.err == nil {
+		q.err = &Error{Code: "invalid", Message: fmt.Sprintf("offset %d and limit %d must be from 0 to %d", offset, limit, MaxOffset)}
+	}
 	q.q.Offset, q.q.Limit = int32(offset), int32(limit)
 	return q
 }

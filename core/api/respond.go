@@ -6,13 +6,12 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/balaidesa/balai/core/apierr"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // MaxBodyBytes bounds every admin API request body.
@@ -53,38 +52,24 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, e.Status, errorBody{Error: e})
 }
 
-// decode reads a JSON body into v, refusing unknown fields, trailing data,
-// and bodies over the limit. The Content-Type is not checked: a body is JSON
-// or it is refused, and curl's default form type should not be in the way.
+// decode reads a JSON body into v with the strict rules of sdk/input that
+// every plugin also follows: keys match exactly (a key that only folds to a
+// field's name is unknown), unknown and duplicate keys, trailing data,
+// invalid UTF-8 and NUL in strings are refused, and bodies over the limit.
+// The Content-Type is not checked: a body is JSON or it is refused, and
+// curl's default form type should not be in the way.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return apierr.BadRequest("malformed_json", "the body must hold exactly one JSON object")
-	}
-	return nil
+	return decodeError(input.Decode(r.Body, v))
 }
 
+// decodeError turns a refusal of the strict decoder into the documented
+// error; other errors (a target that is not a pointer) stay internal.
 func decodeError(err error) error {
-	var maxErr *http.MaxBytesError
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &maxErr):
-		return apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", maxErr.Limit)
-	case errors.Is(err, io.EOF):
-		return apierr.BadRequest("malformed_json", "the body is empty: send a JSON object")
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return apierr.BadRequest("malformed_json", "the body is not valid JSON: %v", err)
-	case errors.As(err, &typeErr):
-		return apierr.BadRequest("invalid_field", "field %q must be a %s", typeErr.Field, typeErr.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return apierr.BadRequest("unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	var e *input.Error
+	if errors.As(err, &e) {
+		return apierr.New(e.Status, e.Code, "%s", e.Message)
 	}
-	return apierr.BadRequest("malformed_json", "the body could not be read: %v", err)
+	return err
 }
 
 // List is the documented shape of every listing.

@@ -64,6 +64,7 @@ func New(h *host.Host, opts Options) *Server {
 	h.Authz.OnReload(s.tokens.Flush)
 	r := mux.NewRouter()
 	r.Use(observe(opts.Logger, NewMetrics(opts.Metrics)))
+	r.Use(checkInput)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.NotFound("not_found", "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

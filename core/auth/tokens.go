@@ -17,6 +17,7 @@ import (
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Token kinds.
@@ -175,8 +176,8 @@ func IssueToken(db *gorm.DB, u *User, kind, name string, ttl time.Duration) (str
 // invalid_expiry) and confined by lim. The caller checks that lim names an
 // existing tenant and known permissions.
 func IssueAPIToken(db *gorm.DB, u *User, name string, ttl time.Duration, lim rbac.Limit) (string, *Token, error) {
-	if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
-		return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters")
+	if name = strings.TrimSpace(name); name == "" || input.Name(name, 100) != nil {
+		return "", nil, apierr.Invalid("invalid_token_name", "an API token needs a name of 1 to 100 characters, on one line, without control or invisible formatting characters")
 	}
 	if ttl == 0 {
 		ttl = DefaultAPITokenTTL

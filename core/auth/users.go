@@ -16,6 +16,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // User is an account of the deployment. Users are global; what they may do
@@ -70,6 +71,21 @@ func CheckUsername(name string) error {
 	return nil
 }
 
+// MaxFullNameLen is the longest full name, in characters.
+const MaxFullNameLen = 200
+
+// CheckFullName validates a (trimmed) full name: at most MaxFullNameLen
+// characters (runes: "é" is one), one line, no control or invisible
+// formatting characters such as bidirectional overrides, which would make
+// the name in the console and the audit trail read as another. Empty is
+// allowed. Errors are 422 invalid_full_name.
+func CheckFullName(name string) error {
+	if err := input.Name(name, MaxFullNameLen); err != nil {
+		return apierr.Invalid("invalid_full_name", "the full name %v", err)
+	}
+	return nil
+}
+
 // CheckPassword refuses passwords that are too weak to protect personal data.
 func CheckPassword(username, password string) error {
 	n := utf8.RuneCountInString(password)
@@ -115,8 +131,8 @@ func CreateUser(db *gorm.DB, nu NewUser) (*User, error) {
 		return nil, err
 	}
 	nu.FullName = strings.TrimSpace(nu.FullName)
-	if len(nu.FullName) > 200 {
-		return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+	if err := CheckFullName(nu.FullName); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(nu.Password)
 	if err != nil {
@@ -213,8 +229,8 @@ func UpdateUser(db *gorm.DB, username string, p UserPatch) (*User, error) {
 	updates := map[string]any{"updated_at": time.Now().UTC()}
 	if p.FullName != nil {
 		name := strings.TrimSpace(*p.FullName)
-		if len(name) > 200 {
-			return nil, apierr.Invalid("invalid_full_name", "the full name is longer than 200 characters")
+		if err := CheckFullName(name); err != nil {
+			return nil, err
 		}
 		updates["full_name"] = name
 		u.FullName = name

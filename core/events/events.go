@@ -6,6 +6,7 @@ package events
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -135,8 +136,12 @@ func Delivered(db *gorm.DB, eventID uint64, consumer string, note string) error 
 
 // Failed records a failed attempt and when to try again.
 func Failed(db *gorm.DB, eventID uint64, consumer string, attempts int, msg string, next time.Time) error {
-	if len(msg) > 500 {
-		msg = msg[:500]
+	// Cut at 500 characters, not bytes: a byte cut can split a character,
+	// and PostgreSQL refuses the invalid UTF-8 (and any NUL) the failure
+	// would then be recorded with.
+	msg = strings.ReplaceAll(strings.ToValidUTF8(msg, "\uFFFD"), "\x00", "")
+	if r := []rune(msg); len(r) > 500 {
+		msg = string(r[:500])
 	}
 	return db.Model(&Delivery{}).Where("event_id = ? AND consumer = ?", eventID, consumer).
 		Updates(map[string]any{"attempts": attempts, "last_error": msg, "next_at": next}).Error

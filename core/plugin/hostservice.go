@@ -22,6 +22,7 @@ import (
 	"github.com/balaidesa/balai/core/records"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -82,8 +83,8 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 			return err
 		},
 		Audit: func(tx *gorm.DB, action, target string, detail []byte) error {
-			if !actionRE.MatchString(action) || len(target) > 200 {
-				return &records.Refused{Code: "invalid", Msg: "an audit action is dotted lower-case words, a target at most 200 characters"}
+			if !actionRE.MatchString(action) || input.Len(target) > 200 || input.Clean(target) != nil {
+				return &records.Refused{Code: "invalid", Msg: "an audit action is dotted lower-case words, a target at most 200 characters of valid UTF-8 without NUL"}
 			}
 			var d any
 			if len(detail) > 0 {

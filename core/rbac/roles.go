@@ -13,6 +13,7 @@ import (
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Role is a named set of permissions. Names are unique in the whole
@@ -152,8 +153,8 @@ func (a *Authorizer) CreateRole(tx *gorm.DB, name, description, createdBy, tenan
 	if err := a.CheckRole(name, perms); err != nil {
 		return nil, err
 	}
-	if len(description) > 500 {
-		return nil, apierr.Invalid("invalid_description", "the description is longer than 500 characters")
+	if err := input.Text(description, 500); err != nil {
+		return nil, apierr.Invalid("invalid_description", "the description %v", err)
 	}
 	if tenant == "" {
 		tenant = Global

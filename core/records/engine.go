@@ -580,6 +580,9 @@ func (x *exec) filterValue(f *pb.Field, raw []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, invalidf("a filter value is not JSON")
 	}
+	if err := cleanValue("of a filter", v); err != nil {
+		return nil, err
+	}
 	if f == nil {
 		if n, ok := v.(json.Number); ok {
 			i, err := n.Int64()
@@ -629,8 +632,8 @@ func (x *exec) where(filters []*pb.Filter, subtree bool) (string, []any, error) 
 			args = append(args, vals)
 		case "like", "prefix":
 			var s string
-			if err := json.Unmarshal(flt.Value, &s); err != nil {
-				return "", nil, invalidf("the value of a %s filter must be a string", flt.Op)
+			if err := json.Unmarshal(flt.Value, &s); err != nil || cleanValue("of a filter", s) != nil {
+				return "", nil, invalidf("the value of a %s filter must be a string without NUL", flt.Op)
 			}
 			pattern := likeEscape(strings.ToLower(s)) + "%"
 			if flt.Op == "like" {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/balaidesa/balai/sdk/input"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -23,8 +25,13 @@ func (e *invalid) Error() string { return e.msg }
 
 func invalidf(format string, args ...any) error { return &invalid{fmt.Sprintf(format, args...)} }
 
-// decodeObject parses a JSON object, keeping numbers exact.
+// decodeObject parses a JSON object, keeping numbers exact. Invalid UTF-8
+// is refused rather than quietly replaced by U+FFFD as encoding/json
+// would: a record stores what its plugin sent, or nothing.
 func decodeObject(data []byte) (map[string]any, error) {
+	if !utf8.Valid(data) {
+		return nil, invalidf("a record must be valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var m map[string]any
@@ -45,8 +52,13 @@ func toColumn(f *pb.Field, v any) (any, error) {
 		if !ok {
 			return nil, invalidf("field %s must be a string", f.Name)
 		}
+		// A storage bound, hence in bytes; the plugins' own limits are in
+		// characters.
 		if len(s) > maxStringBytes {
 			return nil, invalidf("field %s is longer than %d bytes", f.Name, maxStringBytes)
+		}
+		if err := input.Clean(s); err != nil {
+			return nil, invalidf("field %s %v", f.Name, err)
 		}
 		return s, nil
 	case pb.FieldType_FIELD_TYPE_INT:
@@ -95,6 +107,9 @@ func toColumn(f *pb.Field, v any) (any, error) {
 		}
 		return t.UTC().Format(timeLayout), nil
 	case pb.FieldType_FIELD_TYPE_JSON:
+		if err := cleanValue(f.Name, v); err != nil {
+			return nil, err
+		}
 		b, err := json.Marshal(v)
 		if err != nil {
 			return nil, invalidf("field %s: %v", f.Name, err)
@@ -102,6 +117,36 @@ func toColumn(f *pb.Field, v any) (any, error) {
 		return string(b), nil
 	}
 	return nil, invalidf("field %s has an unknown type", f.Name)
+}
+
+// cleanValue refuses a decoded JSON value (or a filter's operand) holding
+// a string or key with a NUL or invalid UTF-8, for every plugin alike:
+// PostgreSQL refuses such text with an error the caller would see as a
+// 500, and SQLite would store it as it is. field names the value in the
+// error.
+func cleanValue(field string, v any) error {
+	switch v := v.(type) {
+	case string:
+		if err := input.Clean(v); err != nil {
+			return invalidf("field %s %v", field, err)
+		}
+	case []any:
+		for _, x := range v {
+			if err := cleanValue(field, x); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, x := range v {
+			if err := input.Clean(k); err != nil {
+				return invalidf("a key of field %s %v", field, err)
+			}
+			if err := cleanValue(field, x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // scanTarget returns a destination for a column of type t.

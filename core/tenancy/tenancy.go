@@ -10,6 +10,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Tenant is one administrative region served by the deployment.
@@ -47,8 +48,10 @@ func checkName(name string) (string, error) {
 	if name == "" {
 		return "", apierr.Invalid("invalid_name", "the tenant name is required")
 	}
-	if len(name) > maxNameLen {
-		return "", apierr.Invalid("invalid_name", "the tenant name is longer than %d characters", maxNameLen)
+	// Counted in characters, and refusing control and invisible
+	// formatting characters: a name is shown on every page of the portal.
+	if err := input.Name(name, maxNameLen); err != nil {
+		return "", apierr.Invalid("invalid_name", "the tenant name %v", err)
 	}
 	return name, nil
 }

@@ -3,27 +3,32 @@ package main
 import (
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
-// cleanText trims s and checks it is printable text of at most max
-// characters; required text must not be empty. Control characters are
-// refused so that names render the same in every view and log.
+// cleanText trims s and checks it is free text of at most max characters
+// (input.Text: line breaks and tabs allowed, other control characters and
+// bidirectional overrides not); required text must not be empty.
 func cleanText(field, s string, max int, required bool) (string, error) {
+	return clean(field, s, max, required, input.Text)
+}
+
+// cleanName is cleanText for a one-line name (input.Name): no line breaks
+// nor invisible formatting characters either, so that a name renders the
+// same in every view and log.
+func cleanName(field, s string, max int, required bool) (string, error) {
+	return clean(field, s, max, required, input.Name)
+}
+
+func clean(field, s string, max int, required bool, rule func(string, int) error) (string, error) {
 	s = strings.TrimSpace(s)
 	if required && s == "" {
 		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s is required", field)
 	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s must be text of at most %d characters", field, max)
-	}
-	for _, c := range s {
-		if unicode.IsControl(c) && c != '\n' && c != '\t' {
-			return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s must not hold control characters", field)
-		}
+	if err := rule(s, max); err != nil {
+		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s %v", field, err)
 	}
 	return s, nil
 }

@@ -150,6 +150,11 @@ func TestProductValidate(t *testing.T) {
 		{"unknown category", func(p *Product) { p.Category = "weapons" }, "invalid_category"},
 		{"no name", func(p *Product) { p.Name = "" }, "invalid_name"},
 		{"long unit", func(p *Product) { p.Unit = strings.Repeat("k", 21) }, "invalid_unit"},
+		{"name over two lines", func(p *Product) { p.Name = "Keripik\nNenas" }, "invalid_name"},
+		{"bidirectional override in the name", func(p *Product) { p.Name = "Keripik \u202eNenas" }, "invalid_name"},
+		{"zero-width space in the name", func(p *Product) { p.Name = "Keripik\u200bNenas" }, "invalid_name"},
+		{"bidirectional isolate in the description", func(p *Product) { p.Description = "Renyah \u2067x\u2069" }, "invalid_description"},
+		{"accented unit at the limit in characters", func(p *Product) { p.Unit = strings.Repeat("é", 20) }, ""},
 	}
 	for _, tt := range tests {
 		p := base()

@@ -77,7 +77,7 @@ type itemLine struct {
 // products queue instead of deadlocking.
 func (in *orderInput) validate() ([]itemLine, error) {
 	var err error
-	if in.BuyerName, err = cleanText("buyer_name", in.BuyerName, 100, true); err != nil {
+	if in.BuyerName, err = cleanName("buyer_name", in.BuyerName, 100, true); err != nil {
 		return nil, err
 	}
 	phone, ok := NormalizePhone(in.Phone)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Bounds that keep every total of an order exact in an int64 and in the
@@ -66,7 +67,7 @@ func (in productInput) product() Product {
 // validate checks a product and derives its sort and search keys.
 func (p *Product) validate() error {
 	var err error
-	if p.Name, err = cleanText("name", p.Name, 120, true); err != nil {
+	if p.Name, err = cleanName("name", p.Name, 120, true); err != nil {
 		return err
 	}
 	p.Category = strings.ToLower(strings.TrimSpace(p.Category))
@@ -80,7 +81,7 @@ func (p *Product) validate() error {
 	if p.Stock < 0 || p.Stock > maxStock {
 		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_stock", "stock is required: a whole number from 0 to %d", maxStock)
 	}
-	if p.Unit, err = cleanText("unit", p.Unit, 20, false); err != nil {
+	if p.Unit, err = cleanName("unit", p.Unit, 20, false); err != nil {
 		return err
 	}
 	if p.Description, err = cleanText("description", p.Description, 4000, false); err != nil {
@@ -265,7 +266,7 @@ func listProducts(r *http.Request) (int, any, error) {
 		q.Where("category", "=", c)
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
-		if len(s) > 100 {
+		if input.Len(s) > 100 {
 			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_q", "q is at most 100 characters")
 		}
 		q.Where("search", "like", s)

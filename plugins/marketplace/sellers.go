@@ -28,7 +28,7 @@ type Seller struct {
 
 func (s *Seller) validate() error {
 	var err error
-	if s.Name, err = cleanText("name", s.Name, 120, true); err != nil {
+	if s.Name, err = cleanName("name", s.Name, 120, true); err != nil {
 		return err
 	}
 	s.Kind = strings.ToLower(strings.TrimSpace(s.Kind))
@@ -41,7 +41,7 @@ func (s *Seller) validate() error {
 	if s.Address, err = cleanText("address", s.Address, 300, false); err != nil {
 		return err
 	}
-	if s.OwnerName, err = cleanText("owner_name", s.OwnerName, 120, false); err != nil {
+	if s.OwnerName, err = cleanName("owner_name", s.OwnerName, 120, false); err != nil {
 		return err
 	}
 	if s.ContactPhone = strings.TrimSpace(s.ContactPhone); s.ContactPhone != "" {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Resident is a person in the civil register, with Dukcapil's fields.
@@ -55,13 +56,24 @@ const (
 
 // validate checks a resident as the Dukcapil data requires.
 func (r *Resident) validate(now time.Time) error {
+	// Names are counted in characters and may not hold control or
+	// invisible formatting characters (a bidirectional override would make
+	// a register read other than it is stored).
 	r.Name = strings.TrimSpace(r.Name)
-	if r.Name == "" || len(r.Name) > 200 {
+	if r.Name == "" {
 		return sdk.Errorf(422, "invalid_name", "name is required (at most 200 characters)")
 	}
-	r.MotherName = strings.TrimSpace(r.MotherName)
-	if len(r.MotherName) > 200 {
-		return sdk.Errorf(422, "invalid_mother_name", "mother_name is at most 200 characters")
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+		rule func(string, int) error
+	}{{"name", &r.Name, 200, input.Name}, {"mother_name", &r.MotherName, 200, input.Name},
+		{"birth_place", &r.BirthPlace, 100, input.Name}, {"address", &r.Address, 500, input.Text}} {
+		*f.v = strings.TrimSpace(*f.v)
+		if err := f.rule(*f.v, f.max); err != nil {
+			return sdk.Errorf(422, "invalid_"+f.name, "%s %v", f.name, err)
+		}
 	}
 	if r.Status == "" {
 		r.Status = StatusAlive
@@ -281,12 +293,17 @@ func patchResident(r *http.Request) (int, any, error) {
 		}
 		merged[k] = v
 	}
-	b, _ := json.Marshal(merged)
+	b, err := json.Marshal(merged)
+	if err != nil {
+		return 0, nil, fmt.Errorf("merging the patch of resident %s: %w", rec.ID, err)
+	}
+	// Strictly: the patch's keys are checked here, against the resident's
+	// exact field names. encoding/json alone would fold "STATUS" or
+	// "ſtatus" onto status, past the check above, and change a resident's
+	// state without its life event and history.
 	var res Resident
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&res); err != nil {
-		return 0, nil, sdk.Errorf(400, "malformed_json", "the patch does not fit a resident: %v", err)
+	if err := sdk.Unmarshal(b, &res); err != nil {
+		return 0, nil, err
 	}
 	if err := res.validate(time.Now()); err != nil {
 		return 0, nil, err

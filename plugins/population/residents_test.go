@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/sdk"
@@ -53,6 +54,11 @@ func TestResidents(t *testing.T) {
 		{"bad KK", resident("1401011503800009", "1401019901150001", "X", "L", "1980-03-15", "4"), "invalid_kk"},
 		{"unknown religion code", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "religion": "9"}, "invalid_religion"},
 		{"second head", resident("1401011503800009", kk, "X", "L", "1980-03-15", "1"), "duplicate_head"},
+		{"name over 200 characters", resident("1401011503800009", kk, strings.Repeat("é", 201), "L", "1980-03-15", "4"), "invalid_name"},
+		{"name with a line break", resident("1401011503800009", kk, "Budi\nSantoso", "L", "1980-03-15", "4"), "invalid_name"},
+		{"name with a bidirectional override", resident("1401011503800009", kk, "Budi \u202eOTNAS", "L", "1980-03-15", "4"), "invalid_name"},
+		{"mother's name with a zero-width space", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "mother_name": "Si\u200bti"}, "invalid_mother_name"},
+		{"address with an escape sequence", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "address": "Jl. \x1b[2J"}, "invalid_address"},
 	}
 	for _, b := range bad {
 		res := op.Post(villageA, "/residents", b.body)
@@ -121,6 +127,21 @@ func TestResidents(t *testing.T) {
 	}
 	if res := opB.Get(villageA, "/residents/"+created.ID); res.Status != 403 {
 		t.Errorf("village B operator in village A: %d", res.Status)
+	}
+	// A patch's keys match exactly: a key that only folds to status (in
+	// case, or with U+017F for the s) is unknown, and the state is kept.
+	for _, key := range []string{"STATUS", "Status", "ſtatus"} {
+		if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{key: "deceased"}); res.Status != 400 || res.ErrorCode() != "unknown_field" {
+			t.Errorf("patching %q: %d %s", key, res.Status, res.Body)
+		}
+	}
+	var after residentView
+	op.Get(villageA, "/residents/"+created.ID).JSON(&after)
+	if after.Status != "alive" {
+		t.Errorf("after folded patches the resident is %s", after.Status)
+	}
+	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"name": strings.Repeat("é", 150)}); res.Status != 200 {
+		t.Errorf("150 accented characters are within 200: %d %s", res.Status, res.Body)
 	}
 	// Patch re-validates.
 	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"birth_date": "1981-03-15"}); res.ErrorCode() != "invalid_nik" {

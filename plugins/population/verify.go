@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // A citizen proves who they are online with three things only they and
@@ -100,7 +101,7 @@ func verifyResident(r *http.Request) (int, any, error) {
 	}
 	in.NIK, in.KK = strings.TrimSpace(in.NIK), strings.TrimSpace(in.KK)
 	if len(in.NIK) != 16 || !digits(in.NIK) || len(in.KK) != 16 || !digits(in.KK) ||
-		strings.TrimSpace(in.MotherName) == "" || len(in.MotherName) > 200 {
+		strings.TrimSpace(in.MotherName) == "" || input.Len(in.MotherName) > 200 {
 		return 0, nil, sdk.Errorf(422, "invalid_identity", "nik and kk are 16 digits each and mother_name is required (at most 200 characters)")
 	}
 	req := sdk.From(r)

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Profile is the part of a village profile that its clerks edit: what PUT
@@ -89,20 +86,18 @@ type fieldError struct{ Code, Msg string }
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]*[0-9]$`)
 
-// text trims s and checks its length and characters; multiline allows
-// line breaks and tabs.
+// text trims s and checks it with Balai's text rules (sdk/input): its
+// length in characters, no control characters, no bidirectional overrides;
+// multiline allows line breaks and tabs (and invisible joiners), a
+// one-line name does not.
 func text(s string, limit int, multiline bool) (string, string) {
 	s = strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(s); n > limit {
-		return s, fmt.Sprintf("is %d characters long, at most %d", n, limit)
+	check := input.Name
+	if multiline {
+		check = input.Text
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return s, "holds control characters"
-		}
-	}
-	if !utf8.ValidString(s) {
-		return s, "is not valid UTF-8"
+	if err := check(s, limit); err != nil {
+		return s, err.Error()
 	}
 	return s, ""
 }
@@ -233,39 +228,32 @@ func (b *putBody) validate() *sdk.HTTPError {
 	return sdk.Errorf(http.StatusUnprocessableEntity, errs[0].Code, "%s", strings.Join(msgs, "; "))
 }
 
-// decode reads a JSON body into v: unknown fields are 400 unknown_field,
-// broken JSON 400 malformed_json, a value of the wrong type 422 naming the
-// field.
+// decode reads a JSON body into v with sdk.Bind's strict rules; a value
+// of the wrong type, or text holding a NUL, is 422 with the code naming the
+// field (invalid_area_km2, invalid_officials), like the profile's other
+// field errors.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		if dec.Decode(&struct{}{}) != io.EOF {
-			return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body holds more than one JSON value")
-		}
-		return nil
+	err := input.Decode(r.Body, v)
+	var e *input.Error
+	if !errors.As(err, &e) {
+		return err
 	}
-	var maxErr *http.MaxBytesError
-	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &maxErr):
-		return sdk.Errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return sdk.Errorf(http.StatusBadRequest, "unknown_field", "the body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		field := strings.TrimPrefix(typeErr.Field, "Profile.") // the embedded struct of putBody
-		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(field), "%s must be %s, not %s", field, kind(typeErr.Type.String()), typeErr.Value)
-	case errors.Is(err, io.EOF):
-		return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is empty: send the profile as JSON")
+	case e.Code == "invalid_field" && e.Field != "":
+		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(e.Field), "%s must be %s", e.Field, e.Want)
+	case e.Code == "invalid_text" && e.Field != "":
+		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(e.Field), "%s", e.Message)
 	}
-	return sdk.Errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON: %v", err)
+	return sdk.Errorf(e.Status, e.Code, "%s", e.Message)
 }
 
 // typeCode names the field of a type error: invalid_area_km2,
 // invalid_contact_phone, invalid_officials.
 func typeCode(field string) string {
 	parts := strings.Split(field, ".")
+	for i, p := range parts {
+		parts[i], _, _ = strings.Cut(p, "[") // officials[2] is officials
+	}
 	switch parts[0] {
 	case "contact", "boundaries", "coordinates":
 		if len(parts) > 1 {
@@ -273,16 +261,4 @@ func typeCode(field string) string {
 		}
 	}
 	return "invalid_" + parts[0]
-}
-
-func kind(goType string) string {
-	switch {
-	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
-		return "a number"
-	case strings.HasPrefix(goType, "[]"):
-		return "a list"
-	case goType == "string":
-		return "text"
-	}
-	return "an object"
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // FieldSpec is one type-specific field of a letter request.
@@ -192,7 +193,7 @@ func (lt *LetterType) checkTemplate(t Template) error {
 			return &TemplateError{fmt.Sprintf("%s: %s", part.name, err.Error())}
 		}
 	}
-	if len(t.NumberCode) > 20 || strings.ContainsAny(t.NumberCode, "{}") {
+	if input.Len(t.NumberCode) > 20 || strings.ContainsAny(t.NumberCode, "{}") {
 		return &TemplateError{"number_code: at most 20 characters, without braces"}
 	}
 	return nil

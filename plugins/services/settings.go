@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -133,10 +132,10 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	if err != nil {
 		return s, err
 	}
+	// Strictly, so that a key differing from a setting's name only in case
+	// is refused instead of folded onto it.
 	var out Settings
-	dec := json.NewDecoder(bytes.NewReader(merged))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&out); err != nil {
+	if err := sdk.Unmarshal(merged, &out); err != nil {
 		return s, sdk.Errorf(422, "invalid_settings", "the settings do not fit: %v", err)
 	}
 	return out, out.validate()

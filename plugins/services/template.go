@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Templates (letter wording and number formats) use {name} placeholders,
@@ -83,7 +85,7 @@ const DefaultNumberTemplate = "{seq:3}/{type_code}/{village_code}/{roman_month}/
 // checkNumberTemplate also requires {seq} and {year}: the counter restarts
 // every year, so a number without the year would repeat.
 func checkNumberTemplate(tmpl string) error {
-	if len(tmpl) > 100 {
+	if input.Len(tmpl) > 100 {
 		return &TemplateError{"a number template is at most 100 characters"}
 	}
 	if err := checkTemplate(tmpl, numberPlaceholders, func(n string) bool { return n == "seq" }); err != nil {
