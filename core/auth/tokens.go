@@ -81,7 +81,7 @@ func (t Token) MarshalJSON() ([]byte, error) {
 // upgrade, time for their owners to replace them.
 func tokenMigrations() []*store.Migration {
 	return []*store.Migration{{
-		ID: "202612090200_tokens_limits",
+		ID: "202611300710_tokens_limits",
 		Migrate: func(tx *gorm.DB) error {
 			for _, stmt := range []string{
 				"ALTER TABLE tokens ADD COLUMN tenant VARCHAR(13)",

@@ -43,7 +43,7 @@ type User struct {
 // tied to a tenant with certainty, and the safe owner is the top.
 func userMigrations() []*store.Migration {
 	return []*store.Migration{{
-		ID: "202612090100_users_home_tenant",
+		ID: "202611300700_users_home_tenant",
 		Migrate: func(tx *gorm.DB) error {
 			return tx.Exec("ALTER TABLE users ADD COLUMN home_tenant VARCHAR(13)").Error
 		},

@@ -42,7 +42,7 @@ type roleRow struct {
 // roles were owned stay global, as they behaved.
 func roleMigrations() []*store.Migration {
 	return []*store.Migration{{
-		ID: "202612090300_roles_tenant",
+		ID: "202611300720_roles_tenant",
 		Migrate: func(tx *gorm.DB) error {
 			return tx.Exec("ALTER TABLE roles ADD COLUMN tenant VARCHAR(13) NOT NULL DEFAULT '*'").Error
 		},
