@@ -53,7 +53,7 @@ func (c *Client) send(method, path string, body any, header map[string]string) a
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.http().Do(req)
 	if err != nil {
 		return answer{err: err}
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -343,10 +344,29 @@ var (
 type Client struct {
 	h     *Host
 	Token string
+	// from, when set, is the loopback address the client connects from,
+	// so that the host sees it as a client of its own (rate limits and
+	// per-address counters key on the connection's address).
+	from *http.Client
 }
 
 // Anon is a client without a token.
 func (h *Host) Anon() *Client { return &Client{h: h} }
+
+// AnonFrom is a client without a token connecting from addr, a loopback
+// address such as 127.0.0.7: to the host, another citizen's phone.
+func (h *Host) AnonFrom(addr string) *Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}}
+	return &Client{h: h, from: &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}}
+}
+
+// http is the HTTP client requests of c go through.
+func (c *Client) http() *http.Client {
+	if c.from != nil {
+		return c.from
+	}
+	return http.DefaultClient
+}
 
 // Login logs in and fails the test if it does not succeed.
 func (h *Host) Login(t *testing.T, username, password string) *Client {
@@ -396,7 +416,7 @@ func (c *Client) Do(t *testing.T, method, path string, body any) *Resp {
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.http().Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -91,7 +91,7 @@ func raw(c *Client, method, url string, body any, header map[string]string) (int
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.http().Do(req)
 	if err != nil {
 		return 0, nil, err
 	}
