@@ -416,7 +416,7 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 					w.Header()[http.CanonicalHeaderKey(h.Name)] = h.Values
 				}
 			}
-			w.WriteHeader(int(p.Head.Status))
+			w.WriteHeader(validStatus(p.Head.Status))
 		}
 		if len(p.Body) > 0 {
 			if _, err := w.Write(p.Body); err != nil {
@@ -511,7 +511,7 @@ func (rt *Runtime) Invoke(ctx context.Context, inv Invocation, w http.ResponseWr
 			for _, h := range p.Head.Headers {
 				w.Header()[http.CanonicalHeaderKey(h.Name)] = h.Values
 			}
-			w.WriteHeader(int(p.Head.Status))
+			w.WriteHeader(validStatus(p.Head.Status))
 		}
 		_, err := w.Write(p.Body)
 		return err
