@@ -105,3 +105,73 @@ func TestBrokenPluginsDoNotStopTheHost(t *testing.T) {
 		}
 	})
 }
+
+// Issue 9, item 12: a plugin calling another plugin's route acts only with
+// permissions it declares in its manifest's uses, and the called plugin
+// sees no more of its user's permissions than that.
+func TestPluginCallsUseOnlyDeclaredPermissions(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"hello", "probe", "caller"})
+		for _, id := range []string{"hello", "probe", "caller"} {
+			w.enable(t, "14.01", id, true)
+		}
+		call := func(c *Client, method, path string, body any) (int, *Resp) {
+			t.Helper()
+			r := c.Do(t, "POST", p(villageA, "caller", "/call"), map[string]any{"method": method, "path": path, "body": body}).Expect(200).JSON()
+			inner := &Resp{Status: int(r["status"].(float64)), Body: []byte(r["body"].(string)), t: t}
+			return inner.Status, inner
+		}
+		// Directly, the operator holds both of probe's permissions.
+		direct := w.op.Do(t, "GET", p(villageA, "probe", "/granted"), nil).Expect(200).JSON()
+		if fmt.Sprint(direct["granted"]) != "[probe.items.read probe.items.write]" || direct["can_write"] != true {
+			t.Fatalf("operator's own request: %v", direct)
+		}
+		// Through caller, which declared only probe.items.read.
+		status, r := call(w.op, "GET", "/granted", nil)
+		if g := r.JSON(); status != 200 || fmt.Sprint(g["granted"]) != "[probe.items.read]" || g["can_write"] != false {
+			t.Errorf("probe called by caller: %d %s; want only probe.items.read granted, and no write in CanIn", status, r.Body)
+		}
+		// A route needing an undeclared permission is refused, though the
+		// operator holds it, and nothing is written.
+		if status, r := call(w.op, "POST", "/items", map[string]string{"text": "smuggled"}); status != 403 || r.ErrCode() != "permission_not_declared" {
+			t.Errorf("caller posting to probe /items: %d %s; want 403 permission_not_declared", status, r.Body)
+		}
+		if n := w.op.Do(t, "GET", p(villageA, "probe", "/items"), nil).Expect(200).Total(); n != 0 {
+			t.Errorf("%d probe items after a refused call", n)
+		}
+		// Public routes need nothing; a declared permission still needs the
+		// user to hold it.
+		if status, r := call(w.op, "GET", "/public", nil); status != 200 {
+			t.Errorf("public route through caller: %d %s", status, r.Body)
+		}
+		probeViewer, _ := w.admin.CreateUser(t, "caller-only")
+		w.admin.Do(t, "POST", "/api/v1/roles", map[string]any{"name": "caller-user", "permissions": []string{"caller.calls.make"}}).Expect(201)
+		w.admin.Grant(t, villageA, "caller-only", "caller-user")
+		if status, r := call(probeViewer, "GET", "/granted", nil); status != 403 {
+			t.Errorf("a user without probe.items.read reached probe through caller: %d %s", status, r.Body)
+		}
+		// probe declares hello.notes.read, so its call to hello works.
+		if c := w.op.Do(t, "GET", p(villageA, "probe", "/call-hello"), nil).Expect(200).JSON(); c["status"] != float64(200) {
+			t.Errorf("probe calling a declared route of hello: %v", c)
+		}
+	})
+}
+
+// Issue 9, item 12: a storage error the plugin leaves unhandled reaches the
+// client with its status: a guarded decrement whose condition fails is 409,
+// an unknown record or file 404, never 500.
+func TestUnhandledStorageErrorsKeepTheirStatus(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"probe"})
+		w.enable(t, "14.01", "probe", true)
+		id := w.op.Do(t, "POST", p(villageA, "probe", "/stock"), map[string]int{"count": 1}).Expect(201).Str("id")
+		if n := w.op.Do(t, "POST", p(villageA, "probe", "/stock/"+id+"/take"), nil).Expect(200).JSON()["data"].(map[string]any)["count"]; n != float64(0) {
+			t.Errorf("count after taking one: %v", n)
+		}
+		w.op.Do(t, "POST", p(villageA, "probe", "/stock/"+id+"/take"), nil).ExpectErr(409, "condition_failed")
+		w.op.Do(t, "POST", p(villageA, "probe", "/stock/no-such-record/take"), nil).ExpectErr(404, "not_found")
+		// Another village's record is unknown here, not a server error.
+		w.opB.Do(t, "POST", p(villageB, "probe", "/stock/"+id+"/take"), nil).ExpectErr(404, "not_found")
+		w.op.Do(t, "GET", p(villageA, "probe", "/files/0190f3c2-0000-7000-8000-000000000000"), nil).ExpectErr(404, "not_found")
+	})
+}

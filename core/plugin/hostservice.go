@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -129,7 +130,9 @@ func (s *hostService) Authorize(ctx context.Context, req *pb.AuthorizeRequest) (
 		return out, nil
 	}
 	for i, p := range req.Permissions {
-		out.Allowed[i] = s.rt.h.Authz.Can(e.user, tenant, p)
+		// A plugin called by another answers for no more than the calling
+		// plugin may use.
+		out.Allowed[i] = (e.may == nil || e.may(p)) && s.rt.h.Authz.Can(e.user, tenant, p)
 	}
 	return out, nil
 }
@@ -336,4 +339,31 @@ func (s *hostService) Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.
 		}
 	}
 	return out, nil
+}
+
+// mayUse reports whether the call may exercise perm: a call the host
+// makes for a user or its operator may use whatever they hold; a plugin's
+// call to another plugin only what Runtime.callLimit allows.
+func (c *call) mayUse(perm string) bool { return c.may == nil || c.may(perm) }
+
+// callLimit is what a plugin serving the request of scope from may use
+// when it calls another plugin: its own permissions and those its
+// manifest declares in uses, and, when from is itself a call from another
+// plugin, no more than that one was allowed. A plugin thus never exercises
+// more of its user's permissions than every plugin on the way said it
+// would.
+func (rt *Runtime) callLimit(from *scopeEntry) func(string) bool {
+	var uses []string
+	if in, ok := rt.Get(from.plugin); ok {
+		if m := in.Manifest(); m != nil {
+			uses = m.Uses
+		}
+	}
+	own, outer := from.plugin+".", from.may
+	return func(perm string) bool {
+		if !strings.HasPrefix(perm, own) && !slices.Contains(uses, perm) {
+			return false
+		}
+		return outer == nil || outer(perm)
+	}
 }

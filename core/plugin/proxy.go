@@ -90,6 +90,10 @@ type call struct {
 	requestID string
 	body      io.Reader
 	size      int64 // -1 when unknown
+	// caller is the plugin making a plugin-to-plugin call ("" otherwise);
+	// may limits the permissions it acts with (see Runtime.call).
+	caller string
+	may    func(perm string) bool
 }
 
 // resolved is a call checked and ready to send.
@@ -143,6 +147,9 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 		}
 		c.user = user
 	}
+	if !route.Public && !c.system && !c.mayUse(route.Permission) {
+		return nil, apierr.New(http.StatusForbidden, "permission_not_declared", "plugin %s calls a route that needs %s without declaring it in its manifest's uses", c.caller, route.Permission)
+	}
 	if !route.Public && !c.system {
 		if c.user == "" {
 			return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
@@ -154,7 +161,7 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 	r := &resolved{in: in, route: route, pattern: pattern, level: level}
 	if c.user != "" {
 		for _, p := range manifest.Permissions {
-			if c.system || rt.h.Authz.Can(c.user, c.tenant, p.Name) {
+			if c.system || c.mayUse(p.Name) && rt.h.Authz.Can(c.user, c.tenant, p.Name) {
 				r.granted = append(r.granted, p.Name)
 			}
 		}
@@ -190,7 +197,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer callCancel()
 	defer context.AfterFunc(ctx, callCancel)()
 	deadline, _ := callCtx.Deadline()
-	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted}
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, may: c.may}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
@@ -443,6 +450,7 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 	c := &call{
 		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
 		headers: http.Header{}, user: from.user, requestID: from.requestID, size: int64(len(req.Body)),
+		caller: from.plugin, may: rt.callLimit(from),
 	}
 	for _, h := range req.Headers {
 		c.headers[h.Name] = h.Values

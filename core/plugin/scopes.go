@@ -19,6 +19,9 @@ type scopeEntry struct {
 	perm string
 	// granted mirrors pb.Scope.Granted.
 	granted []string
+	// may, for a request one plugin sent another, limits the permissions
+	// it acts with (Runtime.callLimit); nil for a user's own request.
+	may func(perm string) bool
 }
 
 // scopeTable maps live handles to their scopes. A handle lives as long as

@@ -57,6 +57,7 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/verify/{code}", Public: true},
 	},
 	Publishes: publishes,
+	Uses:      []string{"population.residents.read"}, // resident lookups (GET /residents)
 	Collections: []sdk.Collection{{
 		Name: "requests",
 		Fields: []sdk.Field{
