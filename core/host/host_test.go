@@ -18,8 +18,11 @@ func TestMigrations(t *testing.T) {
 			}
 		}
 		v, err := db.SchemaVersion()
-		ms := host.Migrations()
-		if err != nil || v != ms[len(ms)-1].ID {
+		newest := ""
+		for _, m := range host.Migrations() { // each package's, in no order
+			newest = max(newest, m.ID)
+		}
+		if err != nil || v != newest {
 			t.Errorf("schema version %q (%v)", v, err)
 		}
 		if err := db.Exec("INSERT INTO schema_migrations (id) VALUES ('299901010000_future')").Error; err != nil {

@@ -151,7 +151,7 @@ func insert(coll string, v any) *pb.StorageOp {
 // its records and indexes, and two plugins never end up on one table.
 func TestLegacyTablesMoveToInjectiveNames(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend, u, dir string, db *store.DB) {
-				longColl := &pb.Collection{Name: "attempts_of_identity_verification_by_mother_name_and_kk", Fields: attempts.Fields, Indexes: attempts.Indexes}
+		longColl := &pb.Collection{Name: "attempts_of_identity_verification_by_mother_name_and_kk", Fields: attempts.Fields, Indexes: attempts.Indexes}
 		previousRelease(t, db, "population_verify", attempts, map[string]any{"nik": "1401010101010001", "tries": 2})
 		previousRelease(t, db, "census", longColl, map[string]any{"nik": "1401010101010002", "tries": 1})
 		db = upgrade(t, b, u, dir, db)
@@ -202,7 +202,7 @@ func TestLegacyTablesMoveToInjectiveNames(t *testing.T) {
 // pair that owns its name now, and the other plugin is refused.
 func TestSharedLegacyTableIsRefused(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend, u, dir string, db *store.DB) {
-				verify := &pb.Collection{Name: "verify_attempts", Fields: attempts.Fields}
+		verify := &pb.Collection{Name: "verify_attempts", Fields: attempts.Fields}
 		previousRelease(t, db, "population", verify, map[string]any{"nik": "1401010101010001", "tries": 3})
 		previousRelease(t, db, "population_verify", attempts, map[string]any{"nik": "1401010101010009", "tries": 0})
 		db = upgrade(t, b, u, dir, db)
