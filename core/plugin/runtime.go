@@ -237,6 +237,7 @@ func (rt *Runtime) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var ready []*Instance
 	for _, f := range files {
 		in := &Instance{rt: rt, File: f, Path: filepath.Join(rt.cfg.Dir, f), state: StateStarting, wake: make(chan struct{}, 1)}
 		sum, err := FileChecksum(in.Path)
@@ -255,9 +256,34 @@ func (rt *Runtime) Load(ctx context.Context) error {
 			in.pinned = b
 		}
 		rt.add(in)
-		if err := in.firstGuarded(ctx); err != nil {
+		ready = append(ready, in)
+	}
+	// Processes start side by side, so that plugins that hang at start
+	// (each up to the handshake and Describe timeouts) delay the host once,
+	// not once each; they register one by one in file order, so which of
+	// two binaries with one id wins does not depend on timing.
+	procs := make([]*process, len(ready))
+	errs := make([]error, len(ready))
+	sem := make(chan struct{}, startConcurrency)
+	var wg sync.WaitGroup
+	for i, in := range ready {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			procs[i], errs[i] = in.startGuarded(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, in := range ready {
+		err := errs[i]
+		if err == nil {
+			err = in.register(procs[i])
+		}
+		if err != nil {
 			in.fail(err)
-			rt.log.Error("plugin refused", "file", f, "err", err)
+			rt.log.Error("plugin refused", "file", in.File, "err", err)
 			continue
 		}
 		rt.wg.Add(1)
@@ -333,26 +359,20 @@ func (in *Instance) fail(err error) {
 	in.mu.Unlock()
 }
 
-// firstGuarded is first, with a panic in host code on this plugin's
-// behalf turned into this plugin's refusal: one plugin never stops the
-// host from starting.
-func (in *Instance) firstGuarded(ctx context.Context) (err error) {
+// startConcurrency bounds how many plugin processes start at once.
+const startConcurrency = 4
+
+// startGuarded starts the plugin's process, with a panic in host code on
+// this plugin's behalf turned into this plugin's refusal: one plugin never
+// stops the host from starting.
+func (in *Instance) startGuarded(ctx context.Context) (p *process, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("the host could not start the plugin: %v", v)
+			p, err = nil, fmt.Errorf("the host could not start the plugin: %v", v)
 			in.rt.log.Error("plugin made the host panic while starting; refused", "file", in.File, "panic", v, "stack", string(debug.Stack()))
 		}
 	}()
-	return in.first(ctx)
-}
-
-// first starts the plugin for the first time.
-func (in *Instance) first(ctx context.Context) error {
-	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
-	if err != nil {
-		return err
-	}
-	return in.register(p)
+	return start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
 }
 
 // LoadInProcess serves a plugin from this process, without go-plugin: what
