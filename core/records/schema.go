@@ -84,7 +84,7 @@ func Migrations() []*store.Migration {
 //     limit: the first 96 bits of SHA-256 of "<plugin>/<collection>" ("/"
 //     is in neither), and the start of the longer name for people to read.
 //
-// The three forms differ in their third byte ("_", a digit, "x"), so no
+// The three forms differ in their second byte ("_", a digit, "x"), so no
 // name of one form is a name of another.
 func TableName(plugin, coll string) string {
 	name := "p_" + plugin + "_" + coll
