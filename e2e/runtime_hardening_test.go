@@ -150,6 +150,11 @@ func TestPluginCallsUseOnlyDeclaredPermissions(t *testing.T) {
 		if status, r := call(probeViewer, "GET", "/granted", nil); status != 403 {
 			t.Errorf("a user without probe.items.read reached probe through caller: %d %s", status, r.Body)
 		}
+		// A plugin calling itself in a loop is stopped after a few hops.
+		loop := w.op.Do(t, "GET", p(villageA, "caller", "/loop"), nil).Expect(200).JSON()
+		if loop["depth"] != float64(4) || loop["status"] != float64(508) {
+			t.Errorf("a calling loop: %v; want 4 nested calls, then 508", loop)
+		}
 		// probe declares hello.notes.read, so its call to hello works.
 		if c := w.op.Do(t, "GET", p(villageA, "probe", "/call-hello"), nil).Expect(200).JSON(); c["status"] != float64(200) {
 			t.Errorf("probe calling a declared route of hello: %v", c)

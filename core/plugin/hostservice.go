@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -271,8 +272,25 @@ func (s *hostService) Call(req *pb.HTTPRequest, stream grpc.ServerStreamingServe
 	if err != nil {
 		return err
 	}
-	return s.rt.call(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
+	return s.rt.callBounded(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
 }
+
+// callBounded is Runtime.call for a plugin's Call, refusing chains deeper
+// than maxCallDepth with 508 call_depth_exceeded: plugins calling each
+// other in a loop would otherwise hold a goroutine, a stream and a scope
+// per hop until the first caller's timeout.
+func (rt *Runtime) callBounded(ctx context.Context, from *scopeEntry, req *pb.HTTPRequest, out func(*pb.HTTPResponsePart) error) error {
+	if from.depth >= maxCallDepth {
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "call_depth_exceeded",
+			"message": fmt.Sprintf("plugin calls nest at most %d deep", maxCallDepth)}})
+		return out(&pb.HTTPResponsePart{Head: &pb.HTTPResponseHead{Status: http.StatusLoopDetected,
+			Headers: []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}}, Body: body})
+	}
+	return rt.call(ctx, from, req, out)
+}
+
+// maxCallDepth bounds chains of plugins calling plugins.
+const maxCallDepth = 4
 
 // Tenants answers with public facts of the region tree around the scope's
 // tenant: names for letterheads and portals, and where modules are enabled.

@@ -94,6 +94,7 @@ type call struct {
 	// may limits the permissions it acts with (see Runtime.call).
 	caller string
 	may    func(perm string) bool
+	depth  int // plugin-to-plugin calls on the way to this one
 }
 
 // resolved is a call checked and ready to send.
@@ -197,7 +198,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer callCancel()
 	defer context.AfterFunc(ctx, callCancel)()
 	deadline, _ := callCtx.Deadline()
-	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, may: c.may}
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, may: c.may, depth: c.depth}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
@@ -450,7 +451,7 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 	c := &call{
 		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
 		headers: http.Header{}, user: from.user, requestID: from.requestID, size: int64(len(req.Body)),
-		caller: from.plugin, may: rt.callLimit(from),
+		caller: from.plugin, may: rt.callLimit(from), depth: from.depth + 1,
 	}
 	for _, h := range req.Headers {
 		c.headers[h.Name] = h.Values

@@ -22,6 +22,8 @@ type scopeEntry struct {
 	// may, for a request one plugin sent another, limits the permissions
 	// it acts with (Runtime.callLimit); nil for a user's own request.
 	may func(perm string) bool
+	// depth counts the plugin-to-plugin calls that led to this request.
+	depth int
 }
 
 // scopeTable maps live handles to their scopes. A handle lives as long as

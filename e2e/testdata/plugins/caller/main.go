@@ -5,6 +5,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 
@@ -16,6 +17,7 @@ var manifest = sdk.Manifest{
 	Permissions: []sdk.Permission{{Name: "caller.calls.make", Roles: []string{"operator"}}},
 	Routes: []sdk.Route{
 		{Method: "POST", Path: "/call", Permission: "caller.calls.make"},
+		{Method: "GET", Path: "/loop", Permission: "caller.calls.make"},
 	},
 	Uses: []string{"probe.items.read"},
 }
@@ -40,6 +42,23 @@ func main() {
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
 		return 200, map[string]any{"status": res.StatusCode, "body": string(b)}, nil
+	}))
+	// GET /loop calls itself until the host says no: it answers how many
+	// calls nested below it succeeded and the status that ended the chain.
+	mux.Handle("GET /loop", sdk.Func(func(r *http.Request) (int, any, error) {
+		res, err := sdk.From(r).Call(r.Context(), "caller", "GET", "/loop", nil, nil)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return 200, map[string]int{"depth": 0, "status": res.StatusCode}, nil
+		}
+		var inner struct{ Depth, Status int }
+		if err := json.NewDecoder(res.Body).Decode(&inner); err != nil {
+			return 0, nil, err
+		}
+		return 200, map[string]int{"depth": inner.Depth + 1, "status": inner.Status}, nil
 	}))
 	sdk.Serve(manifest, mux)
 }
