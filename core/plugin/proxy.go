@@ -91,7 +91,7 @@ type call struct {
 	body      io.Reader
 	size      int64 // -1 when unknown
 	// caller is the plugin making a plugin-to-plugin call ("" otherwise);
-	// may limits the permissions it acts with (see Runtime.call).
+	// may limits the permissions it acts with (see Runtime.callLimit).
 	caller string
 	may    func(perm string) bool
 	depth  int // plugin-to-plugin calls on the way to this one

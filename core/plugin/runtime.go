@@ -481,10 +481,11 @@ func routeMux(m *pb.Manifest) (mux *http.ServeMux, err error) {
 	return mux, nil
 }
 
-// validStatus is the status a plugin's response head may carry; anything
-// else (0, 1000) would make net/http panic, and is a bad gateway instead.
+// validStatus is the status a plugin's response head may carry: a final
+// status from 200 to 599. Anything else is a bad gateway: net/http panics
+// on codes outside 100-999, and a 1xx is no answer at all.
 func validStatus(code int32) int {
-	if code < 100 || code > 599 {
+	if code < 200 || code > 599 {
 		return http.StatusBadGateway
 	}
 	return int(code)
