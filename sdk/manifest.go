@@ -281,7 +281,10 @@ func routeConflicts(routes []*pb.Route) []string {
 			continue // reported already
 		}
 		key := r.Method + " " + wildcardRE.ReplaceAllStringFunc(r.Path, func(w string) string {
-			if strings.HasSuffix(w, "...}") {
+			switch {
+			case w == "{$}": // the end of the path, not a wildcard
+				return w
+			case strings.HasSuffix(w, "...}"):
 				return "{...}"
 			}
 			return "{}"

@@ -47,6 +47,10 @@ func TestValidateManifest(t *testing.T) {
 		{"wildcards differing only by name", route("GET", "/items/{code}"), "routes GET /items/{id} and GET /items/{code} differ only by wildcard names"},
 		{"rest wildcards differing only by name", route("GET", "/files/{rest...}"), "differ only by wildcard names"},
 		{"same path other method is fine", route("DELETE", "/items/{code}"), ""},
+		{"end anchor is no wildcard", func(m *pb.Manifest) {
+			route("GET", "/dir/{$}")(m)
+			route("GET", "/dir/{name}")(m)
+		}, ""},
 		{"neither more specific", func(m *pb.Manifest) {
 			route("GET", "/a/{x}")(m)
 			route("GET", "/{y}/b")(m)
@@ -99,7 +103,13 @@ func TestValidRoutesRegister(t *testing.T) {
 		for _, p1 := range paths {
 			for _, p2 := range paths {
 				m := &pb.Manifest{Id: "shop", Version: "1", Routes: []*pb.Route{{Method: m1, Path: p1, Public: true}, {Method: "GET", Path: p2, Public: true}}}
-				if ValidateManifest(m) != nil {
+				if err := ValidateManifest(m); err != nil {
+					// Refused: ServeMux must refuse the pair too.
+					if p1 != p2 || m1 != "GET" {
+						if tryRegisterBoth(m1+" "+p1, "GET "+p2) {
+							t.Errorf("%s %s and GET %s refused though ServeMux takes them: %v", m1, p1, p2, err)
+						}
+					}
 					continue
 				}
 				func() {
@@ -116,4 +126,17 @@ func TestValidRoutesRegister(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tryRegisterBoth reports whether ServeMux takes both patterns.
+func tryRegisterBoth(a, b string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.Handle(a, http.NotFoundHandler())
+	mux.Handle(b, http.NotFoundHandler())
+	return true
 }
