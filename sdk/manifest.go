@@ -125,6 +125,7 @@ const (
 	maxEvents      = 500  // published plus consumed
 	maxUses        = 500
 	maxBodyLimit   = 1 << 30
+	maxNameBytes   = 128 // a permission or event name
 )
 
 // Validate checks the manifest the way the host will, so that a mistake
@@ -154,7 +155,7 @@ func ValidateManifest(m *pb.Manifest) error {
 	}
 	perms := map[string]bool{}
 	for _, p := range m.Permissions {
-		if !permRE.MatchString(p.Name) || !strings.HasPrefix(p.Name, m.Id+".") {
+		if !permRE.MatchString(p.Name) || !strings.HasPrefix(p.Name, m.Id+".") || len(p.Name) > maxNameBytes {
 			fail("permission %q must be named %s.<object>.<action>", p.Name, m.Id)
 		}
 		if perms[p.Name] {
@@ -239,7 +240,7 @@ func ValidateManifest(m *pb.Manifest) error {
 		}
 	}
 	for _, e := range append(append([]string{}, m.Publishes...), m.Consumes...) {
-		if !eventRE.MatchString(e) {
+		if !eventRE.MatchString(e) || len(e) > maxNameBytes {
 			fail("event %q must be dotted lower-case words such as population.resident_moved", e)
 		}
 	}
@@ -252,7 +253,7 @@ func ValidateManifest(m *pb.Manifest) error {
 	for _, u := range m.Uses {
 		owner, _, _ := strings.Cut(u, ".")
 		switch {
-		case !permRE.MatchString(u) || !idRE.MatchString(owner):
+		case !permRE.MatchString(u) || !idRE.MatchString(owner) || len(u) > maxNameBytes:
 			fail("uses %q must be another plugin's permission such as population.residents.read", u)
 		case owner == m.Id:
 			fail("uses %s: a plugin holds its own permissions; list only other plugins'", u)

@@ -76,6 +76,10 @@ func TestValidateManifest(t *testing.T) {
 		{"permission of another plugin", func(m *pb.Manifest) {
 			m.Permissions = append(m.Permissions, &pb.Permission{Name: "shop_verify.items.read"})
 		}, "must be named shop.<object>.<action>"},
+		{"long permission name", func(m *pb.Manifest) {
+			m.Permissions = append(m.Permissions, &pb.Permission{Name: "shop.items." + strings.Repeat("a", 200)})
+		}, "must be named shop.<object>.<action>"},
+		{"long event name", func(m *pb.Manifest) { m.Consumes = append(m.Consumes, "shop."+strings.Repeat("a", 200)) }, "must be dotted lower-case words"},
 		{"event of another plugin", func(m *pb.Manifest) { m.Publishes = append(m.Publishes, "shopx.item_sold") }, "must start with shop."},
 	}
 	for _, c := range cases {
