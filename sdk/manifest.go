@@ -156,7 +156,7 @@ func ValidateManifest(m *pb.Manifest) error {
 	perms := map[string]bool{}
 	for _, p := range m.Permissions {
 		if !permRE.MatchString(p.Name) || !strings.HasPrefix(p.Name, m.Id+".") || len(p.Name) > maxNameBytes {
-			fail("permission %q must be named %s.<object>.<action>", p.Name, m.Id)
+			fail("permission %q must be named %s.<object>.<action>, at most %d bytes", p.Name, m.Id, maxNameBytes)
 		}
 		if perms[p.Name] {
 			fail("permission %s is declared twice", p.Name)
@@ -241,7 +241,7 @@ func ValidateManifest(m *pb.Manifest) error {
 	}
 	for _, e := range append(append([]string{}, m.Publishes...), m.Consumes...) {
 		if !eventRE.MatchString(e) || len(e) > maxNameBytes {
-			fail("event %q must be dotted lower-case words such as population.resident_moved", e)
+			fail("event %q must be dotted lower-case words such as population.resident_moved, at most %d bytes", e, maxNameBytes)
 		}
 	}
 	for _, e := range m.Publishes {
