@@ -30,6 +30,13 @@ type Manifest struct {
 	// Events the plugin publishes and those it wants delivered.
 	Publishes []string
 	Consumes  []string
+	// Uses lists the other plugins' permissions this plugin exercises when
+	// it calls their routes with Request.Call ("population.residents.read").
+	// A call to a route whose permission is not listed is refused with 403
+	// permission_not_declared, and the called plugin sees the caller's
+	// grants cut down to this list: a plugin acts for its user only as far
+	// as it said it would.
+	Uses []string
 }
 
 // Permission is one permission the plugin declares.
@@ -115,6 +122,26 @@ var (
 	nameRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 	eventRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 	methods = map[string]bool{http.MethodGet: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true, http.MethodDelete: true}
+	// wildcardRE finds the wildcards of a route path, to compare paths
+	// whatever their wildcards are named.
+	wildcardRE = regexp.MustCompile(`\{[^{}]*\}`)
+)
+
+// Bounds of a manifest. The host keeps every manifest in memory and builds
+// tables, indexes and a route table from it at each start: a manifest is a
+// plugin's description, not a place for data.
+const (
+	maxRoutes      = 1000
+	maxPermissions = 500
+	maxCollections = 200
+	maxFields      = 500  // per collection; SQLite allows 2000 columns, PostgreSQL 1600
+	maxFieldName   = 61   // "f_" + name fits PostgreSQL's 63-byte identifiers
+	maxPathBytes   = 512  // a route path
+	maxTextBytes   = 4096 // version, vendor, description, and each permission's
+	maxEvents      = 500  // published plus consumed
+	maxUses        = 500
+	maxBodyLimit   = 1 << 30
+	maxNameBytes   = 128 // a permission or event name
 )
 
 // Validate checks the manifest the way the host will, so that a mistake
@@ -133,15 +160,27 @@ func ValidateManifest(m *pb.Manifest) error {
 	if m.Version == "" {
 		fail("version is required")
 	}
+	if len(m.Version) > 64 || len(m.Vendor) > maxTextBytes || len(m.Description) > maxTextBytes {
+		fail("version must be at most 64 bytes, vendor and description at most %d", maxTextBytes)
+	}
+	if len(m.Routes) > maxRoutes || len(m.Permissions) > maxPermissions || len(m.Collections) > maxCollections ||
+		len(m.Publishes)+len(m.Consumes) > maxEvents || len(m.Uses) > maxUses {
+		// Too large to check further in reasonable time and space.
+		return fmt.Errorf("invalid manifest for plugin %q: at most %d routes, %d permissions, %d collections, %d events and %d uses",
+			m.Id, maxRoutes, maxPermissions, maxCollections, maxEvents, maxUses)
+	}
 	perms := map[string]bool{}
 	for _, p := range m.Permissions {
-		if !permRE.MatchString(p.Name) || !strings.HasPrefix(p.Name, m.Id+".") {
-			fail("permission %q must be named %s.<object>.<action>", p.Name, m.Id)
+		if !permRE.MatchString(p.Name) || !strings.HasPrefix(p.Name, m.Id+".") || len(p.Name) > maxNameBytes {
+			fail("permission %q must be named %s.<object>.<action>, at most %d bytes", p.Name, m.Id, maxNameBytes)
 		}
 		if perms[p.Name] {
 			fail("permission %s is declared twice", p.Name)
 		}
 		perms[p.Name] = true
+		if len(p.Description) > maxTextBytes {
+			fail("permission %s: description longer than %d bytes", p.Name, maxTextBytes)
+		}
 		for _, r := range p.Roles {
 			if r != "operator" && r != "viewer" {
 				fail("permission %s: role %q cannot be given permissions (use operator or viewer)", p.Name, r)
@@ -153,8 +192,8 @@ func ValidateManifest(m *pb.Manifest) error {
 		if !methods[r.Method] {
 			fail("route %s %s: method must be GET, POST, PUT, PATCH or DELETE", r.Method, r.Path)
 		}
-		if !strings.HasPrefix(r.Path, "/") {
-			fail("route %s %s: path must start with /", r.Method, r.Path)
+		if !strings.HasPrefix(r.Path, "/") || len(r.Path) > maxPathBytes || strings.ContainsAny(r.Path, " \t\r\n") {
+			fail("route %s %q: path must start with /, hold no spaces and be at most %d bytes", r.Method, r.Path, maxPathBytes)
 		}
 		key := r.Method + " " + r.Path
 		if seen[key] {
@@ -169,12 +208,15 @@ func ValidateManifest(m *pb.Manifest) error {
 		case !r.Public && !perms[r.Permission]:
 			fail("route %s: permission %s is not declared", key, r.Permission)
 		}
-		if r.MaxBodyBytes < 0 {
-			fail("route %s: max body bytes cannot be negative", key)
+		if r.MaxBodyBytes < 0 || r.MaxBodyBytes > maxBodyLimit {
+			fail("route %s: max body bytes must be from 0 to %d", key, int64(maxBodyLimit))
 		}
 		if rl := r.RateLimit; rl != nil && (rl.Requests < 1 || rl.Requests > 1_000_000 || rl.WindowSeconds < 1 || rl.WindowSeconds > 86400) {
 			fail("route %s: a rate limit allows 1 to 1,000,000 requests in a window of 1 s to 24 h", key)
 		}
+	}
+	for _, msg := range routeConflicts(m.Routes) {
+		fail("%s", msg)
 	}
 	colls := map[string]bool{}
 	for _, c := range m.Collections {
@@ -185,10 +227,14 @@ func ValidateManifest(m *pb.Manifest) error {
 			fail("collection %s is declared twice", c.Name)
 		}
 		colls[c.Name] = true
+		if len(c.Fields) > maxFields {
+			fail("collection %s: at most %d fields", c.Name, maxFields)
+			continue
+		}
 		fields := map[string]bool{}
 		for _, f := range c.Fields {
-			if !nameRE.MatchString(f.Name) || reservedField(f.Name) {
-				fail("collection %s: field %q must be a-z, 0-9 or _ and not one of id, tenant, version, created_at, updated_at", c.Name, f.Name)
+			if !nameRE.MatchString(f.Name) || len(f.Name) > maxFieldName || reservedField(f.Name) {
+				fail("collection %s: field %q must be at most %d characters of a-z, 0-9 or _ and not one of id, tenant, version, created_at, updated_at", c.Name, f.Name, maxFieldName)
 			}
 			if fields[f.Name] {
 				fail("collection %s: field %s is declared twice", c.Name, f.Name)
@@ -213,8 +259,8 @@ func ValidateManifest(m *pb.Manifest) error {
 		}
 	}
 	for _, e := range append(append([]string{}, m.Publishes...), m.Consumes...) {
-		if !eventRE.MatchString(e) {
-			fail("event %q must be dotted lower-case words such as population.resident_moved", e)
+		if !eventRE.MatchString(e) || len(e) > maxNameBytes {
+			fail("event %q must be dotted lower-case words such as population.resident_moved, at most %d bytes", e, maxNameBytes)
 		}
 	}
 	for _, e := range m.Publishes {
@@ -222,10 +268,80 @@ func ValidateManifest(m *pb.Manifest) error {
 			fail("published event %s must start with %s.", e, m.Id)
 		}
 	}
+	used := map[string]bool{}
+	for _, u := range m.Uses {
+		owner, _, _ := strings.Cut(u, ".")
+		switch {
+		case !permRE.MatchString(u) || !idRE.MatchString(owner) || len(u) > maxNameBytes:
+			fail("uses %q must be another plugin's permission such as population.residents.read", u)
+		case owner == m.Id:
+			fail("uses %s: a plugin holds its own permissions; list only other plugins'", u)
+		case used[u]:
+			fail("uses %s is listed twice", u)
+		}
+		used[u] = true
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("invalid manifest for plugin %q: %s", m.Id, strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// routeConflicts lists the pairs of routes the host could not tell apart.
+// The host routes with net/http.ServeMux, which refuses (panics on) two
+// patterns that match the same requests with neither more specific, such
+// as GET /items/{id} and GET /items/{code}: those are named in plain words
+// first, then every pattern is registered in a ServeMux of its own to catch
+// whatever else it refuses.
+func routeConflicts(routes []*pb.Route) []string {
+	var out []string
+	shape := map[string]string{}
+	for _, r := range routes {
+		if !methods[r.Method] || !strings.HasPrefix(r.Path, "/") {
+			continue // reported already
+		}
+		key := r.Method + " " + wildcardRE.ReplaceAllStringFunc(r.Path, func(w string) string {
+			switch {
+			case w == "{$}": // the end of the path, not a wildcard
+				return w
+			case strings.HasSuffix(w, "...}"):
+				return "{...}"
+			}
+			return "{}"
+		})
+		pattern := r.Method + " " + r.Path
+		if prev, ok := shape[key]; ok && prev != pattern {
+			out = append(out, fmt.Sprintf("routes %s and %s differ only by wildcard names: a request matches both", prev, pattern))
+		}
+		shape[key] = pattern
+	}
+	if len(out) > 0 {
+		return out
+	}
+	mux := http.NewServeMux()
+	seen := map[string]bool{}
+	for _, r := range routes {
+		pattern := r.Method + " " + r.Path
+		if !methods[r.Method] || !strings.HasPrefix(r.Path, "/") || seen[pattern] {
+			continue // reported already
+		}
+		seen[pattern] = true
+		if msg := tryRegister(mux, pattern); msg != "" {
+			out = append(out, fmt.Sprintf("route %s cannot be served: %s", pattern, msg))
+		}
+	}
+	return out
+}
+
+// tryRegister adds pattern to mux and turns ServeMux's panic into a message.
+func tryRegister(mux *http.ServeMux, pattern string) (msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg = fmt.Sprint(p)
+		}
+	}()
+	mux.Handle(pattern, http.NotFoundHandler())
+	return ""
 }
 
 func reservedField(name string) bool {
@@ -241,6 +357,7 @@ func (m *Manifest) proto() *pb.Manifest {
 		Id: m.ID, Version: m.Version, Vendor: m.Vendor, Description: m.Description,
 		Publishes: m.Publishes, Consumes: m.Consumes, Protocol: Protocol,
 	}
+	out.Uses = m.Uses
 	for _, p := range m.Permissions {
 		out.Permissions = append(out.Permissions, &pb.Permission{Name: p.Name, Description: p.Description, Roles: p.Roles})
 	}

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,9 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/balaidesa/balai/sdk/input"
 )
@@ -27,22 +31,83 @@ func Fail(w http.ResponseWriter, status int, code, message string) {
 	JSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
 }
 
-// FailErr maps a storage error to its HTTP status, and anything else to a
-// 500 whose details stay in the log.
+// FailErr answers err in the documented error shape with its right
+// status: an *HTTPError as it says, a storage *Error and a host service's
+// refusal (file too large, wrong file type, unknown file, ...) by
+// ErrorStatus, anything else as a 500 whose details stay in the log. A
+// handler that does not handle a storage error itself thus still answers
+// a client's conflict with 409, not 500.
 func FailErr(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		status := map[string]int{"not_found": 404, "conflict": 409, "duplicate": 409, "invalid": 422, "forbidden": 403}[e.Code]
-		if status == 0 {
-			status = 500
-		}
-		Fail(w, status, e.Code, e.Message)
+	var he *HTTPError
+	if errors.As(err, &he) {
+		Fail(w, he.Status, he.Code, he.Message)
 		return
 	}
-	// The pattern, not the path: paths carry citizens' keys (a KK number,
-	// an order code), which must not reach the log.
-	Logf(r.Context(), "error", "%s: %v", routeOf(r), err)
-	Fail(w, http.StatusInternalServerError, "internal", "the plugin could not complete the request")
+	st, code, msg := ErrorStatus(err)
+	if st >= 500 {
+		// The pattern, not the path: paths carry citizens' keys (a KK
+		// number, an order code), which must not reach the log.
+		Logf(r.Context(), "error", "%s: %v", routeOf(r), err)
+	}
+	Fail(w, st, code, msg)
+}
+
+// storageStatus is the HTTP status of each storage error code; a code not
+// listed is the host's own failure (500).
+var storageStatus = map[string]int{
+	"not_found":        http.StatusNotFound,
+	"conflict":         http.StatusConflict, // the record changed since it was read
+	"duplicate":        http.StatusConflict, // a unique field is taken
+	"condition_failed": http.StatusConflict, // a guarded increment's condition does not hold
+	"invalid":          http.StatusUnprocessableEntity,
+	"forbidden":        http.StatusForbidden,
+}
+
+// grpcStatus maps the gRPC codes host services answer with (files,
+// settings, calls) to an HTTP status and error code.
+var grpcStatus = map[codes.Code]struct {
+	status int
+	code   string
+}{
+	codes.NotFound:           {http.StatusNotFound, "not_found"},
+	codes.InvalidArgument:    {http.StatusUnprocessableEntity, "invalid"},
+	codes.OutOfRange:         {http.StatusRequestEntityTooLarge, "too_large"},
+	codes.PermissionDenied:   {http.StatusForbidden, "forbidden"},
+	codes.AlreadyExists:      {http.StatusConflict, "duplicate"},
+	codes.FailedPrecondition: {http.StatusConflict, "conflict"},
+	codes.Aborted:            {http.StatusConflict, "conflict"},
+	codes.ResourceExhausted:  {http.StatusTooManyRequests, "too_many_requests"},
+	codes.DeadlineExceeded:   {http.StatusGatewayTimeout, "timeout"},
+	codes.Unavailable:        {http.StatusServiceUnavailable, "unavailable"},
+}
+
+// ErrorStatus gives the HTTP status, error code and client-safe message of
+// an error a plugin got from the host: a storage *Error by its code (409
+// for conflict, duplicate and condition_failed, 404 not_found, 422
+// invalid, 403 forbidden), a host service's gRPC status by its code, a
+// context deadline as 504. Anything else is 500 "internal" with a generic
+// message, so internal details never reach the client.
+func ErrorStatus(err error) (httpStatus int, code, message string) {
+	var e *Error
+	if errors.As(err, &e) {
+		if s, ok := storageStatus[e.Code]; ok {
+			return s, e.Code, e.Message
+		}
+		return http.StatusInternalServerError, "internal", "the plugin could not complete the request"
+	}
+	var ge interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &ge) {
+		// The host's own status, not a plugin's wrapping of it: the
+		// wrapping may hold details meant for the log.
+		st := ge.GRPCStatus()
+		if m, known := grpcStatus[st.Code()]; known {
+			return m.status, m.code, st.Message()
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusGatewayTimeout, "timeout", "the request took too long"
+	}
+	return http.StatusInternalServerError, "internal", "the plugin could not complete the request"
 }
 
 // Decode reads a JSON body into v with the rules of Bind. On failure it
@@ -80,10 +145,7 @@ func Errorf(status int, code, format string, args ...any) *HTTPError {
 func Func(fn func(r *http.Request) (int, any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, v, err := fn(r)
-		var he *HTTPError
 		switch {
-		case errors.As(err, &he):
-			Fail(w, he.Status, he.Code, he.Message)
 		case err != nil:
 			FailErr(w, r, err)
 		case v == nil:

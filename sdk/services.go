@@ -67,7 +67,11 @@ func (r *Request) DeleteFile(ctx context.Context, id string) error {
 }
 
 // Call sends a request to another plugin's route in the same tenant, on
-// behalf of the caller and with the caller's permissions.
+// behalf of the caller. It acts only with permissions the caller holds and
+// this plugin's manifest declares in Uses: a route needing another
+// permission answers 403 permission_not_declared, and the called plugin
+// sees no other of the caller's permissions. Public routes need none. The
+// answer is the called route's, errors in the documented shape included.
 func (r *Request) Call(ctx context.Context, plugin, method, path string, query url.Values, body any) (*http.Response, error) {
 	req := &pb.HTTPRequest{Scope: r.scope, TargetPlugin: plugin, Method: method, Path: path, RawQuery: query.Encode()}
 	if body != nil {

@@ -35,7 +35,10 @@ func recordFromPB(p *pb.Record) Record {
 // Error is a storage failure the plugin can act on.
 type Error struct {
 	// Code is not_found, conflict (version changed), duplicate (unique
-	// index), invalid (a field does not fit the collection) or forbidden.
+	// index), condition_failed (an Increment's conditions do not hold),
+	// invalid (a field does not fit the collection) or forbidden. Left
+	// unhandled, FailErr and Func answer them 404, 409, 409, 409, 422 and
+	// 403 (see ErrorStatus).
 	Code    string
 	Message string
 	// Field names the unique field that clashed, for duplicate.

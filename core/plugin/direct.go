@@ -63,7 +63,7 @@ func (d *directHost) Call(ctx context.Context, req *pb.HTTPRequest, body io.Read
 	}
 	var head *pb.HTTPResponseHead
 	var buf bytes.Buffer
-	err = d.s.rt.call(ctx, e, req, func(p *pb.HTTPResponsePart) error {
+	err = d.s.rt.callBounded(ctx, e, req, func(p *pb.HTTPResponsePart) error {
 		if p.Head != nil {
 			head = p.Head
 		}

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -45,7 +46,7 @@ func (d *dispatcher) run(ctx context.Context) {
 	for {
 		for _, in := range d.rt.Instances() {
 			if m := in.Manifest(); m != nil && len(m.Consumes) > 0 {
-				d.drain(ctx, in)
+				d.drainGuarded(ctx, in)
 			}
 		}
 		select {
@@ -55,6 +56,17 @@ func (d *dispatcher) run(ctx context.Context) {
 		case <-d.wake:
 		}
 	}
+}
+
+// drainGuarded is drain with a panic logged and contained: the delivery
+// loop serves every plugin and must outlive one that breaks it.
+func (d *dispatcher) drainGuarded(ctx context.Context, in *Instance) {
+	defer func() {
+		if v := recover(); v != nil {
+			d.rt.log.Error("event delivery panicked", "plugin", in.ID(), "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	d.drain(ctx, in)
 }
 
 // drain delivers what is due for one consumer and stops at the first

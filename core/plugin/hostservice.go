@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -134,7 +136,9 @@ func (s *hostService) Authorize(ctx context.Context, req *pb.AuthorizeRequest) (
 		return out, nil
 	}
 	for i, p := range req.Permissions {
-		out.Allowed[i] = s.rt.h.Authz.Allowed(e.user, e.limit, tenant, p)
+		// A plugin called by another answers for no more than the calling
+		// plugin may use, and a limited token for no more than its limit.
+		out.Allowed[i] = (e.may == nil || e.may(p)) && s.rt.h.Authz.Allowed(e.user, e.limit, tenant, p)
 	}
 	return out, nil
 }
@@ -273,8 +277,25 @@ func (s *hostService) Call(req *pb.HTTPRequest, stream grpc.ServerStreamingServe
 	if err != nil {
 		return err
 	}
-	return s.rt.call(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
+	return s.rt.callBounded(stream.Context(), e, req, func(p *pb.HTTPResponsePart) error { return stream.Send(p) })
 }
+
+// callBounded is Runtime.call for a plugin's Call, refusing chains deeper
+// than maxCallDepth with 508 call_depth_exceeded: plugins calling each
+// other in a loop would otherwise hold a goroutine, a stream and a scope
+// per hop until the first caller's timeout.
+func (rt *Runtime) callBounded(ctx context.Context, from *scopeEntry, req *pb.HTTPRequest, out func(*pb.HTTPResponsePart) error) error {
+	if from.depth >= maxCallDepth {
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "call_depth_exceeded",
+			"message": fmt.Sprintf("plugin calls nest at most %d deep", maxCallDepth)}})
+		return out(&pb.HTTPResponsePart{Head: &pb.HTTPResponseHead{Status: http.StatusLoopDetected,
+			Headers: []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}}, Body: body})
+	}
+	return rt.call(ctx, from, req, out)
+}
+
+// maxCallDepth bounds chains of plugins calling plugins.
+const maxCallDepth = 4
 
 // Tenants answers with public facts of the region tree around the scope's
 // tenant: names for letterheads and portals, and where modules are enabled.
@@ -341,4 +362,31 @@ func (s *hostService) Tenants(ctx context.Context, req *pb.TenantsRequest) (*pb.
 		}
 	}
 	return out, nil
+}
+
+// mayUse reports whether the call may exercise perm: a call the host
+// makes for a user or its operator may use whatever they hold; a plugin's
+// call to another plugin only what Runtime.callLimit allows.
+func (c *call) mayUse(perm string) bool { return c.may == nil || c.may(perm) }
+
+// callLimit is what a plugin serving the request of scope from may use
+// when it calls another plugin: its own permissions and those its
+// manifest declares in uses, and, when from is itself a call from another
+// plugin, no more than that one was allowed. A plugin thus never exercises
+// more of its user's permissions than every plugin on the way said it
+// would.
+func (rt *Runtime) callLimit(from *scopeEntry) func(string) bool {
+	var uses []string
+	if in, ok := rt.Get(from.plugin); ok {
+		if m := in.Manifest(); m != nil {
+			uses = m.Uses
+		}
+	}
+	own, outer := from.plugin+".", from.may
+	return func(perm string) bool {
+		if !strings.HasPrefix(perm, own) && !slices.Contains(uses, perm) {
+			return false
+		}
+		return outer == nil || outer(perm)
+	}
 }

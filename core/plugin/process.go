@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,6 +22,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
@@ -88,7 +91,7 @@ func pluginEnv(procs int) []string {
 
 // start launches the binary, negotiates the protocol, reads the manifest
 // and, with opts.host, sets up the host services once for this start.
-func start(ctx context.Context, opts startOptions) (*process, error) {
+func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	cmd := exec.Command(opts.path)
 	cmd.Env = pluginEnv(opts.procs)
 	var secure *goplugin.SecureConfig
@@ -120,6 +123,14 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		client.Kill()
 		return nil, err
 	}
+	defer func() {
+		// Whatever the plugin sent, a panic here refuses it and leaves no
+		// process behind.
+		if v := recover(); v != nil {
+			client.Kill()
+			err = fmt.Errorf("starting the plugin: %v", v)
+		}
+	}()
 	rpc, err := client.Client()
 	if err != nil {
 		if errors.Is(err, goplugin.ErrChecksumsDoNotMatch) {
@@ -134,7 +145,10 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 	if err != nil {
 		return fail(fmt.Errorf("dispensing: %w", err))
 	}
-	c := raw.(*conn_)
+	c, ok := raw.(*conn_)
+	if !ok {
+		return fail(fmt.Errorf("dispensing: unexpected %T", raw))
+	}
 	p := &process{client: client, conn: c, protocol: client.NegotiatedVersion(), svc: opts.host}
 	if rc := client.ReattachConfig(); rc != nil {
 		p.pid = rc.Pid
@@ -150,6 +164,7 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		id := c.broker.NextId()
 		go c.broker.AcceptAndServe(id, func(o []grpc.ServerOption) *grpc.Server {
 			o = append(o, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
+			o = append(o, grpc.ChainUnaryInterceptor(recoverUnary(opts.log)), grpc.ChainStreamInterceptor(recoverStream(opts.log)))
 			s := grpc.NewServer(append(o, sdk.GRPCServerOptions()...)...)
 			pb.RegisterHostServer(s, opts.host)
 			return s
@@ -159,6 +174,30 @@ func start(ctx context.Context, opts startOptions) (*process, error) {
 		}
 	}
 	return p, nil
+}
+
+// recoverUnary and recoverStream answer a host-service call that panics
+// with an internal error: gRPC does not recover handlers, and a plugin's
+// odd request must not end the host and every other plugin with it.
+func recoverUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (_ any, err error) {
+		defer recoverCall(log, info.FullMethod, &err)
+		return handler(ctx, req)
+	}
+}
+
+func recoverStream(log *slog.Logger) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+		defer recoverCall(log, info.FullMethod, &err)
+		return handler(srv, ss)
+	}
+}
+
+func recoverCall(log *slog.Logger, method string, err *error) {
+	if v := recover(); v != nil {
+		log.Error("host service panicked", "method", method, "panic", v, "stack", string(debug.Stack()))
+		*err = status.Error(codes.Internal, "the host failed to serve the call; see the host log")
+	}
 }
 
 // maxMessage bounds one gRPC message between host and plugin.

@@ -102,6 +102,11 @@ type call struct {
 	idem *idempotency.Claim
 	// broken is set by send when the plugin's answer broke off midway.
 	broken bool
+	// caller is the plugin making a plugin-to-plugin call ("" otherwise);
+	// may limits the permissions it acts with (see Runtime.callLimit).
+	caller string
+	may    func(perm string) bool
+	depth  int // plugin-to-plugin calls on the way to this one
 }
 
 // resolved is a call checked and ready to send.
@@ -155,6 +160,9 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 		}
 		c.user = user
 	}
+	if !route.Public && !c.system && !c.mayUse(route.Permission) {
+		return nil, apierr.New(http.StatusForbidden, "permission_not_declared", "plugin %s calls a route that needs %s without declaring it in its manifest's uses", c.caller, route.Permission)
+	}
 	if !route.Public && !c.system {
 		if c.user == "" {
 			return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
@@ -166,7 +174,7 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 	r := &resolved{in: in, route: route, pattern: pattern, level: level}
 	if c.user != "" {
 		for _, p := range manifest.Permissions {
-			if c.system || rt.h.Authz.Allowed(c.user, c.limit, c.tenant, p.Name) {
+			if c.system || c.mayUse(p.Name) && rt.h.Authz.Allowed(c.user, c.limit, c.tenant, p.Name) {
 				r.granted = append(r.granted, p.Name)
 			}
 		}
@@ -202,7 +210,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer callCancel()
 	defer context.AfterFunc(ctx, callCancel)()
 	deadline, _ := callCtx.Deadline()
-	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, limit: c.limit, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem}
+	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, limit: c.limit, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem, may: c.may, depth: c.depth}
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
@@ -455,7 +463,7 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 					w.Header()[http.CanonicalHeaderKey(h.Name)] = h.Values
 				}
 			}
-			w.WriteHeader(int(p.Head.Status))
+			w.WriteHeader(validStatus(p.Head.Status))
 		}
 		if len(p.Body) > 0 {
 			if _, err := w.Write(p.Body); err != nil {
@@ -488,7 +496,7 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 	c := &call{
 		tenant: from.tenant, plugin: req.TargetPlugin, method: req.Method, path: path, rawQuery: req.RawQuery,
 		headers: http.Header{}, user: from.user, limit: from.limit, requestID: from.requestID, size: int64(len(req.Body)),
-		client: from.client, idem: from.idem,
+		client: from.client, idem: from.idem, caller: from.plugin, may: rt.callLimit(from), depth: from.depth + 1,
 	}
 	for _, h := range req.Headers {
 		c.headers[h.Name] = h.Values
@@ -557,7 +565,7 @@ func (rt *Runtime) Invoke(ctx context.Context, inv Invocation, w http.ResponseWr
 			for _, h := range p.Head.Headers {
 				w.Header()[http.CanonicalHeaderKey(h.Name)] = h.Values
 			}
-			w.WriteHeader(int(p.Head.Status))
+			w.WriteHeader(validStatus(p.Head.Status))
 		}
 		_, err := w.Write(p.Body)
 		return err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -238,6 +239,7 @@ func (rt *Runtime) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var ready []*Instance
 	for _, f := range files {
 		in := &Instance{rt: rt, File: f, Path: filepath.Join(rt.cfg.Dir, f), state: StateStarting, wake: make(chan struct{}, 1)}
 		sum, err := FileChecksum(in.Path)
@@ -256,9 +258,34 @@ func (rt *Runtime) Load(ctx context.Context) error {
 			in.pinned = b
 		}
 		rt.add(in)
-		if err := in.first(ctx); err != nil {
+		ready = append(ready, in)
+	}
+	// Processes start side by side, so that plugins that hang at start
+	// (each up to the handshake and Describe timeouts) delay the host once,
+	// not once each; they register one by one in file order, so which of
+	// two binaries with one id wins does not depend on timing.
+	procs := make([]*process, len(ready))
+	errs := make([]error, len(ready))
+	sem := make(chan struct{}, startConcurrency)
+	var wg sync.WaitGroup
+	for i, in := range ready {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			procs[i], errs[i] = in.startGuarded(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, in := range ready {
+		err := errs[i]
+		if err == nil {
+			err = in.register(procs[i])
+		}
+		if err != nil {
 			in.fail(err)
-			rt.log.Error("plugin refused", "file", f, "err", err)
+			rt.log.Error("plugin refused", "file", in.File, "err", err)
 			continue
 		}
 		rt.wg.Add(1)
@@ -334,13 +361,20 @@ func (in *Instance) fail(err error) {
 	in.mu.Unlock()
 }
 
-// first starts the plugin for the first time.
-func (in *Instance) first(ctx context.Context) error {
-	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
-	if err != nil {
-		return err
-	}
-	return in.register(p)
+// startConcurrency bounds how many plugin processes start at once.
+const startConcurrency = 4
+
+// startGuarded starts the plugin's process, with a panic in host code on
+// this plugin's behalf turned into this plugin's refusal: one plugin never
+// stops the host from starting.
+func (in *Instance) startGuarded(ctx context.Context) (p *process, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, fmt.Errorf("the host could not start the plugin: %v", v)
+			in.rt.log.Error("plugin made the host panic while starting; refused", "file", in.File, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	return start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
 }
 
 // LoadInProcess serves a plugin from this process, without go-plugin: what
@@ -358,49 +392,65 @@ func (rt *Runtime) LoadInProcess(pl *sdk.Plugin) (*Instance, error) {
 }
 
 // register checks a started plugin's manifest and makes it servable:
-// unique id, permissions, storage tables, routes.
-func (in *Instance) register(p *process) error {
+// unique id, routes, storage tables, permissions. Whatever is wrong with
+// the plugin, even a manifest that makes host code panic, refuses this
+// plugin alone: its process is killed and nothing of it stays registered.
+func (in *Instance) register(p *process) (err error) {
 	rt := in.rt
 	m := p.manifest
-	if err := sdk.ValidateManifest(m); err != nil {
+	claimed := false
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("the host could not load the plugin: %v", v)
+			rt.log.Error("plugin made the host panic while loading; refused", "file", in.File, "panic", v, "stack", string(debug.Stack()))
+		}
+		if err == nil {
+			return
+		}
+		if claimed {
+			rt.mu.Lock()
+			if rt.byID[m.Id] == in {
+				delete(rt.byID, m.Id)
+			}
+			rt.mu.Unlock()
+		}
 		p.kill()
+	}()
+	if m == nil {
+		return fmt.Errorf("the plugin sent no manifest")
+	}
+	if err := sdk.ValidateManifest(m); err != nil {
+		return err
+	}
+	// Routes first: they touch nothing shared, and a pattern ServeMux
+	// refuses must not leave tables or permissions behind.
+	mux, err := routeMux(m)
+	if err != nil {
 		return err
 	}
 	rt.mu.Lock()
 	if other, dup := rt.byID[m.Id]; dup {
 		rt.mu.Unlock()
-		p.kill()
 		return fmt.Errorf("duplicate plugin id %s: already loaded from %s", m.Id, other.File)
 	}
 	rt.byID[m.Id] = in
+	claimed = true
 	rt.mu.Unlock()
+	if err := rt.engine.Register(m.Id, m.Collections); err != nil {
+		return fmt.Errorf("preparing storage: %w", err)
+	}
 	var perms []rbac.Permission
 	var names []string
 	for _, pp := range m.Permissions {
 		perms = append(perms, rbac.Permission{Name: pp.Name, Description: pp.Description, Roles: pp.Roles})
 		names = append(names, pp.Name)
 	}
-	drop := func() {
-		rt.mu.Lock()
-		delete(rt.byID, m.Id)
-		rt.mu.Unlock()
-		p.kill()
-	}
 	if err := rt.h.Authz.Registry().Add(perms...); err != nil {
-		drop()
 		return err
 	}
 	if err := rt.h.Authz.Reload(); err != nil {
-		drop()
+		rt.h.Authz.Registry().Remove(m.Id + ".")
 		return err
-	}
-	if err := rt.engine.Register(m.Id, m.Collections); err != nil {
-		drop()
-		return fmt.Errorf("preparing storage: %w", err)
-	}
-	mux := http.NewServeMux()
-	for i, r := range m.Routes {
-		mux.Handle(r.Method+" "+r.Path, routeIndex(i))
 	}
 	in.mu.Lock()
 	in.proc, in.manifest, in.routes, in.perms = p, m, mux, names
@@ -408,6 +458,39 @@ func (in *Instance) register(p *process) error {
 	in.mu.Unlock()
 	rt.log.Info("plugin loaded", "plugin", m.Id, "version", m.Version, "pid", p.pid, "protocol", p.protocol, "sha256", in.Checksum)
 	return nil
+}
+
+// routeMux builds the table that finds a request's manifest route. It
+// turns ServeMux's panic on a pattern it refuses into an error, for a
+// manifest that slipped past ValidateManifest (an older SDK's rules, a
+// plugin that never ran them).
+func routeMux(m *pb.Manifest) (mux *http.ServeMux, err error) {
+	mux = http.NewServeMux()
+	for i, r := range m.Routes {
+		pattern := r.Method + " " + r.Path
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					err = fmt.Errorf("route %s cannot be served: %v", pattern, v)
+				}
+			}()
+			mux.Handle(pattern, routeIndex(i))
+		}()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return mux, nil
+}
+
+// validStatus is the status a plugin's response head may carry: a final
+// status from 200 to 599. Anything else is a bad gateway: net/http panics
+// on codes outside 100-999, and a 1xx is no answer at all.
+func validStatus(code int32) int {
+	if code < 200 || code > 599 {
+		return http.StatusBadGateway
+	}
+	return int(code)
 }
 
 // routeIndex marks which manifest route a ServeMux pattern belongs to.
@@ -436,6 +519,20 @@ const (
 // this loop does.
 func (in *Instance) supervise(ctx context.Context) {
 	defer in.rt.wg.Done()
+	defer func() {
+		// A panic while supervising one plugin stops supervising it, not
+		// the host: the plugin is refused and its process killed.
+		if v := recover(); v != nil {
+			in.rt.log.Error("plugin supervision panicked; plugin refused", "file", in.File, "panic", v, "stack", string(debug.Stack()))
+			in.mu.Lock()
+			proc := in.proc
+			in.proc, in.state, in.lastError = nil, StateFailed, fmt.Sprintf("supervision failed: %v", v)
+			in.mu.Unlock()
+			if proc != nil {
+				proc.kill()
+			}
+		}
+	}()
 	tick := time.NewTicker(superviseEvery)
 	defer tick.Stop()
 	lastHealth := time.Now()

@@ -26,6 +26,11 @@ type scopeEntry struct {
 	client string
 	// idem is the idempotency key the request holds: its writes mark it.
 	idem *idempotency.Claim
+	// may, for a request one plugin sent another, limits the permissions
+	// it acts with (Runtime.callLimit); nil for a user's own request.
+	may func(perm string) bool
+	// depth counts the plugin-to-plugin calls that led to this request.
+	depth int
 }
 
 // scopeTable maps live handles to their scopes. A handle lives as long as

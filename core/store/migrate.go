@@ -40,6 +40,12 @@ func (db *DB) Migrate(ms []*Migration) error {
 		latest = ms[len(ms)-1].ID
 	}
 	return db.Connection(func(conn *gorm.DB) error {
+		// Each statement on conn gets its own gorm.Statement: without this
+		// the Pluck below left its table and destination on the shared
+		// one, and gormigrate's insert of the next migration's ID then
+		// panicked, so no database that had been migrated once could take
+		// a new migration.
+		conn = conn.Session(&gorm.Session{})
 		if db.Dialect == Postgres {
 			if err := conn.Exec("SELECT pg_advisory_lock(?)", advisoryLockKey).Error; err != nil {
 				return fmt.Errorf("locking for migration: %w", err)

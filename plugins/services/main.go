@@ -64,6 +64,7 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
 	},
 	Publishes: publishes,
+	Uses:      []string{"population.residents.read", "population.residents.lookup"}, // resident lookups by NIK (GET /residents?nik=)
 	Collections: []sdk.Collection{{
 		Name: "requests",
 		Fields: []sdk.Field{

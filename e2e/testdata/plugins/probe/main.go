@@ -46,6 +46,10 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/settings", Permission: "probe.items.read"},
 		{Method: "PUT", Path: "/settings", Permission: "probe.items.write"},
 		{Method: "GET", Path: "/can", Permission: "probe.items.read"},
+		{Method: "GET", Path: "/granted", Permission: "probe.items.read"},
+		{Method: "POST", Path: "/stock", Permission: "probe.items.write"},
+		{Method: "POST", Path: "/stock/{id}/take", Permission: "probe.items.write"},
+		{Method: "GET", Path: "/files/{id}", Permission: "probe.items.read"},
 		// A public form with its own limit, and one with the host's default.
 		{Method: "POST", Path: "/form", Public: true, RateLimit: &sdk.RateLimit{Requests: 5, Window: time.Hour}},
 		{Method: "POST", Path: "/open-form", Public: true},
@@ -60,9 +64,11 @@ var manifest = sdk.Manifest{
 	Collections: []sdk.Collection{
 		{Name: "items", Fields: []sdk.Field{{Name: "text", Type: sdk.String, Required: true}}},
 		{Name: "received", Fields: []sdk.Field{{Name: "event_id", Type: sdk.Int}, {Name: "text", Type: sdk.String}}},
+		{Name: "stock", Fields: []sdk.Field{{Name: "count", Type: sdk.Int, Required: true}}},
 	},
 	Publishes: []string{"probe.poked"},
 	Consumes:  []string{"probe.poked"},
+	Uses:      []string{"hello.notes.read"},
 }
 
 var (
@@ -233,6 +239,37 @@ func handler() http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(make([]byte, 2<<20))
+	})
+	// /granted shows the permissions the host handed this request: for a
+	// call from another plugin, only those that plugin declared it uses.
+	mux.Handle("GET /granted", sdk.Func(func(r *http.Request) (int, any, error) {
+		ok, err := sdk.From(r).CanIn(r.Context(), sdk.From(r).Tenant, "probe.items.write")
+		return 200, map[string]any{"granted": sdk.From(r).Scope().Granted, "can_write": ok}, err
+	}))
+	// /stock/{id}/take is a guarded decrement that leaves a failed
+	// condition, and every other storage error, to the SDK to answer.
+	mux.Handle("POST /stock", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v struct {
+			Count int `json:"count"`
+		}
+		if err := sdk.Bind(r, &v); err != nil {
+			return 0, nil, err
+		}
+		rec, err := sdk.From(r).Records("stock").Insert(r.Context(), v)
+		return 201, rec, err
+	}))
+	mux.Handle("POST /stock/{id}/take", sdk.Func(func(r *http.Request) (int, any, error) {
+		rec, err := sdk.From(r).Records("stock").Increment(r.Context(), r.PathValue("id"), map[string]float64{"count": -1}, sdk.Filter{Field: "count", Op: ">=", Value: 1})
+		return 200, rec, err
+	}))
+	mux.HandleFunc("GET /files/{id}", func(w http.ResponseWriter, r *http.Request) {
+		_, rc, err := sdk.From(r).OpenFile(r.Context(), r.PathValue("id"))
+		if err != nil {
+			sdk.FailErr(w, r, err)
+			return
+		}
+		defer rc.Close()
+		io.Copy(w, rc)
 	})
 	mux.Handle("GET /received", sdk.Func(func(r *http.Request) (int, any, error) { return sdk.From(r).Records("received").List(r) }))
 	mux.Handle("GET /call-hello", sdk.Func(func(r *http.Request) (int, any, error) {

@@ -1,0 +1,77 @@
+// Command broken is a test plugin that is broken in the way its file name
+// says, to show that no plugin, however broken, stops the host or the other
+// plugins, and that a refused plugin leaves no process behind:
+//
+//   - conflict: two routes differing only by wildcard names (GET
+//     /items/{id}, GET /items/{code}), which an older ValidateManifest let
+//     through and net/http.ServeMux panics on;
+//   - hang: never answers Describe;
+//   - panic: panics in Describe;
+//   - huge: declares 5,000 routes;
+//   - nomanifest: answers Describe with an empty manifest.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/balaidesa/balai/sdk"
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+type server struct{ pb.UnimplementedPluginServer }
+
+func (server) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.Manifest, error) {
+	name := filepath.Base(os.Args[0])
+	id := strings.ReplaceAll(name, "-", "_")
+	perms := []*pb.Permission{{Name: id + ".items.read"}}
+	switch {
+	case strings.HasPrefix(name, "conflict"):
+		return &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol, Permissions: perms, Routes: []*pb.Route{
+			{Method: "GET", Path: "/items/{id}", Permission: id + ".items.read"},
+			{Method: "GET", Path: "/items/{code}", Permission: id + ".items.read"},
+		}}, nil
+	case strings.HasPrefix(name, "hang"):
+		<-make(chan struct{})
+	case strings.HasPrefix(name, "panic"):
+		panic("broken on purpose")
+	case strings.HasPrefix(name, "huge"):
+		m := &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol, Permissions: perms}
+		for i := range 5000 {
+			m.Routes = append(m.Routes, &pb.Route{Method: "GET", Path: fmt.Sprintf("/r%d", i), Permission: id + ".items.read"})
+		}
+		return m, nil
+	}
+	return &pb.Manifest{}, nil
+}
+
+func (server) Setup(context.Context, *pb.SetupRequest) (*pb.SetupResponse, error) {
+	return &pb.SetupResponse{}, nil
+}
+
+type plug struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
+
+func (plug) GRPCServer(_ *goplugin.GRPCBroker, s *grpc.Server) error {
+	pb.RegisterPluginServer(s, server{})
+	return nil
+}
+
+func (plug) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) (any, error) {
+	return nil, nil
+}
+
+func main() {
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: map[int]goplugin.PluginSet{sdk.Protocol: {sdk.PluginName: plug{}}},
+		GRPCServer:       goplugin.DefaultGRPCServer,
+	})
+}

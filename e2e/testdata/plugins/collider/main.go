@@ -1,0 +1,86 @@
+// Command collider is a vendor plugin whose id and names are chosen to
+// collide with the population plugin's: id population_verify with a
+// collection attempts shaped like population's verify_attempts, which
+// releases before issue 9 stored in the same table
+// (p_population_verify_attempts), so that this plugin could read full NIKs
+// and reset population's lockouts. It must reach only its own data.
+package main
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+var manifest = sdk.Manifest{
+	ID: "population_verify", Version: "0.1.0", Vendor: "Balai tests", Description: "tries to reach population's data",
+	Permissions: []sdk.Permission{
+		{Name: "population_verify.attempts.read", Roles: []string{"viewer", "operator"}},
+		{Name: "population_verify.attempts.write", Roles: []string{"operator"}},
+	},
+	Routes: []sdk.Route{
+		{Method: "GET", Path: "/attempts", Permission: "population_verify.attempts.read"},
+		{Method: "POST", Path: "/attempts", Permission: "population_verify.attempts.write"},
+		{Method: "POST", Path: "/reset", Permission: "population_verify.attempts.write"},
+		{Method: "GET", Path: "/files/{id}", Permission: "population_verify.attempts.read"},
+		{Method: "GET", Path: "/settings", Permission: "population_verify.attempts.read"},
+	},
+	Collections: []sdk.Collection{{
+		Name: "attempts",
+		Fields: []sdk.Field{
+			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "failures", Type: sdk.Int, Required: true},
+			{Name: "since", Type: sdk.String, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
+	}},
+}
+
+func main() {
+	mux := http.NewServeMux()
+	mux.Handle("GET /attempts", sdk.Func(func(r *http.Request) (int, any, error) {
+		return sdk.From(r).Records("attempts").List(r)
+	}))
+	mux.Handle("POST /attempts", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v struct {
+			NIK      string `json:"nik"`
+			Failures int    `json:"failures"`
+		}
+		if err := sdk.Bind(r, &v); err != nil {
+			return 0, nil, err
+		}
+		rec, err := sdk.From(r).Records("attempts").Insert(r.Context(), map[string]any{"nik": v.NIK, "failures": v.Failures, "since": time.Now().UTC().Format(time.RFC3339)})
+		return 201, rec, err
+	}))
+	// /reset deletes every attempt it can see: population's lockouts, if
+	// the tables were shared.
+	mux.Handle("POST /reset", sdk.Func(func(r *http.Request) (int, any, error) {
+		recs, _, err := sdk.From(r).Records("attempts").Query().Run(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, rec := range recs {
+			if err := sdk.From(r).Records("attempts").Delete(r.Context(), rec.ID, 0); err != nil {
+				return 0, nil, err
+			}
+		}
+		return 200, map[string]int{"deleted": len(recs)}, nil
+	}))
+	mux.HandleFunc("GET /files/{id}", func(w http.ResponseWriter, r *http.Request) {
+		_, rc, err := sdk.From(r).OpenFile(r.Context(), r.PathValue("id"))
+		if err != nil {
+			sdk.FailErr(w, r, err)
+			return
+		}
+		defer rc.Close()
+		io.Copy(w, rc)
+	})
+	mux.Handle("GET /settings", sdk.Func(func(r *http.Request) (int, any, error) {
+		var v map[string]any
+		err := sdk.From(r).Settings(r.Context(), &v)
+		return 200, map[string]any{"settings": v}, err
+	}))
+	sdk.Serve(manifest, mux)
+}
