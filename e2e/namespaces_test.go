@@ -90,7 +90,7 @@ func TestLegacyPluginTablesAreMigrated(t *testing.T) {
 			"CREATE UNIQUE INDEX ix_00000000000000bb ON p_population_verify_attempts (tenant, f_nik)",
 			fmt.Sprintf("INSERT INTO p_population_verify_attempts VALUES ('0190f3c2-0000-7000-8000-0000000000aa', '%s', 1, %d, %d, '%s', 3, '2026-11-30T10:00:00Z')", villageA, now, now, lockedNIK),
 			`INSERT INTO plugin_collections (plugin, collection, table_name, fields, updated_at) VALUES ('population_verify', 'attempts', 'p_population_verify_attempts', '[{"name":"nik","type":1},{"name":"failures","type":2},{"name":"since","type":1}]', CURRENT_TIMESTAMP)`,
-			"DELETE FROM schema_migrations WHERE id = '202612010100_plugin_tables_injective'",
+			"DELETE FROM schema_migrations WHERE id = '202611301000_plugin_tables_injective'",
 		} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -51,6 +51,14 @@ type tenantCache struct {
 
 type tenantEntry struct{ until time.Time }
 
+// forgetTenants empties the cache of tenant codes known to exist.
+func (rt *Runtime) forgetTenants() error {
+	rt.tenants.mu.Lock()
+	rt.tenants.m = nil
+	rt.tenants.mu.Unlock()
+	return nil
+}
+
 // maxCachedTenants is more than the whole country's 91,599 regions.
 const maxCachedTenants = 100_000
 

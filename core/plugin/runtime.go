@@ -185,6 +185,10 @@ func New(h *host.Host, cfg Config, mods *modules.Table, reg prometheus.Registere
 	}
 	rt.files = &files.Store{DB: h.DB.DB, Dir: cfg.FilesDir, MaxBytes: cfg.MaxFileBytes}
 	rt.events = newDispatcher(rt)
+	// A tenant deleted (and purged) elsewhere bumps the policy version:
+	// forget which tenants exist, so no request writes under the deleted
+	// code in the seconds the cache would still vouch for it.
+	h.Authz.OnReload(rt.forgetTenants)
 	return rt
 }
 

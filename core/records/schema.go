@@ -64,7 +64,7 @@ func Migrations() []*store.Migration {
 			return tx.Table("plugin_collections").AutoMigrate(&pluginCollection{})
 		},
 	}, {
-		ID:      "202612010100_plugin_tables_injective",
+		ID:      "202611301000_plugin_tables_injective",
 		Migrate: renameLegacyTables,
 	}}
 }

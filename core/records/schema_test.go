@@ -94,7 +94,7 @@ func previousRelease(t *testing.T, db *store.DB, plugin string, pc *pb.Collectio
 // the database afresh, as a new binary does, and migrates it.
 func upgrade(t *testing.T, b storetest.Backend, u, dir string, db *store.DB) *store.DB {
 	t.Helper()
-	if err := db.Exec("DELETE FROM schema_migrations WHERE id = ?", "202612010100_plugin_tables_injective").Error; err != nil {
+	if err := db.Exec("DELETE FROM schema_migrations WHERE id = ?", "202611301000_plugin_tables_injective").Error; err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
