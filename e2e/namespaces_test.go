@@ -19,8 +19,8 @@ func failVerify(t *testing.T, c *Client, nik string) *Resp {
 }
 
 // Issue 9, item 1: a vendor plugin named population_verify with a
-// collection attempts (population's table was p_population_verify_attempts,
-// and so was this one's) reaches only its own data: not the NIKs of
+// collection failures (population's verify_failures table was
+// p_population_verify_failures, and so was this one's) reaches only its own data: not the NIKs of
 // population's lockouts, not the lockouts to reset them, not another
 // plugin's files or settings.
 func TestPluginNamesDoNotCollide(t *testing.T) {
@@ -34,6 +34,10 @@ func TestPluginNamesDoNotCollide(t *testing.T) {
 			failVerify(t, anon, lockedNIK).ExpectErr(404, "resident_not_found")
 		}
 		failVerify(t, anon, lockedNIK).ExpectErr(429, "too_many_attempts")
+		populations := dbCount(t, w.h, "p_population_verify_failures", "")
+		if populations == 0 {
+			t.Fatal("population's verify_failures holds no rows after five failures")
+		}
 
 		col := func(path string) string { return p(villageA, "population_verify", path) }
 		if n := w.op.Do(t, "GET", col("/attempts"), nil).Expect(200).Total(); n != 0 {
@@ -48,10 +52,10 @@ func TestPluginNamesDoNotCollide(t *testing.T) {
 			t.Errorf("population_verify sees %d of its own attempts, want 1", n)
 		}
 		failVerify(t, anon, lockedNIK).ExpectErr(429, "too_many_attempts") // still locked
-		if n := dbCount(t, w.h, "p_population_verify_attempts", ""); n != 1 {
-			t.Errorf("population's attempts table holds %d rows, want its 1", n)
+		if n := dbCount(t, w.h, "p_population_verify_failures", ""); n != populations {
+			t.Errorf("population's verify_failures holds %d rows, want its own %d", n, populations)
 		}
-		if n := dbCount(t, w.h, "p17_population_verify_attempts", ""); n != 1 {
+		if n := dbCount(t, w.h, "p17_population_verify_failures", ""); n != 1 {
 			t.Errorf("population_verify's table holds %d rows, want its 1", n)
 		}
 		// Files and settings are the plugin's own too.
@@ -66,7 +70,7 @@ func TestPluginNamesDoNotCollide(t *testing.T) {
 }
 
 // Issue 9, item 1: a deployment of an earlier release, where
-// population_verify's attempts lived in p_population_verify_attempts, is
+// population_verify's failures lived in p_population_verify_failures, is
 // upgraded in place: the plugin still reads its records, under its new
 // table, and population's collection of that old name starts empty
 // instead of inheriting them.
@@ -85,11 +89,11 @@ func TestLegacyPluginTablesAreMigrated(t *testing.T) {
 		}
 		now := time.Now().UnixMilli()
 		for _, stmt := range []string{
-			"CREATE TABLE p_population_verify_attempts (id TEXT PRIMARY KEY, " + tenantCol + ", version BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, f_nik TEXT, f_failures BIGINT, f_since TEXT)",
-			"CREATE INDEX ix_00000000000000aa ON p_population_verify_attempts (tenant, id)",
-			"CREATE UNIQUE INDEX ix_00000000000000bb ON p_population_verify_attempts (tenant, f_nik)",
-			fmt.Sprintf("INSERT INTO p_population_verify_attempts VALUES ('0190f3c2-0000-7000-8000-0000000000aa', '%s', 1, %d, %d, '%s', 3, '2026-11-30T10:00:00Z')", villageA, now, now, lockedNIK),
-			`INSERT INTO plugin_collections (plugin, collection, table_name, fields, updated_at) VALUES ('population_verify', 'attempts', 'p_population_verify_attempts', '[{"name":"nik","type":1},{"name":"failures","type":2},{"name":"since","type":1}]', CURRENT_TIMESTAMP)`,
+			"CREATE TABLE p_population_verify_failures (id TEXT PRIMARY KEY, " + tenantCol + ", version BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, f_nik TEXT, f_address TEXT, f_failures BIGINT, f_since TEXT)",
+			"CREATE INDEX ix_00000000000000aa ON p_population_verify_failures (tenant, id)",
+			"CREATE UNIQUE INDEX ix_00000000000000bb ON p_population_verify_failures (tenant, f_nik, f_address)",
+			fmt.Sprintf("INSERT INTO p_population_verify_failures VALUES ('0190f3c2-0000-7000-8000-0000000000aa', '%s', 1, %d, %d, '%s', '192.0.2.1', 3, '2026-11-30T10:00:00Z')", villageA, now, now, lockedNIK),
+			`INSERT INTO plugin_collections (plugin, collection, table_name, fields, updated_at) VALUES ('population_verify', 'failures', 'p_population_verify_failures', '[{"name":"nik","type":1},{"name":"address","type":1},{"name":"failures","type":2},{"name":"since","type":1}]', CURRENT_TIMESTAMP)`,
 			"DELETE FROM schema_migrations WHERE id = '202611301000_plugin_tables_injective'",
 		} {
 			if err := db.Exec(stmt).Error; err != nil {
@@ -109,15 +113,17 @@ func TestLegacyPluginTablesAreMigrated(t *testing.T) {
 		}
 		// Its unique index came along: the same NIK is refused.
 		admin.Do(t, "POST", p(villageA, "population_verify", "/attempts"), map[string]any{"nik": lockedNIK, "failures": 1}).ExpectErr(409, "duplicate")
-		// population's verify_attempts is a table of its own: the NIK with 3
-		// failures is not locked after 2 more of population's own.
+		// population's verify_failures is a table of its own: the NIK with 3
+		// failures is not locked after 2 more of population's own, and
+		// population's table holds only its own counters (one for the
+		// address, one for the NIK from all addresses).
 		for range 2 {
 			failVerify(t, h.Anon(), lockedNIK).ExpectErr(404, "resident_not_found")
 		}
-		if n := dbCount(t, h, "p_population_verify_attempts", ""); n != 1 {
-			t.Errorf("population's verify_attempts holds %d rows, want its own 1", n)
+		if n := dbCount(t, h, "p_population_verify_failures", "f_address = '192.0.2.1'"); n != 0 {
+			t.Errorf("population's verify_failures holds %d of the vendor's rows", n)
 		}
-		if n := dbCount(t, h, "p17_population_verify_attempts", ""); n != 1 {
+		if n := dbCount(t, h, "p17_population_verify_failures", ""); n != 1 {
 			t.Errorf("the migrated table holds %d rows, want 1", n)
 		}
 	})

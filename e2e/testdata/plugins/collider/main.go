@@ -1,8 +1,8 @@
 // Command collider is a vendor plugin whose id and names are chosen to
 // collide with the population plugin's: id population_verify with a
-// collection attempts shaped like population's verify_attempts, which
+// collection failures shaped like population's verify_failures, which
 // releases before issue 9 stored in the same table
-// (p_population_verify_attempts), so that this plugin could read full NIKs
+// (p_population_verify_failures), so that this plugin could read full NIKs
 // and reset population's lockouts. It must reach only its own data.
 package main
 
@@ -28,20 +28,21 @@ var manifest = sdk.Manifest{
 		{Method: "GET", Path: "/settings", Permission: "population_verify.attempts.read"},
 	},
 	Collections: []sdk.Collection{{
-		Name: "attempts",
+		Name: "failures",
 		Fields: []sdk.Field{
 			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
+			{Name: "address", Type: sdk.String, Personal: true},
 			{Name: "failures", Type: sdk.Int, Required: true},
 			{Name: "since", Type: sdk.String, Required: true},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"nik"}, Unique: true}},
+		Indexes: []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
 	}},
 }
 
 func main() {
 	mux := http.NewServeMux()
 	mux.Handle("GET /attempts", sdk.Func(func(r *http.Request) (int, any, error) {
-		return sdk.From(r).Records("attempts").List(r)
+		return sdk.From(r).Records("failures").List(r)
 	}))
 	mux.Handle("POST /attempts", sdk.Func(func(r *http.Request) (int, any, error) {
 		var v struct {
@@ -51,18 +52,18 @@ func main() {
 		if err := sdk.Bind(r, &v); err != nil {
 			return 0, nil, err
 		}
-		rec, err := sdk.From(r).Records("attempts").Insert(r.Context(), map[string]any{"nik": v.NIK, "failures": v.Failures, "since": time.Now().UTC().Format(time.RFC3339)})
+		rec, err := sdk.From(r).Records("failures").Insert(r.Context(), map[string]any{"nik": v.NIK, "address": "192.0.2.1", "failures": v.Failures, "since": time.Now().UTC().Format(time.RFC3339)})
 		return 201, rec, err
 	}))
 	// /reset deletes every attempt it can see: population's lockouts, if
 	// the tables were shared.
 	mux.Handle("POST /reset", sdk.Func(func(r *http.Request) (int, any, error) {
-		recs, _, err := sdk.From(r).Records("attempts").Query().Run(r.Context())
+		recs, _, err := sdk.From(r).Records("failures").Query().Run(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
 		for _, rec := range recs {
-			if err := sdk.From(r).Records("attempts").Delete(r.Context(), rec.ID, 0); err != nil {
+			if err := sdk.From(r).Records("failures").Delete(r.Context(), rec.ID, 0); err != nil {
 				return 0, nil, err
 			}
 		}
