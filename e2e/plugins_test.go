@@ -429,6 +429,11 @@ func TestPluginStreamingAndServices(t *testing.T) {
 			t.Errorf("stored photo: %v", f)
 		}
 		w.op.Do(t, "POST", p(villageA, "probe", "/photo"), "just text, not a photo").ExpectErr(422, "invalid_file")
+		// Data that fails midway is not stored cut short as if complete.
+		w.op.Do(t, "POST", p(villageA, "probe", "/photo?cut=64"), png).ExpectErr(422, "invalid_file")
+		if n := dbCount(t, w.h, "files", "plugin = ?", "probe"); n != 1 {
+			t.Errorf("%d probe files stored, want the one photo", n)
+		}
 		// Events: published with the write, delivered to the consumer.
 		w.op.Do(t, "POST", p(villageA, "probe", "/poke"), nil).Expect(201)
 		waitFor(t, 10*time.Second, func() bool {

@@ -21,6 +21,11 @@ func (g *grpcHost) Authorize(ctx context.Context, req *pb.AuthorizeRequest) (*pb
 }
 
 func (g *grpcHost) PutFile(ctx context.Context, h *pb.FileHeader, data io.Reader) (*pb.FileInfo, error) {
+	// A read error cancels the stream: closing it instead would tell the
+	// host the file is complete, and it would store a truncated one (a
+	// request body cut short at the host's limit, say).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	stream, err := g.c.PutFile(ctx)
 	if err != nil {
 		return nil, err
@@ -40,7 +45,7 @@ func (g *grpcHost) PutFile(ctx context.Context, h *pb.FileHeader, data io.Reader
 			break
 		}
 		if rerr != nil {
-			stream.CloseSend()
+			cancel()
 			return nil, fmt.Errorf("reading file data: %w", rerr)
 		}
 	}

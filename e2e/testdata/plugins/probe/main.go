@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing/iotest"
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
@@ -163,8 +164,18 @@ func handler() http.Handler {
 			n -= k
 		}
 	})
+	// ?cut=N makes the data fail after N bytes, as a body cut short does.
 	mux.Handle("POST /photo", sdk.Func(func(r *http.Request) (int, any, error) {
-		f, err := sdk.From(r).PutFile(r.Context(), "photo", r.Body, "image/*")
+		var data io.Reader = r.Body
+		if n, err := strconv.ParseInt(r.URL.Query().Get("cut"), 10, 64); err == nil {
+			data = io.MultiReader(io.LimitReader(r.Body, n), iotest.ErrReader(errors.New("connection reset")))
+		}
+		f, err := sdk.From(r).PutFile(r.Context(), "photo", data, "image/*")
+		if err != nil && data != r.Body {
+			// Stay in the request a moment, as a handler with more to do
+			// would: the host must not have taken the cut data as whole.
+			time.Sleep(300 * time.Millisecond)
+		}
 		if err != nil {
 			return 0, nil, sdk.Errorf(422, "invalid_file", "%v", err)
 		}
