@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/store"
+	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk/input"
 )
 
@@ -289,19 +291,10 @@ func VerifyPassword(db *gorm.DB, username, password string) (*User, bool, error)
 // subtreeClause matches col against the subtrees of roots; "*" matches
 // every non-empty home (a user without a home belongs to no subtree).
 func subtreeClause(col string, roots []string) (string, []any) {
-	if len(roots) == 0 {
-		return "1 = 0", nil
+	if slices.Contains(roots, "*") {
+		return "(" + col + " IS NOT NULL AND " + col + " <> '')", nil
 	}
-	var parts []string
-	var args []any
-	for _, r := range roots {
-		if r == "*" {
-			return "(" + col + " IS NOT NULL AND " + col + " <> '')", nil
-		}
-		parts = append(parts, "("+col+" = ? OR "+col+" LIKE ?)")
-		args = append(args, r, r+".%")
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+	return tenancy.SubtreeClause(col, roots)
 }
 
 // ChangePassword sets a user's own password after checking the current
