@@ -187,8 +187,11 @@ func TestAuditTrail(t *testing.T) {
 		w.kampar.Do(t, "PATCH", "/api/v1/users/village-op", map[string]string{"full_name": "Op"}).Expect(200)
 		w.kampar.Do(t, "DELETE", "/api/v1/tenants/"+villageA+"/members/village-op", nil).Expect(204)
 		h.MustCLI(t, "role", "grant", "village-op", "viewer", "--tenant", villageB)
+		// Reading another's account and listing accounts read full names.
+		w.kampar.Do(t, "GET", "/api/v1/users/village-op", nil).Expect(200)
+		w.kampar.Do(t, "GET", "/api/v1/users", nil).Expect(200)
 		entries := w.root.Do(t, "GET", "/api/v1/audit?limit=500", nil).Expect(200).Items()
-		want := map[string]string{"tenant.create": "14.01.02.2999", "tenant.rename": "14.01.02.2999", "tenant.delete": "14.01.02.2999", "user.update": "village-op", "member.remove": "village-op", "member.set": "village-op", "user.create": "nobody"}
+		want := map[string]string{"tenant.create": "14.01.02.2999", "tenant.rename": "14.01.02.2999", "tenant.delete": "14.01.02.2999", "user.update": "village-op", "member.remove": "village-op", "member.set": "village-op", "user.create": "nobody", "user.read": "village-op", "user.list": "users"}
 		for action, target := range want {
 			found := false
 			for _, e := range entries {

@@ -128,6 +128,13 @@ func (s *Service) GetUser(ctx context.Context, a Actor, username string) (*UserV
 			}
 		}
 	}
+	if u.Username != a.Username {
+		// A user's full name is personal data (UU PDP 27/2022): reading
+		// another's record is processing it.
+		if err := audit.Record(db, a.Who, "", "user.read", u.Username, nil); err != nil {
+			return nil, err
+		}
+	}
 	return &UserView{User: u, Grants: shown}, nil
 }
 
@@ -147,7 +154,16 @@ func (s *Service) ListUsers(ctx context.Context, a Actor, f auth.UserFilter) ([]
 		f.Usernames = append([]string{}, names...)
 		f.Homes = scopes
 	}
-	return auth.ListUsers(db, f)
+	users, total, err := auth.ListUsers(db, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Listing users shows their full names, personal data: recorded with
+	// the count, not the names.
+	if err := audit.Record(db, a.Who, "", "user.list", "users", map[string]int{"users": len(users)}); err != nil {
+		return nil, 0, err
+	}
+	return users, total, nil
 }
 
 // CreateUser creates a user at home in nu.Tenant: given, or the actor's
