@@ -38,6 +38,7 @@ type person struct {
 	Count    int64             `json:"count,string"`
 	Small    uint8             `json:"small"`
 	Secret   string            `json:"-"`
+	//lint:ignore U1000 present so that a body naming it is proved refused
 	internal string
 	NoTag    string
 }
