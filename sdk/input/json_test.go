@@ -23,21 +23,21 @@ type base struct {
 
 type person struct {
 	base
-	Status   string            `json:"status"`
-	Name     string            `json:"name,omitempty"`
-	Age      *int              `json:"age"`
-	Height   float64           `json:"height"`
-	Active   bool              `json:"active"`
-	Tags     []string          `json:"tags"`
-	Address  *address          `json:"address"`
-	Homes    []address         `json:"homes"`
-	Extra    map[string]string `json:"extra"`
-	Raw      json.RawMessage   `json:"raw"`
-	Any      any               `json:"any"`
-	Born     time.Time         `json:"born"`
-	Count    int64             `json:"count,string"`
-	Small    uint8             `json:"small"`
-	Secret   string            `json:"-"`
+	Status  string            `json:"status"`
+	Name    string            `json:"name,omitempty"`
+	Age     *int              `json:"age"`
+	Height  float64           `json:"height"`
+	Active  bool              `json:"active"`
+	Tags    []string          `json:"tags"`
+	Address *address          `json:"address"`
+	Homes   []address         `json:"homes"`
+	Extra   map[string]string `json:"extra"`
+	Raw     json.RawMessage   `json:"raw"`
+	Any     any               `json:"any"`
+	Born    time.Time         `json:"born"`
+	Count   int64             `json:"count,string"`
+	Small   uint8             `json:"small"`
+	Secret  string            `json:"-"`
 	//lint:ignore U1000 present so that a body naming it is proved refused
 	internal string
 	NoTag    string
