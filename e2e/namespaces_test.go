@@ -25,7 +25,7 @@ func failVerify(t *testing.T, c *Client, nik string) *Resp {
 // plugin's files or settings.
 func TestPluginNamesDoNotCollide(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		w := startPlugins(t, b, []string{"population", "probe", "collider"})
+		w := startPlugins(t, b, []string{"population", "probe", "population_verify"})
 		for _, id := range []string{"population", "probe", "population_verify"} {
 			w.enable(t, "14.01", id, true)
 		}
@@ -102,7 +102,7 @@ func TestLegacyPluginTablesAreMigrated(t *testing.T) {
 		}
 		db.Close()
 
-		h.Serve(t, "--plugins", PluginDir(t, "population", "collider"))
+		h.Serve(t, "--plugins", PluginDir(t, "population", "population_verify"))
 		admin := h.Admin(t)
 		for _, id := range []string{"population", "population_verify"} {
 			admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/"+id, map[string]bool{"enabled": true}).Expect(200)

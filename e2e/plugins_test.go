@@ -350,6 +350,9 @@ func TestPluginLoadingRefusals(t *testing.T) {
 		dir := PluginDir(t, "hello", "probe", "oldproto", "futureproto", "badmanifest")
 		data, _ := os.ReadFile(PluginBinary("hello"))
 		os.WriteFile(dir+"/hello-copy", data, 0o755)
+		// An impostor: hello's binary under population's name, which,
+		// loaded, would be served population's tables.
+		os.WriteFile(dir+"/population", data, 0o755)
 		os.WriteFile(dir+"/notaplugin", []byte("#!/bin/sh\necho 'I am not a plugin'\n"), 0o755)
 		os.WriteFile(dir+"/README.txt", []byte("not executable, ignored"), 0o644)
 		sum := sha256.Sum256(data)
@@ -359,7 +362,8 @@ func TestPluginLoadingRefusals(t *testing.T) {
 		admin := h.Admin(t)
 		want := map[string]struct{ state, err string }{
 			"hello":       {"running", ""},
-			"hello-copy":  {"failed", "duplicate plugin id hello"},
+			"hello-copy":  {"failed", "must be named by its id"},
+			"population":  {"failed", "declares the id hello"},
 			"probe":       {"failed", "checksum"},
 			"futureproto": {"failed", "protocol"},
 			"oldproto":    {"running", ""},
@@ -372,8 +376,8 @@ func TestPluginLoadingRefusals(t *testing.T) {
 				t.Errorf("%s: state %v error %q, want %s %q", file, info["state"], info["error"], w.state, w.err)
 			}
 		}
-		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 7 {
-			t.Errorf("%d plugins listed, want the 7 executables (README.txt is not one)", n)
+		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 8 {
+			t.Errorf("%d plugins listed, want the 8 executables (README.txt is not one)", n)
 		}
 		if p := pluginInfo(t, admin, "oldproto"); p["protocol"] != float64(1) {
 			t.Errorf("oldproto negotiated protocol %v, want 1", p["protocol"])

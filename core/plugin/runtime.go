@@ -426,6 +426,13 @@ func (in *Instance) register(p *process) (err error) {
 	if err := sdk.ValidateManifest(m); err != nil {
 		return err
 	}
+	// A plugin is named by its id. Otherwise any binary could declare
+	// another's id ("population") and, loaded first, be served its data:
+	// with the name fixed, two binaries cannot claim one id from one
+	// directory, and an operator sees what each file is.
+	if base := filepath.Base(in.Path); in.Path != "" && strings.TrimSuffix(base, filepath.Ext(base)) != m.Id {
+		return fmt.Errorf("the plugin in file %s declares the id %s: a plugin's file must be named by its id (%s)", base, m.Id, m.Id)
+	}
 	// Routes first: they touch nothing shared, and a pattern ServeMux
 	// refuses must not leave tables or permissions behind.
 	mux, err := routeMux(m)

@@ -83,7 +83,8 @@ func NewBinary(t testing.TB, path, id string, more ...Option) *Host {
 	if err != nil {
 		t.Fatalf("sdktest: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o755); err != nil {
+	// The host loads a plugin only from a file named by its id.
+	if err := os.WriteFile(filepath.Join(dir, id), data, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	th := start(t, id, nil, dir, more)
