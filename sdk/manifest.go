@@ -150,12 +150,28 @@ func (m *Manifest) Validate() error {
 	return ValidateManifest(m.proto())
 }
 
+// ReservedIDs are the names of the host's own permissions, audit actions
+// and API segments. A plugin's permissions, events and audit actions all
+// begin with its id, so a plugin named "users" would declare users.write
+// (and give it to viewers), and one named "user" would write audit entries
+// that read as the host's user.update: no plugin may take these ids.
+var ReservedIDs = map[string]bool{
+	"admin": true, "api": true, "audit": true, "auth": true, "balai": true, "console": true,
+	"core": true, "demo": true, "host": true, "idempotency": true, "login": true, "logout": true,
+	"me": true, "member": true, "members": true, "module": true, "modules": true,
+	"permission": true, "permissions": true, "plugin": true, "plugins": true, "role": true,
+	"roles": true, "session": true, "sessions": true, "system": true, "tenant": true,
+	"tenants": true, "token": true, "tokens": true, "user": true, "users": true,
+}
+
 // ValidateManifest checks a manifest received over the wire.
 func ValidateManifest(m *pb.Manifest) error {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if !idRE.MatchString(m.Id) {
 		fail("id %q must be 2 to 32 characters of a-z, 0-9 or _, starting with a letter", m.Id)
+	} else if ReservedIDs[m.Id] {
+		fail("id %q is reserved for the host (its permissions and audit actions begin with it): choose another", m.Id)
 	}
 	if m.Version == "" {
 		fail("version is required")

@@ -44,6 +44,13 @@ func TestValidateManifest(t *testing.T) {
 		want   string // "" for valid
 	}{
 		{"valid", func(*pb.Manifest) {}, ""},
+		{"the host's id users", func(m *pb.Manifest) {
+			m.Id = "users"
+			m.Permissions = []*pb.Permission{{Name: "users.write", Roles: []string{"viewer"}}}
+			m.Routes = []*pb.Route{{Method: "GET", Path: "/x", Permission: "users.write"}}
+			m.Publishes, m.Collections = nil, nil
+		}, `id "users" is reserved for the host`},
+		{"the host's audit action prefix user", func(m *pb.Manifest) { m.Id = "user" }, `id "user" is reserved`},
 		{"wildcards differing only by name", route("GET", "/items/{code}"), "routes GET /items/{id} and GET /items/{code} differ only by wildcard names"},
 		{"rest wildcards differing only by name", route("GET", "/files/{rest...}"), "differ only by wildcard names"},
 		{"same path other method is fine", route("DELETE", "/items/{code}"), ""},

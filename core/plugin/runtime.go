@@ -456,11 +456,11 @@ func (in *Instance) register(p *process) (err error) {
 		perms = append(perms, rbac.Permission{Name: pp.Name, Description: pp.Description, Roles: pp.Roles})
 		names = append(names, pp.Name)
 	}
-	if err := rt.h.Authz.Registry().Add(perms...); err != nil {
+	if err := rt.h.Authz.Registry().Add(m.Id, perms...); err != nil {
 		return err
 	}
 	if err := rt.h.Authz.Reload(); err != nil {
-		rt.h.Authz.Registry().Remove(m.Id + ".")
+		rt.h.Authz.Registry().Remove(m.Id)
 		return err
 	}
 	in.mu.Lock()

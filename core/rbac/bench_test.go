@@ -25,7 +25,7 @@ func district(b *testing.B) (*rbac.Authorizer, *store.DB, []string) {
 	b.Cleanup(func() { db.Close() })
 	reg := rbac.NewRegistry()
 	for _, m := range []string{"population", "profile", "services", "marketplace", "development", "disaster", "agenda", "website", "finance", "complaints", "bumdes", "evaluation"} {
-		reg.Add(rbac.Permission{Name: m + ".records.read", Roles: []string{"viewer", "operator"}},
+		reg.Add(m, rbac.Permission{Name: m + ".records.read", Roles: []string{"viewer", "operator"}},
 			rbac.Permission{Name: m + ".records.write", Roles: []string{"operator"}},
 			rbac.Permission{Name: m + ".records.read_personal"})
 	}

@@ -60,11 +60,14 @@ func ValidPermissionName(name string) bool { return permRE.MatchString(name) }
 type Registry struct {
 	mu    sync.RWMutex
 	perms map[string]Permission
+	// owner is the plugin id that declared each permission; "" for the
+	// host's own, which no plugin may redeclare.
+	owner map[string]string
 }
 
 // NewRegistry returns a registry holding the core permissions.
 func NewRegistry() *Registry {
-	r := &Registry{perms: map[string]Permission{}}
+	r := &Registry{perms: map[string]Permission{}, owner: map[string]string{}}
 	for _, p := range []Permission{
 		{TenantsRead, "see tenants", []string{RoleOperator, RoleViewer}},
 		{TenantsWrite, "create, rename and delete tenants below", nil},
@@ -80,16 +83,25 @@ func NewRegistry() *Registry {
 		{PluginsRead, "see the loaded plugins", nil},
 	} {
 		r.perms[p.Name] = p
+		r.owner[p.Name] = ""
 	}
 	return r
 }
 
-// Add registers permissions, refusing a malformed name or one already taken
-// with another meaning.
-func (r *Registry) Add(ps ...Permission) error {
+// Add registers the permissions a plugin declares, refusing a malformed
+// name and one that the host or another plugin already declared: a plugin
+// must never redefine who holds users.write. Nothing is added when one is
+// refused.
+func (r *Registry) Add(plugin string, ps ...Permission) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, p := range ps {
+		if owner, taken := r.owner[p.Name]; taken && owner != plugin {
+			if owner == "" {
+				return fmt.Errorf("permission %s is the host's own", p.Name)
+			}
+			return fmt.Errorf("permission %s belongs to plugin %s", p.Name, owner)
+		}
 		if !ValidPermissionName(p.Name) {
 			return fmt.Errorf("permission %q: want dotted lower-case words such as population.residents.read", p.Name)
 		}
@@ -98,19 +110,26 @@ func (r *Registry) Add(ps ...Permission) error {
 				return fmt.Errorf("permission %s: built-in role %q cannot be given permissions (use operator or viewer)", p.Name, role)
 			}
 		}
+	}
+	for _, p := range ps {
 		r.perms[p.Name] = p
+		r.owner[p.Name] = plugin
 	}
 	return nil
 }
 
-// Remove forgets permissions with the given prefix (a plugin's, when it is
-// unloaded).
-func (r *Registry) Remove(prefix string) {
+// Remove forgets the permissions plugin declared (when it is unloaded or
+// refused); the host's own and other plugins' stay whatever the id.
+func (r *Registry) Remove(plugin string) {
+	if plugin == "" {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for name := range r.perms {
-		if strings.HasPrefix(name, prefix) {
+	for name, owner := range r.owner {
+		if owner == plugin {
 			delete(r.perms, name)
+			delete(r.owner, name)
 		}
 	}
 }

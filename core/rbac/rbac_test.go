@@ -43,7 +43,7 @@ func grant(t testing.TB, db *store.DB, a *rbac.Authorizer, tenant, user string, 
 func TestCanFollowsTheTree(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		reg := rbac.NewRegistry()
-		reg.Add(rbac.Permission{Name: "population.residents.read", Roles: []string{"viewer", "operator"}},
+		reg.Add("population", rbac.Permission{Name: "population.residents.read", Roles: []string{"viewer", "operator"}},
 			rbac.Permission{Name: "population.residents.write", Roles: []string{"operator"}})
 		a := authorizer(t, db, reg)
 		grant(t, db, a, "14.01", "kampar", "admin")
@@ -94,7 +94,7 @@ func TestCanFollowsTheTree(t *testing.T) {
 func TestCustomRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		reg := rbac.NewRegistry()
-		reg.Add(rbac.Permission{Name: "population.residents.read"}, rbac.Permission{Name: "population.residents.read_personal"})
+		reg.Add("population", rbac.Permission{Name: "population.residents.read"}, rbac.Permission{Name: "population.residents.read_personal"})
 		a := authorizer(t, db, reg)
 		bad := []struct {
 			name  string
@@ -156,4 +156,40 @@ func code(err error) string {
 		return e.Code
 	}
 	return err.Error()
+}
+
+// A plugin cannot redeclare the host's permissions nor another plugin's,
+// and removing a plugin forgets its own only.
+func TestRegistryOwnership(t *testing.T) {
+	tests := []struct {
+		name, plugin, perm string
+		wantErr            bool
+	}{
+		{"own permission", "population", "population.residents.read", false},
+		{"the host's users.write", "users", "users.write", true},
+		{"the host's audit.read", "audit", "audit.read", true},
+		{"another plugin's", "population_verify", "population.residents.read", true},
+		{"a new one of its own", "posyandu", "posyandu.visits.read", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := rbac.NewRegistry()
+			if err := reg.Add("population", rbac.Permission{Name: "population.residents.read"}); err != nil {
+				t.Fatal(err)
+			}
+			err := reg.Add(tt.plugin, rbac.Permission{Name: tt.perm, Roles: []string{"viewer"}})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Add(%s, %s) = %v, want error %v", tt.plugin, tt.perm, err, tt.wantErr)
+			}
+			reg.Remove(tt.plugin)
+			for _, kept := range []string{"users.write", "audit.read"} {
+				if !reg.Known(kept) {
+					t.Errorf("removing %s forgot the host's %s", tt.plugin, kept)
+				}
+			}
+			if tt.plugin != "population" && !reg.Known("population.residents.read") {
+				t.Errorf("removing %s forgot population's permission", tt.plugin)
+			}
+		})
+	}
 }

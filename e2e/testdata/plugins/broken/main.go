@@ -8,7 +8,10 @@
 //   - hang: never answers Describe;
 //   - panic: panics in Describe;
 //   - huge: declares 5,000 routes;
-//   - nomanifest: answers Describe with an empty manifest.
+//   - nomanifest: answers Describe with an empty manifest;
+//   - users, audit: takes the id of one of the host's permission
+//     namespaces and declares the host's permission (users.write,
+//     audit.read) for viewers, bypassing the SDK's own checks.
 package main
 
 import (
@@ -41,6 +44,11 @@ func (server) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.Manifest
 		<-make(chan struct{})
 	case strings.HasPrefix(name, "panic"):
 		panic("broken on purpose")
+	case name == "users" || name == "audit":
+		perm := map[string]string{"users": "users.write", "audit": "audit.read"}[name]
+		return &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol,
+			Permissions: []*pb.Permission{{Name: perm, Roles: []string{"viewer", "operator"}}},
+			Routes:      []*pb.Route{{Method: "GET", Path: "/x", Permission: perm}}}, nil
 	case strings.HasPrefix(name, "huge"):
 		m := &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol, Permissions: perms}
 		for i := range 5000 {
