@@ -265,6 +265,14 @@ func TestTenantDeletePurges(t *testing.T) {
 		w.op.Do(t, "POST", p(fresh, "hello", "/notes"), map[string]string{"text": "catatan lama"}).Expect(201)
 		w.op.Do(t, "POST", p(fresh, "probe", "/items"), map[string]string{"text": "barang lama"}).Expect(201)
 		w.op.Do(t, "POST", p(fresh, "probe", "/poke"), nil).Expect(201)
+		// An answer kept for an idempotency key, and an account at home here.
+		keyed := func() answer {
+			return w.op.send("POST", p(fresh, "hello", "/notes"), map[string]string{"text": "catatan berkunci"}, map[string]string{"Idempotency-Key": "ghost-1"})
+		}
+		if a := keyed(); a.status != 201 {
+			t.Fatalf("keyed note: %d %s", a.status, a.body)
+		}
+		root.Do(t, "POST", "/api/v1/users", map[string]string{"username": "ghostuser", "password": "ghost-password-1", "full_name": "Hantu", "tenant": fresh}).Expect(201)
 		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
 		fileID := w.op.Do(t, "POST", p(fresh, "probe", "/photo"), png).Expect(201).Str("id")
 		blob := filepath.Join(h.DataDir, "files", "probe", fileID)
@@ -274,7 +282,7 @@ func TestTenantDeletePurges(t *testing.T) {
 
 		// Refused while it holds data, by the API and the CLI alike.
 		r := root.Do(t, "DELETE", "/api/v1/tenants/"+fresh, nil).ExpectErr(409, "tenant_has_data")
-		for _, want := range []string{"hello.notes: 1 records", "probe.items", "1 files", "purge=true", "--purge"} {
+		for _, want := range []string{"hello.notes: 2 records", "probe.items", "1 files", "purge=true", "--purge"} {
 			if !strings.Contains(string(r.Body), want) {
 				t.Errorf("the refusal does not say %q: %s", want, r.Body)
 			}
@@ -298,6 +306,20 @@ func TestTenantDeletePurges(t *testing.T) {
 		if n := root.Do(t, "GET", p(fresh, "probe", "/items"), nil).Expect(200).Total(); n != 0 {
 			t.Errorf("%d old items came back with the code", n)
 		}
+		// The kept answer went with the tenant: the same key writes anew
+		// instead of replaying what was purged.
+		root.Grant(t, fresh, "op-a", "operator")
+		if a := keyed(); a.status != 201 || a.header.Get("Idempotent-Replayed") != "" {
+			t.Errorf("the key of a purged tenant replayed: %d %v %s", a.status, a.header, a.body)
+		}
+		if n := root.Do(t, "GET", p(fresh, "hello", "/notes"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("%d notes after writing with the old key, want the new 1", n)
+		}
+		root.Do(t, "DELETE", "/api/v1/tenants/"+fresh+"/members/op-a", nil).Expect(204)
+		// The account at home here moved to the sub-district.
+		if home := root.Do(t, "GET", "/api/v1/users/ghostuser", nil).Expect(200).JSON()["home_tenant"]; home != "14.01.01" {
+			t.Errorf("ghostuser's home after the purge: %v, want 14.01.01", home)
+		}
 		db, err := store.Open(store.Options{URL: h.DBURL, DataDir: h.DataDir})
 		if err != nil {
 			t.Fatal(err)
@@ -310,7 +332,7 @@ func TestTenantDeletePurges(t *testing.T) {
 			}
 		}
 		audit := root.Do(t, "GET", "/api/v1/audit?action=tenant.delete&tenant="+fresh, nil).Expect(200)
-		if !strings.Contains(string(audit.Body), `"hello.notes":1`) {
+		if !strings.Contains(string(audit.Body), `"hello.notes":2`) || !strings.Contains(string(audit.Body), `"idempotency_keys":1`) {
 			t.Errorf("the purge is not audited with its counts: %s", audit.Body)
 		}
 

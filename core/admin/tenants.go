@@ -14,6 +14,7 @@ import (
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/events"
 	"github.com/balaidesa/balai/core/files"
+	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/records"
@@ -179,6 +180,11 @@ type Purged struct {
 	TenantData
 	Events int64 `json:"events,omitempty"`
 	Tokens int64 `json:"tokens,omitempty"`
+	// IdempotencyKeys counts the kept answers of requests in the tenant.
+	IdempotencyKeys int64 `json:"idempotency_keys,omitempty"`
+	// Rehomed counts the accounts whose home was the tenant: they move to
+	// its parent, whose administrators owned them already.
+	Rehomed int64 `json:"rehomed,omitempty"`
 }
 
 // DeleteTenant deletes a tenant without children; the actor needs
@@ -242,6 +248,15 @@ func (s *Service) DeleteTenant(ctx context.Context, a Actor, code string, purge 
 		}
 		if out.Tokens, err = auth.RevokeTenantTokens(tx, code); err != nil {
 			return fmt.Errorf("revoking tokens of %s: %w", code, err)
+		}
+		if out.IdempotencyKeys, err = idempotency.PurgeTenant(tx, code); err != nil {
+			return err
+		}
+		// An account homed here would otherwise keep the code as its
+		// home and belong to whoever administers a tenant created again
+		// under it.
+		if out.Rehomed, err = auth.Rehome(tx, code, dom); err != nil {
+			return err
 		}
 		if err := tx.Where("code = ?", code).Delete(&tenancy.Tenant{}).Error; err != nil {
 			return fmt.Errorf("deleting tenant %s: %w", code, err)

@@ -315,3 +315,17 @@ func ChangePassword(tx *gorm.DB, username, current, next string) error {
 	_, err = UpdateUser(tx, username, UserPatch{Password: &next})
 	return err
 }
+
+// Rehome moves the accounts at home in tenant from to tenant to (its
+// parent, when from is deleted; "*" or "" for the superadmins) and returns
+// how many moved.
+func Rehome(tx *gorm.DB, from, to string) (int64, error) {
+	if to == "*" {
+		to = ""
+	}
+	res := tx.Model(&User{}).Where("home_tenant = ?", from).Update("home_tenant", to)
+	if res.Error != nil {
+		return 0, fmt.Errorf("moving the accounts at home in %s: %w", from, res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -309,6 +309,18 @@ func (c *Claim) Abandon(ctx context.Context) (wrote bool, err error) {
 	return true, nil
 }
 
+// PurgeTenant deletes the keys kept for a tenant in tx (the tenant is
+// being deleted): a kept answer holds what was written there, personal
+// data included, and must not be replayed once the tenant is gone or
+// created again under the same code.
+func PurgeTenant(tx *gorm.DB, tenant string) (int64, error) {
+	res := tx.Where("tenant = ?", tenant).Delete(&entry{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("purging idempotency keys of %s: %w", tenant, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // Purge deletes expired keys and returns how many.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	res := s.db.WithContext(ctx).Where("expires_at <= ?", s.now()).Delete(&entry{})
