@@ -162,6 +162,8 @@ func TestAPITokensAreScoped(t *testing.T) {
 		full.Do(t, "POST", "/api/v1/me/password", map[string]string{"current_password": "kampar-admin-password-1", "new_password": "taken-over-password"}).ExpectErr(403, "session_required")
 		full.Do(t, "PATCH", "/api/v1/users/op-a", map[string]string{"password": "taken-over-password"}).ExpectErr(403, "session_required")
 		full.Do(t, "DELETE", "/api/v1/auth/tokens/"+itoa(tok.JSON()["id"]), nil).ExpectErr(403, "session_required")
+		bot.Do(t, "PATCH", "/api/v1/users/kampar-admin", map[string]string{"full_name": "Diganti Token"}).ExpectErr(403, "session_required")
+		full.Do(t, "PATCH", "/api/v1/users/kampar-admin", map[string]string{"full_name": "Diganti Token"}).ExpectErr(403, "session_required")
 		full.Do(t, "GET", "/api/v1/tenants/"+villageB, nil).Expect(200)
 
 		// Changing a password needs the current one, and ends every

@@ -204,7 +204,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, nu auth.NewUser) (*au
 		if u, err = auth.CreateUser(tx, nu); err != nil {
 			return err
 		}
-		return audit.Record(tx, a.Who, nu.Tenant, "user.create", u.Username, map[string]any{"full_name": u.FullName, "home_tenant": nu.Tenant})
+		return audit.Record(tx, a.Who, nu.Tenant, "user.create", u.Username, map[string]any{"home_tenant": nu.Tenant})
 	})
 	return u, err
 }
@@ -230,6 +230,11 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, username string, p au
 			return err
 		}
 		self := u.Username == a.Username
+		if self && !a.Session {
+			// An API token acts for a machine client within its limit;
+			// the account itself is its owner's, changed at a login.
+			return requireSession(a, "change its own account")
+		}
 		switch {
 		case self && p.Disabled != nil && *p.Disabled:
 			return apierr.Invalid("cannot_disable_self", "you cannot disable your own account")
