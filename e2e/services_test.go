@@ -462,3 +462,30 @@ func TestServicesSubDistrictView(t *testing.T) {
 		camat.Do(t, "POST", p("14.01.01", "services", "/requests/"+a1+"/approve"), nil).ExpectErr(403, "forbidden")
 	})
 }
+
+// With --public-url, a letter's verification link is the portal's, however
+// the approver's request names the host: a forged Host or X-Forwarded-Host
+// must not put a link to another site on an official letter.
+func TestServicesVerificationLinkUsesThePublicURL(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"population", "services"}, "--public-url", "https://portal.kampar.go.id")
+		w.enable(t, "14.01", "population", true)
+		w.enable(t, "14.01", "services", true)
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+		id := w.op.Do(t, "POST", p(villageA, "services", "/requests"), letterRequest("domisili", budi["nik"], "melamar pekerjaan", nil)).Expect(201).Str("id")
+		a := w.op.send("POST", p(villageA, "services", "/requests/"+id+"/approve"), nil, map[string]string{"X-Forwarded-Host": "balai-verifikasi.example", "X-Forwarded-Proto": "http"})
+		if a.status != 200 {
+			t.Fatalf("approve: %d %s", a.status, a.body)
+		}
+		var approved map[string]any
+		if err := json.Unmarshal(a.body, &approved); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := approved["verify_url"].(string); !strings.HasPrefix(u, "https://portal.kampar.go.id/api/v1/t/"+villageA+"/services/verify/") {
+			t.Errorf("verify_url %q, want the public URL's", u)
+		}
+		if strings.Contains(w.h.Log(), "no --public-url") {
+			t.Error("the server warns of a missing public URL it was given")
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,6 +48,7 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.Int64("max-body", 1<<20, "largest request body for plugin routes that set no limit, in bytes")
 	f.Int("plugin-procs", plugin.DefaultPluginProcs, "scheduler threads (GOMAXPROCS) of each plugin process; 0 uses every core")
 	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
+	f.String("public-url", "", "the portal's public address (https://portal.example.go.id): links printed on letters and pages use it, whatever a client's Host header says")
 	return cmd
 }
 
@@ -86,7 +88,14 @@ func (a *app) serve(parent context.Context) error {
 		return err
 	}
 	h.Authz.OnReload(mods.Reload)
-	rt := plugin.New(h, a.pluginConfig(), mods, metrics, log)
+	pcfg := a.pluginConfig()
+	if pcfg.PublicURL, err = publicURL(a.v.GetString("public-url")); err != nil {
+		return err
+	}
+	if pcfg.PublicURL == nil {
+		log.Warn("no --public-url (BALAI_PUBLIC_URL) set: links that modules print, such as a letter's verification QR code, take the address from each request's Host header, which a caller can choose; set it to the portal's public address")
+	}
+	rt := plugin.New(h, pcfg, mods, metrics, log)
 	srv := api.New(h, api.Options{
 		SessionTTL: a.v.GetDuration("session-ttl"),
 		Logger:     log,
@@ -179,4 +188,17 @@ func debugMux() *http.ServeMux {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
+}
+
+// publicURL parses --public-url: empty is none; otherwise an absolute
+// http or https URL with a host and nothing after it but an optional "/".
+func publicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return nil, fmt.Errorf("--public-url %q: want the portal's address, such as https://portal.example.go.id", s)
+	}
+	return u, nil
 }

@@ -403,18 +403,26 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	rest := strings.TrimPrefix(r.URL.Path, Prefix)
 	tenant, rest, _ := strings.Cut(rest, "/")
 	plugin, path, _ := strings.Cut(rest, "/")
-	// The plugin sees the address the caller used, as a reverse proxy tells
+	// The plugin learns the deployment's address, as a reverse proxy tells
 	// its backend, for the links it prints (a letter's verification QR
-	// code). A proxy in front of Balai may have set them already.
-	if r.Header.Get("X-Forwarded-Host") == "" {
-		r.Header.Set("X-Forwarded-Host", r.Host)
-	}
-	if r.Header.Get("X-Forwarded-Proto") == "" {
-		proto := "http"
-		if r.TLS != nil {
-			proto = "https"
+	// code). The configured public URL wins over anything a client sends:
+	// otherwise a caller's Host or X-Forwarded-Host would put a link to a
+	// site of its choosing on an official letter. Without one, a proxy in
+	// front of Balai may have set them, else the request's Host counts.
+	if pu := rt.cfg.PublicURL; pu != nil {
+		r.Header.Set("X-Forwarded-Host", pu.Host)
+		r.Header.Set("X-Forwarded-Proto", pu.Scheme)
+	} else {
+		if r.Header.Get("X-Forwarded-Host") == "" {
+			r.Header.Set("X-Forwarded-Host", r.Host)
 		}
-		r.Header.Set("X-Forwarded-Proto", proto)
+		if r.Header.Get("X-Forwarded-Proto") == "" {
+			proto := "http"
+			if r.TLS != nil {
+				proto = "https"
+			}
+			r.Header.Set("X-Forwarded-Proto", proto)
+		}
 	}
 	c := &call{
 		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,

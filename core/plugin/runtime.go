@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -45,6 +46,12 @@ type Config struct {
 	// PluginProcs is GOMAXPROCS of each plugin process; 0 leaves Go's
 	// default (every core). See DefaultPluginProcs.
 	PluginProcs int
+	// PublicURL is the deployment's public address (https://desa.example
+	// .go.id), from which plugins print links (a letter's verification QR
+	// code). When set, plugins are told its host and scheme whatever a
+	// client sends; when empty they are told the request's own Host, which
+	// a caller chooses.
+	PublicURL *url.URL
 }
 
 // DefaultPluginProcs gives each plugin process one scheduler thread. A
