@@ -102,6 +102,28 @@ func viewOf(rec *sdk.Record, full bool) (requestView, error) {
 	return v, nil
 }
 
+// errNotAVillage refuses a write of letter requests outside a village:
+// a request, its number and its letter belong to the village that issues
+// it, while sub-districts and districts only read and count them.
+func errNotAVillage(req *sdk.Request) error {
+	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
+		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.TenantLevel)
+}
+
+// villageOnly wraps a handler that writes letter requests (submission,
+// edit, approval, rejection, issue, revocation) so that it runs only at a
+// village tenant and answers 422 not_a_village anywhere else. Settings
+// and templates are not wrapped: a sub-district or district sets them for
+// its villages.
+func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		if req := sdk.From(r); req.TenantLevel != "village" {
+			return 0, nil, errNotAVillage(req)
+		}
+		return fn(r)
+	}
+}
+
 // submission is what both channels ask for.
 type submission struct {
 	Type    string         `json:"type"`
@@ -113,7 +135,7 @@ type submission struct {
 // check validates a submission before anything is looked up.
 func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[string]string, error) {
 	if req.TenantLevel != "village" {
-		return nil, nil, sdk.Errorf(422, "village_only", "letters are requested from a village; %s is a %s", req.Tenant, req.TenantLevel)
+		return nil, nil, errNotAVillage(req)
 	}
 	lt, ok := letterType(s.Type)
 	if !ok {
