@@ -534,3 +534,65 @@ func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// Residents, families and letter requests belong to a village: at a
+// sub-district or a regency every write (create, PATCH, import by API and
+// by CLI, birth, move-in, death, move-out; a letter request by either
+// channel) answers 422 not_a_village and stores nothing, while the
+// roll-up reads stay open.
+func TestPopulationWritesOnlyInAVillage(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population", "services")
+		h.MustCLI(t, "tenant", "import", "--under", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		h.MustCLI(t, "plugin", "enable", "services", "--tenant", "14.01")
+		const csv = "nik,kk,name,sex,birth_date\n" +
+			"1401011503800001,1401012001150001,Budi Santoso,L,1980-03-15\n" +
+			"1401014107900002,1401012001150002,Sari Dewi,P,1990-07-01\n"
+		file := filepath.Join(t.TempDir(), "residents.csv")
+		if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, tenant := range []string{"14.01.01", "14.01"} {
+			r := h.CLI(t, "", "population", "import", "--tenant", tenant, "--plugins", plugins, file)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "not_a_village") {
+				t.Errorf("CLI import into %s: exit %d\n%s%s", tenant, r.Code, r.Stdout, r.Stderr)
+			}
+		}
+
+		h.Serve(t, "--plugins", plugins)
+		admin := h.Admin(t)
+		id := admin.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201).Str("id")
+		newborn := map[string]string{"nik": "1401014101240003", "kk": budi["kk"], "name": "Bayi", "sex": "P", "birth_date": "2024-01-01"}
+		for _, tenant := range []string{"14.01.01", "14.01"} {
+			for _, c := range []struct {
+				name, method, module, path string
+				body                       any
+			}{
+				{"create", "POST", "population", "/residents", sari},
+				{"patch", "PATCH", "population", "/residents/" + id, map[string]string{"name": "Budi S"}},
+				{"import", "POST", "population", "/import", csv},
+				{"birth", "POST", "population", "/events", map[string]any{"type": "birth", "date": "2024-01-01", "resident": newborn}},
+				{"move in", "POST", "population", "/events", map[string]any{"type": "move_in", "date": "2024-01-01", "resident": newborn}},
+				{"death", "POST", "population", "/events", map[string]any{"type": "death", "date": "2024-01-01", "resident_id": id}},
+				{"move out", "POST", "population", "/events", map[string]any{"type": "move_out", "date": "2024-01-01", "resident_id": id}},
+				{"letter request", "POST", "services", "/requests", letterRequest("domisili", budi["nik"], "melamar pekerjaan", nil)},
+			} {
+				t.Run(tenant+" "+c.name, func(t *testing.T) {
+					admin.Do(t, c.method, p(tenant, c.module, c.path), c.body).ExpectErr(422, "not_a_village")
+				})
+			}
+			h.Anon().Do(t, "POST", p(tenant, "services", "/public/requests"),
+				map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"], "purpose": "x"}).ExpectErr(422, "not_a_village")
+			admin.Do(t, "GET", p(tenant, "population", "/residents"), nil).Expect(200)
+			admin.Do(t, "GET", p(tenant, "services", "/requests"), nil).Expect(200)
+		}
+		if n := dbCount(t, h, "p_population_residents", ""); n != 1 {
+			t.Errorf("%d rows in the residents table after the refused writes, want 1 (Budi, at %s)", n, villageA)
+		}
+		if n := admin.Do(t, "GET", p("14.01", "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("the regency's roll-up shows %d residents, want 1", n)
+		}
+	})
+}
