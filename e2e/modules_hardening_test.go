@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +28,16 @@ func parallelStatuses(n int, send func(i int) (int, []byte, error)) ([]int, []st
 		statuses[i], bodies[i] = a.status, string(a.body)
 	}
 	return statuses, bodies
+}
+
+// expectRetryAfter fails unless r carries a Retry-After of whole seconds
+// from min to max (PRODUCT: every 429 comes with Retry-After).
+func expectRetryAfter(t *testing.T, r *Resp, min, max int) {
+	t.Helper()
+	v := r.Header.Get("Retry-After")
+	if secs, err := strconv.Atoi(v); err != nil || secs < min || secs > max {
+		t.Errorf("%d %s: Retry-After %q, want %d to %d seconds", r.Status, r.ErrCode(), v, min, max)
+	}
 }
 
 // countStatuses counts the answers by status.
@@ -65,8 +76,9 @@ func TestPopulationVerifyLockoutUnderConcurrency(t *testing.T) {
 				t.Errorf("guess %d: %d %s", i, s, bodies[i])
 			}
 		}
-		stranger.Do(t, "POST", p(villageA, "population", "/verify"),
+		locked := stranger.Do(t, "POST", p(villageA, "population", "/verify"),
 			map[string]string{"nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"]}).ExpectErr(429, "too_many_attempts")
+		expectRetryAfter(t, locked, 1, 3600) // the rest of the hour's window
 		// Budi himself, from his own phone, is not locked out by the
 		// stranger, and another citizen is not either.
 		citizen := w.h.AnonFrom("127.0.0.3")
@@ -121,7 +133,8 @@ func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
 		for waitingOnline() < 5 {
 			phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).Expect(201)
 		}
-		phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		full := phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		expectRetryAfter(t, full, 3600, 3600) // documented in the services README
 		// A rejection frees one place: one of five parallel submissions gets it.
 		first := w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=1"), nil).Expect(200).Items()[0]["id"].(string)
 		w.op.Do(t, "POST", p(villageA, "services", "/requests/"+first+"/reject"), map[string]string{"reason": "ganda"}).Expect(200)
@@ -594,5 +607,22 @@ func TestPopulationWritesOnlyInAVillage(t *testing.T) {
 		if n := admin.Do(t, "GET", p("14.01", "population", "/residents"), nil).Expect(200).Total(); n != 1 {
 			t.Errorf("the regency's roll-up shows %d residents, want 1", n)
 		}
+	})
+}
+
+// A citizen's request through services is refused with population's own
+// lockout when the identity check of the NIK is locked, and keeps its
+// Retry-After on the way through services.
+func TestServicesPassesOnPopulationLockout(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		guess := func(mother string) *Resp {
+			return w.h.AnonFrom("127.0.4.1").Do(t, "POST", p(villageA, "services", "/public/requests"),
+				map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": mother, "purpose": "melamar pekerjaan"})
+		}
+		for i := range 5 {
+			guess(fmt.Sprintf("Tebakan %d", i)).ExpectErr(422, "unknown_resident")
+		}
+		expectRetryAfter(t, guess(budi["mother_name"]).ExpectErr(429, "too_many_attempts"), 1, 3600)
 	})
 }
