@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // States of a letter request.
@@ -146,8 +146,13 @@ func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[str
 		return nil, nil, sdk.Errorf(422, "invalid_nik", "nik must be 16 digits")
 	}
 	s.Purpose = strings.TrimSpace(s.Purpose)
-	if s.Purpose == "" || utf8.RuneCountInString(s.Purpose) > 300 {
+	if s.Purpose == "" {
 		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose (keperluan) is required, at most 300 characters")
+	}
+	// The purpose is printed on the letter as one line: no control or
+	// invisible formatting characters that would make it read otherwise.
+	if err := input.Name(s.Purpose, 300); err != nil {
+		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose %v", err)
 	}
 	fields, err := lt.checkFields(s.Fields, today)
 	return lt, fields, err
