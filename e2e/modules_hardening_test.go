@@ -626,3 +626,38 @@ func TestServicesPassesOnPopulationLockout(t *testing.T) {
 		expectRetryAfter(t, guess(budi["mother_name"]).ExpectErr(429, "too_many_attempts"), 1, 3600)
 	})
 }
+
+// Everything services prints on an official letter follows the shared
+// text rules: bidirectional overrides and control characters in a
+// request, a template or the settings answer 422 and are not stored.
+func TestServicesRefusesControlCharactersOnLetters(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		for _, c := range []struct {
+			name, method, path string
+			body               any
+			code               string
+		}{
+			{"purpose with U+202E", "POST", "/requests", letterRequest("domisili", budi["nik"], "a\u202eb", nil), "invalid_purpose"},
+			{"field with ESC", "POST", "/requests", letterRequest("sktm", budi["nik"], "beasiswa", map[string]string{"income": "a\u001bb"}), "invalid_field"},
+			{"template title with U+202E", "PUT", "/letter-types/domisili/template", map[string]string{"title": "T\u202eX"}, "invalid_settings"},
+			{"signatory title with U+202E", "PUT", "/settings", map[string]any{"signatory": map[string]string{"title": "Kepala \u202eDesa"}}, "invalid_settings"},
+			{"signatory name with BEL", "PUT", "/settings", map[string]any{"signatory": map[string]string{"name": "Budi\u0007"}}, "invalid_settings"},
+			{"letterhead with U+202E", "PUT", "/settings", map[string]any{"letterhead": []string{"DESA \u202eKUMANTAN"}}, "invalid_settings"},
+			{"place with ESC", "PUT", "/settings", map[string]any{"place": "Kumantan\u001b"}, "invalid_settings"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				w.admin.Do(t, c.method, p(villageA, "services", c.path), c.body).ExpectErr(422, c.code)
+			})
+		}
+		if n := w.op.Do(t, "GET", p(villageA, "services", "/requests"), nil).Expect(200).Total(); n != 0 {
+			t.Errorf("%d requests stored after the refusals, want 0", n)
+		}
+		settings := string(w.admin.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).Body)
+		for _, bad := range []string{"\u202e", `\u202e`, `\u0007`, `\u001b`} {
+			if strings.Contains(settings, bad) {
+				t.Errorf("the settings hold %q after the refusals: %s", bad, settings)
+			}
+		}
+	})
+}
