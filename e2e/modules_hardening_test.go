@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +28,16 @@ func parallelStatuses(n int, send func(i int) (int, []byte, error)) ([]int, []st
 		statuses[i], bodies[i] = a.status, string(a.body)
 	}
 	return statuses, bodies
+}
+
+// expectRetryAfter fails unless r carries a Retry-After of whole seconds
+// from min to max (PRODUCT: every 429 comes with Retry-After).
+func expectRetryAfter(t *testing.T, r *Resp, min, max int) {
+	t.Helper()
+	v := r.Header.Get("Retry-After")
+	if secs, err := strconv.Atoi(v); err != nil || secs < min || secs > max {
+		t.Errorf("%d %s: Retry-After %q, want %d to %d seconds", r.Status, r.ErrCode(), v, min, max)
+	}
 }
 
 // countStatuses counts the answers by status.
@@ -65,8 +76,9 @@ func TestPopulationVerifyLockoutUnderConcurrency(t *testing.T) {
 				t.Errorf("guess %d: %d %s", i, s, bodies[i])
 			}
 		}
-		stranger.Do(t, "POST", p(villageA, "population", "/verify"),
+		locked := stranger.Do(t, "POST", p(villageA, "population", "/verify"),
 			map[string]string{"nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"]}).ExpectErr(429, "too_many_attempts")
+		expectRetryAfter(t, locked, 1, 3600) // the rest of the hour's window
 		// Budi himself, from his own phone, is not locked out by the
 		// stranger, and another citizen is not either.
 		citizen := w.h.AnonFrom("127.0.0.3")
@@ -121,7 +133,8 @@ func TestServicesOnlineWaitingLimitUnderConcurrency(t *testing.T) {
 		for waitingOnline() < 5 {
 			phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).Expect(201)
 		}
-		phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		full := phone().Do(t, "POST", p(villageA, "services", "/public/requests"), citizen).ExpectErr(429, "too_many_requests")
+		expectRetryAfter(t, full, 3600, 3600) // documented in the services README
 		// A rejection frees one place: one of five parallel submissions gets it.
 		first := w.op.Do(t, "GET", p(villageA, "services", "/requests?state=submitted&limit=1"), nil).Expect(200).Items()[0]["id"].(string)
 		w.op.Do(t, "POST", p(villageA, "services", "/requests/"+first+"/reject"), map[string]string{"reason": "ganda"}).Expect(200)
@@ -531,6 +544,120 @@ func TestMarketplaceStockBoundsUnderConcurrency(t *testing.T) {
 		}
 		if n := m.stock(m.op, villageA, prod); n != 1_000_000 {
 			t.Errorf("stock %d, want the ceiling 1000000", n)
+		}
+	})
+}
+
+// Residents, families and letter requests belong to a village: at a
+// sub-district or a regency every write (create, PATCH, import by API and
+// by CLI, birth, move-in, death, move-out; a letter request by either
+// channel) answers 422 not_a_village and stores nothing, while the
+// roll-up reads stay open.
+func TestPopulationWritesOnlyInAVillage(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population", "services")
+		h.MustCLI(t, "tenant", "import", "--under", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		h.MustCLI(t, "plugin", "enable", "services", "--tenant", "14.01")
+		const csv = "nik,kk,name,sex,birth_date\n" +
+			"1401011503800001,1401012001150001,Budi Santoso,L,1980-03-15\n" +
+			"1401014107900002,1401012001150002,Sari Dewi,P,1990-07-01\n"
+		file := filepath.Join(t.TempDir(), "residents.csv")
+		if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, tenant := range []string{"14.01.01", "14.01"} {
+			r := h.CLI(t, "", "population", "import", "--tenant", tenant, "--plugins", plugins, file)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "not_a_village") {
+				t.Errorf("CLI import into %s: exit %d\n%s%s", tenant, r.Code, r.Stdout, r.Stderr)
+			}
+		}
+
+		h.Serve(t, "--plugins", plugins)
+		admin := h.Admin(t)
+		id := admin.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201).Str("id")
+		newborn := map[string]string{"nik": "1401014101240003", "kk": budi["kk"], "name": "Bayi", "sex": "P", "birth_date": "2024-01-01"}
+		for _, tenant := range []string{"14.01.01", "14.01"} {
+			for _, c := range []struct {
+				name, method, module, path string
+				body                       any
+			}{
+				{"create", "POST", "population", "/residents", sari},
+				{"patch", "PATCH", "population", "/residents/" + id, map[string]string{"name": "Budi S"}},
+				{"import", "POST", "population", "/import", csv},
+				{"birth", "POST", "population", "/events", map[string]any{"type": "birth", "date": "2024-01-01", "resident": newborn}},
+				{"move in", "POST", "population", "/events", map[string]any{"type": "move_in", "date": "2024-01-01", "resident": newborn}},
+				{"death", "POST", "population", "/events", map[string]any{"type": "death", "date": "2024-01-01", "resident_id": id}},
+				{"move out", "POST", "population", "/events", map[string]any{"type": "move_out", "date": "2024-01-01", "resident_id": id}},
+				{"letter request", "POST", "services", "/requests", letterRequest("domisili", budi["nik"], "melamar pekerjaan", nil)},
+			} {
+				t.Run(tenant+" "+c.name, func(t *testing.T) {
+					admin.Do(t, c.method, p(tenant, c.module, c.path), c.body).ExpectErr(422, "not_a_village")
+				})
+			}
+			h.Anon().Do(t, "POST", p(tenant, "services", "/public/requests"),
+				map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": budi["mother_name"], "purpose": "x"}).ExpectErr(422, "not_a_village")
+			admin.Do(t, "GET", p(tenant, "population", "/residents"), nil).Expect(200)
+			admin.Do(t, "GET", p(tenant, "services", "/requests"), nil).Expect(200)
+		}
+		if n := dbCount(t, h, "p_population_residents", ""); n != 1 {
+			t.Errorf("%d rows in the residents table after the refused writes, want 1 (Budi, at %s)", n, villageA)
+		}
+		if n := admin.Do(t, "GET", p("14.01", "population", "/residents"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("the regency's roll-up shows %d residents, want 1", n)
+		}
+	})
+}
+
+// A citizen's request through services is refused with population's own
+// lockout when the identity check of the NIK is locked, and keeps its
+// Retry-After on the way through services.
+func TestServicesPassesOnPopulationLockout(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		guess := func(mother string) *Resp {
+			return w.h.AnonFrom("127.0.4.1").Do(t, "POST", p(villageA, "services", "/public/requests"),
+				map[string]any{"type": "domisili", "nik": budi["nik"], "kk": budi["kk"], "mother_name": mother, "purpose": "melamar pekerjaan"})
+		}
+		for i := range 5 {
+			guess(fmt.Sprintf("Tebakan %d", i)).ExpectErr(422, "unknown_resident")
+		}
+		expectRetryAfter(t, guess(budi["mother_name"]).ExpectErr(429, "too_many_attempts"), 1, 3600)
+	})
+}
+
+// Everything services prints on an official letter follows the shared
+// text rules: bidirectional overrides and control characters in a
+// request, a template or the settings answer 422 and are not stored.
+func TestServicesRefusesControlCharactersOnLetters(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		for _, c := range []struct {
+			name, method, path string
+			body               any
+			code               string
+		}{
+			{"purpose with U+202E", "POST", "/requests", letterRequest("domisili", budi["nik"], "a\u202eb", nil), "invalid_purpose"},
+			{"field with ESC", "POST", "/requests", letterRequest("sktm", budi["nik"], "beasiswa", map[string]string{"income": "a\u001bb"}), "invalid_field"},
+			{"template title with U+202E", "PUT", "/letter-types/domisili/template", map[string]string{"title": "T\u202eX"}, "invalid_settings"},
+			{"signatory title with U+202E", "PUT", "/settings", map[string]any{"signatory": map[string]string{"title": "Kepala \u202eDesa"}}, "invalid_settings"},
+			{"signatory name with BEL", "PUT", "/settings", map[string]any{"signatory": map[string]string{"name": "Budi\u0007"}}, "invalid_settings"},
+			{"letterhead with U+202E", "PUT", "/settings", map[string]any{"letterhead": []string{"DESA \u202eKUMANTAN"}}, "invalid_settings"},
+			{"place with ESC", "PUT", "/settings", map[string]any{"place": "Kumantan\u001b"}, "invalid_settings"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				w.admin.Do(t, c.method, p(villageA, "services", c.path), c.body).ExpectErr(422, c.code)
+			})
+		}
+		if n := w.op.Do(t, "GET", p(villageA, "services", "/requests"), nil).Expect(200).Total(); n != 0 {
+			t.Errorf("%d requests stored after the refusals, want 0", n)
+		}
+		settings := string(w.admin.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).Body)
+		for _, bad := range []string{"\u202e", `\u202e`, `\u0007`, `\u001b`} {
+			if strings.Contains(settings, bad) {
+				t.Errorf("the settings hold %q after the refusals: %s", bad, settings)
+			}
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -40,6 +41,9 @@ func Fail(w http.ResponseWriter, status int, code, message string) {
 func FailErr(w http.ResponseWriter, r *http.Request, err error) {
 	var he *HTTPError
 	if errors.As(err, &he) {
+		if he.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(he.RetryAfter)))
+		}
 		Fail(w, he.Status, he.Code, he.Message)
 		return
 	}
@@ -130,6 +134,24 @@ type HTTPError struct {
 	Status  int
 	Code    string
 	Message string
+	// RetryAfter, when positive, is sent as the Retry-After header in
+	// whole seconds (rounded up): when the client may try again. Every
+	// 429 carries one (PRODUCT: 429 comes with Retry-After), a 503 may.
+	RetryAfter time.Duration
+}
+
+// WithRetryAfter returns a copy of e that tells the client to try again
+// after d (see RetryAfter). e itself is left as it is, so a shared error
+// value can be answered with different waits.
+func (e *HTTPError) WithRetryAfter(d time.Duration) *HTTPError {
+	c := *e
+	c.RetryAfter = d
+	return &c
+}
+
+// retryAfterSeconds is d in whole seconds, rounded up and at least 1.
+func retryAfterSeconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
 }
 
 func (e *HTTPError) Error() string { return e.Message }

@@ -2,9 +2,11 @@ package sdk
 
 import (
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
@@ -96,5 +98,34 @@ func TestBind(t *testing.T) {
 	var v resident
 	if err := BindOptional(httptest.NewRequest("POST", "/", strings.NewReader("")), &v); err != nil {
 		t.Fatalf("BindOptional of no body: %v", err)
+	}
+}
+
+// TestFailErrRetryAfter: an *HTTPError with a RetryAfter answers the
+// header in whole seconds, rounded up, also when wrapped; one without
+// answers none.
+func TestFailErrRetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"none", Errorf(429, "too_many_attempts", "x"), ""},
+		{"whole seconds", Errorf(429, "too_many_attempts", "x").WithRetryAfter(90 * time.Second), "90"},
+		{"rounded up", Errorf(429, "too_many_attempts", "x").WithRetryAfter(1500 * time.Millisecond), "2"},
+		{"at least one second", Errorf(429, "too_many_attempts", "x").WithRetryAfter(time.Millisecond), "1"},
+		{"wrapped", fmt.Errorf("verify: %w", Errorf(429, "too_many_requests", "x").WithRetryAfter(time.Hour)), "3600"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			FailErr(w, httptest.NewRequest("POST", "/", nil), tt.err)
+			if w.Code != 429 || w.Header().Get("Retry-After") != tt.want {
+				t.Errorf("got %d Retry-After %q, want 429 %q", w.Code, w.Header().Get("Retry-After"), tt.want)
+			}
+		})
+	}
+	base := Errorf(429, "too_many_requests", "x")
+	if base.WithRetryAfter(time.Minute); base.RetryAfter != 0 {
+		t.Errorf("WithRetryAfter changed the shared error: %v", base.RetryAfter)
 	}
 }

@@ -105,20 +105,24 @@ var manifest = sdk.Manifest{
 	}},
 }
 
+// handler routes the plugin's API. Every write of residents and families
+// (create, PATCH, import, every life event) goes through villageOnly: a
+// resident lives in a village, and a sub-district or regency only reads
+// the roll-up of its villages.
 func handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /codes", sdk.Func(func(r *http.Request) (int, any, error) { return 200, codeLists, nil }))
 	mux.Handle("POST /verify", sdk.Func(verifyResident))
 	mux.Handle("GET /residents", sdk.Func(listResidents))
-	mux.Handle("POST /residents", sdk.Func(createResident))
+	mux.Handle("POST /residents", sdk.Func(villageOnly(createResident)))
 	mux.Handle("GET /residents/{id}", sdk.Func(getResident))
-	mux.Handle("PATCH /residents/{id}", sdk.Func(patchResident))
+	mux.Handle("PATCH /residents/{id}", sdk.Func(villageOnly(patchResident)))
 	mux.Handle("GET /families/{kk}", sdk.Func(getFamily))
 	mux.Handle("GET /residents/{id}/history", sdk.Func(getHistory))
-	mux.Handle("POST /events", sdk.Func(postEvent))
+	mux.Handle("POST /events", sdk.Func(villageOnly(postEvent)))
 	mux.Handle("GET /stats", sdk.Func(stats))
 	mux.Handle("GET /count", sdk.Func(count))
-	mux.Handle("POST /import", sdk.Func(importCSV))
+	mux.Handle("POST /import", sdk.Func(villageOnly(importCSV)))
 	return mux
 }
 

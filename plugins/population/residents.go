@@ -176,6 +176,26 @@ func auditFull(r *http.Request, action, target string, count int) error {
 	return err
 }
 
+// errNotAVillage refuses a write of residents or families in a tenant
+// that is not a village: the 422 every writing route answers there.
+func errNotAVillage(req *sdk.Request) error {
+	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
+		"residents and families belong to a village: write them at /api/v1/t/{village code}/population/... (%s is a %s)", req.Tenant, req.TenantLevel)
+}
+
+// villageOnly wraps a handler that writes residents or families so that
+// it runs only at a village tenant; anywhere else (a sub-district, a
+// regency, a province) it answers 422 not_a_village before the body is
+// read. Reads stay open at every level: they roll the villages up.
+func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		if req := sdk.From(r); req.TenantLevel != "village" {
+			return 0, nil, errNotAVillage(req)
+		}
+		return fn(r)
+	}
+}
+
 func createResident(r *http.Request) (int, any, error) {
 	var res Resident
 	if err := sdk.Bind(r, &res); err != nil {

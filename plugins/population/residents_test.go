@@ -156,3 +156,54 @@ func TestResidents(t *testing.T) {
 		t.Errorf("codes: %d occupations", len(codes["occupation"]))
 	}
 }
+
+// TestWritesOnlyInAVillage: residents and families are written only at a
+// village; at a sub-district or regency every write route answers 422
+// not_a_village and stores nothing, while the roll-up reads stay open.
+func TestWritesOnlyInAVillage(t *testing.T) {
+	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h.Tenant(villageA)
+	h.Enable("14.01")
+	admin := h.Admin()
+	const kk = "1401012001150001"
+	if r := admin.Post(villageA, "/residents", resident("1401011503800001", kk, "Budi Santoso", "L", "1980-03-15", "1")); r.Status != http.StatusCreated {
+		t.Fatalf("create at the village: %d %s", r.Status, r.Body)
+	}
+	var list struct {
+		Items []residentView `json:"items"`
+	}
+	admin.Get(villageA, "/residents").JSON(&list)
+	if len(list.Items) != 1 {
+		t.Fatalf("%d residents at the village, want 1", len(list.Items))
+	}
+	id := list.Items[0].ID
+	newborn := resident("1401014101240002", kk, "Bayi", "P", "2024-01-01", "4")
+	for _, tenant := range []string{"14.01.01", "14.01"} {
+		for _, c := range []struct {
+			name, method, path string
+			body               any
+		}{
+			{"create", "POST", "/residents", resident("1401014508850002", kk, "Siti Aminah", "P", "1985-08-05", "3")},
+			{"patch", "PATCH", "/residents/" + id, map[string]string{"name": "Budi S"}},
+			{"import", "POST", "/import", sampleCSV},
+			{"birth", "POST", "/events", map[string]any{"type": "birth", "date": "2024-01-01", "resident": newborn}},
+			{"move in", "POST", "/events", map[string]any{"type": "move_in", "date": "2024-01-01", "resident": newborn}},
+			{"death", "POST", "/events", map[string]any{"type": "death", "date": "2024-01-01", "resident_id": id}},
+			{"move out", "POST", "/events", map[string]any{"type": "move_out", "date": "2024-01-01", "resident_id": id}},
+		} {
+			t.Run(tenant+" "+c.name, func(t *testing.T) {
+				r := admin.Do(c.method, tenant, c.path, c.body)
+				if r.Status != http.StatusUnprocessableEntity || r.ErrorCode() != "not_a_village" {
+					t.Errorf("%s %s at %s: %d %s, want 422 not_a_village", c.method, c.path, tenant, r.Status, r.Body)
+				}
+			})
+		}
+		if r := admin.Get(tenant, "/residents"); r.Status != http.StatusOK {
+			t.Errorf("roll-up read at %s: %d %s", tenant, r.Status, r.Body)
+		}
+	}
+	admin.Get("14.01", "/residents").JSON(&list)
+	if len(list.Items) != 1 || list.Items[0].Name != "Budi Santoso" || list.Items[0].Status != "alive" {
+		t.Errorf("after the refused writes the roll-up holds %+v, want Budi Santoso alone, alive", list.Items)
+	}
+}

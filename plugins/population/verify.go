@@ -170,8 +170,12 @@ func takeTry(r *http.Request, nik string, now time.Time) ([]string, error) {
 		Increment("verify_failures", ids[1], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: "<", Value: maxFailuresPerNIK}).
 		Commit(ctx)
 	if sdk.IsConditionFailed(err) {
+		// Retry-After is the rest of the lockout: the later of the two
+		// windows' ends, so that the retry is never refused again for
+		// the same reason.
 		return nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_attempts",
-			"too many failed checks for this NIK: try again after %s UTC, or ask at the village office", until.Format("15:04"))
+			"too many failed checks for this NIK: try again after %s UTC, or ask at the village office", until.Format("15:04")).
+			WithRetryAfter(until.Sub(now))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("counting a verify try: %w", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +121,9 @@ func TestVerifyResident(t *testing.T) {
 	}
 	if res := check("1401014508850002", kk, "Nurhayati"); res.Status != http.StatusTooManyRequests || res.ErrorCode() != "too_many_attempts" {
 		t.Errorf("right answer after %d failures: %d %s", maxFailures, res.Status, res.Body)
+	} else if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 || secs > int(lockWindow/time.Second) {
+		// The lockout's remaining window: at most the whole window.
+		t.Errorf("the lockout's 429 has Retry-After %q, want 1 to %d seconds", res.Header.Get("Retry-After"), int(lockWindow/time.Second))
 	}
 	if res := check("1401011503800001", kk, "Siti Rahmah"); res.Status != 200 {
 		t.Errorf("another NIK is locked too: %d %s", res.Status, res.Body)

@@ -94,7 +94,10 @@ func TestSettingsAndLetterTypes(t *testing.T) {
 		{"unknown part", villageAdmin, "PUT", villageA, "/letter-types/sktm/template", map[string]string{"footer": "x"}, 400, "unknown_field"},
 		{"number without year", villageAdmin, "PUT", villageA, "/settings", map[string]any{"number_template": "{seq}"}, 422, "invalid_settings"},
 		{"anonymous settings", anon, "GET", villageA, "/settings", nil, 401, "unauthenticated"},
-		{"request at a district", district, "POST", "14.01", "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "x"}, 422, "village_only"},
+		{"request at a district", district, "POST", "14.01", "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "x"}, 422, "not_a_village"},
+		{"public request at a sub-district", anon, "POST", "14.01.01", "/public/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "kk": "1401012001150001", "mother_name": "x", "purpose": "x"}, 422, "not_a_village"},
+		{"edit at a district", district, "PATCH", "14.01", "/requests/0190a1b2-0000-7000-8000-000000000000", map[string]any{"purpose": "x"}, 422, "not_a_village"},
+		{"approval at a district", district, "POST", "14.01", "/requests/0190a1b2-0000-7000-8000-000000000000/approve", nil, 422, "not_a_village"},
 		{"unknown letter type", op, "POST", villageA, "/requests", map[string]any{"type": "nikah", "nik": "1401011503800001", "purpose": "x"}, 422, "unknown_type"},
 		{"short NIK", op, "POST", villageA, "/requests", map[string]any{"type": "domisili", "nik": "140101", "purpose": "x"}, 422, "invalid_nik"},
 		{"no purpose", op, "POST", villageA, "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001"}, 422, "invalid_purpose"},
@@ -107,6 +110,20 @@ func TestSettingsAndLetterTypes(t *testing.T) {
 		{"made-up tracking code", anon, "GET", villageA, "/track/AAAAAAAAAAAAAAAAAAAAAAAAAA", nil, 404, "request_not_found"},
 		{"bad state filter", op, "GET", villageA, "/requests?state=done", nil, 400, "invalid_filter"},
 		{"bad date filter", op, "GET", villageA, "/requests/stats?from=yesterday", nil, 400, "invalid_filter"},
+		// What is printed on a letter holds no control or bidirectional
+		// characters (sdk/input rules).
+		{"purpose with a bidi override", op, "POST", villageA, "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "a\u202eb"}, 422, "invalid_purpose"},
+		{"purpose with a line break", op, "POST", villageA, "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "a\nb"}, 422, "invalid_purpose"},
+		{"field with ESC", op, "POST", villageA, "/requests", map[string]any{"type": "sktm", "nik": "1401011503800001", "purpose": "x", "fields": map[string]string{"income": "a\u001bb"}}, 422, "invalid_field"},
+		{"field with a bidi isolate", op, "POST", villageA, "/requests", map[string]any{"type": "sktm", "nik": "1401011503800001", "purpose": "x", "fields": map[string]string{"income": "a\u2067b"}}, 422, "invalid_field"},
+		{"template title with a bidi override", villageAdmin, "PUT", villageA, "/letter-types/domisili/template", Template{Title: "T\u202eX"}, 422, "invalid_settings"},
+		{"template body with BEL", villageAdmin, "PUT", villageA, "/letter-types/domisili/template", Template{Body: "a\u0007b"}, 422, "invalid_settings"},
+		{"template number code with a zero-width space", villageAdmin, "PUT", villageA, "/letter-types/domisili/template", Template{NumberCode: "47\u200b0"}, 422, "invalid_settings"},
+		{"signatory title with a bidi override", villageAdmin, "PUT", villageA, "/settings", map[string]any{"signatory": map[string]string{"title": "Kepala \u202eDesa"}}, 422, "invalid_settings"},
+		{"signatory name with BEL", villageAdmin, "PUT", villageA, "/settings", map[string]any{"signatory": map[string]string{"name": "Budi\u0007"}}, 422, "invalid_settings"},
+		{"letterhead with a bidi override", villageAdmin, "PUT", villageA, "/settings", map[string]any{"letterhead": []string{"DESA \u202eKUMANTAN"}}, 422, "invalid_settings"},
+		{"place with ESC", villageAdmin, "PUT", villageA, "/settings", map[string]any{"place": "Kumantan\u001b"}, 422, "invalid_settings"},
+		{"address with a line break", villageAdmin, "PUT", villageA, "/settings", map[string]any{"address": "Jl. A\nJl. B"}, 422, "invalid_settings"},
 	} {
 		res := c.c.Do(c.method, c.tenant, c.path, c.body)
 		if res.Status != c.status || res.ErrorCode() != c.code {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/input"
@@ -185,16 +184,21 @@ func (lt *LetterType) placeholders() map[string]bool {
 // checkTemplate checks an override of this type's wording.
 func (lt *LetterType) checkTemplate(t Template) error {
 	allowed := lt.placeholders()
-	for _, part := range []struct{ name, text string }{{"title", t.Title}, {"opening", t.Opening}, {"body", t.Body}, {"closing", t.Closing}} {
-		if utf8.RuneCountInString(part.text) > 2000 {
-			return &TemplateError{fmt.Sprintf("%s: at most 2000 characters", part.name)}
+	for _, part := range []struct {
+		name, text string
+		check      func(string, int) error
+	}{{"title", t.Title, input.Name}, {"opening", t.Opening, input.Text}, {"body", t.Body, input.Text}, {"closing", t.Closing, input.Text}} {
+		// The wording is printed on every letter: the title is one line,
+		// the rest free text, both by the shared rules of sdk/input.
+		if err := part.check(part.text, 2000); err != nil {
+			return &TemplateError{fmt.Sprintf("%s %v", part.name, err)}
 		}
 		if err := checkTemplate(part.text, allowed, nil); err != nil {
 			return &TemplateError{fmt.Sprintf("%s: %s", part.name, err.Error())}
 		}
 	}
-	if input.Len(t.NumberCode) > 20 || strings.ContainsAny(t.NumberCode, "{}") {
-		return &TemplateError{"number_code: at most 20 characters, without braces"}
+	if input.Name(t.NumberCode, 20) != nil || strings.ContainsAny(t.NumberCode, "{}") {
+		return &TemplateError{"number_code: one line of at most 20 characters, without braces, control or invisible characters"}
 	}
 	return nil
 }
@@ -238,8 +242,10 @@ func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]s
 		if s == "" {
 			continue
 		}
-		if utf8.RuneCountInString(s) > maxFieldChars {
-			return nil, sdk.Errorf(422, "invalid_field", "field %s is at most %d characters", name, maxFieldChars)
+		// Printed on the letter: free text by the shared rules (no control
+		// characters but line breaks and tabs, no bidirectional controls).
+		if err := input.Text(s, maxFieldChars); err != nil {
+			return nil, sdk.Errorf(422, "invalid_field", "field %s %v", name, err)
 		}
 		switch f.Type {
 		case "date":

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // States of a letter request.
@@ -102,6 +102,28 @@ func viewOf(rec *sdk.Record, full bool) (requestView, error) {
 	return v, nil
 }
 
+// errNotAVillage refuses a write of letter requests outside a village:
+// a request, its number and its letter belong to the village that issues
+// it, while sub-districts and districts only read and count them.
+func errNotAVillage(req *sdk.Request) error {
+	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
+		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.TenantLevel)
+}
+
+// villageOnly wraps a handler that writes letter requests (submission,
+// edit, approval, rejection, issue, revocation) so that it runs only at a
+// village tenant and answers 422 not_a_village anywhere else. Settings
+// and templates are not wrapped: a sub-district or district sets them for
+// its villages.
+func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		if req := sdk.From(r); req.TenantLevel != "village" {
+			return 0, nil, errNotAVillage(req)
+		}
+		return fn(r)
+	}
+}
+
 // submission is what both channels ask for.
 type submission struct {
 	Type    string         `json:"type"`
@@ -113,7 +135,7 @@ type submission struct {
 // check validates a submission before anything is looked up.
 func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[string]string, error) {
 	if req.TenantLevel != "village" {
-		return nil, nil, sdk.Errorf(422, "village_only", "letters are requested from a village; %s is a %s", req.Tenant, req.TenantLevel)
+		return nil, nil, errNotAVillage(req)
 	}
 	lt, ok := letterType(s.Type)
 	if !ok {
@@ -124,8 +146,13 @@ func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[str
 		return nil, nil, sdk.Errorf(422, "invalid_nik", "nik must be 16 digits")
 	}
 	s.Purpose = strings.TrimSpace(s.Purpose)
-	if s.Purpose == "" || utf8.RuneCountInString(s.Purpose) > 300 {
+	if s.Purpose == "" {
 		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose (keperluan) is required, at most 300 characters")
+	}
+	// The purpose is printed on the letter as one line: no control or
+	// invisible formatting characters that would make it read otherwise.
+	if err := input.Name(s.Purpose, 300); err != nil {
+		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose %v", err)
 	}
 	fields, err := lt.checkFields(s.Fields, today)
 	return lt, fields, err

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -53,6 +55,8 @@ type popError struct {
 	Status  int
 	Code    string
 	Message string
+	// RetryAfter is population's Retry-After, for a 429.
+	RetryAfter time.Duration
 }
 
 // callPopulation calls a population route on behalf of the caller and
@@ -72,7 +76,11 @@ func callPopulation(ctx context.Context, req *sdk.Request, method, path string, 
 			Error struct{ Code, Message string } `json:"error"`
 		}
 		json.Unmarshal(data, &e)
-		return &popError{Status: res.StatusCode, Code: e.Error.Code, Message: e.Error.Message}, nil
+		pe := &popError{Status: res.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && secs > 0 {
+			pe.RetryAfter = time.Duration(secs) * time.Second
+		}
+		return pe, nil
 	}
 	return nil, json.Unmarshal(data, out)
 }
@@ -85,7 +93,13 @@ func (e *popError) unavailable() error {
 	case e.Status == http.StatusForbidden:
 		return sdk.Errorf(403, "forbidden", "looking up the resident by NIK needs population.residents.read and population.residents.lookup here")
 	case e.Status == http.StatusTooManyRequests:
-		return sdk.Errorf(429, e.Code, "%s", e.Message)
+		// population's lockout, passed on with its Retry-After (a
+		// minute if population gave none: a 429 always carries one).
+		wait := e.RetryAfter
+		if wait <= 0 {
+			wait = time.Minute
+		}
+		return sdk.Errorf(429, e.Code, "%s", e.Message).WithRetryAfter(wait)
 	}
 	return sdk.Errorf(http.StatusBadGateway, "population_unavailable", "the population module answered %d %s", e.Status, e.Code)
 }

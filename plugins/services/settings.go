@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // letters are dated in the village's time zone, whatever the server has installed
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // Signatory is who signs the letters.
@@ -50,15 +50,23 @@ func (s *Settings) validate() error {
 	if len(s.Letterhead) > 5 {
 		return bad("letterhead has at most 5 lines")
 	}
-	for _, l := range s.Letterhead {
-		if utf8.RuneCountInString(l) > 100 {
-			return bad("a letterhead line is at most 100 characters")
+	// Every text here is printed on the letters, each as one line: the
+	// shared rules of sdk/input for names (no control characters, no
+	// invisible or bidirectional formatting).
+	for i, l := range s.Letterhead {
+		if err := input.Name(l, 100); err != nil {
+			return bad("letterhead line %d %v", i+1, err)
 		}
 	}
-	for name, v := range map[string]string{"address": s.Address, "place": s.Place, "signatory.title": s.Signatory.Title,
-		"signatory.name": s.Signatory.Name, "signatory.nip": s.Signatory.NIP} {
-		if utf8.RuneCountInString(v) > 200 {
-			return bad("%s is at most 200 characters", name)
+	for _, f := range []struct{ name, v string }{{"address", s.Address}, {"place", s.Place}, {"signatory.title", s.Signatory.Title},
+		{"signatory.name", s.Signatory.Name}, {"signatory.nip", s.Signatory.NIP}} {
+		if err := input.Name(f.v, 200); err != nil {
+			return bad("%s %v", f.name, err)
+		}
+	}
+	for _, f := range []struct{ name, v string }{{"number_template", s.NumberTemplate}, {"timezone", s.Timezone}, {"public_base_url", s.PublicBaseURL}} {
+		if err := input.Name(f.v, 0); err != nil {
+			return bad("%s %v", f.name, err)
 		}
 	}
 	if s.NumberTemplate != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -55,9 +56,17 @@ func takeWaitingPlace(b *sdk.Batch, counter *sdk.Record) *sdk.Batch {
 		sdk.Filter{Field: "waiting", Op: "<", Value: maxWaitingOnline})
 }
 
+// waitingRetryAfter is the Retry-After of errWaitingFull. A place is freed
+// only when the village decides one of the waiting requests, which no
+// clock predicts; an hour is about how often an office works through its
+// queue during opening hours, and keeps a citizen's app from retrying in
+// a loop meanwhile.
+const waitingRetryAfter = time.Hour
+
 // errWaitingFull is the answer when a resident's places are all taken.
 var errWaitingFull = sdk.Errorf(http.StatusTooManyRequests, "too_many_requests",
-	"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", maxWaitingOnline)
+	"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", maxWaitingOnline).
+	WithRetryAfter(waitingRetryAfter)
 
 // releaseWaitingPlace adds to b the give-back of the place of q, an online
 // request leaving the submitted state. Requests submitted before the

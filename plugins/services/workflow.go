@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // transitions is the request's state machine: an action is allowed from
@@ -54,8 +54,13 @@ func bindReason(r *http.Request) (string, error) {
 		return "", err
 	}
 	b.Reason = strings.TrimSpace(b.Reason)
-	if b.Reason == "" || utf8.RuneCountInString(b.Reason) > 500 {
+	if b.Reason == "" {
 		return "", sdk.Errorf(422, "invalid_reason", "reason is required, at most 500 characters")
+	}
+	// The reason is shown to the citizen (tracking) and kept with the
+	// letter: free text by the shared rules.
+	if err := input.Text(b.Reason, 500); err != nil {
+		return "", sdk.Errorf(422, "invalid_reason", "reason %v", err)
 	}
 	return b.Reason, nil
 }
