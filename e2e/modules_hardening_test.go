@@ -653,6 +653,15 @@ func TestServicesRefusesControlCharactersOnLetters(t *testing.T) {
 		if n := w.op.Do(t, "GET", p(villageA, "services", "/requests"), nil).Expect(200).Total(); n != 0 {
 			t.Errorf("%d requests stored after the refusals, want 0", n)
 		}
+		// A life event's words go into the history letters quote.
+		id := w.op.Do(t, "GET", p(villageA, "population", "/residents?limit=1"), nil).Expect(200).Items()[0]["id"].(string)
+		for field, v := range map[string]string{"place": `RSUD \u202eBangkinang`, "cause": `sakit\u0007`, "note": `catatan \u2066`} {
+			body := fmt.Sprintf(`{"type":"death","date":"2026-01-02","resident_id":%q,%q:"%s"}`, id, field, v)
+			w.op.Do(t, "POST", p(villageA, "population", "/events"), body).ExpectErr(422, "invalid_"+field)
+		}
+		if st := w.op.Do(t, "GET", p(villageA, "population", "/residents/"+id), nil).Expect(200).JSON()["status"]; st != "alive" {
+			t.Errorf("a refused death event changed the status to %v", st)
+		}
 		settings := string(w.admin.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).Body)
 		for _, bad := range []string{"\u202e", `\u202e`, `\u0007`, `\u001b`} {
 			if strings.Contains(settings, bad) {
