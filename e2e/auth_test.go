@@ -133,6 +133,66 @@ func TestLoginRateLimit(t *testing.T) {
 	})
 }
 
+// TestLoginLimitHoldsUnderParallelGuesses: guesses sent all at once are
+// bounded like guesses sent one by one. Each password check takes its
+// attempt first, so exactly the limit (5 per user, 20 per address) is
+// checked and answered 401; the rest are 429 with Retry-After. The same
+// holds for the current-password check of POST /api/v1/me/password.
+func TestLoginLimitHoldsUnderParallelGuesses(t *testing.T) {
+	Each(t, func(t *testing.T, h *Host) {
+		admin := h.Admin(t)
+		admin.CreateUser(t, "viewer1")
+		_, pw := admin.CreateUser(t, "changer")
+		// count tallies the answers, checking their shape.
+		count := func(t *testing.T, rs []*Resp, wrong string) (n401, n429 int) {
+			t.Helper()
+			for _, r := range rs {
+				switch r.Status {
+				case 401:
+					r.ExpectErr(401, wrong)
+					n401++
+				case 429:
+					r.ExpectErr(429, "too_many_attempts")
+					if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 {
+						t.Errorf("429 with Retry-After %q", r.Header.Get("Retry-After"))
+					}
+					n429++
+				default:
+					t.Errorf("unexpected answer %d: %s", r.Status, r.Body)
+				}
+			}
+			return n401, n429
+		}
+		login := func(c *Client, user, password string) *Resp {
+			return c.Do(t, "POST", "/api/v1/auth/login", map[string]string{"username": user, "password": password})
+		}
+
+		// One user from one address.
+		from := h.AnonFrom("127.0.0.21")
+		rs := parallel(20, func(i int) *Resp { return login(from, "viewer1", "wrong-"+strconv.Itoa(i)) })
+		if n401, n429 := count(t, rs, "invalid_credentials"); n401 != 5 || n429 != 15 {
+			t.Errorf("20 parallel wrong logins of one user: %d × 401 and %d × 429, want 5 and 15", n401, n429)
+		}
+
+		// Many users from one address: the address limit holds.
+		from = h.AnonFrom("127.0.0.22")
+		rs = parallel(40, func(i int) *Resp { return login(from, "spray"+strconv.Itoa(i), "wrong-password") })
+		if n401, n429 := count(t, rs, "invalid_credentials"); n401 != 20 || n429 != 20 {
+			t.Errorf("40 parallel wrong logins from one address: %d × 401 and %d × 429, want 20 and 20", n401, n429)
+		}
+
+		// The current-password check of a password change.
+		changer := h.AnonFrom("127.0.0.23")
+		changer.Token = h.Login(t, "changer", pw).Token
+		rs = parallel(20, func(i int) *Resp {
+			return changer.Do(t, "POST", "/api/v1/me/password", map[string]string{"current_password": "wrong-" + strconv.Itoa(i), "new_password": "a-new-changer-password"})
+		})
+		if n401, n429 := count(t, rs, "wrong_password"); n401 != 5 || n429 != 15 {
+			t.Errorf("20 parallel wrong current passwords: %d × 401 and %d × 429, want 5 and 15", n401, n429)
+		}
+	})
+}
+
 func TestBootstrapPrintsRandomPassword(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		h := NewHost(t, b)

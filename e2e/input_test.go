@@ -86,10 +86,12 @@ func TestInputKeysMatchExactly(t *testing.T) {
 // characters, not bytes.
 func TestInputRefusesUnsafeText(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		w := startPlugins(t, b, []string{"population", "marketplace"})
+		w := startPlugins(t, b, []string{"population", "marketplace", "services"})
 		w.enable(t, "14.01", "population", true)
 		w.enable(t, "14.01", "marketplace", true)
+		w.enable(t, "14.01", "services", true)
 		residents := p(villageA, "population", "/residents")
+		settings := p(villageA, "services", "/settings")
 		catalogue := p("14.01", "marketplace", "/products")
 		const kk = "1401012001150001"
 		w.op.Do(t, "POST", residents, popResident("1401011503800001", kk, "Budi", "L", "1980-03-15", "1")).Expect(201)
@@ -136,6 +138,23 @@ func TestInputRefusesUnsafeText(t *testing.T) {
 			{"resident with a NUL in the name", w.op, "POST", residents, `{"nik":"1401011503800002","kk":"` + kk + `","name":"Bu\u0000di","sex":"L","birth_date":"1980-03-15"}`, 400, "invalid_text"},
 			{"resident with a bidirectional override", w.op, "POST", residents, `{"nik":"1401011503800002","kk":"` + kk + `","name":"Budi \u202eIDUB","sex":"L","birth_date":"1980-03-15"}`, 422, "invalid_name"},
 			{"resident path with a NUL", w.op, "GET", residents + "/x%00", "", 400, "invalid_text"},
+			// Names are one line: U+2028 and U+2029 break lines as \n does.
+			{"user with a line separator in the full name", w.admin, "POST", "/api/v1/users", `{"username":"lsepuser","password":"long-enough-1","full_name":"Siti\u2028Admin"}`, 422, "invalid_full_name"},
+			{"user with a raw paragraph separator in the full name", w.admin, "POST", "/api/v1/users", "{\"username\":\"psepuser\",\"password\":\"long-enough-1\",\"full_name\":\"Siti\u2029Admin\"}", 422, "invalid_full_name"},
+			{"full name patched with a paragraph separator", w.admin, "PATCH", "/api/v1/users/op-b", `{"full_name":"a\u2029b"}`, 422, "invalid_full_name"},
+			{"tenant with a line separator in the name", w.admin, "POST", "/api/v1/tenants", `{"code":"14.01.01.2999","name":"Desa\u2028Baru"}`, 422, "invalid_name"},
+			{"tenant renamed with a paragraph separator", w.admin, "PATCH", "/api/v1/tenants/14.01.01.2009", `{"name":"Kuman\u2029tan"}`, 422, "invalid_name"},
+			{"API token with a line separator in the name", w.admin, "POST", "/api/v1/auth/tokens", `{"name":"report\u2028job","expires_in_days":30}`, 422, "invalid_token_name"},
+			{"API token with a paragraph separator in the name", w.admin, "POST", "/api/v1/auth/tokens", `{"name":"report\u2029job","expires_in_days":30}`, 422, "invalid_token_name"},
+			// A lone surrogate escape is no character: refused, not stored as U+FFFD.
+			{"user with a lone surrogate in the full name", w.admin, "POST", "/api/v1/users", `{"username":"surruser","password":"long-enough-1","full_name":"Siti \ud800"}`, 400, "invalid_text"},
+			{"full name patched with a lone low surrogate", w.admin, "PATCH", "/api/v1/users/op-b", `{"full_name":"Siti \udc00"}`, 400, "invalid_text"},
+			{"user with a lone surrogate in a key", w.admin, "POST", "/api/v1/users", `{"username":"surrkey","password":"long-enough-1","\ud800":"x"}`, 400, "invalid_text"},
+			{"tenant with a lone surrogate in the name", w.admin, "POST", "/api/v1/tenants", `{"code":"14.01.01.2999","name":"Desa \ud83d"}`, 400, "invalid_text"},
+			{"resident with a lone surrogate in the name", w.op, "POST", residents, `{"nik":"1401011503800002","kk":"` + kk + `","name":"Budi \ud800","sex":"L","birth_date":"1980-03-15"}`, 400, "invalid_text"},
+			{"resident with a mis-ordered surrogate pair", w.op, "POST", residents, `{"nik":"1401011503800002","kk":"` + kk + `","name":"Budi \ude00\ud83d","sex":"L","birth_date":"1980-03-15"}`, 400, "invalid_text"},
+			{"signatory title with a lone surrogate", w.district, "PUT", settings, `{"signatory":{"title":"Kepala Desa \ud800"}}`, 400, "invalid_text"},
+			{"signatory title with a high surrogate before a plain escape", w.district, "PUT", settings, `{"signatory":{"title":"Kepala \ud83d\u0041"}}`, 400, "invalid_text"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				c.who.Do(t, c.method, c.path, c.body).ExpectErr(c.status, c.code)
@@ -149,6 +168,17 @@ func TestInputRefusesUnsafeText(t *testing.T) {
 		}
 		if n := w.op.Do(t, "GET", residents, nil).Expect(200).Total(); n != residentsBefore {
 			t.Errorf("%d residents before the bad input, %d after", residentsBefore, n)
+		}
+		if body := string(w.op.Do(t, "GET", settings, nil).Expect(200).Body); !strings.Contains(body, `"settings":{}`) || strings.Contains(body, "\uFFFD") {
+			t.Errorf("a refused signatory title was stored: %s", body)
+		}
+		if got := w.admin.Do(t, "GET", "/api/v1/users/op-b", nil).Expect(200).Str("full_name"); strings.ContainsAny(got, "\uFFFD\u2028\u2029") {
+			t.Errorf("op-b's full name stored as %q", got)
+		}
+		// A surrogate pair is one character, and U+FFFD written as such is text.
+		w.admin.Do(t, "PATCH", "/api/v1/users/op-b", `{"full_name":"Siti \ud83d\ude00 \ufffd"}`).Expect(200)
+		if got := w.admin.Do(t, "GET", "/api/v1/users/op-b", nil).Expect(200).Str("full_name"); got != "Siti 😀 \uFFFD" {
+			t.Errorf("op-b's full name stored as %q", got)
 		}
 
 		// Limits count characters: 150 × "é" is 300 bytes but within 200.

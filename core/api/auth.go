@@ -35,7 +35,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addr := clientAddr(r)
-	if ok, wait := s.limiter.Allow(req.Username, addr); !ok {
+	// The attempt is taken before the password is checked, so that
+	// parallel guesses cannot all pass a check made before any is counted.
+	attempt, wait := s.limiter.Reserve(req.Username, addr)
+	if attempt == nil {
 		e := apierr.New(http.StatusTooManyRequests, "too_many_attempts", "too many failed logins: try again in %s", wait)
 		e.RetryAfter = int(wait.Seconds())
 		WriteError(w, r, e)
@@ -44,12 +47,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	db := s.db(r)
 	u, ok, err := auth.VerifyPassword(db, req.Username, req.Password)
 	if err != nil {
+		attempt.Release()
 		WriteError(w, r, err)
 		return
 	}
 	whoami := audit.Who{Actor: req.Username, Source: addr, RequestID: RequestID(r.Context())}
-	if !ok {
-		s.limiter.Failed(req.Username, addr)
+	if !ok { // the attempt stays spent
 		if u != nil { // only known users: a spray of made-up names should not fill the trail
 			if err := audit.Record(db, whoami, "", "auth.login_failed", req.Username, nil); err != nil {
 				logger(r).Error("auditing failed login", "err", err)
@@ -58,6 +61,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.Unauthorized("invalid_credentials", "wrong username or password"))
 		return
 	}
+	attempt.Release()
 	if u.Disabled {
 		WriteError(w, r, apierr.Unauthorized("user_disabled", "the account %s is disabled", u.Username))
 		return

@@ -77,8 +77,9 @@ type changePasswordRequest struct {
 // changePassword is POST /api/v1/me/password {"current_password",
 // "new_password"}: it needs a password session, revokes every session and
 // API token of the account (this one too) and answers 200 with a fresh
-// session {"token","expires_at"}. Wrong current passwords count against the
-// login limiter, so the route cannot be used to guess.
+// session {"token","expires_at"}. Each check of the current password takes
+// an attempt from the login limiter first, and a wrong one keeps it spent,
+// so the route cannot be used to guess, not even with parallel requests.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	var req changePasswordRequest
 	if err := decode(r, &req); err != nil {
@@ -87,17 +88,18 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	c := Caller(r.Context())
 	addr := clientAddr(r)
-	if ok, wait := s.limiter.Allow(c.Username, addr); !ok {
+	attempt, wait := s.limiter.Reserve(c.Username, addr)
+	if attempt == nil {
 		e := apierr.New(http.StatusTooManyRequests, "too_many_attempts", "too many wrong passwords: try again in %s", wait)
 		e.RetryAfter = int(wait.Seconds())
 		WriteError(w, r, e)
 		return
 	}
 	out, err := s.admin.ChangePassword(r.Context(), actor(r), req.CurrentPassword, req.NewPassword, s.opts.SessionTTL)
+	if e, ok := apierr.As(err); !ok || e.Code != "wrong_password" {
+		attempt.Release() // right, or never judged
+	}
 	if err != nil {
-		if e, ok := apierr.As(err); ok && e.Code == "wrong_password" {
-			s.limiter.Failed(c.Username, addr)
-		}
 		WriteError(w, r, err)
 		return
 	}

@@ -4,18 +4,20 @@ import (
 	"math"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
-// LoginLimiter throttles failed logins per username and per client address,
-// so that a password cannot be guessed online. Each failure spends a token
-// from both buckets; an attempt is refused while either bucket is empty.
-// State is in memory: one server process is one limit.
+// LoginLimiter throttles password checks per username and per client
+// address, so that a password cannot be guessed online. An attempt is
+// reserved with Reserve before the password is checked, which takes a token
+// from both buckets at once, under one lock: however many requests arrive
+// together, no more are checked than the buckets hold. An attempt whose
+// password turns out right (or that was never judged, because of an error)
+// is given back with Attempt.Release; a wrong one stays spent. State is in
+// memory: one server process is one limit.
 type LoginLimiter struct {
 	mu     sync.Mutex
-	users  map[string]*rate.Limiter
-	addrs  map[string]*rate.Limiter
+	users  map[string]*bucket
+	addrs  map[string]*bucket
 	user   limit
 	addr   limit
 	now    func() time.Time
@@ -27,56 +29,99 @@ type limit struct {
 	every time.Duration
 }
 
-// NewLoginLimiter allows 5 failures per user (then one per minute) and 20 per
-// address (then one every 15 seconds).
+// bucket is a token bucket: tokens as of at, refilled at one per every up
+// to burst.
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// refill brings b up to now.
+func (b *bucket) refill(now time.Time, lim limit) {
+	if d := now.Sub(b.at); d > 0 {
+		b.tokens = math.Min(float64(lim.burst), b.tokens+float64(d)/float64(lim.every))
+		b.at = now
+	}
+}
+
+// wait is how long until b holds a whole token again.
+func (b *bucket) wait(lim limit) time.Duration {
+	if b.tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - b.tokens) * float64(lim.every))
+}
+
+// NewLoginLimiter allows 5 wrong passwords per user (then one per minute)
+// and 20 per address (then one every 15 seconds).
 func NewLoginLimiter() *LoginLimiter {
 	return &LoginLimiter{
-		users: map[string]*rate.Limiter{},
-		addrs: map[string]*rate.Limiter{},
+		users: map[string]*bucket{},
+		addrs: map[string]*bucket{},
 		user:  limit{burst: 5, every: time.Minute},
 		addr:  limit{burst: 20, every: 15 * time.Second},
 		now:   time.Now,
 	}
 }
 
-func (l *LoginLimiter) get(m map[string]*rate.Limiter, key string, lim limit) *rate.Limiter {
-	r, ok := m[key]
+func (l *LoginLimiter) get(m map[string]*bucket, key string, lim limit, now time.Time) *bucket {
+	b, ok := m[key]
 	if !ok {
-		r = rate.NewLimiter(rate.Every(lim.every), lim.burst)
-		m[key] = r
+		b = &bucket{tokens: float64(lim.burst), at: now}
+		m[key] = b
 	}
-	return r
+	b.refill(now, lim)
+	return b
 }
 
-// Allow reports whether a login attempt may proceed; when not, it returns
-// how long the caller should wait.
-func (l *LoginLimiter) Allow(username, addr string) (bool, time.Duration) {
+// Attempt is one reserved password check, from LoginLimiter.Reserve.
+type Attempt struct {
+	l          *LoginLimiter
+	user, addr string
+	released   bool
+}
+
+// Reserve takes one attempt for username from addr before its password is
+// checked. When either bucket is empty nothing is taken, the attempt is nil
+// and wait (whole seconds, at least one) says when to try again.
+func (l *LoginLimiter) Reserve(username, addr string) (*Attempt, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	var wait time.Duration
-	for _, r := range []*rate.Limiter{l.get(l.users, username, l.user), l.get(l.addrs, addr, l.addr)} {
-		if tokens := r.TokensAt(now); tokens < 1 {
-			need := time.Duration((1 - tokens) / float64(r.Limit()) * float64(time.Second))
-			if need > wait {
-				wait = need
-			}
+	l.sweep(now)
+	u := l.get(l.users, username, l.user, now)
+	a := l.get(l.addrs, addr, l.addr, now)
+	if wait := max(u.wait(l.user), a.wait(l.addr)); wait > 0 {
+		return nil, time.Duration(math.Ceil(wait.Seconds())) * time.Second
+	}
+	u.tokens--
+	a.tokens--
+	return &Attempt{l: l, user: username, addr: addr}, 0
+}
+
+// Release gives the attempt back: the password was right, or it was never
+// judged. An attempt that is not released counts as a wrong password.
+// Releasing twice gives back once.
+func (a *Attempt) Release() {
+	l := a.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if a.released {
+		return
+	}
+	a.released = true
+	now := l.now()
+	for _, x := range []struct {
+		m   map[string]*bucket
+		key string
+		lim limit
+	}{{l.users, a.user, l.user}, {l.addrs, a.addr, l.addr}} {
+		// A bucket swept away meanwhile was full: nothing to give back.
+		if b, ok := x.m[x.key]; ok {
+			b.refill(now, x.lim)
+			b.tokens = math.Min(float64(x.lim.burst), b.tokens+1)
 		}
 	}
-	if wait > 0 {
-		return false, time.Duration(math.Ceil(wait.Seconds())) * time.Second
-	}
-	return true, 0
-}
-
-// Failed records a failed attempt.
-func (l *LoginLimiter) Failed(username, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.get(l.users, username, l.user).AllowN(now, 1)
-	l.get(l.addrs, addr, l.addr).AllowN(now, 1)
-	l.sweep(now)
 }
 
 // sweep forgets buckets that have refilled, bounding memory under a
@@ -86,10 +131,13 @@ func (l *LoginLimiter) sweep(now time.Time) {
 		return
 	}
 	l.sweept = now
-	for _, m := range []map[string]*rate.Limiter{l.users, l.addrs} {
-		for k, r := range m {
-			if r.TokensAt(now) >= float64(r.Burst()) {
-				delete(m, k)
+	for _, p := range []struct {
+		m   map[string]*bucket
+		lim limit
+	}{{l.users, l.user}, {l.addrs, l.addr}} {
+		for k, b := range p.m {
+			if b.refill(now, p.lim); b.tokens >= float64(p.lim.burst) {
+				delete(p.m, k)
 			}
 		}
 	}

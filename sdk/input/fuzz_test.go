@@ -6,13 +6,15 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
 // FuzzDecode checks the strict decoder's promises on any body: it never
 // panics, its refusals are *Error with a documented code, and what it
-// accepts is valid JSON, valid UTF-8 with no NUL in any string, and has
-// only keys the target names exactly.
+// accepts is valid JSON, valid UTF-8 with no NUL in any string, has only
+// keys the target names exactly, and holds U+FFFD only where the body
+// wrote it (raw or as \ufffd), never as a lone surrogate's replacement.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"status":"alive","name":"Siti","age":30}`,
@@ -23,6 +25,8 @@ func FuzzDecode(f *testing.F) {
 		"{\"name\":\"\xff\"}",
 		`{"address":{"street":"x"},"homes":[{"street":"y"}],"extra":{"k":"v"},"any":[1,{"a":null}]}`,
 		`{"raw":{"x":[true,false,null,1e5]}}`,
+		`{"name":"\ud800"}`, `{"name":"\ude00\ud83d"}`, `{"name":"\ud83d\ude00"}`, `{"extra":{"\udc00":"x"}}`,
+		`{"name":"\ufffd\\ud800"}`, "{\"name\":\"\uFFFD\"}",
 		`[]`, `{}`, `null`, ``, `{"status":"a"} {}`, `{"count":"12","born":"2020-01-01T00:00:00Z"}`,
 	} {
 		f.Add([]byte(s))
@@ -48,6 +52,12 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("accepted %q but the standard decoder says %v", data, err)
 		}
 		checkAccepted(t, generic, reflectFields(), true)
+		if n := replacements(generic); n > 0 {
+			written := bytes.Count(data, []byte("\uFFFD")) + bytes.Count(bytes.ToLower(data), []byte(`\ufffd`))
+			if n > written {
+				t.Fatalf("accepted %q, which decodes to %d U+FFFD but writes %d", data, n, written)
+			}
+		}
 	})
 }
 
@@ -58,6 +68,27 @@ func reflectFields() map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// replacements counts U+FFFD in the strings and keys of v.
+func replacements(v any) int {
+	switch v := v.(type) {
+	case string:
+		return strings.Count(v, "\uFFFD")
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += replacements(x)
+		}
+		return n
+	case map[string]any:
+		n := 0
+		for k, x := range v {
+			n += replacements(k) + replacements(x)
+		}
+		return n
+	}
+	return 0
 }
 
 // checkAccepted walks an accepted value: every string and key is valid
@@ -87,7 +118,7 @@ func checkAccepted(t *testing.T, v any, names map[string]bool, top bool) {
 // than Text, Text stricter than Clean, and what they accept has no NUL,
 // is valid UTF-8 and is within the limit in characters.
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"Siti Aminah", strings.Repeat("é", 150), "a\x00", "\xff", "a\nb", "Budi\u202Egnp", "a\u200Bb", "\u0085"} {
+	for _, s := range []string{"Siti Aminah", strings.Repeat("é", 150), "a\x00", "\xff", "a\nb", "Budi\u202Egnp", "a\u200Bb", "\u0085", "a\u2028b", "a\u2029b"} {
 		f.Add(s, 200)
 	}
 	f.Fuzz(func(t *testing.T, s string, max int) {
@@ -106,6 +137,13 @@ func FuzzText(f *testing.F) {
 			for _, r := range s {
 				if IsBidiControl(r) {
 					t.Fatalf("Text accepted %U in %q", r, s)
+				}
+			}
+		}
+		if name {
+			for _, r := range s {
+				if unicode.In(r, unicode.Zl, unicode.Zp, unicode.Cc, unicode.Cf) {
+					t.Fatalf("Name accepted %U in %q: a name is one visible line", r, s)
 				}
 			}
 		}

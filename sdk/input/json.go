@@ -25,7 +25,10 @@ import (
 //   - unknown_field (400): a key the target type does not have, byte for
 //     byte (a key that only differs in case is unknown);
 //   - invalid_field (400): a value of the wrong type for its field;
-//   - invalid_text (400): invalid UTF-8 anywhere, or a NUL in a string;
+//   - invalid_text (400): invalid UTF-8 anywhere, a NUL in a string, or a
+//     string escaping half a UTF-16 surrogate pair (\ud800 alone, or a low
+//     half before its high one), which encoding/json would quietly turn
+//     into U+FFFD;
 //   - body_too_large (413): the reader stopped at its http.MaxBytesReader
 //     limit.
 type Error struct {
@@ -58,7 +61,8 @@ func bad(code, field, format string, args ...any) *Error {
 // pointer), strictly: object keys must be the target's json names exactly
 // (encoding/json alone would match "STATUS", or "ſtatus" with U+017F, to a
 // field "status"); unknown and duplicate keys are refused; the body must be
-// valid UTF-8 and no string may hold a NUL (written raw or as \u0000).
+// valid UTF-8, no string may hold a NUL (written raw or as \u0000), and no
+// string (key or value) may escape a lone or mis-ordered UTF-16 surrogate.
 // Maps and interface values take any key; json.Unmarshaler types are
 // checked for text and duplicates only. Errors are *Error, except for a v
 // that is not a non-nil pointer (a programming error).
@@ -101,7 +105,7 @@ func DecodeBytes(data []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("input.Decode needs a non-nil pointer, not %T", v)
 	}
-	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
 	w.dec.UseNumber()
 	if err := w.value(rv.Type().Elem(), ""); err != nil {
 		return err
@@ -144,7 +148,72 @@ func invalidAt(data []byte) int {
 // standard decoder fills it.
 type walker struct {
 	dec   *json.Decoder
+	data  []byte // the body, for the raw text of string tokens
 	depth int
+}
+
+// token reads the next token. A string that holds U+FFFD is checked in its
+// raw text: encoding/json decodes an escaped lone surrogate to U+FFFD, which
+// must be refused, while U+FFFD itself (raw or as \ufffd) is text like any
+// other.
+func (w *walker) token() (json.Token, bool, error) {
+	start := w.dec.InputOffset()
+	tok, err := w.dec.Token()
+	if err != nil {
+		return tok, false, err
+	}
+	s, ok := tok.(string)
+	if !ok || !strings.ContainsRune(s, utf8.RuneError) {
+		return tok, false, nil
+	}
+	end := w.dec.InputOffset()
+	if start < 0 || end > int64(len(w.data)) || start > end {
+		return tok, false, nil
+	}
+	return tok, loneSurrogate(w.data[start:end]), nil
+}
+
+// loneSurrogate reports whether raw, the text of one JSON string (perhaps
+// after the whitespace, comma or colon before it), escapes a UTF-16
+// surrogate that is not the high half of a pair directly followed by its
+// low half.
+func loneSurrogate(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character: \\ and \" are skipped whole
+		if i >= len(raw) || raw[i] != 'u' {
+			continue
+		}
+		r, ok := hex4(raw[i+1:])
+		if !ok {
+			continue // not JSON: the decoder has refused it already
+		}
+		i += 4
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+2 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' {
+				return true
+			}
+			if lo, ok := hex4(raw[i+3:]); !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
+}
+
+// hex4 parses the four hex digits at the start of b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[:4]), 16, 16)
+	return rune(n), err == nil
 }
 
 var (
@@ -169,9 +238,12 @@ func target(t reflect.Type) reflect.Type {
 }
 
 func (w *walker) value(t reflect.Type, path string) error {
-	tok, err := w.dec.Token()
+	tok, surrogate, err := w.token()
 	if err != nil {
 		return syntaxError(err)
+	}
+	if surrogate {
+		return bad("invalid_text", path, "%s escapes a lone UTF-16 surrogate (\\ud800 to \\udfff must come in high-low pairs)", describe(path))
 	}
 	t = target(t)
 	switch tok := tok.(type) {
@@ -237,9 +309,12 @@ func (w *walker) object(t reflect.Type, path string) error {
 	}
 	seen := map[string]bool{}
 	for w.dec.More() {
-		tok, err := w.dec.Token()
+		tok, surrogate, err := w.token()
 		if err != nil {
 			return syntaxError(err)
+		}
+		if surrogate {
+			return bad("invalid_text", path, "a key of %s escapes a lone UTF-16 surrogate (\\ud800 to \\udfff must come in high-low pairs)", describe(path))
 		}
 		key, _ := tok.(string)
 		child := key

@@ -42,10 +42,12 @@ func Clean(s string) error {
 
 // Name checks a one-line name of at most max characters (runes, not
 // bytes: "é" is one character): Clean, and no control characters (C0, C1,
-// newlines and tabs included) nor invisible format characters (Unicode
-// category Cf: bidirectional overrides and isolates, zero-width spaces and
-// joiners, soft hyphens), which would make a name display as something
-// other than what it is. Emptiness is the caller's rule. max <= 0 means
+// newlines and tabs included), no line or paragraph separators (Unicode
+// categories Zl and Zp: U+2028, U+2029), which break a name over lines as
+// a newline does, nor invisible format characters (Unicode category Cf:
+// bidirectional overrides and isolates, zero-width spaces and joiners, soft
+// hyphens), which would make a name display as something other than what
+// it is. Emptiness is the caller's rule. max <= 0 means
 // no length limit.
 func Name(s string, max int) error {
 	if err := Clean(s); err != nil {
@@ -55,6 +57,8 @@ func Name(s string, max int) error {
 		switch {
 		case unicode.IsControl(r):
 			return textErr("holds a control character (%U)", r)
+		case unicode.In(r, unicode.Zl, unicode.Zp):
+			return textErr("holds a line or paragraph separator (%U)", r)
 		case unicode.Is(unicode.Cf, r):
 			return textErr("holds an invisible formatting character (%U)", r)
 		}

@@ -35,6 +35,9 @@ func TestTextRules(t *testing.T) {
 		{"zero-width space", "ad\u200Bmin", 200, true, false, true},
 		{"byte order mark", "\uFEFFadmin", 200, true, false, true},
 		{"soft hyphen", "ad\u00ADmin", 200, true, false, true},
+		{"line separator", "Siti\u2028Aminah", 200, true, false, true},
+		{"paragraph separator", "Siti\u2029Aminah", 200, true, false, true},
+		{"replacement character", "Siti \uFFFD", 200, true, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
