@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
 )
@@ -37,12 +38,69 @@ func processesOf(t *testing.T, dir string) map[string][]int {
 	return out
 }
 
+// markedProcesses lists the pids of running processes whose command line
+// or environment holds mark: a plugin started from a path, or a child it
+// spawned and marked with it.
+func markedProcesses(t *testing.T, mark string) []int {
+	t.Helper()
+	var pids []int
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err != nil || strings.Contains(string(stat), ") Z ") {
+			continue // gone, or a zombie not yet reaped
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		environ, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if strings.Contains(string(cmdline), mark) || strings.Contains(string(environ), mark) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// noMarkedProcesses fails when a process marked with mark is still running
+// a moment after it should have been killed.
+func noMarkedProcesses(t *testing.T, when string, marks ...string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		left := map[string][]int{}
+		for _, m := range marks {
+			if pids := markedProcesses(t, m); len(pids) > 0 {
+				left[m] = pids
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s, processes of refused plugins are still running: %v", when, left)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // Issue 9, item 14: a plugin whose routes conflict (GET /items/{id} and GET
 // /items/{code}, which an older ValidateManifest let through and which made
 // balai serve exit 2 and orphan the plugin), or that hangs or panics in
 // Describe, or declares a huge or empty manifest, is refused alone: the
 // host starts, the other plugins serve, the refused ones are listed with
 // their reason and none of their processes is left running.
+//
+// Fault F5: a plugin that never speaks the handshake and whose child keeps
+// the stdout pipe open (hangchild, a shell script running sleep), or that
+// ignores SIGTERM and hangs in Describe with such a child (spawn), made
+// the host wait for that child before listening, 75-110 s. The host now
+// listens within the start timeout and kills each refused plugin with its
+// children.
 func TestBrokenPluginsDoNotStopTheHost(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		dir := PluginDir(t, "hello", "probe")
@@ -56,15 +114,31 @@ func TestBrokenPluginsDoNotStopTheHost(t *testing.T) {
 			"panic":      "reading manifest",
 			"huge":       "at most 1000 routes",
 			"nomanifest": "id \"\" must be",
+			"spawn":      "reading manifest",
 		}
 		for name := range want {
 			if err := os.WriteFile(filepath.Join(dir, name), broken, 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}
+		hangchild := filepath.Join(dir, "hangchild")
+		script := fmt.Sprintf("#!/bin/sh\nBALAI_TEST_MARK=%s sleep 300\n", hangchild)
+		if err := os.WriteFile(hangchild, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		want["hangchild"] = "timeout while waiting for plugin to start"
+		marks := []string{hangchild, filepath.Join(dir, "spawn")}
 		h := NewHost(t, b)
 		h.ImportKampar(t)
+		started := time.Now()
 		h.Serve(t, "--plugins", dir)
+		// The start timeout is 20 s: a plugin that never handshakes is known
+		// to be hung only then, and delays the host no longer.
+		if took := time.Since(started); took > 25*time.Second {
+			t.Errorf("the host listened %v after starting, beyond the 20 s start timeout", took.Round(time.Second))
+		}
+		h.Anon().Do(t, "GET", "/healthz", nil).Expect(200)
+		noMarkedProcesses(t, "after the host refused them", marks...)
 		admin := h.Admin(t)
 		for file, reason := range want {
 			info := pluginInfo(t, admin, file)
@@ -103,6 +177,7 @@ func TestBrokenPluginsDoNotStopTheHost(t *testing.T) {
 		if left := processesOf(t, dir); len(left) > 0 {
 			t.Errorf("plugin processes left after the host stopped: %v", left)
 		}
+		noMarkedProcesses(t, "after the host stopped", marks...)
 	})
 }
 

@@ -16,7 +16,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -75,7 +74,7 @@ type startOptions struct {
 	host *hostService
 	// procs is the process's GOMAXPROCS, 0 for Go's default.
 	procs int
-	// startTimeout bounds the handshake.
+	// startTimeout bounds the whole start: handshake, manifest and setup.
 	startTimeout time.Duration
 }
 
@@ -89,11 +88,28 @@ func pluginEnv(procs int) []string {
 	return env
 }
 
+// defaultStartTimeout bounds a plugin's start when startOptions set none.
+const defaultStartTimeout = 20 * time.Second
+
+// describeTimeout bounds reading the manifest and the setup, within the
+// start timeout.
+const describeTimeout = 10 * time.Second
+
 // start launches the binary, negotiates the protocol, reads the manifest
-// and, with opts.host, sets up the host services once for this start.
+// and, with opts.host, sets up the host services once for this start. It
+// returns within the start timeout whatever the plugin does: a plugin
+// refused here is killed with its process group at once, and go-plugin's
+// cleanup, which waits for the plugin's pipes to close, runs in the
+// background.
 func start(ctx context.Context, opts startOptions) (_ *process, err error) {
+	timeout := opts.startTimeout
+	if timeout == 0 {
+		timeout = defaultStartTimeout
+	}
+	deadline := time.Now().Add(timeout)
 	cmd := exec.Command(opts.path)
 	cmd.Env = pluginEnv(opts.procs)
+	ownGroup(cmd)
 	var secure *goplugin.SecureConfig
 	if opts.checksum != nil {
 		secure = &goplugin.SecureConfig{Checksum: opts.checksum, Hash: sha256.New()}
@@ -101,10 +117,6 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	versions := map[int]goplugin.PluginSet{}
 	for _, v := range SupportedProtocols {
 		versions[v] = goplugin.PluginSet{sdk.PluginName: hostSide{}}
-	}
-	timeout := opts.startTimeout
-	if timeout == 0 {
-		timeout = 20 * time.Second
 	}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
@@ -119,15 +131,22 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		Logger:           newHCLogger(opts.log),
 		Stderr:           io.Discard,
 	})
+	// cmd.Process is set by client.Client, on this goroutine.
+	abort := func() {
+		if cmd.Process != nil {
+			killGroup(cmd.Process.Pid)
+		}
+		go client.Kill()
+	}
 	fail := func(err error) (*process, error) {
-		client.Kill()
+		abort()
 		return nil, err
 	}
 	defer func() {
 		// Whatever the plugin sent, a panic here refuses it and leaves no
 		// process behind.
 		if v := recover(); v != nil {
-			client.Kill()
+			abort()
 			err = fmt.Errorf("starting the plugin: %v", v)
 		}
 	}()
@@ -150,10 +169,10 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		return fail(fmt.Errorf("dispensing: unexpected %T", raw))
 	}
 	p := &process{client: client, conn: c, protocol: client.NegotiatedVersion(), svc: opts.host}
-	if rc := client.ReattachConfig(); rc != nil {
-		p.pid = rc.Pid
+	if cmd.Process != nil {
+		p.pid = cmd.Process.Pid
 	}
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	dctx, cancel := context.WithDeadline(ctx, earliest(deadline, time.Now().Add(describeTimeout)))
 	defer cancel()
 	if p.manifest, err = c.client.Describe(dctx, &pb.DescribeRequest{}); err != nil {
 		return fail(fmt.Errorf("reading manifest: %w", err))
@@ -174,6 +193,14 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		}
 	}
 	return p, nil
+}
+
+// earliest returns the earlier of two times.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // recoverUnary and recoverStream answer a host-service call that panics
@@ -205,9 +232,18 @@ const maxMessage = 16 << 20
 
 func (p *process) exited() bool { return p.inproc == nil && p.client.Exited() }
 
-// kill stops the process gracefully, or hard after a few seconds:
-// go-plugin's Kill sends a Shutdown RPC without a deadline, which a hung
-// process never answers.
+// Bounds of kill: the graceful stop, then the cleanup after SIGKILL.
+const (
+	killGrace = 3 * time.Second
+	killReap  = 2 * time.Second
+)
+
+// kill stops the process gracefully, or hard after killGrace, and then
+// kills what is left of its process group, children included. It returns
+// within killGrace+killReap: go-plugin's Kill waits, without a deadline,
+// for a Shutdown answer a hung process never gives and for pipes a child
+// of the plugin may hold open; what it still waits for after the hard kill
+// finishes in the background.
 func (p *process) kill() {
 	if p.inproc != nil {
 		return
@@ -216,16 +252,31 @@ func (p *process) kill() {
 	go func() { p.client.Kill(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(3 * time.Second):
-		p.hardKill()
-		<-done
+	case <-time.After(killGrace):
+	}
+	p.hardKill()
+	select {
+	case <-done:
+	case <-time.After(killReap):
 	}
 }
 
-// hardKill sends SIGKILL, which also ends a stopped or deadlocked process.
+// abort kills the process and its group at once, without waiting: for a
+// refused, hung or crashed plugin. go-plugin's cleanup runs in the
+// background.
+func (p *process) abort() {
+	if p.inproc != nil {
+		return
+	}
+	p.hardKill()
+	go p.client.Kill()
+}
+
+// hardKill sends SIGKILL to the process and its process group, which also
+// ends a stopped or deadlocked process and the children it spawned.
 func (p *process) hardKill() {
-	if p.inproc == nil && p.pid > 0 {
-		syscall.Kill(p.pid, syscall.SIGKILL)
+	if p.inproc == nil {
+		killGroup(p.pid)
 	}
 }
 

@@ -271,20 +271,19 @@ func (rt *Runtime) Load(ctx context.Context) error {
 		rt.add(in)
 		ready = append(ready, in)
 	}
-	// Processes start side by side, so that plugins that hang at start
-	// (each up to the handshake and Describe timeouts) delay the host once,
-	// not once each; they register one by one in file order, so which of
+	// Processes start all at once, so that plugins that hang at start
+	// (each up to the start timeout) delay the host once, by the start
+	// timeout at most, however many they are: a bound on how many start
+	// together would let a few hung ones hold the others back for a
+	// timeout each. They register one by one in file order, so which of
 	// two binaries with one id wins does not depend on timing.
 	procs := make([]*process, len(ready))
 	errs := make([]error, len(ready))
-	sem := make(chan struct{}, startConcurrency)
 	var wg sync.WaitGroup
 	for i, in := range ready {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
 			procs[i], errs[i] = in.startGuarded(ctx)
 		}()
 	}
@@ -372,9 +371,6 @@ func (in *Instance) fail(err error) {
 	in.mu.Unlock()
 }
 
-// startConcurrency bounds how many plugin processes start at once.
-const startConcurrency = 4
-
 // startGuarded starts the plugin's process, with a panic in host code on
 // this plugin's behalf turned into this plugin's refusal: one plugin never
 // stops the host from starting.
@@ -425,7 +421,7 @@ func (in *Instance) register(p *process) (err error) {
 			}
 			rt.mu.Unlock()
 		}
-		p.kill()
+		p.abort()
 	}()
 	if m == nil {
 		return fmt.Errorf("the plugin sent no manifest")
@@ -547,7 +543,7 @@ func (in *Instance) supervise(ctx context.Context) {
 			in.proc, in.state, in.lastError = nil, StateFailed, fmt.Sprintf("supervision failed: %v", v)
 			in.mu.Unlock()
 			if proc != nil {
-				proc.kill()
+				proc.abort()
 			}
 		}
 	}()
@@ -614,8 +610,9 @@ func (in *Instance) supervise(ctx context.Context) {
 	}
 }
 
-// down kills the process and schedules a restart. The kill happens outside
-// the lock: requests and the plugin list must not wait on a dying process.
+// down kills the process and its group and schedules a restart. The kill
+// does not wait for the process to be reaped: requests and the plugin list
+// must not wait on a dying process.
 func (in *Instance) down(reason string) {
 	in.mu.Lock()
 	if in.state != StateRunning {
@@ -624,8 +621,7 @@ func (in *Instance) down(reason string) {
 	}
 	if old := in.proc; old != nil {
 		in.proc = nil
-		old.hardKill()
-		go old.kill() // reaps the process and go-plugin's goroutines
+		old.abort()
 	}
 	defer in.mu.Unlock()
 	in.backoff = min(max(in.backoff*2, minBackoff), maxBackoff)
@@ -640,7 +636,7 @@ func (in *Instance) restart(ctx context.Context) {
 	id := in.ID()
 	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
 	if err == nil && p.manifest.Id != id {
-		p.kill()
+		p.abort()
 		err = fmt.Errorf("the binary now declares id %s instead of %s", p.manifest.Id, id)
 	}
 	in.mu.Lock()

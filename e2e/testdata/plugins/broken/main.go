@@ -11,15 +11,21 @@
 //   - nomanifest: answers Describe with an empty manifest;
 //   - users, audit: takes the id of one of the host's permission
 //     namespaces and declares the host's permission (users.write,
-//     audit.read) for viewers, bypassing the SDK's own checks.
+//     audit.read) for viewers, bypassing the SDK's own checks;
+//   - spawn: ignores SIGTERM, starts a child (sleep) that holds its stdout
+//     open, its environment marked BALAI_TEST_MARK=<this binary's path>,
+//     and never answers Describe.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -40,7 +46,7 @@ func (server) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.Manifest
 			{Method: "GET", Path: "/items/{id}", Permission: id + ".items.read"},
 			{Method: "GET", Path: "/items/{code}", Permission: id + ".items.read"},
 		}}, nil
-	case strings.HasPrefix(name, "hang"):
+	case strings.HasPrefix(name, "hang"), strings.HasPrefix(name, "spawn"):
 		<-make(chan struct{})
 	case strings.HasPrefix(name, "panic"):
 		panic("broken on purpose")
@@ -77,6 +83,15 @@ func (plug) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) 
 }
 
 func main() {
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "spawn") {
+		signal.Ignore(syscall.SIGTERM, syscall.SIGINT)
+		child := exec.Command("sleep", "300")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		child.Env = append(os.Environ(), "BALAI_TEST_MARK="+os.Args[0])
+		if err := child.Start(); err != nil {
+			panic(err)
+		}
+	}
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: map[int]goplugin.PluginSet{sdk.Protocol: {sdk.PluginName: plug{}}},
