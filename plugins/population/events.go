@@ -152,7 +152,7 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 	if err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req.Can(permPersonal))
+	v, err := view(&out[0][0], req)
 	return http.StatusCreated, v, err
 }
 
@@ -201,7 +201,7 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := view(&out[0][0], req.Can(permPersonal))
+	v, err := view(&out[0][0], req)
 	return 200, v, err
 }
 
@@ -268,7 +268,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 		}
 		return 0, nil, writeError(err, res)
 	}
-	v, err := view(&out[0][0], req.Can(permPersonal))
+	v, err := view(&out[0][0], req)
 	return 200, v, err
 }
 
@@ -298,7 +298,13 @@ func getHistory(r *http.Request) (int, any, error) {
 		if err := json.Unmarshal(h.Data, &he); err != nil {
 			return 0, nil, err
 		}
-		items = append(items, entry{Type: he.Type, Date: he.Date, Actor: he.Actor, Tenant: h.Tenant, Detail: he.Detail, At: h.CreatedAt})
+		e := entry{Type: he.Type, Date: he.Date, Actor: he.Actor, Tenant: h.Tenant, Detail: he.Detail, At: h.CreatedAt}
+		if he.Type == EventBirth && !req.Can(permPersonal) && !req.Can(permLookup) {
+			// A birth's date is the birth date, which gives a masked NIK
+			// back (see view): the year only, as the resident shows it.
+			e.Date = he.Date[:min(4, len(he.Date))]
+		}
+		items = append(items, e)
 	}
 	return 200, sdk.ListOf[entry]{Items: items, Total: total}, nil
 }

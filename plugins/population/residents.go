@@ -157,7 +157,11 @@ type residentView struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-func view(rec *sdk.Record, full bool) (residentView, error) {
+// view shows rec to the caller of req: in full with read_personal;
+// otherwise NIK and KK masked and the mother's name left out, and for a
+// caller who may not even look a NIK up (a viewer), the birth date too.
+func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
+	full := req.Can(permPersonal)
 	v := residentView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
 	if err := rec.Decode(&v.Resident); err != nil {
 		return v, err
@@ -166,6 +170,13 @@ func view(rec *sdk.Record, full bool) (residentView, error) {
 	if !full {
 		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
 		v.MotherName = ""
+		if !req.Can(permLookup) {
+			// Digits 7 to 12 of a NIK are the birth date (day plus 40
+			// for a woman): with the masked NIK, the sex and the full
+			// date a viewer would have the NIK back. The birth year stays
+			// (birth_year). An operator may look NIKs up anyway.
+			v.BirthDate = ""
+		}
 	}
 	return v, nil
 }
@@ -217,7 +228,7 @@ func createResident(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req.Can(permPersonal))
+	v, err := view(&out[0][0], req)
 	return http.StatusCreated, v, err
 }
 
@@ -233,7 +244,7 @@ func getResident(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 	}
-	v, err := view(rec, full)
+	v, err := view(rec, req)
 	return 200, v, err
 }
 
@@ -270,7 +281,7 @@ func listResidents(r *http.Request) (int, any, error) {
 	full := req.Can(permPersonal)
 	items := make([]residentView, 0, len(recs))
 	for i := range recs {
-		v, err := view(&recs[i], full)
+		v, err := view(&recs[i], req)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -347,7 +358,7 @@ func patchResident(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req.Can(permPersonal))
+	v, err := view(&out[0][0], req)
 	return 200, v, err
 }
 
@@ -405,7 +416,7 @@ func getFamily(r *http.Request) (int, any, error) {
 	full := req.Can(permPersonal)
 	members := make([]residentView, 0, len(recs))
 	for i := range recs {
-		v, err := view(&recs[i], full)
+		v, err := view(&recs[i], req)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -83,7 +83,11 @@ func decodeRequest(rec *sdk.Record) (*request, error) {
 	return &q, nil
 }
 
-func viewOf(rec *sdk.Record, full bool) (requestView, error) {
+// viewOf shows rec to the caller of req: the NIK in full with
+// read_personal, else masked, and for a caller who may not even look a
+// NIK up (a viewer) the resident's birth date as its year only.
+func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
+	full := req.Can(permPersonal)
 	q, err := decodeRequest(rec)
 	if err != nil {
 		return requestView{}, err
@@ -97,7 +101,13 @@ func viewOf(rec *sdk.Record, full bool) (requestView, error) {
 	}
 	v.TrackCode, v.VerifyCode, v.Letter = "", "", nil
 	if !full {
+		// Digits 7 to 12 of a NIK are the birth date (day plus 40 for a
+		// woman): beside the masked NIK and the sex, the full date would
+		// give the NIK back. The year stays for the clerk's eye.
 		v.NIK, v.Masked = maskNIK(q.NIK), true
+		if !req.Can(permLookup) {
+			v.Resident.BirthDate = birthYear(v.Resident.BirthDate)
+		}
 	}
 	return v, nil
 }
@@ -253,7 +263,7 @@ func createRequest(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := viewOf(rec, req.Can(permPersonal))
+	v, err := viewOf(rec, req)
 	return http.StatusCreated, v, err
 }
 
@@ -320,7 +330,7 @@ func getRequest(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 	}
-	v, err := viewOf(rec, full)
+	v, err := viewOf(rec, req)
 	return 200, v, err
 }
 
@@ -387,7 +397,7 @@ func listRequests(r *http.Request) (int, any, error) {
 	full := req.Can(permPersonal)
 	items := make([]requestView, 0, len(recs))
 	for i := range recs {
-		v, err := viewOf(&recs[i], full)
+		v, err := viewOf(&recs[i], req)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -460,6 +470,15 @@ func editRequest(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := viewOf(&out[0][0], req.Can(permPersonal))
+	v, err := viewOf(&out[0][0], req)
 	return 200, v, err
+}
+
+// birthYear keeps the year of a YYYY-MM-DD date: what a caller who may not
+// see the NIK is shown of a birth date.
+func birthYear(date string) string {
+	if len(date) >= 4 {
+		return date[:4]
+	}
+	return ""
 }

@@ -130,7 +130,7 @@ func approve(r *http.Request) (int, any, error) {
 			Publish("services.request_approved", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: StateApproved, Number: number}).
 			Commit(ctx)
 		if err == nil {
-			v, err := viewOf(&out[1][0], req.Can(permPersonal))
+			v, err := viewOf(&out[1][0], req)
 			return 200, v, err
 		}
 		var se *sdk.Error
@@ -201,7 +201,7 @@ func change(r *http.Request, action string, patch func(q *request, now time.Time
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := viewOf(&out[0][0], req.Can(permPersonal))
+	v, err := viewOf(&out[0][0], req)
 	return 200, v, err
 }
 
