@@ -472,8 +472,11 @@ func TestServicesVerificationLinkUsesThePublicURL(t *testing.T) {
 		w.enable(t, "14.01", "population", true)
 		w.enable(t, "14.01", "services", true)
 		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+		// A village's own setting does not override the deployment's
+		// address either.
+		w.admin.Do(t, "PUT", p(villageA, "services", "/settings"), map[string]string{"public_base_url": "https://desa-palsu.example"}).Expect(200)
 		id := w.op.Do(t, "POST", p(villageA, "services", "/requests"), letterRequest("domisili", budi["nik"], "melamar pekerjaan", nil)).Expect(201).Str("id")
-		a := w.op.send("POST", p(villageA, "services", "/requests/"+id+"/approve"), nil, map[string]string{"X-Forwarded-Host": "balai-verifikasi.example", "X-Forwarded-Proto": "http"})
+		a := w.op.send("POST", p(villageA, "services", "/requests/"+id+"/approve"), nil, map[string]string{"X-Forwarded-Host": "balai-verifikasi.example", "X-Forwarded-Proto": "http", "Balai-Public-Url": "https://palsu.example"})
 		if a.status != 200 {
 			t.Fatalf("approve: %d %s", a.status, a.body)
 		}

@@ -95,3 +95,15 @@ func (r *Request) Scope() *pb.Scope { return r.scope }
 // Host is the raw host API, for advanced use; the typed methods of Request
 // cover what plugins need.
 func (r *Request) Host() Host { return r.host }
+
+// PublicURLHeader carries, on a request the host hands a plugin, the
+// deployment's configured public address (balai serve --public-url), such
+// as "https://portal.kampar.go.id"; absent when none is configured. The host
+// removes any copy a client sent. A link a plugin prints for the public (a
+// letter's verification QR code) must use it when present, over anything a
+// tenant's own settings say.
+const PublicURLHeader = "Balai-Public-Url"
+
+// PublicURL is the deployment's configured public address, "" when the
+// operator set none (see PublicURLHeader).
+func PublicURL(r *http.Request) string { return r.Header.Get(PublicURLHeader) }

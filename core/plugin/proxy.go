@@ -409,9 +409,13 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	// otherwise a caller's Host or X-Forwarded-Host would put a link to a
 	// site of its choosing on an official letter. Without one, a proxy in
 	// front of Balai may have set them, else the request's Host counts.
+	// sdk.PublicURLHeader is the host's alone: a client's copy never
+	// reaches a plugin.
+	r.Header.Del(sdk.PublicURLHeader)
 	if pu := rt.cfg.PublicURL; pu != nil {
 		r.Header.Set("X-Forwarded-Host", pu.Host)
 		r.Header.Set("X-Forwarded-Proto", pu.Scheme)
+		r.Header.Set(sdk.PublicURLHeader, pu.Scheme+"://"+pu.Host)
 	} else {
 		if r.Header.Get("X-Forwarded-Host") == "" {
 			r.Header.Set("X-Forwarded-Host", r.Host)

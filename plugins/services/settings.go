@@ -273,10 +273,16 @@ func loadSettings(ctx context.Context, req *sdk.Request) (Settings, resolved, er
 	return s, resolve(&s, regionOf(self, ancestors)), nil
 }
 
-// baseURL is where the verification link of a letter points: the setting,
-// or else the address the caller reached the portal on (the host passes it
-// as X-Forwarded-Host and -Proto, keeping a proxy's own).
+// baseURL is where the verification link of a letter points: the
+// deployment's configured public address (balai serve --public-url), which
+// no tenant setting may override (a village admin would otherwise point
+// every letter's QR code at a host of its choosing); else the setting; else
+// the address the caller reached the portal on (the host passes it as
+// X-Forwarded-Host and -Proto, keeping a proxy's own).
 func baseURL(r *http.Request, res *resolved) string {
+	if u := sdk.PublicURL(r); u != "" {
+		return u
+	}
 	if res.PublicBaseURL != "" {
 		return res.PublicBaseURL
 	}
