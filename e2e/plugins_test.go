@@ -347,7 +347,7 @@ func TestPluginTimeout(t *testing.T) {
 
 func TestPluginLoadingRefusals(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		dir := PluginDir(t, "hello", "probe", "oldproto", "futureproto", "badmanifest")
+		dir := PluginDir(t, "hello", "probe", "oldproto", "futureproto", "badmanifest", "typo")
 		data, _ := os.ReadFile(PluginBinary("hello"))
 		os.WriteFile(dir+"/hello-copy", data, 0o755)
 		// An impostor: hello's binary under population's name, which,
@@ -368,7 +368,9 @@ func TestPluginLoadingRefusals(t *testing.T) {
 			"futureproto": {"failed", "protocol"},
 			"oldproto":    {"running", ""},
 			"badmanifest": {"failed", "badmanifest.never.declared is not declared"},
-			"notaplugin":  {"failed", ""},
+			// The SDK refused it in its own process: its words reach the list.
+			"typo":       {"failed", "typo.itemz.read"},
+			"notaplugin": {"failed", ""},
 		}
 		for file, w := range want {
 			info := pluginInfo(t, admin, file)
@@ -376,8 +378,8 @@ func TestPluginLoadingRefusals(t *testing.T) {
 				t.Errorf("%s: state %v error %q, want %s %q", file, info["state"], info["error"], w.state, w.err)
 			}
 		}
-		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 8 {
-			t.Errorf("%d plugins listed, want the 8 executables (README.txt is not one)", n)
+		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 9 {
+			t.Errorf("%d plugins listed, want the 9 executables (README.txt is not one)", n)
 		}
 		if p := pluginInfo(t, admin, "oldproto"); p["protocol"] != float64(1) {
 			t.Errorf("oldproto negotiated protocol %v, want 1", p["protocol"])

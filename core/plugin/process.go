@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -109,6 +110,10 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	deadline := time.Now().Add(timeout)
 	cmd := exec.Command(opts.path)
 	cmd.Env = pluginEnv(opts.procs)
+	// The plugin's last words: a plugin that refuses to start (the SDK
+	// checks its manifest first) says why on stderr, and go-plugin itself
+	// reports only that the handshake failed.
+	said := &tail{max: 2 << 10}
 	ownGroup(cmd)
 	var secure *goplugin.SecureConfig
 	if opts.checksum != nil {
@@ -129,7 +134,7 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		SkipHostEnv:      true,
 		GRPCDialOptions:  sdk.GRPCDialOptions(),
 		Logger:           newHCLogger(opts.log),
-		Stderr:           io.Discard,
+		Stderr:           said,
 	})
 	// cmd.Process is set by client.Client, on this goroutine.
 	abort := func() {
@@ -157,6 +162,9 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		}
 		if msg := strings.ToLower(err.Error()); strings.Contains(msg, "incompatible api version") || strings.Contains(msg, "protocol version") {
 			return fail(fmt.Errorf("the plugin speaks a protocol this host does not support (host supports %v): rebuild it with a current SDK: %w", SupportedProtocols, err))
+		}
+		if words := said.wait(200 * time.Millisecond); words != "" {
+			return fail(fmt.Errorf("the plugin did not start: %s", words))
 		}
 		return fail(err)
 	}
@@ -331,4 +339,37 @@ func (w *slogWriter) Write(b []byte) (int, error) {
 	}
 	w.log.Log(context.Background(), level, "plugin output", "line", line)
 	return len(b), nil
+}
+
+// tail keeps the last max bytes a plugin wrote to stderr.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if over := len(t.b) - t.max; over > 0 {
+		t.b = t.b[over:]
+	}
+	return len(p), nil
+}
+
+// wait returns what the plugin said, waiting up to d for its stderr to
+// reach the host: go-plugin may report the failed start before it has
+// copied the plugin's last line.
+func (t *tail) wait(d time.Duration) string {
+	deadline := time.Now().Add(d)
+	for {
+		t.mu.Lock()
+		s := strings.TrimSpace(strings.ToValidUTF8(string(t.b), ""))
+		t.mu.Unlock()
+		if s != "" || time.Now().After(deadline) {
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
