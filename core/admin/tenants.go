@@ -207,15 +207,8 @@ func (s *Service) DeleteTenant(ctx context.Context, a Actor, code string, purge 
 	var out Purged
 	var gone []files.File
 	err = s.db(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := tenancy.Get(tx, code); err != nil {
+		if err := tenancy.CheckLeaf(tx, code); err != nil {
 			return err
-		}
-		var children int64
-		if err := tx.Model(&tenancy.Tenant{}).Where("parent = ?", code).Count(&children).Error; err != nil {
-			return fmt.Errorf("counting children of %s: %w", code, err)
-		}
-		if children > 0 {
-			return apierr.Conflict("tenant_has_children", "tenant %s has %d child tenants: delete them first", code, children)
 		}
 		data, err := inventory(tx, code)
 		if err != nil {

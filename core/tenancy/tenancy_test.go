@@ -110,13 +110,16 @@ func TestTenantCRUD(t *testing.T) {
 		if _, total, _ := tenancy.List(db.DB, tenancy.Filter{Query: "ridan"}); total != 1 {
 			t.Errorf("name search total %d", total)
 		}
-		if err := tenancy.Delete(db.DB, "14.01.01"); errCode(err) != "tenant_has_children" {
-			t.Errorf("deleting a parent: %v", err)
+		if err := tenancy.CheckLeaf(db.DB, "14.01.01"); errCode(err) != "tenant_has_children" {
+			t.Errorf("a parent as a leaf: %v", err)
+		}
+		if err := tenancy.CheckLeaf(db.DB, "14.01.01.2998"); errCode(err) != "tenant_not_found" {
+			t.Errorf("a missing tenant as a leaf: %v", err)
 		}
 		if _, err := tenancy.Rename(db.DB, "14.01.01.2999", "Desa Baru Jaya"); err != nil {
 			t.Fatal(err)
 		}
-		if err := tenancy.Delete(db.DB, "14.01.01.2999"); err != nil {
+		if err := tenancy.CheckLeaf(db.DB, "14.01.01.2999"); err != nil {
 			t.Fatal(err)
 		}
 	})
