@@ -77,17 +77,10 @@ func postEvent(r *http.Request) (int, any, error) {
 	// The event's words go into the resident's history, which clerks read
 	// and letters quote: one line each, the note free text, none with
 	// control or bidirectional override characters.
-	for _, f := range []struct {
-		name string
-		v    *string
-		max  int
-		rule func(string, int) error
-	}{{"place", &ev.Place, 200, input.Name}, {"cause", &ev.Cause, 200, input.Name},
-		{"origin", &ev.Origin, 200, input.Name}, {"note", &ev.Note, 1000, input.Text}} {
-		*f.v = strings.TrimSpace(*f.v)
-		if err := f.rule(*f.v, f.max); err != nil {
-			return 0, nil, sdk.Errorf(422, "invalid_"+f.name, "%s %v", f.name, err)
-		}
+	if err := checkTexts(
+		textField{"place", &ev.Place, 200, input.Name}, textField{"cause", &ev.Cause, 200, input.Name},
+		textField{"origin", &ev.Origin, 200, input.Name}, textField{"note", &ev.Note, 1000, input.Text}); err != nil {
+		return 0, nil, err
 	}
 	if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
 		return 0, nil, sdk.Errorf(422, "invalid_date", "date must be YYYY-MM-DD")

@@ -63,17 +63,10 @@ func (r *Resident) validate(now time.Time) error {
 	if r.Name == "" {
 		return sdk.Errorf(422, "invalid_name", "name is required (at most 200 characters)")
 	}
-	for _, f := range []struct {
-		name string
-		v    *string
-		max  int
-		rule func(string, int) error
-	}{{"name", &r.Name, 200, input.Name}, {"mother_name", &r.MotherName, 200, input.Name},
-		{"birth_place", &r.BirthPlace, 100, input.Name}, {"address", &r.Address, 500, input.Text}} {
-		*f.v = strings.TrimSpace(*f.v)
-		if err := f.rule(*f.v, f.max); err != nil {
-			return sdk.Errorf(422, "invalid_"+f.name, "%s %v", f.name, err)
-		}
+	if err := checkTexts(
+		textField{"name", &r.Name, 200, input.Name}, textField{"mother_name", &r.MotherName, 200, input.Name},
+		textField{"birth_place", &r.BirthPlace, 100, input.Name}, textField{"address", &r.Address, 500, input.Text}); err != nil {
+		return err
 	}
 	if r.Status == "" {
 		r.Status = StatusAlive
@@ -440,4 +433,25 @@ func getFamily(r *http.Request) (int, any, error) {
 		kkShown = Mask(kk)
 	}
 	return 200, map[string]any{"kk": kkShown, "members": members, "total": len(members)}, nil
+}
+
+// textField is a text field of a request with its bound (characters) and
+// rule: input.Name for one line, input.Text for free text.
+type textField struct {
+	name string
+	v    *string
+	max  int
+	rule func(string, int) error
+}
+
+// checkTexts trims each field in place and checks it by its rule; the
+// first that fails answers 422 invalid_<field>.
+func checkTexts(fields ...textField) error {
+	for _, f := range fields {
+		*f.v = strings.TrimSpace(*f.v)
+		if err := f.rule(*f.v, f.max); err != nil {
+			return sdk.Errorf(422, "invalid_"+f.name, "%s %v", f.name, err)
+		}
+	}
+	return nil
 }
