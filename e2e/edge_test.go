@@ -40,7 +40,10 @@ func (c *Client) send(method, path string, body any, header map[string]string) a
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, c.h.URL+path, rd)
+	if !strings.HasPrefix(path, "http") {
+		path = c.h.URL + path
+	}
+	req, err := http.NewRequest(method, path, rd)
 	if err != nil {
 		return answer{err: err}
 	}

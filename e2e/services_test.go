@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -70,34 +68,8 @@ func letterQR(t *testing.T, pdf []byte) string {
 // raw sends a request without failing the test, for use in goroutines
 // and with headers of one's own.
 func raw(c *Client, method, url string, body any, header map[string]string) (int, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, nil, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	if !strings.HasPrefix(url, "http") {
-		url = c.h.URL + url
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := c.http().Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	return res.StatusCode, data, err
+	a := c.send(method, url, body, header)
+	return a.status, a.body, a.err
 }
 
 // servicesEvents lists the services events recorded for a request ref.
