@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"time"
 
@@ -39,9 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	// parallel guesses cannot all pass a check made before any is counted.
 	attempt, wait := s.limiter.Reserve(req.Username, addr)
 	if attempt == nil {
-		e := apierr.New(http.StatusTooManyRequests, "too_many_attempts", "too many failed logins: try again in %s", wait)
-		e.RetryAfter = int(wait.Seconds())
-		WriteError(w, r, e)
+		WriteError(w, r, tooManyAttempts("failed logins", wait))
 		return
 	}
 	db := s.db(r)
@@ -224,4 +223,13 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// tooManyAttempts is the 429 of a password check the login limiter
+// refused (what: "failed logins", "wrong passwords"), with Retry-After in
+// whole seconds, rounded up.
+func tooManyAttempts(what string, wait time.Duration) *apierr.Error {
+	e := apierr.New(http.StatusTooManyRequests, "too_many_attempts", "too many %s: try again in %s", what, wait)
+	e.RetryAfter = max(1, int(math.Ceil(wait.Seconds())))
+	return e
 }

@@ -90,9 +90,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	addr := clientAddr(r)
 	attempt, wait := s.limiter.Reserve(c.Username, addr)
 	if attempt == nil {
-		e := apierr.New(http.StatusTooManyRequests, "too_many_attempts", "too many wrong passwords: try again in %s", wait)
-		e.RetryAfter = int(wait.Seconds())
-		WriteError(w, r, e)
+		WriteError(w, r, tooManyAttempts("wrong passwords", wait))
 		return
 	}
 	out, err := s.admin.ChangePassword(r.Context(), actor(r), req.CurrentPassword, req.NewPassword, s.opts.SessionTTL)
