@@ -190,7 +190,10 @@ type Manifest struct {
 	// Permissions of other plugins this plugin exercises when it calls their
 	// routes on behalf of its caller (Host.Call). A call carries only these,
 	// intersected with what the caller holds.
-	Uses          []string `protobuf:"bytes,11,rep,name=uses,proto3" json:"uses,omitempty"`
+	Uses []string `protobuf:"bytes,11,rep,name=uses,proto3" json:"uses,omitempty"`
+	// The SDK release the plugin was built with ("v1.0.0"), for messages
+	// that tell an operator what to rebuild with.
+	SdkVersion    string `protobuf:"bytes,12,opt,name=sdk_version,json=sdkVersion,proto3" json:"sdk_version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -300,6 +303,13 @@ func (x *Manifest) GetUses() []string {
 		return x.Uses
 	}
 	return nil
+}
+
+func (x *Manifest) GetSdkVersion() string {
+	if x != nil {
+		return x.SdkVersion
+	}
+	return ""
 }
 
 type Permission struct {
@@ -647,12 +657,15 @@ func (x *Index) GetDeploymentWide() bool {
 }
 
 type Collection struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Fields        []*Field               `protobuf:"bytes,2,rep,name=fields,proto3" json:"fields,omitempty"`
-	Indexes       []*Index               `protobuf:"bytes,3,rep,name=indexes,proto3" json:"indexes,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Name    string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Fields  []*Field               `protobuf:"bytes,2,rep,name=fields,proto3" json:"fields,omitempty"`
+	Indexes []*Index               `protobuf:"bytes,3,rep,name=indexes,proto3" json:"indexes,omitempty"`
+	// The plugin's permission that shows this collection's personal fields
+	// unmasked; required when a field is personal.
+	PersonalPermission string `protobuf:"bytes,4,opt,name=personal_permission,json=personalPermission,proto3" json:"personal_permission,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Collection) Reset() {
@@ -704,6 +717,13 @@ func (x *Collection) GetIndexes() []*Index {
 		return x.Indexes
 	}
 	return nil
+}
+
+func (x *Collection) GetPersonalPermission() string {
+	if x != nil {
+		return x.PersonalPermission
+	}
+	return ""
 }
 
 type SetupRequest struct {
@@ -862,6 +882,12 @@ type Scope struct {
 	// The client's network address (no port) as the host saw it; empty for
 	// the host's own calls and events. Plugins key per-client limits on it.
 	ClientAddress string `protobuf:"bytes,8,opt,name=client_address,json=clientAddress,proto3" json:"client_address,omitempty"`
+	// The tenant's IANA time zone (Asia/Jakarta for WIB, Asia/Makassar for
+	// WITA, Asia/Jayapura for WIT), from its province.
+	TimeZone string `protobuf:"bytes,9,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// The host's clock when the request or event arrived, in Unix
+	// milliseconds: the plugin's "now", so a test host can set the time.
+	NowUnixMs     int64 `protobuf:"varint,10,opt,name=now_unix_ms,json=nowUnixMs,proto3" json:"now_unix_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -950,6 +976,20 @@ func (x *Scope) GetClientAddress() string {
 		return x.ClientAddress
 	}
 	return ""
+}
+
+func (x *Scope) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *Scope) GetNowUnixMs() int64 {
+	if x != nil {
+		return x.NowUnixMs
+	}
+	return 0
 }
 
 type HTTPRequest struct {
@@ -3644,7 +3684,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"\x1fsdk/proto/pluginv1/plugin.proto\x12\x0fbalai.plugin.v1\"\a\n" +
 	"\x05Empty\"\x11\n" +
-	"\x0fDescribeRequest\"\x86\x03\n" +
+	"\x0fDescribeRequest\"\xa7\x03\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x16\n" +
@@ -3657,7 +3697,9 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\bconsumes\x18\t \x03(\tR\bconsumes\x12\x1a\n" +
 	"\bprotocol\x18\n" +
 	" \x01(\rR\bprotocol\x12\x12\n" +
-	"\x04uses\x18\v \x03(\tR\x04uses\"X\n" +
+	"\x04uses\x18\v \x03(\tR\x04uses\x12\x1f\n" +
+	"\vsdk_version\x18\f \x01(\tR\n" +
+	"sdkVersion\"X\n" +
 	"\n" +
 	"Permission\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
@@ -3686,19 +3728,20 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x05Index\x12\x16\n" +
 	"\x06fields\x18\x01 \x03(\tR\x06fields\x12\x16\n" +
 	"\x06unique\x18\x02 \x01(\bR\x06unique\x12'\n" +
-	"\x0fdeployment_wide\x18\x03 \x01(\bR\x0edeploymentWide\"\x82\x01\n" +
+	"\x0fdeployment_wide\x18\x03 \x01(\bR\x0edeploymentWide\"\xb3\x01\n" +
 	"\n" +
 	"Collection\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12.\n" +
 	"\x06fields\x18\x02 \x03(\v2\x16.balai.plugin.v1.FieldR\x06fields\x120\n" +
-	"\aindexes\x18\x03 \x03(\v2\x16.balai.plugin.v1.IndexR\aindexes\"P\n" +
+	"\aindexes\x18\x03 \x03(\v2\x16.balai.plugin.v1.IndexR\aindexes\x12/\n" +
+	"\x13personal_permission\x18\x04 \x01(\tR\x12personalPermission\"P\n" +
 	"\fSetupRequest\x12$\n" +
 	"\x0ehost_broker_id\x18\x01 \x01(\rR\fhostBrokerId\x12\x1a\n" +
 	"\bprotocol\x18\x02 \x01(\rR\bprotocol\"\x0f\n" +
 	"\rSetupResponse\"4\n" +
 	"\x06Header\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06values\x18\x02 \x03(\tR\x06values\"\x80\x02\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\"\xbd\x02\n" +
 	"\x05Scope\x12\x16\n" +
 	"\x06handle\x18\x01 \x01(\x04R\x06handle\x12\x1d\n" +
 	"\n" +
@@ -3708,7 +3751,10 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\busername\x18\x05 \x01(\tR\busername\x12\x18\n" +
 	"\agranted\x18\x06 \x03(\tR\agranted\x12(\n" +
 	"\x10deadline_unix_ms\x18\a \x01(\x03R\x0edeadlineUnixMs\x12%\n" +
-	"\x0eclient_address\x18\b \x01(\tR\rclientAddress\"\x86\x02\n" +
+	"\x0eclient_address\x18\b \x01(\tR\rclientAddress\x12\x1b\n" +
+	"\ttime_zone\x18\t \x01(\tR\btimeZone\x12\x1e\n" +
+	"\vnow_unix_ms\x18\n" +
+	" \x01(\x03R\tnowUnixMs\"\x86\x02\n" +
 	"\vHTTPRequest\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x12\n" +
