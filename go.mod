@@ -28,6 +28,8 @@ require (
 
 require (
 	filippo.io/edwards25519 v1.1.0 // indirect
+	github.com/balaidesa/balai/sdk v0.0.0-00010101000000-000000000000
+	github.com/balaidesa/balai/sdk/sdktest v0.0.0-00010101000000-000000000000
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bmatcuk/doublestar/v4 v4.9.1 // indirect
 	github.com/casbin/govaluate v1.10.0 // indirect
@@ -88,4 +90,12 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.11.0 // indirect
 	modernc.org/sqlite v1.42.2 // indirect
+)
+
+// The SDK and its test kit are modules of their own, versioned apart from
+// the host (tags sdk/vX.Y.Z and sdk/sdktest/vX.Y.Z); inside the repository
+// the host and the first-party plugins build against the copies here.
+replace (
+	github.com/balaidesa/balai/sdk => ./sdk
+	github.com/balaidesa/balai/sdk/sdktest => ./sdk/sdktest
 )

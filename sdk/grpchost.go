@@ -33,7 +33,7 @@ func (g *grpcHost) PutFile(ctx context.Context, h *pb.FileHeader, data io.Reader
 	if err := stream.Send(&pb.FilePart{Header: h}); err != nil {
 		return nil, err
 	}
-	buf := make([]byte, chunkSize)
+	buf := make([]byte, pb.ChunkSize)
 	for {
 		n, rerr := data.Read(buf)
 		if n > 0 {
@@ -64,13 +64,13 @@ func (g *grpcHost) GetFile(ctx context.Context, ref *pb.FileRef) (*pb.FileInfo, 
 		cancel()
 		return nil, nil, err
 	}
-	r := &partReader{buf: first.Data, next: func() ([]byte, error) {
+	r := pb.NewChunkReader(first.Data, func() ([]byte, error) {
 		p, err := stream.Recv()
 		if err != nil {
 			return nil, err
 		}
 		return p.Data, nil
-	}}
+	})
 	return first.Info, &cancelReader{Reader: r, cancel: cancel}, nil
 }
 
@@ -119,13 +119,13 @@ func readResponse(recv func() (*pb.HTTPResponsePart, error), cancel func()) (*ht
 	for _, h := range first.Head.Headers {
 		res.Header[h.Name] = h.Values
 	}
-	r := &partReader{buf: first.Body, next: func() ([]byte, error) {
+	r := pb.NewChunkReader(first.Body, func() ([]byte, error) {
 		p, err := recv()
 		if err != nil {
 			return nil, err
 		}
 		return p.Body, nil
-	}}
+	})
 	res.Body = &cancelReader{Reader: r, cancel: cancel}
 	return res, nil
 }

@@ -13,7 +13,9 @@ import (
 
 // Logf writes to the host's log, tagged with the plugin id and the request
 // id. level is debug, info, warn or error. Outside a request it goes to
-// standard error, which the host also collects.
+// standard error, which the host also collects. Never log personal data or
+// secrets (a NIK, a name, a token): the log is read by more people than
+// the register.
 func Logf(ctx context.Context, level, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if req, ok := ctx.Value(ctxKey{}).(*Request); ok && req.host != nil {
@@ -29,7 +31,7 @@ func Logf(ctx context.Context, level, format string, args ...any) {
 func (r *Request) Settings(ctx context.Context, v any) error {
 	b, err := r.host.GetSettings(ctx, r.scope)
 	if err != nil {
-		return err
+		return hostError(err)
 	}
 	if len(b) == 0 {
 		return nil
@@ -43,27 +45,51 @@ func (r *Request) SaveSettings(ctx context.Context, v any) error {
 	if err != nil {
 		return err
 	}
-	return r.host.PutSettings(ctx, r.scope, b)
+	return hostError(r.host.PutSettings(ctx, r.scope, b))
 }
 
-// File is a stored file's description.
-type File = pb.FileInfo
+// File describes a stored file.
+type File struct {
+	// ID is the file's id in the tenant, to store in a record.
+	ID string `json:"id"`
+	// Name is the name it was stored under.
+	Name string `json:"name"`
+	// ContentType is what the host sniffed from the content, not what the
+	// client said ("image/jpeg").
+	ContentType string `json:"content_type"`
+	// Size is in bytes.
+	Size int64 `json:"size"`
+	// SHA256 is the content's hash, in hex.
+	SHA256 string `json:"sha256"`
+}
+
+func fileFromPB(f *pb.FileInfo) *File {
+	if f == nil {
+		return nil
+	}
+	return &File{ID: f.Id, Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.Sha256}
+}
 
 // PutFile stores a file in the tenant. The host sniffs the content and
-// refuses it unless it matches accept ("image/*", "application/pdf"; by
-// default images, PDF and plain text), and enforces its size limit.
+// refuses it (422 invalid) unless it matches accept ("image/*",
+// "application/pdf"; by default images, PDF and plain text), and refuses
+// one over its size limit (413 too_large); both errors match ErrInvalid
+// and ErrTooLarge with errors.Is.
 func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, accept ...string) (*File, error) {
-	return r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: accept}, data)
+	f, err := r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: accept}, data)
+	return fileFromPB(f), hostError(err)
 }
 
-// OpenFile streams a stored file of the tenant; close the reader.
+// OpenFile streams a stored file of the tenant; close the reader. An
+// unknown id is ErrNotFound.
 func (r *Request) OpenFile(ctx context.Context, id string) (*File, io.ReadCloser, error) {
-	return r.host.GetFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
+	f, rc, err := r.host.GetFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
+	return fileFromPB(f), rc, hostError(err)
 }
 
 // DeleteFile removes a stored file of the tenant.
 func (r *Request) DeleteFile(ctx context.Context, id string) error {
-	return r.host.DeleteFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
+	return hostError(r.host.DeleteFile(ctx, &pb.FileRef{Scope: r.scope, Id: id}))
 }
 
 // Call sends a request to another plugin's route in the same tenant, on
@@ -82,14 +108,15 @@ func (r *Request) Call(ctx context.Context, plugin, method, path string, query u
 		req.Body = b
 		req.Headers = []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}
 	}
-	return r.host.Call(ctx, req, nil)
+	res, err := r.host.Call(ctx, req, nil)
+	return res, hostError(err)
 }
 
 // Tenant is a region of the deployment as plugins see it.
 type Tenant struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
-	Level  string `json:"level"`
+	Level  Level  `json:"level"`
 	Parent string `json:"parent,omitempty"`
 	// Modules enabled there, when asked for.
 	Modules []string `json:"modules,omitempty"`
@@ -99,7 +126,7 @@ func tenantFromPB(t *pb.TenantInfo) Tenant {
 	if t == nil {
 		return Tenant{}
 	}
-	return Tenant{Code: t.Code, Name: t.Name, Level: t.Level, Parent: t.Parent, Modules: t.Modules}
+	return Tenant{Code: t.Code, Name: t.Name, Level: Level(t.Level), Parent: t.Parent, Modules: t.Modules}
 }
 
 // TenantInfo describes the request's tenant and its ancestors (from the
@@ -107,7 +134,7 @@ func tenantFromPB(t *pb.TenantInfo) Tenant {
 func (r *Request) TenantInfo(ctx context.Context) (self Tenant, ancestors []Tenant, err error) {
 	res, err := r.host.Tenants(ctx, &pb.TenantsRequest{Scope: r.scope})
 	if err != nil {
-		return Tenant{}, nil, err
+		return Tenant{}, nil, hostError(err)
 	}
 	for _, a := range res.Ancestors {
 		ancestors = append(ancestors, tenantFromPB(a))
@@ -116,12 +143,12 @@ func (r *Request) TenantInfo(ctx context.Context) (self Tenant, ancestors []Tena
 }
 
 // TenantsBelow lists the tenants below the request's tenant, of one level
-// if level is not empty ("village"), with the modules enabled in each: what
+// if level is not empty (Village), with the modules enabled in each: what
 // a district portal needs to list its villages.
-func (r *Request) TenantsBelow(ctx context.Context, level string) ([]Tenant, error) {
-	res, err := r.host.Tenants(ctx, &pb.TenantsRequest{Scope: r.scope, Descendants: true, Level: level, Modules: true})
+func (r *Request) TenantsBelow(ctx context.Context, level Level) ([]Tenant, error) {
+	res, err := r.host.Tenants(ctx, &pb.TenantsRequest{Scope: r.scope, Descendants: true, Level: string(level), Modules: true})
 	if err != nil {
-		return nil, err
+		return nil, hostError(err)
 	}
 	out := make([]Tenant, 0, len(res.Descendants))
 	for _, t := range res.Descendants {

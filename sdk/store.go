@@ -3,16 +3,19 @@ package sdk
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"sort"
 	"time"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
-// Record is one stored record of a collection.
+// Record is one stored record of a collection: the pseudo-fields (see
+// FieldID) and Data, the declared fields as a JSON object. Personal fields
+// in Data are masked ("3201********0001", a date as "1990-**-**", other
+// types null) unless the caller holds the collection's PersonalPermission.
 type Record struct {
 	ID        string          `json:"id"`
 	Tenant    string          `json:"tenant"`
@@ -32,50 +35,6 @@ func recordFromPB(p *pb.Record) Record {
 	}
 }
 
-// Error is a storage failure the plugin can act on.
-type Error struct {
-	// Code is not_found, conflict (version changed), duplicate (unique
-	// index), condition_failed (an Increment's conditions do not hold),
-	// invalid (a field does not fit the collection) or forbidden. Left
-	// unhandled, FailErr and Func answer them 404, 409, 409, 409, 422 and
-	// 403 (see ErrorStatus).
-	Code    string
-	Message string
-	// Field names the unique field that clashed, for duplicate.
-	Field string
-}
-
-func (e *Error) Error() string { return e.Message }
-
-func errorFromPB(e *pb.Error) error {
-	if e == nil {
-		return nil
-	}
-	return &Error{Code: e.Code, Message: e.Message, Field: e.Field}
-}
-
-// ErrorCode returns the code of a storage *Error, or "".
-func ErrorCode(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
-
-// IsNotFound reports whether err says the record does not exist.
-func IsNotFound(err error) bool { return ErrorCode(err) == "not_found" }
-
-// IsConflict reports whether err says the record changed since it was read.
-func IsConflict(err error) bool { return ErrorCode(err) == "conflict" }
-
-// IsConditionFailed reports whether err says the record did not meet the
-// conditions of an Increment (not enough stock, say).
-func IsConditionFailed(err error) bool { return ErrorCode(err) == "condition_failed" }
-
-// IsDuplicate reports whether err says a unique field is already taken.
-func IsDuplicate(err error) bool { return ErrorCode(err) == "duplicate" }
-
 // Records are the records of one of the plugin's declared collections, in
 // the tenant of the request.
 type Records struct {
@@ -89,7 +48,7 @@ func (r *Request) Records(collection string) *Records { return &Records{req: r, 
 func (r *Request) run(ctx context.Context, atomic bool, ops ...*pb.StorageOp) ([]*pb.OpResult, error) {
 	res, err := r.host.Storage(ctx, &pb.StorageRequest{Scope: r.scope, Ops: ops, Atomic: atomic})
 	if err != nil {
-		return nil, fmt.Errorf("storage: %w", err)
+		return nil, fmt.Errorf("storage: %w", hostError(err))
 	}
 	if len(res.Results) != len(ops) {
 		return nil, fmt.Errorf("storage: host answered %d results for %d operations", len(res.Results), len(ops))
@@ -102,7 +61,7 @@ func (c *Records) one(ctx context.Context, op *pb.StorageOp) (*pb.OpResult, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := errorFromPB(res[0].Error); err != nil {
+	if err := storageError(res[0].Error); err != nil {
 		return nil, err
 	}
 	return res[0], nil
@@ -110,7 +69,7 @@ func (c *Records) one(ctx context.Context, op *pb.StorageOp) (*pb.OpResult, erro
 
 func firstRecord(res *pb.OpResult) (*Record, error) {
 	if len(res.Records) == 0 {
-		return nil, &Error{Code: "not_found", Message: "record not found"}
+		return nil, &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "record not found"}
 	}
 	rec := recordFromPB(res.Records[0])
 	return &rec, nil
@@ -255,7 +214,7 @@ func filtersPB(fs []Filter) ([]*pb.Filter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encoding filter on %s: %w", f.Field, err)
 		}
-		out = append(out, &pb.Filter{Field: f.Field, Op: f.Op, Value: v})
+		out = append(out, &pb.Filter{Field: f.Field, Op: string(f.Op), Value: v})
 	}
 	return out, nil
 }
@@ -266,27 +225,62 @@ func (c *Records) Delete(ctx context.Context, id string, expectVersion int64) er
 	return err
 }
 
+// Op is a comparison of a filter.
+type Op string
+
+// Comparisons. Values compare by the field's type; a Date compares as its
+// "YYYY-MM-DD" text, which orders by date.
+const (
+	Eq  Op = "="
+	Ne  Op = "!="
+	Lt  Op = "<"
+	Le  Op = "<="
+	Gt  Op = ">"
+	Ge  Op = ">="
+	// In matches any value of a list: Where("status", sdk.In, []string{"a", "b"}).
+	In Op = "in"
+	// Like matches a text with SQL wildcards % and _, case-sensitively.
+	Like Op = "like"
+	// Prefix matches a text that starts with the value (wildcards are
+	// taken literally): the way to find a region's records by code.
+	Prefix Op = "prefix"
+	// IsNull and NotNull test presence; their value is ignored (nil).
+	IsNull  Op = "null"
+	NotNull Op = "notnull"
+)
+
+// Filter is one condition of a query, an aggregate or an increment.
+type Filter struct {
+	// Field is a declared field or a pseudo-field (FieldID, ...).
+	Field string
+	Op    Op
+	// Value is compared with the field: a string, number or bool, a list
+	// for In, nil for IsNull and NotNull.
+	Value any
+}
+
 // Query starts a query on the collection.
 func (c *Records) Query() *Query { return &Query{c: c, q: &pb.Query{Collection: c.name}} }
 
-// Query is a query being built; Run sends it.
+// Query is a query being built; Run sends it. With no Page, a query
+// answers at most 50 records.
 type Query struct {
 	c   *Records
 	q   *pb.Query
 	err error
 }
 
-// Where adds a condition: op is one of = != < <= > >= in like prefix null notnull.
-func (q *Query) Where(field, op string, value any) *Query {
+// Where adds a condition; all conditions must hold.
+func (q *Query) Where(field string, op Op, value any) *Query {
 	v, err := json.Marshal(value)
 	if err != nil && q.err == nil {
-		q.err = err
+		q.err = fmt.Errorf("encoding filter on %s: %w", field, err)
 	}
-	q.q.Filters = append(q.q.Filters, &pb.Filter{Field: field, Op: op, Value: v})
+	q.q.Filters = append(q.q.Filters, &pb.Filter{Field: field, Op: string(op), Value: v})
 	return q
 }
 
-// OrderBy sorts by field; desc for descending.
+// OrderBy sorts by field, then by the next OrderBy; desc for descending.
 func (q *Query) OrderBy(field string, desc bool) *Query {
 	q.q.Sort = append(q.q.Sort, &pb.Sort{Field: field, Desc: desc})
 	return q
@@ -297,11 +291,11 @@ func (q *Query) OrderBy(field string, desc bool) *Query {
 const MaxOffset = math.MaxInt32
 
 // Page returns records offset..offset+limit. An offset or limit outside 0
-// to MaxOffset makes Run fail with an invalid *Error (answered 422) rather
-// than wrap around to another page.
+// to MaxOffset makes Run fail with a programming error rather than wrap
+// around to another page (Page(r) bounds what clients send).
 func (q *Query) Page(offset, limit int) *Query {
 	if (offset < 0 || offset > MaxOffset || limit < 0 || limit > MaxOffset) && q.err == nil {
-		q.err = &Error{Code: "invalid", Message: fmt.Sprintf("offset %d and limit %d must be from 0 to %d", offset, limit, MaxOffset)}
+		q.err = fmt.Errorf("sdk: offset %d and limit %d must be from 0 to %d", offset, limit, MaxOffset)
 	}
 	q.q.Offset, q.q.Limit = int32(offset), int32(limit)
 	return q
@@ -310,8 +304,9 @@ func (q *Query) Page(offset, limit int) *Query {
 // WithTotal asks for the total number of matching records too.
 func (q *Query) WithTotal() *Query { q.q.Count = true; return q }
 
-// Subtree reads across every tenant below the request's tenant (a
-// district's view of its villages).
+// Subtree reads across the request's tenant and every tenant below it
+// where this plugin's module is enabled (a district's view of its
+// villages); records carry their own Tenant.
 func (q *Query) Subtree() *Query { q.q.Subtree = true; return q }
 
 // Run sends the query; total is -1 unless WithTotal was asked.
@@ -334,20 +329,52 @@ func (q *Query) Run(ctx context.Context) (records []Record, total int64, err err
 	return records, total, nil
 }
 
-// Group is one row of an aggregate.
-type Group struct {
-	Key   []any     `json:"key"`
-	Count int64     `json:"count"`
-	Sums  []float64 `json:"sums,omitempty"`
+// List pages through the collection as the request's ?page=&limit= ask,
+// oldest first, and answers the documented list shape: a handler in one
+// line, Handler: sdk.Func(func(r *http.Request) (int, any, error) {
+// return sdk.From(r).Records("notes").List(r) }).
+func (c *Records) List(r *http.Request) (int, any, error) {
+	offset, limit, err := Page(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	recs, total, err := c.Query().Page(offset, limit).WithTotal().Run(r.Context())
+	return http.StatusOK, ListOf[Record]{Items: recs, Total: total}, err
 }
 
-// Aggregate counts records grouped by fields, and sums the sum fields.
-func (c *Records) Aggregate(ctx context.Context, groupBy, sum []string, subtree bool, filters ...Filter) ([]Group, error) {
-	fs, err := filtersPB(filters)
+// Aggregation is what Aggregate computes.
+type Aggregation struct {
+	// GroupBy lists the fields whose values form a group; none gives one
+	// group of everything.
+	GroupBy []string
+	// Sum lists numeric fields to add up per group.
+	Sum []string
+	// Subtree counts the request's tenant and every tenant below it where
+	// the module is enabled; group by FieldTenant to see each.
+	Subtree bool
+	// Where filters the records counted.
+	Where []Filter
+}
+
+// Group is one row of an aggregate.
+type Group struct {
+	// Key holds the group's values in GroupBy order, as JSON decodes them:
+	// a string (String, Date, Time fields and pseudo-fields), a float64
+	// (Int and Float fields), a bool, or nil for a missing value.
+	Key []any `json:"key"`
+	// Count is the number of records in the group.
+	Count int64 `json:"count"`
+	// Sums holds the sums in Sum order.
+	Sums []float64 `json:"sums,omitempty"`
+}
+
+// Aggregate counts records by group and sums fields, in the database.
+func (c *Records) Aggregate(ctx context.Context, a Aggregation) ([]Group, error) {
+	fs, err := filtersPB(a.Where)
 	if err != nil {
 		return nil, err
 	}
-	agg := &pb.Aggregate{Collection: c.name, GroupBy: groupBy, Sum: sum, Subtree: subtree, Filters: fs}
+	agg := &pb.Aggregate{Collection: c.name, GroupBy: a.GroupBy, Sum: a.Sum, Subtree: a.Subtree, Filters: fs}
 	res, err := c.one(ctx, &pb.StorageOp{Op: &pb.StorageOp_Aggregate{Aggregate: agg}})
 	if err != nil {
 		return nil, err
@@ -363,55 +390,64 @@ func (c *Records) Aggregate(ctx context.Context, groupBy, sum []string, subtree 
 	return out, nil
 }
 
-// Filter is a condition for Aggregate and Increment; Op as for Query.Where.
-type Filter struct {
-	Field string
-	Op    string
-	Value any
-}
-
-// Batch collects writes and events that must commit together.
+// Batch collects writes, events and audit entries that must commit
+// together: everything in it commits, or nothing does.
 type Batch struct {
-	req *Request
-	ops []*pb.StorageOp
-	err error
+	req     *Request
+	ops     []*pb.StorageOp
+	written []*Written
+	err     error
 }
 
-// Batch starts an atomic batch: everything in it commits, or nothing does.
+// Written is the outcome of one write in a batch, filled in by a
+// successful Commit: name it where you add the write
+// (order := b.Insert("orders", o)) and read it after (order.Record.ID).
+type Written struct {
+	// Record is the record as stored (for a delete, empty).
+	Record Record
+}
+
+// Batch starts an atomic batch.
 func (r *Request) Batch() *Batch { return &Batch{req: r} }
 
-// Insert adds an insert of v into coll.
-func (b *Batch) Insert(coll string, v any) *Batch {
+// Insert adds an insert of v into the collection coll.
+func (b *Batch) Insert(coll string, v any) *Written {
 	op, err := insertOp(coll, false, v)
-	b.add(op, err)
-	return b
+	return b.add(op, err)
 }
 
-// InsertInto adds an insert into another tenant (the destination of a
-// move); the host allows it only where the caller may write.
-func (b *Batch) InsertInto(tenant, coll string, v any) *Batch {
+// InsertInto adds an insert into another tenant (the destination village
+// of a move). The host allows it only where the caller holds one of the
+// plugin's write permissions: a plugin can name another tenant, but never
+// act there beyond what its caller may.
+func (b *Batch) InsertInto(tenant, coll string, v any) *Written {
 	op, err := insertOp(coll, false, v)
 	if err == nil {
 		op.GetInsert().ToTenant = tenant
 	}
-	b.add(op, err)
-	return b
+	return b.add(op, err)
 }
 
-// Update adds an update; moveTo, if not empty, moves the record to another
-// tenant in the same transaction.
-func (b *Batch) Update(coll, id string, expectVersion int64, patch any, moveTo string) *Batch {
-	op, err := updateOp(coll, id, expectVersion, patch, moveTo)
-	b.add(op, err)
-	return b
+// Update adds an update that merges patch into the record; expectVersion
+// as for Records.Update.
+func (b *Batch) Update(coll, id string, expectVersion int64, patch any) *Written {
+	op, err := updateOp(coll, id, expectVersion, patch, "")
+	return b.add(op, err)
+}
+
+// Move adds an update that also moves the record to another tenant in the
+// same transaction (a resident moving to another village); the host
+// allows it only where the caller may write, as InsertInto.
+func (b *Batch) Move(coll, id string, expectVersion int64, patch any, toTenant string) *Written {
+	op, err := updateOp(coll, id, expectVersion, patch, toTenant)
+	return b.add(op, err)
 }
 
 // Increment adds an increment of numeric fields under conditions, as
 // Records.Increment does.
-func (b *Batch) Increment(coll, id string, by map[string]float64, where ...Filter) *Batch {
+func (b *Batch) Increment(coll, id string, by map[string]float64, where ...Filter) *Written {
 	op, err := incrementOp(coll, id, by, where)
-	b.add(op, err)
-	return b
+	return b.add(op, err)
 }
 
 // Delete adds a delete.
@@ -421,14 +457,27 @@ func (b *Batch) Delete(coll, id string, expectVersion int64) *Batch {
 }
 
 // Publish adds an event, recorded in the same transaction as the writes and
-// delivered to subscribed plugins after commit, at least once.
+// delivered to the plugins that consume it after commit, at least once.
+// name must be listed in the plugin's Publishes.
 func (b *Batch) Publish(name string, payload any) *Batch {
 	return b.PublishIn("", name, payload)
 }
 
+// PublishIn adds an event published in another tenant (the destination of
+// a move), where that tenant's consumers hear of it; the host allows it
+// only where the caller may write, as InsertInto. An empty tenant is the
+// request's own.
+func (b *Batch) PublishIn(tenant, name string, payload any) *Batch {
+	data, err := json.Marshal(payload)
+	b.add(&pb.StorageOp{Op: &pb.StorageOp_Publish{Publish: &pb.PublishOp{Name: name, Payload: data, Tenant: tenant}}}, err)
+	return b
+}
+
 // Audit adds an entry to the host's audit trail, committed with the batch:
-// use it for every read of personal data a caller is shown in full. The
-// action is prefixed with the plugin id; detail must not hold the data.
+// for the plugin's own actions worth recording (an approval, an export).
+// The host already audits unmasked reads of Personal fields. The action is
+// prefixed with the plugin id; target names what was acted on; detail must
+// not hold personal data.
 func (b *Batch) Audit(action, target string, detail any) *Batch {
 	var data []byte
 	var err error
@@ -439,46 +488,42 @@ func (b *Batch) Audit(action, target string, detail any) *Batch {
 	return b
 }
 
-// PublishIn adds an event published in another tenant (the destination of
-// a move), where that tenant's subscribers hear of it; the host allows it
-// only where the caller may write. An empty tenant is the request's own.
-func (b *Batch) PublishIn(tenant, name string, payload any) *Batch {
-	data, err := json.Marshal(payload)
-	b.add(&pb.StorageOp{Op: &pb.StorageOp_Publish{Publish: &pb.PublishOp{Name: name, Payload: data, Tenant: tenant}}}, err)
-	return b
-}
-
-func (b *Batch) add(op *pb.StorageOp, err error) {
+func (b *Batch) add(op *pb.StorageOp, err error) *Written {
 	if err != nil && b.err == nil {
 		b.err = err
 	}
+	w := &Written{}
 	b.ops = append(b.ops, op)
+	b.written = append(b.written, w)
+	return w
 }
 
-// Commit runs the batch in one transaction. It returns the records written,
-// one slice per operation, or the first operation's error.
-func (b *Batch) Commit(ctx context.Context) ([][]Record, error) {
+// Commit runs the batch in one transaction and fills in each Written. It
+// returns the first failing operation's error, and then nothing is stored.
+func (b *Batch) Commit(ctx context.Context) error {
 	if b.err != nil {
-		return nil, b.err
+		return b.err
 	}
 	res, err := b.req.run(ctx, true, b.ops...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([][]Record, len(res))
+	for _, r := range res {
+		if err := storageError(r.Error); err != nil {
+			return err
+		}
+	}
 	for i, r := range res {
-		if err := errorFromPB(r.Error); err != nil {
-			return nil, err
-		}
-		for _, rec := range r.Records {
-			out[i] = append(out[i], recordFromPB(rec))
+		if len(r.Records) > 0 {
+			b.written[i].Record = recordFromPB(r.Records[0])
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Publish records an event on its own.
 func (r *Request) Publish(ctx context.Context, name string, payload any) error {
-	_, err := r.Batch().Publish(name, payload).Commit(ctx)
-	return err
+	b := r.Batch()
+	b.Publish(name, payload)
+	return b.Commit(ctx)
 }

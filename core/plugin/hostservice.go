@@ -23,7 +23,6 @@ import (
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/records"
 	"github.com/balaidesa/balai/core/tenancy"
-	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/input"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
@@ -155,7 +154,7 @@ func (s *hostService) PutFile(stream grpc.ClientStreamingServer[pb.FilePart, pb.
 	if err != nil {
 		return err
 	}
-	body := sdk.NewChunkReader(first.Data, func() ([]byte, error) {
+	body := pb.NewChunkReader(first.Data, func() ([]byte, error) {
 		p, err := stream.Recv()
 		if err != nil {
 			return nil, err

@@ -25,7 +25,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -59,8 +58,8 @@ type process struct {
 	protocol int
 	pid      int
 	// inproc and host are set for a plugin served in this process.
-	inproc *sdk.Plugin
-	host   sdk.Host
+	inproc pb.InProcess
+	host   pb.Services
 	// svc answers the storage requests of protocol 3 exchanges.
 	svc *hostService
 }
@@ -121,10 +120,10 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	}
 	versions := map[int]goplugin.PluginSet{}
 	for _, v := range SupportedProtocols {
-		versions[v] = goplugin.PluginSet{sdk.PluginName: hostSide{}}
+		versions[v] = goplugin.PluginSet{pb.PluginName: hostSide{}}
 	}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
-		HandshakeConfig:  sdk.Handshake,
+		HandshakeConfig:  pb.Handshake,
 		VersionedPlugins: versions,
 		Cmd:              cmd,
 		SecureConfig:     secure,
@@ -132,7 +131,7 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		AutoMTLS:         true,
 		StartTimeout:     timeout,
 		SkipHostEnv:      true,
-		GRPCDialOptions:  sdk.GRPCDialOptions(),
+		GRPCDialOptions:  pb.DialOptions(),
 		Logger:           newHCLogger(opts.log),
 		Stderr:           said,
 	})
@@ -168,7 +167,7 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		}
 		return fail(err)
 	}
-	raw, err := rpc.Dispense(sdk.PluginName)
+	raw, err := rpc.Dispense(pb.PluginName)
 	if err != nil {
 		return fail(fmt.Errorf("dispensing: %w", err))
 	}
@@ -192,7 +191,7 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		go c.broker.AcceptAndServe(id, func(o []grpc.ServerOption) *grpc.Server {
 			o = append(o, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
 			o = append(o, grpc.ChainUnaryInterceptor(recoverUnary(opts.log)), grpc.ChainStreamInterceptor(recoverStream(opts.log)))
-			s := grpc.NewServer(append(o, sdk.GRPCServerOptions()...)...)
+			s := grpc.NewServer(append(o, pb.ServerOptions()...)...)
 			pb.RegisterHostServer(s, opts.host)
 			return s
 		})

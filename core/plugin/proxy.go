@@ -23,7 +23,6 @@ import (
 	"github.com/balaidesa/balai/core/idempotency"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -242,8 +241,8 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		if body == nil {
 			body = http.NoBody
 		}
-		w := sdk.NewResponseStreamer(out)
-		sdk.ServeRequest(ctx, r.proc.inproc.Handler, req, body, r.proc.host, w)
+		w := pb.NewResponseWriter(out)
+		r.proc.inproc.ServeHTTP(ctx, req, body, r.proc.host, w)
 		w.Close()
 		return nil
 	}
@@ -409,13 +408,13 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	// otherwise a caller's Host or X-Forwarded-Host would put a link to a
 	// site of its choosing on an official letter. Without one, a proxy in
 	// front of Balai may have set them, else the request's Host counts.
-	// sdk.PublicURLHeader is the host's alone: a client's copy never
+	// pb.PublicURLHeader is the host's alone: a client's copy never
 	// reaches a plugin.
-	r.Header.Del(sdk.PublicURLHeader)
+	r.Header.Del(pb.PublicURLHeader)
 	if pu := rt.cfg.PublicURL; pu != nil {
 		r.Header.Set("X-Forwarded-Host", pu.Host)
 		r.Header.Set("X-Forwarded-Proto", pu.Scheme)
-		r.Header.Set(sdk.PublicURLHeader, pu.Scheme+"://"+pu.Host)
+		r.Header.Set(pb.PublicURLHeader, pu.Scheme+"://"+pu.Host)
 	} else {
 		if r.Header.Get("X-Forwarded-Host") == "" {
 			r.Header.Set("X-Forwarded-Host", r.Host)

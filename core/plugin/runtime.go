@@ -23,7 +23,6 @@ import (
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/records"
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -386,10 +385,10 @@ func (in *Instance) startGuarded(ctx context.Context) (p *process, err error) {
 
 // LoadInProcess serves a plugin from this process, without go-plugin: what
 // sdktest runs, and the baseline the plugin path is measured against.
-func (rt *Runtime) LoadInProcess(pl *sdk.Plugin) (*Instance, error) {
-	in := &Instance{rt: rt, File: "(in-process) " + pl.Manifest.ID, state: StateStarting, wake: make(chan struct{}, 1), Checksum: "-"}
+func (rt *Runtime) LoadInProcess(pl pb.InProcess) (*Instance, error) {
+	in := &Instance{rt: rt, File: "(in-process) " + pl.Manifest().Id, state: StateStarting, wake: make(chan struct{}, 1), Checksum: "-"}
 	rt.add(in)
-	p := &process{manifest: pl.Describe(), protocol: sdk.Protocol, inproc: pl, pid: os.Getpid()}
+	p := &process{manifest: pl.Manifest(), protocol: pb.Protocol, inproc: pl, pid: os.Getpid()}
 	p.host = &directHost{s: &hostService{rt: rt, in: in}}
 	if err := in.register(p); err != nil {
 		in.fail(err)
@@ -426,7 +425,7 @@ func (in *Instance) register(p *process) (err error) {
 	if m == nil {
 		return fmt.Errorf("the plugin sent no manifest")
 	}
-	if err := sdk.ValidateManifest(m); err != nil {
+	if err := pb.ValidateManifest(m); err != nil {
 		return err
 	}
 	// A plugin is named by its id. Otherwise any binary could declare

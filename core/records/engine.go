@@ -207,13 +207,13 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 	case *pb.StorageOp_Aggregate:
 		name = o.Aggregate.Collection
 	default:
-		return &pb.OpResult{Error: opError("invalid", "unknown storage operation")}, nil
+		return &pb.OpResult{Error: opError("plugin_error", "unknown storage operation")}, nil
 	}
 	c, ok := e.Collection(plugin, name)
 	if !ok {
 		// A plugin can name only its own collections: anything else, including
 		// another plugin's table, does not exist for it.
-		return &pb.OpResult{Error: opError("invalid", "collection %q is not declared by plugin %s", name, plugin)}, nil
+		return &pb.OpResult{Error: opError("plugin_error", "collection %q is not declared by plugin %s", name, plugin)}, nil
 	}
 	x := &exec{tx: tx, c: c, scope: scope, dialect: e.db.Dialect}
 	var r *pb.OpResult
@@ -234,7 +234,11 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 	}
 	var inv *invalid
 	if errors.As(err, &inv) {
-		return &pb.OpResult{Error: opError("invalid", "%s", inv.msg)}, nil
+		code := "invalid"
+		if inv.misuse {
+			code = "plugin_error"
+		}
+		return &pb.OpResult{Error: opError(code, "%s", inv.msg)}, nil
 	}
 	if err != nil {
 		if field, dup := x.duplicate(err); dup {
@@ -304,13 +308,13 @@ func (x *exec) get(op *pb.GetOp) (*pb.OpResult, error) {
 	if op.ByField != "" {
 		f, ok := x.c.Field(op.ByField)
 		if !ok || !x.c.unique[op.ByField] {
-			return nil, invalidf("%s is not a unique field of %s", op.ByField, x.c.Name)
+			return nil, misusef("%s is not a unique field of %s", op.ByField, x.c.Name)
 		}
 		var v any
 		dec := json.NewDecoder(strings.NewReader(string(op.ByValue)))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
-			return nil, invalidf("the value of %s is not JSON", op.ByField)
+			return nil, misusef("the value of %s is not JSON", op.ByField)
 		}
 		cv, err := toColumn(f, v)
 		if err != nil {
@@ -346,7 +350,7 @@ func (x *exec) row(data []byte, insert bool) (map[string]any, error) {
 	for k, v := range obj {
 		f, ok := x.c.Field(k)
 		if !ok {
-			return nil, invalidf("%s has no field %q", x.c.Name, k)
+			return nil, misusef("%s has no field %q", x.c.Name, k)
 		}
 		cv, err := toColumn(f, v)
 		if err != nil {
@@ -395,7 +399,7 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 		vals, err := x.row(r.Data, true)
 		if err != nil {
 			if len(op.Records) > 1 {
-				return nil, invalidf("record %d: %v", i, err)
+				return nil, misusef("record %d: %v", i, err)
 			}
 			return nil, err
 		}
@@ -486,15 +490,15 @@ func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
 			return nil, err
 		}
 		if f == nil || (f.Type != pb.FieldType_FIELD_TYPE_INT && f.Type != pb.FieldType_FIELD_TYPE_FLOAT) {
-			return nil, invalidf("only number fields can be incremented, not %s", inc.Field)
+			return nil, misusef("only number fields can be incremented, not %s", inc.Field)
 		}
 		if _, both := vals[col]; both {
-			return nil, invalidf("%s is both set and incremented", inc.Field)
+			return nil, misusef("%s is both set and incremented", inc.Field)
 		}
 		var by any = inc.By
 		if f.Type == pb.FieldType_FIELD_TYPE_INT {
 			if inc.By != float64(int64(inc.By)) {
-				return nil, invalidf("%s is a whole number and cannot grow by %v", inc.Field, inc.By)
+				return nil, misusef("%s is a whole number and cannot grow by %v", inc.Field, inc.By)
 			}
 			by = int64(inc.By)
 		}
@@ -568,7 +572,7 @@ func (x *exec) columnOf(name string) (string, *pb.Field, error) {
 	}
 	f, ok := x.c.Field(name)
 	if !ok {
-		return "", nil, invalidf("%s has no field %q", x.c.Name, name)
+		return "", nil, misusef("%s has no field %q", x.c.Name, name)
 	}
 	return column(name), f, nil
 }
@@ -578,7 +582,7 @@ func (x *exec) filterValue(f *pb.Field, raw []byte) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return nil, invalidf("a filter value is not JSON")
+		return nil, misusef("a filter value is not JSON")
 	}
 	if err := cleanValue("of a filter", v); err != nil {
 		return nil, err
@@ -649,7 +653,7 @@ func (x *exec) where(filters []*pb.Filter, subtree bool) (string, []any, error) 
 		case "notnull":
 			where += " AND " + col + " IS NOT NULL"
 		default:
-			return "", nil, invalidf("unknown filter operator %q", flt.Op)
+			return "", nil, misusef("unknown filter operator %q", flt.Op)
 		}
 	}
 	return where, args, nil
@@ -671,10 +675,10 @@ func (x *exec) query(q *pb.Query) (*pb.OpResult, error) {
 		limit = 50
 	}
 	if limit > MaxLimit {
-		return nil, invalidf("a query returns at most %d records", MaxLimit)
+		return nil, misusef("a query returns at most %d records", MaxLimit)
 	}
 	if q.Offset < 0 {
-		return nil, invalidf("offset cannot be negative")
+		return nil, misusef("offset cannot be negative")
 	}
 	order := []string{}
 	for _, s := range q.Sort {
@@ -706,7 +710,7 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 		return nil, err
 	}
 	if len(a.GroupBy) > 4 {
-		return nil, invalidf("group by at most 4 fields")
+		return nil, misusef("group by at most 4 fields")
 	}
 	var groupCols, sel []string
 	var types []pb.FieldType
@@ -732,7 +736,7 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 			return nil, err
 		}
 		if f == nil || (f.Type != pb.FieldType_FIELD_TYPE_INT && f.Type != pb.FieldType_FIELD_TYPE_FLOAT) {
-			return nil, invalidf("only number fields can be summed, not %s", s)
+			return nil, misusef("only number fields can be summed, not %s", s)
 		}
 		sel = append(sel, "COALESCE(SUM("+column(s)+"), 0)")
 	}

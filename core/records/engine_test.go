@@ -97,8 +97,8 @@ func TestEngineTenantIsolation(t *testing.T) {
 		}
 		// Another plugin's collection does not exist for this one.
 		res, err := e.Run(context.Background(), "other", records.Scope{Tenant: "14.01.01.2001"}, &pb.StorageRequest{Ops: []*pb.StorageOp{query(&pb.Query{})}})
-		if err != nil || res.Results[0].Error == nil || res.Results[0].Error.Code != "invalid" {
-			t.Errorf("other plugin reading census.people: %v %v, want invalid", err, res.Results[0].Error)
+		if err != nil || res.Results[0].Error == nil || res.Results[0].Error.Code != "plugin_error" {
+			t.Errorf("other plugin reading census.people: %v %v, want plugin_error", err, res.Results[0].Error)
 		}
 	})
 }
@@ -113,10 +113,10 @@ func TestEngineWrites(t *testing.T) {
 			code string
 		}{
 			{"missing required", ins(map[string]any{"name": "A"}), "invalid"},
-			{"unknown field", ins(map[string]any{"nik": "9", "name": "A", "zzz": 1}), "invalid"},
-			{"wrong type", ins(map[string]any{"nik": "9", "name": "A", "age": "old"}), "invalid"},
-			{"bad date", ins(map[string]any{"nik": "9", "name": "A", "born": "02-01-1990"}), "invalid"},
-			{"not an object", &pb.StorageOp{Op: &pb.StorageOp_Insert{Insert: &pb.InsertOp{Collection: "people", Records: []*pb.Record{{Data: []byte(`[1]`)}}}}}, "invalid"},
+			{"unknown field", ins(map[string]any{"nik": "9", "name": "A", "zzz": 1}), "plugin_error"},
+			{"wrong type", ins(map[string]any{"nik": "9", "name": "A", "age": "old"}), "plugin_error"},
+			{"bad date", ins(map[string]any{"nik": "9", "name": "A", "born": "02-01-1990"}), "plugin_error"},
+			{"not an object", &pb.StorageOp{Op: &pb.StorageOp_Insert{Insert: &pb.InsertOp{Collection: "people", Records: []*pb.Record{{Data: []byte(`[1]`)}}}}}, "plugin_error"},
 		}
 		for _, tt := range tests {
 			r := run(t, e, v, false, tt.op)[0]
@@ -245,7 +245,7 @@ func TestEngineGuardedIncrement(t *testing.T) {
 		}
 		bad := incr(id, 1)
 		bad.GetUpdate().Increments[0].Field = "name"
-		if r := run(t, e, village, false, bad)[0]; r.Error == nil || r.Error.Code != "invalid" {
+		if r := run(t, e, village, false, bad)[0]; r.Error == nil || r.Error.Code != "plugin_error" {
 			t.Errorf("increment of a text field: %v", r.Error)
 		}
 	})

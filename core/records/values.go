@@ -18,12 +18,25 @@ const maxStringBytes = 64 << 10
 
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// invalid is a record that does not fit its collection.
-type invalid struct{ msg string }
+// invalid is a record that does not fit its collection. With misuse set it
+// is the plugin's own mistake (an undeclared field, a value of a type the
+// field does not take, an operator that does not exist), which no client
+// input should reach: the plugin answers it 500 and logs it (code
+// plugin_error). Without, it is what a client sent and the plugin passed
+// on (a required field left out, a text too long or not valid text): 422.
+type invalid struct {
+	msg    string
+	misuse bool
+}
 
 func (e *invalid) Error() string { return e.msg }
 
-func invalidf(format string, args ...any) error { return &invalid{fmt.Sprintf(format, args...)} }
+func invalidf(format string, args ...any) error { return &invalid{msg: fmt.Sprintf(format, args...)} }
+
+// misusef is invalidf for the plugin's own mistakes.
+func misusef(format string, args ...any) error {
+	return &invalid{msg: fmt.Sprintf(format, args...), misuse: true}
+}
 
 // decodeObject parses a JSON object, keeping numbers exact. Invalid UTF-8
 // is refused rather than quietly replaced by U+FFFD as encoding/json
@@ -36,7 +49,7 @@ func decodeObject(data []byte) (map[string]any, error) {
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, invalidf("a record must be a JSON object")
+		return nil, misusef("a record must be a JSON object")
 	}
 	return m, nil
 }
@@ -50,7 +63,7 @@ func toColumn(f *pb.Field, v any) (any, error) {
 	case pb.FieldType_FIELD_TYPE_STRING:
 		s, ok := v.(string)
 		if !ok {
-			return nil, invalidf("field %s must be a string", f.Name)
+			return nil, misusef("field %s must be a string", f.Name)
 		}
 		// A storage bound, hence in bytes; the plugins' own limits are in
 		// characters.
@@ -64,46 +77,46 @@ func toColumn(f *pb.Field, v any) (any, error) {
 	case pb.FieldType_FIELD_TYPE_INT:
 		n, ok := v.(json.Number)
 		if !ok {
-			return nil, invalidf("field %s must be a whole number", f.Name)
+			return nil, misusef("field %s must be a whole number", f.Name)
 		}
 		i, err := n.Int64()
 		if err != nil {
-			return nil, invalidf("field %s must be a whole number", f.Name)
+			return nil, misusef("field %s must be a whole number", f.Name)
 		}
 		return i, nil
 	case pb.FieldType_FIELD_TYPE_FLOAT:
 		n, ok := v.(json.Number)
 		if !ok {
-			return nil, invalidf("field %s must be a number", f.Name)
+			return nil, misusef("field %s must be a number", f.Name)
 		}
 		x, err := n.Float64()
 		if err != nil {
-			return nil, invalidf("field %s must be a number", f.Name)
+			return nil, misusef("field %s must be a number", f.Name)
 		}
 		return x, nil
 	case pb.FieldType_FIELD_TYPE_BOOL:
 		b, ok := v.(bool)
 		if !ok {
-			return nil, invalidf("field %s must be true or false", f.Name)
+			return nil, misusef("field %s must be true or false", f.Name)
 		}
 		return b, nil
 	case pb.FieldType_FIELD_TYPE_DATE:
 		s, ok := v.(string)
 		if !ok {
-			return nil, invalidf("field %s must be a date YYYY-MM-DD", f.Name)
+			return nil, misusef("field %s must be a date YYYY-MM-DD", f.Name)
 		}
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			return nil, invalidf("field %s must be a date YYYY-MM-DD", f.Name)
+			return nil, misusef("field %s must be a date YYYY-MM-DD", f.Name)
 		}
 		return s, nil
 	case pb.FieldType_FIELD_TYPE_TIME:
 		s, ok := v.(string)
 		if !ok {
-			return nil, invalidf("field %s must be an RFC 3339 time", f.Name)
+			return nil, misusef("field %s must be an RFC 3339 time", f.Name)
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, invalidf("field %s must be an RFC 3339 time", f.Name)
+			return nil, misusef("field %s must be an RFC 3339 time", f.Name)
 		}
 		return t.UTC().Format(timeLayout), nil
 	case pb.FieldType_FIELD_TYPE_JSON:
@@ -116,7 +129,7 @@ func toColumn(f *pb.Field, v any) (any, error) {
 		}
 		return string(b), nil
 	}
-	return nil, invalidf("field %s has an unknown type", f.Name)
+	return nil, misusef("field %s has an unknown type", f.Name)
 }
 
 // cleanValue refuses a decoded JSON value (or a filter's operand) holding

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
 
@@ -25,7 +24,7 @@ func BenchmarkPluginPath(b *testing.B) {
 		name string
 		h    *sdktest.Host
 	}{
-		{"in-process", sdktest.New(b, manifest, handler(), sdk.Options{})},
+		{"in-process", sdktest.New(b, &plugin)},
 		{"plugin", sdktest.NewBinary(b, bin, "hello")},
 	}
 	for _, route := range []struct{ name, path string }{{"greeting", "/greeting"}, {"notes", "/notes?limit=10"}} {

@@ -9,7 +9,7 @@ import (
 )
 
 func TestHello(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	const village, neighbour = "14.01.01.2009", "14.01.01.2010"
 	h.Tenant(village)
 	h.Tenant(neighbour)
@@ -44,7 +44,7 @@ func TestHello(t *testing.T) {
 	if res := viewer.Post(village, "/notes", map[string]string{"text": "x"}); res.Status != http.StatusForbidden {
 		t.Errorf("viewer POST: %d, want 403", res.Status)
 	}
-	if res := op.Post(village, "/notes", map[string]string{}); res.Status != http.StatusUnprocessableEntity || res.ErrorCode() != "invalid" {
+	if res := op.Post(village, "/notes", map[string]string{}); res.Status != http.StatusUnprocessableEntity || !res.Is(sdk.ErrInvalid) {
 		t.Errorf("empty note: %d %s, want 422 invalid", res.Status, res.Body)
 	}
 	h.Disable(village)

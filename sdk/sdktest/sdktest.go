@@ -4,7 +4,7 @@
 // authentication, permission checks, module enablement and tenant-scoped
 // storage; only the go-plugin process boundary is left out.
 //
-//	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+//	h := sdktest.New(t, &plugin)
 //	h.Tenant("14.01.01.2009")
 //	h.Enable("14.01")
 //	op := h.User("siti", "operator", "14.01.01.2009")
@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -35,6 +36,7 @@ import (
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/internal/inproc"
 )
 
 // AdminPassword is the password of the superadmin "admin".
@@ -60,15 +62,16 @@ type options struct{ dbURL string }
 // SQLite file (for example a PostgreSQL schema).
 func WithDatabase(url string) Option { return func(o *options) { o.dbURL = url } }
 
-// New starts a host serving the plugin built from m and h, in-process.
-func New(t testing.TB, m sdk.Manifest, h http.Handler, opts sdk.Options, more ...Option) *Host {
+// New starts a host serving p in-process, after the checks sdk.Serve
+// makes: a plugin the host would refuse fails the test with every reason.
+func New(t testing.TB, p *sdk.Plugin, more ...Option) *Host {
 	t.Helper()
-	p, err := sdk.New(m, h, opts)
+	in, err := inproc.New(p)
 	if err != nil {
 		t.Fatalf("sdktest: %v", err)
 	}
-	return start(t, m.ID, func(rt *plugin.Runtime) error {
-		_, err := rt.LoadInProcess(p)
+	return start(t, p.ID, func(rt *plugin.Runtime) error {
+		_, err := rt.LoadInProcess(in)
 		return err
 	}, "", more)
 }
@@ -101,10 +104,11 @@ func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir 
 		fn(&o)
 	}
 	dir := t.TempDir()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if os.Getenv("SDKTEST_LOG") != "" {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
+	// The host's log, with the plugin's own Logf lines and panics, goes to
+	// the test's log: shown when the test fails or runs with -v.
+	tw := &testWriter{t: t}
+	t.Cleanup(tw.stop)
+	log := slog.New(slog.NewTextHandler(tw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	core, err := host.Open(host.Config{DatabaseURL: o.dbURL, DataDir: dir}, rbac.NewRegistry(), log)
 	if err != nil {
 		t.Fatalf("sdktest: opening host: %v", err)
@@ -246,13 +250,43 @@ func (r *Response) JSON(v any) {
 	}
 }
 
-// ErrorCode returns error.code of an error answer.
-func (r *Response) ErrorCode() string {
+// ErrorCode returns error.code of an error answer, "" for another.
+func (r *Response) ErrorCode() sdk.Code {
 	var e struct {
-		Error struct{ Code string } `json:"error"`
+		Error struct{ Code sdk.Code } `json:"error"`
 	}
 	json.Unmarshal(r.Body, &e)
 	return e.Error.Code
+}
+
+// Is reports whether the answer is the error target: its status and code
+// (Is(sdk.ErrNotFound) for a 404 not_found).
+func (r *Response) Is(target *sdk.Error) bool {
+	return r.Status == target.Status && r.ErrorCode() == target.Code
+}
+
+// testWriter sends log lines to t.Log until the test ends (t.Log after
+// that panics; late lines from a stopping host go to standard error).
+type testWriter struct {
+	mu   sync.Mutex
+	t    testing.TB
+	done bool
+}
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return os.Stderr.Write(p)
+	}
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func (w *testWriter) stop() {
+	w.mu.Lock()
+	w.done = true
+	w.mu.Unlock()
 }
 
 // Do sends method to the plugin's path in tenant: /api/v1/t/{tenant}/{plugin}{path}.
@@ -270,10 +304,22 @@ func (c *Client) API(method, path string, body any) *Response {
 // Get is Do with GET.
 func (c *Client) Get(tenant, path string) *Response { return c.Do("GET", tenant, path, nil) }
 
-// Post is Do with POST and a JSON body.
+// Post is Do with POST and a body: a string or []byte is sent as it is,
+// anything else as JSON.
 func (c *Client) Post(tenant, path string, body any) *Response {
 	return c.Do("POST", tenant, path, body)
 }
+
+// Put is Do with PUT and a body, as Post.
+func (c *Client) Put(tenant, path string, body any) *Response { return c.Do("PUT", tenant, path, body) }
+
+// Patch is Do with PATCH and a body, as Post.
+func (c *Client) Patch(tenant, path string, body any) *Response {
+	return c.Do("PATCH", tenant, path, body)
+}
+
+// Delete is Do with DELETE and no body.
+func (c *Client) Delete(tenant, path string) *Response { return c.Do("DELETE", tenant, path, nil) }
 
 func (c *Client) raw(method, path string, body any) *Response {
 	c.h.t.Helper()

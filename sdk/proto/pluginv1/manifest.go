@@ -1,120 +1,15 @@
-// Package sdk is what a Balai plugin imports. A plugin is an ordinary
-// http.Handler plus a Manifest; sdk.Serve runs it as a plugin process that
-// the host loads, protects and serves. Inside a handler, sdk.From(r) gives
-// the caller, the tenant and the tenant-scoped storage, events and files.
-package sdk
+package pluginv1
+
+// This file is the hand-written half of the wire contract: what the host
+// and the SDK must agree on besides the generated messages. Plugin authors
+// never import this package; package sdk converts at the boundary.
 
 import (
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
-
-	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
-
-// Protocol is the newest wire protocol this SDK speaks.
-const Protocol = 3
-
-// Manifest describes a plugin to the host.
-type Manifest struct {
-	ID          string
-	Version     string
-	Vendor      string
-	Description string
-	// Permissions the plugin's routes and checks use, named <id>.<object>.<action>.
-	Permissions []Permission
-	Routes      []Route
-	Collections []Collection
-	// Events the plugin publishes and those it wants delivered.
-	Publishes []string
-	Consumes  []string
-	// Uses lists the other plugins' permissions this plugin exercises when
-	// it calls their routes with Request.Call ("population.residents.read").
-	// A call to a route whose permission is not listed is refused with 403
-	// permission_not_declared, and the called plugin sees the caller's
-	// grants cut down to this list: a plugin acts for its user only as far
-	// as it said it would.
-	Uses []string
-}
-
-// Permission is one permission the plugin declares.
-type Permission struct {
-	Name        string
-	Description string
-	// Roles lists the built-in roles that get it: "operator", "viewer".
-	// admin and superadmin hold every permission anyway.
-	Roles []string
-}
-
-// Route is one endpoint of the plugin, below /api/v1/t/{tenant}/{plugin}.
-type Route struct {
-	// Method and Path form a net/http pattern: "GET /residents/{id}".
-	Method string
-	Path   string
-	// Permission the caller needs in the tenant; empty only with Public.
-	Permission string
-	// Public routes need no login (the village's public page).
-	Public bool
-	// MaxBodyBytes bounds the request body; 0 is the host's default (1 MiB).
-	MaxBodyBytes int64
-	// TimeoutMillis bounds the call; 0 is the host's default (30 s).
-	TimeoutMillis int
-	// RateLimit bounds how often one client may call the route; the host
-	// answers the excess 429 rate_limited with Retry-After. nil is the
-	// host's default: public POST, PUT, PATCH and DELETE routes allow 30
-	// requests per minute per client address, and other routes are not
-	// limited. On a public route the limit counts per client address (per
-	// username for a logged-in caller); on other routes, per username.
-	RateLimit *RateLimit
-}
-
-// RateLimit is a token bucket: a client may make Requests calls at once,
-// and regains them evenly over Window, so that Requests per Window is the
-// sustained rate. Window is in whole seconds, from 1 s to 24 h.
-type RateLimit struct {
-	Requests int
-	Window   time.Duration
-}
-
-// FieldType is the type of a collection field.
-type FieldType int
-
-// Field types. Dates are "YYYY-MM-DD" strings, times RFC 3339.
-const (
-	String FieldType = iota + 1
-	Int
-	Float
-	Bool
-	Date
-	Time
-	Object // any JSON value, stored as is
-)
-
-// Field is one field of a collection.
-type Field struct {
-	Name     string
-	Type     FieldType
-	Required bool
-	// Personal marks personal data (UU PDP): the host audits its reads.
-	Personal bool
-}
-
-// Index speeds up queries on its fields; a unique index refuses duplicates
-// within a tenant, or across the deployment with DeploymentWide.
-type Index struct {
-	Fields         []string
-	Unique         bool
-	DeploymentWide bool
-}
-
-// Collection is a kind of record the plugin stores through the host.
-type Collection struct {
-	Name    string
-	Fields  []Field
-	Indexes []Index
-}
 
 var (
 	idRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
@@ -144,12 +39,6 @@ const (
 	maxNameBytes   = 128 // a permission or event name
 )
 
-// Validate checks the manifest the way the host will, so that a mistake
-// shows when the plugin starts rather than when the host refuses it.
-func (m *Manifest) Validate() error {
-	return ValidateManifest(m.proto())
-}
-
 // ReservedIDs are the names of the host's own permissions, audit actions
 // and API segments. A plugin's permissions, events and audit actions all
 // begin with its id, so a plugin named "users" would declare users.write
@@ -164,8 +53,11 @@ var ReservedIDs = map[string]bool{
 	"tenants": true, "token": true, "tokens": true, "user": true, "users": true,
 }
 
-// ValidateManifest checks a manifest received over the wire.
-func ValidateManifest(m *pb.Manifest) error {
+// ValidateManifest checks a manifest the way the host does when it loads a
+// plugin; the SDK runs the same check when the plugin starts, so that a
+// mistake shows in the plugin's own error output first. Every problem is
+// named in one error.
+func ValidateManifest(m *Manifest) error {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if !idRE.MatchString(m.Id) {
@@ -248,6 +140,7 @@ func ValidateManifest(m *pb.Manifest) error {
 			continue
 		}
 		fields := map[string]bool{}
+		personal := false
 		for _, f := range c.Fields {
 			if !nameRE.MatchString(f.Name) || len(f.Name) > maxFieldName || reservedField(f.Name) {
 				fail("collection %s: field %q must be at most %d characters of a-z, 0-9 or _ and not one of id, tenant, version, created_at, updated_at", c.Name, f.Name, maxFieldName)
@@ -255,10 +148,19 @@ func ValidateManifest(m *pb.Manifest) error {
 			if fields[f.Name] {
 				fail("collection %s: field %s is declared twice", c.Name, f.Name)
 			}
-			if f.Type < pb.FieldType_FIELD_TYPE_STRING || f.Type > pb.FieldType_FIELD_TYPE_JSON {
+			if f.Type < FieldType_FIELD_TYPE_STRING || f.Type > FieldType_FIELD_TYPE_JSON {
 				fail("collection %s: field %s has no valid type", c.Name, f.Name)
 			}
 			fields[f.Name] = true
+			personal = personal || f.Personal
+		}
+		switch {
+		case personal && c.PersonalPermission == "":
+			fail("collection %s has personal fields: name the permission that shows them unmasked (personal permission)", c.Name)
+		case c.PersonalPermission != "" && !perms[c.PersonalPermission]:
+			fail("collection %s: personal permission %s is not declared", c.Name, c.PersonalPermission)
+		case c.PersonalPermission != "" && !personal:
+			fail("collection %s names a personal permission but has no personal field", c.Name)
 		}
 		for _, ix := range c.Indexes {
 			if len(ix.Fields) == 0 {
@@ -309,7 +211,7 @@ func ValidateManifest(m *pb.Manifest) error {
 // as GET /items/{id} and GET /items/{code}: those are named in plain words
 // first, then every pattern is registered in a ServeMux of its own to catch
 // whatever else it refuses.
-func routeConflicts(routes []*pb.Route) []string {
+func routeConflicts(routes []*Route) []string {
 	var out []string
 	shape := map[string]string{}
 	for _, r := range routes {
@@ -366,41 +268,4 @@ func reservedField(name string) bool {
 		return true
 	}
 	return false
-}
-
-func (m *Manifest) proto() *pb.Manifest {
-	out := &pb.Manifest{
-		Id: m.ID, Version: m.Version, Vendor: m.Vendor, Description: m.Description,
-		Publishes: m.Publishes, Consumes: m.Consumes, Protocol: Protocol,
-	}
-	out.Uses = m.Uses
-	for _, p := range m.Permissions {
-		out.Permissions = append(out.Permissions, &pb.Permission{Name: p.Name, Description: p.Description, Roles: p.Roles})
-	}
-	for _, r := range m.Routes {
-		pr := &pb.Route{Method: r.Method, Path: r.Path, Permission: r.Permission, Public: r.Public, MaxBodyBytes: r.MaxBodyBytes, TimeoutMs: uint32(r.TimeoutMillis)}
-		if rl := r.RateLimit; rl != nil {
-			// Out-of-range values are clamped to 0, which validation refuses.
-			requests, window := uint32(0), uint32(0)
-			if rl.Requests > 0 && rl.Requests <= 1_000_000 {
-				requests = uint32(rl.Requests)
-			}
-			if rl.Window >= time.Second && rl.Window <= 24*time.Hour {
-				window = uint32(rl.Window / time.Second)
-			}
-			pr.RateLimit = &pb.RateLimit{Requests: requests, WindowSeconds: window}
-		}
-		out.Routes = append(out.Routes, pr)
-	}
-	for _, c := range m.Collections {
-		pc := &pb.Collection{Name: c.Name}
-		for _, f := range c.Fields {
-			pc.Fields = append(pc.Fields, &pb.Field{Name: f.Name, Type: pb.FieldType(f.Type), Required: f.Required, Personal: f.Personal})
-		}
-		for _, ix := range c.Indexes {
-			pc.Indexes = append(pc.Indexes, &pb.Index{Fields: ix.Fields, Unique: ix.Unique, DeploymentWide: ix.DeploymentWide})
-		}
-		out.Collections = append(out.Collections, pc)
-	}
-	return out
 }
