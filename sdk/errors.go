@@ -47,12 +47,12 @@ const (
 	CodeInternal Code = "internal"
 	// Body codes, answered by Bind: malformed_json, unknown_field,
 	// invalid_field, invalid_text (400) and body_too_large (413).
-	CodeMalformedJSON  Code = "malformed_json"
-	CodeUnknownField   Code = "unknown_field"
-	CodeInvalidField   Code = "invalid_field"
-	CodeInvalidText    Code = "invalid_text"
-	CodeBodyTooLarge   Code = "body_too_large"
-	CodeInvalidPaging  Code = "invalid_pagination"
+	CodeMalformedJSON Code = "malformed_json"
+	CodeUnknownField  Code = "unknown_field"
+	CodeInvalidField  Code = "invalid_field"
+	CodeInvalidText   Code = "invalid_text"
+	CodeBodyTooLarge  Code = "body_too_large"
+	CodeInvalidPaging Code = "invalid_pagination"
 )
 
 // Error is an error with its HTTP status and code: what a handler returns

@@ -231,12 +231,12 @@ type Op string
 // Comparisons. Values compare by the field's type; a Date compares as its
 // "YYYY-MM-DD" text, which orders by date.
 const (
-	Eq  Op = "="
-	Ne  Op = "!="
-	Lt  Op = "<"
-	Le  Op = "<="
-	Gt  Op = ">"
-	Ge  Op = ">="
+	Eq Op = "="
+	Ne Op = "!="
+	Lt Op = "<"
+	Le Op = "<="
+	Gt Op = ">"
+	Ge Op = ">="
 	// In matches any value of a list: Where("status", sdk.In, []string{"a", "b"}).
 	In Op = "in"
 	// Like matches a text with SQL wildcards % and _, case-sensitively.
