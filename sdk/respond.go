@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/balaidesa/balai/sdk/input"
 )
@@ -23,7 +24,17 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // Fail writes an error in Balai's documented shape
 // {"error":{"code":"...","message":"..."}}.
 func Fail(w http.ResponseWriter, status int, code Code, message string) {
-	JSON(w, status, map[string]any{"error": map[string]string{"code": string(code), "message": message}})
+	writeError(w, status, code, message, "")
+}
+
+// writeError writes the documented shape, with "field" naming the field
+// at fault when there is one (a form shows the message beside it).
+func writeError(w http.ResponseWriter, status int, code Code, message, field string) {
+	body := map[string]string{"code": string(code), "message": message}
+	if field != "" {
+		body["field"] = field
+	}
+	JSON(w, status, map[string]any{"error": body})
 }
 
 // FailErr answers err in the documented error shape with its right
@@ -39,10 +50,14 @@ func FailErr(w http.ResponseWriter, r *http.Request, err error) {
 		Logf(r.Context(), "error", "%s: %v", routeOf(r), err)
 	}
 	var e *Error
-	if errors.As(err, &e) && e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int((e.RetryAfter+999_999_999)/1_000_000_000))))
+	field := ""
+	if errors.As(err, &e) && st < 500 {
+		field = e.Field
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int((e.RetryAfter+time.Second-1)/time.Second))))
+		}
 	}
-	Fail(w, st, code, msg)
+	writeError(w, st, code, msg, field)
 }
 
 // Func adapts a function returning (status, value, error) to an
@@ -89,7 +104,7 @@ func Unmarshal(data []byte, v any) error {
 func bindError(err error) error {
 	var e *input.Error
 	if errors.As(err, &e) {
-		return &Error{Status: e.Status, Code: Code(e.Code), Message: e.Message}
+		return &Error{Status: e.Status, Code: Code(e.Code), Message: e.Message, Field: e.Field}
 	}
 	return err
 }
