@@ -179,8 +179,11 @@ func (w *ResponseWriter) Flush() {
 // can no longer change.
 func (w *ResponseWriter) Started() bool { return w.wroteHead }
 
+// flushPart sends body without copying it: send must be done with the
+// part when it returns (gRPC's Send has marshalled it by then; the host's
+// in-process path copies it out), so the buffer may be reused after.
 func (w *ResponseWriter) flushPart(body []byte) error {
-	part := &HTTPResponsePart{Body: append([]byte(nil), body...)}
+	part := &HTTPResponsePart{Body: body}
 	if !w.wroteHead {
 		if w.status == 0 {
 			w.status = http.StatusOK
