@@ -184,13 +184,15 @@ func (w *wrapped) As(target any) bool {
 }
 
 // errorAnswer gives the status, code and client-safe message of err: an
-// *Error below 500, a 503 or a 504 as it says; a context deadline as 504;
-// anything else (the plugin's own bug, the host's storage failure, a
-// programming error) 500 with a generic message, so that internal details
-// stay in the log.
+// *Error as it says, except a 500, which is always answered generically
+// (storage's plugin_error, the host's failures, a plugin's own 500s carry
+// details meant for the log); a plugin's own 502, 503 or 504 (a service it
+// depends on is down) passes as it set it. A context deadline is 504;
+// anything else (the plugin's own bug) 500 with a generic message, so that
+// internal details stay in the log.
 func errorAnswer(err error) (httpStatus int, code Code, message string) {
 	var e *Error
-	if errors.As(err, &e) && e.Status > 0 && (e.Status < 500 || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusGatewayTimeout) {
+	if errors.As(err, &e) && e.Status > 0 && e.Status != http.StatusInternalServerError && e.Status < 600 {
 		return e.Status, e.Code, e.Message
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

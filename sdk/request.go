@@ -42,6 +42,7 @@ type Request struct {
 	ClientAddress string
 	granted       map[string]bool
 	now           time.Time
+	zone          string
 	loc           *time.Location
 	scope         *pb.Scope
 	host          pb.Services
@@ -76,7 +77,7 @@ func withScope(ctx context.Context, scope *pb.Scope, host pb.Services) context.C
 	return context.WithValue(ctx, ctxKey{}, &Request{
 		Tenant: scope.Tenant, Level: Level(scope.TenantLevel), User: scope.Username,
 		RequestID: scope.RequestId, ClientAddress: scope.ClientAddress, granted: g,
-		now: now, loc: location(scope.TimeZone), scope: scope, host: host,
+		now: now, zone: zoneName(scope.TimeZone), loc: location(scope.TimeZone), scope: scope, host: host,
 	})
 }
 
@@ -132,6 +133,18 @@ func (r *Request) Now() time.Time { return r.now.In(r.loc) }
 // 41/1987). A village in WIT is already in tomorrow while the server's UTC
 // clock still shows today.
 func (r *Request) Location() *time.Location { return r.loc }
+
+// TimeZone is the IANA name of the tenant's zone ("Asia/Jayapura"), to
+// store beside a time or show in a setting.
+func (r *Request) TimeZone() string { return r.zone }
+
+// zoneName is the zone the host named, WIB's when it named none.
+func zoneName(name string) string {
+	if name == "" {
+		return "Asia/Jakarta"
+	}
+	return name
+}
 
 // Today is the tenant's date now, "YYYY-MM-DD": what "today" means to a
 // clerk in that village (a birth dated today is not in the future).
