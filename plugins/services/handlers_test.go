@@ -3,7 +3,9 @@ package main
 import (
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -13,11 +15,26 @@ const (
 	villageB = "14.01.02.2001"
 )
 
+// eachDB runs fn against the plugin in-process on SQLite, and on
+// PostgreSQL when BALAI_TEST_DATABASE_URL is set.
+func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			var opts []sdktest.Option
+			if url, _ := b.New(t); url != "" {
+				opts = append(opts, sdktest.WithDatabase(url))
+			}
+			fn(t, sdktest.New(t, &plugin, opts...))
+		})
+	}
+}
+
 // The routes that need no population module, through a real in-process
 // host: settings inheritance, wording overrides, refusals before any
 // lookup. Requests end to end are in e2e/services_test.go.
-func TestSettingsAndLetterTypes(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+func TestSettingsAndLetterTypes(t *testing.T) { eachDB(t, testSettingsAndLetterTypes) }
+
+func testSettingsAndLetterTypes(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
@@ -85,7 +102,7 @@ func TestSettingsAndLetterTypes(t *testing.T) {
 		path   string
 		body   any
 		status int
-		code   string
+		code   sdk.Code
 	}{
 		{"operator cannot change settings", op, "PUT", villageA, "/settings", map[string]any{"place": "X"}, 403, "forbidden"},
 		{"village admin cannot change the district", villageAdmin, "PUT", "14.01", "/settings", map[string]any{"place": "X"}, 403, "forbidden"},
@@ -131,8 +148,32 @@ func TestSettingsAndLetterTypes(t *testing.T) {
 		}
 	}
 	// Without the population module there is no resident to find.
-	if res := op.Post(villageA, "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "x"}); res.Status != http.StatusBadGateway || res.ErrorCode() != "population_unavailable" {
+	if res := op.Post(villageA, "/requests", map[string]any{"type": "domisili", "nik": "1401011503800001", "purpose": "x"}); res.Status != http.StatusServiceUnavailable || res.ErrorCode() != codePopulationUnavailable {
 		t.Errorf("request without population: %d %s", res.Status, res.Body)
+	}
+	// A birth is not in the future by the village's own calendar (WIB for
+	// Riau), whatever the server's: today passes the check (and stops at
+	// the missing population module), tomorrow does not.
+	villageToday := time.Now().In(wib)
+	for _, c := range []struct {
+		date string
+		code sdk.Code
+	}{
+		{villageToday.Format(time.DateOnly), codePopulationUnavailable},
+		{villageToday.AddDate(0, 0, 1).Format(time.DateOnly), sdk.CodeInvalidField},
+	} {
+		res := op.Post(villageA, "/requests", map[string]any{"type": "kelahiran", "nik": "1401011503800001", "purpose": "akta kelahiran",
+			"fields": map[string]string{"child_name": "Putri", "child_sex": "P", "child_birth_place": "Bangkinang", "child_birth_date": c.date}})
+		if res.ErrorCode() != c.code {
+			t.Errorf("birth dated %s: %d %s, want %s", c.date, res.Status, res.Body, c.code)
+		}
+	}
+	// The resolved time zone is the tenant's own (Riau: WIB), by the name
+	// the timezone setting takes.
+	var sv2 settingsView
+	op.Get(villageA, "/settings").JSON(&sv2)
+	if sv2.Resolved.Timezone != "Asia/Jakarta" {
+		t.Errorf("village A resolves to time zone %q", sv2.Resolved.Timezone)
 	}
 	// Statistics are zero everywhere, with every state and type listed.
 	var st statsView

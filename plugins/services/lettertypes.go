@@ -232,11 +232,11 @@ func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]s
 	for name, v := range in {
 		f, ok := known[name]
 		if !ok {
-			return nil, sdk.Errorf(422, "unknown_field", "a %s letter has no field %q; see GET /letter-types/%s", lt.Code, name, lt.Code)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeUnknownField, "a %s letter has no field %q; see GET /letter-types/%s", lt.Code, name, lt.Code)
 		}
 		s, ok := v.(string)
 		if v != nil && !ok {
-			return nil, sdk.Errorf(422, "invalid_field", "field %s must be a string", name)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s must be a string", name)
 		}
 		s = strings.TrimSpace(s)
 		if s == "" {
@@ -245,15 +245,15 @@ func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]s
 		// Printed on the letter: free text by the shared rules (no control
 		// characters but line breaks and tabs, no bidirectional controls).
 		if err := input.Text(s, maxFieldChars); err != nil {
-			return nil, sdk.Errorf(422, "invalid_field", "field %s %v", name, err)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s %v", name, err)
 		}
 		switch f.Type {
 		case "date":
 			if _, err := time.Parse(time.DateOnly, s); err != nil {
-				return nil, sdk.Errorf(422, "invalid_field", "field %s must be a date YYYY-MM-DD", name)
+				return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s must be a date YYYY-MM-DD", name)
 			}
 			if f.NotFuture && s > today {
-				return nil, sdk.Errorf(422, "invalid_field", "field %s (%s) is in the future", name, s)
+				return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s (%s) is in the future", name, s)
 			}
 		case "choice":
 			if f.option(s) == nil {
@@ -261,14 +261,14 @@ func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]s
 				for i, o := range f.Options {
 					vals[i] = o.Value
 				}
-				return nil, sdk.Errorf(422, "invalid_field", "field %s must be one of %s", name, strings.Join(vals, ", "))
+				return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s must be one of %s", name, strings.Join(vals, ", "))
 			}
 		}
 		out[name] = s
 	}
 	for _, f := range lt.Fields {
 		if f.Required && out[f.Name] == "" {
-			return nil, sdk.Errorf(422, "missing_field", "a %s letter needs field %s (%s)", lt.Code, f.Name, f.Label)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeMissingField, "a %s letter needs field %s (%s)", lt.Code, f.Name, f.Label)
 		}
 	}
 	return out, nil
@@ -324,17 +324,17 @@ func listLetterTypes(r *http.Request) (int, any, error) {
 	for i := range letterTypes {
 		items = append(items, viewType(&letterTypes[i], &s))
 	}
-	return 200, sdk.ListOf[letterTypeView]{Items: items, Total: int64(len(items))}, nil
+	return http.StatusOK, sdk.ListOf[letterTypeView]{Items: items, Total: int64(len(items))}, nil
 }
 
 func getLetterType(r *http.Request) (int, any, error) {
 	lt, ok := letterType(r.PathValue("code"))
 	if !ok {
-		return 0, nil, sdk.Errorf(404, "unknown_type", "no letter type %q; see GET /letter-types", r.PathValue("code"))
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeUnknownType, "no letter type %q; see GET /letter-types", r.PathValue("code"))
 	}
 	var s Settings
 	if err := sdk.From(r).Settings(r.Context(), &s); err != nil {
 		return 0, nil, err
 	}
-	return 200, viewType(lt, &s), nil
+	return http.StatusOK, viewType(lt, &s), nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func TestCheckFields(t *testing.T) {
 		name string
 		lt   *LetterType
 		in   map[string]any
-		code string // "" for accepted
+		code sdk.Code // "" for accepted
 	}{
 		{"complete", kelahiran, baby(nil), ""},
 		{"optional field given", kelahiran, baby(map[string]any{"child_order": "2"}), ""},
@@ -73,8 +74,9 @@ func TestCheckFields(t *testing.T) {
 		{"no fields at all", ktp, nil, "missing_field"},
 	} {
 		out, err := c.lt.checkFields(c.in, today)
-		var code string
-		if he, ok := err.(*sdk.HTTPError); ok {
+		var code sdk.Code
+		var he *sdk.Error
+		if errors.As(err, &he) {
 			code = he.Code
 			if he.Status != http.StatusUnprocessableEntity {
 				t.Errorf("%s: status %d", c.name, he.Status)

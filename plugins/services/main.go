@@ -31,7 +31,8 @@ var publishes = []string{
 	"services.request_rejected", "services.request_issued", "services.request_revoked",
 }
 
-var manifest = sdk.Manifest{
+// plugin is the services module: its manifest and its handlers.
+var plugin = sdk.Plugin{
 	ID: "services", Version: "0.1.0", Vendor: "Balai",
 	Description: "Village letters: requests, templates, numbering, PDF with QR verification, sub-district oversight",
 	Permissions: []sdk.Permission{
@@ -44,29 +45,33 @@ var manifest = sdk.Manifest{
 		{Name: permSettings, Description: "set letterhead, signatory, wording and number format for a tenant and below"},
 	},
 	Routes: []sdk.Route{
-		{Method: "GET", Path: "/letter-types", Public: true},
-		{Method: "GET", Path: "/letter-types/{code}", Public: true},
-		{Method: "PUT", Path: "/letter-types/{code}/template", Permission: permSettings},
-		{Method: "GET", Path: "/settings", Permission: permRead},
-		{Method: "PUT", Path: "/settings", Permission: permSettings},
-		{Method: "GET", Path: "/requests", Permission: permRead},
-		{Method: "POST", Path: "/requests", Permission: permWrite},
-		{Method: "GET", Path: "/requests/stats", Permission: permRead},
-		{Method: "GET", Path: "/requests/{id}", Permission: permRead},
-		{Method: "PATCH", Path: "/requests/{id}", Permission: permWrite},
-		{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, TimeoutMillis: 60_000},
-		{Method: "POST", Path: "/requests/{id}/reject", Permission: permApprove},
-		{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite},
-		{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove},
-		{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint},
-		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: time.Hour}},
-		{Method: "GET", Path: "/track/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
-		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
+		{Method: "GET", Path: "/letter-types", Public: true, Handler: sdk.Func(listLetterTypes)},
+		{Method: "GET", Path: "/letter-types/{code}", Public: true, Handler: sdk.Func(getLetterType)},
+		{Method: "PUT", Path: "/letter-types/{code}/template", Permission: permSettings, Handler: sdk.Func(putTemplate)},
+		{Method: "GET", Path: "/settings", Permission: permRead, Handler: sdk.Func(getSettings)},
+		{Method: "PUT", Path: "/settings", Permission: permSettings, Handler: sdk.Func(putSettings)},
+		{Method: "GET", Path: "/requests", Permission: permRead, Handler: sdk.Func(listRequests)},
+		{Method: "POST", Path: "/requests", Permission: permWrite, Handler: sdk.Func(villageOnly(createRequest))},
+		{Method: "GET", Path: "/requests/stats", Permission: permRead, Handler: sdk.Func(requestStats)},
+		{Method: "GET", Path: "/requests/{id}", Permission: permRead, Handler: sdk.Func(getRequest)},
+		{Method: "PATCH", Path: "/requests/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(editRequest))},
+		{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, Timeout: time.Minute, Handler: sdk.Func(villageOnly(approve))},
+		{Method: "POST", Path: "/requests/{id}/reject", Permission: permApprove, Handler: sdk.Func(villageOnly(reject))},
+		{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite, Handler: sdk.Func(villageOnly(issue))},
+		{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove, Handler: sdk.Func(villageOnly(revoke))},
+		{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint, Handler: http.HandlerFunc(printLetter)},
+		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: time.Hour},
+			Handler: sdk.Func(villageOnly(createPublicRequest))},
+		{Method: "GET", Path: "/track/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: sdk.Func(trackRequest)},
+		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: http.HandlerFunc(verifyLetter)},
 	},
 	Publishes: publishes,
 	Uses:      []string{"population.residents.read", "population.residents.lookup"}, // resident lookups by NIK (GET /residents?nik=)
 	Collections: []sdk.Collection{{
 		Name: "requests",
+		// nik, resident and letter are shown unmasked only with
+		// read_personal (the host masks them for other callers).
+		PersonalPermission: permPersonal,
 		Fields: []sdk.Field{
 			{Name: "ref", Type: sdk.String, Required: true},
 			{Name: "type", Type: sdk.String, Required: true},
@@ -120,7 +125,8 @@ var manifest = sdk.Manifest{
 	}, {
 		// online_waiting counts a resident's online requests waiting for
 		// a decision (see waiting.go).
-		Name: "online_waiting",
+		Name:               "online_waiting",
+		PersonalPermission: permPersonal,
 		Fields: []sdk.Field{
 			{Name: "nik", Type: sdk.String, Required: true, Personal: true},
 			{Name: "waiting", Type: sdk.Int, Required: true},
@@ -129,27 +135,4 @@ var manifest = sdk.Manifest{
 	}},
 }
 
-func handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /letter-types", sdk.Func(listLetterTypes))
-	mux.Handle("GET /letter-types/{code}", sdk.Func(getLetterType))
-	mux.Handle("PUT /letter-types/{code}/template", sdk.Func(putTemplate))
-	mux.Handle("GET /settings", sdk.Func(getSettings))
-	mux.Handle("PUT /settings", sdk.Func(putSettings))
-	mux.Handle("GET /requests", sdk.Func(listRequests))
-	mux.Handle("POST /requests", sdk.Func(villageOnly(createRequest)))
-	mux.Handle("GET /requests/stats", sdk.Func(requestStats))
-	mux.Handle("GET /requests/{id}", sdk.Func(getRequest))
-	mux.Handle("PATCH /requests/{id}", sdk.Func(villageOnly(editRequest)))
-	mux.Handle("POST /requests/{id}/approve", sdk.Func(villageOnly(approve)))
-	mux.Handle("POST /requests/{id}/reject", sdk.Func(villageOnly(reject)))
-	mux.Handle("POST /requests/{id}/issue", sdk.Func(villageOnly(issue)))
-	mux.Handle("POST /requests/{id}/revoke", sdk.Func(villageOnly(revoke)))
-	mux.Handle("GET /requests/{id}/pdf", http.HandlerFunc(printLetter))
-	mux.Handle("POST /public/requests", sdk.Func(villageOnly(createPublicRequest)))
-	mux.Handle("GET /track/{code}", sdk.Func(trackRequest))
-	mux.Handle("GET /verify/{code}", http.HandlerFunc(verifyLetter))
-	return mux
-}
-
-func main() { sdk.Serve(manifest, handler()) }
+func main() { sdk.Serve(&plugin) }

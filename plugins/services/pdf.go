@@ -255,7 +255,7 @@ func renderPDF(l *Letter, created time.Time, revokedOn string) ([]byte, error) {
 func printLetter(w http.ResponseWriter, r *http.Request) {
 	data, name, err := letterPDF(r)
 	if err != nil {
-		sdk.Func(func(*http.Request) (int, any, error) { return 0, nil, err }).ServeHTTP(w, r)
+		sdk.FailErr(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -274,7 +274,7 @@ func letterPDF(r *http.Request) ([]byte, string, error) {
 		return nil, "", err
 	}
 	if q.Letter == nil {
-		return nil, "", sdk.Errorf(409, "invalid_state", "the request has no letter yet")
+		return nil, "", sdk.Errorf(http.StatusConflict, codeInvalidState, "the request has no letter yet")
 	}
 	revokedOn := ""
 	if q.State == StateRevoked {
@@ -288,7 +288,7 @@ func letterPDF(r *http.Request) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := req.Batch().Audit("letters.printed", q.Ref, map[string]string{"id": rec.ID, "number": q.Number}).Commit(r.Context()); err != nil {
+	if err := req.Batch().Audit("letters.printed", q.Ref, map[string]string{"id": rec.ID, "number": q.Number}).Commit(r.Context()); err != nil {
 		return nil, "", err
 	}
 	return data, "surat-" + strings.ToLower(q.Type) + "-" + q.Ref + ".pdf", nil

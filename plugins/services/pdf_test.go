@@ -40,15 +40,21 @@ func sampleRequest() *request {
 	}
 }
 
-func sdkTenant(code, name, level string) sdk.Tenant {
+func sdkTenant(code, name string, level sdk.Level) sdk.Tenant {
 	return sdk.Tenant{Code: code, Name: name, Level: level}
 }
 
+// Indonesia's zones as the host gives them to a request (sdk.Request.Location).
+var (
+	wib = time.FixedZone("WIB", 7*3600)
+	wit = time.FixedZone("WIT", 9*3600)
+)
+
 func sampleResolved(s *Settings) resolved {
 	return resolve(s, regionOf(
-		sdkTenant("14.01.01.2009", "Kumantan", "village"),
-		[]sdk.Tenant{sdkTenant("14", "Riau", "province"), sdkTenant("14.01", "Kabupaten Kampar", "regency"), sdkTenant("14.01.01", "Bangkinang Kota", "district")},
-	))
+		sdkTenant("14.01.01.2009", "Kumantan", sdk.Village),
+		[]sdk.Tenant{sdkTenant("14", "Riau", sdk.Province), sdkTenant("14.01", "Kabupaten Kampar", sdk.Regency), sdkTenant("14.01.01", "Bangkinang Kota", sdk.District)},
+	), wib)
 }
 
 func TestLetterPDF(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -116,8 +117,8 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 // a request, its number and its letter belong to the village that issues
 // it, while sub-districts and districts only read and count them.
 func errNotAVillage(req *sdk.Request) error {
-	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
-		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.TenantLevel)
+	return sdk.Errorf(http.StatusUnprocessableEntity, codeNotAVillage,
+		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.Level)
 }
 
 // villageOnly wraps a handler that writes letter requests (submission,
@@ -127,7 +128,7 @@ func errNotAVillage(req *sdk.Request) error {
 // its villages.
 func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
 	return func(r *http.Request) (int, any, error) {
-		if req := sdk.From(r); req.TenantLevel != "village" {
+		if req := sdk.From(r); req.Level != sdk.Village {
 			return 0, nil, errNotAVillage(req)
 		}
 		return fn(r)
@@ -142,29 +143,30 @@ type submission struct {
 	Fields  map[string]any `json:"fields"`
 }
 
-// check validates a submission before anything is looked up.
-func (s *submission) check(req *sdk.Request, today string) (*LetterType, map[string]string, error) {
-	if req.TenantLevel != "village" {
+// check validates a submission before anything is looked up; dates of
+// its fields are checked against the village's own date.
+func (s *submission) check(req *sdk.Request) (*LetterType, map[string]string, error) {
+	if req.Level != sdk.Village {
 		return nil, nil, errNotAVillage(req)
 	}
 	lt, ok := letterType(s.Type)
 	if !ok {
-		return nil, nil, sdk.Errorf(422, "unknown_type", "type %q is not a letter type; see GET /letter-types", s.Type)
+		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownType, "type %q is not a letter type; see GET /letter-types", s.Type)
 	}
 	s.NIK = strings.TrimSpace(s.NIK)
 	if len(s.NIK) != 16 || strings.Trim(s.NIK, "0123456789") != "" {
-		return nil, nil, sdk.Errorf(422, "invalid_nik", "nik must be 16 digits")
+		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidNIK, "nik must be 16 digits")
 	}
 	s.Purpose = strings.TrimSpace(s.Purpose)
 	if s.Purpose == "" {
-		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose (keperluan) is required, at most 300 characters")
+		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPurpose, "purpose (keperluan) is required, at most 300 characters")
 	}
 	// The purpose is printed on the letter as one line: no control or
 	// invisible formatting characters that would make it read otherwise.
 	if err := input.Name(s.Purpose, 300); err != nil {
-		return nil, nil, sdk.Errorf(422, "invalid_purpose", "purpose %v", err)
+		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPurpose, "purpose %v", err)
 	}
-	fields, err := lt.checkFields(s.Fields, today)
+	fields, err := lt.checkFields(s.Fields, req.Today())
 	return lt, fields, err
 }
 
@@ -176,9 +178,9 @@ func eligible(lt *LetterType, r *resident) error {
 	case r.Status == "deceased" && lt.ForDeceased:
 		return nil
 	case r.Status == "deceased":
-		return sdk.Errorf(422, "resident_deceased", "the resident is recorded as deceased: only a kematian letter can be made")
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeResidentDeceased, "the resident is recorded as deceased: only a kematian letter can be made")
 	}
-	return sdk.Errorf(422, "unknown_resident", "the resident is no longer registered in this village (status %s)", r.Status)
+	return sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownResident, "the resident is no longer registered in this village (status %s)", r.Status)
 }
 
 // eventPayload is what other modules hear of a request: no personal data.
@@ -201,7 +203,7 @@ func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]st
 	}
 	q := &request{
 		Type: lt.Code, State: StateSubmitted, NIK: s.NIK, Name: res.Name, Resident: snapshotOf(res, codes),
-		Purpose: s.Purpose, Fields: fields, Channel: channel, SubmittedBy: req.User, SubmittedAt: time.Now().UTC(),
+		Purpose: s.Purpose, Fields: fields, Channel: channel, SubmittedBy: req.User, SubmittedAt: req.Now().UTC(),
 	}
 	// Someone who knows a resident's identity must not bury the office in
 	// requests: online requests wait for a decision a few at a time.
@@ -216,30 +218,26 @@ func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]st
 	// cannot take the same one; a clash of 50 random bits is retried.
 	for range 3 {
 		q.Ref = rand.Text()[:10]
-		b := req.Batch().
-			Insert("requests", q).
-			Audit("requests.submitted", q.Ref, map[string]string{"type": q.Type, "channel": channel}).
+		b := req.Batch()
+		stored := b.Insert("requests", q)
+		b.Audit("requests.submitted", q.Ref, map[string]string{"type": q.Type, "channel": channel}).
 			Publish("services.request_submitted", eventPayload{Ref: q.Ref, Type: q.Type, State: q.State, Channel: channel})
 		if place != nil {
 			takeWaitingPlace(b, place)
 		}
-		out, err := b.Commit(ctx)
-		if sdk.IsDuplicate(err) {
+		err := b.Commit(ctx)
+		if errors.Is(err, sdk.ErrDuplicate) {
 			continue
 		}
-		if sdk.IsConditionFailed(err) {
+		if errors.Is(err, sdk.ErrConditionFailed) {
 			return nil, nil, errWaitingFull
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		return &out[0][0], q, nil
+		return &stored.Record, q, nil
 	}
-	return nil, nil, sdk.Errorf(409, "conflict", "could not give the request a unique reference: try again")
-}
-
-func today() string {
-	return time.Now().In(time.FixedZone("WIT", 9*3600)).Format(time.DateOnly) // the latest date anywhere in Indonesia
+	return nil, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "could not give the request a unique reference: try again")
 }
 
 func createRequest(r *http.Request) (int, any, error) {
@@ -248,7 +246,7 @@ func createRequest(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	lt, fields, err := s.check(req, today())
+	lt, fields, err := s.check(req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -284,7 +282,7 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	lt, fields, err := s.check(req, today())
+	lt, fields, err := s.check(req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -308,8 +306,8 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 // loadRequest reads a request of this tenant.
 func loadRequest(r *http.Request) (*sdk.Record, *request, error) {
 	rec, err := sdk.From(r).Records("requests").Get(r.Context(), r.PathValue("id"))
-	if sdk.IsNotFound(err) {
-		return nil, nil, sdk.Errorf(404, "request_not_found", "no letter request %s in %s", r.PathValue("id"), sdk.From(r).Tenant)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return nil, nil, sdk.Errorf(http.StatusNotFound, codeRequestNotFound, "no letter request %s in %s", r.PathValue("id"), sdk.From(r).Tenant)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -326,12 +324,12 @@ func getRequest(r *http.Request) (int, any, error) {
 	}
 	full := req.Can(permPersonal)
 	if full {
-		if _, err := req.Batch().Audit("requests.read_personal", q.Ref, nil).Commit(r.Context()); err != nil {
+		if err := req.Batch().Audit("requests.read_personal", q.Ref, nil).Commit(r.Context()); err != nil {
 			return 0, nil, err
 		}
 	}
 	v, err := viewOf(rec, req)
-	return 200, v, err
+	return http.StatusOK, v, err
 }
 
 func listRequests(r *http.Request) (int, any, error) {
@@ -341,7 +339,7 @@ func listRequests(r *http.Request) (int, any, error) {
 	}
 	req := sdk.From(r)
 	ctx := r.Context()
-	subtree := req.TenantLevel != "village"
+	subtree := req.Level != sdk.Village
 	q := req.Records("requests").Query().Page(offset, limit).WithTotal().OrderBy("submitted_at", true)
 	if subtree {
 		q = q.Subtree() // a sub-district or district oversees its villages
@@ -349,19 +347,19 @@ func listRequests(r *http.Request) (int, any, error) {
 	params := r.URL.Query()
 	if v := params.Get("state"); v != "" {
 		if !contains(states, v) {
-			return 0, nil, sdk.Errorf(400, "invalid_filter", "state must be one of %s", strings.Join(states, ", "))
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "state must be one of %s", strings.Join(states, ", "))
 		}
-		q = q.Where("state", "=", v)
+		q = q.Where("state", sdk.Eq, v)
 	}
 	if v := params.Get("type"); v != "" {
 		if _, ok := letterType(v); !ok {
-			return 0, nil, sdk.Errorf(400, "invalid_filter", "type %q is not a letter type", v)
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "type %q is not a letter type", v)
 		}
-		q = q.Where("type", "=", v)
+		q = q.Where("type", sdk.Eq, v)
 	}
 	for _, f := range []string{"ref", "number"} {
 		if v := params.Get(f); v != "" {
-			q = q.Where(f, "=", v)
+			q = q.Where(f, sdk.Eq, v)
 		}
 	}
 	// A search by NIK is a search for a person: it needs the right to see
@@ -369,16 +367,16 @@ func listRequests(r *http.Request) (int, any, error) {
 	byNIK := params.Has("nik")
 	if byNIK {
 		if !req.Can(permPersonal) && !req.Can(permLookup) {
-			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+			return 0, nil, sdk.Errorf(http.StatusForbidden, codeForbiddenFilter,
 				"searching requests by nik needs %s or %s: it would reveal a NIK that is masked for you", permPersonal, permLookup)
 		}
-		q = q.Where("nik", "=", strings.TrimSpace(params.Get("nik")))
+		q = q.Where("nik", sdk.Eq, strings.TrimSpace(params.Get("nik")))
 	}
 	if v := params.Get("village"); v != "" {
-		q = q.Where("tenant", "=", v) // within the subtree: the tenant clause still applies
+		q = q.Where(sdk.FieldTenant, sdk.Eq, v) // within the subtree: the tenant clause still applies
 	}
 	if v := strings.TrimSpace(params.Get("q")); v != "" {
-		q = q.Where("name", "like", v)
+		q = q.Where("name", sdk.Like, v)
 	}
 	recs, total, err := q.Run(ctx)
 	if err != nil {
@@ -386,7 +384,7 @@ func listRequests(r *http.Request) (int, any, error) {
 	}
 	names := map[string]string{}
 	if subtree && len(recs) > 0 {
-		below, err := req.TenantsBelow(ctx, "village")
+		below, err := req.TenantsBelow(ctx, sdk.Village)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -406,15 +404,15 @@ func listRequests(r *http.Request) (int, any, error) {
 	}
 	switch {
 	case byNIK:
-		if _, err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": full}).Commit(ctx); err != nil {
+		if err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": full}).Commit(ctx); err != nil {
 			return 0, nil, err
 		}
 	case full && len(items) > 0:
-		if _, err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
+		if err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
 			return 0, nil, err
 		}
 	}
-	return 200, sdk.ListOf[requestView]{Items: items, Total: total}, nil
+	return http.StatusOK, sdk.ListOf[requestView]{Items: items, Total: total}, nil
 }
 
 func contains(list []string, v string) bool {
@@ -455,23 +453,23 @@ func editRequest(r *http.Request) (int, any, error) {
 	if e.Fields != nil {
 		s.Fields = *e.Fields
 	}
-	_, fields, err := s.check(req, today())
+	_, fields, err := s.check(req)
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := req.Batch().
-		Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields}, "").
-		Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
+	b := req.Batch()
+	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields})
+	err = b.Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
 		Publish("services.request_updated", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: q.State}).
 		Commit(r.Context())
-	if sdk.IsConflict(err) {
-		return 0, nil, sdk.Errorf(409, "conflict", "the request changed meanwhile: read it again")
+	if errors.Is(err, sdk.ErrConflict) {
+		return 0, nil, errChanged
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := viewOf(&out[0][0], req)
-	return 200, v, err
+	v, err := viewOf(&updated.Record, req)
+	return http.StatusOK, v, err
 }
 
 // birthYear keeps the year of a YYYY-MM-DD date: what a caller who may not

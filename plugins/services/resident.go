@@ -53,7 +53,7 @@ type snapshot struct {
 // popError is a population answer that is not a success.
 type popError struct {
 	Status  int
-	Code    string
+	Code    sdk.Code
 	Message string
 	// RetryAfter is population's Retry-After, for a 429.
 	RetryAfter time.Duration
@@ -73,7 +73,10 @@ func callPopulation(ctx context.Context, req *sdk.Request, method, path string, 
 	}
 	if res.StatusCode != http.StatusOK {
 		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
+			Error struct {
+				Code    sdk.Code
+				Message string
+			} `json:"error"`
 		}
 		json.Unmarshal(data, &e)
 		pe := &popError{Status: res.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
@@ -88,10 +91,10 @@ func callPopulation(ctx context.Context, req *sdk.Request, method, path string, 
 // unavailable turns an unexpected population answer into ours.
 func (e *popError) unavailable() error {
 	switch {
-	case e.Code == "module_not_enabled":
-		return sdk.Errorf(422, "population_not_enabled", "letters need the population module enabled in this village")
+	case e.Code == popModuleNotEnabled:
+		return sdk.Errorf(http.StatusUnprocessableEntity, codePopulationNotEnabled, "letters need the population module enabled in this village")
 	case e.Status == http.StatusForbidden:
-		return sdk.Errorf(403, "forbidden", "looking up the resident by NIK needs population.residents.read and population.residents.lookup here")
+		return sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "looking up the resident by NIK needs population.residents.read and population.residents.lookup here")
 	case e.Status == http.StatusTooManyRequests:
 		// population's lockout, passed on with its Retry-After (a
 		// minute if population gave none: a 429 always carries one).
@@ -99,9 +102,9 @@ func (e *popError) unavailable() error {
 		if wait <= 0 {
 			wait = time.Minute
 		}
-		return sdk.Errorf(429, e.Code, "%s", e.Message).WithRetryAfter(wait)
+		return sdk.Errorf(http.StatusTooManyRequests, e.Code, "%s", e.Message).WithRetryAfter(wait)
 	}
-	return sdk.Errorf(http.StatusBadGateway, "population_unavailable", "the population module answered %d %s", e.Status, e.Code)
+	return sdk.Errorf(http.StatusServiceUnavailable, codePopulationUnavailable, "the population module answered %d %s", e.Status, e.Code)
 }
 
 // residentByNIK finds a resident of the request's village for an operator,
@@ -116,7 +119,7 @@ func residentByNIK(ctx context.Context, req *sdk.Request, nik string) (*resident
 		return nil, pe.unavailable()
 	}
 	if len(list.Items) == 0 {
-		return nil, sdk.Errorf(422, "unknown_resident", "no resident with NIK %s in %s", maskNIK(nik), req.Tenant)
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownResident, "no resident with NIK %s in %s", maskNIK(nik), req.Tenant)
 	}
 	r := list.Items[0]
 	r.NIK = nik // the operator may see it masked; services was given it in full
@@ -134,10 +137,10 @@ func residentByIdentity(ctx context.Context, req *sdk.Request, nik, kk, mother s
 	switch {
 	case pe == nil:
 		return &r, nil
-	case pe.Code == "resident_not_found":
-		return nil, sdk.Errorf(422, "unknown_resident", "no resident of this village matches this NIK, KK and mother's name")
-	case pe.Code == "invalid_identity":
-		return nil, sdk.Errorf(422, "invalid_identity", "%s", pe.Message)
+	case pe.Code == popResidentNotFound:
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownResident, "no resident of this village matches this NIK, KK and mother's name")
+	case pe.Code == popInvalidIdentity:
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidIdentity, "%s", pe.Message)
 	}
 	return nil, pe.unavailable()
 }

@@ -33,7 +33,9 @@ type Settings struct {
 	Signatory      Signatory `json:"signatory,omitzero"`
 	Place          string    `json:"place,omitempty"`
 	NumberTemplate string    `json:"number_template,omitempty"`
-	Timezone       string    `json:"timezone,omitempty"`
+	// Timezone, an IANA name, dates the tenant's letters in another zone
+	// than its own (the host's, by its province: WIB, WITA or WIT).
+	Timezone string `json:"timezone,omitempty"`
 	// PublicBaseURL is where citizens reach this portal, for the QR code
 	// of letters; without it the address the approver used is taken.
 	PublicBaseURL string              `json:"public_base_url,omitempty"`
@@ -45,7 +47,7 @@ var hostRE = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:
 // validate checks settings as a whole, naming the first thing wrong.
 func (s *Settings) validate() error {
 	bad := func(format string, args ...any) error {
-		return sdk.Errorf(422, "invalid_settings", format, args...)
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidSettings, format, args...)
 	}
 	if len(s.Letterhead) > 5 {
 		return bad("letterhead has at most 5 lines")
@@ -123,10 +125,10 @@ func mergePatch(target, patch any) any {
 func (s Settings) patched(patch []byte) (Settings, error) {
 	var p any
 	if err := json.Unmarshal(patch, &p); err != nil {
-		return s, sdk.Errorf(400, "malformed_json", "the body is not valid JSON: %v", err)
+		return s, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedJSON, "the body is not valid JSON: %v", err)
 	}
 	if _, ok := p.(map[string]any); !ok {
-		return s, sdk.Errorf(400, "malformed_json", "the body must be a JSON object")
+		return s, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedJSON, "the body must be a JSON object")
 	}
 	cur, err := json.Marshal(s)
 	if err != nil {
@@ -144,7 +146,7 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	// is refused instead of folded onto it.
 	var out Settings
 	if err := sdk.Unmarshal(merged, &out); err != nil {
-		return s, sdk.Errorf(422, "invalid_settings", "the settings do not fit: %v", err)
+		return s, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidSettings, "the settings do not fit: %v", err)
 	}
 	return out, out.validate()
 }
@@ -163,20 +165,20 @@ type region struct {
 }
 
 func regionOf(self sdk.Tenant, ancestors []sdk.Tenant) region {
-	rg := region{Code: self.Code, Level: self.Level}
+	rg := region{Code: self.Code, Level: string(self.Level)}
 	for _, t := range append(append([]sdk.Tenant{}, ancestors...), self) {
 		switch t.Level {
-		case "province":
+		case sdk.Province:
 			rg.Province = t.Name
-		case "regency":
+		case sdk.Regency:
 			rg.Regency = t.Name
-		case "district":
+		case sdk.District:
 			rg.District = t.Name
-		case "village":
+		case sdk.Village:
 			rg.Village = t.Name
 		}
 	}
-	if self.Level == "village" {
+	if self.Level == sdk.Village {
 		rg.Kind = "Desa"
 		if i := strings.LastIndexByte(self.Code, '.'); i >= 0 && strings.HasPrefix(self.Code[i+1:], "1") {
 			rg.Kind = "Kelurahan"
@@ -185,21 +187,17 @@ func regionOf(self sdk.Tenant, ancestors []sdk.Tenant) region {
 	return rg
 }
 
-// zoneByProvince maps province codes to WITA and WIT; the rest of the
-// country is on WIB.
-var zoneByProvince = map[string]string{
-	"51": "Asia/Makassar", "52": "Asia/Makassar", "53": "Asia/Makassar", "63": "Asia/Makassar", "64": "Asia/Makassar",
-	"65": "Asia/Makassar", "71": "Asia/Makassar", "72": "Asia/Makassar", "73": "Asia/Makassar", "74": "Asia/Makassar",
-	"75": "Asia/Makassar", "76": "Asia/Makassar",
-	"81": "Asia/Jayapura", "82": "Asia/Jayapura", "91": "Asia/Jayapura", "92": "Asia/Jayapura", "93": "Asia/Jayapura",
-	"94": "Asia/Jayapura", "95": "Asia/Jayapura", "96": "Asia/Jayapura",
-}
+// zoneNames are the IANA names of the zones the host gives a tenant
+// (sdk.Request.Location, named WIB, WITA and WIT), as the settings take
+// them: what GET /settings resolves "timezone" to can be saved back.
+var zoneNames = map[string]string{"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
-func zoneOf(tenant string) string {
-	if z, ok := zoneByProvince[strings.SplitN(tenant, ".", 2)[0]]; ok {
-		return z
+// zoneName is loc's IANA name.
+func zoneName(loc *time.Location) string {
+	if n, ok := zoneNames[loc.String()]; ok {
+		return n
 	}
-	return "Asia/Jakarta"
+	return loc.String()
 }
 
 // resolved is what a letter of this tenant is printed with: the settings
@@ -216,7 +214,9 @@ type resolved struct {
 	loc            *time.Location
 }
 
-func resolve(s *Settings, rg region) resolved {
+// resolve fills in the defaults of s for the tenant of region rg, whose
+// own zone (by its province) is zone.
+func resolve(s *Settings, rg region, zone *time.Location) resolved {
 	r := resolved{Region: rg, Letterhead: s.Letterhead, Address: s.Address, Signatory: s.Signatory, Place: s.Place,
 		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL}
 	if len(r.Letterhead) == 0 {
@@ -249,13 +249,15 @@ func resolve(s *Settings, rg region) resolved {
 	if r.NumberTemplate == "" {
 		r.NumberTemplate = DefaultNumberTemplate
 	}
-	if r.Timezone == "" {
-		r.Timezone = zoneOf(rg.Code)
+	r.loc = zone
+	if r.Timezone != "" {
+		// Checked when saved; a zone gone from the tz database since then
+		// falls back to the tenant's own.
+		if loc, err := time.LoadLocation(r.Timezone); err == nil {
+			r.loc = loc
+		}
 	}
-	r.loc, _ = time.LoadLocation(r.Timezone)
-	if r.loc == nil {
-		r.loc = time.UTC
-	}
+	r.Timezone = zoneName(r.loc)
 	return r
 }
 
@@ -270,7 +272,7 @@ func loadSettings(ctx context.Context, req *sdk.Request) (Settings, resolved, er
 	if err != nil {
 		return s, resolved{}, err
 	}
-	return s, resolve(&s, regionOf(self, ancestors)), nil
+	return s, resolve(&s, regionOf(self, ancestors), req.Location()), nil
 }
 
 // baseURL is where the verification link of a letter points: the
@@ -306,7 +308,7 @@ func getSettings(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return 200, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+	return http.StatusOK, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
 }
 
 // putSettings applies a JSON merge patch to the settings this tenant has
@@ -349,14 +351,14 @@ func saveSettings(r *http.Request, s Settings, what string) (int, any, error) {
 	if err := req.SaveSettings(ctx, s); err != nil {
 		return 0, nil, err
 	}
-	if _, err := req.Batch().Audit("settings.updated", req.Tenant, map[string]string{"changed": what}).Commit(ctx); err != nil {
+	if err := req.Batch().Audit("settings.updated", req.Tenant, map[string]string{"changed": what}).Commit(ctx); err != nil {
 		return 0, nil, err
 	}
 	s, res, err := loadSettings(ctx, req)
 	if err != nil {
 		return 0, nil, err
 	}
-	return 200, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+	return http.StatusOK, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
 }
 
 // putTemplate replaces this tenant's wording of one letter type; parts
@@ -364,7 +366,7 @@ func saveSettings(r *http.Request, s Settings, what string) (int, any, error) {
 func putTemplate(r *http.Request) (int, any, error) {
 	lt, ok := letterType(r.PathValue("code"))
 	if !ok {
-		return 0, nil, sdk.Errorf(404, "unknown_type", "no letter type %q; see GET /letter-types", r.PathValue("code"))
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeUnknownType, "no letter type %q; see GET /letter-types", r.PathValue("code"))
 	}
 	var t Template
 	if err := sdk.Bind(r, &t); err != nil {
@@ -390,5 +392,5 @@ func putTemplate(r *http.Request) (int, any, error) {
 	if _, _, err := saveSettings(r, s, "types."+lt.Code); err != nil {
 		return 0, nil, err
 	}
-	return 200, viewType(lt, &s), nil
+	return http.StatusOK, viewType(lt, &s), nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"testing"
@@ -41,7 +42,7 @@ func TestSettingsPatch(t *testing.T) {
 	for _, c := range []struct {
 		patch  string
 		status int
-		code   string
+		code   sdk.Code
 	}{
 		{`[]`, 400, "malformed_json"},
 		{`{"letterhead":"one line"}`, 422, "invalid_settings"},
@@ -56,37 +57,46 @@ func TestSettingsPatch(t *testing.T) {
 		{`{"letterhead":["1","2","3","4","5","6"]}`, 422, "invalid_settings"},
 	} {
 		_, err := base.patched([]byte(c.patch))
-		he, ok := err.(*sdk.HTTPError)
-		if !ok || he.Status != c.status || he.Code != c.code {
+		var he *sdk.Error
+		if !errors.As(err, &he) || he.Status != c.status || he.Code != c.code {
 			t.Errorf("patch %s: %v, want %d %s", c.patch, err, c.status, c.code)
 		}
 	}
 }
 
 func TestResolve(t *testing.T) {
-	kampar := []sdk.Tenant{sdkTenant("14", "Riau", "province"), sdkTenant("14.01", "Kabupaten Kampar", "regency"), sdkTenant("14.01.01", "Bangkinang Kota", "district")}
-	desa := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.2009", "Kumantan", "village"), kampar))
+	kampar := []sdk.Tenant{sdkTenant("14", "Riau", sdk.Province), sdkTenant("14.01", "Kabupaten Kampar", sdk.Regency), sdkTenant("14.01.01", "Bangkinang Kota", sdk.District)}
+	desa := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.2009", "Kumantan", sdk.Village), kampar), wib)
 	if !reflect.DeepEqual(desa.Letterhead, []string{"PEMERINTAH KABUPATEN KAMPAR", "KECAMATAN BANGKINANG KOTA", "DESA KUMANTAN"}) ||
 		desa.Signatory.Title != "Kepala Desa Kumantan" || desa.Place != "Kumantan" || desa.NumberTemplate != DefaultNumberTemplate ||
 		desa.Timezone != "Asia/Jakarta" {
 		t.Errorf("desa: %+v", desa)
 	}
-	kel := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.1001", "Bangkinang", "village"), kampar))
+	kel := resolve(&Settings{}, regionOf(sdkTenant("14.01.01.1001", "Bangkinang", sdk.Village), kampar), wib)
 	if kel.Region.Kind != "Kelurahan" || kel.Signatory.Title != "Lurah Bangkinang" || kel.Letterhead[2] != "KELURAHAN BANGKINANG" {
 		t.Errorf("kelurahan: %+v", kel)
 	}
-	camat := resolve(&Settings{}, regionOf(sdkTenant("14.01.01", "Bangkinang Kota", "district"), kampar[:2]))
+	camat := resolve(&Settings{}, regionOf(sdkTenant("14.01.01", "Bangkinang Kota", sdk.District), kampar[:2]), wib)
 	if camat.Signatory.Title != "Camat Bangkinang Kota" || len(camat.Letterhead) != 2 {
 		t.Errorf("kecamatan: %+v", camat)
 	}
 	own := resolve(&Settings{Letterhead: []string{"KOP SENDIRI"}, Signatory: Signatory{Title: "Pj. Kepala Desa"}, Place: "Kampar", Timezone: "Asia/Makassar"},
-		regionOf(sdkTenant("14.01.01.2009", "Kumantan", "village"), kampar))
-	if own.Letterhead[0] != "KOP SENDIRI" || own.Signatory.Title != "Pj. Kepala Desa" || own.Place != "Kampar" || own.loc.String() != "Asia/Makassar" {
+		regionOf(sdkTenant("14.01.01.2009", "Kumantan", sdk.Village), kampar), wib)
+	if own.Letterhead[0] != "KOP SENDIRI" || own.Signatory.Title != "Pj. Kepala Desa" || own.Place != "Kampar" ||
+		own.loc.String() != "Asia/Makassar" || own.Timezone != "Asia/Makassar" {
 		t.Errorf("settings override the defaults: %+v", own)
 	}
-	for code, zone := range map[string]string{"14.01.01.2009": "Asia/Jakarta", "51.71.01.1001": "Asia/Makassar", "91.01.01.2001": "Asia/Jayapura", "64.01": "Asia/Makassar"} {
-		if got := zoneOf(code); got != zone {
-			t.Errorf("zoneOf(%s) = %s, want %s", code, got, zone)
+	// Without a setting, letters follow the zone the host gives the
+	// tenant, shown by the IANA name the setting takes.
+	papua := []sdk.Tenant{sdkTenant("91", "Papua", sdk.Province), sdkTenant("91.01", "Kabupaten Merauke", sdk.Regency), sdkTenant("91.01.01", "Merauke", sdk.District)}
+	kampung := resolve(&Settings{}, regionOf(sdkTenant("91.01.01.2001", "Kamundu", sdk.Village), papua), wit)
+	if kampung.loc != wit || kampung.Timezone != "Asia/Jayapura" {
+		t.Errorf("a village in WIT resolves to %s (%v)", kampung.Timezone, kampung.loc)
+	}
+	for _, name := range []string{"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"} {
+		var s Settings
+		if _, err := s.patched([]byte(`{"timezone":"` + name + `"}`)); err != nil {
+			t.Errorf("a resolved zone %s cannot be saved back: %v", name, err)
 		}
 	}
 }
@@ -131,7 +141,8 @@ func TestTransitions(t *testing.T) {
 			if (err == nil) != want {
 				t.Errorf("%s when %s: %v, want allowed=%v", action, state, err, want)
 			}
-			if he, isHTTP := err.(*sdk.HTTPError); err != nil && (!isHTTP || he.Status != 409 || he.Code != "invalid_state") {
+			var he *sdk.Error
+			if err != nil && (!errors.As(err, &he) || he.Status != 409 || he.Code != codeInvalidState) {
 				t.Errorf("%s when %s: %v, want 409 invalid_state", action, state, err)
 			}
 		}

@@ -41,20 +41,23 @@ func zeroCounts(keys []string) map[string]int64 {
 }
 
 // dateFilters turns ?from= and ?to= (inclusive dates) into filters on the
-// submission time.
+// submission time. A date is a day of the tenant's calendar: from midnight
+// in its zone, not the server's.
 func dateFilters(r *http.Request) ([]sdk.Filter, error) {
 	var fs []sdk.Filter
+	loc := sdk.From(r).Location()
 	for _, p := range []struct {
-		param, op string
-		days      int
-	}{{"from", ">=", 0}, {"to", "<", 1}} {
+		param string
+		op    sdk.Op
+		days  int
+	}{{"from", sdk.Ge, 0}, {"to", sdk.Lt, 1}} {
 		v := r.URL.Query().Get(p.param)
 		if v == "" {
 			continue
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
-			return nil, sdk.Errorf(400, "invalid_filter", "%s must be a date YYYY-MM-DD", p.param)
+			return nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "%s must be a date YYYY-MM-DD", p.param)
 		}
 		fs = append(fs, sdk.Filter{Field: "submitted_at", Op: p.op, Value: d.AddDate(0, 0, p.days).Format(time.RFC3339)})
 	}
@@ -71,8 +74,10 @@ func requestStats(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	subtree := req.TenantLevel != "village"
-	groups, err := req.Records("requests").Aggregate(ctx, []string{"tenant", "type", "state"}, nil, subtree, filters...)
+	subtree := req.Level != sdk.Village
+	groups, err := req.Records("requests").Aggregate(ctx, sdk.Aggregation{
+		GroupBy: []string{sdk.FieldTenant, "type", "state"}, Subtree: subtree, Where: filters,
+	})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -85,7 +90,7 @@ func requestStats(r *http.Request) (int, any, error) {
 	perVillage := map[string]*villageStats{}
 	var villages []sdk.Tenant
 	if subtree {
-		below, err := req.TenantsBelow(ctx, "village")
+		below, err := req.TenantsBelow(ctx, sdk.Village)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -132,5 +137,5 @@ func requestStats(r *http.Request) (int, any, error) {
 		out.Villages = append(out.Villages, *v)
 	}
 	slices.SortFunc(out.Villages, func(a, b villageStats) int { return cmp.Compare(a.Code, b.Code) })
-	return 200, out, nil
+	return http.StatusOK, out, nil
 }

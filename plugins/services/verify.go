@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -55,7 +56,7 @@ func lookupByCode(r *http.Request, field string, notFound error) (*request, erro
 		return nil, notFound
 	}
 	rec, err := sdk.From(r).Records("requests").GetBy(r.Context(), field, code)
-	if sdk.IsNotFound(err) {
+	if errors.Is(err, sdk.ErrNotFound) {
 		return nil, notFound
 	}
 	if err != nil {
@@ -67,7 +68,7 @@ func lookupByCode(r *http.Request, field string, notFound error) (*request, erro
 func verifyLetter(w http.ResponseWriter, r *http.Request) {
 	v, err := verificationOf(r)
 	if err != nil {
-		sdk.Func(func(*http.Request) (int, any, error) { return 0, nil, err }).ServeHTTP(w, r)
+		sdk.FailErr(w, r, err)
 		return
 	}
 	// A phone that scans the QR code opens a page; programs get JSON.
@@ -76,16 +77,16 @@ func verifyLetter(w http.ResponseWriter, r *http.Request) {
 		verifyPage.Execute(w, v)
 		return
 	}
-	sdk.JSON(w, 200, v)
+	sdk.JSON(w, http.StatusOK, v)
 }
 
 func verificationOf(r *http.Request) (*verification, error) {
-	q, err := lookupByCode(r, "verify_code", sdk.Errorf(404, "letter_not_found", "no letter has this code in %s", sdk.From(r).Tenant))
+	q, err := lookupByCode(r, "verify_code", sdk.Errorf(http.StatusNotFound, codeLetterNotFound, "no letter has this code in %s", sdk.From(r).Tenant))
 	if err != nil {
 		return nil, err
 	}
 	if q.Letter == nil {
-		return nil, sdk.Errorf(404, "letter_not_found", "no letter has this code")
+		return nil, sdk.Errorf(http.StatusNotFound, codeLetterNotFound, "no letter has this code")
 	}
 	v := &verification{
 		Valid: q.State == StateIssued, State: q.State, Number: q.Number, Type: q.Type, Village: q.Letter.Village,
@@ -133,7 +134,7 @@ type tracking struct {
 }
 
 func trackRequest(r *http.Request) (int, any, error) {
-	q, err := lookupByCode(r, "track_code", sdk.Errorf(404, "request_not_found", "no request has this tracking code in %s", sdk.From(r).Tenant))
+	q, err := lookupByCode(r, "track_code", sdk.Errorf(http.StatusNotFound, codeRequestNotFound, "no request has this tracking code in %s", sdk.From(r).Tenant))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -147,5 +148,5 @@ func trackRequest(r *http.Request) (int, any, error) {
 	case StateIssued, StateRevoked:
 		t.VerifyURL = q.Letter.VerifyURL
 	}
-	return 200, t, nil
+	return http.StatusOK, t, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -32,28 +33,28 @@ func waitingCounter(ctx context.Context, req *sdk.Request, nik string) (*sdk.Rec
 	coll := req.Records("online_waiting")
 	for range 3 {
 		rec, err := coll.GetBy(ctx, "nik", nik)
-		if err == nil || !sdk.IsNotFound(err) {
+		if err == nil || !errors.Is(err, sdk.ErrNotFound) {
 			return rec, err
 		}
-		_, n, err := req.Records("requests").Query().Where("nik", "=", nik).Where("channel", "=", ChannelOnline).
-			Where("state", "=", StateSubmitted).Page(0, 1).WithTotal().Run(ctx)
+		_, n, err := req.Records("requests").Query().Where("nik", sdk.Eq, nik).Where("channel", sdk.Eq, ChannelOnline).
+			Where("state", sdk.Eq, StateSubmitted).Page(0, 1).WithTotal().Run(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("counting waiting online requests: %w", err)
 		}
 		rec, err = coll.Insert(ctx, waiting{NIK: nik, Waiting: int(n)})
-		if !sdk.IsDuplicate(err) {
+		if !errors.Is(err, sdk.ErrDuplicate) {
 			return rec, err
 		}
 	}
-	return nil, sdk.Errorf(http.StatusServiceUnavailable, "busy", "too many requests at once: try again")
+	return nil, sdk.Errorf(http.StatusServiceUnavailable, codeBusy, "too many requests at once: try again")
 }
 
 // takeWaitingPlace adds to b the guarded increment that takes one of the
 // resident's places; the batch then fails with condition_failed when all
 // are taken (see errWaitingFull).
-func takeWaitingPlace(b *sdk.Batch, counter *sdk.Record) *sdk.Batch {
-	return b.Increment("online_waiting", counter.ID, map[string]float64{"waiting": 1},
-		sdk.Filter{Field: "waiting", Op: "<", Value: maxWaitingOnline})
+func takeWaitingPlace(b *sdk.Batch, counter *sdk.Record) {
+	b.Increment("online_waiting", counter.ID, map[string]float64{"waiting": 1},
+		sdk.Filter{Field: "waiting", Op: sdk.Lt, Value: maxWaitingOnline})
 }
 
 // waitingRetryAfter is the Retry-After of errWaitingFull. A place is freed
@@ -64,7 +65,7 @@ func takeWaitingPlace(b *sdk.Batch, counter *sdk.Record) *sdk.Batch {
 const waitingRetryAfter = time.Hour
 
 // errWaitingFull is the answer when a resident's places are all taken.
-var errWaitingFull = sdk.Errorf(http.StatusTooManyRequests, "too_many_requests",
+var errWaitingFull = sdk.Errorf(http.StatusTooManyRequests, codeTooManyRequests,
 	"%d online requests for this resident are still waiting for the village: wait for them, or ask at the office", maxWaitingOnline).
 	WithRetryAfter(waitingRetryAfter)
 
@@ -77,7 +78,7 @@ func releaseWaitingPlace(ctx context.Context, req *sdk.Request, b *sdk.Batch, q 
 		return nil
 	}
 	rec, err := req.Records("online_waiting").GetBy(ctx, "nik", q.NIK)
-	if sdk.IsNotFound(err) {
+	if errors.Is(err, sdk.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -88,7 +89,7 @@ func releaseWaitingPlace(ctx context.Context, req *sdk.Request, b *sdk.Batch, q 
 		return fmt.Errorf("decoding the waiting online requests: %w", err)
 	}
 	if w.Waiting > 0 {
-		b.Increment("online_waiting", rec.ID, map[string]float64{"waiting": -1}, sdk.Filter{Field: "waiting", Op: ">", Value: 0})
+		b.Increment("online_waiting", rec.ID, map[string]float64{"waiting": -1}, sdk.Filter{Field: "waiting", Op: sdk.Gt, Value: 0})
 	}
 	return nil
 }

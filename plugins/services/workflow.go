@@ -38,8 +38,12 @@ func allowed(action, state string) error {
 	if contains(t.from, state) {
 		return nil
 	}
-	return sdk.Errorf(409, "invalid_state", "a request that is %s cannot be %s (only when %s)", state, pastTense[action], strings.Join(t.from, " or "))
+	return sdk.Errorf(http.StatusConflict, codeInvalidState, "a request that is %s cannot be %s (only when %s)", state, pastTense[action], strings.Join(t.from, " or "))
 }
+
+// errChanged answers a write that lost to another made since the request
+// was read.
+var errChanged = sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the request changed meanwhile: read it again")
 
 var pastTense = map[string]string{"edit": "edited", "approve": "approved", "reject": "rejected", "issue": "issued", "revoke": "revoked", "print": "printed"}
 
@@ -55,12 +59,12 @@ func bindReason(r *http.Request) (string, error) {
 	}
 	b.Reason = strings.TrimSpace(b.Reason)
 	if b.Reason == "" {
-		return "", sdk.Errorf(422, "invalid_reason", "reason is required, at most 500 characters")
+		return "", sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidReason, "reason is required, at most 500 characters")
 	}
 	// The reason is shown to the citizen (tracking) and kept with the
 	// letter: free text by the shared rules.
 	if err := input.Text(b.Reason, 500); err != nil {
-		return "", sdk.Errorf(422, "invalid_reason", "reason %v", err)
+		return "", sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidReason, "reason %v", err)
 	}
 	return b.Reason, nil
 }
@@ -92,16 +96,18 @@ func approve(r *http.Request) (int, any, error) {
 	}
 	base := baseURL(r, &res)
 	if base == "" {
-		return 0, nil, sdk.Errorf(422, "public_base_url_missing", "set public_base_url in PUT /settings: the letter's QR code needs the portal's address")
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codePublicBaseURLMissing, "set public_base_url in PUT /settings: the letter's QR code needs the portal's address")
 	}
 	lt, _ := letterType(q.Type)
 	tmpl := lt.Default.with(s.Types[lt.Code])
-	now := time.Now().In(res.loc)
+	// The letter is dated and numbered by the village's calendar (or the
+	// zone its settings name): in WIT, New Year's Day begins at 15:00 UTC.
+	now := req.Now().In(res.loc)
 	counters := req.Records("counters")
 	for attempt := 0; ; attempt++ {
 		code := rand.Text()
 		c, err := counters.GetBy(ctx, "year", now.Year())
-		if err != nil && !sdk.IsNotFound(err) {
+		if err != nil && !errors.Is(err, sdk.ErrNotFound) {
 			return 0, nil, err
 		}
 		b := req.Batch()
@@ -114,36 +120,35 @@ func approve(r *http.Request) (int, any, error) {
 				return 0, nil, err
 			}
 			seq = cur.Last + 1
-			b.Update("counters", c.ID, c.Version, map[string]int{"last": seq}, "")
+			b.Update("counters", c.ID, c.Version, map[string]int{"last": seq})
 		}
 		if err := releaseWaitingPlace(ctx, req, b, q); err != nil {
 			return 0, nil, err
 		}
 		number := formatNumber(res.NumberTemplate, numberParts{Seq: seq, TypeCode: tmpl.NumberCode, Type: lt.Code, Village: req.Tenant, Date: now})
 		letter := buildLetter(lt, tmpl, &res, q, number, now, base+verifyPath(req.Tenant, code))
-		out, err := b.
-			Update("requests", rec.ID, rec.Version, map[string]any{
-				"state": StateApproved, "approved_by": req.User, "approved_at": now.UTC(), "number": number,
-				"year": now.Year(), "seq": seq, "letter_date": now.Format(time.DateOnly), "letter": letter, "verify_code": code,
-			}, "").
-			Audit("requests.approved", q.Ref, map[string]string{"id": rec.ID, "number": number}).
+		approved := b.Update("requests", rec.ID, rec.Version, map[string]any{
+			"state": StateApproved, "approved_by": req.User, "approved_at": now.UTC(), "number": number,
+			"year": now.Year(), "seq": seq, "letter_date": now.Format(time.DateOnly), "letter": letter, "verify_code": code,
+		})
+		err = b.Audit("requests.approved", q.Ref, map[string]string{"id": rec.ID, "number": number}).
 			Publish("services.request_approved", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: StateApproved, Number: number}).
 			Commit(ctx)
 		if err == nil {
-			v, err := viewOf(&out[1][0], req)
-			return 200, v, err
+			v, err := viewOf(&approved.Record, req)
+			return http.StatusOK, v, err
 		}
 		var se *sdk.Error
-		if errors.As(err, &se) && se.Code == "duplicate" && se.Field == "number" {
-			return 0, nil, sdk.Errorf(409, "duplicate_number", "number %s is already used in this tenant: check the number template", number)
+		if errors.As(err, &se) && se.Code == sdk.CodeDuplicate && se.Field == "number" {
+			return 0, nil, sdk.Errorf(http.StatusConflict, codeDuplicateNumber, "number %s is already used in this tenant: check the number template", number)
 		}
-		if !sdk.IsConflict(err) && !sdk.IsDuplicate(err) {
+		if !errors.Is(err, sdk.ErrConflict) && !errors.Is(err, sdk.ErrDuplicate) {
 			return 0, nil, err
 		}
 		// Someone else took the number (or created this year's counter,
 		// or changed this request): wait a little and read again.
 		if err := backoff(ctx, attempt); err != nil {
-			return 0, nil, sdk.Errorf(503, "busy", "too many approvals at once: try again")
+			return 0, nil, sdk.Errorf(http.StatusServiceUnavailable, codeBusy, "too many approvals at once: try again")
 		}
 		if rec, q, err = loadRequest(r); err != nil {
 			return 0, nil, err
@@ -183,26 +188,26 @@ func change(r *http.Request, action string, patch func(q *request, now time.Time
 		return 0, nil, err
 	}
 	to := transitions[action].to
-	p := patch(q, time.Now().UTC())
+	p := patch(q, req.Now().UTC())
 	p["state"] = to
-	b := req.Batch().
-		Update("requests", rec.ID, rec.Version, p, "").
-		Audit("requests."+pastTense[action], q.Ref, map[string]string{"id": rec.ID, "from": q.State, "number": q.Number}).
+	b := req.Batch()
+	updated := b.Update("requests", rec.ID, rec.Version, p)
+	b.Audit("requests."+pastTense[action], q.Ref, map[string]string{"id": rec.ID, "from": q.State, "number": q.Number}).
 		Publish("services.request_"+pastTense[action], eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: to, Number: q.Number})
 	if to != StateSubmitted {
 		if err := releaseWaitingPlace(r.Context(), req, b, q); err != nil {
 			return 0, nil, err
 		}
 	}
-	out, err := b.Commit(r.Context())
-	if sdk.IsConflict(err) || sdk.IsConditionFailed(err) {
-		return 0, nil, sdk.Errorf(409, "conflict", "the request changed meanwhile: read it again")
+	err = b.Commit(r.Context())
+	if errors.Is(err, sdk.ErrConflict) || errors.Is(err, sdk.ErrConditionFailed) {
+		return 0, nil, errChanged
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := viewOf(&out[0][0], req)
-	return 200, v, err
+	v, err := viewOf(&updated.Record, req)
+	return http.StatusOK, v, err
 }
 
 func reject(r *http.Request) (int, any, error) {

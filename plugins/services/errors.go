@@ -1,0 +1,68 @@
+package main
+
+import "github.com/balaidesa/balai/sdk"
+
+// The error codes this plugin answers besides the SDK's shared ones
+// (sdk.CodeConflict, sdk.CodeForbidden, sdk.CodeMalformedJSON,
+// sdk.CodeUnknownField, sdk.CodeInvalidField). Clients and the e2e tests
+// act on them: they never change.
+const (
+	// codeInvalidSettings: PUT /settings or a template holds a value that
+	// cannot be printed or saved (422).
+	codeInvalidSettings sdk.Code = "invalid_settings"
+	// codeUnknownType: no letter type has this code (404 in a path, 422 in
+	// a body).
+	codeUnknownType sdk.Code = "unknown_type"
+	// codeNotAVillage: letter requests are written at a village only (422).
+	codeNotAVillage sdk.Code = "not_a_village"
+	// codeInvalidNIK: a NIK is not 16 digits (422).
+	codeInvalidNIK sdk.Code = "invalid_nik"
+	// codeInvalidPurpose: the purpose (keperluan) is missing or unprintable (422).
+	codeInvalidPurpose sdk.Code = "invalid_purpose"
+	// codeMissingField: a letter type's required field is missing (422).
+	codeMissingField sdk.Code = "missing_field"
+	// codeResidentDeceased: only a death letter is made for a deceased resident (422).
+	codeResidentDeceased sdk.Code = "resident_deceased"
+	// codeUnknownResident: no resident of the village matches (422).
+	codeUnknownResident sdk.Code = "unknown_resident"
+	// codeInvalidIdentity: a citizen's KK or mother's name is malformed,
+	// passed on from population (422).
+	codeInvalidIdentity sdk.Code = "invalid_identity"
+	// codeRequestNotFound: no letter request with this id or tracking code (404).
+	codeRequestNotFound sdk.Code = "request_not_found"
+	// codeLetterNotFound: no letter with this verification code (404).
+	codeLetterNotFound sdk.Code = "letter_not_found"
+	// codeInvalidFilter: a list or statistics filter is malformed (400).
+	codeInvalidFilter sdk.Code = "invalid_filter"
+	// codeForbiddenFilter: a search by NIK without the right to see or
+	// look up NIKs (403).
+	codeForbiddenFilter sdk.Code = "forbidden_filter"
+	// codeInvalidState: the request's state does not allow the action (409).
+	codeInvalidState sdk.Code = "invalid_state"
+	// codeInvalidReason: a rejection or revocation reason is missing or
+	// unprintable (422).
+	codeInvalidReason sdk.Code = "invalid_reason"
+	// codePublicBaseURLMissing: no address to print in a letter's QR code (422).
+	codePublicBaseURLMissing sdk.Code = "public_base_url_missing"
+	// codeDuplicateNumber: the number template gave a number already used (409).
+	codeDuplicateNumber sdk.Code = "duplicate_number"
+	// codeBusy: too many concurrent writers; try again (503).
+	codeBusy sdk.Code = "busy"
+	// codeTooManyRequests: a resident's online requests waiting for a
+	// decision are at their limit, with Retry-After (429).
+	codeTooManyRequests sdk.Code = "too_many_requests"
+	// codePopulationNotEnabled: letters need the population module (422).
+	codePopulationNotEnabled sdk.Code = "population_not_enabled"
+	// codePopulationUnavailable: population is missing or answered
+	// something unexpected (503: the SDK answers any other 5xx as 500
+	// internal, which would hide this code).
+	codePopulationUnavailable sdk.Code = "population_unavailable"
+)
+
+// Codes the population module and the host answer calls to population
+// with, which services translates.
+const (
+	popModuleNotEnabled sdk.Code = "module_not_enabled"
+	popResidentNotFound sdk.Code = "resident_not_found"
+	popInvalidIdentity  sdk.Code = "invalid_identity"
+)
