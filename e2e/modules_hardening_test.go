@@ -270,7 +270,7 @@ func TestPopulationImportNeverLosesRows(t *testing.T) {
 		h := NewHost(t, b)
 		plugins := PluginDir(t, "population")
 		h.MustCLI(t, "tenant", "import", "--under", "14.01")
-		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01", "--plugins", plugins)
 		file := filepath.Join(t.TempDir(), "broken.csv")
 		if err := os.WriteFile(file, []byte(brokenCSV), 0o644); err != nil {
 			t.Fatal(err)
@@ -570,8 +570,8 @@ func TestPopulationWritesOnlyInAVillage(t *testing.T) {
 		h := NewHost(t, b)
 		plugins := PluginDir(t, "population", "services")
 		h.MustCLI(t, "tenant", "import", "--under", "14.01")
-		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
-		h.MustCLI(t, "plugin", "enable", "services", "--tenant", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01", "--plugins", plugins)
+		h.MustCLI(t, "plugin", "enable", "services", "--tenant", "14.01", "--plugins", plugins)
 		const csv = "nik,kk,name,sex,birth_date\n" +
 			"1401011503800001,1401012001150001,Budi Santoso,L,1980-03-15\n" +
 			"1401014107900002,1401012001150002,Sari Dewi,P,1990-07-01\n"

@@ -32,6 +32,7 @@ const (
 // imported, and users in several places.
 type pluginWorld struct {
 	h                       *Host
+	plugins                 string // the server's plugin directory
 	admin, op, viewer, opB  *Client
 	district, pelalawanUser *Client
 }
@@ -40,8 +41,9 @@ func startPlugins(t *testing.T, b storetest.Backend, plugins []string, extra ...
 	t.Helper()
 	h := NewHost(t, b)
 	h.MustCLI(t, "tenant", "import", "--file", WilayahCSV(t), "--under", "14.01", "--under", "14.05")
-	h.Serve(t, append([]string{"--plugins", PluginDir(t, plugins...)}, extra...)...)
-	w := &pluginWorld{h: h, admin: h.Admin(t)}
+	dir := PluginDir(t, plugins...)
+	h.Serve(t, append([]string{"--plugins", dir}, extra...)...)
+	w := &pluginWorld{h: h, plugins: dir, admin: h.Admin(t)}
 	var pw string
 	w.op, _ = w.admin.CreateUser(t, "op-a")
 	w.admin.Grant(t, villageA, "op-a", "operator")
@@ -202,7 +204,7 @@ func TestPluginEnablementInheritance(t *testing.T) {
 		w.admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/nosuch", map[string]bool{"enabled": true}).ExpectErr(404, "plugin_not_found")
 		w.admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/hello", map[string]any{"enabled": true, "x": 1}).ExpectErr(400, "unknown_field")
 		// The CLI changes reach the running server.
-		w.h.MustCLI(t, "plugin", "disable", "hello", "--tenant", "14.01")
+		w.h.MustCLI(t, "plugin", "disable", "hello", "--tenant", "14.01", "--plugins", w.plugins)
 		waitFor(t, 6*time.Second, func() bool { return greet(w.op, villageA).Status == 404 })
 		// Every change is audited.
 		entries := w.admin.Do(t, "GET", "/api/v1/audit?action=module.*", nil).Expect(200).Items()
@@ -365,8 +367,8 @@ func TestPluginLoadingRefusals(t *testing.T) {
 			"hello-copy":  {"failed", "must be named by its id"},
 			"population":  {"failed", "declares the id hello"},
 			"probe":       {"failed", "checksum"},
-			"futureproto": {"failed", "protocol"},
-			"oldproto":    {"running", ""},
+			"futureproto": {"failed", "upgrade the host"},
+			"oldproto":    {"failed", "rebuild with github.com/balaidesa/balai/sdk v1 (wire protocol 3)"},
 			"badmanifest": {"failed", "badmanifest.never.declared is not declared"},
 			// The SDK refused it in its own process: its words reach the list.
 			"typo":       {"failed", "typo.itemz.read"},
@@ -381,18 +383,13 @@ func TestPluginLoadingRefusals(t *testing.T) {
 		if n := len(admin.Do(t, "GET", "/api/v1/plugins", nil).Items()); n != 9 {
 			t.Errorf("%d plugins listed, want the 9 executables (README.txt is not one)", n)
 		}
-		if p := pluginInfo(t, admin, "oldproto"); p["protocol"] != float64(1) {
-			t.Errorf("oldproto negotiated protocol %v, want 1", p["protocol"])
-		}
 		if p := pluginInfo(t, admin, "hello"); p["protocol"] != float64(3) || p["sha256"] != hex.EncodeToString(sum[:]) {
 			t.Errorf("hello: %v", p)
 		}
-		admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/oldproto", map[string]bool{"enabled": true}).Expect(200)
-		if r := admin.Do(t, "GET", p(villageA, "oldproto", "/ping"), nil).Expect(200).JSON(); r["pong"] != villageA {
-			t.Errorf("old protocol plugin answered %v", r)
-		}
 		admin.Do(t, "GET", p(villageA, "probe", "/items"), nil).ExpectErr(404, "plugin_not_found")
-		h.Anon().Do(t, "GET", "/readyz", nil).Expect(200)
+		// Refused plugins make the deployment not ready; it stays live.
+		h.Anon().Do(t, "GET", "/readyz", nil).Expect(503)
+		h.Anon().Do(t, "GET", "/healthz", nil).Expect(200)
 		// The CLI explains a refused plugin too.
 		r := h.CLI(t, "", "plugin", "inspect", PluginBinary("futureproto"))
 		if r.Code == 0 || !strings.Contains(r.Stderr, "protocol") {

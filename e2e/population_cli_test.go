@@ -34,7 +34,7 @@ func TestPopulationCLI(t *testing.T) {
 		if r.Code == 0 || !strings.Contains(r.Stderr, "module_not_enabled") {
 			t.Fatalf("import before enabling: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 		}
-		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01")
+		h.MustCLI(t, "plugin", "enable", "population", "--tenant", "14.01", "--plugins", plugins)
 		r = h.MustCLI(t, "population", "import", "--tenant", villageA, "--plugins", plugins, file)
 		if !strings.Contains(r.Stdout, "5 rows read: 4 inserted, 0 already registered (skipped), 1 rejected") ||
 			!regexp.MustCompile(`line 6 1401\*+99: .*birth date`).MatchString(r.Stdout) {

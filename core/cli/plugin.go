@@ -115,6 +115,7 @@ func (a *app) pluginListCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("reading %s: %w", dir, err)
 			}
+			cfg := a.pluginConfig()
 			rows := [][]string{}
 			for _, e := range entries {
 				path := filepath.Join(dir, e.Name())
@@ -122,15 +123,21 @@ func (a *app) pluginListCmd() *cobra.Command {
 				if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
 					continue
 				}
+				// Checked as the server checks it when loading: a
+				// plugin it would refuse is listed refused, with why.
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				m, proto, err := plugin.Inspect(ctx, path)
+				m, proto, err := plugin.InspectInstalled(ctx, cfg, e.Name())
 				cancel()
-				sum, _ := plugin.FileChecksum(path)
+				sum, serr := plugin.FileChecksum(path)
+				if serr != nil {
+					sum = "-"
+				}
+				sum = sum[:min(12, len(sum))]
 				if err != nil {
-					rows = append(rows, []string{e.Name(), "-", "-", "-", sum[:12], "refused: " + err.Error()})
+					rows = append(rows, []string{e.Name(), "-", "-", "-", sum, "refused: " + err.Error()})
 					continue
 				}
-				rows = append(rows, []string{e.Name(), m.Id, m.Version, fmt.Sprint(proto), sum[:12], m.Description})
+				rows = append(rows, []string{e.Name(), m.Id, m.Version, fmt.Sprint(proto), sum, m.Description})
 			}
 			table(a.stdout, []string{"FILE", "ID", "VERSION", "PROTOCOL", "SHA256", "DESCRIPTION"}, rows)
 			return nil
@@ -146,13 +153,26 @@ func (a *app) pluginEnableCmd(enable bool) *cobra.Command {
 	var tenant string
 	var inherit bool
 	cmd := &cobra.Command{
-		Use:     verb + " PLUGIN --tenant CODE",
-		Short:   short,
-		Example: "  balai plugin " + verb + " population --tenant 14.01",
+		Use:   verb + " PLUGIN --tenant CODE",
+		Short: short,
+		Long: short + `.
+
+PLUGIN is the id of a plugin the server loads from --plugins (a plugin's
+file is named by its id); the command starts that binary to check it, as the
+server would, and fails without changing anything for an id the server has
+no plugin for, or one it refuses.`,
+		Example: "  balai plugin " + verb + " population --tenant 14.01 --plugins /opt/balai/plugins",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if tenant == "" {
 				return fmt.Errorf("give the tenant with --tenant CODE")
+			}
+			// The API refuses an id no plugin of the server has (404
+			// plugin_not_found); so does the CLI, by the server's rules.
+			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+			defer cancel()
+			if err := plugin.Lookup(ctx, a.pluginConfig(), args[0]); err != nil {
+				return err
 			}
 			var setting *bool
 			if !inherit {

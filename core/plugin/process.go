@@ -13,13 +13,12 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -28,8 +27,14 @@ import (
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
-// SupportedProtocols are the wire protocol versions this host speaks.
-var SupportedProtocols = []int{1, 2, 3}
+// Protocol is the one wire protocol version this host speaks, the one of
+// the SDK release named by sdkRelease. A plugin offering only others is
+// refused at start, told what to do (see protocolRefusal).
+const Protocol = pb.Protocol
+
+// sdkRelease is the SDK release whose plugins speak Protocol: what a
+// plugin speaking an older protocol must be rebuilt with.
+const sdkRelease = pb.SDKModule + " v1"
 
 // hostSide is the go-plugin glue on the host side.
 type hostSide struct {
@@ -111,17 +116,16 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	cmd.Env = pluginEnv(opts.procs)
 	// The plugin's last words: a plugin that refuses to start (the SDK
 	// checks its manifest first) says why on stderr, and go-plugin itself
-	// reports only that the handshake failed.
-	said := &tail{max: 2 << 10}
+	// reports only that the handshake failed. What it writes later (a
+	// crash's stack; its os.Stdout and os.Stderr, which go-plugin streams)
+	// is logged too.
+	said := newOutput(opts.log, slog.LevelWarn)
 	ownGroup(cmd)
 	var secure *goplugin.SecureConfig
 	if opts.checksum != nil {
 		secure = &goplugin.SecureConfig{Checksum: opts.checksum, Hash: sha256.New()}
 	}
-	versions := map[int]goplugin.PluginSet{}
-	for _, v := range SupportedProtocols {
-		versions[v] = goplugin.PluginSet{pb.PluginName: hostSide{}}
-	}
+	versions := map[int]goplugin.PluginSet{Protocol: {pb.PluginName: hostSide{}}}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  pb.Handshake,
 		VersionedPlugins: versions,
@@ -132,8 +136,10 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		StartTimeout:     timeout,
 		SkipHostEnv:      true,
 		GRPCDialOptions:  pb.DialOptions(),
-		Logger:           newHCLogger(opts.log),
+		Logger:           newHCLogger(opts.log, opts.path),
 		Stderr:           said,
+		SyncStderr:       newOutput(opts.log, slog.LevelWarn),
+		SyncStdout:       newOutput(opts.log, slog.LevelInfo),
 	})
 	// cmd.Process is set by client.Client, on this goroutine.
 	abort := func() {
@@ -159,10 +165,10 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		if errors.Is(err, goplugin.ErrChecksumsDoNotMatch) {
 			return fail(fmt.Errorf("checksum mismatch: the binary is not the one pinned in the configuration"))
 		}
-		if msg := strings.ToLower(err.Error()); strings.Contains(msg, "incompatible api version") || strings.Contains(msg, "protocol version") {
-			return fail(fmt.Errorf("the plugin speaks a protocol this host does not support (host supports %v): rebuild it with a current SDK: %w", SupportedProtocols, err))
+		if refused := protocolRefusal(err); refused != nil {
+			return fail(refused)
 		}
-		if words := said.wait(200 * time.Millisecond); words != "" {
+		if words := said.words(200 * time.Millisecond); words != "" {
 			return fail(fmt.Errorf("the plugin did not start: %s", words))
 		}
 		return fail(err)
@@ -200,6 +206,33 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 		}
 	}
 	return p, nil
+}
+
+// offeredVersion finds the protocol a plugin offered in go-plugin's
+// refusal ("... Plugin version: 2, Client versions: [3]"); go-plugin has
+// no typed error for it.
+var offeredVersion = regexp.MustCompile(`Plugin version: (\d+)`)
+
+// protocolRefusal turns go-plugin's error for a plugin speaking no
+// protocol of this host into what the operator must do: rebuild an older
+// plugin with the current SDK, or upgrade the host for a newer one. It
+// returns nil for any other error.
+func protocolRefusal(err error) error {
+	msg := err.Error()
+	lower := strings.ToLower(msg)
+	if !strings.Contains(lower, "incompatible api version") && !strings.Contains(lower, "incompatible core api version") {
+		return nil
+	}
+	rebuild := fmt.Sprintf("rebuild with %s (wire protocol %d)", sdkRelease, Protocol)
+	m := offeredVersion.FindStringSubmatch(msg)
+	if strings.Contains(lower, "incompatible core api version") || m == nil {
+		return fmt.Errorf("the plugin's handshake is not one this host speaks (%s): %s", strings.SplitN(msg, "\n", 2)[0], rebuild)
+	}
+	v, _ := strconv.Atoi(m[1])
+	if v > Protocol {
+		return fmt.Errorf("the plugin speaks wire protocol %d, newer than this host's %d: upgrade the host (balai) to a release that serves protocol %d, or rebuild the plugin with %s", v, Protocol, v, sdkRelease)
+	}
+	return fmt.Errorf("the plugin speaks wire protocol %d, which this host no longer serves: %s", v, rebuild)
 }
 
 // earliest returns the earlier of two times.
@@ -301,74 +334,35 @@ func FileChecksum(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Inspect starts a binary just to read its manifest.
+// Inspect starts a binary just long enough to read its manifest and the
+// protocol it speaks, and checks the manifest as the runtime does before
+// loading it, except for the rule that a plugin's file is named by its id
+// (a build's output may be named anything). The error says why the host
+// would refuse the plugin: in the plugin's own words when it refused to
+// start, what to do when it speaks another protocol.
 func Inspect(ctx context.Context, path string) (*pb.Manifest, int, error) {
-	p, err := start(ctx, startOptions{path: path, log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return inspect(ctx, path, nil, false)
+}
+
+// inspect is Inspect with the checksum the binary is pinned to (nil for
+// none) and, with named, the file name rule too.
+func inspect(ctx context.Context, path string, checksum []byte, named bool) (m *pb.Manifest, protocol int, err error) {
+	p, err := start(ctx, startOptions{path: path, checksum: checksum, log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, 0, err
 	}
 	defer p.kill()
-	return p.manifest, p.protocol, nil
-}
-
-// newHCLogger routes go-plugin's logs (including what a plugin writes to
-// stderr) into the host's slog logger.
-func newHCLogger(log *slog.Logger) hclog.Logger {
-	return hclog.New(&hclog.LoggerOptions{
-		Name:       "plugin",
-		Level:      hclog.Info,
-		Output:     &slogWriter{log: log},
-		JSONFormat: true,
-	})
-}
-
-// slogWriter receives hclog's JSON lines and re-logs them through slog.
-type slogWriter struct{ log *slog.Logger }
-
-func (w *slogWriter) Write(b []byte) (int, error) {
-	line := strings.TrimSpace(string(b))
-	level := slog.LevelInfo
-	switch {
-	case strings.Contains(line, `"@level":"error"`):
-		level = slog.LevelError
-	case strings.Contains(line, `"@level":"warn"`):
-		level = slog.LevelWarn
-	case strings.Contains(line, `"@level":"debug"`), strings.Contains(line, `"@level":"trace"`):
-		level = slog.LevelDebug
-	}
-	w.log.Log(context.Background(), level, "plugin output", "line", line)
-	return len(b), nil
-}
-
-// tail keeps the last max bytes a plugin wrote to stderr.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if over := len(t.b) - t.max; over > 0 {
-		t.b = t.b[over:]
-	}
-	return len(p), nil
-}
-
-// wait returns what the plugin said, waiting up to d for its stderr to
-// reach the host: go-plugin may report the failed start before it has
-// copied the plugin's last line.
-func (t *tail) wait(d time.Duration) string {
-	deadline := time.Now().Add(d)
-	for {
-		t.mu.Lock()
-		s := strings.TrimSpace(strings.ToValidUTF8(string(t.b), ""))
-		t.mu.Unlock()
-		if s != "" || time.Now().After(deadline) {
-			return s
+	defer func() {
+		if v := recover(); v != nil {
+			m, protocol, err = nil, 0, fmt.Errorf("the host could not load the plugin: %v", v)
 		}
-		time.Sleep(10 * time.Millisecond)
+	}()
+	file := ""
+	if named {
+		file = path
 	}
+	if _, err := admit(p.manifest, file); err != nil {
+		return nil, 0, err
+	}
+	return p.manifest, p.protocol, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/balaidesa/balai/core/apierr"
 	"github.com/balaidesa/balai/core/files"
 	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/modules"
@@ -206,18 +208,29 @@ func (rt *Runtime) Modules() *modules.Table { return rt.modules }
 
 // discover lists the plugin binaries to load.
 func (rt *Runtime) discover() ([]string, error) {
-	entries, err := os.ReadDir(rt.cfg.Dir)
+	files, missing, err := discover(rt.cfg)
+	for _, name := range missing {
+		rt.log.Error("plugin enabled in the configuration is missing", "plugin", name, "dir", rt.cfg.Dir)
+	}
+	return files, err
+}
+
+// discover lists, sorted, the plugin binaries cfg loads: the executable
+// regular files of cfg.Dir not starting with a dot, only those of
+// cfg.Enabled when it is set. missing are the names of cfg.Enabled with
+// no such file. A missing directory holds no plugins.
+func discover(cfg Config) (files, missing []string, err error) {
+	entries, err := os.ReadDir(cfg.Dir)
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil, cfg.Enabled, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading plugin directory %s: %w", rt.cfg.Dir, err)
+		return nil, nil, fmt.Errorf("reading plugin directory %s: %w", cfg.Dir, err)
 	}
 	want := map[string]bool{}
-	for _, e := range rt.cfg.Enabled {
+	for _, e := range cfg.Enabled {
 		want[e] = true
 	}
-	var files []string
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 || strings.HasPrefix(e.Name(), ".") {
@@ -228,17 +241,62 @@ func (rt *Runtime) discover() ([]string, error) {
 		}
 		files = append(files, e.Name())
 	}
-	for name := range want {
-		found := false
-		for _, f := range files {
-			found = found || f == name
-		}
-		if !found {
-			rt.log.Error("plugin enabled in the configuration is missing", "plugin", name, "dir", rt.cfg.Dir)
+	for _, name := range cfg.Enabled {
+		if !slices.Contains(files, name) {
+			missing = append(missing, name)
 		}
 	}
 	sort.Strings(files)
-	return files, nil
+	return files, missing, nil
+}
+
+// pin is the SHA-256 cfg pins the plugin file to, nil when none is.
+func (cfg Config) pin(file string) ([]byte, error) {
+	pin, ok := cfg.Checksums[file]
+	if !ok {
+		return nil, nil
+	}
+	b, err := hex.DecodeString(strings.TrimSpace(pin))
+	if err != nil || len(b) != 32 {
+		return nil, fmt.Errorf("the pinned checksum for %s is not a SHA-256 in hex", file)
+	}
+	return b, nil
+}
+
+// Lookup checks that a deployment configured by cfg loads the plugin id,
+// by the rules Load applies, without a database or a running host: the
+// CLI's "plugin enable" asks it before recording a setting, as the API
+// asks the running runtime. The plugin's binary (named by its id) is
+// started just long enough to read and check its manifest. The error is
+// an *apierr.Error plugin_not_found (404) naming the plugins there are
+// when cfg has no binary for id, and says why when the binary is refused.
+func Lookup(ctx context.Context, cfg Config, id string) error {
+	files, _, err := discover(cfg)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(files, id) {
+		there := "it has none"
+		if len(files) > 0 {
+			there = "it has " + strings.Join(files, ", ")
+		}
+		return apierr.NotFound("plugin_not_found", "no plugin %s in the plugin directory %s (%s): check the id, or point --plugins at the directory the server loads", id, cfg.Dir, there)
+	}
+	if _, _, err := InspectInstalled(ctx, cfg, id); err != nil {
+		return fmt.Errorf("the plugin %s in %s is refused: %w", id, cfg.Dir, err)
+	}
+	return nil
+}
+
+// InspectInstalled is Inspect for the plugin file of cfg.Dir, checked as
+// Load checks it: against the checksum cfg pins it to, and named by its
+// id.
+func InspectInstalled(ctx context.Context, cfg Config, file string) (*pb.Manifest, int, error) {
+	pinned, err := cfg.pin(file)
+	if err != nil {
+		return nil, 0, err
+	}
+	return inspect(ctx, filepath.Join(cfg.Dir, file), pinned, true)
 }
 
 // Load starts every plugin of the deployment. A plugin that cannot start is
@@ -258,14 +316,11 @@ func (rt *Runtime) Load(ctx context.Context) error {
 			continue
 		}
 		in.Checksum = sum
-		if pin, ok := rt.cfg.Checksums[f]; ok {
-			b, err := hex.DecodeString(strings.TrimSpace(pin))
-			if err != nil || len(b) != 32 {
-				in.fail(fmt.Errorf("the pinned checksum for %s is not a SHA-256 in hex", f))
-				rt.add(in)
-				continue
-			}
-			in.pinned = b
+		if in.pinned, err = rt.cfg.pin(f); err != nil {
+			in.fail(err)
+			rt.log.Error("plugin refused", "file", f, "err", err)
+			rt.add(in)
+			continue
 		}
 		rt.add(in)
 		ready = append(ready, in)
@@ -326,18 +381,28 @@ func (rt *Runtime) Get(id string) (*Instance, bool) {
 	return in, ok
 }
 
-// Ready fails while any loaded plugin is not running.
+// Ready fails while any plugin of the deployment is not running: one
+// refused at start (failed, for good until the operator replaces it),
+// crashed or hung (restarting), or still starting. The error names each
+// by its file, with its state and why ("plugins not running: typo failed:
+// the plugin did not start: ...; probe restarting: the plugin process
+// exited"), for /readyz: a deployment missing a module is not ready, even
+// though the host and its other plugins serve.
 func (rt *Runtime) Ready(context.Context) error {
 	var down []string
 	for _, in := range rt.Instances() {
 		in.mu.RLock()
-		if in.state != StateRunning && in.state != StateFailed {
-			down = append(down, in.File+" "+string(in.state))
+		if in.state != StateRunning {
+			d := in.File + " " + string(in.state)
+			if in.lastError != "" {
+				d += ": " + in.lastError
+			}
+			down = append(down, d)
 		}
 		in.mu.RUnlock()
 	}
 	if len(down) > 0 {
-		return fmt.Errorf("plugins not running: %s", strings.Join(down, ", "))
+		return fmt.Errorf("plugins not running: %s", strings.Join(down, "; "))
 	}
 	return nil
 }
@@ -422,22 +487,7 @@ func (in *Instance) register(p *process) (err error) {
 		}
 		p.abort()
 	}()
-	if m == nil {
-		return fmt.Errorf("the plugin sent no manifest")
-	}
-	if err := pb.ValidateManifest(m); err != nil {
-		return err
-	}
-	// A plugin is named by its id. Otherwise any binary could declare
-	// another's id ("population") and, loaded first, be served its data:
-	// with the name fixed, two binaries cannot claim one id from one
-	// directory, and an operator sees what each file is.
-	if base := filepath.Base(in.Path); in.Path != "" && strings.TrimSuffix(base, filepath.Ext(base)) != m.Id {
-		return fmt.Errorf("the plugin in file %s declares the id %s: a plugin's file must be named by its id (%s)", base, m.Id, m.Id)
-	}
-	// Routes first: they touch nothing shared, and a pattern ServeMux
-	// refuses must not leave tables or permissions behind.
-	mux, err := routeMux(m)
+	mux, err := admit(m, in.Path)
 	if err != nil {
 		return err
 	}
@@ -471,6 +521,30 @@ func (in *Instance) register(p *process) (err error) {
 	in.mu.Unlock()
 	rt.log.Info("plugin loaded", "plugin", m.Id, "version", m.Version, "pid", p.pid, "protocol", p.protocol, "sha256", in.Checksum)
 	return nil
+}
+
+// admit checks a plugin's manifest as the host does before loading it,
+// and returns the table that finds a request's route. path is the
+// plugin's binary: its file must be named by the manifest's id ("" skips
+// that rule, for a plugin served in this process or a binary inspected
+// where it was built).
+func admit(m *pb.Manifest, path string) (*http.ServeMux, error) {
+	if m == nil {
+		return nil, fmt.Errorf("the plugin sent no manifest")
+	}
+	if err := pb.ValidateManifest(m); err != nil {
+		return nil, err
+	}
+	// A plugin is named by its id. Otherwise any binary could declare
+	// another's id ("population") and, loaded first, be served its data:
+	// with the name fixed, two binaries cannot claim one id from one
+	// directory, and an operator sees what each file is.
+	if base := filepath.Base(path); path != "" && strings.TrimSuffix(base, filepath.Ext(base)) != m.Id {
+		return nil, fmt.Errorf("the plugin in file %s declares the id %s: a plugin's file must be named by its id (%s)", base, m.Id, m.Id)
+	}
+	// Routes last: they touch nothing shared, and a pattern ServeMux
+	// refuses must not leave tables or permissions behind.
+	return routeMux(m)
 }
 
 // routeMux builds the table that finds a request's manifest route. It

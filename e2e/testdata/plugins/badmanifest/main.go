@@ -39,7 +39,7 @@ func (plug) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) 
 func main() {
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: map[int]goplugin.PluginSet{2: {sdk.PluginName: plug{}}},
+		VersionedPlugins: map[int]goplugin.PluginSet{sdk.Protocol: {sdk.PluginName: plug{}}},
 		GRPCServer:       goplugin.DefaultGRPCServer,
 	})
 }

@@ -1,5 +1,7 @@
-// Command futureproto speaks only a protocol version this host does not
-// know; the host must refuse it with a clear message and load the others.
+// Command futureproto speaks only a protocol version newer than this
+// host's; the host must refuse it, saying to upgrade the host, and load
+// the others. Like oldproto it uses go-plugin directly, with the handshake
+// the SDK bakes in.
 package main
 
 import (
@@ -7,8 +9,6 @@ import (
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
-
-	"github.com/balaidesa/balai/sdk"
 )
 
 type future struct {
@@ -22,8 +22,11 @@ func (future) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn
 
 func main() {
 	goplugin.Serve(&goplugin.ServeConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: map[int]goplugin.PluginSet{99: {sdk.PluginName: future{}}},
+		HandshakeConfig: goplugin.HandshakeConfig{
+			MagicCookieKey:   "BALAI_PLUGIN",
+			MagicCookieValue: "d1f0c3a8-balai-plugin-v1",
+		},
+		VersionedPlugins: map[int]goplugin.PluginSet{99: {"balai": future{}}},
 		GRPCServer:       goplugin.DefaultGRPCServer,
 	})
 }

@@ -1,21 +1,35 @@
-// Command oldproto is a plugin built for protocol 1, the oldest this host
-// still supports: it must keep working.
+// Command oldproto is a plugin as an SDK release before v1 built it: it
+// offers wire protocols 1 and 2 only. The host speaks protocol 3 alone and
+// must refuse it, saying which SDK to rebuild it with, and load the others.
+//
+// It uses go-plugin directly, with the handshake such a release baked in,
+// so that it keeps speaking the old protocols whatever the current SDK
+// does.
 package main
 
 import (
-	"net/http"
+	"context"
 
-	"github.com/balaidesa/balai/sdk"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 )
 
+type old struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
+
+func (old) GRPCServer(*goplugin.GRPCBroker, *grpc.Server) error { return nil }
+func (old) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) (any, error) {
+	return nil, nil
+}
+
 func main() {
-	mux := http.NewServeMux()
-	mux.Handle("GET /ping", sdk.Func(func(r *http.Request) (int, any, error) {
-		return 200, map[string]string{"pong": sdk.From(r).Tenant}, nil
-	}))
-	sdk.ServeWith(sdk.Manifest{
-		ID: "oldproto", Version: "0.9.0", Vendor: "Balai tests",
-		Permissions: []sdk.Permission{{Name: "oldproto.ping.read", Roles: []string{"viewer"}}},
-		Routes:      []sdk.Route{{Method: "GET", Path: "/ping", Permission: "oldproto.ping.read"}},
-	}, mux, sdk.Options{Protocol: 1})
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig: goplugin.HandshakeConfig{
+			MagicCookieKey:   "BALAI_PLUGIN",
+			MagicCookieValue: "d1f0c3a8-balai-plugin-v1",
+		},
+		VersionedPlugins: map[int]goplugin.PluginSet{1: {"balai": old{}}, 2: {"balai": old{}}},
+		GRPCServer:       goplugin.DefaultGRPCServer,
+	})
 }

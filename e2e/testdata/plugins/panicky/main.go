@@ -1,0 +1,45 @@
+// Command panicky is a test plugin whose handlers fail the ways a vendor's
+// code does, to show that the host keeps serving the other plugins and
+// that the plugin's own account of the failure (a panic's stack) reaches
+// the host's log:
+//
+//   - GET /ok answers {"ok": true};
+//   - GET /panic panics in the handler, which the SDK recovers;
+//   - GET /crash panics on a goroutine of its own, which nothing can
+//     recover: the process dies mid-request, Go's runtime writing the
+//     panic and its stack to stderr.
+//
+// It is written with the SDK's API of the day; it will move to v1 with the
+// other test plugins.
+package main
+
+import (
+	"net/http"
+
+	"github.com/balaidesa/balai/sdk"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.Handle("GET /ok", sdk.Func(func(*http.Request) (int, any, error) {
+		return 200, map[string]bool{"ok": true}, nil
+	}))
+	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("broken handler") })
+	mux.HandleFunc("GET /crash", func(http.ResponseWriter, *http.Request) {
+		go explode()
+		select {}
+	})
+	sdk.Serve(sdk.Manifest{
+		ID: "panicky", Version: "0.1.0", Vendor: "Balai tests",
+		Permissions: []sdk.Permission{{Name: "panicky.items.read", Roles: []string{"viewer", "operator"}}},
+		Routes: []sdk.Route{
+			{Method: "GET", Path: "/ok", Permission: "panicky.items.read"},
+			{Method: "GET", Path: "/panic", Permission: "panicky.items.read"},
+			{Method: "GET", Path: "/crash", Permission: "panicky.items.read"},
+		},
+	}, mux)
+}
+
+// explode panics where no one recovers: its name must appear in the stack
+// the host logs.
+func explode() { panic("broken on purpose") }
