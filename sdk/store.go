@@ -38,15 +38,32 @@ func recordFromPB(p *pb.Record) Record {
 // Records are the records of one of the plugin's declared collections, in
 // the tenant of the request.
 type Records struct {
-	req  *Request
-	name string
+	req    *Request
+	name   string
+	reveal string
 }
 
 // Records returns a declared collection of the plugin in the request's tenant.
 func (r *Request) Records(collection string) *Records { return &Records{req: r, name: collection} }
 
+// Reveal returns the collection read with its Personal fields unmasked
+// whatever the caller may see, for the plugin's own processing: comparing
+// the mother's name a citizen typed with the register's, building a letter
+// an operator approves. The host records every such read in the audit
+// trail with purpose ("verify a letter request's identity"), and the
+// plugin must never answer the revealed values to a caller who could not
+// read them otherwise: it is a use of personal data under UU PDP 27/2022
+// art. 16, which the purpose must justify.
+func (c *Records) Reveal(purpose string) *Records {
+	return &Records{req: c.req, name: c.name, reveal: purpose}
+}
+
 func (r *Request) run(ctx context.Context, atomic bool, ops ...*pb.StorageOp) ([]*pb.OpResult, error) {
-	res, err := r.host.Storage(ctx, &pb.StorageRequest{Scope: r.scope, Ops: ops, Atomic: atomic})
+	return r.runRevealing(ctx, atomic, "", ops...)
+}
+
+func (r *Request) runRevealing(ctx context.Context, atomic bool, reveal string, ops ...*pb.StorageOp) ([]*pb.OpResult, error) {
+	res, err := r.host.Storage(ctx, &pb.StorageRequest{Scope: r.scope, Ops: ops, Atomic: atomic, RevealPurpose: reveal})
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", hostError(err))
 	}
@@ -57,7 +74,7 @@ func (r *Request) run(ctx context.Context, atomic bool, ops ...*pb.StorageOp) ([
 }
 
 func (c *Records) one(ctx context.Context, op *pb.StorageOp) (*pb.OpResult, error) {
-	res, err := c.req.run(ctx, false, op)
+	res, err := c.req.runRevealing(ctx, false, c.reveal, op)
 	if err != nil {
 		return nil, err
 	}

@@ -2618,10 +2618,15 @@ func (x *PublishOp) GetTenant() string {
 }
 
 type StorageRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Scope         *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
-	Ops           []*StorageOp           `protobuf:"bytes,2,rep,name=ops,proto3" json:"ops,omitempty"`
-	Atomic        bool                   `protobuf:"varint,3,opt,name=atomic,proto3" json:"atomic,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Scope  *Scope                 `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	Ops    []*StorageOp           `protobuf:"bytes,2,rep,name=ops,proto3" json:"ops,omitempty"`
+	Atomic bool                   `protobuf:"varint,3,opt,name=atomic,proto3" json:"atomic,omitempty"`
+	// Set when the plugin reads personal fields unmasked for its own
+	// processing (comparing a name a citizen typed, building a letter) for a
+	// caller who may not see them: why, in a few words, for the audit trail.
+	// The host answers unmasked and audits the read with this purpose.
+	RevealPurpose string `protobuf:"bytes,4,opt,name=reveal_purpose,json=revealPurpose,proto3" json:"reveal_purpose,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2675,6 +2680,13 @@ func (x *StorageRequest) GetAtomic() bool {
 		return x.Atomic
 	}
 	return false
+}
+
+func (x *StorageRequest) GetRevealPurpose() string {
+	if x != nil {
+		return x.RevealPurpose
+	}
+	return ""
 }
 
 type Group struct {
@@ -3879,11 +3891,12 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\tPublishOp\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\apayload\x18\x02 \x01(\fR\apayload\x12\x16\n" +
-	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"\x84\x01\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"\xab\x01\n" +
 	"\x0eStorageRequest\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12,\n" +
 	"\x03ops\x18\x02 \x03(\v2\x1a.balai.plugin.v1.StorageOpR\x03ops\x12\x16\n" +
-	"\x06atomic\x18\x03 \x01(\bR\x06atomic\"C\n" +
+	"\x06atomic\x18\x03 \x01(\bR\x06atomic\x12%\n" +
+	"\x0ereveal_purpose\x18\x04 \x01(\tR\rrevealPurpose\"C\n" +
 	"\x05Group\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\fR\x03key\x12\x14\n" +
 	"\x05count\x18\x02 \x01(\x03R\x05count\x12\x12\n" +
