@@ -97,7 +97,9 @@ type Field struct {
 	Name     string
 	Type     FieldType
 	Required bool
-	// Personal marks personal data (UU PDP): the host audits its reads.
+	// Personal marks personal data (UU PDP): the host masks it for callers
+	// without the collection's PersonalPermission and audits every read
+	// that shows it unmasked.
 	Personal bool
 }
 
@@ -114,6 +116,10 @@ type Collection struct {
 	Name    string
 	Fields  []Field
 	Indexes []Index
+	// PersonalPermission is the plugin's permission that shows the
+	// collection's Personal fields unmasked; required when a field is
+	// Personal. (SDK v1's Collection has the same field.)
+	PersonalPermission string
 }
 
 var (
@@ -248,6 +254,7 @@ func ValidateManifest(m *pb.Manifest) error {
 			continue
 		}
 		fields := map[string]bool{}
+		personal := false
 		for _, f := range c.Fields {
 			if !nameRE.MatchString(f.Name) || len(f.Name) > maxFieldName || reservedField(f.Name) {
 				fail("collection %s: field %q must be at most %d characters of a-z, 0-9 or _ and not one of id, tenant, version, created_at, updated_at", c.Name, f.Name, maxFieldName)
@@ -259,6 +266,15 @@ func ValidateManifest(m *pb.Manifest) error {
 				fail("collection %s: field %s has no valid type", c.Name, f.Name)
 			}
 			fields[f.Name] = true
+			personal = personal || f.Personal
+		}
+		switch {
+		case personal && c.PersonalPermission == "":
+			fail("collection %s has personal fields: name the permission that shows them unmasked (personal permission)", c.Name)
+		case c.PersonalPermission != "" && !perms[c.PersonalPermission]:
+			fail("collection %s: personal permission %s is not declared", c.Name, c.PersonalPermission)
+		case c.PersonalPermission != "" && !personal:
+			fail("collection %s names a personal permission but has no personal field", c.Name)
 		}
 		for _, ix := range c.Indexes {
 			if len(ix.Fields) == 0 {
@@ -393,7 +409,7 @@ func (m *Manifest) proto() *pb.Manifest {
 		out.Routes = append(out.Routes, pr)
 	}
 	for _, c := range m.Collections {
-		pc := &pb.Collection{Name: c.Name}
+		pc := &pb.Collection{Name: c.Name, PersonalPermission: c.PersonalPermission}
 		for _, f := range c.Fields {
 			pc.Fields = append(pc.Fields, &pb.Field{Name: f.Name, Type: pb.FieldType(f.Type), Required: f.Required, Personal: f.Personal})
 		}

@@ -38,6 +38,14 @@ func TestValidateManifest(t *testing.T) {
 			}
 		}
 	}
+	// personal makes the collection's field personal (or not) and names
+	// perm as its personal permission.
+	personal := func(on bool, perm string) func(m *pb.Manifest) {
+		return func(m *pb.Manifest) {
+			m.Collections[0].Fields[0].Personal = on
+			m.Collections[0].PersonalPermission = perm
+		}
+	}
 	cases := []struct {
 		name   string
 		change func(m *pb.Manifest)
@@ -88,6 +96,10 @@ func TestValidateManifest(t *testing.T) {
 		}, "must be named shop.<object>.<action>"},
 		{"long event name", func(m *pb.Manifest) { m.Consumes = append(m.Consumes, "shop."+strings.Repeat("a", 200)) }, "must be dotted lower-case words"},
 		{"event of another plugin", func(m *pb.Manifest) { m.Publishes = append(m.Publishes, "shopx.item_sold") }, "must start with shop."},
+		{"personal field with its permission", personal(true, "shop.items.write"), ""},
+		{"personal field without a permission", personal(true, ""), "collection items has personal fields: name the permission"},
+		{"personal permission not declared", personal(true, "shop.items.read_personal"), "personal permission shop.items.read_personal is not declared"},
+		{"personal permission without a personal field", personal(false, "shop.items.write"), "names a personal permission but has no personal field"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
