@@ -41,17 +41,3 @@ func RegionClause(col string, regions []Region) (string, []any) {
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
-
-// Contains reports whether code lies in the region, the way RegionClause
-// matches it.
-func (r Region) Contains(code string) bool {
-	if !Within(code, r.Root) {
-		return false
-	}
-	for _, h := range r.Holes {
-		if h.Contains(code) {
-			return false
-		}
-	}
-	return true
-}
