@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
 )
@@ -15,6 +16,8 @@ import (
 // collection's personal permission, audits every read that shows them in
 // full (UU PDP 27/2022) without writing the values into the trail, and a
 // district's roll-up leaves out a village where the module is switched off.
+// An event delivery has no caller: it reads personal fields in full,
+// unaudited.
 func TestHostMasksAndAuditsPersonalFields(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		w := startPlugins(t, b, []string{"posyandu"})
@@ -47,6 +50,19 @@ func TestHostMasksAndAuditsPersonalFields(t *testing.T) {
 		}
 		if n := len(personalReads("viewer-a")); n != 0 {
 			t.Errorf("a masked read wrote %d personal.read entries", n)
+		}
+
+		// The event handler, which serves no caller, read the NIK in full,
+		// unaudited.
+		checks := func() []map[string]any {
+			return w.op.Do(t, "GET", p(villageA, "posyandu", "/checks"), nil).Expect(http.StatusOK).Items()
+		}
+		waitFor(t, 10*time.Second, func() bool { return len(checks()) == 1 })
+		if c := checks()[0]["data"].(map[string]any); c["child"] != a || c["nik_in_full"] != true {
+			t.Errorf("the event handler read %v, want child %s with its NIK in full", c, a)
+		}
+		if n := len(personalReads("anonymous")); n != 0 {
+			t.Errorf("an event delivery's read wrote %d personal.read entries", n)
 		}
 
 		// The operator holds posyandu.children.read_personal: the child in
