@@ -6,6 +6,7 @@ package modules
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,3 +119,54 @@ func (t *Table) Resolve(tenant, plugin string) Resolution {
 
 // Enabled reports whether plugin is enabled for tenant.
 func (t *Table) Enabled(tenant, plugin string) bool { return t.Resolve(tenant, plugin).Enabled }
+
+// Regions returns where plugin is enabled in tenant's subtree (tenant
+// included), for tenancy.RegionClause: a roll-up over the tenants below
+// one must leave out those where the module is switched off. Each setting
+// below tenant that differs from what its parent resolves to starts a hole
+// (or, under a hole, a region again); tenants without settings inherit.
+// The answer is empty when the module is enabled nowhere in the subtree.
+func (t *Table) Regions(tenant, plugin string) []tenancy.Region {
+	m := *t.m.Load()
+	// A flip is a tenant below tenant whose setting changes the state it
+	// would inherit; the state at any tenant is that of the nearest flip
+	// at or above it, or tenant's own.
+	var flips []string
+	for code, ps := range m {
+		on, ok := ps[plugin]
+		if !ok || code == tenant || !tenancy.Within(code, tenant) {
+			continue
+		}
+		if on != t.Enabled(tenancy.Ancestors(code)[0], plugin) {
+			flips = append(flips, code)
+		}
+	}
+	// Sorted, an ancestor comes before the tenants below it.
+	slices.Sort(flips)
+	children := map[string][]string{} // nearest flip (or tenant) above → flips
+	isFlip := map[string]bool{}
+	for _, code := range flips {
+		parent := tenant
+		for _, a := range tenancy.Ancestors(code) {
+			if isFlip[a] {
+				parent = a
+				break
+			}
+		}
+		children[parent] = append(children[parent], code)
+		isFlip[code] = true
+	}
+	var build func(root string) tenancy.Region
+	build = func(root string) tenancy.Region {
+		r := tenancy.Region{Root: root}
+		for _, c := range children[root] {
+			r.Holes = append(r.Holes, build(c))
+		}
+		return r
+	}
+	if t.Enabled(tenant, plugin) {
+		return []tenancy.Region{build(tenant)}
+	}
+	// Off at tenant: the flips right below it are where it is on again.
+	return build(tenant).Holes
+}

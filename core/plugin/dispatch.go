@@ -118,7 +118,7 @@ func (d *dispatcher) deliver(ctx context.Context, in *Instance, proc *process, p
 	for _, pp := range m.Permissions {
 		perms = append(perms, pp.Name)
 	}
-	e := &scopeEntry{plugin: m.Id, tenant: p.Event.Tenant, requestID: "event-" + p.Event.Name, granted: perms}
+	e := &scopeEntry{plugin: m.Id, tenant: p.Event.Tenant, requestID: "event-" + p.Event.Name, granted: perms, event: true}
 	h := d.rt.scopes.open(e)
 	defer d.rt.scopes.close(h)
 	dctx, cancel := context.WithTimeout(ctx, d.rt.cfg.CallTimeout)

@@ -56,8 +56,16 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 		return nil, err
 	}
 	m := s.in.Manifest()
+	actor := e.user
+	if actor == "" {
+		actor = "anonymous"
+	}
+	who := audit.Who{Actor: actor, Source: "plugin:" + m.Id, RequestID: e.requestID}
 	scope := records.Scope{
 		Tenant: e.tenant,
+		// A roll-up over the tenants below leaves out those where the
+		// module is switched off, as a request to them would be refused.
+		Subtree: func() []tenancy.Region { return s.rt.modules.Regions(e.tenant, m.Id) },
 		CanMoveTo: func(to string) error {
 			if _, _, err := tenancy.ParseCode(to); err != nil {
 				return err
@@ -93,12 +101,20 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 					return &records.Refused{Code: "invalid", Msg: "audit detail must be JSON"}
 				}
 			}
-			actor := e.user
-			if actor == "" {
-				actor = "anonymous"
-			}
-			return audit.Record(tx, audit.Who{Actor: actor, Source: "plugin:" + m.Id, RequestID: e.requestID}, e.tenant, m.Id+"."+action, target, d)
+			return audit.Record(tx, who, e.tenant, m.Id+"."+action, target, d)
 		},
+	}
+	if !e.event {
+		// A request's caller sees personal fields only with the
+		// collection's personal permission (granted already holds what a
+		// calling plugin may pass on), and every read that shows them is
+		// audited. An event delivery has no caller: it sees them in full.
+		scope.Holds = func(perm string) bool { return perm != "" && slices.Contains(e.granted, perm) }
+		if e.user != "" {
+			scope.PersonalRead = func(tx *gorm.DB, r records.PersonalRead) error {
+				return audit.Record(tx, who, e.tenant, m.Id+".personal.read", r.Collection, r)
+			}
+		}
 	}
 	if e.idem != nil {
 		// The write and the mark that the request wrote commit together.

@@ -31,6 +31,9 @@ type scopeEntry struct {
 	may func(perm string) bool
 	// depth counts the plugin-to-plugin calls that led to this request.
 	depth int
+	// event marks an event delivery: no caller, so storage shows personal
+	// fields in full and does not audit them.
+	event bool
 }
 
 // scopeTable maps live handles to their scopes. A handle lives as long as

@@ -39,6 +39,37 @@ type Scope struct {
 	// before it commits; an error rolls the transaction back. The host
 	// marks a request's idempotency key with it, in the same transaction.
 	OnWrite func(tx *gorm.DB) error
+	// Subtree, when set, returns the parts of Tenant's subtree that
+	// operations with Subtree read (tenancy.RegionClause): the host leaves
+	// out the tenants where the plugin's module is switched off. nil reads
+	// the whole subtree.
+	Subtree func() []tenancy.Region
+	// Holds reports whether the caller holds a permission. Reads return a
+	// collection's personal fields masked (see Mask) unless the caller
+	// holds the collection's personal permission. nil shows them in full
+	// and unaudited: an event delivery, or the host's own call, has no
+	// caller to hide them from.
+	Holds func(perm string) bool
+	// PersonalRead records, in the operation's transaction, that an
+	// operation showed personal fields unmasked to the caller; it is
+	// called at most once per operation, and its error fails the call, so
+	// that no such read goes unrecorded. nil records nothing.
+	PersonalRead func(tx *gorm.DB, r PersonalRead) error
+}
+
+// PersonalRead describes one storage operation that showed personal fields
+// unmasked (UU PDP 27/2022): which records and which fields, never values.
+// It is the detail of the host's <plugin>.personal.read audit entry.
+type PersonalRead struct {
+	// Collection is the collection read.
+	Collection string `json:"-"`
+	// Records are the ids of the records with a personal value shown.
+	Records []string `json:"records,omitempty"`
+	// Fields are the personal fields shown, sorted.
+	Fields []string `json:"fields"`
+	// Groups counts the aggregate groups whose key or sums came from
+	// personal fields.
+	Groups int `json:"groups,omitempty"`
 }
 
 // Engine runs plugins' storage operations.
@@ -216,6 +247,10 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 		return &pb.OpResult{Error: opError("plugin_error", "collection %q is not declared by plugin %s", name, plugin)}, nil
 	}
 	x := &exec{tx: tx, c: c, scope: scope, dialect: e.db.Dialect}
+	if scope.Holds != nil && c.HasPersonal() {
+		x.mask = !scope.Holds(c.PersonalPermission)
+		x.audit = !x.mask && scope.PersonalRead != nil
+	}
 	var r *pb.OpResult
 	var err error
 	switch o := op.Op.(type) {
@@ -248,6 +283,13 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 		}
 		return nil, fmt.Errorf("%s.%s: %w", plugin, name, err)
 	}
+	if r.Error == nil && len(x.shown.Fields) > 0 {
+		x.shown.Collection = name
+		slices.Sort(x.shown.Fields)
+		if err := scope.PersonalRead(tx, x.shown); err != nil {
+			return nil, fmt.Errorf("%s.%s: recording a read of personal fields: %w", plugin, name, err)
+		}
+	}
 	return r, nil
 }
 
@@ -257,6 +299,21 @@ type exec struct {
 	c       *Collection
 	scope   Scope
 	dialect store.Dialect
+	// mask hides personal fields in what the operation returns; audit
+	// collects in shown those it returns unmasked, for Scope.PersonalRead.
+	mask, audit bool
+	shown       PersonalRead
+}
+
+// showPersonal notes that the operation returns field of record id (""
+// for an aggregate group) unmasked.
+func (x *exec) showPersonal(field, id string) {
+	if !slices.Contains(x.shown.Fields, field) {
+		x.shown.Fields = append(x.shown.Fields, field)
+	}
+	if id != "" && (len(x.shown.Records) == 0 || x.shown.Records[len(x.shown.Records)-1] != id) {
+		x.shown.Records = append(x.shown.Records, id)
+	}
 }
 
 func (x *exec) selectCols() string {
@@ -267,9 +324,13 @@ func (x *exec) selectCols() string {
 	return strings.Join(cols, ", ")
 }
 
-// tenantWhere limits a statement to the scope's tenant, or its subtree.
+// tenantWhere limits a statement to the scope's tenant, or its subtree
+// (where the scope lets subtree reads go).
 func (x *exec) tenantWhere(subtree bool) (string, []any) {
 	if subtree {
+		if x.scope.Subtree != nil {
+			return tenancy.RegionClause("tenant", x.scope.Subtree())
+		}
 		return tenancy.SubtreeClause("tenant", []string{x.scope.Tenant})
 	}
 	return "tenant = ?", []any{x.scope.Tenant}
@@ -289,9 +350,16 @@ func (x *exec) scanRows(rows *sql.Rows) ([]*pb.Record, error) {
 		}
 		obj := make(map[string]any, len(x.c.Fields))
 		for i, f := range x.c.Fields {
-			if v, ok := fromScan(f.Type, dst[5+i]); ok {
-				obj[f.Name] = v
+			v, ok := fromScan(f.Type, dst[5+i])
+			switch {
+			case !ok:
+				continue
+			case f.Personal && x.mask:
+				v = Mask(f.Type, v)
+			case f.Personal && x.audit:
+				x.showPersonal(f.Name, rec.Id)
 			}
+			obj[f.Name] = v
 		}
 		b, err := json.Marshal(obj)
 		if err != nil {
@@ -714,6 +782,7 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 	}
 	var groupCols, sel []string
 	var types []pb.FieldType
+	var personal []bool // per group key: from a personal field
 	for _, g := range a.GroupBy {
 		col, f, err := x.columnOf(g)
 		if err != nil {
@@ -727,7 +796,9 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 		}
 		groupCols = append(groupCols, col)
 		types = append(types, t)
+		personal = append(personal, f != nil && f.Personal)
 	}
+	var personalSums []string
 	sel = append(sel, groupCols...)
 	sel = append(sel, "COUNT(*)")
 	for _, s := range a.Sum {
@@ -737,6 +808,14 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 		}
 		if f == nil || (f.Type != pb.FieldType_FIELD_TYPE_INT && f.Type != pb.FieldType_FIELD_TYPE_FLOAT) {
 			return nil, misusef("only number fields can be summed, not %s", s)
+		}
+		if f.Personal {
+			// A sum over one record is its value: it is shown, or not, as
+			// the value would be.
+			if x.mask {
+				return &pb.OpResult{Error: opError("forbidden", "%s is personal: summing it needs %s", s, x.c.PersonalPermission)}, nil
+			}
+			personalSums = append(personalSums, s)
 		}
 		sel = append(sel, "COALESCE(SUM("+column(s)+"), 0)")
 	}
@@ -765,8 +844,26 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 			return nil, err
 		}
 		key := make([]any, len(types))
+		shown := false
 		for i, t := range types {
-			key[i], _ = fromScan(t, dst[i])
+			v, ok := fromScan(t, dst[i])
+			switch {
+			case ok && personal[i] && x.mask:
+				v = Mask(t, v)
+			case ok && personal[i] && x.audit:
+				x.showPersonal(a.GroupBy[i], "")
+				shown = true
+			}
+			key[i] = v
+		}
+		if x.audit && len(personalSums) > 0 {
+			for _, s := range personalSums {
+				x.showPersonal(s, "")
+			}
+			shown = true
+		}
+		if shown {
+			x.shown.Groups++
 		}
 		kb, err := json.Marshal(key)
 		if err != nil {

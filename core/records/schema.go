@@ -27,7 +27,9 @@ type Collection struct {
 	Table   string
 	Fields  []*pb.Field
 	Indexes []*pb.Index
-	byName  map[string]*pb.Field
+	// PersonalPermission shows the personal fields unmasked (see Mask).
+	PersonalPermission string
+	byName             map[string]*pb.Field
 	// unique lists the single fields with a unique index (GetBy keys).
 	unique map[string]bool
 }
@@ -270,7 +272,7 @@ func Ensure(db *store.DB, plugin string, colls []*pb.Collection) (map[string]*Co
 
 func newCollection(plugin string, pc *pb.Collection) *Collection {
 	c := &Collection{Plugin: plugin, Name: pc.Name, Table: TableName(plugin, pc.Name), Fields: pc.Fields, Indexes: pc.Indexes,
-		byName: map[string]*pb.Field{}, unique: map[string]bool{}}
+		PersonalPermission: pc.PersonalPermission, byName: map[string]*pb.Field{}, unique: map[string]bool{}}
 	for _, f := range pc.Fields {
 		c.byName[f.Name] = f
 	}

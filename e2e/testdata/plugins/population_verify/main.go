@@ -19,6 +19,7 @@ var manifest = sdk.Manifest{
 	Permissions: []sdk.Permission{
 		{Name: "population_verify.attempts.read", Roles: []string{"viewer", "operator"}},
 		{Name: "population_verify.attempts.write", Roles: []string{"operator"}},
+		{Name: "population_verify.attempts.read_personal"},
 	},
 	Routes: []sdk.Route{
 		{Method: "GET", Path: "/attempts", Permission: "population_verify.attempts.read"},
@@ -35,7 +36,8 @@ var manifest = sdk.Manifest{
 			{Name: "failures", Type: sdk.Int, Required: true},
 			{Name: "since", Type: sdk.String, Required: true},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
+		Indexes:            []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
+		PersonalPermission: "population_verify.attempts.read_personal",
 	}},
 }
 
