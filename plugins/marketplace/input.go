@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -10,25 +11,26 @@ import (
 
 // cleanText trims s and checks it is free text of at most max characters
 // (input.Text: line breaks and tabs allowed, other control characters and
-// bidirectional overrides not); required text must not be empty.
-func cleanText(field, s string, max int, required bool) (string, error) {
-	return clean(field, s, max, required, input.Text)
+// bidirectional overrides not); required text must not be empty. A
+// problem is 422 with code, which names the field.
+func cleanText(field string, code sdk.Code, s string, max int, required bool) (string, error) {
+	return clean(field, code, s, max, required, input.Text)
 }
 
 // cleanName is cleanText for a one-line name (input.Name): no line breaks
 // nor invisible formatting characters either, so that a name renders the
 // same in every view and log.
-func cleanName(field, s string, max int, required bool) (string, error) {
-	return clean(field, s, max, required, input.Name)
+func cleanName(field string, code sdk.Code, s string, max int, required bool) (string, error) {
+	return clean(field, code, s, max, required, input.Name)
 }
 
-func clean(field, s string, max int, required bool, rule func(string, int) error) (string, error) {
+func clean(field string, code sdk.Code, s string, max int, required bool, rule func(string, int) error) (string, error) {
 	s = strings.TrimSpace(s)
 	if required && s == "" {
-		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s is required", field)
+		return "", &sdk.Error{Status: http.StatusUnprocessableEntity, Code: code, Message: field + " is required", Field: field}
 	}
 	if err := rule(s, max); err != nil {
-		return "", sdk.Errorf(http.StatusUnprocessableEntity, "invalid_"+field, "%s %v", field, err)
+		return "", &sdk.Error{Status: http.StatusUnprocessableEntity, Code: code, Message: fmt.Sprintf("%s %v", field, err), Field: field}
 	}
 	return s, nil
 }
@@ -140,8 +142,8 @@ func listCategories(*http.Request) (int, any, error) {
 // notAVillage refuses writes outside a village: sellers, their products
 // and their orders belong to one village.
 func notAVillage(req *sdk.Request, what string) error {
-	if req.TenantLevel == "village" {
+	if req.Level == sdk.Village {
 		return nil
 	}
-	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village", "%s belong to a village: use /api/v1/t/{village code}/marketplace/... (%s is a %s)", what, req.Tenant, req.TenantLevel)
+	return sdk.Errorf(http.StatusUnprocessableEntity, codeNotAVillage, "%s belong to a village: use /api/v1/t/{village code}/marketplace/... (%s is a %s)", what, req.Tenant, req.Level)
 }

@@ -15,6 +15,11 @@ const (
 	permCatalog   = "marketplace.catalog.write"
 	permOrdersR   = "marketplace.orders.read"
 	permOrdersMgr = "marketplace.orders.manage"
+	// permSellersPersonal shows sellers' owners' names, and
+	// permOrdersPersonal buyers' names, phones and addresses: the
+	// collections' personal permissions, which the host masks by.
+	permSellersPersonal = "marketplace.sellers.read_personal"
+	permOrdersPersonal  = "marketplace.orders.read_personal"
 )
 
 // Events other modules can follow. Payloads carry no buyer data.
@@ -26,35 +31,37 @@ const (
 	eventCancelled = "marketplace.order_cancelled"
 )
 
-var manifest = sdk.Manifest{
+var plugin = sdk.Plugin{
 	ID: pluginID, Version: "0.1.0", Vendor: "Balai",
 	Description: "Mall Online Desa: village sellers (UMKM, BUMDes), products and orders; one catalogue per district",
 	Permissions: []sdk.Permission{
 		{Name: permCatalog, Description: "register sellers, list and edit products and their photos", Roles: []string{"operator"}},
 		{Name: permOrdersR, Description: "list orders (buyers' names and phones masked)", Roles: []string{"viewer", "operator"}},
-		{Name: permOrdersMgr, Description: "confirm, ship, complete and cancel orders; see buyers' names and phones (audited)", Roles: []string{"operator"}},
+		{Name: permOrdersMgr, Description: "confirm, ship, complete and cancel orders", Roles: []string{"operator"}},
+		{Name: permSellersPersonal, Description: "see sellers' owners' names (audited)", Roles: []string{"operator"}},
+		{Name: permOrdersPersonal, Description: "see buyers' names, phones and addresses, and search orders by phone (audited)", Roles: []string{"operator"}},
 	},
 	Routes: []sdk.Route{
-		{Method: "GET", Path: "/categories", Public: true},
-		{Method: "GET", Path: "/sellers", Public: true},
-		{Method: "POST", Path: "/sellers", Permission: permCatalog},
-		{Method: "GET", Path: "/sellers/{id}", Public: true},
-		{Method: "PATCH", Path: "/sellers/{id}", Permission: permCatalog},
-		{Method: "GET", Path: "/products", Public: true},
-		{Method: "POST", Path: "/products", Permission: permCatalog},
-		{Method: "GET", Path: "/products/{id}", Public: true},
-		{Method: "PATCH", Path: "/products/{id}", Permission: permCatalog},
-		{Method: "POST", Path: "/products/{id}/stock", Permission: permCatalog},
-		{Method: "POST", Path: "/products/{id}/photos", Permission: permCatalog, MaxBodyBytes: maxPhotoBytes + multipartSlack, TimeoutMillis: 120_000},
-		{Method: "GET", Path: "/products/{id}/photos/{file}", Public: true},
-		{Method: "DELETE", Path: "/products/{id}/photos/{file}", Permission: permCatalog},
-		{Method: "POST", Path: "/orders", Public: true, MaxBodyBytes: 64 << 10, RateLimit: &sdk.RateLimit{Requests: 30, Window: 10 * time.Minute}},
-		{Method: "GET", Path: "/orders", Permission: permOrdersR},
-		{Method: "GET", Path: "/orders/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}},
-		{Method: "POST", Path: "/orders/{code}/confirm", Permission: permOrdersMgr},
-		{Method: "POST", Path: "/orders/{code}/ship", Permission: permOrdersMgr},
-		{Method: "POST", Path: "/orders/{code}/complete", Permission: permOrdersMgr},
-		{Method: "POST", Path: "/orders/{code}/cancel", Permission: permOrdersMgr},
+		{Method: "GET", Path: "/categories", Public: true, Handler: sdk.Func(listCategories)},
+		{Method: "GET", Path: "/sellers", Public: true, Handler: sdk.Func(listSellers)},
+		{Method: "POST", Path: "/sellers", Permission: permCatalog, Handler: sdk.Func(createSeller)},
+		{Method: "GET", Path: "/sellers/{id}", Public: true, Handler: sdk.Func(getSeller)},
+		{Method: "PATCH", Path: "/sellers/{id}", Permission: permCatalog, Handler: sdk.Func(patchSeller)},
+		{Method: "GET", Path: "/products", Public: true, Handler: sdk.Func(listProducts)},
+		{Method: "POST", Path: "/products", Permission: permCatalog, Handler: sdk.Func(createProduct)},
+		{Method: "GET", Path: "/products/{id}", Public: true, Handler: sdk.Func(getProduct)},
+		{Method: "PATCH", Path: "/products/{id}", Permission: permCatalog, Handler: sdk.Func(patchProduct)},
+		{Method: "POST", Path: "/products/{id}/stock", Permission: permCatalog, Handler: sdk.Func(adjustStock)},
+		{Method: "POST", Path: "/products/{id}/photos", Permission: permCatalog, MaxBodyBytes: maxPhotoBytes + multipartSlack, Timeout: 2 * time.Minute, Handler: sdk.Func(uploadPhoto)},
+		{Method: "GET", Path: "/products/{id}/photos/{file}", Public: true, Handler: http.HandlerFunc(servePhoto)},
+		{Method: "DELETE", Path: "/products/{id}/photos/{file}", Permission: permCatalog, Handler: sdk.Func(deletePhoto)},
+		{Method: "POST", Path: "/orders", Public: true, MaxBodyBytes: 64 << 10, RateLimit: &sdk.RateLimit{Requests: 30, Window: 10 * time.Minute}, Handler: sdk.Func(placeOrder)},
+		{Method: "GET", Path: "/orders", Permission: permOrdersR, Handler: sdk.Func(listOrders)},
+		{Method: "GET", Path: "/orders/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: sdk.Func(getOrder)},
+		{Method: "POST", Path: "/orders/{code}/confirm", Permission: permOrdersMgr, Handler: sdk.Func(transition("confirm"))},
+		{Method: "POST", Path: "/orders/{code}/ship", Permission: permOrdersMgr, Handler: sdk.Func(transition("ship"))},
+		{Method: "POST", Path: "/orders/{code}/complete", Permission: permOrdersMgr, Handler: sdk.Func(transition("complete"))},
+		{Method: "POST", Path: "/orders/{code}/cancel", Permission: permOrdersMgr, Handler: sdk.Func(transition("cancel"))},
 	},
 	Publishes: []string{eventPlaced, eventConfirmed, eventShipped, eventCompleted, eventCancelled},
 	Collections: []sdk.Collection{{
@@ -69,6 +76,8 @@ var manifest = sdk.Manifest{
 			{Name: "owner_name", Type: sdk.String, Personal: true},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"name"}}},
+		// The plugin also leaves the owner's name out for other callers.
+		PersonalPermission: permSellersPersonal,
 	}, {
 		Name: "products",
 		Fields: []sdk.Field{
@@ -119,31 +128,9 @@ var manifest = sdk.Manifest{
 			{Fields: []string{"state", "placed_at"}},
 			{Fields: []string{"phone"}},
 		},
+		// The plugin also masks the buyer in its own way for other callers.
+		PersonalPermission: permOrdersPersonal,
 	}},
 }
 
-func handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /categories", sdk.Func(listCategories))
-	mux.Handle("GET /sellers", sdk.Func(listSellers))
-	mux.Handle("POST /sellers", sdk.Func(createSeller))
-	mux.Handle("GET /sellers/{id}", sdk.Func(getSeller))
-	mux.Handle("PATCH /sellers/{id}", sdk.Func(patchSeller))
-	mux.Handle("GET /products", sdk.Func(listProducts))
-	mux.Handle("POST /products", sdk.Func(createProduct))
-	mux.Handle("GET /products/{id}", sdk.Func(getProduct))
-	mux.Handle("PATCH /products/{id}", sdk.Func(patchProduct))
-	mux.Handle("POST /products/{id}/stock", sdk.Func(adjustStock))
-	mux.Handle("POST /products/{id}/photos", sdk.Func(uploadPhoto))
-	mux.Handle("GET /products/{id}/photos/{file}", http.HandlerFunc(servePhoto))
-	mux.Handle("DELETE /products/{id}/photos/{file}", sdk.Func(deletePhoto))
-	mux.Handle("POST /orders", sdk.Func(placeOrder))
-	mux.Handle("GET /orders", sdk.Func(listOrders))
-	mux.Handle("GET /orders/{code}", sdk.Func(getOrder))
-	for _, action := range []string{"confirm", "ship", "complete", "cancel"} {
-		mux.Handle("POST /orders/{code}/"+action, sdk.Func(transition(action)))
-	}
-	return mux
-}
-
-func main() { sdk.Serve(manifest, handler()) }
+func main() { sdk.Serve(&plugin) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -19,8 +20,29 @@ const (
 // pngPhoto is the smallest body the host sniffs as a PNG.
 var pngPhoto = append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
 
-func TestMarketplaceInProcess(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+// eachDB runs fn against the plugin in-process on SQLite, and on
+// PostgreSQL when BALAI_TEST_DATABASE_URL is set.
+func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			var opts []sdktest.Option
+			if url, _ := b.New(t); url != "" {
+				opts = append(opts, sdktest.WithDatabase(url))
+			}
+			fn(t, sdktest.New(t, &plugin, opts...))
+		})
+	}
+}
+
+func TestManifest(t *testing.T) {
+	if err := plugin.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMarketplaceInProcess(t *testing.T) { eachDB(t, testMarketplaceInProcess) }
+
+func testMarketplaceInProcess(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
@@ -46,6 +68,11 @@ func TestMarketplaceInProcess(t *testing.T) {
 	if pub.OwnerName != "" || pub.Name != "UMKM Nenas Jaya" {
 		t.Errorf("public seller %+v", pub)
 	}
+	// A PATCH writes only what it names: the owner's name stays.
+	res = op.Patch(villageA, "/sellers/"+seller.ID, map[string]string{"description": "Keripik dari nenas Kampar"})
+	if res.JSON(&seller); res.Status != http.StatusOK || seller.OwnerName != "Rahmat" || seller.Description != "Keripik dari nenas Kampar" || seller.ContactPhone != "+6281270001234" {
+		t.Errorf("patch seller: %d %s", res.Status, res.Body)
+	}
 	// A seller of village A cannot carry a product of village B.
 	if res := opB.Post(villageB, "/products", map[string]any{"seller_id": seller.ID, "name": "X", "category": "food", "price": 1, "stock": 1}); res.ErrorCode() != "unknown_seller" {
 		t.Errorf("product under another village's seller: %d %s", res.Status, res.Body)
@@ -59,6 +86,16 @@ func TestMarketplaceInProcess(t *testing.T) {
 	}
 	if res := op.Do("POST", villageA, "/products/"+product.ID+"/photos", "hello, I am text"); res.Status != http.StatusUnsupportedMediaType || res.ErrorCode() != "not_an_image" {
 		t.Errorf("text as a photo: %d %s", res.Status, res.Body)
+	}
+	// Over the photo limit but within the route's body limit: the plugin
+	// refuses it, and the host keeps nothing of it.
+	over := append(append([]byte{}, pngPhoto...), make([]byte, maxPhotoBytes)...)
+	if res := op.Do("POST", villageA, "/products/"+product.ID+"/photos", over); res.Status != http.StatusRequestEntityTooLarge || res.ErrorCode() != codePhotoTooLarge {
+		t.Errorf("photo over the limit: %d %s", res.Status, res.Body)
+	}
+	var shown productView
+	if anon.Get(villageA, "/products/"+product.ID).JSON(&shown); len(shown.Photos) != 1 {
+		t.Errorf("photos after a refused upload: %+v", shown.Photos)
 	}
 	got := anon.Get(villageA, "/products/"+product.ID+"/photos/"+photo.ID)
 	if got.Status != http.StatusOK || !bytes.Equal(got.Body, pngPhoto) || got.Header.Get("Content-Type") != "image/png" {

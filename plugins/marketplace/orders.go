@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -77,35 +78,35 @@ type itemLine struct {
 // products queue instead of deadlocking.
 func (in *orderInput) validate() ([]itemLine, error) {
 	var err error
-	if in.BuyerName, err = cleanName("buyer_name", in.BuyerName, 100, true); err != nil {
+	if in.BuyerName, err = cleanName("buyer_name", codeInvalidBuyerName, in.BuyerName, 100, true); err != nil {
 		return nil, err
 	}
 	phone, ok := NormalizePhone(in.Phone)
 	if !ok {
-		return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_phone", "phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPhone, "phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
 	}
 	in.Phone = phone
-	if in.Address, err = cleanText("address", in.Address, 300, false); err != nil {
+	if in.Address, err = cleanText("address", codeInvalidAddress, in.Address, 300, false); err != nil {
 		return nil, err
 	}
 	if len(in.Items) == 0 || len(in.Items) > maxLines {
-		return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_items", "an order has 1 to %d items", maxLines)
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidItems, "an order has 1 to %d items", maxLines)
 	}
 	qty := map[string]int64{}
 	for i, it := range in.Items {
 		id := strings.TrimSpace(it.ProductID)
 		if id == "" || len(id) > 64 {
-			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_items", "item %d needs a product_id", i+1)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidItems, "item %d needs a product_id", i+1)
 		}
 		if it.Qty < 1 || it.Qty > maxQty {
-			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_qty", "item %d: qty must be from 1 to %d", i+1, maxQty)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidQty, "item %d: qty must be from 1 to %d", i+1, maxQty)
 		}
 		qty[id] += it.Qty
 	}
 	lines := make([]itemLine, 0, len(qty))
 	for id, q := range qty {
 		if q > maxQty {
-			return nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_qty", "product %s: %d in all, at most %d per order", id, q, maxQty)
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidQty, "product %s: %d in all, at most %d per order", id, q, maxQty)
 		}
 		lines = append(lines, itemLine{ProductID: id, Qty: q})
 	}
@@ -146,14 +147,12 @@ func normalizeCode(s string) (string, bool) {
 
 // newNumber is the order's number for people: the day it was placed and
 // five random characters ("261125-7K3QX"). Unlike the code it is no secret:
-// operators quote it, and events name the order by it.
+// operators quote it, and events name the order by it. at is in the
+// village's zone (Request.Now), so that the date is the buyer's day, not
+// the server's.
 func newNumber(at time.Time) string {
-	return at.In(wib).Format("060102") + "-" + newCode()[:5]
+	return at.Format("060102") + "-" + newCode()[:5]
 }
-
-// wib is western Indonesian time, where most villages are: the number's
-// date is the buyer's day, not UTC's. A fixed zone needs no tz database.
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // eventPayload is what other modules hear of an order: its number, not its
 // code (which opens the order's page), and nothing about the buyer.
@@ -197,7 +196,7 @@ func placeOrder(r *http.Request) (int, any, error) {
 	}
 	var sellers map[string]sellerRef
 	for try := 1; ; try++ {
-		recs, _, err := req.Records("products").Query().Where("id", "in", ids).Page(0, len(ids)).Run(r.Context())
+		recs, _, err := req.Records("products").Query().Where(sdk.FieldID, sdk.In, ids).Page(0, len(ids)).Run(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
@@ -209,17 +208,17 @@ func placeOrder(r *http.Request) (int, any, error) {
 			}
 			products[recs[i].ID] = p
 		}
-		now := time.Now().UTC()
-		order := &Order{Code: newCode(), Number: newNumber(now), State: StateNew, BuyerName: in.BuyerName, Phone: in.Phone, Address: in.Address, PlacedAt: now}
+		now := req.Now()
+		order := &Order{Code: newCode(), Number: newNumber(now), State: StateNew, BuyerName: in.BuyerName, Phone: in.Phone, Address: in.Address, PlacedAt: now.UTC()}
 		for _, l := range lines {
 			p, ok := products[l.ProductID]
 			switch {
 			case !ok:
-				return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_product", "no product %s in %s: an order holds products of the village it is placed in", l.ProductID, req.Tenant)
+				return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownProduct, "no product %s in %s: an order holds products of the village it is placed in", l.ProductID, req.Tenant)
 			case !p.Listed || p.Price < 1:
-				return 0, nil, sdk.Errorf(http.StatusConflict, "product_unavailable", "%s (%s) is not for sale now", p.Name, l.ProductID)
+				return 0, nil, sdk.Errorf(http.StatusConflict, codeProductUnavailable, "%s (%s) is not for sale now", p.Name, l.ProductID)
 			case p.Stock < l.Qty:
-				return 0, nil, sdk.Errorf(http.StatusConflict, "out_of_stock", "%s (%s): %d left, %d asked", p.Name, l.ProductID, max(p.Stock, 0), l.Qty)
+				return 0, nil, sdk.Errorf(http.StatusConflict, codeOutOfStock, "%s (%s): %d left, %d asked", p.Name, l.ProductID, max(p.Stock, 0), l.Qty)
 			}
 			order.Items = append(order.Items, OrderLine{ProductID: l.ProductID, Name: p.Name, Unit: p.Unit, Seller: sellerRef{ID: p.SellerID},
 				Price: p.Price, Qty: l.Qty, Subtotal: p.Price * l.Qty})
@@ -245,31 +244,31 @@ func placeOrder(r *http.Request) (int, any, error) {
 			// The guards hold the price and listing read above too: an
 			// order is never taken at a price that changed meanwhile.
 			b.Increment("products", l.ProductID, map[string]float64{"stock": -float64(l.Qty)},
-				sdk.Filter{Field: "stock", Op: ">=", Value: l.Qty},
-				sdk.Filter{Field: "listed", Op: "=", Value: true},
-				sdk.Filter{Field: "price", Op: "=", Value: l.Price})
+				sdk.Filter{Field: "stock", Op: sdk.Ge, Value: l.Qty},
+				sdk.Filter{Field: "listed", Op: sdk.Eq, Value: true},
+				sdk.Filter{Field: "price", Op: sdk.Eq, Value: l.Price})
 		}
 		// The buyer's name, phone and address are personal data: the
 		// order's placing is recorded (number only) with the order.
-		b.Insert("orders", order).Publish(eventPlaced, payload(order, "")).Audit("orders.placed", order.Number, nil)
-		out, err := b.Commit(r.Context())
+		placed := b.Insert("orders", order)
+		b.Publish(eventPlaced, payload(order, "")).Audit("orders.placed", order.Number, nil)
+		err = b.Commit(r.Context())
 		// A failed guard says another order or an edit came first: read
 		// the products again, which tells out of stock from a new price.
-		if (sdk.IsConditionFailed(err) || sdk.IsDuplicate(err)) && try < maxPlaceTries {
+		if (errors.Is(err, sdk.ErrConditionFailed) || errors.Is(err, sdk.ErrDuplicate)) && try < maxPlaceTries {
 			continue
 		}
-		if sdk.IsConditionFailed(err) {
-			return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the products kept changing while the order was placed: try again")
+		if errors.Is(err, sdk.ErrConditionFailed) {
+			return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the products kept changing while the order was placed: try again")
 		}
 		if err != nil {
 			return 0, nil, err
 		}
-		rec := out[len(order.Items)][0]
 		pl, err := loadPlaces(r)
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, newOrderView(&rec, order, pl, false), nil
+		return http.StatusCreated, newOrderView(&placed.Record, order, pl, false), nil
 	}
 }
 
@@ -302,14 +301,13 @@ func decodeOrder(rec *sdk.Record) (*Order, error) {
 
 // auditFull records that the caller was shown buyers' names and phones.
 func auditFull(r *http.Request, action, target string, count int) error {
-	_, err := sdk.From(r).Batch().Audit(action, target, map[string]int{"orders": count}).Commit(r.Context())
-	return err
+	return sdk.From(r).Batch().Audit(action, target, map[string]int{"orders": count}).Commit(r.Context())
 }
 
 // getOrder is the buyer's page of an order, found by its code.
 func getOrder(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
-	notFound := sdk.Errorf(http.StatusNotFound, "order_not_found", "no order with this code in %s", req.Tenant)
+	notFound := sdk.Errorf(http.StatusNotFound, codeOrderNotFound, "no order with this code in %s", req.Tenant)
 	code, ok := normalizeCode(r.PathValue("code"))
 	if !ok {
 		return 0, nil, notFound
@@ -318,7 +316,7 @@ func getOrder(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	q := req.Records("orders").Query().Where("code", "=", code).Page(0, 1)
+	q := req.Records("orders").Query().Where("code", sdk.Eq, code).Page(0, 1)
 	if ok, err := pl.scope(r, q); err != nil || !ok {
 		if err == nil {
 			err = notFound
@@ -336,7 +334,7 @@ func getOrder(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	full := req.Can(permOrdersMgr)
+	full := req.Can(permOrdersPersonal)
 	if full {
 		if err := auditFull(r, "orders.read_personal", recs[0].ID, 1); err != nil {
 			return 0, nil, err
@@ -348,8 +346,8 @@ func getOrder(r *http.Request) (int, any, error) {
 var states = []string{StateNew, StateConfirmed, StateShipped, StateCompleted, StateCancelled}
 
 // listOrders is the operators' list, newest first. Buyers' names and
-// phones are shown in full only to those who manage orders, and each such
-// list is audited.
+// phones are shown in full only to those who hold permOrdersPersonal, and
+// each such list is audited.
 func listOrders(r *http.Request) (int, any, error) {
 	offset, limit, err := sdk.Page(r)
 	if err != nil {
@@ -360,24 +358,24 @@ func listOrders(r *http.Request) (int, any, error) {
 	q := req.Records("orders").Query().Page(offset, limit).WithTotal().OrderBy("placed_at", true)
 	if s := params.Get("state"); s != "" {
 		if !slices.Contains(states, s) {
-			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_state", "state must be one of %s", strings.Join(states, ", "))
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidState, "state must be one of %s", strings.Join(states, ", "))
 		}
-		q.Where("state", "=", s)
+		q.Where("state", sdk.Eq, s)
 	}
-	full := req.Can(permOrdersMgr)
+	full := req.Can(permOrdersPersonal)
 	if s := params.Get("phone"); s != "" {
 		// A search by phone number is a search for a person.
 		if !full {
-			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden_filter", "searching orders by phone needs %s: it would reveal a number that is masked for you", permOrdersMgr)
+			return 0, nil, sdk.Errorf(http.StatusForbidden, codeForbiddenFilter, "searching orders by phone needs %s: it would reveal a number that is masked for you", permOrdersPersonal)
 		}
 		phone, ok := NormalizePhone(s)
 		if !ok {
-			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_phone", "phone must be an Indonesian mobile number")
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidPhone, "phone must be an Indonesian mobile number")
 		}
-		q.Where("phone", "=", phone)
+		q.Where("phone", sdk.Eq, phone)
 	}
 	if s := params.Get("number"); s != "" {
-		q.Where("number", "=", strings.ToUpper(strings.TrimSpace(s)))
+		q.Where("number", sdk.Eq, strings.ToUpper(strings.TrimSpace(s)))
 	}
 	pl, err := loadPlaces(r)
 	if err != nil {
@@ -401,7 +399,7 @@ func listOrders(r *http.Request) (int, any, error) {
 	switch {
 	case params.Get("phone") != "":
 		// A search for a person, audited whatever it finds.
-		if _, err := req.Batch().Audit("orders.search_personal", req.Tenant, map[string]any{"fields": []string{"phone"}, "orders": len(items)}).Commit(r.Context()); err != nil {
+		if err := req.Batch().Audit("orders.search_personal", req.Tenant, map[string]any{"fields": []string{"phone"}, "orders": len(items)}).Commit(r.Context()); err != nil {
 			return 0, nil, err
 		}
 	case full && len(items) > 0:
@@ -429,10 +427,10 @@ var transitions = map[string]struct {
 func nextState(state, action string) (string, error) {
 	t, ok := transitions[action]
 	if !ok {
-		return "", sdk.Errorf(http.StatusNotFound, "not_found", "no action %s", action)
+		return "", sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no action %s", action)
 	}
 	if !slices.Contains(t.from, state) {
-		return "", sdk.Errorf(http.StatusConflict, "invalid_transition", "the order is %s: it cannot be %s (only from %s)", state, t.to, strings.Join(t.from, " or "))
+		return "", sdk.Errorf(http.StatusConflict, codeInvalidTransition, "the order is %s: it cannot be %s (only from %s)", state, t.to, strings.Join(t.from, " or "))
 	}
 	return t.to, nil
 }
@@ -457,21 +455,21 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 		if err := sdk.BindOptional(r, &body); err != nil {
 			return 0, nil, err
 		}
-		reason, err := cleanText("reason", body.Reason, 300, false)
+		reason, err := cleanText("reason", codeInvalidReason, body.Reason, 300, false)
 		if err != nil {
 			return 0, nil, err
 		}
 		if reason != "" && action != "cancel" {
-			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_reason", "only a cancel takes a reason")
+			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidReason, "only a cancel takes a reason")
 		}
 		code, ok := normalizeCode(r.PathValue("code"))
-		notFound := sdk.Errorf(http.StatusNotFound, "order_not_found", "no order with this code in %s", req.Tenant)
+		notFound := sdk.Errorf(http.StatusNotFound, codeOrderNotFound, "no order with this code in %s", req.Tenant)
 		if !ok {
 			return 0, nil, notFound
 		}
 		for try := 1; ; try++ {
 			rec, err := req.Records("orders").GetBy(r.Context(), "code", code)
-			if sdk.IsNotFound(err) {
+			if errors.Is(err, sdk.ErrNotFound) {
 				return 0, nil, notFound
 			}
 			if err != nil {
@@ -486,7 +484,7 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 			if err != nil {
 				return 0, nil, err
 			}
-			now := time.Now().UTC()
+			now := req.Now().UTC()
 			o.State = to
 			patch := map[string]any{"state": to, to + "_at": now}
 			switch to {
@@ -500,7 +498,8 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 				o.CancelledAt, o.CancelReason = &now, reason
 				patch["cancel_reason"] = reason
 			}
-			b := req.Batch().Update("orders", rec.ID, rec.Version, patch, "")
+			b := req.Batch()
+			moved := b.Update("orders", rec.ID, rec.Version, patch)
 			if to == StateCancelled {
 				// Lines are sorted by product id, as when the stock was
 				// taken: the same lock order as placing an order.
@@ -509,12 +508,12 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 				}
 			}
 			b.Publish(stateEvents[to], payload(o, from)).Audit("orders."+action, rec.ID, map[string]string{"number": o.Number, "from": from, "to": to})
-			out, err := b.Commit(r.Context())
-			if sdk.IsConflict(err) && try < 3 {
+			err = b.Commit(r.Context())
+			if errors.Is(err, sdk.ErrConflict) && try < 3 {
 				continue // read it again: the other click's state decides
 			}
-			if sdk.IsConflict(err) {
-				return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the order changed meanwhile: read it again")
+			if errors.Is(err, sdk.ErrConflict) {
+				return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the order changed meanwhile: read it again")
 			}
 			if err != nil {
 				return 0, nil, err
@@ -523,7 +522,7 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 			if err != nil {
 				return 0, nil, err
 			}
-			return http.StatusOK, newOrderView(&out[0][0], o, pl, true), nil
+			return http.StatusOK, newOrderView(&moved.Record, o, pl, req.Can(permOrdersPersonal)), nil
 		}
 	}
 }

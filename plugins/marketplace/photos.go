@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	mrand "math/rand/v2"
 	"mime"
@@ -10,11 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/balaidesa/balai/sdk"
-	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
 const (
@@ -41,7 +38,7 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if len(p.Photos) >= maxPhotos {
-		return 0, nil, sdk.Errorf(http.StatusConflict, "too_many_photos", "a product has at most %d photos: delete one first", maxPhotos)
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeTooManyPhotos, "a product has at most %d photos: delete one first", maxPhotos)
 	}
 	if r.ContentLength > maxPhotoBytes+multipartSlack {
 		return 0, nil, photoTooLarge()
@@ -50,28 +47,32 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	f, err := req.Host().PutFile(r.Context(), &pb.FileHeader{Scope: req.Scope(), Name: name, Accept: photoTypes, MaxBytes: maxPhotoBytes}, body)
-	switch status.Code(err) {
-	case codes.OK:
-	case codes.InvalidArgument:
-		return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, "not_an_image", "the photo must be a JPEG, PNG, WebP or GIF image: %s", status.Convert(err).Message())
-	case codes.OutOfRange:
+	limited := &limitReader{r: body, left: maxPhotoBytes}
+	f, err := req.PutFile(r.Context(), name, limited, photoTypes...)
+	var se *sdk.Error
+	switch {
+	case limited.over:
+		// The host stored nothing: the failed read aborted the upload.
 		return 0, nil, photoTooLarge()
-	default:
-		return 0, nil, err
+	case errors.Is(err, sdk.ErrInvalid) && errors.As(err, &se):
+		return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, codeNotAnImage, "the photo must be a JPEG, PNG, WebP or GIF image: %s", se.Message)
+	case errors.Is(err, sdk.ErrTooLarge):
+		return 0, nil, photoTooLarge()
+	case err != nil:
+		return 0, nil, fmt.Errorf("storing a photo: %w", err)
 	}
 	productID := rec.ID
-	photo := Photo{ID: f.Id, ContentType: f.ContentType, Size: f.Size, SHA256: f.Sha256}
+	photo := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
 	// Orders bump the product's version all the time; the photo list is
 	// read again and the append retried rather than failing the upload.
 	for attempt := 0; ; attempt++ {
 		if len(p.Photos) >= maxPhotos {
-			err = sdk.Errorf(http.StatusConflict, "too_many_photos", "a product has at most %d photos: delete one first", maxPhotos)
+			err = sdk.Errorf(http.StatusConflict, codeTooManyPhotos, "a product has at most %d photos: delete one first", maxPhotos)
 			break
 		}
 		photos := append(slices.Clone(p.Photos), photo)
 		_, err = req.Records("products").Update(r.Context(), rec.ID, rec.Version, map[string]any{"photos": photos})
-		if !sdk.IsConflict(err) || attempt == 7 {
+		if !errors.Is(err, sdk.ErrConflict) || attempt == 7 {
 			break
 		}
 		// Spread the contenders out ("full jitter") before reading again.
@@ -81,19 +82,47 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 		}
 	}
 	if err != nil {
-		if derr := req.DeleteFile(r.Context(), f.Id); derr != nil {
-			sdk.Logf(r.Context(), "warn", "photo %s of product %s left unreferenced: %v", f.Id, productID, derr)
+		if derr := req.DeleteFile(r.Context(), f.ID); derr != nil {
+			sdk.Logf(r.Context(), "warn", "photo %s of product %s left unreferenced: %v", f.ID, productID, derr)
 		}
-		if sdk.IsConflict(err) {
-			err = sdk.Errorf(http.StatusConflict, "conflict", "the product kept changing: try the upload again")
+		if errors.Is(err, sdk.ErrConflict) {
+			err = sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the product kept changing: try the upload again")
 		}
 		return 0, nil, err
 	}
 	return http.StatusCreated, photoView{ID: photo.ID, URL: productURL(req.Tenant, productID) + "/photos/" + photo.ID, ContentType: photo.ContentType, Size: photo.Size}, nil
 }
 
+// limitReader reads at most left bytes of r and fails the read that goes
+// past them, noting it in over. The SDK's PutFile takes no size limit of
+// its own (the host's default is larger than a photo's), so the photo's
+// is kept here: a failed read aborts the upload, and the host keeps
+// nothing of it.
+type limitReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+// errOverLimit fails the read past the limit.
+var errOverLimit = errors.New("the photo is over its size limit")
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	// One byte past the limit tells a photo of exactly the limit from a
+	// larger one.
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	if l.left -= int64(n); l.left < 0 {
+		l.over = true
+		return 0, errOverLimit
+	}
+	return n, err
+}
+
 func photoTooLarge() error {
-	return sdk.Errorf(http.StatusRequestEntityTooLarge, "photo_too_large", "a photo is at most %d bytes (%d MiB)", maxPhotoBytes, maxPhotoBytes>>20)
+	return sdk.Errorf(http.StatusRequestEntityTooLarge, codePhotoTooLarge, "a photo is at most %d bytes (%d MiB)", maxPhotoBytes, maxPhotoBytes>>20)
 }
 
 // photoBody finds the image in the request: the first file part of a
@@ -105,15 +134,15 @@ func photoBody(r *http.Request) (io.Reader, string, error) {
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the multipart form cannot be read: %v", err)
+		return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the form has no file part: send the image as the field photo")
+			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part: send the image as the field photo")
 		}
 		if err != nil {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, "malformed_form", "the multipart form cannot be read: %v", err)
+			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
 		}
 		if part.FileName() != "" {
 			return part, part.FileName(), nil
@@ -125,29 +154,21 @@ func photoBody(r *http.Request) (io.Reader, string, error) {
 // catalogue's pictures need no login.
 func servePhoto(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	fail := func(err error) {
-		var he *sdk.HTTPError
-		if errors.As(err, &he) {
-			sdk.Fail(w, he.Status, he.Code, he.Message)
-			return
-		}
-		sdk.FailErr(w, r, err)
-	}
-	notFound := sdk.Errorf(http.StatusNotFound, "photo_not_found", "no photo %s of product %s in %s", r.PathValue("file"), r.PathValue("id"), req.Tenant)
-	if req.TenantLevel != "village" {
+	notFound := sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "no photo %s of product %s in %s", r.PathValue("file"), r.PathValue("id"), req.Tenant)
+	if req.Level != sdk.Village {
 		// Files live in the village that uploaded them; the catalogue
 		// gives every photo's URL under its village.
-		fail(notFound)
+		sdk.FailErr(w, r, notFound)
 		return
 	}
 	_, p, err := visibleProduct(r, &places{names: map[string]string{req.Tenant: ""}})
 	if err != nil {
-		fail(err)
+		sdk.FailErr(w, r, err)
 		return
 	}
 	i := slices.IndexFunc(p.Photos, func(ph Photo) bool { return ph.ID == r.PathValue("file") })
 	if i < 0 {
-		fail(notFound)
+		sdk.FailErr(w, r, notFound)
 		return
 	}
 	etag := `"` + p.Photos[i].SHA256 + `"`
@@ -157,12 +178,12 @@ func servePhoto(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info, rc, err := req.OpenFile(r.Context(), p.Photos[i].ID)
-	if status.Code(err) == codes.NotFound {
-		fail(notFound)
+	if errors.Is(err, sdk.ErrNotFound) {
+		sdk.FailErr(w, r, notFound)
 		return
 	}
 	if err != nil {
-		fail(err)
+		sdk.FailErr(w, r, err)
 		return
 	}
 	defer rc.Close()
@@ -177,7 +198,7 @@ func servePhoto(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", etag)
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
-		sdk.Logf(r.Context(), "warn", "streaming photo %s: %v", info.Id, err)
+		sdk.Logf(r.Context(), "warn", "streaming photo %s: %v", info.ID, err)
 	}
 }
 
@@ -191,10 +212,10 @@ func deletePhoto(r *http.Request) (int, any, error) {
 		}
 		photos := slices.DeleteFunc(slices.Clone(p.Photos), func(ph Photo) bool { return ph.ID == file })
 		if len(photos) == len(p.Photos) {
-			return 0, nil, sdk.Errorf(http.StatusNotFound, "photo_not_found", "no photo %s of product %s", file, rec.ID)
+			return 0, nil, sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "no photo %s of product %s", file, rec.ID)
 		}
 		_, err = req.Records("products").Update(r.Context(), rec.ID, rec.Version, map[string]any{"photos": photos})
-		if sdk.IsConflict(err) && attempt < 4 {
+		if errors.Is(err, sdk.ErrConflict) && attempt < 4 {
 			continue
 		}
 		if err != nil {
@@ -204,7 +225,7 @@ func deletePhoto(r *http.Request) (int, any, error) {
 	}
 	// The product no longer points at the file, so a failure here leaves
 	// only an unreachable file behind.
-	if err := req.DeleteFile(r.Context(), file); err != nil && status.Code(err) != codes.NotFound {
+	if err := req.DeleteFile(r.Context(), file); err != nil && !errors.Is(err, sdk.ErrNotFound) {
 		sdk.Logf(r.Context(), "warn", "photo %s removed from its product but not from storage: %v", file, err)
 	}
 	return http.StatusNoContent, nil, nil

@@ -31,14 +31,14 @@ const maxInFilter = 1000
 // loadPlaces asks the host once per request for the names it needs.
 func loadPlaces(r *http.Request) (*places, error) {
 	req := sdk.From(r)
-	if req.TenantLevel == "village" {
+	if req.Level == sdk.Village {
 		self, _, err := req.TenantInfo(r.Context())
 		if err != nil {
 			return nil, err
 		}
 		return &places{names: map[string]string{req.Tenant: self.Name}, all: true}, nil
 	}
-	below, err := req.TenantsBelow(r.Context(), "village")
+	below, err := req.TenantsBelow(r.Context(), sdk.Village)
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +61,14 @@ func (p *places) scope(r *http.Request, q *sdk.Query) (bool, error) {
 	req := sdk.From(r)
 	if v := r.URL.Query().Get("village"); v != "" {
 		if _, ok := p.names[v]; !ok {
-			return false, sdk.Errorf(http.StatusBadRequest, "invalid_village", "%s is not a village of %s with the marketplace", v, req.Tenant)
+			return false, sdk.Errorf(http.StatusBadRequest, codeInvalidVillage, "%s is not a village of %s with the marketplace", v, req.Tenant)
 		}
 		if v != req.Tenant {
-			q.Subtree().Where("tenant", "=", v)
+			q.Subtree().Where(sdk.FieldTenant, sdk.Eq, v)
 		}
 		return true, nil
 	}
-	if req.TenantLevel == "village" {
+	if req.Level == sdk.Village {
 		return true, nil
 	}
 	q.Subtree()
@@ -79,13 +79,13 @@ func (p *places) scope(r *http.Request, q *sdk.Query) (bool, error) {
 		return false, nil
 	}
 	if len(p.names) > maxInFilter {
-		return false, sdk.Errorf(http.StatusBadRequest, "too_many_villages", "%s has more than %d villages with the marketplace among others without it: list by regency or sub-district", req.Tenant, maxInFilter)
+		return false, sdk.Errorf(http.StatusBadRequest, codeTooManyVillages, "%s has more than %d villages with the marketplace among others without it: list by regency or sub-district", req.Tenant, maxInFilter)
 	}
 	codes := make([]string, 0, len(p.names))
 	for c := range p.names {
 		codes = append(codes, c)
 	}
 	slices.Sort(codes)
-	q.Where("tenant", "in", codes)
+	q.Where(sdk.FieldTenant, sdk.In, codes)
 	return true, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -67,24 +68,24 @@ func (in productInput) product() Product {
 // validate checks a product and derives its sort and search keys.
 func (p *Product) validate() error {
 	var err error
-	if p.Name, err = cleanName("name", p.Name, 120, true); err != nil {
+	if p.Name, err = cleanName("name", codeInvalidName, p.Name, 120, true); err != nil {
 		return err
 	}
 	p.Category = strings.ToLower(strings.TrimSpace(p.Category))
 	label, ok := categoryName(p.Category)
 	if !ok {
-		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_category", "category must be one of %s (GET /categories)", categoryCodes())
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidCategory, "category must be one of %s (GET /categories)", categoryCodes())
 	}
 	if p.Price < 1 || p.Price > maxPrice {
-		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_price", "price must be whole rupiah from 1 to %d", maxPrice)
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPrice, "price must be whole rupiah from 1 to %d", maxPrice)
 	}
 	if p.Stock < 0 || p.Stock > maxStock {
-		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_stock", "stock is required: a whole number from 0 to %d", maxStock)
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "stock is required: a whole number from 0 to %d", maxStock)
 	}
-	if p.Unit, err = cleanName("unit", p.Unit, 20, false); err != nil {
+	if p.Unit, err = cleanName("unit", codeInvalidUnit, p.Unit, 20, false); err != nil {
 		return err
 	}
-	if p.Description, err = cleanText("description", p.Description, 4000, false); err != nil {
+	if p.Description, err = cleanText("description", codeInvalidDescription, p.Description, 4000, false); err != nil {
 		return err
 	}
 	p.NameKey = strings.ToLower(p.Name)
@@ -190,12 +191,12 @@ func createProduct(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if p.SellerID == "" {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_seller", "seller_id is required: register the seller with POST /sellers first")
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownSeller, "seller_id is required: register the seller with POST /sellers first")
 	}
 	// The seller is read in the request's village only: a product cannot
 	// be put under a seller of another village.
-	if _, err := req.Records("sellers").Get(r.Context(), p.SellerID); sdk.IsNotFound(err) {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "unknown_seller", "no seller %s in %s", p.SellerID, req.Tenant)
+	if _, err := req.Records("sellers").Get(r.Context(), p.SellerID); errors.Is(err, sdk.ErrNotFound) {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownSeller, "no seller %s in %s", p.SellerID, req.Tenant)
 	} else if err != nil {
 		return 0, nil, err
 	}
@@ -242,44 +243,44 @@ func listProducts(r *http.Request) (int, any, error) {
 	}
 	order, ok := sorts[sortName]
 	if !ok {
-		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_sort", "sort must be newest, oldest, price, -price, name or -name")
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidSort, "sort must be newest, oldest, price, -price, name or -name")
 	}
 	q := req.Records("products").Query().Page(offset, limit).WithTotal().OrderBy(order.field, order.desc)
 	switch params.Get("listed") {
 	case "", "true":
 		// What the public sees: listed and priced.
-		q.Where("listed", "=", true).Where("price", ">", 0)
+		q.Where("listed", sdk.Eq, true).Where("price", sdk.Gt, 0)
 	case "false", "all":
 		if !req.Can(permCatalog) {
-			return 0, nil, sdk.Errorf(http.StatusForbidden, "forbidden", "delisted products are shown only to those who hold %s", permCatalog)
+			return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "delisted products are shown only to those who hold %s", permCatalog)
 		}
 		if params.Get("listed") == "false" {
-			q.Where("listed", "=", false)
+			q.Where("listed", sdk.Eq, false)
 		}
 	default:
-		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_listed", "listed must be true, false or all")
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidListed, "listed must be true, false or all")
 	}
 	if c := params.Get("category"); c != "" {
 		if _, ok := categoryName(c); !ok {
-			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_category", "category must be one of %s", categoryCodes())
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidCategory, "category must be one of %s", categoryCodes())
 		}
-		q.Where("category", "=", c)
+		q.Where("category", sdk.Eq, c)
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
 		if input.Len(s) > 100 {
-			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_q", "q is at most 100 characters")
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidQ, "q is at most 100 characters")
 		}
-		q.Where("search", "like", s)
+		q.Where("search", sdk.Like, s)
 	}
 	if s := params.Get("seller"); s != "" {
-		q.Where("seller_id", "=", s)
+		q.Where("seller_id", sdk.Eq, s)
 	}
 	switch params.Get("in_stock") {
 	case "":
 	case "true":
-		q.Where("stock", ">", 0)
+		q.Where("stock", sdk.Gt, 0)
 	default:
-		return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_in_stock", "in_stock can only be true")
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidInStock, "in_stock can only be true")
 	}
 	pl, err := loadPlaces(r)
 	if err != nil {
@@ -314,7 +315,7 @@ func visibleProduct(r *http.Request, pl *places) (*sdk.Record, *Product, error) 
 		}
 	}
 	if rec == nil || (!p.Listed && !req.Can(permCatalog)) {
-		return nil, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
+		return nil, nil, sdk.Errorf(http.StatusNotFound, codeProductNotFound, "no product %s in %s", r.PathValue("id"), req.Tenant)
 	}
 	return rec, &p, nil
 }
@@ -354,8 +355,8 @@ func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
 		return nil, nil, err
 	}
 	rec, err := req.Records("products").Get(r.Context(), r.PathValue("id"))
-	if sdk.IsNotFound(err) {
-		return nil, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return nil, nil, sdk.Errorf(http.StatusNotFound, codeProductNotFound, "no product %s in %s", r.PathValue("id"), req.Tenant)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -378,7 +379,7 @@ func patchProduct(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if patch == (productPatch{}) {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "empty_patch", "name at least one field to change")
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeEmptyPatch, "name at least one field to change")
 	}
 	for _, f := range []struct {
 		src, dst *string
@@ -424,8 +425,8 @@ func patchProduct(r *http.Request) (int, any, error) {
 		expect = rec.Version
 	}
 	updated, err := req.Records("products").Update(r.Context(), rec.ID, expect, set)
-	if sdk.IsConflict(err) {
-		return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the stock changed (an order came in) since the product was read: read it again, or use POST /products/%s/stock to add or remove stock", rec.ID)
+	if errors.Is(err, sdk.ErrConflict) {
+		return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the stock changed (an order came in) since the product was read: read it again, or use POST /products/%s/stock to add or remove stock", rec.ID)
 	}
 	if err != nil {
 		return 0, nil, err
@@ -455,20 +456,20 @@ func adjustStock(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if body.Delta == 0 || body.Delta < -maxStock || body.Delta > maxStock {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "invalid_delta", "delta must be a non-zero whole number from %d to %d", -maxStock, maxStock)
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidDelta, "delta must be a non-zero whole number from %d to %d", -maxStock, maxStock)
 	}
-	guard := sdk.Filter{Field: "stock", Op: ">=", Value: -body.Delta}
+	guard := sdk.Filter{Field: "stock", Op: sdk.Ge, Value: -body.Delta}
 	if body.Delta > 0 {
-		guard = sdk.Filter{Field: "stock", Op: "<=", Value: maxStock - body.Delta}
+		guard = sdk.Filter{Field: "stock", Op: sdk.Le, Value: maxStock - body.Delta}
 	}
 	updated, err := req.Records("products").Increment(r.Context(), r.PathValue("id"), map[string]float64{"stock": float64(body.Delta)}, guard)
 	switch {
-	case sdk.IsNotFound(err):
-		return 0, nil, sdk.Errorf(http.StatusNotFound, "product_not_found", "no product %s in %s", r.PathValue("id"), req.Tenant)
-	case sdk.IsConditionFailed(err) && body.Delta < 0:
-		return 0, nil, sdk.Errorf(http.StatusConflict, "insufficient_stock", "the product has less than %d in stock", -body.Delta)
-	case sdk.IsConditionFailed(err):
-		return 0, nil, sdk.Errorf(http.StatusConflict, "stock_limit", "stock cannot exceed %d", maxStock)
+	case errors.Is(err, sdk.ErrNotFound):
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeProductNotFound, "no product %s in %s", r.PathValue("id"), req.Tenant)
+	case errors.Is(err, sdk.ErrConditionFailed) && body.Delta < 0:
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeInsufficientStock, "the product has less than %d in stock", -body.Delta)
+	case errors.Is(err, sdk.ErrConditionFailed):
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeStockLimit, "stock cannot exceed %d", maxStock)
 	case err != nil:
 		return 0, nil, err
 	}

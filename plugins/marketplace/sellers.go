@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -28,26 +29,26 @@ type Seller struct {
 
 func (s *Seller) validate() error {
 	var err error
-	if s.Name, err = cleanName("name", s.Name, 120, true); err != nil {
+	if s.Name, err = cleanName("name", codeInvalidName, s.Name, 120, true); err != nil {
 		return err
 	}
 	s.Kind = strings.ToLower(strings.TrimSpace(s.Kind))
 	if s.Kind != KindUMKM && s.Kind != KindBUMDes {
-		return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_kind", "kind must be umkm or bumdes")
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidKind, "kind must be umkm or bumdes")
 	}
-	if s.Description, err = cleanText("description", s.Description, 2000, false); err != nil {
+	if s.Description, err = cleanText("description", codeInvalidDescription, s.Description, 2000, false); err != nil {
 		return err
 	}
-	if s.Address, err = cleanText("address", s.Address, 300, false); err != nil {
+	if s.Address, err = cleanText("address", codeInvalidAddress, s.Address, 300, false); err != nil {
 		return err
 	}
-	if s.OwnerName, err = cleanName("owner_name", s.OwnerName, 120, false); err != nil {
+	if s.OwnerName, err = cleanName("owner_name", codeInvalidOwnerName, s.OwnerName, 120, false); err != nil {
 		return err
 	}
 	if s.ContactPhone = strings.TrimSpace(s.ContactPhone); s.ContactPhone != "" {
 		p, ok := NormalizePhone(s.ContactPhone)
 		if !ok {
-			return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_contact_phone", "contact_phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
+			return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidContactPhone, "contact_phone must be an Indonesian mobile number such as 0812-3456-7890 or +62 812 3456 7890")
 		}
 		s.ContactPhone = p
 	}
@@ -55,7 +56,7 @@ func (s *Seller) validate() error {
 }
 
 // sellerView is a seller as a caller sees it: the owner's name only for
-// those who manage the catalogue.
+// those who hold permSellersPersonal.
 type sellerView struct {
 	ID      string  `json:"id"`
 	Village Village `json:"village"`
@@ -89,16 +90,16 @@ func createSeller(r *http.Request) (int, any, error) {
 	}
 	// The owner's name is personal data: its processing is recorded
 	// (UU PDP 27/2022), with no value, in the insert's own batch.
-	out, err := req.Batch().Insert("sellers", s).Audit("sellers.created", req.Tenant, nil).Commit(r.Context())
-	if err != nil {
+	b := req.Batch()
+	created := b.Insert("sellers", s)
+	if err := b.Audit("sellers.created", req.Tenant, nil).Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
-	rec := &out[0][0]
 	p, err := loadPlaces(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := newSellerView(rec, p, true)
+	v, err := newSellerView(&created.Record, p, req.Can(permSellersPersonal))
 	return http.StatusCreated, v, err
 }
 
@@ -119,18 +120,18 @@ func listSellers(r *http.Request) (int, any, error) {
 	params := r.URL.Query()
 	if k := params.Get("kind"); k != "" {
 		if k != KindUMKM && k != KindBUMDes {
-			return 0, nil, sdk.Errorf(http.StatusBadRequest, "invalid_kind", "kind must be umkm or bumdes")
+			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidKind, "kind must be umkm or bumdes")
 		}
-		q.Where("kind", "=", k)
+		q.Where("kind", sdk.Eq, k)
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
-		q.Where("name", "like", s)
+		q.Where("name", sdk.Like, s)
 	}
 	recs, total, err := q.Run(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
-	full := req.Can(permCatalog)
+	full := req.Can(permSellersPersonal)
 	items := make([]sellerView, 0, len(recs))
 	for i := range recs {
 		v, err := newSellerView(&recs[i], p, full)
@@ -145,14 +146,14 @@ func listSellers(r *http.Request) (int, any, error) {
 // findRecord reads one record by id: in the village of the request, or in
 // the villages of a district's mall.
 func findRecord(ctx context.Context, req *sdk.Request, coll, id string, p *places) (*sdk.Record, error) {
-	if req.TenantLevel == "village" {
+	if req.Level == sdk.Village {
 		rec, err := req.Records(coll).Get(ctx, id)
-		if sdk.IsNotFound(err) {
+		if errors.Is(err, sdk.ErrNotFound) {
 			return nil, nil
 		}
 		return rec, err
 	}
-	recs, _, err := req.Records(coll).Query().Subtree().Where("id", "=", id).Page(0, 1).Run(ctx)
+	recs, _, err := req.Records(coll).Query().Subtree().Where(sdk.FieldID, sdk.Eq, id).Page(0, 1).Run(ctx)
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
@@ -173,9 +174,9 @@ func getSeller(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if rec == nil {
-		return 0, nil, sdk.Errorf(http.StatusNotFound, "seller_not_found", "no seller %s in %s", r.PathValue("id"), req.Tenant)
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeSellerNotFound, "no seller %s in %s", r.PathValue("id"), req.Tenant)
 	}
-	v, err := newSellerView(rec, p, req.Can(permCatalog))
+	v, err := newSellerView(rec, p, req.Can(permSellersPersonal))
 	return http.StatusOK, v, err
 }
 
@@ -199,8 +200,8 @@ func patchSeller(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	rec, err := req.Records("sellers").Get(r.Context(), r.PathValue("id"))
-	if sdk.IsNotFound(err) {
-		return 0, nil, sdk.Errorf(http.StatusNotFound, "seller_not_found", "no seller %s in %s", r.PathValue("id"), req.Tenant)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeSellerNotFound, "no seller %s in %s", r.PathValue("id"), req.Tenant)
 	}
 	if err != nil {
 		return 0, nil, err
@@ -210,32 +211,40 @@ func patchSeller(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var changed []string
-	for _, f := range []struct {
+	fields := []struct {
 		name string
 		src  *string
 		dst  *string
 	}{{"name", patch.Name, &s.Name}, {"kind", patch.Kind, &s.Kind}, {"description", patch.Description, &s.Description}, {"address", patch.Address, &s.Address},
-		{"contact_phone", patch.ContactPhone, &s.ContactPhone}, {"owner_name", patch.OwnerName, &s.OwnerName}} {
+		{"contact_phone", patch.ContactPhone, &s.ContactPhone}, {"owner_name", patch.OwnerName, &s.OwnerName}}
+	for _, f := range fields {
 		if f.src != nil {
 			*f.dst = *f.src
 			changed = append(changed, f.name)
 		}
 	}
 	if len(changed) == 0 {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "empty_patch", "name at least one field to change")
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeEmptyPatch, "name at least one field to change")
 	}
 	if err := s.validate(); err != nil {
 		return 0, nil, err
 	}
-	// The whole seller is written back (cleared fields as empty strings):
-	// a seller has no counters that a concurrent writer could move, and
-	// the version read guards against overwriting another edit.
-	out, err := req.Batch().Update("sellers", rec.ID, rec.Version, map[string]any{
-		"name": s.Name, "kind": s.Kind, "description": s.Description, "address": s.Address,
-		"contact_phone": s.ContactPhone, "owner_name": s.OwnerName,
-	}, "").Audit("sellers.updated", rec.ID, map[string]any{"fields": changed}).Commit(r.Context())
-	if sdk.IsConflict(err) {
-		return 0, nil, sdk.Errorf(http.StatusConflict, "conflict", "the seller changed while you edited it: read it again")
+	// Only the fields named are written, as validate normalized them
+	// (cleared ones as empty strings): a field not named may have been
+	// read masked (the owner's name, for a caller without
+	// permSellersPersonal), and must not be written back so. The version
+	// read guards against overwriting another edit.
+	set := map[string]any{}
+	for _, f := range fields {
+		if f.src != nil {
+			set[f.name] = *f.dst
+		}
+	}
+	b := req.Batch()
+	updated := b.Update("sellers", rec.ID, rec.Version, set)
+	err = b.Audit("sellers.updated", rec.ID, map[string]any{"fields": changed}).Commit(r.Context())
+	if errors.Is(err, sdk.ErrConflict) {
+		return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the seller changed while you edited it: read it again")
 	}
 	if err != nil {
 		return 0, nil, err
@@ -244,7 +253,7 @@ func patchSeller(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := newSellerView(&out[0][0], p, true)
+	v, err := newSellerView(&updated.Record, p, req.Can(permSellersPersonal))
 	return http.StatusOK, v, err
 }
 
@@ -261,8 +270,8 @@ func sellersByID(ctx context.Context, req *sdk.Request, ids []string) (map[strin
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q := req.Records("sellers").Query().Where("id", "in", ids).Page(0, len(ids))
-	if req.TenantLevel != "village" {
+	q := req.Records("sellers").Query().Where(sdk.FieldID, sdk.In, ids).Page(0, len(ids))
+	if req.Level != sdk.Village {
 		q.Subtree()
 	}
 	recs, _, err := q.Run(ctx)

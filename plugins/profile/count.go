@@ -23,7 +23,7 @@ import (
 // loaded, not enabled in the tenant, or refusing. The count stays as it was.
 type noPopulation struct {
 	status int
-	code   string
+	code   sdk.Code
 }
 
 func (e *noPopulation) Error() string {
@@ -63,7 +63,7 @@ func countLiving(ctx context.Context, req *sdk.Request) (int64, error) {
 	}
 	var e struct {
 		Error struct {
-			Code string `json:"code"`
+			Code sdk.Code `json:"code"`
 		} `json:"error"`
 	}
 	_ = json.Unmarshal(body, &e)
@@ -86,7 +86,9 @@ func countLiving(ctx context.Context, req *sdk.Request) (int64, error) {
 // can never overwrite a newer one. On errRace the returned profile still
 // holds the count just taken.
 func recountOnce(ctx context.Context, req *sdk.Request, rec *sdk.Record, s *stored) (*stored, error) {
-	at := time.Now().UTC() // before counting: everything committed by then is in the count
+	// The host's clock when the request or event arrived, before
+	// counting: everything committed by then is in the count.
+	at := req.Now().UTC()
 	n, err := countLiving(ctx, req)
 	if err != nil {
 		return nil, err
@@ -100,7 +102,7 @@ func recountOnce(ctx context.Context, req *sdk.Request, rec *sdk.Record, s *stor
 	} else {
 		_, err = req.Records(collection).Update(ctx, rec.ID, rec.Version, w)
 	}
-	if sdk.IsConflict(err) || sdk.IsDuplicate(err) {
+	if errors.Is(err, sdk.ErrConflict) || errors.Is(err, sdk.ErrDuplicate) {
 		return &out, errRace
 	}
 	if err != nil {
@@ -125,7 +127,7 @@ func includes(s *stored, at time.Time) bool {
 // onPopulationEvent recounts the village's living residents.
 func onPopulationEvent(ctx context.Context, ev sdk.Event) error {
 	req := sdk.FromContext(ctx)
-	if req.TenantLevel != "village" {
+	if req.Level != sdk.Village {
 		// Profiles, and so counts, are kept per village; residents are
 		// registered in villages.
 		return nil

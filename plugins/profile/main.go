@@ -5,11 +5,7 @@
 // every village below it, the one portal for all villages.
 package main
 
-import (
-	"net/http"
-
-	"github.com/balaidesa/balai/sdk"
-)
+import "github.com/balaidesa/balai/sdk"
 
 const permWrite = "profile.write"
 
@@ -28,7 +24,7 @@ var populationEvents = []string{
 	"population.residents_imported",
 }
 
-var manifest = sdk.Manifest{
+var plugin = sdk.Plugin{
 	ID: "profile", Version: "0.1.0", Vendor: "Balai",
 	Description: "Village profile: identity, officials, area, boundaries, potential; public page",
 	Permissions: []sdk.Permission{
@@ -36,11 +32,11 @@ var manifest = sdk.Manifest{
 	},
 	Routes: []sdk.Route{
 		// "/{$}" is the plugin's root only: /api/v1/t/{village}/profile.
-		{Method: "GET", Path: "/{$}", Public: true},
-		{Method: "PUT", Path: "/{$}", Permission: permWrite, MaxBodyBytes: 256 << 10},
-		{Method: "GET", Path: "/villages", Public: true},
+		{Method: "GET", Path: "/{$}", Public: true, Handler: sdk.Func(getProfile)},
+		{Method: "PUT", Path: "/{$}", Permission: permWrite, MaxBodyBytes: 256 << 10, Handler: sdk.Func(putProfile)},
+		{Method: "GET", Path: "/villages", Public: true, Handler: sdk.Func(listVillages)},
 	},
-	Consumes: populationEvents,
+	Consumes: consumers(),
 	Collections: []sdk.Collection{{
 		Name: collection,
 		Fields: []sdk.Field{
@@ -69,20 +65,13 @@ var manifest = sdk.Manifest{
 	}},
 }
 
-func handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", sdk.Func(getProfile))
-	mux.Handle("PUT /{$}", sdk.Func(putProfile))
-	mux.Handle("GET /villages", sdk.Func(listVillages))
-	return mux
-}
-
-func options() sdk.Options {
-	ev := map[string]sdk.EventHandler{}
-	for _, name := range populationEvents {
-		ev[name] = onPopulationEvent
+// consumers recounts the population on each of populationEvents.
+func consumers() []sdk.Consumer {
+	out := make([]sdk.Consumer, len(populationEvents))
+	for i, name := range populationEvents {
+		out[i] = sdk.Consumer{Event: name, Handle: onPopulationEvent}
 	}
-	return sdk.Options{Events: ev}
+	return out
 }
 
-func main() { sdk.ServeWith(manifest, handler(), options()) }
+func main() { sdk.Serve(&plugin) }

@@ -92,7 +92,7 @@ func (p *Profile) fields() map[string]any {
 // load reads the village's record; rec is nil when there is none yet.
 func load(ctx context.Context, req *sdk.Request) (*sdk.Record, *stored, error) {
 	rec, err := req.Records(collection).GetBy(ctx, "slot", slotValue)
-	if sdk.IsNotFound(err) {
+	if errors.Is(err, sdk.ErrNotFound) {
 		return nil, &stored{}, nil
 	}
 	if err != nil {
@@ -114,12 +114,12 @@ type Region struct {
 // View is what GET answers: identity from the tenant tree, the edited
 // profile, and the population count.
 type View struct {
-	Code        string  `json:"code"`
-	Name        string  `json:"name"`
-	Level       string  `json:"level"`
-	SubDistrict *Region `json:"sub_district"`
-	Regency     *Region `json:"regency"`
-	Province    *Region `json:"province"`
+	Code        string    `json:"code"`
+	Name        string    `json:"name"`
+	Level       sdk.Level `json:"level"`
+	SubDistrict *Region   `json:"sub_district"`
+	Regency     *Region   `json:"regency"`
+	Province    *Region   `json:"province"`
 	Profile
 	// Population is the number of living residents the population module
 	// counted at PopulationCountedAt; 0 and null until it was counted.
@@ -139,11 +139,11 @@ func view(self sdk.Tenant, ancestors []sdk.Tenant, s *stored) View {
 	for _, a := range ancestors {
 		r := &Region{Code: a.Code, Name: a.Name}
 		switch a.Level {
-		case "district":
+		case sdk.District:
 			v.SubDistrict = r
-		case "regency":
+		case sdk.Regency:
 			v.Regency = r
-		case "province":
+		case sdk.Province:
 			v.Province = r
 		}
 	}
@@ -151,15 +151,15 @@ func view(self sdk.Tenant, ancestors []sdk.Tenant, s *stored) View {
 }
 
 func notVillage(req *sdk.Request) error {
-	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
-		"%s is a %s: a profile belongs to a village; GET /api/v1/t/%s/profile/villages lists the villages below it", req.Tenant, req.TenantLevel, req.Tenant)
+	return sdk.Errorf(http.StatusUnprocessableEntity, codeNotAVillage,
+		"%s is a %s: a profile belongs to a village; GET /api/v1/t/%s/profile/villages lists the villages below it", req.Tenant, req.Level, req.Tenant)
 }
 
 // getProfile answers GET /: public, one call for the names, one storage
 // read, and a recount only the first time (see count.go).
 func getProfile(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
-	if req.TenantLevel != "village" {
+	if req.Level != sdk.Village {
 		return 0, nil, notVillage(req)
 	}
 	ctx := r.Context()
@@ -196,7 +196,7 @@ const maxWriteAttempts = 5
 // conflict (it does not change the edition), the write is simply retried.
 func putProfile(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
-	if req.TenantLevel != "village" {
+	if req.Level != sdk.Village {
 		return 0, nil, notVillage(req)
 	}
 	var body putBody
@@ -217,32 +217,34 @@ func putProfile(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 		if *body.Version != s.Edition {
-			return 0, nil, sdk.Errorf(http.StatusConflict, "version_conflict",
+			return 0, nil, sdk.Errorf(http.StatusConflict, codeVersionConflict,
 				"the profile is at version %d, not %d: someone saved it meanwhile; reload it, apply your changes again and send version %d", s.Edition, *body.Version, s.Edition)
 		}
-		now := time.Now().UTC()
+		// The host's clock, as an instant in UTC: the page shows it in
+		// the reader's zone.
 		w := body.Profile.fields()
-		w["edition"], w["edited_at"] = s.Edition+1, now
+		w["edition"], w["edited_at"] = s.Edition+1, req.Now().UTC()
 		b := req.Batch()
+		var written *sdk.Written
 		if rec == nil {
 			w["slot"] = slotValue
-			b.Insert(collection, w)
+			written = b.Insert(collection, w)
 		} else {
-			b.Update(collection, rec.ID, rec.Version, w, "")
+			written = b.Update(collection, rec.ID, rec.Version, w)
 		}
 		b.Audit("update", req.Tenant, map[string]int64{"version": s.Edition + 1})
-		out, err := b.Commit(ctx)
-		if sdk.IsConflict(err) || sdk.IsDuplicate(err) {
+		err = b.Commit(ctx)
+		if errors.Is(err, sdk.ErrConflict) || errors.Is(err, sdk.ErrDuplicate) {
 			continue // a recount (or a first write) got there first: read again
 		}
 		if err != nil {
 			return 0, nil, err
 		}
 		var saved stored
-		if err := out[0][0].Decode(&saved); err != nil {
+		if err := written.Record.Decode(&saved); err != nil {
 			return 0, nil, err
 		}
 		return http.StatusOK, view(self, ancestors, &saved), nil
 	}
-	return 0, nil, sdk.Errorf(http.StatusConflict, "busy", "the profile kept changing while it was saved: try again")
+	return 0, nil, sdk.Errorf(http.StatusConflict, codeBusy, "the profile kept changing while it was saved: try again")
 }

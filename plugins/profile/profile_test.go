@@ -17,7 +17,7 @@ const (
 )
 
 func TestManifest(t *testing.T) {
-	if _, err := sdk.New(manifest, handler(), options()); err != nil {
+	if err := plugin.Validate(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -31,7 +31,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
 			if url, _ := b.New(t); url != "" {
 				opts = append(opts, sdktest.WithDatabase(url))
 			}
-			fn(t, sdktest.New(t, manifest, handler(), options(), opts...))
+			fn(t, sdktest.New(t, &plugin, opts...))
 		})
 	}
 }
@@ -70,7 +70,7 @@ func testProfileEditing(t *testing.T, h *sdktest.Host) {
 		c      *sdktest.Client
 		tenant string
 		status int
-		code   string
+		code   sdk.Code
 	}{
 		{"anonymous", anon, villageA, 401, "unauthenticated"},
 		{"viewer", viewer, villageA, 403, "forbidden"},

@@ -82,7 +82,10 @@ const (
 )
 
 // fieldError is one problem with one field; Code names the field.
-type fieldError struct{ Code, Msg string }
+type fieldError struct {
+	Code sdk.Code
+	Msg  string
+}
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]*[0-9]$`)
 
@@ -106,12 +109,12 @@ func text(s string, limit int, multiline bool) (string, string) {
 // in field order. An empty result means the profile can be stored.
 func (p *Profile) normalize() []fieldError {
 	var errs []fieldError
-	fail := func(code, format string, args ...any) {
+	fail := func(code sdk.Code, format string, args ...any) {
 		errs = append(errs, fieldError{code, fmt.Sprintf(format, args...)})
 	}
 	// str normalizes one text field; it reports whether the field is
 	// non-empty and fine so far.
-	str := func(dst *string, name, code string, limit int, multiline bool) bool {
+	str := func(dst *string, name string, code sdk.Code, limit int, multiline bool) bool {
 		var problem string
 		if *dst, problem = text(*dst, limit, multiline); problem != "" {
 			fail(code, "%s %s", name, problem)
@@ -119,10 +122,10 @@ func (p *Profile) normalize() []fieldError {
 		}
 		return *dst != ""
 	}
-	str(&p.Head, "head", "invalid_head", maxHead, false)
-	str(&p.Address, "address", "invalid_address", maxAddress, true)
+	str(&p.Head, "head", codeInvalidHead, maxHead, false)
+	str(&p.Address, "address", codeInvalidAddress, maxAddress, true)
 
-	if str(&p.Contact.Phone, "contact.phone", "invalid_contact_phone", maxPhone, false) {
+	if str(&p.Contact.Phone, "contact.phone", codeInvalidContactPhone, maxPhone, false) {
 		digits := 0
 		for _, r := range p.Contact.Phone {
 			if r >= '0' && r <= '9' {
@@ -130,47 +133,47 @@ func (p *Profile) normalize() []fieldError {
 			}
 		}
 		if !phoneRE.MatchString(p.Contact.Phone) || digits < 6 || digits > 15 {
-			fail("invalid_contact_phone", "contact.phone must be a telephone number such as +62 762 21234 or 0762-21234 (6 to 15 digits)")
+			fail(codeInvalidContactPhone, "contact.phone must be a telephone number such as +62 762 21234 or 0762-21234 (6 to 15 digits)")
 		}
 	}
-	if str(&p.Contact.Email, "contact.email", "invalid_contact_email", maxEmail, false) {
+	if str(&p.Contact.Email, "contact.email", codeInvalidContactEmail, maxEmail, false) {
 		a, err := mail.ParseAddress(p.Contact.Email)
 		if err != nil || a.Name != "" || a.Address != p.Contact.Email || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@")+1:], ".") {
-			fail("invalid_contact_email", "contact.email must be an e-mail address such as kantor@kumantan.desa.id")
+			fail(codeInvalidContactEmail, "contact.email must be an e-mail address such as kantor@kumantan.desa.id")
 		}
 	}
-	if str(&p.Contact.Website, "contact.website", "invalid_contact_website", maxWebsite, false) {
+	if str(&p.Contact.Website, "contact.website", codeInvalidContactWebsite, maxWebsite, false) {
 		u, err := url.Parse(p.Contact.Website)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.ContainsAny(p.Contact.Website, " \t") {
-			fail("invalid_contact_website", "contact.website must be an http or https address such as https://kumantan.desa.id")
+			fail(codeInvalidContactWebsite, "contact.website must be an http or https address such as https://kumantan.desa.id")
 		}
 	}
 	if a := p.AreaKm2; a != nil && (*a <= 0 || *a > maxAreaKm2) {
-		fail("invalid_area_km2", "area_km2 must be a number of square kilometres above 0 and at most %d", maxAreaKm2)
+		fail(codeInvalidAreaKm2, "area_km2 must be a number of square kilometres above 0 and at most %d", maxAreaKm2)
 	}
-	str(&p.Boundaries.North, "boundaries.north", "invalid_boundaries_north", maxBoundary, false)
-	str(&p.Boundaries.East, "boundaries.east", "invalid_boundaries_east", maxBoundary, false)
-	str(&p.Boundaries.South, "boundaries.south", "invalid_boundaries_south", maxBoundary, false)
-	str(&p.Boundaries.West, "boundaries.west", "invalid_boundaries_west", maxBoundary, false)
+	str(&p.Boundaries.North, "boundaries.north", codeInvalidBoundaryNorth, maxBoundary, false)
+	str(&p.Boundaries.East, "boundaries.east", codeInvalidBoundaryEast, maxBoundary, false)
+	str(&p.Boundaries.South, "boundaries.south", codeInvalidBoundarySouth, maxBoundary, false)
+	str(&p.Boundaries.West, "boundaries.west", codeInvalidBoundaryWest, maxBoundary, false)
 	if c := p.Coordinates; c != nil {
 		switch {
 		case c.Latitude == nil && c.Longitude == nil:
 			p.Coordinates = nil // {} means no coordinates, as null does
 		case c.Latitude == nil || c.Longitude == nil:
-			fail("invalid_coordinates", "coordinates need both latitude and longitude, or neither")
+			fail(codeInvalidCoordinates, "coordinates need both latitude and longitude, or neither")
 		default:
 			if *c.Latitude < -90 || *c.Latitude > 90 {
-				fail("invalid_coordinates_latitude", "coordinates.latitude must be from -90 to 90 degrees (Indonesia lies between about -11 and 6)")
+				fail(codeInvalidLatitude, "coordinates.latitude must be from -90 to 90 degrees (Indonesia lies between about -11 and 6)")
 			}
 			if *c.Longitude < -180 || *c.Longitude > 180 {
-				fail("invalid_coordinates_longitude", "coordinates.longitude must be from -180 to 180 degrees (Indonesia lies between about 95 and 141)")
+				fail(codeInvalidLongitude, "coordinates.longitude must be from -180 to 180 degrees (Indonesia lies between about 95 and 141)")
 			}
 		}
 	}
-	str(&p.Vision, "vision", "invalid_vision", maxVision, true)
-	p.Mission = list(p.Mission, "mission", "invalid_mission", maxMission, maxMissionLen, true, fail)
+	str(&p.Vision, "vision", codeInvalidVision, maxVision, true)
+	p.Mission = list(p.Mission, "mission", codeInvalidMission, maxMission, maxMissionLen, true, fail)
 	if len(p.Officials) > maxOfficials {
-		fail("invalid_officials", "officials has %d entries, at most %d", len(p.Officials), maxOfficials)
+		fail(codeInvalidOfficials, "officials has %d entries, at most %d", len(p.Officials), maxOfficials)
 	}
 	for i := range p.Officials {
 		o := &p.Officials[i]
@@ -182,18 +185,18 @@ func (p *Profile) normalize() []fieldError {
 			*f.dst, problem = text(*f.dst, maxOfficial, false)
 			switch {
 			case problem != "":
-				fail("invalid_officials", "officials[%d].%s %s", i, f.name, problem)
+				fail(codeInvalidOfficials, "officials[%d].%s %s", i, f.name, problem)
 			case *f.dst == "":
-				fail("invalid_officials", "officials[%d].%s is required", i, f.name)
+				fail(codeInvalidOfficials, "officials[%d].%s is required", i, f.name)
 			}
 		}
 	}
-	p.Potential = list(p.Potential, "potential", "invalid_potential", maxPotential, maxPotLen, false, fail)
+	p.Potential = list(p.Potential, "potential", codeInvalidPotential, maxPotential, maxPotLen, false, fail)
 	return errs
 }
 
 // list checks a list of texts: at most max entries, each non-empty.
-func list(in []string, name, code string, max, limit int, multiline bool, fail func(code, format string, args ...any)) []string {
+func list(in []string, name string, code sdk.Code, max, limit int, multiline bool, fail func(code sdk.Code, format string, args ...any)) []string {
 	if len(in) > max {
 		fail(code, "%s has %d entries, at most %d", name, len(in), max)
 	}
@@ -209,13 +212,13 @@ func list(in []string, name, code string, max, limit int, multiline bool, fail f
 }
 
 // validate checks a PUT body: the version it was read at and the profile.
-func (b *putBody) validate() *sdk.HTTPError {
+func (b *putBody) validate() *sdk.Error {
 	var errs []fieldError
 	switch {
 	case b.Version == nil:
-		errs = append(errs, fieldError{"version_required", `version is required: send the version you read with GET (0 for a profile never edited), so that two clerks cannot overwrite each other unknowingly`})
+		errs = append(errs, fieldError{codeVersionRequired, `version is required: send the version you read with GET (0 for a profile never edited), so that two clerks cannot overwrite each other unknowingly`})
 	case *b.Version < 0:
-		errs = append(errs, fieldError{"invalid_version", "version cannot be negative"})
+		errs = append(errs, fieldError{codeInvalidVersion, "version cannot be negative"})
 	}
 	errs = append(errs, b.Profile.normalize()...)
 	if len(errs) == 0 {
@@ -231,34 +234,32 @@ func (b *putBody) validate() *sdk.HTTPError {
 // decode reads a JSON body into v with sdk.Bind's strict rules; a value
 // of the wrong type, or text holding a NUL, is 422 with the code naming the
 // field (invalid_area_km2, invalid_officials), like the profile's other
-// field errors.
+// field errors. Other refusals keep Bind's codes (unknown_field,
+// malformed_json: 400).
 func decode(r *http.Request, v any) error {
-	err := input.Decode(r.Body, v)
-	var e *input.Error
-	if !errors.As(err, &e) {
-		return err
+	err := sdk.Bind(r, v)
+	var e *sdk.Error
+	if errors.As(err, &e) && e.Field != "" && (e.Code == sdk.CodeInvalidField || e.Code == sdk.CodeInvalidText) {
+		return &sdk.Error{Status: http.StatusUnprocessableEntity, Code: fieldCode(e.Field), Message: e.Message, Field: e.Field}
 	}
-	switch {
-	case e.Code == "invalid_field" && e.Field != "":
-		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(e.Field), "%s must be %s", e.Field, e.Want)
-	case e.Code == "invalid_text" && e.Field != "":
-		return sdk.Errorf(http.StatusUnprocessableEntity, typeCode(e.Field), "%s", e.Message)
-	}
-	return sdk.Errorf(e.Status, e.Code, "%s", e.Message)
+	return err
 }
 
-// typeCode names the field of a type error: invalid_area_km2,
-// invalid_contact_phone, invalid_officials.
-func typeCode(field string) string {
+// fieldCode names the field of a type error: invalid_area_km2,
+// invalid_contact_phone, invalid_officials (for officials[2].name).
+func fieldCode(field string) sdk.Code {
 	parts := strings.Split(field, ".")
 	for i, p := range parts {
 		parts[i], _, _ = strings.Cut(p, "[") // officials[2] is officials
 	}
-	switch parts[0] {
-	case "contact", "boundaries", "coordinates":
-		if len(parts) > 1 {
-			return "invalid_" + parts[0] + "_" + parts[1]
+	if len(parts) > 1 {
+		if c, ok := fieldCodes[parts[0]+"."+parts[1]]; ok {
+			return c
 		}
 	}
-	return "invalid_" + parts[0]
+	if c, ok := fieldCodes[parts[0]]; ok {
+		return c
+	}
+	// Bind answers type errors only for fields of putBody, all listed.
+	return sdk.CodeInvalid
 }

@@ -10,11 +10,11 @@ import (
 )
 
 // check decodes and validates a PUT body as the handler does.
-func check(body string) (*putBody, *sdk.HTTPError) {
+func check(body string) (*putBody, *sdk.Error) {
 	r := httptest.NewRequest("PUT", "/", strings.NewReader(body))
 	var b putBody
 	if err := decode(r, &b); err != nil {
-		var he *sdk.HTTPError
+		var he *sdk.Error
 		if !errors.As(err, &he) {
 			panic(err)
 		}
@@ -32,7 +32,7 @@ func TestPutBodyValidation(t *testing.T) {
 		name   string
 		body   string
 		status int
-		code   string
+		code   sdk.Code
 	}{
 		{"empty profile at version 0", `{"version":0}`, 200, ""},
 		{"full profile", `{"version":3,"head":"H. Ahmad","address":"Jl. Prof. M. Yamin No. 1\nKumantan",

@@ -37,8 +37,8 @@ type VillageItem struct {
 // below it, and its own profile is GET /profile.
 func listVillages(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
-	if req.TenantLevel == "village" {
-		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, "no_villages_below",
+	if req.Level == sdk.Village {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeNoVillagesBelow,
 			"%s is a village: the villages are listed at a sub-district or district; this village's profile is GET /api/v1/t/%s/profile", req.Tenant, req.Tenant)
 	}
 	offset, limit, err := sdk.Page(r)
@@ -57,9 +57,9 @@ func listVillages(r *http.Request) (int, any, error) {
 	var villages []sdk.Tenant
 	for _, t := range below {
 		switch t.Level {
-		case "district":
+		case sdk.District:
 			subDistricts[t.Code] = t.Name
-		case "village":
+		case sdk.Village:
 			if q == "" || strings.Contains(strings.ToLower(t.Name), q) {
 				villages = append(villages, t)
 			}
@@ -73,7 +73,7 @@ func listVillages(r *http.Request) (int, any, error) {
 		for i, v := range page {
 			codes[i] = v.Code
 		}
-		recs, _, err := req.Records(collection).Query().Subtree().Where("tenant", "in", codes).Page(0, len(codes)).Run(ctx)
+		recs, _, err := req.Records(collection).Query().Subtree().Where(sdk.FieldTenant, sdk.In, codes).Page(0, len(codes)).Run(ctx)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -85,7 +85,7 @@ func listVillages(r *http.Request) (int, any, error) {
 			byTenant[rec.Tenant] = &s
 		}
 	}
-	if req.TenantLevel == "district" && len(page) > 0 {
+	if req.Level == sdk.District && len(page) > 0 {
 		// At a sub-district its villages' parent is the tenant itself,
 		// which the tree below does not hold.
 		self, _, err := req.TenantInfo(ctx)
