@@ -110,7 +110,13 @@ func (s *hostService) Storage(ctx context.Context, req *pb.StorageRequest) (*pb.
 		// calling plugin may pass on), and every read that shows them is
 		// audited. An event delivery has no caller: it sees them in full.
 		scope.Holds = func(perm string) bool { return perm != "" && slices.Contains(e.granted, perm) }
-		if e.user != "" {
+		if req.RevealPurpose != "" {
+			if input.Len(req.RevealPurpose) > 200 || input.Clean(req.RevealPurpose) != nil {
+				return nil, status.Error(codes.InvalidArgument, "a reveal purpose is at most 200 characters of text")
+			}
+			scope.Reveal = req.RevealPurpose
+		}
+		if e.user != "" || scope.Reveal != "" {
 			scope.PersonalRead = func(tx *gorm.DB, r records.PersonalRead) error {
 				return audit.Record(tx, who, e.tenant, m.Id+".personal.read", r.Collection, r)
 			}

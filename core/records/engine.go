@@ -55,6 +55,11 @@ type Scope struct {
 	// called at most once per operation, and its error fails the call, so
 	// that no such read goes unrecorded. nil records nothing.
 	PersonalRead func(tx *gorm.DB, r PersonalRead) error
+	// Reveal, when not empty, is why the plugin reads personal fields
+	// unmasked for its own processing whatever the caller may see (sdk
+	// Records.Reveal): every such read is recorded through PersonalRead
+	// with this purpose, even for a caller without a login.
+	Reveal string
 }
 
 // PersonalRead describes one storage operation that showed personal fields
@@ -70,6 +75,9 @@ type PersonalRead struct {
 	// Groups counts the aggregate groups whose key or sums came from
 	// personal fields.
 	Groups int `json:"groups,omitempty"`
+	// Purpose is why the plugin revealed them (Scope.Reveal); empty for a
+	// caller who may see them.
+	Purpose string `json:"purpose,omitempty"`
 }
 
 // Engine runs plugins' storage operations.
@@ -248,8 +256,9 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 	}
 	x := &exec{tx: tx, c: c, scope: scope, dialect: e.db.Dialect}
 	if scope.Holds != nil && c.HasPersonal() {
-		x.mask = !scope.Holds(c.PersonalPermission)
+		x.mask = !scope.Holds(c.PersonalPermission) && scope.Reveal == ""
 		x.audit = !x.mask && scope.PersonalRead != nil
+		x.shown.Purpose = scope.Reveal
 	}
 	var r *pb.OpResult
 	var err error
@@ -423,6 +432,12 @@ func (x *exec) row(data []byte, insert bool) (map[string]any, error) {
 		cv, err := toColumn(f, v)
 		if err != nil {
 			return nil, err
+		}
+		if text, ok := cv.(string); ok && f.Personal && x.mask && strings.Contains(text, "**") {
+			// A caller who reads this field masked cannot have typed a
+			// value with a run of asterisks: the plugin is writing back
+			// what it read, which would destroy the real value.
+			return nil, misusef("field %s holds a masked value: write back only the fields the caller changed", k)
 		}
 		if f.Required && (cv == nil || f.Type == pb.FieldType_FIELD_TYPE_STRING && strings.TrimSpace(cv.(string)) == "") {
 			return nil, invalidf("field %s is required", k)

@@ -168,6 +168,12 @@ func TestEnginePersonalFields(t *testing.T) {
 			{"full query, recorded once with both records", scope(true), patientOp(&pb.Query{Sort: []*pb.Sort{{Field: "nik", Desc: true}}}), shown,
 				[]records.PersonalRead{{Collection: "patients", Records: []string{budi, siti}, Fields: allPersonal}}}, // sorted by the real NIK
 			{"event delivery: full, unrecorded", records.Scope{Tenant: village}, patientOp(&pb.GetOp{Id: siti}), shown, nil},
+			{"revealed to a caller without the permission: full, recorded with the purpose", func() records.Scope {
+				s := scope(false)
+				s.Reveal = "verify a letter request's identity"
+				return s
+			}(), patientOp(&pb.GetOp{Id: siti}), shown,
+				[]records.PersonalRead{{Collection: "patients", Records: []string{siti}, Fields: allPersonal, Purpose: "verify a letter request's identity"}}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -188,6 +194,16 @@ func TestEnginePersonalFields(t *testing.T) {
 					t.Errorf("recorded %+v, want %+v", reads, tt.reads)
 				}
 			})
+		}
+
+		// A plugin that writes back what it read masked would destroy the
+		// real value: such a write is the plugin's mistake, and refused.
+		back := patientOp(&pb.UpdateOp{Id: siti, Patch: jsonOf(map[string]any{"nik": masked["nik"]})})
+		if res, err := e.Run(context.Background(), "clinic", scope(false), &pb.StorageRequest{Ops: []*pb.StorageOp{back}}); err != nil || res.Results[0].Error == nil || res.Results[0].Error.Code != "plugin_error" {
+			t.Errorf("writing back a masked NIK: %v %v, want plugin_error", err, res.Results[0].Error)
+		}
+		if got := do(scope(true), patientOp(&pb.GetOp{Id: siti}))[0].Records[0].Data; !strings.Contains(string(got), "1401012009900001") {
+			t.Errorf("the NIK changed after a refused write-back: %s", got)
 		}
 
 		// An atomic batch records each reading operation once; a read that
