@@ -82,7 +82,7 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	if err != nil {
 		return err
 	}
-	defer d.stop()
+	defer d.Close()
 	if err := d.requirePlugin("population", a.v.GetString("plugins")); err != nil {
 		return err
 	}
@@ -95,13 +95,13 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	}
 	defer list.Close()
 	var enabled []string
-	for _, in := range d.rt.Instances() {
+	for _, in := range d.Runtime.Instances() {
 		if info := in.Info(); info.State == plugin.StateRunning {
 			enabled = append(enabled, info.ID)
 		}
 	}
 	var imported *tenancy.ImportResult
-	err = d.h.DB.Transaction(func(tx *gorm.DB) error {
+	err = d.Host.DB.Transaction(func(tx *gorm.DB) error {
 		var err error
 		if imported, err = tenancy.Import(tx, list, []string{district}, nil); err != nil {
 			return err
@@ -118,14 +118,14 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	if err != nil {
 		return err
 	}
-	if err := d.rt.Modules().Reload(); err != nil {
+	if err := d.Runtime.Modules().Reload(); err != nil {
 		return err
 	}
-	villages, _, err := tenancy.List(d.h.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.Village, Limit: 100000})
+	villages, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.Village, Limit: 100000})
 	if err != nil {
 		return err
 	}
-	districts, _, err := tenancy.List(d.h.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.District, Limit: 100000})
+	districts, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.District, Limit: 100000})
 	if err != nil {
 		return err
 	}

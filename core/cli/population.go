@@ -73,7 +73,7 @@ to standard error; the summary to standard output.`,
 			if err != nil {
 				return err
 			}
-			defer d.stop()
+			defer d.Close()
 			if err := d.requirePlugin("population", a.v.GetString("plugins")); err != nil {
 				return err
 			}

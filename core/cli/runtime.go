@@ -1,20 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/balaidesa/balai/core/apierr"
-	"github.com/balaidesa/balai/core/host"
-	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/plugin"
+	"github.com/balaidesa/balai/core/portal"
 )
 
 // pluginConfig is the plugin runtime's configuration, the same for serve
@@ -37,40 +34,35 @@ func (a *app) pluginConfig() plugin.Config {
 	}
 }
 
-// deployment is the host with its plugins running, for commands that work
-// through plugin routes the way the server does (imports, demo data), so
-// that a module's own checks apply and its events reach the others.
+// deployment is the portal with its plugins running and no HTTP API, for
+// commands that work through plugin routes the way the server does
+// (imports, demo data), so that a module's own checks apply and its events
+// reach the others.
 type deployment struct {
-	h    *host.Host
-	rt   *plugin.Runtime
-	stop func()
+	*portal.Portal
 }
 
 func (a *app) startDeployment() (*deployment, error) {
-	h, err := a.open()
+	p, err := portal.Open(portal.Config{
+		DatabaseURL: a.v.GetString("database"),
+		DataDir:     a.v.GetString("data"),
+		Plugins:     a.pluginConfig(),
+		// Only the runtime's own complaints reach the operator.
+		Logger: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
 	if err != nil {
 		return nil, err
 	}
-	mods, err := modules.NewTable(h.DB)
-	if err != nil {
-		h.Close()
+	if err := p.Start(); err != nil {
+		p.Close()
 		return nil, err
 	}
-	// Only the runtime's own complaints reach the operator.
-	log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	rt := plugin.New(h, a.pluginConfig(), mods, prometheus.NewRegistry(), log)
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := rt.Load(ctx); err != nil {
-		cancel()
-		h.Close()
-		return nil, err
-	}
-	return &deployment{h: h, rt: rt, stop: func() { cancel(); rt.Wait(); h.Close() }}, nil
+	return &deployment{p}, nil
 }
 
 // requirePlugin fails with a useful message when a plugin is not running.
 func (d *deployment) requirePlugin(id, dir string) error {
-	in, ok := d.rt.Get(id)
+	in, ok := d.Runtime.Get(id)
 	if !ok {
 		return fmt.Errorf("the %s plugin is not in %s: build it (make build) or point --plugins at it", id, dir)
 	}
@@ -81,21 +73,47 @@ func (d *deployment) requirePlugin(id, dir string) error {
 }
 
 // invoke sends a request to a plugin route as the CLI's operator and
-// returns the status and body of the answer; an error answer becomes an
+// returns the body of the answer; an error answer becomes an
 // *apierr.Error so that it prints like the API's.
 func (d *deployment) invoke(ctx context.Context, tenant, pluginID, method, path, contentType string, body io.Reader, size int64) ([]byte, error) {
-	rec := httptest.NewRecorder()
 	hdr := http.Header{}
 	if contentType != "" {
 		hdr.Set("Content-Type", contentType)
 	}
 	who := cliWho()
-	err := d.rt.Invoke(ctx, plugin.Invocation{Actor: who.Actor, Tenant: tenant, Plugin: pluginID, Method: method, Path: path, Header: hdr, Body: body, Size: size}, rec)
+	var res answer
+	err := d.Runtime.Invoke(ctx, plugin.Invocation{Actor: who.Actor, Tenant: tenant, Plugin: pluginID, Method: method, Path: path, Header: hdr, Body: body, Size: size}, &res)
 	if err != nil {
 		return nil, err
 	}
-	if rec.Code >= 400 {
-		return nil, apierr.FromBody(rec.Code, rec.Body.Bytes())
+	if res.status >= 400 {
+		return nil, apierr.FromBody(res.status, res.body.Bytes())
 	}
-	return rec.Body.Bytes(), nil
+	return res.body.Bytes(), nil
+}
+
+// answer is a plugin's answer to the CLI, kept whole in memory: the
+// http.ResponseWriter that plugin.Runtime.Invoke writes to.
+type answer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *answer) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *answer) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *answer) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
 }

@@ -20,9 +20,8 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/host"
-	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/plugin"
-	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/portal"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -59,12 +58,29 @@ func (a *app) serve(parent context.Context) error {
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := a.logger()
-	reg := rbac.NewRegistry()
-	h, err := host.Open(host.Config{DatabaseURL: a.v.GetString("database"), DataDir: a.v.GetString("data")}, reg, log)
+	pcfg := a.pluginConfig()
+	var err error
+	if pcfg.PublicURL, err = publicURL(a.v.GetString("public-url")); err != nil {
+		return err
+	}
+	api.Version = Version
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	p, err := portal.Open(portal.Config{
+		DatabaseURL: a.v.GetString("database"),
+		DataDir:     a.v.GetString("data"),
+		Plugins:     pcfg,
+		Logger:      log,
+		Metrics:     metrics,
+		API:         &api.Options{SessionTTL: a.v.GetDuration("session-ttl")},
+	})
 	if err != nil {
 		return err
 	}
-	defer h.Close()
+	// Plugins stop, and the database closes, only after the HTTP server
+	// has drained (Shutdown below).
+	defer p.Close()
+	h := p.Host
 	version, _ := h.DB.SchemaVersion()
 	log.Info("database ready", "database", h.DB.Where, "schema", version)
 
@@ -79,36 +95,10 @@ func (a *app) serve(parent context.Context) error {
 			fmt.Fprintln(a.stdout, "Created the first user: admin, with the password from BALAI_ADMIN_PASSWORD.")
 		}
 	}
-
-	api.Version = Version
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mods, err := modules.NewTable(h.DB)
-	if err != nil {
-		return err
-	}
-	h.Authz.OnReload(mods.Reload)
-	pcfg := a.pluginConfig()
-	if pcfg.PublicURL, err = publicURL(a.v.GetString("public-url")); err != nil {
-		return err
-	}
 	if pcfg.PublicURL == nil {
 		log.Warn("no --public-url (BALAI_PUBLIC_URL) set: links that modules print, such as a letter's verification QR code, take the address from each request's Host header, which a caller can choose; set it to the portal's public address")
 	}
-	rt := plugin.New(h, pcfg, mods, metrics, log)
-	srv := api.New(h, api.Options{
-		SessionTTL: a.v.GetDuration("session-ttl"),
-		Logger:     log,
-		Metrics:    metrics,
-		Gatherer:   metrics,
-		Ready:      rt.Ready,
-		FilesDir:   a.pluginConfig().FilesDir,
-	})
-	rt.Mount(srv)
-	// Plugins live until the server has drained, then stop with it.
-	pctx, stopPlugins := context.WithCancel(context.Background())
-	defer func() { stopPlugins(); rt.Wait() }()
-	if err := rt.Load(pctx); err != nil {
+	if err := p.Start(); err != nil {
 		return err
 	}
 
@@ -133,7 +123,7 @@ func (a *app) serve(parent context.Context) error {
 		return fmt.Errorf("listening on %s: %w", a.v.GetString("listen"), err)
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           p.API,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute,

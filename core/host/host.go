@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -25,8 +26,15 @@ import (
 
 // Config says where the host keeps its state.
 type Config struct {
+	// DatabaseURL is a postgres:// URL; empty keeps a SQLite file in DataDir.
 	DatabaseURL string
-	DataDir     string
+	// DataDir holds the SQLite database (when DatabaseURL is empty).
+	DataDir string
+	// Clock is the host's time of day, which plugins receive with every
+	// request and event as their "now"; nil is time.Now. A test sets it to
+	// run a plugin at a chosen moment (midnight in Papua, a year end).
+	// Deadlines, timeouts and rate limits keep the real time.
+	Clock func() time.Time
 }
 
 // Host is the assembled core.
@@ -34,6 +42,15 @@ type Host struct {
 	DB    *store.DB
 	Authz *rbac.Authorizer
 	Log   *slog.Logger
+	clock func() time.Time
+}
+
+// Now is the host's clock (Config.Clock): the time plugins are told it is.
+func (h *Host) Now() time.Time {
+	if h.clock == nil {
+		return time.Now()
+	}
+	return h.clock()
 }
 
 // Migrations returns every migration the host knows, in order.
@@ -72,7 +89,7 @@ func Open(cfg Config, reg *rbac.Registry, log *slog.Logger) (*Host, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Host{DB: db, Authz: authz, Log: log}, nil
+	return &Host{DB: db, Authz: authz, Log: log, clock: cfg.Clock}, nil
 }
 
 // Close releases the database.

@@ -124,7 +124,7 @@ func (d *dispatcher) deliver(ctx context.Context, in *Instance, proc *process, p
 	dctx, cancel := context.WithTimeout(ctx, d.rt.cfg.CallTimeout)
 	defer cancel()
 	ev := &pb.EventDelivery{
-		Scope: &pb.Scope{Handle: h, Tenant: p.Event.Tenant, TenantLevel: string(level), Granted: perms, RequestId: e.requestID, DeadlineUnixMs: time.Now().Add(d.rt.cfg.CallTimeout).UnixMilli()},
+		Scope: d.rt.stamp(&pb.Scope{Handle: h, Tenant: p.Event.Tenant, TenantLevel: string(level), Granted: perms, RequestId: e.requestID, DeadlineUnixMs: time.Now().Add(d.rt.cfg.CallTimeout).UnixMilli()}),
 		Id:    p.EventID, Name: p.Event.Name, SourcePlugin: p.Event.Plugin, Payload: p.Event.Payload, AtUnixMs: p.Event.CreatedAt.UnixMilli(),
 	}
 	if proc.inproc != nil {

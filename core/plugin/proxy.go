@@ -221,7 +221,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	handle := rt.scopes.open(entry)
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
-		Scope:  &pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli(), ClientAddress: c.client},
+		Scope:  rt.stamp(&pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli(), ClientAddress: c.client}),
 		Method: c.method, Path: c.path, RawQuery: c.rawQuery, Route: r.pattern,
 	}
 	for name, vs := range c.headers {

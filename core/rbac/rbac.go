@@ -12,7 +12,6 @@ import (
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
-	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
 
 	"github.com/balaidesa/balai/core/apierr"
@@ -46,10 +45,7 @@ m = g(r.sub, p.sub, r.dom) && keyMatch(r.obj, p.obj)
 func userSub(name string) string { return "user:" + name }
 func roleSub(name string) string { return "role:" + name }
 
-// Rule is a row of Casbin's policy table.
-type Rule = gormadapter.CasbinRule
-
-// Migrations create the Casbin policy table (through the adapter), the
+// Migrations create the Casbin policy table (casbin_rule, see Rule), the
 // custom role catalogue and the policy version that tells every process when
 // to reload.
 func Migrations() []*store.Migration {
@@ -66,8 +62,8 @@ func Migrations() []*store.Migration {
 	ms := []*store.Migration{{
 		ID: "202611240300_rbac",
 		Migrate: func(tx *gorm.DB) error {
-			if _, err := gormadapter.NewAdapterByDB(tx); err != nil {
-				return fmt.Errorf("creating casbin table: %w", err)
+			if err := createRuleTable(tx); err != nil {
+				return err
 			}
 			if err := tx.Table("roles").AutoMigrate(&role{}); err != nil {
 				return err
@@ -128,13 +124,7 @@ func (a *Authorizer) Reload() error {
 	if err != nil {
 		return err
 	}
-	gdb := a.db.Session(&gorm.Session{NewDB: true})
-	gormadapter.TurnOffAutoMigrate(gdb)
-	adapter, err := gormadapter.NewAdapterByDB(gdb)
-	if err != nil {
-		return fmt.Errorf("opening casbin adapter: %w", err)
-	}
-	enf, err := casbin.NewSyncedCachedEnforcer(m, adapter)
+	enf, err := casbin.NewSyncedCachedEnforcer(m, adapter{db: a.db.Session(&gorm.Session{NewDB: true})})
 	if err != nil {
 		return fmt.Errorf("loading policy: %w", err)
 	}
