@@ -13,7 +13,6 @@ package sdktest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -24,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -31,7 +31,7 @@ import (
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
 	"github.com/balaidesa/balai/core/host"
-	"github.com/balaidesa/balai/core/modules"
+	"github.com/balaidesa/balai/core/portal"
 	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/rbac"
 	"github.com/balaidesa/balai/core/tenancy"
@@ -56,11 +56,49 @@ type Host struct {
 // Option changes how New builds the host.
 type Option func(*options)
 
-type options struct{ dbURL string }
+type options struct {
+	dbURL string
+	clock func() time.Time
+}
 
 // WithDatabase runs the host on this database URL instead of a temporary
 // SQLite file (for example a PostgreSQL schema).
 func WithDatabase(url string) Option { return func(o *options) { o.dbURL = url } }
+
+// WithClock sets what time the host tells the plugin it is: every
+// request's and event's sdk.Request.Now and Today come from clock. Use a
+// Clock to move time between requests.
+func WithClock(clock func() time.Time) Option { return func(o *options) { o.clock = clock } }
+
+// Clock is a settable clock for WithClock, safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock that stands at now until Set or Add moves it.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now is the clock's time; pass c.Now to WithClock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
 
 // New starts a host serving p in-process, after the checks sdk.Serve
 // makes: a plugin the host would refuse fails the test with every reason.
@@ -109,37 +147,28 @@ func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir 
 	tw := &testWriter{t: t}
 	t.Cleanup(tw.stop)
 	log := slog.New(slog.NewTextHandler(tw, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	core, err := host.Open(host.Config{DatabaseURL: o.dbURL, DataDir: dir}, rbac.NewRegistry(), log)
+	p, err := portal.Open(portal.Config{
+		DatabaseURL: o.dbURL, DataDir: dir, Logger: log, Clock: o.clock,
+		Plugins:   plugin.Config{Dir: pluginDir, PluginProcs: plugin.DefaultPluginProcs},
+		InProcess: load,
+		API:       &api.Options{},
+	})
 	if err != nil {
 		t.Fatalf("sdktest: opening host: %v", err)
 	}
-	if _, _, err := core.Bootstrap(AdminPassword); err != nil {
+	if _, _, err := p.Host.Bootstrap(AdminPassword); err != nil {
+		p.Close()
 		t.Fatalf("sdktest: %v", err)
 	}
-	mods, err := modules.NewTable(core.DB)
-	if err != nil {
-		t.Fatal(err)
+	if err := p.Start(); err != nil {
+		p.Close()
+		t.Fatalf("sdktest: %v", err)
 	}
-	core.Authz.OnReload(mods.Reload)
-	rt := plugin.New(core, plugin.Config{Dir: pluginDir, FilesDir: filepath.Join(dir, "files"), PluginProcs: plugin.DefaultPluginProcs}, mods, nil, log)
-	if load != nil {
-		if err := load(rt); err != nil {
-			t.Fatalf("sdktest: loading plugin: %v", err)
-		}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := rt.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := api.New(core, api.Options{Logger: log})
-	rt.Mount(srv)
-	th := &Host{t: t, core: core, rt: rt, handler: srv, Plugin: id}
-	th.srv = httptest.NewServer(srv)
+	th := &Host{t: t, core: p.Host, rt: p.Runtime, handler: p.API, Plugin: id}
+	th.srv = httptest.NewServer(p.API)
 	t.Cleanup(func() {
 		th.srv.Close()
-		cancel()
-		rt.Wait()
-		core.Close()
+		p.Close()
 	})
 	return th
 }
