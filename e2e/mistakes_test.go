@@ -148,6 +148,10 @@ func TestMistakePanicStackInLog(t *testing.T) {
 		if logLine(w.h, "plugin=panicky", "panic serving GET /panic: broken handler") == "" {
 			t.Errorf("the host log lacks the handler's panic:\n%s", tail(w.h.Log(), 20))
 		}
+		// With its stack, down to the vendor's own line.
+		if logLine(w.h, "plugin=panicky", "panic serving GET /panic", "panicky/main.go:") == "" {
+			t.Errorf("the host log lacks the handler panic's stack:\n%s", tail(w.h.Log(), 20))
+		}
 		w.op.Do(t, "GET", p(villageA, "panicky", "/ok"), nil).Expect(200)
 		greet()
 		// A panic nothing recovers ends the process mid-request: the
