@@ -84,6 +84,20 @@ func TestHostMasksAndAuditsPersonalFields(t *testing.T) {
 			t.Errorf("the audit trail holds personal values: %s", trail.Body)
 		}
 
+		// A public route compares a parent's claim with the real name: the
+		// plugin reveals it for that purpose, the host audits the read with
+		// the purpose, and the answer shows nothing of it.
+		claim := func(name string) any {
+			return w.h.AnonFrom("127.0.0.9").Do(t, "POST", p(villageA, "posyandu", "/claims"), map[string]string{"nik": nikA, "name": name}).Expect(http.StatusOK).JSON()["match"]
+		}
+		if claim("aisyah putri ramadhani") != true || claim("Aisyah") != false {
+			t.Errorf("claims against the revealed name did not match as typed")
+		}
+		revealed := personalReads("anonymous")
+		if len(revealed) != 2 || revealed[0]["detail"].(map[string]any)["purpose"] != "check a parent's claim" {
+			t.Errorf("revealed reads audited as %v, want 2 entries with the purpose", revealed)
+		}
+
 		// The district's roll-up counts every village where the module is
 		// on, and leaves out one that switched it off.
 		rollup := func() []string {

@@ -8,7 +8,6 @@
 //   - GET /crash panics on a goroutine of its own, which nothing can
 //     recover: the process dies mid-request, Go's runtime writing the
 //     panic and its stack to stderr.
-//
 package main
 
 import (

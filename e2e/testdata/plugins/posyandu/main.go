@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -22,7 +23,7 @@ const (
 	permPersonal = "posyandu.children.read_personal"
 )
 
-var manifest = sdk.Manifest{
+var plugin = sdk.Plugin{
 	ID: "posyandu", Version: "0.1.0", Vendor: "Balai tests", Description: "children weighed at the posyandu",
 	Permissions: []sdk.Permission{
 		{Name: permRead, Roles: []string{"viewer", "operator"}},
@@ -30,13 +31,16 @@ var manifest = sdk.Manifest{
 		{Name: permPersonal, Description: "see children's NIK, name and birth date in full (audited)", Roles: []string{"operator"}},
 	},
 	Routes: []sdk.Route{
-		{Method: "GET", Path: "/children", Permission: permRead},
-		{Method: "POST", Path: "/children", Permission: permWrite},
-		{Method: "GET", Path: "/rollup", Permission: permRead},
-		{Method: "GET", Path: "/checks", Permission: permRead},
+		{Method: "GET", Path: "/children", Permission: permRead, Handler: sdk.Func(listChildren)},
+		{Method: "POST", Path: "/children", Permission: permWrite, Handler: sdk.Func(addChild)},
+		{Method: "GET", Path: "/rollup", Permission: permRead, Handler: sdk.Func(rollup)},
+		{Method: "GET", Path: "/checks", Permission: permRead, Handler: sdk.Func(func(r *http.Request) (int, any, error) {
+			return sdk.From(r).Records("checks").List(r)
+		})},
+		{Method: "POST", Path: "/claims", Public: true, Handler: sdk.Func(checkClaim)},
 	},
 	Publishes: []string{"posyandu.child_registered"},
-	Consumes:  []string{"posyandu.child_registered"},
+	Consumes:  []sdk.Consumer{{Event: "posyandu.child_registered", Handle: checkChild}},
 	Collections: []sdk.Collection{{
 		Name: "children",
 		Fields: []sdk.Field{
@@ -54,37 +58,58 @@ var manifest = sdk.Manifest{
 	}},
 }
 
-func main() {
-	mux := http.NewServeMux()
-	mux.Handle("GET /children", sdk.Func(func(r *http.Request) (int, any, error) {
-		q := sdk.From(r).Records("children").Query().WithTotal().OrderBy("nik", false)
-		if sdk.From(r).TenantLevel != "village" {
-			q = q.Subtree()
-		}
-		recs, total, err := q.Run(r.Context())
-		return http.StatusOK, sdk.ListOf[sdk.Record]{Items: recs, Total: total}, err
-	}))
-	mux.Handle("POST /children", sdk.Func(func(r *http.Request) (int, any, error) {
-		var child map[string]any
-		if err := sdk.Bind(r, &child); err != nil {
-			return 0, nil, err
-		}
-		req := sdk.From(r)
-		rec, err := req.Records("children").Insert(r.Context(), child)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, rec, req.Publish(r.Context(), "posyandu.child_registered", map[string]string{"id": rec.ID})
-	}))
-	mux.Handle("GET /checks", sdk.Func(func(r *http.Request) (int, any, error) {
-		return sdk.From(r).Records("checks").List(r)
-	}))
-	// The roll-up counts children per village below the caller's tenant.
-	mux.Handle("GET /rollup", sdk.Func(func(r *http.Request) (int, any, error) {
-		groups, err := sdk.From(r).Records("children").Aggregate(r.Context(), []string{"tenant"}, []string{"weight_kg"}, true)
-		return http.StatusOK, map[string]any{"villages": groups}, err
-	}))
-	sdk.ServeWith(manifest, mux, sdk.Options{Events: map[string]sdk.EventHandler{"posyandu.child_registered": checkChild}})
+func main() { sdk.Serve(&plugin) }
+
+func listChildren(r *http.Request) (int, any, error) {
+	q := sdk.From(r).Records("children").Query().WithTotal().OrderBy("nik", false)
+	if sdk.From(r).Level != sdk.Village {
+		q = q.Subtree()
+	}
+	recs, total, err := q.Run(r.Context())
+	return http.StatusOK, sdk.ListOf[sdk.Record]{Items: recs, Total: total}, err
+}
+
+func addChild(r *http.Request) (int, any, error) {
+	var child map[string]any
+	if err := sdk.Bind(r, &child); err != nil {
+		return 0, nil, err
+	}
+	req := sdk.From(r)
+	rec, err := req.Records("children").Insert(r.Context(), child)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, rec, req.Publish(r.Context(), "posyandu.child_registered", map[string]string{"id": rec.ID})
+}
+
+// rollup counts children per village below the caller's tenant.
+func rollup(r *http.Request) (int, any, error) {
+	groups, err := sdk.From(r).Records("children").Aggregate(r.Context(), sdk.Aggregation{GroupBy: []string{sdk.FieldTenant}, Sum: []string{"weight_kg"}, Subtree: true})
+	return http.StatusOK, map[string]any{"villages": groups}, err
+}
+
+// checkClaim answers a parent, without a login, whether the name they give
+// is the one registered for a NIK: the plugin compares the real name
+// (revealed, and so audited) and shows nothing of it.
+func checkClaim(r *http.Request) (int, any, error) {
+	var claim struct {
+		NIK  string `json:"nik"`
+		Name string `json:"name"`
+	}
+	if err := sdk.Bind(r, &claim); err != nil {
+		return 0, nil, err
+	}
+	rec, err := sdk.From(r).Records("children").Reveal("check a parent's claim").GetBy(r.Context(), "nik", claim.NIK)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return http.StatusOK, map[string]bool{"match": false}, nil
+	} else if err != nil {
+		return 0, nil, err
+	}
+	var c struct{ Name string }
+	if err := rec.Decode(&c); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]bool{"match": strings.EqualFold(c.Name, claim.Name)}, nil
 }
 
 // checkChild reads the new child as an event handler and notes whether its
