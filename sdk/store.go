@@ -256,7 +256,8 @@ const (
 	Ge Op = ">="
 	// In matches any value of a list: Where("status", sdk.In, []string{"a", "b"}).
 	In Op = "in"
-	// Like matches a text with SQL wildcards % and _, case-sensitively.
+	// Like matches a text that contains the value, ignoring case (for a
+	// search box); % and _ in the value are taken literally.
 	Like Op = "like"
 	// Prefix matches a text that starts with the value (wildcards are
 	// taken literally): the way to find a region's records by code.
