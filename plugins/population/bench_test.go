@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
-	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
 
@@ -56,13 +55,13 @@ func BenchmarkNIKLookup(b *testing.B) {
 	csv, niks := seedCSV(20000)
 	const village = "14.01.01.2009"
 	newDB()
-	inproc := sdktest.New(b, manifest, handler(), sdk.Options{}, opts...)
+	inproc := sdktest.New(b, &plugin, opts...)
 	newDB()
-	plugin := sdktest.NewBinary(b, bin, "population", opts...)
+	binary := sdktest.NewBinary(b, bin, "population", opts...)
 	for _, hc := range []struct {
 		name string
 		h    *sdktest.Host
-	}{{"in-process", inproc}, {"plugin", plugin}} {
+	}{{"in-process", inproc}, {"plugin", binary}} {
 		h := hc.h
 		h.Tenant(village)
 		h.Enable("14.01")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/storetest"
-	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
 
@@ -168,17 +167,17 @@ func BenchmarkDistrict(b *testing.B) {
 		b.ReportMetric(district.peakMiB, "peak_MiB")
 		b.ReportMetric(898973/district.seconds, "residents/s")
 	})
-	inproc := sdktest.New(b, manifest, handler(), sdk.Options{}, sdktest.WithDatabase(district.dbURL))
-	plugin := sdktest.NewBinary(b, district.pluginBn, "population", sdktest.WithDatabase(district.dbURL))
+	inproc := sdktest.New(b, &plugin, sdktest.WithDatabase(district.dbURL))
+	binary := sdktest.NewBinary(b, district.pluginBn, "population", sdktest.WithDatabase(district.dbURL))
 	for _, hc := range []struct {
 		name string
 		h    *sdktest.Host
-	}{{"lookup/in-process", inproc}, {"lookup/plugin", plugin}} {
+	}{{"lookup/in-process", inproc}, {"lookup/plugin", binary}} {
 		// A district operator: works in every village of Kampar.
 		op := hc.h.User(fmt.Sprintf("bench-%s-%d", strings.ReplaceAll(hc.name, "/", "-"), time.Now().UnixNano()), "operator", "14.01")
 		b.Run(hc.name, func(b *testing.B) { lookupLoad(b, hc.h, op.Token) })
 	}
-	anon := plugin.Anonymous()
+	anon := binary.Anonymous()
 	b.Run("stats/plugin", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			by := []string{"sex", "age_group", "religion", "education", "occupation", "marital_status"}[i%6]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -17,6 +18,9 @@ import (
 // villageCode is the shape of a village's Kemendagri code: province,
 // regency, sub-district, village (14.01.01.2009).
 var villageCode = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$`)
+
+// errChanged answers a life event on a resident changed since it was read.
+var errChanged = sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the resident changed meanwhile: try again")
 
 // Event types of POST /events.
 const (
@@ -78,15 +82,19 @@ func postEvent(r *http.Request) (int, any, error) {
 	// and letters quote: one line each, the note free text, none with
 	// control or bidirectional override characters.
 	if err := checkTexts(
-		textField{"place", &ev.Place, 200, input.Name}, textField{"cause", &ev.Cause, 200, input.Name},
-		textField{"origin", &ev.Origin, 200, input.Name}, textField{"note", &ev.Note, 1000, input.Text}); err != nil {
+		textField{"place", codeInvalidPlace, &ev.Place, 200, input.Name},
+		textField{"cause", codeInvalidCause, &ev.Cause, 200, input.Name},
+		textField{"origin", codeInvalidOrigin, &ev.Origin, 200, input.Name},
+		textField{"note", codeInvalidNote, &ev.Note, 1000, input.Text}); err != nil {
 		return 0, nil, err
 	}
 	if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
-		return 0, nil, sdk.Errorf(422, "invalid_date", "date must be YYYY-MM-DD")
+		return 0, nil, invalid(codeInvalidDate, "date must be YYYY-MM-DD")
 	}
-	if ev.Date > time.Now().Format(time.DateOnly) {
-		return 0, nil, sdk.Errorf(422, "invalid_date", "date %s is in the future", ev.Date)
+	// The village's date: at night a village in WIT is already in the
+	// next day while the server's clock is not.
+	if ev.Date > sdk.From(r).Today() {
+		return 0, nil, invalid(codeInvalidDate, "date %s is in the future", ev.Date)
 	}
 	switch ev.Type {
 	case EventBirth, EventMoveIn:
@@ -96,7 +104,7 @@ func postEvent(r *http.Request) (int, any, error) {
 	case EventMove:
 		return move(r, ev)
 	}
-	return 0, nil, sdk.Errorf(422, "invalid_type", "type must be birth, death, move_out, move_in or move")
+	return 0, nil, invalid(codeInvalidType, "type must be birth, death, move_out, move_in or move")
 }
 
 func history(req *sdk.Request, nik, typ, date string, detail map[string]any) historyEntry {
@@ -112,7 +120,7 @@ func history(req *sdk.Request, nik, typ, date string, detail map[string]any) his
 func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 	req := sdk.From(r)
 	if ev.Resident == nil {
-		return 0, nil, sdk.Errorf(422, "invalid_resident", "a %s needs the resident's data in resident", ev.Type)
+		return 0, nil, invalid(codeInvalidResident, "a %s needs the resident's data in resident", ev.Type)
 	}
 	res := *ev.Resident
 	res.Status = StatusAlive
@@ -125,35 +133,34 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 		if res.Relationship == "" {
 			res.Relationship = "4" // Anak
 		}
-		family, _, err := req.Records("residents").Query().Where("kk", "=", res.KK).Where("status", "=", StatusAlive).Page(0, 1).Run(r.Context())
+		family, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, res.KK).Where("status", sdk.Eq, StatusAlive).Page(0, 1).Run(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
 		if len(family) == 0 {
-			return 0, nil, sdk.Errorf(422, "unknown_family", "a birth joins an existing family: no family %s in %s", Mask(res.KK), req.Tenant)
+			return 0, nil, invalid(codeUnknownFamily, "a birth joins an existing family: no family %s in %s", Mask(res.KK), req.Tenant)
 		}
 	}
-	if err := res.validate(time.Now()); err != nil {
+	if err := res.validate(req.Today()); err != nil {
 		return 0, nil, err
 	}
-	out, err := req.Batch().
-		Insert("residents", res).
-		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
-		Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
-		Audit("residents."+ev.Type, req.Tenant, nil).
-		Commit(r.Context())
-	if err != nil {
+	b := req.Batch()
+	arrived := b.Insert("residents", res)
+	b.Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail))
+	b.Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
+		Audit("residents."+ev.Type, req.Tenant, nil)
+	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req)
+	v, err := view(&arrived.Record, req)
 	return http.StatusCreated, v, err
 }
 
 // current loads an alive resident of this village.
 func current(r *http.Request, id string) (*sdk.Record, *Resident, error) {
 	rec, err := sdk.From(r).Records("residents").Get(r.Context(), id)
-	if sdk.IsNotFound(err) {
-		return nil, nil, sdk.Errorf(404, "resident_not_found", "no resident %s in %s", id, sdk.From(r).Tenant)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return nil, nil, sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "no resident %s in %s", id, sdk.From(r).Tenant)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -163,7 +170,7 @@ func current(r *http.Request, id string) (*sdk.Record, *Resident, error) {
 		return nil, nil, err
 	}
 	if res.Status != StatusAlive {
-		return nil, nil, sdk.Errorf(409, "not_alive", "the resident's status is %s", res.Status)
+		return nil, nil, sdk.Errorf(http.StatusConflict, codeNotAlive, "the resident's status is %s", res.Status)
 	}
 	return rec, &res, nil
 }
@@ -181,20 +188,20 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 		status, topic = StatusMoved, "population.resident_moved_out"
 		detail = map[string]any{"destination": ev.Place, "note": ev.Note}
 	}
-	out, err := req.Batch().
-		// No longer a living head: the family may register a new one.
-		Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil}, "").
-		Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail)).
-		Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
-		Audit("residents."+ev.Type, rec.ID, nil).
-		Commit(r.Context())
-	if sdk.IsConflict(err) {
-		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
+	b := req.Batch()
+	// No longer a living head: the family may register a new one.
+	left := b.Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil})
+	b.Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail))
+	b.Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
+		Audit("residents."+ev.Type, rec.ID, nil)
+	err = b.Commit(r.Context())
+	if errors.Is(err, sdk.ErrConflict) {
+		return 0, nil, errChanged
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := view(&out[0][0], req)
+	v, err := view(&left.Record, req)
 	return 200, v, err
 }
 
@@ -205,18 +212,18 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	req := sdk.From(r)
 	to := strings.TrimSpace(ev.ToTenant)
 	if to == "" || to == req.Tenant {
-		return 0, nil, sdk.Errorf(422, "invalid_destination", "to_tenant must be another village of the deployment")
+		return 0, nil, invalid(codeInvalidDestination, "to_tenant must be another village of the deployment")
 	}
 	// Residents live in villages: a sub-district or a regency has no
 	// register of its own, and a resident moved there would vanish from
 	// every village's list.
 	if !villageCode.MatchString(to) {
-		return 0, nil, sdk.Errorf(422, "invalid_destination", "to_tenant %q is not a village code (like 14.01.01.2009): residents move between villages", to)
+		return 0, nil, invalid(codeInvalidDestination, "to_tenant %q is not a village code (like 14.01.01.2009): residents move between villages", to)
 	}
 	if ok, err := req.CanIn(r.Context(), to, permWrite); err != nil {
 		return 0, nil, fmt.Errorf("checking the destination %s: %w", to, err)
 	} else if !ok {
-		return 0, nil, sdk.Errorf(403, "forbidden", "you cannot register residents in %s", to)
+		return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to)
 	}
 	rec, res, err := current(r, ev.ResidentID)
 	if err != nil {
@@ -225,43 +232,42 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	patch := map[string]any{}
 	if ev.KK != "" {
 		if err := CheckKK(ev.KK); err != nil {
-			return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+			return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
 		}
 		patch["kk"] = ev.KK
 		if res.HeadKK != nil {
 			patch["head_kk"] = ev.KK // heads the family under its new KK
 		}
 	}
-	past, _, err := req.Records("history").Query().Where("nik", "=", res.NIK).Page(0, 1000).Run(r.Context())
+	past, _, err := req.Records("history").Query().Where("nik", sdk.Eq, res.NIK).Page(0, 1000).Run(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
-	b := req.Batch().Update("residents", rec.ID, rec.Version, patch, to)
+	b := req.Batch()
+	moved := b.Move("residents", rec.ID, rec.Version, patch, to)
 	for _, h := range past {
-		b = b.Update("history", h.ID, h.Version, map[string]any{}, to)
+		b.Move("history", h.ID, h.Version, map[string]any{}, to)
 	}
-	out, err := b.
-		InsertInto(to, "history", history(req, res.NIK, EventMove, ev.Date, map[string]any{"from": req.Tenant, "to": to, "note": ev.Note})).
-		Publish("population.resident_moved", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
+	b.InsertInto(to, "history", history(req, res.NIK, EventMove, ev.Date, map[string]any{"from": req.Tenant, "to": to, "note": ev.Note}))
+	b.Publish("population.resident_moved", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
 		// The destination's subscribers (its village profile) hear of the
 		// arrival in their own tenant.
 		PublishIn(to, "population.resident_moved_in", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
-		Audit("residents.moved", rec.ID, map[string]any{"from": req.Tenant, "to": to, "fields": slices.Sorted(maps.Keys(patch))}).
-		Commit(r.Context())
-	switch {
-	case sdk.ErrorCode(err) == "forbidden":
+		Audit("residents.moved", rec.ID, map[string]any{"from": req.Tenant, "to": to, "fields": slices.Sorted(maps.Keys(patch))})
+	switch err := b.Commit(r.Context()); {
+	case errors.Is(err, sdk.ErrForbidden):
 		// The caller may write there (checked above): the host refuses a
 		// village that does not exist or has no population module.
-		return 0, nil, sdk.Errorf(422, "unknown_destination", "%s is not a village of the deployment with the population module: %v", to, err)
-	case sdk.IsConflict(err):
-		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: try again")
+		return 0, nil, invalid(codeUnknownDestination, "%s is not a village of the deployment with the population module: %v", to, err)
+	case errors.Is(err, sdk.ErrConflict):
+		return 0, nil, errChanged
 	case err != nil:
 		if kk, ok := patch["kk"].(string); ok {
 			res.KK = kk
 		}
 		return 0, nil, writeError(err, res)
 	}
-	v, err := view(&out[0][0], req)
+	v, err := view(&moved.Record, req)
 	return 200, v, err
 }
 
@@ -272,8 +278,10 @@ func getHistory(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var res Resident
-	rec.Decode(&res)
-	recs, total, err := req.Records("history").Query().Where("nik", "=", res.NIK).OrderBy("date", false).OrderBy("created_at", false).Page(0, 500).WithTotal().Run(r.Context())
+	if err := rec.Decode(&res); err != nil {
+		return 0, nil, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
+	}
+	recs, total, err := req.Records("history").Query().Where("nik", sdk.Eq, res.NIK).OrderBy("date", false).OrderBy("created_at", false).Page(0, 500).WithTotal().Run(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLifeEvents(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")

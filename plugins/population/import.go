@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -57,7 +56,7 @@ func (res *importResult) reject(line int, nik, reason string) {
 // ends and the next begins is unknown (an unterminated quote swallows
 // every line after it), and no row of the file is imported.
 func errCSV(format string, args ...any) error {
-	return sdk.Errorf(http.StatusUnprocessableEntity, "invalid_csv", format, args...)
+	return invalid(codeInvalidCSV, format, args...)
 }
 
 // scanImport reads an import CSV and checks every row. Valid rows, each
@@ -66,8 +65,8 @@ func errCSV(format string, args ...any) error {
 // that is not readable CSV (no header, a missing required column, an
 // unterminated or stray quote) is refused whole with 422 invalid_csv
 // naming the line: nothing of it may be imported. accept may be nil (a
-// checking pass).
-func scanImport(in io.Reader, now time.Time, accept func(line int, p *Resident) error) (*importResult, error) {
+// checking pass). today is the village's date, after which no one is born.
+func scanImport(in io.Reader, today string, accept func(line int, p *Resident) error) (*importResult, error) {
 	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1 // checked below, per row, with a clearer reason
 	cr.ReuseRecord = true
@@ -117,7 +116,7 @@ func scanImport(in io.Reader, now time.Time, accept func(line int, p *Resident) 
 			BirthDate: get("birth_date"), Religion: get("religion"), Education: get("education"), Occupation: get("occupation"),
 			MaritalStatus: get("marital_status"), Relationship: get("relationship"), BloodType: get("blood_type"),
 			Address: get("address"), RT: get("rt"), RW: get("rw"), MotherName: get("mother_name")}
-		if err := p.validate(now); err != nil {
+		if err := p.validate(today); err != nil {
 			res.reject(line, p.NIK, err.Error())
 			continue
 		}
@@ -152,7 +151,7 @@ func csvError(err error) error {
 		}
 		return errCSV("the file is not valid CSV at %s, column %d: %v; nothing was imported", where, pe.Column, pe.Err)
 	}
-	return sdk.Errorf(http.StatusBadRequest, "invalid_csv", "reading the file: %v", err)
+	return sdk.Errorf(http.StatusBadRequest, codeInvalidCSV, "reading the file: %v", err)
 }
 
 // importCSV imports a CSV of residents in two passes over a spooled copy
@@ -175,8 +174,8 @@ func importCSV(r *http.Request) (int, any, error) {
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
-	now := time.Now()
-	if _, err := scanImport(io.TeeReader(r.Body, spool), now, nil); err != nil {
+	today := req.Today()
+	if _, err := scanImport(io.TeeReader(r.Body, spool), today, nil); err != nil {
 		return 0, nil, err
 	}
 	// The first pass may stop reading at the end of the CSV; the body is
@@ -217,7 +216,7 @@ func importCSV(r *http.Request) (int, any, error) {
 		batch, lines, niks, isHead = batch[:0], lines[:0], niks[:0], isHead[:0]
 		return nil
 	}
-	res, err := scanImport(spool, now, func(line int, p *Resident) error {
+	res, err := scanImport(spool, today, func(line int, p *Resident) error {
 		batch, lines, niks, isHead = append(batch, *p), append(lines, line), append(niks, p.NIK), append(isHead, p.HeadKK != nil)
 		if len(batch) == importBatch {
 			return flush()
@@ -241,7 +240,7 @@ func importCSV(r *http.Request) (int, any, error) {
 	if res.Inserted > 0 {
 		b.Publish("population.residents_imported", map[string]int{"inserted": res.Inserted})
 	}
-	if _, err := b.Commit(ctx); err != nil {
+	if err := b.Commit(ctx); err != nil {
 		return 0, nil, fmt.Errorf("recording the import: %w", err)
 	}
 	return 200, res, nil

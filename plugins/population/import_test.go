@@ -20,7 +20,7 @@ const sampleCSV = `nik,kk,name,sex,birth_place,birth_date,religion,education,occ
 `
 
 func TestImport(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	h.Tenant(villageA)
 	h.Enable("14.01")
 	op := h.User("op-a", "operator", villageA)

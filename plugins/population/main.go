@@ -22,7 +22,8 @@ const (
 	permLookup = "population.residents.lookup"
 )
 
-var manifest = sdk.Manifest{
+// plugin is the population module: its manifest and its handlers.
+var plugin = sdk.Plugin{
 	ID: "population", Version: "0.1.0", Vendor: "Balai",
 	Description: "Civil register: residents, families (KK), NIK checks",
 	Permissions: []sdk.Permission{
@@ -31,21 +32,26 @@ var manifest = sdk.Manifest{
 		{Name: permPersonal, Description: "see full NIK and KK numbers (audited)"},
 		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
 	},
+	// Every write of residents and families (create, PATCH, import, every
+	// life event) goes through villageOnly: a resident lives in a village,
+	// and a sub-district or regency only reads the roll-up of its villages.
 	Routes: []sdk.Route{
-		{Method: "GET", Path: "/codes", Public: true},
+		{Method: "GET", Path: "/codes", Public: true, Handler: sdk.Func(func(r *http.Request) (int, any, error) { return 200, codeLists, nil })},
 		// A citizen's identity check (NIK, KK, mother's name) for online
 		// letter requests; public, slowed down per NIK and address.
-		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: 10 * time.Minute}},
-		{Method: "GET", Path: "/residents", Permission: permRead},
-		{Method: "POST", Path: "/residents", Permission: permWrite},
-		{Method: "GET", Path: "/residents/{id}", Permission: permRead},
-		{Method: "PATCH", Path: "/residents/{id}", Permission: permWrite},
-		{Method: "GET", Path: "/families/{kk}", Permission: permRead},
-		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead},
-		{Method: "POST", Path: "/events", Permission: permWrite},
-		{Method: "GET", Path: "/stats", Public: true},
-		{Method: "GET", Path: "/count", Public: true},
-		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, TimeoutMillis: 15 * 60 * 1000},
+		{Method: "POST", Path: "/verify", Public: true, MaxBodyBytes: 4 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: 10 * time.Minute},
+			Handler: sdk.Func(verifyResident)},
+		{Method: "GET", Path: "/residents", Permission: permRead, Handler: sdk.Func(listResidents)},
+		{Method: "POST", Path: "/residents", Permission: permWrite, Handler: sdk.Func(villageOnly(createResident))},
+		{Method: "GET", Path: "/residents/{id}", Permission: permRead, Handler: sdk.Func(getResident)},
+		{Method: "PATCH", Path: "/residents/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(patchResident))},
+		{Method: "GET", Path: "/families/{kk}", Permission: permRead, Handler: sdk.Func(getFamily)},
+		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead, Handler: sdk.Func(getHistory)},
+		{Method: "POST", Path: "/events", Permission: permWrite, Handler: sdk.Func(villageOnly(postEvent))},
+		{Method: "GET", Path: "/stats", Public: true, Handler: sdk.Func(stats)},
+		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},
+		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, Timeout: 15 * time.Minute,
+			Handler: sdk.Func(villageOnly(importCSV))},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -73,6 +79,7 @@ var manifest = sdk.Manifest{
 			// family (see Resident.HeadKK).
 			{Name: "head_kk", Type: sdk.String, Personal: true},
 		},
+		PersonalPermission: permPersonal,
 		Indexes: []sdk.Index{
 			{Fields: []string{"nik"}, Unique: true, DeploymentWide: true},
 			{Fields: []string{"head_kk"}, Unique: true},
@@ -89,7 +96,8 @@ var manifest = sdk.Manifest{
 			{Name: "actor", Type: sdk.String},
 			{Name: "detail", Type: sdk.Object},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"nik"}}},
+		Indexes:            []sdk.Index{{Fields: []string{"nik"}}},
+		PersonalPermission: permPersonal,
 	}, {
 		// Identity checks of POST /verify, counted per NIK and client
 		// address, and per NIK from all addresses (address "*"): see
@@ -101,29 +109,9 @@ var manifest = sdk.Manifest{
 			{Name: "failures", Type: sdk.Int, Required: true},
 			{Name: "since", Type: sdk.String, Required: true},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
+		Indexes:            []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
+		PersonalPermission: permPersonal,
 	}},
 }
 
-// handler routes the plugin's API. Every write of residents and families
-// (create, PATCH, import, every life event) goes through villageOnly: a
-// resident lives in a village, and a sub-district or regency only reads
-// the roll-up of its villages.
-func handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /codes", sdk.Func(func(r *http.Request) (int, any, error) { return 200, codeLists, nil }))
-	mux.Handle("POST /verify", sdk.Func(verifyResident))
-	mux.Handle("GET /residents", sdk.Func(listResidents))
-	mux.Handle("POST /residents", sdk.Func(villageOnly(createResident)))
-	mux.Handle("GET /residents/{id}", sdk.Func(getResident))
-	mux.Handle("PATCH /residents/{id}", sdk.Func(villageOnly(patchResident)))
-	mux.Handle("GET /families/{kk}", sdk.Func(getFamily))
-	mux.Handle("GET /residents/{id}/history", sdk.Func(getHistory))
-	mux.Handle("POST /events", sdk.Func(villageOnly(postEvent)))
-	mux.Handle("GET /stats", sdk.Func(stats))
-	mux.Handle("GET /count", sdk.Func(count))
-	mux.Handle("POST /import", sdk.Func(villageOnly(importCSV)))
-	return mux
-}
-
-func main() { sdk.Serve(manifest, handler()) }
+func main() { sdk.Serve(&plugin) }

@@ -54,52 +54,64 @@ const (
 	headOfFamily   = "1" // relationship code of the Kepala Keluarga
 )
 
-// validate checks a resident as the Dukcapil data requires.
-func (r *Resident) validate(now time.Time) error {
+// validate checks a resident as the Dukcapil data requires; today is the
+// village's date (sdk.Request.Today), after which no one is born.
+func (r *Resident) validate(today string) error {
 	// Names are counted in characters and may not hold control or
 	// invisible formatting characters (a bidirectional override would make
 	// a register read other than it is stored).
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" {
-		return sdk.Errorf(422, "invalid_name", "name is required (at most 200 characters)")
+		return invalid(codeInvalidName, "name is required (at most 200 characters)")
 	}
 	if err := checkTexts(
-		textField{"name", &r.Name, 200, input.Name}, textField{"mother_name", &r.MotherName, 200, input.Name},
-		textField{"birth_place", &r.BirthPlace, 100, input.Name}, textField{"address", &r.Address, 500, input.Text}); err != nil {
+		textField{"name", codeInvalidName, &r.Name, 200, input.Name},
+		textField{"mother_name", codeInvalidMotherName, &r.MotherName, 200, input.Name},
+		textField{"birth_place", codeInvalidBirthPlace, &r.BirthPlace, 100, input.Name},
+		textField{"address", codeInvalidAddress, &r.Address, 500, input.Text}); err != nil {
 		return err
 	}
 	if r.Status == "" {
 		r.Status = StatusAlive
 	}
 	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved {
-		return sdk.Errorf(422, "invalid_status", "status must be alive, deceased or moved")
+		return invalid(codeInvalidStatus, "status must be alive, deceased or moved")
 	}
 	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil {
-		if bd.After(now) {
-			return sdk.Errorf(422, "invalid_birth_date", "birth_date %s is in the future", r.BirthDate)
+		if r.BirthDate > today {
+			return invalid(codeInvalidBirthDate, "birth_date %s is in the future", r.BirthDate)
 		}
 		r.BirthYear = bd.Year()
 	}
 	if err := CheckNIK(r.NIK, r.BirthDate, r.Sex); err != nil {
 		e := err.(*NIKError)
-		code := "invalid_nik"
-		if e.Field != "nik" {
-			code = "invalid_" + e.Field
+		code := map[string]sdk.Code{"sex": codeInvalidSex, "birth_date": codeInvalidBirthDate}[e.Field]
+		if code == "" {
+			code = codeInvalidNIK
 		}
-		return sdk.Errorf(422, code, "%s", e.Error())
+		return invalid(code, "%s", e.Error())
 	}
 	if err := CheckKK(r.KK); err != nil {
-		return sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+		return invalid(codeInvalidKK, "%s", err.Error())
 	}
-	for field, v := range map[string]string{"religion": r.Religion, "education": r.Education, "occupation": r.Occupation,
-		"marital_status": r.MaritalStatus, "relationship": r.Relationship, "blood_type": r.BloodType} {
-		if v != "" && !validCode(field, v) {
-			return sdk.Errorf(422, "invalid_"+field, "%s %q is not a code of GET /codes", field, v)
+	for _, c := range []struct {
+		field, v string
+		code     sdk.Code
+	}{
+		{"religion", r.Religion, codeInvalidReligion}, {"education", r.Education, codeInvalidEducation},
+		{"occupation", r.Occupation, codeInvalidOccupation}, {"marital_status", r.MaritalStatus, codeInvalidMarital},
+		{"relationship", r.Relationship, codeInvalidRelationship}, {"blood_type", r.BloodType, codeInvalidBloodType},
+	} {
+		if c.v != "" && !validCode(c.field, c.v) {
+			return invalid(c.code, "%s %q is not a code of GET /codes", c.field, c.v)
 		}
 	}
-	for field, v := range map[string]string{"rt": r.RT, "rw": r.RW} {
-		if v != "" && (len(v) > 3 || !digits(v)) {
-			return sdk.Errorf(422, "invalid_"+field, "%s must be up to 3 digits", field)
+	for _, c := range []struct {
+		field, v string
+		code     sdk.Code
+	}{{"rt", r.RT, codeInvalidRT}, {"rw", r.RW, codeInvalidRW}} {
+		if c.v != "" && (len(c.v) > 3 || !digits(c.v)) {
+			return invalid(c.code, "%s must be up to 3 digits", c.field)
 		}
 	}
 	r.HeadKK = nil
@@ -114,11 +126,11 @@ func (r *Resident) validate(now time.Time) error {
 // the NIK is registered already, or the family has its living head.
 func writeError(err error, res *Resident) error {
 	var se *sdk.Error
-	if errors.As(err, &se) && se.Code == "duplicate" {
+	if errors.As(err, &se) && se.Code == sdk.CodeDuplicate {
 		if se.Field == "head_kk" {
-			return sdk.Errorf(409, "duplicate_head", "family %s already has a head", Mask(res.KK))
+			return sdk.Errorf(http.StatusConflict, codeDuplicateHead, "family %s already has a head", Mask(res.KK))
 		}
-		return sdk.Errorf(409, "duplicate_nik", "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
+		return sdk.Errorf(http.StatusConflict, codeDuplicateNIK, "a resident with NIK %s is already registered in this deployment", Mask(res.NIK))
 	}
 	return err
 }
@@ -176,15 +188,14 @@ func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
 
 // auditFull records that the caller was shown full NIKs and KKs.
 func auditFull(r *http.Request, action, target string, count int) error {
-	_, err := sdk.From(r).Batch().Audit(action, target, map[string]int{"records": count}).Commit(r.Context())
-	return err
+	return sdk.From(r).Batch().Audit(action, target, map[string]int{"records": count}).Commit(r.Context())
 }
 
 // errNotAVillage refuses a write of residents or families in a tenant
 // that is not a village: the 422 every writing route answers there.
 func errNotAVillage(req *sdk.Request) error {
-	return sdk.Errorf(http.StatusUnprocessableEntity, "not_a_village",
-		"residents and families belong to a village: write them at /api/v1/t/{village code}/population/... (%s is a %s)", req.Tenant, req.TenantLevel)
+	return invalid(codeNotAVillage,
+		"residents and families belong to a village: write them at /api/v1/t/{village code}/population/... (%s is a %s)", req.Tenant, req.Level)
 }
 
 // villageOnly wraps a handler that writes residents or families so that
@@ -193,7 +204,7 @@ func errNotAVillage(req *sdk.Request) error {
 // read. Reads stay open at every level: they roll the villages up.
 func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
 	return func(r *http.Request) (int, any, error) {
-		if req := sdk.From(r); req.TenantLevel != "village" {
+		if req := sdk.From(r); req.Level != sdk.Village {
 			return 0, nil, errNotAVillage(req)
 		}
 		return fn(r)
@@ -205,23 +216,22 @@ func createResident(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &res); err != nil {
 		return 0, nil, err
 	}
-	if err := res.validate(time.Now()); err != nil {
+	req := sdk.From(r)
+	if err := res.validate(req.Today()); err != nil {
 		return 0, nil, err
 	}
-	req := sdk.From(r)
-	out, err := req.Batch().
-		Insert("residents", res).
-		Insert("history", history(req, res.NIK, "registered", time.Now().Format(time.DateOnly), nil)).
-		Publish("population.resident_registered", eventPayload{Type: "registered", Date: time.Now().Format(time.DateOnly), Sex: res.Sex, To: req.Tenant}).
+	b := req.Batch()
+	created := b.Insert("residents", res)
+	b.Insert("history", history(req, res.NIK, "registered", req.Today(), nil))
+	b.Publish("population.resident_registered", eventPayload{Type: "registered", Date: req.Today(), Sex: res.Sex, To: req.Tenant}).
 		// The record of processing (UU PDP 27/2022): who, where, when;
 		// never the data. The new record's id is not known before the
 		// commit, and the audit commits with it.
-		Audit("residents.created", req.Tenant, nil).
-		Commit(r.Context())
-	if err != nil {
+		Audit("residents.created", req.Tenant, nil)
+	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req)
+	v, err := view(&created.Record, req)
 	return http.StatusCreated, v, err
 }
 
@@ -248,13 +258,13 @@ func listResidents(r *http.Request) (int, any, error) {
 	}
 	req := sdk.From(r)
 	q := req.Records("residents").Query().Page(offset, limit).WithTotal().OrderBy("name", false)
-	if req.TenantLevel != "village" {
+	if req.Level != sdk.Village {
 		q = q.Subtree() // a sub-district or district sees all villages below
 	}
 	params := r.URL.Query()
 	for _, f := range []string{"sex", "status", "rt", "rw"} {
 		if v := params.Get(f); v != "" {
-			q = q.Where(f, "=", v)
+			q = q.Where(f, sdk.Eq, v)
 		}
 	}
 	personal, err := personalFilters(req, params)
@@ -262,10 +272,10 @@ func listResidents(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	for _, f := range personal {
-		q = q.Where(f, "=", strings.TrimSpace(params.Get(f)))
+		q = q.Where(f, sdk.Eq, strings.TrimSpace(params.Get(f)))
 	}
 	if s := strings.TrimSpace(params.Get("q")); s != "" {
-		q = q.Where("name", "like", s)
+		q = q.Where("name", sdk.Like, s)
 	}
 	recs, total, err := q.Run(r.Context())
 	if err != nil {
@@ -285,7 +295,7 @@ func listResidents(r *http.Request) (int, any, error) {
 		// A search by a person's number is a read of that person's data,
 		// whatever it finds: audited with the fields searched, never
 		// their values.
-		if _, err := req.Batch().Audit("residents.search_personal", req.Tenant,
+		if err := req.Batch().Audit("residents.search_personal", req.Tenant,
 			map[string]any{"fields": personal, "records": len(items), "full": full}).Commit(r.Context()); err != nil {
 			return 0, nil, err
 		}
@@ -313,11 +323,11 @@ func patchResident(r *http.Request) (int, any, error) {
 	}
 	for k, v := range patch {
 		if k == "status" {
-			return 0, nil, sdk.Errorf(422, "invalid_patch", "status changes through POST /events (death, move)")
+			return 0, nil, invalid(codeInvalidPatch, "status changes through POST /events (death, move)")
 		}
 		merged[k] = v
 	}
-	b, err := json.Marshal(merged)
+	data, err := json.Marshal(merged)
 	if err != nil {
 		return 0, nil, fmt.Errorf("merging the patch of resident %s: %w", rec.ID, err)
 	}
@@ -326,10 +336,10 @@ func patchResident(r *http.Request) (int, any, error) {
 	// "ſtatus" onto status, past the check above, and change a resident's
 	// state without its life event and history.
 	var res Resident
-	if err := sdk.Unmarshal(b, &res); err != nil {
+	if err := sdk.Unmarshal(data, &res); err != nil {
 		return 0, nil, err
 	}
-	if err := res.validate(time.Now()); err != nil {
+	if err := res.validate(req.Today()); err != nil {
 		return 0, nil, err
 	}
 	fields := make([]string, 0, len(patch))
@@ -341,17 +351,17 @@ func patchResident(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := req.Batch().
-		Update("residents", rec.ID, rec.Version, stored, "").
-		Audit("residents.updated", rec.ID, map[string]any{"fields": fields}).
-		Commit(r.Context())
-	if sdk.IsConflict(err) {
-		return 0, nil, sdk.Errorf(409, "conflict", "the resident changed meanwhile: read it again")
+	b := req.Batch()
+	updated := b.Update("residents", rec.ID, rec.Version, stored)
+	b.Audit("residents.updated", rec.ID, map[string]any{"fields": fields})
+	err = b.Commit(r.Context())
+	if errors.Is(err, sdk.ErrConflict) {
+		return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the resident changed meanwhile: read it again")
 	}
 	if err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&out[0][0], req)
+	v, err := view(&updated.Record, req)
 	return 200, v, err
 }
 
@@ -384,7 +394,7 @@ func errForbiddenFilter(field string) error {
 	if field == "mother_name" {
 		need = permPersonal
 	}
-	return sdk.Errorf(http.StatusForbidden, "forbidden_filter",
+	return sdk.Errorf(http.StatusForbidden, codeForbiddenFilter,
 		"searching residents by %s needs %s: it would reveal what is masked for you", field, need)
 }
 
@@ -397,14 +407,14 @@ func getFamily(r *http.Request) (int, any, error) {
 		return 0, nil, errForbiddenFilter("kk")
 	}
 	if err := CheckKK(kk); err != nil {
-		return 0, nil, sdk.Errorf(422, "invalid_kk", "%s", err.Error())
+		return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
 	}
-	recs, _, err := req.Records("residents").Query().Where("kk", "=", kk).Where("status", "=", StatusAlive).Page(0, 100).Run(r.Context())
+	recs, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, kk).Where("status", sdk.Eq, StatusAlive).Page(0, 100).Run(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
 	if len(recs) == 0 {
-		return 0, nil, sdk.Errorf(404, "family_not_found", "no family %s in %s", Mask(kk), req.Tenant)
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeFamilyNotFound, "no family %s in %s", Mask(kk), req.Tenant)
 	}
 	full := req.Can(permPersonal)
 	members := make([]residentView, 0, len(recs))
@@ -425,7 +435,7 @@ func getFamily(r *http.Request) (int, any, error) {
 	})
 	// Audited even when the numbers stay masked: the caller named a
 	// family by its full KK and was shown its members.
-	if _, err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(members), "full": full}).Commit(r.Context()); err != nil {
+	if err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(members), "full": full}).Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
 	kkShown := kk
@@ -435,22 +445,24 @@ func getFamily(r *http.Request) (int, any, error) {
 	return 200, map[string]any{"kk": kkShown, "members": members, "total": len(members)}, nil
 }
 
-// textField is a text field of a request with its bound (characters) and
-// rule: input.Name for one line, input.Text for free text.
+// textField is a text field of a request with its code when malformed,
+// its bound (characters) and rule: input.Name for one line, input.Text
+// for free text.
 type textField struct {
 	name string
+	code sdk.Code
 	v    *string
 	max  int
 	rule func(string, int) error
 }
 
 // checkTexts trims each field in place and checks it by its rule; the
-// first that fails answers 422 invalid_<field>.
+// first that fails answers 422 with its code (invalid_<field>).
 func checkTexts(fields ...textField) error {
 	for _, f := range fields {
 		*f.v = strings.TrimSpace(*f.v)
 		if err := f.rule(*f.v, f.max); err != nil {
-			return sdk.Errorf(422, "invalid_"+f.name, "%s %v", f.name, err)
+			return invalid(f.code, "%s %v", f.name, err)
 		}
 	}
 	return nil

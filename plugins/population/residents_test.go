@@ -19,7 +19,7 @@ func resident(nik, kk, name, sex, birth, rel string) map[string]string {
 }
 
 func TestResidents(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
@@ -44,7 +44,7 @@ func TestResidents(t *testing.T) {
 	bad := []struct {
 		name string
 		body map[string]string
-		code string
+		code sdk.Code
 	}{
 		{"NIK too short", resident("140101150380001", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
 		{"unknown sub-district", resident("9999011503800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
@@ -161,7 +161,7 @@ func TestResidents(t *testing.T) {
 // village; at a sub-district or regency every write route answers 422
 // not_a_village and stores nothing, while the roll-up reads stay open.
 func TestWritesOnlyInAVillage(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	h.Tenant(villageA)
 	h.Enable("14.01")
 	admin := h.Admin()

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -19,6 +18,9 @@ type statsRow struct {
 	P     int64  `json:"p"`
 }
 
+// alive filters the living residents, whom /stats and /count count.
+var alive = []sdk.Filter{{Field: "status", Op: sdk.Eq, Value: StatusAlive}}
+
 var statsBy = map[string]bool{"sex": true, "age_group": true, "religion": true, "education": true, "occupation": true, "marital_status": true}
 
 // stats counts the living residents of the tenant and everything below it.
@@ -31,10 +33,10 @@ func stats(r *http.Request) (int, any, error) {
 		by = "sex"
 	}
 	if !statsBy[by] {
-		return 0, nil, sdk.Errorf(400, "invalid_by", "by must be sex, age_group, religion, education, occupation or marital_status")
+		return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidBy, "by must be sex, age_group, religion, education, occupation or marital_status")
 	}
-	if req.TenantLevel == "village" && !req.Can(permRead) {
-		return 0, nil, sdk.Errorf(403, "forbidden", "statistics of a single village need population.residents.read; districts and sub-districts are public")
+	if req.Level == sdk.Village && !req.Can(permRead) {
+		return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "statistics of a single village need population.residents.read; districts and sub-districts are public")
 	}
 	field := by
 	if by == "age_group" {
@@ -44,13 +46,13 @@ func stats(r *http.Request) (int, any, error) {
 	if by != "sex" {
 		group = append(group, "sex")
 	}
-	groups, err := req.Records("residents").Aggregate(r.Context(), group, nil, true, sdk.Filter{Field: "status", Op: "=", Value: StatusAlive})
+	groups, err := req.Records("residents").Aggregate(r.Context(), sdk.Aggregation{GroupBy: group, Subtree: true, Where: alive})
 	if err != nil {
 		return 0, nil, err
 	}
 	rows := map[string]*statsRow{}
 	var total statsRow
-	year := time.Now().Year()
+	year := req.Now().Year() // ages as of the village's date
 	for _, g := range groups {
 		key := keyString(g.Key[0])
 		if by == "age_group" {
@@ -92,8 +94,8 @@ func count(r *http.Request) (int, any, error) {
 	// A village has nothing below it: counting its own rows lets the
 	// database use the (tenant, status) index, where the subtree's LIKE
 	// could not. The profile module recounts on every population event.
-	subtree := req.TenantLevel != "village"
-	groups, err := req.Records("residents").Aggregate(r.Context(), nil, nil, subtree, sdk.Filter{Field: "status", Op: "=", Value: StatusAlive})
+	subtree := req.Level != sdk.Village
+	groups, err := req.Records("residents").Aggregate(r.Context(), sdk.Aggregation{Subtree: subtree, Where: alive})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -92,7 +93,7 @@ func identityMatches(res *Resident, kk, motherName string) bool {
 
 // errNoMatch is the one answer for every kind of mismatch: unknown NIK,
 // wrong KK, wrong mother's name, no mother's name on record.
-var errNoMatch = sdk.Errorf(http.StatusNotFound, "resident_not_found", "no resident of this village matches this NIK, KK and mother's name")
+var errNoMatch = sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "no resident of this village matches this NIK, KK and mother's name")
 
 func verifyResident(r *http.Request) (int, any, error) {
 	var in verifyRequest
@@ -102,17 +103,18 @@ func verifyResident(r *http.Request) (int, any, error) {
 	in.NIK, in.KK = strings.TrimSpace(in.NIK), strings.TrimSpace(in.KK)
 	if len(in.NIK) != 16 || !digits(in.NIK) || len(in.KK) != 16 || !digits(in.KK) ||
 		strings.TrimSpace(in.MotherName) == "" || input.Len(in.MotherName) > 200 {
-		return 0, nil, sdk.Errorf(422, "invalid_identity", "nik and kk are 16 digits each and mother_name is required (at most 200 characters)")
+		return 0, nil, invalid(codeInvalidIdentity, "nik and kk are 16 digits each and mother_name is required (at most 200 characters)")
 	}
 	req := sdk.From(r)
 	ctx := r.Context()
-	now := time.Now().UTC()
+	// Counters store their windows in UTC, so that they compare as text.
+	now := req.Now().UTC()
 	tries, err := takeTry(r, in.NIK, now)
 	if err != nil {
 		return 0, nil, err
 	}
 	rec, err := req.Records("residents").GetBy(ctx, "nik", in.NIK)
-	if err != nil && !sdk.IsNotFound(err) {
+	if err != nil && !errors.Is(err, sdk.ErrNotFound) {
 		return 0, nil, err
 	}
 	var res Resident
@@ -128,13 +130,13 @@ func verifyResident(r *http.Request) (int, any, error) {
 	// without a login: keep a trace.
 	b := req.Batch().Audit("residents.verified", rec.ID, nil)
 	for _, id := range tries {
-		b.Increment("verify_failures", id, map[string]float64{"failures": -1}, sdk.Filter{Field: "failures", Op: ">", Value: 0})
+		b.Increment("verify_failures", id, map[string]float64{"failures": -1}, sdk.Filter{Field: "failures", Op: sdk.Gt, Value: 0})
 	}
-	_, err = b.Commit(ctx)
-	if sdk.IsConditionFailed(err) {
+	err = b.Commit(ctx)
+	if errors.Is(err, sdk.ErrConditionFailed) {
 		// A counter restarted its window meanwhile: nothing to give
 		// back there, but the read is recorded all the same.
-		_, err = req.Batch().Audit("residents.verified", rec.ID, nil).Commit(ctx)
+		err = req.Batch().Audit("residents.verified", rec.ID, nil).Commit(ctx)
 	}
 	if err != nil {
 		return 0, nil, fmt.Errorf("recording an identity check: %w", err)
@@ -165,16 +167,16 @@ func takeTry(r *http.Request, nik string, now time.Time) ([]string, error) {
 			until = end
 		}
 	}
-	_, err := req.Batch().
-		Increment("verify_failures", ids[0], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: "<", Value: maxFailures}).
-		Increment("verify_failures", ids[1], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: "<", Value: maxFailuresPerNIK}).
-		Commit(ctx)
-	if sdk.IsConditionFailed(err) {
+	b := req.Batch()
+	b.Increment("verify_failures", ids[0], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: sdk.Lt, Value: maxFailures})
+	b.Increment("verify_failures", ids[1], map[string]float64{"failures": 1}, sdk.Filter{Field: "failures", Op: sdk.Lt, Value: maxFailuresPerNIK})
+	err := b.Commit(ctx)
+	if errors.Is(err, sdk.ErrConditionFailed) {
 		// Retry-After is the rest of the lockout: the later of the two
 		// windows' ends, so that the retry is never refused again for
 		// the same reason.
-		return nil, sdk.Errorf(http.StatusTooManyRequests, "too_many_attempts",
-			"too many failed checks for this NIK: try again after %s UTC, or ask at the village office", until.Format("15:04")).
+		return nil, sdk.Errorf(http.StatusTooManyRequests, codeTooManyAttempts,
+			"too many failed checks for this NIK: try again after %s, or ask at the village office", until.In(req.Location()).Format("15:04 MST")).
 			WithRetryAfter(until.Sub(now))
 	}
 	if err != nil {
@@ -193,13 +195,13 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 	ctx := r.Context()
 	fresh := attempt{NIK: nik, Address: addr, Failures: 0, Since: now.Format(time.RFC3339)}
 	for range 5 {
-		recs, _, err := coll.Query().Where("nik", "=", nik).Where("address", "=", addr).Page(0, 1).Run(ctx)
+		recs, _, err := coll.Query().Where("nik", sdk.Eq, nik).Where("address", sdk.Eq, addr).Page(0, 1).Run(ctx)
 		if err != nil {
 			return "", time.Time{}, fmt.Errorf("reading verify tries: %w", err)
 		}
 		if len(recs) == 0 {
 			rec, err := coll.Insert(ctx, fresh)
-			if sdk.IsDuplicate(err) {
+			if errors.Is(err, sdk.ErrDuplicate) {
 				continue // someone else created it: read theirs
 			}
 			if err != nil {
@@ -217,7 +219,7 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 			return recs[0].ID, since, nil
 		}
 		_, err = coll.Update(ctx, recs[0].ID, recs[0].Version, fresh)
-		if sdk.IsConflict(err) || sdk.IsNotFound(err) {
+		if errors.Is(err, sdk.ErrConflict) || errors.Is(err, sdk.ErrNotFound) {
 			continue // someone else restarted (or pruned) it at the same moment
 		}
 		if err != nil {
@@ -225,7 +227,7 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 		}
 		return recs[0].ID, now, nil
 	}
-	return "", time.Time{}, sdk.Errorf(http.StatusServiceUnavailable, "busy", "too many identity checks at once: try again")
+	return "", time.Time{}, sdk.Errorf(http.StatusServiceUnavailable, codeBusy, "too many identity checks at once: try again")
 }
 
 // pruneCounters deletes a few counters of nik whose window is over: a
@@ -236,13 +238,13 @@ func counterFor(r *http.Request, nik, addr string, now time.Time) (string, time.
 func pruneCounters(r *http.Request, nik string, now time.Time) {
 	coll := sdk.From(r).Records("verify_failures")
 	ctx := r.Context()
-	old, _, err := coll.Query().Where("nik", "=", nik).Where("since", "<", now.Add(-lockWindow).Format(time.RFC3339)).Page(0, 20).Run(ctx)
+	old, _, err := coll.Query().Where("nik", sdk.Eq, nik).Where("since", sdk.Lt, now.Add(-lockWindow).Format(time.RFC3339)).Page(0, 20).Run(ctx)
 	if err != nil {
 		sdk.Logf(ctx, "warn", "pruning verify counters: %v", err)
 		return
 	}
 	for _, rec := range old {
-		if err := coll.Delete(ctx, rec.ID, rec.Version); err != nil && !sdk.IsConflict(err) && !sdk.IsNotFound(err) {
+		if err := coll.Delete(ctx, rec.ID, rec.Version); err != nil && !errors.Is(err, sdk.ErrConflict) && !errors.Is(err, sdk.ErrNotFound) {
 			sdk.Logf(ctx, "warn", "pruning a verify counter: %v", err)
 		}
 	}

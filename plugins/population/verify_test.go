@@ -35,7 +35,7 @@ func TestNormalizeName(t *testing.T) {
 }
 
 func TestVerifyResident(t *testing.T) {
-	h := sdktest.New(t, manifest, handler(), sdk.Options{})
+	h := sdktest.New(t, &plugin)
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
@@ -124,6 +124,10 @@ func TestVerifyResident(t *testing.T) {
 	} else if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 || secs > int(lockWindow/time.Second) {
 		// The lockout's remaining window: at most the whole window.
 		t.Errorf("the lockout's 429 has Retry-After %q, want 1 to %d seconds", res.Header.Get("Retry-After"), int(lockWindow/time.Second))
+	} else if !strings.Contains(string(res.Body), " WIB, ") {
+		// The citizen reads the time on the village's clock (Kampar keeps
+		// WIB), not the server's UTC.
+		t.Errorf("the lockout's message names no village time: %s", res.Body)
 	}
 	if res := check("1401011503800001", kk, "Siti Rahmah"); res.Status != 200 {
 		t.Errorf("another NIK is locked too: %d %s", res.Status, res.Body)
@@ -137,7 +141,7 @@ func TestVerifyResident(t *testing.T) {
 	}
 }
 
-// withAddress serves the plugin as if the host had seen each request come
+// withAddress serves the route as if the host had seen each request come
 // from the address in the X-Test-Address header: the host fills
 // ClientAddress from the connection, which is 127.0.0.1 for every test
 // client.
@@ -148,18 +152,20 @@ func withAddress(h http.Handler) http.Handler {
 	})
 }
 
-// unlimitedVerify is the manifest with the host's per-address rate limit
-// on /verify lifted: every test request reaches the host from 127.0.0.1,
-// and these tests are about the plugin's own counters behind that limit.
-func unlimitedVerify() sdk.Manifest {
-	m := manifest
-	m.Routes = append([]sdk.Route(nil), manifest.Routes...)
-	for i, r := range m.Routes {
+// unlimitedVerify is the plugin with the host's per-address rate limit on
+// /verify lifted, and the client address taken from X-Test-Address: every
+// test request reaches the host from 127.0.0.1, and these tests are about
+// the plugin's own counters behind that limit.
+func unlimitedVerify() *sdk.Plugin {
+	p := plugin
+	p.Routes = append([]sdk.Route(nil), plugin.Routes...)
+	for i, r := range p.Routes {
 		if r.Path == "/verify" {
-			m.Routes[i].RateLimit = &sdk.RateLimit{Requests: 1000, Window: time.Minute}
+			p.Routes[i].RateLimit = &sdk.RateLimit{Requests: 1000, Window: time.Minute}
+			p.Routes[i].Handler = withAddress(r.Handler)
 		}
 	}
-	return m
+	return &p
 }
 
 // Guesses are counted per NIK and client address, with a ceiling per NIK
@@ -173,7 +179,7 @@ func TestVerifyLimitsPerAddress(t *testing.T) {
 			if url, _ := b.New(t); url != "" {
 				opts = append(opts, sdktest.WithDatabase(url))
 			}
-			testVerifyLimitsPerAddress(t, sdktest.New(t, unlimitedVerify(), withAddress(handler()), sdk.Options{}, opts...))
+			testVerifyLimitsPerAddress(t, sdktest.New(t, unlimitedVerify(), opts...))
 		})
 	}
 }
