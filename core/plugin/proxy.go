@@ -216,11 +216,24 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	// later, and the call is cancelled at the host's, so a plugin that
 	// answers "in time" by its clock cannot race the host's 504.
 	parent := ctx
-	ctx, cancel := context.WithTimeout(parent, r.timeout)
-	defer cancel()
 	callCtx, callCancel := context.WithTimeout(parent, r.timeout+time.Second)
 	defer callCancel()
-	defer context.AfterFunc(ctx, callCancel)()
+	// The host's deadline is a timer that cancels the call: one timer per
+	// request, not a second context and a watcher.
+	var expired atomic.Bool
+	defer time.AfterFunc(r.timeout, func() {
+		expired.Store(true)
+		callCancel()
+	}).Stop()
+	// ctxErr is why the call ended early, as a context of the host's
+	// deadline would say: DeadlineExceeded at the host's deadline (or the
+	// caller's own), Canceled when the caller went away, else nil.
+	ctxErr := func() error {
+		if expired.Load() {
+			return context.DeadlineExceeded
+		}
+		return parent.Err()
+	}
 	deadline, _ := callCtx.Deadline()
 	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, limit: c.limit, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem, may: c.may, depth: c.depth}
 	handle := rt.scopes.open(entry)
@@ -246,6 +259,8 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		if body == nil {
 			body = http.NoBody
 		}
+		ctx, cancel := context.WithTimeout(parent, r.timeout)
+		defer cancel()
 		w := sdk.NewResponseStreamer(out)
 		sdk.ServeRequest(ctx, r.proc.inproc.Handler, req, body, r.proc.host, w)
 		w.Close()
@@ -260,11 +275,11 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		stream, err := r.proc.conn.client.HandleStream(callCtx)
 		if err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		if err := stream.Send(&pb.HTTPRequestPart{Request: req}); err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		go func() {
 			buf := make([]byte, 64<<10)
@@ -307,11 +322,11 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		stream, err := r.proc.conn.client.Exchange(callCtx)
 		if err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		if err := stream.Send(&pb.ExchangeDown{Request: req}); err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		recv = func() (*pb.HTTPResponsePart, error) {
 			for {
@@ -339,14 +354,14 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		}
 	}
 	first, err := recv()
-	if err == nil && ctx.Err() != nil {
+	if cerr := ctxErr(); err == nil && cerr != nil {
 		// The plugin gave up on its own deadline at the same moment: the
 		// caller gets the timeout, not whatever it sent.
-		err = ctx.Err()
+		err = cerr
 	}
 	if err != nil {
 		status = "error"
-		return rt.callError(ctx, r.in, err)
+		return rt.callError(ctxErr(), r.in, err)
 	}
 	if first.Head == nil {
 		status = "error"
@@ -423,9 +438,10 @@ func (w *statusOnly) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// callError maps a failed plugin call to the documented errors.
-func (rt *Runtime) callError(ctx context.Context, in *Instance, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+// callError maps a failed plugin call to the documented errors; ctxErr
+// says why the call's context ended, if it did.
+func (rt *Runtime) callError(ctxErr error, in *Instance, err error) error {
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
 		return apierr.New(http.StatusGatewayTimeout, "plugin_timeout", "plugin %s did not answer in time", in.ID())
 	}
 	var e *apierr.Error
