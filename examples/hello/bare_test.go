@@ -13,7 +13,6 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -74,7 +73,7 @@ func serveBare(body []byte) {
 		HandshakeConfig: bareHandshake,
 		Plugins:         goplugin.PluginSet{"bare": &barePlugin{body: body}},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
-			return grpc.NewServer(append(opts, sdk.GRPCServerOptions()...)...)
+			return grpc.NewServer(append(opts, pb.ServerOptions()...)...)
 		},
 		Logger: hclog.NewNullLogger(),
 	})
@@ -96,7 +95,7 @@ func startBareHop(b *testing.B, body []byte) string {
 		Cmd:              cmd,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
-		GRPCDialOptions:  sdk.GRPCDialOptions(),
+		GRPCDialOptions:  pb.DialOptions(),
 		Logger:           hclog.NewNullLogger(),
 	})
 	b.Cleanup(client.Kill)
