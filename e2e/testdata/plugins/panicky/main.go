@@ -8,9 +8,6 @@
 //   - GET /crash panics on a goroutine of its own, which nothing can
 //     recover: the process dies mid-request, Go's runtime writing the
 //     panic and its stack to stderr.
-//
-// It is written with the SDK's API of the day; it will move to v1 with the
-// other test plugins.
 package main
 
 import (
@@ -19,25 +16,25 @@ import (
 	"github.com/balaidesa/balai/sdk"
 )
 
+const read = "panicky.items.read"
+
 func main() {
-	mux := http.NewServeMux()
-	mux.Handle("GET /ok", sdk.Func(func(*http.Request) (int, any, error) {
-		return 200, map[string]bool{"ok": true}, nil
-	}))
-	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("broken handler") })
-	mux.HandleFunc("GET /crash", func(http.ResponseWriter, *http.Request) {
-		go explode()
-		select {}
-	})
-	sdk.Serve(sdk.Manifest{
+	sdk.Serve(&sdk.Plugin{
 		ID: "panicky", Version: "0.1.0", Vendor: "Balai tests",
-		Permissions: []sdk.Permission{{Name: "panicky.items.read", Roles: []string{"viewer", "operator"}}},
+		Permissions: []sdk.Permission{{Name: read, Roles: []string{"viewer", "operator"}}},
 		Routes: []sdk.Route{
-			{Method: "GET", Path: "/ok", Permission: "panicky.items.read"},
-			{Method: "GET", Path: "/panic", Permission: "panicky.items.read"},
-			{Method: "GET", Path: "/crash", Permission: "panicky.items.read"},
+			{Method: "GET", Path: "/ok", Permission: read, Handler: sdk.Func(func(*http.Request) (int, any, error) {
+				return http.StatusOK, map[string]bool{"ok": true}, nil
+			})},
+			{Method: "GET", Path: "/panic", Permission: read, Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				panic("broken handler")
+			})},
+			{Method: "GET", Path: "/crash", Permission: read, Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				go explode()
+				select {}
+			})},
 		},
-	}, mux)
+	})
 }
 
 // explode panics where no one recovers: its name must appear in the stack
