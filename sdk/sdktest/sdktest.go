@@ -13,6 +13,7 @@ package sdktest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -146,7 +147,7 @@ func start(t testing.TB, id string, load func(*plugin.Runtime) error, pluginDir 
 	// the test's log: shown when the test fails or runs with -v.
 	tw := &testWriter{t: t}
 	t.Cleanup(tw.stop)
-	log := slog.New(slog.NewTextHandler(tw, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(quietAccess{slog.NewTextHandler(tw, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	p, err := portal.Open(portal.Config{
 		DatabaseURL: o.dbURL, DataDir: dir, Logger: log, Clock: o.clock,
 		Plugins:   plugin.Config{Dir: pluginDir, PluginProcs: plugin.DefaultPluginProcs},
@@ -293,6 +294,21 @@ func (r *Response) ErrorCode() sdk.Code {
 func (r *Response) Is(target *sdk.Error) bool {
 	return r.Status == target.Status && r.ErrorCode() == target.Code
 }
+
+// quietAccess leaves out the host's access log (one "request" line per
+// call, which would bury what the plugin said) and the successes it
+// reports; everything else, the plugin's own lines included, passes.
+type quietAccess struct{ slog.Handler }
+
+func (q quietAccess) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "request" && r.Level < slog.LevelWarn {
+		return nil
+	}
+	return q.Handler.Handle(ctx, r)
+}
+
+func (q quietAccess) WithAttrs(as []slog.Attr) slog.Handler { return quietAccess{q.Handler.WithAttrs(as)} }
+func (q quietAccess) WithGroup(name string) slog.Handler    { return quietAccess{q.Handler.WithGroup(name)} }
 
 // testWriter sends log lines to t.Log until the test ends (t.Log after
 // that panics; late lines from a stopping host go to standard error).
