@@ -307,8 +307,12 @@ func (q quietAccess) Handle(ctx context.Context, r slog.Record) error {
 	return q.Handler.Handle(ctx, r)
 }
 
-func (q quietAccess) WithAttrs(as []slog.Attr) slog.Handler { return quietAccess{q.Handler.WithAttrs(as)} }
-func (q quietAccess) WithGroup(name string) slog.Handler    { return quietAccess{q.Handler.WithGroup(name)} }
+func (q quietAccess) WithAttrs(as []slog.Attr) slog.Handler {
+	return quietAccess{q.Handler.WithAttrs(as)}
+}
+func (q quietAccess) WithGroup(name string) slog.Handler {
+	return quietAccess{q.Handler.WithGroup(name)}
+}
 
 // testWriter sends log lines to t.Log until the test ends (t.Log after
 // that panics; late lines from a stopping host go to standard error).
