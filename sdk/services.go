@@ -70,13 +70,21 @@ func fileFromPB(f *pb.FileInfo) *File {
 	return &File{ID: f.Id, Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.Sha256}
 }
 
-// PutFile stores a file in the tenant. The host sniffs the content and
-// refuses it (422 invalid) unless it matches accept ("image/*",
-// "application/pdf"; by default images, PDF and plain text), and refuses
-// one over its size limit (413 too_large); both errors match ErrInvalid
-// and ErrTooLarge with errors.Is.
-func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, accept ...string) (*File, error) {
-	f, err := r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: accept}, data)
+// FileRules bound what PutFile stores.
+type FileRules struct {
+	// Accept lists the content types taken ("image/*", "application/pdf"),
+	// which the host sniffs from the data, not from the name or what the
+	// client said; empty takes images, PDF and plain text.
+	Accept []string
+	// MaxBytes is a size limit below the host's own; 0 is the host's.
+	MaxBytes int64
+}
+
+// PutFile stores a file in the tenant under rules. A file of another type
+// is refused with an *Error matching ErrInvalid (422), one over the limit
+// with one matching ErrTooLarge (413); nothing is stored then.
+func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, rules FileRules) (*File, error) {
+	f, err := r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: rules.Accept, MaxBytes: rules.MaxBytes}, data)
 	return fileFromPB(f), hostError(err)
 }
 

@@ -182,7 +182,7 @@ func handlers() map[string]http.Handler {
 		if n, err := strconv.ParseInt(r.URL.Query().Get("cut"), 10, 64); err == nil {
 			data = io.MultiReader(io.LimitReader(r.Body, n), iotest.ErrReader(errors.New("connection reset")))
 		}
-		f, err := sdk.From(r).PutFile(r.Context(), "photo", data, "image/*")
+		f, err := sdk.From(r).PutFile(r.Context(), "photo", data, sdk.FileRules{Accept: []string{"image/*"}})
 		if err != nil && data != r.Body {
 			// Stay in the request a moment, as a handler with more to do
 			// would: the host must not have taken the cut data as whole.
