@@ -120,6 +120,47 @@ func (r *Request) Call(ctx context.Context, plugin, method, path string, query u
 	return res, hostError(err)
 }
 
+// maxAnswerBytes bounds what ReadAnswer reads of another plugin's answer.
+const maxAnswerBytes = 8 << 20
+
+// ReadAnswer reads the answer of a Call and closes its body. A 2xx answer
+// is decoded into v (JSON; v nil skips it). An error answer is returned as
+// an *Error with the called route's status, code and message, so
+// errors.Is(err, sdk.ErrNotFound) and errors.As work on it as on storage's;
+// an answer not in the documented shape gets code "internal". Answers
+// above 8 MiB are refused.
+func ReadAnswer(res *http.Response, v any) error {
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxAnswerBytes+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading the answer: %w", err)
+	case len(body) > maxAnswerBytes:
+		return fmt.Errorf("the answer is larger than %d bytes", maxAnswerBytes)
+	}
+	if res.StatusCode >= 200 && res.StatusCode < 300 {
+		if v == nil {
+			return nil
+		}
+		if err := json.Unmarshal(body, v); err != nil {
+			return fmt.Errorf("decoding the answer: %w", err)
+		}
+		return nil
+	}
+	var shape struct {
+		Error struct {
+			Code    Code   `json:"code"`
+			Message string `json:"message"`
+			Field   string `json:"field"`
+		} `json:"error"`
+	}
+	e := &Error{Status: res.StatusCode, Code: CodeInternal, Message: http.StatusText(res.StatusCode)}
+	if json.Unmarshal(body, &shape) == nil && shape.Error.Code != "" {
+		e.Code, e.Message, e.Field = shape.Error.Code, shape.Error.Message, shape.Error.Field
+	}
+	return e
+}
+
 // Tenant is a region of the deployment as plugins see it.
 type Tenant struct {
 	Code   string `json:"code"`
