@@ -35,6 +35,7 @@ import (
 	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/portal"
 	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/internal/inproc"
@@ -113,6 +114,24 @@ func New(t testing.TB, p *sdk.Plugin, more ...Option) *Host {
 		_, err := rt.LoadInProcess(in)
 		return err
 	}, "", more)
+}
+
+// Each runs fn against a host serving p on every database the machine
+// offers: SQLite always, and PostgreSQL, in a fresh schema dropped after
+// the test, when BALAI_TEST_DATABASE_URL names a server
+// ("postgres://postgres@127.0.0.1:5432/test?sslmode=disable"). Each runs
+// as a subtest named "sqlite" or "postgres"; without a server the
+// PostgreSQL run is skipped, and logged as skipped.
+func Each(t *testing.T, p *sdk.Plugin, fn func(t *testing.T, h *Host), more ...Option) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			opts := append([]Option{}, more...)
+			if url, _ := b.New(t); url != "" {
+				opts = append(opts, WithDatabase(url))
+			}
+			fn(t, New(t, p, opts...))
+		})
+	}
 }
 
 // NewBinary starts a host that runs a built plugin binary through the real
