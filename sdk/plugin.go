@@ -11,8 +11,8 @@
 // the tenant-scoped storage, events, files and settings. A handler reads and
 // writes its own tenant (and, with Subtree, the tenants below it where the
 // module is on); Batch.InsertInto, Batch.Move and Batch.PublishIn name
-// another tenant, and the host allows them only where the caller holds one
-// of the plugin's write permissions. Personal fields come masked unless the
+// another tenant, and the host allows them only where the module is on and
+// the caller holds the route's own permission. Personal fields come masked unless the
 // caller may see them (Field.Personal).
 package sdk
 
