@@ -152,3 +152,57 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 	}
 	return string(out)
 }
+
+// previousSDK is the last commit before SDK v1 (wire protocol 3, the SDK
+// still a package of the host's module): the release whose plugins v1's
+// host must go on loading.
+const previousSDK = "87bdd6e"
+
+// A plugin built against the previous SDK release loads in today's host
+// and serves its routes: v1 kept wire protocol 3, adding fields only. The
+// example plugin of that release is built from the repository's history.
+func TestPluginOfThePreviousSDKLoads(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("needs git to take the previous SDK release from the history")
+	}
+	if err := exec.Command("git", "-C", repoRoot, "cat-file", "-e", previousSDK+"^{commit}").Run(); err != nil {
+		t.Skipf("the previous SDK release (%s) is not in this clone's history (a shallow clone?)", previousSDK)
+	}
+	src := t.TempDir()
+	archive := exec.Command("sh", "-c", `git -C "$1" archive "$2" go.mod go.sum sdk examples/hello | tar -x -C "$3"`, "sh", repoRoot, previousSDK, src)
+	if out, err := archive.CombinedOutput(); err != nil {
+		t.Fatalf("taking %s from the history: %v\n%s", previousSDK, err, out)
+	}
+	bin := filepath.Join(t.TempDir(), "hello")
+	build := exec.Command("go", "build", "-o", bin, "./examples/hello")
+	build.Dir = src
+	// The old module's dependencies may not all be in the cache: let the
+	// go command fetch what it lacks, checked against the old go.sum.
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building hello with the SDK of %s: %v\n%s", previousSDK, err, out)
+	}
+
+	h := NewHost(t, storetest.Backends(t)[0])
+	h.MustCLI(t, "tenant", "import", "--file", WilayahCSV(t), "--under", "14.01")
+	dir := t.TempDir()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hello"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h.Serve(t, "--plugins", dir)
+	admin := h.Admin(t)
+	admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/hello", map[string]bool{"enabled": true}).Expect(200)
+	op, _ := admin.CreateUser(t, "siti")
+	admin.Grant(t, villageA, "siti", "operator")
+	if g := op.Do(t, "GET", p(villageA, "hello", "/greeting"), nil).Expect(200).JSON(); g["tenant"] != villageA {
+		t.Errorf("the previous release's hello greets %v, want tenant %s", g, villageA)
+	}
+	op.Do(t, "POST", p(villageA, "hello", "/notes"), map[string]string{"text": "rapat desa"}).Expect(201)
+	if n := len(op.Do(t, "GET", p(villageA, "hello", "/notes"), nil).Expect(200).Items()); n != 1 {
+		t.Errorf("the previous release's hello lists %d notes, want 1", n)
+	}
+}
