@@ -1,7 +1,6 @@
 # Balai build. `make run` builds and starts the portal on SQLite; `make test`
 # runs every test (PostgreSQL ones when BALAI_TEST_DATABASE_URL is set), of
-# the host's module and of the SDK's (sdk/, and sdk/sdktest, which has no
-# tests of its own: the host's tests run it).
+# the host's module and of the SDK's (sdk/ and its test kit, sdk/sdktest).
 
 GO       ?= go
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -31,7 +30,7 @@ run: build
 test:
 	$(GO) test -count=1 ./...
 	cd sdk && $(GO) test -count=1 ./...
-	cd sdk/sdktest && $(GO) vet ./...
+	cd sdk/sdktest && $(GO) test -count=1 ./...
 	@if [ -z "$$BALAI_TEST_DATABASE_URL" ]; then \
 		echo "NOTE: PostgreSQL tests were skipped (BALAI_TEST_DATABASE_URL is not set); every storage test ran on SQLite only."; \
 	else \
