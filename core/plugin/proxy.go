@@ -366,7 +366,9 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		status = "error"
 		return apierr.New(http.StatusBadGateway, "plugin_error", "plugin %s answered without a status", c.plugin)
 	}
-	if err := out(first); err != nil {
+	if err := out(first); err != nil || first.Last {
+		// The plugin marked its answer complete: no need to wait for the
+		// stream's end, which only closes it.
 		return nil
 	}
 	for {
@@ -381,7 +383,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 			r.in.poke()
 			return nil
 		}
-		if out(part) != nil {
+		if out(part) != nil || part.Last {
 			return nil
 		}
 	}

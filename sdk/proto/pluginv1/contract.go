@@ -159,7 +159,7 @@ func (w *ResponseWriter) Write(b []byte) (int, error) {
 	}
 	w.buf = append(w.buf, b...)
 	for len(w.buf) >= ChunkSize {
-		if err := w.flushPart(w.buf[:ChunkSize]); err != nil {
+		if err := w.flushPart(w.buf[:ChunkSize], false); err != nil {
 			return 0, err
 		}
 		w.buf = w.buf[ChunkSize:]
@@ -170,7 +170,7 @@ func (w *ResponseWriter) Write(b []byte) (int, error) {
 // Flush sends what is buffered.
 func (w *ResponseWriter) Flush() {
 	if len(w.buf) > 0 || !w.wroteHead {
-		w.flushPart(w.buf)
+		w.flushPart(w.buf, false)
 		w.buf = nil
 	}
 }
@@ -182,8 +182,8 @@ func (w *ResponseWriter) Started() bool { return w.wroteHead }
 // flushPart sends body without copying it: send must be done with the
 // part when it returns (gRPC's Send has marshalled it by then; the host's
 // in-process path copies it out), so the buffer may be reused after.
-func (w *ResponseWriter) flushPart(body []byte) error {
-	part := &HTTPResponsePart{Body: body}
+func (w *ResponseWriter) flushPart(body []byte, last bool) error {
+	part := &HTTPResponsePart{Body: body, Last: last}
 	if !w.wroteHead {
 		if w.status == 0 {
 			w.status = http.StatusOK
@@ -202,9 +202,13 @@ func (w *ResponseWriter) flushPart(body []byte) error {
 	return nil
 }
 
-// Close sends the rest of the response and reports the first send error.
+// Close sends the rest of the response as the part marked last (an empty
+// one if everything was sent) and reports the first send error.
 func (w *ResponseWriter) Close() error {
-	w.Flush()
+	if w.err == nil {
+		w.flushPart(w.buf, true)
+		w.buf = nil
+	}
 	return w.err
 }
 

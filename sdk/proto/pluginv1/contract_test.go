@@ -10,8 +10,9 @@ import (
 )
 
 // A response goes out as a head carrying the first ChunkSize bytes, then
-// parts of ChunkSize bytes, the rest on Close; the bytes arrive whole and
-// in order, and a response with no body still sends its head.
+// parts of ChunkSize bytes, the rest on Close in the part marked last (an
+// empty one when nothing is left); the bytes arrive whole and in order,
+// and a response with no body still sends its head.
 func TestResponseWriterParts(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -22,7 +23,7 @@ func TestResponseWriterParts(t *testing.T) {
 	}{
 		{"no body", 0, 0, http.StatusNoContent, []int{0}},
 		{"small", 10, 1, http.StatusCreated, []int{10}},
-		{"exactly one part", ChunkSize, 1, http.StatusOK, []int{ChunkSize}},
+		{"exactly one part", ChunkSize, 1, http.StatusOK, []int{ChunkSize, 0}},
 		{"one part and a bit, in small writes", ChunkSize + 5, 7, http.StatusOK, []int{ChunkSize, 5}},
 		{"three parts", 2*ChunkSize + 1, 3, http.StatusOK, []int{ChunkSize, ChunkSize, 1}},
 	} {
@@ -35,7 +36,7 @@ func TestResponseWriterParts(t *testing.T) {
 			var got []byte
 			w := NewResponseWriter(func(p *HTTPResponsePart) error {
 				got = append(got, p.Body...) // copied: the writer reuses its buffer
-				sent = append(sent, &HTTPResponsePart{Head: p.Head, Body: make([]byte, len(p.Body))})
+				sent = append(sent, &HTTPResponsePart{Head: p.Head, Body: make([]byte, len(p.Body)), Last: p.Last})
 				return nil
 			})
 			w.Header().Set("Content-Type", "application/octet-stream")
@@ -59,6 +60,9 @@ func TestResponseWriterParts(t *testing.T) {
 				}
 				if (p.Head != nil) != (i == 0) {
 					t.Errorf("part %d: head %v", i, p.Head)
+				}
+				if p.Last != (i == len(sent)-1) {
+					t.Errorf("part %d of %d: last %v", i, len(sent), p.Last)
 				}
 			}
 			head := sent[0].Head

@@ -1204,9 +1204,12 @@ func (x *HTTPResponseHead) GetHeaders() []*Header {
 // A streamed response: the first part carries the head, every part may
 // carry body bytes, so a small response is a single message.
 type HTTPResponsePart struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Head          *HTTPResponseHead      `protobuf:"bytes,1,opt,name=head,proto3" json:"head,omitempty"`
-	Body          []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Head  *HTTPResponseHead      `protobuf:"bytes,1,opt,name=head,proto3" json:"head,omitempty"`
+	Body  []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	// The answer's final part: the host writes it out without waiting for
+	// the stream's end. Plugins of SDK releases before v1 never set it.
+	Last          bool `protobuf:"varint,3,opt,name=last,proto3" json:"last,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1253,6 +1256,13 @@ func (x *HTTPResponsePart) GetBody() []byte {
 		return x.Body
 	}
 	return nil
+}
+
+func (x *HTTPResponsePart) GetLast() bool {
+	if x != nil {
+		return x.Last
+	}
+	return false
 }
 
 // ExchangeDown is the host's side of an Exchange: first the request, then
@@ -3781,10 +3791,11 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x04body\x18\x02 \x01(\fR\x04body\"]\n" +
 	"\x10HTTPResponseHead\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x121\n" +
-	"\aheaders\x18\x02 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\"]\n" +
+	"\aheaders\x18\x02 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\"q\n" +
 	"\x10HTTPResponsePart\x125\n" +
 	"\x04head\x18\x01 \x01(\v2!.balai.plugin.v1.HTTPResponseHeadR\x04head\x12\x12\n" +
-	"\x04body\x18\x02 \x01(\fR\x04body\"\xb0\x01\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\x12\x12\n" +
+	"\x04last\x18\x03 \x01(\bR\x04last\"\xb0\x01\n" +
 	"\fExchangeDown\x126\n" +
 	"\arequest\x18\x01 \x01(\v2\x1c.balai.plugin.v1.HTTPRequestR\arequest\x12:\n" +
 	"\astorage\x18\x02 \x01(\v2 .balai.plugin.v1.StorageResponseR\astorage\x12,\n" +
