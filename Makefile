@@ -1,5 +1,7 @@
 # Balai build. `make run` builds and starts the portal on SQLite; `make test`
-# runs every test (PostgreSQL ones when BALAI_TEST_DATABASE_URL is set).
+# runs every test (PostgreSQL ones when BALAI_TEST_DATABASE_URL is set), of
+# the host's module and of the SDK's (sdk/, and sdk/sdktest, which has no
+# tests of its own: the host's tests run it).
 
 GO       ?= go
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -9,6 +11,10 @@ EXAMPLES := $(patsubst examples/%/,%,$(dir $(wildcard examples/*/main.go)))
 TOOLS    := $(CURDIR)/bin/tools
 STATICCHECK_VERSION := v0.8.2
 BENCHTIME ?= 2s
+# MODULES are the Go modules of the repository: the host, the SDK vendors
+# build against, and the SDK's test kit. `go test ./...` at the root does
+# not enter the nested ones.
+MODULES  := . sdk sdk/sdktest
 # FUZZTIME bounds each fuzz target in `make fuzz` (and so in `make test`).
 FUZZTIME ?= 10s
 
@@ -24,6 +30,8 @@ run: build
 
 test:
 	$(GO) test -count=1 ./...
+	cd sdk && $(GO) test -count=1 ./...
+	cd sdk/sdktest && $(GO) vet ./...
 	@if [ -z "$$BALAI_TEST_DATABASE_URL" ]; then \
 		echo "NOTE: PostgreSQL tests were skipped (BALAI_TEST_DATABASE_URL is not set); every storage test ran on SQLite only."; \
 	else \
@@ -33,23 +41,28 @@ test:
 
 # Runs every fuzz target of the repository (any `func FuzzXxx` in a
 # _test.go file, found by name so that new targets join without editing
-# this file) for FUZZTIME each. Inputs that fail are saved under the
-# package's testdata/fuzz and replay in every later `go test`.
+# this file) for FUZZTIME each, from the target's own directory so that
+# targets in the nested modules (sdk/input) run too. Inputs that fail are
+# saved under the package's testdata/fuzz and replay in every later
+# `go test`.
 fuzz:
 	@grep -r --include='*_test.go' --exclude-dir=.git --exclude-dir=bin --exclude-dir=testdata -o '^func Fuzz[A-Za-z0-9_]*' . \
 		| sed -E 's#^(.*)/[^/]*:func (Fuzz[A-Za-z0-9_]*)$$#\1 \2#' | sort -u \
 		| while read dir target; do \
 			echo "fuzz $$dir $$target for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir || exit 1; \
+			(cd $$dir && $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) .) || exit 1; \
 		done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	cd sdk && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 lint:
-	$(GO) vet ./...
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
-	$(TOOLS)/staticcheck ./...
+	@for m in $(MODULES); do \
+		echo "lint $$m"; \
+		(cd $$m && $(GO) vet ./... && $(TOOLS)/staticcheck ./...) || exit 1; \
+	done
 
 # Regenerates the plugin wire contract. Needs protoc (Debian: protobuf-compiler);
 # the Go generators are pinned and installed into bin/tools.

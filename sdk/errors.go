@@ -141,7 +141,7 @@ var grpcStatus = map[codes.Code]*Error{
 	codes.AlreadyExists:      ErrDuplicate,
 	codes.FailedPrecondition: ErrConflict,
 	codes.Aborted:            ErrConflict,
-	codes.ResourceExhausted:  {Status: http.StatusTooManyRequests, Code: "too_many_requests"},
+	codes.ResourceExhausted:  {Status: http.StatusTooManyRequests, Code: CodeRateLimited},
 	codes.DeadlineExceeded:   {Status: http.StatusGatewayTimeout, Code: CodeTimeout},
 	codes.Unavailable:        {Status: http.StatusServiceUnavailable, Code: CodeUnavailable},
 }

@@ -8,8 +8,12 @@
 // The host checks every request before the plugin sees it (login,
 // permission, tenant, module enabled, body size, rate limit). Inside a
 // handler, sdk.From(r) gives the caller, the tenant, the tenant's clock and
-// the tenant-scoped storage, events, files and settings; nothing a handler
-// can do reaches another tenant's data except where the rules below say.
+// the tenant-scoped storage, events, files and settings. A handler reads and
+// writes its own tenant (and, with Subtree, the tenants below it where the
+// module is on); Batch.InsertInto, Batch.Move and Batch.PublishIn name
+// another tenant, and the host allows them only where the module is on and
+// the caller holds the route's own permission. Personal fields come masked unless the
+// caller may see them (Field.Personal).
 package sdk
 
 import (

@@ -269,9 +269,16 @@ func (s *server) HandleStream(stream pb.Plugin_HandleStreamServer) error {
 
 func (s *server) serve(ctx context.Context, req *pb.HTTPRequest, body io.Reader, host pb.Services, send func(*pb.HTTPResponsePart) error) error {
 	if req.Scope != nil && req.Scope.DeadlineUnixMs > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, time.UnixMilli(req.Scope.DeadlineUnixMs))
-		defer cancel()
+		// The host's deadline usually rides on the stream already (gRPC
+		// carries it as a duration, so it lands a little later here); a
+		// second timer for nearly the same instant costs every request a
+		// context and a timer, and the host enforces its own anyway.
+		at := time.UnixMilli(req.Scope.DeadlineUnixMs)
+		if d, ok := ctx.Deadline(); !ok || d.After(at.Add(100*time.Millisecond)) {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, at)
+			defer cancel()
+		}
 	}
 	w := pb.NewResponseWriter(send)
 	s.b.ServeHTTP(ctx, req, body, host, w)

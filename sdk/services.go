@@ -70,13 +70,21 @@ func fileFromPB(f *pb.FileInfo) *File {
 	return &File{ID: f.Id, Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.Sha256}
 }
 
-// PutFile stores a file in the tenant. The host sniffs the content and
-// refuses it (422 invalid) unless it matches accept ("image/*",
-// "application/pdf"; by default images, PDF and plain text), and refuses
-// one over its size limit (413 too_large); both errors match ErrInvalid
-// and ErrTooLarge with errors.Is.
-func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, accept ...string) (*File, error) {
-	f, err := r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: accept}, data)
+// FileRules bound what PutFile stores.
+type FileRules struct {
+	// Accept lists the content types taken ("image/*", "application/pdf"),
+	// which the host sniffs from the data, not from the name or what the
+	// client said; empty takes images, PDF and plain text.
+	Accept []string
+	// MaxBytes is a size limit below the host's own; 0 is the host's.
+	MaxBytes int64
+}
+
+// PutFile stores a file in the tenant under rules. A file of another type
+// is refused with an *Error matching ErrInvalid (422), one over the limit
+// with one matching ErrTooLarge (413); nothing is stored then.
+func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, rules FileRules) (*File, error) {
+	f, err := r.host.PutFile(ctx, &pb.FileHeader{Scope: r.scope, Name: name, Accept: rules.Accept, MaxBytes: rules.MaxBytes}, data)
 	return fileFromPB(f), hostError(err)
 }
 
@@ -110,6 +118,47 @@ func (r *Request) Call(ctx context.Context, plugin, method, path string, query u
 	}
 	res, err := r.host.Call(ctx, req, nil)
 	return res, hostError(err)
+}
+
+// maxAnswerBytes bounds what ReadAnswer reads of another plugin's answer.
+const maxAnswerBytes = 8 << 20
+
+// ReadAnswer reads the answer of a Call and closes its body. A 2xx answer
+// is decoded into v (JSON; v nil skips it). An error answer is returned as
+// an *Error with the called route's status, code and message, so
+// errors.Is(err, sdk.ErrNotFound) and errors.As work on it as on storage's;
+// an answer not in the documented shape gets code "internal". Answers
+// above 8 MiB are refused.
+func ReadAnswer(res *http.Response, v any) error {
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxAnswerBytes+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading the answer: %w", err)
+	case len(body) > maxAnswerBytes:
+		return fmt.Errorf("the answer is larger than %d bytes", maxAnswerBytes)
+	}
+	if res.StatusCode >= 200 && res.StatusCode < 300 {
+		if v == nil {
+			return nil
+		}
+		if err := json.Unmarshal(body, v); err != nil {
+			return fmt.Errorf("decoding the answer: %w", err)
+		}
+		return nil
+	}
+	var shape struct {
+		Error struct {
+			Code    Code   `json:"code"`
+			Message string `json:"message"`
+			Field   string `json:"field"`
+		} `json:"error"`
+	}
+	e := &Error{Status: res.StatusCode, Code: CodeInternal, Message: http.StatusText(res.StatusCode)}
+	if json.Unmarshal(body, &shape) == nil && shape.Error.Code != "" {
+		e.Code, e.Message, e.Field = shape.Error.Code, shape.Error.Message, shape.Error.Field
+	}
+	return e
 }
 
 // Tenant is a region of the deployment as plugins see it.

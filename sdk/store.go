@@ -435,9 +435,9 @@ func (b *Batch) Insert(coll string, v any) *Written {
 }
 
 // InsertInto adds an insert into another tenant (the destination village
-// of a move). The host allows it only where the caller holds one of the
-// plugin's write permissions: a plugin can name another tenant, but never
-// act there beyond what its caller may.
+// of a move). The host allows it only where the module is enabled and the
+// caller holds the permission of the route being served: a plugin can name
+// another tenant, but never act there beyond what its caller may.
 func (b *Batch) InsertInto(tenant, coll string, v any) *Written {
 	op, err := insertOp(coll, false, v)
 	if err == nil {

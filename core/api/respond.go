@@ -6,6 +6,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -35,6 +36,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 type errorBody struct {
 	Error *apierr.Error `json:"error"`
+}
+
+// ErrorJSON is the body WriteError sends for e, {"error":{...}} and a
+// newline, for answers that do not go through an http.ResponseWriter (a
+// plugin's call to another plugin).
+func ErrorJSON(e *apierr.Error) []byte {
+	b, err := json.Marshal(errorBody{Error: e})
+	if err != nil {
+		// apierr.Error holds strings and numbers only.
+		panic(fmt.Sprintf("encoding an API error: %v", err))
+	}
+	return append(b, '\n')
 }
 
 // WriteError sends err in the documented shape. Errors that are not the

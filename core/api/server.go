@@ -42,6 +42,12 @@ type Server struct {
 	// admin runs every administrative operation, the same code as the CLI.
 	admin  *admin.Service
 	router *mux.Router
+	// middleware is what every request goes through (observe, checkInput).
+	middleware []mux.MiddlewareFunc
+	// prefix and prefixed serve the paths under one prefix ahead of the
+	// main router (MountPrefix).
+	prefix   string
+	prefixed *mux.Router
 	// API is the /api/v1 subrouter, for other packages (plugins) to mount on.
 	API *mux.Router
 }
@@ -63,8 +69,8 @@ func New(h *host.Host, opts Options) *Server {
 	// Revocations by other processes arrive with the policy version.
 	h.Authz.OnReload(s.tokens.Flush)
 	r := mux.NewRouter()
-	r.Use(observe(opts.Logger, NewMetrics(opts.Metrics)))
-	r.Use(checkInput)
+	s.middleware = []mux.MiddlewareFunc{observe(opts.Logger, NewMetrics(opts.Metrics)), checkInput}
+	r.Use(s.middleware...)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.NotFound("not_found", "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -136,10 +142,27 @@ func (m Methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // ServeHTTP serves the API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.prefixed != nil && strings.HasPrefix(r.URL.Path, s.prefix) {
+		s.prefixed.ServeHTTP(w, r)
+		return
+	}
+	s.router.ServeHTTP(w, r)
+}
 
-// Router exposes the root router so the plugin runtime can add its routes.
-func (s *Server) Router() *mux.Router { return s.router }
+// MountPrefix serves every path under prefix (such as /api/v1/t/) with h,
+// behind the same middleware as the rest of the API (request id, access
+// log, metrics, input checks). Such paths are matched before the API's
+// own routes, by one route of their own: the plugin routes, the busiest,
+// are not tried against every admin route's pattern first. A path under
+// prefix that is not clean (/a//b, /a/../b) is redirected to its clean
+// form as the main router does. Call it once, before serving.
+func (s *Server) MountPrefix(prefix string, h http.Handler) {
+	r := mux.NewRouter()
+	r.Use(s.middleware...)
+	r.PathPrefix(prefix).Handler(h)
+	s.prefix, s.prefixed = prefix, r
+}
 
 // Authed wraps a handler so that it runs only for an authenticated caller,
 // whose identity Caller returns.
@@ -165,7 +188,7 @@ func (s *Server) Authenticate(r *http.Request) (*auth.Identity, error) {
 	if !ok || secret == "" {
 		return nil, apierr.Unauthorized("unauthenticated", "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login")
 	}
-	return s.tokens.Authenticate(s.h.DB.WithContext(r.Context()), strings.TrimSpace(secret))
+	return s.tokens.Authenticate(r.Context(), s.h.DB.DB, strings.TrimSpace(secret))
 }
 
 // actor is the caller as the admin operations see it: its user, its

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -276,8 +277,9 @@ func NewTokenCache(ttl time.Duration) *TokenCache {
 }
 
 // Authenticate is the package Authenticate, answered from the cache when
-// it can be.
-func (c *TokenCache) Authenticate(db *gorm.DB, secret string) (*Identity, error) {
+// it can be; only a miss reads db, within ctx (a hit costs no database
+// session).
+func (c *TokenCache) Authenticate(ctx context.Context, db *gorm.DB, secret string) (*Identity, error) {
 	if !strings.HasPrefix(secret, sessionPrefix) && !strings.HasPrefix(secret, apiPrefix) {
 		return nil, apierr.Unauthorized("invalid_token", "the bearer token is not valid")
 	}
@@ -289,7 +291,7 @@ func (c *TokenCache) Authenticate(db *gorm.DB, secret string) (*Identity, error)
 	if ok && now.Before(e.until) {
 		return e.id, nil
 	}
-	id, err := authenticateHash(db, key)
+	id, err := authenticateHash(db.WithContext(ctx), key)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func TestTokensAndCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		cache := auth.NewTokenCache(time.Minute)
-		if id, err := cache.Authenticate(db.DB, secret); err != nil || id.Username != "siti" {
+		if id, err := cache.Authenticate(context.Background(), db.DB, secret); err != nil || id.Username != "siti" {
 			t.Fatalf("authenticate: %v %v", id, err)
 		}
 		// Revoked in the database: the cache keeps answering until flushed,
@@ -43,20 +44,20 @@ func TestTokensAndCache(t *testing.T) {
 		if err := auth.RevokeToken(db.DB, u.ID, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := cache.Authenticate(db.DB, secret); err != nil {
+		if _, err := cache.Authenticate(context.Background(), db.DB, secret); err != nil {
 			t.Errorf("cached token refused before a flush: %v", err)
 		}
 		cache.Flush()
-		if _, err := cache.Authenticate(db.DB, secret); code(err) != "invalid_token" {
+		if _, err := cache.Authenticate(context.Background(), db.DB, secret); code(err) != "invalid_token" {
 			t.Errorf("revoked token after flush: %v", err)
 		}
 		// A cached token never outlives its expiry.
 		short, _, _ := auth.IssueToken(db.DB, u, auth.KindSession, "", 1500*time.Millisecond)
-		if _, err := cache.Authenticate(db.DB, short); err != nil {
+		if _, err := cache.Authenticate(context.Background(), db.DB, short); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(1600 * time.Millisecond)
-		if _, err := cache.Authenticate(db.DB, short); code(err) != "token_expired" {
+		if _, err := cache.Authenticate(context.Background(), db.DB, short); code(err) != "token_expired" {
 			t.Errorf("expired cached token: %v", err)
 		}
 		// Disabling revokes every token.

@@ -26,7 +26,7 @@ func (rt *Runtime) Mount(s *api.Server) {
 		api.NoteUser(r.Context(), id.Username)
 		return id, nil
 	}
-	s.Router().PathPrefix(Prefix).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.MountPrefix(Prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt.ServeHTTP(w, r, authenticate)
 	}))
 	a := s.AdminRouter()

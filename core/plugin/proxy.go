@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -114,6 +113,10 @@ type call struct {
 	caller string
 	may    func(perm string) bool
 	depth  int // plugin-to-plugin calls on the way to this one
+	// flush, when set, pushes what was written of the answer to the
+	// client; send calls it when the plugin's next part is not in sight
+	// (see awaitPart). It may run on another goroutine.
+	flush func()
 }
 
 // resolved is a call checked and ready to send.
@@ -150,9 +153,10 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 	h, pattern := mux.Handler(probe)
 	idx, ok := h.(routeIndex)
 	if !ok {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, probe)
-		if rec.Code == http.StatusMethodNotAllowed {
+		// ServeMux's own answer (404, 405, a redirect) says which it is.
+		var rec statusOnly
+		h.ServeHTTP(&rec, probe)
+		if rec.status == http.StatusMethodNotAllowed {
 			return nil, apierr.New(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", c.method, c.path)
 		}
 		return nil, apierr.NotFound("not_found", "plugin %s has no route %s %s", c.plugin, c.method, c.path)
@@ -211,11 +215,24 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	// later, and the call is cancelled at the host's, so a plugin that
 	// answers "in time" by its clock cannot race the host's 504.
 	parent := ctx
-	ctx, cancel := context.WithTimeout(parent, r.timeout)
-	defer cancel()
 	callCtx, callCancel := context.WithTimeout(parent, r.timeout+time.Second)
 	defer callCancel()
-	defer context.AfterFunc(ctx, callCancel)()
+	// The host's deadline is a timer that cancels the call: one timer per
+	// request, not a second context and a watcher.
+	var expired atomic.Bool
+	defer time.AfterFunc(r.timeout, func() {
+		expired.Store(true)
+		callCancel()
+	}).Stop()
+	// ctxErr is why the call ended early, as a context of the host's
+	// deadline would say: DeadlineExceeded at the host's deadline (or the
+	// caller's own), Canceled when the caller went away, else nil.
+	ctxErr := func() error {
+		if expired.Load() {
+			return context.DeadlineExceeded
+		}
+		return parent.Err()
+	}
 	deadline, _ := callCtx.Deadline()
 	entry := &scopeEntry{plugin: c.plugin, tenant: c.tenant, user: c.user, limit: c.limit, requestID: c.requestID, perm: r.route.Permission, granted: r.granted, client: c.client, idem: c.idem, may: c.may, depth: c.depth}
 	handle := rt.scopes.open(entry)
@@ -241,24 +258,27 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		if body == nil {
 			body = http.NoBody
 		}
+		ctx, cancel := context.WithTimeout(parent, r.timeout)
+		defer cancel()
 		w := pb.NewResponseWriter(out)
 		r.proc.inproc.ServeHTTP(ctx, req, body, r.proc.host, w)
 		w.Close()
 		return nil
 	}
+	// Protocol 3: a body above streamThreshold (or of unknown size) streams
+	// to the plugin on HandleStream; anything smaller travels in the
+	// request message of an Exchange, with the request's storage calls.
 	var recv func() (*pb.HTTPResponsePart, error)
 	var bodyErr atomic.Pointer[error]
-	streamBody := c.body != nil && (c.size < 0 || c.size > streamThreshold) && r.proc.protocol >= 2
-	switch {
-	case streamBody:
+	if c.body != nil && (c.size < 0 || c.size > streamThreshold) {
 		stream, err := r.proc.conn.client.HandleStream(callCtx)
 		if err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		if err := stream.Send(&pb.HTTPRequestPart{Request: req}); err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		go func() {
 			buf := make([]byte, 64<<10)
@@ -289,7 +309,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 			}
 			return part, err
 		}
-	case r.proc.protocol >= 3 && r.proc.svc != nil:
+	} else {
 		if c.body != nil {
 			b, err := readBody(c.body)
 			if err != nil {
@@ -301,11 +321,11 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		stream, err := r.proc.conn.client.Exchange(callCtx)
 		if err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		if err := stream.Send(&pb.ExchangeDown{Request: req}); err != nil {
 			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
+			return rt.callError(ctxErr(), r.in, err)
 		}
 		recv = func() (*pb.HTTPResponsePart, error) {
 			for {
@@ -331,31 +351,16 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 				}
 			}
 		}
-	default:
-		if c.body != nil {
-			b, err := readBody(c.body)
-			if err != nil {
-				status = "bad_request"
-				return err
-			}
-			req.Body = b
-		}
-		stream, err := r.proc.conn.client.Handle(callCtx, req)
-		if err != nil {
-			status = "unavailable"
-			return rt.callError(ctx, r.in, err)
-		}
-		recv = stream.Recv
 	}
 	first, err := recv()
-	if err == nil && ctx.Err() != nil {
+	if cerr := ctxErr(); err == nil && cerr != nil {
 		// The plugin gave up on its own deadline at the same moment: the
 		// caller gets the timeout, not whatever it sent.
-		err = ctx.Err()
+		err = cerr
 	}
 	if err != nil {
 		status = "error"
-		return rt.callError(ctx, r.in, err)
+		return rt.callError(ctxErr(), r.in, err)
 	}
 	if first.Head == nil {
 		status = "error"
@@ -365,7 +370,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 		return nil
 	}
 	for {
-		part, err := recv()
+		part, err := awaitPart(recv, c.flush)
 		if err == io.EOF {
 			return nil
 		}
@@ -382,9 +387,60 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	}
 }
 
-// callError maps a failed plugin call to the documented errors.
-func (rt *Runtime) callError(ctx context.Context, in *Instance, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+// flushDelay is how long the host waits for a plugin's next response part
+// before it pushes what it has to the client. The end of a one-part answer
+// arrives within microseconds of the part; a streaming plugin's next part
+// is delayed by at most this much.
+const flushDelay = 2 * time.Millisecond
+
+// awaitPart is recv, with flush called if no part (nor the end) has come
+// within flushDelay. flush may be nil.
+func awaitPart(recv func() (*pb.HTTPResponsePart, error), flush func()) (*pb.HTTPResponsePart, error) {
+	if flush == nil {
+		return recv()
+	}
+	done := make(chan struct{})
+	t := time.AfterFunc(flushDelay, func() {
+		defer close(done)
+		flush()
+	})
+	part, err := recv()
+	if !t.Stop() {
+		// The flush started: let it finish before anything else writes.
+		<-done
+	}
+	return part, err
+}
+
+// statusOnly is a ResponseWriter that keeps only the status, to learn what
+// net/http.ServeMux answers a request it has no route for.
+type statusOnly struct {
+	header http.Header
+	status int
+}
+
+func (w *statusOnly) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *statusOnly) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *statusOnly) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
+
+// callError maps a failed plugin call to the documented errors; ctxErr
+// says why the call's context ended, if it did.
+func (rt *Runtime) callError(ctxErr error, in *Instance, err error) error {
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
 		return apierr.New(http.StatusGatewayTimeout, "plugin_timeout", "plugin %s did not answer in time", in.ID())
 	}
 	var e *apierr.Error
@@ -471,8 +527,20 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		}
 		c.idem = keyed.claim
 	}
+	// The answer is flushed only when the plugin's next part is not in
+	// sight: a one-part answer then leaves in one write, with its
+	// Content-Length, and a streamed one still reaches the client as it
+	// comes. mu orders the writes here and the flush awaitPart may run.
+	var mu sync.Mutex
 	flusher := http.NewResponseController(w)
+	c.flush = func() {
+		mu.Lock()
+		flusher.Flush()
+		mu.Unlock()
+	}
 	err = rt.send(r.Context(), c, res, func(p *pb.HTTPResponsePart) error {
+		mu.Lock()
+		defer mu.Unlock()
 		if keyed != nil {
 			keyed.capture(p)
 		}
@@ -491,9 +559,6 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 				}
 				return err
 			}
-		}
-		if p.Head == nil || len(p.Body) > 0 {
-			flusher.Flush()
 		}
 		return nil
 	})
@@ -537,15 +602,11 @@ func (rt *Runtime) call(ctx context.Context, from *scopeEntry, req *pb.HTTPReque
 			rt.log.Error("plugin-to-plugin call failed", "from", from.plugin, "to", req.TargetPlugin, "err", err)
 			e = apierr.New(http.StatusInternalServerError, "internal", "the call failed")
 		}
-		var buf bytes.Buffer
-		rec := httptest.NewRecorder()
-		api.WriteError(rec, (&http.Request{}).WithContext(ctx), e)
-		buf.Write(rec.Body.Bytes())
 		head := &pb.HTTPResponseHead{Status: int32(e.Status), Headers: []*pb.Header{{Name: "Content-Type", Values: []string{"application/json"}}}}
 		if e.RetryAfter > 0 {
 			head.Headers = append(head.Headers, &pb.Header{Name: "Retry-After", Values: []string{strconv.Itoa(e.RetryAfter)}})
 		}
-		return out(&pb.HTTPResponsePart{Head: head, Body: buf.Bytes()})
+		return out(&pb.HTTPResponsePart{Head: head, Body: api.ErrorJSON(e)})
 	}
 	return nil
 }

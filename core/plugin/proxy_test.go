@@ -14,12 +14,12 @@ import (
 // (a letter's QR code) point back at the portal; a proxy's own
 // X-Forwarded-* headers are passed on unchanged.
 func TestProxyForwardsCallerAddress(t *testing.T) {
-	m := sdk.Manifest{ID: "echo", Version: "1", Routes: []sdk.Route{{Method: "GET", Path: "/where", Public: true}}}
-	mux := http.NewServeMux()
-	mux.Handle("GET /where", sdk.Func(func(r *http.Request) (int, any, error) {
-		return 200, map[string]string{"host": r.Header.Get("X-Forwarded-Host"), "proto": r.Header.Get("X-Forwarded-Proto")}, nil
-	}))
-	h := sdktest.New(t, m, mux, sdk.Options{})
+	h := sdktest.New(t, &sdk.Plugin{ID: "echo", Version: "1", Routes: []sdk.Route{{
+		Method: "GET", Path: "/where", Public: true,
+		Handler: sdk.Func(func(r *http.Request) (int, any, error) {
+			return http.StatusOK, map[string]string{"host": r.Header.Get("X-Forwarded-Host"), "proto": r.Header.Get("X-Forwarded-Proto")}, nil
+		}),
+	}}})
 	h.Tenant("14.01.01.2009")
 	h.Enable("14")
 	u, _ := url.Parse(h.URL())

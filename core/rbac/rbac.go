@@ -77,12 +77,30 @@ func Migrations() []*store.Migration {
 	return append(ms, roleMigrations()...)
 }
 
+// policy is one load of the stored policy: the enforcer, never changed
+// once loaded, and the answers Can gave from it. A change to grants or
+// roles loads a new policy (Reload), so a remembered answer lives exactly
+// as long as the enforcer that gave it: it is never staler than asking
+// Casbin again.
+type policy struct {
+	enf *casbin.SyncedCachedEnforcer
+	mu  sync.RWMutex
+	can map[canKey]bool
+}
+
+// canKey is one question to Can.
+type canKey struct{ user, tenant, perm string }
+
+// maxDecisions bounds the answers a policy remembers (about 100 bytes
+// each); past it they are forgotten and asked again.
+const maxDecisions = 100_000
+
 // Authorizer answers permission checks from an in-memory Casbin enforcer
 // that is rebuilt whenever the stored policy changes.
 type Authorizer struct {
 	db       *store.DB
 	registry *Registry
-	enf      atomic.Pointer[casbin.SyncedCachedEnforcer]
+	pol      atomic.Pointer[policy]
 	version  atomic.Int64
 	mu       sync.Mutex // one rebuild at a time
 	log      *slog.Logger
@@ -141,7 +159,7 @@ func (a *Authorizer) Reload() error {
 		return fmt.Errorf("adding built-in roles: %w", err)
 	}
 	enf.SetExpireTime(10 * time.Minute)
-	a.enf.Store(enf)
+	a.pol.Store(&policy{enf: enf, can: map[canKey]bool{}})
 	a.version.Store(version)
 	for _, h := range a.hooks {
 		if err := h(); err != nil {
@@ -189,13 +207,42 @@ func bump(tx *gorm.DB) error {
 // Can reports whether user holds perm in tenant: through a grant in the
 // tenant itself, in any tenant above it, or in the global domain.
 func (a *Authorizer) Can(user, tenant, perm string) bool {
-	enf := a.enf.Load()
+	// A request asks the same few questions (its route's permission, then
+	// each of the plugin's for the grants it hands over): answers are
+	// remembered for as long as the policy that gave them.
+	p := a.pol.Load()
+	k := canKey{user, tenant, perm}
+	p.mu.RLock()
+	ok, known := p.can[k]
+	p.mu.RUnlock()
+	if known {
+		return ok
+	}
+	ok = can(p.enf, user, tenant, perm)
+	p.mu.Lock()
+	if len(p.can) >= maxDecisions {
+		p.can = map[canKey]bool{}
+	}
+	p.can[k] = ok
+	p.mu.Unlock()
+	return ok
+}
+
+// can asks the enforcer whether user holds perm in tenant.
+func can(enf *casbin.SyncedCachedEnforcer, user, tenant, perm string) bool {
 	sub := userSub(user)
 	if tenant != Global {
-		for _, dom := range append([]string{tenant}, tenancy.Ancestors(tenant)...) {
+		// The tenant, then each ancestor (tenancy.Ancestors, without
+		// building the list: this runs several times a request).
+		for dom := tenant; ; {
 			if ok, _ := enf.Enforce(sub, dom, perm); ok {
 				return true
 			}
+			i := strings.LastIndexByte(dom, '.')
+			if i <= 0 {
+				break
+			}
+			dom = dom[:i]
 		}
 	}
 	ok, _ := enf.Enforce(sub, Global, perm)
@@ -282,7 +329,7 @@ func (a *Authorizer) Scopes(db *gorm.DB, user, perm string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	enf := a.enf.Load()
+	enf := a.pol.Load().enf
 	scopes := []string{}
 	for _, g := range grants {
 		if ok, _ := enf.Enforce(userSub(user), g.Tenant, perm); ok {

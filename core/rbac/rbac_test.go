@@ -193,3 +193,29 @@ func TestRegistryOwnership(t *testing.T) {
 		})
 	}
 }
+
+// Answers are remembered, but a change of grants takes effect with the
+// reload that follows it: a revoked operator is refused at once, and a new
+// grant is honoured at once, with the same questions asked before.
+func TestRememberedAnswersEndWithTheirPolicy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		reg := rbac.NewRegistry()
+		reg.Add("population", rbac.Permission{Name: "population.residents.write", Roles: []string{"operator"}})
+		a := authorizer(t, db, reg)
+		const village, perm = "14.01.01.2009", "population.residents.write"
+		grant(t, db, a, village, "op", "operator")
+		for i := 0; i < 3; i++ {
+			if !a.Can("op", village, perm) || a.Can("newcomer", village, perm) {
+				t.Fatalf("before the change: op %v, newcomer %v", a.Can("op", village, perm), a.Can("newcomer", village, perm))
+			}
+		}
+		grant(t, db, a, village, "op")
+		grant(t, db, a, "14.01.01", "newcomer", "operator")
+		if a.Can("op", village, perm) {
+			t.Error("a revoked operator is still allowed")
+		}
+		if !a.Can("newcomer", village, perm) {
+			t.Error("a new grant is not honoured")
+		}
+	})
+}

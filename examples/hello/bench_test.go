@@ -13,7 +13,8 @@ import (
 // BenchmarkPluginPath serves the same handler twice in one run: in-process
 // (sdktest) and as a real plugin process over go-plugin, both behind the
 // real host (HTTP, authentication, RBAC, enablement, storage). The ratio is
-// what the process boundary costs.
+// what the process boundary costs. greeting/bare is the floor: the same
+// bytes over a bare go-plugin gRPC hop (bare_test.go), nothing else.
 func BenchmarkPluginPath(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "hello")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -39,23 +40,35 @@ func BenchmarkPluginPath(b *testing.B) {
 				}
 			}
 			url := h.URL() + "/api/v1/t/" + village + "/hello" + route.path
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-			b.Run(route.name+"/"+hc.name, func(b *testing.B) {
-				b.RunParallel(func(pb *testing.PB) {
-					req, _ := http.NewRequest("GET", url, nil)
-					req.Header.Set("Authorization", "Bearer "+op.Token)
-					for pb.Next() {
-						res, err := client.Do(req)
-						if err != nil || res.StatusCode != 200 {
-							b.Errorf("GET %s: %v %v", url, err, res)
-							return
-						}
-						io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-					}
-				})
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-			})
+			b.Run(route.name+"/"+hc.name, func(b *testing.B) { benchGet(b, url, op.Token) })
+			if route.name == "greeting" && hc.name == "plugin" {
+				bare := startBareHop(b, op.Get(village, route.path).Body) + "/greeting"
+				b.Run("greeting/bare", func(b *testing.B) { benchGet(b, bare, op.Token) })
+			}
 		}
 	}
+}
+
+// benchGet sends GET url with a bearer token from 16 keep-alive clients
+// per core (32 on two cores, as the wrk runs) and reports the rate
+// and the CPU time each request cost in this process and in the plugin's.
+func benchGet(b *testing.B, url, token string) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism(16)
+	self0, children0 := cpuTimes()
+	b.RunParallel(func(pb *testing.PB) {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		for pb.Next() {
+			res, err := client.Do(req)
+			if err != nil || res.StatusCode != 200 {
+				b.Errorf("GET %s: %v %v", url, err, res)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	reportCPU(b, self0, children0)
 }

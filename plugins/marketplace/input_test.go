@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
@@ -190,30 +188,6 @@ func TestCodes(t *testing.T) {
 	for _, bad := range []string{"", c[:19], c + "0", strings.Replace(c, c[:1], "U", 1), "../../etc/passwd"} {
 		if _, ok := normalizeCode(bad); ok {
 			t.Errorf("normalizeCode(%q) accepted", bad)
-		}
-	}
-}
-
-func TestLimitReader(t *testing.T) {
-	for _, tt := range []struct {
-		size, limit int
-		over        bool
-	}{
-		{0, 10, false},
-		{9, 10, false},
-		{10, 10, false}, // exactly the limit is a photo
-		{11, 10, true},
-		{100_000, 10, true},
-		{maxPhotoBytes, maxPhotoBytes, false},
-		{maxPhotoBytes + 1, maxPhotoBytes, true},
-	} {
-		l := &limitReader{r: bytes.NewReader(make([]byte, tt.size)), left: int64(tt.limit)}
-		n, err := io.Copy(io.Discard, l)
-		switch {
-		case tt.over && (!l.over || !errors.Is(err, errOverLimit) || n > int64(tt.limit)):
-			t.Errorf("%d bytes, limit %d: read %d, over %v, error %v; want the read past the limit to fail", tt.size, tt.limit, n, l.over, err)
-		case !tt.over && (l.over || err != nil || n != int64(tt.size)):
-			t.Errorf("%d bytes, limit %d: read %d, over %v, error %v; want all of it", tt.size, tt.limit, n, l.over, err)
 		}
 	}
 }

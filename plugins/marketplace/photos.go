@@ -47,13 +47,9 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	limited := &limitReader{r: body, left: maxPhotoBytes}
-	f, err := req.PutFile(r.Context(), name, limited, photoTypes...)
+	f, err := req.PutFile(r.Context(), name, body, sdk.FileRules{Accept: photoTypes, MaxBytes: maxPhotoBytes})
 	var se *sdk.Error
 	switch {
-	case limited.over:
-		// The host stored nothing: the failed read aborted the upload.
-		return 0, nil, photoTooLarge()
 	case errors.Is(err, sdk.ErrInvalid) && errors.As(err, &se):
 		return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, codeNotAnImage, "the photo must be a JPEG, PNG, WebP or GIF image: %s", se.Message)
 	case errors.Is(err, sdk.ErrTooLarge):
@@ -91,34 +87,6 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusCreated, photoView{ID: photo.ID, URL: productURL(req.Tenant, productID) + "/photos/" + photo.ID, ContentType: photo.ContentType, Size: photo.Size}, nil
-}
-
-// limitReader reads at most left bytes of r and fails the read that goes
-// past them, noting it in over. The SDK's PutFile takes no size limit of
-// its own (the host's default is larger than a photo's), so the photo's
-// is kept here: a failed read aborts the upload, and the host keeps
-// nothing of it.
-type limitReader struct {
-	r    io.Reader
-	left int64
-	over bool
-}
-
-// errOverLimit fails the read past the limit.
-var errOverLimit = errors.New("the photo is over its size limit")
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	// One byte past the limit tells a photo of exactly the limit from a
-	// larger one.
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.r.Read(p)
-	if l.left -= int64(n); l.left < 0 {
-		l.over = true
-		return 0, errOverLimit
-	}
-	return n, err
 }
 
 func photoTooLarge() error {

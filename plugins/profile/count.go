@@ -9,10 +9,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -47,37 +45,25 @@ func countLiving(ctx context.Context, req *sdk.Request) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("calling the population module: %w", err)
 	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	if err != nil {
-		return 0, fmt.Errorf("reading the population module's answer: %w", err)
+	var c struct {
+		Total *int64 `json:"total"`
 	}
-	if res.StatusCode == http.StatusOK {
-		var c struct {
-			Total *int64 `json:"total"`
-		}
-		if err := json.Unmarshal(body, &c); err != nil || c.Total == nil || *c.Total < 0 {
-			return 0, fmt.Errorf("the population module answered an unexpected count: %.200s", body)
-		}
+	err = sdk.ReadAnswer(res, &c)
+	var e *sdk.Error
+	switch {
+	case err == nil && (c.Total == nil || *c.Total < 0):
+		return 0, fmt.Errorf("the population module answered an unexpected count")
+	case err == nil:
 		return *c.Total, nil
-	}
-	var e struct {
-		Error struct {
-			Code sdk.Code `json:"code"`
-		} `json:"error"`
-	}
-	_ = json.Unmarshal(body, &e)
-	switch res.StatusCode {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests:
-	default:
-		if res.StatusCode >= 400 && res.StatusCode < 500 {
-			// 404 module_not_enabled or plugin_not_found, 403: asking again
-			// will not help; keep the last count.
-			return 0, &noPopulation{status: res.StatusCode, code: e.Error.Code}
-		}
+	case !errors.As(err, &e):
+		return 0, fmt.Errorf("the population module's answer: %w", err)
+	case e.Status >= 400 && e.Status < 500 && e.Status != http.StatusRequestTimeout && e.Status != http.StatusTooManyRequests:
+		// 404 module_not_enabled or plugin_not_found, 403: asking again
+		// will not help; keep the last count.
+		return 0, &noPopulation{status: e.Status, code: e.Code}
 	}
 	// 503 plugin_unavailable, 504, 500: worth trying again later.
-	return 0, fmt.Errorf("the population module answered %d %s", res.StatusCode, e.Error.Code)
+	return 0, fmt.Errorf("the population module answered %d %s", e.Status, e.Code)
 }
 
 // recountOnce counts and stores the count on the record as it was read

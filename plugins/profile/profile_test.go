@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -22,23 +21,9 @@ func TestManifest(t *testing.T) {
 	}
 }
 
-// eachDB runs fn against the plugin in-process on SQLite, and on
-// PostgreSQL when BALAI_TEST_DATABASE_URL is set.
-func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			var opts []sdktest.Option
-			if url, _ := b.New(t); url != "" {
-				opts = append(opts, sdktest.WithDatabase(url))
-			}
-			fn(t, sdktest.New(t, &plugin, opts...))
-		})
-	}
-}
-
 // The profile in-process, without the population module: the count stays
 // 0 and the profile still answers.
-func TestProfileEditing(t *testing.T) { eachDB(t, testProfileEditing) }
+func TestProfileEditing(t *testing.T) { sdktest.Each(t, &plugin, testProfileEditing) }
 
 func testProfileEditing(t *testing.T, h *sdktest.Host) {
 	for _, v := range []string{villageA, villageA2, villageB} {
@@ -146,7 +131,7 @@ func testProfileEditing(t *testing.T, h *sdktest.Host) {
 	}
 }
 
-func TestVillagesList(t *testing.T) { eachDB(t, testVillagesList) }
+func TestVillagesList(t *testing.T) { sdktest.Each(t, &plugin, testVillagesList) }
 
 func testVillagesList(t *testing.T, h *sdktest.Host) {
 	for _, v := range []string{villageA, villageA2, villageB} {

@@ -9,7 +9,6 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -38,8 +37,8 @@ func (plug) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.ClientConn) 
 
 func main() {
 	goplugin.Serve(&goplugin.ServeConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: map[int]goplugin.PluginSet{sdk.Protocol: {sdk.PluginName: plug{}}},
+		HandshakeConfig:  pb.Handshake,
+		VersionedPlugins: map[int]goplugin.PluginSet{pb.Protocol: {pb.PluginName: plug{}}},
 		GRPCServer:       goplugin.DefaultGRPCServer,
 	})
 }

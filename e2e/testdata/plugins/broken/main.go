@@ -30,7 +30,6 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
-	"github.com/balaidesa/balai/sdk"
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
 
@@ -42,7 +41,7 @@ func (server) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.Manifest
 	perms := []*pb.Permission{{Name: id + ".items.read"}}
 	switch {
 	case strings.HasPrefix(name, "conflict"):
-		return &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol, Permissions: perms, Routes: []*pb.Route{
+		return &pb.Manifest{Id: id, Version: "1", Protocol: pb.Protocol, Permissions: perms, Routes: []*pb.Route{
 			{Method: "GET", Path: "/items/{id}", Permission: id + ".items.read"},
 			{Method: "GET", Path: "/items/{code}", Permission: id + ".items.read"},
 		}}, nil
@@ -52,11 +51,11 @@ func (server) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.Manifest
 		panic("broken on purpose")
 	case name == "users" || name == "audit":
 		perm := map[string]string{"users": "users.write", "audit": "audit.read"}[name]
-		return &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol,
+		return &pb.Manifest{Id: id, Version: "1", Protocol: pb.Protocol,
 			Permissions: []*pb.Permission{{Name: perm, Roles: []string{"viewer", "operator"}}},
 			Routes:      []*pb.Route{{Method: "GET", Path: "/x", Permission: perm}}}, nil
 	case strings.HasPrefix(name, "huge"):
-		m := &pb.Manifest{Id: id, Version: "1", Protocol: sdk.Protocol, Permissions: perms}
+		m := &pb.Manifest{Id: id, Version: "1", Protocol: pb.Protocol, Permissions: perms}
 		for i := range 5000 {
 			m.Routes = append(m.Routes, &pb.Route{Method: "GET", Path: fmt.Sprintf("/r%d", i), Permission: id + ".items.read"})
 		}
@@ -93,8 +92,8 @@ func main() {
 		}
 	}
 	goplugin.Serve(&goplugin.ServeConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: map[int]goplugin.PluginSet{sdk.Protocol: {sdk.PluginName: plug{}}},
+		HandshakeConfig:  pb.Handshake,
+		VersionedPlugins: map[int]goplugin.PluginSet{pb.Protocol: {pb.PluginName: plug{}}},
 		GRPCServer:       goplugin.DefaultGRPCServer,
 	})
 }

@@ -12,53 +12,55 @@ import (
 	"github.com/balaidesa/balai/sdk"
 )
 
-var manifest = sdk.Manifest{
+const calls = "caller.calls.make"
+
+var plugin = sdk.Plugin{
 	ID: "caller", Version: "0.1.0", Vendor: "Balai tests", Description: "calls probe",
-	Permissions: []sdk.Permission{{Name: "caller.calls.make", Roles: []string{"operator"}}},
+	Permissions: []sdk.Permission{{Name: calls, Roles: []string{"operator"}}},
 	Routes: []sdk.Route{
-		{Method: "POST", Path: "/call", Permission: "caller.calls.make"},
-		{Method: "GET", Path: "/loop", Permission: "caller.calls.make"},
+		// POST /call {"method","path","body"} answers {"status","body"}:
+		// what probe answered.
+		{Method: "POST", Path: "/call", Permission: calls, Handler: sdk.Func(call)},
+		// GET /loop calls itself until the host says no: it answers how
+		// many calls nested below it succeeded and the status that ended
+		// the chain.
+		{Method: "GET", Path: "/loop", Permission: calls, Handler: sdk.Func(loop)},
 	},
 	Uses: []string{"probe.items.read"},
 }
 
-func main() {
-	mux := http.NewServeMux()
-	// POST /call {"method","path","body"} answers {"status","body"}: what
-	// probe answered.
-	mux.Handle("POST /call", sdk.Func(func(r *http.Request) (int, any, error) {
-		var v struct {
-			Method string `json:"method"`
-			Path   string `json:"path"`
-			Body   any    `json:"body"`
-		}
-		if err := sdk.Bind(r, &v); err != nil {
-			return 0, nil, err
-		}
-		res, err := sdk.From(r).Call(r.Context(), "probe", v.Method, v.Path, nil, v.Body)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return 200, map[string]any{"status": res.StatusCode, "body": string(b)}, nil
-	}))
-	// GET /loop calls itself until the host says no: it answers how many
-	// calls nested below it succeeded and the status that ended the chain.
-	mux.Handle("GET /loop", sdk.Func(func(r *http.Request) (int, any, error) {
-		res, err := sdk.From(r).Call(r.Context(), "caller", "GET", "/loop", nil, nil)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return 200, map[string]int{"depth": 0, "status": res.StatusCode}, nil
-		}
-		var inner struct{ Depth, Status int }
-		if err := json.NewDecoder(res.Body).Decode(&inner); err != nil {
-			return 0, nil, err
-		}
-		return 200, map[string]int{"depth": inner.Depth + 1, "status": inner.Status}, nil
-	}))
-	sdk.Serve(manifest, mux)
+func main() { sdk.Serve(&plugin) }
+
+func call(r *http.Request) (int, any, error) {
+	var v struct {
+		Method string `json:"method"`
+		Path   string `json:"path"`
+		Body   any    `json:"body"`
+	}
+	if err := sdk.Bind(r, &v); err != nil {
+		return 0, nil, err
+	}
+	res, err := sdk.From(r).Call(r.Context(), "probe", v.Method, v.Path, nil, v.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return http.StatusOK, map[string]any{"status": res.StatusCode, "body": string(b)}, nil
+}
+
+func loop(r *http.Request) (int, any, error) {
+	res, err := sdk.From(r).Call(r.Context(), "caller", "GET", "/loop", nil, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return http.StatusOK, map[string]int{"depth": 0, "status": res.StatusCode}, nil
+	}
+	var inner struct{ Depth, Status int }
+	if err := json.NewDecoder(res.Body).Decode(&inner); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]int{"depth": inner.Depth + 1, "status": inner.Status}, nil
 }

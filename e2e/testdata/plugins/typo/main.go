@@ -11,9 +11,9 @@ import (
 )
 
 func main() {
-	sdk.Serve(sdk.Manifest{
+	sdk.Serve(&sdk.Plugin{
 		ID: "typo", Version: "0.1.0", Vendor: "Balai tests",
 		Permissions: []sdk.Permission{{Name: "typo.items.read", Roles: []string{"viewer"}}},
-		Routes:      []sdk.Route{{Method: "GET", Path: "/items", Permission: "typo.itemz.read"}},
-	}, http.NotFoundHandler())
+		Routes:      []sdk.Route{{Method: "GET", Path: "/items", Permission: "typo.itemz.read", Handler: http.NotFoundHandler()}},
+	})
 }
