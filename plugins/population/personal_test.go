@@ -25,8 +25,9 @@ func clerk(t *testing.T, h *sdktest.Host) *sdktest.Client {
 // patch, record life events and read history; the plugin reads the real
 // values revealed (audited with a purpose), answers only masked ones, and
 // never writes a masked value back.
-func TestMaskedWriter(t *testing.T) {
-	h := sdktest.New(t, &plugin)
+func TestMaskedWriter(t *testing.T) { sdktest.Each(t, &plugin, testMaskedWriter) }
+
+func testMaskedWriter(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")

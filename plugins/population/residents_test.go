@@ -20,8 +20,9 @@ func resident(nik, kk, name, sex, birth, rel string) map[string]string {
 	return map[string]string{"nik": nik, "kk": kk, "name": name, "sex": sex, "birth_date": birth, "relationship": rel, "religion": "1"}
 }
 
-func TestResidents(t *testing.T) {
-	h := sdktest.New(t, &plugin)
+func TestResidents(t *testing.T) { sdktest.Each(t, &plugin, testResidents) }
+
+func testResidents(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
