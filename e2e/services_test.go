@@ -467,3 +467,46 @@ func TestServicesVerificationLinkUsesThePublicURL(t *testing.T) {
 		}
 	})
 }
+
+// A village may have its head approve and print letters without reading
+// requesters' data in the API (a "kepala desa" role without
+// services.requests.read_personal): the plugin builds and prints the
+// letter from the request read revealed, each reveal audited with its
+// purpose, and answers the approver only what the host shows her.
+func TestServicesApproverWithoutPersonalRead(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		svc := func(path string) string { return p(villageA, "services", path) }
+		w.admin.Do(t, "POST", "/api/v1/roles", map[string]any{"name": "kades",
+			"permissions": []string{"services.requests.read", "services.requests.approve", "services.letters.print"}}).Expect(201)
+		kades, _ := w.admin.CreateUser(t, "kades-a")
+		w.admin.Grant(t, villageA, "kades-a", "kades")
+
+		id := w.op.Do(t, "POST", svc("/requests"), letterRequest("domisili", budi["nik"], "melamar pekerjaan", nil)).Expect(201).Str("id")
+		if q := kades.Do(t, "GET", svc("/requests/"+id), nil).Expect(200).JSON(); q["nik"] != "1401**********01" || q["resident"] != nil || q["masked"] != true {
+			t.Errorf("the head reads %v", q)
+		}
+		approved := kades.Do(t, "POST", svc("/requests/"+id+"/approve"), nil).Expect(200)
+		if q := approved.JSON(); q["state"] != "approved" || q["nik"] != "1401**********01" || q["resident"] != nil {
+			t.Errorf("the head's approval answers %v", q)
+		}
+		if strings.Contains(string(approved.Body), budi["nik"]) || strings.Contains(string(approved.Body), "Lintas Timur") {
+			t.Errorf("the approval answers revealed data: %s", approved.Body)
+		}
+		// The letter holds the real data: it was built from the revealed
+		// request, and services.letters.print is the right to have it.
+		text := letterText(t, kades.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body)
+		for _, want := range []string{"Budi Santoso", budi["nik"], "Bangkinang, 15 Maret 1980", "Jl. Lintas Timur No. 5, RT 002/RW 001"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the letter does not say %q:\n%s", want, text)
+			}
+		}
+		purposes := map[string]bool{}
+		for _, e := range w.admin.Do(t, "GET", "/api/v1/audit?action=services.personal.read&actor=kades-a", nil).Expect(200).Items() {
+			purposes[fmt.Sprint(e["detail"].(map[string]any)["purpose"])] = true
+		}
+		if !purposes["build the approved letter from the request"] || !purposes["print the letter (services.letters.print)"] || purposes["<nil>"] {
+			t.Errorf("the head's reads of personal data in the audit trail: %v", purposes)
+		}
+	})
+}
