@@ -39,16 +39,33 @@ func TestPopulationModule(t *testing.T) {
 		}
 		// Unique in the deployment, whichever village.
 		w.opB.Do(t, "POST", p(villageB, "population", "/residents"), popResident("1401011503800001", "1401022001150001", "Budi Lain", "L", "1980-03-15", "1")).ExpectErr(409, "duplicate_nik")
-		// Masking: a viewer sees 1401**********01, an admin the full NIK, audited.
+		// Masking, by the host: a viewer sees 1401**********01; the
+		// village's operator (issue 11 item 7) and the district admin the
+		// full numbers, each read audited with the record and the fields,
+		// never the values; the viewer's masked read is not audited.
 		v := w.viewer.Do(t, "GET", p(villageA, "population", "/residents/"+id), nil).Expect(200).JSON()
-		if v["nik"] != "1401**********01" || v["kk"] != "1401**********01" {
+		if v["nik"] != "1401**********01" || v["kk"] != "1401**********01" || v["masked"] != true {
 			t.Errorf("viewer sees nik %v kk %v", v["nik"], v["kk"])
+		}
+		if o := w.op.Do(t, "GET", p(villageA, "population", "/residents/"+id), nil).Expect(200).JSON(); o["nik"] != "1401011503800001" || o["kk"] != kk || o["masked"] != false {
+			t.Errorf("the village operator sees nik %v kk %v", o["nik"], o["kk"])
 		}
 		if a := w.district.Do(t, "GET", p(villageA, "population", "/residents/"+id), nil).Expect(200).JSON(); a["nik"] != "1401011503800001" {
 			t.Errorf("district admin sees %v", a["nik"])
 		}
-		entries := w.admin.Do(t, "GET", "/api/v1/audit?action=population.residents.read_personal", nil).Expect(200).Items()
-		if len(entries) != 1 || entries[0]["actor"] != "kampar-admin" || entries[0]["target"] != id || entries[0]["tenant"] != villageA {
+		entries := w.admin.Do(t, "GET", "/api/v1/audit?action=population.personal.read", nil).Expect(200).Items()
+		readers := map[string]bool{}
+		for _, e := range entries {
+			d := e["detail"].(map[string]any)
+			if e["target"] != "residents" || e["tenant"] != villageA || fmt.Sprint(d["records"]) != "["+id+"]" || !strings.Contains(fmt.Sprint(d["fields"]), "nik") {
+				t.Errorf("personal read audit entry: %v", e)
+			}
+			if strings.Contains(fmt.Sprint(e), "1401011503800001") {
+				t.Errorf("an audit entry holds the NIK: %v", e)
+			}
+			readers[e["actor"].(string)] = true
+		}
+		if len(entries) != 2 || !readers["op-a"] || !readers["kampar-admin"] {
 			t.Errorf("full read audit: %v", entries)
 		}
 		// Cross-tenant reads are refused.

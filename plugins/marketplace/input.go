@@ -75,26 +75,6 @@ func NormalizePhone(s string) (string, bool) {
 	return "+62" + d, true
 }
 
-// MaskPhone keeps what lets a buyer recognise their own number, the
-// operator prefix and the last three digits, and hides the rest.
-func MaskPhone(p string) string {
-	if len(p) < 10 {
-		return strings.Repeat("*", len(p))
-	}
-	return p[:6] + strings.Repeat("*", len(p)-9) + p[len(p)-3:]
-}
-
-// MaskName keeps the first letter of each word: "Siti Aminah" is
-// "S*** A*****".
-func MaskName(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		r := []rune(w)
-		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
-	}
-	return strings.Join(words, " ")
-}
-
 // Category is a product category of the catalogue.
 type Category struct {
 	Code string `json:"code"`

@@ -51,30 +51,6 @@ func TestNormalizePhone(t *testing.T) {
 	}
 }
 
-func TestMasks(t *testing.T) {
-	phones := map[string]string{
-		"+6281234567890": "+62812*****890",
-		"+62812345678":   "+62812***678",
-	}
-	for in, want := range phones {
-		if got := MaskPhone(in); got != want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-	names := map[string]string{
-		"Siti Aminah":    "S*** A*****",
-		"  Budi  ":       "B***",
-		"Ñoño Él":        "Ñ*** É*",
-		"A":              "A",
-		"Muhammad Rizky": "M******* R****",
-	}
-	for in, want := range names {
-		if got := MaskName(in); got != want {
-			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestOrderInputValidate(t *testing.T) {
 	item := func(id string, qty int64) itemLine { return itemLine{ProductID: id, Qty: qty} }
 	good := func(items ...itemLine) orderInput {

@@ -102,10 +102,13 @@ func testMarketplaceInProcess(t *testing.T, h *sdktest.Host) {
 		t.Errorf("photo download: %d %q", got.Status, got.Header.Get("Content-Type"))
 	}
 
-	// An order, followed by the buyer with the phone masked.
-	res = anon.Post(villageA, "/orders", map[string]any{"buyer_name": "Siti Aminah", "phone": "0813-1111-2222", "items": []map[string]any{{"product_id": product.ID, "qty": 2}}})
+	// An order, followed by the buyer with name and phone masked by the
+	// host, and no address.
+	res = anon.Post(villageA, "/orders", map[string]any{"buyer_name": "Siti Aminah", "phone": "0813-1111-2222", "address": "Jl. Lintas Timur 5",
+		"items": []map[string]any{{"product_id": product.ID, "qty": 2}}})
 	var order orderView
-	if res.JSON(&order); res.Status != http.StatusCreated || order.Total != 30000 || order.Phone != "+62813*****222" || order.BuyerName != "S*** A*****" || len(order.Code) != codeLen {
+	if res.JSON(&order); res.Status != http.StatusCreated || order.Total != 30000 || order.Phone != "+62**********2" || order.BuyerName != "Si********h" ||
+		order.Address != "" || !order.Masked || len(order.Code) != codeLen {
 		t.Fatalf("place order: %d %s", res.Status, res.Body)
 	}
 	if res := anon.Post(villageA, "/orders", map[string]any{"buyer_name": "Budi", "phone": "081311112223", "items": []map[string]any{{"product_id": product.ID, "qty": 2}}}); res.Status != http.StatusConflict || res.ErrorCode() != "out_of_stock" || !strings.Contains(string(res.Body), "Keripik Nenas") {
@@ -114,12 +117,27 @@ func testMarketplaceInProcess(t *testing.T, h *sdktest.Host) {
 	// The viewer lists masked; the operator in full.
 	var list sdk.ListOf[orderView]
 	viewer.Get(villageA, "/orders").JSON(&list)
-	if list.Total != 1 || list.Items[0].Phone != "+62813*****222" {
+	if list.Total != 1 || list.Items[0].Phone != "+62**********2" || list.Items[0].Address != "" || !list.Items[0].Masked {
 		t.Errorf("viewer's orders: %+v", list)
 	}
 	op.Get(villageA, "/orders?state=new").JSON(&list)
-	if list.Total != 1 || list.Items[0].Phone != "+6281311112222" || list.Items[0].BuyerName != "Siti Aminah" {
+	if list.Total != 1 || list.Items[0].Phone != "+6281311112222" || list.Items[0].BuyerName != "Siti Aminah" || list.Items[0].Address != "Jl. Lintas Timur 5" || list.Items[0].Masked {
 		t.Errorf("operator's orders: %+v", list)
+	}
+	// The operator's list is audited by the host (fields and records, no
+	// values); the viewer's and the public's masked reads are not.
+	var audit sdk.ListOf[map[string]any]
+	h.Admin().API("GET", "/api/v1/audit?action=marketplace.*", nil).JSON(&audit)
+	reads := map[string]int{}
+	for _, e := range audit.Items {
+		if a := e["action"].(string); a == "marketplace.personal.read" && e["target"] == "orders" {
+			reads[e["actor"].(string)]++
+		} else if strings.HasSuffix(a, "_personal") {
+			t.Errorf("the plugin audits a personal read itself: %v", e)
+		}
+	}
+	if reads["op-a"] != 1 || reads["viewer-a"] != 0 || reads["anonymous"] != 0 {
+		t.Errorf("personal reads audited by actor: %v", reads)
 	}
 	// Life of the order; a cancel returns the stock.
 	if res := viewer.Post(villageA, "/orders/"+order.Code+"/confirm", nil); res.Status != http.StatusForbidden {

@@ -152,13 +152,16 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&arrived.Record, req)
+	v, err := viewWritten(r, &arrived.Record)
 	return http.StatusCreated, v, err
 }
 
-// current loads an alive resident of this village.
-func current(r *http.Request, id string) (*sdk.Record, *Resident, error) {
-	rec, err := sdk.From(r).Records("residents").Get(r.Context(), id)
+// current loads an alive resident of this village for a life event,
+// revealed (the host audits it with purpose): the event's history is keyed
+// on the real NIK, whatever the caller may see. Only the record's id and
+// version, and no revealed value, go back to the caller.
+func current(r *http.Request, id, purpose string) (*sdk.Record, *Resident, error) {
+	rec, err := sdk.From(r).Records("residents").Reveal(purpose).Get(r.Context(), id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		return nil, nil, sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "no resident %s in %s", id, sdk.From(r).Tenant)
 	}
@@ -178,7 +181,7 @@ func current(r *http.Request, id string) (*sdk.Record, *Resident, error) {
 // leave records a death or a move out of the deployment.
 func leave(r *http.Request, ev eventRequest) (int, any, error) {
 	req := sdk.From(r)
-	rec, res, err := current(r, ev.ResidentID)
+	rec, res, err := current(r, ev.ResidentID, "record a "+ev.Type+" in the resident's history")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -225,7 +228,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	} else if !ok {
 		return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to)
 	}
-	rec, res, err := current(r, ev.ResidentID)
+	rec, res, err := current(r, ev.ResidentID, "move the resident and their history to another village")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -271,9 +274,12 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	return 200, v, err
 }
 
+// getHistory lists a resident's life events. History is keyed on the NIK,
+// which a caller without read_personal reads masked: the resident is read
+// revealed to find it, and the entries shown hold no NIK.
 func getHistory(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
-	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
+	rec, err := req.Records("residents").Reveal("find the resident's life events by NIK").Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -29,7 +29,10 @@ var plugin = sdk.Plugin{
 	Permissions: []sdk.Permission{
 		{Name: permRead, Description: "read residents (NIK and KK masked)", Roles: []string{"viewer", "operator"}},
 		{Name: permWrite, Description: "register and update residents", Roles: []string{"operator"}},
-		{Name: permPersonal, Description: "see full NIK and KK numbers (audited)"},
+		// The village operator sees the numbers she typed in full (issue 11
+		// item 7); the host masks them for everyone else and audits every
+		// read that shows them (population.personal.read).
+		{Name: permPersonal, Description: "see full NIK, KK and mother's name (each read audited by the host)", Roles: []string{"operator"}},
 		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
 	},
 	// Every write of residents and families (create, PATCH, import, every

@@ -100,7 +100,9 @@ func CheckKK(kk string) error {
 	return nil
 }
 
-// Mask hides the middle of a NIK or KK for callers who may not see it:
+// Mask hides the middle of a NIK or KK where the plugin writes one itself
+// (error messages, import rejections, audit targets), as the host masks
+// stored NIKs and KKs for callers who may not see them:
 // 1401234567890001 → 1401**********01.
 func Mask(v string) string {
 	if len(v) < 6 {

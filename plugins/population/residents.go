@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -135,23 +137,30 @@ func writeError(err error, res *Resident) error {
 	return err
 }
 
-// storedFields is res as an update writes it: every field, with head_kk
-// null when the resident is no (living) head, so that the update clears it.
-func storedFields(res *Resident) (map[string]any, error) {
+// changedFields is what an update of res writes when the patch named
+// fields: their values as validated (trimmed), with birth_year and head_kk
+// derived again; a field the patch emptied is cleared.
+func changedFields(res *Resident, fields []string) (map[string]any, error) {
 	b, err := json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("encoding a resident: %w", err)
 	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	all := map[string]any{}
+	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, fmt.Errorf("encoding a resident: %w", err)
 	}
-	m["head_kk"] = res.HeadKK
+	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK}
+	for _, f := range fields {
+		if f != "head_kk" && f != "birth_year" {
+			m[f] = all[f] // nil when omitted (empty): cleared
+		}
+	}
 	return m, nil
 }
 
-// residentView is a resident as a caller sees it: NIK and KK masked unless
-// the caller holds population.residents.read_personal.
+// residentView is a resident as a caller sees it. The host masks NIK and
+// KK ("1401**********01") for a caller without
+// population.residents.read_personal; Masked says so.
 type residentView struct {
 	ID      string `json:"id"`
 	Tenant  string `json:"tenant"`
@@ -162,18 +171,21 @@ type residentView struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// view shows rec to the caller of req: in full with read_personal;
-// otherwise NIK and KK masked and the mother's name left out, and for a
-// caller who may not even look a NIK up (a viewer), the birth date too.
+// view shows rec, as storage returned it to the caller of req (personal
+// fields masked by the host unless the caller holds read_personal). What
+// the host does not do is done here: a masked caller is never shown the
+// mother's name, not even masked (with NIK and KK it is the identity
+// check of POST /verify, and its first and last letters would help a
+// guess), and a caller who may not even look a NIK up (a viewer) gets the
+// birth year instead of the birth date.
 func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
-	full := req.Can(permPersonal)
 	v := residentView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
 	if err := rec.Decode(&v.Resident); err != nil {
-		return v, err
+		return v, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
 	}
 	v.HeadKK = nil
-	if !full {
-		v.NIK, v.KK, v.Masked = Mask(v.NIK), Mask(v.KK), true
+	if !req.Can(permPersonal) {
+		v.Masked = true
 		v.MotherName = ""
 		if !req.Can(permLookup) {
 			// Digits 7 to 12 of a NIK are the birth date (day plus 40
@@ -186,9 +198,20 @@ func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
 	return v, nil
 }
 
-// auditFull records that the caller was shown full NIKs and KKs.
-func auditFull(r *http.Request, action, target string, count int) error {
-	return sdk.From(r).Batch().Audit(action, target, map[string]int{"records": count}).Commit(r.Context())
+// viewWritten is view for the record an insert answered: storage answers
+// an insert with the values the plugin sent, unmasked, so for a caller
+// without read_personal the record is read back, masked by the host like
+// any read.
+func viewWritten(r *http.Request, rec *sdk.Record) (residentView, error) {
+	req := sdk.From(r)
+	if !req.Can(permPersonal) {
+		id := rec.ID
+		var err error
+		if rec, err = req.Records("residents").Get(r.Context(), id); err != nil {
+			return residentView{}, fmt.Errorf("reading back resident %s: %w", id, err)
+		}
+	}
+	return view(rec, req)
 }
 
 // errNotAVillage refuses a write of residents or families in a tenant
@@ -231,7 +254,7 @@ func createResident(r *http.Request) (int, any, error) {
 	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, writeError(err, &res)
 	}
-	v, err := view(&created.Record, req)
+	v, err := viewWritten(r, &created.Record)
 	return http.StatusCreated, v, err
 }
 
@@ -240,12 +263,6 @@ func getResident(r *http.Request) (int, any, error) {
 	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
-	}
-	full := req.Can(permPersonal)
-	if full {
-		if err := auditFull(r, "residents.read_personal", rec.ID, 1); err != nil {
-			return 0, nil, err
-		}
 	}
 	v, err := view(rec, req)
 	return 200, v, err
@@ -281,7 +298,6 @@ func listResidents(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	full := req.Can(permPersonal)
 	items := make([]residentView, 0, len(recs))
 	for i := range recs {
 		v, err := view(&recs[i], req)
@@ -290,36 +306,37 @@ func listResidents(r *http.Request) (int, any, error) {
 		}
 		items = append(items, v)
 	}
-	switch {
-	case len(personal) > 0:
-		// A search by a person's number is a read of that person's data,
-		// whatever it finds: audited with the fields searched, never
-		// their values.
+	// A search by a person's number is a read of that person's data,
+	// whatever it finds and even when it shows the numbers masked:
+	// audited with the fields searched, never their values. (What a list
+	// shows unmasked the host audits itself, as population.personal.read.)
+	if len(personal) > 0 {
 		if err := req.Batch().Audit("residents.search_personal", req.Tenant,
-			map[string]any{"fields": personal, "records": len(items), "full": full}).Commit(r.Context()); err != nil {
-			return 0, nil, err
-		}
-	case full && len(items) > 0:
-		if err := auditFull(r, "residents.list_personal", req.Tenant, len(items)); err != nil {
+			map[string]any{"fields": personal, "records": len(items), "full": req.Can(permPersonal)}).Commit(r.Context()); err != nil {
 			return 0, nil, err
 		}
 	}
 	return 200, sdk.ListOf[residentView]{Items: items, Total: total}, nil
 }
 
+// patchResident changes the fields a patch names. The whole resident is
+// checked again (a new birth date must still agree with the NIK), so the
+// stored record is read revealed; the write sends only the fields the
+// patch names and those derived from them, never a value the caller was
+// not shown, and the answer is the record as the host shows the caller.
 func patchResident(r *http.Request) (int, any, error) {
 	var patch map[string]json.RawMessage
 	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	rec, err := req.Records("residents").Get(r.Context(), r.PathValue("id"))
+	rec, err := req.Records("residents").Reveal("check a resident's update against the register").Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}
 	merged := map[string]json.RawMessage{}
 	if err := json.Unmarshal(rec.Data, &merged); err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
 	}
 	for k, v := range patch {
 		if k == "status" {
@@ -342,17 +359,13 @@ func patchResident(r *http.Request) (int, any, error) {
 	if err := res.validate(req.Today()); err != nil {
 		return 0, nil, err
 	}
-	fields := make([]string, 0, len(patch))
-	for k := range patch {
-		fields = append(fields, k)
-	}
-	sort.Strings(fields)
-	stored, err := storedFields(&res)
+	fields := slices.Sorted(maps.Keys(patch))
+	write, err := changedFields(&res, fields)
 	if err != nil {
 		return 0, nil, err
 	}
 	b := req.Batch()
-	updated := b.Update("residents", rec.ID, rec.Version, stored)
+	updated := b.Update("residents", rec.ID, rec.Version, write)
 	b.Audit("residents.updated", rec.ID, map[string]any{"fields": fields})
 	err = b.Commit(r.Context())
 	if errors.Is(err, sdk.ErrConflict) {

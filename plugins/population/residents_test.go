@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,8 +20,9 @@ func resident(nik, kk, name, sex, birth, rel string) map[string]string {
 	return map[string]string{"nik": nik, "kk": kk, "name": name, "sex": sex, "birth_date": birth, "relationship": rel, "religion": "1"}
 }
 
-func TestResidents(t *testing.T) {
-	h := sdktest.New(t, &plugin)
+func TestResidents(t *testing.T) { sdktest.Each(t, &plugin, testResidents) }
+
+func testResidents(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
 	h.Tenant(villageB)
 	h.Enable("14.01")
@@ -35,10 +38,13 @@ func TestResidents(t *testing.T) {
 	}
 	var created residentView
 	head.JSON(&created)
-	if created.NIK != "1401**********01" || !created.Masked || created.Status != "alive" {
-		t.Errorf("an operator without read_personal sees %+v", created.Resident)
+	// The village operator sees the numbers she typed (issue 11 item 7).
+	if created.NIK != "1401011503800001" || created.KK != kk || created.Masked || created.Status != "alive" {
+		t.Errorf("the village operator sees %+v, masked %v", created.Resident, created.Masked)
 	}
-	op.Post(villageA, "/residents", resident("1401014508850002", kk, "Siti Aminah", "P", "1985-08-05", "3"))
+	siti := resident("1401014508850002", kk, "Siti Aminah", "P", "1985-08-05", "3")
+	siti["mother_name"] = "Nurhayati"
+	op.Post(villageA, "/residents", siti)
 	op.Post(villageA, "/residents", resident("1401010101100003", kk, "Andi", "L", "2010-01-01", "4"))
 
 	bad := []struct {
@@ -81,7 +87,7 @@ func TestResidents(t *testing.T) {
 		Total   int
 	}
 	op.Get(villageA, "/families/"+kk).JSON(&fam)
-	if fam.Total != 3 || fam.Members[0].Name != "Budi Santoso" || fam.KK != Mask(kk) {
+	if fam.Total != 3 || fam.Members[0].Name != "Budi Santoso" || fam.KK != kk || fam.Members[0].NIK != "1401011503800001" || fam.Members[1].MotherName != "Nurhayati" {
 		t.Errorf("family = %+v", fam)
 	}
 	// A viewer sees numbers masked, so may not search by them: a search
@@ -93,8 +99,12 @@ func TestResidents(t *testing.T) {
 	}
 	// Search and filters.
 	var list sdk.ListOf[residentView]
+	// A viewer reads the numbers as the host masks them, never the
+	// mother's name (not even masked: it is the identity check's secret),
+	// and the birth year instead of the date.
 	viewer.Get(villageA, "/residents?q=siti").JSON(&list)
-	if list.Total != 1 || list.Items[0].NIK != "1401**********02" {
+	if list.Total != 1 || list.Items[0].NIK != "1401**********02" || list.Items[0].KK != "1401**********01" || !list.Items[0].Masked ||
+		list.Items[0].MotherName != "" || list.Items[0].BirthDate != "" || list.Items[0].BirthYear != 1985 {
 		t.Errorf("search siti: %+v", list)
 	}
 	viewer.Get(villageA, "/residents?sex=L&limit=1").JSON(&list)
@@ -106,20 +116,35 @@ func TestResidents(t *testing.T) {
 	if list.Total != 4 || list.Items[0].Masked {
 		t.Errorf("district list: total %d, masked %v", list.Total, len(list.Items) > 0 && list.Items[0].Masked)
 	}
-	// Full reads are audited.
-	var audit struct{ Items []map[string]any }
+	// Every read that shows numbers in full is audited by the host, with
+	// the records and fields shown, never the values; the viewer's masked
+	// reads are not. The family lookup by a full KK keeps its own entry.
 	admin.Get(villageA, "/residents/"+created.ID).JSON(&created)
 	if created.NIK != "1401011503800001" {
 		t.Errorf("admin sees %s", created.NIK)
 	}
+	var audit struct{ Items []map[string]any }
 	admin.API("GET", "/api/v1/audit?action=population.*", nil).JSON(&audit)
 	actions := map[string]int{}
+	reads := map[string][]string{} // actor → fields shown
 	for _, e := range audit.Items {
 		actions[e["action"].(string)]++
+		if e["action"] == "population.personal.read" {
+			d := e["detail"].(map[string]any)
+			for _, f := range d["fields"].([]any) {
+				reads[e["actor"].(string)] = append(reads[e["actor"].(string)], f.(string))
+			}
+			if strings.Contains(fmt.Sprint(d), "1401") {
+				t.Errorf("an audit entry holds a number: %v", e)
+			}
+		}
 	}
-	if len(audit.Items) != 7 || actions["population.residents.read_personal"] != 1 || actions["population.families.read_personal"] != 1 ||
-		actions["population.residents.list_personal"] != 1 || actions["population.residents.created"] != 4 {
-		t.Errorf("audit of full reads: %v", audit.Items)
+	if actions["population.residents.read_personal"] != 0 || actions["population.residents.list_personal"] != 0 ||
+		actions["population.families.read_personal"] != 1 || actions["population.residents.created"] != 4 {
+		t.Errorf("audit: %v", actions)
+	}
+	if !slices.Contains(reads["op-a"], "nik") || !slices.Contains(reads["op-a"], "mother_name") || !slices.Contains(reads["admin"], "kk") || len(reads["viewer-a"]) != 0 {
+		t.Errorf("personal reads audited: %v", reads)
 	}
 	// Cross-tenant: the other village cannot read or change it.
 	if res := opB.Get(villageB, "/residents/"+created.ID); res.Status != 404 {

@@ -113,7 +113,10 @@ func verifyResident(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	rec, err := req.Records("residents").GetBy(ctx, "nik", in.NIK)
+	// The caller has no login: the register is read revealed (audited
+	// with this purpose) to compare KK and mother's name, and answers only
+	// letterData, whose NIK is the one the caller sent.
+	rec, err := req.Records("residents").Reveal("check a citizen's identity (NIK, KK, mother's name)").GetBy(ctx, "nik", in.NIK)
 	if err != nil && !errors.Is(err, sdk.ErrNotFound) {
 		return 0, nil, err
 	}

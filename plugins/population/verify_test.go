@@ -139,6 +139,13 @@ func TestVerifyResident(t *testing.T) {
 	if len(audit.Items) != 2 || audit.Items[0]["actor"] != "anonymous" {
 		t.Errorf("audit of identity checks: %v", audit.Items)
 	}
+	// The register is read revealed for every check, matching or not, and
+	// each such read is audited with its purpose.
+	h.Admin().API("GET", "/api/v1/audit?action=population.personal.read", nil).JSON(&audit)
+	if len(audit.Items) < 2 || audit.Items[0]["actor"] != "anonymous" ||
+		audit.Items[0]["detail"].(map[string]any)["purpose"] != "check a citizen's identity (NIK, KK, mother's name)" {
+		t.Errorf("audit of the revealed reads: %v", audit.Items)
+	}
 }
 
 // withAddress serves the route as if the host had seen each request come

@@ -40,7 +40,10 @@ var plugin = sdk.Plugin{
 		{Name: permWrite, Description: "register letter requests, edit them while submitted, mark letters issued", Roles: []string{"operator"}},
 		{Name: permApprove, Description: "approve (numbering the letter), reject and revoke", Roles: []string{"operator"}},
 		{Name: permPrint, Description: "download letters as PDF (full personal data, audited)", Roles: []string{"operator"}},
-		{Name: permPersonal, Description: "see requesters' full NIK in the API (audited)"},
+		// The village operator sees the NIKs she types (issue 11 item 7);
+		// the host masks nik, resident and letter for everyone else and
+		// audits every read that shows them (services.personal.read).
+		{Name: permPersonal, Description: "see requesters' full NIK and resident data in the API (each read audited by the host)", Roles: []string{"operator"}},
 		{Name: permLookup, Description: "find letter requests by a full NIK (exact match, audited)", Roles: []string{"operator"}},
 		{Name: permSettings, Description: "set letterhead, signatory, wording and number format for a tenant and below"},
 	},

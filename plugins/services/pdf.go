@@ -266,7 +266,11 @@ func printLetter(w http.ResponseWriter, r *http.Request) {
 
 func letterPDF(r *http.Request) ([]byte, string, error) {
 	req := sdk.From(r)
-	rec, q, err := loadRequest(r)
+	// The letter holds the resident's data in full: services.letters.print
+	// is the permission to have it, whether or not the caller reads it in
+	// the API (read_personal). The reveal is audited by the host with this
+	// purpose, the download by letters.printed.
+	rec, q, err := loadRequest(r, "print the letter (services.letters.print)")
 	if err != nil {
 		return nil, "", err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -60,15 +61,20 @@ type request struct {
 	RevokeReason string            `json:"revoke_reason,omitempty"`
 }
 
-// requestView is a request as the API shows it: the NIK masked unless the
-// caller holds services.requests.read_personal, and without the secrets
-// (tracking code) and the rendered letter, which the PDF route serves.
+// requestView is a request as the API shows it, from the record as the
+// host returned it to the caller: without read_personal the NIK is masked
+// ("1401**********01"), the resident's snapshot is null and Masked is true.
+// The secrets (tracking and verification codes) and the rendered letter,
+// which the PDF route serves, are never shown.
 type requestView struct {
 	ID      string `json:"id"`
 	Tenant  string `json:"tenant"`
 	Village string `json:"village,omitempty"`
 	Version int64  `json:"version"`
 	request
+	// Resident is the request's snapshot of the resident, nil when the
+	// host masked it (it shadows request.Resident in JSON).
+	Resident  *snapshot `json:"resident"`
 	TypeName  string    `json:"type_name"`
 	Masked    bool      `json:"masked"`
 	VerifyURL string    `json:"verify_url,omitempty"`
@@ -79,16 +85,13 @@ type requestView struct {
 func decodeRequest(rec *sdk.Record) (*request, error) {
 	var q request
 	if err := rec.Decode(&q); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("decoding request %s: %w", rec.ID, err)
 	}
 	return &q, nil
 }
 
-// viewOf shows rec to the caller of req: the NIK in full with
-// read_personal, else masked, and for a caller who may not even look a
-// NIK up (a viewer) the resident's birth date as its year only.
+// viewOf shows rec, as storage returned it to the caller of req.
 func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
-	full := req.Can(permPersonal)
 	q, err := decodeRequest(rec)
 	if err != nil {
 		return requestView{}, err
@@ -101,14 +104,8 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 		v.VerifyURL = q.Letter.VerifyURL
 	}
 	v.TrackCode, v.VerifyCode, v.Letter = "", "", nil
-	if !full {
-		// Digits 7 to 12 of a NIK are the birth date (day plus 40 for a
-		// woman): beside the masked NIK and the sex, the full date would
-		// give the NIK back. The year stays for the clerk's eye.
-		v.NIK, v.Masked = maskNIK(q.NIK), true
-		if !req.Can(permLookup) {
-			v.Resident.BirthDate = birthYear(v.Resident.BirthDate)
-		}
+	if v.Masked = !req.Can(permPersonal); !v.Masked {
+		v.Resident = &v.request.Resident
 	}
 	return v, nil
 }
@@ -149,13 +146,28 @@ func (s *submission) check(req *sdk.Request) (*LetterType, map[string]string, er
 	if req.Level != sdk.Village {
 		return nil, nil, errNotAVillage(req)
 	}
-	lt, ok := letterType(s.Type)
-	if !ok {
-		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownType, "type %q is not a letter type; see GET /letter-types", s.Type)
+	if _, ok := letterType(s.Type); !ok {
+		return nil, nil, errUnknownType(s.Type)
 	}
 	s.NIK = strings.TrimSpace(s.NIK)
 	if len(s.NIK) != 16 || strings.Trim(s.NIK, "0123456789") != "" {
 		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidNIK, "nik must be 16 digits")
+	}
+	return s.checkLetter(req)
+}
+
+// errUnknownType refuses a letter type that does not exist.
+func errUnknownType(code string) error {
+	return sdk.Errorf(http.StatusUnprocessableEntity, codeUnknownType, "type %q is not a letter type; see GET /letter-types", code)
+}
+
+// checkLetter validates what a submission asks of the letter: its type,
+// purpose and fields. An edit checks only this: the NIK is the stored
+// one, which the editor may read masked.
+func (s *submission) checkLetter(req *sdk.Request) (*LetterType, map[string]string, error) {
+	lt, ok := letterType(s.Type)
+	if !ok {
+		return nil, nil, errUnknownType(s.Type)
 	}
 	s.Purpose = strings.TrimSpace(s.Purpose)
 	if s.Purpose == "" {
@@ -261,6 +273,13 @@ func createRequest(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if !req.Can(permPersonal) {
+		// Storage answers an insert with the values sent, unmasked: read
+		// the request back, masked by the host like any read.
+		if rec, err = req.Records("requests").Get(r.Context(), rec.ID); err != nil {
+			return 0, nil, fmt.Errorf("reading back the new request: %w", err)
+		}
+	}
 	v, err := viewOf(rec, req)
 	return http.StatusCreated, v, err
 }
@@ -303,9 +322,18 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 	}, nil
 }
 
-// loadRequest reads a request of this tenant.
-func loadRequest(r *http.Request) (*sdk.Record, *request, error) {
-	rec, err := sdk.From(r).Records("requests").Get(r.Context(), r.PathValue("id"))
+// loadRequest reads a request of this tenant as the caller may see it,
+// or, with a purpose, revealed for the plugin's own processing (the host
+// audits it with the purpose): building or printing the letter, giving
+// back an online request's waiting place by its NIK. What a revealed read
+// returns goes into the letter or the storage, never into an answer to a
+// caller who could not see it.
+func loadRequest(r *http.Request, purpose string) (*sdk.Record, *request, error) {
+	coll := sdk.From(r).Records("requests")
+	if purpose != "" {
+		coll = coll.Reveal(purpose)
+	}
+	rec, err := coll.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, sdk.ErrNotFound) {
 		return nil, nil, sdk.Errorf(http.StatusNotFound, codeRequestNotFound, "no letter request %s in %s", r.PathValue("id"), sdk.From(r).Tenant)
 	}
@@ -317,18 +345,11 @@ func loadRequest(r *http.Request) (*sdk.Record, *request, error) {
 }
 
 func getRequest(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
-	rec, q, err := loadRequest(r)
+	rec, _, err := loadRequest(r, "")
 	if err != nil {
 		return 0, nil, err
 	}
-	full := req.Can(permPersonal)
-	if full {
-		if err := req.Batch().Audit("requests.read_personal", q.Ref, nil).Commit(r.Context()); err != nil {
-			return 0, nil, err
-		}
-	}
-	v, err := viewOf(rec, req)
+	v, err := viewOf(rec, sdk.From(r))
 	return http.StatusOK, v, err
 }
 
@@ -392,7 +413,6 @@ func listRequests(r *http.Request) (int, any, error) {
 			names[t.Code] = t.Name
 		}
 	}
-	full := req.Can(permPersonal)
 	items := make([]requestView, 0, len(recs))
 	for i := range recs {
 		v, err := viewOf(&recs[i], req)
@@ -402,13 +422,10 @@ func listRequests(r *http.Request) (int, any, error) {
 		v.Village = names[v.Tenant]
 		items = append(items, v)
 	}
-	switch {
-	case byNIK:
-		if err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": full}).Commit(ctx); err != nil {
-			return 0, nil, err
-		}
-	case full && len(items) > 0:
-		if err := req.Batch().Audit("requests.list_personal", req.Tenant, map[string]int{"records": len(items)}).Commit(ctx); err != nil {
+	// What a list shows unmasked the host audits (services.personal.read);
+	// a search by NIK is audited here whatever it finds.
+	if byNIK {
+		if err := req.Batch().Audit("requests.search_personal", req.Tenant, map[string]any{"fields": []string{"nik"}, "records": len(items), "full": req.Can(permPersonal)}).Commit(ctx); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -436,7 +453,7 @@ func editRequest(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	rec, q, err := loadRequest(r)
+	rec, q, err := loadRequest(r, "")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -453,7 +470,10 @@ func editRequest(r *http.Request) (int, any, error) {
 	if e.Fields != nil {
 		s.Fields = *e.Fields
 	}
-	_, fields, err := s.check(req)
+	if req.Level != sdk.Village {
+		return 0, nil, errNotAVillage(req)
+	}
+	_, fields, err := s.checkLetter(req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -470,13 +490,4 @@ func editRequest(r *http.Request) (int, any, error) {
 	}
 	v, err := viewOf(&updated.Record, req)
 	return http.StatusOK, v, err
-}
-
-// birthYear keeps the year of a YYYY-MM-DD date: what a caller who may not
-// see the NIK is shown of a birth date.
-func birthYear(date string) string {
-	if len(date) >= 4 {
-		return date[:4]
-	}
-	return ""
 }

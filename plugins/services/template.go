@@ -158,7 +158,8 @@ func maskName(name string) string {
 	return strings.Join(words, " ")
 }
 
-// maskNIK hides the middle of a NIK as the population module does:
+// maskNIK hides the middle of a NIK in a message the plugin writes itself,
+// as the host masks stored NIKs for callers who may not see them:
 // 1401234567890001 → 1401**********01.
 func maskNIK(v string) string {
 	if len(v) < 6 {

@@ -49,13 +49,16 @@ type verification struct {
 func (v *verification) DateText() string { return longDateString(v.Date) }
 
 // lookupByCode finds the request holding a code; notFound is the answer
-// for codes that are malformed or unknown alike.
-func lookupByCode(r *http.Request, field string, notFound error) (*request, error) {
+// for codes that are malformed or unknown alike. The caller has no login
+// and the letter (a personal field) says who issued it and where to
+// verify it: the request is read revealed with purpose, and the public
+// answers show only what the page needs (the name masked by maskName).
+func lookupByCode(r *http.Request, field, purpose string, notFound error) (*request, error) {
 	code := strings.ToUpper(r.PathValue("code"))
 	if !validCode(code) {
 		return nil, notFound
 	}
-	rec, err := sdk.From(r).Records("requests").GetBy(r.Context(), field, code)
+	rec, err := sdk.From(r).Records("requests").Reveal(purpose).GetBy(r.Context(), field, code)
 	if errors.Is(err, sdk.ErrNotFound) {
 		return nil, notFound
 	}
@@ -81,7 +84,7 @@ func verifyLetter(w http.ResponseWriter, r *http.Request) {
 }
 
 func verificationOf(r *http.Request) (*verification, error) {
-	q, err := lookupByCode(r, "verify_code", sdk.Errorf(http.StatusNotFound, codeLetterNotFound, "no letter has this code in %s", sdk.From(r).Tenant))
+	q, err := lookupByCode(r, "verify_code", "show a letter's issuer on its public verification page", sdk.Errorf(http.StatusNotFound, codeLetterNotFound, "no letter has this code in %s", sdk.From(r).Tenant))
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +137,7 @@ type tracking struct {
 }
 
 func trackRequest(r *http.Request) (int, any, error) {
-	q, err := lookupByCode(r, "track_code", sdk.Errorf(http.StatusNotFound, codeRequestNotFound, "no request has this tracking code in %s", sdk.From(r).Tenant))
+	q, err := lookupByCode(r, "track_code", "show a citizen the verification link of their letter", sdk.Errorf(http.StatusNotFound, codeRequestNotFound, "no request has this tracking code in %s", sdk.From(r).Tenant))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -75,6 +75,12 @@ type counter struct {
 	Last int `json:"last"`
 }
 
+// purposeApprove is why approve reads a request revealed: the letter is
+// built from the resident's snapshot and NIK, whoever approves it (a
+// "kepala desa" role may approve without read_personal), and an online
+// request gives back its waiting place by NIK.
+const purposeApprove = "build the approved letter from the request"
+
 // approve gives the request the tenant's next number for the year and
 // fixes the letter's content. The counter and the request are written in
 // one batch, each guarded by the version read, so a number is used exactly
@@ -83,7 +89,7 @@ type counter struct {
 func approve(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
-	rec, q, err := loadRequest(r)
+	rec, q, err := loadRequest(r, purposeApprove)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -150,7 +156,7 @@ func approve(r *http.Request) (int, any, error) {
 		if err := backoff(ctx, attempt); err != nil {
 			return 0, nil, sdk.Errorf(http.StatusServiceUnavailable, codeBusy, "too many approvals at once: try again")
 		}
-		if rec, q, err = loadRequest(r); err != nil {
+		if rec, q, err = loadRequest(r, purposeApprove); err != nil {
 			return 0, nil, err
 		}
 		if err := allowed("approve", q.State); err != nil {
@@ -180,14 +186,20 @@ func backoff(ctx context.Context, attempt int) error {
 // audit entry and event.
 func change(r *http.Request, action string, patch func(q *request, now time.Time) map[string]any) (int, any, error) {
 	req := sdk.From(r)
-	rec, q, err := loadRequest(r)
+	to := transitions[action].to
+	purpose := ""
+	if contains(transitions[action].from, StateSubmitted) && to != StateSubmitted {
+		// A decision gives back an online request's waiting place, found
+		// by the request's NIK (see releaseWaitingPlace).
+		purpose = "give back the resident's online waiting place"
+	}
+	rec, q, err := loadRequest(r, purpose)
 	if err != nil {
 		return 0, nil, err
 	}
 	if err := allowed(action, q.State); err != nil {
 		return 0, nil, err
 	}
-	to := transitions[action].to
 	p := patch(q, req.Now().UTC())
 	p["state"] = to
 	b := req.Batch()
