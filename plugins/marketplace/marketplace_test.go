@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -20,27 +19,13 @@ const (
 // pngPhoto is the smallest body the host sniffs as a PNG.
 var pngPhoto = append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
 
-// eachDB runs fn against the plugin in-process on SQLite, and on
-// PostgreSQL when BALAI_TEST_DATABASE_URL is set.
-func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			var opts []sdktest.Option
-			if url, _ := b.New(t); url != "" {
-				opts = append(opts, sdktest.WithDatabase(url))
-			}
-			fn(t, sdktest.New(t, &plugin, opts...))
-		})
-	}
-}
-
 func TestManifest(t *testing.T) {
 	if err := plugin.Validate(); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func TestMarketplaceInProcess(t *testing.T) { eachDB(t, testMarketplaceInProcess) }
+func TestMarketplaceInProcess(t *testing.T) { sdktest.Each(t, &plugin, testMarketplaceInProcess) }
 
 func testMarketplaceInProcess(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -15,24 +14,10 @@ const (
 	villageB = "14.01.02.2001"
 )
 
-// eachDB runs fn against the plugin in-process on SQLite, and on
-// PostgreSQL when BALAI_TEST_DATABASE_URL is set.
-func eachDB(t *testing.T, fn func(t *testing.T, h *sdktest.Host)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			var opts []sdktest.Option
-			if url, _ := b.New(t); url != "" {
-				opts = append(opts, sdktest.WithDatabase(url))
-			}
-			fn(t, sdktest.New(t, &plugin, opts...))
-		})
-	}
-}
-
 // The routes that need no population module, through a real in-process
 // host: settings inheritance, wording overrides, refusals before any
 // lookup. Requests end to end are in e2e/services_test.go.
-func TestSettingsAndLetterTypes(t *testing.T) { eachDB(t, testSettingsAndLetterTypes) }
+func TestSettingsAndLetterTypes(t *testing.T) { sdktest.Each(t, &plugin, testSettingsAndLetterTypes) }
 
 func testSettingsAndLetterTypes(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
