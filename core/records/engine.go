@@ -78,6 +78,10 @@ type PersonalRead struct {
 	// Purpose is why the plugin revealed them (Scope.Reveal); empty for a
 	// caller who may see them.
 	Purpose string `json:"purpose,omitempty"`
+	// Searched names the personal fields the query was filtered on (a
+	// lookup by NIK): the search is recorded with the read, so a plugin
+	// need not write an entry of its own for it.
+	Searched []string `json:"searched,omitempty"`
 }
 
 // Engine runs plugins' storage operations.
@@ -295,6 +299,7 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 	if r.Error == nil && len(x.shown.Fields) > 0 {
 		x.shown.Collection = name
 		slices.Sort(x.shown.Fields)
+		slices.Sort(x.shown.Searched)
 		if err := scope.PersonalRead(tx, x.shown); err != nil {
 			return nil, fmt.Errorf("%s.%s: recording a read of personal fields: %w", plugin, name, err)
 		}
@@ -743,6 +748,13 @@ func (x *exec) where(filters []*pb.Filter, subtree bool) (string, []any, error) 
 }
 
 func (x *exec) query(q *pb.Query) (*pb.OpResult, error) {
+	if x.audit {
+		for _, flt := range q.Filters {
+			if f, ok := x.c.Field(flt.Field); ok && f.Personal && !slices.Contains(x.shown.Searched, f.Name) {
+				x.shown.Searched = append(x.shown.Searched, f.Name)
+			}
+		}
+	}
 	where, args, err := x.where(q.Filters, q.Subtree)
 	if err != nil {
 		return nil, err

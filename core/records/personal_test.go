@@ -167,6 +167,8 @@ func TestEnginePersonalFields(t *testing.T) {
 				[]records.PersonalRead{{Collection: "patients", Records: []string{siti}, Fields: allPersonal}}},
 			{"full query, recorded once with both records", scope(true), patientOp(&pb.Query{Sort: []*pb.Sort{{Field: "nik", Desc: true}}}), shown,
 				[]records.PersonalRead{{Collection: "patients", Records: []string{budi, siti}, Fields: allPersonal}}}, // sorted by the real NIK
+			{"full query by the real NIK, recorded with the field searched", scope(true), patientOp(&pb.Query{Filters: []*pb.Filter{nikIs}}), shown,
+				[]records.PersonalRead{{Collection: "patients", Records: []string{siti}, Fields: allPersonal, Searched: []string{"nik"}}}},
 			{"event delivery: full, unrecorded", records.Scope{Tenant: village}, patientOp(&pb.GetOp{Id: siti}), shown, nil},
 			{"revealed to a caller without the permission: full, recorded with the purpose", func() records.Scope {
 				s := scope(false)
