@@ -22,20 +22,30 @@ import (
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	identityKey
-)
+const identityKey ctxKey = iota
 
-type loggerKey struct{}
-
-// reqInfo is filled in as a request is served, for its access log line:
-// the identity is only known deep inside, after authentication, and a
-// plugin route only once the plugin runtime has matched it.
+// reqInfo is a request's own state, one context value: its id and logger,
+// and what is filled in as it is served for its access log line (the
+// identity is only known deep inside, after authentication, and a plugin
+// route only once the plugin runtime has matched it).
 type reqInfo struct {
+	id   string
+	base *slog.Logger
+	// log is base with the request id, built the first time a handler
+	// logs: most requests log only their access line, which adds the id
+	// itself, and building a logger costs every request formatting time.
+	log  *slog.Logger
 	user string
 	// route, tenant and plugin are set by NoteRoute for plugin requests.
 	route, tenant, plugin string
+}
+
+// logger is the request's logger, tagged with its id.
+func (i *reqInfo) logger() *slog.Logger {
+	if i.log == nil {
+		i.log = i.base.With("request_id", i.id)
+	}
+	return i.log
 }
 
 type reqInfoKey struct{}
@@ -62,8 +72,10 @@ func NoteRoute(ctx context.Context, route, tenant, plugin string) {
 
 // RequestID returns the id of the request in ctx.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info, ok := ctx.Value(reqInfoKey{}).(*reqInfo); ok {
+		return info.id
+	}
+	return ""
 }
 
 // Caller returns the authenticated identity of the request, if any.
@@ -136,20 +148,16 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 			if !requestIDRE.MatchString(id) {
 				id = newRequestID()
 			}
-			w.Header().Set("X-Request-Id", id)
-			log := base.With("request_id", id)
-			ctx := context.WithValue(r.Context(), requestIDKey, id)
-			ctx = context.WithValue(ctx, loggerKey{}, log)
-			info := &reqInfo{}
-			ctx = context.WithValue(ctx, reqInfoKey{}, info)
-			r = r.WithContext(ctx)
+			w.Header()["X-Request-Id"] = []string{id}
+			info := &reqInfo{id: id, base: base}
+			r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 			rec := &statusRecorder{ResponseWriter: w}
 			defer func() {
 				if p := recover(); p != nil {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					log.Error("panic serving request", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					info.logger().Error("panic serving request", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 					if rec.status == 0 {
 						WriteError(rec, r, apierr.New(http.StatusInternalServerError, "internal", "the server could not complete the request; the request id is %s", id))
 					}
@@ -181,13 +189,17 @@ func observe(base *slog.Logger, m *Metrics) mux.MiddlewareFunc {
 				}
 				// The query string is left out too: it may carry personal
 				// data (?nik=) or a code.
-				attrs := []any{"method", r.Method, "route", route}
+				attrs := []any{"request_id", id, "method", r.Method, "route", route}
 				if info.plugin != "" {
 					attrs = append(attrs, "plugin", info.plugin, "tenant", info.tenant)
 				}
 				attrs = append(attrs, "status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
 					"user", info.user, "remote", clientAddr(r))
-				log.Log(r.Context(), level, "request", attrs...)
+				if info.log != nil {
+					info.log.Log(r.Context(), level, "request", attrs[2:]...)
+				} else {
+					base.Log(r.Context(), level, "request", attrs...)
+				}
 			}()
 			next.ServeHTTP(rec, r)
 		})

@@ -122,8 +122,8 @@ func parsePage(r *http.Request) (Page, error) {
 }
 
 func logger(r *http.Request) *slog.Logger {
-	if l, ok := r.Context().Value(loggerKey{}).(*slog.Logger); ok {
-		return l
+	if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return info.logger()
 	}
 	return slog.Default()
 }
