@@ -54,8 +54,9 @@ const (
 	// codePopulationNotEnabled: letters need the population module (422).
 	codePopulationNotEnabled sdk.Code = "population_not_enabled"
 	// codePopulationUnavailable: population is missing or answered
-	// something unexpected (503: the SDK answers any other 5xx as 500
-	// internal, which would hide this code).
+	// something unexpected (503: a service the letter depends on is down,
+	// which the SDK answers with this code; a 500 would be answered as
+	// internal and hide it).
 	codePopulationUnavailable sdk.Code = "population_unavailable"
 )
 
