@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ type Server struct {
 	// prefix and prefixed serve the paths under one prefix ahead of the
 	// main router (MountPrefix).
 	prefix   string
-	prefixed *mux.Router
+	prefixed http.Handler
 	// API is the /api/v1 subrouter, for other packages (plugins) to mount on.
 	API *mux.Router
 }
@@ -143,7 +144,9 @@ func (m Methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.prefixed != nil && strings.HasPrefix(r.URL.Path, s.prefix) {
+	// An unclean path (/a//b, /a/../b) goes to the main router, which
+	// redirects it to its clean form; path.Clean allocates only then.
+	if s.prefixed != nil && strings.HasPrefix(r.URL.Path, s.prefix) && isClean(r.URL.Path) {
 		s.prefixed.ServeHTTP(w, r)
 		return
 	}
@@ -157,11 +160,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // are not tried against every admin route's pattern first. A path under
 // prefix that is not clean (/a//b, /a/../b) is redirected to its clean
 // form as the main router does. Call it once, before serving.
+//
+// The middleware wraps h directly rather than through a mux.Router: a
+// router clones the request twice (its route and its variables) for a
+// match that the prefix test has already made, on the busiest path.
 func (s *Server) MountPrefix(prefix string, h http.Handler) {
-	r := mux.NewRouter()
-	r.Use(s.middleware...)
-	r.PathPrefix(prefix).Handler(h)
-	s.prefix, s.prefixed = prefix, r
+	for i := len(s.middleware) - 1; i >= 0; i-- {
+		h = s.middleware[i].Middleware(h)
+	}
+	s.prefix, s.prefixed = prefix, h
+}
+
+// isClean reports whether p is its own clean form as gorilla/mux computes
+// it (path.Clean, keeping a trailing slash).
+func isClean(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		return len(c)+1 == len(p) && p[:len(c)] == c
+	}
+	return c == p
 }
 
 // Authed wraps a handler so that it runs only for an authenticated caller,
