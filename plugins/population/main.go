@@ -75,6 +75,7 @@ var plugin = sdk.Plugin{
 			{Name: "address", Type: sdk.String},
 			{Name: "rt", Type: sdk.String},
 			{Name: "rw", Type: sdk.String},
+			{Name: "dusun", Type: sdk.String},
 			{Name: "status", Type: sdk.String, Required: true},
 			{Name: "birth_year", Type: sdk.Int},
 			{Name: "mother_name", Type: sdk.String, Personal: true},

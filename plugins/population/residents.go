@@ -33,7 +33,10 @@ type Resident struct {
 	Address       string `json:"address,omitempty"`
 	RT            string `json:"rt,omitempty"`
 	RW            string `json:"rw,omitempty"`
-	Status        string `json:"status"`
+	// Dusun is the hamlet (dusun, or lingkungan in a kelurahan) the
+	// address lies in, as the family card prints it.
+	Dusun  string `json:"dusun,omitempty"`
+	Status string `json:"status"`
 	// MotherName is the mother's maiden name as on the family card: with
 	// the NIK and the KK it is what a citizen proves identity with when
 	// asking for a letter online.
@@ -53,7 +56,10 @@ const (
 	StatusAlive    = "alive"
 	StatusDeceased = "deceased"
 	StatusMoved    = "moved"
-	headOfFamily   = "1" // relationship code of the Kepala Keluarga
+	// StatusMissing is a resident reported missing (hilang), as OpenSID's
+	// and SIAK's status columns carry it: not counted among the living.
+	StatusMissing = "missing"
+	headOfFamily  = "1" // relationship code of the Kepala Keluarga
 )
 
 // validate checks a resident as the Dukcapil data requires; today is the
@@ -76,8 +82,8 @@ func (r *Resident) validate(today string) error {
 	if r.Status == "" {
 		r.Status = StatusAlive
 	}
-	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved {
-		return invalid(codeInvalidStatus, "status must be alive, deceased or moved")
+	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved && r.Status != StatusMissing {
+		return invalid(codeInvalidStatus, "status must be alive, deceased, moved or missing")
 	}
 	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil {
 		if r.BirthDate > today {
