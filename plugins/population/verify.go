@@ -77,17 +77,12 @@ type attempt struct {
 	Since    string `json:"since"` // RFC 3339, start of the current window
 }
 
-// normalizeName makes "  siti   AMINAH " and "Siti Aminah" the same name.
-func normalizeName(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
-
 // identityMatches compares in constant time, so that the answer's timing
 // does not tell a right KK from a right mother's name either.
 func identityMatches(res *Resident, kk, motherName string) bool {
 	kkOK := subtle.ConstantTimeCompare([]byte(res.KK), []byte(kk))
-	want := normalizeName(res.MotherName)
-	nameOK := subtle.ConstantTimeCompare([]byte(want), []byte(normalizeName(motherName)))
+	want := foldName(res.MotherName)
+	nameOK := subtle.ConstantTimeCompare([]byte(want), []byte(foldName(motherName)))
 	return kkOK&nameOK == 1 && want != ""
 }
 

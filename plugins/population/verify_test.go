@@ -22,11 +22,11 @@ func TestNormalizeName(t *testing.T) {
 		{"Siti Aminah", "SITI\tAMINAH"},
 		{"Ña Ñoño", "ña ñoño"},
 	} {
-		if normalizeName(c.a) != normalizeName(c.b) {
+		if foldName(c.a) != foldName(c.b) {
 			t.Errorf("%q and %q should be the same name", c.a, c.b)
 		}
 	}
-	if normalizeName("Siti Aminah") == normalizeName("Siti Aminahh") {
+	if foldName("Siti Aminah") == foldName("Siti Aminahh") {
 		t.Error("different names compare equal")
 	}
 	if identityMatches(&Resident{KK: "1", MotherName: ""}, "1", "") {
