@@ -459,9 +459,6 @@ func (x *exec) row(data []byte, insert bool) (map[string]any, error) {
 	return vals, nil
 }
 
-// maxParams keeps a multi-row insert under both databases' parameter limits.
-const maxParams = 30000
-
 func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 	if len(op.Records) == 0 {
 		return &pb.OpResult{}, nil
@@ -502,39 +499,13 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 		rows = append(rows, row)
 		recs = append(recs, &pb.Record{Id: id.String(), Tenant: tenant, Version: 1, CreatedUnixMs: now, UpdatedUnixMs: now})
 	}
-	per := max(1, maxParams/len(cols))
-	inserted := map[string]bool{}
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + x.c.Table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		args := make([]any, 0, (end-start)*len(cols))
-		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-		for i := start; i < end; i++ {
-			if i > start {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(ph)
-			args = append(args, rows[i]...)
-		}
-		if op.SkipDuplicates {
-			sb.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
-			var ids []string
-			if err := x.tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				inserted[id] = true
-			}
-			continue
-		}
-		if err := x.tx.Exec(sb.String(), args...).Error; err != nil {
-			return nil, err
-		}
+	written, err := x.insertRows(cols, rows, op.SkipDuplicates)
+	if err != nil {
+		return nil, err
 	}
 	res := &pb.OpResult{}
 	for i, r := range recs {
-		if op.SkipDuplicates && !inserted[r.Id] {
+		if !written[i] {
 			res.Skipped = append(res.Skipped, int32(i))
 			continue
 		}
