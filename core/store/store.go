@@ -31,6 +31,8 @@ type DB struct {
 	Dialect Dialect
 	// Where is a printable description of the database with any password removed.
 	Where string
+	// gate queues the writers of a SQLite file (nil on PostgreSQL).
+	gate *writeGate
 }
 
 // Options say which database to open.
@@ -74,20 +76,28 @@ func Open(opts Options) (*DB, error) {
 			}
 			path = filepath.Join(dir, "balai.db")
 		}
-		// WAL lets readers proceed while one writer commits; busy_timeout makes
-		// a second process (the CLI next to a running server) wait instead of failing.
-		dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		g, err := gorm.Open(sqlite.Open(dsn), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
-		}
-		sqlDB, err := g.DB()
+		// WAL lets readers proceed while one writer commits; writers queue
+		// (see writeGate), and SQLite's own busy wait is a short backstop.
+		dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)", sqliteBusyTimeout) +
+			"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		gate, err := newWriteGate(path)
 		if err != nil {
 			return nil, err
 		}
-		// SQLite allows one writer; a small pool avoids lock convoys.
+		sqlDB, err := openSQLite(dsn, gate)
+		if err != nil {
+			gate.close()
+			return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
+		}
+		g, err := gorm.Open(&sqlite.Dialector{Conn: sqlDB}, cfg)
+		if err != nil {
+			sqlDB.Close()
+			gate.close()
+			return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
+		}
+		// Readers run side by side; writers take turns at the gate.
 		sqlDB.SetMaxOpenConns(4)
-		return &DB{DB: g, Dialect: SQLite, Where: "sqlite " + path}, nil
+		return &DB{DB: g, Dialect: SQLite, Where: "sqlite " + path, gate: gate}, nil
 	default:
 		return nil, fmt.Errorf("unsupported database URL %q: use postgres://... or leave it empty for SQLite", Redact(opts.URL))
 	}
@@ -108,7 +118,11 @@ func (db *DB) Close() error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	err = sqlDB.Close()
+	if db.gate != nil {
+		err = errors.Join(err, db.gate.close())
+	}
+	return err
 }
 
 // Redact removes a password from a database URL so it can be printed.
