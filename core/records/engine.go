@@ -87,13 +87,14 @@ type PersonalRead struct {
 // Engine runs plugins' storage operations.
 type Engine struct {
 	db    *store.DB
+	cache *aggCache // per-tenant aggregate results (aggcache.go)
 	mu    sync.RWMutex
 	colls map[string]map[string]*Collection // plugin → name → collection
 }
 
 // NewEngine returns an engine over db.
 func NewEngine(db *store.DB) *Engine {
-	return &Engine{db: db, colls: map[string]map[string]*Collection{}}
+	return &Engine{db: db, colls: map[string]map[string]*Collection{}, cache: newAggCache()}
 }
 
 // Register ensures a plugin's tables and makes its collections usable.
@@ -127,7 +128,7 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 	res := &pb.StorageResponse{Results: make([]*pb.OpResult, len(req.Ops))}
 	db := e.db.WithContext(ctx)
 	if !req.Atomic && len(req.Ops) == 1 && !isWrite(req.Ops[0]) {
-		r, err := e.runOp(db, plugin, scope, req.Ops[0])
+		r, err := e.runOp(db, plugin, scope, req.Ops[0], true)
 		res.Results[0] = r
 		return res, err
 	}
@@ -136,7 +137,7 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 			var r *pb.OpResult
 			err := db.Transaction(func(tx *gorm.DB) error {
 				var err error
-				r, err = e.runOp(tx, plugin, scope, op)
+				r, err = e.runOp(tx, plugin, scope, op, true)
 				if err == nil && r.Error != nil {
 					return errRollback
 				}
@@ -154,7 +155,9 @@ func (e *Engine) Run(ctx context.Context, plugin string, scope Scope, req *pb.St
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
 		for i, op := range req.Ops {
-			r, err := e.runOp(tx, plugin, scope, op)
+			// An aggregate after a write of the same transaction must not
+			// be kept: the transaction may still roll back.
+			r, err := e.runOp(tx, plugin, scope, op, false)
 			if err != nil {
 				return err
 			}
@@ -202,7 +205,9 @@ func writes(op *pb.StorageOp) bool {
 	return isWrite(op) && !audit
 }
 
-func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp) (*pb.OpResult, error) {
+// runOp runs one operation; cacheable says that no write precedes it in
+// its transaction, so that an aggregate may use and fill the cache.
+func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp, cacheable bool) (*pb.OpResult, error) {
 	if p, ok := op.Op.(*pb.StorageOp_Publish); ok {
 		if scope.Publish == nil {
 			return &pb.OpResult{Error: opError("forbidden", "events cannot be published here")}, nil
@@ -259,6 +264,9 @@ func (e *Engine) runOp(tx *gorm.DB, plugin string, scope Scope, op *pb.StorageOp
 		return &pb.OpResult{Error: opError("plugin_error", "collection %q is not declared by plugin %s", name, plugin)}, nil
 	}
 	x := &exec{tx: tx, c: c, scope: scope, dialect: e.db.Dialect}
+	if cacheable {
+		x.cache = e.cache
+	}
 	if scope.Holds != nil && c.HasPersonal() {
 		x.mask = !scope.Holds(c.PersonalPermission) && scope.Reveal == ""
 		x.audit = !x.mask && scope.PersonalRead != nil
@@ -313,6 +321,8 @@ type exec struct {
 	c       *Collection
 	scope   Scope
 	dialect store.Dialect
+	// cache, when set, answers subtree aggregates (aggcache.go).
+	cache *aggCache
 	// mask hides personal fields in what the operation returns; audit
 	// collects in shown those it returns unmasked, for Scope.PersonalRead.
 	mask, audit bool
@@ -503,6 +513,11 @@ func (x *exec) insert(op *pb.InsertOp) (*pb.OpResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if slices.Contains(written, true) {
+		if err := bumpVersion(x.tx, x.c.Table, tenant); err != nil {
+			return nil, err
+		}
+	}
 	res := &pb.OpResult{}
 	for i, r := range recs {
 		if !written[i] {
@@ -587,6 +602,14 @@ func (x *exec) update(op *pb.UpdateOp) (*pb.OpResult, error) {
 	if len(recs) == 0 {
 		return &pb.OpResult{Error: x.missing(op.Id, op.ExpectVersion)}, nil
 	}
+	if err := bumpVersion(x.tx, x.c.Table, x.scope.Tenant); err != nil {
+		return nil, err
+	}
+	if to := recs[0].Tenant; to != x.scope.Tenant {
+		if err := bumpVersion(x.tx, x.c.Table, to); err != nil {
+			return nil, err
+		}
+	}
 	return &pb.OpResult{Records: recs}, nil
 }
 
@@ -619,6 +642,9 @@ func (x *exec) delete(op *pb.DeleteOp) (*pb.OpResult, error) {
 	}
 	if res.RowsAffected == 0 {
 		return &pb.OpResult{Error: x.missing(op.Id, op.ExpectVersion)}, nil
+	}
+	if err := bumpVersion(x.tx, x.c.Table, x.scope.Tenant); err != nil {
+		return nil, err
 	}
 	return &pb.OpResult{}, nil
 }
@@ -661,6 +687,16 @@ func (x *exec) filterValue(f *pb.Field, raw []byte) (any, error) {
 
 func (x *exec) where(filters []*pb.Filter, subtree bool) (string, []any, error) {
 	where, args := x.tenantWhere(subtree)
+	fw, fargs, err := x.filterWhere(filters)
+	if err != nil {
+		return "", nil, err
+	}
+	return where + fw, append(args, fargs...), nil
+}
+
+// filterWhere turns filters into " AND …" clauses with their arguments.
+func (x *exec) filterWhere(filters []*pb.Filter) (string, []any, error) {
+	where, args := "", []any{}
 	for _, flt := range filters {
 		col, f, err := x.columnOf(flt.Field)
 		if err != nil {
@@ -817,38 +853,28 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 		}
 		sel = append(sel, "COALESCE(SUM("+column(s)+"), 0)")
 	}
-	stmt := "SELECT " + strings.Join(sel, ", ") + " FROM " + x.c.Table + " WHERE " + where
-	if len(groupCols) > 0 {
-		stmt += " GROUP BY " + strings.Join(groupCols, ", ") + " ORDER BY " + strings.Join(groupCols, ", ")
-	}
-	rows, err := x.tx.Raw(stmt, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	res := &pb.OpResult{}
-	for rows.Next() {
-		dst := make([]any, 0, len(sel))
-		for _, t := range types {
-			dst = append(dst, scanTarget(t))
-		}
-		var count int64
-		dst = append(dst, &count)
-		sums := make([]float64, len(a.Sum))
-		for i := range sums {
-			dst = append(dst, &sums[i])
-		}
-		if err := rows.Scan(dst...); err != nil {
+	var groups []rawGroup
+	if x.cache != nil && a.Subtree {
+		fw, fargs, err := x.filterWhere(a.Filters)
+		if err != nil {
 			return nil, err
 		}
+		if groups, err = x.aggregateCached(groupCols, types, a.Sum, fw, fargs); err != nil {
+			return nil, err
+		}
+	} else if groups, err = x.aggregateRows(sel, where, args, groupCols, types, len(a.Sum)); err != nil {
+		return nil, err
+	}
+	res := &pb.OpResult{}
+	for _, g := range groups {
 		key := make([]any, len(types))
 		shown := false
 		for i, t := range types {
-			v, ok := fromScan(t, dst[i])
+			v := g.key[i]
 			switch {
-			case ok && personal[i] && x.mask:
+			case v != nil && personal[i] && x.mask:
 				v = Mask(t, v)
-			case ok && personal[i] && x.audit:
+			case v != nil && personal[i] && x.audit:
 				x.showPersonal(a.GroupBy[i], "")
 				shown = true
 			}
@@ -867,9 +893,46 @@ func (x *exec) aggregate(a *pb.Aggregate) (*pb.OpResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Groups = append(res.Groups, &pb.Group{Key: kb, Count: count, Sums: sums})
+		res.Groups = append(res.Groups, &pb.Group{Key: kb, Count: g.count, Sums: g.sums})
 	}
-	return res, rows.Err()
+	return res, nil
+}
+
+// aggregateRows runs an aggregate in the database as one statement.
+func (x *exec) aggregateRows(sel []string, where string, args []any, groupCols []string, types []pb.FieldType, nsums int) ([]rawGroup, error) {
+	stmt := "SELECT " + strings.Join(sel, ", ") + " FROM " + x.c.Table + " WHERE " + where
+	if len(groupCols) > 0 {
+		stmt += " GROUP BY " + strings.Join(groupCols, ", ") + " ORDER BY " + strings.Join(groupCols, ", ")
+	}
+	rows, err := x.tx.Raw(stmt, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rawGroup
+	for rows.Next() {
+		dst := make([]any, 0, len(sel))
+		for _, t := range types {
+			dst = append(dst, scanTarget(t))
+		}
+		g := rawGroup{key: make([]any, len(types)), sums: make([]float64, nsums)}
+		dst = append(dst, &g.count)
+		for i := range g.sums {
+			dst = append(dst, &g.sums[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		for i, t := range types {
+			// A missing value is nil, as the SDK documents (a NULL
+			// number used to come back as 0).
+			if v, ok := fromScan(t, dst[i]); ok {
+				g.key[i] = v
+			}
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }
 
 // duplicate recognises a unique-index violation and names its field.

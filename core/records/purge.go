@@ -62,6 +62,10 @@ func PurgeTenant(tx *gorm.DB, tenant string) (map[string]int64, error) {
 		}
 		if res.RowsAffected > 0 {
 			out[r.Plugin+"."+r.Collection] = res.RowsAffected
+			// Cached aggregates of the tenant's regions must see it go.
+			if err := bumpVersion(tx, r.TableName, tenant); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
