@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/demo"
 	"github.com/balaidesa/balai/core/plugin"
+	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
 	"github.com/balaidesa/balai/core/tenancy/regions"
 )
@@ -210,8 +212,34 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	if err := <-genErr; err != nil {
 		return fmt.Errorf("generating residents: %w", err)
 	}
+	if err := analyzePluginTables(d.Host.DB); err != nil {
+		return err
+	}
 	took := time.Since(start)
 	fmt.Fprintf(a.stdout, "Seeded %s: %d villages, %d residents (%d new, %d already there) in %s, %.0f residents/s\n",
 		district, len(villages), done.Load(), inserted.Load(), skipped.Load(), took.Round(time.Second), float64(done.Load())/took.Seconds())
+	return nil
+}
+
+// analyzePluginTables refreshes PostgreSQL's statistics of the plugin
+// tables after a bulk load. Until autovacuum gets to it (a minute or more
+// later) the planner believes a freshly seeded table empty: regency
+// statistics then sorted 900,000 rows on disk (1.4 s) instead of a
+// parallel hash aggregate (0.4 s). SQLite is left alone: without
+// statistics its planner uses fixed rules that a bulk load does not make
+// wrong, and its ANALYZE would read every index of a 450 MB file.
+func analyzePluginTables(db *store.DB) error {
+	if db.Dialect != store.Postgres {
+		return nil
+	}
+	var tables []string
+	if err := db.Raw("SELECT table_name FROM plugin_collections ORDER BY table_name").Scan(&tables).Error; err != nil {
+		return fmt.Errorf("listing plugin tables: %w", err)
+	}
+	for _, t := range tables {
+		if err := db.Exec(`ANALYZE "` + strings.ReplaceAll(t, `"`, `""`) + `"`).Error; err != nil {
+			return fmt.Errorf("analyzing %s: %w", t, err)
+		}
+	}
 	return nil
 }
