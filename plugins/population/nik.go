@@ -77,7 +77,7 @@ func dotted(code string) string { return code[:2] + "." + code[2:4] + "." + code
 // historical code gives a warning with warnCode naming today's code.
 func checkRegion(field, v, warnCode string) (*Warning, error) {
 	if len(v) != 16 || !digits(v) {
-		return nil, &NIKError{field, fmt.Sprintf("must be 16 digits, got %d characters", len([]rune(v)))}
+		return nil, &NIKError{field, fmt.Sprintf("must be 16 digits (0-9), got %d characters", len([]rune(v)))}
 	}
 	today, ok := kecamatan[v[:6]]
 	if !ok {
