@@ -501,9 +501,16 @@ func listResidents(r *http.Request) (int, any, error) {
 	}
 	// ?rt=1 finds RT 001, stored so since every write normalises it, and
 	// "1" or "01" as records stored before were.
-	for _, f := range []string{"rt", "rw"} {
-		if v := params.Get(f); v != "" {
-			q = q.Where(f, sdk.In, rtRWVariants(v))
+	for _, f := range []struct {
+		name string
+		code sdk.Code
+	}{{"rt", codeInvalidRT}, {"rw", codeInvalidRW}} {
+		if v := params.Get(f.name); v != "" {
+			variants := rtRWVariants(v)
+			if variants == nil {
+				return 0, nil, invalid(f.code, "?%s= must be a number of 1 to 3 digits, not zero", f.name)
+			}
+			q = q.Where(f.name, sdk.In, variants)
 		}
 	}
 	if v := strings.TrimSpace(params.Get("dusun")); v != "" {
