@@ -90,7 +90,7 @@ func readCSV(path string) (map[string]region, error) {
 }
 
 // sqlRow is one ('kode','nama') pair of a Kemendagri list dumped as SQL,
-// quoted with ' or ", with \' or ” inside a name.
+// quoted with ' or ", a quote inside a name escaped or doubled.
 var sqlRow = regexp.MustCompile(`\(\s*['"]([0-9]{2}\.[0-9]{2}(?:\.[0-9]{2})?)['"]\s*,\s*(?:'((?:[^'\\]|\\.|'')*)'|"((?:[^"\\]|\\.)*)")`)
 
 func readSQL(path string) (map[string]region, error) {
