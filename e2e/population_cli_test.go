@@ -25,7 +25,7 @@ func TestPopulationCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		file := filepath.Join(t.TempDir(), "residents.csv")
-		bad := "1401011503800099,1401012001150001,Tanggal Salah,L,,1980-03-16,,,,,4,,,,,\n"
+		bad := "1401010003800099,1401012001150001,Tanggal Salah,L,,1980-03-16,,,,,4,,,,,\n" // day 00: no date
 		if err := os.WriteFile(file, append(sample, bad...), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -14,10 +14,15 @@ const (
 	// codeNotAVillage: residents and families are written at a village
 	// only (422).
 	codeNotAVillage sdk.Code = "not_a_village"
-	// codeInvalidNIK: a NIK is not 16 digits, names no sub-district, or
-	// does not encode the birth date and sex (422).
+	// codeInvalidNIK: what cannot be a NIK: not 16 digits, a sub-district
+	// code of no official list since 2015, digits 7-12 no day (01-31 or
+	// 41-71) and month, serial 0000; or a temporary number where a NIK is
+	// typed (422). A date or sex part that disagrees with the record is a
+	// warning (nik_warnings), not this error.
 	codeInvalidNIK sdk.Code = "invalid_nik"
-	// codeInvalidKK: a family card number is malformed (422).
+	// codeInvalidKK: what cannot be a family card number: not 16 digits,
+	// a sub-district code of no official list, digits 7-12 no date, serial
+	// 0000 (422).
 	codeInvalidKK sdk.Code = "invalid_kk"
 	// codeInvalidSex: sex is not L or P (422).
 	codeInvalidSex sdk.Code = "invalid_sex"
@@ -45,7 +50,8 @@ const (
 	codeInvalidMarital      sdk.Code = "invalid_marital_status"
 	codeInvalidRelationship sdk.Code = "invalid_relationship"
 	codeInvalidBloodType    sdk.Code = "invalid_blood_type"
-	// codeInvalidRT and codeInvalidRW: not up to 3 digits (422).
+	// codeInvalidRT and codeInvalidRW: not 1 to 3 digits, or zero (422).
+	// Stored in three digits, as the KTP prints them ("1" is "001").
 	codeInvalidRT sdk.Code = "invalid_rt"
 	codeInvalidRW sdk.Code = "invalid_rw"
 	// codeDuplicateNIK: the NIK is registered already, anywhere in the
@@ -93,6 +99,30 @@ const (
 	codeTooManyAttempts sdk.Code = "too_many_attempts"
 	// codeBusy: too many identity checks of one NIK at once (503).
 	codeBusy sdk.Code = "busy"
+
+	// Identity and families (issue 11).
+	//
+	// codeInvalidDusun: dusun is too long or holds control or invisible
+	// formatting characters (422).
+	codeInvalidDusun sdk.Code = "invalid_dusun"
+	// codeRelationshipSex: a husband (SHDK 2) who is not L or a wife (3)
+	// who is not P (422).
+	codeRelationshipSex sdk.Code = "relationship_sex_mismatch"
+	// codeFamilyWithoutHead: the write would leave living members of a
+	// family without its head (409): name a new head first.
+	codeFamilyWithoutHead sdk.Code = "family_without_head"
+	// codeFamilyExists: a new KK that already names a family of the
+	// village (409).
+	codeFamilyExists sdk.Code = "family_exists"
+	// codeInvalidHeadID: head_id is missing, too long, or not a living
+	// member of the family (422).
+	codeInvalidHeadID sdk.Code = "invalid_head_id"
+	// codeInvalidMembers: member_ids names a resident twice, one who is
+	// not a living member of the family, or more than 100 (422).
+	codeInvalidMembers sdk.Code = "invalid_members"
+	// codeInvalidResidentID: resident_id is missing, too long or malformed
+	// (422).
+	codeInvalidResidentID sdk.Code = "invalid_resident_id"
 )
 
 // invalid is the 422 answer of a malformed value.

@@ -37,6 +37,8 @@ var publishes = []string{
 	"population.resident_registered", "population.resident_born", "population.resident_died",
 	"population.resident_moved_out", "population.resident_moved_in", "population.resident_moved",
 	"population.residents_imported",
+	// A family's new head, a family split (pecah KK): see families.go.
+	"population.family_head_changed", "population.family_split",
 }
 
 // eventRequest is the body of POST /events.
@@ -85,16 +87,19 @@ func postEvent(r *http.Request) (int, any, error) {
 		textField{"place", codeInvalidPlace, &ev.Place, 200, input.Name},
 		textField{"cause", codeInvalidCause, &ev.Cause, 200, input.Name},
 		textField{"origin", codeInvalidOrigin, &ev.Origin, 200, input.Name},
-		textField{"note", codeInvalidNote, &ev.Note, 1000, input.Text}); err != nil {
+		textField{"note", codeInvalidNote, &ev.Note, 1000, input.Text},
+		textField{"resident_id", codeInvalidResidentID, &ev.ResidentID, 64, input.Name},
+		textField{"to_tenant", codeInvalidDestination, &ev.ToTenant, 13, input.Name},
+		textField{"kk", codeInvalidKK, &ev.KK, 16, input.Name}); err != nil {
 		return 0, nil, err
 	}
-	if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
-		return 0, nil, invalid(codeInvalidDate, "date must be YYYY-MM-DD")
+	// The village's date (sdk.Request.Today): at night a village in WIT
+	// is already in the next day while the server's UTC clock is not.
+	if err := eventDate(ev.Date, sdk.From(r).Today()); err != nil {
+		return 0, nil, err
 	}
-	// The village's date: at night a village in WIT is already in the
-	// next day while the server's clock is not.
-	if ev.Date > sdk.From(r).Today() {
-		return 0, nil, invalid(codeInvalidDate, "date %s is in the future", ev.Date)
+	if (ev.Type == EventDeath || ev.Type == EventMoveOut || ev.Type == EventMove) && ev.ResidentID == "" {
+		return 0, nil, invalid(codeInvalidResidentID, "a %s needs resident_id", ev.Type)
 	}
 	switch ev.Type {
 	case EventBirth, EventMoveIn:
@@ -141,18 +146,11 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 			return 0, nil, invalid(codeUnknownFamily, "a birth joins an existing family: no family %s in %s", Mask(res.KK), req.Tenant)
 		}
 	}
-	if err := res.validate(req.Today()); err != nil {
+	rec, err := register(r, &res, ev.Type, ev.Date, detail, topic, eventPayload{Type: ev.Type, Date: ev.Date, To: req.Tenant}, "residents."+ev.Type)
+	if err != nil {
 		return 0, nil, err
 	}
-	b := req.Batch()
-	arrived := b.Insert("residents", res)
-	b.Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail))
-	b.Publish(topic, eventPayload{Type: ev.Type, Date: ev.Date, Sex: res.Sex, To: req.Tenant}).
-		Audit("residents."+ev.Type, req.Tenant, nil)
-	if err := b.Commit(r.Context()); err != nil {
-		return 0, nil, writeError(err, &res)
-	}
-	v, err := viewWritten(r, &arrived.Record)
+	v, err := viewWritten(r, rec)
 	return http.StatusCreated, v, err
 }
 
@@ -191,6 +189,12 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 		status, topic = StatusMoved, "population.resident_moved_out"
 		detail = map[string]any{"destination": ev.Place, "note": ev.Note}
 	}
+	// A head's death or departure is recorded all the same: the answer
+	// warns that the family needs its new head (see families.go).
+	warns, err := leavingHeadWarnings(r.Context(), req, rec.ID, res)
+	if err != nil {
+		return 0, nil, err
+	}
 	b := req.Batch()
 	// No longer a living head: the family may register a new one.
 	left := b.Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil})
@@ -205,6 +209,7 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 		return 0, nil, err
 	}
 	v, err := view(&left.Record, req)
+	v.Warnings = warns
 	return 200, v, err
 }
 
@@ -234,13 +239,17 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	}
 	patch := map[string]any{}
 	if ev.KK != "" {
-		if err := CheckKK(ev.KK); err != nil {
+		if _, err := CheckKK(ev.KK); err != nil {
 			return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
 		}
 		patch["kk"] = ev.KK
 		if res.HeadKK != nil {
 			patch["head_kk"] = ev.KK // heads the family under its new KK
 		}
+	}
+	warns, err := leavingHeadWarnings(r.Context(), req, rec.ID, res)
+	if err != nil {
+		return 0, nil, err
 	}
 	past, _, err := req.Records("history").Query().Where("nik", sdk.Eq, res.NIK).Page(0, 1000).Run(r.Context())
 	if err != nil {
@@ -271,6 +280,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 		return 0, nil, writeError(err, res)
 	}
 	v, err := view(&moved.Record, req)
+	v.Warnings = warns
 	return 200, v, err
 }
 
@@ -306,6 +316,15 @@ func getHistory(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 		e := entry{Type: he.Type, Date: he.Date, Actor: he.Actor, Tenant: h.Tenant, Detail: he.Detail, At: h.CreatedAt}
+		if !req.Can(permPersonal) {
+			// A replaced NIK or temporary number is the resident's
+			// number all the same: masked as the host masks a NIK.
+			for _, k := range []string{"temporary_nik", "previous_nik"} {
+				if n, ok := e.Detail[k].(string); ok {
+					e.Detail[k] = Mask(n)
+				}
+			}
+		}
 		if he.Type == EventBirth && !req.Can(permPersonal) && !req.Can(permLookup) {
 			// A birth's date is the birth date, which gives a masked NIK
 			// back (see view): the year only, as the resident shows it.

@@ -13,7 +13,7 @@ const sampleCSV = `nik,kk,name,sex,birth_place,birth_date,religion,education,occ
 1401014508850002,1401012001150001,Siti Aminah,P,Kampar,1985-08-05,1,5,2,2,3,1,Jl. Lintas Timur,001,002
 1401010101100003,1401012001150001,Andi,L,Bangkinang,2010-01-01,1,2,3,1,4,,Jl. Lintas Timur,001,002
 140101150380000X,1401012001150001,Broken NIK,L,Kampar,1980-03-15,1,5,9,2,4,,,001,002
-1401011503800004,1401012001150001,Wrong Sex,P,Kampar,1980-03-15,1,5,9,2,4,,,001,002
+1401015503800004,1401012001150001,Husband As P,P,Kampar,1980-03-15,1,5,9,2,2,,,001,002
 1401011503800001,1401012001150001,Twice In File,L,Kampar,1980-03-15,1,5,9,2,4,,,001,002
 1401011603800005,1401012001150001,Bad Religion,L,Kampar,1980-03-16,99,5,9,2,4,,,001,002
 1401011703800006,1401012001150001,Shifted Columns,L,Kampar,1980-03-17,1,5,9,2,4,,Jl. Lintas, Timur,001,002
@@ -33,7 +33,7 @@ func TestImport(t *testing.T) {
 	for _, rj := range res.Rejections {
 		reasons[rj.Line] = rj.Reason
 	}
-	for line, want := range map[int]string{5: "16 digits", 6: "man's", 7: "line 2", 8: "religion", 9: "16 fields, the header 15"} {
+	for line, want := range map[int]string{5: "16 digits", 6: "Suami", 7: "line 2", 8: "religion", 9: "16 fields, the header 15"} {
 		if !strings.Contains(reasons[line], want) {
 			t.Errorf("line %d rejected as %q, want %q", line, reasons[line], want)
 		}

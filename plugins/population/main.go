@@ -55,6 +55,11 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},
 		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, Timeout: 15 * time.Minute,
 			Handler: sdk.Func(villageOnly(importCSV))},
+		// Identity and families (issue 11): a NIK for a temporary number,
+		// a family's new head, a family split (pecah KK).
+		{Method: "POST", Path: "/residents/{id}/nik", Permission: permWrite, Handler: sdk.Func(villageOnly(assignNIK))},
+		{Method: "POST", Path: "/families/{kk}/head", Permission: permWrite, Handler: sdk.Func(villageOnly(changeHead))},
+		{Method: "POST", Path: "/families/{kk}/split", Permission: permWrite, Handler: sdk.Func(villageOnly(splitFamily))},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -82,6 +87,10 @@ var plugin = sdk.Plugin{
 			// The KK of a living head of family, else null: one per
 			// family (see Resident.HeadKK).
 			{Name: "head_kk", Type: sdk.String, Personal: true},
+			// A temporary number in nik (see IsTemporaryNIK), and what the
+			// NIK and KK checks warn of ([{code, message}]).
+			{Name: "nik_temporary", Type: sdk.Bool},
+			{Name: "nik_warnings", Type: sdk.Object},
 		},
 		PersonalPermission: permPersonal,
 		Indexes: []sdk.Index{

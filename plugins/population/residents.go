@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,16 @@ type Resident struct {
 	// even when two are registered at the same moment, which a check
 	// before the insert cannot. Never shown (view clears it).
 	HeadKK *string `json:"head_kk,omitempty"`
+	// NIKTemporary marks a temporary number in NIK (see IsTemporaryNIK):
+	// the resident has no NIK yet. On POST /residents and at a birth or
+	// move-in, true with nik left empty asks for one; POST
+	// /residents/{id}/nik replaces it with the real NIK.
+	NIKTemporary bool `json:"nik_temporary,omitempty"`
+	// NIKWarnings are what CheckNIK and CheckKK found that does not stop a
+	// write (a birth date or sex part that disagrees, a renumbered
+	// sub-district), computed again on every write and kept on the record
+	// for the clerk to see. A client's value is ignored.
+	NIKWarnings []Warning `json:"nik_warnings,omitempty"`
 }
 
 // Statuses of a resident.
@@ -62,8 +73,13 @@ const (
 	headOfFamily  = "1" // relationship code of the Kepala Keluarga
 )
 
-// validate checks a resident as the Dukcapil data requires; today is the
-// village's date (sdk.Request.Today), after which no one is born.
+// validate checks a resident as the Dukcapil data requires and normalises
+// it (texts trimmed, RT and RW in three digits, birth_year, head_kk and
+// nik_warnings derived); today is the village's date (sdk.Request.Today),
+// after which no one is born. Every write path calls it (create, PATCH,
+// every life event, the family routes, import), so the rules of one
+// resident hold on all of them; the rules between residents (one living
+// head per family, a family keeps its head) are in families.go.
 func (r *Resident) validate(today string) error {
 	// Names are counted in characters and may not hold control or
 	// invisible formatting characters (a bidirectional override would make
@@ -76,7 +92,8 @@ func (r *Resident) validate(today string) error {
 		textField{"name", codeInvalidName, &r.Name, 200, input.Name},
 		textField{"mother_name", codeInvalidMotherName, &r.MotherName, 200, input.Name},
 		textField{"birth_place", codeInvalidBirthPlace, &r.BirthPlace, 100, input.Name},
-		textField{"address", codeInvalidAddress, &r.Address, 500, input.Text}); err != nil {
+		textField{"address", codeInvalidAddress, &r.Address, 500, input.Text},
+		textField{"dusun", codeInvalidDusun, &r.Dusun, 100, input.Name}); err != nil {
 		return err
 	}
 	if r.Status == "" {
@@ -85,23 +102,35 @@ func (r *Resident) validate(today string) error {
 	if r.Status != StatusAlive && r.Status != StatusDeceased && r.Status != StatusMoved && r.Status != StatusMissing {
 		return invalid(codeInvalidStatus, "status must be alive, deceased, moved or missing")
 	}
-	if bd, err := time.Parse(time.DateOnly, r.BirthDate); err == nil {
-		if r.BirthDate > today {
-			return invalid(codeInvalidBirthDate, "birth_date %s is in the future", r.BirthDate)
-		}
-		r.BirthYear = bd.Year()
+	if r.Sex != "L" && r.Sex != "P" {
+		return invalid(codeInvalidSex, "sex must be L or P")
 	}
-	if err := CheckNIK(r.NIK, r.BirthDate, r.Sex); err != nil {
-		e := err.(*NIKError)
-		code := map[string]sdk.Code{"sex": codeInvalidSex, "birth_date": codeInvalidBirthDate}[e.Field]
-		if code == "" {
-			code = codeInvalidNIK
-		}
-		return invalid(code, "%s", e.Error())
+	bd, err := time.Parse(time.DateOnly, r.BirthDate)
+	if err != nil {
+		return invalid(codeInvalidBirthDate, "birth_date must be a date YYYY-MM-DD")
 	}
-	if err := CheckKK(r.KK); err != nil {
+	if r.BirthDate > today {
+		return invalid(codeInvalidBirthDate, "birth_date %s is in the future", r.BirthDate)
+	}
+	r.BirthYear = bd.Year()
+	r.NIKWarnings = nil
+	if r.NIKTemporary {
+		// Assigned by the register (assignTemporaryNIK), never typed.
+		if !IsTemporaryNIK(r.NIK) {
+			return invalid(codeInvalidNIK, "nik of a resident marked nik_temporary must be a temporary number (0 and 15 digits)")
+		}
+	} else {
+		warns, err := CheckNIK(r.NIK, r.BirthDate, r.Sex)
+		if err != nil {
+			return invalid(codeInvalidNIK, "%s", err.Error())
+		}
+		r.NIKWarnings = warns
+	}
+	warns, err := CheckKK(r.KK)
+	if err != nil {
 		return invalid(codeInvalidKK, "%s", err.Error())
 	}
+	r.NIKWarnings = append(r.NIKWarnings, warns...)
 	for _, c := range []struct {
 		field, v string
 		code     sdk.Code
@@ -114,13 +143,14 @@ func (r *Resident) validate(today string) error {
 			return invalid(c.code, "%s %q is not a code of GET /codes", c.field, c.v)
 		}
 	}
-	for _, c := range []struct {
-		field, v string
-		code     sdk.Code
-	}{{"rt", r.RT, codeInvalidRT}, {"rw", r.RW, codeInvalidRW}} {
-		if c.v != "" && (len(c.v) > 3 || !digits(c.v)) {
-			return invalid(c.code, "%s must be up to 3 digits", c.field)
-		}
+	if err := checkRelationshipSex(r.Relationship, r.Sex); err != nil {
+		return err
+	}
+	if r.RT, err = normalRTRW("rt", r.RT, codeInvalidRT); err != nil {
+		return err
+	}
+	if r.RW, err = normalRTRW("rw", r.RW, codeInvalidRW); err != nil {
+		return err
 	}
 	r.HeadKK = nil
 	if r.Relationship == headOfFamily && r.Status == StatusAlive {
@@ -128,6 +158,38 @@ func (r *Resident) validate(today string) error {
 		r.HeadKK = &kk
 	}
 	return nil
+}
+
+// normalRTRW writes an RT or RW number as the KTP and the KK print it, in
+// three digits ("1", "01" and "001" are one RT: "001"); empty stays empty.
+// Anything but one to three digits, or zero, is refused with code.
+func normalRTRW(field, v string, code sdk.Code) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if len(v) > 3 || !digits(v) || strings.Trim(v, "0") == "" {
+		return "", invalid(code, "%s must be a number of 1 to 3 digits, not zero (001 as the KTP prints it)", field)
+	}
+	return strings.Repeat("0", 3-len(v)) + v, nil
+}
+
+// rtRWVariants are the ways a stored RT or RW may spell the number v
+// asks for: "001" as written since every write normalises it, and "1" or
+// "01" as records stored before did. Filters match any of them; nil when v
+// is no RT number (the filter then finds nothing).
+func rtRWVariants(v string) []string {
+	n, err := normalRTRW("", v, "")
+	if err != nil || n == "" {
+		return nil
+	}
+	short := strings.TrimLeft(n, "0")
+	out := []string{n}
+	for len(short) < 3 {
+		out = append(out, short)
+		short = "0" + short
+	}
+	return out
 }
 
 // writeError turns a clash on a unique index into the caller's answer:
@@ -155,9 +217,9 @@ func changedFields(res *Resident, fields []string) (map[string]any, error) {
 	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, fmt.Errorf("encoding a resident: %w", err)
 	}
-	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK}
+	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK, "nik_warnings": all["nik_warnings"]}
 	for _, f := range fields {
-		if f != "head_kk" && f != "birth_year" {
+		if f != "head_kk" && f != "birth_year" && f != "nik_warnings" {
 			m[f] = all[f] // nil when omitted (empty): cleared
 		}
 	}
@@ -175,6 +237,9 @@ type residentView struct {
 	Masked    bool      `json:"masked"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Warnings are about the write that answered this view, not stored:
+	// family_without_head after the head of a family died or left.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // view shows rec, as storage returned it to the caller of req (personal
@@ -240,28 +305,172 @@ func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (
 	}
 }
 
+// createResident registers a resident: POST /residents with the
+// resident's data → 201 the resident, with nik_warnings. With "nik" empty
+// (or "nik_temporary": true and no nik) the register assigns a temporary
+// number (see IsTemporaryNIK).
 func createResident(r *http.Request) (int, any, error) {
 	var res Resident
 	if err := sdk.Bind(r, &res); err != nil {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	if err := res.validate(req.Today()); err != nil {
+	rec, err := register(r, &res, "registered", req.Today(), nil, "population.resident_registered",
+		eventPayload{Type: "registered", Date: req.Today(), To: req.Tenant}, "residents.created")
+	if err != nil {
 		return 0, nil, err
 	}
-	b := req.Batch()
-	created := b.Insert("residents", res)
-	b.Insert("history", history(req, res.NIK, "registered", req.Today(), nil))
-	b.Publish("population.resident_registered", eventPayload{Type: "registered", Date: req.Today(), Sex: res.Sex, To: req.Tenant}).
+	v, err := viewWritten(r, rec)
+	return http.StatusCreated, v, err
+}
+
+// wantsTemporary reports whether res asks for a temporary number (nik
+// left empty), and marks it so; a nik given with nik_temporary is refused:
+// temporary numbers are the register's to assign.
+func wantsTemporary(res *Resident) (bool, error) {
+	res.NIK = strings.TrimSpace(res.NIK)
+	if res.NIKTemporary && res.NIK != "" {
+		return false, invalid(codeInvalidNIK, "leave nik empty with nik_temporary: the register assigns the temporary number")
+	}
+	res.NIKTemporary = res.NIK == ""
+	return res.NIKTemporary, nil
+}
+
+// register validates res and inserts it with its history entry (typ,
+// date, detail), its event (topic, payload with the resident's sex) and
+// its audit entry (action), in one batch. A resident without a NIK gets
+// the village's next temporary number; should another registration take
+// the same number meanwhile, the next one is tried.
+func register(r *http.Request, res *Resident, typ, date string, detail map[string]any, topic string, payload eventPayload, action string) (*sdk.Record, error) {
+	req := sdk.From(r)
+	temporary, err := wantsTemporary(res)
+	if err != nil {
+		return nil, err
+	}
+	serial := 0
+	for attempt := 0; ; attempt++ {
+		if temporary {
+			if serial, err = nextTemporarySerial(r.Context(), req, serial); err != nil {
+				return nil, err
+			}
+			res.NIK = fmt.Sprintf("%s%05d", temporaryPrefix(req.Tenant), serial)
+		}
+		if err := res.validate(req.Today()); err != nil {
+			return nil, err
+		}
+		payload.Sex = res.Sex
+		b := req.Batch()
+		created := b.Insert("residents", *res)
+		b.Insert("history", history(req, res.NIK, typ, date, maps.Clone(detail)))
 		// The record of processing (UU PDP 27/2022): who, where, when;
 		// never the data. The new record's id is not known before the
 		// commit, and the audit commits with it.
-		Audit("residents.created", req.Tenant, nil)
-	if err := b.Commit(r.Context()); err != nil {
-		return 0, nil, writeError(err, &res)
+		b.Publish(topic, payload).Audit(action, req.Tenant, nil)
+		err := b.Commit(r.Context())
+		if err == nil {
+			return &created.Record, nil
+		}
+		err = writeError(err, res)
+		if temporary && attempt < 5 && errCode(err) == codeDuplicateNIK {
+			continue
+		}
+		return nil, err
 	}
-	v, err := viewWritten(r, &created.Record)
-	return http.StatusCreated, v, err
+}
+
+// errCode is the code of an *sdk.Error in err's chain, "" when none.
+func errCode(err error) sdk.Code {
+	var se *sdk.Error
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return ""
+}
+
+// nextTemporarySerial is the serial after the village's highest temporary
+// number, and after last (a number found taken); 1 for the first.
+func nextTemporarySerial(ctx context.Context, req *sdk.Request, last int) (int, error) {
+	prefix := temporaryPrefix(req.Tenant)
+	recs, _, err := req.Records("residents").Reveal("assign the next temporary number").Query().
+		Where("nik", sdk.Prefix, prefix).OrderBy("nik", true).Page(0, 1).Run(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("finding the last temporary number: %w", err)
+	}
+	n := 0
+	if len(recs) == 1 {
+		var top Resident
+		if err := recs[0].Decode(&top); err != nil {
+			return 0, fmt.Errorf("decoding resident %s: %w", recs[0].ID, err)
+		}
+		n, _ = strconv.Atoi(strings.TrimPrefix(top.NIK, prefix))
+	}
+	n = max(n, last) + 1
+	if n > 99999 {
+		return 0, sdk.Errorf(http.StatusConflict, codeDuplicateNIK, "the village has used all 99999 temporary numbers: replace some with real NIKs")
+	}
+	return n, nil
+}
+
+// nikRequest is the body of POST /residents/{id}/nik.
+type nikRequest struct {
+	NIK  string `json:"nik"`
+	Note string `json:"note,omitempty"`
+}
+
+// assignNIK gives a resident its NIK: POST /residents/{id}/nik
+// {"nik","note"?} → 200 the resident. It replaces a temporary number when
+// the real one arrives (history entry nik_assigned), or corrects a NIK
+// typed wrong (nik_corrected); either way the resident's history, keyed by
+// NIK, moves to the new number in the same batch, and the entry keeps the
+// old number (shown masked to whoever may not see NIKs). Errors: 422
+// invalid_nik, invalid_note; 404 resident_not_found; 409 duplicate_nik,
+// not_alive, conflict.
+func assignNIK(r *http.Request) (int, any, error) {
+	var body nikRequest
+	if err := sdk.Bind(r, &body); err != nil {
+		return 0, nil, err
+	}
+	if err := checkTexts(
+		textField{"nik", codeInvalidNIK, &body.NIK, 16, input.Name},
+		textField{"note", codeInvalidNote, &body.Note, 1000, input.Text}); err != nil {
+		return 0, nil, err
+	}
+	req, ctx := sdk.From(r), r.Context()
+	rec, res, err := current(r, r.PathValue("id"), "replace the resident's NIK and re-key their history")
+	if err != nil {
+		return 0, nil, err
+	}
+	old, wasTemporary := res.NIK, res.NIKTemporary
+	if body.NIK == old {
+		return 0, nil, invalid(codeInvalidNIK, "the resident holds this NIK already")
+	}
+	res.NIK, res.NIKTemporary = body.NIK, false
+	if err := res.validate(req.Today()); err != nil {
+		return 0, nil, err
+	}
+	past, _, err := req.Records("history").Query().Where("nik", sdk.Eq, old).Page(0, 1000).Run(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("reading the resident's history: %w", err)
+	}
+	typ, key := "nik_corrected", "previous_nik"
+	if wasTemporary {
+		typ, key = "nik_assigned", "temporary_nik"
+	}
+	b := req.Batch()
+	updated := b.Update("residents", rec.ID, rec.Version, map[string]any{"nik": res.NIK, "nik_temporary": nil, "nik_warnings": res.NIKWarnings})
+	for _, h := range past {
+		b.Update("history", h.ID, h.Version, map[string]any{"nik": res.NIK})
+	}
+	b.Insert("history", history(req, res.NIK, typ, req.Today(), map[string]any{key: old, "note": body.Note}))
+	b.Audit("residents."+typ, rec.ID, map[string]any{"history_entries": len(past)})
+	switch err := b.Commit(ctx); {
+	case errors.Is(err, sdk.ErrConflict):
+		return 0, nil, errChanged
+	case err != nil:
+		return 0, nil, writeError(err, res)
+	}
+	v, err := viewWritten(r, &updated.Record)
+	return 200, v, err
 }
 
 func getResident(r *http.Request) (int, any, error) {
@@ -285,10 +494,27 @@ func listResidents(r *http.Request) (int, any, error) {
 		q = q.Subtree() // a sub-district or district sees all villages below
 	}
 	params := r.URL.Query()
-	for _, f := range []string{"sex", "status", "rt", "rw"} {
+	for _, f := range []string{"sex", "status"} {
 		if v := params.Get(f); v != "" {
 			q = q.Where(f, sdk.Eq, v)
 		}
+	}
+	// ?rt=1 finds RT 001, stored so since every write normalises it, and
+	// "1" or "01" as records stored before were.
+	for _, f := range []struct {
+		name string
+		code sdk.Code
+	}{{"rt", codeInvalidRT}, {"rw", codeInvalidRW}} {
+		if v := params.Get(f.name); v != "" {
+			variants := rtRWVariants(v)
+			if variants == nil {
+				return 0, nil, invalid(f.code, "?%s= must be a number of 1 to 3 digits, not zero", f.name)
+			}
+			q = q.Where(f.name, sdk.In, variants)
+		}
+	}
+	if v := strings.TrimSpace(params.Get("dusun")); v != "" {
+		q = q.Where("dusun", sdk.Eq, v)
 	}
 	personal, err := personalFilters(req, params)
 	if err != nil {
@@ -348,8 +574,12 @@ func patchResident(r *http.Request) (int, any, error) {
 		return 0, nil, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
 	}
 	for k, v := range patch {
-		if k == "status" {
+		switch k {
+		case "status":
 			return 0, nil, invalid(codeInvalidPatch, "status changes through POST /events (death, move)")
+		case "nik", "nik_temporary":
+			// The history is keyed by NIK: a new one re-keys it.
+			return 0, nil, invalid(codeInvalidPatch, "a NIK changes through POST /residents/{id}/nik, which keeps the resident's history")
 		}
 		merged[k] = v
 	}
@@ -361,11 +591,17 @@ func patchResident(r *http.Request) (int, any, error) {
 	// exact field names. encoding/json alone would fold "STATUS" or
 	// "ſtatus" onto status, past the check above, and change a resident's
 	// state without its life event and history.
-	var res Resident
+	var res, before Resident
 	if err := sdk.Unmarshal(data, &res); err != nil {
 		return 0, nil, err
 	}
+	if err := rec.Decode(&before); err != nil {
+		return 0, nil, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
+	}
 	if err := res.validate(req.Today()); err != nil {
+		return 0, nil, err
+	}
+	if err := keepsHead(r.Context(), req, rec.ID, &before, &res); err != nil {
 		return 0, nil, err
 	}
 	fields := slices.Sorted(maps.Keys(patch))
@@ -428,7 +664,7 @@ func getFamily(r *http.Request) (int, any, error) {
 	if !req.Can(permPersonal) && !req.Can(permLookup) {
 		return 0, nil, errForbiddenFilter("kk")
 	}
-	if err := CheckKK(kk); err != nil {
+	if _, err := CheckKK(kk); err != nil {
 		return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
 	}
 	recs, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, kk).Where("status", sdk.Eq, StatusAlive).Page(0, 100).Run(r.Context())
@@ -438,33 +674,16 @@ func getFamily(r *http.Request) (int, any, error) {
 	if len(recs) == 0 {
 		return 0, nil, sdk.Errorf(http.StatusNotFound, codeFamilyNotFound, "no family %s in %s", Mask(kk), req.Tenant)
 	}
-	full := req.Can(permPersonal)
-	members := make([]residentView, 0, len(recs))
-	for i := range recs {
-		v, err := view(&recs[i], req)
-		if err != nil {
-			return 0, nil, err
-		}
-		members = append(members, v)
-	}
-	// The head first, then the others from the eldest.
-	sort.SliceStable(members, func(i, j int) bool {
-		hi, hj := members[i].Relationship == headOfFamily, members[j].Relationship == headOfFamily
-		if hi != hj {
-			return hi
-		}
-		return members[i].BirthDate < members[j].BirthDate
-	})
-	// Audited even when the numbers stay masked: the caller named a
-	// family by its full KK and was shown its members.
-	if err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(members), "full": full}).Commit(r.Context()); err != nil {
+	v, err := familyView(req, kk, recs)
+	if err != nil {
 		return 0, nil, err
 	}
-	kkShown := kk
-	if !full {
-		kkShown = Mask(kk)
+	// Audited even when the numbers stay masked: the caller named a
+	// family by its full KK and was shown its members.
+	if err := req.Batch().Audit("families.read_personal", Mask(kk), map[string]any{"records": len(recs), "full": req.Can(permPersonal)}).Commit(r.Context()); err != nil {
+		return 0, nil, err
 	}
-	return 200, map[string]any{"kk": kkShown, "members": members, "total": len(members)}, nil
+	return 200, v, nil
 }
 
 // textField is a text field of a request with its code when malformed,

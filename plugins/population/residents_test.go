@@ -54,8 +54,18 @@ func testResidents(t *testing.T, h *sdktest.Host) {
 	}{
 		{"NIK too short", resident("140101150380001", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
 		{"unknown sub-district", resident("9999011503800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
-		{"birth date mismatch", resident("1401011503800009", kk, "X", "L", "1980-03-16", "4"), "invalid_nik"},
-		{"woman's NIK for a man", resident("1401015503800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"day 32 in the NIK", resident("1401013203800009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"a temporary number typed", resident("0140101200900009", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
+		{"bad sex", resident("1401011503800009", kk, "X", "X", "1980-03-15", "4"), "invalid_sex"},
+		{"bad birth date", resident("1401011503800009", kk, "X", "L", "15-03-1980", "4"), "invalid_birth_date"},
+		{"husband recorded as a woman", resident("1401015503800009", kk, "X", "P", "1980-03-15", "2"), "relationship_sex_mismatch"},
+		{"wife recorded as a man", resident("1401011503800009", kk, "X", "L", "1980-03-15", "3"), "relationship_sex_mismatch"},
+		{"RT of four digits", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "rt": "0001"}, "invalid_rt"},
+		{"RW zero", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "rw": "000"}, "invalid_rw"},
+		{"dusun over 100 characters", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "dusun": strings.Repeat("d", 101)}, "invalid_dusun"},
+		{"dusun with a line break", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "dusun": "Dusun\nI"}, "invalid_dusun"},
+		{"birth place over 100 characters", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "birth_place": strings.Repeat("b", 101)}, "invalid_birth_place"},
+		{"address over 500 characters", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "address": strings.Repeat("a", 501)}, "invalid_address"},
 		{"serial 0000", resident("1401011503800000", kk, "X", "L", "1980-03-15", "4"), "invalid_nik"},
 		{"bad KK", resident("1401011503800009", "1401019901150001", "X", "L", "1980-03-15", "4"), "invalid_kk"},
 		{"unknown religion code", map[string]string{"nik": "1401011503800009", "kk": kk, "name": "X", "sex": "L", "birth_date": "1980-03-15", "religion": "9"}, "invalid_religion"},
@@ -168,9 +178,26 @@ func testResidents(t *testing.T, h *sdktest.Host) {
 	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"name": strings.Repeat("é", 150)}); res.Status != 200 {
 		t.Errorf("150 accented characters are within 200: %d %s", res.Status, res.Body)
 	}
-	// Patch re-validates.
-	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"birth_date": "1981-03-15"}); res.ErrorCode() != "invalid_nik" {
-		t.Errorf("patching a birth date that breaks the NIK: %d %s", res.Status, res.Body)
+	// Patch re-validates: a corrected birth date the NIK disagrees with
+	// is kept, with a warning (the NIK is not reissued), and the warning
+	// goes when the date agrees again.
+	var warned residentView
+	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"birth_date": "1981-03-15"}); res.Status != 200 {
+		t.Errorf("patching a birth date the NIK disagrees with: %d %s", res.Status, res.Body)
+	} else if res.JSON(&warned); len(warned.NIKWarnings) != 1 || warned.NIKWarnings[0].Code != warnNIKBirthDate || warned.BirthDate != "1981-03-15" {
+		t.Errorf("after the patch: %s", res.Body)
+	}
+	op.Get(villageA, "/residents/"+created.ID).JSON(&warned)
+	if len(warned.NIKWarnings) != 1 {
+		t.Errorf("the warning is not kept on the record: %+v", warned.NIKWarnings)
+	}
+	warned = residentView{}
+	op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"birth_date": "1980-03-15"}).JSON(&warned)
+	if len(warned.NIKWarnings) != 0 {
+		t.Errorf("the warning stays after the date agrees: %+v", warned.NIKWarnings)
+	}
+	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"nik": "1401011503800099"}); res.ErrorCode() != "invalid_patch" {
+		t.Errorf("patching the NIK: %d %s", res.Status, res.Body)
 	}
 	if res := op.Do("PATCH", villageA, "/residents/"+created.ID, map[string]string{"address": "Jl. Lintas Timur", "rt": "002", "rw": "001"}); res.Status != 200 {
 		t.Errorf("patch: %d %s", res.Status, res.Body)
