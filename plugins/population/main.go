@@ -50,6 +50,9 @@ var plugin = sdk.Plugin{
 		{Method: "PATCH", Path: "/residents/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(patchResident))},
 		{Method: "GET", Path: "/families/{kk}", Permission: permRead, Handler: sdk.Func(getFamily)},
 		{Method: "GET", Path: "/residents/{id}/history", Permission: permRead, Handler: sdk.Func(getHistory)},
+		// The recorded birth, death and move out that letters quote
+		// (issue 11 item 6, lifeevents.go).
+		{Method: "GET", Path: "/residents/{id}/life-events", Permission: permRead, Handler: sdk.Func(getLifeEvents)},
 		{Method: "POST", Path: "/events", Permission: permWrite, Handler: sdk.Func(villageOnly(postEvent))},
 		{Method: "GET", Path: "/stats", Public: true, Handler: sdk.Func(stats)},
 		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},

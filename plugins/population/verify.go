@@ -47,6 +47,9 @@ type verifyRequest struct {
 	NIK        string `json:"nik"`
 	KK         string `json:"kk"`
 	MotherName string `json:"mother_name"`
+	// ChildNIK, optional, asks for the facts of a registered child of the
+	// resident's family, for a birth letter (childFacts in the answer).
+	ChildNIK string `json:"child_nik,omitempty"`
 }
 
 // letterData is what a letter needs of a resident, and all /verify tells:
@@ -65,6 +68,13 @@ type letterData struct {
 	RT            string `json:"rt,omitempty"`
 	RW            string `json:"rw,omitempty"`
 	Status        string `json:"status"`
+	// Death is the recorded death of a deceased resident, MoveOut the
+	// recorded move of one who moved away (nil when none is recorded),
+	// and Child the registered child asked for by child_nik when it is in
+	// the resident's family: what letters about life events print.
+	Death   *lifeEvent  `json:"death,omitempty"`
+	MoveOut *lifeEvent  `json:"move_out,omitempty"`
+	Child   *childFacts `json:"child,omitempty"`
 }
 
 // attempt counts the checks of one NIK from one client address (or from
@@ -97,8 +107,8 @@ func verifyResident(r *http.Request) (int, any, error) {
 	}
 	in.NIK, in.KK = strings.TrimSpace(in.NIK), strings.TrimSpace(in.KK)
 	if len(in.NIK) != 16 || !digits(in.NIK) || len(in.KK) != 16 || !digits(in.KK) ||
-		strings.TrimSpace(in.MotherName) == "" || input.Len(in.MotherName) > 200 {
-		return 0, nil, invalid(codeInvalidIdentity, "nik and kk are 16 digits each and mother_name is required (at most 200 characters)")
+		foldName(in.MotherName) == "" || input.Len(in.MotherName) > 200 || input.Len(in.ChildNIK) > 32 {
+		return 0, nil, invalid(codeInvalidIdentity, "nik and kk are 16 digits each, mother_name is required (at most 200 characters), child_nik is at most 32 characters")
 	}
 	req := sdk.From(r)
 	ctx := r.Context()
@@ -139,11 +149,27 @@ func verifyResident(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, fmt.Errorf("recording an identity check: %w", err)
 	}
-	return 200, letterData{
+	out := letterData{
 		ID: rec.ID, NIK: res.NIK, Name: res.Name, Sex: res.Sex, BirthPlace: res.BirthPlace, BirthDate: res.BirthDate,
 		Religion: res.Religion, Occupation: res.Occupation, MaritalStatus: res.MaritalStatus,
 		Address: res.Address, RT: res.RT, RW: res.RW, Status: res.Status,
-	}, nil
+	}
+	// The facts of letters about life events come from the register
+	// (lifeevents.go): the caller proved who they are, and the letter
+	// prints these facts anyway.
+	if res.Status == StatusDeceased || res.Status == StatusMoved {
+		ev, err := readLifeEvents(ctx, req, res.NIK)
+		if err != nil {
+			return 0, nil, err
+		}
+		out.Death, out.MoveOut = ev.Death, ev.MoveOut
+	}
+	if child := strings.TrimSpace(in.ChildNIK); child != "" {
+		if out.Child, err = childOf(ctx, req, res.KK, child); err != nil {
+			return 0, nil, err
+		}
+	}
+	return 200, out, nil
 }
 
 // takeTry takes one try about nik from the caller's address and from the

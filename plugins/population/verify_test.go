@@ -255,3 +255,71 @@ func testVerifyLimitsPerAddress(t *testing.T, h *sdktest.Host) {
 		t.Errorf("a new address after the ceiling: %d, want 429", s)
 	}
 }
+
+// The mother's name matches as a clerk reads it, whatever the phone or
+// keyboard made of its characters; a wrong name still fails, and every
+// failure counts toward the lockout as before (issue 11 item 5).
+func TestVerifyComparesNamesAsAClerk(t *testing.T) {
+	sdktest.Each(t, unlimitedVerify(), testVerifyComparesNamesAsAClerk)
+}
+
+func testVerifyComparesNamesAsAClerk(t *testing.T, h *sdktest.Host) {
+	h.Tenant(villageA)
+	h.Enable("14.01")
+	op := h.User("op-a", "operator", villageA)
+	const kk = "1401012001150001"
+	people := []struct{ nik, name, sex, birth, rel, mother string }{
+		{"1401011503800001", "Budi Santoso", "L", "1980-03-15", "1", "Nur'aini"},
+		{"1401014508850002", "Ani", "P", "1985-08-05", "3", "Siti Aminah"},
+		{"1401011001900003", "Joko", "L", "1990-01-10", "4", "Désirée Abdul-Rahman"},
+	}
+	for _, p := range people {
+		m := resident(p.nik, kk, p.name, p.sex, p.birth, p.rel)
+		m["mother_name"] = p.mother
+		if res := op.Post(villageA, "/residents", m); res.Status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", p.name, res.Status, res.Body)
+		}
+	}
+	check := func(addr, nik, mother string) int {
+		body, _ := json.Marshal(map[string]string{"nik": nik, "kk": kk, "mother_name": mother})
+		req, _ := http.NewRequest("POST", h.URL()+"/api/v1/t/"+villageA+"/population/verify", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Test-Address", addr)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	// Each variant from its own address, so that no lockout interferes.
+	for i, c := range []struct{ name, nik, typed string }{
+		{"curly apostrophe, capitals", people[0].nik, "NUR\u2019AINI"},
+		{"modifier apostrophe", people[0].nik, "nur\u02bcaini"},
+		{"double space", people[1].nik, "Siti  Aminah"},
+		{"non-breaking space", people[1].nik, "Siti\u00a0Aminah"},
+		{"full-width letters", people[1].nik, "ＳＩＴＩ ＡＭＩＮＡＨ"},
+		{"decomposed é, non-breaking hyphen", people[2].nik, "De\u0301sire\u0301e Abdul\u2011Rahman"},
+		{"upper case, en dash", people[2].nik, "DÉSIRÉE ABDUL\u2013RAHMAN"},
+	} {
+		if s := check(fmt.Sprintf("10.2.0.%d", i+1), c.nik, c.typed); s != http.StatusOK {
+			t.Errorf("%s (%q): %d, want 200", c.name, c.typed, s)
+		}
+	}
+	// Wrong names fail however they are typed, and each failure counts:
+	// after maxFailures from one address even the right name waits.
+	wrong := []string{"Nuraini", "NUR\u2019AINII", "Nur aini", "Nur-aini", "Siti"}
+	for i, w := range wrong {
+		if s := check("10.3.0.1", people[0].nik, w); s != http.StatusNotFound {
+			t.Errorf("wrong name %d %q: %d, want 404", i, w, s)
+		}
+	}
+	if s := check("10.3.0.1", people[0].nik, "Nur\u2019aini"); s != http.StatusTooManyRequests {
+		t.Errorf("the right name after %d wrong ones: %d, want 429", len(wrong), s)
+	}
+	// A name of spaces and invisible characters is no name: refused as
+	// malformed, before a try is taken.
+	if s := check("10.4.0.1", people[0].nik, "\u00a0\u200b "); s != http.StatusUnprocessableEntity {
+		t.Errorf("an invisible name: %d, want 422", s)
+	}
+}

@@ -25,6 +25,12 @@ const (
 	codeResidentDeceased sdk.Code = "resident_deceased"
 	// codeUnknownResident: no resident of the village matches (422).
 	codeUnknownResident sdk.Code = "unknown_resident"
+	// codeNotDeceased: a death letter (kematian) for a resident the
+	// register records as alive (422).
+	codeNotDeceased sdk.Code = "not_deceased"
+	// codeUnknownChild: a birth letter's child_nik names no resident of
+	// the requester's family in the village (422).
+	codeUnknownChild sdk.Code = "unknown_child"
 	// codeInvalidIdentity: a citizen's KK or mother's name is malformed,
 	// passed on from population (422).
 	codeInvalidIdentity sdk.Code = "invalid_identity"

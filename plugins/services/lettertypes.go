@@ -19,6 +19,12 @@ type FieldSpec struct {
 	Options  []Option `json:"options,omitempty"`
 	// NotFuture refuses dates after today (a birth, a death).
 	NotFuture bool `json:"not_future,omitempty"`
+	// Register names the fact of the civil register the field is taken
+	// from when the register holds it ("death.date", "move_out.destination",
+	// "child.name"...; see lifeevents.go): the requester need not type it,
+	// and a typed value that differs is set aside. Required then means
+	// required when the register does not hold it.
+	Register string `json:"register,omitempty"`
 }
 
 // Option is an allowed value of a choice field and how the letter says it.
@@ -42,9 +48,12 @@ type LetterType struct {
 	Code   string
 	Name   string
 	Fields []FieldSpec
-	// ForDeceased allows a resident who has died (a death certificate).
-	ForDeceased bool
-	Default     Template
+	// Statuses are the register statuses of the residents the letter is
+	// made for; nil is alive only. A death letter is only for the deceased
+	// (issue 11 item 6), a move letter also for a resident whose move out
+	// is recorded.
+	Statuses []string
+	Default  Template
 }
 
 const (
@@ -111,10 +120,13 @@ var letterTypes = []LetterType{
 	{
 		Code: "kelahiran", Name: "Surat Keterangan Kelahiran",
 		Fields: []FieldSpec{
-			{Name: "child_name", Label: "Nama anak", Type: "text", Required: true},
-			{Name: "child_sex", Label: "Jenis kelamin anak", Type: "choice", Required: true, Options: []Option{{"L", "laki-laki"}, {"P", "perempuan"}}},
-			{Name: "child_birth_place", Label: "Tempat lahir anak", Type: "text", Required: true},
-			{Name: "child_birth_date", Label: "Tanggal lahir anak", Type: "date", Required: true, NotFuture: true},
+			// A child already registered (POST /events type birth, or as a
+			// resident of the family) is named by child_nik in the request,
+			// and these four come from the register.
+			{Name: "child_name", Label: "Nama anak", Type: "text", Required: true, Register: srcChildName},
+			{Name: "child_sex", Label: "Jenis kelamin anak", Type: "choice", Required: true, Options: []Option{{"L", "laki-laki"}, {"P", "perempuan"}}, Register: srcChildSex},
+			{Name: "child_birth_place", Label: "Tempat lahir anak", Type: "text", Required: true, Register: srcChildBirthPlace},
+			{Name: "child_birth_date", Label: "Tanggal lahir anak", Type: "date", Required: true, NotFuture: true, Register: srcChildBirthDate},
 			{Name: "child_birth_time", Label: "Pukul", Type: "text"},
 			{Name: "child_order", Label: "Anak ke", Type: "text"},
 		},
@@ -124,11 +136,13 @@ var letterTypes = []LetterType{
 		},
 	},
 	{
-		Code: "kematian", Name: "Surat Keterangan Kematian", ForDeceased: true,
+		// Only for a resident the register records as deceased, with the
+		// recorded death's facts (population POST /events type death).
+		Code: "kematian", Name: "Surat Keterangan Kematian", Statuses: []string{"deceased"},
 		Fields: []FieldSpec{
-			{Name: "death_date", Label: "Tanggal meninggal", Type: "date", Required: true, NotFuture: true},
-			{Name: "death_place", Label: "Tempat meninggal", Type: "text", Required: true},
-			{Name: "death_cause", Label: "Sebab meninggal", Type: "text", Required: true},
+			{Name: "death_date", Label: "Tanggal meninggal", Type: "date", Required: true, NotFuture: true, Register: srcDeathDate},
+			{Name: "death_place", Label: "Tempat meninggal", Type: "text", Required: true, Register: srcDeathPlace},
+			{Name: "death_cause", Label: "Sebab meninggal", Type: "text", Required: true, Register: srcDeathCause},
 			{Name: "reporter_name", Label: "Nama pelapor", Type: "text"},
 			{Name: "reporter_relation", Label: "Hubungan pelapor", Type: "text"},
 		},
@@ -138,11 +152,14 @@ var letterTypes = []LetterType{
 		},
 	},
 	{
-		Code: "pindah", Name: "Surat Keterangan Pindah",
+		// For a resident about to move, or one whose move out the register
+		// records (population POST /events type move_out): then with the
+		// recorded destination and date.
+		Code: "pindah", Name: "Surat Keterangan Pindah", Statuses: []string{"alive", "moved"},
 		Fields: []FieldSpec{
-			{Name: "destination_address", Label: "Alamat tujuan", Type: "text", Required: true},
+			{Name: "destination_address", Label: "Alamat tujuan", Type: "text", Required: true, Register: srcMoveDestination},
 			{Name: "move_reason", Label: "Alasan pindah", Type: "text", Required: true},
-			{Name: "move_date", Label: "Tanggal pindah", Type: "date"},
+			{Name: "move_date", Label: "Tanggal pindah", Type: "date", Register: srcMoveDate},
 			{Name: "followers", Label: "Jumlah pengikut", Type: "text"},
 		},
 		Default: Template{
@@ -224,6 +241,28 @@ const maxFieldChars = 500
 // as strings: unknown fields, missing required ones and malformed values
 // are refused with the field named.
 func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]string, error) {
+	out, err := lt.checkShapes(in, today)
+	if err != nil {
+		return nil, err
+	}
+	return out, lt.requireFields(out, false)
+}
+
+// requireFields refuses a missing required field (422 missing_field);
+// with deferRegister, not yet the fields the register may fill
+// (FieldSpec.Register), which applyRegister requires once it has looked.
+func (lt *LetterType) requireFields(out map[string]string, deferRegister bool) error {
+	for _, f := range lt.Fields {
+		if f.Required && out[f.Name] == "" && !(deferRegister && f.Register != "") {
+			return sdk.Errorf(http.StatusUnprocessableEntity, codeMissingField, "a %s letter needs field %s (%s)", lt.Code, f.Name, f.Label)
+		}
+	}
+	return nil
+}
+
+// checkShapes validates the fields given (known, strings, printable,
+// dates and choices well formed) without asking for the required ones.
+func (lt *LetterType) checkShapes(in map[string]any, today string) (map[string]string, error) {
 	out := map[string]string{}
 	known := map[string]*FieldSpec{}
 	for i := range lt.Fields {
@@ -265,11 +304,6 @@ func (lt *LetterType) checkFields(in map[string]any, today string) (map[string]s
 			}
 		}
 		out[name] = s
-	}
-	for _, f := range lt.Fields {
-		if f.Required && out[f.Name] == "" {
-			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeMissingField, "a %s letter needs field %s (%s)", lt.Code, f.Name, f.Label)
-		}
 	}
 	return out, nil
 }

@@ -84,6 +84,10 @@ var plugin = sdk.Plugin{
 			{Name: "resident", Type: sdk.Object, Required: true, Personal: true},
 			{Name: "purpose", Type: sdk.String, Required: true},
 			{Name: "fields", Type: sdk.Object},
+			// The registered child of a birth letter, and which fields the
+			// register gave (issue 11 item 6, lifeevents.go).
+			{Name: "child_nik", Type: sdk.String, Personal: true},
+			{Name: "register", Type: sdk.Object},
 			{Name: "channel", Type: sdk.String, Required: true},
 			{Name: "submitted_by", Type: sdk.String},
 			{Name: "submitted_at", Type: sdk.Time, Required: true},

@@ -59,6 +59,12 @@ type request struct {
 	RevokedBy    string            `json:"revoked_by,omitempty"`
 	RevokedAt    time.Time         `json:"revoked_at,omitzero"`
 	RevokeReason string            `json:"revoke_reason,omitempty"`
+
+	// ChildNIK names the registered child of a birth letter (personal:
+	// masked like the NIK); Register says which fields the civil register
+	// gave (lifeevents.go).
+	ChildNIK string       `json:"child_nik,omitempty"`
+	Register *registerUse `json:"register,omitempty"`
 }
 
 // requestView is a request as the API shows it, from the record as the
@@ -138,6 +144,10 @@ type submission struct {
 	NIK     string         `json:"nik"`
 	Purpose string         `json:"purpose"`
 	Fields  map[string]any `json:"fields"`
+
+	// ChildNIK, for a kelahiran letter, names a child the register holds
+	// already: its name, sex, birth place and date are then the register's.
+	ChildNIK string `json:"child_nik,omitempty"`
 }
 
 // check validates a submission before anything is looked up; dates of
@@ -169,6 +179,7 @@ func (s *submission) checkLetter(req *sdk.Request) (*LetterType, map[string]stri
 	if !ok {
 		return nil, nil, errUnknownType(s.Type)
 	}
+	var err error
 	s.Purpose = strings.TrimSpace(s.Purpose)
 	if s.Purpose == "" {
 		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPurpose, "purpose (keperluan) is required, at most 300 characters")
@@ -178,17 +189,31 @@ func (s *submission) checkLetter(req *sdk.Request) (*LetterType, map[string]stri
 	if err := input.Name(s.Purpose, 300); err != nil {
 		return nil, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPurpose, "purpose %v", err)
 	}
-	fields, err := lt.checkFields(s.Fields, req.Today())
-	return lt, fields, err
+	if s.ChildNIK, err = checkChildNIK(lt, s.ChildNIK); err != nil {
+		return nil, nil, err
+	}
+	// Fields the register may fill are required only once it has been
+	// asked (applyRegister); the others are refused before any lookup.
+	fields, err := lt.checkShapes(s.Fields, req.Today())
+	if err != nil {
+		return nil, nil, err
+	}
+	return lt, fields, lt.requireFields(fields, true)
 }
 
-// eligible refuses residents who cannot get this letter.
+// eligible refuses residents who cannot get this letter: each type is made
+// for residents of the register statuses it names (alive by default).
 func eligible(lt *LetterType, r *resident) error {
+	statuses := lt.Statuses
+	if statuses == nil {
+		statuses = []string{"alive"}
+	}
 	switch {
-	case r.Status == "alive":
+	case contains(statuses, r.Status):
 		return nil
-	case r.Status == "deceased" && lt.ForDeceased:
-		return nil
+	case r.Status == "alive" && contains(statuses, "deceased"):
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeNotDeceased,
+			"the register records this resident as alive: a %s letter is made only once the death is recorded (population POST /events, type death)", lt.Code)
 	case r.Status == "deceased":
 		return sdk.Errorf(http.StatusUnprocessableEntity, codeResidentDeceased, "the resident is recorded as deceased: only a kematian letter can be made")
 	}
@@ -205,8 +230,9 @@ type eventPayload struct {
 	Number  string `json:"number,omitempty"`
 }
 
-// submit stores a new request for a resident already looked up.
-func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]string, res *resident, channel string) (*sdk.Record, *request, error) {
+// submit stores a new request for a resident already looked up, with the
+// fields the register gave (use, nil for none; see applyRegister).
+func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]string, use *registerUse, res *resident, channel string) (*sdk.Record, *request, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
 	codes, err := populationCodes(ctx, req)
@@ -216,6 +242,7 @@ func submit(r *http.Request, s *submission, lt *LetterType, fields map[string]st
 	q := &request{
 		Type: lt.Code, State: StateSubmitted, NIK: s.NIK, Name: res.Name, Resident: snapshotOf(res, codes),
 		Purpose: s.Purpose, Fields: fields, Channel: channel, SubmittedBy: req.User, SubmittedAt: req.Now().UTC(),
+		ChildNIK: s.ChildNIK, Register: use,
 	}
 	// Someone who knows a resident's identity must not bury the office in
 	// requests: online requests wait for a decision a few at a time.
@@ -269,7 +296,15 @@ func createRequest(r *http.Request) (int, any, error) {
 	if err := eligible(lt, res); err != nil {
 		return 0, nil, err
 	}
-	rec, _, err := submit(r, &s, lt, fields, res, ChannelOffice)
+	ev, err := lifeEventsOf(r.Context(), req, lt, res, s.ChildNIK)
+	if err != nil {
+		return 0, nil, err
+	}
+	use, err := lt.applyRegister(fields, ev, s.ChildNIK)
+	if err != nil {
+		return 0, nil, err
+	}
+	rec, _, err := submit(r, &s, lt, fields, use, res, ChannelOffice)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -305,21 +340,34 @@ func createPublicRequest(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	res, err := residentByIdentity(r.Context(), req, s.NIK, strings.TrimSpace(s.KK), s.MotherName)
+	res, err := residentByIdentity(r.Context(), req, s.NIK, strings.TrimSpace(s.KK), s.MotherName, s.ChildNIK)
 	if err != nil {
 		return 0, nil, err
 	}
 	if err := eligible(lt, res); err != nil {
 		return 0, nil, err
 	}
-	_, q, err := submit(r, &s.submission, lt, fields, res, ChannelOnline)
+	// The identity check answers the recorded life events with the
+	// resident: no other population route is open to a citizen without a
+	// login.
+	use, err := lt.applyRegister(fields, &lifeEvents{Death: res.Death, MoveOut: res.MoveOut, Child: res.Child}, s.ChildNIK)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, map[string]string{
+	_, q, err := submit(r, &s.submission, lt, fields, use, res, ChannelOnline)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := map[string]any{
 		"ref": q.Ref, "type": q.Type, "state": q.State, "track_code": q.TrackCode,
 		"track_path": "/api/v1/t/" + req.Tenant + "/services/track/" + q.TrackCode,
-	}, nil
+	}
+	if use != nil && len(use.Notes) > 0 {
+		// The citizen learns that the letter prints the register's facts,
+		// not what they typed.
+		out["register_notes"] = use.Notes
+	}
+	return http.StatusCreated, out, nil
 }
 
 // loadRequest reads a request of this tenant as the caller may see it,
@@ -473,12 +521,17 @@ func editRequest(r *http.Request) (int, any, error) {
 	if req.Level != sdk.Village {
 		return 0, nil, errNotAVillage(req)
 	}
-	_, fields, err := s.checkLetter(req)
+	lt, fields, err := s.checkLetter(req)
 	if err != nil {
 		return 0, nil, err
 	}
+	// What the register gave stays: an edit does not retype it.
+	use := lt.keepRegister(fields, q.Fields, q.Register)
+	if err := lt.requireFields(fields, false); err != nil {
+		return 0, nil, err
+	}
 	b := req.Batch()
-	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields})
+	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields, "register": use})
 	err = b.Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
 		Publish("services.request_updated", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: q.State}).
 		Commit(r.Context())

@@ -30,6 +30,11 @@ type resident struct {
 	RT            string `json:"rt"`
 	RW            string `json:"rw"`
 	Status        string `json:"status"`
+	// Death, MoveOut and Child come only with /verify's answer: the
+	// recorded life events a letter prints (lifeevents.go).
+	Death   *lifeEvent  `json:"death,omitempty"`
+	MoveOut *lifeEvent  `json:"move_out,omitempty"`
+	Child   *childFacts `json:"child,omitempty"`
 }
 
 // snapshot is the resident's data as the letter prints it, taken when the
@@ -128,9 +133,14 @@ func residentByNIK(ctx context.Context, req *sdk.Request, nik string) (*resident
 
 // residentByIdentity finds a resident for a citizen who proves who they
 // are with NIK, KK and mother's name. Every mismatch is the same answer.
-func residentByIdentity(ctx context.Context, req *sdk.Request, nik, kk, mother string) (*resident, error) {
+// childNIK, for a birth letter, asks for that child of the family too.
+func residentByIdentity(ctx context.Context, req *sdk.Request, nik, kk, mother, childNIK string) (*resident, error) {
 	var r resident
-	pe, err := callPopulation(ctx, req, "POST", "/verify", nil, map[string]string{"nik": nik, "kk": kk, "mother_name": mother}, &r)
+	body := map[string]string{"nik": nik, "kk": kk, "mother_name": mother}
+	if childNIK != "" {
+		body["child_nik"] = childNIK
+	}
+	pe, err := callPopulation(ctx, req, "POST", "/verify", nil, body, &r)
 	if err != nil {
 		return nil, err
 	}
