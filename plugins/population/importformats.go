@@ -453,7 +453,9 @@ var codeWords = func() map[string]map[string]string {
 	for list, codes := range codeLists {
 		m[list] = map[string]string{}
 		for _, c := range codes {
-			m[list][foldKey(c.Name)] = c.Code
+			if k := foldKey(c.Name); m[list][k] == "" {
+				m[list][k] = c.Code // "A" before "A+" and "A-", which fold to it
+			}
 		}
 	}
 	alias := func(list, code string, names ...string) {
@@ -499,16 +501,16 @@ func translateCode(list, v string) string {
 		}
 		return v
 	}
-	if c, ok := codeWords[list][foldKey(v)]; ok {
-		return c
-	}
 	if list == "blood_type" {
-		// "A+" and "A-" fold to one key: match them as written.
+		// "A+" and "A-" fold to one key: match them as written first.
 		for _, c := range codeLists[list] {
 			if strings.EqualFold(strings.ReplaceAll(v, " ", ""), c.Name) {
 				return c.Code
 			}
 		}
+	}
+	if c, ok := codeWords[list][foldKey(v)]; ok {
+		return c
 	}
 	return v
 }
