@@ -910,4 +910,3 @@ func getRejects(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	io.Copy(w, body)
 }
-

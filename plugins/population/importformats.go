@@ -546,4 +546,3 @@ func translateDate(v string, xlsx bool) string {
 	}
 	return v
 }
-
