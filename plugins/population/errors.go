@@ -123,6 +123,16 @@ const (
 	// codeInvalidResidentID: resident_id is missing, too long or malformed
 	// (422).
 	codeInvalidResidentID sdk.Code = "invalid_resident_id"
+	// Files villages hold (issue 11 items 8 and 9: import.go, export.go).
+	// codeInvalidFile: an import is neither readable CSV nor a readable
+	// .xlsx workbook (an .xls, a broken archive, a sheet ?sheet= does not
+	// name) (422).
+	codeInvalidFile sdk.Code = "invalid_file"
+	// codeInvalidFormat: an export's ?format= is not csv or xlsx (400).
+	codeInvalidFormat sdk.Code = "invalid_format"
+	// codeInvalidParameter: an import's ?dry_run= or ?rejects= is not
+	// one of its values (400).
+	codeInvalidParameter sdk.Code = "invalid_parameter"
 )
 
 // invalid is the 422 answer of a malformed value.

@@ -21,6 +21,7 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,Anwar,L,1980-03-18\n"))
 	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,1401012001150003,\"Anwar\nbin Ali\",L,1980-03-18\n"))
 	f.Add([]byte("nik,kk,name,sex,birth_date\n1401011803800007,\"1401012001150003,Anwar,L,1980-03-18\nx,y\n"))
+	f.Add([]byte("\ufeffNIK;No. KK;Nama Penduduk;Kelamin;Tanggal Lahir;Status\r\n1401015803800007;1401012001150003;Ani;PEREMPUAN;18-03-1980;HIDUP\r\n;;;;;\r\n"))
 	f.Add([]byte("\ufeffNIK,KK,Name,Sex,Birth_Date,mother_name\r\n1401015803800007,1401012001150003,Ani,p,1980-03-18,\"Siti \"\"Ibu\"\"\"\r\n"))
 	const today = "2026-11-30"
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -61,14 +62,19 @@ func FuzzImport(f *testing.F) {
 		}
 		// Every record of the file after the header was read: none is
 		// lost between the parser and the count.
-		cr := csv.NewReader(bytes.NewReader(data))
+		cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
+		cr.Comma = sniffComma(firstLine(bytes.TrimPrefix(data, utf8BOM)))
 		cr.FieldsPerRecord = -1
 		records := -1 // the header
 		for {
-			if _, err := cr.Read(); errors.Is(err, io.EOF) {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
 				t.Fatalf("accepted a file the CSV reader refuses: %v", err)
+			}
+			if blank(rec) {
+				continue // a row of separators only is not a row of data
 			}
 			records++
 		}
@@ -76,4 +82,12 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("the file has %d rows, the import read %d", records, res.Read)
 		}
 	})
+}
+
+// firstLine is the header line the import sniffs the separator from.
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
 }

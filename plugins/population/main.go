@@ -56,13 +56,20 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/events", Permission: permWrite, Handler: sdk.Func(villageOnly(postEvent))},
 		{Method: "GET", Path: "/stats", Public: true, Handler: sdk.Func(stats)},
 		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},
+		// The files villages hold (issue 11 items 8 and 9): import CSV or
+		// .xlsx as ours, OpenSID's or SIAK's; export residents, families
+		// and statistics as CSV or .xlsx (import.go, export.go).
 		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, Timeout: 15 * time.Minute,
-			Handler: sdk.Func(villageOnly(importCSV))},
+			Handler: villageOnlyHTTP(importResidents)},
 		// Identity and families (issue 11): a NIK for a temporary number,
 		// a family's new head, a family split (pecah KK).
 		{Method: "POST", Path: "/residents/{id}/nik", Permission: permWrite, Handler: sdk.Func(villageOnly(assignNIK))},
 		{Method: "POST", Path: "/families/{kk}/head", Permission: permWrite, Handler: sdk.Func(villageOnly(changeHead))},
 		{Method: "POST", Path: "/families/{kk}/split", Permission: permWrite, Handler: sdk.Func(villageOnly(splitFamily))},
+		{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: villageOnlyHTTP(getRejects)},
+		{Method: "GET", Path: "/residents/export", Permission: permRead, Timeout: 15 * time.Minute, Handler: http.HandlerFunc(exportResidents)},
+		{Method: "GET", Path: "/families/export", Permission: permRead, Timeout: 15 * time.Minute, Handler: http.HandlerFunc(exportFamilies)},
+		{Method: "GET", Path: "/stats/export", Public: true, Handler: http.HandlerFunc(exportStats)},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -127,6 +134,18 @@ var plugin = sdk.Plugin{
 		},
 		Indexes:            []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
 		PersonalPermission: permPersonal,
+	}, {
+		// Stored files of an import's rejected rows (import.go), kept
+		// rejectsKeptDays for the clerk to download and fix.
+		Name: "import_rejects",
+		Fields: []sdk.Field{
+			{Name: "file_id", Type: sdk.String, Required: true},
+			{Name: "name", Type: sdk.String, Required: true},
+			{Name: "format", Type: sdk.String, Required: true},
+			{Name: "rows", Type: sdk.Int, Required: true},
+			{Name: "expires", Type: sdk.Date, Required: true},
+		},
+		Indexes: []sdk.Index{{Fields: []string{"file_id"}, Unique: true}, {Fields: []string{"expires"}}},
 	}},
 }
 
