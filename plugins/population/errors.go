@@ -93,6 +93,15 @@ const (
 	codeTooManyAttempts sdk.Code = "too_many_attempts"
 	// codeBusy: too many identity checks of one NIK at once (503).
 	codeBusy sdk.Code = "busy"
+	// codeInvalidPer: GET /stats or /reports/monthly with ?per= naming no
+	// level below the tenant (400).
+	codeInvalidPer sdk.Code = "invalid_per"
+	// codeInvalidMonth: ?month= is not YYYY-MM or has not begun in the
+	// village's time zone (422).
+	codeInvalidMonth sdk.Code = "invalid_month"
+	// codeVillageLevel: the duplicate check asked at a village; it
+	// compares villages, at a district or above (422).
+	codeVillageLevel sdk.Code = "village_level"
 )
 
 // invalid is the 422 answer of a malformed value.

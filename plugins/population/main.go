@@ -34,6 +34,8 @@ var plugin = sdk.Plugin{
 		// read that shows them (population.personal.read).
 		{Name: permPersonal, Description: "see full NIK, KK and mother's name (each read audited by the host)", Roles: []string{"operator"}},
 		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
+		// Issue 11 item 11: the regency's duplicate check (duplicates.go).
+		{Name: permDuplicates, Description: "list residents registered twice across villages (same name, birth date, mother's name)", Roles: []string{"operator"}},
 	},
 	// Every write of residents and families (create, PATCH, import, every
 	// life event) goes through villageOnly: a resident lives in a village,
@@ -55,6 +57,11 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},
 		{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 1 << 30, Timeout: 15 * time.Minute,
 			Handler: sdk.Func(villageOnly(importCSV))},
+		// Issue 11 items 10 and 11: the monthly report (reports.go; public
+		// above a village like /stats) and the duplicate check (duplicates.go).
+		{Method: "GET", Path: "/reports/monthly", Public: true, Handler: sdk.Func(monthlyReport)},
+		{Method: "GET", Path: "/duplicates", Permission: permDuplicates, Timeout: 2 * time.Minute, Handler: sdk.Func(duplicates)},
+		{Method: "POST", Path: "/duplicates/keys", Permission: permWrite, Timeout: 10 * time.Minute, Handler: sdk.Func(villageOnly(deriveKeys))},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -82,6 +89,9 @@ var plugin = sdk.Plugin{
 			// The KK of a living head of family, else null: one per
 			// family (see Resident.HeadKK).
 			{Name: "head_kk", Type: sdk.String, Personal: true},
+			// The duplicate check's key (dupKey, duplicates.go), derived by
+			// Resident.validate; a hash of personal data, so personal too.
+			{Name: "dup_key", Type: sdk.String, Personal: true},
 		},
 		PersonalPermission: permPersonal,
 		Indexes: []sdk.Index{
@@ -90,6 +100,7 @@ var plugin = sdk.Plugin{
 			{Fields: []string{"kk"}},
 			{Fields: []string{"name"}},
 			{Fields: []string{"status"}},
+			{Fields: []string{"dup_key"}},
 		},
 	}, {
 		Name: "history",
@@ -115,7 +126,9 @@ var plugin = sdk.Plugin{
 		},
 		Indexes:            []sdk.Index{{Fields: []string{"nik", "address"}, Unique: true}},
 		PersonalPermission: permPersonal,
-	}},
+	},
+		vitalEvents, // the monthly report's life events (reports.go)
+	},
 }
 
 func main() { sdk.Serve(&plugin) }

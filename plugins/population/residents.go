@@ -49,6 +49,9 @@ type Resident struct {
 	// even when two are registered at the same moment, which a check
 	// before the insert cannot. Never shown (view clears it).
 	HeadKK *string `json:"head_kk,omitempty"`
+	// DupKey is derived (dupKey in duplicates.go): the duplicate check's
+	// hash of name, birth date and mother's name. Never shown (view clears it).
+	DupKey string `json:"dup_key,omitempty"`
 }
 
 // Statuses of a resident.
@@ -122,6 +125,7 @@ func (r *Resident) validate(today string) error {
 			return invalid(c.code, "%s must be up to 3 digits", c.field)
 		}
 	}
+	r.DupKey = dupKey(r.Name, r.BirthDate, r.MotherName)
 	r.HeadKK = nil
 	if r.Relationship == headOfFamily && r.Status == StatusAlive {
 		kk := r.KK
@@ -155,9 +159,9 @@ func changedFields(res *Resident, fields []string) (map[string]any, error) {
 	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, fmt.Errorf("encoding a resident: %w", err)
 	}
-	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK}
+	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK, "dup_key": all["dup_key"]}
 	for _, f := range fields {
-		if f != "head_kk" && f != "birth_year" {
+		if f != "head_kk" && f != "birth_year" && f != "dup_key" {
 			m[f] = all[f] // nil when omitted (empty): cleared
 		}
 	}
@@ -189,7 +193,7 @@ func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
 	if err := rec.Decode(&v.Resident); err != nil {
 		return v, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
 	}
-	v.HeadKK = nil
+	v.HeadKK, v.DupKey = nil, ""
 	if !req.Can(permPersonal) {
 		v.Masked = true
 		v.MotherName = ""
