@@ -133,6 +133,17 @@ const (
 	// codeInvalidParameter: an import's ?dry_run= or ?rejects= is not
 	// one of its values (400).
 	codeInvalidParameter sdk.Code = "invalid_parameter"
+
+	// Reports and the duplicate check (issue 11: reports.go, duplicates.go).
+	// codeInvalidPer: GET /stats or /reports/monthly with ?per= naming no
+	// level below the tenant (400).
+	codeInvalidPer sdk.Code = "invalid_per"
+	// codeInvalidMonth: ?month= is not YYYY-MM or has not begun in the
+	// village's time zone (422).
+	codeInvalidMonth sdk.Code = "invalid_month"
+	// codeVillageLevel: the duplicate check asked at a village; it
+	// compares villages, at a district or above (422).
+	codeVillageLevel sdk.Code = "village_level"
 )
 
 // invalid is the 422 answer of a malformed value.

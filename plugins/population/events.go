@@ -199,6 +199,7 @@ func leave(r *http.Request, ev eventRequest) (int, any, error) {
 	// No longer a living head: the family may register a new one.
 	left := b.Update("residents", rec.ID, rec.Version, map[string]any{"status": status, "head_kk": nil})
 	b.Insert("history", history(req, res.NIK, ev.Type, ev.Date, detail))
+	recordVital(b, req, ev.Type, ev.Date, res, "") // the monthly report's line (reports.go)
 	b.Publish(topic, eventPayload{ResidentID: rec.ID, Type: ev.Type, Date: ev.Date, Sex: res.Sex, From: req.Tenant}).
 		Audit("residents."+ev.Type, rec.ID, nil)
 	err = b.Commit(r.Context())
@@ -261,6 +262,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 		b.Move("history", h.ID, h.Version, map[string]any{}, to)
 	}
 	b.InsertInto(to, "history", history(req, res.NIK, EventMove, ev.Date, map[string]any{"from": req.Tenant, "to": to, "note": ev.Note}))
+	recordVital(b, req, EventMove, ev.Date, res, to) // a departure here, an arrival there (reports.go)
 	b.Publish("population.resident_moved", eventPayload{ResidentID: rec.ID, Type: EventMove, Date: ev.Date, Sex: res.Sex, From: req.Tenant, To: to}).
 		// The destination's subscribers (its village profile) hear of the
 		// arrival in their own tenant.

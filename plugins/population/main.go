@@ -34,6 +34,8 @@ var plugin = sdk.Plugin{
 		// read that shows them (population.personal.read).
 		{Name: permPersonal, Description: "see full NIK, KK and mother's name (each read audited by the host)", Roles: []string{"operator"}},
 		{Name: permLookup, Description: "find residents and families by a full NIK or KK (exact match, audited)", Roles: []string{"operator"}},
+		// Issue 11 item 11: the regency's duplicate check (duplicates.go).
+		{Name: permDuplicates, Description: "list residents registered twice across villages (same name, birth date, mother's name)", Roles: []string{"operator"}},
 	},
 	// Every write of residents and families (create, PATCH, import, every
 	// life event) goes through villageOnly: a resident lives in a village,
@@ -70,6 +72,11 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/residents/export", Permission: permRead, Timeout: 15 * time.Minute, Handler: http.HandlerFunc(exportResidents)},
 		{Method: "GET", Path: "/families/export", Permission: permRead, Timeout: 15 * time.Minute, Handler: http.HandlerFunc(exportFamilies)},
 		{Method: "GET", Path: "/stats/export", Public: true, Handler: http.HandlerFunc(exportStats)},
+		// Issue 11 items 10 and 11: the monthly report (reports.go; public
+		// above a village like /stats) and the duplicate check (duplicates.go).
+		{Method: "GET", Path: "/reports/monthly", Public: true, Handler: sdk.Func(monthlyReport)},
+		{Method: "GET", Path: "/duplicates", Permission: permDuplicates, Timeout: 2 * time.Minute, Handler: sdk.Func(duplicates)},
+		{Method: "POST", Path: "/duplicates/keys", Permission: permWrite, Timeout: 10 * time.Minute, Handler: sdk.Func(villageOnly(deriveKeys))},
 	},
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
@@ -101,6 +108,9 @@ var plugin = sdk.Plugin{
 			// NIK and KK checks warn of ([{code, message}]).
 			{Name: "nik_temporary", Type: sdk.Bool},
 			{Name: "nik_warnings", Type: sdk.Object},
+			// The duplicate check's key (dupKey, duplicates.go), derived by
+			// Resident.validate; a hash of personal data, so personal too.
+			{Name: "dup_key", Type: sdk.String, Personal: true},
 		},
 		PersonalPermission: permPersonal,
 		Indexes: []sdk.Index{
@@ -109,6 +119,7 @@ var plugin = sdk.Plugin{
 			{Fields: []string{"kk"}},
 			{Fields: []string{"name"}},
 			{Fields: []string{"status"}},
+			{Fields: []string{"dup_key"}},
 		},
 	}, {
 		Name: "history",
@@ -146,7 +157,9 @@ var plugin = sdk.Plugin{
 			{Name: "expires", Type: sdk.Date, Required: true},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"file_id"}, Unique: true}, {Fields: []string{"expires"}}},
-	}},
+	},
+		vitalEvents, // the monthly report's life events (reports.go)
+	},
 }
 
 func main() { sdk.Serve(&plugin) }

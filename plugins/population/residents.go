@@ -60,6 +60,9 @@ type Resident struct {
 	// sub-district), computed again on every write and kept on the record
 	// for the clerk to see. A client's value is ignored.
 	NIKWarnings []Warning `json:"nik_warnings,omitempty"`
+	// DupKey is derived (dupKey in duplicates.go): the duplicate check's
+	// hash of name, birth date and mother's name. Never shown (view clears it).
+	DupKey string `json:"dup_key,omitempty"`
 }
 
 // Statuses of a resident.
@@ -152,6 +155,7 @@ func (r *Resident) validate(today string) error {
 	if r.RW, err = normalRTRW("rw", r.RW, codeInvalidRW); err != nil {
 		return err
 	}
+	r.DupKey = dupKey(r.Name, r.BirthDate, r.MotherName)
 	r.HeadKK = nil
 	if r.Relationship == headOfFamily && r.Status == StatusAlive {
 		kk := r.KK
@@ -217,9 +221,9 @@ func changedFields(res *Resident, fields []string) (map[string]any, error) {
 	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, fmt.Errorf("encoding a resident: %w", err)
 	}
-	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK, "nik_warnings": all["nik_warnings"]}
+	m := map[string]any{"birth_year": all["birth_year"], "head_kk": res.HeadKK, "nik_warnings": all["nik_warnings"], "dup_key": all["dup_key"]}
 	for _, f := range fields {
-		if f != "head_kk" && f != "birth_year" && f != "nik_warnings" {
+		if f != "head_kk" && f != "birth_year" && f != "nik_warnings" && f != "dup_key" {
 			m[f] = all[f] // nil when omitted (empty): cleared
 		}
 	}
@@ -254,7 +258,7 @@ func view(rec *sdk.Record, req *sdk.Request) (residentView, error) {
 	if err := rec.Decode(&v.Resident); err != nil {
 		return v, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
 	}
-	v.HeadKK = nil
+	v.HeadKK, v.DupKey = nil, ""
 	if !req.Can(permPersonal) {
 		v.Masked = true
 		v.MotherName = ""
@@ -362,6 +366,7 @@ func register(r *http.Request, res *Resident, typ, date string, detail map[strin
 		b := req.Batch()
 		created := b.Insert("residents", *res)
 		b.Insert("history", history(req, res.NIK, typ, date, maps.Clone(detail)))
+		recordVital(b, req, typ, date, res, "") // the monthly report's line (reports.go)
 		// The record of processing (UU PDP 27/2022): who, where, when;
 		// never the data. The new record's id is not known before the
 		// commit, and the audit commits with it.
