@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -51,7 +50,7 @@ func dupKey(name, birthDate, motherName string) string {
 // maxGroupsPerCall bounds the groups one Aggregate of the check answers,
 // keeping its message well under the 4 MiB gRPC default between host and
 // plugin (a group is about 30 bytes).
-const maxGroupsPerCall = 50_000
+var maxGroupsPerCall int64 = 50_000
 
 // duplicateGroup is one person registered more than once: the residents
 // sharing a key, with the villages they live in.
@@ -298,7 +297,7 @@ func deriveKeys(r *http.Request) (int, any, error) {
 		keyed += n
 		last = recs[len(recs)-1].ID
 	}
-	return 200, map[string]any{"tenant": req.Tenant, "keyed": keyed, "checked": checked, "at": req.Now().Format(time.RFC3339)}, nil
+	return 200, map[string]any{"tenant": req.Tenant, "keyed": keyed, "checked": checked}, nil
 }
 
 func nilIfEmpty(s string) any {
