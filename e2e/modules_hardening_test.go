@@ -498,7 +498,9 @@ func TestPopulationOneHeadPerFamilyUnderConcurrency(t *testing.T) {
 		}
 		// An import cannot add a second head either, and says why.
 		res := w.op.Do(t, "POST", p(villageA, "population", "/import"), "nik,kk,name,sex,birth_date,relationship\n1401011503800300,"+kk+",Kepala Impor,L,1980-03-15,1\n").Expect(200).JSON()
-		if res["inserted"] != float64(0) || res["duplicates"] != float64(1) || !strings.Contains(fmt.Sprint(res["rejections"]), "living head") {
+		// A second head is a rejection the clerk must fix (it goes to the
+		// rejects file with its code), not a duplicate to skip.
+		if res["inserted"] != float64(0) || res["rejected"] != float64(1) || !strings.Contains(fmt.Sprint(res["rejections"]), "duplicate_head") || !strings.Contains(fmt.Sprint(res["rejections"]), "living head") {
 			t.Errorf("import of a second head: %v", res)
 		}
 		// The head dies: the family may register its new head, once.
