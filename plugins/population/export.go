@@ -165,20 +165,37 @@ func (s *sheetWriter) abort(r *http.Request, err error) {
 	sdk.FailErr(s.w, r, err)
 }
 
-// residentQuery is GET /residents' query without its page and order, for
-// the export: the same filters (sex, status, rt, rw, dusun, q for the name,
-// and nik, kk, mother_name under the same permissions as the list), the
-// request's tenant and, above a village, every village below it.
+// residentQuery is the one residents query of GET /residents and its
+// export, without page and order: the filters of params (sex, status, rt,
+// rw, dusun, q for the name; nik, kk, mother_name only for a caller
+// personalFilters allows) on the request's tenant and, above a village,
+// every village below it. It returns the names of the filters applied,
+// for the audit trail, or 422 invalid_rt/invalid_rw, 403 forbidden_filter.
 func residentQuery(req *sdk.Request, params url.Values) (*sdk.Query, []string, error) {
 	q := req.Records("residents").Query()
 	if req.Level != sdk.Village {
-		q = q.Subtree()
+		q = q.Subtree() // a sub-district or above sees every village below
 	}
 	var filters []string
-	for _, f := range []string{"sex", "status", "rt", "rw", "dusun"} {
+	for _, f := range []string{"sex", "status", "dusun"} {
 		if v := strings.TrimSpace(params.Get(f)); v != "" {
 			q = q.Where(f, sdk.Eq, v)
 			filters = append(filters, f)
+		}
+	}
+	// ?rt=1 finds RT 001, stored so since every write normalises it, and
+	// "1" or "01" as records stored before were.
+	for _, f := range []struct {
+		name string
+		code sdk.Code
+	}{{"rt", codeInvalidRT}, {"rw", codeInvalidRW}} {
+		if v := strings.TrimSpace(params.Get(f.name)); v != "" {
+			variants := rtRWVariants(v)
+			if variants == nil {
+				return nil, nil, invalid(f.code, "?%s= must be a number of 1 to 3 digits, not zero", f.name)
+			}
+			q = q.Where(f.name, sdk.In, variants)
+			filters = append(filters, f.name)
 		}
 	}
 	personal, err := personalFilters(req, params)

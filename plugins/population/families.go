@@ -254,23 +254,34 @@ type headRequest struct {
 // member, or the head already), invalid_date, invalid_note,
 // invalid_relationship, relationship_sex_mismatch; 404 family_not_found;
 // 409 duplicate_head (a living head and no former_head_relationship),
+
+// bindFamilyChange decodes the body of a change to the family the path's
+// {kk} names into body and checks the family's number and the body's
+// texts (filled into body by Bind, hence checked after it): the shared
+// opening of POST /families/{kk}/head and /split. It returns the KK.
+func bindFamilyChange(r *http.Request, body any, texts ...textField) (string, error) {
+	if err := sdk.Bind(r, body); err != nil {
+		return "", err
+	}
+	kk := r.PathValue("kk")
+	if _, err := CheckKK(kk); err != nil {
+		return "", invalid(codeInvalidKK, "%s", err.Error())
+	}
+	return kk, checkTexts(texts...)
+}
+
 // family_exists (new_kk is another family of the village), conflict.
 func changeHead(r *http.Request) (int, any, error) {
 	var body headRequest
-	if err := sdk.Bind(r, &body); err != nil {
-		return 0, nil, err
-	}
-	req, ctx, kk := sdk.From(r), r.Context(), r.PathValue("kk")
-	if _, err := CheckKK(kk); err != nil {
-		return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
-	}
-	if err := checkTexts(
+	kk, err := bindFamilyChange(r, &body,
 		textField{"head_id", codeInvalidHeadID, &body.HeadID, 64, input.Name},
 		textField{"former_head_relationship", codeInvalidRelationship, &body.FormerHeadRelationship, 2, input.Name},
 		textField{"new_kk", codeInvalidKK, &body.NewKK, 16, input.Name},
-		textField{"note", codeInvalidNote, &body.Note, 1000, input.Text}); err != nil {
+		textField{"note", codeInvalidNote, &body.Note, 1000, input.Text})
+	if err != nil {
 		return 0, nil, err
 	}
+	req, ctx := sdk.From(r), r.Context()
 	if err := eventDate(body.Date, req.Today()); err != nil {
 		return 0, nil, err
 	}
@@ -380,19 +391,14 @@ type splitRequest struct {
 // first), conflict.
 func splitFamily(r *http.Request) (int, any, error) {
 	var body splitRequest
-	if err := sdk.Bind(r, &body); err != nil {
-		return 0, nil, err
-	}
-	req, ctx, kk := sdk.From(r), r.Context(), r.PathValue("kk")
-	if _, err := CheckKK(kk); err != nil {
-		return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
-	}
-	if err := checkTexts(
+	kk, err := bindFamilyChange(r, &body,
 		textField{"new_kk", codeInvalidKK, &body.NewKK, 16, input.Name},
 		textField{"head_id", codeInvalidHeadID, &body.HeadID, 64, input.Name},
-		textField{"note", codeInvalidNote, &body.Note, 1000, input.Text}); err != nil {
+		textField{"note", codeInvalidNote, &body.Note, 1000, input.Text})
+	if err != nil {
 		return 0, nil, err
 	}
+	req, ctx := sdk.From(r), r.Context()
 	if body.HeadID == "" {
 		return 0, nil, invalid(codeInvalidHeadID, "head_id is required: the new family's head")
 	}

@@ -357,6 +357,13 @@ func TestExport(t *testing.T) {
 		if r := viewer.Get("14.01", "/residents/export?nik=1401011503800001"); r.Status != 403 {
 			t.Errorf("viewer filtering by NIK: %d", r.Status)
 		}
+		// The export filters as the list does: ?rt=1 finds RT 001.
+		if r := regency.Get("14.01", "/residents/export?rt=1&status=alive"); len(readCSV(t, r.Body)) != 4 {
+			t.Errorf("export ?rt=1: %d %s", r.Status, r.Body)
+		}
+		if r := regency.Get("14.01", "/residents/export?rt=0"); r.ErrorCode() != codeInvalidRT {
+			t.Errorf("export ?rt=0: %s", r.Body)
+		}
 		if r := viewer.Get("14.01", "/residents/export?format=pdf"); r.ErrorCode() != codeInvalidFormat {
 			t.Errorf("format=pdf: %s", r.Body)
 		}
@@ -365,7 +372,7 @@ func TestExport(t *testing.T) {
 		r = op.Get(villageA, "/residents/export?format=xlsx")
 		var audit struct{ Items []map[string]any }
 		h.Admin().API("GET", "/api/v1/audit?action=population.residents.exported", nil).JSON(&audit)
-		if len(audit.Items) != 3 || strings.Contains(string(mustJSON(audit.Items)), "BUDI") {
+		if len(audit.Items) != 4 || strings.Contains(string(mustJSON(audit.Items)), "BUDI") { // 3 above, 1 by RT
 			t.Errorf("export audit: %v", audit.Items)
 		}
 		// NIKs are unique across the deployment: the round trip imports

@@ -494,43 +494,18 @@ func listResidents(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	req := sdk.From(r)
-	q := req.Records("residents").Query().Page(offset, limit).WithTotal().OrderBy("name", false)
-	if req.Level != sdk.Village {
-		q = q.Subtree() // a sub-district or district sees all villages below
-	}
 	params := r.URL.Query()
-	for _, f := range []string{"sex", "status"} {
-		if v := params.Get(f); v != "" {
-			q = q.Where(f, sdk.Eq, v)
-		}
+	q, _, err := residentQuery(req, params)
+	if err != nil {
+		return 0, nil, err
 	}
-	// ?rt=1 finds RT 001, stored so since every write normalises it, and
-	// "1" or "01" as records stored before were.
-	for _, f := range []struct {
-		name string
-		code sdk.Code
-	}{{"rt", codeInvalidRT}, {"rw", codeInvalidRW}} {
-		if v := params.Get(f.name); v != "" {
-			variants := rtRWVariants(v)
-			if variants == nil {
-				return 0, nil, invalid(f.code, "?%s= must be a number of 1 to 3 digits, not zero", f.name)
-			}
-			q = q.Where(f.name, sdk.In, variants)
-		}
-	}
-	if v := strings.TrimSpace(params.Get("dusun")); v != "" {
-		q = q.Where("dusun", sdk.Eq, v)
-	}
+	// personalFilters again, for the audit below: residentQuery has
+	// already refused a caller who may not search by them.
 	personal, err := personalFilters(req, params)
 	if err != nil {
 		return 0, nil, err
 	}
-	for _, f := range personal {
-		q = q.Where(f, sdk.Eq, strings.TrimSpace(params.Get(f)))
-	}
-	if s := strings.TrimSpace(params.Get("q")); s != "" {
-		q = q.Where("name", sdk.Like, s)
-	}
+	q = q.Page(offset, limit).WithTotal().OrderBy("name", false)
 	recs, total, err := q.Run(r.Context())
 	if err != nil {
 		return 0, nil, err
