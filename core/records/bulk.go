@@ -101,40 +101,28 @@ func (x *exec) columnArrays(cols []string, rows [][]any) ([]any, []string) {
 		}
 		switch t {
 		case pb.FieldType_FIELD_TYPE_INT:
-			a := make([]*int64, len(rows))
-			for i, r := range rows {
-				if v, ok := r[j].(int64); ok {
-					a[i] = &v
-				}
-			}
-			arrays[j], casts[j] = a, "bigint"
+			arrays[j], casts[j] = columnOf[int64](rows, j), "bigint"
 		case pb.FieldType_FIELD_TYPE_FLOAT:
-			a := make([]*float64, len(rows))
-			for i, r := range rows {
-				if v, ok := r[j].(float64); ok {
-					a[i] = &v
-				}
-			}
-			arrays[j], casts[j] = a, "double precision"
+			arrays[j], casts[j] = columnOf[float64](rows, j), "double precision"
 		case pb.FieldType_FIELD_TYPE_BOOL:
-			a := make([]*bool, len(rows))
-			for i, r := range rows {
-				if v, ok := r[j].(bool); ok {
-					a[i] = &v
-				}
-			}
-			arrays[j], casts[j] = a, "boolean"
+			arrays[j], casts[j] = columnOf[bool](rows, j), "boolean"
 		default:
-			a := make([]*string, len(rows))
-			for i, r := range rows {
-				if v, ok := r[j].(string); ok {
-					a[i] = &v
-				}
-			}
-			arrays[j], casts[j] = a, "text"
+			arrays[j], casts[j] = columnOf[string](rows, j), "text"
 		}
 	}
 	return arrays, casts
+}
+
+// columnOf is column j of rows as an array of T, nil where a row holds no
+// T (NULL).
+func columnOf[T any](rows [][]any, j int) []*T {
+	a := make([]*T, len(rows))
+	for i, r := range rows {
+		if v, ok := r[j].(T); ok {
+			a[i] = &v
+		}
+	}
+	return a
 }
 
 // insertSQLite writes rows with one INSERT … SELECT over json_each of a
