@@ -407,8 +407,8 @@ func (rt *Runtime) Ready(context.Context) error {
 	return nil
 }
 
-// Wait blocks until supervision has stopped (after ctx of Load ends) and
-// kills every plugin process.
+// Wait blocks until supervision has stopped (after ctx of Load ends),
+// kills every plugin process and waits for storage's background writes.
 func (rt *Runtime) Wait() {
 	rt.wg.Wait()
 	var wg sync.WaitGroup
@@ -426,6 +426,9 @@ func (rt *Runtime) Wait() {
 		}
 	}
 	wg.Wait()
+	// The aggregate results computed last are still being kept for the
+	// next start; the database is closed after Wait.
+	rt.engine.WaitSaved()
 }
 
 func (in *Instance) fail(err error) {

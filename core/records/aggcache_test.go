@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -105,5 +106,42 @@ func TestAggregateCacheExact(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("after a purge")
+
+		// A start: a new engine has nothing in memory and reads the kept
+		// results (they are what it answers, as a doctored row shows),
+		// exactly while their village's version holds.
+		e.WaitSaved()
+		other.WaitSaved()
+		restarted := records.NewEngine(db)
+		if err := restarted.Register("census", []*pb.Collection{people}); err != nil {
+			t.Fatal(err)
+		}
+		e = restarted
+		check("after a start")
+		e.WaitSaved()
+		var kept int64
+		db.Table("aggregate_results").Where("tenant = ?", "14.01.02.2001").Count(&kept)
+		if kept == 0 {
+			t.Fatal("no aggregate result kept for 14.01.02.2001")
+		}
+		doctor := func() *records.Engine {
+			t.Helper()
+			if err := db.Exec("UPDATE aggregate_results SET groups = ? WHERE tenant = ?", `[{"k":[],"n":1000,"s":[0]}]`, "14.01.02.2001").Error; err != nil {
+				t.Fatal(err)
+			}
+			fresh := records.NewEngine(db)
+			if err := fresh.Register("census", []*pb.Collection{people}); err != nil {
+				t.Fatal(err)
+			}
+			return fresh
+		}
+		e = doctor()
+		if got := agg(false, records.Scope{Tenant: "14.01.02"}); !strings.Contains(got, "1000") {
+			t.Errorf("a start does not answer from the kept results: %s", got)
+		}
+		e.WaitSaved()
+		e = doctor()
+		add(other, "14.01.02.2001", 1) // the village's version moves on
+		check("after a write that outdates a kept result")
 	})
 }

@@ -94,7 +94,7 @@ type Engine struct {
 
 // NewEngine returns an engine over db.
 func NewEngine(db *store.DB) *Engine {
-	return &Engine{db: db, colls: map[string]map[string]*Collection{}, cache: newAggCache()}
+	return &Engine{db: db, colls: map[string]map[string]*Collection{}, cache: newAggCache(db.DB)}
 }
 
 // Register ensures a plugin's tables and makes its collections usable.

@@ -68,5 +68,10 @@ func PurgeTenant(tx *gorm.DB, tenant string) (map[string]int64, error) {
 			}
 		}
 	}
+	// Its kept aggregate results go with it (the bumped versions already
+	// keep them from being used).
+	if err := tx.Exec("DELETE FROM "+resultsTable+" WHERE tenant = ?", tenant).Error; err != nil {
+		return nil, fmt.Errorf("purging kept aggregates of %s: %w", tenant, err)
+	}
 	return out, nil
 }

@@ -68,7 +68,7 @@ func Migrations() []*store.Migration {
 	}, {
 		ID:      "202611301000_plugin_tables_injective",
 		Migrate: renameLegacyTables,
-	}, versionsMigration()}
+	}, versionsMigration(), resultsMigration()}
 }
 
 // TableName is the table of a plugin's collection. Distinct (plugin,
