@@ -92,12 +92,12 @@ func TestPageRules(t *testing.T) {
 	if res := viewer.Get(village, "/items"); string(res.Body) != "api path=/items base= csrf= lang= page=false user=ani x=" {
 		t.Errorf("API: %s", res.Body)
 	}
-	// An API wildcard does not reach the pages through their internal prefix.
+	// The API does not reach a page, nor a page the API.
 	if res := viewer.Get(village, "/any/x"); res.Status != 200 {
 		t.Errorf("wildcard API: %d %s", res.Status, res.Body)
 	}
-	if res := viewer.Get(village, "/_balai/page/items"); res.Status != http.StatusNotFound || strings.Contains(string(res.Body), "page path") {
-		t.Errorf("API request to the page prefix: %d %s", res.Status, res.Body)
+	if res := viewer.Get(village, "/first"); res.Status != http.StatusNotFound || strings.Contains(string(res.Body), "first path") {
+		t.Errorf("API request to a page's path: %d %s", res.Status, res.Body)
 	}
 	// Path values reach the page handler, with its own path.
 	if _, body, _ := serve("GET", "/x", "/items/42", nil, "", call); body != "item 42 at /items/42" {
