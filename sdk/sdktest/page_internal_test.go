@@ -42,6 +42,7 @@ func pagesPlugin() *sdk.Plugin {
 			{Method: "GET", Path: "/first", Permission: "pages.items.read", Handler: echo("first"),
 				Menu: &sdk.MenuEntry{Label: "Awal", Order: 1}},
 			{Method: "GET", Path: "/hello", Public: true, Handler: echo("public")},
+			{Method: "POST", Path: "/hello", Public: true, Handler: echo("public post")},
 			{Method: "POST", Path: "/upload", Permission: "pages.items.read", MaxBodyBytes: 100, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				b, err := io.ReadAll(r.Body)
 				fmt.Fprintf(w, "read %d %v", len(b), err)
@@ -133,6 +134,19 @@ func TestPageRules(t *testing.T) {
 	// A public page serves anyone, in the public area.
 	if _, body, err := serve("GET", "/x", "/hello", nil, "", webpage.Call{Public: true, Base: "/14.01.01.2009/pages"}); err != nil || !strings.HasPrefix(body, "public path=/hello base=/14.01.01.2009/pages") {
 		t.Errorf("public page: %v %q", err, body)
+	}
+	// A public POST page has the host's default limit, 30 a minute per
+	// client address, counted apart from any API route.
+	public := webpage.Call{Public: true, Base: "/14.01.01.2009/pages"}
+	for i := range 30 {
+		if _, _, err := serve("POST", "/x", "/hello", nil, "", public); err != nil {
+			t.Fatalf("public post %d: %v", i+1, err)
+		}
+	}
+	if _, _, err := serve("POST", "/x", "/hello", nil, "", public); err == nil || !strings.Contains(err.Error(), "too many requests") {
+		t.Errorf("public post 31: %v, want rate_limited", err)
+	} else if e, _ := apierr.As(err); e.Status != http.StatusTooManyRequests || e.RetryAfter < 1 {
+		t.Errorf("public post 31: %+v", e)
 	}
 	// The page's body limit holds.
 	if _, body, err := serve("POST", "/x", "/upload", nil, strings.Repeat("a", 100), call); err != nil || body != "read 100 <nil>" {
