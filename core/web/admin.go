@@ -243,7 +243,7 @@ func (s *Server) renderRoles(q *rq, status int, msg string, values url.Values) {
 	}
 	s.render(q, status, "roles", q.T("roles.title"), map[string]any{
 		"Roles": roles, "Perms": s.cfg.Host.Authz.Registry().All(), "Error": msg, "Values": values,
-		"Checked": values["permissions"],
+		"Checked":  values["permissions"],
 		"CanWrite": s.cfg.Admin.Can(q.actor(), q.tenant.Code, rbac.RolesWrite),
 	})
 }

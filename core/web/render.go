@@ -2,9 +2,9 @@ package web
 
 import (
 	"bytes"
-	"encoding/base64"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
