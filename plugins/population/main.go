@@ -71,6 +71,8 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/families/export", Permission: permRead, Timeout: 15 * time.Minute, Handler: http.HandlerFunc(exportFamilies)},
 		{Method: "GET", Path: "/stats/export", Public: true, Handler: http.HandlerFunc(exportStats)},
 	},
+	// The screens of the console (issue 12): ui*.go.
+	Pages:     pages,
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
 		Name: "residents",
