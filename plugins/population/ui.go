@@ -53,7 +53,7 @@ var pages = []sdk.PageRoute{
 
 // tr picks the page's language: id (the default) or en.
 func tr(r *http.Request, id, en string) string {
-	if sdk.From(r).Page().Lang == "en" {
+	if ui.Info(r).Lang == "en" {
 		return en
 	}
 	return id
@@ -125,7 +125,7 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 		return nil, "", 0, false
 	}
 	text := se.Message
-	if t, found := codeText[se.Code]; found && sdk.From(r).Page().Lang != "en" {
+	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
 		text = t + ": " + se.Message
 	}
 	field := se.Field
@@ -146,7 +146,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	if errors.As(err, &se) && se.Status < 500 {
 		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && sdk.From(r).Page().Lang != "en" {
+		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
 			msg = t
 		}
 	}
@@ -250,8 +250,12 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 		if born == "" && p.BirthYear > 0 {
 			born = strconv.Itoa(p.BirthYear)
 		}
+		nik := p.NIK
+		if p.NIKTemporary {
+			nik += tr(r, " (sementara)", " (temporary)")
+		}
 		rows = append(rows, ui.Row{Href: "/residents/" + url.PathEscape(p.ID), Cells: []ui.Node{
-			ui.Cell(p.Name), ui.Cell(p.NIK), ui.Cell(sexName(r, p.Sex)), ui.Cell(born),
+			ui.Cell(p.Name), ui.Cell(nik), ui.Cell(sexName(r, p.Sex)), ui.Cell(born),
 			ui.Cell(strings.Trim(p.RT+"/"+p.RW, "/")), statusBadge(r, p.Status),
 		}})
 	}
@@ -362,7 +366,7 @@ func familyCard(r *http.Request, fam map[string]any) ui.Node {
 		ui.DefinitionList(addr...),
 		ui.Table{Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
 			{Key: "rel", Label: tr(r, "Hubungan", "Relationship")}, {Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")},
-			{Key: "born", Label: tr(r, "Lahir", "Born")}}, Rows: rows, Total: len(rows), Page: 1, Limit: max(len(rows), 1),
+			{Key: "born", Label: tr(r, "Lahir", "Born")}}, Rows: rows, Total: len(rows),
 			Empty: tr(r, "Tidak ada anggota yang hidup.", "No living member.")})
 }
 
@@ -602,7 +606,7 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 		ui.HTML(`<p>` + escape(tr(r, "Penduduk hidup", "Living residents")) + `: <strong>` + escape(strconv.FormatInt(total, 10)) + `</strong></p>`),
 		statsChart(r, label, items),
 		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: "L"}, {Key: "p", Label: "P"}, {Key: "total", Label: tr(r, "Jumlah", "Total")}},
-			Rows: rows, Total: len(rows), Page: 1, Limit: max(len(rows), 1), Empty: tr(r, "Belum ada penduduk.", "No residents yet.")},
+			Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada penduduk.", "No residents yet.")},
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Statistik penduduk", "Population statistics"), Body: body})
 }

@@ -44,11 +44,11 @@ type familyBlock struct {
 }
 
 type familyFormData struct {
-	Action, CSRF, Error, Add, Save, Remove string
-	Family                                 []familyField
-	Blocks                                 []familyBlock
-	Count                                  int
-	HeadSaved                              bool
+	Action, CSRF, Error, Add, Save, KKLegend string
+	Family                                   []familyField
+	Blocks                                   []familyBlock
+	Count                                    int
+	HeadSaved                                bool
 }
 
 var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<div class="b-field">
@@ -62,13 +62,13 @@ var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<
 <input type="hidden" name="members" value="{{.Count}}">
 {{if .HeadSaved}}<input type="hidden" name="head_saved" value="1">{{end}}
 {{if .Error}}<p class="b-error" role="alert">{{.Error}}</p>{{end}}
-<fieldset class="b-card"><legend>Kartu Keluarga</legend>
+<div class="b-card" role="group" aria-labelledby="family-kk"><h2 id="family-kk">{{.KKLegend}}</h2>
 {{range .Family}}{{template "field" .}}{{end}}
-</fieldset>
-{{range .Blocks}}<fieldset class="b-card" id="member-{{.Index}}"><legend>{{.Legend}}</legend>
+</div>
+{{range .Blocks}}<div class="b-card" role="group" id="member-{{.Index}}" aria-labelledby="member-{{.Index}}-title"><h2 id="member-{{.Index}}-title">{{.Legend}}</h2>
 {{range .Fields}}{{template "field" .}}{{end}}
 {{if .Remove}}<button class="b-btn" type="submit" name="action" value="remove-{{.Index}}" formnovalidate>{{.Remove}}</button>{{end}}
-</fieldset>
+</div>
 {{end}}<div class="b-actions">
 <button class="b-btn" type="submit" name="action" value="add" formnovalidate>{{.Add}}</button>
 <button class="b-btn b-btn-primary" type="submit" name="action" value="save">{{.Save}}</button>
@@ -192,8 +192,8 @@ func pageNewFamily(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data := familyFormData{
-		Action: sdk.From(r).Page().Base + "/families/new", CSRF: sdk.From(r).Page().CSRF, Error: formError, Count: count,
-		Add: tr(r, "Tambah anggota", "Add a member"), Save: tr(r, "Simpan keluarga", "Save the family"),
+		Action: ui.Href(r, "/families/new"), CSRF: ui.Info(r).CSRF, Error: formError, Count: count,
+		KKLegend: tr(r, "Kartu Keluarga", "Family card"), Add: tr(r, "Tambah anggota", "Add a member"), Save: tr(r, "Simpan keluarga", "Save the family"),
 		Family: []familyField{
 			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"]},
 			{Name: "address", Label: tr(r, "Alamat", "Address"), Type: "text", Max: 500, Value: vals.Get("address"), Error: errs["address"]},

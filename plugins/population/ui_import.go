@@ -139,7 +139,7 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 		ui.Section(tr(r, "Hasil", "Result"), ui.DefinitionList(pairs...)),
 	}
 	if f := res.RejectsFile; f != nil {
-		href := sdk.From(r).Page().Base + "/import/rejects/" + url.PathEscape(f.ID)
+		href := ui.Href(r, "/import/rejects/"+url.PathEscape(f.ID))
 		out = append(out, ui.HTML(template.HTML(fmt.Sprintf(`<p><a class="b-btn" href="%s" download="%s" id="rejects-file">%s</a> <span class="b-muted">%s</span></p>`,
 			escape(href), escape(f.Name), escape(fmt.Sprintf(tr(r, "Unduh baris yang ditolak (%d baris)", "Download the rejected rows (%d rows)"), f.Rows)),
 			escape(fmt.Sprintf(tr(r, "tersedia sampai %s", "available until %s"), f.Expires))))))
@@ -152,7 +152,7 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 		out = append(out, ui.Section(tr(r, "Baris yang tidak diimpor", "Rows not imported"),
 			ui.Table{Columns: []ui.Column{{Key: "line", Label: tr(r, "Baris", "Line")}, {Key: "nik", Label: "NIK"},
 				{Key: "code", Label: tr(r, "Kode", "Code")}, {Key: "reason", Label: tr(r, "Alasan", "Reason")}},
-				Rows: rows, Total: len(rows), Page: 1, Limit: max(len(rows), 1)}))
+				Rows: rows, Total: len(rows)}))
 	}
 	if len(res.UnknownColumns) > 0 {
 		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(fmt.Sprint(res.UnknownColumns))+`</p>`)))
