@@ -125,6 +125,9 @@ func TestBrowserConsoleProof(t *testing.T) {
 		t.Errorf("the refused form lost the member's NIK: %q", v)
 	}
 	clerk.Document("family-new-error")
+	if w := clerk.Eval(`String(document.documentElement.scrollWidth)`); w != "360" {
+		t.Errorf("the family form is %s px wide on a 360 px phone; too wide: %s", w, clerk.Eval(`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right)).join(' ')`))
+	}
 	clerk.Fill("p1.sex", "P")
 	if st := clerk.Submit("Simpan keluarga"); st != http.StatusOK {
 		t.Fatalf("saving the family: %d %s", st, clerk.Body())
@@ -174,6 +177,16 @@ func TestBrowserConsoleProof(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(rejects, "Baris Salah") || !strings.Contains(rejects, "alasan") || strings.Contains(rejects, "Rudi Hartono") {
 		t.Errorf("rejects file %s: %d\n%s", href, st, rejects)
 	}
+
+	// A move out of the deployment, from the imported resident's record.
+	clerk.Visit(popPage("/residents?q=Rudi"))
+	clerk.Submit("Rudi Hartono")
+	clerk.Submit("Catat pindah")
+	clerk.Fill("place", "Pekanbaru")
+	if st := clerk.Submit("Simpan"); st != http.StatusOK {
+		t.Fatalf("recording a move: %d %s", st, clerk.Body())
+	}
+	clerk.Has("Peristiwa tercatat", "Pindah")
 
 	// 7. Statistics as charts.
 	clerk.Visit(popPage("/stats"))
