@@ -261,4 +261,3 @@ func FormStatus(err error) int {
 	}
 	return http.StatusInternalServerError
 }
-
