@@ -6,8 +6,9 @@
     var f = ev.target, b = ev.submitter;
     var msg = (b && b.getAttribute("data-confirm")) || f.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
-    // Upload progress for forms sdk/ui marks with class b-upload.
-    if (!f.classList.contains("b-upload") || !window.XMLHttpRequest || !window.FormData) return;
+    // Upload progress for forms sdk/ui marks: the form is, or holds, a
+    // .b-upload and holds a <progress class="b-progress">.
+    if (!(f.classList.contains("b-upload") || f.querySelector(".b-upload")) || !window.XMLHttpRequest || !window.FormData) return;
     var bar = f.querySelector("progress.b-progress");
     if (!bar) return;
     ev.preventDefault();
