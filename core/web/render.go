@@ -90,6 +90,7 @@ func loadAssets() map[string]string {
 
 // static serves the embedded assets under their hashed names.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	api.NoteRoute(r.Context(), r.Pattern, "", "")
 	want := "/static/" + r.PathValue("file")
 	for name, url := range s.assets {
 		if url == want {

@@ -105,6 +105,9 @@ func (s *Server) session(r *http.Request) *auth.Identity {
 
 // newRQ builds the request state common to every handler.
 func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
+	// The access log and the metrics name the route by its pattern, never
+	// the path (a module page's path may hold a citizen's key).
+	api.NoteRoute(r.Context(), r.Pattern, "", "")
 	q := &rq{w: w, r: r, lang: LangID}
 	if c, err := r.Cookie(cookieLang); err == nil {
 		q.lang = normLang(c.Value)
