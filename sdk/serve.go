@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,12 @@ func build(p *Plugin) (*built, error) {
 	for _, r := range p.Routes {
 		b.mux.Handle(r.Method+" "+r.Path, r.Handler)
 	}
+	// Pages share the mux below a prefix no API request reaches (ServeHTTP
+	// refuses it on a request not flagged as a page), so that a page and
+	// an API route may have the same pattern.
+	for _, pg := range p.Pages {
+		b.mux.Handle(pg.Method+" "+pagePrefix+pg.Path, unprefix(pg.Handler))
+	}
 	for _, c := range p.Consumes {
 		b.events[c.Event] = c.Handle
 	}
@@ -118,6 +125,14 @@ func (b *built) ServeHTTP(ctx context.Context, req *pb.HTTPRequest, body io.Read
 	h := make(http.Header, len(req.Headers))
 	for _, hd := range req.Headers {
 		h[hd.Name] = hd.Values
+	}
+	if req.Page {
+		u.Path = pagePrefix + req.Path
+		FromContext(ctx).page = PageInfo{Base: h.Get(PageBaseHeader), CSRF: h.Get(CSRFHeader), Lang: pageLang(h.Get(LangHeader))}
+	} else if req.Path == pagePrefix || strings.HasPrefix(req.Path, pagePrefix+"/") {
+		// An API request (a wildcard route's) must not reach a page.
+		Fail(w, http.StatusNotFound, CodeNotFound, "no such route")
+		return
 	}
 	r := (&http.Request{
 		Method: req.Method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

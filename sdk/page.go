@@ -1,0 +1,85 @@
+package sdk
+
+import (
+	"net/http"
+	"strings"
+
+	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
+)
+
+// Headers the host sets on a page request (and removes from what the
+// browser sent, so a handler can trust them).
+const (
+	// PageBaseHeader is the module's page root as the browser sees it:
+	// "/console/14.01.01.2009/m/population" or "/14.01.01.2009/population".
+	PageBaseHeader = pb.PageBaseHeader
+	// CSRFHeader is the token every form of the page must carry in a
+	// field named CSRFField.
+	CSRFHeader = pb.CSRFHeader
+	// LangHeader is the user's language: "id" (the default) or "en".
+	LangHeader = pb.LangHeader
+)
+
+// Headers a page's answer carries (package sdk/ui sets them).
+const (
+	// PageHeader, set to "fragment", marks an answer as HTML for the
+	// host's shell; an answer without it (a download) passes through as is.
+	PageHeader = pb.PageHeader
+	// PageTitleHeader is the page's title, UTF-8 percent-encoded
+	// (url.PathEscape).
+	PageTitleHeader = pb.PageTitleHeader
+	// FlashHeader is a message for the next page, "kind;percent-encoded
+	// text", kind one of success, info, warning, error; sent with a 303.
+	FlashHeader = pb.FlashHeader
+)
+
+// CSRFField is the form field that carries the CSRF token.
+const CSRFField = pb.CSRFField
+
+// pagePrefix is where pages live in the plugin's ServeMux, below the API
+// routes' paths. The host never sends an API request there (see
+// built.ServeHTTP); it is not part of any URL a browser sees.
+const pagePrefix = "/_balai/page"
+
+// PageInfo is what the host tells a page handler about the page request.
+type PageInfo struct {
+	// Base is the module's page root as the browser sees it, without a
+	// trailing slash; links and form actions are Base + a page's path.
+	Base string
+	// CSRF is the token forms must carry in the field CSRFField.
+	CSRF string
+	// Lang is "id" or "en".
+	Lang string
+}
+
+// Page is the page request's information; the zero PageInfo (Lang "")
+// outside a page request (an API route, an event).
+func (r *Request) Page() PageInfo { return r.page }
+
+// IsPage reports whether the request is for a page rather than an API route.
+func (r *Request) IsPage() bool { return r.page.Lang != "" }
+
+// pageLang is the language the host named: "en", else "id".
+func pageLang(s string) string {
+	if s == "en" {
+		return "en"
+	}
+	return "id"
+}
+
+// unprefix serves a page with the internal prefix taken off the request's
+// path, so that the handler sees the page's own path ("/residents/12");
+// r.PathValue still answers, as the mux set the values before.
+func unprefix(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := *r.URL
+		u.Path = strings.TrimPrefix(u.Path, pagePrefix)
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		u.RawPath = ""
+		r.URL = &u
+		r.RequestURI = u.RequestURI()
+		h.ServeHTTP(w, r)
+	})
+}
