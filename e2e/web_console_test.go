@@ -109,3 +109,83 @@ func TestWebConsoleModules(t *testing.T) {
 		}
 	})
 }
+
+// Module pages through the real runtime and plugin process: the menu and
+// the widget in the shell, a fragment page, a form post with the session's
+// token answered by a redirect and a flash, a download passing through,
+// permissions and enablement as HTML error pages, and a public page.
+func TestWebModulePages(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		h.Serve(t, "--plugins", PluginDir(t, "webpages"))
+		h.ImportKampar(t)
+		admin := h.Admin(t)
+		admin.Do(t, "PUT", "/api/v1/tenants/14.01/modules/webpages", map[string]any{"enabled": true}).Expect(200)
+		_, password := admin.CreateUser(t, "clerk")
+		admin.Grant(t, "14.01.01.1011", "clerk", "operator")
+		_, vpassword := admin.CreateUser(t, "looker")
+		admin.Grant(t, "14.01.01.1011", "looker", "viewer")
+
+		c := newConsoleClient(t, h)
+		c.do("GET", "/login", nil)
+		c.do("POST", "/login", url.Values{"username": {"clerk"}, "password": {password}})
+		if st, _, hdr := c.do("GET", "/console/", nil); st != http.StatusSeeOther || hdr.Get("Location") != "/console/14.01.01.1011/" {
+			t.Fatalf("clerk's console: %d to %q", st, hdr.Get("Location"))
+		}
+		base := "/console/14.01.01.1011/m/webpages"
+		st, body, _ := c.do("GET", "/console/14.01.01.1011/", nil)
+		if st != http.StatusOK || !strings.Contains(body, `<a href="`+base+`/items">Barang</a>`) || !strings.Contains(body, `<p id="wp-widget">2 barang baru</p>`) {
+			t.Fatalf("dashboard without the module's menu or widget: %d %s", st, body)
+		}
+		st, body, _ = c.do("GET", base+"/items", nil)
+		if st != http.StatusOK || !strings.Contains(body, `<p id="wp-info">base=`+base+` lang=id</p>`) ||
+			!strings.Contains(body, "<title>Daftar barang · Balai</title>") || !strings.Contains(body, `id="logout-form"`) {
+			t.Fatalf("page in the shell: %d %s", st, body)
+		}
+		st, _, hdr := c.do("POST", base+"/items", url.Values{"name": {"meja"}})
+		if st != http.StatusSeeOther || hdr.Get("Location") != base+"/items/1" {
+			t.Fatalf("form post: %d to %q", st, hdr.Get("Location"))
+		}
+		_, body, _ = c.do("GET", base+"/items/1", nil)
+		if !strings.Contains(body, `id="flash">Tersimpan: meja</div>`) || !strings.Contains(body, `<p id="wp-item">barang 1</p>`) {
+			t.Errorf("after the post: %s", body)
+		}
+		st, body, _ = c.do("POST", base+"/items", url.Values{"name": {""}})
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="wp-error"`) || !strings.Contains(body, `id="menu"`) {
+			t.Errorf("refused form: %d %s", st, body)
+		}
+		if st, body, _ := c.do("POST", base+"/items", url.Values{"name": {"kursi"}, "csrf_token": {"forged"}}); st != http.StatusForbidden || !strings.Contains(body, "Formulir kedaluwarsa") {
+			t.Errorf("forged token: %d", st)
+		}
+		st, body, hdr = c.do("GET", base+"/export.csv", nil)
+		if st != http.StatusOK || body != "id,nama\n1,meja\n" || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+			t.Errorf("download: %d %q %q", st, hdr.Get("Content-Type"), body)
+		}
+		// Another regency has not enabled the module; the clerk has no
+		// grant there either: both are HTML pages.
+		if st, body, _ := c.do("GET", "/console/14.01.01.1013/m/webpages/items", nil); st != http.StatusForbidden || !strings.Contains(body, `id="error-page"`) {
+			t.Errorf("neighbour village: %d", st)
+		}
+		v := newConsoleClient(t, h)
+		v.do("GET", "/login", nil)
+		v.do("POST", "/login", url.Values{"username": {"looker"}, "password": {vpassword}})
+		v.do("GET", base+"/items", nil)
+		if st, body, _ := v.do("POST", base+"/items", url.Values{"name": {"lemari"}}); st != http.StatusForbidden || !strings.Contains(body, "tidak punya izin") {
+			t.Errorf("viewer posting: %d", st)
+		}
+		admin.Do(t, "PUT", "/api/v1/tenants/14.01.01.1011/modules/webpages", map[string]any{"enabled": false}).Expect(200)
+		if st, body, _ := c.do("GET", base+"/items", nil); st != http.StatusNotFound || !strings.Contains(body, "belum diaktifkan") {
+			t.Errorf("disabled module: %d %s", st, body)
+		}
+		admin.Do(t, "DELETE", "/api/v1/tenants/14.01.01.1011/modules/webpages", nil).Expect(200)
+		// A citizen's page, no login.
+		anon := newConsoleClient(t, h)
+		st, body, _ = anon.do("GET", "/14.01.01.1011/webpages/service", nil)
+		if st != http.StatusOK || !strings.Contains(body, `<p id="wp-public">layanan publik base=/14.01.01.1011/webpages</p>`) || strings.Contains(body, `id="menu"`) {
+			t.Errorf("public page: %d %s", st, body)
+		}
+		if st, _, hdr := anon.do("GET", base+"/items", nil); st != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/login") {
+			t.Errorf("anonymous console page: %d %q", st, hdr.Get("Location"))
+		}
+	})
+}
