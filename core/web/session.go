@@ -108,6 +108,11 @@ func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
 	// The access log and the metrics name the route by its pattern, never
 	// the path (a module page's path may hold a citizen's key).
 	api.NoteRoute(r.Context(), r.Pattern, "", "")
+	// The host's own forms are small; a module page's body limit is the
+	// runtime's (its page's MaxBodyBytes).
+	if r.Body != nil && !strings.HasSuffix(r.Pattern, "{path...}") {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	}
 	q := &rq{w: w, r: r, lang: LangID}
 	if c, err := r.Cookie(cookieLang); err == nil {
 		q.lang = normLang(c.Value)

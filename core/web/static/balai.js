@@ -24,7 +24,4 @@
     bar.hidden = false;
     xhr.send(new FormData(f));
   });
-  // The tenant switcher opens on change when scripts run.
-  var sel = document.getElementById("tenant-select");
-  if (sel) sel.addEventListener("change", function () { sel.form.submit(); });
 })();
