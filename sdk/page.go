@@ -83,3 +83,12 @@ func unprefix(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// Lookup is From without the panic: the Balai request of r and true inside
+// a plugin handler, nil and false elsewhere (a handler tested on its own
+// with net/http/httptest). Packages of helpers, such as sdk/ui, use it to
+// work in both.
+func Lookup(r *http.Request) (*Request, bool) {
+	req, ok := r.Context().Value(ctxKey{}).(*Request)
+	return req, ok
+}
