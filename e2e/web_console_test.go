@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -156,6 +157,50 @@ func TestWebModulePages(t *testing.T) {
 		}
 		if st, body, _ := c.do("POST", base+"/items", url.Values{"name": {"kursi"}, "csrf_token": {"forged"}}); st != http.StatusForbidden || !strings.Contains(body, "Formulir kedaluwarsa") {
 			t.Errorf("forged token: %d", st)
+		}
+		// An sdk/ui page: its own h1, the confirmation step without a
+		// script, then the confirmed post.
+		st, body, _ = c.do("GET", base+"/ui", nil)
+		if st != http.StatusOK || strings.Count(body, "<h1") != 1 || !strings.Contains(body, `data-confirm="Hapus barang ini?"`) || !strings.Contains(body, `class="b-upload"`) {
+			t.Fatalf("sdk/ui page: %d %s", st, body)
+		}
+		st, body, _ = c.do("POST", base+"/ui", url.Values{"name": {"meja"}})
+		if st != http.StatusOK || !strings.Contains(body, `<p class="b-confirm">Hapus barang ini?</p>`) || !strings.Contains(body, `name="confirmed" value="1"`) || !strings.Contains(body, `id="menu"`) {
+			t.Fatalf("confirmation step: %d %s", st, body)
+		}
+		st, _, hdr = c.do("POST", base+"/ui", url.Values{"name": {"meja"}, "confirmed": {"1"}})
+		if st != http.StatusSeeOther || hdr.Get("Location") != base+"/items" {
+			t.Fatalf("confirmed post: %d to %q", st, hdr.Get("Location"))
+		}
+		if _, body, _ := c.do("GET", base+"/items", nil); !strings.Contains(body, `id="flash">Dihapus: meja</div>`) {
+			t.Errorf("flash after the confirmed post: %s", body)
+		}
+		// An upload: the token travels in the multipart body ahead of the
+		// file; the plugin still receives the whole file.
+		upload := func(token string) int {
+			var mp strings.Builder
+			mw := multipart.NewWriter(&mp)
+			mw.WriteField("csrf_token", token)
+			fw, _ := mw.CreateFormFile("file", "warga.csv")
+			fw.Write([]byte(strings.Repeat("x", 300000)))
+			mw.Close()
+			req, _ := http.NewRequest("POST", h.URL+base+"/upload", strings.NewReader(mp.String()))
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			res, err := c.c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		if st := upload(c.csrf); st != http.StatusSeeOther {
+			t.Errorf("upload: %d", st)
+		}
+		if _, body, _ := c.do("GET", base+"/items", nil); !strings.Contains(body, `id="flash">warga.csv: 300000 bita</div>`) {
+			t.Errorf("flash after the upload: %s", body)
+		}
+		if st := upload("forged"); st != http.StatusForbidden {
+			t.Errorf("upload with a forged token: %d", st)
 		}
 		st, body, hdr = c.do("GET", base+"/export.csv", nil)
 		if st != http.StatusOK || body != "id,nama\n1,meja\n" || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {

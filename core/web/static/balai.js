@@ -5,7 +5,16 @@
   document.addEventListener("submit", function (ev) {
     var f = ev.target, b = ev.submitter;
     var msg = (b && b.getAttribute("data-confirm")) || f.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+    if (msg) {
+      if (!window.confirm(msg)) { ev.preventDefault(); return; }
+      // Asked already: sdk/ui's handler skips its no-script confirmation
+      // step when the form comes with confirmed=1.
+      if (!f.querySelector('input[name="confirmed"]')) {
+        var c = document.createElement("input");
+        c.type = "hidden"; c.name = "confirmed"; c.value = "1";
+        f.appendChild(c);
+      }
+    }
     // Upload progress for forms sdk/ui marks: the form is, or holds, a
     // .b-upload and holds a <progress class="b-progress">.
     if (!(f.classList.contains("b-upload") || f.querySelector(".b-upload")) || !window.XMLHttpRequest || !window.FormData) return;

@@ -12,6 +12,7 @@ import (
 	"net/url"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
 )
 
 const (
@@ -66,6 +67,31 @@ func public(w http.ResponseWriter, r *http.Request) {
 	fragment(w, http.StatusOK, "Layanan", `<p id="wp-public">layanan publik base=`+html.EscapeString(p.Base)+`</p>`)
 }
 
+// removeForm is an sdk/ui form with a confirmation step.
+var removeForm = ui.Form{Action: "/ui", Submit: "Hapus", Confirm: "Hapus barang ini?",
+	Fields: []ui.Field{{Name: "name", Label: "Nama barang", Required: true}}}
+
+func uiPage(w http.ResponseWriter, r *http.Request) {
+	ui.Render(w, r, ui.Page{Title: "Kit layar", Body: []ui.Node{removeForm, ui.Upload("/upload", "file", "Berkas", "CSV", ".csv")}})
+}
+
+func uiPost(w http.ResponseWriter, r *http.Request) {
+	if !ui.Confirm(w, r, removeForm) {
+		return
+	}
+	ui.Redirect(w, r, "/items", "success", "Dihapus: "+r.PostFormValue("name"))
+}
+
+func upload(w http.ResponseWriter, r *http.Request) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		fragment(w, http.StatusUnprocessableEntity, "Unggah", `<p class="b-error" id="wp-error">tidak ada berkas</p>`)
+		return
+	}
+	n, _ := io.Copy(io.Discard, f)
+	ui.Redirect(w, r, "/items", "success", fmt.Sprintf("%s: %d bita", hdr.Filename, n))
+}
+
 var plugin = sdk.Plugin{
 	ID: "webpages", Version: "0.1.0", Vendor: "Balai tests", Description: "module pages for the web layer's tests",
 	Permissions: []sdk.Permission{
@@ -79,6 +105,9 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/summary", Permission: read, Widget: true, Handler: http.HandlerFunc(widget)},
 		{Method: "GET", Path: "/export.csv", Permission: read, Handler: http.HandlerFunc(export)},
 		{Method: "GET", Path: "/service", Public: true, Handler: http.HandlerFunc(public)},
+		{Method: "GET", Path: "/ui", Permission: read, Handler: http.HandlerFunc(uiPage)},
+		{Method: "POST", Path: "/ui", Permission: write, Handler: http.HandlerFunc(uiPost)},
+		{Method: "POST", Path: "/upload", Permission: write, MaxBodyBytes: 8 << 20, Handler: http.HandlerFunc(upload)},
 	},
 }
 
