@@ -305,7 +305,7 @@ func (s *Server) fail(q *rq, err error) {
 	if e.RetryAfter > 0 {
 		q.w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter))
 	}
-	msg := e.Message
+	msg := q.errMsg(e)
 	switch {
 	case e.Code == "module_not_enabled":
 		msg = q.T("err.module")

@@ -441,11 +441,7 @@ func (s *Server) accountPost(q *rq) {
 			s.fail(q, err)
 			return
 		}
-		msg := e.Message
-		if e.Code == "wrong_password" {
-			msg = q.T("account.wrong")
-		}
-		s.renderAccount(q, e.Status, msg)
+		s.renderAccount(q, e.Status, q.errMsg(e))
 		return
 	}
 	_ = s.cfg.Tokens.Flush()
