@@ -136,6 +136,7 @@ func (a *app) serve(parent context.Context) error {
 	url := "http://" + ln.Addr().String()
 	log.Info("listening", "url", url)
 	fmt.Fprintf(a.stdout, "Balai is running at %s (press Ctrl-C to stop)\n", url)
+	fmt.Fprintf(a.stdout, "Open %s/login in a browser and log in; the console leads a new deployment through its setup.\n", url)
 
 	select {
 	case err := <-errc:

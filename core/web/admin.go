@@ -74,7 +74,15 @@ func (s *Server) formError(q *rq, err error, again func(msg string)) {
 		s.fail(q, err)
 		return
 	}
-	again(e.Message)
+	again(q.errMsg(e))
+}
+
+// errMsg is a refusal's message in the caller's language.
+func (q *rq) errMsg(e *apierr.Error) string {
+	if m, ok := codeMessages[e.Code]; ok && q.lang == LangID {
+		return m
+	}
+	return e.Message
 }
 
 func (s *Server) tenantBase(q *rq) string { return "/console/" + q.tenant.Code }
@@ -123,7 +131,11 @@ func (s *Server) usersCreate(q *rq) {
 	}
 	if role := f.Get("role"); role != "" {
 		if _, err := s.cfg.Admin.SetRoles(ctx, q.actor(), q.tenant.Code, u.Username, []string{role}); err != nil {
-			s.back(q, s.tenantBase(q)+"/admin/users/"+url.PathEscape(u.Username), "warning", q.T("users.created")+" "+errText(err))
+			msg := errText(err)
+			if e, ok := apierr.As(err); ok {
+				msg = q.errMsg(e)
+			}
+			s.back(q, s.tenantBase(q)+"/admin/users/"+url.PathEscape(u.Username), "warning", q.T("users.created")+" "+msg)
 			return
 		}
 	}

@@ -109,7 +109,7 @@ func TestSetupWizardAndClerk(t *testing.T) {
 		}
 		// A refused form keeps what was typed and says why.
 		p = b.post(village+"/admin/users", url.Values{"username": {"clerk"}, "full_name": {"Siti Clerk"}, "password": {"short"}, "role": {"operator"}})
-		if p.Status != http.StatusUnprocessableEntity || text(find(parse(t, p.Body), "form-error")) == "" || !strings.Contains(p.Body, `value="Siti Clerk"`) {
+		if p.Status != http.StatusUnprocessableEntity || text(find(parse(t, p.Body), "form-error")) != "Kata sandi minimal 10 karakter dan tidak boleh sama dengan nama pengguna." || !strings.Contains(p.Body, `value="Siti Clerk"`) {
 			t.Fatalf("short password: %d %.300s", p.Status, p.Body)
 		}
 		p = b.post(village+"/admin/users", url.Values{"username": {"clerk"}, "full_name": {"Siti Clerk"}, "password": {"clerk-password-1"}, "role": {"operator"}})
@@ -246,6 +246,9 @@ func TestUserAdministration(t *testing.T) {
 	p = a.get("/console/14.01/admin/regions")
 	if got := text(find(parse(t, p.Body), "regions-table")); !strings.Contains(got, "14.01.01 Bangkinang") || find(parse(t, p.Body), "region-import-form") == nil {
 		t.Errorf("regions of 14.01: %q", got)
+	}
+	if p := a.post("/console/14.01/admin/regions", url.Values{"regency": {"14"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "bukan kabupaten/kota") {
+		t.Errorf("importing a province code: %d", p.Status)
 	}
 	// The dashboard counts users without grants for an admin: the clerk,
 	// whose grant was revoked above, and a new one.

@@ -18,6 +18,7 @@ import (
 	"github.com/balaidesa/balai/core/api"
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/auth"
+	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/portal"
 	"github.com/balaidesa/balai/core/storetest"
 )
@@ -46,10 +47,13 @@ func eachSite(t *testing.T, fn func(t *testing.T, s *site)) {
 // session tests already run on PostgreSQL.
 func sqliteSite(t *testing.T) *site { return newSite(t, storetest.Backends(t)[0]) }
 
-func newSite(t *testing.T, b storetest.Backend) *site {
+func newSite(t *testing.T, b storetest.Backend) *site { return newSiteWith(t, b, plugin.Config{}) }
+
+// newSiteWith starts a host with a plugin configuration (a public URL).
+func newSiteWith(t *testing.T, b storetest.Backend, pcfg plugin.Config) *site {
 	t.Helper()
 	dbURL, dir := b.New(t)
-	p, err := portal.Open(portal.Config{DatabaseURL: dbURL, DataDir: dir, Logger: quiet(), API: &api.Options{}})
+	p, err := portal.Open(portal.Config{DatabaseURL: dbURL, DataDir: dir, Logger: quiet(), API: &api.Options{}, Plugins: pcfg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -345,6 +345,36 @@ var catalogue = map[string]map[string]string{
 	},
 }
 
+// codeMessages says in Bahasa Indonesia what the core's refusals a user
+// can fix mean, by error code; in English, and for other codes, the
+// core's own message is shown.
+var codeMessages = map[string]string{
+	"weak_password":       "Kata sandi minimal 10 karakter dan tidak boleh sama dengan nama pengguna.",
+	"duplicate_username":  "Nama pengguna itu sudah dipakai.",
+	"invalid_username":    "Nama pengguna 3 sampai 64 karakter: huruf kecil a-z, angka, titik, garis bawah atau tanda hubung, diawali huruf atau angka.",
+	"invalid_full_name":   "Isi nama lengkap dalam satu baris, tanpa karakter khusus.",
+	"same_password":       "Kata sandi baru harus berbeda dari kata sandi sekarang.",
+	"missing_password":    "Isi kata sandi sekarang dan kata sandi baru.",
+	"wrong_password":      "Kata sandi sekarang salah.",
+	"role_exists":         "Peran dengan nama itu sudah ada.",
+	"role_in_use":         "Peran ini masih dipegang pengguna; cabut dulu hak aksesnya.",
+	"role_builtin":        "Peran bawaan tidak bisa dihapus.",
+	"role_not_found":      "Peran tidak ditemukan.",
+	"invalid_role_name":   "Nama peran 2 sampai 64 karakter: huruf kecil a-z, angka, garis bawah atau tanda hubung, diawali huruf.",
+	"invalid_permissions": "Pilih minimal satu izin yang Anda sendiri miliki.",
+	"unknown_permission":  "Ada izin yang tidak dikenal.",
+	"invalid_description": "Keterangan harus satu baris tanpa karakter khusus.",
+	"user_not_found":      "Pengguna tidak ditemukan.",
+	"member_not_found":    "Pengguna itu tidak punya hak akses di wilayah ini.",
+	"invalid_roles":       "Peran itu tidak bisa diberikan di wilayah ini.",
+	"invalid_grant":       "Peran itu tidak bisa diberikan di wilayah ini.",
+	"cannot_disable_self": "Anda tidak bisa menonaktifkan akun sendiri.",
+	"not_a_regency":       "Kode itu bukan kabupaten/kota (contoh: 14.01).",
+	"unknown_region":      "Kode wilayah tidak ada di daftar resmi.",
+	"invalid_code":        "Kode wilayah tidak valid.",
+	"invalid_action":      "Tindakan tidak dikenal.",
+}
+
 // T returns the host string key in lang.
 func T(lang, key string) string {
 	if s, ok := catalogue[lang][key]; ok {

@@ -80,7 +80,7 @@ func (s *Server) startImport(q *rq, code, next string) (string, error) {
 	}
 	jb := &job{ID: randomToken()[:16], Owner: q.id.Username, Region: code, Next: next, started: time.Now()}
 	s.jobs.add(jb)
-	a := q.actor()
+	a, lang := q.actor(), q.lang
 	go func() {
 		var res *tenancy.ImportResult
 		rc, err := regions.Open()
@@ -99,6 +99,11 @@ func (s *Server) startImport(q *rq, code, next string) (string, error) {
 		jb.Finished, jb.Result = true, res
 		if err != nil {
 			jb.Err = errText(err)
+			if e, ok := apierr.As(err); ok && lang == LangID {
+				if m, ok := codeMessages[e.Code]; ok {
+					jb.Err = m
+				}
+			}
 			if _, ok := apierr.As(err); !ok {
 				s.cfg.Logger.Error("region import failed", "region", code, "err", err)
 				jb.Err = fmt.Sprintf("%v", err)

@@ -85,7 +85,12 @@ func (s *Server) servePage(q *rq, c webpage.Call) {
 	title, _ := url.PathUnescape(rec.header.Get(hdrPageTitle))
 	v := s.newView(q, title)
 	v.Public = c.Public
-	v.Body = template.HTML(rec.buf.String()) // the plugin's escaped fragment (sdk/ui)
+	body := rec.buf.String()
+	if title != "" && !strings.Contains(strings.ToLower(body), "<h1") {
+		// Every page has one h1: the title, unless the fragment brings its own.
+		body = "<h1 class=\"b-title\" id=\"page-title\">" + template.HTMLEscapeString(title) + "</h1>\n" + body
+	}
+	v.Body = template.HTML(body) // the plugin's escaped fragment (sdk/ui)
 	s.write(q, rec.status, "fragment", v)
 }
 

@@ -90,6 +90,7 @@ func loadAssets() map[string]string {
 
 // static serves the embedded assets under their hashed names.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	api.NoteRoute(r.Context(), r.Pattern, "", "")
 	want := "/static/" + r.PathValue("file")
 	for name, url := range s.assets {
 		if url == want {
@@ -304,7 +305,7 @@ func (s *Server) fail(q *rq, err error) {
 	if e.RetryAfter > 0 {
 		q.w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter))
 	}
-	msg := e.Message
+	msg := q.errMsg(e)
 	switch {
 	case e.Code == "module_not_enabled":
 		msg = q.T("err.module")

@@ -105,6 +105,14 @@ func (s *Server) session(r *http.Request) *auth.Identity {
 
 // newRQ builds the request state common to every handler.
 func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
+	// The access log and the metrics name the route by its pattern, never
+	// the path (a module page's path may hold a citizen's key).
+	api.NoteRoute(r.Context(), r.Pattern, "", "")
+	// The host's own forms are small; a module page's body limit is the
+	// runtime's (its page's MaxBodyBytes).
+	if r.Body != nil && !strings.HasSuffix(r.Pattern, "{path...}") {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	}
 	q := &rq{w: w, r: r, lang: LangID}
 	if c, err := r.Cookie(cookieLang); err == nil {
 		q.lang = normLang(c.Value)
@@ -433,11 +441,7 @@ func (s *Server) accountPost(q *rq) {
 			s.fail(q, err)
 			return
 		}
-		msg := e.Message
-		if e.Code == "wrong_password" {
-			msg = q.T("account.wrong")
-		}
-		s.renderAccount(q, e.Status, msg)
+		s.renderAccount(q, e.Status, q.errMsg(e))
 		return
 	}
 	_ = s.cfg.Tokens.Flush()

@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/balaidesa/balai/core/plugin"
+	"github.com/balaidesa/balai/core/storetest"
 )
 
 // Login sets an HttpOnly, SameSite=Lax session cookie and leads to the
@@ -201,4 +204,46 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// Behind https (the public URL says so) every cookie is Secure.
+func TestSecureCookies(t *testing.T) {
+	s := newSiteWith(t, storetest.Backends(t)[0], plugin.Config{PublicURL: mustURL("https://portal.example.go.id")})
+	b := s.browser()
+	p := b.get("/login")
+	cookies := (&http.Response{Header: p.Header}).Cookies()
+	if len(cookies) == 0 {
+		t.Fatal("no pre-session cookie")
+	}
+	b.csrf = ""
+	for _, c := range cookies {
+		if !c.Secure || !c.HttpOnly {
+			t.Errorf("cookie %s: Secure %v HttpOnly %v", c.Name, c.Secure, c.HttpOnly)
+		}
+		if c.Name == "balai_login" {
+			b.csrf = c.Value
+		}
+	}
+	// The jar keeps Secure cookies away from http: send the token by hand.
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/login", strings.NewReader(url.Values{"username": {"admin"}, "password": {adminPassword}, "csrf_token": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "balai_login", Value: b.csrf})
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	found := false
+	for _, c := range res.Cookies() {
+		if c.Name == "balai_session" {
+			found = true
+			if !c.Secure {
+				t.Error("session cookie not Secure behind https")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("login answered %d without a session cookie", res.StatusCode)
+	}
 }

@@ -88,6 +88,9 @@ func TestShell(t *testing.T) {
 	if p.Status != http.StatusOK {
 		t.Fatalf("dashboard: %d %.300s", p.Status, p.Body)
 	}
+	if p.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(p.Header.Get("Content-Security-Policy"), "script-src 'self'") || p.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("security headers: %v", p.Header)
+	}
 	doc := parse(t, p.Body)
 	for id, want := range map[string]string{
 		"tenant-name":   "Desa Satu",

@@ -135,11 +135,13 @@ func (s *Server) routes() {
 
 // ServeHTTP serves the browser's paths.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// Pages carry personal data: never cached, never framed.
+	// Pages carry personal data: never framed. Scripts only from this
+	// host; inline style attributes are allowed because module fragments
+	// (charts, widths) may use them and they cannot run code.
 	h := w.Header()
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	s.mux.ServeHTTP(w, r)
 }

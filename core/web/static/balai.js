@@ -5,9 +5,19 @@
   document.addEventListener("submit", function (ev) {
     var f = ev.target, b = ev.submitter;
     var msg = (b && b.getAttribute("data-confirm")) || f.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
-    // Upload progress for forms sdk/ui marks with class b-upload.
-    if (!f.classList.contains("b-upload") || !window.XMLHttpRequest || !window.FormData) return;
+    if (msg) {
+      if (!window.confirm(msg)) { ev.preventDefault(); return; }
+      // Asked already: sdk/ui's handler skips its no-script confirmation
+      // step when the form comes with confirmed=1.
+      if (!f.querySelector('input[name="confirmed"]')) {
+        var c = document.createElement("input");
+        c.type = "hidden"; c.name = "confirmed"; c.value = "1";
+        f.appendChild(c);
+      }
+    }
+    // Upload progress for forms sdk/ui marks: the form is, or holds, a
+    // .b-upload and holds a <progress class="b-progress">.
+    if (!(f.classList.contains("b-upload") || f.querySelector(".b-upload")) || !window.XMLHttpRequest || !window.FormData) return;
     var bar = f.querySelector("progress.b-progress");
     if (!bar) return;
     ev.preventDefault();
@@ -23,7 +33,4 @@
     bar.hidden = false;
     xhr.send(new FormData(f));
   });
-  // The tenant switcher opens on change when scripts run.
-  var sel = document.getElementById("tenant-select");
-  if (sel) sel.addEventListener("change", function () { sel.form.submit(); });
 })();
