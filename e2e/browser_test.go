@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -153,8 +154,7 @@ func (b *Browser) Visit(path string) int {
 		b.Screenshot("visit-error")
 		b.t.Fatalf("%s: visiting %s: %v", b.name, path, err)
 	}
-	b.last = int(res.Status)
-	return b.last
+	return b.status(res)
 }
 
 // Status is the HTTP status of the last document loaded.
@@ -286,8 +286,7 @@ func (b *Browser) Submit(label string) int {
 		b.Screenshot("submit-error")
 		b.t.Fatalf("%s: clicking %q: %v", b.name, label, err)
 	}
-	b.last = int(res.Status)
-	return b.last
+	return b.status(res)
 }
 
 // Click clicks the element matching a CSS selector without waiting for
@@ -403,8 +402,40 @@ func (b *Browser) SubmitForm(css string) int {
 	if err != nil {
 		b.t.Fatalf("%s: submitting %s: %v", b.name, css, err)
 	}
-	b.last = int(res.Status)
+	return b.status(res)
+}
+
+// status records the status of the document a navigation loaded; a
+// navigation that loaded no document (a script wrote the page) is 0.
+func (b *Browser) status(res *network.Response) int {
+	b.last = 0
+	if res != nil {
+		b.last = int(res.Status)
+	}
 	return b.last
+}
+
+// ClickUntil clicks the element matching css and waits until the
+// JavaScript condition done holds (a page a script writes, such as the
+// answer of an upload sent with a progress bar, loads no document that
+// Submit could wait for).
+func (b *Browser) ClickUntil(css, done string) {
+	b.t.Helper()
+	b.Click(css)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := b.step()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+done+`)`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Screenshot("timeout")
+			b.t.Fatalf("%s: after clicking %s, %s never held (last error %v)", b.name, css, done, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
