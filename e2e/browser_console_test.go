@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/balaidesa/balai/core/storetest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -32,8 +33,12 @@ func popPage(path string) string { return "/console/" + proofVillage + "/m/popul
 
 func TestBrowserConsoleProof(t *testing.T) {
 	NeedBrowser(t)
+	EachBackend(t, browserProof)
+}
+
+func browserProof(t *testing.T, backend storetest.Backend) {
 	start := time.Now()
-	h := NewHost(t, sqliteOnly(t))
+	h := NewHost(t, backend)
 	h.Serve(t, "--plugins", PluginDir(t, "population"))
 
 	// 1. The admin sets the empty deployment up: Riau, Kampar, import,
@@ -240,6 +245,12 @@ func TestBrowserConsoleProof(t *testing.T) {
 	if st := viewer.Visit(popPage("/families/new")); st != http.StatusForbidden {
 		t.Errorf("the viewer opens the family form: %d", st)
 	}
+	// The screens speak English when the user switches.
+	viewer.Visit("/console/lang?l=en&next=" + url.QueryEscape(popPage("/residents")))
+	if h1 := viewer.Text("h1"); h1 != "Residents" {
+		t.Errorf("the residents page in English is titled %q", h1)
+	}
+	viewer.Has("Budi Santoso", "Male")
 	if d := time.Since(start); d > 3*time.Minute {
 		t.Errorf("the browser proof took %v: keep it under 3 minutes", d)
 	}
