@@ -101,6 +101,12 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 	// 4. She registers a family: the KK and its head, then a member added
 	// on the same page; a mistake is shown beside its field, values kept.
 	clerk.Visit(popPage("/families/new"))
+	// The keyboard moves through the form in order.
+	clerk.Click("#f-kk")
+	clerk.Key("\t")
+	if id := clerk.Eval(`document.activeElement.id`); id != "f-address" {
+		t.Errorf("Tab from the KK goes to %q, want the address", id)
+	}
 	clerk.Fill("kk", familyKK)
 	clerk.Fill("address", "Jl. Lintas Timur")
 	clerk.Fill("rt", "1")
@@ -194,7 +200,20 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 	if st := clerk.Submit("Simpan"); st != http.StatusOK {
 		t.Fatalf("recording a move: %d %s", st, clerk.Body())
 	}
-	clerk.Has("Peristiwa tercatat", "Pindah")
+	clerk.Has("Peristiwa tercatat", "Pindah", "Pindah keluar", "Pekanbaru", "siti-clerk")
+
+	// She finds a family by its KK (posted, not in the URL) and a
+	// resident by NIK.
+	clerk.Visit(popPage("/families"))
+	clerk.Fill("kk", familyKK)
+	clerk.Submit("Cari")
+	clerk.Has("Budi Santoso", "Siti Aminah", "Putri Budi")
+	if strings.Contains(clerk.Path(), familyKK) {
+		t.Errorf("the KK went into the URL: %s", clerk.Path())
+	}
+	clerk.Visit(popPage("/residents?nik=" + wifeNIK))
+	clerk.Has("Siti Aminah")
+	clerk.Lacks("Budi Santoso")
 
 	// 7. Statistics as charts.
 	clerk.Visit(popPage("/stats"))

@@ -300,6 +300,17 @@ func (b *Browser) Click(css string) {
 	}
 }
 
+// Key types keys (chromedp's notation: "\t" is Tab) into the focused
+// element.
+func (b *Browser) Key(keys string) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(keys)); err != nil {
+		b.t.Fatalf("%s: pressing %q: %v", b.name, keys, err)
+	}
+}
+
 // Text is the visible text of the first element matching a CSS selector,
 // "" when there is none (it does not wait for one).
 func (b *Browser) Text(css string) string {

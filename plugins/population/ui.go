@@ -330,6 +330,12 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 	for _, wn := range p.NIKWarnings {
 		body = append(body, ui.Badge("warning", wn.Message))
 	}
+	hist, err := historyTable(r, p.ID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	body = append(body, ui.Section(tr(r, "Riwayat", "History"), hist))
 	var actions []ui.Link
 	if !p.Masked {
 		actions = append(actions, ui.Link{Label: tr(r, "Kartu keluarga", "Family card"), Href: "/residents/" + url.PathEscape(p.ID) + "/family"})
@@ -628,4 +634,52 @@ func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
 		bars = append(bars, ui.Bar{Label: name, Value: float64(it.Total)})
 	}
 	return ui.Chart{Title: tr(r, "Penduduk hidup menurut ", "Living residents by ") + strings.ToLower(label), Bars: bars}
+}
+
+// eventNames say a history entry's type.
+var eventNames = map[string][2]string{
+	"registered": {"Didaftarkan", "Registered"}, EventBirth: {"Kelahiran", "Birth"}, EventDeath: {"Kematian", "Death"},
+	EventMoveOut: {"Pindah keluar", "Moved out"}, EventMoveIn: {"Pindah masuk", "Moved in"}, EventMove: {"Pindah antardesa", "Moved between villages"},
+	"imported": {"Diimpor", "Imported"},
+}
+
+// historyTable is a resident's history as getHistory answers it (dates of
+// a birth as a year for a caller who may not see birth dates).
+func historyTable(r *http.Request, id string) (ui.Node, error) {
+	_, v, err := apiCall(r, getHistory, "GET", nil, nil, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	// getHistory's entry type is its own: read the answer as the API's
+	// client would.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encoding a history: %w", err)
+	}
+	var h struct {
+		Items []struct {
+			Type, Date, Actor string
+			Detail            map[string]any
+		}
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("decoding a history: %w", err)
+	}
+	rows := make([]ui.Row, 0, len(h.Items))
+	for _, e := range h.Items {
+		name := e.Type
+		if n, ok := eventNames[e.Type]; ok {
+			name = tr(r, n[0], n[1])
+		}
+		var words []string
+		for _, k := range []string{"place", "cause", "destination", "origin", "note"} {
+			if s, ok := e.Detail[k].(string); ok && s != "" {
+				words = append(words, s)
+			}
+		}
+		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(e.Date), ui.Cell(name), ui.Cell(strings.Join(words, "; ")), ui.Cell(e.Actor)}})
+	}
+	return ui.Table{Columns: []ui.Column{{Key: "date", Label: tr(r, "Tanggal", "Date")}, {Key: "type", Label: tr(r, "Peristiwa", "Event")},
+		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
+		Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada riwayat.", "No history yet.")}, nil
 }
