@@ -411,6 +411,12 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 	form := ui.Form{Action: "/families", Method: "POST", Submit: tr(r, "Cari", "Find"), Values: url.Values{},
 		Fields: []ui.Field{{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16,
 			Help: tr(r, "16 digit, dari kartu keluarga warga (pencarian dicatat)", "16 digits, from the citizen's family card (searches are audited)")}}}
+	if !req.Can(permLookup) && !req.Can(permPersonal) {
+		// getFamily would refuse it: the page says why instead.
+		ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Actions: actions, Body: []ui.Node{
+			ui.Muted(tr(r, "Mencari keluarga dengan nomor KK memerlukan hak mencari NIK/KK.", "Finding a family by its KK needs the lookup permission."))}})
+		return
+	}
 	body := []ui.Node{}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
@@ -438,19 +444,15 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 			body = append(body, familyCard(r, v.(map[string]any)))
 		}
 	}
-	if !req.Can(permLookup) && !req.Can(permPersonal) {
-		body = []ui.Node{ui.HTML(`<p class="b-muted">` + escape(tr(r, "Mencari keluarga dengan nomor KK memerlukan hak mencari NIK/KK.", "Finding a family by its KK needs the lookup permission.")) + `</p>`)}
-		ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Actions: actions, Body: body})
-		return
-	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{form}, body...)})
 }
 
-// eventForm is the form of a death or a move.
+// pageDeath records a resident's death.
 func pageDeath(w http.ResponseWriter, r *http.Request) {
 	lifeEventPage(w, r, EventDeath)
 }
 
+// pageMove records a resident's move.
 func pageMove(w http.ResponseWriter, r *http.Request) {
 	lifeEventPage(w, r, EventMoveOut)
 }
