@@ -55,8 +55,8 @@ func TestHelloScreenThroughThePluginBinary(t *testing.T) {
 }
 
 // The real server loads a plugin that declares pages: its API keeps
-// working on the paths its pages share, and the plugin's internal page
-// prefix is not reachable through the API.
+// working on the paths its pages share, and a page is not reachable
+// through the API.
 func TestServerLoadsAPluginWithPages(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		w := startPlugins(t, b, []string{"hello"})
@@ -65,7 +65,6 @@ func TestServerLoadsAPluginWithPages(t *testing.T) {
 		if n := w.viewer.Do(t, "GET", p(villageA, "hello", "/notes"), nil).Expect(http.StatusOK).Total(); n != 1 {
 			t.Errorf("API lists %d notes, want 1", n)
 		}
-		w.viewer.Do(t, "GET", p(villageA, "hello", "/_balai/page/notes"), nil).ExpectErr(http.StatusNotFound, "not_found")
 		w.viewer.Do(t, "GET", p(villageA, "hello", "/summary"), nil).ExpectErr(http.StatusNotFound, "not_found")
 	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 var plugin = sdk.Plugin{
-	ID: "hello", Version: "1.1.0", Vendor: "Balai", Description: "Greets the caller and keeps notes per village",
+	ID: "hello", Version: "1.0.0", Vendor: "Balai", Description: "Greets the caller and keeps notes per village",
 	Permissions: []sdk.Permission{
 		{Name: "hello.notes.read", Roles: []string{"viewer", "operator"}},
 		{Name: "hello.notes.write", Roles: []string{"operator"}},

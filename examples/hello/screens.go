@@ -47,7 +47,7 @@ func addNotePage(w http.ResponseWriter, r *http.Request) {
 		_, err = sdk.From(r).Records("notes").Insert(r.Context(), n)
 	}
 	if err != nil {
-		fields, msg := ui.FormErrors(err)
+		fields, msg := ui.FormErrorsFor(r, err)
 		// The rule's message is the API's (English); the screen says it in
 		// the user's language.
 		if _, bad := fields["text"]; bad {
@@ -77,7 +77,7 @@ func renderNotes(w http.ResponseWriter, r *http.Request, status int, values url.
 	recs, total, err := q.Run(r.Context())
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "listing notes: %v", err)
-		_, msg := ui.FormErrors(err)
+		_, msg := ui.FormErrorsFor(r, err)
 		ui.Render(w, r, ui.Page{Title: word(r, "title"), Status: http.StatusInternalServerError, Body: []ui.Node{ui.Text(msg)}})
 		return
 	}

@@ -42,6 +42,7 @@ func pagesPlugin() *sdk.Plugin {
 			{Method: "GET", Path: "/first", Permission: "pages.items.read", Handler: echo("first"),
 				Menu: &sdk.MenuEntry{Label: "Awal", Order: 1}},
 			{Method: "GET", Path: "/hello", Public: true, Handler: echo("public")},
+			{Method: "POST", Path: "/hello", Public: true, Handler: echo("public post")},
 			{Method: "POST", Path: "/upload", Permission: "pages.items.read", MaxBodyBytes: 100, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				b, err := io.ReadAll(r.Body)
 				fmt.Fprintf(w, "read %d %v", len(b), err)
@@ -92,12 +93,12 @@ func TestPageRules(t *testing.T) {
 	if res := viewer.Get(village, "/items"); string(res.Body) != "api path=/items base= csrf= lang= page=false user=ani x=" {
 		t.Errorf("API: %s", res.Body)
 	}
-	// An API wildcard does not reach the pages through their internal prefix.
+	// The API does not reach a page, nor a page the API.
 	if res := viewer.Get(village, "/any/x"); res.Status != 200 {
 		t.Errorf("wildcard API: %d %s", res.Status, res.Body)
 	}
-	if res := viewer.Get(village, "/_balai/page/items"); res.Status != http.StatusNotFound || strings.Contains(string(res.Body), "page path") {
-		t.Errorf("API request to the page prefix: %d %s", res.Status, res.Body)
+	if res := viewer.Get(village, "/first"); res.Status != http.StatusNotFound || strings.Contains(string(res.Body), "first path") {
+		t.Errorf("API request to a page's path: %d %s", res.Status, res.Body)
 	}
 	// Path values reach the page handler, with its own path.
 	if _, body, _ := serve("GET", "/x", "/items/42", nil, "", call); body != "item 42 at /items/42" {
@@ -133,6 +134,19 @@ func TestPageRules(t *testing.T) {
 	// A public page serves anyone, in the public area.
 	if _, body, err := serve("GET", "/x", "/hello", nil, "", webpage.Call{Public: true, Base: "/14.01.01.2009/pages"}); err != nil || !strings.HasPrefix(body, "public path=/hello base=/14.01.01.2009/pages") {
 		t.Errorf("public page: %v %q", err, body)
+	}
+	// A public POST page has the host's default limit, 30 a minute per
+	// client address, counted apart from any API route.
+	public := webpage.Call{Public: true, Base: "/14.01.01.2009/pages"}
+	for i := range 30 {
+		if _, _, err := serve("POST", "/x", "/hello", nil, "", public); err != nil {
+			t.Fatalf("public post %d: %v", i+1, err)
+		}
+	}
+	if _, _, err := serve("POST", "/x", "/hello", nil, "", public); err == nil || !strings.Contains(err.Error(), "too many requests") {
+		t.Errorf("public post 31: %v, want rate_limited", err)
+	} else if e, _ := apierr.As(err); e.Status != http.StatusTooManyRequests || e.RetryAfter < 1 {
+		t.Errorf("public post 31: %+v", e)
 	}
 	// The page's body limit holds.
 	if _, body, err := serve("POST", "/x", "/upload", nil, strings.Repeat("a", 100), call); err != nil || body != "read 100 <nil>" {
