@@ -50,7 +50,10 @@ type rq struct {
 	csrf string
 	// tenant is the {tenant} of a console route.
 	tenant *tenancy.Tenant
-	flash  *flash
+	// flash is the message to show on this page; flashSet is true when
+	// this answer stores one for the next page.
+	flash    *flash
+	flashSet bool
 }
 
 // T is the host string key in the request's language.
@@ -117,9 +120,10 @@ func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
 	if c, err := r.Cookie(cookieLang); err == nil {
 		q.lang = normLang(c.Value)
 	}
+	// The flash is read here and cleared only by a page that shows it
+	// (write): a redirect or a download on the way keeps it.
 	if c, err := r.Cookie(cookieFlash); err == nil {
 		q.flash = flashCookie(c.Value)
-		s.setCookie(w, r, cookieFlash, "", -1)
 	}
 	if id := s.session(r); id != nil {
 		q.id = id
