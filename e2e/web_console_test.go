@@ -98,7 +98,7 @@ func TestWebConsoleModules(t *testing.T) {
 		if !strings.Contains(body, `id="brand">Portal Desa Kampar</a>`) {
 			t.Errorf("deployment name missing from the header")
 		}
-		if !regexp.MustCompile(`<span class="b-count">1</span> <span class="b-badge b-badge-info">Modul aktif`).MatchString(body) {
+		if !regexp.MustCompile(`<span class="b-count">1</span> <span class="b-count-label">Modul aktif`).MatchString(body) {
 			t.Errorf("dashboard does not count the module: %s", body)
 		}
 		// The session cookie is no API credential.
