@@ -60,7 +60,7 @@ func (c *consoleClient) do(method, path string, form url.Values) (int, string, h
 func TestWebConsoleModules(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		h := NewHost(t, b)
-		h.Serve(t, "--plugins", PluginDir(t, "hello"))
+		h.Serve(t, "--plugins", PluginDir(t, "hello"), "--name", "Portal Desa Kampar")
 		c := newConsoleClient(t, h)
 		c.do("GET", "/login", nil)
 		if st, body, hdr := c.do("POST", "/login", url.Values{"username": {"admin"}, "password": {AdminPassword}}); st != http.StatusSeeOther {
@@ -95,7 +95,10 @@ func TestWebConsoleModules(t *testing.T) {
 			t.Errorf("audit of the enable: %v", audit)
 		}
 		_, body, _ = c.do("GET", "/console/14.01/", nil)
-		if !regexp.MustCompile(`<span class="b-count">1</span> <span class="b-badge b-badge-info">Modul aktif`).MatchString(body) {
+		if !strings.Contains(body, `id="brand">Portal Desa Kampar</a>`) {
+			t.Errorf("deployment name missing from the header")
+		}
+		if !regexp.MustCompile(`<span class="b-count">1</span> <span class="b-count-label">Modul aktif`).MatchString(body) {
 			t.Errorf("dashboard does not count the module: %s", body)
 		}
 		// The session cookie is no API credential.

@@ -57,6 +57,9 @@ type Config struct {
 	// Logger receives the host's and the plugins' logs; nil is
 	// slog.Default().
 	Logger *slog.Logger
+	// Name is the deployment's name in the console's header ("Portal Desa
+	// Kabupaten Kampar"); "" is "Balai".
+	Name string
 	// Metrics receives the runtime's and the API's metrics; nil is a
 	// fresh registry of the portal's own.
 	Metrics *prometheus.Registry
@@ -147,7 +150,7 @@ func Open(cfg Config) (*Portal, error) {
 		// The web layer shares the API's login limiter, token cache and
 		// admin service: one implementation of every use case.
 		p.Web = web.New(web.Config{Host: h, Admin: p.API.Admin(), Limiter: p.API.LoginLimiter(), Tokens: p.API.Tokens(),
-			SessionTTL: p.API.SessionTTL(), Runtime: p.Runtime, Modules: mods, PublicURL: cfg.Plugins.PublicURL, Logger: cfg.Logger})
+			SessionTTL: p.API.SessionTTL(), Runtime: p.Runtime, Modules: mods, PublicURL: cfg.Plugins.PublicURL, Name: cfg.Name, Logger: cfg.Logger})
 		if src, ok := any(p.Runtime).(webpage.Source); ok { // once the runtime serves pages
 			p.Web.SetSource(src)
 		}

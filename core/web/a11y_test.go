@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/balaidesa/balai/core/admin"
 )
 
 // Every screen is well-formed for assistive technology: lang set, one h1,
@@ -127,6 +130,31 @@ func TestNoAccess(t *testing.T) {
 	}
 	if p := c.post("/console/setup", url.Values{"regency": {"14.02"}}); p.Status != http.StatusForbidden {
 		t.Errorf("clerk importing: %d", p.Status)
+	}
+	// A custom role without tenants.read still opens the tenant (its
+	// module pages are the runtime's to check), and only its own screens.
+	if _, err := s.p.API.Admin().CreateRole(context.Background(), s.operator(), admin.NewRole{Name: "auditor", Permissions: []string{"audit.read"}, Tenant: "14.01.01.2001"}); err != nil {
+		t.Fatal(err)
+	}
+	s.user("auditor1", "auditor-password-1", "14.01.01.2001", "auditor")
+	a := s.browser()
+	a.login("auditor1", "auditor-password-1")
+	if p := a.get("/console/14.01.01.2001/"); p.Status != http.StatusOK {
+		t.Errorf("custom role's dashboard: %d", p.Status)
+	}
+	if p := a.get("/console/14.01.01.2001/m/hello/items"); p.Status != http.StatusOK {
+		t.Errorf("custom role's module page: %d", p.Status)
+	}
+	if p := a.get("/console/14.01.01.2001/admin/audit"); p.Status != http.StatusOK {
+		t.Errorf("custom role's audit: %d", p.Status)
+	}
+	for _, screen := range []string{"users", "grants", "roles", "modules", "plugins", "regions"} {
+		if p := a.get("/console/14.01.01.2001/admin/" + screen); p.Status != http.StatusForbidden {
+			t.Errorf("auditor on %s: %d", screen, p.Status)
+		}
+	}
+	if p := a.get("/console/14.01.01.2002/"); p.Status != http.StatusForbidden {
+		t.Errorf("auditor in the neighbour village: %d", p.Status)
 	}
 	// An oversized host form is refused before anything reads it whole.
 	big := url.Values{"current_password": {strings.Repeat("x", 2<<20)}}

@@ -92,6 +92,10 @@ func (s *Server) tenantBase(q *rq) string { return "/console/" + q.tenant.Code }
 func (s *Server) usersList(q *rq) { s.renderUsers(q, http.StatusOK, "", nil) }
 
 func (s *Server) renderUsers(q *rq, status int, msg string, values url.Values) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.UsersRead); err != nil {
+		s.fail(q, err)
+		return
+	}
 	page := pageOf(q.r)
 	query := q.r.URL.Query().Get("q")
 	users, total, err := s.cfg.Admin.ListUsers(q.r.Context(), q.actor(), auth.UserFilter{Query: query, Offset: (page - 1) * pageSize, Limit: pageSize})
@@ -118,6 +122,10 @@ func (s *Server) renderUsers(q *rq, status int, msg string, values url.Values) {
 // usersCreate creates a user whose home is this tenant, and optionally
 // gives it a role here (an operator for a village clerk).
 func (s *Server) usersCreate(q *rq) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.UsersWrite); err != nil {
+		s.fail(q, err)
+		return
+	}
 	f := form(q)
 	ctx := q.r.Context()
 	u, err := s.cfg.Admin.CreateUser(ctx, q.actor(), auth.NewUser{
@@ -159,6 +167,10 @@ func errText(err error) string {
 func (s *Server) userDetail(q *rq) { s.renderUser(q, http.StatusOK, "") }
 
 func (s *Server) renderUser(q *rq, status int, msg string) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.UsersRead); err != nil {
+		s.fail(q, err)
+		return
+	}
 	uv, err := s.cfg.Admin.GetUser(q.r.Context(), q.actor(), q.r.PathValue("username"))
 	if err != nil {
 		s.fail(q, err)
@@ -173,6 +185,10 @@ func (s *Server) renderUser(q *rq, status int, msg string) {
 // userUpdate disables, enables or resets the password of a user
 // (form field action: disable|enable|reset).
 func (s *Server) userUpdate(q *rq) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.UsersWrite); err != nil {
+		s.fail(q, err)
+		return
+	}
 	f := form(q)
 	name := q.r.PathValue("username")
 	var err error
@@ -225,6 +241,10 @@ func (s *Server) renderGrants(q *rq, status int, msg string) {
 // grantsPost sets a member's roles here (roles checked) or, with
 // action=remove, revokes the membership.
 func (s *Server) grantsPost(q *rq) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.MembersWrite); err != nil {
+		s.fail(q, err)
+		return
+	}
 	f := form(q)
 	user := strings.TrimSpace(f.Get("username"))
 	roles := f["roles"]
@@ -245,6 +265,10 @@ func (s *Server) grantsPost(q *rq) {
 func (s *Server) rolesList(q *rq) { s.renderRoles(q, http.StatusOK, "", nil) }
 
 func (s *Server) renderRoles(q *rq, status int, msg string, values url.Values) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.RolesRead); err != nil {
+		s.fail(q, err)
+		return
+	}
 	roles, err := s.cfg.Admin.ListRoles(q.r.Context(), q.actor())
 	if err != nil {
 		s.fail(q, err)
@@ -263,6 +287,10 @@ func (s *Server) renderRoles(q *rq, status int, msg string, values url.Values) {
 // rolesPost creates a custom role owned by this tenant, or deletes one
 // (action=delete).
 func (s *Server) rolesPost(q *rq) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.RolesWrite); err != nil {
+		s.fail(q, err)
+		return
+	}
 	f := form(q)
 	var err error
 	msg := q.T("roles.created")
@@ -360,6 +388,10 @@ func (s *Server) setModule(q *rq, tenant, id, action string) error {
 
 func (s *Server) auditList(q *rq) {
 	ctx := q.r.Context()
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.AuditRead); err != nil {
+		s.fail(q, err)
+		return
+	}
 	scopes, err := s.cfg.Admin.RequireSomewhere(ctx, q.actor(), rbac.AuditRead)
 	if err != nil {
 		s.fail(q, err)
@@ -415,6 +447,10 @@ func (s *Server) pluginsList(q *rq) {
 // ---- regions ----
 
 func (s *Server) regionsList(q *rq) {
+	if err := s.cfg.Admin.Require(q.actor(), q.tenant.Code, rbac.TenantsRead); err != nil {
+		s.fail(q, err)
+		return
+	}
 	page := pageOf(q.r)
 	children, total, err := tenancy.List(s.cfg.Host.DB.WithContext(q.r.Context()), tenancy.Filter{Parent: q.tenant.Code, Offset: (page - 1) * pageSize, Limit: pageSize})
 	if err != nil {

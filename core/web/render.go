@@ -147,6 +147,9 @@ func (s *Server) write(q *rq, status int, page string, v *view) {
 		http.Error(q.w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if v.Flash != nil && !q.flashSet {
+		s.setCookie(q.w, q.r, cookieFlash, "", -1) // shown now
+	}
 	h := q.w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
@@ -263,6 +266,7 @@ func parseFlash(v string) *flash {
 // setFlash keeps a message for the next page in a short-lived cookie
 // (base64 of the Balai-Flash form: cookie values cannot hold ";").
 func (s *Server) setFlash(q *rq, kind, msg string) {
+	q.flashSet = true
 	s.setCookie(q.w, q.r, cookieFlash, base64.RawURLEncoding.EncodeToString([]byte(kind+";"+url.PathEscape(msg))), 60)
 }
 

@@ -50,7 +50,10 @@ type rq struct {
 	csrf string
 	// tenant is the {tenant} of a console route.
 	tenant *tenancy.Tenant
-	flash  *flash
+	// flash is the message to show on this page; flashSet is true when
+	// this answer stores one for the next page.
+	flash    *flash
+	flashSet bool
 }
 
 // T is the host string key in the request's language.
@@ -117,9 +120,10 @@ func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
 	if c, err := r.Cookie(cookieLang); err == nil {
 		q.lang = normLang(c.Value)
 	}
+	// The flash is read here and cleared only by a page that shows it
+	// (write): a redirect or a download on the way keeps it.
 	if c, err := r.Cookie(cookieFlash); err == nil {
 		q.flash = flashCookie(c.Value)
-		s.setCookie(w, r, cookieFlash, "", -1)
 	}
 	if id := s.session(r); id != nil {
 		q.id = id
@@ -175,7 +179,9 @@ func (s *Server) authed(h func(*rq)) http.Handler {
 }
 
 // tenanted is authed for /console/{tenant}/...: the tenant must exist and
-// the caller must see it (tenants.read, which every built-in role holds).
+// the caller must hold a grant there or above (any role: a custom role
+// with only a module's permission still opens its pages). Each screen then
+// checks its own permission; module pages are checked by the runtime.
 func (s *Server) tenanted(h func(*rq)) http.Handler {
 	return s.authed(func(q *rq) {
 		code := q.r.PathValue("tenant")
@@ -188,13 +194,32 @@ func (s *Server) tenanted(h func(*rq)) http.Handler {
 			s.fail(q, err)
 			return
 		}
-		if err := s.cfg.Admin.Require(q.actor(), code, rbac.TenantsRead); err != nil {
+		member, err := s.member(q, code)
+		if err != nil {
 			s.fail(q, err)
+			return
+		}
+		if !member {
+			s.fail(q, apierr.Forbidden("you hold no grant in %s", code))
 			return
 		}
 		q.tenant = t
 		h(q)
 	})
+}
+
+// member reports whether the caller holds a grant in code or above it.
+func (s *Server) member(q *rq, code string) (bool, error) {
+	grants, err := rbac.Grants(s.cfg.Host.DB.WithContext(q.r.Context()), q.id.Username)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range grants {
+		if g.Tenant == rbac.Global || tenancy.Within(code, g.Tenant) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // csrfOK checks an unsafe request: same origin (http.CrossOriginProtection)

@@ -172,6 +172,15 @@ func TestModulePages(t *testing.T) {
 	if p := b.get(base + "/items"); strings.Contains(p.Body, `id="flash"`) {
 		t.Error("the flash showed twice")
 	}
+	// A redirect or a download on the way does not eat the message.
+	b.post(base+"/items", url.Values{"name": {"Budi"}})
+	if p := b.get("/console/"); p.Status != http.StatusSeeOther {
+		t.Fatalf("/console/: %d", p.Status)
+	}
+	b.get(base + "/export.csv")
+	if got := text(find(parse(t, b.get("/console/14.01.01.2001/").Body), "flash")); got != "Warga disimpan" {
+		t.Errorf("flash after a redirect and a download: %q", got)
+	}
 	// Without the token the plugin is never asked.
 	if p := b.post(base+"/items", url.Values{"name": {"Budi"}, "csrf_token": {"-"}}); p.Status != http.StatusForbidden {
 		t.Errorf("POST without token: %d", p.Status)
