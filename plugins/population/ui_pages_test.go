@@ -103,6 +103,27 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		})
 	}
 
+	// A death, from the resident's record: a date in the future is
+	// refused beside the date, then the death is recorded and shown.
+	var list struct {
+		Items []residentView `json:"items"`
+	}
+	op.Get(villageA, "/residents?q=Budi").JSON(&list)
+	if len(list.Items) != 1 {
+		t.Fatalf("Budi not found: %+v", list)
+	}
+	id := list.Items[0].ID
+	if res := op.PostForm(villageA, "/residents/"+id+"/death", url.Values{"date": {"2999-01-01"}, "place": {"Rumah"}}); res.Status != 422 ||
+		!strings.Contains(res.HTML, `value="Rumah"`) || !strings.Contains(res.HTML, "b-field-error") {
+		t.Errorf("a death in the future: %d %s", res.Status, res.HTML)
+	}
+	if res := op.PostForm(villageA, "/residents/"+id+"/death", url.Values{"date": {"2026-01-02"}, "place": {"Rumah"}, "cause": {"Sakit"}}); res.Status != http.StatusSeeOther || res.FlashKind != "success" {
+		t.Fatalf("recording a death: %d %s", res.Status, res.HTML)
+	}
+	if res := op.GetPage(villageA, "/residents/"+id); !strings.Contains(res.HTML, "Meninggal") || !strings.Contains(res.HTML, "Kematian") || !strings.Contains(res.HTML, "Sakit") {
+		t.Errorf("the record after the death: %s", res.HTML)
+	}
+
 	// In English on request.
 	op.Lang = "en"
 	if res := op.GetPage(villageA, "/residents"); res.Title != "Residents" || !strings.Contains(res.HTML, "Register a family") {
