@@ -305,7 +305,7 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	born := p.BirthDate
+	born := ui.DateOnly(p.BirthDate)
 	if born == "" && p.BirthYear > 0 {
 		born = strconv.Itoa(p.BirthYear)
 	}
@@ -323,7 +323,14 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 	if p.MotherName != "" {
 		pairs = append(pairs, [2]string{tr(r, "Nama ibu kandung", "Mother's name"), p.MotherName})
 	}
-	body := []ui.Node{statusBadge(r, p.Status), ui.DefinitionList(pairs...)}
+	// Fields never filled in are left out rather than shown blank.
+	shown := pairs[:0]
+	for _, kv := range pairs {
+		if kv[1] != "" {
+			shown = append(shown, kv)
+		}
+	}
+	body := []ui.Node{statusBadge(r, p.Status), ui.DefinitionList(shown...)}
 	if p.Masked {
 		body = append(body, ui.HTML(`<p class="b-muted">`+escape(tr(r, "NIK dan KK disamarkan: Anda tidak berhak melihatnya utuh.", "NIK and KK are masked: you may not see them in full."))+`</p>`))
 	}
@@ -679,7 +686,7 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 				words = append(words, s)
 			}
 		}
-		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(e.Date), ui.Cell(name), ui.Cell(strings.Join(words, "; ")), ui.Cell(e.Actor)}})
+		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(ui.DateOnly(e.Date)), ui.Cell(name), ui.Cell(strings.Join(words, "; ")), ui.Cell(e.Actor)}})
 	}
 	return ui.Table{Columns: []ui.Column{{Key: "date", Label: tr(r, "Tanggal", "Date")}, {Key: "type", Label: tr(r, "Peristiwa", "Event")},
 		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
