@@ -40,7 +40,6 @@ type familyBlock struct {
 	Index  int // 0 the head, then 1...
 	Fields []familyField
 	Remove string // label of the remove button; "" for the head
-	Saved  bool
 }
 
 type familyFormData struct {

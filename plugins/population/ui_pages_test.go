@@ -68,6 +68,16 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		{"nobody was saved by the refused form", op, "GET", "/residents", nil, 200, []string{"Tidak ada penduduk"}, []string{"Budi Santoso"}},
 		{"a member removed", op, "POST", "/families/new", with(family, "action", "remove-1"), 200, []string{`value="Budi Santoso"`}, []string{`name="p1.name"`}},
 		{"the family saved", op, "POST", "/families/new", with(family, "p1.sex", "P"), http.StatusSeeOther, []string{"/residents"}, nil},
+		// A clash only storage finds (a NIK registered already) stops at
+		// that member: the head saved before it leaves the form, the
+		// member stays with the error beside the NIK.
+		{"a member already registered", op, "POST", "/families/new", url.Values{"kk": {"1401012001150003"}, "members": {"1"}, "action": {"save"},
+			"p0.name": {"Rudi Hartono"}, "p0.nik": {"1401012302900007"}, "p0.sex": {"L"}, "p0.birth_date": {"1990-02-23"},
+			"p1.name": {"Budi Lagi"}, "p1.nik": {"1401011503800001"}, "p1.sex": {"L"}, "p1.birth_date": {"1980-03-15"}, "p1.relationship": {"4"}},
+			http.StatusConflict, []string{"1 orang sudah tersimpan", `name="head_saved" value="1"`, `id="f-p1-nik-err"`, `value="Budi Lagi"`}, []string{`name="p0.name"`}},
+		{"the rest saved", op, "POST", "/families/new", url.Values{"kk": {"1401012001150003"}, "members": {"1"}, "action": {"save"}, "head_saved": {"1"},
+			"p1.name": {"Budi Lagi"}, "p1.nik": {"1401011503800009"}, "p1.sex": {"L"}, "p1.birth_date": {"1980-03-15"}, "p1.relationship": {"4"}},
+			http.StatusSeeOther, []string{"/residents"}, nil},
 		{"operator sees the numbers", op, "GET", "/residents", nil, 200, []string{"1401011503800001", "Siti Aminah"}, nil},
 		{"viewer sees them masked", viewer, "GET", "/residents", nil, 200, []string{"1401**********01", "Budi Santoso", "1980"},
 			[]string{"1401011503800001", "1401014508850002", "1980-03-15", "Daftarkan keluarga"}},
@@ -108,7 +118,7 @@ func testPages(t *testing.T, h *sdktest.Host) {
 	var list struct {
 		Items []residentView `json:"items"`
 	}
-	op.Get(villageA, "/residents?q=Budi").JSON(&list)
+	op.Get(villageA, "/residents?q=Budi+Santoso").JSON(&list)
 	if len(list.Items) != 1 {
 		t.Fatalf("Budi not found: %+v", list)
 	}
