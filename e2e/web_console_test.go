@@ -71,7 +71,7 @@ func TestWebConsoleModules(t *testing.T) {
 		}
 		h.ImportKampar(t)
 		st, body, _ := c.do("GET", "/console/14.01/admin/plugins", nil)
-		if st != http.StatusOK || !regexp.MustCompile(`(?s)data-plugin="hello">.*?running.*?<td>\d+</td>`).MatchString(body) {
+		if st != http.StatusOK || !regexp.MustCompile(`(?s)data-plugin="hello">.*?data-state="running".*?<td>\d+</td>`).MatchString(body) {
 			t.Fatalf("plugin health: %d %s", st, body)
 		}
 		st, body, _ = c.do("GET", "/console/14.01/admin/modules", nil)

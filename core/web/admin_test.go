@@ -244,7 +244,7 @@ func TestUserAdministration(t *testing.T) {
 	a := s.browser()
 	a.login("admin", adminPassword)
 	p = a.get("/console/14.01/admin/regions")
-	if got := text(find(parse(t, p.Body), "regions-table")); !strings.Contains(got, "14.01.01 Bangkinang") || find(parse(t, p.Body), "region-import-form") == nil {
+	if got := text(find(parse(t, p.Body), "regions-table")); !strings.Contains(got, "14.01.01 Bangkinang kecamatan") || find(parse(t, p.Body), "region-import-form") == nil {
 		t.Errorf("regions of 14.01: %q", got)
 	}
 	if p := a.post("/console/14.01/admin/regions", url.Values{"regency": {"14"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "bukan kabupaten/kota") {

@@ -36,8 +36,10 @@ func TestCatalogueComplete(t *testing.T) {
 			used[string(m[1])] = true
 		}
 	}
-	// Keys built at run time (dashboard counts, admin sections).
-	for _, k := range []string{"dash.modules", "dash.problems", "dash.nogrants", "nav.users", "nav.members", "nav.roles", "nav.modulesadmin", "nav.audit", "nav.plugins", "nav.regions"} {
+	// Keys built at run time (dashboard counts, admin sections, states,
+	// levels).
+	for _, k := range []string{"state.starting", "state.running", "state.restarting", "state.failed", "state.stopped",
+		"level.province", "level.regency", "level.district", "level.village", "dash.modules", "dash.problems", "dash.nogrants", "nav.users", "nav.members", "nav.roles", "nav.modulesadmin", "nav.audit", "nav.plugins", "nav.regions"} {
 		used[k] = true
 	}
 	if len(used) < 50 {
