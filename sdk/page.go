@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"net/http"
-	"strings"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
@@ -36,11 +35,6 @@ const (
 // CSRFField is the form field that carries the CSRF token.
 const CSRFField = pb.CSRFField
 
-// pagePrefix is where pages live in the plugin's ServeMux, below the API
-// routes' paths. The host never sends an API request there (see
-// built.ServeHTTP); it is not part of any URL a browser sees.
-const pagePrefix = "/_balai/page"
-
 // PageInfo is what the host tells a page handler about the page request.
 type PageInfo struct {
 	// Base is the module's page root as the browser sees it, without a
@@ -65,23 +59,6 @@ func pageLang(s string) string {
 		return "en"
 	}
 	return "id"
-}
-
-// unprefix serves a page with the internal prefix taken off the request's
-// path, so that the handler sees the page's own path ("/residents/12");
-// r.PathValue still answers, as the mux set the values before.
-func unprefix(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u := *r.URL
-		u.Path = strings.TrimPrefix(u.Path, pagePrefix)
-		if u.Path == "" {
-			u.Path = "/"
-		}
-		u.RawPath = ""
-		r.URL = &u
-		r.RequestURI = u.RequestURI()
-		h.ServeHTTP(w, r)
-	})
 }
 
 // Lookup is From without the panic: the Balai request of r and true inside

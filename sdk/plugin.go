@@ -28,7 +28,7 @@ import (
 
 // Version is this SDK's release. The manifest carries it, so that the host
 // can say which SDK a refused plugin was built with.
-const Version = "v1.1.0"
+const Version = "v1.0.0"
 
 // Plugin is a plugin: its manifest and its handlers in one value, so that
 // a route cannot be declared without a handler or served without being

@@ -231,22 +231,37 @@ func Confirm(w http.ResponseWriter, r *http.Request, f Form) bool {
 }
 
 // FormErrors turns a handler's error into a form's errors: an *sdk.Error
-// with a Field gives that field its message; one without gives the
-// message for the form; any other error (a failure of the plugin's own,
-// which the handler should log) a general message, msg in Bahasa
-// Indonesia. fields is never nil.
+// with a Field gives that field its message (and msg asks to check the
+// marked fields); one without gives the message for the form; any other
+// error (a failure of the plugin's own, which the handler should log) a
+// general message. The package's own words are in Bahasa Indonesia; see
+// FormErrorsFor. fields is never nil.
 func FormErrors(err error) (fields map[string]string, msg string) {
+	return formErrors("id", err)
+}
+
+// FormErrorsFor is FormErrors with the package's words in the user's
+// language (sdk.PageInfo.Lang).
+func FormErrorsFor(r *http.Request, err error) (fields map[string]string, msg string) {
+	return formErrors(Info(r).Lang, err)
+}
+
+func formErrors(lang string, err error) (fields map[string]string, msg string) {
+	words := msgs[lang]
+	if words == nil {
+		words = msgs["id"]
+	}
 	fields = map[string]string{}
 	if err == nil {
 		return fields, ""
 	}
 	var e *sdk.Error
 	if !errors.As(err, &e) {
-		return fields, msgs["id"]["server_error"]
+		return fields, words["server_error"]
 	}
 	if e.Field != "" {
 		fields[e.Field] = e.Message
-		return fields, msgs["id"]["form_error"]
+		return fields, words["form_error"]
 	}
 	return fields, e.Message
 }

@@ -282,6 +282,9 @@ func TestFormErrors(t *testing.T) {
 			t.Errorf("%v: got %v %q %d", c.err, fields, msg, FormStatus(c.err))
 		}
 	}
+	if _, msg := FormErrorsFor(pageReq("POST", "/", "en"), cases[0].err); msg != "Check the marked fields." {
+		t.Errorf("English summary: %q", msg)
+	}
 }
 
 func TestDecode(t *testing.T) {

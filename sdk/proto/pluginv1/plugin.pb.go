@@ -388,7 +388,7 @@ type Route struct {
 	// Requests allowed per client address (public routes) or per caller;
 	// unset means the host's default for the route's kind.
 	RateLimit *RateLimit `protobuf:"bytes,7,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
-	// A web page rather than an API endpoint (SDK v1.1 on): served at
+	// A web page rather than an API endpoint (issue 12 on): served at
 	// /console/{tenant}/m/{plugin}{path} (or /{tenant}/{plugin}{path} when
 	// public) and matched apart from the API routes, so an API route and a
 	// page may share a method and path. Older plugins never set it.
