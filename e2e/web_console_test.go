@@ -237,3 +237,27 @@ func TestWebModulePages(t *testing.T) {
 		}
 	})
 }
+
+// Two servers behind one balancer: with the same --web-key a form opened
+// on one is accepted by the other (sessions are in the shared database).
+func TestWebKeySharedByServers(t *testing.T) {
+	b := storetest.Backends(t)[0]
+	a := NewHost(t, b)
+	key := "a-web-key-of-at-least-32-characters!"
+	a.Serve(t, "--web-key", key)
+	other := &Host{Backend: a.Backend, DBURL: a.DBURL, DataDir: a.DataDir}
+	other.Serve(t, "--web-key", key)
+	c := newConsoleClient(t, a)
+	c.do("GET", "/login", nil)
+	if st, _, _ := c.do("POST", "/login", url.Values{"username": {"admin"}, "password": {AdminPassword}}); st != http.StatusSeeOther {
+		t.Fatalf("login: %d", st)
+	}
+	c.do("GET", "/console/account", nil)
+	c.base = other.URL // the jar's cookies hold for 127.0.0.1 whatever the port
+	if st, body, _ := c.do("POST", "/logout", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("the other server refused the form: %d %s", st, body)
+	}
+	if r := other.CLI(t, "", "serve", "--web-key", "short", "--data", other.DataDir); r.Code == 0 || !strings.Contains(r.Stderr, "at least 32") {
+		t.Errorf("a short --web-key: exit %d %s", r.Code, r.Stderr)
+	}
+}
