@@ -238,15 +238,16 @@ func TestWebModulePages(t *testing.T) {
 	})
 }
 
-// Two servers behind one balancer: with the same --web-key a form opened
-// on one is accepted by the other (sessions are in the shared database).
-func TestWebKeySharedByServers(t *testing.T) {
+// A clerk's open form survives what an operator does to the servers: the
+// form tokens are keyed by the session, not by a key each process draws,
+// so a second server on the same database (behind one balancer, or the
+// same portal restarted) accepts a form the first one served.
+func TestWebFormsOutliveARestart(t *testing.T) {
 	b := storetest.Backends(t)[0]
 	a := NewHost(t, b)
-	key := "a-web-key-of-at-least-32-characters!"
-	a.Serve(t, "--web-key", key)
+	a.Serve(t)
 	other := &Host{Backend: a.Backend, DBURL: a.DBURL, DataDir: a.DataDir}
-	other.Serve(t, "--web-key", key)
+	other.Serve(t)
 	c := newConsoleClient(t, a)
 	c.do("GET", "/login", nil)
 	if st, _, _ := c.do("POST", "/login", url.Values{"username": {"admin"}, "password": {AdminPassword}}); st != http.StatusSeeOther {
@@ -256,8 +257,5 @@ func TestWebKeySharedByServers(t *testing.T) {
 	c.base = other.URL // the jar's cookies hold for 127.0.0.1 whatever the port
 	if st, body, _ := c.do("POST", "/logout", url.Values{}); st != http.StatusSeeOther {
 		t.Fatalf("the other server refused the form: %d %s", st, body)
-	}
-	if r := other.CLI(t, "", "serve", "--web-key", "short", "--data", other.DataDir); r.Code == 0 || !strings.Contains(r.Stderr, "at least 32") {
-		t.Errorf("a short --web-key: exit %d %s", r.Code, r.Stderr)
 	}
 }

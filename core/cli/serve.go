@@ -48,7 +48,6 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.Int("plugin-procs", plugin.DefaultPluginProcs, "scheduler threads (GOMAXPROCS) of each plugin process; 0 uses every core")
 	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
 	f.String("name", "", "the deployment's name in the console's header (default Balai)")
-	f.String("web-key", "", "secret (at least 32 characters) signing the console's form tokens; servers behind one load balancer need the same one (default: drawn at start)")
 	f.String("public-url", "", "the portal's public address (https://portal.example.go.id): links printed on letters and pages use it, whatever a client's Host header says")
 	return cmd
 }
@@ -65,13 +64,6 @@ func (a *app) serve(parent context.Context) error {
 	if pcfg.PublicURL, err = publicURL(a.v.GetString("public-url")); err != nil {
 		return err
 	}
-	var webKey []byte
-	if k := a.v.GetString("web-key"); k != "" {
-		if len(k) < 32 {
-			return fmt.Errorf("--web-key (BALAI_WEB_KEY) must have at least 32 characters")
-		}
-		webKey = []byte(k)
-	}
 	api.Version = Version
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -81,7 +73,6 @@ func (a *app) serve(parent context.Context) error {
 		Plugins:     pcfg,
 		Logger:      log,
 		Name:        a.v.GetString("name"),
-		WebKey:      webKey,
 		Metrics:     metrics,
 		API:         &api.Options{SessionTTL: a.v.GetDuration("session-ttl")},
 	})

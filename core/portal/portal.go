@@ -60,9 +60,6 @@ type Config struct {
 	// Name is the deployment's name in the console's header ("Portal Desa
 	// Kabupaten Kampar"); "" is "Balai".
 	Name string
-	// WebKey signs the console's CSRF tokens (web.Config.Key); servers
-	// behind one load balancer share it. Nil draws one at start.
-	WebKey []byte
 	// Metrics receives the runtime's and the API's metrics; nil is a
 	// fresh registry of the portal's own.
 	Metrics *prometheus.Registry
@@ -153,7 +150,7 @@ func Open(cfg Config) (*Portal, error) {
 		// The web layer shares the API's login limiter, token cache and
 		// admin service: one implementation of every use case.
 		p.Web = web.New(web.Config{Host: h, Admin: p.API.Admin(), Limiter: p.API.LoginLimiter(), Tokens: p.API.Tokens(),
-			SessionTTL: p.API.SessionTTL(), Runtime: p.Runtime, Modules: mods, PublicURL: cfg.Plugins.PublicURL, Name: cfg.Name, Key: cfg.WebKey, Logger: cfg.Logger})
+			SessionTTL: p.API.SessionTTL(), Runtime: p.Runtime, Modules: mods, PublicURL: cfg.Plugins.PublicURL, Name: cfg.Name, Logger: cfg.Logger})
 		if src, ok := any(p.Runtime).(webpage.Source); ok { // once the runtime serves pages
 			p.Web.SetSource(src)
 		}
