@@ -17,7 +17,7 @@ func TestIconNamesDocumented(t *testing.T) {
 	i := strings.Index(s, "Icon names one of the host's icons")
 	j := strings.Index(s[i:], "Another name")
 	_, list, _ := strings.Cut(s[i:i+j], ":") // "... drawn before the label: home, users, ..."
-	doc := strings.Join(strings.Fields(strings.ReplaceAll(list, "//", "")), " ")
+	doc := " " + strings.Join(strings.Fields(strings.ReplaceAll(list, "//", "")), " ")
 	for _, n := range iconNames() {
 		if !strings.Contains(doc, " "+n+",") && !strings.Contains(doc, " "+n+".") {
 			t.Errorf("icon %q is not in sdk.MenuEntry.Icon's list: %s", n, doc)
