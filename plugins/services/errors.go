@@ -45,6 +45,9 @@ const (
 	codeForbiddenFilter sdk.Code = "forbidden_filter"
 	// codeInvalidState: the request's state does not allow the action (409).
 	codeInvalidState sdk.Code = "invalid_state"
+	// codeLetterNotIssued: a letter is printed only once issued (409): an
+	// approved letter's QR code would verify as not valid.
+	codeLetterNotIssued sdk.Code = "letter_not_issued"
 	// codeInvalidReason: a rejection or revocation reason is missing or
 	// unprintable (422).
 	codeInvalidReason sdk.Code = "invalid_reason"

@@ -25,7 +25,10 @@ var transitions = map[string]struct {
 	"reject":  {[]string{StateSubmitted}, StateRejected},
 	"issue":   {[]string{StateApproved}, StateIssued},
 	"revoke":  {[]string{StateApproved, StateIssued}, StateRevoked},
-	"print":   {[]string{StateApproved, StateIssued, StateRevoked}, ""},
+	// A letter is printed once issued: printed earlier, its QR code would
+	// verify as not valid in the citizen's hands (issue 13 item 5). A
+	// revoked letter prints marked as revoked.
+	"print": {[]string{StateIssued, StateRevoked}, ""},
 }
 
 // allowed says whether action may happen to a request in state; a
@@ -37,6 +40,9 @@ func allowed(action, state string) error {
 	}
 	if contains(t.from, state) {
 		return nil
+	}
+	if action == "print" && (state == StateApproved || state == StateSubmitted) {
+		return sdk.Errorf(http.StatusConflict, codeLetterNotIssued, "a letter is printed once issued: issue it first (POST /requests/{id}/issue), so that its QR code verifies as valid")
 	}
 	return sdk.Errorf(http.StatusConflict, codeInvalidState, "a request that is %s cannot be %s (only when %s)", state, pastTense[action], strings.Join(t.from, " or "))
 }
