@@ -91,6 +91,7 @@ var plugin = sdk.Plugin{
 			{Name: "channel", Type: sdk.String, Required: true},
 			{Name: "submitted_by", Type: sdk.String},
 			{Name: "submitted_at", Type: sdk.Time, Required: true},
+			{Name: "edited_by", Type: sdk.String},
 			{Name: "track_code", Type: sdk.String},
 			{Name: "approved_by", Type: sdk.String},
 			{Name: "approved_at", Type: sdk.Time},

@@ -31,34 +31,37 @@ const (
 
 // request is a letter request as stored.
 type request struct {
-	Ref          string            `json:"ref"`
-	Type         string            `json:"type"`
-	State        string            `json:"state"`
-	NIK          string            `json:"nik"`
-	Name         string            `json:"name"`
-	Resident     snapshot          `json:"resident"`
-	Purpose      string            `json:"purpose"`
-	Fields       map[string]string `json:"fields,omitempty"`
-	Channel      string            `json:"channel"`
-	SubmittedBy  string            `json:"submitted_by,omitempty"`
-	SubmittedAt  time.Time         `json:"submitted_at"`
-	TrackCode    string            `json:"track_code,omitempty"`
-	ApprovedBy   string            `json:"approved_by,omitempty"`
-	ApprovedAt   time.Time         `json:"approved_at,omitzero"`
-	Number       string            `json:"number,omitempty"`
-	Year         int               `json:"year,omitempty"`
-	Seq          int               `json:"seq,omitempty"`
-	LetterDate   string            `json:"letter_date,omitempty"`
-	Letter       *Letter           `json:"letter,omitempty"`
-	VerifyCode   string            `json:"verify_code,omitempty"`
-	RejectedBy   string            `json:"rejected_by,omitempty"`
-	RejectedAt   time.Time         `json:"rejected_at,omitzero"`
-	RejectReason string            `json:"reject_reason,omitempty"`
-	IssuedBy     string            `json:"issued_by,omitempty"`
-	IssuedAt     time.Time         `json:"issued_at,omitzero"`
-	RevokedBy    string            `json:"revoked_by,omitempty"`
-	RevokedAt    time.Time         `json:"revoked_at,omitzero"`
-	RevokeReason string            `json:"revoke_reason,omitempty"`
+	Ref         string            `json:"ref"`
+	Type        string            `json:"type"`
+	State       string            `json:"state"`
+	NIK         string            `json:"nik"`
+	Name        string            `json:"name"`
+	Resident    snapshot          `json:"resident"`
+	Purpose     string            `json:"purpose"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	Channel     string            `json:"channel"`
+	SubmittedBy string            `json:"submitted_by,omitempty"`
+	SubmittedAt time.Time         `json:"submitted_at"`
+	// EditedBy is who last edited the request while submitted: with
+	// four_eyes, neither the submitter nor the last editor approves it.
+	EditedBy     string    `json:"edited_by,omitempty"`
+	TrackCode    string    `json:"track_code,omitempty"`
+	ApprovedBy   string    `json:"approved_by,omitempty"`
+	ApprovedAt   time.Time `json:"approved_at,omitzero"`
+	Number       string    `json:"number,omitempty"`
+	Year         int       `json:"year,omitempty"`
+	Seq          int       `json:"seq,omitempty"`
+	LetterDate   string    `json:"letter_date,omitempty"`
+	Letter       *Letter   `json:"letter,omitempty"`
+	VerifyCode   string    `json:"verify_code,omitempty"`
+	RejectedBy   string    `json:"rejected_by,omitempty"`
+	RejectedAt   time.Time `json:"rejected_at,omitzero"`
+	RejectReason string    `json:"reject_reason,omitempty"`
+	IssuedBy     string    `json:"issued_by,omitempty"`
+	IssuedAt     time.Time `json:"issued_at,omitzero"`
+	RevokedBy    string    `json:"revoked_by,omitempty"`
+	RevokedAt    time.Time `json:"revoked_at,omitzero"`
+	RevokeReason string    `json:"revoke_reason,omitempty"`
 
 	// ChildNIK names the registered child of a birth letter (personal:
 	// masked like the NIK); Register says which fields the civil register
@@ -531,7 +534,7 @@ func editRequest(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	b := req.Batch()
-	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields, "register": use})
+	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields, "register": use, "edited_by": req.User})
 	err = b.Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
 		Publish("services.request_updated", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: q.State}).
 		Commit(r.Context())

@@ -106,6 +106,9 @@ func approve(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := checkFourEyes(r, &res, rec.ID, q); err != nil {
+		return 0, nil, err
+	}
 	base := baseURL(r, &res)
 	if base == "" {
 		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codePublicBaseURLMissing, "set public_base_url in PUT /settings: the letter's QR code needs the portal's address")
@@ -169,6 +172,32 @@ func approve(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 	}
+}
+
+// checkFourEyes refuses an approval by the request's submitter or last
+// editor where the tenant's settings ask for four eyes (prinsip empat
+// mata: every letter seen by two people before it is numbered). The
+// refusal is audited (requests.approval_refused), so that a supervisor
+// sees who tried. A citizen's online request has no submitter: any clerk
+// approves it.
+func checkFourEyes(r *http.Request, res *resolved, id string, q *request) error {
+	req := sdk.From(r)
+	if !res.FourEyes || req.User == "" {
+		return nil
+	}
+	var role string
+	switch req.User {
+	case q.SubmittedBy:
+		role = "submitted"
+	case q.EditedBy:
+		role = "last edited"
+	default:
+		return nil
+	}
+	if err := req.Batch().Audit("requests.approval_refused", q.Ref, map[string]string{"id": id, "reason": "four_eyes", "role": role}).Commit(r.Context()); err != nil {
+		return err
+	}
+	return sdk.Errorf(http.StatusForbidden, codeFourEyesRequired, "this tenant requires a second person to approve (four_eyes, prinsip empat mata): you %s this request, so someone else must approve it", role)
 }
 
 // backoff sleeps a random time up to an exponentially growing cap ("full
