@@ -83,12 +83,16 @@ type requestView struct {
 	request
 	// Resident is the request's snapshot of the resident, nil when the
 	// host masked it (it shadows request.Resident in JSON).
-	Resident  *snapshot `json:"resident"`
-	TypeName  string    `json:"type_name"`
-	Masked    bool      `json:"masked"`
-	VerifyURL string    `json:"verify_url,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Resident *snapshot `json:"resident"`
+	TypeName string    `json:"type_name"`
+	// FieldsText is each field as the letter writes it (display only:
+	// dates in Indonesian, choices by their label, amounts as
+	// "Rp1.500.000"); Fields keeps the values as given.
+	FieldsText map[string]string `json:"fields_text,omitempty"`
+	Masked     bool              `json:"masked"`
+	VerifyURL  string            `json:"verify_url,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
 }
 
 func decodeRequest(rec *sdk.Record) (*request, error) {
@@ -108,6 +112,7 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 	v := requestView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, request: *q, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
 	if lt, ok := letterType(q.Type); ok {
 		v.TypeName = lt.Name
+		v.FieldsText = lt.fieldsText(q.Fields)
 	}
 	if q.Letter != nil {
 		v.VerifyURL = q.Letter.VerifyURL
