@@ -34,7 +34,7 @@ type Option struct {
 	Label string `json:"label"`
 }
 
-// Template is the wording of a letter type. A district or village
+// Template is the wording of a letter type. A regency or village
 // overrides any part of it in its settings.
 type Template struct {
 	Title      string `json:"title,omitempty"`

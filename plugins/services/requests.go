@@ -126,7 +126,7 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 
 // errNotAVillage refuses a write of letter requests outside a village:
 // a request, its number and its letter belong to the village that issues
-// it, while sub-districts and districts only read and count them.
+// it, while districts and regencies only read and count them.
 func errNotAVillage(req *sdk.Request) error {
 	return sdk.Errorf(http.StatusUnprocessableEntity, codeNotAVillage,
 		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.Level)
@@ -135,7 +135,7 @@ func errNotAVillage(req *sdk.Request) error {
 // villageOnly wraps a handler that writes letter requests (submission,
 // edit, approval, rejection, issue, revocation) so that it runs only at a
 // village tenant and answers 422 not_a_village anywhere else. Settings
-// and templates are not wrapped: a sub-district or district sets them for
+// and templates are not wrapped: a district or regency sets them for
 // its villages.
 func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
 	return func(r *http.Request) (int, any, error) {
@@ -419,7 +419,7 @@ func listRequests(r *http.Request) (int, any, error) {
 	subtree := req.Level != sdk.Village
 	q := req.Records("requests").Query().Page(offset, limit).WithTotal().OrderBy("submitted_at", true)
 	if subtree {
-		q = q.Subtree() // a sub-district or district oversees its villages
+		q = q.Subtree() // a district or regency oversees its villages
 	}
 	params := r.URL.Query()
 	if v := params.Get("state"); v != "" {

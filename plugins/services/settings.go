@@ -23,7 +23,7 @@ type Signatory struct {
 }
 
 // Settings are a tenant's letter settings. The host hands a tenant the
-// settings of the nearest tenant above it that has any, so a district sets
+// settings of the nearest tenant above it that has any, so a regency sets
 // the defaults of all its villages; a tenant that saves its own starts
 // from what it inherits (see putSettings).
 type Settings struct {
@@ -332,7 +332,7 @@ func getSettings(r *http.Request) (int, any, error) {
 
 // putSettings applies a JSON merge patch to the settings this tenant has
 // (its own, or inherited) and saves the result as this tenant's own: a
-// village that sets only its signatory keeps the district's wording. From
+// village that sets only its signatory keeps the regency's wording. From
 // then on the tenant no longer follows later changes above it.
 func putSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
