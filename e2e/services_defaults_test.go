@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
+	"github.com/balaidesa/balai/plugins/services/letterread"
 )
 
 // Day-one defaults (issue 13 item 5): what a newcomer who follows the
@@ -131,5 +134,56 @@ func TestDefaultsFourEyes(t *testing.T) {
 		w.district.Do(t, "PUT", svc("/settings"), map[string]any{"four_eyes": false}).Expect(200)
 		id2 := w.op.Do(t, "POST", svc("/requests"), letterRequest("domisili", budi["nik"], "beasiswa", nil)).Expect(201).Str("id")
 		w.op.Do(t, "POST", svc("/requests/"+id2+"/approve"), nil).Expect(200)
+	})
+}
+
+// A letter prints once issued, on the tenant's paper (F4 by default, A4
+// when set; the PDF's MediaBox is the sheet), with amounts in Rupiah and
+// the date in Indonesian, and the printed letter verifies as valid.
+func TestDefaultsLetterPrinting(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		svc := func(path string) string { return p(villageA, "services", path) }
+		q := w.op.Do(t, "POST", svc("/requests"), letterRequest("sktm", budi["nik"], "beasiswa", map[string]string{"income": "Rp 1.500.000", "dependents": "3"})).Expect(201).JSON()
+		id := q["id"].(string)
+		if q["fields"].(map[string]any)["income"] != "1500000" || q["fields_text"].(map[string]any)["income"] != "Rp1.500.000" {
+			t.Errorf("income in the request: %v / %v", q["fields"], q["fields_text"])
+		}
+		w.op.Do(t, "POST", svc("/requests"), letterRequest("sktm", budi["nik"], "beasiswa", map[string]string{"income": "sejuta"})).ExpectErr(422, "invalid_field")
+
+		approved := w.op.Do(t, "POST", svc("/requests/"+id+"/approve"), nil).Expect(200).JSON()
+		w.op.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).ExpectErr(409, "letter_not_issued")
+		w.op.Do(t, "POST", svc("/requests/"+id+"/issue"), nil).Expect(200)
+
+		sheet := func(want [2]float64) []byte {
+			t.Helper()
+			pdf := w.op.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body
+			sizes, err := letterread.PageSizes(pdf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range sizes {
+				if math.Abs(s[0]-want[0]) > 0.1 || math.Abs(s[1]-want[1]) > 0.1 {
+					t.Errorf("page %d is %.1f x %.1f mm, want %.0f x %.0f", i+1, s[0], s[1], want[0], want[1])
+				}
+			}
+			return pdf
+		}
+		pdf := sheet([2]float64{215, 330}) // F4, the default
+		text := letterText(t, pdf)
+		date, _ := time.Parse(time.DateOnly, approved["letter_date"].(string))
+		months := []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+		for _, want := range []string{"Rp1.500.000", fmt.Sprintf("Kumantan, %d %s %d", date.Day(), months[date.Month()-1], date.Year())} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the letter does not say %q:\n%s", want, text)
+			}
+		}
+		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(letterQR(t, pdf), w.h.URL), nil).Expect(200).JSON(); v["valid"] != true {
+			t.Errorf("the printed letter does not verify: %v", v)
+		}
+		// The regency chooses A4; its villages print on it.
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"paper": "Letter"}).ExpectErr(422, "invalid_settings")
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"paper": "A4"}).Expect(200)
+		sheet([2]float64{210, 297})
 	})
 }
