@@ -47,6 +47,9 @@ type Plugin struct {
 	Permissions []Permission
 	// Routes are the plugin's endpoints, each with its handler.
 	Routes []Route
+	// Pages are the plugin's screens, each with its handler: HTML fragments
+	// the host wraps in its console (or public) shell. See Page.
+	Pages []PageRoute
 	// Collections are the kinds of record the plugin stores.
 	Collections []Collection
 	// Publishes lists the events the plugin publishes, each named
@@ -102,6 +105,52 @@ type Route struct {
 	// Handler serves the route. Func adapts a function that returns a
 	// status and a value to answer as JSON.
 	Handler http.Handler
+}
+
+// PageRoute is one screen of the plugin (named so because the function Page
+// reads ?page=&limit= since SDK v1.0). The host serves a console page at
+// /console/{tenant}/m/{plugin}{Path} to a logged-in user holding Permission
+// in the tenant, and a Public page at /{tenant}/{plugin}{Path} to anyone,
+// with the same checks as a Route (login, permission, module enabled, rate
+// limit, body limit, masking and audit of personal data). Pages are matched
+// apart from Routes: an API route and a page may share a method and path.
+//
+// The handler answers an HTML fragment (see package sdk/ui, which writes
+// it with the headers the host expects) that the host puts inside its
+// shell; any other answer (a CSV download, a PDF) passes through as is.
+// Request.Page tells the handler its page root, CSRF token and language.
+type PageRoute struct {
+	// Method is GET or POST (what an HTML form sends); Path a
+	// net/http.ServeMux path below the module's page root, as for a Route:
+	// "GET" "/residents/{id}".
+	Method, Path string
+	// Permission the user needs in the tenant; empty only with Public.
+	Permission string
+	// Public pages are a citizen's: no login, served at /{tenant}/{plugin}{Path}.
+	Public bool
+	// Menu, when set, puts the page in the console navigation; only on a
+	// console GET page of a fixed path (no wildcards).
+	Menu *MenuEntry
+	// Widget: the host shows this GET page's fragment on the tenant's
+	// dashboard (to users holding Permission), fetched with a 2 s bound; a
+	// fixed path, not public.
+	Widget bool
+	// MaxBodyBytes bounds the request body, as for a Route (uploads); 0 is
+	// the host's default (1 MiB).
+	MaxBodyBytes int64
+	// Handler serves the page.
+	Handler http.Handler
+}
+
+// MenuEntry is a page's entry in the console navigation.
+type MenuEntry struct {
+	// Label is in Bahasa Indonesia ("Penduduk"), LabelEN in English
+	// ("Residents"; empty shows Label); each at most 40 characters.
+	Label, LabelEN string
+	// Icon names one of the host's icons (a-z, 0-9 and -); empty for none.
+	Icon string
+	// Order places the entry: lower first, then by Label.
+	Order int
 }
 
 // RateLimit is a token bucket: a client may make Requests calls at once,
@@ -223,6 +272,11 @@ func (p *Plugin) Validate() error {
 			errs = append(errs, fmt.Sprintf("route %s %s has no handler", r.Method, r.Path))
 		}
 	}
+	for _, pg := range p.Pages {
+		if pg.Handler == nil {
+			errs = append(errs, fmt.Sprintf("page %s %s has no handler", pg.Method, pg.Path))
+		}
+	}
 	seen := map[string]bool{}
 	for _, c := range p.Consumes {
 		switch {
@@ -266,6 +320,15 @@ func (p *Plugin) wire() *wire.Manifest {
 				window = uint32(rl.Window / time.Second)
 			}
 			pr.RateLimit = &wire.RateLimit{Requests: requests, WindowSeconds: window}
+		}
+		out.Routes = append(out.Routes, pr)
+	}
+	for _, pg := range p.Pages {
+		// Pages travel as routes with the page flag (new optional fields of
+		// wire protocol 3): a plugin without pages looks the same as before.
+		pr := &wire.Route{Method: pg.Method, Path: pg.Path, Permission: pg.Permission, Public: pg.Public, MaxBodyBytes: pg.MaxBodyBytes, Page: true, Widget: pg.Widget}
+		if m := pg.Menu; m != nil {
+			pr.Menu = &wire.MenuEntry{Label: m.Label, LabelEn: m.LabelEN, Icon: m.Icon, Order: int32(max(min(m.Order, 1<<30), -1<<30))}
 		}
 		out.Routes = append(out.Routes, pr)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,6 +56,15 @@ func TestValidate(t *testing.T) {
 		{"valid", func(*Plugin) {}, nil},
 		{"route without handler", func(p *Plugin) { p.Routes[1].Handler = nil }, []string{"route GET /visits/{id} has no handler"}},
 		{"consumer without handler", func(p *Plugin) { p.Consumes[0].Handle = nil }, []string{"consumed event population.resident_moved has no handler"}},
+		{"page without handler", func(p *Plugin) {
+			p.Pages = []PageRoute{{Method: "GET", Path: "/visits", Permission: "posyandu.visits.read"}}
+		}, []string{"page GET /visits has no handler"}},
+		{"page with a bad menu", func(p *Plugin) {
+			p.Pages = []PageRoute{{Method: "GET", Path: "/visits/{id}", Permission: "posyandu.visits.read", Menu: &MenuEntry{Label: "Kunjungan"}, Handler: http.NotFoundHandler()}}
+		}, []string{"page GET /visits/{id}: a menu entry needs a console GET page of a fixed path"}},
+		{"page beside a route of the same pattern", func(p *Plugin) {
+			p.Pages = []PageRoute{{Method: "GET", Path: "/visits", Permission: "posyandu.visits.read", Handler: http.NotFoundHandler()}}
+		}, nil},
 		{"duplicate consumer", func(p *Plugin) {
 			p.Consumes = append(p.Consumes, Consumer{Event: "population.resident_moved", Handle: handle})
 		}, []string{"event population.resident_moved is consumed twice"}},
@@ -227,6 +238,48 @@ func TestRoutesServeTheirOwnHandler(t *testing.T) {
 	}
 	if _, err := build(&Plugin{ID: "posyandu", Version: "1", Routes: []Route{{Method: "GET", Path: "/x", Public: true}}}); err == nil {
 		t.Error("a plugin with a route without a handler was built")
+	}
+}
+
+// A page is served by its own handler, apart from the API route of the
+// same pattern, with the page information from the host's headers; an API
+// wildcard neither catches a page request nor clashes with a page.
+func TestPagesServeApartFromRoutes(t *testing.T) {
+	p := posyandu()
+	p.Routes[1].Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "route "+r.PathValue("id")) })
+	p.Routes = append(p.Routes, Route{Method: "GET", Path: "/{a}/{b}/special", Permission: "posyandu.visits.read",
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "wildcard "+r.URL.Path) })})
+	p.Pages = []PageRoute{{Method: "GET", Path: "/visits/{id}", Permission: "posyandu.visits.read",
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			pi := From(r).Page()
+			fmt.Fprintf(w, "page %s %s %s %s %s", r.PathValue("id"), r.URL.Path, pi.Base, pi.CSRF, pi.Lang)
+		})}}
+	b, err := build(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(req *pb.HTTPRequest) string {
+		var body []byte
+		w := pb.NewResponseWriter(func(p *pb.HTTPResponsePart) error { body = append(body, p.Body...); return nil })
+		req.Scope = &pb.Scope{Tenant: "14.01.01.2009"}
+		b.ServeHTTP(context.Background(), req, strings.NewReader(""), nil, w)
+		w.Close()
+		return strings.TrimSpace(string(body))
+	}
+	headers := []*pb.Header{{Name: PageBaseHeader, Values: []string{"/console/14.01.01.2009/m/posyandu"}}, {Name: CSRFHeader, Values: []string{"tok"}}, {Name: LangHeader, Values: []string{"fr"}}}
+	for _, c := range []struct {
+		req  *pb.HTTPRequest
+		want string
+	}{
+		{&pb.HTTPRequest{Method: "GET", Path: "/visits/7", Page: true, Headers: headers}, "page 7 /visits/7 /console/14.01.01.2009/m/posyandu tok id"},
+		{&pb.HTTPRequest{Method: "GET", Path: "/visits/special", Page: true, Headers: headers}, "page special /visits/special /console/14.01.01.2009/m/posyandu tok id"},
+		{&pb.HTTPRequest{Method: "GET", Path: "/visits/7", Headers: headers}, "route 7"},
+		{&pb.HTTPRequest{Method: "GET", Path: "/x/y/special", Page: true}, "404 page not found"},
+		{&pb.HTTPRequest{Method: "GET", Path: "/x/y/special"}, "wildcard /x/y/special"},
+	} {
+		if got := run(c.req); got != c.want {
+			t.Errorf("%s %s page=%v: %s, want %s", c.req.Method, c.req.Path, c.req.Page, got, c.want)
+		}
 	}
 }
 

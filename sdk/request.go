@@ -46,6 +46,7 @@ type Request struct {
 	loc           *time.Location
 	scope         *pb.Scope
 	host          pb.Services
+	page          PageInfo
 }
 
 // From returns the Balai request of r. It panics outside a plugin handler,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,7 @@ type built struct {
 	p        *Plugin
 	manifest *pb.Manifest
 	mux      *http.ServeMux
+	pages    *http.ServeMux
 	events   map[string]func(context.Context, Event) error
 }
 
@@ -58,12 +60,19 @@ func build(p *Plugin) (*built, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	b := &built{p: p, manifest: p.wire(), mux: http.NewServeMux(), events: map[string]func(context.Context, Event) error{}}
+	b := &built{p: p, manifest: p.wire(), mux: http.NewServeMux(), pages: http.NewServeMux(), events: map[string]func(context.Context, Event) error{}}
 	// The host matches requests against the same patterns, so a request
 	// reaches the plugin only for a declared route and this mux picks the
 	// same one (setting its PathValues).
 	for _, r := range p.Routes {
 		b.mux.Handle(r.Method+" "+r.Path, r.Handler)
+	}
+	// Pages have a mux of their own, as in the host: a page and an API
+	// route may have the same pattern, no API pattern can catch a page
+	// request (or clash with a page's pattern), and no API request reaches
+	// a page.
+	for _, pg := range p.Pages {
+		b.pages.Handle(pg.Method+" "+pg.Path, pg.Handler)
 	}
 	for _, c := range p.Consumes {
 		b.events[c.Event] = c.Handle
@@ -119,6 +128,11 @@ func (b *built) ServeHTTP(ctx context.Context, req *pb.HTTPRequest, body io.Read
 	for _, hd := range req.Headers {
 		h[hd.Name] = hd.Values
 	}
+	mux := b.mux
+	if req.Page {
+		mux = b.pages
+		FromContext(ctx).page = PageInfo{Base: strings.TrimSuffix(h.Get(PageBaseHeader), "/"), CSRF: h.Get(CSRFHeader), Lang: pageLang(h.Get(LangHeader))}
+	}
 	r := (&http.Request{
 		Method: req.Method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: h, Body: io.NopCloser(body), Host: "plugin", RequestURI: u.RequestURI(),
@@ -140,7 +154,7 @@ func (b *built) ServeHTTP(ctx context.Context, req *pb.HTTPRequest, body io.Read
 			}
 		}
 	}()
-	b.mux.ServeHTTP(w, r)
+	mux.ServeHTTP(w, r)
 }
 
 // grpcPlugin is the go-plugin glue on the plugin side.

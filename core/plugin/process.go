@@ -361,7 +361,7 @@ func inspect(ctx context.Context, path string, checksum []byte, named bool) (m *
 	if named {
 		file = path
 	}
-	if _, err := admit(p.manifest, file); err != nil {
+	if _, _, err := admit(p.manifest, file); err != nil {
 		return nil, 0, err
 	}
 	return p.manifest, p.protocol, nil

@@ -113,6 +113,11 @@ type call struct {
 	caller string
 	may    func(perm string) bool
 	depth  int // plugin-to-plugin calls on the way to this one
+	// page marks a request for a page (Route.page) rather than an API
+	// route; publicArea, that it came by the public page URL
+	// (/{tenant}/{plugin}/...), which serves public pages only, while the
+	// console's serves the others.
+	page, publicArea bool
 	// flush, when set, pushes what was written of the answer to the
 	// client; send calls it when the plugin's next part is not in sight
 	// (see awaitPart). It may run on another goroutine.
@@ -148,6 +153,9 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 	}
 	in.mu.RLock()
 	mux, manifest := in.routes, in.manifest
+	if c.page {
+		mux = in.pages
+	}
 	in.mu.RUnlock()
 	probe := &http.Request{Method: c.method, URL: &url.URL{Path: c.path}, Host: "plugin"}
 	h, pattern := mux.Handler(probe)
@@ -162,6 +170,11 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 		return nil, apierr.NotFound("not_found", "plugin %s has no route %s %s", c.plugin, c.method, c.path)
 	}
 	route := manifest.Routes[idx]
+	if c.page && route.Public != c.publicArea {
+		// A console page is not served at the public URL, nor a public
+		// page inside the console: each area has its own shell and rules.
+		return nil, apierr.NotFound("not_found", "plugin %s has no page %s %s here", c.plugin, c.method, c.path)
+	}
 	if c.user == "" && authenticate != nil {
 		// A public route serves anonymous callers, but one who sends a
 		// token is served as that user, and a bad token is refused.
@@ -239,7 +252,7 @@ func (rt *Runtime) send(ctx context.Context, c *call, r *resolved, out func(*pb.
 	defer rt.scopes.close(handle)
 	req := &pb.HTTPRequest{
 		Scope:  rt.stamp(&pb.Scope{Handle: handle, RequestId: c.requestID, Tenant: c.tenant, TenantLevel: string(r.level), Username: c.user, Granted: r.granted, DeadlineUnixMs: deadline.UnixMilli(), ClientAddress: c.client}),
-		Method: c.method, Path: c.path, RawQuery: c.rawQuery, Route: r.pattern,
+		Method: c.method, Path: c.path, RawQuery: c.rawQuery, Route: r.pattern, Page: c.page,
 	}
 	for name, vs := range c.headers {
 		if !hopHeaders[http.CanonicalHeaderKey(name)] {
@@ -460,14 +473,58 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 	rest := strings.TrimPrefix(r.URL.Path, Prefix)
 	tenant, rest, _ := strings.Cut(rest, "/")
 	plugin, path, _ := strings.Cut(rest, "/")
-	// The plugin learns the deployment's address, as a reverse proxy tells
-	// its backend, for the links it prints (a letter's verification QR
-	// code). The configured public URL wins over anything a client sends:
-	// otherwise a caller's Host or X-Forwarded-Host would put a link to a
-	// site of its choosing on an official letter. Without one, a proxy in
-	// front of Balai may have set them, else the request's Host counts.
-	// pb.PublicURLHeader is the host's alone: a client's copy never
-	// reaches a plugin.
+	// The plugin learns the deployment's address (see forwardHeaders).
+	rt.forwardHeaders(r)
+	c := &call{
+		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,
+		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength, client: api.ClientAddr(r),
+	}
+	res, err := rt.admitCall(w, r, c, func() (string, error) {
+		if r.Header.Get("Authorization") == "" {
+			return "", nil
+		}
+		id, err := authenticate(r)
+		if err != nil {
+			return "", err
+		}
+		c.limit = id.Limit
+		return id.Username, nil
+	})
+	if err != nil {
+		api.WriteError(w, r, err)
+		return
+	}
+	var keyed *keyedCall
+	if unsafeMethod(c.method) && len(r.Header.Values(idempotency.Header)) > 0 {
+		var replayed bool
+		keyed, replayed, err = rt.claimKey(w, r, c, res)
+		if err != nil {
+			api.WriteError(w, r, err)
+			return
+		}
+		if replayed {
+			return
+		}
+		c.idem = keyed.claim
+	}
+	err = rt.relay(w, r, c, res, keyed)
+	if keyed != nil {
+		rt.settle(r.Context(), c, keyed, err)
+	}
+	if err != nil {
+		api.WriteError(w, r, err)
+	}
+}
+
+// forwardHeaders sets the headers by which the plugin learns the
+// deployment's address, as a reverse proxy tells its backend, for the links
+// it prints (a letter's verification QR code). The configured public URL
+// wins over anything a client sends: otherwise a caller's Host or
+// X-Forwarded-Host would put a link to a site of its choosing on an
+// official letter. Without one, a proxy in front of Balai may have set
+// them, else the request's Host counts. pb.PublicURLHeader is the host's
+// alone: a client's copy never reaches a plugin.
+func (rt *Runtime) forwardHeaders(r *http.Request) {
 	r.Header.Del(pb.PublicURLHeader)
 	if pu := rt.cfg.PublicURL; pu != nil {
 		r.Header.Set("X-Forwarded-Host", pu.Host)
@@ -485,50 +542,35 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 			r.Header.Set("X-Forwarded-Proto", proto)
 		}
 	}
-	c := &call{
-		tenant: tenant, plugin: plugin, method: r.Method, path: "/" + path, rawQuery: r.URL.RawQuery,
-		headers: r.Header, requestID: api.RequestID(r.Context()), size: r.ContentLength, client: api.ClientAddr(r),
-	}
-	res, err := rt.check(r.Context(), c, func() (string, error) {
-		if r.Header.Get("Authorization") == "" {
-			return "", nil
-		}
-		id, err := authenticate(r)
-		if err != nil {
-			return "", err
-		}
-		c.limit = id.Limit
-		return id.Username, nil
-	})
+}
+
+// admitCall runs every check of an HTTP request to a plugin route or page
+// (rt.check, then the rate limit and the body limit) and bounds the body
+// it will read. Errors are *apierr.Error, before anything is written.
+func (rt *Runtime) admitCall(w http.ResponseWriter, r *http.Request, c *call, authenticate func() (string, error)) (*resolved, error) {
+	res, err := rt.check(r.Context(), c, authenticate)
 	if err != nil {
-		api.WriteError(w, r, err)
-		return
+		return nil, err
 	}
-	noteRoute(r.Context(), c, res)
+	if !c.page {
+		noteRoute(r.Context(), c, res)
+	}
 	if err := rt.limitRate(c, res); err != nil {
-		api.WriteError(w, r, err)
-		return
+		return nil, err
 	}
 	if r.ContentLength > res.limit {
-		api.WriteError(w, r, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", res.limit))
-		return
+		return nil, apierr.New(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", res.limit)
 	}
 	if r.Body != nil && r.Body != http.NoBody {
 		c.body = http.MaxBytesReader(w, r.Body, res.limit)
 	}
-	var keyed *keyedCall
-	if unsafeMethod(c.method) && len(r.Header.Values(idempotency.Header)) > 0 {
-		var replayed bool
-		keyed, replayed, err = rt.claimKey(w, r, c, res)
-		if err != nil {
-			api.WriteError(w, r, err)
-			return
-		}
-		if replayed {
-			return
-		}
-		c.idem = keyed.claim
-	}
+	return res, nil
+}
+
+// relay sends an admitted call to its plugin and writes the answer to w
+// (keyed, when set, records it for its idempotency key). It returns an
+// error only when nothing was written to w yet.
+func (rt *Runtime) relay(w http.ResponseWriter, r *http.Request, c *call, res *resolved, keyed *keyedCall) error {
 	// The answer is flushed only when the plugin's next part is not in
 	// sight: a one-part answer then leaves in one write, with its
 	// Content-Length, and a streamed one still reaches the client as it
@@ -540,7 +582,7 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		flusher.Flush()
 		mu.Unlock()
 	}
-	err = rt.send(r.Context(), c, res, func(p *pb.HTTPResponsePart) error {
+	return rt.send(r.Context(), c, res, func(p *pb.HTTPResponsePart) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if keyed != nil {
@@ -564,12 +606,6 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request, authenticat
 		}
 		return nil
 	})
-	if keyed != nil {
-		rt.settle(r.Context(), c, keyed, err)
-	}
-	if err != nil {
-		api.WriteError(w, r, err)
-	}
 }
 
 // call serves a plugin's request to another plugin's route, on behalf of

@@ -145,7 +145,11 @@ func (rt *Runtime) limitRate(c *call, r *resolved) error {
 	if !r.route.Public && c.user == "" {
 		return nil // only the host's own calls get here without a user
 	}
-	key := rateKey{plugin: c.plugin, route: r.route.Method + " " + r.route.Path, client: rateClient(c.user, c.client)}
+	route := r.route.Method + " " + r.route.Path
+	if r.route.Page {
+		route = "page " + route // a page and an API route may share a pattern
+	}
+	key := rateKey{plugin: c.plugin, route: route, client: rateClient(c.user, c.client)}
 	ok, wait := rt.edge.limiter.allow(key, lim)
 	if ok {
 		return nil

@@ -23,7 +23,7 @@ func TestRouteMuxRefusesWhatServeMuxPanicsOn(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			mux, err := routeMux(&pb.Manifest{Routes: c.routes})
+			mux, err := routeMux(&pb.Manifest{Routes: c.routes}, false)
 			switch {
 			case c.want == "" && (err != nil || mux == nil):
 				t.Fatalf("refused: %v", err)

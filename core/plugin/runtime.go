@@ -86,6 +86,7 @@ type Instance struct {
 	proc      *process
 	manifest  *pb.Manifest
 	routes    *http.ServeMux
+	pages     *http.ServeMux // the page routes, matched apart from the API's
 	perms     []string
 	state     State
 	restarts  int
@@ -490,7 +491,7 @@ func (in *Instance) register(p *process) (err error) {
 		}
 		p.abort()
 	}()
-	mux, err := admit(m, in.Path)
+	mux, pages, err := admit(m, in.Path)
 	if err != nil {
 		return err
 	}
@@ -519,7 +520,7 @@ func (in *Instance) register(p *process) (err error) {
 		return err
 	}
 	in.mu.Lock()
-	in.proc, in.manifest, in.routes, in.perms = p, m, mux, names
+	in.proc, in.manifest, in.routes, in.pages, in.perms = p, m, mux, pages, names
 	in.state, in.upSince, in.lastError = StateRunning, time.Now(), ""
 	in.mu.Unlock()
 	rt.log.Info("plugin loaded", "plugin", m.Id, "version", m.Version, "pid", p.pid, "protocol", p.protocol, "sha256", in.Checksum)
@@ -527,41 +528,55 @@ func (in *Instance) register(p *process) (err error) {
 }
 
 // admit checks a plugin's manifest as the host does before loading it,
-// and returns the table that finds a request's route. path is the
+// and returns the tables that find a request's API route and page. path is the
 // plugin's binary: its file must be named by the manifest's id ("" skips
 // that rule, for a plugin served in this process or a binary inspected
 // where it was built).
-func admit(m *pb.Manifest, path string) (*http.ServeMux, error) {
+func admit(m *pb.Manifest, path string) (routes, pages *http.ServeMux, err error) {
 	if m == nil {
-		return nil, fmt.Errorf("the plugin sent no manifest")
+		return nil, nil, fmt.Errorf("the plugin sent no manifest")
 	}
 	if err := pb.ValidateManifest(m); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// A plugin is named by its id. Otherwise any binary could declare
 	// another's id ("population") and, loaded first, be served its data:
 	// with the name fixed, two binaries cannot claim one id from one
 	// directory, and an operator sees what each file is.
 	if base := filepath.Base(path); path != "" && strings.TrimSuffix(base, filepath.Ext(base)) != m.Id {
-		return nil, fmt.Errorf("the plugin in file %s declares the id %s: a plugin's file must be named by its id (%s)", base, m.Id, m.Id)
+		return nil, nil, fmt.Errorf("the plugin in file %s declares the id %s: a plugin's file must be named by its id (%s)", base, m.Id, m.Id)
 	}
 	// Routes last: they touch nothing shared, and a pattern ServeMux
 	// refuses must not leave tables or permissions behind.
-	return routeMux(m)
+	if routes, err = routeMux(m, false); err != nil {
+		return nil, nil, err
+	}
+	if pages, err = routeMux(m, true); err != nil {
+		return nil, nil, err
+	}
+	return routes, pages, nil
 }
 
-// routeMux builds the table that finds a request's manifest route. It
+// routeMux builds the table that finds a request's manifest route among
+// the API routes, or among the pages with pages set. It
 // turns ServeMux's panic on a pattern it refuses into an error, for a
 // manifest that slipped past ValidateManifest (an older SDK's rules, a
 // plugin that never ran them).
-func routeMux(m *pb.Manifest) (mux *http.ServeMux, err error) {
+func routeMux(m *pb.Manifest, pages bool) (mux *http.ServeMux, err error) {
 	mux = http.NewServeMux()
 	for i, r := range m.Routes {
+		if r.Page != pages {
+			continue
+		}
 		pattern := r.Method + " " + r.Path
 		func() {
 			defer func() {
 				if v := recover(); v != nil {
-					err = fmt.Errorf("route %s cannot be served: %v", pattern, v)
+					kind := "route"
+					if pages {
+						kind = "page"
+					}
+					err = fmt.Errorf("%s %s cannot be served: %v", kind, pattern, v)
 				}
 			}()
 			mux.Handle(pattern, routeIndex(i))

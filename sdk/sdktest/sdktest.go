@@ -266,7 +266,7 @@ func (h *Host) Anonymous() *Client { return &Client{h: h} }
 // Login logs a user in.
 func (h *Host) Login(username, password string) *Client {
 	h.t.Helper()
-	c := &Client{h: h}
+	c := &Client{h: h, Username: username}
 	res := c.raw("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": password})
 	if res.Status != http.StatusOK {
 		h.t.Fatalf("sdktest: login %s: %d %s", username, res.Status, res.Body)
@@ -281,6 +281,10 @@ func (h *Host) Login(username, password string) *Client {
 type Client struct {
 	h     *Host
 	Token string
+	// Username is the client's user; "" for Anonymous.
+	Username string
+	// Lang is the language its pages are asked in: "id" (when empty) or "en".
+	Lang string
 }
 
 // Response is an HTTP answer.

@@ -216,3 +216,24 @@ func (w *ResponseWriter) Close() error {
 // deployment's configured public address ("https://portal.kampar.go.id");
 // the host removes any copy a client sent.
 const PublicURLHeader = "Balai-Public-Url"
+
+// Headers of a page request and its answer (web contract of issue 12). The
+// host sets the request's three from the browser's session and removes any
+// copy of a Balai-* header a browser sent; package sdk reads them into
+// Request.Page.
+const (
+	// PageBaseHeader is the module's page root as the browser sees it.
+	PageBaseHeader = "Balai-Page-Base"
+	// CSRFHeader is the CSRF token forms must carry (field CSRFField).
+	CSRFHeader = "Balai-Csrf"
+	// LangHeader is the user's language, "id" or "en".
+	LangHeader = "Balai-Lang"
+	// PageHeader set to "fragment" marks an answer as HTML for the shell.
+	PageHeader = "Balai-Page"
+	// PageTitleHeader is the fragment's title, UTF-8 percent-encoded.
+	PageTitleHeader = "Balai-Page-Title"
+	// FlashHeader is "kind;percent-encoded message" for the next page.
+	FlashHeader = "Balai-Flash"
+	// CSRFField is the form field of the CSRF token.
+	CSRFField = "csrf_token"
+)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 var (
@@ -97,24 +98,35 @@ func ValidateManifest(m *Manifest) error {
 	}
 	seen := map[string]bool{}
 	for _, r := range m.Routes {
-		if !methods[r.Method] {
+		kind := "route"
+		if r.Page {
+			kind = "page"
+		}
+		switch {
+		case r.Page && r.Method != http.MethodGet && r.Method != http.MethodPost:
+			// An HTML form sends GET or POST; pages must work without JS.
+			fail("page %s %s: method must be GET or POST", r.Method, r.Path)
+		case !methods[r.Method]:
 			fail("route %s %s: method must be GET, POST, PUT, PATCH or DELETE", r.Method, r.Path)
 		}
 		if !strings.HasPrefix(r.Path, "/") || len(r.Path) > maxPathBytes || strings.ContainsAny(r.Path, " \t\r\n") {
-			fail("route %s %q: path must start with /, hold no spaces and be at most %d bytes", r.Method, r.Path, maxPathBytes)
+			fail("%s %s %q: path must start with /, hold no spaces and be at most %d bytes", kind, r.Method, r.Path, maxPathBytes)
 		}
 		key := r.Method + " " + r.Path
-		if seen[key] {
-			fail("route %s is declared twice", key)
+		if seen[kind+" "+key] {
+			fail("%s %s is declared twice", kind, key)
 		}
-		seen[key] = true
+		seen[kind+" "+key] = true
 		switch {
 		case r.Public && r.Permission != "":
-			fail("route %s: a public route has no permission", key)
+			fail("%s %s: a public %s has no permission", kind, key, kind)
 		case !r.Public && r.Permission == "":
-			fail("route %s: give a permission or mark it public", key)
+			fail("%s %s: give a permission or mark it public", kind, key)
 		case !r.Public && !perms[r.Permission]:
-			fail("route %s: permission %s is not declared", key, r.Permission)
+			fail("%s %s: permission %s is not declared", kind, key, r.Permission)
+		}
+		for _, msg := range pageProblems(r) {
+			fail("%s %s: %s", kind, key, msg)
 		}
 		if r.MaxBodyBytes < 0 || r.MaxBodyBytes > maxBodyLimit {
 			fail("route %s: max body bytes must be from 0 to %d", key, int64(maxBodyLimit))
@@ -123,7 +135,20 @@ func ValidateManifest(m *Manifest) error {
 			fail("route %s: a rate limit allows 1 to 1,000,000 requests in a window of 1 s to 24 h", key)
 		}
 	}
-	for _, msg := range routeConflicts(m.Routes) {
+	// Pages are matched apart from API routes (the same method and path
+	// may be both), so each kind is checked for conflicts on its own.
+	var apiRoutes, pages []*Route
+	for _, r := range m.Routes {
+		if r.Page {
+			pages = append(pages, r)
+		} else {
+			apiRoutes = append(apiRoutes, r)
+		}
+	}
+	for _, msg := range routeConflicts("route", apiRoutes) {
+		fail("%s", msg)
+	}
+	for _, msg := range routeConflicts("page", pages) {
 		fail("%s", msg)
 	}
 	colls := map[string]bool{}
@@ -205,13 +230,14 @@ func ValidateManifest(m *Manifest) error {
 	return nil
 }
 
-// routeConflicts lists the pairs of routes the host could not tell apart.
+// routeConflicts lists the pairs of routes (or of pages: kind names
+// which, for the messages) the host could not tell apart.
 // The host routes with net/http.ServeMux, which refuses (panics on) two
 // patterns that match the same requests with neither more specific, such
 // as GET /items/{id} and GET /items/{code}: those are named in plain words
 // first, then every pattern is registered in a ServeMux of its own to catch
 // whatever else it refuses.
-func routeConflicts(routes []*Route) []string {
+func routeConflicts(kind string, routes []*Route) []string {
 	var out []string
 	shape := map[string]string{}
 	for _, r := range routes {
@@ -229,7 +255,7 @@ func routeConflicts(routes []*Route) []string {
 		})
 		pattern := r.Method + " " + r.Path
 		if prev, ok := shape[key]; ok && prev != pattern {
-			out = append(out, fmt.Sprintf("routes %s and %s differ only by wildcard names: a request matches both", prev, pattern))
+			out = append(out, fmt.Sprintf("%ss %s and %s differ only by wildcard names: a request matches both", kind, prev, pattern))
 		}
 		shape[key] = pattern
 	}
@@ -245,7 +271,7 @@ func routeConflicts(routes []*Route) []string {
 		}
 		seen[pattern] = true
 		if msg := tryRegister(mux, pattern); msg != "" {
-			out = append(out, fmt.Sprintf("route %s cannot be served: %s", pattern, msg))
+			out = append(out, fmt.Sprintf("%s %s cannot be served: %s", kind, pattern, msg))
 		}
 	}
 	return out
@@ -260,6 +286,47 @@ func tryRegister(mux *http.ServeMux, pattern string) (msg string) {
 	}()
 	mux.Handle(pattern, http.NotFoundHandler())
 	return ""
+}
+
+// Bounds of a page's navigation entry: a label fits a phone's menu.
+const (
+	maxMenuLabel = 40 // characters
+	maxIconBytes = 32
+)
+
+var iconRE = regexp.MustCompile(`^[a-z0-9-]{0,32}$`)
+
+// pageProblems lists what is wrong with a route's page fields: a menu
+// entry or widget only on a page, on a GET of a fixed path (the host links
+// to it and fetches it with no values to fill in), not public (the console
+// shows them), and menu labels of sensible length.
+func pageProblems(r *Route) []string {
+	var out []string
+	if !r.Page {
+		if r.Menu != nil || r.Widget {
+			out = append(out, "only a page can have a menu entry or be a widget")
+		}
+		return out
+	}
+	fixed := r.Method == http.MethodGet && !strings.Contains(r.Path, "{")
+	if r.Menu != nil {
+		if !fixed || r.Public {
+			out = append(out, "a menu entry needs a console GET page of a fixed path (no wildcards)")
+		}
+		if n := utf8.RuneCountInString(r.Menu.Label); n < 1 || n > maxMenuLabel || !utf8.ValidString(r.Menu.Label) {
+			out = append(out, fmt.Sprintf("menu label must be 1 to %d characters", maxMenuLabel))
+		}
+		if utf8.RuneCountInString(r.Menu.LabelEn) > maxMenuLabel || !utf8.ValidString(r.Menu.LabelEn) {
+			out = append(out, fmt.Sprintf("menu label (English) must be at most %d characters", maxMenuLabel))
+		}
+		if !iconRE.MatchString(r.Menu.Icon) {
+			out = append(out, fmt.Sprintf("menu icon must be at most %d characters of a-z, 0-9 or -", maxIconBytes))
+		}
+	}
+	if r.Widget && (!fixed || r.Public) {
+		out = append(out, "a widget needs a console GET page of a fixed path (no wildcards)")
+	}
+	return out
 }
 
 func reservedField(name string) bool {

@@ -29,6 +29,11 @@ func TestValidateManifest(t *testing.T) {
 			m.Routes = append(m.Routes, &Route{Method: method, Path: path, Permission: "shop.items.read"})
 		}
 	}
+	page := func(method, path string, menu *MenuEntry) func(m *Manifest) {
+		return func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: method, Path: path, Permission: "shop.items.read", Page: true, Menu: menu})
+		}
+	}
 	many := func(n int, f func(m *Manifest, i int)) func(m *Manifest) {
 		return func(m *Manifest) {
 			for i := range n {
@@ -42,6 +47,36 @@ func TestValidateManifest(t *testing.T) {
 		want   string // "" for valid
 	}{
 		{"valid", func(*Manifest) {}, ""},
+		{"page with the path of an API route", page("GET", "/items", nil), ""},
+		{"page with a menu entry", page("GET", "/list", &MenuEntry{Label: "Barang", LabelEn: "Items", Icon: "box", Order: 2}), ""},
+		{"page POST", page("POST", "/items/{id}", nil), ""},
+		{"page PUT", page("PUT", "/items/{id}", nil), "page PUT /items/{id}: method must be GET or POST"},
+		{"page twice", func(m *Manifest) { page("GET", "/x", nil)(m); page("GET", "/x", nil)(m) }, "page GET /x is declared twice"},
+		{"pages differing by wildcard names", func(m *Manifest) { page("GET", "/x/{a}", nil)(m); page("GET", "/x/{b}", nil)(m) }, "pages GET /x/{a} and GET /x/{b} differ only by wildcard names"},
+		{"page without permission", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/p", Page: true})
+		}, "page GET /p: give a permission or mark it public"},
+		{"public page", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/p", Page: true, Public: true})
+		}, ""},
+		{"menu on a wildcard page", page("GET", "/items/{id}", &MenuEntry{Label: "Barang"}), "a menu entry needs a console GET page of a fixed path"},
+		{"menu on a POST page", page("POST", "/items", &MenuEntry{Label: "Barang"}), "a menu entry needs a console GET page"},
+		{"menu without label", page("GET", "/list", &MenuEntry{}), "menu label must be 1 to 40 characters"},
+		{"menu label too long", page("GET", "/list", &MenuEntry{Label: strings.Repeat("é", 41)}), "menu label must be 1 to 40 characters"},
+		{"menu label of 40 letters", page("GET", "/list", &MenuEntry{Label: strings.Repeat("é", 40)}), ""},
+		{"menu English label too long", page("GET", "/list", &MenuEntry{Label: "a", LabelEn: strings.Repeat("a", 41)}), "menu label (English)"},
+		{"menu icon", page("GET", "/list", &MenuEntry{Label: "a", Icon: "<svg>"}), "menu icon must be"},
+		{"menu on public page", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/p", Page: true, Public: true, Menu: &MenuEntry{Label: "a"}})
+		}, "a menu entry needs a console GET page"},
+		{"menu on API route", func(m *Manifest) { m.Routes[0].Menu = &MenuEntry{Label: "a"} }, "only a page can have a menu entry"},
+		{"widget on API route", func(m *Manifest) { m.Routes[0].Widget = true }, "only a page can have a menu entry or be a widget"},
+		{"widget page", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/w", Page: true, Permission: "shop.items.read", Widget: true})
+		}, ""},
+		{"widget with wildcard", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/w/{id}", Page: true, Permission: "shop.items.read", Widget: true})
+		}, "a widget needs a console GET page"},
 		{"the host's id users", func(m *Manifest) {
 			m.Id = "users"
 			m.Permissions = []*Permission{{Name: "users.write", Roles: []string{"viewer"}}}

@@ -387,7 +387,16 @@ type Route struct {
 	TimeoutMs uint32 `protobuf:"varint,6,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
 	// Requests allowed per client address (public routes) or per caller;
 	// unset means the host's default for the route's kind.
-	RateLimit     *RateLimit `protobuf:"bytes,7,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
+	RateLimit *RateLimit `protobuf:"bytes,7,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
+	// A web page rather than an API endpoint (issue 12 on): served at
+	// /console/{tenant}/m/{plugin}{path} (or /{tenant}/{plugin}{path} when
+	// public) and matched apart from the API routes, so an API route and a
+	// page may share a method and path. Older plugins never set it.
+	Page bool `protobuf:"varint,8,opt,name=page,proto3" json:"page,omitempty"`
+	// For a page: it appears in the console navigation.
+	Menu *MenuEntry `protobuf:"bytes,9,opt,name=menu,proto3" json:"menu,omitempty"`
+	// For a GET page: its fragment is shown on the tenant's dashboard.
+	Widget        bool `protobuf:"varint,10,opt,name=widget,proto3" json:"widget,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -471,6 +480,99 @@ func (x *Route) GetRateLimit() *RateLimit {
 	return nil
 }
 
+func (x *Route) GetPage() bool {
+	if x != nil {
+		return x.Page
+	}
+	return false
+}
+
+func (x *Route) GetMenu() *MenuEntry {
+	if x != nil {
+		return x.Menu
+	}
+	return nil
+}
+
+func (x *Route) GetWidget() bool {
+	if x != nil {
+		return x.Widget
+	}
+	return false
+}
+
+// MenuEntry is a page's place in the console navigation.
+type MenuEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// In Bahasa Indonesia; label_en for the English console.
+	Label   string `protobuf:"bytes,1,opt,name=label,proto3" json:"label,omitempty"`
+	LabelEn string `protobuf:"bytes,2,opt,name=label_en,json=labelEn,proto3" json:"label_en,omitempty"`
+	// The name of one of the host's icons; empty for none.
+	Icon string `protobuf:"bytes,3,opt,name=icon,proto3" json:"icon,omitempty"`
+	// Entries sort by order, then label.
+	Order         int32 `protobuf:"varint,4,opt,name=order,proto3" json:"order,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MenuEntry) Reset() {
+	*x = MenuEntry{}
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MenuEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MenuEntry) ProtoMessage() {}
+
+func (x *MenuEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MenuEntry.ProtoReflect.Descriptor instead.
+func (*MenuEntry) Descriptor() ([]byte, []int) {
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *MenuEntry) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *MenuEntry) GetLabelEn() string {
+	if x != nil {
+		return x.LabelEn
+	}
+	return ""
+}
+
+func (x *MenuEntry) GetIcon() string {
+	if x != nil {
+		return x.Icon
+	}
+	return ""
+}
+
+func (x *MenuEntry) GetOrder() int32 {
+	if x != nil {
+		return x.Order
+	}
+	return 0
+}
+
 // RateLimit is a token bucket: at most requests calls in window_seconds, per
 // client address.
 type RateLimit struct {
@@ -483,7 +585,7 @@ type RateLimit struct {
 
 func (x *RateLimit) Reset() {
 	*x = RateLimit{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -495,7 +597,7 @@ func (x *RateLimit) String() string {
 func (*RateLimit) ProtoMessage() {}
 
 func (x *RateLimit) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[5]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -508,7 +610,7 @@ func (x *RateLimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
 func (*RateLimit) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{5}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RateLimit) GetRequests() uint32 {
@@ -539,7 +641,7 @@ type Field struct {
 
 func (x *Field) Reset() {
 	*x = Field{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -551,7 +653,7 @@ func (x *Field) String() string {
 func (*Field) ProtoMessage() {}
 
 func (x *Field) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[6]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -564,7 +666,7 @@ func (x *Field) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Field.ProtoReflect.Descriptor instead.
 func (*Field) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{6}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Field) GetName() string {
@@ -607,7 +709,7 @@ type Index struct {
 
 func (x *Index) Reset() {
 	*x = Index{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -619,7 +721,7 @@ func (x *Index) String() string {
 func (*Index) ProtoMessage() {}
 
 func (x *Index) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[7]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -632,7 +734,7 @@ func (x *Index) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Index.ProtoReflect.Descriptor instead.
 func (*Index) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{7}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Index) GetFields() []string {
@@ -670,7 +772,7 @@ type Collection struct {
 
 func (x *Collection) Reset() {
 	*x = Collection{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -682,7 +784,7 @@ func (x *Collection) String() string {
 func (*Collection) ProtoMessage() {}
 
 func (x *Collection) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[8]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -695,7 +797,7 @@ func (x *Collection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Collection.ProtoReflect.Descriptor instead.
 func (*Collection) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{8}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Collection) GetName() string {
@@ -736,7 +838,7 @@ type SetupRequest struct {
 
 func (x *SetupRequest) Reset() {
 	*x = SetupRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -748,7 +850,7 @@ func (x *SetupRequest) String() string {
 func (*SetupRequest) ProtoMessage() {}
 
 func (x *SetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[9]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -761,7 +863,7 @@ func (x *SetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupRequest.ProtoReflect.Descriptor instead.
 func (*SetupRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{9}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SetupRequest) GetHostBrokerId() uint32 {
@@ -786,7 +888,7 @@ type SetupResponse struct {
 
 func (x *SetupResponse) Reset() {
 	*x = SetupResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +900,7 @@ func (x *SetupResponse) String() string {
 func (*SetupResponse) ProtoMessage() {}
 
 func (x *SetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[10]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +913,7 @@ func (x *SetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupResponse.ProtoReflect.Descriptor instead.
 func (*SetupResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{10}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{11}
 }
 
 type Header struct {
@@ -824,7 +926,7 @@ type Header struct {
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -836,7 +938,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[11]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -849,7 +951,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{11}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Header) GetName() string {
@@ -894,7 +996,7 @@ type Scope struct {
 
 func (x *Scope) Reset() {
 	*x = Scope{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -906,7 +1008,7 @@ func (x *Scope) String() string {
 func (*Scope) ProtoMessage() {}
 
 func (x *Scope) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[12]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -919,7 +1021,7 @@ func (x *Scope) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scope.ProtoReflect.Descriptor instead.
 func (*Scope) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{12}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Scope) GetHandle() uint64 {
@@ -1004,14 +1106,17 @@ type HTTPRequest struct {
 	// The route pattern the host matched.
 	Route string `protobuf:"bytes,7,opt,name=route,proto3" json:"route,omitempty"`
 	// For Call: the plugin to call.
-	TargetPlugin  string `protobuf:"bytes,8,opt,name=target_plugin,json=targetPlugin,proto3" json:"target_plugin,omitempty"`
+	TargetPlugin string `protobuf:"bytes,8,opt,name=target_plugin,json=targetPlugin,proto3" json:"target_plugin,omitempty"`
+	// The request is for a page (Route.page), not an API route: the plugin
+	// serves it with the page's handler.
+	Page          bool `protobuf:"varint,9,opt,name=page,proto3" json:"page,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1023,7 +1128,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[13]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1036,7 +1141,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{13}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *HTTPRequest) GetScope() *Scope {
@@ -1095,6 +1200,13 @@ func (x *HTTPRequest) GetTargetPlugin() string {
 	return ""
 }
 
+func (x *HTTPRequest) GetPage() bool {
+	if x != nil {
+		return x.Page
+	}
+	return false
+}
+
 // A streamed request: the first part carries the request, every part may
 // carry body bytes.
 type HTTPRequestPart struct {
@@ -1107,7 +1219,7 @@ type HTTPRequestPart struct {
 
 func (x *HTTPRequestPart) Reset() {
 	*x = HTTPRequestPart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1231,7 @@ func (x *HTTPRequestPart) String() string {
 func (*HTTPRequestPart) ProtoMessage() {}
 
 func (x *HTTPRequestPart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[14]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1244,7 @@ func (x *HTTPRequestPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequestPart.ProtoReflect.Descriptor instead.
 func (*HTTPRequestPart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{14}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *HTTPRequestPart) GetRequest() *HTTPRequest {
@@ -1159,7 +1271,7 @@ type HTTPResponseHead struct {
 
 func (x *HTTPResponseHead) Reset() {
 	*x = HTTPResponseHead{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1171,7 +1283,7 @@ func (x *HTTPResponseHead) String() string {
 func (*HTTPResponseHead) ProtoMessage() {}
 
 func (x *HTTPResponseHead) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[15]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1184,7 +1296,7 @@ func (x *HTTPResponseHead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponseHead.ProtoReflect.Descriptor instead.
 func (*HTTPResponseHead) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{15}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *HTTPResponseHead) GetStatus() int32 {
@@ -1216,7 +1328,7 @@ type HTTPResponsePart struct {
 
 func (x *HTTPResponsePart) Reset() {
 	*x = HTTPResponsePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1228,7 +1340,7 @@ func (x *HTTPResponsePart) String() string {
 func (*HTTPResponsePart) ProtoMessage() {}
 
 func (x *HTTPResponsePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[16]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1241,7 +1353,7 @@ func (x *HTTPResponsePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponsePart.ProtoReflect.Descriptor instead.
 func (*HTTPResponsePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{16}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *HTTPResponsePart) GetHead() *HTTPResponseHead {
@@ -1279,7 +1391,7 @@ type ExchangeDown struct {
 
 func (x *ExchangeDown) Reset() {
 	*x = ExchangeDown{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1291,7 +1403,7 @@ func (x *ExchangeDown) String() string {
 func (*ExchangeDown) ProtoMessage() {}
 
 func (x *ExchangeDown) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[17]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1304,7 +1416,7 @@ func (x *ExchangeDown) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExchangeDown.ProtoReflect.Descriptor instead.
 func (*ExchangeDown) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{17}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ExchangeDown) GetRequest() *HTTPRequest {
@@ -1339,7 +1451,7 @@ type ExchangeUp struct {
 
 func (x *ExchangeUp) Reset() {
 	*x = ExchangeUp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1351,7 +1463,7 @@ func (x *ExchangeUp) String() string {
 func (*ExchangeUp) ProtoMessage() {}
 
 func (x *ExchangeUp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[18]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1364,7 +1476,7 @@ func (x *ExchangeUp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExchangeUp.ProtoReflect.Descriptor instead.
 func (*ExchangeUp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{18}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ExchangeUp) GetPart() *HTTPResponsePart {
@@ -1395,7 +1507,7 @@ type EventDelivery struct {
 
 func (x *EventDelivery) Reset() {
 	*x = EventDelivery{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1407,7 +1519,7 @@ func (x *EventDelivery) String() string {
 func (*EventDelivery) ProtoMessage() {}
 
 func (x *EventDelivery) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[19]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1532,7 @@ func (x *EventDelivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventDelivery.ProtoReflect.Descriptor instead.
 func (*EventDelivery) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{19}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *EventDelivery) GetScope() *Scope {
@@ -1473,7 +1585,7 @@ type DeliverResponse struct {
 
 func (x *DeliverResponse) Reset() {
 	*x = DeliverResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1485,7 +1597,7 @@ func (x *DeliverResponse) String() string {
 func (*DeliverResponse) ProtoMessage() {}
 
 func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[20]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1498,7 +1610,7 @@ func (x *DeliverResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliverResponse.ProtoReflect.Descriptor instead.
 func (*DeliverResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{20}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
 }
 
 type HealthRequest struct {
@@ -1509,7 +1621,7 @@ type HealthRequest struct {
 
 func (x *HealthRequest) Reset() {
 	*x = HealthRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1521,7 +1633,7 @@ func (x *HealthRequest) String() string {
 func (*HealthRequest) ProtoMessage() {}
 
 func (x *HealthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[21]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1534,7 +1646,7 @@ func (x *HealthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthRequest.ProtoReflect.Descriptor instead.
 func (*HealthRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{21}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
 }
 
 type HealthResponse struct {
@@ -1547,7 +1659,7 @@ type HealthResponse struct {
 
 func (x *HealthResponse) Reset() {
 	*x = HealthResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1559,7 +1671,7 @@ func (x *HealthResponse) String() string {
 func (*HealthResponse) ProtoMessage() {}
 
 func (x *HealthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[22]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1572,7 +1684,7 @@ func (x *HealthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthResponse.ProtoReflect.Descriptor instead.
 func (*HealthResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{22}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *HealthResponse) GetOk() bool {
@@ -1602,7 +1714,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1614,7 +1726,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[23]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1627,7 +1739,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{23}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Filter) GetField() string {
@@ -1661,7 +1773,7 @@ type Sort struct {
 
 func (x *Sort) Reset() {
 	*x = Sort{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1673,7 +1785,7 @@ func (x *Sort) String() string {
 func (*Sort) ProtoMessage() {}
 
 func (x *Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[24]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1686,7 +1798,7 @@ func (x *Sort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Sort.ProtoReflect.Descriptor instead.
 func (*Sort) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{24}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Sort) GetField() string {
@@ -1720,7 +1832,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1732,7 +1844,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[25]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1745,7 +1857,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{25}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Query) GetCollection() string {
@@ -1811,7 +1923,7 @@ type Aggregate struct {
 
 func (x *Aggregate) Reset() {
 	*x = Aggregate{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1823,7 +1935,7 @@ func (x *Aggregate) String() string {
 func (*Aggregate) ProtoMessage() {}
 
 func (x *Aggregate) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[26]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1836,7 +1948,7 @@ func (x *Aggregate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Aggregate.ProtoReflect.Descriptor instead.
 func (*Aggregate) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{26}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Aggregate) GetCollection() string {
@@ -1889,7 +2001,7 @@ type Record struct {
 
 func (x *Record) Reset() {
 	*x = Record{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2013,7 @@ func (x *Record) String() string {
 func (*Record) ProtoMessage() {}
 
 func (x *Record) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[27]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2026,7 @@ func (x *Record) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Record.ProtoReflect.Descriptor instead.
 func (*Record) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{27}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Record) GetId() string {
@@ -1978,7 +2090,7 @@ type StorageOp struct {
 
 func (x *StorageOp) Reset() {
 	*x = StorageOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1990,7 +2102,7 @@ func (x *StorageOp) String() string {
 func (*StorageOp) ProtoMessage() {}
 
 func (x *StorageOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[28]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2003,7 +2115,7 @@ func (x *StorageOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageOp.ProtoReflect.Descriptor instead.
 func (*StorageOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{28}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *StorageOp) GetOp() isStorageOp_Op {
@@ -2152,7 +2264,7 @@ type AuditOp struct {
 
 func (x *AuditOp) Reset() {
 	*x = AuditOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2164,7 +2276,7 @@ func (x *AuditOp) String() string {
 func (*AuditOp) ProtoMessage() {}
 
 func (x *AuditOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[29]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2177,7 +2289,7 @@ func (x *AuditOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditOp.ProtoReflect.Descriptor instead.
 func (*AuditOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{29}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AuditOp) GetAction() string {
@@ -2215,7 +2327,7 @@ type GetOp struct {
 
 func (x *GetOp) Reset() {
 	*x = GetOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2227,7 +2339,7 @@ func (x *GetOp) String() string {
 func (*GetOp) ProtoMessage() {}
 
 func (x *GetOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[30]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2240,7 +2352,7 @@ func (x *GetOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOp.ProtoReflect.Descriptor instead.
 func (*GetOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetOp) GetCollection() string {
@@ -2294,7 +2406,7 @@ type InsertOp struct {
 
 func (x *InsertOp) Reset() {
 	*x = InsertOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2306,7 +2418,7 @@ func (x *InsertOp) String() string {
 func (*InsertOp) ProtoMessage() {}
 
 func (x *InsertOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[31]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2319,7 +2431,7 @@ func (x *InsertOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InsertOp.ProtoReflect.Descriptor instead.
 func (*InsertOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *InsertOp) GetCollection() string {
@@ -2375,7 +2487,7 @@ type UpdateOp struct {
 
 func (x *UpdateOp) Reset() {
 	*x = UpdateOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2387,7 +2499,7 @@ func (x *UpdateOp) String() string {
 func (*UpdateOp) ProtoMessage() {}
 
 func (x *UpdateOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[32]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2400,7 +2512,7 @@ func (x *UpdateOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOp.ProtoReflect.Descriptor instead.
 func (*UpdateOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *UpdateOp) GetCollection() string {
@@ -2462,7 +2574,7 @@ type Increment struct {
 
 func (x *Increment) Reset() {
 	*x = Increment{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2474,7 +2586,7 @@ func (x *Increment) String() string {
 func (*Increment) ProtoMessage() {}
 
 func (x *Increment) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[33]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2487,7 +2599,7 @@ func (x *Increment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Increment.ProtoReflect.Descriptor instead.
 func (*Increment) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Increment) GetField() string {
@@ -2515,7 +2627,7 @@ type DeleteOp struct {
 
 func (x *DeleteOp) Reset() {
 	*x = DeleteOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2527,7 +2639,7 @@ func (x *DeleteOp) String() string {
 func (*DeleteOp) ProtoMessage() {}
 
 func (x *DeleteOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[34]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2540,7 +2652,7 @@ func (x *DeleteOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOp.ProtoReflect.Descriptor instead.
 func (*DeleteOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *DeleteOp) GetCollection() string {
@@ -2578,7 +2690,7 @@ type PublishOp struct {
 
 func (x *PublishOp) Reset() {
 	*x = PublishOp{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2590,7 +2702,7 @@ func (x *PublishOp) String() string {
 func (*PublishOp) ProtoMessage() {}
 
 func (x *PublishOp) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[35]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2603,7 +2715,7 @@ func (x *PublishOp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishOp.ProtoReflect.Descriptor instead.
 func (*PublishOp) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *PublishOp) GetName() string {
@@ -2643,7 +2755,7 @@ type StorageRequest struct {
 
 func (x *StorageRequest) Reset() {
 	*x = StorageRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2655,7 +2767,7 @@ func (x *StorageRequest) String() string {
 func (*StorageRequest) ProtoMessage() {}
 
 func (x *StorageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[36]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2668,7 +2780,7 @@ func (x *StorageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageRequest.ProtoReflect.Descriptor instead.
 func (*StorageRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StorageRequest) GetScope() *Scope {
@@ -2711,7 +2823,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2723,7 +2835,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[37]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2736,7 +2848,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Group) GetKey() []byte {
@@ -2774,7 +2886,7 @@ type OpResult struct {
 
 func (x *OpResult) Reset() {
 	*x = OpResult{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2786,7 +2898,7 @@ func (x *OpResult) String() string {
 func (*OpResult) ProtoMessage() {}
 
 func (x *OpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[38]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2799,7 +2911,7 @@ func (x *OpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpResult.ProtoReflect.Descriptor instead.
 func (*OpResult) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *OpResult) GetRecords() []*Record {
@@ -2851,7 +2963,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2863,7 +2975,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[39]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2876,7 +2988,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Error) GetCode() string {
@@ -2909,7 +3021,7 @@ type StorageResponse struct {
 
 func (x *StorageResponse) Reset() {
 	*x = StorageResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2921,7 +3033,7 @@ func (x *StorageResponse) String() string {
 func (*StorageResponse) ProtoMessage() {}
 
 func (x *StorageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[40]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2934,7 +3046,7 @@ func (x *StorageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StorageResponse.ProtoReflect.Descriptor instead.
 func (*StorageResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *StorageResponse) GetResults() []*OpResult {
@@ -2956,7 +3068,7 @@ type AuthorizeRequest struct {
 
 func (x *AuthorizeRequest) Reset() {
 	*x = AuthorizeRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2968,7 +3080,7 @@ func (x *AuthorizeRequest) String() string {
 func (*AuthorizeRequest) ProtoMessage() {}
 
 func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[41]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2981,7 +3093,7 @@ func (x *AuthorizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AuthorizeRequest) GetScope() *Scope {
@@ -3014,7 +3126,7 @@ type AuthorizeResponse struct {
 
 func (x *AuthorizeResponse) Reset() {
 	*x = AuthorizeResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3026,7 +3138,7 @@ func (x *AuthorizeResponse) String() string {
 func (*AuthorizeResponse) ProtoMessage() {}
 
 func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[42]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3039,7 +3151,7 @@ func (x *AuthorizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *AuthorizeResponse) GetAllowed() []bool {
@@ -3066,7 +3178,7 @@ type FileHeader struct {
 
 func (x *FileHeader) Reset() {
 	*x = FileHeader{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3078,7 +3190,7 @@ func (x *FileHeader) String() string {
 func (*FileHeader) ProtoMessage() {}
 
 func (x *FileHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[43]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3091,7 +3203,7 @@ func (x *FileHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileHeader.ProtoReflect.Descriptor instead.
 func (*FileHeader) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *FileHeader) GetScope() *Scope {
@@ -3148,7 +3260,7 @@ type FilePart struct {
 
 func (x *FilePart) Reset() {
 	*x = FilePart{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3160,7 +3272,7 @@ func (x *FilePart) String() string {
 func (*FilePart) ProtoMessage() {}
 
 func (x *FilePart) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[44]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3173,7 +3285,7 @@ func (x *FilePart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePart.ProtoReflect.Descriptor instead.
 func (*FilePart) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FilePart) GetHeader() *FileHeader {
@@ -3207,7 +3319,7 @@ type FileRef struct {
 
 func (x *FileRef) Reset() {
 	*x = FileRef{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3219,7 +3331,7 @@ func (x *FileRef) String() string {
 func (*FileRef) ProtoMessage() {}
 
 func (x *FileRef) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[45]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3232,7 +3344,7 @@ func (x *FileRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileRef.ProtoReflect.Descriptor instead.
 func (*FileRef) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{45}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *FileRef) GetScope() *Scope {
@@ -3262,7 +3374,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3274,7 +3386,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[46]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3287,7 +3399,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{46}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *FileInfo) GetId() string {
@@ -3334,7 +3446,7 @@ type SettingsRequest struct {
 
 func (x *SettingsRequest) Reset() {
 	*x = SettingsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3346,7 +3458,7 @@ func (x *SettingsRequest) String() string {
 func (*SettingsRequest) ProtoMessage() {}
 
 func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[47]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3359,7 +3471,7 @@ func (x *SettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsRequest.ProtoReflect.Descriptor instead.
 func (*SettingsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{47}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *SettingsRequest) GetScope() *Scope {
@@ -3381,7 +3493,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3393,7 +3505,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[48]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3406,7 +3518,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{48}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *Settings) GetScope() *Scope {
@@ -3438,7 +3550,7 @@ type TenantsRequest struct {
 
 func (x *TenantsRequest) Reset() {
 	*x = TenantsRequest{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3450,7 +3562,7 @@ func (x *TenantsRequest) String() string {
 func (*TenantsRequest) ProtoMessage() {}
 
 func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[49]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3463,7 +3575,7 @@ func (x *TenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsRequest.ProtoReflect.Descriptor instead.
 func (*TenantsRequest) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{49}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *TenantsRequest) GetScope() *Scope {
@@ -3507,7 +3619,7 @@ type TenantInfo struct {
 
 func (x *TenantInfo) Reset() {
 	*x = TenantInfo{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3519,7 +3631,7 @@ func (x *TenantInfo) String() string {
 func (*TenantInfo) ProtoMessage() {}
 
 func (x *TenantInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[50]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3532,7 +3644,7 @@ func (x *TenantInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantInfo.ProtoReflect.Descriptor instead.
 func (*TenantInfo) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{50}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *TenantInfo) GetCode() string {
@@ -3582,7 +3694,7 @@ type TenantsResponse struct {
 
 func (x *TenantsResponse) Reset() {
 	*x = TenantsResponse{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3594,7 +3706,7 @@ func (x *TenantsResponse) String() string {
 func (*TenantsResponse) ProtoMessage() {}
 
 func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[51]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3607,7 +3719,7 @@ func (x *TenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantsResponse.ProtoReflect.Descriptor instead.
 func (*TenantsResponse) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{51}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *TenantsResponse) GetTenant() *TenantInfo {
@@ -3644,7 +3756,7 @@ type LogRecord struct {
 
 func (x *LogRecord) Reset() {
 	*x = LogRecord{}
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3656,7 +3768,7 @@ func (x *LogRecord) String() string {
 func (*LogRecord) ProtoMessage() {}
 
 func (x *LogRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[52]
+	mi := &file_sdk_proto_pluginv1_plugin_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3669,7 +3781,7 @@ func (x *LogRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogRecord.ProtoReflect.Descriptor instead.
 func (*LogRecord) Descriptor() ([]byte, []int) {
-	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{52}
+	return file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *LogRecord) GetScope() *Scope {
@@ -3726,7 +3838,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"Permission\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x14\n" +
-	"\x05roles\x18\x03 \x03(\tR\x05roles\"\xeb\x01\n" +
+	"\x05roles\x18\x03 \x03(\tR\x05roles\"\xc7\x02\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
@@ -3738,7 +3850,16 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"timeout_ms\x18\x06 \x01(\rR\ttimeoutMs\x129\n" +
 	"\n" +
-	"rate_limit\x18\a \x01(\v2\x1a.balai.plugin.v1.RateLimitR\trateLimit\"N\n" +
+	"rate_limit\x18\a \x01(\v2\x1a.balai.plugin.v1.RateLimitR\trateLimit\x12\x12\n" +
+	"\x04page\x18\b \x01(\bR\x04page\x12.\n" +
+	"\x04menu\x18\t \x01(\v2\x1a.balai.plugin.v1.MenuEntryR\x04menu\x12\x16\n" +
+	"\x06widget\x18\n" +
+	" \x01(\bR\x06widget\"f\n" +
+	"\tMenuEntry\x12\x14\n" +
+	"\x05label\x18\x01 \x01(\tR\x05label\x12\x19\n" +
+	"\blabel_en\x18\x02 \x01(\tR\alabelEn\x12\x12\n" +
+	"\x04icon\x18\x03 \x01(\tR\x04icon\x12\x14\n" +
+	"\x05order\x18\x04 \x01(\x05R\x05order\"N\n" +
 	"\tRateLimit\x12\x1a\n" +
 	"\brequests\x18\x01 \x01(\rR\brequests\x12%\n" +
 	"\x0ewindow_seconds\x18\x02 \x01(\rR\rwindowSeconds\"\x83\x01\n" +
@@ -3776,7 +3897,7 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\x0eclient_address\x18\b \x01(\tR\rclientAddress\x12\x1b\n" +
 	"\ttime_zone\x18\t \x01(\tR\btimeZone\x12\x1e\n" +
 	"\vnow_unix_ms\x18\n" +
-	" \x01(\x03R\tnowUnixMs\"\x86\x02\n" +
+	" \x01(\x03R\tnowUnixMs\"\x9a\x02\n" +
 	"\vHTTPRequest\x12,\n" +
 	"\x05scope\x18\x01 \x01(\v2\x16.balai.plugin.v1.ScopeR\x05scope\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x12\n" +
@@ -3785,7 +3906,8 @@ const file_sdk_proto_pluginv1_plugin_proto_rawDesc = "" +
 	"\aheaders\x18\x05 \x03(\v2\x17.balai.plugin.v1.HeaderR\aheaders\x12\x12\n" +
 	"\x04body\x18\x06 \x01(\fR\x04body\x12\x14\n" +
 	"\x05route\x18\a \x01(\tR\x05route\x12#\n" +
-	"\rtarget_plugin\x18\b \x01(\tR\ftargetPlugin\"]\n" +
+	"\rtarget_plugin\x18\b \x01(\tR\ftargetPlugin\x12\x12\n" +
+	"\x04page\x18\t \x01(\bR\x04page\"]\n" +
 	"\x0fHTTPRequestPart\x126\n" +
 	"\arequest\x18\x01 \x01(\v2\x1c.balai.plugin.v1.HTTPRequestR\arequest\x12\x12\n" +
 	"\x04body\x18\x02 \x01(\fR\x04body\"]\n" +
@@ -4020,7 +4142,7 @@ func file_sdk_proto_pluginv1_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_sdk_proto_pluginv1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
+var file_sdk_proto_pluginv1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(FieldType)(0),            // 0: balai.plugin.v1.FieldType
 	(*Empty)(nil),             // 1: balai.plugin.v1.Empty
@@ -4028,145 +4150,147 @@ var file_sdk_proto_pluginv1_plugin_proto_goTypes = []any{
 	(*Manifest)(nil),          // 3: balai.plugin.v1.Manifest
 	(*Permission)(nil),        // 4: balai.plugin.v1.Permission
 	(*Route)(nil),             // 5: balai.plugin.v1.Route
-	(*RateLimit)(nil),         // 6: balai.plugin.v1.RateLimit
-	(*Field)(nil),             // 7: balai.plugin.v1.Field
-	(*Index)(nil),             // 8: balai.plugin.v1.Index
-	(*Collection)(nil),        // 9: balai.plugin.v1.Collection
-	(*SetupRequest)(nil),      // 10: balai.plugin.v1.SetupRequest
-	(*SetupResponse)(nil),     // 11: balai.plugin.v1.SetupResponse
-	(*Header)(nil),            // 12: balai.plugin.v1.Header
-	(*Scope)(nil),             // 13: balai.plugin.v1.Scope
-	(*HTTPRequest)(nil),       // 14: balai.plugin.v1.HTTPRequest
-	(*HTTPRequestPart)(nil),   // 15: balai.plugin.v1.HTTPRequestPart
-	(*HTTPResponseHead)(nil),  // 16: balai.plugin.v1.HTTPResponseHead
-	(*HTTPResponsePart)(nil),  // 17: balai.plugin.v1.HTTPResponsePart
-	(*ExchangeDown)(nil),      // 18: balai.plugin.v1.ExchangeDown
-	(*ExchangeUp)(nil),        // 19: balai.plugin.v1.ExchangeUp
-	(*EventDelivery)(nil),     // 20: balai.plugin.v1.EventDelivery
-	(*DeliverResponse)(nil),   // 21: balai.plugin.v1.DeliverResponse
-	(*HealthRequest)(nil),     // 22: balai.plugin.v1.HealthRequest
-	(*HealthResponse)(nil),    // 23: balai.plugin.v1.HealthResponse
-	(*Filter)(nil),            // 24: balai.plugin.v1.Filter
-	(*Sort)(nil),              // 25: balai.plugin.v1.Sort
-	(*Query)(nil),             // 26: balai.plugin.v1.Query
-	(*Aggregate)(nil),         // 27: balai.plugin.v1.Aggregate
-	(*Record)(nil),            // 28: balai.plugin.v1.Record
-	(*StorageOp)(nil),         // 29: balai.plugin.v1.StorageOp
-	(*AuditOp)(nil),           // 30: balai.plugin.v1.AuditOp
-	(*GetOp)(nil),             // 31: balai.plugin.v1.GetOp
-	(*InsertOp)(nil),          // 32: balai.plugin.v1.InsertOp
-	(*UpdateOp)(nil),          // 33: balai.plugin.v1.UpdateOp
-	(*Increment)(nil),         // 34: balai.plugin.v1.Increment
-	(*DeleteOp)(nil),          // 35: balai.plugin.v1.DeleteOp
-	(*PublishOp)(nil),         // 36: balai.plugin.v1.PublishOp
-	(*StorageRequest)(nil),    // 37: balai.plugin.v1.StorageRequest
-	(*Group)(nil),             // 38: balai.plugin.v1.Group
-	(*OpResult)(nil),          // 39: balai.plugin.v1.OpResult
-	(*Error)(nil),             // 40: balai.plugin.v1.Error
-	(*StorageResponse)(nil),   // 41: balai.plugin.v1.StorageResponse
-	(*AuthorizeRequest)(nil),  // 42: balai.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil), // 43: balai.plugin.v1.AuthorizeResponse
-	(*FileHeader)(nil),        // 44: balai.plugin.v1.FileHeader
-	(*FilePart)(nil),          // 45: balai.plugin.v1.FilePart
-	(*FileRef)(nil),           // 46: balai.plugin.v1.FileRef
-	(*FileInfo)(nil),          // 47: balai.plugin.v1.FileInfo
-	(*SettingsRequest)(nil),   // 48: balai.plugin.v1.SettingsRequest
-	(*Settings)(nil),          // 49: balai.plugin.v1.Settings
-	(*TenantsRequest)(nil),    // 50: balai.plugin.v1.TenantsRequest
-	(*TenantInfo)(nil),        // 51: balai.plugin.v1.TenantInfo
-	(*TenantsResponse)(nil),   // 52: balai.plugin.v1.TenantsResponse
-	(*LogRecord)(nil),         // 53: balai.plugin.v1.LogRecord
+	(*MenuEntry)(nil),         // 6: balai.plugin.v1.MenuEntry
+	(*RateLimit)(nil),         // 7: balai.plugin.v1.RateLimit
+	(*Field)(nil),             // 8: balai.plugin.v1.Field
+	(*Index)(nil),             // 9: balai.plugin.v1.Index
+	(*Collection)(nil),        // 10: balai.plugin.v1.Collection
+	(*SetupRequest)(nil),      // 11: balai.plugin.v1.SetupRequest
+	(*SetupResponse)(nil),     // 12: balai.plugin.v1.SetupResponse
+	(*Header)(nil),            // 13: balai.plugin.v1.Header
+	(*Scope)(nil),             // 14: balai.plugin.v1.Scope
+	(*HTTPRequest)(nil),       // 15: balai.plugin.v1.HTTPRequest
+	(*HTTPRequestPart)(nil),   // 16: balai.plugin.v1.HTTPRequestPart
+	(*HTTPResponseHead)(nil),  // 17: balai.plugin.v1.HTTPResponseHead
+	(*HTTPResponsePart)(nil),  // 18: balai.plugin.v1.HTTPResponsePart
+	(*ExchangeDown)(nil),      // 19: balai.plugin.v1.ExchangeDown
+	(*ExchangeUp)(nil),        // 20: balai.plugin.v1.ExchangeUp
+	(*EventDelivery)(nil),     // 21: balai.plugin.v1.EventDelivery
+	(*DeliverResponse)(nil),   // 22: balai.plugin.v1.DeliverResponse
+	(*HealthRequest)(nil),     // 23: balai.plugin.v1.HealthRequest
+	(*HealthResponse)(nil),    // 24: balai.plugin.v1.HealthResponse
+	(*Filter)(nil),            // 25: balai.plugin.v1.Filter
+	(*Sort)(nil),              // 26: balai.plugin.v1.Sort
+	(*Query)(nil),             // 27: balai.plugin.v1.Query
+	(*Aggregate)(nil),         // 28: balai.plugin.v1.Aggregate
+	(*Record)(nil),            // 29: balai.plugin.v1.Record
+	(*StorageOp)(nil),         // 30: balai.plugin.v1.StorageOp
+	(*AuditOp)(nil),           // 31: balai.plugin.v1.AuditOp
+	(*GetOp)(nil),             // 32: balai.plugin.v1.GetOp
+	(*InsertOp)(nil),          // 33: balai.plugin.v1.InsertOp
+	(*UpdateOp)(nil),          // 34: balai.plugin.v1.UpdateOp
+	(*Increment)(nil),         // 35: balai.plugin.v1.Increment
+	(*DeleteOp)(nil),          // 36: balai.plugin.v1.DeleteOp
+	(*PublishOp)(nil),         // 37: balai.plugin.v1.PublishOp
+	(*StorageRequest)(nil),    // 38: balai.plugin.v1.StorageRequest
+	(*Group)(nil),             // 39: balai.plugin.v1.Group
+	(*OpResult)(nil),          // 40: balai.plugin.v1.OpResult
+	(*Error)(nil),             // 41: balai.plugin.v1.Error
+	(*StorageResponse)(nil),   // 42: balai.plugin.v1.StorageResponse
+	(*AuthorizeRequest)(nil),  // 43: balai.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil), // 44: balai.plugin.v1.AuthorizeResponse
+	(*FileHeader)(nil),        // 45: balai.plugin.v1.FileHeader
+	(*FilePart)(nil),          // 46: balai.plugin.v1.FilePart
+	(*FileRef)(nil),           // 47: balai.plugin.v1.FileRef
+	(*FileInfo)(nil),          // 48: balai.plugin.v1.FileInfo
+	(*SettingsRequest)(nil),   // 49: balai.plugin.v1.SettingsRequest
+	(*Settings)(nil),          // 50: balai.plugin.v1.Settings
+	(*TenantsRequest)(nil),    // 51: balai.plugin.v1.TenantsRequest
+	(*TenantInfo)(nil),        // 52: balai.plugin.v1.TenantInfo
+	(*TenantsResponse)(nil),   // 53: balai.plugin.v1.TenantsResponse
+	(*LogRecord)(nil),         // 54: balai.plugin.v1.LogRecord
 }
 var file_sdk_proto_pluginv1_plugin_proto_depIdxs = []int32{
 	4,  // 0: balai.plugin.v1.Manifest.permissions:type_name -> balai.plugin.v1.Permission
 	5,  // 1: balai.plugin.v1.Manifest.routes:type_name -> balai.plugin.v1.Route
-	9,  // 2: balai.plugin.v1.Manifest.collections:type_name -> balai.plugin.v1.Collection
-	6,  // 3: balai.plugin.v1.Route.rate_limit:type_name -> balai.plugin.v1.RateLimit
-	0,  // 4: balai.plugin.v1.Field.type:type_name -> balai.plugin.v1.FieldType
-	7,  // 5: balai.plugin.v1.Collection.fields:type_name -> balai.plugin.v1.Field
-	8,  // 6: balai.plugin.v1.Collection.indexes:type_name -> balai.plugin.v1.Index
-	13, // 7: balai.plugin.v1.HTTPRequest.scope:type_name -> balai.plugin.v1.Scope
-	12, // 8: balai.plugin.v1.HTTPRequest.headers:type_name -> balai.plugin.v1.Header
-	14, // 9: balai.plugin.v1.HTTPRequestPart.request:type_name -> balai.plugin.v1.HTTPRequest
-	12, // 10: balai.plugin.v1.HTTPResponseHead.headers:type_name -> balai.plugin.v1.Header
-	16, // 11: balai.plugin.v1.HTTPResponsePart.head:type_name -> balai.plugin.v1.HTTPResponseHead
-	14, // 12: balai.plugin.v1.ExchangeDown.request:type_name -> balai.plugin.v1.HTTPRequest
-	41, // 13: balai.plugin.v1.ExchangeDown.storage:type_name -> balai.plugin.v1.StorageResponse
-	40, // 14: balai.plugin.v1.ExchangeDown.error:type_name -> balai.plugin.v1.Error
-	17, // 15: balai.plugin.v1.ExchangeUp.part:type_name -> balai.plugin.v1.HTTPResponsePart
-	37, // 16: balai.plugin.v1.ExchangeUp.storage:type_name -> balai.plugin.v1.StorageRequest
-	13, // 17: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
-	24, // 18: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
-	25, // 19: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
-	24, // 20: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
-	31, // 21: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
-	32, // 22: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
-	33, // 23: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
-	35, // 24: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
-	26, // 25: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
-	27, // 26: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
-	36, // 27: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
-	30, // 28: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
-	28, // 29: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
-	34, // 30: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
-	24, // 31: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
-	13, // 32: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
-	29, // 33: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
-	28, // 34: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
-	38, // 35: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
-	40, // 36: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
-	39, // 37: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
-	13, // 38: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
-	13, // 39: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
-	44, // 40: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
-	47, // 41: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
-	13, // 42: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
-	13, // 43: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
-	13, // 44: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
-	13, // 45: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
-	51, // 46: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
-	51, // 47: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
-	51, // 48: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
-	13, // 49: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
-	2,  // 50: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
-	10, // 51: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
-	14, // 52: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
-	15, // 53: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
-	18, // 54: balai.plugin.v1.Plugin.Exchange:input_type -> balai.plugin.v1.ExchangeDown
-	20, // 55: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
-	22, // 56: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
-	37, // 57: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
-	42, // 58: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
-	45, // 59: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
-	46, // 60: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
-	46, // 61: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
-	14, // 62: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
-	48, // 63: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
-	49, // 64: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
-	53, // 65: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
-	50, // 66: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
-	3,  // 67: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
-	11, // 68: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
-	17, // 69: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
-	17, // 70: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
-	19, // 71: balai.plugin.v1.Plugin.Exchange:output_type -> balai.plugin.v1.ExchangeUp
-	21, // 72: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
-	23, // 73: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
-	41, // 74: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
-	43, // 75: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
-	47, // 76: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
-	45, // 77: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
-	1,  // 78: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
-	17, // 79: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
-	49, // 80: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
-	1,  // 81: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
-	1,  // 82: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
-	52, // 83: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
-	67, // [67:84] is the sub-list for method output_type
-	50, // [50:67] is the sub-list for method input_type
-	50, // [50:50] is the sub-list for extension type_name
-	50, // [50:50] is the sub-list for extension extendee
-	0,  // [0:50] is the sub-list for field type_name
+	10, // 2: balai.plugin.v1.Manifest.collections:type_name -> balai.plugin.v1.Collection
+	7,  // 3: balai.plugin.v1.Route.rate_limit:type_name -> balai.plugin.v1.RateLimit
+	6,  // 4: balai.plugin.v1.Route.menu:type_name -> balai.plugin.v1.MenuEntry
+	0,  // 5: balai.plugin.v1.Field.type:type_name -> balai.plugin.v1.FieldType
+	8,  // 6: balai.plugin.v1.Collection.fields:type_name -> balai.plugin.v1.Field
+	9,  // 7: balai.plugin.v1.Collection.indexes:type_name -> balai.plugin.v1.Index
+	14, // 8: balai.plugin.v1.HTTPRequest.scope:type_name -> balai.plugin.v1.Scope
+	13, // 9: balai.plugin.v1.HTTPRequest.headers:type_name -> balai.plugin.v1.Header
+	15, // 10: balai.plugin.v1.HTTPRequestPart.request:type_name -> balai.plugin.v1.HTTPRequest
+	13, // 11: balai.plugin.v1.HTTPResponseHead.headers:type_name -> balai.plugin.v1.Header
+	17, // 12: balai.plugin.v1.HTTPResponsePart.head:type_name -> balai.plugin.v1.HTTPResponseHead
+	15, // 13: balai.plugin.v1.ExchangeDown.request:type_name -> balai.plugin.v1.HTTPRequest
+	42, // 14: balai.plugin.v1.ExchangeDown.storage:type_name -> balai.plugin.v1.StorageResponse
+	41, // 15: balai.plugin.v1.ExchangeDown.error:type_name -> balai.plugin.v1.Error
+	18, // 16: balai.plugin.v1.ExchangeUp.part:type_name -> balai.plugin.v1.HTTPResponsePart
+	38, // 17: balai.plugin.v1.ExchangeUp.storage:type_name -> balai.plugin.v1.StorageRequest
+	14, // 18: balai.plugin.v1.EventDelivery.scope:type_name -> balai.plugin.v1.Scope
+	25, // 19: balai.plugin.v1.Query.filters:type_name -> balai.plugin.v1.Filter
+	26, // 20: balai.plugin.v1.Query.sort:type_name -> balai.plugin.v1.Sort
+	25, // 21: balai.plugin.v1.Aggregate.filters:type_name -> balai.plugin.v1.Filter
+	32, // 22: balai.plugin.v1.StorageOp.get:type_name -> balai.plugin.v1.GetOp
+	33, // 23: balai.plugin.v1.StorageOp.insert:type_name -> balai.plugin.v1.InsertOp
+	34, // 24: balai.plugin.v1.StorageOp.update:type_name -> balai.plugin.v1.UpdateOp
+	36, // 25: balai.plugin.v1.StorageOp.delete:type_name -> balai.plugin.v1.DeleteOp
+	27, // 26: balai.plugin.v1.StorageOp.query:type_name -> balai.plugin.v1.Query
+	28, // 27: balai.plugin.v1.StorageOp.aggregate:type_name -> balai.plugin.v1.Aggregate
+	37, // 28: balai.plugin.v1.StorageOp.publish:type_name -> balai.plugin.v1.PublishOp
+	31, // 29: balai.plugin.v1.StorageOp.audit:type_name -> balai.plugin.v1.AuditOp
+	29, // 30: balai.plugin.v1.InsertOp.records:type_name -> balai.plugin.v1.Record
+	35, // 31: balai.plugin.v1.UpdateOp.increments:type_name -> balai.plugin.v1.Increment
+	25, // 32: balai.plugin.v1.UpdateOp.where:type_name -> balai.plugin.v1.Filter
+	14, // 33: balai.plugin.v1.StorageRequest.scope:type_name -> balai.plugin.v1.Scope
+	30, // 34: balai.plugin.v1.StorageRequest.ops:type_name -> balai.plugin.v1.StorageOp
+	29, // 35: balai.plugin.v1.OpResult.records:type_name -> balai.plugin.v1.Record
+	39, // 36: balai.plugin.v1.OpResult.groups:type_name -> balai.plugin.v1.Group
+	41, // 37: balai.plugin.v1.OpResult.error:type_name -> balai.plugin.v1.Error
+	40, // 38: balai.plugin.v1.StorageResponse.results:type_name -> balai.plugin.v1.OpResult
+	14, // 39: balai.plugin.v1.AuthorizeRequest.scope:type_name -> balai.plugin.v1.Scope
+	14, // 40: balai.plugin.v1.FileHeader.scope:type_name -> balai.plugin.v1.Scope
+	45, // 41: balai.plugin.v1.FilePart.header:type_name -> balai.plugin.v1.FileHeader
+	48, // 42: balai.plugin.v1.FilePart.info:type_name -> balai.plugin.v1.FileInfo
+	14, // 43: balai.plugin.v1.FileRef.scope:type_name -> balai.plugin.v1.Scope
+	14, // 44: balai.plugin.v1.SettingsRequest.scope:type_name -> balai.plugin.v1.Scope
+	14, // 45: balai.plugin.v1.Settings.scope:type_name -> balai.plugin.v1.Scope
+	14, // 46: balai.plugin.v1.TenantsRequest.scope:type_name -> balai.plugin.v1.Scope
+	52, // 47: balai.plugin.v1.TenantsResponse.tenant:type_name -> balai.plugin.v1.TenantInfo
+	52, // 48: balai.plugin.v1.TenantsResponse.ancestors:type_name -> balai.plugin.v1.TenantInfo
+	52, // 49: balai.plugin.v1.TenantsResponse.descendants:type_name -> balai.plugin.v1.TenantInfo
+	14, // 50: balai.plugin.v1.LogRecord.scope:type_name -> balai.plugin.v1.Scope
+	2,  // 51: balai.plugin.v1.Plugin.Describe:input_type -> balai.plugin.v1.DescribeRequest
+	11, // 52: balai.plugin.v1.Plugin.Setup:input_type -> balai.plugin.v1.SetupRequest
+	15, // 53: balai.plugin.v1.Plugin.Handle:input_type -> balai.plugin.v1.HTTPRequest
+	16, // 54: balai.plugin.v1.Plugin.HandleStream:input_type -> balai.plugin.v1.HTTPRequestPart
+	19, // 55: balai.plugin.v1.Plugin.Exchange:input_type -> balai.plugin.v1.ExchangeDown
+	21, // 56: balai.plugin.v1.Plugin.Deliver:input_type -> balai.plugin.v1.EventDelivery
+	23, // 57: balai.plugin.v1.Plugin.Health:input_type -> balai.plugin.v1.HealthRequest
+	38, // 58: balai.plugin.v1.Host.Storage:input_type -> balai.plugin.v1.StorageRequest
+	43, // 59: balai.plugin.v1.Host.Authorize:input_type -> balai.plugin.v1.AuthorizeRequest
+	46, // 60: balai.plugin.v1.Host.PutFile:input_type -> balai.plugin.v1.FilePart
+	47, // 61: balai.plugin.v1.Host.GetFile:input_type -> balai.plugin.v1.FileRef
+	47, // 62: balai.plugin.v1.Host.DeleteFile:input_type -> balai.plugin.v1.FileRef
+	15, // 63: balai.plugin.v1.Host.Call:input_type -> balai.plugin.v1.HTTPRequest
+	49, // 64: balai.plugin.v1.Host.GetSettings:input_type -> balai.plugin.v1.SettingsRequest
+	50, // 65: balai.plugin.v1.Host.PutSettings:input_type -> balai.plugin.v1.Settings
+	54, // 66: balai.plugin.v1.Host.Log:input_type -> balai.plugin.v1.LogRecord
+	51, // 67: balai.plugin.v1.Host.Tenants:input_type -> balai.plugin.v1.TenantsRequest
+	3,  // 68: balai.plugin.v1.Plugin.Describe:output_type -> balai.plugin.v1.Manifest
+	12, // 69: balai.plugin.v1.Plugin.Setup:output_type -> balai.plugin.v1.SetupResponse
+	18, // 70: balai.plugin.v1.Plugin.Handle:output_type -> balai.plugin.v1.HTTPResponsePart
+	18, // 71: balai.plugin.v1.Plugin.HandleStream:output_type -> balai.plugin.v1.HTTPResponsePart
+	20, // 72: balai.plugin.v1.Plugin.Exchange:output_type -> balai.plugin.v1.ExchangeUp
+	22, // 73: balai.plugin.v1.Plugin.Deliver:output_type -> balai.plugin.v1.DeliverResponse
+	24, // 74: balai.plugin.v1.Plugin.Health:output_type -> balai.plugin.v1.HealthResponse
+	42, // 75: balai.plugin.v1.Host.Storage:output_type -> balai.plugin.v1.StorageResponse
+	44, // 76: balai.plugin.v1.Host.Authorize:output_type -> balai.plugin.v1.AuthorizeResponse
+	48, // 77: balai.plugin.v1.Host.PutFile:output_type -> balai.plugin.v1.FileInfo
+	46, // 78: balai.plugin.v1.Host.GetFile:output_type -> balai.plugin.v1.FilePart
+	1,  // 79: balai.plugin.v1.Host.DeleteFile:output_type -> balai.plugin.v1.Empty
+	18, // 80: balai.plugin.v1.Host.Call:output_type -> balai.plugin.v1.HTTPResponsePart
+	50, // 81: balai.plugin.v1.Host.GetSettings:output_type -> balai.plugin.v1.Settings
+	1,  // 82: balai.plugin.v1.Host.PutSettings:output_type -> balai.plugin.v1.Empty
+	1,  // 83: balai.plugin.v1.Host.Log:output_type -> balai.plugin.v1.Empty
+	53, // 84: balai.plugin.v1.Host.Tenants:output_type -> balai.plugin.v1.TenantsResponse
+	68, // [68:85] is the sub-list for method output_type
+	51, // [51:68] is the sub-list for method input_type
+	51, // [51:51] is the sub-list for extension type_name
+	51, // [51:51] is the sub-list for extension extendee
+	0,  // [0:51] is the sub-list for field type_name
 }
 
 func init() { file_sdk_proto_pluginv1_plugin_proto_init() }
@@ -4174,7 +4298,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 	if File_sdk_proto_pluginv1_plugin_proto != nil {
 		return
 	}
-	file_sdk_proto_pluginv1_plugin_proto_msgTypes[28].OneofWrappers = []any{
+	file_sdk_proto_pluginv1_plugin_proto_msgTypes[29].OneofWrappers = []any{
 		(*StorageOp_Get)(nil),
 		(*StorageOp_Insert)(nil),
 		(*StorageOp_Update)(nil),
@@ -4190,7 +4314,7 @@ func file_sdk_proto_pluginv1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sdk_proto_pluginv1_plugin_proto_rawDesc), len(file_sdk_proto_pluginv1_plugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   53,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
