@@ -133,7 +133,8 @@ type PageRoute struct {
 	Menu *MenuEntry
 	// Widget: the host shows this GET page's fragment on the tenant's
 	// dashboard (to users holding Permission), fetched with a 2 s bound; a
-	// fixed path, not public.
+	// fixed path. A Public widget is shown instead on the tenant's public
+	// home in the portal (/{tenant}/), fetched for an anonymous caller.
 	Widget bool
 	// MaxBodyBytes bounds the request body, as for a Route (uploads); 0 is
 	// the host's default (1 MiB).

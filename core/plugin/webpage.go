@@ -87,6 +87,14 @@ type pageRef struct {
 // visiblePages lists the console pages of the plugins enabled in tenant
 // that keep returns true for and whose permission user holds there.
 func (rt *Runtime) visiblePages(ctx context.Context, tenant, user string, keep func(*pb.Route) bool) ([]pageRef, error) {
+	return rt.enabledPages(ctx, tenant, func(r *pb.Route) bool {
+		return !r.Public && keep(r) && user != "" && rt.h.Authz.Allowed(user, rbac.Limit{}, tenant, r.Permission)
+	})
+}
+
+// enabledPages lists the pages that keep returns true for of the plugins
+// enabled in tenant, in load order. The error is the tenant's lookup's.
+func (rt *Runtime) enabledPages(ctx context.Context, tenant string, keep func(*pb.Route) bool) ([]pageRef, error) {
 	if _, err := rt.tenantLevel(ctx, tenant); err != nil {
 		return nil, err
 	}
@@ -100,10 +108,7 @@ func (rt *Runtime) visiblePages(ctx context.Context, tenant, user string, keep f
 			continue
 		}
 		for _, r := range m.Routes {
-			if !r.Page || r.Public || !keep(r) {
-				continue
-			}
-			if user == "" || !rt.h.Authz.Allowed(user, rbac.Limit{}, tenant, r.Permission) {
+			if !r.Page || !keep(r) {
 				continue
 			}
 			out = append(out, pageRef{plugin: m.Id, route: r})
@@ -150,6 +155,26 @@ func (rt *Runtime) Widgets(ctx context.Context, tenant, user, lang string) []web
 		rt.log.Warn("listing widgets", "tenant", tenant, "err", err)
 		return nil
 	}
+	return rt.fetchWidgets(ctx, tenant, user, lang, pages)
+}
+
+// PublicWidgets fetches the public widget pages of the plugins enabled in
+// tenant for an anonymous caller, in parallel, each bounded to
+// widgetTimeout (webpage.Source): what the portal shows on a tenant's
+// public home. Failures are left out and logged as for Widgets. Widget
+// links resolve against the public page root /{tenant}/{plugin}.
+func (rt *Runtime) PublicWidgets(ctx context.Context, tenant, lang string) []webpage.Widget {
+	pages, err := rt.enabledPages(ctx, tenant, func(r *pb.Route) bool { return r.Public && r.Widget })
+	if err != nil {
+		rt.log.Warn("listing public widgets", "tenant", tenant, "err", err)
+		return nil
+	}
+	return rt.fetchWidgets(ctx, tenant, "", lang, pages)
+}
+
+// fetchWidgets fetches pages in parallel for user ("" anonymous), keeping
+// the answers in the order of pages and leaving failures out.
+func (rt *Runtime) fetchWidgets(ctx context.Context, tenant, user, lang string, pages []pageRef) []webpage.Widget {
 	out := make([]*webpage.Widget, len(pages))
 	var wg sync.WaitGroup
 	for i, p := range pages {
@@ -183,9 +208,13 @@ func (rt *Runtime) widget(ctx context.Context, tenant, user, lang string, p page
 		return nil, err
 	}
 	rec := &fragmentRecorder{header: http.Header{}}
+	base := "/console/" + tenant + "/m/" + p.plugin
+	if p.route.Public {
+		base = "/" + tenant + "/" + p.plugin
+	}
 	err = rt.ServePage(rec, req, webpage.Call{
 		Tenant: tenant, Plugin: p.plugin, Path: p.route.Path, User: user, Lang: lang,
-		Base: "/console/" + tenant + "/m/" + p.plugin,
+		Base: base, Public: p.route.Public,
 	})
 	switch {
 	case err != nil:

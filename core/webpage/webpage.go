@@ -37,6 +37,11 @@ type Source interface {
 	// Widgets renders each enabled plugin's Widget pages the user may see, in parallel, each
 	// bounded to 2 s; a failing widget is left out (and logged).
 	Widgets(ctx context.Context, tenant, user, lang string) []Widget
+	// PublicWidgets renders each enabled plugin's public Widget pages for an
+	// anonymous caller (the tenant's public home in the portal), in
+	// parallel, each bounded to 2 s; a failing widget is left out (and
+	// logged). Links in them resolve against /{tenant}/{plugin}.
+	PublicWidgets(ctx context.Context, tenant, lang string) []Widget
 	// ServePage sends r (method, query, body, headers) to the plugin's page and writes the
 	// plugin's answer to w unchanged, except: the host's own errors come back as *apierr.Error
 	// before anything is written, so the web layer can render them as HTML.

@@ -135,3 +135,9 @@ func (h *Host) Menu(tenant, user string) []webpage.MenuItem {
 func (h *Host) Widgets(tenant, user string) []webpage.Widget {
 	return h.rt.Widgets(h.t.Context(), tenant, user, "id")
 }
+
+// PublicWidgets are the fragments the portal shows anyone on tenant's
+// public home (public widget pages), in Bahasa Indonesia.
+func (h *Host) PublicWidgets(tenant string) []webpage.Widget {
+	return h.rt.PublicWidgets(h.t.Context(), tenant, "id")
+}

@@ -50,6 +50,9 @@ func pagesPlugin() *sdk.Plugin {
 			{Method: "GET", Path: "/ok", Permission: "pages.items.read", Widget: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				ui.Render(w, r, ui.Page{Title: "Baik", Body: []ui.Node{ui.Text("isi")}})
 			})},
+			{Method: "GET", Path: "/summary", Public: true, Widget: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ui.Render(w, r, ui.Page{Title: "Ringkasan", Body: []ui.Node{ui.Text("publik " + ui.Info(r).Base)}})
+			})},
 			{Method: "GET", Path: "/broken", Permission: "pages.items.read", Widget: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, "no", http.StatusInternalServerError)
 			})},
@@ -171,6 +174,21 @@ func TestPageRules(t *testing.T) {
 	}
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("widgets took %s, want about 2 s", d)
+	}
+	// A public widget is for the public home only, fetched anonymously,
+	// with links under the public page root.
+	pub := h.PublicWidgets(village)
+	if len(pub) != 1 || pub[0].Title != "Ringkasan" || !strings.Contains(string(pub[0].HTML), "publik /14.01.01.2009/pages") {
+		t.Errorf("public widgets = %+v", pub)
+	}
+	for _, w := range ws {
+		if w.Title == "Ringkasan" {
+			t.Error("a public widget is on the console dashboard")
+		}
+	}
+	h.Tenant("14.01.01.2010")
+	if pub := h.PublicWidgets("14.01.01.2010"); len(pub) != 0 {
+		t.Errorf("public widgets where the module is not enabled = %+v", pub)
 	}
 	if _, err := h.rt.Menu(t.Context(), "99.99", "ani"); err == nil {
 		t.Error("menu of an unknown tenant: no error")

@@ -298,8 +298,10 @@ var iconRE = regexp.MustCompile(`^[a-z0-9-]{0,32}$`)
 
 // pageProblems lists what is wrong with a route's page fields: a menu
 // entry or widget only on a page, on a GET of a fixed path (the host links
-// to it and fetches it with no values to fill in), not public (the console
-// shows them), and menu labels of sensible length.
+// to it and fetches it with no values to fill in), a menu entry not public
+// (the console shows it), and menu labels of sensible length. A widget may
+// be public: the host shows it on the tenant's public home (the portal),
+// fetched for an anonymous caller.
 func pageProblems(r *Route) []string {
 	var out []string
 	if !r.Page {
@@ -323,8 +325,8 @@ func pageProblems(r *Route) []string {
 			out = append(out, fmt.Sprintf("menu icon must be at most %d characters of a-z, 0-9 or -", maxIconBytes))
 		}
 	}
-	if r.Widget && (!fixed || r.Public) {
-		out = append(out, "a widget needs a console GET page of a fixed path (no wildcards)")
+	if r.Widget && !fixed {
+		out = append(out, "a widget needs a GET page of a fixed path (no wildcards)")
 	}
 	return out
 }

@@ -76,7 +76,13 @@ func TestValidateManifest(t *testing.T) {
 		}, ""},
 		{"widget with wildcard", func(m *Manifest) {
 			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/w/{id}", Page: true, Permission: "shop.items.read", Widget: true})
-		}, "a widget needs a console GET page"},
+		}, "a widget needs a GET page of a fixed path"},
+		{"public widget page", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "GET", Path: "/summary", Page: true, Public: true, Widget: true})
+		}, ""},
+		{"public widget on a POST page", func(m *Manifest) {
+			m.Routes = append(m.Routes, &Route{Method: "POST", Path: "/summary", Page: true, Public: true, Widget: true})
+		}, "a widget needs a GET page of a fixed path"},
 		{"the host's id users", func(m *Manifest) {
 			m.Id = "users"
 			m.Permissions = []*Permission{{Name: "users.write", Roles: []string{"viewer"}}}
