@@ -49,6 +49,8 @@ var pages = []sdk.PageRoute{
 	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: villageOnlyHTTP(getRejects)},
 	{Method: "GET", Path: "/stats", Permission: permRead, Handler: http.HandlerFunc(pageStats),
 		Menu: &sdk.MenuEntry{Label: "Statistik", LabelEN: "Statistics", Icon: "chart", Order: 40}},
+	// The public home's summary (ui_public.go).
+	{Method: "GET", Path: "/summary", Public: true, Widget: true, Handler: http.HandlerFunc(pagePublicSummary)},
 }
 
 // tr picks the page's language: id (the default) or en.
