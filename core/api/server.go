@@ -160,11 +160,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // IsWebPath reports whether p belongs to the browser pages (core/web):
-// /login, /logout, /console..., /static/... and the public module pages
-// /{tenant}/... (tenant codes start with a digit).
+// the public portal /, /login, /logout, /console..., /static/... and the
+// public pages /{tenant}/... (tenant codes start with a digit).
 func IsWebPath(p string) bool {
 	switch {
-	case p == "/login", p == "/logout", p == "/console", strings.HasPrefix(p, "/console/"), strings.HasPrefix(p, "/static/"):
+	case p == "/", p == "/login", p == "/logout", p == "/console", strings.HasPrefix(p, "/console/"), strings.HasPrefix(p, "/static/"):
 		return true
 	}
 	return len(p) > 1 && p[1] >= '0' && p[1] <= '9'

@@ -85,6 +85,9 @@ func (s *Server) servePage(q *rq, c webpage.Call) {
 	title, _ := url.PathUnescape(rec.header.Get(hdrPageTitle))
 	v := s.newView(q, title)
 	v.Public = c.Public
+	if c.Public {
+		v.Path = append(s.publicCrumbs(q, q.tenant), *q.tenant)
+	}
 	body := rec.buf.String()
 	if title != "" && !strings.Contains(strings.ToLower(body), "<h1") {
 		// Every page has one h1: the title, unless the fragment brings its own.

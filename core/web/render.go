@@ -85,6 +85,9 @@ func loadAssets() map[string]string {
 		ext := path.Ext(e.Name())
 		out[e.Name()] = "/static/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
 	}
+	// The Open Graph picture is drawn in memory (portal.go).
+	sum := sha256.Sum256(ogPNG)
+	out[ogName] = "/static/og." + hex.EncodeToString(sum[:])[:12] + ".png"
 	return out
 }
 
@@ -92,6 +95,11 @@ func loadAssets() map[string]string {
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	api.NoteRoute(r.Context(), r.Pattern, "", "")
 	want := "/static/" + r.PathValue("file")
+	if want == s.assets[ogName] {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		http.ServeContent(w, r, ogName, time.Time{}, bytes.NewReader(ogPNG))
+		return
+	}
 	for name, url := range s.assets {
 		if url == want {
 			b, _ := fs.ReadFile(staticFS, "static/"+name)
@@ -117,7 +125,10 @@ type view struct {
 	Admin          []navItem
 	Flash          *flash
 	Public         bool
-	Refresh        int
+	// OG is the Open Graph card of a public page (filled for every public
+	// page by write when the handler left it nil).
+	OG      *ogMeta
+	Refresh int
 	// Here is the request path, for the language switch to come back.
 	Here string
 	Body template.HTML
@@ -143,6 +154,13 @@ func (s *Server) render(q *rq, status int, page, title string, data any) {
 }
 
 func (s *Server) write(q *rq, status int, page string, v *view) {
+	if v.Public && v.OG == nil {
+		title := v.Title
+		if title == "" {
+			title = s.cfg.Name
+		}
+		v.OG = s.og(q, title, q.T("portal.desc"))
+	}
 	var buf bytes.Buffer
 	if err := pages[page].ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.cfg.Logger.Error("rendering page", "page", page, "err", err)
@@ -162,7 +180,7 @@ func (s *Server) write(q *rq, status int, page string, v *view) {
 // newView fills the shell: names, tenant path and switcher, navigation.
 func (s *Server) newView(q *rq, title string) *view {
 	v := &view{Lang: q.lang, Title: title, Deployment: s.cfg.Name, CSS: s.assets["balai.css"], JS: s.assets["balai.js"],
-		CSRF: q.csrf, Flash: q.flash, Tenant: q.tenant, Here: q.r.URL.RequestURI(), q: q}
+		CSRF: q.csrf, Flash: q.flash, Tenant: q.tenant, Here: q.r.URL.RequestURI(), q: q, Public: isPublicPath(q.r.URL.Path)}
 	if q.id == nil {
 		return v
 	}
@@ -231,6 +249,12 @@ func (s *Server) menuItem(q *rq, base, here string, it webpage.MenuItem) navItem
 	}
 	href := base + "/m/" + it.Plugin + it.Path
 	return navItem{Label: label, Href: href, Current: strings.HasPrefix(here, href), Icon: icon(it.Icon)}
+}
+
+// isPublicPath reports whether p is a citizen's page (the portal and the
+// public pages /{tenant}/...), drawn in the public shell even for an error.
+func isPublicPath(p string) bool {
+	return p == "/" || (len(p) > 1 && p[1] >= '0' && p[1] <= '9')
 }
 
 func containsTenant(ts []tenancy.Tenant, code string) bool {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -25,6 +26,11 @@ func (testSource) Menu(_ context.Context, tenant, user string) ([]webpage.MenuIt
 
 func (testSource) Widgets(_ context.Context, tenant, user, lang string) []webpage.Widget {
 	return []webpage.Widget{{Plugin: "hello", Title: "Surat", HTML: "<p id=\"widget-hello\">3 surat menunggu</p>"}}
+}
+
+// PublicWidgets gives every tenant one public widget naming it.
+func (testSource) PublicWidgets(_ context.Context, tenant, lang string) []webpage.Widget {
+	return []webpage.Widget{{Plugin: "population", Title: "Penduduk", HTML: template.HTML(`<p id="public-widget">penduduk ` + template.HTMLEscapeString(tenant) + `</p>`)}}
 }
 
 func (s testSource) ServePage(w http.ResponseWriter, r *http.Request, c webpage.Call) error {

@@ -119,6 +119,10 @@ func (s *Server) routes() {
 	m.Handle("POST /console/{tenant}/admin/regions", s.tenanted(s.regionsImport))
 	m.Handle("/console/{tenant}/m/{plugin}/{path...}", s.tenanted(s.consolePage))
 	m.Handle("/{tenant}/{plugin}/{path...}", s.anon(s.publicPage))
+	// The public portal (portal.go).
+	m.Handle("GET /{$}", s.anon(s.portalHome))
+	m.Handle("GET /{tenant}/{$}", s.anon(s.portalCode))
+	m.Handle("GET /{tenant}", s.anon(s.portalShort))
 	m.Handle("/", s.anon(func(q *rq) { s.fail(q, notFound()) }))
 }
 

@@ -48,11 +48,11 @@ func pagePublicSummary(w http.ResponseWriter, r *http.Request) {
 	var b []byte
 	b = append(b, `<dl class="b-dl b-stats" id="population-summary">`...)
 	row := func(id, label string, n int64) {
-		b = append(b, `<div><dt>`...)
+		b = append(b, `<dt>`...)
 		b = append(b, template.HTMLEscapeString(label)...)
 		b = append(b, `</dt><dd id="`+id+`" data-count="`+strconv.FormatInt(n, 10)+`">`...)
 		b = append(b, template.HTMLEscapeString(groupThousands(n))...)
-		b = append(b, `</dd></div>`...)
+		b = append(b, `</dd>`...)
 	}
 	row("population-total", tr(r, "Penduduk hidup", "Living residents"), total)
 	if split {
