@@ -50,7 +50,7 @@ func TestPortal(t *testing.T) {
 				want: []string{"Tidak ada desa yang cocok dengan “&lt;b&gt;zzz”"}, not: []string{`href="/14.01.01.2001/"`, "<b>zzz"}},
 			{name: "a district's home", path: "/14.01.01/", status: 200,
 				want: []string{`<h1 id="page-title">Bangkinang</h1>`, `href="/14.01.01.2001/"`, `<a href="/14.01/">Kabupaten Kampar</a>`, `action="/14.01.01/"`},
-				not: []string{`href="/14.01.02.2001/"`, `id="n-districts"`}},
+				not:  []string{`href="/14.01.02.2001/"`, `id="n-districts"`}},
 			{name: "a village's home", path: "/14.01.01.2001/", status: 200,
 				want: []string{`id="portal-village"`, `<h1 id="page-title">Desa Satu</h1>`, `<a href="/14/">Riau</a>`, `<a href="/14.01/">Kabupaten Kampar</a>`, `<a href="/14.01.01/">Bangkinang</a>`,
 					`<p id="public-widget">penduduk 14.01.01.2001</p>`, `id="short-link">` + s.srv.URL + `/14.01.01.2001</a>`, `<svg xmlns="http://www.w3.org/2000/svg"`,
