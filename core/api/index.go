@@ -8,8 +8,10 @@ import (
 // Version is shown on the landing page; the CLI sets it at start.
 var Version = "dev"
 
-// indexPage is the landing page until the public portal (issue 13): in
-// Bahasa Indonesia, it leads to the login and the console.
+// indexPage is the landing page of an API served without the web layer
+// (api.Server.MountWeb not called); with it, `/` is the public portal
+// (core/web/portal.go). In Bahasa Indonesia, it leads to the login and the
+// console.
 var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Balai</title>
