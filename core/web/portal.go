@@ -46,6 +46,10 @@ type portalRegion struct {
 	// Matched counts the villages the search kept.
 	Matched int
 	Query   string
+	// Open shows every district's villages unfolded (after a search, or
+	// with a single district); otherwise a phone sees the districts, each
+	// opening without script (<details>).
+	Open bool
 	// Action is the search form's target: this page's path.
 	Action  string
 	Widgets []webpage.Widget
@@ -192,6 +196,7 @@ func (s *Server) portalRegionPage(q *rq, t *tenancy.Tenant, home bool) {
 		}
 	}
 	sort.SliceStable(pr.Districts, func(i, j int) bool { return pr.Districts[i].Name < pr.Districts[j].Name })
+	pr.Open = query != "" || len(pr.Districts) == 1
 	if s.cfg.Source != nil {
 		pr.Widgets = s.cfg.Source.PublicWidgets(q.r.Context(), t.Code, q.lang)
 	}
