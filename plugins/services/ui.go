@@ -272,6 +272,23 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
+// typeChooser offers the letter types as links to path?type={code}: the
+// first step of a request form, without script. Links rather than a
+// select: the types' long names fit a 360 px screen as wrapping buttons,
+// where a select is as wide as its longest option.
+func typeChooser(r *http.Request, path, msg string) ui.Node {
+	var b strings.Builder
+	if msg != "" {
+		b.WriteString(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)
+	}
+	b.WriteString(`<nav aria-labelledby="type-chooser"><h2 id="type-chooser">` + template.HTMLEscapeString(tr(r, "Pilih jenis surat", "Choose the letter")) + `</h2><ul class="b-actions" style="list-style:none;padding:0">`)
+	for _, lt := range letterTypes {
+		b.WriteString(`<li><a class="b-btn" href="` + template.HTMLEscapeString(ui.Href(r, path+"?type="+lt.Code)) + `">` + template.HTMLEscapeString(lt.Name) + `</a></li>`)
+	}
+	b.WriteString(`</ul></nav>`)
+	return ui.HTML(template.HTML(b.String()))
+}
+
 // typeFields are the form fields of a letter type's own values, named
 // fields.{name} as the API's body nests them.
 func typeFields(r *http.Request, lt *LetterType) []ui.Field {
@@ -347,10 +364,7 @@ func pageNewRequest(w http.ResponseWriter, r *http.Request) {
 	lt, ok := letterType(values.Get("type"))
 	if !ok {
 		// Step one: which letter.
-		ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{ui.Form{
-			Method: "GET", Action: "/requests/new", Submit: tr(r, "Lanjut", "Next"), Values: values, Errors: errs, Error: msg,
-			Fields: []ui.Field{{Name: "type", Label: tr(r, "Jenis surat", "Letter"), Type: "select", Options: typeOptions(), Required: true}},
-		}}})
+		ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{typeChooser(r, "/requests/new", msg)}})
 		return
 	}
 	fields := []ui.Field{

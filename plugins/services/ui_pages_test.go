@@ -69,7 +69,7 @@ func testPages(t *testing.T, h *sdktest.Host) {
 			[]string{`aria-current="page" href="/console/` + villageA + `/m/services/requests?state=approved"`, "Permohonan baru"}, nil},
 		{"a bad state filter", op, "GET", "/requests?state=done", nil, false, 400, []string{"b-error"}, nil},
 		{"viewer may not open the counter form", viewer, "GET", "/requests/new", nil, false, http.StatusForbidden, nil, nil},
-		{"counter form asks the letter first", op, "GET", "/requests/new", nil, false, 200, []string{`name="type"`, "Surat Keterangan Usaha"}, []string{`name="nik"`}},
+		{"counter form asks the letter first", op, "GET", "/requests/new", nil, false, 200, []string{`href="/console/` + villageA + `/m/services/requests/new?type=usaha"`, "Surat Keterangan Usaha"}, []string{`name="nik"`}},
 		{"counter form of a type", op, "GET", "/requests/new?type=usaha", nil, false, 200,
 			[]string{`name="nik"`, `name="fields.business_name"`, `name="csrf_token" value="` + sdktest.CSRFToken + `"`}, nil},
 		{"a short NIK is refused beside it, values kept", op, "POST", "/requests/new",
@@ -102,7 +102,7 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		{"the letterhead as printed", viewer, "GET", "/settings", nil, false, 200, []string{"PEMERINTAH KABUPATEN KAMPAR / KECAMATAN BANGKINANG / DESA KUMANTAN", "H. Syamsuar", "197001012000031001"}, nil},
 		{"the preview uses the letterhead", viewer, "GET", "/letter-types/sktm", nil, false, 200, []string{"DESA KUMANTAN", "Keluarga BUDI SANTOSO tidak mampu.", "NIP 197001012000031001"}, nil},
 
-		{"public request form", anon, "GET", "/request", nil, true, 200, []string{`name="type"`, "Lacak permohonan"}, nil},
+		{"public request form", anon, "GET", "/request", nil, true, 200, []string{`href="/` + villageA + `/services/request?type=domisili"`, "Lacak permohonan"}, nil},
 		{"public form of a type", anon, "GET", "/request?type=domisili", nil, true, 200, []string{`name="kk"`, `name="mother_name"`, `name="nik"`}, nil},
 		{"a citizen's short NIK, values kept", anon, "POST", "/request",
 			url.Values{"type": {"domisili"}, "nik": {"1401"}, "kk": {"1401012001150001"}, "mother_name": {"Siti"}, "purpose": {"Melamar kerja"}}, true, 422,

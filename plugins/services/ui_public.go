@@ -60,8 +60,7 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		ui.Render(w, r, ui.Page{Title: title, Status: status, Body: append([]ui.Node{
 			ui.Text(tr(r, "Pilih surat yang Anda perlukan.", "Choose the letter you need.")),
-			ui.Form{Method: "GET", Action: "/request", Submit: tr(r, "Lanjut", "Next"), Values: values, Errors: errs, Error: msg,
-				Fields: []ui.Field{{Name: "type", Label: tr(r, "Jenis surat", "Letter"), Type: "select", Options: typeOptions(), Required: true}}},
+			typeChooser(r, "/request", msg),
 		}, links...)})
 		return
 	}
