@@ -114,6 +114,41 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 		t.Errorf("printing %s: %d %.20q", pdf, st, body)
 	}
 
+	// The clerk registers a request at the counter for a resident who
+	// came in, and rejects it with a reason, through the confirmation
+	// page a browser without script gets.
+	clerk.Visit("/console/" + villageA + "/m/services/requests/new")
+	clerk.Submit("Surat Keterangan Usaha")
+	clerk.Fill("nik", budi["nik"])
+	clerk.Fill("purpose", "Kredit usaha")
+	clerk.Fill("fields.business_name", "Warung Budi")
+	if st := clerk.Submit("Catat permohonan"); st != http.StatusUnprocessableEntity {
+		t.Fatalf("a request without its required fields: %d, want 422", st)
+	}
+	if v := clerk.Eval(`document.querySelector('[name="fields.business_name"]').value`); v != "Warung Budi" {
+		t.Errorf("the refused counter form lost a field: %q", v)
+	}
+	clerk.Fill("fields.business_kind", "Warung makan")
+	clerk.Fill("fields.business_address", "Jl. Lintas Timur No. 7")
+	if st := clerk.Submit("Catat permohonan"); st != http.StatusOK {
+		t.Fatalf("registering at the counter: %d %s", st, clerk.Body())
+	}
+	clerk.Has("dicatat", "Surat Keterangan Usaha", "Loket", "Warung Budi")
+	clerk.Fill("reason", "Usaha belum terdaftar di desa")
+	clerk.Eval(`(document.querySelector('form[data-confirm]') || {}).removeAttribute && document.querySelector('form[data-confirm]').removeAttribute('data-confirm'), ''`)
+	if st := clerk.Submit("Tolak"); st != http.StatusOK {
+		t.Fatalf("rejecting: %d", st)
+	}
+	clerk.Has("Tolak permohonan ini?")
+	if st := clerk.Submit("Ya, lanjutkan"); st != http.StatusOK {
+		t.Fatalf("confirming the rejection: %d", st)
+	}
+	clerk.Has("Permohonan ditolak.", "Ditolak", "Usaha belum terdaftar di desa")
+	clerk.Visit("/console/" + villageA + "/m/services/requests?state=rejected")
+	if rows := clerk.Eval(`[...document.querySelectorAll('.b-table tbody tr')].map(tr => tr.textContent).join('|')`); !strings.Contains(rows, "Surat Keterangan Usaha") || strings.Contains(rows, "Domisili") {
+		t.Errorf("the rejected tab's rows: %s", rows)
+	}
+
 	// 4. A viewer of the village sees the request masked, as the API shows it.
 	viewer := NewBrowser(t, w.h, "viewer", Phone)
 	viewer.Login("viewer-a", "viewer-a-password-1")

@@ -470,9 +470,22 @@ func residentPairs(r *http.Request, s *snapshot) [][2]string {
 	}
 	out := [][2]string{}
 	for _, l := range labels {
-		if v, ok := m[l.key]; ok && fmt.Sprint(v) != "" {
-			out = append(out, [2]string{tr(r, l.id, l.en), fmt.Sprint(v)})
+		v, ok := m[l.key]
+		if !ok || fmt.Sprint(v) == "" {
+			continue
 		}
+		text := fmt.Sprint(v)
+		switch l.key {
+		case "birth_date":
+			text = ui.DateOnly(text)
+		case "sex":
+			text = map[string]string{"L": tr(r, "Laki-laki", "Male"), "P": tr(r, "Perempuan", "Female")}[text]
+		case "address":
+			if s.RT != "" || s.RW != "" {
+				text += " RT " + s.RT + "/RW " + s.RW
+			}
+		}
+		out = append(out, [2]string{tr(r, l.id, l.en), text})
 	}
 	return out
 }
