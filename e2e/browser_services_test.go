@@ -180,4 +180,22 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 		t.Fatalf("the QR code's link %s: %d", verifyURL, st)
 	}
 	citizen.Has("Surat sah")
+
+	// 6. The clerk revokes the letter; its verification page says so.
+	clerk.Visit(req)
+	clerk.Fill("reason", "Salah ketik alamat")
+	clerk.Eval(`document.querySelectorAll('form[data-confirm]').forEach(f => f.removeAttribute('data-confirm')), ''`)
+	if st := clerk.Submit("Cabut"); st != http.StatusOK {
+		t.Fatalf("revoking: %d", st)
+	}
+	clerk.Has("Cabut surat ini?")
+	if st := clerk.Submit("Ya, lanjutkan"); st != http.StatusOK {
+		t.Fatalf("confirming the revocation: %d", st)
+	}
+	clerk.Has("Surat dicabut.", "Dicabut", "Salah ketik alamat")
+	citizen.Visit(base + "/verify/" + verifyURL[strings.LastIndex(verifyURL, "/")+1:])
+	citizen.Has("Surat tidak berlaku", "DICABUT")
+	if v := citizen.Eval(`document.querySelector('#verify-result').dataset.valid`); v != "false" {
+		t.Errorf("a revoked letter's data-valid %q", v)
+	}
 }

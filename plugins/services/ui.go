@@ -38,6 +38,7 @@ var consolePages = []sdk.PageRoute{
 	{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, Handler: http.HandlerFunc(pageAction("approve"))},
 	{Method: "POST", Path: "/requests/{id}/reject", Permission: permApprove, Handler: http.HandlerFunc(pageAction("reject"))},
 	{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite, Handler: http.HandlerFunc(pageAction("issue"))},
+	{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove, Handler: http.HandlerFunc(pageAction("revoke"))},
 	// The PDF is the API's own answer (audited there), passed through.
 	{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint, Handler: http.HandlerFunc(printLetter)},
 	{Method: "GET", Path: "/letter-types", Permission: permRead, Handler: http.HandlerFunc(pageLetterTypes),
@@ -225,12 +226,27 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 	}
 	list := body.(sdk.ListOf[requestView])
 	offset, limit, _ := sdk.Page(r)
+	// A sub-district or district oversees its villages' requests: the
+	// village is a column there.
+	subtree := sdk.From(r).Level != sdk.Village
 	rows := make([]ui.Row, 0, len(list.Items))
 	for _, v := range list.Items {
-		rows = append(rows, ui.Row{Href: "/requests/" + v.ID, Cells: []ui.Node{
-			ui.Cell(v.Ref), ui.Cell(v.Name), ui.Cell(v.NIK), ui.Cell(v.TypeName), stateBadge(r, v.State),
-			ui.Cell(ui.DateTime(r, v.SubmittedAt)), ui.Cell(v.Number),
-		}})
+		cells := []ui.Node{ui.Cell(v.Ref), ui.Cell(v.Name), ui.Cell(v.NIK), ui.Cell(v.TypeName), stateBadge(r, v.State),
+			ui.Cell(ui.DateTime(r, v.SubmittedAt)), ui.Cell(v.Number)}
+		row := ui.Row{Href: "/requests/" + v.ID, Cells: cells}
+		if subtree {
+			// Its page is the village's: the request and its actions
+			// belong there.
+			row.Href = ""
+			row.Cells = append(cells, ui.Cell(v.Village))
+		}
+		rows = append(rows, row)
+	}
+	columns := []ui.Column{{Key: "ref", Label: tr(r, "Nomor permohonan", "Reference")}, {Key: "name", Label: tr(r, "Nama", "Name")},
+		{Key: "nik", Label: "NIK"}, {Key: "type", Label: tr(r, "Jenis surat", "Letter")}, {Key: "state", Label: tr(r, "Keadaan", "State")},
+		{Key: "submitted_at", Label: tr(r, "Diajukan", "Submitted")}, {Key: "number", Label: tr(r, "Nomor surat", "Number")}}
+	if subtree {
+		columns = append(columns, ui.Column{Key: "village", Label: tr(r, "Desa/Kelurahan", "Village")})
 	}
 	// The tabs: one link per state, the current one marked.
 	var tabs strings.Builder
@@ -256,10 +272,7 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 	ui.Render(w, r, ui.Page{Title: tr(r, "Layanan Surat", "Letter requests"), Actions: actions, Body: []ui.Node{
 		ui.HTML(template.HTML(tabs.String())),
 		ui.Table{
-			Columns: []ui.Column{{Key: "ref", Label: tr(r, "Nomor permohonan", "Reference")}, {Key: "name", Label: tr(r, "Nama", "Name")},
-				{Key: "nik", Label: "NIK"}, {Key: "type", Label: tr(r, "Jenis surat", "Letter")}, {Key: "state", Label: tr(r, "Keadaan", "State")},
-				{Key: "submitted_at", Label: tr(r, "Diajukan", "Submitted")}, {Key: "number", Label: tr(r, "Nomor surat", "Number")}},
-			Rows: rows, Total: int(list.Total), Page: page, Limit: limit,
+			Columns: columns, Rows: rows, Total: int(list.Total), Page: page, Limit: limit,
 			Filters: []ui.Field{
 				{Name: "state", Label: tr(r, "Keadaan", "State"), Type: "select", Options: stateOptions(r)},
 				{Name: "type", Label: tr(r, "Jenis surat", "Letter"), Type: "select", Options: typeOptions()},
@@ -446,9 +459,16 @@ func renderRequest(w http.ResponseWriter, r *http.Request, status int, errs map[
 						Fields:  []ui.Field{{Name: "reason", Label: tr(r, "Alasan (dibaca pemohon)", "Reason (the requester reads it)"), Type: "textarea", Required: true, Max: 500}},
 					}))
 			}
-		case StateApproved:
-			if req.Can(permWrite) {
+		case StateApproved, StateIssued:
+			if v.State == StateApproved && req.Can(permWrite) {
 				nodes = append(nodes, ui.Form{Action: base + "/issue", Submit: tr(r, "Tandai diterbitkan (diserahkan)", "Mark issued (handed over)"), Error: msg})
+			}
+			if req.Can(permApprove) {
+				nodes = append(nodes, ui.Section(tr(r, "Cabut surat", "Revoke the letter"), ui.Form{
+					Action: base + "/revoke", Submit: tr(r, "Cabut", "Revoke"), Values: values, Errors: errs,
+					Confirm: tr(r, "Cabut surat ini? Surat tidak berlaku lagi.", "Revoke this letter? It will no longer be valid."),
+					Fields:  []ui.Field{{Name: "reason", Label: tr(r, "Alasan pencabutan", "Reason for revocation"), Type: "textarea", Required: true, Max: 500}},
+				}))
 			}
 		}
 	}
@@ -504,8 +524,13 @@ func listNode(items []string) ui.Node {
 // API's handler and goes back to the request with a message; a refusal
 // shows the request again with the reason.
 func pageAction(action string) func(http.ResponseWriter, *http.Request) {
-	fns := map[string]func(*http.Request) (int, any, error){"approve": approve, "reject": reject, "issue": issue}
+	fns := map[string]func(*http.Request) (int, any, error){"approve": approve, "reject": reject, "issue": issue, "revoke": revoke}
+	questions := map[string][2]string{
+		"reject": {"Tolak permohonan ini?", "Reject this request?"},
+		"revoke": {"Cabut surat ini? Surat tidak berlaku lagi.", "Revoke this letter? It will no longer be valid."},
+	}
 	done := map[string][2]string{
+		"revoke":  {"Surat dicabut.", "Letter revoked."},
 		"approve": {"Permohonan disetujui dan diberi nomor.", "Request approved and numbered."},
 		"reject":  {"Permohonan ditolak.", "Request rejected."},
 		"issue":   {"Surat ditandai diterbitkan.", "Letter marked issued."},
@@ -516,10 +541,9 @@ func pageAction(action string) func(http.ResponseWriter, *http.Request) {
 			return
 		}
 		var body any
-		if action == "reject" {
-			if !ui.Confirm(w, r, ui.Form{Action: "/requests/" + r.PathValue("id") + "/reject", Values: r.PostForm,
-				Confirm: tr(r, "Tolak permohonan ini?", "Reject this request?"),
-				Fields:  []ui.Field{{Name: "reason", Type: "hidden"}}}) {
+		if q, ok := questions[action]; ok {
+			if !ui.Confirm(w, r, ui.Form{Action: "/requests/" + r.PathValue("id") + "/" + action, Values: r.PostForm,
+				Confirm: tr(r, q[0], q[1]), Cancel: "/requests/" + r.PathValue("id")}) {
 				return
 			}
 			body = reasonBody{Reason: r.PostForm.Get("reason")}
