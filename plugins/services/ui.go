@@ -116,6 +116,8 @@ var codeText = map[sdk.Code]string{
 	codePopulationNotEnabled: "Modul kependudukan belum aktif di desa ini",
 	codePublicBaseURLMissing: "Alamat publik portal belum diatur",
 	codeUnknownChild:         "Anak ini tidak tercatat dalam keluarga pemohon",
+	// Population's limit on identity checks, passed on with its Retry-After.
+	sdk.Code("too_many_attempts"): "Terlalu banyak percobaan dengan NIK ini. Coba lagi nanti",
 }
 
 var typeFieldRE = regexp.MustCompile(`\bfield ([a-z_]+)\b`)
@@ -130,7 +132,12 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	}
 	text := se.Message
 	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		text = t + ": " + se.Message
+		// A clerk gets the API's (English) detail too; a citizen the
+		// sentence in Bahasa Indonesia only.
+		text = t
+		if strings.HasPrefix(ui.Info(r).Base, "/console/") {
+			text = t + ": " + se.Message
+		}
 	}
 	field := se.Field
 	if f, found := codeField[se.Code]; found {

@@ -106,7 +106,7 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		{"public form of a type", anon, "GET", "/request?type=domisili", nil, true, 200, []string{`name="kk"`, `name="mother_name"`, `name="nik"`}, nil},
 		{"a citizen's short NIK, values kept", anon, "POST", "/request",
 			url.Values{"type": {"domisili"}, "nik": {"1401"}, "kk": {"1401012001150001"}, "mother_name": {"Siti"}, "purpose": {"Melamar kerja"}}, true, 422,
-			[]string{`id="f-nik-error"`, `value="1401012001150001"`, `value="Melamar kerja"`}, nil},
+			[]string{`id="f-nik-error"`, "NIK harus 16 angka", `value="1401012001150001"`, `value="Melamar kerja"`}, []string{"must be"}},
 		{"the console's pages are not public", anon, "GET", "/requests", nil, true, 404, nil, nil},
 		{"tracking lookup", anon, "GET", "/track", nil, true, 200, []string{`name="code"`}, nil},
 		{"tracking lookup sends to the code's page", anon, "GET", "/track?code=abc", nil, true, http.StatusSeeOther, []string{"/" + villageA + "/services/track/ABC"}, nil},
@@ -138,6 +138,17 @@ func testPages(t *testing.T, h *sdktest.Host) {
 				t.Errorf("not a fragment: %v", res.Header)
 			}
 		})
+	}
+
+	// A sub-district reads its villages' queue; requests are written at
+	// a village only.
+	camat := h.User("camat-view", "operator", "14.01.01")
+	if res := camat.GetPage("14.01.01", "/requests"); res.Status != 200 || strings.Contains(res.HTML, "Permohonan baru") {
+		t.Errorf("the sub-district's queue: %d %s", res.Status, res.HTML)
+	}
+	if res := camat.PostForm("14.01.01", "/requests/new", url.Values{"type": {"domisili"}, "nik": {"1401011503800001"}, "purpose": {"x"}}); res.Status != 422 ||
+		!strings.Contains(res.HTML, "bukan di tingkat ini") {
+		t.Errorf("a request at a sub-district: %d %s", res.Status, res.HTML)
 	}
 
 	// In English on request.

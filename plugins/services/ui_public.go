@@ -50,8 +50,8 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, err)
 			return
 		}
-		if status == http.StatusTooManyRequests {
-			msg = tr(r, "Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.") + " " + msg
+		if status == http.StatusTooManyRequests && ui.Info(r).Lang == "en" {
+			msg = "Too many attempts. Try again later. " + msg
 		}
 	}
 	title := tr(r, "Ajukan surat", "Request a letter")
