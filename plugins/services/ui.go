@@ -7,6 +7,20 @@ package main
 // lives in one place, and the host's checks, masking and audit are the
 // API's. A screen shows what those functions answer, so a NIK the host
 // masks for the caller is shown masked.
+//
+// Console pages, below /console/{tenant}/m/services:
+//
+//	GET  /requests                  the queue: tabs by state, filters (type, name, reference); menu "Layanan Surat"
+//	GET  /requests/new?type=        a request at the counter: the type, then NIK, purpose, the type's fields
+//	POST /requests/new              createRequest; 422 shows the form again with its values
+//	GET  /requests/{id}             the request (resident data only with read_personal) and its actions
+//	POST /requests/{id}/approve     approve; /reject and /revoke take a reason and a confirmation; /issue
+//	GET  /requests/{id}/pdf         the letter as the API prints it (audited there)
+//	GET  /letter-types[/{code}]     the types; a type's wording, POST to preview (action=preview), save or reset
+//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format
+//	GET  /widget/waiting            dashboard widget: requests waiting for a decision
+//
+// The citizens' pages are in ui_public.go.
 
 import (
 	"bytes"

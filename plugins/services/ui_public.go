@@ -6,6 +6,14 @@ package main
 // handlers (createPublicRequest, trackRequest, verificationOf), so the
 // identity check, the limits and what a citizen may learn stay the API's:
 // a name is masked, a NIK never shown. Small pages, forms without script.
+//
+// Public pages, below /{village}/services:
+//
+//	GET  /request?type=   choose the letter, then NIK, KK, mother's name, purpose and the type's fields
+//	POST /request         createPublicRequest; success goes to /track/{code} with the code in the message
+//	GET  /track?code=     a tracking code asked for, then its page
+//	GET  /track/{code}    state, number, a rejection's reason, the link to the verification page
+//	GET  /verify/{code}   valid or not, number, type, village, date, name masked (what the QR code's page says)
 
 import (
 	"html/template"
