@@ -104,6 +104,7 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 		t.Fatalf("approving: %d %s", st, clerk.Body())
 	}
 	clerk.Has("Permohonan disetujui", "Disetujui", "Nomor surat")
+	clerk.Lacks("Cetak PDF") // printed once issued
 	if st := clerk.Submit("Tandai diterbitkan"); st != http.StatusOK {
 		t.Fatalf("issuing: %d %s", st, clerk.Body())
 	}

@@ -130,6 +130,8 @@ var codeText = map[sdk.Code]string{
 	codePopulationNotEnabled: "Modul kependudukan belum aktif di desa ini",
 	codePublicBaseURLMissing: "Alamat publik portal belum diatur",
 	codeUnknownChild:         "Anak ini tidak tercatat dalam keluarga pemohon",
+	codeFourEyesRequired:     "Desa ini mewajibkan orang kedua yang menyetujui (prinsip empat mata): Anda mengajukan atau mengubah permohonan ini",
+	codeLetterNotIssued:      "Surat dicetak setelah diterbitkan",
 	// Population's limit on identity checks, passed on with its Retry-After.
 	sdk.Code("too_many_attempts"): "Terlalu banyak percobaan dengan NIK ini. Coba lagi nanti",
 }
@@ -338,6 +340,9 @@ func typeFields(r *http.Request, lt *LetterType) []ui.Field {
 				uf.Options = append(uf.Options, ui.Option{Value: o.Value, Label: o.Label})
 			}
 		}
+		if f.Type == "rupiah" {
+			uf.Help, uf.Placeholder = tr(r, "Jumlah dalam rupiah, misalnya 1.500.000.", "An amount in rupiah, such as 1.500.000."), "1.500.000"
+		}
 		if f.Register != "" {
 			uf.Help = tr(r, "Diambil dari data kependudukan bila sudah tercatat.", "Taken from the civil register when it holds it.")
 		}
@@ -493,7 +498,8 @@ func renderRequest(w http.ResponseWriter, r *http.Request, status int, errs map[
 			}
 		}
 	}
-	if (v.State == StateApproved || v.State == StateIssued || v.State == StateRevoked) && req.Can(permPrint) {
+	// A letter is printed once issued (the API answers 409 before).
+	if (v.State == StateIssued || v.State == StateRevoked) && req.Can(permPrint) {
 		actions = append(actions, ui.Link{Label: tr(r, "Cetak PDF", "Print PDF"), Href: base + "/pdf", Primary: true})
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Permohonan ", "Request ") + v.Ref, Status: status, Actions: actions, Body: nodes})
@@ -624,6 +630,8 @@ func sampleValues(lt *LetterType, res *resolved) map[string]string {
 			vals[f.Name] = f.Options[0].Label
 		case f.Type == "date":
 			vals[f.Name] = "1 Januari 2020"
+		case f.Type == "rupiah":
+			vals[f.Name] = formatRupiah(1500000)
 		default:
 			vals[f.Name] = "(" + f.Label + ")"
 		}
@@ -748,6 +756,17 @@ func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.
 	return ui.HTML(template.HTML(b.String()))
 }
 
+// paperName says a paper size with its measures.
+func paperName(r *http.Request, p string) string {
+	switch p {
+	case "F4":
+		return tr(r, "F4 (folio, 215 × 330 mm)", "F4 (folio, 215 × 330 mm)")
+	case "A4":
+		return "A4 (210 × 297 mm)"
+	}
+	return p
+}
+
 func orDots(s string) string {
 	if s == "" {
 		return "(.............................)"
@@ -765,6 +784,8 @@ type settingsForm struct {
 	SignatoryName  string `json:"signatory_name"`
 	SignatoryNIP   string `json:"signatory_nip"`
 	NumberTemplate string `json:"number_template"`
+	Paper          string `json:"paper"`
+	FourEyes       bool   `json:"four_eyes"`
 }
 
 // patch is the JSON merge patch PUT /settings takes: an emptied field is
@@ -786,7 +807,13 @@ func (f settingsForm) patch() map[string]any {
 	if len(lines) > 0 {
 		letterhead = lines
 	}
+	// Four eyes off is the default: removed rather than saved as false.
+	var fourEyes any
+	if f.FourEyes {
+		fourEyes = true
+	}
 	return map[string]any{
+		"paper": orNull(f.Paper), "four_eyes": fourEyes,
 		"letterhead": letterhead, "address": orNull(f.Address), "place": orNull(f.Place), "number_template": orNull(f.NumberTemplate),
 		"signatory": map[string]any{"title": orNull(f.SignatoryTitle), "name": orNull(f.SignatoryName), "nip": orNull(f.SignatoryNIP)},
 	}
@@ -804,7 +831,10 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 	s := sv.Settings
 	values := url.Values{"letterhead": {strings.Join(s.Letterhead, "\n")}, "address": {s.Address}, "place": {s.Place},
 		"signatory_title": {s.Signatory.Title}, "signatory_name": {s.Signatory.Name}, "signatory_nip": {s.Signatory.NIP},
-		"number_template": {s.NumberTemplate}}
+		"number_template": {s.NumberTemplate}, "paper": {s.Paper}}
+	if s.FourEyes {
+		values.Set("four_eyes", "true")
+	}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
 		var f settingsForm
@@ -823,7 +853,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The API names the setting at fault in its message only.
-		for _, k := range []string{"letterhead", "address", "place", "number_template", "signatory"} {
+		for _, k := range []string{"letterhead", "address", "place", "number_template", "paper", "signatory"} {
 			if strings.Contains(msg, k) {
 				name := k
 				if k == "signatory" {
@@ -847,6 +877,8 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			[2]string{tr(r, "Penanda tangan", "Signatory"), res.Signatory.Title + " — " + orDots(res.Signatory.Name)},
 			[2]string{"NIP", res.Signatory.NIP},
 			[2]string{tr(r, "Format nomor", "Number format"), res.NumberTemplate},
+			[2]string{tr(r, "Kertas", "Paper"), paperName(r, res.Paper)},
+			[2]string{tr(r, "Prinsip empat mata", "Four eyes"), map[bool]string{true: tr(r, "Ya: yang mengajukan tidak boleh menyetujui", "Yes: the submitter may not approve"), false: tr(r, "Tidak", "No")}[res.FourEyes]},
 			[2]string{tr(r, "Zona waktu", "Time zone"), res.Timezone},
 		)),
 	}
@@ -860,6 +892,9 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			{Name: "signatory_name", Label: tr(r, "Nama penanda tangan", "Signatory's name"), Max: 100},
 			{Name: "signatory_nip", Label: "NIP", Max: 30, Help: tr(r, "Nomor Induk Pegawai, 18 angka; kosongkan bila tidak ada.", "Civil servant number, 18 digits; empty if none.")},
 			{Name: "number_template", Label: tr(r, "Format nomor surat", "Number format"), Max: 100, Help: "{seq:3}/{type_code}/{village_code}/{roman_month}/{year}"},
+			{Name: "paper", Label: tr(r, "Kertas", "Paper"), Type: "select", Options: []ui.Option{{Value: "F4", Label: paperName(r, "F4")}, {Value: "A4", Label: paperName(r, "A4")}},
+				Help: tr(r, "Kosong: F4, kecuali diatur oleh wilayah di atas.", "Empty: F4, unless set above.")},
+			{Name: "four_eyes", Label: tr(r, "Prinsip empat mata: yang mengajukan atau mengubah permohonan tidak boleh menyetujuinya", "Four eyes: whoever submitted or edited a request may not approve it"), Type: "checkbox"},
 		}})
 	} else {
 		nodes = append(nodes, ui.Muted(tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))

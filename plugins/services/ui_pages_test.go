@@ -42,7 +42,8 @@ func testPages(t *testing.T, h *sdktest.Host) {
 	}
 
 	settings := url.Values{"letterhead": {"PEMERINTAH KABUPATEN KAMPAR\nKECAMATAN BANGKINANG\nDESA KUMANTAN"}, "address": {"Jl. Prof. M. Yamin No. 1"},
-		"signatory_name": {"H. Syamsuar"}, "signatory_nip": {"197001012000031001"}, "number_template": {"{seq:3}/{type_code}/{year}"}}
+		"signatory_name": {"H. Syamsuar"}, "signatory_nip": {"197001012000031001"}, "number_template": {"{seq:3}/{type_code}/{year}"},
+		"paper": {"A4"}, "four_eyes": {"1"}}
 	with := func(v url.Values, kv ...string) url.Values {
 		out := url.Values{}
 		for k, vs := range v {
@@ -98,8 +99,10 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		{"operator may not change them", op, "POST", "/settings", settings, false, http.StatusForbidden, nil, nil},
 		{"a number without a year is refused, values kept", admin, "POST", "/settings", with(settings, "number_template", "{seq}"), false, 422,
 			[]string{`id="f-number_template-error"`, `value="H. Syamsuar"`, `value="197001012000031001"`, "DESA KUMANTAN"}, nil},
+		{"an unknown paper is refused beside it", admin, "POST", "/settings", with(settings, "paper", "B5"), false, 422, []string{`id="f-paper-error"`, `value="H. Syamsuar"`}, nil},
 		{"settings saved", admin, "POST", "/settings", settings, false, http.StatusSeeOther, []string{"/settings"}, nil},
-		{"the letterhead as printed", viewer, "GET", "/settings", nil, false, 200, []string{"PEMERINTAH KABUPATEN KAMPAR / KECAMATAN BANGKINANG / DESA KUMANTAN", "H. Syamsuar", "197001012000031001"}, nil},
+		{"the letterhead as printed", viewer, "GET", "/settings", nil, false, 200, []string{"PEMERINTAH KABUPATEN KAMPAR / KECAMATAN BANGKINANG / DESA KUMANTAN", "H. Syamsuar", "197001012000031001", "A4 (210 × 297 mm)", "Ya: yang mengajukan tidak boleh menyetujui"}, nil},
+		{"the form shows what is saved", admin, "GET", "/settings", nil, false, 200, []string{`<option value="A4" selected`, `name="four_eyes" value="1" checked`}, nil},
 		{"the preview uses the letterhead", viewer, "GET", "/letter-types/sktm", nil, false, 200, []string{"DESA KUMANTAN", "Keluarga BUDI SANTOSO tidak mampu.", "NIP 197001012000031001"}, nil},
 
 		{"public request form", anon, "GET", "/request", nil, true, 200, []string{`href="/` + villageA + `/services/request?type=domisili"`, "Lacak permohonan"}, nil},
