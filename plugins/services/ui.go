@@ -56,7 +56,7 @@ var consolePages = []sdk.PageRoute{
 	// The PDF is the API's own answer (audited there), passed through.
 	{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint, Handler: http.HandlerFunc(printLetter)},
 	{Method: "GET", Path: "/letter-types", Permission: permRead, Handler: http.HandlerFunc(pageLetterTypes),
-		Menu: &sdk.MenuEntry{Label: "Jenis Surat", LabelEN: "Letter types", Icon: "list", Order: 51}},
+		Menu: &sdk.MenuEntry{Label: "Jenis Surat", LabelEN: "Letter types", Icon: "note", Order: 51}},
 	{Method: "GET", Path: "/letter-types/{code}", Permission: permRead, Handler: http.HandlerFunc(pageLetterType)},
 	{Method: "POST", Path: "/letter-types/{code}", Permission: permSettings, Handler: http.HandlerFunc(pageLetterType)},
 	{Method: "GET", Path: "/settings", Permission: permRead, Handler: http.HandlerFunc(pageSettings),
