@@ -135,6 +135,13 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 		t.Fatalf("registering at the counter: %d %s", st, clerk.Body())
 	}
 	clerk.Has("dicatat", "Surat Keterangan Usaha", "Loket", "Warung Budi")
+	// The regency requires a second person to approve: the clerk who
+	// registered the request is refused on its page, with the reason.
+	w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"four_eyes": true}).Expect(http.StatusOK)
+	if st := clerk.Submit("Setujui dan beri nomor"); st != http.StatusForbidden {
+		t.Fatalf("approving one's own request under four eyes: %d, want 403", st)
+	}
+	clerk.Has("prinsip empat mata", "Menunggu")
 	clerk.Fill("reason", "Usaha belum terdaftar di desa")
 	clerk.Eval(`(document.querySelector('form[data-confirm]') || {}).removeAttribute && document.querySelector('form[data-confirm]').removeAttribute('data-confirm'), ''`)
 	if st := clerk.Submit("Tolak"); st != http.StatusOK {
