@@ -157,6 +157,29 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 		t.Errorf("the rejected tab's rows: %s", rows)
 	}
 
+	// The village's admin, on a phone, sets the signatory and previews a
+	// letter's wording with sample data (no script involved).
+	admin := NewBrowser(t, w.h, "admin", Phone)
+	admin.Login("admin", AdminPassword)
+	admin.Visit("/console/" + villageA + "/m/services/settings")
+	admin.Fill("signatory_name", "H. Syamsuar")
+	admin.Fill("signatory_nip", "197001012000031001")
+	admin.Fill("paper", "A4")
+	if st := admin.Submit("Simpan"); st != http.StatusOK {
+		t.Fatalf("saving the letterhead: %d %s", st, admin.Body())
+	}
+	admin.Has("Pengaturan kop surat disimpan", "H. Syamsuar", "A4 (210 × 297 mm)")
+	admin.Visit("/console/" + villageA + "/m/services/letter-types/sktm")
+	admin.Fill("body", "Keluarga {name} berpenghasilan {income} sebulan.")
+	if st := admin.Submit("Pratinjau"); st != http.StatusOK {
+		t.Fatalf("previewing: %d", st)
+	}
+	admin.Has("Keluarga BUDI SANTOSO berpenghasilan Rp1.500.000 sebulan.", "H. Syamsuar", "NIP 197001012000031001")
+	if wd := admin.Eval(`String(document.documentElement.scrollWidth)`); wd != "360" {
+		t.Errorf("the preview is %s px wide on a phone", wd)
+	}
+	admin.Document("services-letter-preview")
+
 	// 4. A viewer of the village sees the request masked, as the API shows it.
 	viewer := NewBrowser(t, w.h, "viewer", Phone)
 	viewer.Login("viewer-a", "viewer-a-password-1")
