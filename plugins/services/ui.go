@@ -742,7 +742,16 @@ func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.
 	}
 	b.WriteString(`<hr><p><strong><u>` + template.HTMLEscapeString(render(t.Title, vals)) + `</u></strong><br>`)
 	b.WriteString(template.HTMLEscapeString(tr(r, "Nomor: ", "Number: ")+"001/"+t.NumberCode+"/…") + `</p></div>`)
-	for _, part := range []string{t.Opening, t.Body, t.Closing} {
+	if t.Opening != "" {
+		b.WriteString(`<p style="white-space:pre-line">` + template.HTMLEscapeString(render(t.Opening, vals)) + `</p>`)
+	}
+	// The resident's data, as the letter lists it under the opening.
+	b.WriteString(string(ui.DefinitionList(
+		[2]string{"Nama", vals["name"]}, [2]string{"NIK", vals["nik"]}, [2]string{"Tempat/Tanggal Lahir", vals["birth_place"] + ", " + vals["birth_date"]},
+		[2]string{"Jenis Kelamin", vals["sex"]}, [2]string{"Agama", vals["religion"]}, [2]string{"Pekerjaan", vals["occupation"]},
+		[2]string{"Status Perkawinan", vals["marital_status"]}, [2]string{"Alamat", vals["address"]},
+	).HTML(r)))
+	for _, part := range []string{t.Body, t.Closing} {
 		if part != "" {
 			b.WriteString(`<p style="white-space:pre-line">` + template.HTMLEscapeString(render(part, vals)) + `</p>`)
 		}
