@@ -617,7 +617,7 @@ func pageLetterTypes(w http.ResponseWriter, r *http.Request) {
 // tenant's resolved letterhead settings.
 func sampleValues(lt *LetterType, res *resolved) map[string]string {
 	vals := map[string]string{
-		"name": "BUDI SANTOSO", "nik": "1401011503800001", "sex": "Laki-laki", "birth_place": "Bangkinang",
+		"name": "BUDI SANTOSO", "nik": "1234567890123456", "sex": "Laki-laki", "birth_place": "Bangkinang",
 		"birth_date": "15 Maret 1980", "religion": "Islam", "occupation": "Petani/Pekebun", "marital_status": "Kawin",
 		"address": "Jl. Contoh No. 1, RT 001/RW 002", "village": res.Region.Village, "village_kind": res.Region.Kind,
 		"district": res.Region.District, "regency": res.Region.Regency, "province": res.Region.Province,
