@@ -186,6 +186,16 @@ func createProduct(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
+	return addProduct(r, in)
+}
+
+// addProduct lists a new product from in: POST /products and the
+// console's product form.
+func addProduct(r *http.Request, in productInput) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "products"); err != nil {
+		return 0, nil, err
+	}
 	p := in.product()
 	if err := p.validate(); err != nil {
 		return 0, nil, err
@@ -369,11 +379,17 @@ func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
 }
 
 func patchProduct(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
 	var patch productPatch
 	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
+	return editProduct(r, patch)
+}
+
+// editProduct applies patch to the product {id}: PATCH /products/{id} and
+// the console's edit form.
+func editProduct(r *http.Request, patch productPatch) (int, any, error) {
+	req := sdk.From(r)
 	rec, p, err := villageProduct(r)
 	if err != nil {
 		return 0, nil, err
