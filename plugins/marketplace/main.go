@@ -63,6 +63,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/orders/{code}/complete", Permission: permOrdersMgr, Handler: sdk.Func(transition("complete"))},
 		{Method: "POST", Path: "/orders/{code}/cancel", Permission: permOrdersMgr, Handler: sdk.Func(transition("cancel"))},
 	},
+	Pages:     pages(),
 	Publishes: []string{eventPlaced, eventConfirmed, eventShipped, eventCompleted, eventCancelled},
 	Collections: []sdk.Collection{{
 		Name: "sellers",
