@@ -17,7 +17,7 @@ func TestOperations(t *testing.T) {
 	Each(t, func(t *testing.T, h *Host) {
 		anon := h.Anon()
 		anon.Do(t, "GET", "/healthz", nil).Expect(200)
-		if page := string(anon.Do(t, "GET", "/", nil).Expect(200).Body); !strings.Contains(page, "The portal is running") {
+		if page := string(anon.Do(t, "GET", "/", nil).Expect(200).Body); !strings.Contains(page, "Portal sedang berjalan") || !strings.Contains(page, `href="/login"`) {
 			t.Errorf("landing page: %s", page)
 		}
 		ready := anon.Do(t, "GET", "/readyz", nil).Expect(200).JSON()

@@ -51,6 +51,8 @@ type Server struct {
 	prefixed http.Handler
 	// API is the /api/v1 subrouter, for other packages (plugins) to mount on.
 	API *mux.Router
+	// web serves the browser's paths (core/web, MountWeb).
+	web http.Handler
 }
 
 // New builds the router.
@@ -150,8 +152,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.prefixed.ServeHTTP(w, r)
 		return
 	}
+	if s.web != nil && IsWebPath(r.URL.Path) && isClean(r.URL.Path) {
+		s.web.ServeHTTP(w, r)
+		return
+	}
 	s.router.ServeHTTP(w, r)
 }
+
+// IsWebPath reports whether p belongs to the browser pages (core/web):
+// /login, /logout, /console..., /static/... and the public module pages
+// /{tenant}/... (tenant codes start with a digit).
+func IsWebPath(p string) bool {
+	switch {
+	case p == "/login", p == "/logout", p == "/console", strings.HasPrefix(p, "/console/"), strings.HasPrefix(p, "/static/"):
+		return true
+	}
+	return len(p) > 1 && p[1] >= '0' && p[1] <= '9'
+}
+
+// MountWeb serves the browser's paths (IsWebPath) with h, behind the same
+// middleware as the API (request id, access log, metrics, input checks).
+// Call it once, before serving.
+func (s *Server) MountWeb(h http.Handler) {
+	for i := len(s.middleware) - 1; i >= 0; i-- {
+		h = s.middleware[i].Middleware(h)
+	}
+	s.web = h
+}
+
+// LoginLimiter is the API's login limiter, which the web login shares so
+// that a password cannot be guessed twice as fast through two doors.
+func (s *Server) LoginLimiter() *auth.LoginLimiter { return s.limiter }
+
+// Tokens is the API's token cache, flushed with the policy.
+func (s *Server) Tokens() *auth.TokenCache { return s.tokens }
+
+// Admin is the service running the administrative operations.
+func (s *Server) Admin() *admin.Service { return s.admin }
+
+// SessionTTL is how long a login session lasts.
+func (s *Server) SessionTTL() time.Duration { return s.opts.SessionTTL }
 
 // MountPrefix serves every path under prefix (such as /api/v1/t/) with h,
 // behind the same middleware as the rest of the API (request id, access

@@ -47,6 +47,7 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.Int64("max-body", 1<<20, "largest request body for plugin routes that set no limit, in bytes")
 	f.Int("plugin-procs", plugin.DefaultPluginProcs, "scheduler threads (GOMAXPROCS) of each plugin process; 0 uses every core")
 	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
+	f.String("name", "", "the deployment's name in the console's header (default Balai)")
 	f.String("public-url", "", "the portal's public address (https://portal.example.go.id): links printed on letters and pages use it, whatever a client's Host header says")
 	return cmd
 }
@@ -71,6 +72,7 @@ func (a *app) serve(parent context.Context) error {
 		DataDir:     a.v.GetString("data"),
 		Plugins:     pcfg,
 		Logger:      log,
+		Name:        a.v.GetString("name"),
 		Metrics:     metrics,
 		API:         &api.Options{SessionTTL: a.v.GetDuration("session-ttl")},
 	})
@@ -136,6 +138,7 @@ func (a *app) serve(parent context.Context) error {
 	url := "http://" + ln.Addr().String()
 	log.Info("listening", "url", url)
 	fmt.Fprintf(a.stdout, "Balai is running at %s (press Ctrl-C to stop)\n", url)
+	fmt.Fprintf(a.stdout, "Open %s/login in a browser and log in; the console leads a new deployment through its setup.\n", url)
 
 	select {
 	case err := <-errc:

@@ -30,6 +30,8 @@ import (
 	"github.com/balaidesa/balai/core/modules"
 	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/rbac"
+	"github.com/balaidesa/balai/core/web"
+	"github.com/balaidesa/balai/core/webpage"
 )
 
 // Config says what to assemble. Only DataDir is required (for SQLite, and
@@ -55,6 +57,9 @@ type Config struct {
 	// Logger receives the host's and the plugins' logs; nil is
 	// slog.Default().
 	Logger *slog.Logger
+	// Name is the deployment's name in the console's header ("Portal Desa
+	// Kabupaten Kampar"); "" is "Balai".
+	Name string
 	// Metrics receives the runtime's and the API's metrics; nil is a
 	// fresh registry of the portal's own.
 	Metrics *prometheus.Registry
@@ -81,6 +86,9 @@ type Portal struct {
 	// API is the HTTP API with the plugins' routes; nil without
 	// Config.API.
 	API *api.Server
+	// Web is the browser face (login, console, module pages), mounted on
+	// API; nil without Config.API.
+	Web *web.Server
 	// Metrics is the registry the runtime and the API report to.
 	Metrics *prometheus.Registry
 
@@ -139,6 +147,14 @@ func Open(cfg Config) (*Portal, error) {
 		}
 		p.API = api.New(h, opts)
 		p.Runtime.Mount(p.API)
+		// The web layer shares the API's login limiter, token cache and
+		// admin service: one implementation of every use case.
+		p.Web = web.New(web.Config{Host: h, Admin: p.API.Admin(), Limiter: p.API.LoginLimiter(), Tokens: p.API.Tokens(),
+			SessionTTL: p.API.SessionTTL(), Runtime: p.Runtime, Modules: mods, PublicURL: cfg.Plugins.PublicURL, Name: cfg.Name, Logger: cfg.Logger})
+		if src, ok := any(p.Runtime).(webpage.Source); ok { // once the runtime serves pages
+			p.Web.SetSource(src)
+		}
+		p.API.MountWeb(p.Web)
 	}
 	return p, nil
 }

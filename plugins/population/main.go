@@ -78,6 +78,8 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/duplicates", Permission: permDuplicates, Timeout: 2 * time.Minute, Handler: sdk.Func(duplicates)},
 		{Method: "POST", Path: "/duplicates/keys", Permission: permWrite, Timeout: 10 * time.Minute, Handler: sdk.Func(villageOnly(deriveKeys))},
 	},
+	// The screens of the console (issue 12): ui*.go.
+	Pages:     pages,
 	Publishes: publishes,
 	Collections: []sdk.Collection{{
 		Name: "residents",

@@ -1,0 +1,694 @@
+package main
+
+// The population register's screens (issue 12): console pages written with
+// sdk/ui. Every screen reads and writes through the API handlers' own
+// functions (listResidents, createResident, postEvent, runImport, stats,
+// ...), called with the page's request, so that a rule lives in one place
+// and the host's checks, masking and audit are the API's. A page shows
+// what those functions answer: NIKs and KKs come masked by the host to a
+// caller without read_personal, and are shown masked.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
+)
+
+// pages are the module's console screens.
+var pages = []sdk.PageRoute{
+	{Method: "GET", Path: "/residents", Permission: permRead, Handler: http.HandlerFunc(pageResidents),
+		Menu: &sdk.MenuEntry{Label: "Penduduk", LabelEN: "Residents", Icon: "users", Order: 10}},
+	{Method: "GET", Path: "/residents/{id}", Permission: permRead, Handler: http.HandlerFunc(pageResident)},
+	{Method: "GET", Path: "/residents/{id}/family", Permission: permRead, Handler: http.HandlerFunc(pageResidentFamily)},
+	{Method: "GET", Path: "/residents/{id}/death", Permission: permWrite, Handler: http.HandlerFunc(pageDeath)},
+	{Method: "POST", Path: "/residents/{id}/death", Permission: permWrite, Handler: http.HandlerFunc(pageDeath)},
+	{Method: "GET", Path: "/residents/{id}/move", Permission: permWrite, Handler: http.HandlerFunc(pageMove)},
+	{Method: "POST", Path: "/residents/{id}/move", Permission: permWrite, Handler: http.HandlerFunc(pageMove)},
+	{Method: "GET", Path: "/families", Permission: permRead, Handler: http.HandlerFunc(pageFamilies),
+		Menu: &sdk.MenuEntry{Label: "Keluarga", LabelEN: "Families", Icon: "home", Order: 20}},
+	// A family is found by its full KK in a POST, so that the number
+	// stays out of URLs (and the logs and histories that keep them).
+	{Method: "POST", Path: "/families", Permission: permRead, Handler: http.HandlerFunc(pageFamilies)},
+	{Method: "GET", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
+	{Method: "POST", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
+	{Method: "GET", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
+	{Method: "POST", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
+	{Method: "GET", Path: "/import", Permission: permWrite, Handler: http.HandlerFunc(pageImport),
+		Menu: &sdk.MenuEntry{Label: "Impor", LabelEN: "Import", Icon: "upload", Order: 30}},
+	{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 64 << 20, Handler: http.HandlerFunc(pageImport)},
+	// The rejects file: the API's own handler, answered as a download.
+	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: villageOnlyHTTP(getRejects)},
+	{Method: "GET", Path: "/stats", Permission: permRead, Handler: http.HandlerFunc(pageStats),
+		Menu: &sdk.MenuEntry{Label: "Statistik", LabelEN: "Statistics", Icon: "chart", Order: 40}},
+}
+
+// tr picks the page's language: id (the default) or en.
+func tr(r *http.Request, id, en string) string {
+	if ui.Info(r).Lang == "en" {
+		return en
+	}
+	return id
+}
+
+// apiCall runs an API handler for the page request r: method, query q and
+// body (JSON-encoded; nil for none), with path values (name, value pairs).
+// It is how a screen reaches the rules: the API's functions, never a copy.
+func apiCall(r *http.Request, fn func(*http.Request) (int, any, error), method string, q url.Values, body any, pathValues ...string) (int, any, error) {
+	r2 := r.Clone(r.Context())
+	r2.Method = method
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	r2.URL = &u
+	r2.Body = http.NoBody
+	r2.ContentLength = 0
+	r2.Header = r.Header.Clone()
+	r2.Header.Del("Content-Type")
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, fmt.Errorf("encoding a page's request: %w", err)
+		}
+		r2.Body = io.NopCloser(bytes.NewReader(b))
+		r2.ContentLength = int64(len(b))
+		r2.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(pathValues); i += 2 {
+		r2.SetPathValue(pathValues[i], pathValues[i+1])
+	}
+	return fn(r2)
+}
+
+// codeField is the form field an API error code is about, so that a 422
+// shows beside the field at fault.
+var codeField = map[sdk.Code]string{
+	codeInvalidNIK: "nik", codeDuplicateNIK: "nik", codeInvalidKK: "kk", codeUnknownFamily: "kk", codeFamilyExists: "kk",
+	codeInvalidSex: "sex", codeInvalidBirthDate: "birth_date", codeInvalidName: "name",
+	codeInvalidMotherName: "mother_name", codeInvalidBirthPlace: "birth_place", codeInvalidAddress: "address",
+	codeInvalidDusun: "dusun", codeInvalidRT: "rt", codeInvalidRW: "rw", codeInvalidReligion: "religion",
+	codeInvalidEducation: "education", codeInvalidOccupation: "occupation", codeInvalidMarital: "marital_status",
+	codeInvalidRelationship: "relationship", codeRelationshipSex: "relationship", codeDuplicateHead: "relationship",
+	codeInvalidBloodType: "blood_type", codeInvalidDate: "date", codeInvalidPlace: "place", codeInvalidCause: "cause",
+	codeInvalidNote: "note", codeInvalidDestination: "to_tenant", codeUnknownDestination: "to_tenant",
+	codeInvalidFile: "file", codeInvalidCSV: "file", codeInvalidFormat: "file",
+}
+
+// codeText says an API error in Bahasa Indonesia; the API's own (English)
+// message follows for the detail.
+var codeText = map[sdk.Code]string{
+	codeInvalidNIK: "NIK tidak sah", codeDuplicateNIK: "NIK sudah terdaftar", codeInvalidKK: "Nomor KK tidak sah",
+	codeUnknownFamily: "Keluarga dengan nomor KK ini belum terdaftar di desa ini", codeInvalidSex: "Pilih jenis kelamin",
+	codeInvalidBirthDate: "Tanggal lahir tidak sah", codeInvalidName: "Nama wajib diisi (paling banyak 200 huruf)",
+	codeRelationshipSex: "Hubungan keluarga tidak cocok dengan jenis kelamin",
+	codeDuplicateHead:   "Keluarga ini sudah punya kepala keluarga", codeInvalidDate: "Tanggal tidak sah",
+	codeInvalidRT: "RT harus angka 1 sampai 3 digit", codeInvalidRW: "RW harus angka 1 sampai 3 digit",
+	codeNotAVillage: "Penduduk dicatat di desa/kelurahan, bukan di tingkat ini",
+	codeNotAlive:    "Penduduk ini tidak lagi berstatus hidup", codeInvalidDestination: "Kode desa tujuan tidak sah",
+	codeUnknownDestination: "Desa tujuan tidak dikenal", codeInvalidCSV: "Berkas tidak dapat dibaca",
+	codeInvalidFormat: "Format berkas tidak dikenal (CSV atau .xlsx)",
+}
+
+// formErrors splits an API error into field errors and a message for the
+// top of the form; ok is false for an error that is not the caller's (a
+// storage failure), which the page answers as such.
+func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
+	var se *sdk.Error
+	if !errors.As(err, &se) || se.Status >= 500 {
+		return nil, "", 0, false
+	}
+	text := se.Message
+	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
+		text = t + ": " + se.Message
+	}
+	field := se.Field
+	if f, found := codeField[se.Code]; found {
+		field = f
+	}
+	fields = map[string]string{}
+	if field != "" {
+		fields[field] = text
+	}
+	return fields, text, se.Status, true
+}
+
+// fail answers an error the page cannot show in a form: the host renders
+// errors of its own; this one is the plugin's, shown as a plain page.
+func fail(w http.ResponseWriter, r *http.Request, err error) {
+	var se *sdk.Error
+	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
+	if errors.As(err, &se) && se.Status < 500 {
+		status, msg = se.Status, se.Message
+		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
+			msg = t
+		}
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
+		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
+	}})
+}
+
+// options turns a Dukcapil code list into select options (ui's select
+// leads them with an empty choice).
+func options(list string) []ui.Option {
+	out := []ui.Option{}
+	for _, c := range codeLists[list] {
+		out = append(out, ui.Option{Value: c.Code, Label: c.Name})
+	}
+	return out
+}
+
+func sexOptions(r *http.Request) []ui.Option {
+	return []ui.Option{{Value: "L", Label: tr(r, "Laki-laki", "Male")}, {Value: "P", Label: tr(r, "Perempuan", "Female")}}
+}
+
+func statusOptions(r *http.Request) []ui.Option {
+	return []ui.Option{{Value: StatusAlive, Label: tr(r, "Hidup", "Alive")}, {Value: StatusDeceased, Label: tr(r, "Meninggal", "Deceased")},
+		{Value: StatusMoved, Label: tr(r, "Pindah", "Moved")}, {Value: StatusMissing, Label: tr(r, "Hilang", "Missing")}}
+}
+
+// statusBadge shows a resident's status.
+func statusBadge(r *http.Request, status string) ui.Node {
+	switch status {
+	case StatusAlive:
+		return ui.Badge("success", tr(r, "Hidup", "Alive"))
+	case StatusDeceased:
+		return ui.Badge("neutral", tr(r, "Meninggal", "Deceased"))
+	case StatusMoved:
+		return ui.Badge("info", tr(r, "Pindah", "Moved"))
+	case StatusMissing:
+		return ui.Badge("warning", tr(r, "Hilang", "Missing"))
+	}
+	return ui.Cell(status)
+}
+
+func sexName(r *http.Request, s string) string {
+	switch s {
+	case "L":
+		return tr(r, "Laki-laki", "Male")
+	case "P":
+		return tr(r, "Perempuan", "Female")
+	}
+	return s
+}
+
+// pageResidents is the register: search by name (and by NIK or KK for
+// those who may look numbers up), filters, paging.
+func pageResidents(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	in := r.URL.Query()
+	q := url.Values{}
+	for _, k := range []string{"q", "sex", "status", "rt", "rw", "dusun", "page"} {
+		if v := strings.TrimSpace(in.Get(k)); v != "" {
+			q.Set(k, v)
+		}
+	}
+	lookup := req.Can(permLookup) || req.Can(permPersonal)
+	if lookup {
+		for _, k := range []string{"nik", "kk"} {
+			if v := strings.TrimSpace(in.Get(k)); v != "" {
+				q.Set(k, v)
+			}
+		}
+	}
+	const limit = 25
+	q.Set("limit", strconv.Itoa(limit))
+	filters := []ui.Field{
+		{Name: "q", Label: tr(r, "Nama", "Name"), Type: "text", Max: 200},
+		{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Options: sexOptions(r)},
+		{Name: "rt", Label: "RT", Type: "text", Max: 3},
+		{Name: "rw", Label: "RW", Type: "text", Max: 3},
+		{Name: "status", Label: tr(r, "Status", "Status"), Type: "select", Options: statusOptions(r)},
+	}
+	if lookup {
+		filters = append([]ui.Field{{Name: "nik", Label: "NIK", Type: "text", Max: 16,
+			Help: tr(r, "NIK lengkap 16 digit (pencarian dicatat)", "The full 16-digit NIK (searches are audited)")}}, filters...)
+	}
+	body := []ui.Node{}
+	var list sdk.ListOf[residentView]
+	_, v, err := apiCall(r, listResidents, "GET", q, nil)
+	if err != nil {
+		_, msg, _, ok := formErrors(r, err)
+		if !ok {
+			fail(w, r, err)
+			return
+		}
+		body = append(body, ui.HTML(`<p class="b-error" role="alert">`+escape(msg)+`</p>`))
+	} else {
+		list = v.(sdk.ListOf[residentView])
+	}
+	rows := make([]ui.Row, 0, len(list.Items))
+	for _, p := range list.Items {
+		born := p.BirthDate
+		if born == "" && p.BirthYear > 0 {
+			born = strconv.Itoa(p.BirthYear)
+		}
+		nik := p.NIK
+		if p.NIKTemporary {
+			nik += tr(r, " (sementara)", " (temporary)")
+		}
+		rows = append(rows, ui.Row{Href: "/residents/" + url.PathEscape(p.ID), Cells: []ui.Node{
+			ui.Cell(p.Name), ui.Cell(nik), ui.Cell(sexName(r, p.Sex)), ui.Cell(born),
+			ui.Cell(strings.Trim(p.RT+"/"+p.RW, "/")), statusBadge(r, p.Status),
+		}})
+	}
+	page, _ := strconv.Atoi(in.Get("page"))
+	body = append(body, ui.Table{
+		Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
+			{Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")}, {Key: "birth", Label: tr(r, "Lahir", "Born")},
+			{Key: "rtrw", Label: "RT/RW"}, {Key: "status", Label: "Status"}},
+		Rows: rows, Total: int(list.Total), Page: max(page, 1), Limit: limit, Filters: filters,
+		Empty: tr(r, "Tidak ada penduduk yang cocok.", "No resident matches."),
+	})
+	var actions []ui.Link
+	if req.Can(permWrite) && req.Level == sdk.Village {
+		actions = []ui.Link{{Label: tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true},
+			{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new"}}
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Penduduk", "Residents"), Actions: actions, Body: body})
+}
+
+// readResident reads one resident through getResident, as the API shows it.
+func readResident(r *http.Request, id string) (residentView, error) {
+	_, v, err := apiCall(r, getResident, "GET", nil, nil, "id", id)
+	if err != nil {
+		if errors.Is(err, sdk.ErrNotFound) {
+			return residentView{}, sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "%s", tr(r, "Penduduk tidak ditemukan", "No such resident"))
+		}
+		return residentView{}, err
+	}
+	return v.(residentView), nil
+}
+
+// codeLabel is a code's name in its Dukcapil list, or the code.
+func codeLabel(list, c string) string {
+	for _, x := range codeLists[list] {
+		if x.Code == c {
+			return x.Name
+		}
+	}
+	return c
+}
+
+// pageResident is one resident's record.
+func pageResident(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	p, err := readResident(r, r.PathValue("id"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	born := ui.DateOnly(p.BirthDate)
+	if born == "" && p.BirthYear > 0 {
+		born = strconv.Itoa(p.BirthYear)
+	}
+	pairs := [][2]string{
+		{"NIK", p.NIK}, {tr(r, "Nomor KK", "Family card (KK)"), p.KK}, {tr(r, "Nama", "Name"), p.Name},
+		{tr(r, "Jenis kelamin", "Sex"), sexName(r, p.Sex)}, {tr(r, "Tempat lahir", "Place of birth"), p.BirthPlace},
+		{tr(r, "Tanggal/tahun lahir", "Date/year of birth"), born},
+		{tr(r, "Hubungan keluarga", "Relationship"), codeLabel("relationship", p.Relationship)},
+		{tr(r, "Agama", "Religion"), codeLabel("religion", p.Religion)},
+		{tr(r, "Pendidikan", "Education"), codeLabel("education", p.Education)},
+		{tr(r, "Pekerjaan", "Occupation"), codeLabel("occupation", p.Occupation)},
+		{tr(r, "Status perkawinan", "Marital status"), codeLabel("marital_status", p.MaritalStatus)},
+		{tr(r, "Alamat", "Address"), p.Address}, {"RT/RW", strings.Trim(p.RT+"/"+p.RW, "/")}, {"Dusun", p.Dusun},
+	}
+	if p.MotherName != "" {
+		pairs = append(pairs, [2]string{tr(r, "Nama ibu kandung", "Mother's name"), p.MotherName})
+	}
+	// Fields never filled in are left out rather than shown blank.
+	shown := pairs[:0]
+	for _, kv := range pairs {
+		if kv[1] != "" {
+			shown = append(shown, kv)
+		}
+	}
+	body := []ui.Node{statusBadge(r, p.Status), ui.DefinitionList(shown...)}
+	if p.Masked {
+		body = append(body, ui.HTML(`<p class="b-muted">`+escape(tr(r, "NIK dan KK disamarkan: Anda tidak berhak melihatnya utuh.", "NIK and KK are masked: you may not see them in full."))+`</p>`))
+	}
+	for _, wn := range p.NIKWarnings {
+		body = append(body, ui.Badge("warning", wn.Message))
+	}
+	hist, err := historyTable(r, p.ID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	body = append(body, ui.Section(tr(r, "Riwayat", "History"), hist))
+	var actions []ui.Link
+	if !p.Masked {
+		actions = append(actions, ui.Link{Label: tr(r, "Kartu keluarga", "Family card"), Href: "/residents/" + url.PathEscape(p.ID) + "/family"})
+	}
+	if req.Can(permWrite) && p.Status == StatusAlive && req.Level == sdk.Village {
+		actions = append(actions,
+			ui.Link{Label: tr(r, "Catat kelahiran anak", "Record a child's birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID)},
+			ui.Link{Label: tr(r, "Catat kematian", "Record a death"), Href: "/residents/" + url.PathEscape(p.ID) + "/death"},
+			ui.Link{Label: tr(r, "Catat pindah", "Record a move"), Href: "/residents/" + url.PathEscape(p.ID) + "/move"})
+	}
+	ui.Render(w, r, ui.Page{Title: p.Name, Actions: actions, Body: body})
+}
+
+// familyCard renders a family (getFamily's answer) as its card: the KK
+// and the members, head first.
+func familyCard(r *http.Request, fam map[string]any) ui.Node {
+	members, _ := fam["members"].([]residentView)
+	rows := make([]ui.Row, 0, len(members))
+	for _, m := range members {
+		born := m.BirthDate
+		if born == "" && m.BirthYear > 0 {
+			born = strconv.Itoa(m.BirthYear)
+		}
+		rows = append(rows, ui.Row{Href: "/residents/" + url.PathEscape(m.ID), Cells: []ui.Node{
+			ui.Cell(m.Name), ui.Cell(m.NIK), ui.Cell(codeLabel("relationship", m.Relationship)),
+			ui.Cell(sexName(r, m.Sex)), ui.Cell(born)}})
+	}
+	var addr [][2]string
+	if len(members) > 0 {
+		h := members[0]
+		addr = [][2]string{{tr(r, "Alamat", "Address"), h.Address}, {"RT/RW", strings.Trim(h.RT+"/"+h.RW, "/")}, {"Dusun", h.Dusun}}
+	}
+	return ui.Section(tr(r, "Kartu Keluarga", "Family card")+" "+fmt.Sprint(fam["kk"]),
+		ui.DefinitionList(addr...),
+		ui.Table{Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
+			{Key: "rel", Label: tr(r, "Hubungan", "Relationship")}, {Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")},
+			{Key: "born", Label: tr(r, "Lahir", "Born")}}, Rows: rows, Total: len(rows),
+			Empty: tr(r, "Tidak ada anggota yang hidup.", "No living member.")})
+}
+
+// pageResidentFamily is the family card of a resident's family, for a
+// caller who sees the resident's KK in full (getFamily needs it).
+func pageResidentFamily(w http.ResponseWriter, r *http.Request) {
+	p, err := readResident(r, r.PathValue("id"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if p.Masked {
+		fail(w, r, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "%s", tr(r, "Kartu keluarga memuat NIK dan KK utuh: Anda tidak berhak melihatnya.", "The family card shows full NIKs and KKs, which you may not see.")))
+		return
+	}
+	_, v, err := apiCall(r, getFamily, "GET", nil, nil, "kk", p.KK)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var actions []ui.Link
+	if sdk.From(r).Can(permWrite) {
+		actions = []ui.Link{{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID), Primary: true}}
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Kartu Keluarga", "Family card"), Actions: actions, Body: []ui.Node{familyCard(r, v.(map[string]any))}})
+}
+
+// pageFamilies finds a family by its full KK (POST, so that the number
+// stays out of URLs) and shows its card.
+func pageFamilies(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	var actions []ui.Link
+	if req.Can(permWrite) && req.Level == sdk.Village {
+		actions = []ui.Link{{Label: tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true}}
+	}
+	form := ui.Form{Action: "/families", Method: "POST", Submit: tr(r, "Cari", "Find"), Values: url.Values{},
+		Fields: []ui.Field{{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16,
+			Help: tr(r, "16 digit, dari kartu keluarga warga (pencarian dicatat)", "16 digits, from the citizen's family card (searches are audited)")}}}
+	if !req.Can(permLookup) && !req.Can(permPersonal) {
+		// getFamily would refuse it: the page says why instead.
+		ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Actions: actions, Body: []ui.Node{
+			ui.Muted(tr(r, "Mencari keluarga dengan nomor KK memerlukan hak mencari NIK/KK.", "Finding a family by its KK needs the lookup permission."))}})
+		return
+	}
+	body := []ui.Node{}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+			return
+		}
+		kk := strings.TrimSpace(r.PostForm.Get("kk"))
+		form.Values.Set("kk", kk)
+		_, v, err := apiCall(r, getFamily, "GET", nil, nil, "kk", kk)
+		if err != nil {
+			fields, msg, st, ok := formErrors(r, err)
+			if !ok {
+				fail(w, r, err)
+				return
+			}
+			if errors.Is(err, sdk.Errorf(0, codeFamilyNotFound, "")) {
+				fields = map[string]string{"kk": tr(r, "Keluarga tidak ditemukan di desa ini", "No such family in this village")}
+			}
+			if len(fields) == 0 {
+				fields = map[string]string{"kk": msg}
+			}
+			form.Errors, status = fields, st
+		} else {
+			body = append(body, familyCard(r, v.(map[string]any)))
+		}
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{form}, body...)})
+}
+
+// pageDeath records a resident's death.
+func pageDeath(w http.ResponseWriter, r *http.Request) {
+	lifeEventPage(w, r, EventDeath)
+}
+
+// pageMove records a resident's move.
+func pageMove(w http.ResponseWriter, r *http.Request) {
+	lifeEventPage(w, r, EventMoveOut)
+}
+
+// lifeEventPage records a death or a move (out of the deployment, or to
+// another of its villages when a village code is given) through postEvent.
+func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
+	req := sdk.From(r)
+	id := r.PathValue("id")
+	p, err := readResident(r, id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	title := tr(r, "Catat kematian", "Record a death") + ": " + p.Name
+	fields := []ui.Field{
+		{Name: "date", Label: tr(r, "Tanggal meninggal", "Date of death"), Type: "date", Required: true},
+		{Name: "place", Label: tr(r, "Tempat meninggal", "Place of death"), Type: "text", Max: 200},
+		{Name: "cause", Label: tr(r, "Sebab", "Cause"), Type: "text", Max: 200},
+		{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+	}
+	if typ != EventDeath {
+		title = tr(r, "Catat pindah", "Record a move") + ": " + p.Name
+		fields = []ui.Field{
+			{Name: "date", Label: tr(r, "Tanggal pindah", "Date of the move"), Type: "date", Required: true},
+			{Name: "to_tenant", Label: tr(r, "Kode desa tujuan (jika di wilayah ini)", "Destination village code (if in this deployment)"), Type: "text", Max: 13,
+				Help: tr(r, "Contoh 14.01.01.2009; kosongkan bila pindah ke luar wilayah", "Like 14.01.01.2009; leave empty for a move out of the deployment")},
+			{Name: "place", Label: tr(r, "Alamat tujuan", "Destination"), Type: "text", Max: 200},
+			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+		}
+	}
+	form := ui.Form{Action: r.URL.Path, Method: "POST", Submit: tr(r, "Simpan", "Save"), Fields: fields, Values: url.Values{"date": {req.Today()}}}
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+			return
+		}
+		form.Values = r.PostForm
+		ev := eventRequest{Type: typ, Date: r.PostForm.Get("date"), ResidentID: id, Place: r.PostForm.Get("place"),
+			Cause: r.PostForm.Get("cause"), Note: r.PostForm.Get("note")}
+		if to := strings.TrimSpace(r.PostForm.Get("to_tenant")); typ != EventDeath && to != "" {
+			ev.Type, ev.ToTenant = EventMove, to
+		}
+		_, _, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
+		if err == nil {
+			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", tr(r, "Peristiwa tercatat.", "Event recorded."))
+			return
+		}
+		fe, msg, st, ok := formErrors(r, err)
+		if !ok {
+			fail(w, r, err)
+			return
+		}
+		form.Errors, form.Error = fe, msg
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+		return
+	}
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
+}
+
+// pageBirth records a birth into an existing family (postEvent, type
+// birth). From a parent's page (?resident=) the KK comes from the parent's
+// record when the caller sees it in full.
+func pageBirth(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	form := ui.Form{Action: "/births/new", Method: "POST", Submit: tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
+		Fields: []ui.Field{
+			{Name: "kk", Label: tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
+			{Name: "name", Label: tr(r, "Nama bayi", "Baby's name"), Type: "text", Required: true, Max: 200},
+			{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
+			{Name: "date", Label: tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
+			{Name: "place", Label: tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 200},
+			{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
+			{Name: "nik", Label: "NIK", Type: "text", Max: 16,
+				Help: tr(r, "Kosongkan bila belum ada: register memberi nomor sementara", "Leave empty if none yet: the register assigns a temporary number")},
+			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+		}}
+	if id := r.URL.Query().Get("resident"); id != "" && r.Method == http.MethodGet {
+		if p, err := readResident(r, id); err == nil && !p.Masked {
+			form.Values.Set("kk", p.KK)
+			if p.Sex == "P" {
+				form.Values.Set("mother_name", p.Name)
+			}
+		}
+	}
+	title := tr(r, "Catat kelahiran", "Record a birth")
+	if r.Method != http.MethodPost {
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		return
+	}
+	f := r.PostForm
+	form.Values = f
+	baby := Resident{NIK: strings.TrimSpace(f.Get("nik")), KK: strings.TrimSpace(f.Get("kk")), Name: f.Get("name"), Sex: f.Get("sex"),
+		BirthPlace: f.Get("place"), BirthDate: f.Get("date"), MotherName: f.Get("mother_name")}
+	ev := eventRequest{Type: EventBirth, Date: f.Get("date"), Resident: &baby, Place: f.Get("place"), Note: f.Get("note")}
+	_, v, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
+	if err == nil {
+		rv := v.(residentView)
+		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", tr(r, "Kelahiran tercatat.", "Birth recorded."))
+		return
+	}
+	fe, msg, st, ok := formErrors(r, err)
+	if !ok {
+		fail(w, r, err)
+		return
+	}
+	if fe["birth_date"] != "" {
+		fe["date"] = fe["birth_date"]
+	}
+	form.Errors, form.Error = fe, msg
+	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+}
+
+// pageStats shows the living residents by sex, age group, religion,
+// education, occupation or marital status, as bar charts (SVG, no script).
+func pageStats(w http.ResponseWriter, r *http.Request) {
+	by := r.URL.Query().Get("by")
+	if !statsBy[by] {
+		by = "sex"
+	}
+	_, v, err := apiCall(r, stats, "GET", url.Values{"by": {by}}, nil)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	m := v.(map[string]any)
+	items, _ := m["items"].([]statsRow)
+	byNames := []ui.Option{{Value: "sex", Label: tr(r, "Jenis kelamin", "Sex")}, {Value: "age_group", Label: tr(r, "Kelompok umur", "Age group")},
+		{Value: "religion", Label: tr(r, "Agama", "Religion")}, {Value: "education", Label: tr(r, "Pendidikan", "Education")},
+		{Value: "occupation", Label: tr(r, "Pekerjaan", "Occupation")}, {Value: "marital_status", Label: tr(r, "Status perkawinan", "Marital status")}}
+	label := by
+	for _, o := range byNames {
+		if o.Value == by {
+			label = o.Label
+		}
+	}
+	rows := make([]ui.Row, 0, len(items))
+	for _, it := range items {
+		name := it.Name
+		if name == "" {
+			name = it.Key
+		}
+		if by == "sex" {
+			name = sexName(r, it.Key)
+		}
+		if name == "" {
+			name = tr(r, "(tidak diisi)", "(not given)")
+		}
+		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(name), ui.Cell(strconv.FormatInt(it.L, 10)), ui.Cell(strconv.FormatInt(it.P, 10)), ui.Cell(strconv.FormatInt(it.Total, 10))}})
+	}
+	total, _ := m["total"].(int64)
+	body := []ui.Node{
+		ui.Form{Action: "/stats", Method: "GET", Submit: tr(r, "Tampilkan", "Show"), Values: url.Values{"by": {by}},
+			Fields: []ui.Field{{Name: "by", Label: tr(r, "Menurut", "By"), Type: "select", Options: byNames}}},
+		ui.HTML(`<p>` + escape(tr(r, "Penduduk hidup", "Living residents")) + `: <strong>` + escape(strconv.FormatInt(total, 10)) + `</strong></p>`),
+		statsChart(r, label, items),
+		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: "L"}, {Key: "p", Label: "P"}, {Key: "total", Label: tr(r, "Jumlah", "Total")}},
+			Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada penduduk.", "No residents yet.")},
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Statistik penduduk", "Population statistics"), Body: body})
+}
+
+// statsChart draws the rows as bars of the living residents per group.
+func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
+	bars := make([]ui.Bar, 0, len(items))
+	for _, it := range items {
+		name := it.Name
+		if it.Key == "L" || it.Key == "P" {
+			name = sexName(r, it.Key)
+		}
+		if name == "" {
+			name = it.Key
+		}
+		if name == "" {
+			name = tr(r, "(tidak diisi)", "(not given)")
+		}
+		bars = append(bars, ui.Bar{Label: name, Value: float64(it.Total)})
+	}
+	return ui.Chart{Title: tr(r, "Penduduk hidup menurut ", "Living residents by ") + strings.ToLower(label), Bars: bars}
+}
+
+// eventNames say a history entry's type.
+var eventNames = map[string][2]string{
+	"registered": {"Didaftarkan", "Registered"}, EventBirth: {"Kelahiran", "Birth"}, EventDeath: {"Kematian", "Death"},
+	EventMoveOut: {"Pindah keluar", "Moved out"}, EventMoveIn: {"Pindah masuk", "Moved in"}, EventMove: {"Pindah antardesa", "Moved between villages"},
+	"imported": {"Diimpor", "Imported"},
+}
+
+// historyTable is a resident's history as getHistory answers it (dates of
+// a birth as a year for a caller who may not see birth dates).
+func historyTable(r *http.Request, id string) (ui.Node, error) {
+	_, v, err := apiCall(r, getHistory, "GET", nil, nil, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	// getHistory's entry type is its own: read the answer as the API's
+	// client would.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encoding a history: %w", err)
+	}
+	var h struct {
+		Items []struct {
+			Type, Date, Actor string
+			Detail            map[string]any
+		}
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("decoding a history: %w", err)
+	}
+	rows := make([]ui.Row, 0, len(h.Items))
+	for _, e := range h.Items {
+		name := e.Type
+		if n, ok := eventNames[e.Type]; ok {
+			name = tr(r, n[0], n[1])
+		}
+		var words []string
+		for _, k := range []string{"place", "cause", "destination", "origin", "note"} {
+			if s, ok := e.Detail[k].(string); ok && s != "" {
+				words = append(words, s)
+			}
+		}
+		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(ui.DateOnly(e.Date)), ui.Cell(name), ui.Cell(strings.Join(words, "; ")), ui.Cell(e.Actor)}})
+	}
+	return ui.Table{Columns: []ui.Column{{Key: "date", Label: tr(r, "Tanggal", "Date")}, {Key: "type", Label: tr(r, "Peristiwa", "Event")},
+		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
+		Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada riwayat.", "No history yet.")}, nil
+}
