@@ -1,0 +1,196 @@
+package e2e
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/balaidesa/balai/core/storetest"
+)
+
+// upload posts a multipart form as a browser without JavaScript does: the
+// csrf_token part first, then the file.
+func (c *consoleClient) upload(path, field, filename string, data []byte) (int, http.Header) {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", c.csrf)
+	fw, _ := mw.CreateFormFile(field, filename)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	io.Copy(io.Discard, res.Body)
+	return res.StatusCode, res.Header
+}
+
+// offHost finds URLs in a page that lead to another host.
+var offHost = regexp.MustCompile(`(?:src|href|action)="(?:https?:)?//`)
+
+// The mall's journey through the real server, its web layer and the
+// marketplace's plugin process: the seller registers and lists a product
+// with a photo in the console; a citizen finds it in the regency's
+// catalogue, puts it in the basket, orders it and follows the order while
+// the seller confirms and ships it in the console.
+func TestMarketScreensJourney(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		h := m.h
+		console := "/console/" + villageA + "/m/marketplace"
+
+		seller := newConsoleClient(t, h)
+		seller.do("GET", "/login", nil)
+		if st, body, _ := seller.do("POST", "/login", url.Values{"username": {"op-a"}, "password": {"op-a-password-1"}}); st != http.StatusSeeOther {
+			t.Fatalf("seller login: %d %s", st, body)
+		}
+		// The menu entries in the console's navigation.
+		st, body, _ := seller.do("GET", console+"/manage/products", nil)
+		if st != http.StatusOK || !strings.Contains(body, "Lapak Desa") || !strings.Contains(body, "Pesanan Lapak") || !strings.Contains(body, `lang="id"`) {
+			t.Fatalf("products page: %d %s", st, body)
+		}
+		if st, body, _ := seller.do("POST", console+"/manage/sellers", url.Values{"name": {"UMKM Nenas Jaya"}, "kind": {"umkm"}, "contact_phone": {"0812 7000 1234"}}); st != http.StatusSeeOther {
+			t.Fatalf("seller: %d %s", st, body)
+		}
+		sellerID := m.op.Do(t, "GET", mkt(villageA, "/sellers"), nil).Expect(200).Items()[0]["id"].(string)
+		seller.do("GET", console+"/manage/products/new", nil)
+		st, body, hdr := seller.do("POST", console+"/manage/products", url.Values{"seller_id": {sellerID}, "name": {"Keripik Nenas"}, "category": {"food"},
+			"price": {"15.000"}, "stock": {"5"}, "unit": {"bungkus"}, "listed": {"1"}})
+		if st != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), console+"/manage/products/") {
+			t.Fatalf("product: %d %q %s", st, hdr.Get("Location"), body)
+		}
+		productPage := hdr.Get("Location")
+		productID := strings.TrimPrefix(productPage, console+"/manage/products/")
+		seller.do("GET", productPage, nil)
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		if st, hdr := seller.upload(productPage+"/photos", "photo", "keripik.png", png); st != http.StatusSeeOther || hdr.Get("Location") != productPage {
+			t.Fatalf("photo upload: %d %q", st, hdr.Get("Location"))
+		}
+		_, body, _ = seller.do("GET", productPage, nil)
+		if !strings.Contains(body, "Foto diunggah.") || !strings.Contains(body, "/api/v1/t/"+villageA+"/marketplace/products/"+productID+"/photos/") {
+			t.Fatalf("product after the upload: %s", body)
+		}
+
+		// A citizen, from the regency's catalogue.
+		citizen := newConsoleClient(t, h)
+		st, body, _ = citizen.do("GET", "/14.01/marketplace/?q=nenas", nil)
+		productHref := "/" + villageA + "/marketplace/products/" + productID
+		if st != http.StatusOK || !strings.Contains(body, `href="`+productHref+`"`) || !strings.Contains(body, "Rp 15.000") {
+			t.Fatalf("catalogue: %d %s", st, body)
+		}
+		checkPublic(t, "catalogue", body)
+		photo := regexp.MustCompile(`<img src="([^"]+)"[^>]*loading="lazy"`).FindStringSubmatch(body)
+		if photo == nil {
+			t.Fatalf("no lazy thumbnail in the catalogue: %s", body)
+		}
+		res, err := http.Get(h.URL + photo[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+			t.Errorf("thumbnail %s: %d %s", photo[1], res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		st, body, _ = citizen.do("GET", productHref, nil)
+		if st != http.StatusOK || !strings.Contains(body, `action="/`+villageA+`/marketplace/basket"`) {
+			t.Fatalf("product page: %d %s", st, body)
+		}
+		checkPublic(t, "product", body)
+		st, body, _ = citizen.do("GET", "/"+villageA+"/marketplace/basket?b=&add="+productID+"&qty=2", nil)
+		if st != http.StatusOK || !strings.Contains(body, "Rp 30.000") {
+			t.Fatalf("basket: %d %s", st, body)
+		}
+		checkPublic(t, "basket", body)
+		form := url.Values{"b": {productID + ":2"}, "buyer_name": {"Siti Aminah"}, "phone": {"123"}}
+		if st, body, _ := citizen.do("POST", "/"+villageA+"/marketplace/checkout", form); st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-phone-error"`) || !strings.Contains(body, `value="Siti Aminah"`) {
+			t.Fatalf("checkout with a bad phone: %d %s", st, body)
+		}
+		form = url.Values{"b": {productID + ":2"}, "buyer_name": {"Siti Aminah"}, "phone": {"0813 1111 2222"}, "address": {"Jl. Nenas 1"}}
+		st, body, hdr = citizen.do("POST", "/"+villageA+"/marketplace/checkout", form)
+		tracking := hdr.Get("Location")
+		if st != http.StatusSeeOther || !strings.HasPrefix(tracking, "/"+villageA+"/marketplace/orders/") {
+			t.Fatalf("checkout: %d %q %s", st, tracking, body)
+		}
+		st, body, _ = citizen.do("GET", tracking, nil)
+		if st != http.StatusOK || !strings.Contains(body, "Pesanan diterima.") || !strings.Contains(body, "Baru") {
+			t.Fatalf("tracking: %d %s", st, body)
+		}
+		checkPublic(t, "tracking", body)
+		for _, secret := range []string{"Siti Aminah", "+6281311112222", "Jl. Nenas"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("the tracking page shows %q", secret)
+			}
+		}
+		if n := m.stock(m.op, villageA, productID); n != 3 {
+			t.Errorf("stock after the order = %d, want 3", n)
+		}
+
+		// The seller: the widget counts it, the queue shows it, confirm and ship.
+		_, body, _ = seller.do("GET", "/console/"+villageA+"/", nil)
+		if !strings.Contains(body, "1 pesanan baru menunggu konfirmasi") {
+			t.Errorf("dashboard widget missing: %s", body)
+		}
+		code := strings.TrimPrefix(tracking, "/"+villageA+"/marketplace/orders/")
+		st, body, _ = seller.do("GET", console+"/manage/orders", nil)
+		if st != http.StatusOK || !strings.Contains(body, "Siti Aminah") || !strings.Contains(body, console+"/manage/orders/"+code) {
+			t.Fatalf("queue: %d %s", st, body)
+		}
+		seller.do("GET", console+"/manage/orders/"+code, nil)
+		for _, a := range []string{"confirm", "ship"} {
+			st, body, hdr := seller.do("POST", console+"/manage/orders/"+code+"/"+a, url.Values{})
+			if st != http.StatusSeeOther || hdr.Get("Location") != console+"/manage/orders/"+code {
+				t.Fatalf("%s: %d %q %s", a, st, hdr.Get("Location"), body)
+			}
+			seller.do("GET", hdr.Get("Location"), nil)
+		}
+		// Without the session's token the web layer refuses.
+		if st, _, _ := seller.do("POST", console+"/manage/orders/"+code+"/complete", url.Values{"csrf_token": {"forged"}}); st != http.StatusForbidden {
+			t.Errorf("forged token: %d, want 403", st)
+		}
+		_, body, _ = citizen.do("GET", tracking, nil)
+		if !strings.Contains(body, "Dikirim") || !strings.Contains(body, "Dikonfirmasi") {
+			t.Errorf("tracking after shipping: %s", body)
+		}
+		if got := m.op.Do(t, "GET", mkt(villageA, "/orders/"+code), nil).Expect(200).Str("state"); got != "shipped" {
+			t.Errorf("API state = %s", got)
+		}
+		// The viewer sees the queue masked, as the API masks it.
+		viewer := newConsoleClient(t, h)
+		viewer.do("GET", "/login", nil)
+		viewer.do("POST", "/login", url.Values{"username": {"viewer-a"}, "password": {"viewer-a-password-1"}})
+		_, body, _ = viewer.do("GET", console+"/manage/orders?state=shipped", nil)
+		if strings.Contains(body, "Siti Aminah") || !regexp.MustCompile(`<td>Si\*+h</td>`).MatchString(body) {
+			t.Errorf("viewer's queue: %s", body)
+		}
+		if st, _, _ := viewer.do("GET", console+"/manage/products", nil); st != http.StatusForbidden {
+			t.Errorf("viewer on products: %d", st)
+		}
+	})
+}
+
+// checkPublic holds a public page to the phone budget: small, nothing
+// inline that weighs, nothing from another host.
+func checkPublic(t *testing.T, what, body string) {
+	t.Helper()
+	if len(body) > 150_000 {
+		t.Errorf("%s: %d bytes", what, len(body))
+	}
+	if strings.Contains(body, "data:image") {
+		t.Errorf("%s: an inline image", what)
+	}
+	if m := offHost.FindString(body); m != "" {
+		t.Errorf("%s: a URL to another host: %s", what, m)
+	}
+	if !strings.Contains(body, `<html lang="id"`) {
+		t.Errorf("%s: not lang=id", what)
+	}
+}
