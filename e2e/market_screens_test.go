@@ -194,3 +194,44 @@ func checkPublic(t *testing.T, what, body string) {
 		t.Errorf("%s: not lang=id", what)
 	}
 }
+
+// The village profile's form and public page through the real server and
+// the profile's plugin process: the API's 422 beside the field, a save
+// with the session's token, the public page showing it.
+func TestProfileScreenThroughTheServer(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"profile"})
+		w.enable(t, "14.01", "profile", true)
+		c := newConsoleClient(t, w.h)
+		c.do("GET", "/login", nil)
+		if st, body, _ := c.do("POST", "/login", url.Values{"username": {"op-a"}, "password": {"op-a-password-1"}}); st != http.StatusSeeOther {
+			t.Fatalf("login: %d %s", st, body)
+		}
+		edit := "/console/" + villageA + "/m/profile/edit"
+		st, body, _ := c.do("GET", edit, nil)
+		if st != http.StatusOK || !strings.Contains(body, "Profil Desa") || !strings.Contains(body, `name="version" value="0"`) {
+			t.Fatalf("form: %d %s", st, body)
+		}
+		form := url.Values{"version": {"0"}, "head": {"H. Ahmad"}, "contact.email": {"bukan surel"}, "officials.0.position": {"Sekretaris Desa"}, "officials.0.name": {"Siti"}}
+		st, body, _ = c.do("POST", edit, form)
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-contact-email-error"`) || !strings.Contains(body, `value="H. Ahmad"`) {
+			t.Fatalf("bad e-mail: %d %s", st, body)
+		}
+		form.Set("contact.email", "kantor@kumantan.desa.id")
+		form.Del("csrf_token")
+		if st, body, hdr := c.do("POST", edit, form); st != http.StatusSeeOther || hdr.Get("Location") != edit {
+			t.Fatalf("save: %d %q %s", st, hdr.Get("Location"), body)
+		}
+		if got := w.h.Anon().Do(t, "GET", p(villageA, "profile", ""), nil).Expect(200).Str("head"); got != "H. Ahmad" {
+			t.Errorf("API head = %q", got)
+		}
+		st, body, _ = newConsoleClient(t, w.h).do("GET", "/"+villageA+"/profile/", nil)
+		if st != http.StatusOK || !strings.Contains(body, "H. Ahmad") || !strings.Contains(body, "<td>Sekretaris Desa</td><td>Siti</td>") {
+			t.Fatalf("public profile: %d %s", st, body)
+		}
+		checkPublic(t, "profile", body)
+		if st, _, _ := newConsoleClient(t, w.h).do("GET", edit, nil); st != http.StatusSeeOther && st != http.StatusUnauthorized {
+			t.Errorf("anonymous form: %d", st)
+		}
+	})
+}
