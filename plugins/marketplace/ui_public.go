@@ -275,6 +275,12 @@ func renderBasket(w http.ResponseWriter, r *http.Request, lines []itemLine, stat
 	title := word(r, "basket")
 	b := formatBasket(lines)
 	actions := []ui.Link{{Label: word(r, "continue"), Href: "/?b=" + b}}
+	if req.Level != sdk.Village {
+		// A regency's or sub-district's mall has no basket: an order
+		// belongs to one village, and is placed at its page.
+		ui.Render(w, r, ui.Page{Title: title, Status: max(status, http.StatusOK), Actions: []ui.Link{{Label: word(r, "continue"), Href: "/"}}, Body: []ui.Node{ui.Text(word(r, "village_only"))}})
+		return
+	}
 	if len(lines) == 0 {
 		ui.Render(w, r, ui.Page{Title: title, Status: status, Actions: []ui.Link{{Label: word(r, "continue"), Href: "/"}}, Body: []ui.Node{
 			ui.HTML(`<p class="b-empty">` + template.HTML(template.HTMLEscapeString(word(r, "basket_empty"))) + `</p>`),

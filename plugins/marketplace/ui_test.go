@@ -123,6 +123,10 @@ func testMarketScreens(t *testing.T, h *sdktest.Host) {
 	if res := anon.PublicPage("GET", regency, "/?category=nope", nil); res.Status != http.StatusBadRequest {
 		t.Errorf("bad category: %d", res.Status)
 	}
+	// A regency has no basket: orders are placed at a village.
+	if res := anon.PublicPage("GET", regency, "/basket?b="+productID+":1", nil); res.Status != http.StatusOK || !strings.Contains(res.HTML, "Pesan dari halaman desa penjualnya.") || strings.Contains(res.HTML, "<form") {
+		t.Errorf("regency basket: %d\n%s", res.Status, res.HTML)
+	}
 	// The product's page at its village, and the basket.
 	res = anon.PublicPage("GET", villageA, "/products/"+productID, nil)
 	contains(t, "product page", res.HTML, "Keripik Nenas Madu", `action="/`+villageA+`/marketplace/basket"`, `name="qty"`, `method="get"`)
