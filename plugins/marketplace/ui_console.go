@@ -153,7 +153,7 @@ func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, value
 	var photos []photo
 	for i, ph := range p.Photos {
 		del := ui.Form{Action: "/manage/products/" + p.ID + "/photos/" + ph.ID + "/delete", Submit: word(r, "delete_photo"), Confirm: word(r, "delete_photo_q")}
-		photos = append(photos, photo{URL: ph.URL, Alt: fmt.Sprintf("%s %d", p.Name, i+1), Delete: del.HTML(r)})
+		photos = append(photos, photo{URL: ph.ThumbURL, Alt: fmt.Sprintf("%s %d", p.Name, i+1), Delete: del.HTML(r)})
 	}
 	upload := ui.Upload("/manage/products/"+p.ID+"/photos", "photo", word(r, "photo"), word(r, "photo_help"), "image/jpeg,image/png,image/webp,image/gif")
 	upload.Submit = word(r, "upload")

@@ -78,7 +78,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 		}
 		c := card{Href: href, Name: p.Name, Price: ui.Rupiah(p.Price), Unit: p.Unit, Seller: p.Seller.Name, Village: p.Village.Name}
 		if len(p.Photos) > 0 {
-			c.Thumb = p.Photos[0].URL
+			c.Thumb = p.Photos[0].ThumbURL
 		}
 		if p.Stock < 1 {
 			c.Out = word(r, "out_of_stock")
@@ -129,7 +129,7 @@ func (p pagerOnly) HTML(r *http.Request) template.HTML {
 }
 
 var photosT = template.Must(template.New("photos").Parse(
-	`<ul class="b-grid mp-photos" role="list">{{range .}}<li><a href="{{.URL}}"><img src="{{.URL}}" alt="{{.Alt}}" width="240" height="180" loading="lazy" decoding="async"></a></li>{{end}}</ul>`))
+	`<ul class="b-grid mp-photos" role="list">{{range .}}<li><a href="{{.URL}}"><img src="{{.Thumb}}" alt="{{.Alt}}" width="240" height="180" loading="lazy" decoding="async"></a></li>{{end}}</ul>`))
 
 // productPage is a product with its photos and the form that puts it in
 // the basket.
@@ -141,10 +141,10 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 	}
 	body := []ui.Node{}
 	if len(p.Photos) > 0 {
-		type ph struct{ URL, Alt string }
+		type ph struct{ URL, Thumb, Alt string }
 		var phs []ph
 		for i, x := range p.Photos {
-			phs = append(phs, ph{URL: x.URL, Alt: p.Name + " " + strconv.Itoa(i+1)})
+			phs = append(phs, ph{URL: x.URL, Thumb: x.ThumbURL, Alt: p.Name + " " + strconv.Itoa(i+1)})
 		}
 		body = append(body, ui.HTML(run(r, photosT, phs)))
 	}

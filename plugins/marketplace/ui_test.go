@@ -113,7 +113,7 @@ func testMarketScreens(t *testing.T, h *sdktest.Host) {
 		t.Fatalf("catalogue: %d\n%s", res.Status, res.HTML)
 	}
 	productHref := "/" + villageA + "/marketplace/products/" + productID
-	contains(t, "catalogue", res.HTML, `href="`+productHref+`"`, "Rp 15.000", `loading="lazy"`, "/api/v1/t/"+villageA+"/marketplace/products/"+productID+"/photos/", "UMKM Nenas Jaya")
+	contains(t, "catalogue", res.HTML, `href="`+productHref+`"`, "Rp 15.000", `loading="lazy"`, "/api/v1/t/"+villageA+"/marketplace/products/"+productID+"/photos/", "/thumb\"", "UMKM Nenas Jaya")
 	if strings.Contains(res.HTML, "data:") || len(res.HTML) > 20_000 {
 		t.Errorf("catalogue page is %d bytes or inlines data", len(res.HTML))
 	}
