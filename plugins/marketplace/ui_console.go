@@ -129,7 +129,7 @@ func editProductPage(w http.ResponseWriter, r *http.Request) {
 }
 
 var managePhotosT = template.Must(template.New("mphotos").Parse(
-	`<ul class="b-grid mp-photos" role="list">{{range .}}<li class="b-card"><img src="{{.URL}}" alt="{{.Alt}}" width="160" height="120" loading="lazy" decoding="async">{{.Delete}}</li>{{end}}</ul>`))
+	`<ul class="b-grid mp-photos" role="list" style="list-style:none;padding:0;margin:1rem 0">{{range .}}<li class="b-card"><img src="{{.URL}}" alt="{{.Alt}}" width="160" height="120" style="max-width:100%;height:auto" loading="lazy" decoding="async">{{.Delete}}</li>{{end}}</ul>`))
 
 func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "edit_product")

@@ -24,9 +24,9 @@ import (
 const catalogLimit = 12
 
 var cardsT = template.Must(template.New("cards").Parse(
-	`<ul class="b-grid mp-cards" role="list">{{range .}}<li class="b-card">` +
-		`{{if .Thumb}}<img src="{{.Thumb}}" alt="" width="160" height="120" loading="lazy" decoding="async">{{end}}` +
-		`<h3><a href="{{.Href}}">{{.Name}}</a></h3><p><strong>{{.Price}}</strong>{{if .Unit}} / {{.Unit}}{{end}}</p>` +
+	`<ul class="b-grid mp-cards" role="list" style="list-style:none;padding:0;margin:1rem 0">{{range .}}<li class="b-card">` +
+		`{{if .Thumb}}<img src="{{.Thumb}}" alt="" width="160" height="120" style="max-width:100%;height:auto" loading="lazy" decoding="async">{{end}}` +
+		`<h2><a href="{{.Href}}">{{.Name}}</a></h2><p><strong>{{.Price}}</strong>{{if .Unit}} / {{.Unit}}{{end}}</p>` +
 		`<p class="b-muted">{{.Seller}} · {{.Village}}</p>{{if .Out}}<p>{{.Out}}</p>{{end}}</li>{{end}}</ul>`))
 
 type card struct {
@@ -129,7 +129,7 @@ func (p pagerOnly) HTML(r *http.Request) template.HTML {
 }
 
 var photosT = template.Must(template.New("photos").Parse(
-	`<ul class="b-grid mp-photos" role="list">{{range .}}<li><a href="{{.URL}}"><img src="{{.Thumb}}" alt="{{.Alt}}" width="240" height="180" loading="lazy" decoding="async"></a></li>{{end}}</ul>`))
+	`<ul class="b-grid mp-photos" role="list" style="list-style:none;padding:0;margin:1rem 0">{{range .}}<li><a href="{{.URL}}"><img src="{{.Thumb}}" alt="{{.Alt}}" width="240" height="180" style="max-width:100%;height:auto" loading="lazy" decoding="async"></a></li>{{end}}</ul>`))
 
 // productPage is a product with its photos and the form that puts it in
 // the basket.
