@@ -12,6 +12,7 @@ package main
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range list.Items {
 		href := villageHref(r, p.Village.Code, "/products/"+p.ID)
 		if len(basket) > 0 && p.Village.Code == sdk.From(r).Tenant {
-			href += "?b=" + formatBasket(basket)
+			href += "?" + basketQuery(basket)
 		}
 		c := card{Href: href, Name: p.Name, Price: ui.Rupiah(p.Price), Unit: p.Unit, Seller: p.Seller.Name, Village: p.Village.Name}
 		if len(p.Photos) > 0 {
@@ -96,7 +97,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	body = append(body, pagerOnly{total: int(list.Total), page: offset/catalogLimit + 1})
 	actions := []ui.Link{{Label: word(r, "track"), Href: "/track"}}
 	if len(basket) > 0 {
-		actions = append(actions, ui.Link{Label: word(r, "basket") + " (" + strconv.Itoa(len(basket)) + ")", Href: "/basket?b=" + formatBasket(basket), Primary: true})
+		actions = append(actions, ui.Link{Label: word(r, "basket") + " (" + strconv.Itoa(len(basket)) + ")", Href: "/basket?" + basketQuery(basket), Primary: true})
 	}
 	ui.Render(w, r, ui.Page{Title: title, Actions: actions, Body: body})
 }
@@ -180,7 +181,7 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 	}
 	back := "/"
 	if b := r.URL.Query().Get("b"); b != "" {
-		back = "/?b=" + formatBasket(parseBasket(b))
+		back = "/?" + basketQuery(parseBasket(b))
 	}
 	ui.Render(w, r, ui.Page{Title: p.Name, Actions: []ui.Link{{Label: word(r, "continue"), Href: back}}, Body: body})
 }
@@ -212,6 +213,11 @@ func formatBasket(lines []itemLine) string {
 		parts[i] = l.ProductID + ":" + strconv.FormatInt(l.Qty, 10)
 	}
 	return strings.Join(parts, ",")
+}
+
+// basketQuery is the query that carries lines to the next page.
+func basketQuery(lines []itemLine) string {
+	return url.Values{"b": {formatBasket(lines)}}.Encode()
 }
 
 // basketFrom is the basket of a request: b, with add (qty of it) added
@@ -274,7 +280,7 @@ func renderBasket(w http.ResponseWriter, r *http.Request, lines []itemLine, stat
 	req := sdk.From(r)
 	title := word(r, "basket")
 	b := formatBasket(lines)
-	actions := []ui.Link{{Label: word(r, "continue"), Href: "/?b=" + b}}
+	actions := []ui.Link{{Label: word(r, "continue"), Href: "/?" + basketQuery(lines)}}
 	if req.Level != sdk.Village {
 		// A regency's or sub-district's mall has no basket: an order
 		// belongs to one village, and is placed at its page.
@@ -310,13 +316,13 @@ func renderBasket(w http.ResponseWriter, r *http.Request, lines []itemLine, stat
 	var rows []basketLine
 	for _, l := range lines {
 		rest := slices.DeleteFunc(slices.Clone(lines), func(x itemLine) bool { return x.ProductID == l.ProductID })
-		row := basketLine{Qty: strconv.FormatInt(l.Qty, 10), Remove: ui.Href(r, "/basket?b="+formatBasket(rest))}
+		row := basketLine{Qty: strconv.FormatInt(l.Qty, 10), Remove: ui.Href(r, "/basket?"+basketQuery(rest))}
 		p, ok := products[l.ProductID]
 		switch {
 		case !ok:
 			row.Name, row.Note, row.Price, row.Subtotal = l.ProductID, word(r, "unavailable"), "–", "–"
 		default:
-			row.Href, row.Name = ui.Href(r, "/products/"+l.ProductID+"?b="+b), p.Name
+			row.Href, row.Name = ui.Href(r, "/products/"+url.PathEscape(l.ProductID)+"?"+basketQuery(lines)), p.Name
 			row.Price, row.Subtotal = ui.Rupiah(p.Price), ui.Rupiah(p.Price*l.Qty)
 			total += p.Price * l.Qty
 			if !p.Listed || p.Stock < l.Qty {
