@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,7 @@ var words = map[string]map[string]string{
 		"contact": "Kontak", "conflict": "Profil sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda.",
 		"error": "Terjadi kesalahan. Coba lagi nanti.", "want_number": "Isi dengan angka, misalnya 12,5.", "empty": "Belum diisi.",
 		"updated": "Diperbarui", "view_public": "Lihat halaman publik",
+		"villages": "Desa-desa", "village": "Desa", "search": "Cari desa", "no_villages": "Tidak ada desa yang cocok.",
 	},
 	"en": {
 		"title": "Village profile", "edit": "Edit the village profile", "head": "Village head", "address": "Village office address",
@@ -57,6 +59,7 @@ var words = map[string]map[string]string{
 		"contact": "Contact", "conflict": "Someone saved the profile since you opened it. Reload the page and make your changes again.",
 		"error": "Something went wrong. Try again later.", "want_number": "Enter a number, for example 12.5.", "empty": "Not filled in yet.",
 		"updated": "Updated", "view_public": "See the public page",
+		"villages": "Villages", "village": "Village", "search": "Search villages", "no_villages": "No village matches.",
 	},
 }
 
@@ -100,7 +103,13 @@ var officialAt = regexp.MustCompile(`^officials\[(\d+)\]\.(name|position)`)
 // spareOfficials are the empty rows the form offers for new officials.
 const spareOfficials = 3
 
+// publicProfilePage is a village's public profile; above a village, the
+// list of its villages (GET /villages), each linked to its profile.
 func publicProfilePage(w http.ResponseWriter, r *http.Request) {
+	if sdk.From(r).Level != sdk.Village {
+		villagesPage(w, r)
+		return
+	}
 	_, v, err := getProfile(r)
 	if err != nil {
 		fail(w, r, err)
@@ -155,6 +164,47 @@ func publicProfilePage(w http.ResponseWriter, r *http.Request) {
 		body = append(body, ui.Muted(word(r, "updated")+" "+ui.DateTime(r, *p.UpdatedAt)))
 	}
 	ui.Render(w, r, ui.Page{Title: word(r, "title") + " " + p.Name, Body: body})
+}
+
+// villagesPage lists the villages below the tenant with search and pages,
+// through the API's listVillages.
+func villagesPage(w http.ResponseWriter, r *http.Request) {
+	_, v, err := listVillages(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	list := v.(sdk.ListOf[VillageItem])
+	offset, limit, err := sdk.Page(r)
+	if err != nil {
+		offset, limit = 0, 50
+	}
+	tb := ui.Table{
+		Columns: []ui.Column{{Key: "name", Label: word(r, "village")}, {Key: "sub_district", Label: word(r, "sub_district")},
+			{Key: "head", Label: word(r, "head")}, {Key: "population", Label: word(r, "population")}},
+		Total: int(list.Total), Page: offset/limit + 1, Limit: limit, Empty: word(r, "no_villages"),
+		Filters: []ui.Field{{Name: "q", Label: word(r, "search"), Type: "search", Max: 100}},
+	}
+	base, tenant := ui.Info(r).Base, sdk.From(r).Tenant
+	for _, it := range list.Items {
+		name := ui.Cell(it.Name)
+		if slices.Contains(it.Modules, "profile") {
+			// The village's own page, at its tenant's address.
+			href := strings.Replace(base, "/"+tenant+"/", "/"+it.Code+"/", 1) + "/"
+			name = ui.NodeFunc(func(*http.Request) template.HTML {
+				return template.HTML(`<a href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(it.Name) + `</a>`)
+			})
+		}
+		sub, pop := "", "–"
+		if it.SubDistrict != nil {
+			sub = it.SubDistrict.Name
+		}
+		if it.PopulationCountedAt != nil {
+			pop = ui.Number(uint64(it.Population))
+		}
+		tb.Rows = append(tb.Rows, ui.Row{Cells: []ui.Node{name, ui.Cell(sub), ui.Cell(it.Head), ui.Cell(pop)}})
+	}
+	ui.Render(w, r, ui.Page{Title: word(r, "villages"), Body: []ui.Node{tb}})
 }
 
 // bullets is a titled bulleted list of texts, escaped.

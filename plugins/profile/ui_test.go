@@ -96,9 +96,12 @@ func testProfileScreens(t *testing.T, h *sdktest.Host) {
 		t.Fatalf("public page: %d %q\n%s", res.Status, res.Title, res.HTML)
 	}
 	has(t, "public page", res.HTML, "H. Ahmad", "12,5", "<li>Membina UMKM</li>", "<td>Bendahara</td><td>Rina</td>", "Desa Kampung Panjang", "0.3376, 101.0257")
-	if res := anon.PublicPage("GET", "14.01", "/", nil); res.Status != http.StatusUnprocessableEntity {
-		t.Errorf("public profile of a regency: %d", res.Status)
+	// Above a village: its villages, each linked to its profile.
+	res = anon.PublicPage("GET", "14.01", "/?q=", nil)
+	if res.Status != http.StatusOK || res.Title != "Desa-desa" {
+		t.Fatalf("regency's villages: %d %q\n%s", res.Status, res.Title, res.HTML)
 	}
+	has(t, "villages", res.HTML, `<a href="/`+villageA+`/profile/">`, "<td>H. Ahmad</td>", `name="q"`)
 	anon.Lang = "en"
 	if res := anon.PublicPage("GET", villageB, "/", nil); !strings.HasPrefix(res.Title, "Village profile") {
 		t.Errorf("English title %q", res.Title)
