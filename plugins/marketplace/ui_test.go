@@ -228,6 +228,32 @@ func testMarketScreens(t *testing.T, h *sdktest.Host) {
 		t.Errorf("cancelled order page:\n%s", res.HTML)
 	}
 
+	// Hiding the product: the select's "0" is false; the public no longer
+	// finds it, the console still lists it.
+	res = op.PostForm(villageA, "/manage/products/"+productID, url.Values{"name": {"Keripik Nenas Madu"}, "category": {"food"}, "price": {"15000"}, "stock": {"3"}, "listed": {"0"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("hide: %d\n%s", res.Status, res.HTML)
+	}
+	if res := anon.PublicPage("GET", villageA, "/products/"+productID, nil); res.Status != http.StatusNotFound {
+		t.Errorf("hidden product's page: %d", res.Status)
+	}
+	if res := op.GetPage(villageA, "/manage/products?listed=false"); !strings.Contains(res.HTML, "Keripik Nenas Madu") || !strings.Contains(res.HTML, "Disembunyikan") {
+		t.Errorf("hidden products:\n%s", res.HTML)
+	}
+	// Deleting a photo asks first without JavaScript.
+	var shown productView
+	op.Get(villageA, "/products/"+productID).JSON(&shown)
+	del := "/manage/products/" + productID + "/photos/" + shown.Photos[0].ID + "/delete"
+	if res := op.PostForm(villageA, del, nil); res.Status != http.StatusOK || !strings.Contains(res.HTML, "Hapus foto ini dari produk?") {
+		t.Fatalf("delete step: %d\n%s", res.Status, res.HTML)
+	}
+	if res := op.PostForm(villageA, del, url.Values{"confirmed": {"1"}}); res.Status != http.StatusSeeOther || res.Flash != "Foto dihapus." {
+		t.Fatalf("delete: %d %q", res.Status, res.Flash)
+	}
+	if op.Get(villageA, "/products/"+productID).JSON(&shown); len(shown.Photos) != 0 {
+		t.Errorf("photos after the delete: %+v", shown.Photos)
+	}
+
 	// English.
 	anon.Lang = "en"
 	if res := anon.PublicPage("GET", villageA, "/basket", nil); res.Title != "Basket" || !strings.Contains(res.HTML, "The basket is empty.") {
