@@ -180,6 +180,19 @@ func testMarketScreens(t *testing.T, h *sdktest.Host) {
 	}
 	res = op.GetPage(villageA, "/manage/orders")
 	contains(t, "operator's queue", res.HTML, "Siti Aminah", "+6281311112222", `href="`+consoleBase+`/manage/orders/`+code+`"`)
+	// Searches: by number in every state; by phone only with the right to
+	// see phones (the API's 403 for the viewer).
+	var listed orderView
+	anon.Get(villageA, "/orders/"+code).JSON(&listed)
+	if res := viewer.GetPage(villageA, "/manage/orders?number="+listed.Number); !strings.Contains(res.HTML, listed.Number) || strings.Contains(res.HTML, `name="phone"`) {
+		t.Errorf("viewer's search by number:\n%s", res.HTML)
+	}
+	if res := viewer.GetPage(villageA, "/manage/orders?phone=081311112222"); res.Status != http.StatusForbidden {
+		t.Errorf("viewer's search by phone: %d", res.Status)
+	}
+	if res := op.GetPage(villageA, "/manage/orders?phone=0813-1111-2222"); !strings.Contains(res.HTML, listed.Number) {
+		t.Errorf("operator's search by phone:\n%s", res.HTML)
+	}
 	res = op.GetPage(villageA, "/manage/orders/"+code)
 	contains(t, "order page", res.HTML, "Jl. Nenas 1", `action="`+consoleBase+`/manage/orders/`+code+`/confirm"`, `data-confirm="Batalkan pesanan ini? Stok dikembalikan."`)
 	if strings.Contains(res.HTML, "/ship\"") {
