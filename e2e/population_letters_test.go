@@ -40,10 +40,12 @@ func residentID(t *testing.T, w *pluginWorld, nik string) string {
 	return items[0]["id"].(string)
 }
 
-// approvedLetter approves request id and returns the text of its PDF.
+// approvedLetter approves and issues request id (a letter is printed once
+// issued) and returns the text of its PDF.
 func approvedLetter(t *testing.T, w *pluginWorld, id string) string {
 	t.Helper()
 	w.op.Do(t, "POST", p(villageA, "services", "/requests/"+id+"/approve"), nil).Expect(200)
+	w.op.Do(t, "POST", p(villageA, "services", "/requests/"+id+"/issue"), nil).Expect(200)
 	return letterText(t, w.op.Do(t, "GET", p(villageA, "services", "/requests/"+id+"/pdf"), nil).Expect(200).Body)
 }
 
@@ -94,8 +96,7 @@ func TestPopulationLettersFollowTheRegister(t *testing.T) {
 				t.Errorf("the death letter prints the typed %q:\n%s", typed, text)
 			}
 		}
-		// Issued, it verifies as a death letter.
-		w.op.Do(t, "POST", svc("/requests/"+id+"/issue"), nil).Expect(200)
+		// Issued (by approvedLetter), it verifies as a death letter.
 		qr := letterQR(t, w.op.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body)
 		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON(); v["valid"] != true || v["type"] != "kematian" || v["name"] != "B*** S******" {
 			t.Errorf("verification of the death letter: %v", v)

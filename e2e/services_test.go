@@ -146,13 +146,21 @@ func TestServicesLetterLifecycle(t *testing.T) {
 		w.op.Do(t, "PATCH", svc(villageA, "/requests/"+id), map[string]any{"purpose": "pengajuan KUR"}).Expect(200)
 		w.op.Do(t, "PATCH", svc(villageA, "/requests/"+id), map[string]any{"fields": map[string]string{"business_name": "X"}}).ExpectErr(422, "missing_field")
 
-		// Approval numbers the letter; the PDF is there from then on.
-		w.op.Do(t, "GET", svc(villageA, "/requests/"+id+"/pdf"), nil).ExpectErr(409, "invalid_state")
+		// Approval numbers the letter; it is printed once issued (an
+		// approved letter's QR code would not verify as valid).
+		w.op.Do(t, "GET", svc(villageA, "/requests/"+id+"/pdf"), nil).ExpectErr(409, "letter_not_issued")
 		approved := w.op.Do(t, "POST", svc(villageA, "/requests/"+id+"/approve"), nil).Expect(200).JSON()
 		number := approved["number"].(string)
 		if want := regexp.MustCompile(`^001/500/14\.01\.01\.2009/[IVX]+/20\d\d$`); !want.MatchString(number) || approved["state"] != "approved" {
 			t.Errorf("approved as %v", approved)
 		}
+		w.op.Do(t, "GET", svc(villageA, "/requests/"+id+"/pdf"), nil).ExpectErr(409, "letter_not_issued")
+		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(approved["verify_url"].(string), w.h.URL), nil).Expect(200).JSON(); v["valid"] != false || v["state"] != "approved" {
+			t.Errorf("verification before issue: %v", v)
+		}
+
+		// Issued: the letter prints and verifies, and can no longer change.
+		w.op.Do(t, "POST", svc(villageA, "/requests/"+id+"/issue"), nil).Expect(200)
 		pdf := w.op.Do(t, "GET", svc(villageA, "/requests/"+id+"/pdf"), nil).Expect(200)
 		if ct := pdf.Header.Get("Content-Type"); ct != "application/pdf" {
 			t.Errorf("PDF served as %s", ct)
@@ -173,13 +181,6 @@ func TestServicesLetterLifecycle(t *testing.T) {
 			t.Fatalf("QR code %q, portal %s, verify_url %v", qr, w.h.URL, approved["verify_url"])
 		}
 		v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON()
-		if v["valid"] != false || v["state"] != "approved" {
-			t.Errorf("verification before issue: %v", v)
-		}
-
-		// Issued: the letter verifies, and can no longer change.
-		w.op.Do(t, "POST", svc(villageA, "/requests/"+id+"/issue"), nil).Expect(200)
-		v = w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON()
 		if v["valid"] != true || v["number"] != number || v["type"] != "usaha" || v["village"] != "Desa Kumantan" ||
 			v["name"] != "B*** S******" || v["tenant"] != villageA || v["date"] != approved["letter_date"] {
 			t.Errorf("verification of the issued letter: %v", v)
@@ -218,7 +219,7 @@ func TestServicesLetterLifecycle(t *testing.T) {
 
 		// Every change was audited and announced, in order.
 		if got, want := auditActions(t, w.admin, ref), []string{"services.requests.submitted", "services.requests.updated", "services.requests.approved",
-			"services.letters.printed", "services.requests.issued", "services.requests.revoked", "services.letters.printed"}; !slices.Equal(got, want) {
+			"services.requests.issued", "services.letters.printed", "services.requests.revoked", "services.letters.printed"}; !slices.Equal(got, want) {
 			t.Errorf("audit trail of %s: %v, want %v", ref, got, want)
 		}
 		if got, want := servicesEvents(t, w.h, ref), []string{"services.request_submitted", "services.request_updated", "services.request_approved",
@@ -296,6 +297,7 @@ func TestServicesLetterLifecycle(t *testing.T) {
 		if !strings.HasPrefix(second["number"].(string), "002/400/") {
 			t.Errorf("second number %v", second["number"])
 		}
+		w.op.Do(t, "POST", svc(villageA, "/requests/"+id2+"/issue"), nil).Expect(200)
 		pdf2 := w.op.Do(t, "GET", svc(villageA, "/requests/"+id2+"/pdf"), nil).Expect(200).Body
 		if qr := letterQR(t, pdf2); !strings.HasPrefix(qr, "https://portal.kamparkab.go.id/api/v1/t/"+villageA+"/services/verify/") {
 			t.Errorf("QR code with the public address set: %s", qr)
@@ -494,7 +496,9 @@ func TestServicesApproverWithoutPersonalRead(t *testing.T) {
 			t.Errorf("the approval answers revealed data: %s", approved.Body)
 		}
 		// The letter holds the real data: it was built from the revealed
-		// request, and services.letters.print is the right to have it.
+		// request, and services.letters.print is the right to have it
+		// (once the clerk has issued it).
+		w.op.Do(t, "POST", svc("/requests/"+id+"/issue"), nil).Expect(200)
 		text := letterText(t, kades.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body)
 		for _, want := range []string{"Budi Santoso", budi["nik"], "Bangkinang, 15 Maret 1980", "Jl. Lintas Timur No. 5, RT 002/RW 001"} {
 			if !strings.Contains(text, want) {

@@ -237,3 +237,25 @@ func TestWebModulePages(t *testing.T) {
 		}
 	})
 }
+
+// A clerk's open form survives what an operator does to the servers: the
+// form tokens are keyed by the session, not by a key each process draws,
+// so a second server on the same database (behind one balancer, or the
+// same portal restarted) accepts a form the first one served.
+func TestWebFormsOutliveARestart(t *testing.T) {
+	b := storetest.Backends(t)[0]
+	a := NewHost(t, b)
+	a.Serve(t)
+	other := &Host{Backend: a.Backend, DBURL: a.DBURL, DataDir: a.DataDir}
+	other.Serve(t)
+	c := newConsoleClient(t, a)
+	c.do("GET", "/login", nil)
+	if st, _, _ := c.do("POST", "/login", url.Values{"username": {"admin"}, "password": {AdminPassword}}); st != http.StatusSeeOther {
+		t.Fatalf("login: %d", st)
+	}
+	c.do("GET", "/console/account", nil)
+	c.base = other.URL // the jar's cookies hold for 127.0.0.1 whatever the port
+	if st, body, _ := c.do("POST", "/logout", url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("the other server refused the form: %d %s", st, body)
+	}
+}

@@ -147,7 +147,10 @@ type MenuEntry struct {
 	// Label is in Bahasa Indonesia ("Penduduk"), LabelEN in English
 	// ("Residents"; empty shows Label); each at most 40 characters.
 	Label, LabelEN string
-	// Icon names one of the host's icons (a-z, 0-9 and -); empty for none.
+	// Icon names one of the host's icons, drawn before the label: home,
+	// users, upload, download, chart, note, file, mail, shop, box,
+	// calendar, alert, money, chat, map, building, star, check, settings,
+	// dashboard. Another name (a-z, 0-9 and -) or empty shows none.
 	Icon string
 	// Order places the entry: lower first, then by Label.
 	Order int

@@ -24,57 +24,92 @@ import (
 func (a *app) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Generate demonstration data: a whole district with its residents",
+		Short: "Generate demonstration data: a whole regency or district with its residents",
 	}
 	cmd.AddCommand(a.demoSeedCmd())
 	return cmd
 }
 
 func (a *app) demoSeedCmd() *cobra.Command {
-	var district string
+	var regency, district string
 	var residents, parallel int
 	var seed uint64
 	cmd := &cobra.Command{
-		Use:   "seed --district CODE",
-		Short: "Create a district's villages and fill them with generated residents",
-		Long: `Create a realistic district to try Balai on or to measure it: its
-sub-districts and villages from the built-in official region list, every
-installed module enabled for it, and residents in families (the regency's
-census figure by default: Kabupaten Kampar, 14.01, has 898,973) with NIKs and
-KK numbers that pass the population module's checks.
+		Use:   "seed (--regency CODE | --district CODE)",
+		Short: "Create a regency's or a district's villages and fill them with generated residents",
+		Long: `Create a realistic regency (kabupaten/kota) or district (kecamatan) to try
+Balai on or to measure it: its districts and villages from the built-in
+official region list, and residents in families (the census figure by
+default: Kabupaten Kampar, 14.01, has 898,973) with NIKs and KK numbers that
+pass the population module's checks.
+
+Every installed module is enabled for the whole regency (the regency's
+portal lists its villages and shows its numbers), also when only one of its
+districts is seeded.
 
 The residents go through the population plugin's import, in batches, as a
 real import does; the same seed makes the same people, so running the
 command again adds nothing. Needs the population plugin in --plugins.
-Progress is printed to standard error.`,
-		Example: `  balai demo seed --district 14.01                     # Kampar: 250 villages, 898,973 residents
-  balai demo seed --district 14.01.01 --residents 20000 # one sub-district, quickly`,
+Progress is printed to standard error.
+
+--district used to take a regency code (14.01): it still does, and seeds
+the whole regency, as --regency does.`,
+		Example: `  balai demo seed --regency 14.01                      # Kampar: 250 villages, 898,973 residents
+  balai demo seed --district 14.01.01 --residents 20000 # one district (kecamatan), quickly`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.seed(district, residents, parallel, seed)
+			code, err := seedTarget(regency, district)
+			if err != nil {
+				return err
+			}
+			return a.seed(code, residents, parallel, seed)
 		},
 	}
-	cmd.Flags().StringVar(&district, "district", "", "the regency or sub-district to create (Kemendagri code, e.g. 14.01)")
-	cmd.Flags().IntVar(&residents, "residents", 0, "how many residents (default: the regency's census figure)")
+	cmd.Flags().StringVar(&regency, "regency", "", "the regency (kabupaten/kota) to create, by Kemendagri code, e.g. 14.01")
+	cmd.Flags().StringVar(&district, "district", "", "the district (kecamatan) to create, by Kemendagri code, e.g. 14.01.01 (a regency code is still taken, as --regency)")
+	cmd.Flags().IntVar(&residents, "residents", 0, "how many residents (default: the census figure)")
 	cmd.Flags().IntVar(&parallel, "parallel", 2, "villages imported at once")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed: the same seed makes the same residents")
-	cmd.MarkFlagRequired("district")
+	cmd.MarkFlagsOneRequired("regency", "district")
+	cmd.MarkFlagsMutuallyExclusive("regency", "district")
 	return cmd
 }
 
-func (a *app) seed(district string, residents, parallel int, seed uint64) error {
-	level, _, err := tenancy.ParseCode(district)
+// seedTarget checks the code given to --regency or --district against the
+// flag's level. --district keeps taking a regency code, as it did before
+// the glossary named the kecamatan "district" (PRODUCT.md, "Words").
+func seedTarget(regency, district string) (string, error) {
+	flag, code := "--district", district
+	if regency != "" {
+		flag, code = "--regency", regency
+	}
+	level, _, err := tenancy.ParseCode(code)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("%s: %w", flag, err)
 	}
-	if level != tenancy.Regency && level != tenancy.District {
-		return fmt.Errorf("--district must be a regency (14.01) or a sub-district (14.01.01), not a %s", level)
+	switch {
+	case flag == "--regency" && level != tenancy.Regency:
+		return "", fmt.Errorf("--regency takes a regency (kabupaten/kota) code such as 14.01, not a %s; for a district (kecamatan) use --district", level)
+	case flag == "--district" && level != tenancy.Regency && level != tenancy.District:
+		return "", fmt.Errorf("--district takes a district (kecamatan) code such as 14.01.01, not a %s; for a whole regency use --regency 14.01", level)
 	}
+	return code, nil
+}
+
+// regencyOf is the regency a regency or district code lies in.
+func regencyOf(code string) string {
+	if as := tenancy.Ancestors(code); len(as) >= 2 {
+		return as[len(as)-2] // [district..., regency, province]
+	}
+	return code
+}
+
+func (a *app) seed(code string, residents, parallel int, seed uint64) error {
 	if residents < 0 || parallel < 1 {
 		return fmt.Errorf("--residents must be positive (or 0 for the census figure) and --parallel at least 1")
 	}
 	if residents == 0 {
-		p, err := regions.PopulationOf(district)
+		p, err := regions.PopulationOf(code)
 		if err != nil {
 			return fmt.Errorf("%w; give --residents", err)
 		}
@@ -105,17 +140,22 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	var imported *tenancy.ImportResult
 	err = d.Host.DB.Transaction(func(tx *gorm.DB) error {
 		var err error
-		if imported, err = tenancy.Import(tx, list, []string{district}, nil); err != nil {
+		if imported, err = tenancy.Import(tx, list, []string{code}, nil); err != nil {
 			return err
 		}
+		// The modules are enabled for the whole regency, not only the
+		// seeded code: the regency's portal (its villages, its
+		// numbers) is where a newcomer looks first, and a code alone
+		// left it at 404 module_not_enabled (issue 13 item 5). Its other
+		// districts have no residents until seeded.
 		on := true
 		for _, id := range enabled {
 			// SetModule audits each and tells a running server to reload.
-			if err := plugin.SetModule(tx, cliWho(), district, id, &on); err != nil {
+			if err := plugin.SetModule(tx, cliWho(), regencyOf(code), id, &on); err != nil {
 				return err
 			}
 		}
-		return audit.Record(tx, cliWho(), district, "demo.seed", district, map[string]any{"residents": residents, "seed": seed, "modules": enabled})
+		return audit.Record(tx, cliWho(), code, "demo.seed", code, map[string]any{"residents": residents, "seed": seed, "modules": enabled})
 	})
 	if err != nil {
 		return err
@@ -123,18 +163,18 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	if err := d.Runtime.Modules().Reload(); err != nil {
 		return err
 	}
-	villages, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.Village, Limit: 100000})
+	villages, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{code}, Level: tenancy.Village, Limit: 100000})
 	if err != nil {
 		return err
 	}
-	districts, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{district}, Level: tenancy.District, Limit: 100000})
+	districts, _, err := tenancy.List(d.Host.DB.DB, tenancy.Filter{Scopes: []string{code}, Level: tenancy.District, Limit: 100000})
 	if err != nil {
 		return err
 	}
 	if len(villages) == 0 {
-		return fmt.Errorf("the region list has no villages under %s", district)
+		return fmt.Errorf("the region list has no villages under %s", code)
 	}
-	fmt.Fprintf(a.stderr, "%s: %d regions (%d new), %d villages; modules enabled: %v\n", district, imported.Selected, imported.Created, len(villages), enabled)
+	fmt.Fprintf(a.stderr, "%s: %d regions (%d new), %d villages; modules enabled for the regency %s: %v\n", code, imported.Selected, imported.Created, len(villages), regencyOf(code), enabled)
 	kecName := map[string]string{}
 	for _, t := range districts {
 		kecName[t.Code] = t.Name
@@ -217,7 +257,7 @@ func (a *app) seed(district string, residents, parallel int, seed uint64) error 
 	}
 	took := time.Since(start)
 	fmt.Fprintf(a.stdout, "Seeded %s: %d villages, %d residents (%d new, %d already there) in %s, %.0f residents/s\n",
-		district, len(villages), done.Load(), inserted.Load(), skipped.Load(), took.Round(time.Second), float64(done.Load())/took.Seconds())
+		code, len(villages), done.Load(), inserted.Load(), skipped.Load(), took.Round(time.Second), float64(done.Load())/took.Seconds())
 	return nil
 }
 

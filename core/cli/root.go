@@ -55,8 +55,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "balai",
-		Short: "Balai: one smart-village portal for every village of a district",
-		Long: `Balai runs a district's smart-village software for all of its villages from one
+		Short: "Balai: one smart-village portal for every village of a regency",
+		Long: `Balai runs a regency's smart-village software for all of its villages from one
 deployment. "balai serve" starts the portal; the other commands administer the
 same database directly (tenants, users, roles), for set-up and for recovery.
 

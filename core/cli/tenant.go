@@ -20,9 +20,10 @@ import (
 func (a *app) tenantCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tenant",
-		Short: "Manage tenants: the provinces, regencies, sub-districts and villages served",
+		Short: "Manage tenants: the provinces, regencies, districts and villages served",
 		Long: `A tenant is an administrative region identified by its Kemendagri code:
-province 14, regency/city 14.01, sub-district 14.01.01, village 14.01.01.2009.
+province 14, regency/city (kabupaten/kota) 14.01, district (kecamatan) 14.01.01,
+village (desa/kelurahan) 14.01.01.2009.
 The level follows from the code and the parent is the code's prefix.`,
 	}
 	cmd.AddCommand(a.tenantImportCmd(), a.tenantListCmd(), a.tenantGetCmd(), a.tenantCreateCmd(), a.tenantRenameCmd(), a.tenantDeleteCmd())

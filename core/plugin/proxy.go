@@ -149,7 +149,7 @@ func (rt *Runtime) check(ctx context.Context, c *call, authenticate func() (stri
 		return nil, apierr.NotFound("plugin_not_found", "no plugin %s is loaded", c.plugin)
 	}
 	if !rt.modules.Enabled(c.tenant, c.plugin) {
-		return nil, apierr.NotFound("module_not_enabled", "module %s is not enabled for tenant %s", c.plugin, c.tenant)
+		return nil, rt.modules.NotEnabled(c.tenant, c.plugin) // names where it is enabled and how to enable it
 	}
 	in.mu.RLock()
 	mux, manifest := in.routes, in.manifest

@@ -131,6 +131,8 @@ func (v *view) T(key string) string { return T(v.Lang, key) }
 type navItem struct {
 	Label, Href string
 	Current     bool
+	// Icon is the entry's inline SVG (icons.go), empty for none.
+	Icon template.HTML
 }
 
 // render writes a full page: the layout around templates/<page>.html.
@@ -195,7 +197,7 @@ func (s *Server) newView(q *rq, title string) *view {
 	}
 	base := "/console/" + q.tenant.Code
 	here := q.r.URL.Path
-	v.Menu = append(v.Menu, navItem{Label: q.T("nav.dashboard"), Href: base + "/", Current: here == base+"/"})
+	v.Menu = append(v.Menu, navItem{Label: q.T("nav.dashboard"), Href: base + "/", Current: here == base+"/", Icon: icon("dashboard")})
 	if s.cfg.Source != nil {
 		if items, err := s.cfg.Source.Menu(ctx, q.tenant.Code, q.id.Username); err == nil {
 			for _, it := range items {
@@ -228,7 +230,7 @@ func (s *Server) menuItem(q *rq, base, here string, it webpage.MenuItem) navItem
 		label = it.LabelEN
 	}
 	href := base + "/m/" + it.Plugin + it.Path
-	return navItem{Label: label, Href: href, Current: strings.HasPrefix(here, href)}
+	return navItem{Label: label, Href: href, Current: strings.HasPrefix(here, href), Icon: icon(it.Icon)}
 }
 
 func containsTenant(ts []tenancy.Tenant, code string) bool {

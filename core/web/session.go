@@ -83,27 +83,31 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 		SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 }
 
-// csrfFor is the CSRF token of a session: HMAC-SHA256 of its token id
-// under the server key.
-func (s *Server) csrfFor(id *auth.Identity) string {
-	m := hmac.New(sha256.New, s.cfg.Key)
-	m.Write([]byte("balai-csrf:" + strconv.FormatUint(uint64(id.TokenID), 10)))
+// csrfFor is the CSRF token of a session: hex HMAC-SHA256 keyed by the
+// session's secret (the balai_session cookie, which only the browser and
+// the server know: HttpOnly, never in a page). It needs no server key, so
+// a form opened before a restart, or served by another server of the
+// same database, is still accepted; it ends with the session.
+func csrfFor(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("balai-csrf"))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
 // session resolves the balai_session cookie; nil when absent or dead.
-func (s *Server) session(r *http.Request) *auth.Identity {
+// The cookie's value is the second result.
+func (s *Server) session(r *http.Request) (*auth.Identity, string) {
 	c, err := r.Cookie(cookieSession)
 	if err != nil || c.Value == "" {
-		return nil
+		return nil, ""
 	}
 	id, err := s.cfg.Tokens.Authenticate(r.Context(), s.cfg.Host.DB.DB, c.Value)
 	// Only a password session rides on a cookie: an API token pasted into
 	// one is not a browser login.
 	if err != nil || !id.IsSession() {
-		return nil
+		return nil, ""
 	}
-	return id
+	return id, c.Value
 }
 
 // newRQ builds the request state common to every handler.
@@ -125,9 +129,9 @@ func (s *Server) newRQ(w http.ResponseWriter, r *http.Request) *rq {
 	if c, err := r.Cookie(cookieFlash); err == nil {
 		q.flash = flashCookie(c.Value)
 	}
-	if id := s.session(r); id != nil {
+	if id, secret := s.session(r); id != nil {
 		q.id = id
-		q.csrf = s.csrfFor(id)
+		q.csrf = csrfFor(secret)
 		api.NoteUser(r.Context(), id.Username)
 		if u, err := auth.GetUser(s.cfg.Host.DB.WithContext(r.Context()), id.Username); err == nil {
 			q.fullName = u.FullName

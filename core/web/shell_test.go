@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,7 +19,8 @@ import (
 type testSource struct{ t *testing.T }
 
 func (testSource) Menu(_ context.Context, tenant, user string) ([]webpage.MenuItem, error) {
-	return []webpage.MenuItem{{Plugin: "hello", Path: "/items", Label: "Data warga", LabelEN: "Residents", Order: 1}}, nil
+	return []webpage.MenuItem{{Plugin: "hello", Path: "/items", Label: "Data warga", LabelEN: "Residents", Icon: "users", Order: 1},
+		{Plugin: "hello", Path: "/other", Label: "Lain", Icon: "no-such-icon", Order: 2}}, nil
 }
 
 func (testSource) Widgets(_ context.Context, tenant, user, lang string) []webpage.Widget {
@@ -102,6 +104,11 @@ func TestShell(t *testing.T) {
 		if got := text(find(doc, id)); !strings.Contains(got, want) {
 			t.Errorf("#%s = %q, want %q", id, got, want)
 		}
+	}
+	// Menu icons: drawn inline for a known name, none for another.
+	if !regexp.MustCompile(`<svg class="b-icon" aria-hidden="true"[^>]*><path d="M9 11[^"]*"/></svg>Data warga`).MatchString(p.Body) ||
+		strings.Count(p.Body, `class="b-icon"`) != 2 { // the dashboard's and users'
+		t.Errorf("menu icons: %d drawn", strings.Count(p.Body, `class="b-icon"`))
 	}
 	// The switcher lists where the clerk holds grants, not the neighbour.
 	sw := text(find(doc, "tenant-switch"))

@@ -10,7 +10,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -44,11 +43,7 @@ type Config struct {
 	// PublicURL, when https, makes every cookie Secure.
 	PublicURL *url.URL
 	// Name is the deployment's name in the header; "" is "Balai".
-	Name string
-	// Key signs CSRF tokens (HMAC-SHA256 of the session id). Nil draws a
-	// random key at start: forms opened before a restart must be reloaded,
-	// and servers behind one load balancer need the same key.
-	Key    []byte
+	Name   string
 	Logger *slog.Logger
 }
 
@@ -73,12 +68,6 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Name == "" {
 		cfg.Name = "Balai"
-	}
-	if len(cfg.Key) == 0 {
-		cfg.Key = make([]byte, 32)
-		if _, err := rand.Read(cfg.Key); err != nil {
-			panic("web: no randomness for the CSRF key: " + err.Error())
-		}
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = auth.NewLoginLimiter()

@@ -52,7 +52,7 @@ type familyFormData struct {
 
 var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<div class="b-field{{if .Error}} b-invalid{{end}}">
 <label for="{{.ID}}">{{.Label}}{{if .Required}} <span aria-hidden="true">*</span>{{end}}</label>
-{{if eq .Type "select"}}<select id="{{.ID}}" name="{{.Name}}" style="width:100%"{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{end}}>{{$v := .Value}}{{if .Choose}}<option value="">{{.Choose}}</option>{{end}}{{range .Options}}<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}</option>{{end}}</select>
+{{if eq .Type "select"}}<select id="{{.ID}}" name="{{.Name}}"{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{end}}>{{$v := .Value}}{{if .Choose}}<option value="">{{.Choose}}</option>{{end}}{{range .Options}}<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}</option>{{end}}</select>
 {{else}}<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}"{{if .Max}} maxlength="{{.Max}}"{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{else if .Help}} aria-describedby="{{.ID}}-help"{{end}}>{{end}}
 {{if .Help}}<p class="b-help" id="{{.ID}}-help">{{.Help}}</p>{{end}}
 {{if .Error}}<p class="b-field-error" id="{{.ID}}-err">{{.Error}}</p>{{end}}

@@ -45,6 +45,12 @@ const (
 	codeForbiddenFilter sdk.Code = "forbidden_filter"
 	// codeInvalidState: the request's state does not allow the action (409).
 	codeInvalidState sdk.Code = "invalid_state"
+	// codeLetterNotIssued: a letter is printed only once issued (409): an
+	// approved letter's QR code would verify as not valid.
+	codeLetterNotIssued sdk.Code = "letter_not_issued"
+	// codeFourEyesRequired: the tenant requires a second person to approve
+	// and the caller submitted or last edited the request (403).
+	codeFourEyesRequired sdk.Code = "four_eyes_required"
 	// codeInvalidReason: a rejection or revocation reason is missing or
 	// unprintable (422).
 	codeInvalidReason sdk.Code = "invalid_reason"

@@ -54,7 +54,7 @@ func testSettingsAndLetterTypes(t *testing.T, h *sdktest.Host) {
 		t.Errorf("village B's SKTM wording: %+v", sktm)
 	}
 
-	// A village overrides its signatory and keeps the district's wording.
+	// A village overrides its signatory and keeps the regency's wording.
 	if res := villageAdmin.Do("PUT", villageA, "/settings", map[string]any{"signatory": map[string]string{"name": "H. Syamsuar"}}); res.Status != 200 {
 		t.Fatalf("village settings: %d %s", res.Status, res.Body)
 	}

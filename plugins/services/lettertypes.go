@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 type FieldSpec struct {
 	Name     string   `json:"name"`
 	Label    string   `json:"label"`
-	Type     string   `json:"type"` // text, date or choice
+	Type     string   `json:"type"` // text, date, choice or rupiah (a whole amount, stored as digits)
 	Required bool     `json:"required"`
 	Options  []Option `json:"options,omitempty"`
 	// NotFuture refuses dates after today (a birth, a death).
@@ -33,7 +34,7 @@ type Option struct {
 	Label string `json:"label"`
 }
 
-// Template is the wording of a letter type. A district or village
+// Template is the wording of a letter type. A regency or village
 // overrides any part of it in its settings.
 type Template struct {
 	Title      string `json:"title,omitempty"`
@@ -75,7 +76,7 @@ var letterTypes = []LetterType{
 	{
 		Code: "sktm", Name: "Surat Keterangan Tidak Mampu (SKTM)",
 		Fields: []FieldSpec{
-			{Name: "income", Label: "Penghasilan per bulan", Type: "text"},
+			{Name: "income", Label: "Penghasilan per bulan", Type: "rupiah"},
 			{Name: "dependents", Label: "Jumlah tanggungan", Type: "text"},
 		},
 		Default: Template{
@@ -294,6 +295,12 @@ func (lt *LetterType) checkShapes(in map[string]any, today string) (map[string]s
 			if f.NotFuture && s > today {
 				return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s (%s) is in the future", name, s)
 			}
+		case "rupiah":
+			n, ok := parseRupiah(s)
+			if !ok {
+				return nil, sdk.Errorf(http.StatusUnprocessableEntity, sdk.CodeInvalidField, "field %s must be a whole amount in rupiah, such as 1500000 or Rp1.500.000", name)
+			}
+			s = strconv.FormatInt(n, 10)
 		case "choice":
 			if f.option(s) == nil {
 				vals := make([]string, len(f.Options))
@@ -322,12 +329,30 @@ func (f *FieldSpec) display(v string) string {
 	switch f.Type {
 	case "date":
 		return longDateString(v)
+	case "rupiah":
+		if n, ok := parseRupiah(v); ok {
+			return formatRupiah(n)
+		}
 	case "choice":
 		if o := f.option(v); o != nil {
 			return o.Label
 		}
 	}
 	return v
+}
+
+// fieldsText is each of a request's fields as the letter writes it.
+func (lt *LetterType) fieldsText(fields map[string]string) map[string]string {
+	if len(fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for i := range lt.Fields {
+		if v := fields[lt.Fields[i].Name]; v != "" {
+			out[lt.Fields[i].Name] = lt.Fields[i].display(v)
+		}
+	}
+	return out
 }
 
 // letterTypeView is a letter type as GET /letter-types shows it: its

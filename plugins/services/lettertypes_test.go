@@ -33,7 +33,7 @@ func TestLetterTypeCatalogue(t *testing.T) {
 			if slices.Contains(commonPlaceholders, f.Name) {
 				t.Errorf("%s: field %s shadows a common placeholder", lt.Code, f.Name)
 			}
-			if (f.Type == "choice") != (len(f.Options) > 0) || !slices.Contains([]string{"text", "date", "choice"}, f.Type) {
+			if (f.Type == "choice") != (len(f.Options) > 0) || !slices.Contains([]string{"text", "date", "choice", "rupiah"}, f.Type) {
 				t.Errorf("%s: field %s has type %s with %d options", lt.Code, f.Name, f.Type, len(f.Options))
 			}
 		}

@@ -1,7 +1,7 @@
 // Command services is the public service module: citizens and operators
 // request village letters (surat keterangan, surat pengantar), the village
 // approves them with a number from its register, and the letter is issued
-// as a PDF whose QR code anyone can verify. Sub-districts and districts
+// as a PDF whose QR code anyone can verify. Districts and regencies
 // oversee the requests of all their villages.
 package main
 
@@ -34,7 +34,7 @@ var publishes = []string{
 // plugin is the services module: its manifest and its handlers.
 var plugin = sdk.Plugin{
 	ID: "services", Version: "0.1.0", Vendor: "Balai",
-	Description: "Village letters: requests, templates, numbering, PDF with QR verification, sub-district oversight",
+	Description: "Village letters: requests, templates, numbering, PDF with QR verification, district and regency oversight",
 	Permissions: []sdk.Permission{
 		{Name: permRead, Description: "read letter requests (NIK masked) and their statistics", Roles: []string{"viewer", "operator"}},
 		{Name: permWrite, Description: "register letter requests, edit them while submitted, mark letters issued", Roles: []string{"operator"}},
@@ -91,6 +91,7 @@ var plugin = sdk.Plugin{
 			{Name: "channel", Type: sdk.String, Required: true},
 			{Name: "submitted_by", Type: sdk.String},
 			{Name: "submitted_at", Type: sdk.Time, Required: true},
+			{Name: "edited_by", Type: sdk.String},
 			{Name: "track_code", Type: sdk.String},
 			{Name: "approved_by", Type: sdk.String},
 			{Name: "approved_at", Type: sdk.Time},

@@ -140,17 +140,45 @@ func qrPNG(content string) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// renderPDF draws the letter on an A4 page. revokedOn, if not empty, marks
-// the letter as revoked on that date.
-func renderPDF(l *Letter, created time.Time, revokedOn string) ([]byte, error) {
+// Paper is a sheet size letters print on, in millimetres.
+type Paper struct {
+	Width, Height float64
+}
+
+// papers are the sizes a tenant may choose (Settings.Paper). F4 (folio,
+// 215 x 330 mm) is what most village offices buy, so it is the default;
+// A4 is ISO 216.
+var papers = map[string]Paper{
+	"F4": {215, 330},
+	"A4": {210, 297},
+}
+
+// DefaultPaper is the paper of a tenant that chose none.
+const DefaultPaper = "F4"
+
+// The margins in millimetres, the same on every paper: the letterhead
+// and the text take the width the paper leaves, and a taller sheet fits
+// more text before the signature moves to a second page. The left margin
+// is wider for the binding of the office's archive copy.
+const marginLeft, marginRight, marginTop, marginBottom = 25.0, 20.0, 15.0, 15.0
+
+// renderPDF draws the letter on the named paper (A4 or F4; anything
+// else is F4). revokedOn, if not empty, marks the letter as revoked on
+// that date.
+func renderPDF(l *Letter, created time.Time, revokedOn, paper string) ([]byte, error) {
 	qrImg, err := qrPNG(l.VerifyURL)
 	if err != nil {
 		return nil, fmt.Errorf("QR code: %w", err)
 	}
-	const left, right, width = 25.0, 20.0, 210.0 - 25.0 - 20.0
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetMargins(left, 15, right)
-	pdf.SetAutoPageBreak(true, 15)
+	size, ok := papers[paper]
+	if !ok {
+		size = papers[DefaultPaper]
+	}
+	const left, right = marginLeft, marginRight
+	width := size.Width - left - right
+	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: size.Width, Ht: size.Height}})
+	pdf.SetMargins(left, marginTop, right)
+	pdf.SetAutoPageBreak(true, marginBottom)
 	// The core fonts speak Windows-1252, which covers Indonesian.
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.SetTitle(l.Title+" "+l.Number, true)
@@ -216,7 +244,7 @@ func renderPDF(l *Letter, created time.Time, revokedOn string) ([]byte, error) {
 	pdf.Ln(4)
 
 	// Signature on the right, the verification QR code on the left.
-	if pdf.GetY() > 297-15-70 {
+	if pdf.GetY() > size.Height-marginBottom-70 {
 		pdf.AddPage()
 	}
 	top := pdf.GetY()
@@ -280,15 +308,17 @@ func letterPDF(r *http.Request) ([]byte, string, error) {
 	if q.Letter == nil {
 		return nil, "", sdk.Errorf(http.StatusConflict, codeInvalidState, "the request has no letter yet")
 	}
+	// The content was fixed at approval; the paper is the office's, as
+	// its settings say when it prints.
+	_, res, err := loadSettings(r.Context(), req)
+	if err != nil {
+		return nil, "", err
+	}
 	revokedOn := ""
 	if q.State == StateRevoked {
-		_, res, err := loadSettings(r.Context(), req)
-		if err != nil {
-			return nil, "", err
-		}
 		revokedOn = longDate(q.RevokedAt.In(res.loc))
 	}
-	data, err := renderPDF(q.Letter, q.ApprovedAt, revokedOn)
+	data, err := renderPDF(q.Letter, q.ApprovedAt, revokedOn, res.Paper)
 	if err != nil {
 		return nil, "", err
 	}

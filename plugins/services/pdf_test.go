@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestLetterPDF(t *testing.T) {
 	const url = "https://portal.kamparkab.go.id/api/v1/t/14.01.01.2009/services/verify/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	l := buildLetter(lt, lt.Default, &res, q, "007/500/14.01.01.2009/VI/2026", date, url)
 
-	data, err := renderPDF(l, date, "")
+	data, err := renderPDF(l, date, "", "A4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,16 +93,59 @@ func TestLetterPDF(t *testing.T) {
 		t.Errorf("QR code says %q, want %q", got, url)
 	}
 	// The same letter renders the same bytes: nothing depends on the clock.
-	again, _ := renderPDF(l, date, "")
+	again, _ := renderPDF(l, date, "", "A4")
 	if !bytes.Equal(data, again) {
 		t.Error("rendering the same letter twice gives different PDFs")
 	}
 
-	revoked, err := renderPDF(l, date, "7 Juni 2026")
+	revoked, err := renderPDF(l, date, "7 Juni 2026", "A4")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if text := strings.Join(pdfLines(t, revoked), " "); !strings.Contains(text, "SURAT INI TELAH DICABUT PADA 7 JUNI 2026") {
 		t.Errorf("a revoked letter does not say so:\n%s", text)
+	}
+}
+
+// The page is the paper the tenant chose: its MediaBox is A4 or F4
+// (folio) to the tenth of a millimetre, whatever the letter says.
+func TestLetterPaper(t *testing.T) {
+	lt, _ := letterType("usaha")
+	res := sampleResolved(&Settings{})
+	if res.Paper != "F4" {
+		t.Errorf("default paper %q, want F4", res.Paper)
+	}
+	date := time.Date(2026, 6, 5, 10, 0, 0, 0, res.loc)
+	l := buildLetter(lt, lt.Default, &res, sampleRequest(), "007/500/14.01.01.2009/VI/2026", date, "https://portal.example/v")
+	for _, c := range []struct {
+		paper string
+		w, h  float64
+	}{{"A4", 210, 297}, {"F4", 215, 330}, {"", 215, 330}} {
+		data, err := renderPDF(l, date, "", c.paper)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes, err := letterread.PageSizes(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range sizes {
+			if math.Abs(s[0]-c.w) > 0.1 || math.Abs(s[1]-c.h) > 0.1 {
+				t.Errorf("paper %q page %d: %.1f x %.1f mm, want %.0f x %.0f", c.paper, i+1, s[0], s[1], c.w, c.h)
+			}
+		}
+		// The text still fits: the signature and the QR code are there.
+		if text := strings.Join(pdfLines(t, data), " "); !strings.Contains(text, "Kumantan, 5 Juni 2026") {
+			t.Errorf("paper %q: the letter lost its signature line", c.paper)
+		}
+		if pdfQR(t, data) != "https://portal.example/v" {
+			t.Errorf("paper %q: the QR code", c.paper)
+		}
+	}
+	for _, bad := range []string{"Letter", "a4", "F5"} {
+		s := Settings{Paper: bad}
+		if err := s.validate(); err == nil {
+			t.Errorf("paper %q accepted", bad)
+		}
 	}
 }

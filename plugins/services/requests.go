@@ -31,34 +31,37 @@ const (
 
 // request is a letter request as stored.
 type request struct {
-	Ref          string            `json:"ref"`
-	Type         string            `json:"type"`
-	State        string            `json:"state"`
-	NIK          string            `json:"nik"`
-	Name         string            `json:"name"`
-	Resident     snapshot          `json:"resident"`
-	Purpose      string            `json:"purpose"`
-	Fields       map[string]string `json:"fields,omitempty"`
-	Channel      string            `json:"channel"`
-	SubmittedBy  string            `json:"submitted_by,omitempty"`
-	SubmittedAt  time.Time         `json:"submitted_at"`
-	TrackCode    string            `json:"track_code,omitempty"`
-	ApprovedBy   string            `json:"approved_by,omitempty"`
-	ApprovedAt   time.Time         `json:"approved_at,omitzero"`
-	Number       string            `json:"number,omitempty"`
-	Year         int               `json:"year,omitempty"`
-	Seq          int               `json:"seq,omitempty"`
-	LetterDate   string            `json:"letter_date,omitempty"`
-	Letter       *Letter           `json:"letter,omitempty"`
-	VerifyCode   string            `json:"verify_code,omitempty"`
-	RejectedBy   string            `json:"rejected_by,omitempty"`
-	RejectedAt   time.Time         `json:"rejected_at,omitzero"`
-	RejectReason string            `json:"reject_reason,omitempty"`
-	IssuedBy     string            `json:"issued_by,omitempty"`
-	IssuedAt     time.Time         `json:"issued_at,omitzero"`
-	RevokedBy    string            `json:"revoked_by,omitempty"`
-	RevokedAt    time.Time         `json:"revoked_at,omitzero"`
-	RevokeReason string            `json:"revoke_reason,omitempty"`
+	Ref         string            `json:"ref"`
+	Type        string            `json:"type"`
+	State       string            `json:"state"`
+	NIK         string            `json:"nik"`
+	Name        string            `json:"name"`
+	Resident    snapshot          `json:"resident"`
+	Purpose     string            `json:"purpose"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	Channel     string            `json:"channel"`
+	SubmittedBy string            `json:"submitted_by,omitempty"`
+	SubmittedAt time.Time         `json:"submitted_at"`
+	// EditedBy is who last edited the request while submitted: with
+	// four_eyes, neither the submitter nor the last editor approves it.
+	EditedBy     string    `json:"edited_by,omitempty"`
+	TrackCode    string    `json:"track_code,omitempty"`
+	ApprovedBy   string    `json:"approved_by,omitempty"`
+	ApprovedAt   time.Time `json:"approved_at,omitzero"`
+	Number       string    `json:"number,omitempty"`
+	Year         int       `json:"year,omitempty"`
+	Seq          int       `json:"seq,omitempty"`
+	LetterDate   string    `json:"letter_date,omitempty"`
+	Letter       *Letter   `json:"letter,omitempty"`
+	VerifyCode   string    `json:"verify_code,omitempty"`
+	RejectedBy   string    `json:"rejected_by,omitempty"`
+	RejectedAt   time.Time `json:"rejected_at,omitzero"`
+	RejectReason string    `json:"reject_reason,omitempty"`
+	IssuedBy     string    `json:"issued_by,omitempty"`
+	IssuedAt     time.Time `json:"issued_at,omitzero"`
+	RevokedBy    string    `json:"revoked_by,omitempty"`
+	RevokedAt    time.Time `json:"revoked_at,omitzero"`
+	RevokeReason string    `json:"revoke_reason,omitempty"`
 
 	// ChildNIK names the registered child of a birth letter (personal:
 	// masked like the NIK); Register says which fields the civil register
@@ -80,12 +83,16 @@ type requestView struct {
 	request
 	// Resident is the request's snapshot of the resident, nil when the
 	// host masked it (it shadows request.Resident in JSON).
-	Resident  *snapshot `json:"resident"`
-	TypeName  string    `json:"type_name"`
-	Masked    bool      `json:"masked"`
-	VerifyURL string    `json:"verify_url,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Resident *snapshot `json:"resident"`
+	TypeName string    `json:"type_name"`
+	// FieldsText is each field as the letter writes it (display only:
+	// dates in Indonesian, choices by their label, amounts as
+	// "Rp1.500.000"); Fields keeps the values as given.
+	FieldsText map[string]string `json:"fields_text,omitempty"`
+	Masked     bool              `json:"masked"`
+	VerifyURL  string            `json:"verify_url,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
 }
 
 func decodeRequest(rec *sdk.Record) (*request, error) {
@@ -105,6 +112,7 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 	v := requestView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, request: *q, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
 	if lt, ok := letterType(q.Type); ok {
 		v.TypeName = lt.Name
+		v.FieldsText = lt.fieldsText(q.Fields)
 	}
 	if q.Letter != nil {
 		v.VerifyURL = q.Letter.VerifyURL
@@ -118,7 +126,7 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (requestView, error) {
 
 // errNotAVillage refuses a write of letter requests outside a village:
 // a request, its number and its letter belong to the village that issues
-// it, while sub-districts and districts only read and count them.
+// it, while districts and regencies only read and count them.
 func errNotAVillage(req *sdk.Request) error {
 	return sdk.Errorf(http.StatusUnprocessableEntity, codeNotAVillage,
 		"letters are requested from and issued by a village: use /api/v1/t/{village code}/services/requests (%s is a %s)", req.Tenant, req.Level)
@@ -127,7 +135,7 @@ func errNotAVillage(req *sdk.Request) error {
 // villageOnly wraps a handler that writes letter requests (submission,
 // edit, approval, rejection, issue, revocation) so that it runs only at a
 // village tenant and answers 422 not_a_village anywhere else. Settings
-// and templates are not wrapped: a sub-district or district sets them for
+// and templates are not wrapped: a district or regency sets them for
 // its villages.
 func villageOnly(fn func(*http.Request) (int, any, error)) func(*http.Request) (int, any, error) {
 	return func(r *http.Request) (int, any, error) {
@@ -411,7 +419,7 @@ func listRequests(r *http.Request) (int, any, error) {
 	subtree := req.Level != sdk.Village
 	q := req.Records("requests").Query().Page(offset, limit).WithTotal().OrderBy("submitted_at", true)
 	if subtree {
-		q = q.Subtree() // a sub-district or district oversees its villages
+		q = q.Subtree() // a district or regency oversees its villages
 	}
 	params := r.URL.Query()
 	if v := params.Get("state"); v != "" {
@@ -531,7 +539,7 @@ func editRequest(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	b := req.Batch()
-	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields, "register": use})
+	updated := b.Update("requests", rec.ID, rec.Version, map[string]any{"purpose": s.Purpose, "fields": fields, "register": use, "edited_by": req.User})
 	err = b.Audit("requests.updated", q.Ref, map[string]string{"id": rec.ID}).
 		Publish("services.request_updated", eventPayload{ID: rec.ID, Ref: q.Ref, Type: q.Type, State: q.State}).
 		Commit(r.Context())

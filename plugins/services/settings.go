@@ -23,7 +23,7 @@ type Signatory struct {
 }
 
 // Settings are a tenant's letter settings. The host hands a tenant the
-// settings of the nearest tenant above it that has any, so a district sets
+// settings of the nearest tenant above it that has any, so a regency sets
 // the defaults of all its villages; a tenant that saves its own starts
 // from what it inherits (see putSettings).
 type Settings struct {
@@ -40,6 +40,17 @@ type Settings struct {
 	// of letters; without it the address the approver used is taken.
 	PublicBaseURL string              `json:"public_base_url,omitempty"`
 	Types         map[string]Template `json:"types,omitempty"`
+	// FourEyes (prinsip empat mata) requires a second person to approve:
+	// whoever submitted a request, or last edited it, may not approve it
+	// (403 four_eyes_required). Off by default, for a village with one
+	// clerk; a regency that turns it on turns it on for every village
+	// that follows its settings. Issuing an approved letter stays open to
+	// anyone with services.requests.write, the approver included: two
+	// people have then seen every letter before it is numbered.
+	FourEyes bool `json:"four_eyes,omitempty"`
+	// Paper is the sheet letters print on: "F4" (folio, 215 x 330 mm, the
+	// default: what most village offices use) or "A4" (210 x 297 mm).
+	Paper string `json:"paper,omitempty"`
 }
 
 var hostRE = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
@@ -70,6 +81,9 @@ func (s *Settings) validate() error {
 		if err := input.Name(f.v, 0); err != nil {
 			return bad("%s %v", f.name, err)
 		}
+	}
+	if _, ok := papers[s.Paper]; s.Paper != "" && !ok {
+		return bad("paper %q: want F4 (folio, 215 x 330 mm) or A4", s.Paper)
 	}
 	if s.NumberTemplate != "" {
 		if err := checkNumberTemplate(s.NumberTemplate); err != nil {
@@ -211,6 +225,8 @@ type resolved struct {
 	NumberTemplate string    `json:"number_template"`
 	Timezone       string    `json:"timezone"`
 	PublicBaseURL  string    `json:"public_base_url,omitempty"`
+	FourEyes       bool      `json:"four_eyes"`
+	Paper          string    `json:"paper"`
 	loc            *time.Location
 }
 
@@ -218,7 +234,10 @@ type resolved struct {
 // own zone (by its province) is zone.
 func resolve(s *Settings, rg region, zone *time.Location) resolved {
 	r := resolved{Region: rg, Letterhead: s.Letterhead, Address: s.Address, Signatory: s.Signatory, Place: s.Place,
-		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL}
+		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL, FourEyes: s.FourEyes, Paper: s.Paper}
+	if r.Paper == "" {
+		r.Paper = DefaultPaper
+	}
 	if len(r.Letterhead) == 0 {
 		if rg.Regency != "" {
 			r.Letterhead = append(r.Letterhead, "PEMERINTAH "+strings.ToUpper(rg.Regency))
@@ -313,7 +332,7 @@ func getSettings(r *http.Request) (int, any, error) {
 
 // putSettings applies a JSON merge patch to the settings this tenant has
 // (its own, or inherited) and saves the result as this tenant's own: a
-// village that sets only its signatory keeps the district's wording. From
+// village that sets only its signatory keeps the regency's wording. From
 // then on the tenant no longer follows later changes above it.
 func putSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)

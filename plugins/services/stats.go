@@ -65,7 +65,7 @@ func dateFilters(r *http.Request) ([]sdk.Filter, error) {
 }
 
 // requestStats counts requests by type and state, in a village or, at a
-// sub-district or district, across every village below it: the kecamatan's
+// district or regency, across every village below it: the kecamatan's
 // oversight of its villages' services.
 func requestStats(r *http.Request) (int, any, error) {
 	req := sdk.From(r)

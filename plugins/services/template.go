@@ -14,7 +14,7 @@ import (
 
 // Templates (letter wording and number formats) use {name} placeholders,
 // and {seq:N} to pad the sequence number to N digits. The syntax is
-// deliberately poorer than text/template: a district clerk edits it, and
+// deliberately poorer than text/template: a regency clerk edits it, and
 // every placeholder is checked when the template is saved, not when a
 // letter is printed.
 var placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)(?::([0-9]+))?\}`)

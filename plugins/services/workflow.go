@@ -25,7 +25,10 @@ var transitions = map[string]struct {
 	"reject":  {[]string{StateSubmitted}, StateRejected},
 	"issue":   {[]string{StateApproved}, StateIssued},
 	"revoke":  {[]string{StateApproved, StateIssued}, StateRevoked},
-	"print":   {[]string{StateApproved, StateIssued, StateRevoked}, ""},
+	// A letter is printed once issued: printed earlier, its QR code would
+	// verify as not valid in the citizen's hands (issue 13 item 5). A
+	// revoked letter prints marked as revoked.
+	"print": {[]string{StateIssued, StateRevoked}, ""},
 }
 
 // allowed says whether action may happen to a request in state; a
@@ -37,6 +40,9 @@ func allowed(action, state string) error {
 	}
 	if contains(t.from, state) {
 		return nil
+	}
+	if action == "print" && (state == StateApproved || state == StateSubmitted) {
+		return sdk.Errorf(http.StatusConflict, codeLetterNotIssued, "a letter is printed once issued: issue it first (POST /requests/{id}/issue), so that its QR code verifies as valid")
 	}
 	return sdk.Errorf(http.StatusConflict, codeInvalidState, "a request that is %s cannot be %s (only when %s)", state, pastTense[action], strings.Join(t.from, " or "))
 }
@@ -98,6 +104,9 @@ func approve(r *http.Request) (int, any, error) {
 	}
 	s, res, err := loadSettings(ctx, req)
 	if err != nil {
+		return 0, nil, err
+	}
+	if err := checkFourEyes(r, &res, rec.ID, q); err != nil {
 		return 0, nil, err
 	}
 	base := baseURL(r, &res)
@@ -163,6 +172,32 @@ func approve(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 	}
+}
+
+// checkFourEyes refuses an approval by the request's submitter or last
+// editor where the tenant's settings ask for four eyes (prinsip empat
+// mata: every letter seen by two people before it is numbered). The
+// refusal is audited (requests.approval_refused), so that a supervisor
+// sees who tried. A citizen's online request has no submitter: any clerk
+// approves it.
+func checkFourEyes(r *http.Request, res *resolved, id string, q *request) error {
+	req := sdk.From(r)
+	if !res.FourEyes || req.User == "" {
+		return nil
+	}
+	var role string
+	switch req.User {
+	case q.SubmittedBy:
+		role = "submitted"
+	case q.EditedBy:
+		role = "last edited"
+	default:
+		return nil
+	}
+	if err := req.Batch().Audit("requests.approval_refused", q.Ref, map[string]string{"id": id, "reason": "four_eyes", "role": role}).Commit(r.Context()); err != nil {
+		return err
+	}
+	return sdk.Errorf(http.StatusForbidden, codeFourEyesRequired, "this tenant requires a second person to approve (four_eyes, prinsip empat mata): you %s this request, so someone else must approve it", role)
 }
 
 // backoff sleeps a random time up to an exponentially growing cap ("full

@@ -36,6 +36,25 @@ func Lines(pdf []byte) ([]string, error) {
 	return lines, nil
 }
 
+// PageSizes returns each page's MediaBox as width and height in
+// millimetres (1 pt = 25.4/72 mm).
+func PageSizes(pdf []byte) ([][2]float64, error) {
+	boxes, err := api.Boxes(bytes.NewReader(pdf), nil, model.NewDefaultConfiguration())
+	if err != nil {
+		return nil, fmt.Errorf("reading the PDF's page boxes: %w", err)
+	}
+	out := make([][2]float64, 0, len(boxes))
+	for _, b := range boxes {
+		mb := b.MediaBox()
+		if mb == nil {
+			return nil, fmt.Errorf("a page has no MediaBox")
+		}
+		const mm = 25.4 / 72
+		out = append(out, [2]float64{(mb.UR.X - mb.LL.X) * mm, (mb.UR.Y - mb.LL.Y) * mm})
+	}
+	return out, nil
+}
+
 // showStrings collects the literal strings passed to Tj in a content stream.
 func showStrings(content []byte) []string {
 	var out []string
