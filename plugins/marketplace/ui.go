@@ -40,7 +40,7 @@ func pages() []sdk.PageRoute {
 		{Method: "GET", Path: "/manage/sellers", Permission: permCatalog, Handler: http.HandlerFunc(sellersPage)},
 		{Method: "POST", Path: "/manage/sellers", Permission: permCatalog, Handler: http.HandlerFunc(createSellerPage)},
 		{Method: "GET", Path: "/manage/orders", Permission: permOrdersR, Handler: http.HandlerFunc(ordersPage),
-			Menu: &sdk.MenuEntry{Label: "Pesanan Lapak", LabelEN: "Shop orders", Icon: "cart", Order: 41}},
+			Menu: &sdk.MenuEntry{Label: "Pesanan Lapak", LabelEN: "Shop orders", Icon: "box", Order: 41}},
 		{Method: "GET", Path: "/manage/orders/{code}", Permission: permOrdersR, Handler: http.HandlerFunc(manageOrderPage)},
 		{Method: "POST", Path: "/manage/orders/{code}/{action}", Permission: permOrdersMgr, Handler: http.HandlerFunc(orderActionPage)},
 		{Method: "GET", Path: "/manage/widget", Permission: permOrdersR, Widget: true, Handler: http.HandlerFunc(ordersWidget)},

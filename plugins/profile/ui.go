@@ -25,7 +25,7 @@ func pages() []sdk.PageRoute {
 	return []sdk.PageRoute{
 		{Method: "GET", Path: "/{$}", Public: true, Handler: http.HandlerFunc(publicProfilePage)},
 		{Method: "GET", Path: "/edit", Permission: permWrite, Handler: http.HandlerFunc(editProfilePage),
-			Menu: &sdk.MenuEntry{Label: "Profil Desa", LabelEN: "Village profile", Icon: "home", Order: 5}},
+			Menu: &sdk.MenuEntry{Label: "Profil Desa", LabelEN: "Village profile", Icon: "building", Order: 5}},
 		{Method: "POST", Path: "/edit", Permission: permWrite, MaxBodyBytes: 256 << 10, Handler: http.HandlerFunc(saveProfilePage)},
 	}
 }
