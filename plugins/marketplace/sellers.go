@@ -209,6 +209,16 @@ func patchSeller(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
+	return editSeller(r, patch)
+}
+
+// editSeller applies patch to the seller {id}: PATCH /sellers/{id} and the
+// console's seller form.
+func editSeller(r *http.Request, patch sellerPatch) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "sellers"); err != nil {
+		return 0, nil, err
+	}
 	rec, err := req.Records("sellers").Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, sdk.ErrNotFound) {
 		return 0, nil, sdk.Errorf(http.StatusNotFound, codeSellerNotFound, "no seller %s in %s", r.PathValue("id"), req.Tenant)

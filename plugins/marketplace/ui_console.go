@@ -224,18 +224,61 @@ func renderSellers(w http.ResponseWriter, r *http.Request, status int, values ur
 		{Key: "contact_phone", Label: word(r, "contact_phone")}, {Key: "owner_name", Label: word(r, "owner_name")}},
 		Total: int(list.Total), Page: offset/limit + 1, Limit: limit, Empty: word(r, "no_sellers")}
 	for _, s := range list.Items {
-		table.Rows = append(table.Rows, ui.Row{Cells: []ui.Node{ui.Cell(s.Name), ui.Cell(word(r, "kind_"+s.Kind)), ui.Cell(s.ContactPhone), ui.Cell(s.OwnerName)}})
+		table.Rows = append(table.Rows, ui.Row{Href: "/manage/sellers/" + s.ID, Cells: []ui.Node{ui.Cell(s.Name), ui.Cell(word(r, "kind_"+s.Kind)), ui.Cell(s.ContactPhone), ui.Cell(s.OwnerName)}})
 	}
-	form := ui.Form{Action: "/manage/sellers", Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
+	form := ui.Form{Action: "/manage/sellers", Values: values, Errors: errs, Error: msg, Fields: sellerFields(r)}
+	ui.Render(w, r, ui.Page{Title: title, Status: status, Actions: []ui.Link{{Label: word(r, "products"), Href: "/manage/products"}},
+		Body: []ui.Node{table, ui.Section(word(r, "new_seller"), form)}})
+}
+
+// sellerFields are the seller form's fields.
+func sellerFields(r *http.Request) []ui.Field {
+	return []ui.Field{
 		{Name: "name", Label: word(r, "name"), Required: true, Max: 120},
 		{Name: "kind", Label: word(r, "kind"), Type: "select", Required: true, Options: []ui.Option{{Value: KindUMKM, Label: word(r, "kind_umkm")}, {Value: KindBUMDes, Label: word(r, "kind_bumdes")}}},
 		{Name: "contact_phone", Label: word(r, "contact_phone"), Type: "tel", Max: 20},
 		{Name: "owner_name", Label: word(r, "owner_name"), Max: 120},
-		{Name: "address", Label: word(r, "address"), Type: "textarea", Max: 300},
+		{Name: "address", Label: word(r, "seller_address"), Type: "textarea", Max: 300},
 		{Name: "description", Label: word(r, "description"), Type: "textarea", Max: 2000},
-	}}
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Actions: []ui.Link{{Label: word(r, "products"), Href: "/manage/products"}},
-		Body: []ui.Node{table, ui.Section(word(r, "new_seller"), form)}})
+	}
+}
+
+// editSellerPage is a seller's form. The owner's name shows only to those
+// who may see it (the API's view); the form sends only what is filled in,
+// so a name hidden from the user is never written back.
+func editSellerPage(w http.ResponseWriter, r *http.Request) {
+	renderEditSeller(w, r, http.StatusOK, nil, nil, "")
+}
+
+func renderEditSeller(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
+	title := word(r, "edit_seller")
+	s, err := answer[sellerView](r, getSeller)
+	if err != nil {
+		failPage(w, r, title, err)
+		return
+	}
+	if values == nil {
+		values = url.Values{"name": {s.Name}, "kind": {s.Kind}, "contact_phone": {s.ContactPhone}, "owner_name": {s.OwnerName},
+			"address": {s.Address}, "description": {s.Description}}
+	}
+	ui.Render(w, r, ui.Page{Title: title + ": " + s.Name, Status: status, Actions: []ui.Link{{Label: word(r, "back"), Href: "/manage/sellers"}}, Body: []ui.Node{
+		ui.Muted(word(r, "seller_help")),
+		ui.Form{Action: "/manage/sellers/" + s.ID, Fields: sellerFields(r), Values: values, Errors: errs, Error: msg, Cancel: "/manage/sellers"},
+	}})
+}
+
+// saveSellerPage writes the form with the API's editSeller.
+func saveSellerPage(w http.ResponseWriter, r *http.Request) {
+	var patch sellerPatch
+	err := ui.Decode(r, &patch)
+	if err == nil {
+		if _, _, err = editSeller(r, patch); err == nil {
+			ui.Redirect(w, r, "/manage/sellers", "success", word(r, "seller_updated"))
+			return
+		}
+	}
+	errs, msg, status := formErrors(r, err)
+	renderEditSeller(w, r, status, r.PostForm, errs, msg)
 }
 
 // createSellerPage registers a seller with the API's addSeller.

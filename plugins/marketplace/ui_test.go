@@ -58,6 +58,20 @@ func testMarketScreens(t *testing.T, h *sdktest.Host) {
 		t.Fatalf("sellers: %+v", sellers)
 	}
 	sellerID := sellers.Items[0].ID
+	// Editing the seller: a bad phone is 422 beside it; a good edit keeps
+	// the owner's name the form did not send.
+	res = op.GetPage(villageA, "/manage/sellers/"+sellerID)
+	contains(t, "seller form", res.HTML, `value="Rahmat"`, `value="&#43;6281270001234"`)
+	if res := op.PostForm(villageA, "/manage/sellers/"+sellerID, url.Values{"name": {"UMKM Nenas Jaya"}, "contact_phone": {"999"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.HTML, `id="f-contact_phone-error"`) {
+		t.Errorf("seller with a bad phone: %d\n%s", res.Status, res.HTML)
+	}
+	if res := op.PostForm(villageA, "/manage/sellers/"+sellerID, url.Values{"name": {"UMKM Nenas Jaya"}, "kind": {"umkm"}, "description": {"Keripik dari Kampar"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("seller edit: %d\n%s", res.Status, res.HTML)
+	}
+	var sv sellerView
+	if op.Get(villageA, "/sellers/"+sellerID).JSON(&sv); sv.OwnerName != "Rahmat" || sv.Description != "Keripik dari Kampar" || sv.ContactPhone != "+6281270001234" {
+		t.Errorf("seller after the edit: %+v", sv)
+	}
 
 	// A product: a bad price is 422 beside the price, the rest kept.
 	form := url.Values{"seller_id": {sellerID}, "name": {"Keripik Nenas"}, "category": {"food"}, "price": {"0"}, "stock": {"5"}, "unit": {"bungkus"}, "listed": {"1"}}
