@@ -196,7 +196,7 @@ func publicVerifyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Verifikasi surat", "Letter verification"), Body: []ui.Node{
 		ui.HTML(template.HTML(`<p id="verify-result" data-valid="`+valid+`"><strong>`) + ui.Badge(kind, head).HTML(r) + `</strong></p>`),
-		ui.Text(v.Message),
+		ui.Text(verifyMessage(r, v)),
 		ui.DefinitionList(
 			[2]string{tr(r, "Nomor", "Number"), v.Number},
 			[2]string{tr(r, "Jenis surat", "Letter"), v.TypeName},
@@ -205,4 +205,19 @@ func publicVerifyPage(w http.ResponseWriter, r *http.Request) {
 			[2]string{tr(r, "Atas nama", "In the name of"), v.Name},
 		),
 	}})
+}
+
+// verifyMessage is the verification's sentence in the page's language
+// (the API's is in Bahasa Indonesia).
+func verifyMessage(r *http.Request, v *verification) string {
+	if ui.Info(r).Lang != "en" {
+		return v.Message
+	}
+	switch v.State {
+	case StateIssued:
+		return "This letter is valid: it is recorded as issued by " + v.Village + "."
+	case StateRevoked:
+		return "This letter has been REVOKED and is no longer valid."
+	}
+	return "This letter is approved but not issued yet."
 }
