@@ -3,6 +3,7 @@ package api
 import (
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -35,6 +36,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, apierr.Invalid("missing_credentials", "give username and password"))
 		return
 	}
+	// Usernames are lower case (auth's rule): "Siti" typed on a phone
+	// whose keyboard capitalises is siti.
+	req.Username = strings.ToLower(strings.TrimSpace(req.Username))
 	addr := clientAddr(r)
 	// The attempt is taken before the password is checked, so that
 	// parallel guesses cannot all pass a check made before any is counted.

@@ -294,11 +294,23 @@ type readCloser struct {
 
 // refuseCSRF answers 403 with the expired-form page and audits it.
 func (s *Server) refuseCSRF(q *rq) {
-	who := q.who()
-	if who.Actor == "" {
-		who.Actor = "anonymous"
-	}
-	if err := audit.Record(s.cfg.Host.DB.WithContext(q.r.Context()), who, "", "web.csrf_refused", q.r.Method+" "+routeOf(q.r.URL.Path), nil); err != nil {
+	target := q.r.Method + " " + routeOf(q.r.URL.Path)
+	if q.id == nil {
+		// No session: nobody's authority was at stake, so the refusal is
+		// logged, within a budget, rather than audited (an anonymous
+		// client could otherwise fill the audit trail at will).
+		if s.anonRefusals.Allow() {
+			s.cfg.Logger.Warn("form refused without a session", "target", target, "remote", api.ClientAddr(q.r))
+		}
+		if _, err := q.r.Cookie(cookieSession); err == nil || strings.HasPrefix(q.r.URL.Path, "/console/") {
+			// The session ended while the form was open: say so, and lead
+			// back through the login to the page.
+			back := "/login?next=" + url.QueryEscape(safeNext(q.r.URL.Path))
+			s.render(q, http.StatusUnauthorized, "error", q.T("err.session"), map[string]any{
+				"Status": http.StatusUnauthorized, "Message": q.T("err.session.help"), "Link": back, "LinkText": q.T("login.title")})
+			return
+		}
+	} else if err := audit.Record(s.cfg.Host.DB.WithContext(q.r.Context()), q.who(), "", "web.csrf_refused", target, nil); err != nil {
 		s.cfg.Logger.Error("auditing a refused form", "err", err)
 	}
 	s.errorPage(q, http.StatusForbidden, q.T("err.csrf"), q.T("err.csrf.help"))
@@ -349,7 +361,9 @@ func (s *Server) renderLogin(q *rq, status int, username, msg string) {
 func (s *Server) loginPost(q *rq) {
 	r := q.r
 	r.Body = http.MaxBytesReader(q.w, r.Body, maxFormBytes)
-	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+	// Usernames are lower case (auth's rule): "Siti" typed on a phone
+	// whose keyboard capitalises is siti.
+	username, password := strings.ToLower(strings.TrimSpace(r.PostFormValue("username"))), r.PostFormValue("password")
 	if username == "" || password == "" {
 		s.renderLogin(q, http.StatusUnprocessableEntity, username, q.T("login.failed"))
 		return

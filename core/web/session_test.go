@@ -247,3 +247,45 @@ func TestSecureCookies(t *testing.T) {
 		t.Errorf("login answered %d without a session cookie", res.StatusCode)
 	}
 }
+
+// A clerk whose session ended while a form was open is told so and led
+// back through the login to the form; refusals without a session do not
+// write the audit trail (an anonymous client could fill it); a username
+// typed with a capital logs in.
+func TestSessionEndedWhileAFormWasOpen(t *testing.T) {
+	s := sqliteSite(t)
+	b := s.browser()
+	b.login("admin", adminPassword)
+	b.get("/console/account")
+	// The session ends elsewhere (logout in another tab).
+	other := s.browser()
+	other.Header = b.Header
+	for _, c := range b.c.Jar.Cookies(mustURL(s.srv.URL)) {
+		other.c.Jar.SetCookies(mustURL(s.srv.URL), []*http.Cookie{c})
+	}
+	other.get("/console/account")
+	if p := other.post("/logout", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", p.Status)
+	}
+	p := b.post("/console/account", url.Values{"current_password": {adminPassword}, "new_password": {"x"}, "new_password_again": {"x"}})
+	if p.Status != http.StatusUnauthorized || !strings.Contains(p.Body, "Sesi Anda sudah berakhir") ||
+		!strings.Contains(p.Body, `href="/login?next=%2Fconsole%2Faccount"`) {
+		t.Fatalf("a form after the session ended: %d %.400s", p.Status, p.Body)
+	}
+	var before, after int64
+	s.p.Host.DB.Table("audit_log").Where("action = ?", "web.csrf_refused").Count(&before)
+	anon := s.browser()
+	for range 5 {
+		anon.post("/login", url.Values{"username": {"admin"}, "password": {"x"}, "csrf_token": {"-"}})
+	}
+	s.p.Host.DB.Table("audit_log").Where("action = ?", "web.csrf_refused").Count(&after)
+	if after != before {
+		t.Errorf("anonymous refusals wrote %d audit entries", after-before)
+	}
+	c := s.browser()
+	c.get("/login")
+	if p := c.post("/login", url.Values{"username": {"Admin"}, "password": {adminPassword}}); p.Status != http.StatusSeeOther {
+		t.Errorf("login as Admin: %d", p.Status)
+	}
+}
+

@@ -10,6 +10,7 @@
 package web
 
 import (
+	"golang.org/x/time/rate"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -49,10 +50,13 @@ type Config struct {
 
 // Server serves the browser's paths (api.IsWebPath).
 type Server struct {
-	cfg  Config
-	mux  *http.ServeMux
-	cop  *http.CrossOriginProtection
-	jobs *jobs
+	cfg Config
+	mux *http.ServeMux
+	cop *http.CrossOriginProtection
+	// anonRefusals budgets the log lines of forms refused without a
+	// session (refuseCSRF).
+	anonRefusals *rate.Limiter
+	jobs         *jobs
 	// assets maps a static file's name to its hashed URL.
 	assets map[string]string
 	once   sync.Once
@@ -75,7 +79,8 @@ func New(cfg Config) *Server {
 	if cfg.Tokens == nil {
 		cfg.Tokens = auth.NewTokenCache(10 * time.Second)
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(), jobs: newJobs()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(), jobs: newJobs(),
+		anonRefusals: rate.NewLimiter(rate.Every(time.Second), 20)}
 	s.assets = loadAssets()
 	s.routes()
 	return s

@@ -54,6 +54,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/products/{id}/stock", Permission: permCatalog, Handler: sdk.Func(adjustStock)},
 		{Method: "POST", Path: "/products/{id}/photos", Permission: permCatalog, MaxBodyBytes: maxPhotoBytes + multipartSlack, Timeout: 2 * time.Minute, Handler: sdk.Func(uploadPhoto)},
 		{Method: "GET", Path: "/products/{id}/photos/{file}", Public: true, Handler: http.HandlerFunc(servePhoto)},
+		{Method: "GET", Path: "/products/{id}/photos/{file}/thumb", Public: true, Handler: http.HandlerFunc(serveThumb)},
 		{Method: "DELETE", Path: "/products/{id}/photos/{file}", Permission: permCatalog, Handler: sdk.Func(deletePhoto)},
 		{Method: "POST", Path: "/orders", Public: true, MaxBodyBytes: 64 << 10, RateLimit: &sdk.RateLimit{Requests: 30, Window: 10 * time.Minute}, Handler: sdk.Func(placeOrder)},
 		{Method: "GET", Path: "/orders", Permission: permOrdersR, Handler: sdk.Func(listOrders)},
@@ -63,6 +64,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/orders/{code}/complete", Permission: permOrdersMgr, Handler: sdk.Func(transition("complete"))},
 		{Method: "POST", Path: "/orders/{code}/cancel", Permission: permOrdersMgr, Handler: sdk.Func(transition("cancel"))},
 	},
+	Pages:     pages(),
 	Publishes: []string{eventPlaced, eventConfirmed, eventShipped, eventCompleted, eventCancelled},
 	Collections: []sdk.Collection{{
 		Name: "sellers",

@@ -187,6 +187,16 @@ func placeOrder(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
+	return place(r, in)
+}
+
+// place takes the order in at the request's village: POST /orders and the
+// public checkout page.
+func place(r *http.Request, in orderInput) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "orders"); err != nil {
+		return 0, nil, err
+	}
 	lines, err := in.validate()
 	if err != nil {
 		return 0, nil, err
@@ -457,74 +467,86 @@ func transition(action string) func(r *http.Request) (int, any, error) {
 		if err := sdk.BindOptional(r, &body); err != nil {
 			return 0, nil, err
 		}
-		reason, err := cleanText("reason", codeInvalidReason, body.Reason, 300, false)
+		return move(r, action, body.Reason)
+	}
+}
+
+// move takes the order {code} on by action (confirm, ship, complete,
+// cancel), with a reason for a cancel: the API's POST /orders/{code}/{action}
+// and the console's order page.
+func move(r *http.Request, action, reasonText string) (int, any, error) {
+
+	req := sdk.From(r)
+	if err := notAVillage(req, "orders"); err != nil {
+		return 0, nil, err
+	}
+	reason, err := cleanText("reason", codeInvalidReason, reasonText, 300, false)
+	if err != nil {
+		return 0, nil, err
+	}
+	if reason != "" && action != "cancel" {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidReason, "only a cancel takes a reason")
+	}
+	code, ok := normalizeCode(r.PathValue("code"))
+	notFound := sdk.Errorf(http.StatusNotFound, codeOrderNotFound, "no order with this code in %s", req.Tenant)
+	if !ok {
+		return 0, nil, notFound
+	}
+	for try := 1; ; try++ {
+		rec, err := req.Records("orders").GetBy(r.Context(), "code", code)
+		if errors.Is(err, sdk.ErrNotFound) {
+			return 0, nil, notFound
+		}
 		if err != nil {
 			return 0, nil, err
 		}
-		if reason != "" && action != "cancel" {
-			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidReason, "only a cancel takes a reason")
+		o, err := decodeOrder(rec)
+		if err != nil {
+			return 0, nil, err
 		}
-		code, ok := normalizeCode(r.PathValue("code"))
-		notFound := sdk.Errorf(http.StatusNotFound, codeOrderNotFound, "no order with this code in %s", req.Tenant)
-		if !ok {
-			return 0, nil, notFound
+		from := o.State
+		to, err := nextState(from, action)
+		if err != nil {
+			return 0, nil, err
 		}
-		for try := 1; ; try++ {
-			rec, err := req.Records("orders").GetBy(r.Context(), "code", code)
-			if errors.Is(err, sdk.ErrNotFound) {
-				return 0, nil, notFound
-			}
-			if err != nil {
-				return 0, nil, err
-			}
-			o, err := decodeOrder(rec)
-			if err != nil {
-				return 0, nil, err
-			}
-			from := o.State
-			to, err := nextState(from, action)
-			if err != nil {
-				return 0, nil, err
-			}
-			now := req.Now().UTC()
-			o.State = to
-			patch := map[string]any{"state": to, to + "_at": now}
-			switch to {
-			case StateConfirmed:
-				o.ConfirmedAt = &now
-			case StateShipped:
-				o.ShippedAt = &now
-			case StateCompleted:
-				o.CompletedAt = &now
-			case StateCancelled:
-				o.CancelledAt, o.CancelReason = &now, reason
-				patch["cancel_reason"] = reason
-			}
-			b := req.Batch()
-			moved := b.Update("orders", rec.ID, rec.Version, patch)
-			if to == StateCancelled {
-				// Lines are sorted by product id, as when the stock was
-				// taken: the same lock order as placing an order.
-				for _, l := range o.Items {
-					b.Increment("products", l.ProductID, map[string]float64{"stock": float64(l.Qty)})
-				}
-			}
-			b.Publish(stateEvents[to], payload(o, from)).Audit("orders."+action, rec.ID, map[string]string{"number": o.Number, "from": from, "to": to})
-			err = b.Commit(r.Context())
-			if errors.Is(err, sdk.ErrConflict) && try < 3 {
-				continue // read it again: the other click's state decides
-			}
-			if errors.Is(err, sdk.ErrConflict) {
-				return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the order changed meanwhile: read it again")
-			}
-			if err != nil {
-				return 0, nil, err
-			}
-			pl, err := loadPlaces(r)
-			if err != nil {
-				return 0, nil, err
-			}
-			return http.StatusOK, newOrderView(&moved.Record, o, pl, req.Can(permOrdersPersonal)), nil
+		now := req.Now().UTC()
+		o.State = to
+		patch := map[string]any{"state": to, to + "_at": now}
+		switch to {
+		case StateConfirmed:
+			o.ConfirmedAt = &now
+		case StateShipped:
+			o.ShippedAt = &now
+		case StateCompleted:
+			o.CompletedAt = &now
+		case StateCancelled:
+			o.CancelledAt, o.CancelReason = &now, reason
+			patch["cancel_reason"] = reason
 		}
+		b := req.Batch()
+		moved := b.Update("orders", rec.ID, rec.Version, patch)
+		if to == StateCancelled {
+			// Lines are sorted by product id, as when the stock was
+			// taken: the same lock order as placing an order.
+			for _, l := range o.Items {
+				b.Increment("products", l.ProductID, map[string]float64{"stock": float64(l.Qty)})
+			}
+		}
+		b.Publish(stateEvents[to], payload(o, from)).Audit("orders."+action, rec.ID, map[string]string{"number": o.Number, "from": from, "to": to})
+		err = b.Commit(r.Context())
+		if errors.Is(err, sdk.ErrConflict) && try < 3 {
+			continue // read it again: the other click's state decides
+		}
+		if errors.Is(err, sdk.ErrConflict) {
+			return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the order changed meanwhile: read it again")
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		pl, err := loadPlaces(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, newOrderView(&moved.Record, o, pl, req.Can(permOrdersPersonal)), nil
 	}
 }

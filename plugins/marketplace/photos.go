@@ -59,6 +59,13 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	}
 	productID := rec.ID
 	photo := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
+	// A thumbnail keeps catalogue pages light on a phone; without one
+	// (an image it cannot decode, or a failure) pages show the photo.
+	if thumb, terr := makeThumb(r.Context(), req, f.ID); terr != nil {
+		sdk.Logf(r.Context(), "warn", "photo %s of product %s has no thumbnail: %v", f.ID, productID, terr)
+	} else {
+		photo.Thumb = thumb
+	}
 	// Orders bump the product's version all the time; the photo list is
 	// read again and the append retried rather than failing the upload.
 	for attempt := 0; ; attempt++ {
@@ -78,15 +85,20 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 		}
 	}
 	if err != nil {
-		if derr := req.DeleteFile(r.Context(), f.ID); derr != nil {
-			sdk.Logf(r.Context(), "warn", "photo %s of product %s left unreferenced: %v", f.ID, productID, derr)
+		for _, id := range []string{f.ID, photo.Thumb} {
+			if id == "" {
+				continue
+			}
+			if derr := req.DeleteFile(r.Context(), id); derr != nil {
+				sdk.Logf(r.Context(), "warn", "file %s of product %s left unreferenced: %v", id, productID, derr)
+			}
 		}
 		if errors.Is(err, sdk.ErrConflict) {
 			err = sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the product kept changing: try the upload again")
 		}
 		return 0, nil, err
 	}
-	return http.StatusCreated, photoView{ID: photo.ID, URL: productURL(req.Tenant, productID) + "/photos/" + photo.ID, ContentType: photo.ContentType, Size: photo.Size}, nil
+	return http.StatusCreated, newPhotoView(req.Tenant, productID, photo), nil
 }
 
 func photoTooLarge() error {
@@ -120,7 +132,13 @@ func photoBody(r *http.Request) (io.Reader, string, error) {
 
 // servePhoto streams a photo of a listed product to anyone: the
 // catalogue's pictures need no login.
-func servePhoto(w http.ResponseWriter, r *http.Request) {
+func servePhoto(w http.ResponseWriter, r *http.Request) { sendPhoto(w, r, false) }
+
+// serveThumb streams a photo's thumbnail, or the photo itself when it has
+// none.
+func serveThumb(w http.ResponseWriter, r *http.Request) { sendPhoto(w, r, true) }
+
+func sendPhoto(w http.ResponseWriter, r *http.Request, thumb bool) {
 	req := sdk.From(r)
 	notFound := sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "no photo %s of product %s in %s", r.PathValue("file"), r.PathValue("id"), req.Tenant)
 	if req.Level != sdk.Village {
@@ -140,12 +158,16 @@ func servePhoto(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	etag := `"` + p.Photos[i].SHA256 + `"`
+	fileID := p.Photos[i].ID
+	if thumb && p.Photos[i].Thumb != "" {
+		etag, fileID = `"`+p.Photos[i].SHA256+`-thumb"`, p.Photos[i].Thumb
+	}
 	if r.Header.Get("If-None-Match") == etag {
 		w.Header().Set("ETag", etag)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	info, rc, err := req.OpenFile(r.Context(), p.Photos[i].ID)
+	info, rc, err := req.OpenFile(r.Context(), fileID)
 	if errors.Is(err, sdk.ErrNotFound) {
 		sdk.FailErr(w, r, notFound)
 		return
@@ -173,10 +195,14 @@ func servePhoto(w http.ResponseWriter, r *http.Request) {
 func deletePhoto(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	file := r.PathValue("file")
+	thumb := ""
 	for attempt := 0; ; attempt++ {
 		rec, p, err := villageProduct(r)
 		if err != nil {
 			return 0, nil, err
+		}
+		if i := slices.IndexFunc(p.Photos, func(ph Photo) bool { return ph.ID == file }); i >= 0 {
+			thumb = p.Photos[i].Thumb
 		}
 		photos := slices.DeleteFunc(slices.Clone(p.Photos), func(ph Photo) bool { return ph.ID == file })
 		if len(photos) == len(p.Photos) {
@@ -193,8 +219,13 @@ func deletePhoto(r *http.Request) (int, any, error) {
 	}
 	// The product no longer points at the file, so a failure here leaves
 	// only an unreachable file behind.
-	if err := req.DeleteFile(r.Context(), file); err != nil && !errors.Is(err, sdk.ErrNotFound) {
-		sdk.Logf(r.Context(), "warn", "photo %s removed from its product but not from storage: %v", file, err)
+	for _, id := range []string{file, thumb} {
+		if id == "" {
+			continue
+		}
+		if err := req.DeleteFile(r.Context(), id); err != nil && !errors.Is(err, sdk.ErrNotFound) {
+			sdk.Logf(r.Context(), "warn", "file %s removed from its product but not from storage: %v", id, err)
+		}
 	}
 	return http.StatusNoContent, nil, nil
 }

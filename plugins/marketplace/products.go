@@ -39,6 +39,9 @@ type Photo struct {
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256"`
+	// Thumb is the file id of a 320 px JPEG thumbnail; empty when the
+	// photo could not be made into one.
+	Thumb string `json:"thumb,omitempty"`
 }
 
 // productInput is the body of POST /products.
@@ -113,14 +116,23 @@ type productView struct {
 }
 
 type photoView struct {
-	ID          string `json:"id"`
-	URL         string `json:"url"`
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// ThumbURL is a small JPEG of the photo (320 px wide) for lists; the
+	// photo itself when it has none.
+	ThumbURL    string `json:"thumb_url"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 }
 
 func productURL(tenant, id string) string {
 	return "/api/v1/t/" + tenant + "/" + pluginID + "/products/" + id
+}
+
+// newPhotoView is how a photo of product id in tenant is shown.
+func newPhotoView(tenant, id string, ph Photo) photoView {
+	url := productURL(tenant, id) + "/photos/" + ph.ID
+	return photoView{ID: ph.ID, URL: url, ThumbURL: url + "/thumb", ContentType: ph.ContentType, Size: ph.Size}
 }
 
 func newProductView(rec *sdk.Record, pl *places, sellers map[string]sellerRef) (productView, error) {
@@ -140,7 +152,7 @@ func newProductView(rec *sdk.Record, pl *places, sellers map[string]sellerRef) (
 		CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
 	}
 	for _, ph := range p.Photos {
-		v.Photos = append(v.Photos, photoView{ID: ph.ID, URL: productURL(rec.Tenant, rec.ID) + "/photos/" + ph.ID, ContentType: ph.ContentType, Size: ph.Size})
+		v.Photos = append(v.Photos, newPhotoView(rec.Tenant, rec.ID, ph))
 	}
 	return v, nil
 }
@@ -184,6 +196,16 @@ func createProduct(r *http.Request) (int, any, error) {
 	}
 	var in productInput
 	if err := sdk.Bind(r, &in); err != nil {
+		return 0, nil, err
+	}
+	return addProduct(r, in)
+}
+
+// addProduct lists a new product from in: POST /products and the
+// console's product form.
+func addProduct(r *http.Request, in productInput) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "products"); err != nil {
 		return 0, nil, err
 	}
 	p := in.product()
@@ -369,11 +391,17 @@ func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
 }
 
 func patchProduct(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
 	var patch productPatch
 	if err := sdk.Bind(r, &patch); err != nil {
 		return 0, nil, err
 	}
+	return editProduct(r, patch)
+}
+
+// editProduct applies patch to the product {id}: PATCH /products/{id} and
+// the console's edit form.
+func editProduct(r *http.Request, patch productPatch) (int, any, error) {
+	req := sdk.From(r)
 	rec, p, err := villageProduct(r)
 	if err != nil {
 		return 0, nil, err

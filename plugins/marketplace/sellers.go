@@ -85,6 +85,16 @@ func createSeller(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &s); err != nil {
 		return 0, nil, err
 	}
+	return addSeller(r, s)
+}
+
+// addSeller registers s at the request's village: POST /sellers and the
+// console's seller form.
+func addSeller(r *http.Request, s Seller) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "sellers"); err != nil {
+		return 0, nil, err
+	}
 	if err := s.validate(); err != nil {
 		return 0, nil, err
 	}
@@ -197,6 +207,16 @@ func patchSeller(r *http.Request) (int, any, error) {
 	}
 	var patch sellerPatch
 	if err := sdk.Bind(r, &patch); err != nil {
+		return 0, nil, err
+	}
+	return editSeller(r, patch)
+}
+
+// editSeller applies patch to the seller {id}: PATCH /sellers/{id} and the
+// console's seller form.
+func editSeller(r *http.Request, patch sellerPatch) (int, any, error) {
+	req := sdk.From(r)
+	if err := notAVillage(req, "sellers"); err != nil {
 		return 0, nil, err
 	}
 	rec, err := req.Records("sellers").Get(r.Context(), r.PathValue("id"))

@@ -36,6 +36,7 @@ var plugin = sdk.Plugin{
 		{Method: "PUT", Path: "/{$}", Permission: permWrite, MaxBodyBytes: 256 << 10, Handler: sdk.Func(putProfile)},
 		{Method: "GET", Path: "/villages", Public: true, Handler: sdk.Func(listVillages)},
 	},
+	Pages:    pages(),
 	Consumes: consumers(),
 	Collections: []sdk.Collection{{
 		Name: collection,

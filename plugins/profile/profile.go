@@ -203,6 +203,15 @@ func putProfile(r *http.Request) (int, any, error) {
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
+	return saveProfile(r, body)
+}
+
+// saveProfile checks and stores body: PUT / and the console's profile form.
+func saveProfile(r *http.Request, body putBody) (int, any, error) {
+	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		return 0, nil, notVillage(req)
+	}
 	if err := body.validate(); err != nil {
 		return 0, nil, err
 	}

@@ -68,6 +68,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/track/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: sdk.Func(trackRequest)},
 		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: http.HandlerFunc(verifyLetter)},
 	},
+	Pages:     pages, // ui.go, ui_public.go
 	Publishes: publishes,
 	Uses:      []string{"population.residents.read", "population.residents.lookup"}, // resident lookups by NIK (GET /residents?nik=)
 	Collections: []sdk.Collection{{

@@ -1,0 +1,223 @@
+package main
+
+// The citizens' letter pages (issue 13 item 2), served without a login at
+// /{village}/services/...: request a letter, follow it by its tracking
+// code, and the page a letter's QR code opens. They call the public API
+// handlers (createPublicRequest, trackRequest, verificationOf), so the
+// identity check, the limits and what a citizen may learn stay the API's:
+// a name is masked, a NIK never shown. Small pages, forms without script.
+//
+// Public pages, below /{village}/services:
+//
+//	GET  /request?type=   choose the letter, then NIK, KK, mother's name, purpose and the type's fields
+//	POST /request         createPublicRequest; success goes to /track/{code} with the code in the message
+//	GET  /track?code=     a tracking code asked for, then its page
+//	GET  /track/{code}    state, number, a rejection's reason, the link to the verification page
+//	GET  /verify/{code}   valid or not, number, type, village, date, name masked (what the QR code's page says)
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
+)
+
+var publicPages = []sdk.PageRoute{
+	{Method: "GET", Path: "/request", Public: true, Handler: http.HandlerFunc(publicRequestPage)},
+	{Method: "POST", Path: "/request", Public: true, MaxBodyBytes: 16 << 10, Handler: http.HandlerFunc(publicRequestPage)},
+	{Method: "GET", Path: "/track", Public: true, Handler: http.HandlerFunc(publicTrackLookup)},
+	{Method: "GET", Path: "/track/{code}", Public: true, Handler: http.HandlerFunc(publicTrackPage)},
+	{Method: "GET", Path: "/verify/{code}", Public: true, Handler: http.HandlerFunc(publicVerifyPage)},
+}
+
+// publicRequestPage is a citizen's letter request: the letter type first
+// (its own fields depend on it), then NIK, KK, mother's name, purpose and
+// the type's fields. A success goes to the tracking page of the new code.
+func publicRequestPage(w http.ResponseWriter, r *http.Request) {
+	values := r.URL.Query()
+	status, errs, msg := http.StatusOK, map[string]string(nil), ""
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			fail(w, r, sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalidField, "unreadable form"))
+			return
+		}
+		values = r.PostForm
+		_, body, err := apiCall(r, villageOnly(createPublicRequest), "POST", nil, submissionBody(values, "type", "nik", "kk", "mother_name", "purpose", "child_nik"))
+		if err == nil {
+			out := body.(map[string]any)
+			code, _ := out["track_code"].(string)
+			ui.Redirect(w, r, "/track/"+code, "success",
+				tr(r, "Permohonan Anda diterima. Simpan kode pelacakan ini: ", "Your request was received. Keep this tracking code: ")+code)
+			return
+		}
+		var ok bool
+		if errs, msg, status, ok = formErrors(r, err); !ok {
+			fail(w, r, err)
+			return
+		}
+		if status == http.StatusTooManyRequests && ui.Info(r).Lang == "en" {
+			msg = "Too many attempts. Try again later. " + msg
+		}
+	}
+	title := tr(r, "Ajukan surat", "Request a letter")
+	links := []ui.Node{ui.A(tr(r, "Sudah punya kode pelacakan? Lacak permohonan", "Have a tracking code? Track a request"), "/track")}
+	lt, ok := letterType(values.Get("type"))
+	if !ok {
+		ui.Render(w, r, ui.Page{Title: title, Status: status, Body: append([]ui.Node{
+			ui.Text(tr(r, "Pilih surat yang Anda perlukan.", "Choose the letter you need.")),
+			typeChooser(r, "/request", msg),
+		}, links...)})
+		return
+	}
+	fields := []ui.Field{
+		{Name: "type", Type: "hidden"},
+		{Name: "nik", Label: "NIK", Type: "text", Required: true, Max: 16, Help: tr(r, "16 angka, seperti pada KTP atau KK.", "16 digits, as on your ID card or family card.")},
+		{Name: "kk", Label: tr(r, "Nomor KK", "Family card number"), Required: true, Max: 16},
+		{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Required: true, Max: 200},
+		{Name: "purpose", Label: tr(r, "Keperluan", "Purpose"), Required: true, Max: 500},
+	}
+	if lt.Code == "kelahiran" {
+		fields = append(fields, ui.Field{Name: "child_nik", Label: tr(r, "NIK anak (bila sudah tercatat)", "Child's NIK (if registered)"), Max: 16})
+	}
+	fields = append(fields, typeFields(r, lt)...)
+	ui.Render(w, r, ui.Page{Title: title + ": " + lt.Name, Status: status, Body: append([]ui.Node{
+		ui.Muted(tr(r, "NIK, nomor KK dan nama ibu dicocokkan dengan data kependudukan desa; data Anda tidak ditampilkan kepada siapa pun.",
+			"NIK, family card number and mother's name are checked against the village register; your data is shown to no one.")),
+		ui.Form{Action: "/request", Submit: tr(r, "Kirim permohonan", "Send request"), Values: values, Errors: errs, Error: msg,
+			Fields: fields, Cancel: "/request"},
+	}, links...)})
+}
+
+// publicTrackLookup asks for a tracking code, and sends a given one to
+// its page.
+func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
+	if code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code"))); code != "" {
+		http.Redirect(w, r, ui.Href(r, "/track/"+url.PathEscape(code)), http.StatusSeeOther)
+		return
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Lacak permohonan surat", "Track a letter request"), Body: []ui.Node{
+		trackForm(r, nil, ""),
+		ui.A(tr(r, "Ajukan surat baru", "Request a new letter"), "/request"),
+	}})
+}
+
+func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
+	var errs map[string]string
+	if errText != "" {
+		errs = map[string]string{"code": errText}
+	}
+	return ui.Form{Method: "GET", Action: "/track", Submit: tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
+		{Name: "code", Label: tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 40,
+			Help: tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request.")},
+	}}
+}
+
+// publicTrackPage is the citizen's view of a request: state, number,
+// the reason of a rejection, the verification page of an issued letter.
+func publicTrackPage(w http.ResponseWriter, r *http.Request) {
+	code := strings.ToUpper(r.PathValue("code"))
+	_, body, err := apiCall(r, trackRequest, "GET", nil, nil, "code", code)
+	if err != nil {
+		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
+			ui.Render(w, r, ui.Page{Title: tr(r, "Lacak permohonan surat", "Track a letter request"), Status: http.StatusNotFound, Body: []ui.Node{
+				trackForm(r, url.Values{"code": {code}}, tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")),
+			}})
+			return
+		}
+		fail(w, r, err)
+		return
+	}
+	t := body.(tracking)
+	pairs := [][2]string{
+		{tr(r, "Kode pelacakan", "Tracking code"), code},
+		{tr(r, "Nomor permohonan", "Reference"), t.Ref},
+		{tr(r, "Jenis surat", "Letter"), t.TypeName},
+		{tr(r, "Diajukan", "Submitted"), ui.DateOnly(firstN(t.SubmittedAt, 10))},
+	}
+	if t.Number != "" {
+		pairs = append(pairs, [2]string{tr(r, "Nomor surat", "Letter number"), t.Number}, [2]string{tr(r, "Tanggal surat", "Letter date"), ui.DateOnly(t.LetterDate)})
+	}
+	if t.Reason != "" {
+		pairs = append(pairs, [2]string{tr(r, "Alasan penolakan", "Reason for rejection"), t.Reason})
+	}
+	next := map[string][2]string{
+		StateSubmitted: {"Permohonan Anda sedang diperiksa oleh petugas desa.", "Your request is being checked by the village office."},
+		StateApproved:  {"Surat Anda sudah disetujui dan sedang disiapkan. Ambil di kantor desa.", "Your letter is approved and being prepared. Collect it at the village office."},
+		StateIssued:    {"Surat Anda sudah diterbitkan.", "Your letter has been issued."},
+		StateRejected:  {"Permohonan Anda ditolak. Anda dapat mengajukan kembali.", "Your request was rejected. You may send a new one."},
+		StateRevoked:   {"Surat ini telah dicabut dan tidak berlaku lagi.", "This letter has been revoked and is no longer valid."},
+	}[t.State]
+	nodes := []ui.Node{
+		ui.HTML(template.HTML(`<p id="track-state">`) + stateBadge(r, t.State).HTML(r) + ` ` + template.HTML(template.HTMLEscapeString(tr(r, next[0], next[1]))) + `</p>`),
+		ui.DefinitionList(pairs...),
+	}
+	if t.VerifyURL != "" {
+		if i := strings.LastIndex(t.VerifyURL, "/"); i >= 0 && validCode(t.VerifyURL[i+1:]) {
+			nodes = append(nodes, ui.A(tr(r, "Buka halaman verifikasi surat", "Open the letter's verification page"), "/verify/"+t.VerifyURL[i+1:]))
+		}
+	}
+	nodes = append(nodes, ui.Muted(tr(r, "Simpan alamat halaman ini untuk melihat perkembangannya.", "Keep this page's address to follow your request.")))
+	ui.Render(w, r, ui.Page{Title: tr(r, "Permohonan ", "Request ") + t.Ref, Body: nodes})
+}
+
+func firstN(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// publicVerifyPage is what a letter's QR code shows on a phone: valid or
+// not, and the few facts that tell a real letter (name masked).
+func publicVerifyPage(w http.ResponseWriter, r *http.Request) {
+	v, err := verificationOf(r)
+	if err != nil {
+		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
+			ui.Render(w, r, ui.Page{Title: tr(r, "Surat tidak ditemukan", "Letter not found"), Status: http.StatusNotFound, Body: []ui.Node{
+				ui.HTML(template.HTML(`<p class="b-error" role="alert" id="verify-result" data-valid="false">` +
+					template.HTMLEscapeString(tr(r, "Tidak ada surat dengan kode ini. Surat ini mungkin palsu atau kodenya salah.",
+						"No letter has this code. The letter may be forged or the code mistyped.")) + `</p>`)),
+			}})
+			return
+		}
+		fail(w, r, err)
+		return
+	}
+	kind, head := "danger", tr(r, "Surat tidak berlaku", "Letter not valid")
+	if v.Valid {
+		kind, head = "success", tr(r, "Surat sah", "Valid letter")
+	}
+	valid := "false"
+	if v.Valid {
+		valid = "true"
+	}
+	ui.Render(w, r, ui.Page{Title: tr(r, "Verifikasi surat", "Letter verification"), Body: []ui.Node{
+		ui.HTML(template.HTML(`<p id="verify-result" data-valid="`+valid+`"><strong>`) + ui.Badge(kind, head).HTML(r) + `</strong></p>`),
+		ui.Text(verifyMessage(r, v)),
+		ui.DefinitionList(
+			[2]string{tr(r, "Nomor", "Number"), v.Number},
+			[2]string{tr(r, "Jenis surat", "Letter"), v.TypeName},
+			[2]string{tr(r, "Diterbitkan oleh", "Issued by"), v.Village},
+			[2]string{tr(r, "Tanggal surat", "Letter date"), v.DateText()},
+			[2]string{tr(r, "Atas nama", "In the name of"), v.Name},
+		),
+	}})
+}
+
+// verifyMessage is the verification's sentence in the page's language
+// (the API's is in Bahasa Indonesia).
+func verifyMessage(r *http.Request, v *verification) string {
+	if ui.Info(r).Lang != "en" {
+		return v.Message
+	}
+	switch v.State {
+	case StateIssued:
+		return "This letter is valid: it is recorded as issued by " + v.Village + "."
+	case StateRevoked:
+		return "This letter has been REVOKED and is no longer valid."
+	}
+	return "This letter is approved but not issued yet."
+}
