@@ -232,7 +232,8 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	if ok, err := req.CanIn(r.Context(), to, permWrite); err != nil {
 		return 0, nil, fmt.Errorf("checking the destination %s: %w", to, err)
 	} else if !ok {
-		return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to)
+		return 0, nil, withID(sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to),
+			fmt.Sprintf("Anda tidak berhak mencatat penduduk di desa %s. Pilih \"pindah ke luar wilayah\": kedatangannya dicatat oleh petugas desa tujuan (atau oleh kecamatan).", to))
 	}
 	rec, res, err := current(r, ev.ResidentID, "move the resident and their history to another village")
 	if err != nil {
@@ -241,7 +242,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	patch := map[string]any{}
 	if ev.KK != "" {
 		if _, err := CheckKK(ev.KK); err != nil {
-			return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
+			return 0, nil, numberError(codeInvalidKK, err)
 		}
 		patch["kk"] = ev.KK
 		if res.HeadKK != nil {

@@ -46,7 +46,8 @@ var pages = []sdk.PageRoute{
 		Menu: &sdk.MenuEntry{Label: "Impor", LabelEN: "Import", Icon: "upload", Order: 30}},
 	{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 64 << 20, Handler: http.HandlerFunc(pageImport)},
 	// The rejects file: the API's own handler, answered as a download.
-	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: villageOnlyHTTP(getRejects)},
+	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: http.HandlerFunc(pageRejects)},
+	{Method: "GET", Path: "/import/contoh.csv", Permission: permWrite, Handler: http.HandlerFunc(pageSampleCSV)},
 	{Method: "GET", Path: "/stats", Permission: permRead, Handler: http.HandlerFunc(pageStats),
 		Menu: &sdk.MenuEntry{Label: "Statistik", LabelEN: "Statistics", Icon: "chart", Order: 40}},
 }
@@ -101,21 +102,6 @@ var codeField = map[sdk.Code]string{
 	codeInvalidFile: "file", codeInvalidCSV: "file", codeInvalidFormat: "file",
 }
 
-// codeText says an API error in Bahasa Indonesia; the API's own (English)
-// message follows for the detail.
-var codeText = map[sdk.Code]string{
-	codeInvalidNIK: "NIK tidak sah", codeDuplicateNIK: "NIK sudah terdaftar", codeInvalidKK: "Nomor KK tidak sah",
-	codeUnknownFamily: "Keluarga dengan nomor KK ini belum terdaftar di desa ini", codeInvalidSex: "Pilih jenis kelamin",
-	codeInvalidBirthDate: "Tanggal lahir tidak sah", codeInvalidName: "Nama wajib diisi (paling banyak 200 huruf)",
-	codeRelationshipSex: "Hubungan keluarga tidak cocok dengan jenis kelamin",
-	codeDuplicateHead:   "Keluarga ini sudah punya kepala keluarga", codeInvalidDate: "Tanggal tidak sah",
-	codeInvalidRT: "RT harus angka 1 sampai 3 digit", codeInvalidRW: "RW harus angka 1 sampai 3 digit",
-	codeNotAVillage: "Penduduk dicatat di desa/kelurahan, bukan di tingkat ini",
-	codeNotAlive:    "Penduduk ini tidak lagi berstatus hidup", codeInvalidDestination: "Kode desa tujuan tidak sah",
-	codeUnknownDestination: "Desa tujuan tidak dikenal", codeInvalidCSV: "Berkas tidak dapat dibaca",
-	codeInvalidFormat: "Format berkas tidak dikenal (CSV atau .xlsx)",
-}
-
 // formErrors splits an API error into field errors and a message for the
 // top of the form; ok is false for an error that is not the caller's (a
 // storage failure), which the page answers as such.
@@ -124,10 +110,7 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	if !errors.As(err, &se) || se.Status >= 500 {
 		return nil, "", 0, false
 	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		text = t + ": " + se.Message
-	}
+	text := idMessage(r, err)
 	field := se.Field
 	if f, found := codeField[se.Code]; found {
 		field = f
@@ -145,10 +128,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	var se *sdk.Error
 	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
+		status, msg = se.Status, idMessage(r, err)
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
 		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
