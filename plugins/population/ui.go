@@ -40,6 +40,8 @@ var pages = []sdk.PageRoute{
 	{Method: "POST", Path: "/families", Permission: permRead, Handler: http.HandlerFunc(pageFamilies)},
 	{Method: "GET", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
 	{Method: "POST", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
+	{Method: "GET", Path: "/families/members/new", Permission: permWrite, Handler: http.HandlerFunc(pageAddMembers)},
+	{Method: "POST", Path: "/families/members/new", Permission: permWrite, Handler: http.HandlerFunc(pageAddMembers)},
 	{Method: "GET", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
 	{Method: "POST", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
 	{Method: "GET", Path: "/import", Permission: permWrite, Handler: http.HandlerFunc(pageImport),
@@ -671,4 +673,15 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 	return ui.Table{Columns: []ui.Column{{Key: "date", Label: tr(r, "Tanggal", "Date")}, {Key: "type", Label: tr(r, "Peristiwa", "Event")},
 		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
 		Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada riwayat.", "No history yet.")}, nil
+}
+
+// notAVillagePage answers a write screen opened above a village (where
+// the API refuses with not_a_village): no form, a sentence saying where
+// to write instead.
+func notAVillagePage(w http.ResponseWriter, r *http.Request) {
+	ui.Render(w, r, ui.Page{Title: tr(r, "Buka desa/kelurahan", "Open a village"), Body: []ui.Node{
+		ui.HTML(`<p class="b-muted" id="not-a-village">` + escape(tr(r,
+			"Penduduk dan keluarga dicatat di desa/kelurahan. Pilih desa/kelurahannya di pemilih wilayah di atas untuk mendaftarkan keluarga, kelahiran atau peristiwa lain; di tingkat ini data hanya dapat dilihat.",
+			"Residents and families are recorded at a village. Choose the village in the region switcher above to register a family, a birth or another event; at this level the data can only be read.")) + `</p>`),
+	}})
 }
