@@ -29,6 +29,8 @@ type familyField struct {
 	Required bool
 	Max      int
 	Options  []ui.Option
+	// Numeric asks a phone for its number pad (NIK, KK, RT, RW).
+	Numeric bool
 }
 
 // ID is the input's id attribute (the form's names are unique).
@@ -53,7 +55,7 @@ type familyFormData struct {
 var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<div class="b-field{{if .Error}} b-invalid{{end}}">
 <label for="{{.ID}}">{{.Label}}{{if .Required}} <span aria-hidden="true">*</span>{{end}}</label>
 {{if eq .Type "select"}}<select id="{{.ID}}" name="{{.Name}}"{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{end}}>{{$v := .Value}}{{if .Choose}}<option value="">{{.Choose}}</option>{{end}}{{range .Options}}<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}</option>{{end}}</select>
-{{else}}<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}"{{if .Max}} maxlength="{{.Max}}"{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{else if .Help}} aria-describedby="{{.ID}}-help"{{end}}>{{end}}
+{{else}}<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}"{{if .Numeric}} inputmode="numeric" pattern="[0-9]*"{{end}}{{if .Max}} maxlength="{{.Max}}"{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{else if .Help}} aria-describedby="{{.ID}}-help"{{end}}>{{end}}
 {{if .Help}}<p class="b-help" id="{{.ID}}-help">{{.Help}}</p>{{end}}
 {{if .Error}}<p class="b-field-error" id="{{.ID}}-err">{{.Error}}</p>{{end}}
 </div>{{end}}<form class="b-form" method="post" action="{{.Action}}" novalidate>
@@ -83,6 +85,7 @@ func personFields(r *http.Request, i int, vals url.Values, errs map[string]strin
 		if typ == "select" {
 			ff.Choose = choose
 		}
+		ff.Numeric = f == "nik"
 		return ff
 	}
 	rel := mk("relationship", tr(r, "Hubungan keluarga", "Relationship"), "select", true, 0, options("relationship"), "")
@@ -237,10 +240,10 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 		Action: ui.Href(r, formPath), CSRF: ui.Info(r).CSRF, Error: formError, Count: count,
 		KKLegend: tr(r, "Kartu Keluarga", "Family card"), Add: tr(r, "Tambah anggota", "Add a member"), Save: tr(r, "Simpan keluarga", "Save the family"),
 		Family: []familyField{
-			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"]},
+			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"], Numeric: true},
 			{Name: "address", Label: tr(r, "Alamat", "Address"), Type: "text", Max: 500, Value: vals.Get("address"), Error: errs["address"]},
-			{Name: "rt", Label: "RT", Type: "text", Max: 3, Value: vals.Get("rt"), Error: errs["rt"]},
-			{Name: "rw", Label: "RW", Type: "text", Max: 3, Value: vals.Get("rw"), Error: errs["rw"]},
+			{Name: "rt", Label: "RT", Type: "text", Max: 3, Value: vals.Get("rt"), Error: errs["rt"], Numeric: true},
+			{Name: "rw", Label: "RW", Type: "text", Max: 3, Value: vals.Get("rw"), Error: errs["rw"], Numeric: true},
 			{Name: "dusun", Label: "Dusun", Type: "text", Max: 100, Value: vals.Get("dusun"), Error: errs["dusun"]},
 		},
 	}
