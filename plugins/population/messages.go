@@ -49,7 +49,7 @@ var codeText = map[sdk.Code]string{
 	codeNotAVillage: "Penduduk dan keluarga dicatat di desa/kelurahan. Buka desa/kelurahannya untuk menulis data; di tingkat kecamatan ke atas data hanya dapat dilihat.",
 	codeInvalidNIK: "NIK tidak sah. NIK terdiri dari 16 angka: 6 angka kode kecamatan, 6 angka tanggal lahir (DDMMYY; perempuan: tanggal ditambah 40) " +
 		"dan 4 angka nomor urut. Kosongkan bila warga belum punya NIK.",
-	codeInvalidKK: "Nomor KK tidak sah. Nomor KK terdiri dari 16 angka: 6 angka kode kecamatan, 6 angka tanggal terbit (DDMMYY) dan 4 angka nomor urut.",
+	codeInvalidKK:         "Nomor KK tidak sah. Nomor KK terdiri dari 16 angka: 6 angka kode kecamatan, 6 angka tanggal terbit (DDMMYY) dan 4 angka nomor urut.",
 	codeInvalidSex:        "Pilih jenis kelamin: laki-laki atau perempuan.",
 	codeInvalidBirthDate:  "Tanggal lahir tidak sah: isi tanggal yang sudah lewat, seperti di akta kelahiran.",
 	codeInvalidStatus:     "Status tidak sah: hidup, meninggal, pindah atau hilang.",

@@ -10,8 +10,8 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"regexp"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/balaidesa/balai/sdk"
