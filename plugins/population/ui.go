@@ -112,6 +112,7 @@ var codeField = map[sdk.Code]string{
 	codeInvalidBloodType: "blood_type", codeInvalidDate: "date", codeInvalidPlace: "place", codeInvalidCause: "cause",
 	codeInvalidNote: "note", codeInvalidDestination: "to_tenant", codeUnknownDestination: "to_tenant",
 	codeInvalidFile: "file", codeInvalidCSV: "file", codeInvalidFormat: "file",
+	codeInvalidHeadID: "head_id", codeInvalidOrigin: "origin", codeInvalidMembers: "head_id",
 }
 
 // formErrors splits an API error into field errors and a message for the

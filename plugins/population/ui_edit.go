@@ -243,6 +243,9 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, err)
 			return
 		}
+		if m, ok := fe["kk"]; ok {
+			fe["new_kk"] = m // the family's KK is not on this form; the new one is
+		}
 		form.Errors, form.Error = fe, msg
 		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
 		return
@@ -301,6 +304,9 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			fail(w, r, err)
 			return
+		}
+		if m, ok := fe["kk"]; ok {
+			fe["new_kk"] = m // the family's KK is not on this form; the new one is
 		}
 		form.Errors, form.Error = fe, msg
 		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})

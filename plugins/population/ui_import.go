@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/ui"
@@ -162,7 +163,7 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 				Rows: rows, Total: len(rows)}))
 	}
 	if len(res.UnknownColumns) > 0 {
-		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(fmt.Sprint(res.UnknownColumns))+`</p>`)))
+		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(strings.Join(res.UnknownColumns, ", "))+`</p>`)))
 	}
 	return out
 }
