@@ -98,7 +98,17 @@ func TestErrorsInIndonesian(t *testing.T) {
 			}
 		})
 	}
-	// Every code a screen maps to a field has its sentence.
+	// Every code a screen can meet has its sentence: those with a field,
+	// and the others the module answers (errors.go).
+	others := []sdk.Code{codeNotAVillage, codeInvalidStatus, codeInvalidPatch, codeForbiddenFilter, codeFamilyNotFound,
+		codeResidentNotFound, codeInvalidType, codeInvalidResident, codeNotAlive, codeInvalidBy, codeFamilyWithoutHead,
+		codeInvalidResidentID, codeInvalidParameter, codeInvalidIdentity, codeTooManyAttempts, codeBusy, codeInvalidPer,
+		codeInvalidMonth, codeVillageLevel, sdk.CodeForbidden, sdk.CodeConflict, sdk.CodeNotFound}
+	for _, code := range others {
+		if codeText[code] == "" {
+			t.Errorf("code %s has no Indonesian sentence", code)
+		}
+	}
 	for code := range codeField {
 		if codeText[code] == "" {
 			t.Errorf("code %s has no Indonesian sentence", code)

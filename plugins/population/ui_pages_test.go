@@ -194,6 +194,19 @@ func testPages(t *testing.T, h *sdktest.Host) {
 		t.Errorf("the sample CSV: %d %s", res.Status, res.Body)
 	}
 
+	// A birth without a NIK from the screen: the temporary number is
+	// marked on the record, and the baby lives at the family's address.
+	if res := op.PostForm(villageA, "/births/new", url.Values{"kk": {kk}, "name": {"Bayi Tanpa NIK"}, "sex": {"L"}, "date": {"2026-11-30"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("a birth without a NIK: %d %s", res.Status, res.HTML)
+	}
+	op.Get(villageA, "/residents?q=Bayi+Tanpa").JSON(&list)
+	if len(list.Items) != 1 || list.Items[0].Address != "Jl. Lintas Timur" || list.Items[0].RT != "001" {
+		t.Fatalf("the baby: %+v", list.Items)
+	}
+	if res := op.GetPage(villageA, "/residents/"+list.Items[0].ID); !strings.Contains(res.HTML, "(sementara)") {
+		t.Errorf("the temporary NIK is not marked on the record: %s", res.HTML)
+	}
+
 	// In English on request.
 	op.Lang = "en"
 	if res := op.GetPage(villageA, "/residents"); res.Title != "Residents" || !strings.Contains(res.HTML, "Register a family") {
