@@ -16,6 +16,7 @@ func TestPages(t *testing.T) { sdktest.Each(t, &plugin, testPages) }
 
 func testPages(t *testing.T, h *sdktest.Host) {
 	h.Tenant(villageA)
+	h.Tenant(villageB)
 	h.Enable("14.01")
 	op := h.User("op-a", "operator", villageA)
 	viewer := h.User("viewer-a", "viewer", villageA)
@@ -206,6 +207,12 @@ func testPages(t *testing.T, h *sdktest.Host) {
 	}
 	if res := op.GetPage(villageA, "/residents/"+list.Items[0].ID); !strings.Contains(res.HTML, "(sementara)") {
 		t.Errorf("the temporary NIK is not marked on the record: %s", res.HTML)
+	}
+	// A move to a village the clerk may not write in: said in Bahasa
+	// Indonesia, with what to do instead, not a raw 403.
+	if res := op.PostForm(villageA, "/residents/"+list.Items[0].ID+"/move", url.Values{"date": {"2026-11-30"}, "to_tenant": {villageB}}); res.Status != http.StatusForbidden ||
+		!strings.Contains(res.HTML, "tidak berhak mencatat penduduk di desa "+villageB) || strings.Contains(res.HTML, "you cannot") {
+		t.Errorf("a move without rights in the destination: %d %s", res.Status, res.HTML)
 	}
 
 	// In English on request.
