@@ -110,7 +110,10 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 	clerk.Fill("kk", familyKK)
 	clerk.Fill("address", "Jl. Lintas Timur")
 	clerk.Fill("rt", "1")
-	clerk.Fill("rw", "2")
+	clerk.Fill("rw", "2x") // wrong too: every mistake is shown at once
+	if m := clerk.Eval(`document.querySelector('#f-kk').inputMode + ' ' + document.querySelector('#f-p0-nik').inputMode`); m != "numeric numeric" {
+		t.Errorf("the KK and NIK inputs ask no number pad: %q", m)
+	}
 	clerk.Fill("p0.name", "Budi Santoso")
 	clerk.Fill("p0.nik", headNIK)
 	clerk.Fill("p0.sex", "L")
@@ -132,6 +135,11 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 	if e := clerk.Text("#f-p1-relationship-err"); e == "" {
 		t.Errorf("no error beside the member's relationship: %s", clerk.Body())
 	}
+	// Both mistakes at once, each beside its field, in Bahasa Indonesia.
+	if e := clerk.Text("#f-rw-err"); !strings.Contains(e, "RW diisi angka") {
+		t.Errorf("the RW's error beside it: %q", e)
+	}
+	clerk.Lacks("must be", "is not a")
 	if v := clerk.Eval(`document.querySelector('[name="p1.nik"]').value`); v != wifeNIK {
 		t.Errorf("the refused form lost the member's NIK: %q", v)
 	}
@@ -140,6 +148,7 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 		t.Errorf("the family form is %s px wide on a 360 px phone; too wide: %s", w, clerk.Eval(`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right)).join(' ')`))
 	}
 	clerk.Fill("p1.sex", "P")
+	clerk.Fill("rw", "2")
 	if st := clerk.Submit("Simpan keluarga"); st != http.StatusOK {
 		t.Fatalf("saving the family: %d %s", st, clerk.Body())
 	}
@@ -181,14 +190,15 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 		t.Errorf("the import form has no upload progress bar")
 	}
 	clerk.ClickUntil(`form.b-form button[type=submit]`, `document.querySelector('#rejects-file') || document.querySelector('.b-error')`)
-	clerk.Has("Impor selesai", "invalid_sex")
+	clerk.Has("Impor selesai", "invalid_sex", "Pilih jenis kelamin")
 	if got := clerk.Eval(`[...document.querySelectorAll('.b-dl dd')].map(e => e.innerText.trim()).join(',')`); got != "2,1,0,1" {
 		t.Errorf("import counts (read, registered, skipped, rejected) %s, want 2,1,0,1", got)
 	}
 	clerk.Document("import-result")
 	href := clerk.Eval(`document.querySelector('#rejects-file').getAttribute('href')`)
 	st, rejects := clerk.Fetch(href)
-	if st != http.StatusOK || !strings.Contains(rejects, "Baris Salah") || !strings.Contains(rejects, "alasan") || strings.Contains(rejects, "Rudi Hartono") {
+	if st != http.StatusOK || !strings.Contains(rejects, "Baris Salah") || !strings.Contains(rejects, "alasan") || strings.Contains(rejects, "Rudi Hartono") ||
+		!strings.Contains(rejects, "invalid_sex: Pilih jenis kelamin") {
 		t.Errorf("rejects file %s: %d\n%s", href, st, rejects)
 	}
 
@@ -215,12 +225,65 @@ func browserProof(t *testing.T, backend storetest.Backend) {
 	clerk.Has("Siti Aminah")
 	clerk.Lacks("Budi Santoso")
 
+	// 6b. Everyday corrections: a name's typo, the head's death (asked to
+	// confirm first), then the family card asks for a new head, chosen
+	// there; an arrival from outside.
+	clerk.Visit(popPage("/residents?q=Siti"))
+	clerk.Submit("Siti Aminah")
+	clerk.Submit("Ubah data")
+	clerk.Fill("name", "Siti Aminah Putri")
+	if st := clerk.Submit("Simpan perubahan"); st != http.StatusOK {
+		t.Fatalf("editing a name: %d %s", st, clerk.Body())
+	}
+	clerk.Has("Data penduduk disimpan", "Siti Aminah Putri")
+	clerk.Visit(popPage("/residents?q=Budi+Santoso"))
+	clerk.Submit("Budi Santoso")
+	clerk.Submit("Catat kematian")
+	if clerk.Eval(`String(!!document.querySelector('form[data-confirm]'))`) != "true" {
+		t.Errorf("the death form asks no confirmation: %s", clerk.Body())
+	}
+	clerk.Eval(`window.confirm = () => true, ''`)
+	if st := clerk.Submit("Simpan"); st != http.StatusOK {
+		t.Fatalf("recording the head's death: %d %s", st, clerk.Body())
+	}
+	clerk.Has("Kematian tercatat", "Meninggal")
+	clerk.Visit(popPage("/residents?q=Siti"))
+	clerk.Submit("Siti Aminah Putri")
+	clerk.Submit("Kartu keluarga")
+	clerk.Has("Jl. Lintas Timur", "tidak punya kepala keluarga")
+	if st := clerk.Visit(clerk.Eval(`new URL(document.querySelector('#choose-head').href).pathname`)); st != http.StatusOK {
+		t.Fatalf("the choose-a-head link: %d", st)
+	}
+	clerk.Eval(`(() => { const s = document.querySelector('[name=head_id]'); s.value = [...s.options].find(o => /Siti/.test(o.text)).value; return '' })()`)
+	if st := clerk.Submit("Simpan kepala keluarga"); st != http.StatusOK {
+		t.Fatalf("choosing a new head: %d %s", st, clerk.Body())
+	}
+	clerk.Has("Kepala keluarga diganti")
+	clerk.Lacks("tidak punya kepala keluarga")
+	clerk.Visit(popPage("/arrivals/new"))
+	clerk.Fill("origin", "Kota Pekanbaru")
+	clerk.Fill("name", "Joko Pendatang")
+	clerk.Fill("nik", "1471011203900005")
+	clerk.Fill("kk", "1401012001260002")
+	clerk.Fill("sex", "L")
+	clerk.Fill("birth_date", "1990-03-12")
+	clerk.Fill("relationship", "1")
+	if st := clerk.Submit("Simpan kedatangan"); st != http.StatusOK {
+		t.Fatalf("recording an arrival: %d %s", st, clerk.Body())
+	}
+	clerk.Has("Kedatangan tercatat", "Pindah masuk", "Kota Pekanbaru")
+
 	// 7. Statistics as charts.
 	clerk.Visit(popPage("/stats"))
 	if clerk.Eval(`String(!!document.querySelector('.b-chart svg'))`) != "true" {
 		t.Errorf("no SVG chart on the statistics page")
 	}
 	clerk.Document("stats")
+	clerk.Visit(popPage("/stats?by=age"))
+	if w := clerk.Eval(`String(document.documentElement.scrollWidth)`); w != "360" {
+		t.Errorf("the statistics by age are %s px wide on a 360 px phone", w)
+	}
+	clerk.Lacks("unknown")
 
 	// 8. A form without its CSRF token, or from another site, is refused.
 	token := clerk.Eval(`(document.querySelector('input[name=csrf_token]') || {}).value || ''`)

@@ -138,12 +138,26 @@ func arrive(r *http.Request, ev eventRequest) (int, any, error) {
 		if res.Relationship == "" {
 			res.Relationship = "4" // Anak
 		}
-		family, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, res.KK).Where("status", sdk.Eq, StatusAlive).Page(0, 1).Run(r.Context())
+		home, found, err := familyHome(r, res.KK)
 		if err != nil {
 			return 0, nil, err
 		}
-		if len(family) == 0 {
+		if !found {
 			return 0, nil, invalid(codeUnknownFamily, "a birth joins an existing family: no family %s in %s", Mask(res.KK), req.Tenant)
+		}
+		// A newborn lives where the family lives: what the birth leaves
+		// empty comes from the family's records.
+		if strings.TrimSpace(res.Address) == "" {
+			res.Address = home.Address
+		}
+		if strings.TrimSpace(res.RT) == "" {
+			res.RT = home.RT
+		}
+		if strings.TrimSpace(res.RW) == "" {
+			res.RW = home.RW
+		}
+		if strings.TrimSpace(res.Dusun) == "" {
+			res.Dusun = home.Dusun
 		}
 	}
 	rec, err := register(r, &res, ev.Type, ev.Date, detail, topic, eventPayload{Type: ev.Type, Date: ev.Date, To: req.Tenant}, "residents."+ev.Type)
@@ -232,7 +246,8 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	if ok, err := req.CanIn(r.Context(), to, permWrite); err != nil {
 		return 0, nil, fmt.Errorf("checking the destination %s: %w", to, err)
 	} else if !ok {
-		return 0, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to)
+		return 0, nil, withID(sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "you cannot register residents in %s", to),
+			fmt.Sprintf("Anda tidak berhak mencatat penduduk di desa %s. Pilih \"pindah ke luar wilayah\": kedatangannya dicatat oleh petugas desa tujuan (atau oleh kecamatan).", to))
 	}
 	rec, res, err := current(r, ev.ResidentID, "move the resident and their history to another village")
 	if err != nil {
@@ -241,7 +256,7 @@ func move(r *http.Request, ev eventRequest) (int, any, error) {
 	patch := map[string]any{}
 	if ev.KK != "" {
 		if _, err := CheckKK(ev.KK); err != nil {
-			return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
+			return 0, nil, numberError(codeInvalidKK, err)
 		}
 		patch["kk"] = ev.KK
 		if res.HeadKK != nil {
@@ -335,4 +350,49 @@ func getHistory(r *http.Request) (int, any, error) {
 		items = append(items, e)
 	}
 	return 200, sdk.ListOf[entry]{Items: items, Total: total}, nil
+}
+
+// address is where a family lives, as its KK prints it.
+type address struct{ Address, RT, RW, Dusun string }
+
+// familyHome is the address of the family kk in the tenant, from its
+// records: the living head's, else the first living member's that has an
+// address, else (a family whose head died and whose members were
+// registered without one) the head's record of any status. found is
+// false when no living member has the KK.
+func familyHome(r *http.Request, kk string) (home address, found bool, err error) {
+	req := sdk.From(r)
+	recs, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, kk).Page(0, 200).Run(r.Context())
+	if err != nil {
+		return address{}, false, fmt.Errorf("reading family %s: %w", Mask(kk), err)
+	}
+	var best, fallback *Resident
+	for _, rec := range recs {
+		var p Resident
+		if err := rec.Decode(&p); err != nil {
+			return address{}, false, fmt.Errorf("decoding resident %s: %w", rec.ID, err)
+		}
+		has := p.Address != "" || p.RT != "" || p.RW != "" || p.Dusun != ""
+		if p.Status == StatusAlive {
+			found = true
+		}
+		switch {
+		case !has:
+		case p.Status == StatusAlive && p.Relationship == headOfFamily:
+			best = &p
+		case p.Status == StatusAlive && (best == nil || best.Relationship != headOfFamily):
+			if best == nil {
+				best = &p
+			}
+		case p.Relationship == headOfFamily && fallback == nil:
+			fallback = &p
+		}
+	}
+	if best == nil {
+		best = fallback
+	}
+	if best != nil {
+		home = address{best.Address, best.RT, best.RW, best.Dusun}
+	}
+	return home, found, nil
 }

@@ -192,7 +192,8 @@ func residentQuery(req *sdk.Request, params url.Values) (*sdk.Query, []string, e
 		if v := strings.TrimSpace(params.Get(f.name)); v != "" {
 			variants := rtRWVariants(v)
 			if variants == nil {
-				return nil, nil, invalid(f.code, "?%s= must be a number of 1 to 3 digits, not zero", f.name)
+				return nil, nil, invalidID(f.code, fmt.Sprintf("Cari %s dengan angka 1 sampai 3 digit, bukan 0 (misalnya 1 atau 001); yang diisi %q.", strings.ToUpper(f.name), v),
+					"?%s= must be a number of 1 to 3 digits, not zero", f.name)
 			}
 			q = q.Where(f.name, sdk.In, variants)
 			filters = append(filters, f.name)

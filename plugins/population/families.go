@@ -141,7 +141,8 @@ func eventDate(date, today string) error {
 		return invalid(codeInvalidDate, "date must be YYYY-MM-DD")
 	}
 	if date > today {
-		return invalid(codeInvalidDate, "date %s is after today (%s) in the village", date, today)
+		return invalidID(codeInvalidDate, fmt.Sprintf("Tanggal %s belum lewat (hari ini %s di desa): peristiwa dicatat setelah terjadi.", date, today),
+			"date %s is after today (%s) in the village", date, today)
 	}
 	return nil
 }
@@ -265,7 +266,7 @@ func bindFamilyChange(r *http.Request, body any, texts ...textField) (string, er
 	}
 	kk := r.PathValue("kk")
 	if _, err := CheckKK(kk); err != nil {
-		return "", invalid(codeInvalidKK, "%s", err.Error())
+		return "", numberError(codeInvalidKK, err)
 	}
 	return kk, checkTexts(texts...)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
 )
 
 // importColumns are our own column names, in the order of the import
@@ -56,7 +57,14 @@ type rejection struct {
 	NIK    string `json:"nik,omitempty"` // masked
 	Code   string `json:"code"`
 	Reason string `json:"reason"`
+	// ReasonID is Reason in Bahasa Indonesia, for the import screen (the
+	// API's JSON keeps its documented English reason).
+	ReasonID string `json:"-"`
 }
+
+// why is a rejection's reason in English (the API's) and in Bahasa
+// Indonesia (the screen's), built from the same values.
+type why struct{ en, id string }
 
 // importResult is the answer of POST /import. Every data row of the file
 // (blank rows aside) is counted in Read and in exactly one of Inserted
@@ -107,17 +115,17 @@ type rejectsRecord struct {
 	Expires string `json:"expires"`
 }
 
-func (res *importResult) reject(line int, nik, code, reason string) {
+func (res *importResult) reject(line int, nik, code string, reason why) {
 	res.Rejected++
 	res.list(line, nik, code, reason)
 }
 
-func (res *importResult) list(line int, nik, code, reason string) {
+func (res *importResult) list(line int, nik, code string, reason why) {
 	if len(res.Rejections) < maxRejections {
 		if nik != "" {
 			nik = Mask(nik)
 		}
-		res.Rejections = append(res.Rejections, rejection{Line: line, NIK: nik, Code: code, Reason: reason})
+		res.Rejections = append(res.Rejections, rejection{Line: line, NIK: nik, Code: code, Reason: reason.en, ReasonID: reason.id})
 	}
 }
 
@@ -154,6 +162,18 @@ type scanner struct {
 	// rejected, when set, receives every row rejected here with its
 	// cells as uploaded (the rejects file).
 	rejected func(line int, cells []string, reason string)
+	// lang is the language of the rejects file's "alasan" column: "id"
+	// for an import from the screen in Bahasa Indonesia, "en" otherwise.
+	lang string
+}
+
+// alasan is a rejected row's "alasan" cell: its code and reason in the
+// scanner's language.
+func (s *scanner) alasan(code string, w why) string {
+	if s.lang == "id" && w.id != "" {
+		return code + ": " + w.id
+	}
+	return code + ": " + w.en
 }
 
 // scan reads a table whose first non-blank row names the columns and
@@ -198,10 +218,10 @@ func (s *scanner) scan(t table, accept func(line int, cells []string, p *Residen
 			continue
 		}
 		res.Read++
-		reject := func(nik, code, reason string) {
+		reject := func(nik, code string, reason why) {
 			res.reject(line, nik, code, reason)
 			if s.rejected != nil {
-				s.rejected(line, rec, code+": "+reason)
+				s.rejected(line, rec, s.alasan(code, reason))
 			}
 		}
 		if !s.xlsx && len(rec) != len(head) {
@@ -209,7 +229,8 @@ func (s *scanner) scan(t table, accept func(line int, cells []string, p *Residen
 			// values would land in the wrong fields. (A workbook's
 			// cells are addressed, and its rows end at their last
 			// value.)
-			reject("", reasonInvalidRow, fmt.Sprintf("the row has %d fields, the header %d", len(rec), len(head)))
+			reject("", reasonInvalidRow, why{fmt.Sprintf("the row has %d fields, the header %d", len(rec), len(head)),
+				fmt.Sprintf("Baris ini punya %d kolom, judul tabel %d: periksa koma atau titik koma yang berlebih atau kurang.", len(rec), len(head))})
 			continue
 		}
 		p := cols.residentFromRow(rec, s.xlsx)
@@ -219,16 +240,18 @@ func (s *scanner) scan(t table, accept func(line int, cells []string, p *Residen
 			if errors.As(err, &se) {
 				code = string(se.Code)
 			}
-			reject(p.NIK, code, err.Error())
+			reject(p.NIK, code, why{err.Error(), reasonFor(err)})
 			continue
 		}
 		if first, dup := seen[p.NIK]; dup {
-			reject(p.NIK, reasonDuplicateNIK, "the same NIK is on line "+itoa(first)+" of this file")
+			reject(p.NIK, reasonDuplicateNIK, why{"the same NIK is on line " + itoa(first) + " of this file",
+				"NIK yang sama sudah ada di baris " + itoa(first) + " berkas ini."})
 			continue
 		}
 		if p.HeadKK != nil {
 			if first, dup := heads[p.KK]; dup {
-				reject(p.NIK, reasonDuplicateHead, "the family's living head is on line "+itoa(first)+" of this file")
+				reject(p.NIK, reasonDuplicateHead, why{"the family's living head is on line " + itoa(first) + " of this file",
+					"Kepala keluarga ini sudah ada di baris " + itoa(first) + " berkas ini: satu keluarga punya satu kepala keluarga."})
 				continue
 			}
 			heads[p.KK] = line
@@ -387,7 +410,11 @@ func runImport(r *http.Request) (*importResult, *rejectsOut, error) {
 		return nil, nil, err
 	}
 	today := req.Today()
-	sc := &scanner{today: today, xlsx: format == formatXLSX}
+	sc := &scanner{today: today, xlsx: format == formatXLSX, lang: "en"}
+	if info := ui.Info(r); info.Base != "" && info.Lang != "en" {
+		// The screen's upload: the rejects file goes back to a clerk.
+		sc.lang = "id"
+	}
 	var wb *excelize.File
 	sheet := ""
 	if format == formatXLSX {
@@ -474,12 +501,12 @@ func runImport(r *http.Request) (*importResult, *rejectsOut, error) {
 	// Rows refused at a flush: duplicates and heads of families the
 	// register has (the first maxRejections of them are listed).
 	var late []rejection
-	lateReject := func(row *pendingRow, code, reason string) {
+	lateReject := func(row *pendingRow, code string, reason why) {
 		if len(late) < maxRejections {
-			late = append(late, rejection{Line: row.line, NIK: Mask(row.p.NIK), Code: code, Reason: reason})
+			late = append(late, rejection{Line: row.line, NIK: Mask(row.p.NIK), Code: code, Reason: reason.en, ReasonID: reason.id})
 		}
 		if rw != nil && code != reasonDuplicateNIK {
-			pending = append(pending, rejectRow{row.line, row.cells, code + ": " + reason})
+			pending = append(pending, rejectRow{row.line, row.cells, sc.alasan(code, reason)})
 		}
 	}
 	flush := func() error {
@@ -586,7 +613,7 @@ func runImport(r *http.Request) (*importResult, *rejectsOut, error) {
 // has one: the register's heads of those families are read in one query
 // per inMax of them, only when the insert skipped heads.
 func insertBatch(r *http.Request, batch []pendingRow, inserted, duplicates, headClashes *int,
-	reject func(row *pendingRow, code, reason string)) error {
+	reject func(row *pendingRow, code string, reason why)) error {
 	req := sdk.From(r)
 	vs := make([]any, len(batch))
 	for i := range batch {
@@ -611,11 +638,12 @@ func insertBatch(r *http.Request, batch []pendingRow, inserted, duplicates, head
 		row := &batch[i]
 		if nik, ok := heads[row.p.KK]; ok && row.p.HeadKK != nil && nik != row.p.NIK {
 			*headClashes++
-			reject(row, reasonDuplicateHead, "family "+Mask(row.p.KK)+" already has a living head in the register")
+			reject(row, reasonDuplicateHead, why{"family " + Mask(row.p.KK) + " already has a living head in the register",
+				"Keluarga " + Mask(row.p.KK) + " sudah punya kepala keluarga yang hidup di register."})
 			continue
 		}
 		*duplicates++
-		reject(row, reasonDuplicateNIK, "the NIK is already registered; the row was skipped")
+		reject(row, reasonDuplicateNIK, why{"the NIK is already registered; the row was skipped", "NIK sudah terdaftar; baris dilewati."})
 	}
 	return nil
 }
@@ -624,7 +652,7 @@ func insertBatch(r *http.Request, batch []pendingRow, inserted, duplicates, head
 // village has registered, and which heads of family the village has, in
 // one query each per inMax rows.
 func checkBatch(r *http.Request, batch []pendingRow, wouldInsert, duplicates, headClashes *int,
-	reject func(row *pendingRow, code, reason string)) error {
+	reject func(row *pendingRow, code string, reason why)) error {
 	niks := make([]string, len(batch))
 	var headKKs []string
 	for i := range batch {
@@ -647,10 +675,11 @@ func checkBatch(r *http.Request, batch []pendingRow, wouldInsert, duplicates, he
 		switch {
 		case registered[row.p.NIK]:
 			*duplicates++
-			reject(row, reasonDuplicateNIK, "the NIK is already registered; the row would be skipped")
+			reject(row, reasonDuplicateNIK, why{"the NIK is already registered; the row would be skipped", "NIK sudah terdaftar; baris akan dilewati."})
 		case row.p.HeadKK != nil && heads[row.p.KK] != "":
 			*headClashes++
-			reject(row, reasonDuplicateHead, "family "+Mask(row.p.KK)+" already has a living head in the register")
+			reject(row, reasonDuplicateHead, why{"family " + Mask(row.p.KK) + " already has a living head in the register",
+				"Keluarga " + Mask(row.p.KK) + " sudah punya kepala keluarga yang hidup di register."})
 		default:
 			*wouldInsert++
 		}
@@ -713,6 +742,8 @@ type rejectsWriter struct {
 	sw     *excelize.StreamWriter
 	rows   int
 	width  int
+	// reasonAt is the upload's own "alasan" column, -1 for none.
+	reasonAt int
 }
 
 func newRejectsWriter(format string, header []string, comma rune, bom bool) (*rejectsWriter, error) {
@@ -720,8 +751,16 @@ func newRejectsWriter(format string, header []string, comma rune, bom bool) (*re
 	if err != nil {
 		return nil, fmt.Errorf("creating the rejects file: %w", err)
 	}
-	w := &rejectsWriter{format: format, f: f, width: len(header)}
-	head := append(slices.Clone(header), "alasan")
+	w := &rejectsWriter{format: format, f: f, width: len(header), reasonAt: -1}
+	head := append(slices.Clone(header), rejectsColumn)
+	for i, name := range header {
+		if isRejectsColumn(name) {
+			// A rejects file imported again: its reason column takes
+			// the new reason rather than a second "alasan" column.
+			w.reasonAt, head = i, slices.Clone(header)
+			break
+		}
+	}
 	if format == formatXLSX {
 		w.wb = excelize.NewFile()
 		if w.sw, err = w.wb.NewStreamWriter("Sheet1"); err != nil {
@@ -755,9 +794,16 @@ func (w *rejectsWriter) xlsxRow(cells []string) error {
 func (w *rejectsWriter) row(cells []string, reason string) error {
 	// The reason goes after the upload's last column, whatever the row's
 	// own width.
-	out := make([]string, max(w.width, len(cells))+1)
-	copy(out, cells)
-	out[len(out)-1] = reason
+	var out []string
+	if w.reasonAt >= 0 {
+		out = make([]string, max(w.width, len(cells)))
+		copy(out, cells)
+		out[w.reasonAt] = reason
+	} else {
+		out = make([]string, max(w.width, len(cells))+1)
+		copy(out, cells)
+		out[len(out)-1] = reason
+	}
 	if w.format == formatXLSX {
 		return w.xlsxRow(out)
 	}
@@ -874,39 +920,53 @@ func villageOnlyHTTP(fn http.HandlerFunc) http.HandlerFunc {
 // the clerk uploaded them, so it needs read_personal besides the route's
 // write permission; each download is audited.
 func getRejects(w http.ResponseWriter, r *http.Request) {
-	req := sdk.From(r)
-	ctx := r.Context()
-	if !req.Can(permPersonal) {
-		sdk.FailErr(w, r, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "the rejected rows hold full NIKs and KKs: downloading them needs %s", permPersonal))
-		return
-	}
-	id := r.PathValue("id")
-	recs, _, err := req.Records("import_rejects").Query().Where("file_id", sdk.Eq, id).Where("expires", sdk.Ge, req.Today()).Page(0, 1).Run(ctx)
-	if err != nil {
-		sdk.FailErr(w, r, err)
-		return
-	}
-	if len(recs) == 0 {
-		sdk.FailErr(w, r, sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no rejects file %s in %s (they are kept %d days)", id, req.Tenant, rejectsKeptDays))
-		return
-	}
-	var rr rejectsRecord
-	if err := recs[0].Decode(&rr); err != nil {
-		sdk.FailErr(w, r, fmt.Errorf("decoding rejects record %s: %w", recs[0].ID, err))
-		return
-	}
-	_, body, err := req.OpenFile(ctx, rr.FileID)
+	rr, body, err := openRejects(r)
 	if err != nil {
 		sdk.FailErr(w, r, err)
 		return
 	}
 	defer body.Close()
-	if err := req.Batch().Audit("residents.rejects_downloaded", req.Tenant, map[string]any{"rows": rr.Rows, "format": rr.Format}).Commit(ctx); err != nil {
-		sdk.FailErr(w, r, err)
-		return
-	}
+	serveRejects(w, rr, body)
+}
+
+// serveRejects writes an opened rejects file as a download.
+func serveRejects(w http.ResponseWriter, rr rejectsRecord, body io.Reader) {
 	w.Header().Set("Content-Type", contentTypes[rr.Format])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+rr.Name+`"`)
 	w.WriteHeader(http.StatusOK)
 	io.Copy(w, body)
+}
+
+// openRejects finds the rejects file the path's id names (unexpired),
+// audits its download and opens it: the rule of GET /import/rejects/{id}
+// for the API and the screen (which answers its errors as a page).
+func openRejects(r *http.Request) (rejectsRecord, io.ReadCloser, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	var rr rejectsRecord
+	if !req.Can(permPersonal) {
+		return rr, nil, withID(sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "the rejected rows hold full NIKs and KKs: downloading them needs %s", permPersonal),
+			"Baris yang ditolak memuat NIK dan KK utuh: mengunduhnya memerlukan hak melihat data pribadi.")
+	}
+	id := r.PathValue("id")
+	recs, _, err := req.Records("import_rejects").Query().Where("file_id", sdk.Eq, id).Where("expires", sdk.Ge, req.Today()).Page(0, 1).Run(ctx)
+	if err != nil {
+		return rr, nil, err
+	}
+	if len(recs) == 0 {
+		return rr, nil, withID(sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no rejects file %s in %s (they are kept %d days)", id, req.Tenant, rejectsKeptDays),
+			fmt.Sprintf("Berkas baris yang ditolak ini tidak ada atau sudah lewat masa simpannya (%d hari). Impor berkasnya lagi untuk mendapatkan baris yang ditolak.", rejectsKeptDays))
+	}
+	if err := recs[0].Decode(&rr); err != nil {
+		return rr, nil, fmt.Errorf("decoding rejects record %s: %w", recs[0].ID, err)
+	}
+	_, body, err := req.OpenFile(ctx, rr.FileID)
+	if err != nil {
+		return rr, nil, err
+	}
+	if err := req.Batch().Audit("residents.rejects_downloaded", req.Tenant, map[string]any{"rows": rr.Rows, "format": rr.Format}).Commit(ctx); err != nil {
+		body.Close()
+		return rr, nil, err
+	}
+	return rr, body, nil
 }

@@ -324,6 +324,9 @@ func mapColumns(head []string) (*columnMap, error) {
 			m.mapped = append(m.mapped, columnUse{Column: name, Field: field})
 		case knownIgnored[k]:
 			m.ignored = append(m.ignored, name)
+		case isRejectsColumn(name):
+			// Balai's own reason column of a rejects file: read past,
+			// neither unknown nor ignored.
 		default:
 			m.unknown = append(m.unknown, name)
 		}
@@ -545,4 +548,13 @@ func translateDate(v string, xlsx bool) string {
 		}
 	}
 	return v
+}
+
+// rejectsColumn is the reason column Balai adds to a rejects file.
+const rejectsColumn = "alasan"
+
+// isRejectsColumn reports whether a header cell is the rejects file's
+// reason column.
+func isRejectsColumn(name string) bool {
+	return foldKey(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))) == foldKey(rejectsColumn)
 }

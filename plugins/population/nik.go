@@ -2,9 +2,12 @@ package main
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/balaidesa/balai/sdk"
 )
 
 //go:generate go run ./internal/gen ../../../shared/data/wilayah.csv internal/gen/historical.txt kecamatan.txt
@@ -33,9 +36,27 @@ var kecamatan = func() map[string]string {
 
 // NIKError says why a number cannot be a NIK or KK at all: Field is "nik"
 // or "kk", Reason a sentence for the clerk.
-type NIKError struct{ Field, Reason string }
+type NIKError struct{ Field, Reason, ID string }
 
 func (e *NIKError) Error() string { return e.Field + " " + e.Reason }
+
+// label is how a screen names a number's field.
+func label(field string) string {
+	if field == "kk" {
+		return "Nomor KK"
+	}
+	return "NIK"
+}
+
+// numberError is the 422 of a NIK or KK that CheckNIK or CheckKK refused,
+// with its Indonesian sentence.
+func numberError(code sdk.Code, err error) error {
+	var ne *NIKError
+	if errors.As(err, &ne) {
+		return invalidID(code, ne.ID, "%s", err.Error())
+	}
+	return invalid(code, "%s", err.Error())
+}
 
 // Warning is something a clerk should look at about a stored resident that
 // does not stop the write: a NIK whose date or sex part disagrees with the
@@ -77,11 +98,13 @@ func dotted(code string) string { return code[:2] + "." + code[2:4] + "." + code
 // historical code gives a warning with warnCode naming today's code.
 func checkRegion(field, v, warnCode string) (*Warning, error) {
 	if len(v) != 16 || !digits(v) {
-		return nil, &NIKError{field, fmt.Sprintf("must be 16 digits (0-9), got %d characters", len([]rune(v)))}
+		return nil, &NIKError{field, fmt.Sprintf("must be 16 digits (0-9), got %d characters", len([]rune(v))),
+			fmt.Sprintf("%s harus 16 angka (0-9); yang diisi %d karakter.", label(field), len([]rune(v)))}
 	}
 	today, ok := kecamatan[v[:6]]
 	if !ok {
-		return nil, &NIKError{field, fmt.Sprintf("starts with %s, which is no sub-district code of any official list since 2015", dotted(v))}
+		return nil, &NIKError{field, fmt.Sprintf("starts with %s, which is no sub-district code of any official list since 2015", dotted(v)),
+			fmt.Sprintf("%s diawali %s: itu bukan kode kecamatan dalam daftar resmi mana pun sejak 2015 (6 angka pertama adalah kode kecamatan).", label(field), dotted(v))}
 	}
 	if today == "" {
 		return nil, nil
@@ -120,10 +143,11 @@ func CheckNIK(nik, birthDate, sex string) ([]Warning, error) {
 		day -= 40
 	}
 	if day < 1 || day > 31 || month < "01" || month > "12" {
-		return nil, &NIKError{"nik", fmt.Sprintf("digits 7-12 (%s) are not a birth date DDMMYY (day + 40 for women)", nik[6:12])}
+		return nil, &NIKError{"nik", fmt.Sprintf("digits 7-12 (%s) are not a birth date DDMMYY (day + 40 for women)", nik[6:12]),
+			fmt.Sprintf("Angka ke-7 sampai ke-12 NIK (%s) bukan tanggal lahir DDMMYY (untuk perempuan tanggalnya ditambah 40, misalnya 450390). Periksa lagi NIK di KTP atau KK.", nik[6:12])}
 	}
 	if nik[12:] == "0000" {
-		return nil, &NIKError{"nik", "ends in 0000, which is not a serial number"}
+		return nil, &NIKError{"nik", "ends in 0000, which is not a serial number", "NIK berakhir 0000: 4 angka terakhir adalah nomor urut dan tidak pernah 0000."}
 	}
 	if bd, err := time.Parse(time.DateOnly, birthDate); err == nil {
 		if want := fmt.Sprintf("%02d%s%s", day, month, yy); bd.Format("020106") != want {
@@ -154,10 +178,11 @@ func CheckKK(kk string) ([]Warning, error) {
 		warns = append(warns, *w)
 	}
 	if _, err := time.Parse("020106", kk[6:12]); err != nil {
-		return nil, &NIKError{"kk", fmt.Sprintf("digits 7-12 (%s) are not an issue date DDMMYY", kk[6:12])}
+		return nil, &NIKError{"kk", fmt.Sprintf("digits 7-12 (%s) are not an issue date DDMMYY", kk[6:12]),
+			fmt.Sprintf("Angka ke-7 sampai ke-12 nomor KK (%s) bukan tanggal terbit DDMMYY. Periksa lagi nomor di kartu keluarga.", kk[6:12])}
 	}
 	if kk[12:] == "0000" {
-		return nil, &NIKError{"kk", "ends in 0000, which is not a serial number"}
+		return nil, &NIKError{"kk", "ends in 0000, which is not a serial number", "Nomor KK berakhir 0000: 4 angka terakhir adalah nomor urut dan tidak pernah 0000."}
 	}
 	return warns, nil
 }

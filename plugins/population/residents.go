@@ -113,7 +113,8 @@ func (r *Resident) validate(today string) error {
 		return invalid(codeInvalidBirthDate, "birth_date must be a date YYYY-MM-DD")
 	}
 	if r.BirthDate > today {
-		return invalid(codeInvalidBirthDate, "birth_date %s is in the future", r.BirthDate)
+		return invalidID(codeInvalidBirthDate, fmt.Sprintf("Tanggal lahir %s belum lewat (hari ini %s di desa): isi tanggal lahir seperti di akta kelahiran.", r.BirthDate, today),
+			"birth_date %s is in the future", r.BirthDate)
 	}
 	r.BirthYear = bd.Year()
 	r.NIKWarnings = nil
@@ -125,13 +126,13 @@ func (r *Resident) validate(today string) error {
 	} else {
 		warns, err := CheckNIK(r.NIK, r.BirthDate, r.Sex)
 		if err != nil {
-			return invalid(codeInvalidNIK, "%s", err.Error())
+			return numberError(codeInvalidNIK, err)
 		}
 		r.NIKWarnings = warns
 	}
 	warns, err := CheckKK(r.KK)
 	if err != nil {
-		return invalid(codeInvalidKK, "%s", err.Error())
+		return numberError(codeInvalidKK, err)
 	}
 	r.NIKWarnings = append(r.NIKWarnings, warns...)
 	for _, c := range []struct {
@@ -143,7 +144,8 @@ func (r *Resident) validate(today string) error {
 		{"relationship", r.Relationship, codeInvalidRelationship}, {"blood_type", r.BloodType, codeInvalidBloodType},
 	} {
 		if c.v != "" && !validCode(c.field, c.v) {
-			return invalid(c.code, "%s %q is not a code of GET /codes", c.field, c.v)
+			return invalidID(c.code, fmt.Sprintf("%q bukan pilihan %s yang dikenal: pilih dari daftar (kode atau nama seperti di GET /codes).", c.v, fieldNameID[c.field]),
+				"%s %q is not a code of GET /codes", c.field, c.v)
 		}
 	}
 	if err := checkRelationshipSex(r.Relationship, r.Sex); err != nil {
@@ -173,7 +175,8 @@ func normalRTRW(field, v string, code sdk.Code) (string, error) {
 		return "", nil
 	}
 	if len(v) > 3 || !digits(v) || strings.Trim(v, "0") == "" {
-		return "", invalid(code, "%s must be a number of 1 to 3 digits, not zero (001 as the KTP prints it)", field)
+		return "", invalidID(code, fmt.Sprintf("%s diisi angka 1 sampai 3 digit, bukan 0 (001 seperti tercetak di KTP); yang diisi %q.", strings.ToUpper(field), v),
+			"%s must be a number of 1 to 3 digits, not zero (001 as the KTP prints it)", field)
 	}
 	return strings.Repeat("0", 3-len(v)) + v, nil
 }
@@ -645,7 +648,7 @@ func getFamily(r *http.Request) (int, any, error) {
 		return 0, nil, errForbiddenFilter("kk")
 	}
 	if _, err := CheckKK(kk); err != nil {
-		return 0, nil, invalid(codeInvalidKK, "%s", err.Error())
+		return 0, nil, numberError(codeInvalidKK, err)
 	}
 	recs, _, err := req.Records("residents").Query().Where("kk", sdk.Eq, kk).Where("status", sdk.Eq, StatusAlive).Page(0, 100).Run(r.Context())
 	if err != nil {
@@ -683,7 +686,8 @@ func checkTexts(fields ...textField) error {
 	for _, f := range fields {
 		*f.v = strings.TrimSpace(*f.v)
 		if err := f.rule(*f.v, f.max); err != nil {
-			return invalid(f.code, "%s %v", f.name, err)
+			return invalidID(f.code, fmt.Sprintf("%s tidak sah: paling banyak %d huruf, tanpa tanda kendali atau karakter tak terlihat.", fieldNameID[f.name], f.max),
+				"%s %v", f.name, err)
 		}
 	}
 	return nil

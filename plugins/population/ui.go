@@ -10,12 +10,14 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,13 +42,24 @@ var pages = []sdk.PageRoute{
 	{Method: "POST", Path: "/families", Permission: permRead, Handler: http.HandlerFunc(pageFamilies)},
 	{Method: "GET", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
 	{Method: "POST", Path: "/families/new", Permission: permWrite, Handler: http.HandlerFunc(pageNewFamily)},
+	{Method: "GET", Path: "/residents/{id}/edit", Permission: permWrite, Handler: http.HandlerFunc(pageEditResident)},
+	{Method: "POST", Path: "/residents/{id}/edit", Permission: permWrite, Handler: http.HandlerFunc(pageEditResident)},
+	{Method: "GET", Path: "/residents/{id}/family/head", Permission: permWrite, Handler: http.HandlerFunc(pageChangeHead)},
+	{Method: "POST", Path: "/residents/{id}/family/head", Permission: permWrite, Handler: http.HandlerFunc(pageChangeHead)},
+	{Method: "GET", Path: "/residents/{id}/family/split", Permission: permWrite, Handler: http.HandlerFunc(pageSplit)},
+	{Method: "POST", Path: "/residents/{id}/family/split", Permission: permWrite, Handler: http.HandlerFunc(pageSplit)},
+	{Method: "GET", Path: "/arrivals/new", Permission: permWrite, Handler: http.HandlerFunc(pageArrival)},
+	{Method: "POST", Path: "/arrivals/new", Permission: permWrite, Handler: http.HandlerFunc(pageArrival)},
+	{Method: "GET", Path: "/families/members/new", Permission: permWrite, Handler: http.HandlerFunc(pageAddMembers)},
+	{Method: "POST", Path: "/families/members/new", Permission: permWrite, Handler: http.HandlerFunc(pageAddMembers)},
 	{Method: "GET", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
 	{Method: "POST", Path: "/births/new", Permission: permWrite, Handler: http.HandlerFunc(pageBirth)},
 	{Method: "GET", Path: "/import", Permission: permWrite, Handler: http.HandlerFunc(pageImport),
 		Menu: &sdk.MenuEntry{Label: "Impor", LabelEN: "Import", Icon: "upload", Order: 30}},
 	{Method: "POST", Path: "/import", Permission: permWrite, MaxBodyBytes: 64 << 20, Handler: http.HandlerFunc(pageImport)},
 	// The rejects file: the API's own handler, answered as a download.
-	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: villageOnlyHTTP(getRejects)},
+	{Method: "GET", Path: "/import/rejects/{id}", Permission: permWrite, Handler: http.HandlerFunc(pageRejects)},
+	{Method: "GET", Path: "/import/contoh.csv", Permission: permWrite, Handler: http.HandlerFunc(pageSampleCSV)},
 	{Method: "GET", Path: "/stats", Permission: permRead, Handler: http.HandlerFunc(pageStats),
 		Menu: &sdk.MenuEntry{Label: "Statistik", LabelEN: "Statistics", Icon: "chart", Order: 40}},
 	// The public home's summary (ui_public.go).
@@ -101,21 +114,7 @@ var codeField = map[sdk.Code]string{
 	codeInvalidBloodType: "blood_type", codeInvalidDate: "date", codeInvalidPlace: "place", codeInvalidCause: "cause",
 	codeInvalidNote: "note", codeInvalidDestination: "to_tenant", codeUnknownDestination: "to_tenant",
 	codeInvalidFile: "file", codeInvalidCSV: "file", codeInvalidFormat: "file",
-}
-
-// codeText says an API error in Bahasa Indonesia; the API's own (English)
-// message follows for the detail.
-var codeText = map[sdk.Code]string{
-	codeInvalidNIK: "NIK tidak sah", codeDuplicateNIK: "NIK sudah terdaftar", codeInvalidKK: "Nomor KK tidak sah",
-	codeUnknownFamily: "Keluarga dengan nomor KK ini belum terdaftar di desa ini", codeInvalidSex: "Pilih jenis kelamin",
-	codeInvalidBirthDate: "Tanggal lahir tidak sah", codeInvalidName: "Nama wajib diisi (paling banyak 200 huruf)",
-	codeRelationshipSex: "Hubungan keluarga tidak cocok dengan jenis kelamin",
-	codeDuplicateHead:   "Keluarga ini sudah punya kepala keluarga", codeInvalidDate: "Tanggal tidak sah",
-	codeInvalidRT: "RT harus angka 1 sampai 3 digit", codeInvalidRW: "RW harus angka 1 sampai 3 digit",
-	codeNotAVillage: "Penduduk dicatat di desa/kelurahan, bukan di tingkat ini",
-	codeNotAlive:    "Penduduk ini tidak lagi berstatus hidup", codeInvalidDestination: "Kode desa tujuan tidak sah",
-	codeUnknownDestination: "Desa tujuan tidak dikenal", codeInvalidCSV: "Berkas tidak dapat dibaca",
-	codeInvalidFormat: "Format berkas tidak dikenal (CSV atau .xlsx)",
+	codeInvalidHeadID: "head_id", codeInvalidOrigin: "origin", codeInvalidMembers: "head_id",
 }
 
 // formErrors splits an API error into field errors and a message for the
@@ -126,10 +125,7 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	if !errors.As(err, &se) || se.Status >= 500 {
 		return nil, "", 0, false
 	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		text = t + ": " + se.Message
-	}
+	text := idMessage(r, err)
 	field := se.Field
 	if f, found := codeField[se.Code]; found {
 		field = f
@@ -147,10 +143,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	var se *sdk.Error
 	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
+		status, msg = se.Status, idMessage(r, err)
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
 		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
@@ -252,27 +245,28 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 		if born == "" && p.BirthYear > 0 {
 			born = strconv.Itoa(p.BirthYear)
 		}
-		nik := p.NIK
-		if p.NIKTemporary {
-			nik += tr(r, " (sementara)", " (temporary)")
-		}
+		nik := nikShown(r, p)
 		rows = append(rows, ui.Row{Href: "/residents/" + url.PathEscape(p.ID), Cells: []ui.Node{
 			ui.Cell(p.Name), ui.Cell(nik), ui.Cell(sexName(r, p.Sex)), ui.Cell(born),
 			ui.Cell(strings.Trim(p.RT+"/"+p.RW, "/")), statusBadge(r, p.Status),
 		}})
 	}
 	page, _ := strconv.Atoi(in.Get("page"))
-	body = append(body, ui.Table{
+	body = append(body, numeric(ui.Table{
 		Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
 			{Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")}, {Key: "birth", Label: tr(r, "Lahir", "Born")},
 			{Key: "rtrw", Label: "RT/RW"}, {Key: "status", Label: "Status"}},
 		Rows: rows, Total: int(list.Total), Page: max(page, 1), Limit: limit, Filters: filters,
 		Empty: tr(r, "Tidak ada penduduk yang cocok.", "No resident matches."),
-	})
+	}))
 	var actions []ui.Link
 	if req.Can(permWrite) && req.Level == sdk.Village {
 		actions = []ui.Link{{Label: tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true},
-			{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new"}}
+			{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new"},
+			{Label: tr(r, "Catat pendatang", "Record an arrival"), Href: "/arrivals/new"}}
+	} else if req.Can(permWrite) {
+		body = append([]ui.Node{ui.Muted(tr(r, "Untuk mendaftarkan keluarga, kelahiran atau pendatang, buka desa/kelurahannya di pemilih wilayah.",
+			"To register a family, a birth or an arrival, open the village in the region switcher."))}, body...)
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Penduduk", "Residents"), Actions: actions, Body: body})
 }
@@ -312,7 +306,7 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 		born = strconv.Itoa(p.BirthYear)
 	}
 	pairs := [][2]string{
-		{"NIK", p.NIK}, {tr(r, "Nomor KK", "Family card (KK)"), p.KK}, {tr(r, "Nama", "Name"), p.Name},
+		{"NIK", nikShown(r, p)}, {tr(r, "Nomor KK", "Family card (KK)"), p.KK}, {tr(r, "Nama", "Name"), p.Name},
 		{tr(r, "Jenis kelamin", "Sex"), sexName(r, p.Sex)}, {tr(r, "Tempat lahir", "Place of birth"), p.BirthPlace},
 		{tr(r, "Tanggal/tahun lahir", "Date/year of birth"), born},
 		{tr(r, "Hubungan keluarga", "Relationship"), codeLabel("relationship", p.Relationship)},
@@ -351,6 +345,7 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Can(permWrite) && p.Status == StatusAlive && req.Level == sdk.Village {
 		actions = append(actions,
+			ui.Link{Label: tr(r, "Ubah data", "Edit"), Href: "/residents/" + url.PathEscape(p.ID) + "/edit"},
 			ui.Link{Label: tr(r, "Catat kelahiran anak", "Record a child's birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID)},
 			ui.Link{Label: tr(r, "Catat kematian", "Record a death"), Href: "/residents/" + url.PathEscape(p.ID) + "/death"},
 			ui.Link{Label: tr(r, "Catat pindah", "Record a move"), Href: "/residents/" + url.PathEscape(p.ID) + "/move"})
@@ -372,12 +367,31 @@ func familyCard(r *http.Request, fam map[string]any) ui.Node {
 			ui.Cell(m.Name), ui.Cell(m.NIK), ui.Cell(codeLabel("relationship", m.Relationship)),
 			ui.Cell(sexName(r, m.Sex)), ui.Cell(born)}})
 	}
+	// The address is the family's, from its records (the living head's,
+	// a member's, or the late head's): the card shows it even when the
+	// head has died.
 	var addr [][2]string
-	if len(members) > 0 {
-		h := members[0]
-		addr = [][2]string{{tr(r, "Alamat", "Address"), h.Address}, {"RT/RW", strings.Trim(h.RT+"/"+h.RW, "/")}, {"Dusun", h.Dusun}}
+	if home, _, err := familyHome(r, fmt.Sprint(fam["kk"])); err == nil {
+		addr = [][2]string{{tr(r, "Alamat", "Address"), home.Address}, {"RT/RW", strings.Trim(home.RT+"/"+home.RW, "/")}, {"Dusun", home.Dusun}}
+	}
+	var notice ui.Node = ui.HTML("")
+	hasHead := false
+	for _, m := range members {
+		if m.Relationship == headOfFamily {
+			hasHead = true
+		}
+	}
+	if !hasHead && len(members) > 0 {
+		msg := escape(tr(r, "Keluarga ini tidak punya kepala keluarga yang hidup. Pilih kepala keluarga baru.",
+			"This family has no living head. Choose a new head."))
+		if sdk.From(r).Can(permWrite) && sdk.From(r).Level == sdk.Village {
+			msg += ` <a id="choose-head" href="` + escape(ui.Href(r, "/residents/"+url.PathEscape(members[0].ID)+"/family/head")) + `">` +
+				escape(tr(r, "Ganti kepala keluarga", "Change the head")) + `</a>`
+		}
+		notice = ui.HTML(`<p class="b-flash b-flash-warning" role="status" id="no-head">` + msg + `</p>`)
 	}
 	return ui.Section(tr(r, "Kartu Keluarga", "Family card")+" "+fmt.Sprint(fam["kk"]),
+		notice,
 		ui.DefinitionList(addr...),
 		ui.Table{Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
 			{Key: "rel", Label: tr(r, "Hubungan", "Relationship")}, {Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")},
@@ -403,8 +417,12 @@ func pageResidentFamily(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var actions []ui.Link
-	if sdk.From(r).Can(permWrite) {
-		actions = []ui.Link{{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID), Primary: true}}
+	if sdk.From(r).Can(permWrite) && sdk.From(r).Level == sdk.Village {
+		id := url.PathEscape(p.ID)
+		actions = []ui.Link{{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID), Primary: true},
+			{Label: tr(r, "Tambah anggota", "Add a member"), Href: "/families/members/new?resident=" + url.QueryEscape(p.ID)},
+			{Label: tr(r, "Ganti kepala keluarga", "Change the head"), Href: "/residents/" + id + "/family/head"},
+			{Label: tr(r, "Pecah KK", "Split the family"), Href: "/residents/" + id + "/family/split"}}
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Kartu Keluarga", "Family card"), Actions: actions, Body: []ui.Node{familyCard(r, v.(map[string]any))}})
 }
@@ -453,7 +471,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 			body = append(body, familyCard(r, v.(map[string]any)))
 		}
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{form}, body...)})
+	ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{numeric(form)}, body...)})
 }
 
 // pageDeath records a resident's death.
@@ -470,6 +488,10 @@ func pageMove(w http.ResponseWriter, r *http.Request) {
 // another of its villages when a village code is given) through postEvent.
 func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		notAVillagePage(w, r)
+		return
+	}
 	id := r.PathValue("id")
 	p, err := readResident(r, id)
 	if err != nil {
@@ -488,15 +510,29 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 		fields = []ui.Field{
 			{Name: "date", Label: tr(r, "Tanggal pindah", "Date of the move"), Type: "date", Required: true},
 			{Name: "to_tenant", Label: tr(r, "Kode desa tujuan (jika di wilayah ini)", "Destination village code (if in this deployment)"), Type: "text", Max: 13,
-				Help: tr(r, "Contoh 14.01.01.2009; kosongkan bila pindah ke luar wilayah", "Like 14.01.01.2009; leave empty for a move out of the deployment")},
+				Help: tr(r, "Kosongkan bila pindah ke luar wilayah: petugas desa tujuan mencatat kedatangannya. Isi kode desa (misalnya 14.01.01.2009) hanya bila Anda juga berhak mencatat di desa tujuan, seperti petugas kecamatan.",
+					"Leave empty for a move out of the deployment: the receiving village records the arrival. Give a village code (like 14.01.01.2009) only if you may write there too, as a district clerk may.")},
 			{Name: "place", Label: tr(r, "Alamat tujuan", "Destination"), Type: "text", Max: 200},
 			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}
 	}
-	form := ui.Form{Action: r.URL.Path, Method: "POST", Submit: tr(r, "Simpan", "Save"), Fields: fields, Values: url.Values{"date": {req.Today()}}}
+	action := "/residents/" + url.PathEscape(id) + "/move"
+	if typ == EventDeath {
+		action = "/residents/" + url.PathEscape(id) + "/death"
+	}
+	form := ui.Form{Action: action, Method: "POST", Submit: tr(r, "Simpan", "Save"), Fields: fields, Values: url.Values{"date": {req.Today()}},
+		Cancel: "/residents/" + url.PathEscape(id)}
+	if typ == EventDeath {
+		// A death cannot be undone on a screen: the clerk confirms it.
+		form.Confirm = fmt.Sprintf(tr(r, "Catat kematian %s? Status penduduk menjadi meninggal dan tidak dapat dibatalkan di layar ini.",
+			"Record the death of %s? The resident's status becomes deceased and cannot be undone on this screen."), p.Name)
+	}
 	if r.Method == http.MethodPost {
 		if err := r.ParseForm(); err != nil {
 			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+			return
+		}
+		if typ == EventDeath && !ui.Confirm(w, r, form) {
 			return
 		}
 		form.Values = r.PostForm
@@ -507,7 +543,13 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 		}
 		_, _, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
 		if err == nil {
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", tr(r, "Peristiwa tercatat.", "Event recorded."))
+			msg := tr(r, "Peristiwa tercatat.", "Event recorded.")
+			if typ == EventDeath && p.Relationship == headOfFamily {
+				// The family needs a new head: its card says so and
+				// links to the screen.
+				msg = tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
+			}
+			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", msg)
 			return
 		}
 		fe, msg, st, ok := formErrors(r, err)
@@ -516,10 +558,10 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			return
 		}
 		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
 }
 
 // pageBirth records a birth into an existing family (postEvent, type
@@ -527,6 +569,10 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 // record when the caller sees it in full.
 func pageBirth(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		notAVillagePage(w, r)
+		return
+	}
 	form := ui.Form{Action: "/births/new", Method: "POST", Submit: tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
 		Fields: []ui.Field{
 			{Name: "kk", Label: tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
@@ -536,7 +582,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 			{Name: "place", Label: tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 200},
 			{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
 			{Name: "nik", Label: "NIK", Type: "text", Max: 16,
-				Help: tr(r, "Kosongkan bila belum ada: register memberi nomor sementara", "Leave empty if none yet: the register assigns a temporary number")},
+				Help: tr(r, "Kosongkan bila belum ada: Balai memberi nomor sementara sampai NIK terbit", "Leave empty if none yet: Balai gives a temporary number until the NIK is issued")},
 			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}}
 	if id := r.URL.Query().Get("resident"); id != "" && r.Method == http.MethodGet {
@@ -549,7 +595,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 	}
 	title := tr(r, "Catat kelahiran", "Record a birth")
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -576,14 +622,24 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		fe["date"] = fe["birth_date"]
 	}
 	form.Errors, form.Error = fe, msg
-	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
 }
 
 // pageStats shows the living residents by sex, age group, religion,
 // education, occupation or marital status, as bar charts (SVG, no script).
 func pageStats(w http.ResponseWriter, r *http.Request) {
-	by := r.URL.Query().Get("by")
+	asked := strings.TrimSpace(r.URL.Query().Get("by"))
+	by := statsAliases[strings.ToLower(asked)]
+	if by == "" {
+		by = asked
+	}
+	var notice ui.Node = ui.HTML("")
 	if !statsBy[by] {
+		if asked != "" {
+			notice = ui.HTML(`<p class="b-flash b-flash-warning" role="status" id="stats-by-unknown">` + escape(fmt.Sprintf(tr(r,
+				"Pengelompokan %q tidak dikenal: ditampilkan menurut jenis kelamin. Pilih pengelompokan lain dari daftar.",
+				"No breakdown %q: shown by sex. Choose another from the list."), asked)) + `</p>`)
+		}
 		by = "sex"
 	}
 	_, v, err := apiCall(r, stats, "GET", url.Values{"by": {by}}, nil)
@@ -611,7 +667,7 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 		if by == "sex" {
 			name = sexName(r, it.Key)
 		}
-		if name == "" {
+		if name == "" || it.Key == "unknown" {
 			name = tr(r, "(tidak diisi)", "(not given)")
 		}
 		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(name), ui.Cell(strconv.FormatInt(it.L, 10)), ui.Cell(strconv.FormatInt(it.P, 10)), ui.Cell(strconv.FormatInt(it.Total, 10))}})
@@ -620,10 +676,13 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 	body := []ui.Node{
 		ui.Form{Action: "/stats", Method: "GET", Submit: tr(r, "Tampilkan", "Show"), Values: url.Values{"by": {by}},
 			Fields: []ui.Field{{Name: "by", Label: tr(r, "Menurut", "By"), Type: "select", Options: byNames}}},
+		notice,
 		ui.HTML(`<p>` + escape(tr(r, "Penduduk hidup", "Living residents")) + `: <strong>` + escape(strconv.FormatInt(total, 10)) + `</strong></p>`),
-		statsChart(r, label, items),
-		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: "L"}, {Key: "p", Label: "P"}, {Key: "total", Label: tr(r, "Jumlah", "Total")}},
+		// Table first: it reads on any screen; the chart below shows the
+		// largest groups only, so that its bars stay readable at 360 px.
+		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: tr(r, "Laki-laki", "Male")}, {Key: "p", Label: tr(r, "Perempuan", "Female")}, {Key: "total", Label: tr(r, "Jumlah", "Total")}},
 			Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada penduduk.", "No residents yet.")},
+		statsChart(r, label, items),
 	}
 	ui.Render(w, r, ui.Page{Title: tr(r, "Statistik penduduk", "Population statistics"), Body: body})
 }
@@ -631,6 +690,16 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 // statsChart draws the rows as bars of the living residents per group.
 func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
 	bars := make([]ui.Bar, 0, len(items))
+	var rest int64
+	if len(items) > maxBars {
+		// Too many groups for a phone: the largest, and the rest as one.
+		items = slices.Clone(items)
+		slices.SortStableFunc(items, func(a, b statsRow) int { return cmp.Compare(b.Total, a.Total) })
+		for _, it := range items[maxBars-1:] {
+			rest += it.Total
+		}
+		items = items[:maxBars-1]
+	}
 	for _, it := range items {
 		name := it.Name
 		if it.Key == "L" || it.Key == "P" {
@@ -639,10 +708,13 @@ func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
 		if name == "" {
 			name = it.Key
 		}
-		if name == "" {
+		if name == "" || it.Key == "unknown" {
 			name = tr(r, "(tidak diisi)", "(not given)")
 		}
 		bars = append(bars, ui.Bar{Label: name, Value: float64(it.Total)})
+	}
+	if rest > 0 {
+		bars = append(bars, ui.Bar{Label: tr(r, "Lainnya", "Others"), Value: float64(rest)})
 	}
 	return ui.Chart{Title: tr(r, "Penduduk hidup menurut ", "Living residents by ") + strings.ToLower(label), Bars: bars}
 }
@@ -651,7 +723,8 @@ func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
 var eventNames = map[string][2]string{
 	"registered": {"Didaftarkan", "Registered"}, EventBirth: {"Kelahiran", "Birth"}, EventDeath: {"Kematian", "Death"},
 	EventMoveOut: {"Pindah keluar", "Moved out"}, EventMoveIn: {"Pindah masuk", "Moved in"}, EventMove: {"Pindah antardesa", "Moved between villages"},
-	"imported": {"Diimpor", "Imported"},
+	"imported": {"Diimpor", "Imported"}, "head_changed": {"Ganti kepala keluarga", "New head of the family"},
+	"family_split": {"Pecah KK", "Family split"}, "nik_corrected": {"NIK dibetulkan", "NIK corrected"}, "nik_assigned": {"NIK diterbitkan", "NIK assigned"},
 }
 
 // historyTable is a resident's history as getHistory answers it (dates of
@@ -694,3 +767,33 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
 		Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada riwayat.", "No history yet.")}, nil
 }
+
+// notAVillagePage answers a write screen opened above a village (where
+// the API refuses with not_a_village): no form, a sentence saying where
+// to write instead.
+func notAVillagePage(w http.ResponseWriter, r *http.Request) {
+	ui.Render(w, r, ui.Page{Title: tr(r, "Buka desa/kelurahan", "Open a village"), Body: []ui.Node{
+		ui.HTML(`<p class="b-muted" id="not-a-village">` + escape(tr(r,
+			"Penduduk dan keluarga dicatat di desa/kelurahan. Pilih desa/kelurahannya di pemilih wilayah di atas untuk mendaftarkan keluarga, kelahiran atau peristiwa lain; di tingkat ini data hanya dapat dilihat.",
+			"Residents and families are recorded at a village. Choose the village in the region switcher above to register a family, a birth or another event; at this level the data can only be read.")) + `</p>`),
+	}})
+}
+
+// nikShown is a resident's NIK as the screens show it: a temporary number
+// marked as such.
+func nikShown(r *http.Request, p residentView) string {
+	if p.NIKTemporary {
+		return p.NIK + tr(r, " (sementara)", " (temporary)")
+	}
+	return p.NIK
+}
+
+// maxBars bounds the stats chart's bars (the rest are summed as one), so
+// that each label and bar stays readable on a 360 px phone.
+const maxBars = 8
+
+// statsAliases are other words a clerk may type after ?by= for the
+// breakdowns GET /stats knows.
+var statsAliases = map[string]string{"age": "age_group", "umur": "age_group", "usia": "age_group", "kelompok_umur": "age_group",
+	"jenis_kelamin": "sex", "agama": "religion", "pendidikan": "education", "pekerjaan": "occupation", "status_perkawinan": "marital_status",
+	"golongan_darah": "blood_type"}

@@ -29,6 +29,8 @@ type familyField struct {
 	Required bool
 	Max      int
 	Options  []ui.Option
+	// Numeric asks a phone for its number pad (NIK, KK, RT, RW).
+	Numeric bool
 }
 
 // ID is the input's id attribute (the form's names are unique).
@@ -53,7 +55,7 @@ type familyFormData struct {
 var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<div class="b-field{{if .Error}} b-invalid{{end}}">
 <label for="{{.ID}}">{{.Label}}{{if .Required}} <span aria-hidden="true">*</span>{{end}}</label>
 {{if eq .Type "select"}}<select id="{{.ID}}" name="{{.Name}}"{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{end}}>{{$v := .Value}}{{if .Choose}}<option value="">{{.Choose}}</option>{{end}}{{range .Options}}<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}</option>{{end}}</select>
-{{else}}<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}"{{if .Max}} maxlength="{{.Max}}"{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{else if .Help}} aria-describedby="{{.ID}}-help"{{end}}>{{end}}
+{{else}}<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}"{{if .Numeric}} inputmode="numeric" pattern="[0-9]*"{{end}}{{if .Max}} maxlength="{{.Max}}"{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="{{.ID}}-err"{{else if .Help}} aria-describedby="{{.ID}}-help"{{end}}>{{end}}
 {{if .Help}}<p class="b-help" id="{{.ID}}-help">{{.Help}}</p>{{end}}
 {{if .Error}}<p class="b-field-error" id="{{.ID}}-err">{{.Error}}</p>{{end}}
 </div>{{end}}<form class="b-form" method="post" action="{{.Action}}" novalidate>
@@ -83,6 +85,7 @@ func personFields(r *http.Request, i int, vals url.Values, errs map[string]strin
 		if typ == "select" {
 			ff.Choose = choose
 		}
+		ff.Numeric = f == "nik"
 		return ff
 	}
 	rel := mk("relationship", tr(r, "Hubungan keluarga", "Relationship"), "select", true, 0, options("relationship"), "")
@@ -123,10 +126,40 @@ func familyPerson(vals url.Values, i int) Resident {
 var familyShared = map[string]bool{"kk": true, "address": true, "rt": true, "rw": true, "dusun": true}
 
 // pageNewFamily is GET and POST /families/new.
-func pageNewFamily(w http.ResponseWriter, r *http.Request) {
+func pageNewFamily(w http.ResponseWriter, r *http.Request) { familyPage(w, r, false) }
+
+// pageAddMembers is GET and POST /families/members/new: members join a
+// family the village has (its KK), on the family form without the head.
+func pageAddMembers(w http.ResponseWriter, r *http.Request) { familyPage(w, r, true) }
+
+// familyPage is the family form: a new family (head and members), or
+// members added to a registered one (adding).
+func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
+	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		notAVillagePage(w, r)
+		return
+	}
+	formPath := "/families/new"
+	if adding {
+		formPath = "/families/members/new"
+	}
 	vals := url.Values{}
+	if adding {
+		vals.Set("head_saved", "1")
+		// From a family card (?resident=): the KK comes from a member's
+		// record, so that the number stays out of the URL.
+		if id := r.URL.Query().Get("resident"); id != "" {
+			if p, err := readResident(r, id); err == nil && !p.Masked {
+				vals.Set("kk", p.KK)
+			}
+		}
+	}
 	errs := map[string]string{}
 	count := 0 // members besides the head
+	if adding {
+		count = 1
+	}
 	status := http.StatusOK
 	formError := ""
 	if r.Method == http.MethodPost {
@@ -135,6 +168,9 @@ func pageNewFamily(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		vals = r.PostForm
+		if adding {
+			vals.Set("head_saved", "1")
+		}
 		count, _ = strconv.Atoi(vals.Get("members"))
 		count = min(max(count, 0), maxFormMembers)
 		action := vals.Get("action")
@@ -154,10 +190,20 @@ func pageNewFamily(w http.ResponseWriter, r *http.Request) {
 			if vals.Get("head_saved") == "1" {
 				first = 1
 			}
-			n, failedAt, err := saveFamily(r, vals, first, count)
+			n, failedAt, checked, err := saveFamily(r, vals, first, count, adding)
+			if err == nil && len(checked) > 0 {
+				status = http.StatusUnprocessableEntity
+				errs = checked
+				formError = fmt.Sprintf(tr(r, "Ada %d isian yang perlu diperbaiki; tidak ada yang disimpan. Lihat pesan di samping isian.",
+					"%d entries need correcting; nothing was saved. See the messages beside the fields."), len(checked))
+				break
+			}
 			if err == nil {
-				ui.Redirect(w, r, "/residents", "success",
-					fmt.Sprintf(tr(r, "Keluarga terdaftar: %d orang.", "Family registered: %d people."), n))
+				msg := fmt.Sprintf(tr(r, "Keluarga terdaftar: %d orang.", "Family registered: %d people."), n)
+				if adding {
+					msg = fmt.Sprintf(tr(r, "Anggota keluarga ditambahkan: %d orang.", "Family members added: %d people."), n)
+				}
+				ui.Redirect(w, r, "/residents", "success", msg)
 				return
 			}
 			fe, msg, st, ok := formErrors(r, err)
@@ -191,17 +237,26 @@ func pageNewFamily(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data := familyFormData{
-		Action: ui.Href(r, "/families/new"), CSRF: ui.Info(r).CSRF, Error: formError, Count: count,
+		Action: ui.Href(r, formPath), CSRF: ui.Info(r).CSRF, Error: formError, Count: count,
 		KKLegend: tr(r, "Kartu Keluarga", "Family card"), Add: tr(r, "Tambah anggota", "Add a member"), Save: tr(r, "Simpan keluarga", "Save the family"),
 		Family: []familyField{
-			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"]},
+			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"], Numeric: true},
 			{Name: "address", Label: tr(r, "Alamat", "Address"), Type: "text", Max: 500, Value: vals.Get("address"), Error: errs["address"]},
-			{Name: "rt", Label: "RT", Type: "text", Max: 3, Value: vals.Get("rt"), Error: errs["rt"]},
-			{Name: "rw", Label: "RW", Type: "text", Max: 3, Value: vals.Get("rw"), Error: errs["rw"]},
+			{Name: "rt", Label: "RT", Type: "text", Max: 3, Value: vals.Get("rt"), Error: errs["rt"], Numeric: true},
+			{Name: "rw", Label: "RW", Type: "text", Max: 3, Value: vals.Get("rw"), Error: errs["rw"], Numeric: true},
 			{Name: "dusun", Label: "Dusun", Type: "text", Max: 100, Value: vals.Get("dusun"), Error: errs["dusun"]},
 		},
 	}
 	data.HeadSaved = vals.Get("head_saved") == "1"
+	if adding {
+		data.Save = tr(r, "Simpan anggota", "Save the members")
+		data.KKLegend = tr(r, "Keluarga yang sudah terdaftar", "The registered family")
+		data.Family[0].Help = tr(r, "Nomor KK keluarga yang sudah terdaftar di desa ini", "The KK of a family this village has registered")
+		// The members take the family's address when these stay empty.
+		for i := 1; i < len(data.Family); i++ {
+			data.Family[i].Help = tr(r, "Kosongkan untuk memakai alamat keluarga", "Leave empty for the family's address")
+		}
+	}
 	for i := 0; i <= count; i++ {
 		if data.HeadSaved && i == 0 {
 			// The head is registered: the form goes on with the
@@ -222,7 +277,11 @@ func pageNewFamily(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fmt.Errorf("rendering the family form: %w", err))
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Daftarkan keluarga", "Register a family"), Status: status, Body: []ui.Node{ui.HTML(template.HTML(buf.String()))}})
+	title := tr(r, "Daftarkan keluarga", "Register a family")
+	if adding {
+		title = tr(r, "Tambah anggota keluarga", "Add a family member")
+	}
+	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{ui.HTML(template.HTML(buf.String()))}})
 }
 
 // removeMember drops member block i of count, moving the later ones up.
@@ -251,35 +310,139 @@ func removeMember(vals url.Values, i, count int) url.Values {
 	return out
 }
 
+// standIn is a value every rule accepts for a resident's field, put in
+// place of a refused one so that validate goes on to the next field.
+var standIn = map[string]string{
+	"name": "x", "sex": "L", "birth_date": "2000-01-01", "kk": "1401012001150001", "mother_name": "", "birth_place": "",
+	"address": "", "dusun": "", "rt": "", "rw": "", "religion": "", "education": "", "occupation": "",
+	"marital_status": "", "relationship": "4", "blood_type": "",
+}
+
+// setField sets a Resident's field by its form name (standIn's names).
+func setField(p *Resident, f, v string) bool {
+	ptr := map[string]*string{"name": &p.Name, "sex": &p.Sex, "birth_date": &p.BirthDate, "kk": &p.KK, "mother_name": &p.MotherName,
+		"birth_place": &p.BirthPlace, "address": &p.Address, "dusun": &p.Dusun, "rt": &p.RT, "rw": &p.RW, "religion": &p.Religion,
+		"education": &p.Education, "occupation": &p.Occupation, "marital_status": &p.MaritalStatus, "relationship": &p.Relationship,
+		"blood_type": &p.BloodType}[f]
+	if ptr == nil {
+		return false
+	}
+	*ptr = v
+	return true
+}
+
+// checkAll runs validate, the API's rules of one resident, until it finds
+// nothing more: each refused field is noted and replaced by a stand-in,
+// so that the form shows every mistake of the person at once. It returns
+// the errors by form field name (codeField's names).
+func checkAll(r *http.Request, p Resident, today string) map[string]string {
+	errs := map[string]string{}
+	for range len(standIn) + 1 {
+		check := p
+		if err := check.validate(today); err != nil {
+			fe, msg, _, ok := formErrors(r, err)
+			if !ok {
+				errs[""] = idMessage(r, err)
+				return errs
+			}
+			progressed := false
+			for f, m := range fe {
+				if _, seen := errs[f]; seen {
+					continue
+				}
+				errs[f] = m
+				switch {
+				case f == "nik":
+					// Any number of a temporary one's shape passes.
+					p.NIK, p.NIKTemporary, progressed = "0"+strings.Repeat("1", 15), true, true
+				default:
+					progressed = setField(&p, f, standIn[f])
+				}
+			}
+			if len(fe) == 0 {
+				errs[""] = msg
+				return errs
+			}
+			if !progressed {
+				return errs
+			}
+			continue
+		}
+		break
+	}
+	return errs
+}
+
 // saveFamily registers blocks first..count of the form (block 0 is the
 // head) in order through createResident, the API's function. Everyone is
-// checked first with the validate createResident runs, so that a typing
-// mistake in the last member saves nobody; a clash only storage finds (a
-// NIK registered meanwhile, a second head) stops at that resident: saved
-// says how many were registered, failedAt which block failed.
-func saveFamily(r *http.Request, vals url.Values, first, count int) (saved, failedAt int, err error) {
+// checked first with the validate createResident runs, every field of
+// every person (checkAll), so that the clerk sees all mistakes at once
+// and a mistake in the last member saves nobody; then errs (by form
+// field name) is returned and nothing saved. A clash only storage finds
+// (a NIK registered meanwhile, a second head) stops at that resident:
+// saved says how many were registered, failedAt which block failed.
+// adding is the add-member screen: the KK must name a family of the
+// village; otherwise it must not.
+func saveFamily(r *http.Request, vals url.Values, first, count int, adding bool) (saved, failedAt int, errs map[string]string, err error) {
 	req := sdk.From(r)
 	if req.Level != sdk.Village {
-		return 0, first, errNotAVillage(req)
+		return 0, first, nil, errNotAVillage(req)
 	}
+	errs = map[string]string{}
 	people := []Resident{}
 	for i := first; i <= count; i++ {
 		p := familyPerson(vals, i)
+		if adding && p.Relationship == headOfFamily {
+			errs["p"+strconv.Itoa(i)+".relationship"] = tr(r, "Keluarga ini sudah punya kepala keluarga: pilih hubungan lain, atau ganti kepala keluarga lewat kartu keluarganya.",
+				"This family has its head: choose another relationship, or change the head from its family card.")
+		}
 		check := p
 		if check.NIK == "" {
 			// The register assigns a temporary number on insert; a
 			// well-formed stand-in lets the rest be checked now.
 			check.NIK, check.NIKTemporary = temporaryPrefix(req.Tenant)+"00001", true
 		}
-		if err := check.validate(req.Today()); err != nil {
-			return 0, i, err
+		for f, m := range checkAll(r, check, req.Today()) {
+			switch {
+			case familyShared[f]:
+				errs[f] = m
+			case f == "":
+				errs["p"+strconv.Itoa(i)+".name"] = m
+			default:
+				errs["p"+strconv.Itoa(i)+"."+f] = m
+			}
 		}
 		people = append(people, p)
 	}
-	for k, p := range people {
-		if _, _, err := apiCall(r, villageOnly(createResident), "POST", nil, p); err != nil {
-			return k, first + k, err
+	if kk := strings.TrimSpace(vals.Get("kk")); errs["kk"] == "" && kk != "" && (first == 0 || adding) {
+		home, exists, err := familyHome(r, kk)
+		if err != nil {
+			return 0, first, nil, err
+		}
+		if adding && exists {
+			for k := range people {
+				p := &people[k]
+				if p.Address == "" && p.RT == "" && p.RW == "" && p.Dusun == "" {
+					p.Address, p.RT, p.RW, p.Dusun = home.Address, home.RT, home.RW, home.Dusun
+				}
+			}
+		}
+		switch {
+		case exists && !adding:
+			errs["kk"] = tr(r, "Nomor KK ini sudah terdaftar di desa ini. Untuk menambah anggota ke keluarga itu gunakan Tambah anggota keluarga.",
+				"This KK is registered in this village already. To add members to that family use Add a family member.")
+		case !exists && adding:
+			errs["kk"] = tr(r, "Belum ada keluarga dengan nomor KK ini di desa ini: daftarkan keluarganya dulu.",
+				"No family of this village has this KK: register the family first.")
 		}
 	}
-	return len(people), 0, nil
+	if len(errs) > 0 {
+		return 0, first, errs, nil
+	}
+	for k, p := range people {
+		if _, _, err := apiCall(r, villageOnly(createResident), "POST", nil, p); err != nil {
+			return k, first + k, nil, err
+		}
+	}
+	return len(people), 0, nil, nil
 }

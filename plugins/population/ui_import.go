@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/ui"
@@ -41,7 +42,10 @@ func pageImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{importForm(r, nil, "")}})
+		ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: tr(r, "Unduh contoh CSV", "Download a sample CSV"), Href: "/import/contoh.csv"}},
+			Body: []ui.Node{importForm(r, nil, ""), ui.Muted(tr(r,
+				"Contoh CSV memuat kolom yang dikenali Balai dan satu baris contoh: hapus baris contoh, isi data warga, lalu impor. Kolom wajib: NIK, No. KK, Nama, Jenis Kelamin, Tanggal Lahir.",
+				"The sample CSV has the columns Balai recognises and one example row: delete the example, fill in the residents, then import. Required: NIK, No. KK, Nama, Jenis Kelamin, Tanggal Lahir."))}})
 		return
 	}
 	res, err := importUpload(r)
@@ -147,7 +151,11 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 	if len(res.Rejections) > 0 {
 		rows := make([]ui.Row, 0, len(res.Rejections))
 		for _, rj := range res.Rejections {
-			rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(n(rj.Line)), ui.Cell(rj.NIK), ui.Badge("warning", rj.Code), ui.Cell(rj.Reason)}})
+			reason := rj.Reason
+			if ui.Info(r).Lang != "en" && rj.ReasonID != "" {
+				reason = rj.ReasonID
+			}
+			rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(n(rj.Line)), ui.Cell(rj.NIK), ui.Badge("warning", rj.Code), ui.Cell(reason)}})
 		}
 		out = append(out, ui.Section(tr(r, "Baris yang tidak diimpor", "Rows not imported"),
 			ui.Table{Columns: []ui.Column{{Key: "line", Label: tr(r, "Baris", "Line")}, {Key: "nik", Label: "NIK"},
@@ -155,10 +163,40 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 				Rows: rows, Total: len(rows)}))
 	}
 	if len(res.UnknownColumns) > 0 {
-		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(fmt.Sprint(res.UnknownColumns))+`</p>`)))
+		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(strings.Join(res.UnknownColumns, ", "))+`</p>`)))
 	}
 	return out
 }
 
 // escape is html/template's escaping for the few fragments built by hand.
 func escape(s string) template.HTML { return template.HTML(template.HTMLEscapeString(s)) }
+
+// importSampleCSV is the import page's sample file: Balai's own column names
+// (importformats.go recognises them) and one example row.
+const importSampleCSV = "\ufeffNIK;No. KK;Nama;Jenis Kelamin;Tempat Lahir;Tanggal Lahir;Agama;Pendidikan;Pekerjaan;Status Perkawinan;Hubungan Keluarga;Nama Ibu;Alamat;RT;RW;Dusun\r\n" +
+	"'1401010101900001;'1401010101150001;Contoh Nama Warga;L;Kampar;01-01-1990;Islam;SLTA/Sederajat;Petani/Pekebun;Kawin;Kepala Keluarga;Nama Ibu Kandung;Jalan Contoh No. 1;001;002;Dusun I\r\n"
+
+// pageSampleCSV downloads importSampleCSV (a file, not a fragment).
+func pageSampleCSV(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="contoh-impor-penduduk.csv"`)
+	io.WriteString(w, importSampleCSV)
+}
+
+// pageRejects is the screen's link to a rejects file: the file itself,
+// or, when it is gone or not the caller's to see, a page in the shell
+// saying so (the API answers JSON).
+func pageRejects(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		fail(w, r, errNotAVillage(req))
+		return
+	}
+	rr, body, err := openRejects(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	defer body.Close()
+	serveRejects(w, rr, body)
+}

@@ -78,11 +78,14 @@ func TestFormErrors(t *testing.T) {
 		status     int
 		ok         bool
 	}{
-		{"bad NIK beside nik", "id", invalid(codeInvalidNIK, "nik must have 16 digits"), "nik", "NIK tidak sah: nik must have 16 digits", 422, true},
+		// id mode: the code's sentence explaining the rule, never the English.
+		{"bad NIK beside nik", "id", invalid(codeInvalidNIK, "nik must have 16 digits"), "nik", codeText[codeInvalidNIK], 422, true},
 		{"English keeps the API's words", "en", invalid(codeInvalidNIK, "nik must have 16 digits"), "nik", "nik must have 16 digits", 422, true},
-		{"wife as a man beside relationship", "id", invalid(codeRelationshipSex, "x"), "relationship", "Hubungan keluarga tidak cocok dengan jenis kelamin: x", 422, true},
-		{"duplicate NIK", "id", sdk.Errorf(409, codeDuplicateNIK, "dup"), "nik", "NIK sudah terdaftar: dup", 409, true},
-		{"unknown code: the form's message only", "id", sdk.Errorf(409, sdk.CodeConflict, "changed"), "", "changed", 409, true},
+		{"the error's own sentence with its values", "id", invalidID(codeInvalidNIK, "NIK 123 salah", "nik 123 wrong"), "nik", "NIK 123 salah", 422, true},
+		{"wife as a man beside relationship", "id", invalid(codeRelationshipSex, "x"), "relationship", codeText[codeRelationshipSex], 422, true},
+		{"duplicate NIK", "id", sdk.Errorf(409, codeDuplicateNIK, "dup"), "nik", codeText[codeDuplicateNIK], 409, true},
+		{"a conflict: the form's message only", "id", sdk.Errorf(409, sdk.CodeConflict, "changed"), "", codeText[sdk.CodeConflict], 409, true},
+		{"an unknown code names the code", "id", sdk.Errorf(422, "odd_code", "odd"), "", "Data tidak diterima (kode odd_code).", 422, true},
 		{"a storage failure is not the user's", "id", errors.New("disk full"), "", "", 0, false},
 		{"a 5xx is not the user's", "id", sdk.Errorf(503, "busy", "busy"), "", "", 0, false},
 	} {
