@@ -117,7 +117,7 @@ var codeText = map[sdk.Code]string{
 func idMessage(r *http.Request, err error) string {
 	var se *sdk.Error
 	if !errors.As(err, &se) {
-		return tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
+		return ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	}
 	if ui.Info(r).Lang == "en" {
 		return se.Message

@@ -9,12 +9,10 @@ package main
 // caller without read_personal, and are shown masked.
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,42 +64,6 @@ var pages = []sdk.PageRoute{
 	{Method: "GET", Path: "/summary", Public: true, Widget: true, Handler: http.HandlerFunc(pagePublicSummary)},
 }
 
-// tr picks the page's language: id (the default) or en.
-func tr(r *http.Request, id, en string) string {
-	if ui.Info(r).Lang == "en" {
-		return en
-	}
-	return id
-}
-
-// apiCall runs an API handler for the page request r: method, query q and
-// body (JSON-encoded; nil for none), with path values (name, value pairs).
-// It is how a screen reaches the rules: the API's functions, never a copy.
-func apiCall(r *http.Request, fn func(*http.Request) (int, any, error), method string, q url.Values, body any, pathValues ...string) (int, any, error) {
-	r2 := r.Clone(r.Context())
-	r2.Method = method
-	u := *r.URL
-	u.RawQuery = q.Encode()
-	r2.URL = &u
-	r2.Body = http.NoBody
-	r2.ContentLength = 0
-	r2.Header = r.Header.Clone()
-	r2.Header.Del("Content-Type")
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, nil, fmt.Errorf("encoding a page's request: %w", err)
-		}
-		r2.Body = io.NopCloser(bytes.NewReader(b))
-		r2.ContentLength = int64(len(b))
-		r2.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(pathValues); i += 2 {
-		r2.SetPathValue(pathValues[i], pathValues[i+1])
-	}
-	return fn(r2)
-}
-
 // codeField is the form field an API error code is about, so that a 422
 // shows beside the field at fault.
 var codeField = map[sdk.Code]string{
@@ -141,11 +103,11 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 // errors of its own; this one is the plugin's, shown as a plain page.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
 	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
+	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	if errors.As(err, &se) && se.Status < 500 {
 		status, msg = se.Status, idMessage(r, err)
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
 		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
 	}})
 }
@@ -161,25 +123,25 @@ func options(list string) []ui.Option {
 }
 
 func sexOptions(r *http.Request) []ui.Option {
-	return []ui.Option{{Value: "L", Label: tr(r, "Laki-laki", "Male")}, {Value: "P", Label: tr(r, "Perempuan", "Female")}}
+	return []ui.Option{{Value: "L", Label: ui.Tr(r, "Laki-laki", "Male")}, {Value: "P", Label: ui.Tr(r, "Perempuan", "Female")}}
 }
 
 func statusOptions(r *http.Request) []ui.Option {
-	return []ui.Option{{Value: StatusAlive, Label: tr(r, "Hidup", "Alive")}, {Value: StatusDeceased, Label: tr(r, "Meninggal", "Deceased")},
-		{Value: StatusMoved, Label: tr(r, "Pindah", "Moved")}, {Value: StatusMissing, Label: tr(r, "Hilang", "Missing")}}
+	return []ui.Option{{Value: StatusAlive, Label: ui.Tr(r, "Hidup", "Alive")}, {Value: StatusDeceased, Label: ui.Tr(r, "Meninggal", "Deceased")},
+		{Value: StatusMoved, Label: ui.Tr(r, "Pindah", "Moved")}, {Value: StatusMissing, Label: ui.Tr(r, "Hilang", "Missing")}}
 }
 
 // statusBadge shows a resident's status.
 func statusBadge(r *http.Request, status string) ui.Node {
 	switch status {
 	case StatusAlive:
-		return ui.Badge("success", tr(r, "Hidup", "Alive"))
+		return ui.Badge("success", ui.Tr(r, "Hidup", "Alive"))
 	case StatusDeceased:
-		return ui.Badge("neutral", tr(r, "Meninggal", "Deceased"))
+		return ui.Badge("neutral", ui.Tr(r, "Meninggal", "Deceased"))
 	case StatusMoved:
-		return ui.Badge("info", tr(r, "Pindah", "Moved"))
+		return ui.Badge("info", ui.Tr(r, "Pindah", "Moved"))
 	case StatusMissing:
-		return ui.Badge("warning", tr(r, "Hilang", "Missing"))
+		return ui.Badge("warning", ui.Tr(r, "Hilang", "Missing"))
 	}
 	return ui.Cell(status)
 }
@@ -187,9 +149,9 @@ func statusBadge(r *http.Request, status string) ui.Node {
 func sexName(r *http.Request, s string) string {
 	switch s {
 	case "L":
-		return tr(r, "Laki-laki", "Male")
+		return ui.Tr(r, "Laki-laki", "Male")
 	case "P":
-		return tr(r, "Perempuan", "Female")
+		return ui.Tr(r, "Perempuan", "Female")
 	}
 	return s
 }
@@ -216,19 +178,19 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 	const limit = 25
 	q.Set("limit", strconv.Itoa(limit))
 	filters := []ui.Field{
-		{Name: "q", Label: tr(r, "Nama", "Name"), Type: "text", Max: 200},
-		{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Options: sexOptions(r)},
+		{Name: "q", Label: ui.Tr(r, "Nama", "Name"), Type: "text", Max: 200},
+		{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Options: sexOptions(r)},
 		{Name: "rt", Label: "RT", Type: "text", Max: 3},
 		{Name: "rw", Label: "RW", Type: "text", Max: 3},
-		{Name: "status", Label: tr(r, "Status", "Status"), Type: "select", Options: statusOptions(r)},
+		{Name: "status", Label: ui.Tr(r, "Status", "Status"), Type: "select", Options: statusOptions(r)},
 	}
 	if lookup {
 		filters = append([]ui.Field{{Name: "nik", Label: "NIK", Type: "text", Max: 16,
-			Help: tr(r, "NIK lengkap 16 digit (pencarian dicatat)", "The full 16-digit NIK (searches are audited)")}}, filters...)
+			Help: ui.Tr(r, "NIK lengkap 16 digit (pencarian dicatat)", "The full 16-digit NIK (searches are audited)")}}, filters...)
 	}
 	body := []ui.Node{}
 	var list sdk.ListOf[residentView]
-	_, v, err := apiCall(r, listResidents, "GET", q, nil)
+	_, v, err := ui.CallAPI(r, listResidents, "GET", q, nil)
 	if err != nil {
 		_, msg, _, ok := formErrors(r, err)
 		if !ok {
@@ -253,30 +215,30 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 	}
 	page, _ := strconv.Atoi(in.Get("page"))
 	body = append(body, numeric(ui.Table{
-		Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
-			{Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")}, {Key: "birth", Label: tr(r, "Lahir", "Born")},
+		Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
+			{Key: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex")}, {Key: "birth", Label: ui.Tr(r, "Lahir", "Born")},
 			{Key: "rtrw", Label: "RT/RW"}, {Key: "status", Label: "Status"}},
 		Rows: rows, Total: int(list.Total), Page: max(page, 1), Limit: limit, Filters: filters,
-		Empty: tr(r, "Tidak ada penduduk yang cocok.", "No resident matches."),
+		Empty: ui.Tr(r, "Tidak ada penduduk yang cocok.", "No resident matches."),
 	}))
 	var actions []ui.Link
 	if req.Can(permWrite) && req.Level == sdk.Village {
-		actions = []ui.Link{{Label: tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true},
-			{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new"},
-			{Label: tr(r, "Catat pendatang", "Record an arrival"), Href: "/arrivals/new"}}
+		actions = []ui.Link{{Label: ui.Tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true},
+			{Label: ui.Tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new"},
+			{Label: ui.Tr(r, "Catat pendatang", "Record an arrival"), Href: "/arrivals/new"}}
 	} else if req.Can(permWrite) {
-		body = append([]ui.Node{ui.Muted(tr(r, "Untuk mendaftarkan keluarga, kelahiran atau pendatang, buka desa/kelurahannya di pemilih wilayah.",
+		body = append([]ui.Node{ui.Muted(ui.Tr(r, "Untuk mendaftarkan keluarga, kelahiran atau pendatang, buka desa/kelurahannya di pemilih wilayah.",
 			"To register a family, a birth or an arrival, open the village in the region switcher."))}, body...)
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Penduduk", "Residents"), Actions: actions, Body: body})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Penduduk", "Residents"), Actions: actions, Body: body})
 }
 
 // readResident reads one resident through getResident, as the API shows it.
 func readResident(r *http.Request, id string) (residentView, error) {
-	_, v, err := apiCall(r, getResident, "GET", nil, nil, "id", id)
+	_, v, err := ui.CallAPI(r, getResident, "GET", nil, nil, "id", id)
 	if err != nil {
 		if errors.Is(err, sdk.ErrNotFound) {
-			return residentView{}, sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "%s", tr(r, "Penduduk tidak ditemukan", "No such resident"))
+			return residentView{}, sdk.Errorf(http.StatusNotFound, codeResidentNotFound, "%s", ui.Tr(r, "Penduduk tidak ditemukan", "No such resident"))
 		}
 		return residentView{}, err
 	}
@@ -306,18 +268,18 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 		born = strconv.Itoa(p.BirthYear)
 	}
 	pairs := [][2]string{
-		{"NIK", nikShown(r, p)}, {tr(r, "Nomor KK", "Family card (KK)"), p.KK}, {tr(r, "Nama", "Name"), p.Name},
-		{tr(r, "Jenis kelamin", "Sex"), sexName(r, p.Sex)}, {tr(r, "Tempat lahir", "Place of birth"), p.BirthPlace},
-		{tr(r, "Tanggal/tahun lahir", "Date/year of birth"), born},
-		{tr(r, "Hubungan keluarga", "Relationship"), codeLabel("relationship", p.Relationship)},
-		{tr(r, "Agama", "Religion"), codeLabel("religion", p.Religion)},
-		{tr(r, "Pendidikan", "Education"), codeLabel("education", p.Education)},
-		{tr(r, "Pekerjaan", "Occupation"), codeLabel("occupation", p.Occupation)},
-		{tr(r, "Status perkawinan", "Marital status"), codeLabel("marital_status", p.MaritalStatus)},
-		{tr(r, "Alamat", "Address"), p.Address}, {"RT/RW", strings.Trim(p.RT+"/"+p.RW, "/")}, {"Dusun", p.Dusun},
+		{"NIK", nikShown(r, p)}, {ui.Tr(r, "Nomor KK", "Family card (KK)"), p.KK}, {ui.Tr(r, "Nama", "Name"), p.Name},
+		{ui.Tr(r, "Jenis kelamin", "Sex"), sexName(r, p.Sex)}, {ui.Tr(r, "Tempat lahir", "Place of birth"), p.BirthPlace},
+		{ui.Tr(r, "Tanggal/tahun lahir", "Date/year of birth"), born},
+		{ui.Tr(r, "Hubungan keluarga", "Relationship"), codeLabel("relationship", p.Relationship)},
+		{ui.Tr(r, "Agama", "Religion"), codeLabel("religion", p.Religion)},
+		{ui.Tr(r, "Pendidikan", "Education"), codeLabel("education", p.Education)},
+		{ui.Tr(r, "Pekerjaan", "Occupation"), codeLabel("occupation", p.Occupation)},
+		{ui.Tr(r, "Status perkawinan", "Marital status"), codeLabel("marital_status", p.MaritalStatus)},
+		{ui.Tr(r, "Alamat", "Address"), p.Address}, {"RT/RW", strings.Trim(p.RT+"/"+p.RW, "/")}, {"Dusun", p.Dusun},
 	}
 	if p.MotherName != "" {
-		pairs = append(pairs, [2]string{tr(r, "Nama ibu kandung", "Mother's name"), p.MotherName})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Nama ibu kandung", "Mother's name"), p.MotherName})
 	}
 	// Fields never filled in are left out rather than shown blank.
 	shown := pairs[:0]
@@ -328,7 +290,7 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 	}
 	body := []ui.Node{statusBadge(r, p.Status), ui.DefinitionList(shown...)}
 	if p.Masked {
-		body = append(body, ui.HTML(`<p class="b-muted">`+escape(tr(r, "NIK dan KK disamarkan: Anda tidak berhak melihatnya utuh.", "NIK and KK are masked: you may not see them in full."))+`</p>`))
+		body = append(body, ui.HTML(`<p class="b-muted">`+escape(ui.Tr(r, "NIK dan KK disamarkan: Anda tidak berhak melihatnya utuh.", "NIK and KK are masked: you may not see them in full."))+`</p>`))
 	}
 	for _, wn := range p.NIKWarnings {
 		body = append(body, ui.Badge("warning", wn.Message))
@@ -338,17 +300,17 @@ func pageResident(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	body = append(body, ui.Section(tr(r, "Riwayat", "History"), hist))
+	body = append(body, ui.Section(ui.Tr(r, "Riwayat", "History"), hist))
 	var actions []ui.Link
 	if !p.Masked {
-		actions = append(actions, ui.Link{Label: tr(r, "Kartu keluarga", "Family card"), Href: "/residents/" + url.PathEscape(p.ID) + "/family"})
+		actions = append(actions, ui.Link{Label: ui.Tr(r, "Kartu keluarga", "Family card"), Href: "/residents/" + url.PathEscape(p.ID) + "/family"})
 	}
 	if req.Can(permWrite) && p.Status == StatusAlive && req.Level == sdk.Village {
 		actions = append(actions,
-			ui.Link{Label: tr(r, "Ubah data", "Edit"), Href: "/residents/" + url.PathEscape(p.ID) + "/edit"},
-			ui.Link{Label: tr(r, "Catat kelahiran anak", "Record a child's birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID)},
-			ui.Link{Label: tr(r, "Catat kematian", "Record a death"), Href: "/residents/" + url.PathEscape(p.ID) + "/death"},
-			ui.Link{Label: tr(r, "Catat pindah", "Record a move"), Href: "/residents/" + url.PathEscape(p.ID) + "/move"})
+			ui.Link{Label: ui.Tr(r, "Ubah data", "Edit"), Href: "/residents/" + url.PathEscape(p.ID) + "/edit"},
+			ui.Link{Label: ui.Tr(r, "Catat kelahiran anak", "Record a child's birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID)},
+			ui.Link{Label: ui.Tr(r, "Catat kematian", "Record a death"), Href: "/residents/" + url.PathEscape(p.ID) + "/death"},
+			ui.Link{Label: ui.Tr(r, "Catat pindah", "Record a move"), Href: "/residents/" + url.PathEscape(p.ID) + "/move"})
 	}
 	ui.Render(w, r, ui.Page{Title: p.Name, Actions: actions, Body: body})
 }
@@ -372,7 +334,7 @@ func familyCard(r *http.Request, fam map[string]any) ui.Node {
 	// head has died.
 	var addr [][2]string
 	if home, _, err := familyHome(r, fmt.Sprint(fam["kk"])); err == nil {
-		addr = [][2]string{{tr(r, "Alamat", "Address"), home.Address}, {"RT/RW", strings.Trim(home.RT+"/"+home.RW, "/")}, {"Dusun", home.Dusun}}
+		addr = [][2]string{{ui.Tr(r, "Alamat", "Address"), home.Address}, {"RT/RW", strings.Trim(home.RT+"/"+home.RW, "/")}, {"Dusun", home.Dusun}}
 	}
 	var notice ui.Node = ui.HTML("")
 	hasHead := false
@@ -382,21 +344,21 @@ func familyCard(r *http.Request, fam map[string]any) ui.Node {
 		}
 	}
 	if !hasHead && len(members) > 0 {
-		msg := escape(tr(r, "Keluarga ini tidak punya kepala keluarga yang hidup. Pilih kepala keluarga baru.",
+		msg := escape(ui.Tr(r, "Keluarga ini tidak punya kepala keluarga yang hidup. Pilih kepala keluarga baru.",
 			"This family has no living head. Choose a new head."))
 		if sdk.From(r).Can(permWrite) && sdk.From(r).Level == sdk.Village {
 			msg += ` <a id="choose-head" href="` + escape(ui.Href(r, "/residents/"+url.PathEscape(members[0].ID)+"/family/head")) + `">` +
-				escape(tr(r, "Ganti kepala keluarga", "Change the head")) + `</a>`
+				escape(ui.Tr(r, "Ganti kepala keluarga", "Change the head")) + `</a>`
 		}
 		notice = ui.HTML(`<p class="b-flash b-flash-warning" role="status" id="no-head">` + msg + `</p>`)
 	}
-	return ui.Section(tr(r, "Kartu Keluarga", "Family card")+" "+fmt.Sprint(fam["kk"]),
+	return ui.Section(ui.Tr(r, "Kartu Keluarga", "Family card")+" "+fmt.Sprint(fam["kk"]),
 		notice,
 		ui.DefinitionList(addr...),
-		ui.Table{Columns: []ui.Column{{Key: "name", Label: tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
-			{Key: "rel", Label: tr(r, "Hubungan", "Relationship")}, {Key: "sex", Label: tr(r, "Jenis kelamin", "Sex")},
-			{Key: "born", Label: tr(r, "Lahir", "Born")}}, Rows: rows, Total: len(rows),
-			Empty: tr(r, "Tidak ada anggota yang hidup.", "No living member.")})
+		ui.Table{Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
+			{Key: "rel", Label: ui.Tr(r, "Hubungan", "Relationship")}, {Key: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex")},
+			{Key: "born", Label: ui.Tr(r, "Lahir", "Born")}}, Rows: rows, Total: len(rows),
+			Empty: ui.Tr(r, "Tidak ada anggota yang hidup.", "No living member.")})
 }
 
 // pageResidentFamily is the family card of a resident's family, for a
@@ -408,10 +370,10 @@ func pageResidentFamily(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Masked {
-		fail(w, r, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "%s", tr(r, "Kartu keluarga memuat NIK dan KK utuh: Anda tidak berhak melihatnya.", "The family card shows full NIKs and KKs, which you may not see.")))
+		fail(w, r, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "%s", ui.Tr(r, "Kartu keluarga memuat NIK dan KK utuh: Anda tidak berhak melihatnya.", "The family card shows full NIKs and KKs, which you may not see.")))
 		return
 	}
-	_, v, err := apiCall(r, getFamily, "GET", nil, nil, "kk", p.KK)
+	_, v, err := ui.CallAPI(r, getFamily, "GET", nil, nil, "kk", p.KK)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -419,12 +381,12 @@ func pageResidentFamily(w http.ResponseWriter, r *http.Request) {
 	var actions []ui.Link
 	if sdk.From(r).Can(permWrite) && sdk.From(r).Level == sdk.Village {
 		id := url.PathEscape(p.ID)
-		actions = []ui.Link{{Label: tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID), Primary: true},
-			{Label: tr(r, "Tambah anggota", "Add a member"), Href: "/families/members/new?resident=" + url.QueryEscape(p.ID)},
-			{Label: tr(r, "Ganti kepala keluarga", "Change the head"), Href: "/residents/" + id + "/family/head"},
-			{Label: tr(r, "Pecah KK", "Split the family"), Href: "/residents/" + id + "/family/split"}}
+		actions = []ui.Link{{Label: ui.Tr(r, "Catat kelahiran", "Record a birth"), Href: "/births/new?resident=" + url.QueryEscape(p.ID), Primary: true},
+			{Label: ui.Tr(r, "Tambah anggota", "Add a member"), Href: "/families/members/new?resident=" + url.QueryEscape(p.ID)},
+			{Label: ui.Tr(r, "Ganti kepala keluarga", "Change the head"), Href: "/residents/" + id + "/family/head"},
+			{Label: ui.Tr(r, "Pecah KK", "Split the family"), Href: "/residents/" + id + "/family/split"}}
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Kartu Keluarga", "Family card"), Actions: actions, Body: []ui.Node{familyCard(r, v.(map[string]any))}})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kartu Keluarga", "Family card"), Actions: actions, Body: []ui.Node{familyCard(r, v.(map[string]any))}})
 }
 
 // pageFamilies finds a family by its full KK (POST, so that the number
@@ -433,15 +395,15 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	var actions []ui.Link
 	if req.Can(permWrite) && req.Level == sdk.Village {
-		actions = []ui.Link{{Label: tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true}}
+		actions = []ui.Link{{Label: ui.Tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true}}
 	}
-	form := ui.Form{Action: "/families", Method: "POST", Submit: tr(r, "Cari", "Find"), Values: url.Values{},
-		Fields: []ui.Field{{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16,
-			Help: tr(r, "16 digit, dari kartu keluarga warga (pencarian dicatat)", "16 digits, from the citizen's family card (searches are audited)")}}}
+	form := ui.Form{Action: "/families", Method: "POST", Submit: ui.Tr(r, "Cari", "Find"), Values: url.Values{},
+		Fields: []ui.Field{{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16,
+			Help: ui.Tr(r, "16 digit, dari kartu keluarga warga (pencarian dicatat)", "16 digits, from the citizen's family card (searches are audited)")}}}
 	if !req.Can(permLookup) && !req.Can(permPersonal) {
 		// getFamily would refuse it: the page says why instead.
-		ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Actions: actions, Body: []ui.Node{
-			ui.Muted(tr(r, "Mencari keluarga dengan nomor KK memerlukan hak mencari NIK/KK.", "Finding a family by its KK needs the lookup permission."))}})
+		ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Keluarga", "Families"), Actions: actions, Body: []ui.Node{
+			ui.Muted(ui.Tr(r, "Mencari keluarga dengan nomor KK memerlukan hak mencari NIK/KK.", "Finding a family by its KK needs the lookup permission."))}})
 		return
 	}
 	body := []ui.Node{}
@@ -453,7 +415,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 		}
 		kk := strings.TrimSpace(r.PostForm.Get("kk"))
 		form.Values.Set("kk", kk)
-		_, v, err := apiCall(r, getFamily, "GET", nil, nil, "kk", kk)
+		_, v, err := ui.CallAPI(r, getFamily, "GET", nil, nil, "kk", kk)
 		if err != nil {
 			fields, msg, st, ok := formErrors(r, err)
 			if !ok {
@@ -461,7 +423,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if errors.Is(err, sdk.Errorf(0, codeFamilyNotFound, "")) {
-				fields = map[string]string{"kk": tr(r, "Keluarga tidak ditemukan di desa ini", "No such family in this village")}
+				fields = map[string]string{"kk": ui.Tr(r, "Keluarga tidak ditemukan di desa ini", "No such family in this village")}
 			}
 			if len(fields) == 0 {
 				fields = map[string]string{"kk": msg}
@@ -471,7 +433,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 			body = append(body, familyCard(r, v.(map[string]any)))
 		}
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{numeric(form)}, body...)})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{numeric(form)}, body...)})
 }
 
 // pageDeath records a resident's death.
@@ -498,33 +460,33 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 		fail(w, r, err)
 		return
 	}
-	title := tr(r, "Catat kematian", "Record a death") + ": " + p.Name
+	title := ui.Tr(r, "Catat kematian", "Record a death") + ": " + p.Name
 	fields := []ui.Field{
-		{Name: "date", Label: tr(r, "Tanggal meninggal", "Date of death"), Type: "date", Required: true},
-		{Name: "place", Label: tr(r, "Tempat meninggal", "Place of death"), Type: "text", Max: 200},
-		{Name: "cause", Label: tr(r, "Sebab", "Cause"), Type: "text", Max: 200},
-		{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+		{Name: "date", Label: ui.Tr(r, "Tanggal meninggal", "Date of death"), Type: "date", Required: true},
+		{Name: "place", Label: ui.Tr(r, "Tempat meninggal", "Place of death"), Type: "text", Max: 200},
+		{Name: "cause", Label: ui.Tr(r, "Sebab", "Cause"), Type: "text", Max: 200},
+		{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 	}
 	if typ != EventDeath {
-		title = tr(r, "Catat pindah", "Record a move") + ": " + p.Name
+		title = ui.Tr(r, "Catat pindah", "Record a move") + ": " + p.Name
 		fields = []ui.Field{
-			{Name: "date", Label: tr(r, "Tanggal pindah", "Date of the move"), Type: "date", Required: true},
-			{Name: "to_tenant", Label: tr(r, "Kode desa tujuan (jika di wilayah ini)", "Destination village code (if in this deployment)"), Type: "text", Max: 13,
-				Help: tr(r, "Kosongkan bila pindah ke luar wilayah: petugas desa tujuan mencatat kedatangannya. Isi kode desa (misalnya 14.01.01.2009) hanya bila Anda juga berhak mencatat di desa tujuan, seperti petugas kecamatan.",
+			{Name: "date", Label: ui.Tr(r, "Tanggal pindah", "Date of the move"), Type: "date", Required: true},
+			{Name: "to_tenant", Label: ui.Tr(r, "Kode desa tujuan (jika di wilayah ini)", "Destination village code (if in this deployment)"), Type: "text", Max: 13,
+				Help: ui.Tr(r, "Kosongkan bila pindah ke luar wilayah: petugas desa tujuan mencatat kedatangannya. Isi kode desa (misalnya 14.01.01.2009) hanya bila Anda juga berhak mencatat di desa tujuan, seperti petugas kecamatan.",
 					"Leave empty for a move out of the deployment: the receiving village records the arrival. Give a village code (like 14.01.01.2009) only if you may write there too, as a district clerk may.")},
-			{Name: "place", Label: tr(r, "Alamat tujuan", "Destination"), Type: "text", Max: 200},
-			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+			{Name: "place", Label: ui.Tr(r, "Alamat tujuan", "Destination"), Type: "text", Max: 200},
+			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}
 	}
 	action := "/residents/" + url.PathEscape(id) + "/move"
 	if typ == EventDeath {
 		action = "/residents/" + url.PathEscape(id) + "/death"
 	}
-	form := ui.Form{Action: action, Method: "POST", Submit: tr(r, "Simpan", "Save"), Fields: fields, Values: url.Values{"date": {req.Today()}},
+	form := ui.Form{Action: action, Method: "POST", Submit: ui.Tr(r, "Simpan", "Save"), Fields: fields, Values: url.Values{"date": {req.Today()}},
 		Cancel: "/residents/" + url.PathEscape(id)}
 	if typ == EventDeath {
 		// A death cannot be undone on a screen: the clerk confirms it.
-		form.Confirm = fmt.Sprintf(tr(r, "Catat kematian %s? Status penduduk menjadi meninggal dan tidak dapat dibatalkan di layar ini.",
+		form.Confirm = fmt.Sprintf(ui.Tr(r, "Catat kematian %s? Status penduduk menjadi meninggal dan tidak dapat dibatalkan di layar ini.",
 			"Record the death of %s? The resident's status becomes deceased and cannot be undone on this screen."), p.Name)
 	}
 	if r.Method == http.MethodPost {
@@ -541,13 +503,13 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 		if to := strings.TrimSpace(r.PostForm.Get("to_tenant")); typ != EventDeath && to != "" {
 			ev.Type, ev.ToTenant = EventMove, to
 		}
-		_, _, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
+		_, _, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
 		if err == nil {
-			msg := tr(r, "Peristiwa tercatat.", "Event recorded.")
+			msg := ui.Tr(r, "Peristiwa tercatat.", "Event recorded.")
 			if typ == EventDeath && p.Relationship == headOfFamily {
 				// The family needs a new head: its card says so and
 				// links to the screen.
-				msg = tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
+				msg = ui.Tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
 			}
 			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", msg)
 			return
@@ -573,17 +535,17 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		notAVillagePage(w, r)
 		return
 	}
-	form := ui.Form{Action: "/births/new", Method: "POST", Submit: tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
+	form := ui.Form{Action: "/births/new", Method: "POST", Submit: ui.Tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
 		Fields: []ui.Field{
-			{Name: "kk", Label: tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
-			{Name: "name", Label: tr(r, "Nama bayi", "Baby's name"), Type: "text", Required: true, Max: 200},
-			{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
-			{Name: "date", Label: tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
-			{Name: "place", Label: tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 200},
-			{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
+			{Name: "kk", Label: ui.Tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
+			{Name: "name", Label: ui.Tr(r, "Nama bayi", "Baby's name"), Type: "text", Required: true, Max: 200},
+			{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
+			{Name: "date", Label: ui.Tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
+			{Name: "place", Label: ui.Tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 200},
+			{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
 			{Name: "nik", Label: "NIK", Type: "text", Max: 16,
-				Help: tr(r, "Kosongkan bila belum ada: Balai memberi nomor sementara sampai NIK terbit", "Leave empty if none yet: Balai gives a temporary number until the NIK is issued")},
-			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+				Help: ui.Tr(r, "Kosongkan bila belum ada: Balai memberi nomor sementara sampai NIK terbit", "Leave empty if none yet: Balai gives a temporary number until the NIK is issued")},
+			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}}
 	if id := r.URL.Query().Get("resident"); id != "" && r.Method == http.MethodGet {
 		if p, err := readResident(r, id); err == nil && !p.Masked {
@@ -593,7 +555,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	title := tr(r, "Catat kelahiran", "Record a birth")
+	title := ui.Tr(r, "Catat kelahiran", "Record a birth")
 	if r.Method != http.MethodPost {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
 		return
@@ -607,10 +569,10 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 	baby := Resident{NIK: strings.TrimSpace(f.Get("nik")), KK: strings.TrimSpace(f.Get("kk")), Name: f.Get("name"), Sex: f.Get("sex"),
 		BirthPlace: f.Get("place"), BirthDate: f.Get("date"), MotherName: f.Get("mother_name")}
 	ev := eventRequest{Type: EventBirth, Date: f.Get("date"), Resident: &baby, Place: f.Get("place"), Note: f.Get("note")}
-	_, v, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
+	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
 	if err == nil {
 		rv := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", tr(r, "Kelahiran tercatat.", "Birth recorded."))
+		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."))
 		return
 	}
 	fe, msg, st, ok := formErrors(r, err)
@@ -636,22 +598,22 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 	var notice ui.Node = ui.HTML("")
 	if !statsBy[by] {
 		if asked != "" {
-			notice = ui.HTML(`<p class="b-flash b-flash-warning" role="status" id="stats-by-unknown">` + escape(fmt.Sprintf(tr(r,
+			notice = ui.HTML(`<p class="b-flash b-flash-warning" role="status" id="stats-by-unknown">` + escape(fmt.Sprintf(ui.Tr(r,
 				"Pengelompokan %q tidak dikenal: ditampilkan menurut jenis kelamin. Pilih pengelompokan lain dari daftar.",
 				"No breakdown %q: shown by sex. Choose another from the list."), asked)) + `</p>`)
 		}
 		by = "sex"
 	}
-	_, v, err := apiCall(r, stats, "GET", url.Values{"by": {by}}, nil)
+	_, v, err := ui.CallAPI(r, stats, "GET", url.Values{"by": {by}}, nil)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
 	m := v.(map[string]any)
 	items, _ := m["items"].([]statsRow)
-	byNames := []ui.Option{{Value: "sex", Label: tr(r, "Jenis kelamin", "Sex")}, {Value: "age_group", Label: tr(r, "Kelompok umur", "Age group")},
-		{Value: "religion", Label: tr(r, "Agama", "Religion")}, {Value: "education", Label: tr(r, "Pendidikan", "Education")},
-		{Value: "occupation", Label: tr(r, "Pekerjaan", "Occupation")}, {Value: "marital_status", Label: tr(r, "Status perkawinan", "Marital status")}}
+	byNames := []ui.Option{{Value: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex")}, {Value: "age_group", Label: ui.Tr(r, "Kelompok umur", "Age group")},
+		{Value: "religion", Label: ui.Tr(r, "Agama", "Religion")}, {Value: "education", Label: ui.Tr(r, "Pendidikan", "Education")},
+		{Value: "occupation", Label: ui.Tr(r, "Pekerjaan", "Occupation")}, {Value: "marital_status", Label: ui.Tr(r, "Status perkawinan", "Marital status")}}
 	label := by
 	for _, o := range byNames {
 		if o.Value == by {
@@ -668,23 +630,23 @@ func pageStats(w http.ResponseWriter, r *http.Request) {
 			name = sexName(r, it.Key)
 		}
 		if name == "" || it.Key == "unknown" {
-			name = tr(r, "(tidak diisi)", "(not given)")
+			name = ui.Tr(r, "(tidak diisi)", "(not given)")
 		}
 		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(name), ui.Cell(strconv.FormatInt(it.L, 10)), ui.Cell(strconv.FormatInt(it.P, 10)), ui.Cell(strconv.FormatInt(it.Total, 10))}})
 	}
 	total, _ := m["total"].(int64)
 	body := []ui.Node{
-		ui.Form{Action: "/stats", Method: "GET", Submit: tr(r, "Tampilkan", "Show"), Values: url.Values{"by": {by}},
-			Fields: []ui.Field{{Name: "by", Label: tr(r, "Menurut", "By"), Type: "select", Options: byNames}}},
+		ui.Form{Action: "/stats", Method: "GET", Submit: ui.Tr(r, "Tampilkan", "Show"), Values: url.Values{"by": {by}},
+			Fields: []ui.Field{{Name: "by", Label: ui.Tr(r, "Menurut", "By"), Type: "select", Options: byNames}}},
 		notice,
-		ui.HTML(`<p>` + escape(tr(r, "Penduduk hidup", "Living residents")) + `: <strong>` + escape(strconv.FormatInt(total, 10)) + `</strong></p>`),
+		ui.HTML(`<p>` + escape(ui.Tr(r, "Penduduk hidup", "Living residents")) + `: <strong>` + escape(strconv.FormatInt(total, 10)) + `</strong></p>`),
 		// Table first: it reads on any screen; the chart below shows the
 		// largest groups only, so that its bars stay readable at 360 px.
-		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: tr(r, "Laki-laki", "Male")}, {Key: "p", Label: tr(r, "Perempuan", "Female")}, {Key: "total", Label: tr(r, "Jumlah", "Total")}},
-			Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada penduduk.", "No residents yet.")},
+		ui.Table{Columns: []ui.Column{{Key: "name", Label: label}, {Key: "l", Label: ui.Tr(r, "Laki-laki", "Male")}, {Key: "p", Label: ui.Tr(r, "Perempuan", "Female")}, {Key: "total", Label: ui.Tr(r, "Jumlah", "Total")}},
+			Rows: rows, Total: len(rows), Empty: ui.Tr(r, "Belum ada penduduk.", "No residents yet.")},
 		statsChart(r, label, items),
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Statistik penduduk", "Population statistics"), Body: body})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Statistik penduduk", "Population statistics"), Body: body})
 }
 
 // statsChart draws the rows as bars of the living residents per group.
@@ -709,14 +671,14 @@ func statsChart(r *http.Request, label string, items []statsRow) ui.Node {
 			name = it.Key
 		}
 		if name == "" || it.Key == "unknown" {
-			name = tr(r, "(tidak diisi)", "(not given)")
+			name = ui.Tr(r, "(tidak diisi)", "(not given)")
 		}
 		bars = append(bars, ui.Bar{Label: name, Value: float64(it.Total)})
 	}
 	if rest > 0 {
-		bars = append(bars, ui.Bar{Label: tr(r, "Lainnya", "Others"), Value: float64(rest)})
+		bars = append(bars, ui.Bar{Label: ui.Tr(r, "Lainnya", "Others"), Value: float64(rest)})
 	}
-	return ui.Chart{Title: tr(r, "Penduduk hidup menurut ", "Living residents by ") + strings.ToLower(label), Bars: bars}
+	return ui.Chart{Title: ui.Tr(r, "Penduduk hidup menurut ", "Living residents by ") + strings.ToLower(label), Bars: bars}
 }
 
 // eventNames say a history entry's type.
@@ -730,7 +692,7 @@ var eventNames = map[string][2]string{
 // historyTable is a resident's history as getHistory answers it (dates of
 // a birth as a year for a caller who may not see birth dates).
 func historyTable(r *http.Request, id string) (ui.Node, error) {
-	_, v, err := apiCall(r, getHistory, "GET", nil, nil, "id", id)
+	_, v, err := ui.CallAPI(r, getHistory, "GET", nil, nil, "id", id)
 	if err != nil {
 		return nil, err
 	}
@@ -753,7 +715,7 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 	for _, e := range h.Items {
 		name := e.Type
 		if n, ok := eventNames[e.Type]; ok {
-			name = tr(r, n[0], n[1])
+			name = ui.Tr(r, n[0], n[1])
 		}
 		var words []string
 		for _, k := range []string{"place", "cause", "destination", "origin", "note"} {
@@ -763,17 +725,17 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 		}
 		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(ui.DateOnly(e.Date)), ui.Cell(name), ui.Cell(strings.Join(words, "; ")), ui.Cell(e.Actor)}})
 	}
-	return ui.Table{Columns: []ui.Column{{Key: "date", Label: tr(r, "Tanggal", "Date")}, {Key: "type", Label: tr(r, "Peristiwa", "Event")},
-		{Key: "detail", Label: tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: tr(r, "Petugas", "Recorded by")}},
-		Rows: rows, Total: len(rows), Empty: tr(r, "Belum ada riwayat.", "No history yet.")}, nil
+	return ui.Table{Columns: []ui.Column{{Key: "date", Label: ui.Tr(r, "Tanggal", "Date")}, {Key: "type", Label: ui.Tr(r, "Peristiwa", "Event")},
+		{Key: "detail", Label: ui.Tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: ui.Tr(r, "Petugas", "Recorded by")}},
+		Rows: rows, Total: len(rows), Empty: ui.Tr(r, "Belum ada riwayat.", "No history yet.")}, nil
 }
 
 // notAVillagePage answers a write screen opened above a village (where
 // the API refuses with not_a_village): no form, a sentence saying where
 // to write instead.
 func notAVillagePage(w http.ResponseWriter, r *http.Request) {
-	ui.Render(w, r, ui.Page{Title: tr(r, "Buka desa/kelurahan", "Open a village"), Body: []ui.Node{
-		ui.HTML(`<p class="b-muted" id="not-a-village">` + escape(tr(r,
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Buka desa/kelurahan", "Open a village"), Body: []ui.Node{
+		ui.HTML(`<p class="b-muted" id="not-a-village">` + escape(ui.Tr(r,
 			"Penduduk dan keluarga dicatat di desa/kelurahan. Pilih desa/kelurahannya di pemilih wilayah di atas untuk mendaftarkan keluarga, kelahiran atau peristiwa lain; di tingkat ini data hanya dapat dilihat.",
 			"Residents and families are recorded at a village. Choose the village in the region switcher above to register a family, a birth or another event; at this level the data can only be read.")) + `</p>`),
 	}})
@@ -783,7 +745,7 @@ func notAVillagePage(w http.ResponseWriter, r *http.Request) {
 // marked as such.
 func nikShown(r *http.Request, p residentView) string {
 	if p.NIKTemporary {
-		return p.NIK + tr(r, " (sementara)", " (temporary)")
+		return p.NIK + ui.Tr(r, " (sementara)", " (temporary)")
 	}
 	return p.NIK
 }

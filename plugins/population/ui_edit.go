@@ -72,19 +72,19 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	title := tr(r, "Ubah data", "Edit") + ": " + p.Name
+	title := ui.Tr(r, "Ubah data", "Edit") + ": " + p.Name
 	fields := []ui.Field{
-		{Name: "name", Label: tr(r, "Nama lengkap", "Full name"), Type: "text", Required: true, Max: 200},
-		{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
-		{Name: "birth_place", Label: tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 100},
-		{Name: "birth_date", Label: tr(r, "Tanggal lahir", "Date of birth"), Type: "date"},
-		{Name: "religion", Label: tr(r, "Agama", "Religion"), Type: "select", Options: options("religion")},
-		{Name: "education", Label: tr(r, "Pendidikan", "Education"), Type: "select", Options: options("education")},
-		{Name: "occupation", Label: tr(r, "Pekerjaan", "Occupation"), Type: "select", Options: options("occupation")},
-		{Name: "marital_status", Label: tr(r, "Status perkawinan", "Marital status"), Type: "select", Options: options("marital_status")},
-		{Name: "blood_type", Label: tr(r, "Golongan darah", "Blood type"), Type: "select", Options: options("blood_type")},
-		{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
-		{Name: "address", Label: tr(r, "Alamat", "Address"), Type: "text", Max: 500},
+		{Name: "name", Label: ui.Tr(r, "Nama lengkap", "Full name"), Type: "text", Required: true, Max: 200},
+		{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
+		{Name: "birth_place", Label: ui.Tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 100},
+		{Name: "birth_date", Label: ui.Tr(r, "Tanggal lahir", "Date of birth"), Type: "date"},
+		{Name: "religion", Label: ui.Tr(r, "Agama", "Religion"), Type: "select", Options: options("religion")},
+		{Name: "education", Label: ui.Tr(r, "Pendidikan", "Education"), Type: "select", Options: options("education")},
+		{Name: "occupation", Label: ui.Tr(r, "Pekerjaan", "Occupation"), Type: "select", Options: options("occupation")},
+		{Name: "marital_status", Label: ui.Tr(r, "Status perkawinan", "Marital status"), Type: "select", Options: options("marital_status")},
+		{Name: "blood_type", Label: ui.Tr(r, "Golongan darah", "Blood type"), Type: "select", Options: options("blood_type")},
+		{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
+		{Name: "address", Label: ui.Tr(r, "Alamat", "Address"), Type: "text", Max: 500},
 		{Name: "rt", Label: "RT", Type: "text", Max: 3},
 		{Name: "rw", Label: "RW", Type: "text", Max: 3},
 		{Name: "dusun", Label: "Dusun", Type: "text", Max: 100},
@@ -102,9 +102,9 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 	for _, f := range editFields {
 		vals.Set(f, residentValue(p, f))
 	}
-	form := ui.Form{Action: "/residents/" + url.PathEscape(id) + "/edit", Method: "POST", Submit: tr(r, "Simpan perubahan", "Save the changes"),
+	form := ui.Form{Action: "/residents/" + url.PathEscape(id) + "/edit", Method: "POST", Submit: ui.Tr(r, "Simpan perubahan", "Save the changes"),
 		Fields: shown, Values: vals, Cancel: "/residents/" + url.PathEscape(id)}
-	intro := ui.Muted(tr(r, "Perbaiki salah ketik di sini. NIK diganti lewat menu NIK; status berubah lewat peristiwa (kematian, pindah).",
+	intro := ui.Muted(ui.Tr(r, "Perbaiki salah ketik di sini. NIK diganti lewat menu NIK; status berubah lewat peristiwa (kematian, pindah).",
 		"Correct typing mistakes here. The NIK changes through its own screen; the status through events (death, move)."))
 	if r.Method != http.MethodPost {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, numeric(form)}})
@@ -125,7 +125,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		form.Values.Set(f.Name, r.PostForm.Get(f.Name))
 	}
 	if len(patch) == 0 {
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "info", tr(r, "Tidak ada yang diubah.", "Nothing changed."))
+		ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "info", ui.Tr(r, "Tidak ada yang diubah.", "Nothing changed."))
 		return
 	}
 	body := map[string]json.RawMessage{}
@@ -133,7 +133,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(v)
 		body[k] = b
 	}
-	if _, _, err := apiCall(r, villageOnly(patchResident), "PATCH", nil, body, "id", id); err != nil {
+	if _, _, err := ui.CallAPI(r, villageOnly(patchResident), "PATCH", nil, body, "id", id); err != nil {
 		fe, msg, st, ok := formErrors(r, err)
 		if !ok {
 			fail(w, r, err)
@@ -143,7 +143,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, numeric(form)}})
 		return
 	}
-	ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", tr(r, "Data penduduk disimpan.", "The resident's record was saved."))
+	ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", ui.Tr(r, "Data penduduk disimpan.", "The resident's record was saved."))
 }
 
 // familyOf reads the family of resident id (getFamily, with the KK from
@@ -154,9 +154,9 @@ func familyOf(r *http.Request, id string) (residentView, []residentView, error) 
 		return p, nil, err
 	}
 	if p.Masked {
-		return p, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "%s", tr(r, "Kartu keluarga memuat NIK dan KK utuh: Anda tidak berhak melihatnya.", "The family card shows full NIKs and KKs, which you may not see."))
+		return p, nil, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "%s", ui.Tr(r, "Kartu keluarga memuat NIK dan KK utuh: Anda tidak berhak melihatnya.", "The family card shows full NIKs and KKs, which you may not see."))
 	}
-	_, v, err := apiCall(r, getFamily, "GET", nil, nil, "kk", p.KK)
+	_, v, err := ui.CallAPI(r, getFamily, "GET", nil, nil, "kk", p.KK)
 	if err != nil {
 		return p, nil, err
 	}
@@ -209,21 +209,21 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fields := []ui.Field{
-		{Name: "head_id", Label: tr(r, "Kepala keluarga baru", "New head of the family"), Type: "select", Required: true,
+		{Name: "head_id", Label: ui.Tr(r, "Kepala keluarga baru", "New head of the family"), Type: "select", Required: true,
 			Options: memberOptions(members, func(m residentView) bool { return m.Relationship == headOfFamily })},
-		{Name: "date", Label: tr(r, "Tanggal perubahan", "Date of the change"), Type: "date", Required: true},
+		{Name: "date", Label: ui.Tr(r, "Tanggal perubahan", "Date of the change"), Type: "date", Required: true},
 	}
 	if hasHead {
-		fields = append(fields, ui.Field{Name: "former_head_relationship", Label: tr(r, "Hubungan kepala keluarga lama", "The former head's new relationship"),
+		fields = append(fields, ui.Field{Name: "former_head_relationship", Label: ui.Tr(r, "Hubungan kepala keluarga lama", "The former head's new relationship"),
 			Type: "select", Required: true, Options: relationshipOptions()})
 	}
 	fields = append(fields,
-		ui.Field{Name: "new_kk", Label: tr(r, "Nomor KK baru (bila Dukcapil menerbitkan KK baru)", "New KK (if Dukcapil issued a new card)"), Type: "text", Max: 16},
-		ui.Field{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000})
+		ui.Field{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru (bila Dukcapil menerbitkan KK baru)", "New KK (if Dukcapil issued a new card)"), Type: "text", Max: 16},
+		ui.Field{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000})
 	card := "/residents/" + url.PathEscape(id) + "/family"
-	form := ui.Form{Action: card + "/head", Method: "POST", Submit: tr(r, "Simpan kepala keluarga", "Save the head"), Fields: fields,
+	form := ui.Form{Action: card + "/head", Method: "POST", Submit: ui.Tr(r, "Simpan kepala keluarga", "Save the head"), Fields: fields,
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
-	title := tr(r, "Ganti kepala keluarga", "Change the head of the family")
+	title := ui.Tr(r, "Ganti kepala keluarga", "Change the head of the family")
 	if r.Method == http.MethodPost {
 		if err := r.ParseForm(); err != nil {
 			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
@@ -233,9 +233,9 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		form.Values = f
 		body := headRequest{HeadID: f.Get("head_id"), Date: f.Get("date"), FormerHeadRelationship: f.Get("former_head_relationship"),
 			NewKK: strings.TrimSpace(f.Get("new_kk")), Note: f.Get("note")}
-		_, _, err := apiCall(r, villageOnly(changeHead), "POST", nil, body, "kk", p.KK)
+		_, _, err := ui.CallAPI(r, villageOnly(changeHead), "POST", nil, body, "kk", p.KK)
 		if err == nil {
-			ui.Redirect(w, r, card, "success", tr(r, "Kepala keluarga diganti.", "The head of the family was changed."))
+			ui.Redirect(w, r, card, "success", ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."))
 			return
 		}
 		fe, msg, st, ok := formErrors(r, err)
@@ -269,19 +269,19 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 	}
 	others := memberOptions(members, func(m residentView) bool { return m.Relationship == headOfFamily })
 	fields := []ui.Field{
-		{Name: "new_kk", Label: tr(r, "Nomor KK baru", "New KK"), Type: "text", Required: true, Max: 16,
-			Help: tr(r, "16 angka, dari KK baru yang diterbitkan Dukcapil", "16 digits, from the new card Dukcapil issued")},
-		{Name: "head_id", Label: tr(r, "Kepala keluarga baru", "Head of the new family"), Type: "select", Required: true, Options: others},
+		{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru", "New KK"), Type: "text", Required: true, Max: 16,
+			Help: ui.Tr(r, "16 angka, dari KK baru yang diterbitkan Dukcapil", "16 digits, from the new card Dukcapil issued")},
+		{Name: "head_id", Label: ui.Tr(r, "Kepala keluarga baru", "Head of the new family"), Type: "select", Required: true, Options: others},
 	}
 	for _, o := range others {
-		fields = append(fields, ui.Field{Name: "member_" + o.Value, Label: tr(r, "Ikut pindah ke KK baru: ", "Moves to the new KK: ") + o.Label, Type: "checkbox"})
+		fields = append(fields, ui.Field{Name: "member_" + o.Value, Label: ui.Tr(r, "Ikut pindah ke KK baru: ", "Moves to the new KK: ") + o.Label, Type: "checkbox"})
 	}
-	fields = append(fields, ui.Field{Name: "date", Label: tr(r, "Tanggal", "Date"), Type: "date", Required: true},
-		ui.Field{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000})
+	fields = append(fields, ui.Field{Name: "date", Label: ui.Tr(r, "Tanggal", "Date"), Type: "date", Required: true},
+		ui.Field{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000})
 	card := "/residents/" + url.PathEscape(id) + "/family"
-	form := ui.Form{Action: card + "/split", Method: "POST", Submit: tr(r, "Pecah KK", "Split the family"), Fields: fields,
+	form := ui.Form{Action: card + "/split", Method: "POST", Submit: ui.Tr(r, "Pecah KK", "Split the family"), Fields: fields,
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
-	title := tr(r, "Pecah KK", "Split the family")
+	title := ui.Tr(r, "Pecah KK", "Split the family")
 	if r.Method == http.MethodPost {
 		if err := r.ParseForm(); err != nil {
 			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
@@ -295,9 +295,9 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 				body.MemberIDs = append(body.MemberIDs, o.Value)
 			}
 		}
-		_, _, err := apiCall(r, villageOnly(splitFamily), "POST", nil, body, "kk", p.KK)
+		_, _, err := ui.CallAPI(r, villageOnly(splitFamily), "POST", nil, body, "kk", p.KK)
 		if err == nil {
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(body.HeadID)+"/family", "success", tr(r, "KK baru tercatat.", "The new family was recorded."))
+			ui.Redirect(w, r, "/residents/"+url.PathEscape(body.HeadID)+"/family", "success", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."))
 			return
 		}
 		fe, msg, st, ok := formErrors(r, err)
@@ -324,28 +324,28 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		notAVillagePage(w, r)
 		return
 	}
-	form := ui.Form{Action: "/arrivals/new", Method: "POST", Submit: tr(r, "Simpan kedatangan", "Save the arrival"),
+	form := ui.Form{Action: "/arrivals/new", Method: "POST", Submit: ui.Tr(r, "Simpan kedatangan", "Save the arrival"),
 		Values: url.Values{"date": {req.Today()}},
 		Fields: []ui.Field{
-			{Name: "date", Label: tr(r, "Tanggal datang", "Date of arrival"), Type: "date", Required: true},
-			{Name: "origin", Label: tr(r, "Asal (desa, kecamatan, kabupaten)", "Coming from (village, district, regency)"), Type: "text", Max: 200},
-			{Name: "name", Label: tr(r, "Nama lengkap", "Full name"), Type: "text", Required: true, Max: 200},
-			{Name: "nik", Label: "NIK", Type: "text", Max: 16, Help: tr(r, "16 angka dari KTP/KK; kosongkan bila belum ada (diberi nomor sementara)", "16 digits from the KTP/KK; leave empty if none yet (a temporary number is given)")},
-			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
-			{Name: "sex", Label: tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
-			{Name: "birth_place", Label: tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 100},
-			{Name: "birth_date", Label: tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
-			{Name: "relationship", Label: tr(r, "Hubungan keluarga", "Relationship"), Type: "select", Required: true, Options: options("relationship")},
-			{Name: "religion", Label: tr(r, "Agama", "Religion"), Type: "select", Options: options("religion")},
-			{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
-			{Name: "address", Label: tr(r, "Alamat di desa ini", "Address in this village"), Type: "text", Max: 500},
+			{Name: "date", Label: ui.Tr(r, "Tanggal datang", "Date of arrival"), Type: "date", Required: true},
+			{Name: "origin", Label: ui.Tr(r, "Asal (desa, kecamatan, kabupaten)", "Coming from (village, district, regency)"), Type: "text", Max: 200},
+			{Name: "name", Label: ui.Tr(r, "Nama lengkap", "Full name"), Type: "text", Required: true, Max: 200},
+			{Name: "nik", Label: "NIK", Type: "text", Max: 16, Help: ui.Tr(r, "16 angka dari KTP/KK; kosongkan bila belum ada (diberi nomor sementara)", "16 digits from the KTP/KK; leave empty if none yet (a temporary number is given)")},
+			{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
+			{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
+			{Name: "birth_place", Label: ui.Tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 100},
+			{Name: "birth_date", Label: ui.Tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
+			{Name: "relationship", Label: ui.Tr(r, "Hubungan keluarga", "Relationship"), Type: "select", Required: true, Options: options("relationship")},
+			{Name: "religion", Label: ui.Tr(r, "Agama", "Religion"), Type: "select", Options: options("religion")},
+			{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
+			{Name: "address", Label: ui.Tr(r, "Alamat di desa ini", "Address in this village"), Type: "text", Max: 500},
 			{Name: "rt", Label: "RT", Type: "text", Max: 3},
 			{Name: "rw", Label: "RW", Type: "text", Max: 3},
 			{Name: "dusun", Label: "Dusun", Type: "text", Max: 100},
-			{Name: "note", Label: tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}}
-	title := tr(r, "Catat pendatang", "Record an arrival")
-	intro := ui.Muted(tr(r, "Untuk warga yang datang dari luar wilayah ini. Pindahan dari desa lain di wilayah ini dicatat oleh desa asalnya (menu Catat pindah).",
+	title := ui.Tr(r, "Catat pendatang", "Record an arrival")
+	intro := ui.Muted(ui.Tr(r, "Untuk warga yang datang dari luar wilayah ini. Pindahan dari desa lain di wilayah ini dicatat oleh desa asalnya (menu Catat pindah).",
 		"For someone coming from outside this deployment. A move from another village of the deployment is recorded by that village (Record a move)."))
 	if r.Method != http.MethodPost {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, numeric(form)}})
@@ -361,10 +361,10 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 	p := Resident{NIK: g("nik"), KK: g("kk"), Name: g("name"), Sex: g("sex"), BirthPlace: g("birth_place"), BirthDate: g("birth_date"),
 		Relationship: g("relationship"), Religion: g("religion"), MotherName: g("mother_name"), Address: g("address"), RT: g("rt"), RW: g("rw"), Dusun: g("dusun")}
 	ev := eventRequest{Type: EventMoveIn, Date: g("date"), Resident: &p, Origin: g("origin"), Note: f.Get("note")}
-	_, v, err := apiCall(r, villageOnly(postEvent), "POST", nil, ev)
+	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
 	if err == nil {
 		rv, _ := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", tr(r, "Kedatangan tercatat.", "Arrival recorded."))
+		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."))
 		return
 	}
 	fe, msg, st, ok := formErrors(r, err)

@@ -79,7 +79,7 @@ var familyTmpl = template.Must(template.New("family").Parse(`{{define "field"}}<
 // personFields are the fields of the head or a member, named p{i}.{field}.
 func personFields(r *http.Request, i int, vals url.Values, errs map[string]string) []familyField {
 	n := func(f string) string { return "p" + strconv.Itoa(i) + "." + f }
-	choose := tr(r, "— pilih —", "— choose —")
+	choose := ui.Tr(r, "— pilih —", "— choose —")
 	mk := func(f, label, typ string, req bool, max int, opts []ui.Option, help string) familyField {
 		ff := familyField{Name: n(f), Label: label, Type: typ, Value: vals.Get(n(f)), Error: errs[n(f)], Required: req, Max: max, Options: opts, Help: help}
 		if typ == "select" {
@@ -88,22 +88,22 @@ func personFields(r *http.Request, i int, vals url.Values, errs map[string]strin
 		ff.Numeric = f == "nik"
 		return ff
 	}
-	rel := mk("relationship", tr(r, "Hubungan keluarga", "Relationship"), "select", true, 0, options("relationship"), "")
+	rel := mk("relationship", ui.Tr(r, "Hubungan keluarga", "Relationship"), "select", true, 0, options("relationship"), "")
 	if i == 0 {
 		rel.Options, rel.Choose, rel.Value = []ui.Option{{Value: headOfFamily, Label: codeLabel("relationship", headOfFamily)}}, "", headOfFamily
 	}
 	return []familyField{
-		mk("name", tr(r, "Nama lengkap", "Full name"), "text", true, 200, nil, ""),
-		mk("nik", "NIK", "text", false, 16, nil, tr(r, "16 digit; kosongkan bila belum ada (nomor sementara)", "16 digits; leave empty if none yet (temporary number)")),
-		mk("sex", tr(r, "Jenis kelamin", "Sex"), "select", true, 0, sexOptions(r), ""),
-		mk("birth_place", tr(r, "Tempat lahir", "Place of birth"), "text", false, 100, nil, ""),
-		mk("birth_date", tr(r, "Tanggal lahir", "Date of birth"), "date", true, 0, nil, ""),
+		mk("name", ui.Tr(r, "Nama lengkap", "Full name"), "text", true, 200, nil, ""),
+		mk("nik", "NIK", "text", false, 16, nil, ui.Tr(r, "16 digit; kosongkan bila belum ada (nomor sementara)", "16 digits; leave empty if none yet (temporary number)")),
+		mk("sex", ui.Tr(r, "Jenis kelamin", "Sex"), "select", true, 0, sexOptions(r), ""),
+		mk("birth_place", ui.Tr(r, "Tempat lahir", "Place of birth"), "text", false, 100, nil, ""),
+		mk("birth_date", ui.Tr(r, "Tanggal lahir", "Date of birth"), "date", true, 0, nil, ""),
 		rel,
-		mk("religion", tr(r, "Agama", "Religion"), "select", false, 0, options("religion"), ""),
-		mk("education", tr(r, "Pendidikan", "Education"), "select", false, 0, options("education"), ""),
-		mk("occupation", tr(r, "Pekerjaan", "Occupation"), "select", false, 0, options("occupation"), ""),
-		mk("marital_status", tr(r, "Status perkawinan", "Marital status"), "select", false, 0, options("marital_status"), ""),
-		mk("mother_name", tr(r, "Nama ibu kandung", "Mother's name"), "text", false, 200, nil, ""),
+		mk("religion", ui.Tr(r, "Agama", "Religion"), "select", false, 0, options("religion"), ""),
+		mk("education", ui.Tr(r, "Pendidikan", "Education"), "select", false, 0, options("education"), ""),
+		mk("occupation", ui.Tr(r, "Pekerjaan", "Occupation"), "select", false, 0, options("occupation"), ""),
+		mk("marital_status", ui.Tr(r, "Status perkawinan", "Marital status"), "select", false, 0, options("marital_status"), ""),
+		mk("mother_name", ui.Tr(r, "Nama ibu kandung", "Mother's name"), "text", false, 200, nil, ""),
 	}
 }
 
@@ -194,14 +194,14 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 			if err == nil && len(checked) > 0 {
 				status = http.StatusUnprocessableEntity
 				errs = checked
-				formError = fmt.Sprintf(tr(r, "Ada %d isian yang perlu diperbaiki; tidak ada yang disimpan. Lihat pesan di samping isian.",
+				formError = fmt.Sprintf(ui.Tr(r, "Ada %d isian yang perlu diperbaiki; tidak ada yang disimpan. Lihat pesan di samping isian.",
 					"%d entries need correcting; nothing was saved. See the messages beside the fields."), len(checked))
 				break
 			}
 			if err == nil {
-				msg := fmt.Sprintf(tr(r, "Keluarga terdaftar: %d orang.", "Family registered: %d people."), n)
+				msg := fmt.Sprintf(ui.Tr(r, "Keluarga terdaftar: %d orang.", "Family registered: %d people."), n)
 				if adding {
-					msg = fmt.Sprintf(tr(r, "Anggota keluarga ditambahkan: %d orang.", "Family members added: %d people."), n)
+					msg = fmt.Sprintf(ui.Tr(r, "Anggota keluarga ditambahkan: %d orang.", "Family members added: %d people."), n)
 				}
 				ui.Redirect(w, r, "/residents", "success", msg)
 				return
@@ -225,7 +225,7 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 				failedAt--
 			}
 			if n > 0 {
-				formError = fmt.Sprintf(tr(r, "%d orang sudah tersimpan; perbaiki dan simpan sisanya. ", "%d people were saved; correct and save the rest. "), n) + formError
+				formError = fmt.Sprintf(ui.Tr(r, "%d orang sudah tersimpan; perbaiki dan simpan sisanya. ", "%d people were saved; correct and save the rest. "), n) + formError
 			}
 			for f, m := range fe {
 				if familyShared[f] {
@@ -238,10 +238,10 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 	}
 	data := familyFormData{
 		Action: ui.Href(r, formPath), CSRF: ui.Info(r).CSRF, Error: formError, Count: count,
-		KKLegend: tr(r, "Kartu Keluarga", "Family card"), Add: tr(r, "Tambah anggota", "Add a member"), Save: tr(r, "Simpan keluarga", "Save the family"),
+		KKLegend: ui.Tr(r, "Kartu Keluarga", "Family card"), Add: ui.Tr(r, "Tambah anggota", "Add a member"), Save: ui.Tr(r, "Simpan keluarga", "Save the family"),
 		Family: []familyField{
-			{Name: "kk", Label: tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"], Numeric: true},
-			{Name: "address", Label: tr(r, "Alamat", "Address"), Type: "text", Max: 500, Value: vals.Get("address"), Error: errs["address"]},
+			{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16, Value: vals.Get("kk"), Error: errs["kk"], Numeric: true},
+			{Name: "address", Label: ui.Tr(r, "Alamat", "Address"), Type: "text", Max: 500, Value: vals.Get("address"), Error: errs["address"]},
 			{Name: "rt", Label: "RT", Type: "text", Max: 3, Value: vals.Get("rt"), Error: errs["rt"], Numeric: true},
 			{Name: "rw", Label: "RW", Type: "text", Max: 3, Value: vals.Get("rw"), Error: errs["rw"], Numeric: true},
 			{Name: "dusun", Label: "Dusun", Type: "text", Max: 100, Value: vals.Get("dusun"), Error: errs["dusun"]},
@@ -249,12 +249,12 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 	}
 	data.HeadSaved = vals.Get("head_saved") == "1"
 	if adding {
-		data.Save = tr(r, "Simpan anggota", "Save the members")
-		data.KKLegend = tr(r, "Keluarga yang sudah terdaftar", "The registered family")
-		data.Family[0].Help = tr(r, "Nomor KK keluarga yang sudah terdaftar di desa ini", "The KK of a family this village has registered")
+		data.Save = ui.Tr(r, "Simpan anggota", "Save the members")
+		data.KKLegend = ui.Tr(r, "Keluarga yang sudah terdaftar", "The registered family")
+		data.Family[0].Help = ui.Tr(r, "Nomor KK keluarga yang sudah terdaftar di desa ini", "The KK of a family this village has registered")
 		// The members take the family's address when these stay empty.
 		for i := 1; i < len(data.Family); i++ {
-			data.Family[i].Help = tr(r, "Kosongkan untuk memakai alamat keluarga", "Leave empty for the family's address")
+			data.Family[i].Help = ui.Tr(r, "Kosongkan untuk memakai alamat keluarga", "Leave empty for the family's address")
 		}
 	}
 	for i := 0; i <= count; i++ {
@@ -265,10 +265,10 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 		}
 		b := familyBlock{Index: i, Fields: personFields(r, i, vals, errs)}
 		if i == 0 {
-			b.Legend = tr(r, "Kepala keluarga", "Head of the family")
+			b.Legend = ui.Tr(r, "Kepala keluarga", "Head of the family")
 		} else {
-			b.Legend = fmt.Sprintf(tr(r, "Anggota %d", "Member %d"), i)
-			b.Remove = fmt.Sprintf(tr(r, "Hapus anggota %d", "Remove member %d"), i)
+			b.Legend = fmt.Sprintf(ui.Tr(r, "Anggota %d", "Member %d"), i)
+			b.Remove = fmt.Sprintf(ui.Tr(r, "Hapus anggota %d", "Remove member %d"), i)
 		}
 		data.Blocks = append(data.Blocks, b)
 	}
@@ -277,9 +277,9 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 		fail(w, r, fmt.Errorf("rendering the family form: %w", err))
 		return
 	}
-	title := tr(r, "Daftarkan keluarga", "Register a family")
+	title := ui.Tr(r, "Daftarkan keluarga", "Register a family")
 	if adding {
-		title = tr(r, "Tambah anggota keluarga", "Add a family member")
+		title = ui.Tr(r, "Tambah anggota keluarga", "Add a family member")
 	}
 	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{ui.HTML(template.HTML(buf.String()))}})
 }
@@ -393,7 +393,7 @@ func saveFamily(r *http.Request, vals url.Values, first, count int, adding bool)
 	for i := first; i <= count; i++ {
 		p := familyPerson(vals, i)
 		if adding && p.Relationship == headOfFamily {
-			errs["p"+strconv.Itoa(i)+".relationship"] = tr(r, "Keluarga ini sudah punya kepala keluarga: pilih hubungan lain, atau ganti kepala keluarga lewat kartu keluarganya.",
+			errs["p"+strconv.Itoa(i)+".relationship"] = ui.Tr(r, "Keluarga ini sudah punya kepala keluarga: pilih hubungan lain, atau ganti kepala keluarga lewat kartu keluarganya.",
 				"This family has its head: choose another relationship, or change the head from its family card.")
 		}
 		check := p
@@ -429,10 +429,10 @@ func saveFamily(r *http.Request, vals url.Values, first, count int, adding bool)
 		}
 		switch {
 		case exists && !adding:
-			errs["kk"] = tr(r, "Nomor KK ini sudah terdaftar di desa ini. Untuk menambah anggota ke keluarga itu gunakan Tambah anggota keluarga.",
+			errs["kk"] = ui.Tr(r, "Nomor KK ini sudah terdaftar di desa ini. Untuk menambah anggota ke keluarga itu gunakan Tambah anggota keluarga.",
 				"This KK is registered in this village already. To add members to that family use Add a family member.")
 		case !exists && adding:
-			errs["kk"] = tr(r, "Belum ada keluarga dengan nomor KK ini di desa ini: daftarkan keluarganya dulu.",
+			errs["kk"] = ui.Tr(r, "Belum ada keluarga dengan nomor KK ini di desa ini: daftarkan keluarganya dulu.",
 				"No family of this village has this KK: register the family first.")
 		}
 	}
@@ -440,7 +440,7 @@ func saveFamily(r *http.Request, vals url.Values, first, count int, adding bool)
 		return 0, first, errs, nil
 	}
 	for k, p := range people {
-		if _, _, err := apiCall(r, villageOnly(createResident), "POST", nil, p); err != nil {
+		if _, _, err := ui.CallAPI(r, villageOnly(createResident), "POST", nil, p); err != nil {
 			return k, first + k, nil, err
 		}
 	}

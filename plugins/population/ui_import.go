@@ -23,12 +23,12 @@ import (
 
 // importForm is the upload form.
 func importForm(r *http.Request, errs map[string]string, msg string) ui.Node {
-	return ui.Form{Action: "/import", Method: "POST", Multipart: true, Submit: tr(r, "Impor", "Import"),
+	return ui.Form{Action: "/import", Method: "POST", Multipart: true, Submit: ui.Tr(r, "Impor", "Import"),
 		Values: url.Values{}, Errors: errs, Error: msg,
 		Fields: []ui.Field{
-			{Name: "dry_run", Label: tr(r, "Periksa saja, jangan simpan", "Check only, do not save"), Type: "checkbox"},
-			{Name: "file", Label: tr(r, "Berkas penduduk (CSV atau .xlsx)", "Residents file (CSV or .xlsx)"), Type: "file", Required: true,
-				Help: tr(r, "Format Balai, templat OpenSID, atau ekspor SIAK. Baris yang ditolak dapat diunduh setelahnya.",
+			{Name: "dry_run", Label: ui.Tr(r, "Periksa saja, jangan simpan", "Check only, do not save"), Type: "checkbox"},
+			{Name: "file", Label: ui.Tr(r, "Berkas penduduk (CSV atau .xlsx)", "Residents file (CSV or .xlsx)"), Type: "file", Required: true,
+				Help: ui.Tr(r, "Format Balai, templat OpenSID, atau ekspor SIAK. Baris yang ditolak dapat diunduh setelahnya.",
 					"Balai's layout, OpenSID's template or a SIAK export. The rejected rows can be downloaded afterwards.")},
 		}}
 }
@@ -36,14 +36,14 @@ func importForm(r *http.Request, errs map[string]string, msg string) ui.Node {
 // pageImport is GET (the form) and POST (the import and its result).
 func pageImport(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	title := tr(r, "Impor penduduk", "Import residents")
+	title := ui.Tr(r, "Impor penduduk", "Import residents")
 	if req.Level != sdk.Village {
 		fail(w, r, errNotAVillage(req))
 		return
 	}
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: tr(r, "Unduh contoh CSV", "Download a sample CSV"), Href: "/import/contoh.csv"}},
-			Body: []ui.Node{importForm(r, nil, ""), ui.Muted(tr(r,
+		ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: ui.Tr(r, "Unduh contoh CSV", "Download a sample CSV"), Href: "/import/contoh.csv"}},
+			Body: []ui.Node{importForm(r, nil, ""), ui.Muted(ui.Tr(r,
 				"Contoh CSV memuat kolom yang dikenali Balai dan satu baris contoh: hapus baris contoh, isi data warga, lalu impor. Kolom wajib: NIK, No. KK, Nama, Jenis Kelamin, Tanggal Lahir.",
 				"The sample CSV has the columns Balai recognises and one example row: delete the example, fill in the residents, then import. Required: NIK, No. KK, Nama, Jenis Kelamin, Tanggal Lahir."))}})
 		return
@@ -61,7 +61,7 @@ func pageImport(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{importForm(r, fe, msg)}})
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: tr(r, "Impor berkas lain", "Import another file"), Href: "/import"}},
+	ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: ui.Tr(r, "Impor berkas lain", "Import another file"), Href: "/import"}},
 		Body: importResultNodes(r, res)})
 }
 
@@ -70,17 +70,17 @@ func pageImport(w http.ResponseWriter, r *http.Request) {
 func importUpload(r *http.Request) (*importResult, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFile, "%s", tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
+		return nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFile, "%s", ui.Tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
 	}
 	q := url.Values{}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "%s", tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "%s", ui.Tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
 		}
 		var me *http.MaxBytesError
 		if errors.As(err, &me) {
-			return nil, sdk.Errorf(http.StatusRequestEntityTooLarge, codeInvalidFile, "%s", tr(r, "Berkas terlalu besar untuk diunggah di sini (paling besar 64 MB); gunakan API atau CLI", "The file is too big to upload here (64 MB at most); use the API or the CLI"))
+			return nil, sdk.Errorf(http.StatusRequestEntityTooLarge, codeInvalidFile, "%s", ui.Tr(r, "Berkas terlalu besar untuk diunggah di sini (paling besar 64 MB); gunakan API atau CLI", "The file is too big to upload here (64 MB at most); use the API or the CLI"))
 		}
 		if err != nil {
 			return nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFile, "reading the upload: %v", err)
@@ -92,7 +92,7 @@ func importUpload(r *http.Request) (*importResult, error) {
 			}
 		case "file":
 			if part.FileName() == "" {
-				return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "%s", tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
+				return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "%s", ui.Tr(r, "Pilih berkas untuk diimpor", "Choose a file to import"))
 			}
 			res, out, err := runImport(uploadRequest(r, part, q))
 			if out != nil { // only with ?rejects=file, which the screen never asks
@@ -123,30 +123,30 @@ func uploadRequest(r *http.Request, part *multipart.Part, q url.Values) *http.Re
 func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 	n := strconv.Itoa
 	pairs := [][2]string{
-		{tr(r, "Baris dibaca", "Rows read"), n(res.Read)},
-		{tr(r, "Didaftarkan", "Registered"), n(res.Inserted)},
-		{tr(r, "Sudah terdaftar (dilewati)", "Already registered (skipped)"), n(res.Duplicates)},
-		{tr(r, "Ditolak", "Rejected"), n(res.Rejected)},
+		{ui.Tr(r, "Baris dibaca", "Rows read"), n(res.Read)},
+		{ui.Tr(r, "Didaftarkan", "Registered"), n(res.Inserted)},
+		{ui.Tr(r, "Sudah terdaftar (dilewati)", "Already registered (skipped)"), n(res.Duplicates)},
+		{ui.Tr(r, "Ditolak", "Rejected"), n(res.Rejected)},
 	}
 	if res.DryRun && res.WouldInsert != nil {
-		pairs[1] = [2]string{tr(r, "Akan didaftarkan", "Would be registered"), n(*res.WouldInsert)}
+		pairs[1] = [2]string{ui.Tr(r, "Akan didaftarkan", "Would be registered"), n(*res.WouldInsert)}
 	}
-	kind, msg := "success", tr(r, "Impor selesai.", "Import finished.")
+	kind, msg := "success", ui.Tr(r, "Impor selesai.", "Import finished.")
 	if res.DryRun {
-		kind, msg = "info", tr(r, "Pemeriksaan selesai: belum ada yang disimpan.", "Check finished: nothing was saved.")
+		kind, msg = "info", ui.Tr(r, "Pemeriksaan selesai: belum ada yang disimpan.", "Check finished: nothing was saved.")
 	}
 	if res.Rejected > 0 {
 		kind = "warning"
 	}
 	out := []ui.Node{
 		ui.HTML(template.HTML(`<p class="b-flash b-flash-`+kind+`" role="status">`) + escape(msg) + `</p>`),
-		ui.Section(tr(r, "Hasil", "Result"), ui.DefinitionList(pairs...)),
+		ui.Section(ui.Tr(r, "Hasil", "Result"), ui.DefinitionList(pairs...)),
 	}
 	if f := res.RejectsFile; f != nil {
 		href := ui.Href(r, "/import/rejects/"+url.PathEscape(f.ID))
 		out = append(out, ui.HTML(template.HTML(fmt.Sprintf(`<p><a class="b-btn" href="%s" download="%s" id="rejects-file">%s</a> <span class="b-muted">%s</span></p>`,
-			escape(href), escape(f.Name), escape(fmt.Sprintf(tr(r, "Unduh baris yang ditolak (%d baris)", "Download the rejected rows (%d rows)"), f.Rows)),
-			escape(fmt.Sprintf(tr(r, "tersedia sampai %s", "available until %s"), f.Expires))))))
+			escape(href), escape(f.Name), escape(fmt.Sprintf(ui.Tr(r, "Unduh baris yang ditolak (%d baris)", "Download the rejected rows (%d rows)"), f.Rows)),
+			escape(fmt.Sprintf(ui.Tr(r, "tersedia sampai %s", "available until %s"), f.Expires))))))
 	}
 	if len(res.Rejections) > 0 {
 		rows := make([]ui.Row, 0, len(res.Rejections))
@@ -157,13 +157,13 @@ func importResultNodes(r *http.Request, res *importResult) []ui.Node {
 			}
 			rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(n(rj.Line)), ui.Cell(rj.NIK), ui.Badge("warning", rj.Code), ui.Cell(reason)}})
 		}
-		out = append(out, ui.Section(tr(r, "Baris yang tidak diimpor", "Rows not imported"),
-			ui.Table{Columns: []ui.Column{{Key: "line", Label: tr(r, "Baris", "Line")}, {Key: "nik", Label: "NIK"},
-				{Key: "code", Label: tr(r, "Kode", "Code")}, {Key: "reason", Label: tr(r, "Alasan", "Reason")}},
+		out = append(out, ui.Section(ui.Tr(r, "Baris yang tidak diimpor", "Rows not imported"),
+			ui.Table{Columns: []ui.Column{{Key: "line", Label: ui.Tr(r, "Baris", "Line")}, {Key: "nik", Label: "NIK"},
+				{Key: "code", Label: ui.Tr(r, "Kode", "Code")}, {Key: "reason", Label: ui.Tr(r, "Alasan", "Reason")}},
 				Rows: rows, Total: len(rows)}))
 	}
 	if len(res.UnknownColumns) > 0 {
-		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(strings.Join(res.UnknownColumns, ", "))+`</p>`)))
+		out = append(out, ui.HTML(template.HTML(`<p class="b-muted">`+escape(ui.Tr(r, "Kolom tidak dikenal (tidak diimpor): ", "Unknown columns (not imported): "))+escape(strings.Join(res.UnknownColumns, ", "))+`</p>`)))
 	}
 	return out
 }

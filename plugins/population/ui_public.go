@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/balaidesa/balai/sdk/ui"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -40,7 +41,7 @@ func pagePublicSummary(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	split := req.Level != sdk.Village || ((l == 0 || l >= smallCell) && (p == 0 || p >= smallCell))
-	title := tr(r, "Penduduk", "Residents")
+	title := ui.Tr(r, "Penduduk", "Residents")
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set(sdk.PageHeader, "fragment")
@@ -54,7 +55,7 @@ func pagePublicSummary(w http.ResponseWriter, r *http.Request) {
 		b = append(b, template.HTMLEscapeString(groupThousands(n))...)
 		b = append(b, `</dd>`...)
 	}
-	row("population-total", tr(r, "Penduduk hidup", "Living residents"), total)
+	row("population-total", ui.Tr(r, "Penduduk hidup", "Living residents"), total)
 	if split {
 		row("population-male", sexName(r, "L"), l)
 		row("population-female", sexName(r, "P"), p)

@@ -23,12 +23,10 @@ package main
 // The citizens' pages are in ui_public.go.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -63,42 +61,6 @@ var consolePages = []sdk.PageRoute{
 		Menu: &sdk.MenuEntry{Label: "Kop Surat", LabelEN: "Letterhead", Icon: "settings", Order: 52}},
 	{Method: "POST", Path: "/settings", Permission: permSettings, Handler: http.HandlerFunc(pageSettings)},
 	{Method: "GET", Path: "/widget/waiting", Permission: permRead, Widget: true, Handler: http.HandlerFunc(widgetWaiting)},
-}
-
-// tr picks the page's language: id (the default) or en.
-func tr(r *http.Request, id, en string) string {
-	if ui.Info(r).Lang == "en" {
-		return en
-	}
-	return id
-}
-
-// apiCall runs an API handler for the page request r: method, query q and
-// body (JSON-encoded; nil for none), with path values (name, value pairs).
-// It is how a screen reaches the rules: the API's functions, never a copy.
-func apiCall(r *http.Request, fn func(*http.Request) (int, any, error), method string, q url.Values, body any, pathValues ...string) (int, any, error) {
-	r2 := r.Clone(r.Context())
-	r2.Method = method
-	u := *r.URL
-	u.RawQuery = q.Encode()
-	r2.URL = &u
-	r2.Body = http.NoBody
-	r2.ContentLength = 0
-	r2.Header = r.Header.Clone()
-	r2.Header.Del("Content-Type")
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, nil, fmt.Errorf("encoding a page's request: %w", err)
-		}
-		r2.Body = io.NopCloser(bytes.NewReader(b))
-		r2.ContentLength = int64(len(b))
-		r2.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(pathValues); i += 2 {
-		r2.SetPathValue(pathValues[i], pathValues[i+1])
-	}
-	return fn(r2)
 }
 
 // codeField is the form field an API error code is about, so that a 422
@@ -177,14 +139,14 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 // errors of its own; this one is the plugin's, shown as a plain page.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
 	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
+	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 	if errors.As(err, &se) && se.Status < 500 {
 		status, msg = se.Status, se.Message
 		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
 			msg = t
 		}
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
 		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
 	}})
 }
@@ -193,15 +155,15 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 func stateLabel(r *http.Request, s string) string {
 	switch s {
 	case StateSubmitted:
-		return tr(r, "Menunggu", "Waiting")
+		return ui.Tr(r, "Menunggu", "Waiting")
 	case StateApproved:
-		return tr(r, "Disetujui", "Approved")
+		return ui.Tr(r, "Disetujui", "Approved")
 	case StateRejected:
-		return tr(r, "Ditolak", "Rejected")
+		return ui.Tr(r, "Ditolak", "Rejected")
 	case StateIssued:
-		return tr(r, "Diterbitkan", "Issued")
+		return ui.Tr(r, "Diterbitkan", "Issued")
 	case StateRevoked:
-		return tr(r, "Dicabut", "Revoked")
+		return ui.Tr(r, "Dicabut", "Revoked")
 	}
 	return s
 }
@@ -242,7 +204,7 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 			q.Set(k, v)
 		}
 	}
-	status, body, err := apiCall(r, listRequests, "GET", q, nil)
+	status, body, err := ui.CallAPI(r, listRequests, "GET", q, nil)
 	if err != nil || status != http.StatusOK {
 		fail(w, r, err)
 		return
@@ -265,17 +227,17 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	columns := []ui.Column{{Key: "ref", Label: tr(r, "Nomor permohonan", "Reference")}, {Key: "name", Label: tr(r, "Nama", "Name")},
-		{Key: "nik", Label: "NIK"}, {Key: "type", Label: tr(r, "Jenis surat", "Letter")}, {Key: "state", Label: tr(r, "Keadaan", "State")},
-		{Key: "submitted_at", Label: tr(r, "Diajukan", "Submitted")}, {Key: "number", Label: tr(r, "Nomor surat", "Number")}}
+	columns := []ui.Column{{Key: "ref", Label: ui.Tr(r, "Nomor permohonan", "Reference")}, {Key: "name", Label: ui.Tr(r, "Nama", "Name")},
+		{Key: "nik", Label: "NIK"}, {Key: "type", Label: ui.Tr(r, "Jenis surat", "Letter")}, {Key: "state", Label: ui.Tr(r, "Keadaan", "State")},
+		{Key: "submitted_at", Label: ui.Tr(r, "Diajukan", "Submitted")}, {Key: "number", Label: ui.Tr(r, "Nomor surat", "Number")}}
 	if subtree {
-		columns = append(columns, ui.Column{Key: "village", Label: tr(r, "Desa/Kelurahan", "Village")})
+		columns = append(columns, ui.Column{Key: "village", Label: ui.Tr(r, "Desa/Kelurahan", "Village")})
 	}
 	// The tabs: one link per state, the current one marked.
 	var tabs strings.Builder
-	tabs.WriteString(`<nav class="b-actions" aria-label="` + template.HTMLEscapeString(tr(r, "Keadaan permohonan", "Request state")) + `">`)
+	tabs.WriteString(`<nav class="b-actions" aria-label="` + template.HTMLEscapeString(ui.Tr(r, "Keadaan permohonan", "Request state")) + `">`)
 	cur := in.Get("state")
-	for _, t := range append([]ui.Option{{Value: "", Label: tr(r, "Semua", "All")}}, stateOptions(r)...) {
+	for _, t := range append([]ui.Option{{Value: "", Label: ui.Tr(r, "Semua", "All")}}, stateOptions(r)...) {
 		href := "/requests"
 		if t.Value != "" {
 			href += "?state=" + t.Value
@@ -290,20 +252,20 @@ func pageRequests(w http.ResponseWriter, r *http.Request) {
 	page := offset/max(limit, 1) + 1
 	actions := []ui.Link{}
 	if sdk.From(r).Can(permWrite) && sdk.From(r).Level == sdk.Village {
-		actions = append(actions, ui.Link{Label: tr(r, "Permohonan baru", "New request"), Href: "/requests/new", Primary: true})
+		actions = append(actions, ui.Link{Label: ui.Tr(r, "Permohonan baru", "New request"), Href: "/requests/new", Primary: true})
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Layanan Surat", "Letter requests"), Actions: actions, Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Layanan Surat", "Letter requests"), Actions: actions, Body: []ui.Node{
 		ui.HTML(template.HTML(tabs.String())),
 		ui.Table{
 			Columns: columns, Rows: rows, Total: int(list.Total), Page: page, Limit: limit,
 			Filters: []ui.Field{
-				{Name: "state", Label: tr(r, "Keadaan", "State"), Type: "select", Options: stateOptions(r)},
-				{Name: "type", Label: tr(r, "Jenis surat", "Letter"), Type: "select", Options: typeOptions()},
-				{Name: "q", Label: tr(r, "Nama", "Name"), Type: "search", Max: 100},
-				{Name: "ref", Label: tr(r, "Nomor permohonan", "Reference"), Max: 40},
+				{Name: "state", Label: ui.Tr(r, "Keadaan", "State"), Type: "select", Options: stateOptions(r)},
+				{Name: "type", Label: ui.Tr(r, "Jenis surat", "Letter"), Type: "select", Options: typeOptions()},
+				{Name: "q", Label: ui.Tr(r, "Nama", "Name"), Type: "search", Max: 100},
+				{Name: "ref", Label: ui.Tr(r, "Nomor permohonan", "Reference"), Max: 40},
 			},
-			Empty:   tr(r, "Belum ada permohonan surat.", "No letter requests yet."),
-			Caption: tr(r, "Permohonan surat", "Letter requests"),
+			Empty:   ui.Tr(r, "Belum ada permohonan surat.", "No letter requests yet."),
+			Caption: ui.Tr(r, "Permohonan surat", "Letter requests"),
 		},
 	}})
 }
@@ -317,7 +279,7 @@ func typeChooser(r *http.Request, path, msg string) ui.Node {
 	if msg != "" {
 		b.WriteString(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)
 	}
-	b.WriteString(`<nav aria-labelledby="type-chooser"><h2 id="type-chooser">` + template.HTMLEscapeString(tr(r, "Pilih jenis surat", "Choose the letter")) + `</h2><ul class="b-actions" style="list-style:none;padding:0">`)
+	b.WriteString(`<nav aria-labelledby="type-chooser"><h2 id="type-chooser">` + template.HTMLEscapeString(ui.Tr(r, "Pilih jenis surat", "Choose the letter")) + `</h2><ul class="b-actions" style="list-style:none;padding:0">`)
 	for _, lt := range letterTypes {
 		b.WriteString(`<li><a class="b-btn" href="` + template.HTMLEscapeString(ui.Href(r, path+"?type="+lt.Code)) + `">` + template.HTMLEscapeString(lt.Name) + `</a></li>`)
 	}
@@ -341,10 +303,10 @@ func typeFields(r *http.Request, lt *LetterType) []ui.Field {
 			}
 		}
 		if f.Type == "rupiah" {
-			uf.Help, uf.Placeholder = tr(r, "Jumlah dalam rupiah, misalnya 1.500.000.", "An amount in rupiah, such as 1.500.000."), "1.500.000"
+			uf.Help, uf.Placeholder = ui.Tr(r, "Jumlah dalam rupiah, misalnya 1.500.000.", "An amount in rupiah, such as 1.500.000."), "1.500.000"
 		}
 		if f.Register != "" {
-			uf.Help = tr(r, "Diambil dari data kependudukan bila sudah tercatat.", "Taken from the civil register when it holds it.")
+			uf.Help = ui.Tr(r, "Diambil dari data kependudukan bila sudah tercatat.", "Taken from the civil register when it holds it.")
 		}
 		out = append(out, uf)
 	}
@@ -387,10 +349,10 @@ func pageNewRequest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		values = r.PostForm
-		_, body, err := apiCall(r, villageOnly(createRequest), "POST", nil, submissionBody(values, "type", "nik", "purpose", "child_nik"))
+		_, body, err := ui.CallAPI(r, villageOnly(createRequest), "POST", nil, submissionBody(values, "type", "nik", "purpose", "child_nik"))
 		if err == nil {
 			v := body.(requestView)
-			ui.Redirect(w, r, "/requests/"+v.ID, "success", tr(r, "Permohonan "+v.Ref+" dicatat.", "Request "+v.Ref+" registered."))
+			ui.Redirect(w, r, "/requests/"+v.ID, "success", ui.Tr(r, "Permohonan "+v.Ref+" dicatat.", "Request "+v.Ref+" registered."))
 			return
 		}
 		var ok bool
@@ -399,7 +361,7 @@ func pageNewRequest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	title := tr(r, "Permohonan surat baru", "New letter request")
+	title := ui.Tr(r, "Permohonan surat baru", "New letter request")
 	lt, ok := letterType(values.Get("type"))
 	if !ok {
 		// Step one: which letter.
@@ -408,15 +370,15 @@ func pageNewRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := []ui.Field{
 		{Name: "type", Type: "hidden"},
-		{Name: "nik", Label: "NIK", Required: true, Max: 16, Help: tr(r, "16 angka, dari KTP pemohon.", "16 digits, from the requester's ID card.")},
-		{Name: "purpose", Label: tr(r, "Keperluan", "Purpose"), Required: true, Max: 500},
+		{Name: "nik", Label: "NIK", Required: true, Max: 16, Help: ui.Tr(r, "16 angka, dari KTP pemohon.", "16 digits, from the requester's ID card.")},
+		{Name: "purpose", Label: ui.Tr(r, "Keperluan", "Purpose"), Required: true, Max: 500},
 	}
 	if lt.Code == "kelahiran" {
-		fields = append(fields, ui.Field{Name: "child_nik", Label: tr(r, "NIK anak (bila sudah tercatat)", "Child's NIK (if registered)"), Max: 16})
+		fields = append(fields, ui.Field{Name: "child_nik", Label: ui.Tr(r, "NIK anak (bila sudah tercatat)", "Child's NIK (if registered)"), Max: 16})
 	}
 	fields = append(fields, typeFields(r, lt)...)
 	ui.Render(w, r, ui.Page{Title: title + ": " + lt.Name, Status: status, Body: []ui.Node{ui.Form{
-		Action: "/requests/new", Submit: tr(r, "Catat permohonan", "Register request"), Values: values, Errors: errs, Error: msg,
+		Action: "/requests/new", Submit: ui.Tr(r, "Catat permohonan", "Register request"), Values: values, Errors: errs, Error: msg,
 		Fields: fields, Cancel: "/requests",
 	}}})
 }
@@ -429,7 +391,7 @@ func pageRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func renderRequest(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, msg string, values url.Values) {
-	_, body, err := apiCall(r, getRequest, "GET", nil, nil, "id", r.PathValue("id"))
+	_, body, err := ui.CallAPI(r, getRequest, "GET", nil, nil, "id", r.PathValue("id"))
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -437,23 +399,23 @@ func renderRequest(w http.ResponseWriter, r *http.Request, status int, errs map[
 	v := body.(requestView)
 	req := sdk.From(r)
 	pairs := [][2]string{
-		{tr(r, "Nomor permohonan", "Reference"), v.Ref},
-		{tr(r, "Jenis surat", "Letter"), v.TypeName},
-		{tr(r, "Keadaan", "State"), stateLabel(r, v.State)},
-		{tr(r, "Nama", "Name"), v.Name},
+		{ui.Tr(r, "Nomor permohonan", "Reference"), v.Ref},
+		{ui.Tr(r, "Jenis surat", "Letter"), v.TypeName},
+		{ui.Tr(r, "Keadaan", "State"), stateLabel(r, v.State)},
+		{ui.Tr(r, "Nama", "Name"), v.Name},
 		{"NIK", v.NIK},
-		{tr(r, "Keperluan", "Purpose"), v.Purpose},
-		{tr(r, "Saluran", "Channel"), map[string]string{ChannelOnline: tr(r, "Daring (warga)", "Online (citizen)"), ChannelOffice: tr(r, "Loket", "Counter")}[v.Channel]},
-		{tr(r, "Diajukan", "Submitted"), ui.DateTime(r, v.SubmittedAt)},
+		{ui.Tr(r, "Keperluan", "Purpose"), v.Purpose},
+		{ui.Tr(r, "Saluran", "Channel"), map[string]string{ChannelOnline: ui.Tr(r, "Daring (warga)", "Online (citizen)"), ChannelOffice: ui.Tr(r, "Loket", "Counter")}[v.Channel]},
+		{ui.Tr(r, "Diajukan", "Submitted"), ui.DateTime(r, v.SubmittedAt)},
 	}
 	if v.Number != "" {
-		pairs = append(pairs, [2]string{tr(r, "Nomor surat", "Letter number"), v.Number}, [2]string{tr(r, "Tanggal surat", "Letter date"), ui.DateOnly(v.LetterDate)})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Nomor surat", "Letter number"), v.Number}, [2]string{ui.Tr(r, "Tanggal surat", "Letter date"), ui.DateOnly(v.LetterDate)})
 	}
 	if v.RejectReason != "" {
-		pairs = append(pairs, [2]string{tr(r, "Alasan penolakan", "Reason for rejection"), v.RejectReason})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Alasan penolakan", "Reason for rejection"), v.RejectReason})
 	}
 	if v.RevokeReason != "" {
-		pairs = append(pairs, [2]string{tr(r, "Alasan pencabutan", "Reason for revocation"), v.RevokeReason})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Alasan pencabutan", "Reason for revocation"), v.RevokeReason})
 	}
 	lt, _ := letterType(v.Type)
 	for _, f := range lt.Fields {
@@ -461,48 +423,48 @@ func renderRequest(w http.ResponseWriter, r *http.Request, status int, errs map[
 			pairs = append(pairs, [2]string{f.Label, f.display(val)})
 		}
 	}
-	nodes := []ui.Node{ui.Section(tr(r, "Permohonan", "Request"), ui.DefinitionList(pairs...))}
+	nodes := []ui.Node{ui.Section(ui.Tr(r, "Permohonan", "Request"), ui.DefinitionList(pairs...))}
 	if v.Resident != nil {
 		s := v.Resident
-		nodes = append(nodes, ui.Section(tr(r, "Data penduduk", "Resident"), ui.DefinitionList(residentPairs(r, s)...)))
+		nodes = append(nodes, ui.Section(ui.Tr(r, "Data penduduk", "Resident"), ui.DefinitionList(residentPairs(r, s)...)))
 	} else if v.Masked {
-		nodes = append(nodes, ui.Muted(tr(r, "Data penduduk disamarkan: Anda tidak berhak melihatnya.", "Resident data is masked: you may not see it.")))
+		nodes = append(nodes, ui.Muted(ui.Tr(r, "Data penduduk disamarkan: Anda tidak berhak melihatnya.", "Resident data is masked: you may not see it.")))
 	}
 	if v.Register != nil && len(v.Register.Notes) > 0 {
-		nodes = append(nodes, ui.Section(tr(r, "Catatan dari data kependudukan", "Notes from the civil register"), listNode(v.Register.Notes)))
+		nodes = append(nodes, ui.Section(ui.Tr(r, "Catatan dari data kependudukan", "Notes from the civil register"), listNode(v.Register.Notes)))
 	}
 	base := "/requests/" + v.ID
-	actions := []ui.Link{{Label: tr(r, "Kembali", "Back"), Href: "/requests"}}
+	actions := []ui.Link{{Label: ui.Tr(r, "Kembali", "Back"), Href: "/requests"}}
 	if req.Level == sdk.Village {
 		switch v.State {
 		case StateSubmitted:
 			if req.Can(permApprove) {
 				nodes = append(nodes,
-					ui.Form{Action: base + "/approve", Submit: tr(r, "Setujui dan beri nomor", "Approve and number")},
-					ui.Section(tr(r, "Tolak permohonan", "Reject the request"), ui.Form{
-						Action: base + "/reject", Submit: tr(r, "Tolak", "Reject"), Values: values, Errors: errs, Error: msg,
-						Confirm: tr(r, "Tolak permohonan ini?", "Reject this request?"),
-						Fields:  []ui.Field{{Name: "reason", Label: tr(r, "Alasan (dibaca pemohon)", "Reason (the requester reads it)"), Type: "textarea", Required: true, Max: 500}},
+					ui.Form{Action: base + "/approve", Submit: ui.Tr(r, "Setujui dan beri nomor", "Approve and number")},
+					ui.Section(ui.Tr(r, "Tolak permohonan", "Reject the request"), ui.Form{
+						Action: base + "/reject", Submit: ui.Tr(r, "Tolak", "Reject"), Values: values, Errors: errs, Error: msg,
+						Confirm: ui.Tr(r, "Tolak permohonan ini?", "Reject this request?"),
+						Fields:  []ui.Field{{Name: "reason", Label: ui.Tr(r, "Alasan (dibaca pemohon)", "Reason (the requester reads it)"), Type: "textarea", Required: true, Max: 500}},
 					}))
 			}
 		case StateApproved, StateIssued:
 			if v.State == StateApproved && req.Can(permWrite) {
-				nodes = append(nodes, ui.Form{Action: base + "/issue", Submit: tr(r, "Tandai diterbitkan (diserahkan)", "Mark issued (handed over)"), Error: msg})
+				nodes = append(nodes, ui.Form{Action: base + "/issue", Submit: ui.Tr(r, "Tandai diterbitkan (diserahkan)", "Mark issued (handed over)"), Error: msg})
 			}
 			if req.Can(permApprove) {
-				nodes = append(nodes, ui.Section(tr(r, "Cabut surat", "Revoke the letter"), ui.Form{
-					Action: base + "/revoke", Submit: tr(r, "Cabut", "Revoke"), Values: values, Errors: errs,
-					Confirm: tr(r, "Cabut surat ini? Surat tidak berlaku lagi.", "Revoke this letter? It will no longer be valid."),
-					Fields:  []ui.Field{{Name: "reason", Label: tr(r, "Alasan pencabutan", "Reason for revocation"), Type: "textarea", Required: true, Max: 500}},
+				nodes = append(nodes, ui.Section(ui.Tr(r, "Cabut surat", "Revoke the letter"), ui.Form{
+					Action: base + "/revoke", Submit: ui.Tr(r, "Cabut", "Revoke"), Values: values, Errors: errs,
+					Confirm: ui.Tr(r, "Cabut surat ini? Surat tidak berlaku lagi.", "Revoke this letter? It will no longer be valid."),
+					Fields:  []ui.Field{{Name: "reason", Label: ui.Tr(r, "Alasan pencabutan", "Reason for revocation"), Type: "textarea", Required: true, Max: 500}},
 				}))
 			}
 		}
 	}
 	// A letter is printed once issued (the API answers 409 before).
 	if (v.State == StateIssued || v.State == StateRevoked) && req.Can(permPrint) {
-		actions = append(actions, ui.Link{Label: tr(r, "Cetak PDF", "Print PDF"), Href: base + "/pdf", Primary: true})
+		actions = append(actions, ui.Link{Label: ui.Tr(r, "Cetak PDF", "Print PDF"), Href: base + "/pdf", Primary: true})
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Permohonan ", "Request ") + v.Ref, Status: status, Actions: actions, Body: nodes})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Permohonan ", "Request ") + v.Ref, Status: status, Actions: actions, Body: nodes})
 }
 
 // residentPairs shows the request's snapshot of the resident.
@@ -526,13 +488,13 @@ func residentPairs(r *http.Request, s *snapshot) [][2]string {
 		case "birth_date":
 			text = ui.DateOnly(text)
 		case "sex":
-			text = map[string]string{"L": tr(r, "Laki-laki", "Male"), "P": tr(r, "Perempuan", "Female")}[text]
+			text = map[string]string{"L": ui.Tr(r, "Laki-laki", "Male"), "P": ui.Tr(r, "Perempuan", "Female")}[text]
 		case "address":
 			if s.RT != "" || s.RW != "" {
 				text += " RT " + s.RT + "/RW " + s.RW
 			}
 		}
-		out = append(out, [2]string{tr(r, l.id, l.en), text})
+		out = append(out, [2]string{ui.Tr(r, l.id, l.en), text})
 	}
 	return out
 }
@@ -570,12 +532,12 @@ func pageAction(action string) func(http.ResponseWriter, *http.Request) {
 		var body any
 		if q, ok := questions[action]; ok {
 			if !ui.Confirm(w, r, ui.Form{Action: "/requests/" + r.PathValue("id") + "/" + action, Values: r.PostForm,
-				Confirm: tr(r, q[0], q[1]), Cancel: "/requests/" + r.PathValue("id")}) {
+				Confirm: ui.Tr(r, q[0], q[1]), Cancel: "/requests/" + r.PathValue("id")}) {
 				return
 			}
 			body = reasonBody{Reason: r.PostForm.Get("reason")}
 		}
-		_, _, err := apiCall(r, villageOnly(fns[action]), "POST", nil, body, "id", r.PathValue("id"))
+		_, _, err := ui.CallAPI(r, villageOnly(fns[action]), "POST", nil, body, "id", r.PathValue("id"))
 		if err != nil {
 			errs, msg, status, ok := formErrors(r, err)
 			if !ok {
@@ -585,13 +547,13 @@ func pageAction(action string) func(http.ResponseWriter, *http.Request) {
 			renderRequest(w, r, status, errs, msg, r.PostForm)
 			return
 		}
-		ui.Redirect(w, r, "/requests/"+r.PathValue("id"), "success", tr(r, done[action][0], done[action][1]))
+		ui.Redirect(w, r, "/requests/"+r.PathValue("id"), "success", ui.Tr(r, done[action][0], done[action][1]))
 	}
 }
 
 // pageLetterTypes lists the letter types with their wording's state.
 func pageLetterTypes(w http.ResponseWriter, r *http.Request) {
-	_, body, err := apiCall(r, listLetterTypes, "GET", nil, nil)
+	_, body, err := ui.CallAPI(r, listLetterTypes, "GET", nil, nil)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -599,15 +561,15 @@ func pageLetterTypes(w http.ResponseWriter, r *http.Request) {
 	list := body.(sdk.ListOf[letterTypeView])
 	rows := []ui.Row{}
 	for _, t := range list.Items {
-		own := ui.Badge("neutral", tr(r, "Bawaan", "Default"))
+		own := ui.Badge("neutral", ui.Tr(r, "Bawaan", "Default"))
 		if t.Customized {
-			own = ui.Badge("info", tr(r, "Diubah", "Customized"))
+			own = ui.Badge("info", ui.Tr(r, "Diubah", "Customized"))
 		}
 		rows = append(rows, ui.Row{Href: "/letter-types/" + t.Code, Cells: []ui.Node{ui.Cell(t.Name), ui.Cell(t.Code), ui.Cell(t.Template.NumberCode), own}})
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Jenis surat", "Letter types"), Body: []ui.Node{ui.Table{
-		Columns: []ui.Column{{Key: "name", Label: tr(r, "Surat", "Letter")}, {Key: "code", Label: tr(r, "Kode", "Code")},
-			{Key: "number_code", Label: tr(r, "Kode klasifikasi", "Classification")}, {Key: "custom", Label: tr(r, "Redaksi", "Wording")}},
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Jenis surat", "Letter types"), Body: []ui.Node{ui.Table{
+		Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Surat", "Letter")}, {Key: "code", Label: ui.Tr(r, "Kode", "Code")},
+			{Key: "number_code", Label: ui.Tr(r, "Kode klasifikasi", "Classification")}, {Key: "custom", Label: ui.Tr(r, "Redaksi", "Wording")}},
 		Rows: rows,
 	}}})
 }
@@ -644,7 +606,7 @@ func sampleValues(lt *LetterType, res *resolved) map[string]string {
 // PUT /letter-types/{code}/template's handler.
 func pageLetterType(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	_, body, err := apiCall(r, getLetterType, "GET", nil, nil, "code", code)
+	_, body, err := ui.CallAPI(r, getLetterType, "GET", nil, nil, "code", code)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -668,7 +630,7 @@ func pageLetterType(w http.ResponseWriter, r *http.Request) {
 		}
 		if values.Get("action") == "preview" {
 			if err := lt.checkTemplate(t); err != nil {
-				status, msg = http.StatusUnprocessableEntity, tr(r, "Redaksi tidak sah: ", "Invalid wording: ")+err.Error()
+				status, msg = http.StatusUnprocessableEntity, ui.Tr(r, "Redaksi tidak sah: ", "Invalid wording: ")+err.Error()
 			} else {
 				_, res, err := loadSettings(r.Context(), req)
 				if err != nil {
@@ -678,9 +640,9 @@ func pageLetterType(w http.ResponseWriter, r *http.Request) {
 				preview = previewNode(r, lt.Default.with(t), lt, &res)
 			}
 		} else {
-			_, _, err := apiCall(r, putTemplate, "PUT", nil, t, "code", code)
+			_, _, err := ui.CallAPI(r, putTemplate, "PUT", nil, t, "code", code)
 			if err == nil {
-				ui.Redirect(w, r, "/letter-types/"+code, "success", tr(r, "Redaksi surat disimpan.", "Wording saved."))
+				ui.Redirect(w, r, "/letter-types/"+code, "success", ui.Tr(r, "Redaksi surat disimpan.", "Wording saved."))
 				return
 			}
 			var ok bool
@@ -690,7 +652,7 @@ func pageLetterType(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	nodes := []ui.Node{ui.Muted(tr(r, "Kata dalam kurung kurawal diganti data pemohon: ", "Words in braces are replaced by the requester's data: ") + listNames(lt.placeholders()))}
+	nodes := []ui.Node{ui.Muted(ui.Tr(r, "Kata dalam kurung kurawal diganti data pemohon: ", "Words in braces are replaced by the requester's data: ") + listNames(lt.placeholders()))}
 	if preview != nil {
 		nodes = append(nodes, preview)
 	}
@@ -704,25 +666,25 @@ func pageLetterType(w http.ResponseWriter, r *http.Request) {
 		}
 		nodes = append(nodes, previewNode(r, view.Template, lt, &res))
 	}
-	ui.Render(w, r, ui.Page{Title: view.Name, Status: status, Actions: []ui.Link{{Label: tr(r, "Kembali", "Back"), Href: "/letter-types"}}, Body: nodes})
+	ui.Render(w, r, ui.Page{Title: view.Name, Status: status, Actions: []ui.Link{{Label: ui.Tr(r, "Kembali", "Back"), Href: "/letter-types"}}, Body: nodes})
 }
 
 // templateForm is the wording form with its three buttons (preview,
 // save, back to the default): plain submit buttons, told apart by the
 // action field.
 func templateForm(r *http.Request, values url.Values, errs map[string]string, msg string) ui.Node {
-	f := ui.Form{Submit: tr(r, "Simpan", "Save"), Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
-		{Name: "title", Label: tr(r, "Judul", "Title"), Max: 200},
-		{Name: "opening", Label: tr(r, "Pembuka", "Opening"), Type: "textarea", Max: 2000},
-		{Name: "body", Label: tr(r, "Isi", "Body"), Type: "textarea", Max: 2000},
-		{Name: "closing", Label: tr(r, "Penutup", "Closing"), Type: "textarea", Max: 2000},
-		{Name: "number_code", Label: tr(r, "Kode klasifikasi arsip", "Archive classification code"), Max: 20},
+	f := ui.Form{Submit: ui.Tr(r, "Simpan", "Save"), Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
+		{Name: "title", Label: ui.Tr(r, "Judul", "Title"), Max: 200},
+		{Name: "opening", Label: ui.Tr(r, "Pembuka", "Opening"), Type: "textarea", Max: 2000},
+		{Name: "body", Label: ui.Tr(r, "Isi", "Body"), Type: "textarea", Max: 2000},
+		{Name: "closing", Label: ui.Tr(r, "Penutup", "Closing"), Type: "textarea", Max: 2000},
+		{Name: "number_code", Label: ui.Tr(r, "Kode klasifikasi arsip", "Archive classification code"), Max: 20},
 	}}
 	html := string(f.HTML(r))
 	// A second and third button in the same form: "preview" renders, "reset"
 	// saves the default; a plain submit saves.
-	extra := `<button class="b-btn" type="submit" name="action" value="preview">` + template.HTMLEscapeString(tr(r, "Pratinjau", "Preview")) + `</button> ` +
-		`<button class="b-btn" type="submit" name="action" value="reset">` + template.HTMLEscapeString(tr(r, "Kembalikan ke bawaan", "Back to default")) + `</button>`
+	extra := `<button class="b-btn" type="submit" name="action" value="preview">` + template.HTMLEscapeString(ui.Tr(r, "Pratinjau", "Preview")) + `</button> ` +
+		`<button class="b-btn" type="submit" name="action" value="reset">` + template.HTMLEscapeString(ui.Tr(r, "Kembalikan ke bawaan", "Back to default")) + `</button>`
 	if i := strings.LastIndex(html, "</form>"); i >= 0 {
 		html = html[:i] + `<div class="b-actions">` + extra + `</div>` + html[i:]
 	}
@@ -733,7 +695,7 @@ func templateForm(r *http.Request, values url.Values, errs map[string]string, ms
 func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.Node {
 	vals := sampleValues(lt, res)
 	var b strings.Builder
-	b.WriteString(`<div class="b-card" id="preview" aria-label="` + template.HTMLEscapeString(tr(r, "Pratinjau", "Preview")) + `"><div style="text-align:center">`)
+	b.WriteString(`<div class="b-card" id="preview" aria-label="` + template.HTMLEscapeString(ui.Tr(r, "Pratinjau", "Preview")) + `"><div style="text-align:center">`)
 	for _, l := range res.Letterhead {
 		b.WriteString("<strong>" + template.HTMLEscapeString(l) + "</strong><br>")
 	}
@@ -741,7 +703,7 @@ func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.
 		b.WriteString(`<small>` + template.HTMLEscapeString(res.Address) + `</small>`)
 	}
 	b.WriteString(`<hr><p><strong><u>` + template.HTMLEscapeString(render(t.Title, vals)) + `</u></strong><br>`)
-	b.WriteString(template.HTMLEscapeString(tr(r, "Nomor: ", "Number: ")+"001/"+t.NumberCode+"/…") + `</p></div>`)
+	b.WriteString(template.HTMLEscapeString(ui.Tr(r, "Nomor: ", "Number: ")+"001/"+t.NumberCode+"/…") + `</p></div>`)
 	if t.Opening != "" {
 		b.WriteString(`<p style="white-space:pre-line">` + template.HTMLEscapeString(render(t.Opening, vals)) + `</p>`)
 	}
@@ -769,7 +731,7 @@ func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.
 func paperName(r *http.Request, p string) string {
 	switch p {
 	case "F4":
-		return tr(r, "F4 (folio, 215 × 330 mm)", "F4 (folio, 215 × 330 mm)")
+		return ui.Tr(r, "F4 (folio, 215 × 330 mm)", "F4 (folio, 215 × 330 mm)")
 	case "A4":
 		return "A4 (210 × 297 mm)"
 	}
@@ -831,7 +793,7 @@ func (f settingsForm) patch() map[string]any {
 // pageSettings shows and saves the letterhead settings through
 // GET and PUT /settings' handlers.
 func pageSettings(w http.ResponseWriter, r *http.Request) {
-	_, body, err := apiCall(r, getSettings, "GET", nil, nil)
+	_, body, err := ui.CallAPI(r, getSettings, "GET", nil, nil)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -850,10 +812,10 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 		err := ui.Decode(r, &f)
 		values = r.PostForm
 		if err == nil {
-			_, _, err = apiCall(r, putSettings, "PUT", nil, f.patch())
+			_, _, err = ui.CallAPI(r, putSettings, "PUT", nil, f.patch())
 		}
 		if err == nil {
-			ui.Redirect(w, r, "/settings", "success", tr(r, "Pengaturan kop surat disimpan.", "Letterhead settings saved."))
+			ui.Redirect(w, r, "/settings", "success", ui.Tr(r, "Pengaturan kop surat disimpan.", "Letterhead settings saved."))
 			return
 		}
 		var ok bool
@@ -880,49 +842,49 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	res := sv.Resolved
 	nodes := []ui.Node{
-		ui.Section(tr(r, "Yang dicetak sekarang", "Printed now"), ui.DefinitionList(
-			[2]string{tr(r, "Kop surat", "Letterhead"), strings.Join(res.Letterhead, " / ")},
-			[2]string{tr(r, "Alamat kantor", "Office address"), res.Address},
-			[2]string{tr(r, "Penanda tangan", "Signatory"), res.Signatory.Title + " — " + orDots(res.Signatory.Name)},
+		ui.Section(ui.Tr(r, "Yang dicetak sekarang", "Printed now"), ui.DefinitionList(
+			[2]string{ui.Tr(r, "Kop surat", "Letterhead"), strings.Join(res.Letterhead, " / ")},
+			[2]string{ui.Tr(r, "Alamat kantor", "Office address"), res.Address},
+			[2]string{ui.Tr(r, "Penanda tangan", "Signatory"), res.Signatory.Title + " — " + orDots(res.Signatory.Name)},
 			[2]string{"NIP", res.Signatory.NIP},
-			[2]string{tr(r, "Format nomor", "Number format"), res.NumberTemplate},
-			[2]string{tr(r, "Kertas", "Paper"), paperName(r, res.Paper)},
-			[2]string{tr(r, "Prinsip empat mata", "Four eyes"), map[bool]string{true: tr(r, "Ya: yang mengajukan tidak boleh menyetujui", "Yes: the submitter may not approve"), false: tr(r, "Tidak", "No")}[res.FourEyes]},
-			[2]string{tr(r, "Zona waktu", "Time zone"), res.Timezone},
+			[2]string{ui.Tr(r, "Format nomor", "Number format"), res.NumberTemplate},
+			[2]string{ui.Tr(r, "Kertas", "Paper"), paperName(r, res.Paper)},
+			[2]string{ui.Tr(r, "Prinsip empat mata", "Four eyes"), map[bool]string{true: ui.Tr(r, "Ya: yang mengajukan tidak boleh menyetujui", "Yes: the submitter may not approve"), false: ui.Tr(r, "Tidak", "No")}[res.FourEyes]},
+			[2]string{ui.Tr(r, "Zona waktu", "Time zone"), res.Timezone},
 		)),
 	}
 	if sdk.From(r).Can(permSettings) {
 		nodes = append(nodes, ui.Form{Action: "/settings", Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
-			{Name: "letterhead", Label: tr(r, "Kop surat (satu baris per baris, paling banyak 5)", "Letterhead (one line each, at most 5)"), Type: "textarea",
-				Help: tr(r, "Kosongkan untuk memakai nama wilayah.", "Leave empty to use the region names.")},
-			{Name: "address", Label: tr(r, "Alamat kantor", "Office address"), Max: 200},
-			{Name: "place", Label: tr(r, "Tempat penandatanganan", "Place of signing"), Max: 100},
-			{Name: "signatory_title", Label: tr(r, "Jabatan penanda tangan", "Signatory's title"), Max: 100},
-			{Name: "signatory_name", Label: tr(r, "Nama penanda tangan", "Signatory's name"), Max: 100},
-			{Name: "signatory_nip", Label: "NIP", Max: 30, Help: tr(r, "Nomor Induk Pegawai, 18 angka; kosongkan bila tidak ada.", "Civil servant number, 18 digits; empty if none.")},
-			{Name: "number_template", Label: tr(r, "Format nomor surat", "Number format"), Max: 100, Help: "{seq:3}/{type_code}/{village_code}/{roman_month}/{year}"},
-			{Name: "paper", Label: tr(r, "Kertas", "Paper"), Type: "select", Options: []ui.Option{{Value: "F4", Label: paperName(r, "F4")}, {Value: "A4", Label: paperName(r, "A4")}},
-				Help: tr(r, "Kosong: F4, kecuali diatur oleh wilayah di atas.", "Empty: F4, unless set above.")},
-			{Name: "four_eyes", Label: tr(r, "Prinsip empat mata: yang mengajukan atau mengubah permohonan tidak boleh menyetujuinya", "Four eyes: whoever submitted or edited a request may not approve it"), Type: "checkbox"},
+			{Name: "letterhead", Label: ui.Tr(r, "Kop surat (satu baris per baris, paling banyak 5)", "Letterhead (one line each, at most 5)"), Type: "textarea",
+				Help: ui.Tr(r, "Kosongkan untuk memakai nama wilayah.", "Leave empty to use the region names.")},
+			{Name: "address", Label: ui.Tr(r, "Alamat kantor", "Office address"), Max: 200},
+			{Name: "place", Label: ui.Tr(r, "Tempat penandatanganan", "Place of signing"), Max: 100},
+			{Name: "signatory_title", Label: ui.Tr(r, "Jabatan penanda tangan", "Signatory's title"), Max: 100},
+			{Name: "signatory_name", Label: ui.Tr(r, "Nama penanda tangan", "Signatory's name"), Max: 100},
+			{Name: "signatory_nip", Label: "NIP", Max: 30, Help: ui.Tr(r, "Nomor Induk Pegawai, 18 angka; kosongkan bila tidak ada.", "Civil servant number, 18 digits; empty if none.")},
+			{Name: "number_template", Label: ui.Tr(r, "Format nomor surat", "Number format"), Max: 100, Help: "{seq:3}/{type_code}/{village_code}/{roman_month}/{year}"},
+			{Name: "paper", Label: ui.Tr(r, "Kertas", "Paper"), Type: "select", Options: []ui.Option{{Value: "F4", Label: paperName(r, "F4")}, {Value: "A4", Label: paperName(r, "A4")}},
+				Help: ui.Tr(r, "Kosong: F4, kecuali diatur oleh wilayah di atas.", "Empty: F4, unless set above.")},
+			{Name: "four_eyes", Label: ui.Tr(r, "Prinsip empat mata: yang mengajukan atau mengubah permohonan tidak boleh menyetujuinya", "Four eyes: whoever submitted or edited a request may not approve it"), Type: "checkbox"},
 		}})
 	} else {
-		nodes = append(nodes, ui.Muted(tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))
+		nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Kop surat dan penanda tangan", "Letterhead and signatory"), Status: status, Body: nodes})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kop surat dan penanda tangan", "Letterhead and signatory"), Status: status, Body: nodes})
 }
 
 // widgetWaiting is the dashboard's count of requests waiting for a
 // decision, with a link to them.
 func widgetWaiting(w http.ResponseWriter, r *http.Request) {
-	_, body, err := apiCall(r, listRequests, "GET", url.Values{"state": {StateSubmitted}, "limit": {"1"}}, nil)
+	_, body, err := ui.CallAPI(r, listRequests, "GET", url.Values{"state": {StateSubmitted}, "limit": {"1"}}, nil)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
 	n := body.(sdk.ListOf[requestView]).Total
-	ui.Render(w, r, ui.Page{Title: tr(r, "Permohonan surat menunggu", "Letter requests waiting"), Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Permohonan surat menunggu", "Letter requests waiting"), Body: []ui.Node{
 		ui.HTML(template.HTML(`<p><strong class="b-count" data-count="` + strconv.FormatInt(n, 10) + `">` + strconv.FormatInt(n, 10) + `</strong> ` +
-			template.HTMLEscapeString(tr(r, "permohonan menunggu keputusan", "requests waiting for a decision")) + `</p>`)),
-		ui.A(tr(r, "Buka antrean", "Open the queue"), "/requests?state=submitted"),
+			template.HTMLEscapeString(ui.Tr(r, "permohonan menunggu keputusan", "requests waiting for a decision")) + `</p>`)),
+		ui.A(ui.Tr(r, "Buka antrean", "Open the queue"), "/requests?state=submitted"),
 	}})
 }

@@ -45,12 +45,12 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		values = r.PostForm
-		_, body, err := apiCall(r, villageOnly(createPublicRequest), "POST", nil, submissionBody(values, "type", "nik", "kk", "mother_name", "purpose", "child_nik"))
+		_, body, err := ui.CallAPI(r, villageOnly(createPublicRequest), "POST", nil, submissionBody(values, "type", "nik", "kk", "mother_name", "purpose", "child_nik"))
 		if err == nil {
 			out := body.(map[string]any)
 			code, _ := out["track_code"].(string)
 			ui.Redirect(w, r, "/track/"+code, "success",
-				tr(r, "Permohonan Anda diterima. Simpan kode pelacakan ini: ", "Your request was received. Keep this tracking code: ")+code)
+				ui.Tr(r, "Permohonan Anda diterima. Simpan kode pelacakan ini: ", "Your request was received. Keep this tracking code: ")+code)
 			return
 		}
 		var ok bool
@@ -62,31 +62,31 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 			msg = "Too many attempts. Try again later. " + msg
 		}
 	}
-	title := tr(r, "Ajukan surat", "Request a letter")
-	links := []ui.Node{ui.A(tr(r, "Sudah punya kode pelacakan? Lacak permohonan", "Have a tracking code? Track a request"), "/track")}
+	title := ui.Tr(r, "Ajukan surat", "Request a letter")
+	links := []ui.Node{ui.A(ui.Tr(r, "Sudah punya kode pelacakan? Lacak permohonan", "Have a tracking code? Track a request"), "/track")}
 	lt, ok := letterType(values.Get("type"))
 	if !ok {
 		ui.Render(w, r, ui.Page{Title: title, Status: status, Body: append([]ui.Node{
-			ui.Text(tr(r, "Pilih surat yang Anda perlukan.", "Choose the letter you need.")),
+			ui.Text(ui.Tr(r, "Pilih surat yang Anda perlukan.", "Choose the letter you need.")),
 			typeChooser(r, "/request", msg),
 		}, links...)})
 		return
 	}
 	fields := []ui.Field{
 		{Name: "type", Type: "hidden"},
-		{Name: "nik", Label: "NIK", Type: "text", Required: true, Max: 16, Help: tr(r, "16 angka, seperti pada KTP atau KK.", "16 digits, as on your ID card or family card.")},
-		{Name: "kk", Label: tr(r, "Nomor KK", "Family card number"), Required: true, Max: 16},
-		{Name: "mother_name", Label: tr(r, "Nama ibu kandung", "Mother's name"), Required: true, Max: 200},
-		{Name: "purpose", Label: tr(r, "Keperluan", "Purpose"), Required: true, Max: 500},
+		{Name: "nik", Label: "NIK", Type: "text", Required: true, Max: 16, Help: ui.Tr(r, "16 angka, seperti pada KTP atau KK.", "16 digits, as on your ID card or family card.")},
+		{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number"), Required: true, Max: 16},
+		{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Required: true, Max: 200},
+		{Name: "purpose", Label: ui.Tr(r, "Keperluan", "Purpose"), Required: true, Max: 500},
 	}
 	if lt.Code == "kelahiran" {
-		fields = append(fields, ui.Field{Name: "child_nik", Label: tr(r, "NIK anak (bila sudah tercatat)", "Child's NIK (if registered)"), Max: 16})
+		fields = append(fields, ui.Field{Name: "child_nik", Label: ui.Tr(r, "NIK anak (bila sudah tercatat)", "Child's NIK (if registered)"), Max: 16})
 	}
 	fields = append(fields, typeFields(r, lt)...)
 	ui.Render(w, r, ui.Page{Title: title + ": " + lt.Name, Status: status, Body: append([]ui.Node{
-		ui.Muted(tr(r, "NIK, nomor KK dan nama ibu dicocokkan dengan data kependudukan desa; data Anda tidak ditampilkan kepada siapa pun.",
+		ui.Muted(ui.Tr(r, "NIK, nomor KK dan nama ibu dicocokkan dengan data kependudukan desa; data Anda tidak ditampilkan kepada siapa pun.",
 			"NIK, family card number and mother's name are checked against the village register; your data is shown to no one.")),
-		ui.Form{Action: "/request", Submit: tr(r, "Kirim permohonan", "Send request"), Values: values, Errors: errs, Error: msg,
+		ui.Form{Action: "/request", Submit: ui.Tr(r, "Kirim permohonan", "Send request"), Values: values, Errors: errs, Error: msg,
 			Fields: fields, Cancel: "/request"},
 	}, links...)})
 }
@@ -98,9 +98,9 @@ func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, ui.Href(r, "/track/"+url.PathEscape(code)), http.StatusSeeOther)
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Lacak permohonan surat", "Track a letter request"), Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Body: []ui.Node{
 		trackForm(r, nil, ""),
-		ui.A(tr(r, "Ajukan surat baru", "Request a new letter"), "/request"),
+		ui.A(ui.Tr(r, "Ajukan surat baru", "Request a new letter"), "/request"),
 	}})
 }
 
@@ -109,9 +109,9 @@ func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
 	if errText != "" {
 		errs = map[string]string{"code": errText}
 	}
-	return ui.Form{Method: "GET", Action: "/track", Submit: tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
-		{Name: "code", Label: tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 40,
-			Help: tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request.")},
+	return ui.Form{Method: "GET", Action: "/track", Submit: ui.Tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
+		{Name: "code", Label: ui.Tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 40,
+			Help: ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request.")},
 	}}
 }
 
@@ -119,11 +119,11 @@ func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
 // the reason of a rejection, the verification page of an issued letter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
 	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := apiCall(r, trackRequest, "GET", nil, nil, "code", code)
+	_, body, err := ui.CallAPI(r, trackRequest, "GET", nil, nil, "code", code)
 	if err != nil {
 		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: tr(r, "Lacak permohonan surat", "Track a letter request"), Status: http.StatusNotFound, Body: []ui.Node{
-				trackForm(r, url.Values{"code": {code}}, tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")),
+			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Status: http.StatusNotFound, Body: []ui.Node{
+				trackForm(r, url.Values{"code": {code}}, ui.Tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")),
 			}})
 			return
 		}
@@ -132,16 +132,16 @@ func publicTrackPage(w http.ResponseWriter, r *http.Request) {
 	}
 	t := body.(tracking)
 	pairs := [][2]string{
-		{tr(r, "Kode pelacakan", "Tracking code"), code},
-		{tr(r, "Nomor permohonan", "Reference"), t.Ref},
-		{tr(r, "Jenis surat", "Letter"), t.TypeName},
-		{tr(r, "Diajukan", "Submitted"), ui.DateOnly(firstN(t.SubmittedAt, 10))},
+		{ui.Tr(r, "Kode pelacakan", "Tracking code"), code},
+		{ui.Tr(r, "Nomor permohonan", "Reference"), t.Ref},
+		{ui.Tr(r, "Jenis surat", "Letter"), t.TypeName},
+		{ui.Tr(r, "Diajukan", "Submitted"), ui.DateOnly(firstN(t.SubmittedAt, 10))},
 	}
 	if t.Number != "" {
-		pairs = append(pairs, [2]string{tr(r, "Nomor surat", "Letter number"), t.Number}, [2]string{tr(r, "Tanggal surat", "Letter date"), ui.DateOnly(t.LetterDate)})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Nomor surat", "Letter number"), t.Number}, [2]string{ui.Tr(r, "Tanggal surat", "Letter date"), ui.DateOnly(t.LetterDate)})
 	}
 	if t.Reason != "" {
-		pairs = append(pairs, [2]string{tr(r, "Alasan penolakan", "Reason for rejection"), t.Reason})
+		pairs = append(pairs, [2]string{ui.Tr(r, "Alasan penolakan", "Reason for rejection"), t.Reason})
 	}
 	next := map[string][2]string{
 		StateSubmitted: {"Permohonan Anda sedang diperiksa oleh petugas desa.", "Your request is being checked by the village office."},
@@ -151,16 +151,16 @@ func publicTrackPage(w http.ResponseWriter, r *http.Request) {
 		StateRevoked:   {"Surat ini telah dicabut dan tidak berlaku lagi.", "This letter has been revoked and is no longer valid."},
 	}[t.State]
 	nodes := []ui.Node{
-		ui.HTML(template.HTML(`<p id="track-state">`) + stateBadge(r, t.State).HTML(r) + ` ` + template.HTML(template.HTMLEscapeString(tr(r, next[0], next[1]))) + `</p>`),
+		ui.HTML(template.HTML(`<p id="track-state">`) + stateBadge(r, t.State).HTML(r) + ` ` + template.HTML(template.HTMLEscapeString(ui.Tr(r, next[0], next[1]))) + `</p>`),
 		ui.DefinitionList(pairs...),
 	}
 	if t.VerifyURL != "" {
 		if i := strings.LastIndex(t.VerifyURL, "/"); i >= 0 && validCode(t.VerifyURL[i+1:]) {
-			nodes = append(nodes, ui.A(tr(r, "Buka halaman verifikasi surat", "Open the letter's verification page"), "/verify/"+t.VerifyURL[i+1:]))
+			nodes = append(nodes, ui.A(ui.Tr(r, "Buka halaman verifikasi surat", "Open the letter's verification page"), "/verify/"+t.VerifyURL[i+1:]))
 		}
 	}
-	nodes = append(nodes, ui.Muted(tr(r, "Simpan alamat halaman ini untuk melihat perkembangannya.", "Keep this page's address to follow your request.")))
-	ui.Render(w, r, ui.Page{Title: tr(r, "Permohonan ", "Request ") + t.Ref, Body: nodes})
+	nodes = append(nodes, ui.Muted(ui.Tr(r, "Simpan alamat halaman ini untuk melihat perkembangannya.", "Keep this page's address to follow your request.")))
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Permohonan ", "Request ") + t.Ref, Body: nodes})
 }
 
 func firstN(s string, n int) string {
@@ -176,9 +176,9 @@ func publicVerifyPage(w http.ResponseWriter, r *http.Request) {
 	v, err := verificationOf(r)
 	if err != nil {
 		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: tr(r, "Surat tidak ditemukan", "Letter not found"), Status: http.StatusNotFound, Body: []ui.Node{
+			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Surat tidak ditemukan", "Letter not found"), Status: http.StatusNotFound, Body: []ui.Node{
 				ui.HTML(template.HTML(`<p class="b-error" role="alert" id="verify-result" data-valid="false">` +
-					template.HTMLEscapeString(tr(r, "Tidak ada surat dengan kode ini. Surat ini mungkin palsu atau kodenya salah.",
+					template.HTMLEscapeString(ui.Tr(r, "Tidak ada surat dengan kode ini. Surat ini mungkin palsu atau kodenya salah.",
 						"No letter has this code. The letter may be forged or the code mistyped.")) + `</p>`)),
 			}})
 			return
@@ -186,23 +186,23 @@ func publicVerifyPage(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	kind, head := "danger", tr(r, "Surat tidak berlaku", "Letter not valid")
+	kind, head := "danger", ui.Tr(r, "Surat tidak berlaku", "Letter not valid")
 	if v.Valid {
-		kind, head = "success", tr(r, "Surat sah", "Valid letter")
+		kind, head = "success", ui.Tr(r, "Surat sah", "Valid letter")
 	}
 	valid := "false"
 	if v.Valid {
 		valid = "true"
 	}
-	ui.Render(w, r, ui.Page{Title: tr(r, "Verifikasi surat", "Letter verification"), Body: []ui.Node{
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Verifikasi surat", "Letter verification"), Body: []ui.Node{
 		ui.HTML(template.HTML(`<p id="verify-result" data-valid="`+valid+`"><strong>`) + ui.Badge(kind, head).HTML(r) + `</strong></p>`),
 		ui.Text(verifyMessage(r, v)),
 		ui.DefinitionList(
-			[2]string{tr(r, "Nomor", "Number"), v.Number},
-			[2]string{tr(r, "Jenis surat", "Letter"), v.TypeName},
-			[2]string{tr(r, "Diterbitkan oleh", "Issued by"), v.Village},
-			[2]string{tr(r, "Tanggal surat", "Letter date"), v.DateText()},
-			[2]string{tr(r, "Atas nama", "In the name of"), v.Name},
+			[2]string{ui.Tr(r, "Nomor", "Number"), v.Number},
+			[2]string{ui.Tr(r, "Jenis surat", "Letter"), v.TypeName},
+			[2]string{ui.Tr(r, "Diterbitkan oleh", "Issued by"), v.Village},
+			[2]string{ui.Tr(r, "Tanggal surat", "Letter date"), v.DateText()},
+			[2]string{ui.Tr(r, "Atas nama", "In the name of"), v.Name},
 		),
 	}})
 }
