@@ -92,7 +92,7 @@ func TestMarketScreensJourney(t *testing.T) {
 		citizen := newConsoleClient(t, h)
 		st, body, _ = citizen.do("GET", "/14.01/marketplace/?q=nenas", nil)
 		productHref := "/" + villageA + "/marketplace/products/" + productID
-		if st != http.StatusOK || !strings.Contains(body, `href="`+productHref+`"`) || !strings.Contains(body, "Rp 15.000") {
+		if st != http.StatusOK || !strings.Contains(body, `href="`+productHref+`"`) || !strings.Contains(body, "Rp15.000") {
 			t.Fatalf("catalogue: %d %s", st, body)
 		}
 		checkPublic(t, "catalogue", body)
@@ -115,7 +115,7 @@ func TestMarketScreensJourney(t *testing.T) {
 		}
 		checkPublic(t, "product", body)
 		st, body, _ = citizen.do("GET", "/"+villageA+"/marketplace/basket?b=&add="+productID+"&qty=2", nil)
-		if st != http.StatusOK || !strings.Contains(body, "Rp 30.000") {
+		if st != http.StatusOK || !strings.Contains(body, "Rp30.000") {
 			t.Fatalf("basket: %d %s", st, body)
 		}
 		checkPublic(t, "basket", body)
@@ -330,7 +330,7 @@ func TestBrowserMallJourney(t *testing.T) {
 	}
 	citizen.Fill("q", "nenas")
 	citizen.SubmitForm("form.b-form")
-	citizen.Has("Keripik Nenas", "Rp 15.000")
+	citizen.Has("Keripik Nenas", "Rp15.000")
 	citizen.Eval(`new Promise(r => { const i = document.querySelector('img'); if (!i || i.complete) r(''); else { i.onload = i.onerror = () => r(''); } })`)
 	checkWeight(t, citizen, "catalogue")
 	citizen.Screenshot("catalogue")
@@ -340,7 +340,7 @@ func TestBrowserMallJourney(t *testing.T) {
 	citizen.Screenshot("product")
 	citizen.Fill("qty", "2")
 	citizen.Submit("Masukkan keranjang")
-	citizen.Has("Rp 30.000")
+	citizen.Has("Rp30.000")
 	citizen.Fill("buyer_name", "Siti Aminah")
 	citizen.Fill("phone", "0813 1111 2222")
 	citizen.Fill("address", "Jl. Nenas 1")
@@ -348,7 +348,7 @@ func TestBrowserMallJourney(t *testing.T) {
 	if st := citizen.Submit("Pesan sekarang"); st != http.StatusOK {
 		t.Fatalf("checkout: %d", st)
 	}
-	citizen.Has("Pesanan diterima.", "Baru", "Rp 30.000")
+	citizen.Has("Pesanan diterima.", "Baru", "Rp30.000")
 	citizen.Lacks("Siti Aminah", "Jl. Nenas")
 	checkWeight(t, citizen, "tracking")
 	citizen.Screenshot("tracking-new")
@@ -356,7 +356,7 @@ func TestBrowserMallJourney(t *testing.T) {
 	code := strings.TrimPrefix(tracking, "/"+villageA+"/marketplace/orders/")
 
 	seller.Visit(console + "/manage/orders")
-	seller.Has("Siti Aminah", "Rp 30.000")
+	seller.Has("Siti Aminah", "Rp30.000")
 	seller.Screenshot("queue")
 	seller.Visit(console + "/manage/orders/" + code)
 	seller.Submit("Konfirmasi")

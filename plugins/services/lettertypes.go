@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/balaidesa/balai/sdk/ui"
 	"net/http"
 	"strconv"
 	"strings"
@@ -331,7 +332,7 @@ func (f *FieldSpec) display(v string) string {
 		return longDateString(v)
 	case "rupiah":
 		if n, ok := parseRupiah(v); ok {
-			return formatRupiah(n)
+			return ui.Rupiah(n)
 		}
 	case "choice":
 		if o := f.option(v); o != nil {

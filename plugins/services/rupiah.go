@@ -5,29 +5,6 @@ import (
 	"strings"
 )
 
-// formatRupiah writes a whole amount of rupiah as Indonesian text does:
-// "Rp" then the number with dots between thousands and no space
-// (Rp1.500.000), as Pedoman Umum Ejaan Bahasa Indonesia writes currency
-// and as CLDR's id-ID pattern does. Every amount a letter prints, and
-// every display field of this module's JSON, uses it; raw amounts stay
-// numbers (or digit strings, in a request's fields).
-func formatRupiah(n int64) string {
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	digits := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	b.WriteString(sign + "Rp")
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 // parseRupiah reads an amount as a clerk types it: 1500000, 1.500.000,
 // Rp1.500.000 or Rp 1.500.000 (a trailing ",00" or ",-" of whole rupiah
 // is allowed). It refuses anything else, fractions of a rupiah, and

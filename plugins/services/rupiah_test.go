@@ -5,15 +5,6 @@ import (
 	"time"
 )
 
-func TestFormatRupiah(t *testing.T) {
-	for n, want := range map[int64]string{0: "Rp0", 5: "Rp5", 999: "Rp999", 1000: "Rp1.000", 1500000: "Rp1.500.000",
-		12345678: "Rp12.345.678", 100000000: "Rp100.000.000", -2500: "-Rp2.500"} {
-		if got := formatRupiah(n); got != want {
-			t.Errorf("formatRupiah(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestParseRupiah(t *testing.T) {
 	cases := []struct {
 		in   string

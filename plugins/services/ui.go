@@ -593,7 +593,7 @@ func sampleValues(lt *LetterType, res *resolved) map[string]string {
 		case f.Type == "date":
 			vals[f.Name] = "1 Januari 2020"
 		case f.Type == "rupiah":
-			vals[f.Name] = formatRupiah(1500000)
+			vals[f.Name] = ui.Rupiah(1500000)
 		default:
 			vals[f.Name] = "(" + f.Label + ")"
 		}

@@ -11,8 +11,10 @@ import (
 
 var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 
-// Rupiah writes an amount of rupiah the Indonesian way: "Rp 1.250.000",
-// "-Rp 5.000" for a negative one. Amounts are whole rupiah.
+// Rupiah writes an amount of rupiah the Indonesian way: "Rp1.250.000",
+// "-Rp5.000" for a negative one: "Rp" and the number without a space,
+// dots between thousands, as Pedoman Umum Ejaan Bahasa Indonesia writes
+// currency and as CLDR's id-ID pattern does. Amounts are whole rupiah.
 func Rupiah(amount int64) string {
 	sign := ""
 	u := uint64(amount)
@@ -20,7 +22,7 @@ func Rupiah(amount int64) string {
 		sign = "-"
 		u = uint64(-(amount + 1)) + 1 // math.MinInt64 too
 	}
-	return sign + "Rp " + Number(u)
+	return sign + "Rp" + Number(u)
 }
 
 // Number groups a whole number's thousands with dots: 1250000 is "1.250.000".

@@ -12,7 +12,7 @@
 // page request (sdk.Request.Page). Forms carry the CSRF token the host
 // checks. Text is Bahasa Indonesia by default and English when the user
 // chose it (PageInfo.Lang); dates and amounts are written the Indonesian
-// way ("1 Desember 2026", "Rp 1.250.000").
+// way ("1 Desember 2026", "Rp1.250.000").
 package ui
 
 import (

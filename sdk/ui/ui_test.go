@@ -29,12 +29,12 @@ func html(n Node, r *http.Request) string { return string(n.HTML(r)) }
 func TestFormats(t *testing.T) {
 	wita := time.FixedZone("X", 8*3600)
 	cases := []struct{ got, want string }{
-		{Rupiah(1250000), "Rp 1.250.000"},
-		{Rupiah(0), "Rp 0"},
-		{Rupiah(999), "Rp 999"},
-		{Rupiah(1000), "Rp 1.000"},
-		{Rupiah(-5000), "-Rp 5.000"},
-		{Rupiah(math.MinInt64), "-Rp 9.223.372.036.854.775.808"},
+		{Rupiah(1250000), "Rp1.250.000"},
+		{Rupiah(0), "Rp0"},
+		{Rupiah(999), "Rp999"},
+		{Rupiah(1000), "Rp1.000"},
+		{Rupiah(-5000), "-Rp5.000"},
+		{Rupiah(math.MinInt64), "-Rp9.223.372.036.854.775.808"},
 		{Number(100000), "100.000"},
 		{Date(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), "1 Desember 2026"},
 		{Date(time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)), "31 Januari 2026"},
