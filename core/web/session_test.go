@@ -288,4 +288,3 @@ func TestSessionEndedWhileAFormWasOpen(t *testing.T) {
 		t.Errorf("login as Admin: %d", p.Status)
 	}
 }
-
