@@ -5,13 +5,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/balaidesa/balai/sdk/ui"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
 )
 
 // smallCell is the least count the public summary of a single village

@@ -24,6 +24,8 @@ import (
 func pages() []sdk.PageRoute {
 	return []sdk.PageRoute{
 		{Method: "GET", Path: "/{$}", Public: true, Handler: http.HandlerFunc(publicProfilePage)},
+		// The village's card on its public home in the portal (issue 13).
+		{Method: "GET", Path: "/summary", Public: true, Widget: true, Handler: http.HandlerFunc(publicSummary)},
 		{Method: "GET", Path: "/edit", Permission: permWrite, Handler: http.HandlerFunc(editProfilePage),
 			Menu: &sdk.MenuEntry{Label: "Profil Desa", LabelEN: "Village profile", Icon: "building", Order: 5}},
 		{Method: "POST", Path: "/edit", Permission: permWrite, MaxBodyBytes: 256 << 10, Handler: http.HandlerFunc(saveProfilePage)},
@@ -164,6 +166,42 @@ func publicProfilePage(w http.ResponseWriter, r *http.Request) {
 		body = append(body, ui.Muted(word(r, "updated")+" "+ui.DateTime(r, *p.UpdatedAt)))
 	}
 	ui.Render(w, r, ui.Page{Title: word(r, "title") + " " + p.Name, Body: body})
+}
+
+// publicSummary is the profile's public widget on a village's home in the
+// portal: the head, the office's address and contacts, the map position,
+// and a link to the whole profile. Above a village it is a link to the
+// list of villages' profiles.
+func publicSummary(w http.ResponseWriter, r *http.Request) {
+	if sdk.From(r).Level != sdk.Village {
+		ui.Render(w, r, ui.Page{Title: word(r, "title"), Body: []ui.Node{ui.A(ui.Tr(r, "Profil setiap desa", "Every village's profile"), "/")}})
+		return
+	}
+	_, v, err := getProfile(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	p := v.(View)
+	var pairs [][2]string
+	for _, kv := range [][2]string{{word(r, "head"), p.Head}, {word(r, "address"), p.Address}, {word(r, "phone"), p.Contact.Phone}, {word(r, "email"), p.Contact.Email}} {
+		if kv[1] != "" {
+			pairs = append(pairs, kv)
+		}
+	}
+	body := []ui.Node{}
+	if len(pairs) > 0 {
+		body = append(body, ui.DefinitionList(pairs...))
+	}
+	if c := p.Coordinates; c != nil && c.Latitude != nil && c.Longitude != nil {
+		// A link any phone's map application opens (RFC 5870), not a
+		// map fetched from another host.
+		lat, lon := strconv.FormatFloat(*c.Latitude, 'f', -1, 64), strconv.FormatFloat(*c.Longitude, 'f', -1, 64)
+		body = append(body, ui.HTML(template.HTML(`<p><a href="geo:`+template.HTMLEscapeString(lat+","+lon)+`">`+
+			template.HTMLEscapeString(ui.Tr(r, "Buka lokasi kantor desa di peta", "Open the village office on a map")+" ("+lat+", "+lon+")")+`</a></p>`)))
+	}
+	body = append(body, ui.A(ui.Tr(r, "Profil desa selengkapnya", "The whole village profile"), "/"))
+	ui.Render(w, r, ui.Page{Title: word(r, "title"), Body: body})
 }
 
 // villagesPage lists the villages below the tenant with search and pages,

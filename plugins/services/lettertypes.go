@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/balaidesa/balai/sdk/ui"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/input"
+	"github.com/balaidesa/balai/sdk/ui"
 )
 
 // FieldSpec is one type-specific field of a letter request.

@@ -31,6 +31,28 @@ var publicPages = []sdk.PageRoute{
 	{Method: "GET", Path: "/track", Public: true, Handler: http.HandlerFunc(publicTrackLookup)},
 	{Method: "GET", Path: "/track/{code}", Public: true, Handler: http.HandlerFunc(publicTrackPage)},
 	{Method: "GET", Path: "/verify/{code}", Public: true, Handler: http.HandlerFunc(publicVerifyPage)},
+	// The village's letters on its public home in the portal (issue 13).
+	{Method: "GET", Path: "/summary", Public: true, Widget: true, Handler: http.HandlerFunc(publicSummary)},
+}
+
+// publicSummary is the services' public widget on a village's home in the
+// portal: the letters a citizen may ask for online, each a link to its
+// request form, and the tracking page. Requests are made to a village;
+// above one the widget says so.
+func publicSummary(w http.ResponseWriter, r *http.Request) {
+	title := ui.Tr(r, "Layanan Surat", "Letters")
+	if sdk.From(r).Level != sdk.Village {
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{ui.Text(ui.Tr(r,
+			"Surat keterangan diajukan di halaman desa Anda: pilih desa di bawah.",
+			"Letters are requested on your village's page: choose the village below."))}})
+		return
+	}
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{
+		ui.Text(ui.Tr(r, "Ajukan surat keterangan dari rumah, lalu ambil atau unduh setelah diterbitkan.",
+			"Ask for a letter from home, then collect or download it once issued.")),
+		typeChooser(r, "/request", ""),
+		ui.A(ui.Tr(r, "Lacak permohonan dengan kode", "Track a request by its code"), "/track"),
+	}})
 }
 
 // publicRequestPage is a citizen's letter request: the letter type first
