@@ -180,12 +180,12 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 	filters := []ui.Field{
 		{Name: "q", Label: ui.Tr(r, "Nama", "Name"), Type: "text", Max: 200},
 		{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Options: sexOptions(r)},
-		{Name: "rt", Label: "RT", Type: "text", Max: 3},
-		{Name: "rw", Label: "RW", Type: "text", Max: 3},
+		{Name: "rt", Label: "RT", Type: "text", Digits: true, Max: 3},
+		{Name: "rw", Label: "RW", Type: "text", Digits: true, Max: 3},
 		{Name: "status", Label: ui.Tr(r, "Status", "Status"), Type: "select", Options: statusOptions(r)},
 	}
 	if lookup {
-		filters = append([]ui.Field{{Name: "nik", Label: "NIK", Type: "text", Max: 16,
+		filters = append([]ui.Field{{Name: "nik", Label: "NIK", Type: "text", Digits: true, Max: 16,
 			Help: ui.Tr(r, "NIK lengkap 16 digit (pencarian dicatat)", "The full 16-digit NIK (searches are audited)")}}, filters...)
 	}
 	body := []ui.Node{}
@@ -214,13 +214,13 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 		}})
 	}
 	page, _ := strconv.Atoi(in.Get("page"))
-	body = append(body, numeric(ui.Table{
+	body = append(body, ui.Table{
 		Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Nama", "Name")}, {Key: "nik", Label: "NIK"},
 			{Key: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex")}, {Key: "birth", Label: ui.Tr(r, "Lahir", "Born")},
 			{Key: "rtrw", Label: "RT/RW"}, {Key: "status", Label: "Status"}},
 		Rows: rows, Total: int(list.Total), Page: max(page, 1), Limit: limit, Filters: filters,
 		Empty: ui.Tr(r, "Tidak ada penduduk yang cocok.", "No resident matches."),
-	}))
+	})
 	var actions []ui.Link
 	if req.Can(permWrite) && req.Level == sdk.Village {
 		actions = []ui.Link{{Label: ui.Tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true},
@@ -398,7 +398,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 		actions = []ui.Link{{Label: ui.Tr(r, "Daftarkan keluarga", "Register a family"), Href: "/families/new", Primary: true}}
 	}
 	form := ui.Form{Action: "/families", Method: "POST", Submit: ui.Tr(r, "Cari", "Find"), Values: url.Values{},
-		Fields: []ui.Field{{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16,
+		Fields: []ui.Field{{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Digits: true, Required: true, Max: 16,
 			Help: ui.Tr(r, "16 digit, dari kartu keluarga warga (pencarian dicatat)", "16 digits, from the citizen's family card (searches are audited)")}}}
 	if !req.Can(permLookup) && !req.Can(permPersonal) {
 		// getFamily would refuse it: the page says why instead.
@@ -433,7 +433,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 			body = append(body, familyCard(r, v.(map[string]any)))
 		}
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{numeric(form)}, body...)})
+	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Keluarga", "Families"), Status: status, Actions: actions, Body: append([]ui.Node{form}, body...)})
 }
 
 // pageDeath records a resident's death.
@@ -520,10 +520,10 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			return
 		}
 		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 }
 
 // pageBirth records a birth into an existing family (postEvent, type
@@ -537,13 +537,13 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 	}
 	form := ui.Form{Action: "/births/new", Method: "POST", Submit: ui.Tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
 		Fields: []ui.Field{
-			{Name: "kk", Label: ui.Tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
+			{Name: "kk", Label: ui.Tr(r, "Nomor KK keluarga", "Family card number (KK)"), Type: "text", Digits: true, Required: true, Max: 16},
 			{Name: "name", Label: ui.Tr(r, "Nama bayi", "Baby's name"), Type: "text", Required: true, Max: 200},
 			{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
 			{Name: "date", Label: ui.Tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
 			{Name: "place", Label: ui.Tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 200},
 			{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
-			{Name: "nik", Label: "NIK", Type: "text", Max: 16,
+			{Name: "nik", Label: "NIK", Type: "text", Digits: true, Max: 16,
 				Help: ui.Tr(r, "Kosongkan bila belum ada: Balai memberi nomor sementara sampai NIK terbit", "Leave empty if none yet: Balai gives a temporary number until the NIK is issued")},
 			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}}
@@ -557,7 +557,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 	}
 	title := ui.Tr(r, "Catat kelahiran", "Record a birth")
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -584,7 +584,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		fe["date"] = fe["birth_date"]
 	}
 	form.Errors, form.Error = fe, msg
-	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
+	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
 }
 
 // pageStats shows the living residents by sex, age group, religion,

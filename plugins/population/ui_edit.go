@@ -8,10 +8,8 @@ package main
 
 import (
 	"encoding/json"
-	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/balaidesa/balai/sdk"
@@ -85,8 +83,8 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		{Name: "blood_type", Label: ui.Tr(r, "Golongan darah", "Blood type"), Type: "select", Options: options("blood_type")},
 		{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
 		{Name: "address", Label: ui.Tr(r, "Alamat", "Address"), Type: "text", Max: 500},
-		{Name: "rt", Label: "RT", Type: "text", Max: 3},
-		{Name: "rw", Label: "RW", Type: "text", Max: 3},
+		{Name: "rt", Label: "RT", Type: "text", Digits: true, Max: 3},
+		{Name: "rw", Label: "RW", Type: "text", Digits: true, Max: 3},
 		{Name: "dusun", Label: "Dusun", Type: "text", Max: 100},
 	}
 	// A value the caller sees masked or as a year only is not offered:
@@ -107,7 +105,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 	intro := ui.Muted(ui.Tr(r, "Perbaiki salah ketik di sini. NIK diganti lewat menu NIK; status berubah lewat peristiwa (kematian, pindah).",
 		"Correct typing mistakes here. The NIK changes through its own screen; the status through events (death, move)."))
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -140,7 +138,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, form}})
 		return
 	}
 	ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", ui.Tr(r, "Data penduduk disimpan.", "The resident's record was saved."))
@@ -218,7 +216,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 			Type: "select", Required: true, Options: relationshipOptions()})
 	}
 	fields = append(fields,
-		ui.Field{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru (bila Dukcapil menerbitkan KK baru)", "New KK (if Dukcapil issued a new card)"), Type: "text", Max: 16},
+		ui.Field{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru (bila Dukcapil menerbitkan KK baru)", "New KK (if Dukcapil issued a new card)"), Type: "text", Digits: true, Max: 16},
 		ui.Field{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000})
 	card := "/residents/" + url.PathEscape(id) + "/family"
 	form := ui.Form{Action: card + "/head", Method: "POST", Submit: ui.Tr(r, "Simpan kepala keluarga", "Save the head"), Fields: fields,
@@ -247,10 +245,10 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 			fe["new_kk"] = m // the family's KK is not on this form; the new one is
 		}
 		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 }
 
 // pageSplit is GET and POST /residents/{id}/family/split: some members of
@@ -269,7 +267,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 	}
 	others := memberOptions(members, func(m residentView) bool { return m.Relationship == headOfFamily })
 	fields := []ui.Field{
-		{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru", "New KK"), Type: "text", Required: true, Max: 16,
+		{Name: "new_kk", Label: ui.Tr(r, "Nomor KK baru", "New KK"), Type: "text", Digits: true, Required: true, Max: 16,
 			Help: ui.Tr(r, "16 angka, dari KK baru yang diterbitkan Dukcapil", "16 digits, from the new card Dukcapil issued")},
 		{Name: "head_id", Label: ui.Tr(r, "Kepala keluarga baru", "Head of the new family"), Type: "select", Required: true, Options: others},
 	}
@@ -309,10 +307,10 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 			fe["new_kk"] = m // the family's KK is not on this form; the new one is
 		}
 		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
 		return
 	}
-	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{numeric(form)}})
+	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 }
 
 // pageArrival is GET and POST /arrivals/new: someone moving in from
@@ -330,8 +328,8 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 			{Name: "date", Label: ui.Tr(r, "Tanggal datang", "Date of arrival"), Type: "date", Required: true},
 			{Name: "origin", Label: ui.Tr(r, "Asal (desa, kecamatan, kabupaten)", "Coming from (village, district, regency)"), Type: "text", Max: 200},
 			{Name: "name", Label: ui.Tr(r, "Nama lengkap", "Full name"), Type: "text", Required: true, Max: 200},
-			{Name: "nik", Label: "NIK", Type: "text", Max: 16, Help: ui.Tr(r, "16 angka dari KTP/KK; kosongkan bila belum ada (diberi nomor sementara)", "16 digits from the KTP/KK; leave empty if none yet (a temporary number is given)")},
-			{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Required: true, Max: 16},
+			{Name: "nik", Label: "NIK", Type: "text", Digits: true, Max: 16, Help: ui.Tr(r, "16 angka dari KTP/KK; kosongkan bila belum ada (diberi nomor sementara)", "16 digits from the KTP/KK; leave empty if none yet (a temporary number is given)")},
+			{Name: "kk", Label: ui.Tr(r, "Nomor KK", "Family card number (KK)"), Type: "text", Digits: true, Required: true, Max: 16},
 			{Name: "sex", Label: ui.Tr(r, "Jenis kelamin", "Sex"), Type: "select", Required: true, Options: sexOptions(r)},
 			{Name: "birth_place", Label: ui.Tr(r, "Tempat lahir", "Place of birth"), Type: "text", Max: 100},
 			{Name: "birth_date", Label: ui.Tr(r, "Tanggal lahir", "Date of birth"), Type: "date", Required: true},
@@ -339,8 +337,8 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 			{Name: "religion", Label: ui.Tr(r, "Agama", "Religion"), Type: "select", Options: options("religion")},
 			{Name: "mother_name", Label: ui.Tr(r, "Nama ibu kandung", "Mother's name"), Type: "text", Max: 200},
 			{Name: "address", Label: ui.Tr(r, "Alamat di desa ini", "Address in this village"), Type: "text", Max: 500},
-			{Name: "rt", Label: "RT", Type: "text", Max: 3},
-			{Name: "rw", Label: "RW", Type: "text", Max: 3},
+			{Name: "rt", Label: "RT", Type: "text", Digits: true, Max: 3},
+			{Name: "rw", Label: "RW", Type: "text", Digits: true, Max: 3},
 			{Name: "dusun", Label: "Dusun", Type: "text", Max: 100},
 			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
 		}}
@@ -348,7 +346,7 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 	intro := ui.Muted(ui.Tr(r, "Untuk warga yang datang dari luar wilayah ini. Pindahan dari desa lain di wilayah ini dicatat oleh desa asalnya (menu Catat pindah).",
 		"For someone coming from outside this deployment. A move from another village of the deployment is recorded by that village (Record a move)."))
 	if r.Method != http.MethodPost {
-		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, numeric(form)}})
+		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -373,23 +371,5 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form.Errors, form.Error = fe, msg
-	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, numeric(form)}})
-}
-
-// numericFields are the inputs that take digits only: a phone shows its
-// number pad for them.
-var numericFields = []string{"nik", "kk", "new_kk", "rt", "rw"}
-
-// numericInput finds the text inputs of numericFields as sdk/ui writes
-// them.
-var numericInput = regexp.MustCompile(`(<input type="(?:text|search)" id="[^"]*" name="(?:nik|kk|new_kk|rt|rw)")`)
-
-// numeric renders a form (or a table with filters) with inputmode
-// "numeric" and a digits pattern on its NIK, KK, RT and RW inputs, so that
-// a phone shows its number pad: ui.Field has no such attribute, and sdk is
-// not this module's to change.
-func numeric(n ui.Node) ui.Node {
-	return ui.NodeFunc(func(r *http.Request) template.HTML {
-		return template.HTML(numericInput.ReplaceAllString(string(n.HTML(r)), `$1 inputmode="numeric" pattern="[0-9]*"`))
-	})
+	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, form}})
 }

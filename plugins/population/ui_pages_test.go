@@ -86,7 +86,7 @@ func testPages(t *testing.T, h *sdktest.Host) {
 			"p1.name": {"Budi Lagi"}, "p1.nik": {"1401011503800009"}, "p1.sex": {"L"}, "p1.birth_date": {"1980-03-15"}, "p1.relationship": {"4"}},
 			http.StatusSeeOther, []string{"/residents"}, nil},
 		{"operator sees the numbers", op, "GET", "/residents", nil, 200, []string{"1401011503800001", "Siti Aminah",
-			`name="rt" inputmode="numeric"`, `name="nik" inputmode="numeric"`}, nil},
+			`name="rt" value="" maxlength="3" inputmode="numeric" pattern="[0-9]*"`, `name="nik" value="" maxlength="16" inputmode="numeric" pattern="[0-9]*"`}, nil},
 		{"viewer sees them masked", viewer, "GET", "/residents", nil, 200, []string{"1401**********01", "Budi Santoso", "1980"},
 			[]string{"1401011503800001", "1401014508850002", "1980-03-15", "Daftarkan keluarga"}},
 		{"viewer may not search by NIK", viewer, "GET", "/residents?nik=1401011503800001", nil, 200, []string{"Budi Santoso"}, []string{`name="nik"`}},

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,20 @@ func TestCallAPI(t *testing.T) {
 	CallAPI(page, handler, "GET", nil, nil)
 	if seen.method != "GET" || seen.ctype != "" || seen.body != nil {
 		t.Errorf("a GET without body: %+v", seen)
+	}
+}
+
+// A Digits field asks a phone for its number pad and keeps leading zeros
+// (a text input, not a number).
+func TestDigitsField(t *testing.T) {
+	r := pageReq("GET", "/x", "id")
+	got := html(Form{Action: "/x", Fields: []Field{{Name: "nik", Label: "NIK", Max: 16, Digits: true}, {Name: "name", Label: "Nama"}},
+		Values: url.Values{"nik": {"0140101200900001"}}}, r)
+	if !strings.Contains(got, `name="nik" value="0140101200900001" maxlength="16" inputmode="numeric" pattern="[0-9]*"`) ||
+		!strings.Contains(got, `<input type="text" id="f-nik"`) {
+		t.Errorf("digits field:\n%s", got)
+	}
+	if strings.Count(got, "inputmode") != 1 {
+		t.Errorf("a plain text field asks for the number pad:\n%s", got)
 	}
 }

@@ -68,6 +68,10 @@ type Field struct {
 	Accept string
 	// Placeholder is an example value shown in an empty input.
 	Placeholder string
+	// Digits marks a text field of digits (NIK, KK, RT, a phone number
+	// without +): a phone shows its number pad (inputmode="numeric",
+	// pattern="[0-9]*"), and unlike Type number leading zeros are kept.
+	Digits bool
 }
 
 // Option is one choice of a select field.
@@ -102,7 +106,7 @@ var (
 			`<progress class="b-progress" max="100" value="0" hidden aria-label="{{.Uploading}}"></progress></div>` +
 			`{{else}}<input type="{{.Type}}" id="{{.ID}}" name="{{.Name}}" value="{{.Value}}"` +
 			`{{if .Max}}{{if eq .Type "number"}} max="{{.Max}}"{{else}} maxlength="{{.Max}}"{{end}}{{end}}` +
-			`{{if eq .Type "number"}} inputmode="numeric"{{end}}{{if .Required}} required{{end}}{{if .Placeholder}} placeholder="{{.Placeholder}}"{{end}}{{template "aria" .}}>{{end}}{{end}}` +
+			`{{if or (eq .Type "number") .Digits}} inputmode="numeric"{{end}}{{if .Digits}} pattern="[0-9]*"{{end}}{{if .Required}} required{{end}}{{if .Placeholder}} placeholder="{{.Placeholder}}"{{end}}{{template "aria" .}}>{{end}}{{end}}` +
 			`{{if .Help}}<p class="b-help" id="{{.ID}}-help">{{.Help}}</p>{{end}}` +
 			`{{if .Err}}<p class="b-field-error" id="{{.ID}}-error">{{.Err}}</p>{{end}}</div>{{end}}` +
 			`{{define "aria"}}{{if .Described}} aria-describedby="{{.Described}}"{{end}}{{if .Err}} aria-invalid="true"{{end}}{{end}}`))
@@ -138,7 +142,7 @@ func fieldHTML(r *http.Request, f Field, values url.Values, errs map[string]stri
 	return run(fieldT, map[string]any{
 		"Type": typ, "ID": id, "Name": f.Name, "Label": f.Label, "Value": value, "Help": f.Help, "Err": err,
 		"Required": f.Required, "RequiredWord": t(r, "required"), "Max": f.Max, "Options": f.Options,
-		"Choose": t(r, "choose"), "Accept": f.Accept, "Placeholder": f.Placeholder, "Checked": checked,
+		"Choose": t(r, "choose"), "Accept": f.Accept, "Placeholder": f.Placeholder, "Digits": f.Digits, "Checked": checked,
 		"Described": strings.Join(described, " "), "Uploading": t(r, "uploading"),
 	})
 }
