@@ -99,6 +99,26 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	return fields, text, se.Status, true
 }
 
+// showFormError shows form again under title, after the nodes in before,
+// with err beside its field and in the form's summary, at err's status; an
+// error that is not the client's fails the page instead. moved copies the
+// message of a field the API names to the form's own field, in from, to
+// pairs (the API's "birth_date" is a birth form's "date").
+func showFormError(w http.ResponseWriter, r *http.Request, title string, form ui.Form, err error, before []ui.Node, moved ...string) {
+	fe, msg, st, ok := formErrors(r, err)
+	if !ok {
+		fail(w, r, err)
+		return
+	}
+	for i := 0; i+1 < len(moved); i += 2 {
+		if m, found := fe[moved[i]]; found {
+			fe[moved[i+1]] = m
+		}
+	}
+	form.Errors, form.Error = fe, msg
+	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: append(before, form)})
+}
+
 // fail answers an error the page cannot show in a form: the host renders
 // errors of its own; this one is the plugin's, shown as a plain page.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -514,13 +534,7 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", msg)
 			return
 		}
-		fe, msg, st, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
-		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+		showFormError(w, r, title, form, err, nil)
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -575,16 +589,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."))
 		return
 	}
-	fe, msg, st, ok := formErrors(r, err)
-	if !ok {
-		fail(w, r, err)
-		return
-	}
-	if fe["birth_date"] != "" {
-		fe["date"] = fe["birth_date"]
-	}
-	form.Errors, form.Error = fe, msg
-	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+	showFormError(w, r, title, form, err, nil, "birth_date", "date") // the API's birth_date is this form's date
 }
 
 // pageStats shows the living residents by sex, age group, religion,

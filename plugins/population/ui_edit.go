@@ -132,13 +132,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		body[k] = b
 	}
 	if _, _, err := ui.CallAPI(r, villageOnly(patchResident), "PATCH", nil, body, "id", id); err != nil {
-		fe, msg, st, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
-		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, form}})
+		showFormError(w, r, title, form, err, []ui.Node{intro})
 		return
 	}
 	ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", ui.Tr(r, "Data penduduk disimpan.", "The resident's record was saved."))
@@ -236,16 +230,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 			ui.Redirect(w, r, card, "success", ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."))
 			return
 		}
-		fe, msg, st, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
-		if m, ok := fe["kk"]; ok {
-			fe["new_kk"] = m // the family's KK is not on this form; the new one is
-		}
-		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -298,16 +283,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 			ui.Redirect(w, r, "/residents/"+url.PathEscape(body.HeadID)+"/family", "success", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."))
 			return
 		}
-		fe, msg, st, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
-		if m, ok := fe["kk"]; ok {
-			fe["new_kk"] = m // the family's KK is not on this form; the new one is
-		}
-		form.Errors, form.Error = fe, msg
-		ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{form}})
+		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -365,11 +341,5 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."))
 		return
 	}
-	fe, msg, st, ok := formErrors(r, err)
-	if !ok {
-		fail(w, r, err)
-		return
-	}
-	form.Errors, form.Error = fe, msg
-	ui.Render(w, r, ui.Page{Title: title, Status: st, Body: []ui.Node{intro, form}})
+	showFormError(w, r, title, form, err, []ui.Node{intro})
 }
