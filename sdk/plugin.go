@@ -139,6 +139,12 @@ type PageRoute struct {
 	// MaxBodyBytes bounds the request body, as for a Route (uploads); 0 is
 	// the host's default (1 MiB).
 	MaxBodyBytes int64
+	// RateLimit bounds how often one client may call the page, as for a
+	// Route: nil is the host's default (a public POST page allows 30 per
+	// minute per client address). A page counts apart from an API route of
+	// the same pattern, so a form page and the API it mirrors each need
+	// their own limit (a citizen's letter request: 20 per hour on both).
+	RateLimit *RateLimit
 	// Handler serves the page.
 	Handler http.Handler
 }
@@ -163,6 +169,22 @@ type MenuEntry struct {
 type RateLimit struct {
 	Requests int
 	Window   time.Duration
+}
+
+// wire converts the limit to its wire form; nil stays nil (the host's
+// default). Out-of-range values are clamped to 0, which the host refuses.
+func (rl *RateLimit) wire() *wire.RateLimit {
+	if rl == nil {
+		return nil
+	}
+	requests, window := uint32(0), uint32(0)
+	if rl.Requests > 0 && rl.Requests <= 1_000_000 {
+		requests = uint32(rl.Requests)
+	}
+	if rl.Window >= time.Second && rl.Window <= 24*time.Hour {
+		window = uint32(rl.Window / time.Second)
+	}
+	return &wire.RateLimit{Requests: requests, WindowSeconds: window}
 }
 
 // Consumer handles one event the plugin consumes.
@@ -314,23 +336,13 @@ func (p *Plugin) wire() *wire.Manifest {
 		if r.Timeout > 0 {
 			pr.TimeoutMs = uint32(min(r.Timeout.Milliseconds(), 1<<31))
 		}
-		if rl := r.RateLimit; rl != nil {
-			// Out-of-range values are clamped to 0, which validation refuses.
-			requests, window := uint32(0), uint32(0)
-			if rl.Requests > 0 && rl.Requests <= 1_000_000 {
-				requests = uint32(rl.Requests)
-			}
-			if rl.Window >= time.Second && rl.Window <= 24*time.Hour {
-				window = uint32(rl.Window / time.Second)
-			}
-			pr.RateLimit = &wire.RateLimit{Requests: requests, WindowSeconds: window}
-		}
+		pr.RateLimit = r.RateLimit.wire()
 		out.Routes = append(out.Routes, pr)
 	}
 	for _, pg := range p.Pages {
 		// Pages travel as routes with the page flag (new optional fields of
 		// wire protocol 3): a plugin without pages looks the same as before.
-		pr := &wire.Route{Method: pg.Method, Path: pg.Path, Permission: pg.Permission, Public: pg.Public, MaxBodyBytes: pg.MaxBodyBytes, Page: true, Widget: pg.Widget}
+		pr := &wire.Route{Method: pg.Method, Path: pg.Path, Permission: pg.Permission, Public: pg.Public, MaxBodyBytes: pg.MaxBodyBytes, Page: true, Widget: pg.Widget, RateLimit: pg.RateLimit.wire()}
 		if m := pg.Menu; m != nil {
 			pr.Menu = &wire.MenuEntry{Label: m.Label, LabelEn: m.LabelEN, Icon: m.Icon, Order: int32(max(min(m.Order, 1<<30), -1<<30))}
 		}

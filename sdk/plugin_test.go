@@ -139,23 +139,32 @@ func TestRouteLimitsOnTheWire(t *testing.T) {
 		{"under a second", &RateLimit{Requests: 5, Window: time.Millisecond}, false, 5, 0},
 		{"over a day", &RateLimit{Requests: 5, Window: 25 * time.Hour}, false, 5, 0},
 	} {
-		p := Plugin{ID: "forms", Version: "1", Routes: []Route{{Method: "POST", Path: "/f", Public: true, RateLimit: tt.limit, Handler: ok}}}
-		err := p.Validate()
-		if (err == nil) != tt.ok {
-			t.Errorf("%s: Validate() = %v, want ok=%v", tt.name, err, tt.ok)
-		}
-		if err != nil && !strings.Contains(err.Error(), "rate limit") {
-			t.Errorf("%s: the error does not name the rate limit: %v", tt.name, err)
-		}
-		rl := p.wire().Routes[0].RateLimit
-		if tt.limit == nil {
-			if rl != nil {
-				t.Errorf("%s: a limit on the wire: %v", tt.name, rl)
+		// An API route and a public form page carry their limits alike.
+		for _, p := range []Plugin{
+			{ID: "forms", Version: "1", Routes: []Route{{Method: "POST", Path: "/f", Public: true, RateLimit: tt.limit, Handler: ok}}},
+			{ID: "forms", Version: "1", Pages: []PageRoute{{Method: "POST", Path: "/f", Public: true, RateLimit: tt.limit, Handler: ok}}},
+		} {
+			kind := "route"
+			if len(p.Pages) > 0 {
+				kind = "page"
 			}
-			continue
-		}
-		if rl.GetRequests() != tt.wantReq || rl.GetWindowSeconds() != tt.wantWindow {
-			t.Errorf("%s: wire %d per %d s, want %d per %d s", tt.name, rl.GetRequests(), rl.GetWindowSeconds(), tt.wantReq, tt.wantWindow)
+			err := p.Validate()
+			if (err == nil) != tt.ok {
+				t.Errorf("%s %s: Validate() = %v, want ok=%v", kind, tt.name, err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "rate limit") {
+				t.Errorf("%s %s: the error does not name the rate limit: %v", kind, tt.name, err)
+			}
+			rl := p.wire().Routes[0].RateLimit
+			if tt.limit == nil {
+				if rl != nil {
+					t.Errorf("%s %s: a limit on the wire: %v", kind, tt.name, rl)
+				}
+				continue
+			}
+			if rl.GetRequests() != tt.wantReq || rl.GetWindowSeconds() != tt.wantWindow {
+				t.Errorf("%s %s: wire %d per %d s, want %d per %d s", kind, tt.name, rl.GetRequests(), rl.GetWindowSeconds(), tt.wantReq, tt.wantWindow)
+			}
 		}
 	}
 	for _, tt := range []struct {

@@ -32,6 +32,11 @@ var publishes = []string{
 }
 
 // plugin is the services module: its manifest and its handlers.
+// publicRequestLimit bounds a citizen's letter requests per client
+// address, through the API and the public form alike: a family asks for a
+// handful of letters, a script for thousands.
+var publicRequestLimit = &sdk.RateLimit{Requests: 20, Window: time.Hour}
+
 var plugin = sdk.Plugin{
 	ID: "services", Version: "0.1.0", Vendor: "Balai",
 	Description: "Village letters: requests, templates, numbering, PDF with QR verification, district and regency oversight",
@@ -63,7 +68,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/requests/{id}/issue", Permission: permWrite, Handler: sdk.Func(villageOnly(issue))},
 		{Method: "POST", Path: "/requests/{id}/revoke", Permission: permApprove, Handler: sdk.Func(villageOnly(revoke))},
 		{Method: "GET", Path: "/requests/{id}/pdf", Permission: permPrint, Handler: http.HandlerFunc(printLetter)},
-		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10, RateLimit: &sdk.RateLimit{Requests: 20, Window: time.Hour},
+		{Method: "POST", Path: "/public/requests", Public: true, MaxBodyBytes: 16 << 10, RateLimit: publicRequestLimit,
 			Handler: sdk.Func(villageOnly(createPublicRequest))},
 		{Method: "GET", Path: "/track/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: sdk.Func(trackRequest)},
 		{Method: "GET", Path: "/verify/{code}", Public: true, RateLimit: &sdk.RateLimit{Requests: 60, Window: time.Minute}, Handler: http.HandlerFunc(verifyLetter)},

@@ -27,7 +27,7 @@ import (
 
 var publicPages = []sdk.PageRoute{
 	{Method: "GET", Path: "/request", Public: true, Handler: http.HandlerFunc(publicRequestPage)},
-	{Method: "POST", Path: "/request", Public: true, MaxBodyBytes: 16 << 10, Handler: http.HandlerFunc(publicRequestPage)},
+	{Method: "POST", Path: "/request", Public: true, MaxBodyBytes: 16 << 10, RateLimit: publicRequestLimit, Handler: http.HandlerFunc(publicRequestPage)},
 	{Method: "GET", Path: "/track", Public: true, Handler: http.HandlerFunc(publicTrackLookup)},
 	{Method: "GET", Path: "/track/{code}", Public: true, Handler: http.HandlerFunc(publicTrackPage)},
 	{Method: "GET", Path: "/verify/{code}", Public: true, Handler: http.HandlerFunc(publicVerifyPage)},
