@@ -30,6 +30,16 @@ const (
 	// FlashHeader is a message for the next page, "kind;percent-encoded
 	// text", kind one of success, info, warning, error; sent with a 303.
 	FlashHeader = pb.FlashHeader
+	// PageDescriptionHeader is a public page's one-line summary for the
+	// card a shared link shows (Open Graph og:description), UTF-8
+	// percent-encoded; empty keeps the portal's own.
+	PageDescriptionHeader = pb.PageDescriptionHeader
+	// PageImageHeader is a public page's picture for that card
+	// (og:image): a path on this deployment starting with a single "/",
+	// which the host makes absolute with the public base URL;
+	// percent-encoded. Anything else keeps the portal's picture (a card
+	// never points at another host).
+	PageImageHeader = pb.PageImageHeader
 )
 
 // CSRFField is the form field that carries the CSRF token.

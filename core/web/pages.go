@@ -17,6 +17,8 @@ const (
 	hdrPage      = "Balai-Page"
 	hdrPageTitle = "Balai-Page-Title"
 	hdrFlash     = "Balai-Flash"
+	hdrPageDesc  = "Balai-Page-Description"
+	hdrPageImage = "Balai-Page-Image"
 )
 
 // consolePage serves /console/{tenant}/m/{plugin}/{path...} in the shell.
@@ -61,7 +63,7 @@ func (s *Server) servePage(q *rq, c webpage.Call) {
 		return
 	}
 	// The client's copies of the host's headers never reach a plugin.
-	for _, h := range []string{"Balai-Page-Base", "Balai-CSRF", "Balai-Lang", hdrPage, hdrPageTitle, hdrFlash} {
+	for _, h := range []string{"Balai-Page-Base", "Balai-CSRF", "Balai-Lang", hdrPage, hdrPageTitle, hdrFlash, hdrPageDesc, hdrPageImage} {
 		q.r.Header.Del(h)
 	}
 	rec := &pageWriter{w: q.w, header: http.Header{}, base: c.Base, onFlash: func(v string) { s.setFlashRaw(q, v) }}
@@ -87,6 +89,7 @@ func (s *Server) servePage(q *rq, c webpage.Call) {
 	v.Public = c.Public
 	if c.Public {
 		v.Path = append(s.publicCrumbs(q, q.tenant), *q.tenant)
+		v.OG = s.pageOG(q, title, rec.header)
 	}
 	body := rec.buf.String()
 	if title != "" && !strings.Contains(strings.ToLower(body), "<h1") {
@@ -95,6 +98,46 @@ func (s *Server) servePage(q *rq, c webpage.Call) {
 	}
 	v.Body = template.HTML(body) // the plugin's escaped fragment (sdk/ui)
 	s.write(q, rec.status, "fragment", v)
+}
+
+// maxOGDescription bounds a page's card summary, in characters: WhatsApp
+// shows about two lines.
+const maxOGDescription = 300
+
+// pageOG is a public module page's link card: its title, and the summary
+// and picture the page named (ui.Page.Description and Image), else the
+// portal's. A picture must be a path on this deployment: a card never
+// makes a phone fetch from another host.
+func (s *Server) pageOG(q *rq, title string, h http.Header) *ogMeta {
+	if title == "" {
+		title = s.cfg.Name
+	}
+	desc, _ := url.PathUnescape(h.Get(hdrPageDesc))
+	if desc == "" {
+		desc = q.T("portal.desc")
+	}
+	if r := []rune(desc); len(r) > maxOGDescription {
+		desc = string(r[:maxOGDescription-1]) + "…"
+	}
+	og := s.og(q, title, desc)
+	if img, err := url.PathUnescape(h.Get(hdrPageImage)); err == nil && localPath(img) {
+		og.Image = s.publicBase(q.r) + img
+	}
+	return og
+}
+
+// localPath reports whether p is a path on this host: one leading slash,
+// no backslash, no control character.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // pageWriter sits between the plugin's answer and the browser: a fragment
@@ -126,7 +169,7 @@ func (p *pageWriter) WriteHeader(status int) {
 	dst := p.w.Header()
 	for k, vs := range p.header {
 		switch k {
-		case hdrPage, hdrPageTitle:
+		case hdrPage, hdrPageTitle, hdrPageDesc, hdrPageImage:
 			continue
 		case hdrFlash:
 			if p.onFlash != nil {

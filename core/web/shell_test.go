@@ -51,6 +51,19 @@ func (s testSource) ServePage(w http.ResponseWriter, r *http.Request, c webpage.
 		w.Header().Set("Location", "/items/12")
 		w.Header().Set("Balai-Flash", "success;"+url.PathEscape("Warga disimpan"))
 		w.WriteHeader(http.StatusSeeOther)
+	case strings.HasPrefix(c.Path, "/card/"):
+		// A page naming its link card: /card/local names a picture on the
+		// deployment, /card/foreign one on another host.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Balai-Page", "fragment")
+		w.Header().Set("Balai-Page-Title", url.PathEscape("Jalan Usaha Tani"))
+		w.Header().Set("Balai-Page-Description", url.PathEscape("Rabat beton 500 m, selesai 100%"))
+		img := "/14.01.01.2001/hello/photos/1.jpg"
+		if c.Path == "/card/foreign" {
+			img = "//evil.example/x.jpg"
+		}
+		w.Header().Set("Balai-Page-Image", url.PathEscape(img))
+		io.WriteString(w, `<p>proyek</p>`)
 	case c.Path == "/export.csv":
 		w.Header().Set("Content-Type", "text/csv")
 		io.WriteString(w, "nik,nama\n")
@@ -263,5 +276,24 @@ func TestPublicPages(t *testing.T) {
 	}
 	if p := anon.get("/99.99.99.9999/hello/items"); p.Status != http.StatusNotFound {
 		t.Errorf("unknown tenant: %d", p.Status)
+	}
+	// A page's own link card (ui.Page.Description and Image); a picture on
+	// another host is never named, the portal's stands instead.
+	for _, tt := range []struct{ path, image string }{
+		{"/14.01.01.2001/hello/card/local", s.srv.URL + "/14.01.01.2001/hello/photos/1.jpg"},
+		{"/14.01.01.2001/hello/card/foreign", s.srv.URL + "/static/og."},
+	} {
+		p := anon.get(tt.path)
+		if !strings.Contains(p.Body, `<meta property="og:title" content="Jalan Usaha Tani">`) ||
+			!strings.Contains(p.Body, `<meta property="og:description" content="Rabat beton 500 m, selesai 100%">`) {
+			t.Errorf("%s: card title or description missing: %.600s", tt.path, p.Body)
+		}
+		m := ogImageRE.FindStringSubmatch(p.Body)
+		if m == nil || !strings.HasPrefix(m[1], tt.image) {
+			t.Errorf("%s: og:image = %v, want %s...", tt.path, m, tt.image)
+		}
+		if strings.Contains(p.Body, "evil.example") || strings.Contains(p.Header.Get("Balai-Page-Image"), "/") {
+			t.Errorf("%s: the foreign picture or the page header leaked", tt.path)
+		}
 	}
 }

@@ -47,6 +47,14 @@ type Page struct {
 	Status  int
 	Actions []Link
 	Body    []Node
+	// Description and Image make the card a link to a public page shows
+	// when shared (Open Graph, as WhatsApp draws it): a one-line summary
+	// (at most about 200 characters are shown) and a picture's path on
+	// this deployment ("/3201/website/files/..."; 1200 x 630 px or a
+	// square of at least 300 px reads best). Empty keeps the portal's
+	// own. Console pages ignore both.
+	Description string
+	Image       string
 }
 
 // Render writes p as a page fragment: status, Content-Type text/html,
@@ -80,6 +88,12 @@ func Render(w http.ResponseWriter, r *http.Request, p Page) {
 	h.Set("Cache-Control", "no-store")
 	h.Set(sdk.PageHeader, "fragment")
 	h.Set(sdk.PageTitleHeader, url.PathEscape(p.Title))
+	if p.Description != "" {
+		h.Set(sdk.PageDescriptionHeader, url.PathEscape(p.Description))
+	}
+	if p.Image != "" {
+		h.Set(sdk.PageImageHeader, url.PathEscape(p.Image))
+	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

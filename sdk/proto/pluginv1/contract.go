@@ -234,6 +234,12 @@ const (
 	PageTitleHeader = "Balai-Page-Title"
 	// FlashHeader is "kind;percent-encoded message" for the next page.
 	FlashHeader = "Balai-Flash"
+	// PageDescriptionHeader is a public page's summary for its link card
+	// (Open Graph), UTF-8 percent-encoded.
+	PageDescriptionHeader = "Balai-Page-Description"
+	// PageImageHeader is a public page's picture for its link card: a
+	// path on the deployment ("/1401/marketplace/photos/..."), percent-encoded.
+	PageImageHeader = "Balai-Page-Image"
 	// CSRFField is the form field of the CSRF token.
 	CSRFField = "csrf_token"
 )
