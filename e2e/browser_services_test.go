@@ -203,12 +203,20 @@ func browserServicesJourney(t *testing.T, backend storetest.Backend) {
 	citizen.Document("services-verify")
 
 	verifyURL, _ := w.h.Anon().Do(t, "GET", p(villageA, "services", "/track/"+code), nil).Expect(200).JSON()["verify_url"].(string)
-	i := strings.Index(verifyURL, "/api/v1/")
-	if i < 0 {
+	// The link is the village's public page (the QR code's, decoded
+	// from the PDF by TestServices), not the API's.
+	if !strings.HasPrefix(verifyURL, w.h.URL+"/"+villageA+"/services/verify/") {
 		t.Fatalf("the letter's verification link: %q", verifyURL)
 	}
-	if st := citizen.Visit(verifyURL[i:]); st != http.StatusOK {
+	if st := citizen.Visit(strings.TrimPrefix(verifyURL, w.h.URL)); st != http.StatusOK {
 		t.Fatalf("the QR code's link %s: %d", verifyURL, st)
+	}
+	citizen.Has("Surat sah")
+	publicPageChecks(t, citizen)
+	// The API's address of the same code, which letters printed before
+	// held, still opens a page in a browser.
+	if st := citizen.Visit("/api/v1/t/" + villageA + "/services/verify/" + verifyURL[strings.LastIndex(verifyURL, "/")+1:]); st != http.StatusOK {
+		t.Fatalf("the API verification link: %d", st)
 	}
 	citizen.Has("Surat sah")
 

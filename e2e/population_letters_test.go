@@ -98,7 +98,7 @@ func TestPopulationLettersFollowTheRegister(t *testing.T) {
 		}
 		// Issued (by approvedLetter), it verifies as a death letter.
 		qr := letterQR(t, w.op.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body)
-		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON(); v["valid"] != true || v["type"] != "kematian" || v["name"] != "B*** S******" {
+		if v := w.h.Anon().Do(t, "GET", verifyAPI(t, qr), nil).Expect(200).JSON(); v["valid"] != true || v["type"] != "kematian" || v["name"] != "B*** S******" {
 			t.Errorf("verification of the death letter: %v", v)
 		}
 		// A deceased resident still gets no other letter.

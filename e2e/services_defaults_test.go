@@ -116,7 +116,7 @@ func TestDefaultsFourEyes(t *testing.T) {
 		w.district.Do(t, "POST", svc("/requests/"+id+"/approve"), nil).Expect(200)
 		w.op.Do(t, "POST", svc("/requests/"+id+"/issue"), nil).Expect(200)
 		qr := letterQR(t, w.op.Do(t, "GET", svc("/requests/"+id+"/pdf"), nil).Expect(200).Body)
-		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON(); v["valid"] != true {
+		if v := w.h.Anon().Do(t, "GET", verifyAPI(t, qr), nil).Expect(200).JSON(); v["valid"] != true {
 			t.Errorf("the issued letter does not verify: %v", v)
 		}
 		refused := 0
@@ -178,7 +178,7 @@ func TestDefaultsLetterPrinting(t *testing.T) {
 				t.Errorf("the letter does not say %q:\n%s", want, text)
 			}
 		}
-		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(letterQR(t, pdf), w.h.URL), nil).Expect(200).JSON(); v["valid"] != true {
+		if v := w.h.Anon().Do(t, "GET", verifyAPI(t, letterQR(t, pdf)), nil).Expect(200).JSON(); v["valid"] != true {
 			t.Errorf("the printed letter does not verify: %v", v)
 		}
 		// The regency chooses A4; its villages print on it.

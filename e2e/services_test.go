@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -63,6 +64,19 @@ func letterQR(t *testing.T, pdf []byte) string {
 		t.Fatalf("the letter's QR code: %v", err)
 	}
 	return qr
+}
+
+// verifyAPI is the API's address of what a letter's QR code holds (the
+// village's public page /{village}/services/verify/{code}): the same
+// check, answered as JSON.
+func verifyAPI(t *testing.T, qr string) string {
+	t.Helper()
+	u, err := url.Parse(qr)
+	parts := strings.Split(strings.TrimPrefix(u.Path, "/"), "/")
+	if err != nil || len(parts) != 4 || parts[1] != "services" || parts[2] != "verify" {
+		t.Fatalf("the QR code %q is not a verification page's address", qr)
+	}
+	return "/api/v1/t/" + parts[0] + "/services/verify/" + parts[3]
 }
 
 // raw sends a request without failing the test, for use in goroutines
@@ -155,7 +169,7 @@ func TestServicesLetterLifecycle(t *testing.T) {
 			t.Errorf("approved as %v", approved)
 		}
 		w.op.Do(t, "GET", svc(villageA, "/requests/"+id+"/pdf"), nil).ExpectErr(409, "letter_not_issued")
-		if v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(approved["verify_url"].(string), w.h.URL), nil).Expect(200).JSON(); v["valid"] != false || v["state"] != "approved" {
+		if v := w.h.Anon().Do(t, "GET", verifyAPI(t, approved["verify_url"].(string)), nil).Expect(200).JSON(); v["valid"] != false || v["state"] != "approved" {
 			t.Errorf("verification before issue: %v", v)
 		}
 
@@ -176,11 +190,14 @@ func TestServicesLetterLifecycle(t *testing.T) {
 			}
 		}
 		// The QR code points back at this portal, as the approver reached it.
+		// It opens the village's public verification page, a page for a
+		// phone; the API's address of the same code (what the letters
+		// printed before held) keeps answering, JSON for programs.
 		qr := letterQR(t, pdf.Body)
-		if !strings.HasPrefix(qr, w.h.URL+"/api/v1/t/"+villageA+"/services/verify/") || approved["verify_url"] != qr {
+		if !strings.HasPrefix(qr, w.h.URL+"/"+villageA+"/services/verify/") || approved["verify_url"] != qr {
 			t.Fatalf("QR code %q, portal %s, verify_url %v", qr, w.h.URL, approved["verify_url"])
 		}
-		v := w.h.Anon().Do(t, "GET", strings.TrimPrefix(qr, w.h.URL), nil).Expect(200).JSON()
+		v := w.h.Anon().Do(t, "GET", svc(villageA, "/verify/"+qr[strings.LastIndex(qr, "/")+1:]), nil).Expect(200).JSON()
 		if v["valid"] != true || v["number"] != number || v["type"] != "usaha" || v["village"] != "Desa Kumantan" ||
 			v["name"] != "B*** S******" || v["tenant"] != villageA || v["date"] != approved["letter_date"] {
 			t.Errorf("verification of the issued letter: %v", v)
@@ -188,9 +205,16 @@ func TestServicesLetterLifecycle(t *testing.T) {
 		if strings.Contains(fmt.Sprint(v), "Budi") || strings.Contains(fmt.Sprint(v), budi["nik"]) {
 			t.Errorf("verification reveals personal data: %v", v)
 		}
-		status, page, err := raw(w.h.Anon(), "GET", qr, nil, map[string]string{"Accept": "text/html"})
-		if err != nil || status != 200 || !bytes.Contains(page, []byte("Surat sah")) || !bytes.Contains(page, []byte(number)) {
-			t.Errorf("verification page for a phone: %d %s", status, page)
+		for _, u := range []string{qr, w.h.URL + svc(villageA, "/verify/"+qr[strings.LastIndex(qr, "/")+1:])} {
+			status, page, err := raw(w.h.Anon(), "GET", u, nil, map[string]string{"Accept": "text/html"})
+			if err != nil || status != 200 || !bytes.Contains(page, []byte("Surat sah")) || !bytes.Contains(page, []byte(number)) {
+				t.Errorf("verification page for a phone at %s: %d %s", u, status, page)
+			}
+		}
+		// The QR code's page is the portal's, at 360 px: a viewport, the
+		// portal's stylesheet, no raw JSON.
+		if status, page, _ := raw(w.h.Anon(), "GET", qr, nil, nil); status != 200 || !bytes.Contains(page, []byte(`name="viewport"`)) || bytes.HasPrefix(bytes.TrimSpace(page), []byte("{")) {
+			t.Errorf("the QR code's link without Accept: %d %.300s", status, page)
 		}
 		code := qr[strings.LastIndex(qr, "/")+1:]
 		tampered := code[:len(code)-1] + "A"
@@ -299,7 +323,7 @@ func TestServicesLetterLifecycle(t *testing.T) {
 		}
 		w.op.Do(t, "POST", svc(villageA, "/requests/"+id2+"/issue"), nil).Expect(200)
 		pdf2 := w.op.Do(t, "GET", svc(villageA, "/requests/"+id2+"/pdf"), nil).Expect(200).Body
-		if qr := letterQR(t, pdf2); !strings.HasPrefix(qr, "https://portal.kamparkab.go.id/api/v1/t/"+villageA+"/services/verify/") {
+		if qr := letterQR(t, pdf2); !strings.HasPrefix(qr, "https://portal.kamparkab.go.id/"+villageA+"/services/verify/") {
 			t.Errorf("QR code with the public address set: %s", qr)
 		}
 		if text := letterText(t, pdf2); !strings.Contains(text, "H. Syamsuar") || !strings.Contains(text, "SURAT KETERANGAN TIDAK MAMPU") {
@@ -461,7 +485,7 @@ func TestServicesVerificationLinkUsesThePublicURL(t *testing.T) {
 		if err := json.Unmarshal(a.body, &approved); err != nil {
 			t.Fatal(err)
 		}
-		if u, _ := approved["verify_url"].(string); !strings.HasPrefix(u, "https://portal.kampar.go.id/api/v1/t/"+villageA+"/services/verify/") {
+		if u, _ := approved["verify_url"].(string); !strings.HasPrefix(u, "https://portal.kampar.go.id/"+villageA+"/services/verify/") {
 			t.Errorf("verify_url %q, want the public URL's", u)
 		}
 		if strings.Contains(w.h.Log(), "no --public-url") {

@@ -70,6 +70,20 @@ const (
 	// which the SDK answers with this code; a 500 would be answered as
 	// internal and hide it).
 	codePopulationUnavailable sdk.Code = "population_unavailable"
+	// codeEmblemNotAnImage: the emblem is not a PNG or JPEG image the
+	// printer can draw (415).
+	codeEmblemNotAnImage sdk.Code = "emblem_not_an_image"
+	// codeEmblemTooLarge: the emblem file is over maxEmblemBytes (413).
+	codeEmblemTooLarge sdk.Code = "emblem_too_large"
+	// codeEmblemDimensions: the emblem's pixel width or height is outside
+	// minEmblemPixels..maxEmblemPixels (422).
+	codeEmblemDimensions sdk.Code = "emblem_dimensions"
+	// codeEmblemNotFound: the tenant and the tenants above it have no
+	// emblem (404).
+	codeEmblemNotFound sdk.Code = "emblem_not_found"
+	// codeMalformedForm: a multipart upload cannot be read or has no file
+	// part (400).
+	codeMalformedForm sdk.Code = "malformed_form"
 )
 
 // Codes the population module and the host answer calls to population

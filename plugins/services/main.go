@@ -58,6 +58,11 @@ var plugin = sdk.Plugin{
 		{Method: "PUT", Path: "/letter-types/{code}/template", Permission: permSettings, Handler: sdk.Func(putTemplate)},
 		{Method: "GET", Path: "/settings", Permission: permRead, Handler: sdk.Func(getSettings)},
 		{Method: "PUT", Path: "/settings", Permission: permSettings, Handler: sdk.Func(putSettings)},
+		// The letterhead's emblem (emblem.go): PNG or JPEG, through the
+		// host's files; public to read, as it is on every letter.
+		{Method: "GET", Path: "/settings/emblem", Public: true, Handler: http.HandlerFunc(serveEmblem)},
+		{Method: "PUT", Path: "/settings/emblem", Permission: permSettings, MaxBodyBytes: maxEmblemBytes + emblemSlack, Handler: sdk.Func(putEmblem)},
+		{Method: "DELETE", Path: "/settings/emblem", Permission: permSettings, Handler: sdk.Func(deleteEmblem)},
 		{Method: "GET", Path: "/requests", Permission: permRead, Handler: sdk.Func(listRequests)},
 		{Method: "POST", Path: "/requests", Permission: permWrite, Handler: sdk.Func(villageOnly(createRequest))},
 		{Method: "GET", Path: "/requests/stats", Permission: permRead, Handler: sdk.Func(requestStats)},

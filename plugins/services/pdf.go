@@ -42,8 +42,12 @@ type Letter struct {
 	VerifyURL  string    `json:"verify_url"`
 }
 
+// verifyPath is where a letter's QR code leads: the public verification
+// page of the village (ui_public.go), which a phone reads as a page. The
+// letters numbered before it pointed at the API's GET /verify/{code},
+// which keeps answering them (a page for a browser, JSON for programs).
 func verifyPath(tenant, code string) string {
-	return "/api/v1/t/" + tenant + "/services/verify/" + code
+	return "/" + tenant + "/services/verify/" + code
 }
 
 var sexNames = map[string]string{"L": "Laki-laki", "P": "Perempuan"}
@@ -166,6 +170,17 @@ const marginLeft, marginRight, marginTop, marginBottom = 25.0, 20.0, 15.0, 15.0
 // else is F4). revokedOn, if not empty, marks the letter as revoked on
 // that date.
 func renderPDF(l *Letter, created time.Time, revokedOn, paper string) ([]byte, error) {
+	return renderLetterPDF(l, created, revokedOn, paper, nil)
+}
+
+// The emblem's box beside the letterhead text, in millimetres: as tall as
+// three letterhead lines and the address, at most this wide.
+const emblemHeight, emblemMaxWidth, emblemGap = 24.0, 30.0, 4.0
+
+// renderLetterPDF is renderPDF with the tenant's letterhead emblem (nil:
+// none) drawn at the left of the letterhead, whose text is centred in
+// the width beside it.
+func renderLetterPDF(l *Letter, created time.Time, revokedOn, paper string, emblem *Emblem) ([]byte, error) {
 	qrImg, err := qrPNG(l.VerifyURL)
 	if err != nil {
 		return nil, fmt.Errorf("QR code: %w", err)
@@ -189,6 +204,25 @@ func renderPDF(l *Letter, created time.Time, revokedOn, paper string) ([]byte, e
 	pdf.SetCatalogSort(true) // the same letter gives the same bytes
 	pdf.AddPage()
 
+	headBottom := 0.0
+	if emblem != nil && len(emblem.Data) > 0 && emblem.Width > 0 && emblem.Height > 0 {
+		kind := "PNG"
+		if emblem.ContentType == "image/jpeg" {
+			kind = "JPG"
+		}
+		ew, eh := emblemHeight*float64(emblem.Width)/float64(emblem.Height), emblemHeight
+		if ew > emblemMaxWidth {
+			ew, eh = emblemMaxWidth, emblemMaxWidth*float64(emblem.Height)/float64(emblem.Width)
+		}
+		pdf.RegisterImageOptionsReader("emblem", fpdf.ImageOptions{ImageType: kind}, bytes.NewReader(emblem.Data))
+		if err := pdf.Error(); err != nil {
+			return nil, fmt.Errorf("emblem: %w", err)
+		}
+		pdf.ImageOptions("emblem", left, marginTop, ew, eh, false, fpdf.ImageOptions{ImageType: kind}, 0, "")
+		pdf.SetLeftMargin(left + ew + emblemGap)
+		pdf.SetX(left + ew + emblemGap)
+		headBottom = marginTop + eh
+	}
 	for i, line := range l.Letterhead {
 		size := 13.0
 		if i == len(l.Letterhead)-1 {
@@ -201,7 +235,8 @@ func renderPDF(l *Letter, created time.Time, revokedOn, paper string) ([]byte, e
 		pdf.SetFont("Helvetica", "I", 9)
 		pdf.CellFormat(0, 5, tr(l.Address), "", 1, "C", false, 0, "")
 	}
-	y := pdf.GetY() + 2
+	pdf.SetLeftMargin(left)
+	y := max(pdf.GetY(), headBottom) + 2
 	pdf.SetLineWidth(0.8)
 	pdf.Line(left, y, left+width, y)
 	pdf.SetLineWidth(0.2)
@@ -318,7 +353,8 @@ func letterPDF(r *http.Request) ([]byte, string, error) {
 	if q.State == StateRevoked {
 		revokedOn = longDate(q.RevokedAt.In(res.loc))
 	}
-	data, err := renderPDF(q.Letter, q.ApprovedAt, revokedOn, res.Paper)
+	// The emblem, like the paper, is the office's as it prints.
+	data, err := renderLetterPDF(q.Letter, q.ApprovedAt, revokedOn, res.Paper, res.emblem)
 	if err != nil {
 		return nil, "", err
 	}

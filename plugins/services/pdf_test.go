@@ -63,7 +63,7 @@ func TestLetterPDF(t *testing.T) {
 	res := sampleResolved(&Settings{Signatory: Signatory{Name: "H. Syamsuar", NIP: "196501011990031001"}, Address: "Jl. Prof. M. Yamin No. 1, Bangkinang"})
 	date := time.Date(2026, 6, 5, 10, 0, 0, 0, res.loc)
 	q := sampleRequest()
-	const url = "https://portal.kamparkab.go.id/api/v1/t/14.01.01.2009/services/verify/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	const url = "https://portal.kamparkab.go.id/14.01.01.2009/services/verify/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	l := buildLetter(lt, lt.Default, &res, q, "007/500/14.01.01.2009/VI/2026", date, url)
 
 	data, err := renderPDF(l, date, "", "A4")

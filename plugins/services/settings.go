@@ -51,6 +51,9 @@ type Settings struct {
 	// Paper is the sheet letters print on: "F4" (folio, 215 x 330 mm, the
 	// default: what most village offices use) or "A4" (210 x 297 mm).
 	Paper string `json:"paper,omitempty"`
+	// Emblem is drawn beside the letterhead text (emblem.go); set and
+	// removed with PUT and DELETE /settings/emblem only.
+	Emblem *Emblem `json:"emblem,omitempty"`
 }
 
 var hostRE = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
@@ -81,6 +84,9 @@ func (s *Settings) validate() error {
 		if err := input.Name(f.v, 0); err != nil {
 			return bad("%s %v", f.name, err)
 		}
+	}
+	if e := s.Emblem; e != nil && (len(e.Data) == 0 || (e.ContentType != "image/png" && e.ContentType != "image/jpeg")) {
+		return bad("emblem: upload it with PUT /settings/emblem")
 	}
 	if _, ok := papers[s.Paper]; s.Paper != "" && !ok {
 		return bad("paper %q: want F4 (folio, 215 x 330 mm) or A4", s.Paper)
@@ -141,8 +147,14 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	if err := json.Unmarshal(patch, &p); err != nil {
 		return s, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedJSON, "the body is not valid JSON: %v", err)
 	}
-	if _, ok := p.(map[string]any); !ok {
+	pm, ok := p.(map[string]any)
+	if !ok {
 		return s, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedJSON, "the body must be a JSON object")
+	}
+	// The emblem is an image, checked and stored by PUT /settings/emblem;
+	// a patch may only remove it (null).
+	if e, ok := pm["emblem"]; ok && e != nil {
+		return s, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidSettings, "emblem is uploaded with PUT /settings/emblem (null removes it)")
 	}
 	cur, err := json.Marshal(s)
 	if err != nil {
@@ -227,7 +239,11 @@ type resolved struct {
 	PublicBaseURL  string    `json:"public_base_url,omitempty"`
 	FourEyes       bool      `json:"four_eyes"`
 	Paper          string    `json:"paper"`
-	loc            *time.Location
+	// Emblem describes the emblem the letters print, with the address of
+	// its image; none when the tenant has none.
+	Emblem *emblemView `json:"emblem,omitempty"`
+	emblem *Emblem
+	loc    *time.Location
 }
 
 // resolve fills in the defaults of s for the tenant of region rg, whose
@@ -237,6 +253,9 @@ func resolve(s *Settings, rg region, zone *time.Location) resolved {
 		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL, FourEyes: s.FourEyes, Paper: s.Paper}
 	if r.Paper == "" {
 		r.Paper = DefaultPaper
+	}
+	if s.Emblem != nil && len(s.Emblem.Data) > 0 {
+		r.emblem, r.Emblem = s.Emblem, s.Emblem.view(rg.Code)
 	}
 	if len(r.Letterhead) == 0 {
 		if rg.Regency != "" {
@@ -321,13 +340,24 @@ type settingsView struct {
 	Resolved resolved `json:"resolved"`
 }
 
+// newSettingsView is the answer of the settings routes: the emblem's
+// image is left out of it (GET /settings/emblem serves it).
+func newSettingsView(tenant string, s Settings, res resolved) settingsView {
+	if s.Emblem != nil {
+		e := *s.Emblem
+		e.Data = nil
+		s.Emblem = &e
+	}
+	return settingsView{Tenant: tenant, Settings: s, Resolved: res}
+}
+
 func getSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	s, res, err := loadSettings(r.Context(), req)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+	return http.StatusOK, newSettingsView(req.Tenant, s, res), nil
 }
 
 // putSettings applies a JSON merge patch to the settings this tenant has
@@ -377,7 +407,7 @@ func saveSettings(r *http.Request, s Settings, what string) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, settingsView{Tenant: req.Tenant, Settings: s, Resolved: res}, nil
+	return http.StatusOK, newSettingsView(req.Tenant, s, res), nil
 }
 
 // putTemplate replaces this tenant's wording of one letter type; parts

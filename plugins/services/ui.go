@@ -17,7 +17,8 @@ package main
 //	POST /requests/{id}/approve     approve; /reject and /revoke take a reason and a confirmation; /issue
 //	GET  /requests/{id}/pdf         the letter as the API prints it (audited there)
 //	GET  /letter-types[/{code}]     the types; a type's wording, POST to preview (action=preview), save or reset
-//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format
+//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format, preview
+//	POST /settings/emblem           upload the letterhead's emblem (multipart); POST /settings/emblem/delete removes it
 //	GET  /widget/waiting            dashboard widget: requests waiting for a decision
 //
 // The citizens' pages are in ui_public.go.
@@ -60,6 +61,8 @@ var consolePages = []sdk.PageRoute{
 	{Method: "GET", Path: "/settings", Permission: permRead, Handler: http.HandlerFunc(pageSettings),
 		Menu: &sdk.MenuEntry{Label: "Kop Surat", LabelEN: "Letterhead", Icon: "settings", Order: 52}},
 	{Method: "POST", Path: "/settings", Permission: permSettings, Handler: http.HandlerFunc(pageSettings)},
+	{Method: "POST", Path: "/settings/emblem", Permission: permSettings, MaxBodyBytes: maxEmblemBytes + emblemSlack, Handler: http.HandlerFunc(pageUploadEmblem)},
+	{Method: "POST", Path: "/settings/emblem/delete", Permission: permSettings, Handler: http.HandlerFunc(pageDeleteEmblem)},
 	{Method: "GET", Path: "/widget/waiting", Permission: permRead, Widget: true, Handler: http.HandlerFunc(widgetWaiting)},
 }
 
@@ -94,6 +97,10 @@ var codeText = map[sdk.Code]string{
 	codeUnknownChild:         "Anak ini tidak tercatat dalam keluarga pemohon",
 	codeFourEyesRequired:     "Desa ini mewajibkan orang kedua yang menyetujui (prinsip empat mata): Anda mengajukan atau mengubah permohonan ini",
 	codeLetterNotIssued:      "Surat dicetak setelah diterbitkan",
+	codeEmblemNotAnImage:     "Lambang harus berupa gambar PNG atau JPEG",
+	codeEmblemTooLarge:       "Berkas lambang terlalu besar",
+	codeEmblemDimensions:     "Ukuran lambang dalam piksel tidak sesuai",
+	codeMalformedForm:        "Pilih berkas gambar lambang",
 	// Population's limit on identity checks, passed on with its Retry-After.
 	sdk.Code("too_many_attempts"): "Terlalu banyak percobaan dengan NIK ini. Coba lagi nanti",
 }
@@ -696,6 +703,11 @@ func previewNode(r *http.Request, t Template, lt *LetterType, res *resolved) ui.
 	vals := sampleValues(lt, res)
 	var b strings.Builder
 	b.WriteString(`<div class="b-card" id="preview" aria-label="` + template.HTMLEscapeString(ui.Tr(r, "Pratinjau", "Preview")) + `"><div style="text-align:center">`)
+	if e := res.Emblem; e != nil {
+		// Beside the letterhead, as the PDF draws it (about 25 mm tall).
+		b.WriteString(`<img id="preview-emblem" src="` + template.HTMLEscapeString(e.URL) + `" alt="` + template.HTMLEscapeString(ui.Tr(r, "Lambang", "Emblem")) +
+			`" width="` + strconv.Itoa(e.Width) + `" height="` + strconv.Itoa(e.Height) + `" style="float:left;height:4.5rem;width:auto;margin-right:.5rem">`)
+	}
 	for _, l := range res.Letterhead {
 		b.WriteString("<strong>" + template.HTMLEscapeString(l) + "</strong><br>")
 	}
@@ -853,7 +865,13 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			[2]string{ui.Tr(r, "Zona waktu", "Time zone"), res.Timezone},
 		)),
 	}
-	if sdk.From(r).Can(permSettings) {
+	// The letter as it prints now, the emblem beside the letterhead.
+	if lt, ok := letterType("domisili"); ok {
+		nodes = append(nodes, ui.Section(ui.Tr(r, "Pratinjau", "Preview"), previewNode(r, lt.Default.with(s.Types[lt.Code]), lt, &res)))
+	}
+	canEdit := sdk.From(r).Can(permSettings)
+	nodes = append(nodes, emblemSection(r, &res, canEdit))
+	if canEdit {
 		nodes = append(nodes, ui.Form{Action: "/settings", Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
 			{Name: "letterhead", Label: ui.Tr(r, "Kop surat (satu baris per baris, paling banyak 5)", "Letterhead (one line each, at most 5)"), Type: "textarea",
 				Help: ui.Tr(r, "Kosongkan untuk memakai nama wilayah.", "Leave empty to use the region names.")},
@@ -871,6 +889,65 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 		nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))
 	}
 	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kop surat dan penanda tangan", "Letterhead and signatory"), Status: status, Body: nodes})
+}
+
+// emblemSection shows the emblem the letters print and, for an admin, the
+// upload and removal forms.
+func emblemSection(r *http.Request, res *resolved, canEdit bool) ui.Node {
+	var body []ui.Node
+	e := res.Emblem
+	switch {
+	case e == nil:
+		body = append(body, ui.Muted(ui.Tr(r, "Belum ada lambang: surat dicetak tanpa lambang.", "No emblem yet: letters print without one.")))
+	case e.Tenant != res.Region.Code:
+		body = append(body, ui.Muted(ui.Tr(r, "Lambang ini diatur oleh wilayah di atas ("+e.Tenant+").", "This emblem is set above ("+e.Tenant+").")))
+	}
+	if e != nil {
+		body = append(body, ui.HTML(template.HTML(`<p><img id="emblem" src="`+template.HTMLEscapeString(e.URL)+`" alt="`+
+			template.HTMLEscapeString(ui.Tr(r, "Lambang pada kop surat", "Letterhead emblem"))+`" width="`+strconv.Itoa(e.Width)+`" height="`+strconv.Itoa(e.Height)+
+			`" style="max-height:6rem;width:auto"></p>`)))
+	}
+	if canEdit {
+		up := ui.Upload("/settings/emblem", "emblem", ui.Tr(r, "Unggah lambang (PNG atau JPEG)", "Upload an emblem (PNG or JPEG)"),
+			fmt.Sprintf(ui.Tr(r, "Paling besar %d KB, sisi %d sampai %d piksel. Berlaku juga untuk desa di bawahnya yang mengikuti pengaturan ini.",
+				"At most %d KB, each side %d to %d pixels. Villages below that follow these settings print it too."), maxEmblemBytes>>10, minEmblemPixels, maxEmblemPixels),
+			"image/png,image/jpeg")
+		up.Submit = ui.Tr(r, "Unggah", "Upload")
+		body = append(body, up)
+		if e != nil {
+			body = append(body, ui.Form{Action: "/settings/emblem/delete", Submit: ui.Tr(r, "Hapus lambang", "Remove the emblem"),
+				Confirm: ui.Tr(r, "Cetak surat tanpa lambang?", "Print letters without an emblem?")})
+		}
+	}
+	return ui.Section(ui.Tr(r, "Lambang", "Emblem"), body...)
+}
+
+// pageUploadEmblem stores the form's image with the API's putEmblem (the
+// first file part of the multipart body); back to the settings with the
+// outcome.
+func pageUploadEmblem(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := putEmblem(r); err != nil {
+		_, msg, _, ok := formErrors(r, err)
+		if !ok {
+			fail(w, r, err)
+			return
+		}
+		ui.Redirect(w, r, "/settings", "error", msg)
+		return
+	}
+	ui.Redirect(w, r, "/settings", "success", ui.Tr(r, "Lambang disimpan.", "Emblem saved."))
+}
+
+// pageDeleteEmblem removes the emblem after a confirmation.
+func pageDeleteEmblem(w http.ResponseWriter, r *http.Request) {
+	if !ui.Confirm(w, r, ui.Form{Action: "/settings/emblem/delete", Confirm: ui.Tr(r, "Cetak surat tanpa lambang?", "Print letters without an emblem?"), Cancel: "/settings"}) {
+		return
+	}
+	if _, _, err := deleteEmblem(r); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ui.Redirect(w, r, "/settings", "success", ui.Tr(r, "Lambang dihapus.", "Emblem removed."))
 }
 
 // widgetWaiting is the dashboard's count of requests waiting for a

@@ -7,7 +7,8 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	_ "image/png" // the QR code is embedded as PNG
+	_ "image/jpeg" // an emblem may be embedded as JPEG
+	_ "image/png"  // the QR code is embedded as PNG
 	"io"
 
 	"github.com/makiuchi-d/gozxing"
@@ -92,13 +93,41 @@ func showStrings(content []byte) []string {
 	return out
 }
 
-// QR decodes the PDF's only image as a QR code and returns its text.
+// Image is one image a PDF holds, decoded.
+type Image struct {
+	Name string
+	// Page is 1-based.
+	Page int
+	image.Image
+}
+
+// Images decodes every image of the PDF (PNG and JPEG), page by page.
+func Images(pdf []byte) ([]Image, error) {
+	pages, err := api.ExtractImagesRaw(bytes.NewReader(pdf), nil, model.NewDefaultConfiguration())
+	if err != nil {
+		return nil, fmt.Errorf("extracting images: %w", err)
+	}
+	var out []Image
+	for i, imgs := range pages {
+		for _, im := range imgs {
+			img, _, err := image.Decode(im)
+			if err != nil {
+				return nil, fmt.Errorf("decoding image %s: %w", im.Name, err)
+			}
+			out = append(out, Image{Name: im.Name, Page: i + 1, Image: img})
+		}
+	}
+	return out, nil
+}
+
+// QR decodes the PDF's images as QR codes and returns the text of the
+// only one that is (the letterhead's emblem, if any, is not).
 func QR(pdf []byte) (string, error) {
 	pages, err := api.ExtractImagesRaw(bytes.NewReader(pdf), nil, model.NewDefaultConfiguration())
 	if err != nil {
 		return "", fmt.Errorf("extracting images: %w", err)
 	}
-	var found []string
+	var found, skipped []string
 	for _, imgs := range pages {
 		for _, im := range imgs {
 			img, _, err := image.Decode(im)
@@ -115,13 +144,14 @@ func QR(pdf []byte) (string, error) {
 			// flaky, while the payload check below stays exact.
 			res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
 			if err != nil {
-				return "", fmt.Errorf("image %s is not a readable QR code: %w", im.Name, err)
+				skipped = append(skipped, fmt.Sprintf("image %s is not a readable QR code: %v", im.Name, err))
+				continue
 			}
 			found = append(found, res.GetText())
 		}
 	}
 	if len(found) != 1 {
-		return "", fmt.Errorf("%d QR codes in the PDF, want 1", len(found))
+		return "", fmt.Errorf("%d QR codes in the PDF, want 1 (%v)", len(found), skipped)
 	}
 	return found[0], nil
 }
