@@ -369,3 +369,154 @@ func TestBrowserMallJourney(t *testing.T) {
 	citizen.Has("Dikirim", "Dikonfirmasi")
 	citizen.Screenshot("tracking-shipped")
 }
+
+// A seller adjusts stock from the product list and the product form: a
+// count, sold out, unlimited (an unlimited product takes orders and keeps
+// no count); the API's rules behind them.
+func TestMarketStockScreens(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		console := "/console/" + villageA + "/m/marketplace"
+		sid := m.seller(m.op, villageA, "Warung Bu Ani")
+		prod := m.product(m.op, villageA, sid, "Nasi Goreng", "food", 15000, 3)
+
+		// The API: unlimited and a count are one or the other.
+		m.op.Do(t, "PATCH", mkt(villageA, "/products/"+prod), map[string]any{"unlimited": true, "stock": 4}).ExpectErr(422, "invalid_stock")
+		m.op.Do(t, "PATCH", mkt(villageA, "/products/"+prod), map[string]any{"unlimited": false}).ExpectErr(422, "invalid_stock")
+		v := m.op.Do(t, "PATCH", mkt(villageA, "/products/"+prod), map[string]any{"unlimited": true}).Expect(200).JSON()
+		if v["unlimited"] != true || v["stock"].(float64) < 1000 {
+			t.Fatalf("unlimited product: %v", v)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+prod+"/stock"), map[string]any{"delta": 5}).ExpectErr(409, "stock_unlimited")
+		m.h.Anon().Do(t, "POST", mkt(villageA, "/orders"), order("Siti", "081311112222", line(prod, 50))).Expect(201)
+		if v := m.op.Do(t, "GET", mkt(villageA, "/products/"+prod), nil).Expect(200).JSON(); v["unlimited"] != true {
+			t.Errorf("an order made the product counted: %v", v)
+		}
+		if n := m.h.Anon().Do(t, "GET", mkt("14.01", "/products?in_stock=true&q=nasi"), nil).Expect(200).Total(); n != 1 {
+			t.Errorf("an unlimited product in stock: %d", n)
+		}
+		made := m.op.Do(t, "POST", mkt(villageA, "/products"), map[string]any{"seller_id": sid, "name": "Jasa Jahit", "category": "services", "price": 50000, "unlimited": true}).Expect(201).JSON()
+		if made["unlimited"] != true {
+			t.Errorf("a product listed unlimited: %v", made)
+		}
+		m.op.Do(t, "POST", mkt(villageA, "/products"), map[string]any{"seller_id": sid, "name": "X", "category": "food", "price": 1, "unlimited": true, "stock": 2}).ExpectErr(422, "invalid_stock")
+
+		seller := newConsoleClient(t, m.h)
+		seller.do("GET", "/login", nil)
+		if st, body, _ := seller.do("POST", "/login", url.Values{"username": {"op-a"}, "password": {"op-a-password-1"}}); st != http.StatusSeeOther {
+			t.Fatalf("seller login: %d %s", st, body)
+		}
+		_, body, _ := seller.do("GET", console+"/manage/products", nil)
+		if !strings.Contains(body, `action="`+console+`/manage/products/`+prod+`/stock"`) || !strings.Contains(body, `placeholder="tanpa batas"`) {
+			t.Fatalf("the list's stock form: %s", body)
+		}
+		stock := func(form url.Values, want string) {
+			t.Helper()
+			st, _, hdr := seller.do("POST", console+"/manage/products/"+prod+"/stock", form)
+			if st != http.StatusSeeOther || hdr.Get("Location") != console+"/manage/products" {
+				t.Fatalf("stock form %v: %d %q", form, st, hdr.Get("Location"))
+			}
+			_, body, _ := seller.do("GET", console+"/manage/products", nil)
+			if !strings.Contains(body, want) {
+				t.Errorf("after %v the list does not say %q: %s", form, want, body)
+			}
+		}
+		// A count; a bad one is refused with the reason; sold out; unlimited.
+		stock(url.Values{"stock": {"12"}}, "Stok disimpan.")
+		if n := m.stock(m.op, villageA, prod); n != 12 {
+			t.Errorf("stock set to 12 reads %d", n)
+		}
+		stock(url.Values{"stock": {"-4"}}, "Isi stok")
+		stock(url.Values{"mode": {"sold_out"}, "stock": {"12"}}, "Stok disimpan.")
+		m.h.Anon().Do(t, "POST", mkt(villageA, "/orders"), order("Siti", "081311112222", line(prod, 1))).ExpectErr(409, "out_of_stock")
+		stock(url.Values{"mode": {"unlimited"}, "stock": {"0"}}, "Stok disimpan.")
+		m.h.Anon().Do(t, "POST", mkt(villageA, "/orders"), order("Siti", "081311112222", line(prod, 2))).Expect(201)
+
+		// The product form: back to a count, then unlimited again (the
+		// count field left filled in).
+		page := console + "/manage/products/" + prod
+		_, body, _ = seller.do("GET", page, nil)
+		if !strings.Contains(body, `name="unlimited"`) || !strings.Contains(body, `<option value="1" selected>`) {
+			t.Fatalf("the form of an unlimited product: %s", body)
+		}
+		form := url.Values{"name": {"Nasi Goreng"}, "category": {"food"}, "price": {"15000"}, "stock": {"7"}, "unlimited": {"0"}, "listed": {"1"}}
+		if st, body, _ := seller.do("POST", page, form); st != http.StatusSeeOther {
+			t.Fatalf("saving a count: %d %s", st, body)
+		}
+		if n := m.stock(m.op, villageA, prod); n != 7 {
+			t.Errorf("the form's count: %d", n)
+		}
+		form.Set("stock", "")
+		if st, body, _ := seller.do("POST", page, form); st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-stock-error"`) {
+			t.Errorf("a count left empty: %d %s", st, body)
+		}
+		form.Set("stock", "7")
+		form.Set("unlimited", "1")
+		if st, body, _ := seller.do("POST", page, form); st != http.StatusSeeOther {
+			t.Fatalf("saving unlimited: %d %s", st, body)
+		}
+		if v := m.op.Do(t, "GET", mkt(villageA, "/products/"+prod), nil).Expect(200).JSON(); v["unlimited"] != true {
+			t.Errorf("the form's unlimited: %v", v)
+		}
+		// The citizen's page says it is available, not a number.
+		_, body, _ = newConsoleClient(t, m.h).do("GET", "/"+villageA+"/marketplace/products/"+prod, nil)
+		if !strings.Contains(body, "tersedia") || strings.Contains(body, "1.000.000") || strings.Contains(body, "999") {
+			t.Errorf("an unlimited product's page: %s", body)
+		}
+	})
+}
+
+// The regency's mall picks a place in two short steps, without script:
+// its sub-districts (kecamatan), then the chosen one's villages; the API's
+// ?district= behind it lists only the villages of that sub-district. The
+// product page's link card shows the product's photo and price.
+func TestMarketMallPlacesAndCard(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		m := startMarket(t, b)
+		a := m.product(m.op, villageA, m.seller(m.op, villageA, "UMKM Kumantan"), "Keripik Nenas", "food", 15000, 5)
+		m.product(m.opB, villageB, m.seller(m.opB, villageB, "UMKM Batu Belah"), "Kerupuk Ikan Patin", "food", 20000, 5)
+		district := villageA[:strings.LastIndexByte(villageA, '.')]
+
+		items := m.h.Anon().Do(t, "GET", mkt("14.01", "/products?district="+district), nil).Expect(200).Items()
+		if len(items) != 1 || items[0]["id"] != a {
+			t.Errorf("?district=%s lists %v", district, items)
+		}
+		m.h.Anon().Do(t, "GET", mkt("14.01", "/products?district=14.01.99"), nil).ExpectErr(400, "invalid_district")
+		m.h.Anon().Do(t, "GET", mkt("14.01", "/products?district="+district+"&village="+villageB), nil).ExpectErr(400, "invalid_village")
+		m.h.Anon().Do(t, "GET", mkt(villageA, "/products?district="+district), nil).ExpectErr(400, "invalid_district")
+
+		citizen := newConsoleClient(t, m.h)
+		_, body, _ := citizen.do("GET", "/14.01/marketplace/", nil)
+		checkPublic(t, "mall", body)
+		if !strings.Contains(body, `name="district"`) || strings.Contains(body, `name="village"`) {
+			t.Fatalf("the regency's mall asks for the sub-district first: %s", body)
+		}
+		if n := strings.Count(body, "<option"); n > 60 {
+			t.Errorf("the regency's mall filters hold %d options", n)
+		}
+		_, body, _ = citizen.do("GET", "/14.01/marketplace/?district="+district, nil)
+		if !strings.Contains(body, `name="village"`) || !strings.Contains(body, `value="`+villageA+`"`) || strings.Contains(body, `value="`+villageB+`"`) ||
+			!strings.Contains(body, "Keripik Nenas") || strings.Contains(body, "Kerupuk Ikan Patin") {
+			t.Errorf("the mall of one sub-district: %s", body)
+		}
+		// A village kept from another sub-district is dropped, not refused.
+		if st, body, _ := citizen.do("GET", "/14.01/marketplace/?district=14.01.02&village="+villageA, nil); st != http.StatusOK || !strings.Contains(body, "Kerupuk Ikan Patin") || strings.Contains(body, "Keripik Nenas") {
+			t.Errorf("a changed sub-district: %d %s", st, body)
+		}
+
+		var photo bytes.Buffer
+		png.Encode(&photo, image.NewRGBA(image.Rect(0, 0, 800, 600)))
+		m.op.Do(t, "POST", mkt(villageA, "/products/"+a+"/photos"), photo.Bytes()).Expect(201)
+		_, body, _ = citizen.do("GET", "/"+villageA+"/marketplace/products/"+a, nil)
+		og := regexp.MustCompile(`<meta property="og:image" content="([^"]+)"`).FindStringSubmatch(body)
+		if og == nil || !strings.Contains(og[1], "/"+villageA+"/marketplace/products/"+a+"/photos/") {
+			t.Fatalf("the product page's og:image: %v", og)
+		}
+		if res, err := http.Get(og[1]); err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+			t.Errorf("the card's picture %s: %v %v", og[1], res, err)
+		}
+		if !regexp.MustCompile(`<meta property="og:description" content="Rp15.000 · UMKM Kumantan, [^"]*Produk Keripik Nenas`).MatchString(body) {
+			t.Errorf("the product page's og:description: %s", body)
+		}
+	})
+}

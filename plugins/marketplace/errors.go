@@ -13,6 +13,9 @@ const (
 	// codeInvalidVillage: ?village= names no village of the tenant with
 	// the marketplace (400).
 	codeInvalidVillage sdk.Code = "invalid_village"
+	// codeInvalidDistrict: ?district= names no sub-district of the tenant
+	// with the marketplace in one of its villages (400).
+	codeInvalidDistrict sdk.Code = "invalid_district"
 	// codeTooManyVillages: a district's listing would filter on more
 	// villages than storage takes in one query (400).
 	codeTooManyVillages sdk.Code = "too_many_villages"
@@ -59,6 +62,9 @@ const (
 	codeInsufficientStock sdk.Code = "insufficient_stock"
 	// codeStockLimit: a stock adjustment would pass maxStock (409).
 	codeStockLimit sdk.Code = "stock_limit"
+	// codeStockUnlimited: a stock adjustment of a product sold without a
+	// count (409).
+	codeStockUnlimited sdk.Code = "stock_unlimited"
 	// codeInvalidSort, codeInvalidListed, codeInvalidQ, codeInvalidInStock:
 	// a catalogue query parameter is malformed (400).
 	codeInvalidSort    sdk.Code = "invalid_sort"

@@ -88,6 +88,7 @@ var plugin = sdk.Plugin{
 			{Name: "category", Type: sdk.String, Required: true},
 			{Name: "price", Type: sdk.Int, Required: true},
 			{Name: "stock", Type: sdk.Int, Required: true},
+			{Name: "unlimited", Type: sdk.Bool},
 			{Name: "unit", Type: sdk.String},
 			{Name: "description", Type: sdk.String},
 			{Name: "listed", Type: sdk.Bool, Required: true},

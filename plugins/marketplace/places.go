@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -55,13 +57,32 @@ func loadPlaces(r *http.Request) (*places, error) {
 
 func (p *places) village(code string) Village { return Village{Code: code, Name: p.names[code]} }
 
-// scope narrows q to the enabled villages, or to one of them (?village=).
-// It reports false when nothing can match.
+// inDistrict lists the enabled villages of the sub-district (kecamatan)
+// code, sorted: a village's code is its sub-district's with one more
+// part (Kemendagri: 14.01.01.2009 is in 14.01.01).
+func (p *places) inDistrict(district string) []string {
+	var codes []string
+	for c := range p.names {
+		if strings.HasPrefix(c, district+".") && !strings.Contains(c[len(district)+1:], ".") {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// scope narrows q to the enabled villages, or to one of them (?village=),
+// or to those of one sub-district (?district=, a regency's mall grouped
+// by kecamatan). It reports false when nothing can match.
 func (p *places) scope(r *http.Request, q *sdk.Query) (bool, error) {
 	req := sdk.From(r)
+	district := r.URL.Query().Get("district")
+	if district != "" && (len(p.inDistrict(district)) == 0 || req.Level == sdk.Village) {
+		return false, sdk.Errorf(http.StatusBadRequest, codeInvalidDistrict, "%s is not a sub-district of %s with the marketplace in one of its villages", district, req.Tenant)
+	}
 	if v := r.URL.Query().Get("village"); v != "" {
-		if _, ok := p.names[v]; !ok {
-			return false, sdk.Errorf(http.StatusBadRequest, codeInvalidVillage, "%s is not a village of %s with the marketplace", v, req.Tenant)
+		if _, ok := p.names[v]; !ok || (district != "" && !strings.HasPrefix(v, district+".")) {
+			return false, sdk.Errorf(http.StatusBadRequest, codeInvalidVillage, "%s is not a village of %s with the marketplace", v, cmp.Or(district, req.Tenant))
 		}
 		if v != req.Tenant {
 			q.Subtree().Where(sdk.FieldTenant, sdk.Eq, v)
@@ -69,6 +90,10 @@ func (p *places) scope(r *http.Request, q *sdk.Query) (bool, error) {
 		return true, nil
 	}
 	if req.Level == sdk.Village {
+		return true, nil
+	}
+	if district != "" {
+		q.Subtree().Where(sdk.FieldTenant, sdk.In, p.inDistrict(district))
 		return true, nil
 	}
 	q.Subtree()

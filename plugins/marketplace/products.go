@@ -16,15 +16,24 @@ import (
 const (
 	maxPrice = 1_000_000_000 // rupiah
 	maxStock = 1_000_000
+	// unlimitedStock is the stock an unlimited product is held at: what
+	// orders may take of it before a seller would notice is beyond any
+	// village's day.
+	unlimitedStock = maxStock
 )
 
 // Product is a product as stored.
 type Product struct {
-	SellerID    string  `json:"seller_id"`
-	Name        string  `json:"name"`
-	Category    string  `json:"category"`
-	Price       int64   `json:"price"`
-	Stock       int64   `json:"stock"`
+	SellerID string `json:"seller_id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	Price    int64  `json:"price"`
+	Stock    int64  `json:"stock"`
+	// Unlimited marks a product made to order or always at hand (a meal,
+	// a service): no count is kept. Its stock is then held at
+	// unlimitedStock, so that the order path, the in_stock filter and the
+	// guards stay those of a counted product.
+	Unlimited   bool    `json:"unlimited,omitempty"`
 	Unit        string  `json:"unit,omitempty"`
 	Description string  `json:"description,omitempty"`
 	Listed      bool    `json:"listed"`
@@ -46,11 +55,14 @@ type Photo struct {
 
 // productInput is the body of POST /products.
 type productInput struct {
-	SellerID    string `json:"seller_id"`
-	Name        string `json:"name"`
-	Category    string `json:"category"`
-	Price       int64  `json:"price"`
-	Stock       *int64 `json:"stock"`
+	SellerID string `json:"seller_id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	Price    int64  `json:"price"`
+	Stock    *int64 `json:"stock"`
+	// Unlimited true lists the product without a count (stock is then
+	// left out).
+	Unlimited   *bool  `json:"unlimited"`
 	Unit        string `json:"unit"`
 	Description string `json:"description"`
 	Listed      *bool  `json:"listed"`
@@ -61,6 +73,14 @@ func (in productInput) product() Product {
 		Unit: in.Unit, Description: in.Description, Listed: true, Stock: -1}
 	if in.Stock != nil {
 		p.Stock = *in.Stock
+	}
+	if in.Unlimited != nil && *in.Unlimited {
+		p.Unlimited = true
+		if in.Stock != nil {
+			p.Stock = -2 // refused by validate: a count or unlimited, not both
+		} else {
+			p.Stock = unlimitedStock
+		}
 	}
 	if in.Listed != nil {
 		p.Listed = *in.Listed
@@ -82,8 +102,14 @@ func (p *Product) validate() error {
 	if p.Price < 1 || p.Price > maxPrice {
 		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidPrice, "price must be whole rupiah from 1 to %d", maxPrice)
 	}
-	if p.Stock < 0 || p.Stock > maxStock {
-		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "stock is required: a whole number from 0 to %d", maxStock)
+	switch {
+	case p.Stock == -2:
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "give stock (a count) or unlimited: true, not both")
+	case p.Unlimited:
+		// Orders taken while it was counted may come back on a cancel,
+		// above unlimitedStock: nothing to check.
+	case p.Stock < 0 || p.Stock > maxStock:
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "stock is required: a whole number from 0 to %d, or unlimited: true", maxStock)
 	}
 	if p.Unit, err = cleanName("unit", codeInvalidUnit, p.Unit, 20, false); err != nil {
 		return err
@@ -98,21 +124,24 @@ func (p *Product) validate() error {
 
 // productView is a product as the catalogue shows it.
 type productView struct {
-	ID           string      `json:"id"`
-	Version      int64       `json:"version"`
-	Village      Village     `json:"village"`
-	Seller       sellerRef   `json:"seller"`
-	Name         string      `json:"name"`
-	Category     string      `json:"category"`
-	CategoryName string      `json:"category_name"`
-	Price        int64       `json:"price"`
-	Stock        int64       `json:"stock"`
-	Unit         string      `json:"unit,omitempty"`
-	Description  string      `json:"description,omitempty"`
-	Listed       bool        `json:"listed"`
-	Photos       []photoView `json:"photos"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
+	ID           string    `json:"id"`
+	Version      int64     `json:"version"`
+	Village      Village   `json:"village"`
+	Seller       sellerRef `json:"seller"`
+	Name         string    `json:"name"`
+	Category     string    `json:"category"`
+	CategoryName string    `json:"category_name"`
+	Price        int64     `json:"price"`
+	// Stock is how many can be ordered; of an unlimited product, a
+	// number no village order reaches (unlimitedStock or about).
+	Stock       int64       `json:"stock"`
+	Unlimited   bool        `json:"unlimited"`
+	Unit        string      `json:"unit,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Listed      bool        `json:"listed"`
+	Photos      []photoView `json:"photos"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
 type photoView struct {
@@ -147,7 +176,7 @@ func newProductView(rec *sdk.Record, pl *places, sellers map[string]sellerRef) (
 	}
 	v := productView{
 		ID: rec.ID, Version: rec.Version, Village: pl.village(rec.Tenant), Seller: seller,
-		Name: p.Name, Category: p.Category, CategoryName: label, Price: p.Price, Stock: p.Stock, Unit: p.Unit,
+		Name: p.Name, Category: p.Category, CategoryName: label, Price: p.Price, Stock: p.Stock, Unlimited: p.Unlimited, Unit: p.Unit,
 		Description: p.Description, Listed: p.Listed, Photos: make([]photoView, 0, len(p.Photos)),
 		CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
 	}
@@ -361,10 +390,12 @@ func getProduct(r *http.Request) (int, any, error) {
 // productPatch holds what a PATCH may change. The seller is not among it:
 // a product stays with the seller it was listed by.
 type productPatch struct {
-	Name        *string `json:"name"`
-	Category    *string `json:"category"`
-	Price       *int64  `json:"price"`
-	Stock       *int64  `json:"stock"`
+	Name     *string `json:"name"`
+	Category *string `json:"category"`
+	Price    *int64  `json:"price"`
+	Stock    *int64  `json:"stock"`
+	// Unlimited true drops the count; false needs stock with it.
+	Unlimited   *bool   `json:"unlimited"`
 	Unit        *string `json:"unit"`
 	Description *string `json:"description"`
 	Listed      *bool   `json:"listed"`
@@ -420,7 +451,17 @@ func editProduct(r *http.Request, patch productPatch) (int, any, error) {
 		p.Price = *patch.Price
 	}
 	if patch.Stock != nil {
-		p.Stock = *patch.Stock
+		p.Stock, p.Unlimited = *patch.Stock, false
+	}
+	if patch.Unlimited != nil {
+		switch {
+		case *patch.Unlimited && patch.Stock != nil:
+			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "give stock (a count) or unlimited: true, not both")
+		case *patch.Unlimited:
+			p.Stock, p.Unlimited = unlimitedStock, true
+		case patch.Stock == nil:
+			return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidStock, "unlimited: false needs the count as stock")
+		}
 	}
 	if patch.Listed != nil {
 		p.Listed = *patch.Listed
@@ -442,8 +483,8 @@ func editProduct(r *http.Request, patch productPatch) (int, any, error) {
 	if patch.Price != nil {
 		set["price"] = p.Price
 	}
-	if patch.Stock != nil {
-		set["stock"] = p.Stock
+	if patch.Stock != nil || patch.Unlimited != nil {
+		set["stock"], set["unlimited"] = p.Stock, p.Unlimited
 	}
 	if patch.Listed != nil {
 		set["listed"] = p.Listed
@@ -485,6 +526,13 @@ func adjustStock(r *http.Request) (int, any, error) {
 	}
 	if body.Delta == 0 || body.Delta < -maxStock || body.Delta > maxStock {
 		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidDelta, "delta must be a non-zero whole number from %d to %d", -maxStock, maxStock)
+	}
+	// An unlimited product keeps no count to add to (set one with PATCH
+	// stock first).
+	if _, p, err := villageProduct(r); err != nil {
+		return 0, nil, err
+	} else if p.Unlimited {
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeStockUnlimited, "the product is unlimited: set a count with PATCH {\"stock\": n} first")
 	}
 	guard := sdk.Filter{Field: "stock", Op: sdk.Ge, Value: -body.Delta}
 	if body.Delta > 0 {

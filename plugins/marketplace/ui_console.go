@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/ui"
@@ -47,7 +48,7 @@ func manageProductsPage(w http.ResponseWriter, r *http.Request) {
 			shown = ui.Badge("neutral", word(r, "listed_no"))
 		}
 		table.Rows = append(table.Rows, ui.Row{Href: "/manage/products/" + p.ID, Cells: []ui.Node{
-			ui.Cell(p.Name), ui.Cell(p.CategoryName), ui.Cell(ui.Rupiah(p.Price)), ui.Cell(strconv.FormatInt(p.Stock, 10)), shown,
+			ui.Cell(p.Name), ui.Cell(p.CategoryName), ui.Cell(ui.Rupiah(p.Price)), stockCell(r, p), shown,
 		}})
 	}
 	ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{
@@ -55,6 +56,63 @@ func manageProductsPage(w http.ResponseWriter, r *http.Request) {
 		{Label: word(r, "sellers"), Href: "/manage/sellers"},
 		{Label: word(r, "orders"), Href: "/manage/orders"},
 	}, Body: []ui.Node{table}})
+}
+
+var stockCellT = template.Must(template.New("stock").Parse(
+	`<form class="mp-stock" method="post" action="{{.Action}}" style="display:flex;flex-wrap:wrap;gap:.25rem;align-items:center">` +
+		`<input type="hidden" name="csrf_token" value="{{.CSRF}}">` +
+		`<input type="number" name="stock" min="0" max="{{.Max}}" inputmode="numeric" value="{{.Value}}" placeholder="{{.Placeholder}}" aria-label="{{.Label}}" style="width:6rem">` +
+		`<button class="b-btn" type="submit">{{.Set}}</button>` +
+		`<button class="b-btn" type="submit" name="mode" value="sold_out"{{if .SoldOut}} disabled{{end}}>{{.SoldOutLabel}}</button>` +
+		`<button class="b-btn" type="submit" name="mode" value="unlimited"{{if .Unlimited}} disabled{{end}}>{{.UnlimitedLabel}}</button></form>`))
+
+// stockCell is a product's stock in the list, as a small form: set a
+// count, or mark the product sold out or unlimited, without opening it
+// (a plain form post: no script needed).
+func stockCell(r *http.Request, p productView) ui.Node {
+	return ui.NodeFunc(func(r *http.Request) template.HTML {
+		value, placeholder := strconv.FormatInt(p.Stock, 10), ""
+		if p.Unlimited {
+			value, placeholder = "", word(r, "unlimited_short")
+		}
+		return run(r, stockCellT, map[string]any{
+			"Action": ui.Href(r, "/manage/products/"+p.ID+"/stock"), "CSRF": ui.Info(r).CSRF, "Max": maxStock, "Value": value,
+			"Placeholder": placeholder, "Label": word(r, "stock_of") + " " + p.Name, "Set": word(r, "set_stock"),
+			"SoldOut": !p.Unlimited && p.Stock == 0, "SoldOutLabel": word(r, "sold_out"),
+			"Unlimited": p.Unlimited, "UnlimitedLabel": word(r, "mark_unlimited"),
+		})
+	})
+}
+
+// stockPage sets a product's stock from the list's form through the
+// API's editProduct: a count, sold out (0) or unlimited.
+func stockPage(w http.ResponseWriter, r *http.Request) {
+	back := "/manage/products"
+	if err := r.ParseForm(); err != nil {
+		ui.Redirect(w, r, back, "error", word(r, "error"))
+		return
+	}
+	var patch productPatch
+	switch r.PostForm.Get("mode") {
+	case "sold_out":
+		zero := int64(0)
+		patch.Stock = &zero
+	case "unlimited":
+		yes := true
+		patch.Unlimited = &yes
+	default:
+		n, err := strconv.ParseInt(strings.TrimSpace(r.PostForm.Get("stock")), 10, 64)
+		if err != nil {
+			n = -1 // the API names what a stock must be
+		}
+		patch.Stock = &n
+	}
+	if _, _, err := editProduct(r, patch); err != nil {
+		_, msg, _ := explain(r, err)
+		ui.Redirect(w, r, back, "error", msg)
+		return
+	}
+	ui.Redirect(w, r, back, "success", word(r, "stock_saved"))
 }
 
 // productFields are the product form's fields; sellers are the choices of
@@ -68,7 +126,8 @@ func productFields(r *http.Request, sellers []ui.Option) []ui.Field {
 		ui.Field{Name: "name", Label: word(r, "name"), Required: true, Max: 120},
 		ui.Field{Name: "category", Label: word(r, "category"), Type: "select", Options: categoryOptions(), Required: true},
 		ui.Field{Name: "price", Label: word(r, "price") + " (Rp)", Type: "number", Required: true, Max: maxPrice},
-		ui.Field{Name: "stock", Label: word(r, "stock"), Type: "number", Required: true, Max: maxStock},
+		ui.Field{Name: "stock", Label: word(r, "stock"), Type: "number", Max: maxStock, Help: word(r, "stock_help")},
+		ui.Field{Name: "unlimited", Label: word(r, "unlimited"), Type: "select", Required: true, Options: []ui.Option{{Value: "0", Label: word(r, "unlimited_no")}, {Value: "1", Label: word(r, "unlimited_yes")}}},
 		ui.Field{Name: "unit", Label: word(r, "unit"), Max: 20, Placeholder: "bungkus"},
 		ui.Field{Name: "description", Label: word(r, "description"), Type: "textarea", Max: 4000},
 		ui.Field{Name: "listed", Label: word(r, "listed"), Type: "select", Required: true, Options: []ui.Option{{Value: "1", Label: word(r, "listed_yes")}, {Value: "0", Label: word(r, "listed_no")}}},
@@ -89,7 +148,7 @@ func sellerOptions(r *http.Request) ([]ui.Option, error) {
 }
 
 func newProductPage(w http.ResponseWriter, r *http.Request) {
-	renderNewProduct(w, r, http.StatusOK, url.Values{"listed": {"1"}}, nil, "")
+	renderNewProduct(w, r, http.StatusOK, url.Values{"listed": {"1"}, "unlimited": {"0"}}, nil, "")
 }
 
 func renderNewProduct(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
@@ -112,6 +171,9 @@ func renderNewProduct(w http.ResponseWriter, r *http.Request, status int, values
 func createProductPage(w http.ResponseWriter, r *http.Request) {
 	var in productInput
 	err := ui.Decode(r, &in)
+	if in.Unlimited != nil && *in.Unlimited {
+		in.Stock = nil // the form's count field is left as it was
+	}
 	if err == nil {
 		var v any
 		if _, v, err = addProduct(r, in); err == nil {
@@ -144,7 +206,11 @@ func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, value
 			listed = "1"
 		}
 		values = url.Values{"name": {p.Name}, "category": {p.Category}, "price": {strconv.FormatInt(p.Price, 10)},
-			"stock": {strconv.FormatInt(p.Stock, 10)}, "unit": {p.Unit}, "description": {p.Description}, "listed": {listed}}
+			"stock": {strconv.FormatInt(p.Stock, 10)}, "unlimited": {"0"}, "unit": {p.Unit}, "description": {p.Description}, "listed": {listed}}
+		if p.Unlimited {
+			values.Set("stock", "")
+			values.Set("unlimited", "1")
+		}
 	}
 	type photo struct {
 		URL, Alt string
@@ -167,6 +233,9 @@ func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, value
 func saveProductPage(w http.ResponseWriter, r *http.Request) {
 	var patch productPatch
 	err := ui.Decode(r, &patch)
+	if patch.Unlimited != nil && *patch.Unlimited {
+		patch.Stock = nil // the form's count field is left as it was
+	}
 	if err == nil {
 		if _, _, err = editProduct(r, patch); err == nil {
 			ui.Redirect(w, r, "/manage/products/"+r.PathValue("id"), "success", word(r, "saved"))

@@ -38,14 +38,21 @@ type card struct {
 // search, category, village and sort, 12 a page.
 func catalogPage(w http.ResponseWriter, r *http.Request) {
 	title := word(r, "mall")
-	q := r.URL.Query()
-	lr := withQuery(r, "limit", strconv.Itoa(catalogLimit), "listed", "", "b", "")
-	list, err := answer[sdk.ListOf[productView]](lr, listProducts)
+	pl, err := loadPlaces(r)
 	if err != nil {
 		failPage(w, r, title, err)
 		return
 	}
-	pl, err := loadPlaces(r)
+	place, err := placeFilters(r, pl)
+	if err != nil {
+		failPage(w, r, title, err)
+		return
+	}
+	q := r.URL.Query()
+	q.Set("district", place.district)
+	q.Set("village", place.village)
+	lr := withQuery(r, "limit", strconv.Itoa(catalogLimit), "listed", "", "b", "", "district", place.district, "village", place.village)
+	list, err := answer[sdk.ListOf[productView]](lr, listProducts)
 	if err != nil {
 		failPage(w, r, title, err)
 		return
@@ -54,14 +61,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 		{Name: "q", Label: word(r, "search"), Type: "search", Max: 100},
 		{Name: "category", Label: word(r, "category"), Type: "select", Options: categoryOptions()},
 	}
-	if len(pl.names) > 1 {
-		var opts []ui.Option
-		for code, name := range pl.names {
-			opts = append(opts, ui.Option{Value: code, Label: name})
-		}
-		slices.SortFunc(opts, func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
-		filters = append(filters, ui.Field{Name: "village", Label: word(r, "village"), Type: "select", Options: opts})
-	}
+	filters = append(filters, place.fields...)
 	filters = append(filters, ui.Field{Name: "sort", Label: word(r, "sort"), Type: "select", Options: []ui.Option{
 		{Value: "newest", Label: word(r, "sort_newest")}, {Value: "price", Label: word(r, "sort_price")},
 		{Value: "-price", Label: word(r, "sort_-price")}, {Value: "name", Label: word(r, "sort_name")},
@@ -100,6 +100,76 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 		actions = append(actions, ui.Link{Label: word(r, "basket") + " (" + strconv.Itoa(len(basket)) + ")", Href: "/basket?" + basketQuery(basket), Primary: true})
 	}
 	ui.Render(w, r, ui.Page{Title: title, Actions: actions, Body: body})
+}
+
+// placeFilter is where the catalogue looks: the sub-district and village
+// chosen, and the form fields that choose them.
+type placeFilter struct {
+	district, village string
+	fields            []ui.Field
+}
+
+// placeFilters are the catalogue's place fields, short for a regency of
+// 250 villages and without script: at a regency (or province) a select of
+// its sub-districts (kecamatan, about 20), and once one is chosen (the
+// form sent) a select of that sub-district's villages; at a sub-district
+// the select of its villages. A village chosen outside the sub-district
+// chosen is dropped (the citizen changed the sub-district).
+func placeFilters(r *http.Request, pl *places) (placeFilter, error) {
+	req := sdk.From(r)
+	q := r.URL.Query()
+	f := placeFilter{district: q.Get("district"), village: q.Get("village")}
+	if req.Level == sdk.Village || len(pl.names) < 2 {
+		return placeFilter{}, nil
+	}
+	if req.Level == sdk.District {
+		f.district = ""
+		if _, ok := pl.names[f.village]; !ok {
+			f.village = ""
+		}
+		f.fields = append(f.fields, ui.Field{Name: "village", Label: word(r, "village"), Type: "select", Options: villageOptions(pl, pl.inDistrict(req.Tenant))})
+		return f, nil
+	}
+	if f.district == "" && f.village != "" {
+		if i := strings.LastIndexByte(f.village, '.'); i > 0 {
+			f.district = f.village[:i]
+		}
+	}
+	districts, err := req.TenantsBelow(r.Context(), sdk.District)
+	if err != nil {
+		return f, err
+	}
+	var opts []ui.Option
+	known := false
+	for _, d := range districts {
+		if n := len(pl.inDistrict(d.Code)); n > 0 {
+			opts = append(opts, ui.Option{Value: d.Code, Label: d.Name + " (" + strconv.Itoa(n) + ")"})
+			known = known || d.Code == f.district
+		}
+	}
+	slices.SortFunc(opts, func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
+	if !known {
+		f.district, f.village = "", ""
+	}
+	f.fields = append(f.fields, ui.Field{Name: "district", Label: word(r, "district"), Type: "select", Options: opts, Help: word(r, "district_help")})
+	if f.district != "" {
+		codes := pl.inDistrict(f.district)
+		if !slices.Contains(codes, f.village) {
+			f.village = ""
+		}
+		f.fields = append(f.fields, ui.Field{Name: "village", Label: word(r, "village"), Type: "select", Options: villageOptions(pl, codes)})
+	}
+	return f, nil
+}
+
+// villageOptions are the villages of codes as choices, by name.
+func villageOptions(pl *places, codes []string) []ui.Option {
+	opts := make([]ui.Option, 0, len(codes))
+	for _, c := range codes {
+		opts = append(opts, ui.Option{Value: c, Label: pl.names[c]})
+	}
+	slices.SortFunc(opts, func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
+	return opts
 }
 
 // pagerOnly is the catalogue's pager: ui.Table's, which prints nothing
@@ -153,6 +223,9 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 	if p.Unit != "" {
 		stock += " " + p.Unit
 	}
+	if p.Unlimited {
+		stock = word(r, "in_stock")
+	}
 	body = append(body, ui.DefinitionList(
 		[2]string{word(r, "price"), ui.Rupiah(p.Price)},
 		[2]string{word(r, "stock"), stock},
@@ -183,7 +256,31 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 	if b := r.URL.Query().Get("b"); b != "" {
 		back = "/?" + basketQuery(parseBasket(b))
 	}
-	ui.Render(w, r, ui.Page{Title: p.Name, Actions: []ui.Link{{Label: word(r, "continue"), Href: back}}, Body: body})
+	// A link shared on WhatsApp shows the product: its first photo (the
+	// 320 px thumbnail, small enough for the card) and what it costs where.
+	page := ui.Page{Title: p.Name, Actions: []ui.Link{{Label: word(r, "continue"), Href: back}}, Body: body,
+		Description: productCard(r, &p)}
+	if len(p.Photos) > 0 {
+		page.Image = p.Photos[0].ThumbURL
+	}
+	ui.Render(w, r, page)
+}
+
+// productCard is a product's line for a link card: price, seller, village
+// and the start of its description, at most about 200 characters.
+func productCard(r *http.Request, p *productView) string {
+	s := ui.Rupiah(p.Price)
+	if p.Unit != "" {
+		s += " / " + p.Unit
+	}
+	s += " · " + p.Seller.Name + ", " + p.Village.Name
+	if d := strings.Join(strings.Fields(p.Description), " "); d != "" {
+		s += ". " + d
+	}
+	if rs := []rune(s); len(rs) > 200 {
+		s = strings.TrimSpace(string(rs[:199])) + "…"
+	}
+	return s
 }
 
 // parseBasket reads a basket "id:qty,id:qty": ids are record ids (no
