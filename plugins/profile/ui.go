@@ -172,6 +172,10 @@ func publicProfilePage(w http.ResponseWriter, r *http.Request) {
 // portal: the head, the office's address and contacts, the map position,
 // and a link to the whole profile. Above a village it is a link to the
 // list of villages' profiles.
+// maxWidgetOfficials bounds the officials the village page's widget
+// lists.
+const maxWidgetOfficials = 8
+
 func publicSummary(w http.ResponseWriter, r *http.Request) {
 	if sdk.From(r).Level != sdk.Village {
 		ui.Render(w, r, ui.Page{Title: word(r, "title"), Body: []ui.Node{ui.A(ui.Tr(r, "Profil setiap desa", "Every village's profile"), "/")}})
@@ -192,6 +196,22 @@ func publicSummary(w http.ResponseWriter, r *http.Request) {
 	body := []ui.Node{}
 	if len(pairs) > 0 {
 		body = append(body, ui.DefinitionList(pairs...))
+	}
+	// The officials (perangkat desa) a citizen asks for at the office,
+	// the first maxWidgetOfficials of them: the widget stays small on the
+	// regency's home, and the whole list is on the profile page.
+	if len(p.Officials) > 0 {
+		var b strings.Builder
+		b.WriteString(`<h3>` + template.HTMLEscapeString(word(r, "officials")) + `</h3><ul id="profile-officials">`)
+		for i, o := range p.Officials {
+			if i == maxWidgetOfficials {
+				b.WriteString(`<li>…</li>`)
+				break
+			}
+			b.WriteString(`<li>` + template.HTMLEscapeString(o.Position) + `: ` + template.HTMLEscapeString(o.Name) + `</li>`)
+		}
+		b.WriteString(`</ul>`)
+		body = append(body, ui.HTML(template.HTML(b.String())))
 	}
 	if c := p.Coordinates; c != nil && c.Latitude != nil && c.Longitude != nil {
 		// A link any phone's map application opens (RFC 5870), not a

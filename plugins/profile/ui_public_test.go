@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,6 +21,11 @@ func testPublicProfileSummary(t *testing.T, h *sdktest.Host) {
 	op := h.User("op-a", "operator", villageA)
 	form := url.Values{"version": {"0"}, "head": {"H. Ahmad <Kades>"}, "address": {"Jl. Lintas Timur 1"}, "contact.phone": {"0762-123"},
 		"coordinates.latitude": {"0.3376"}, "coordinates.longitude": {"101.0253"}}
+	// Ten officials: the card lists the first eight.
+	for i := range 10 {
+		form.Set("officials."+strconv.Itoa(i)+".name", "Pejabat "+strconv.Itoa(i+1))
+		form.Set("officials."+strconv.Itoa(i)+".position", "Kaur "+strconv.Itoa(i+1))
+	}
 	if res := op.PostForm(villageA, "/edit", form); res.Status != 303 {
 		t.Fatalf("saving the profile: %d\n%s", res.Status, res.HTML)
 	}
@@ -29,10 +35,13 @@ func testPublicProfileSummary(t *testing.T, h *sdktest.Host) {
 	}
 	got := string(ws[0].HTML)
 	for _, want := range []string{"H. Ahmad &lt;Kades&gt;", "Jl. Lintas Timur 1", "0762-123", `href="geo:0.3376,101.0253"`,
-		`href="/` + villageA + `/profile/"`} {
+		`href="/` + villageA + `/profile/"`, "Perangkat desa", "<li>Kaur 1: Pejabat 1</li>", "<li>Kaur 8: Pejabat 8</li><li>…</li>"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
+	}
+	if strings.Contains(got, "Pejabat 9") || len(got) > 4<<10 {
+		t.Errorf("the card lists more than eight officials, or weighs %d bytes:\n%s", len(got), got)
 	}
 	if strings.Contains(got, "Surel") {
 		t.Errorf("an empty e-mail is shown:\n%s", got)
