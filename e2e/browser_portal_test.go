@@ -7,9 +7,15 @@ package e2e
 // from another host and carries Open Graph tags for WhatsApp.
 
 import (
+	"encoding/base64"
 	"fmt"
+	"image/color"
+	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +23,9 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/balaidesa/balai/core/storetest"
+	"github.com/balaidesa/balai/plugins/services/letterread"
 )
 
 // maxPageWeight is a public page's first load, everything it fetches
@@ -192,4 +201,192 @@ func TestBrowserPortal(t *testing.T) {
 	if st := b.Visit("/" + villageA); st != http.StatusOK || b.Path() != "/"+villageA+"/" {
 		t.Errorf("the short address: %d at %s", st, b.Path())
 	}
+}
+
+// fetchBytes downloads path with the browser's cookies as bytes (a PDF),
+// failing the test unless it answers 200.
+func fetchBytes(t *testing.T, b *Browser, path string) []byte {
+	t.Helper()
+	out := b.Eval(fmt.Sprintf(`fetch(%q, {credentials: 'same-origin'}).then(async r => {
+		const u = new Uint8Array(await r.arrayBuffer()); let s = '';
+		for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+		return r.status + ' ' + btoa(s);
+	})`, path))
+	status, data, _ := strings.Cut(out, " ")
+	if status != "200" {
+		t.Fatalf("%s answers %s", path, status)
+	}
+	raw, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// Issue 13's letter journeys in Chromium through the real binaries: a
+// citizen finds her village from the regency's home on a 360 px phone
+// (its page shows the profile with officials and map position, the
+// population summary and the letters it offers), requests a letter,
+// follows it, and once the clerk issues it opens the link the printed QR
+// code holds; the village's admin uploads the letterhead's emblem, edits
+// the letterhead, sees the preview and prints on F4 (215 x 330 mm). Every
+// public page's first load weighs at most 150 KB and asks no other host.
+func TestBrowserLetterFromTheRegencyHome(t *testing.T) {
+	NeedBrowser(t)
+	EachBackend(t, func(t *testing.T, backend storetest.Backend) {
+		w := startPlugins(t, backend, []string{"population", "services", "profile"})
+		for _, m := range []string{"population", "services", "profile"} {
+			w.enable(t, "14.01", m, true)
+		}
+		w.op.Do(t, "POST", p(villageA, "population", "/residents"), budi).Expect(201)
+		w.op.Do(t, "PUT", p(villageA, "profile", ""), map[string]any{
+			"version": 0, "head": "H. Ahmad Yani", "address": "Jl. Prof. M. Yamin No. 1, Kumantan",
+			"coordinates": map[string]float64{"latitude": 0.3376, "longitude": 101.0257},
+			"officials":   []map[string]string{{"name": "Siti Rahma", "position": "Sekretaris Desa"}, {"name": "Joni", "position": "Kaur Keuangan"}},
+		}).Expect(200)
+
+		citizen := NewBrowser(t, w.h, "citizen", Phone)
+		net := watchNetwork(t, citizen)
+		page := func(what string) {
+			t.Helper()
+			net.check(t, what)
+			publicPageChecks(t, citizen)
+			net.reset()
+		}
+
+		// 1. The regency's home; she searches her village and opens it.
+		net.reset()
+		if st := citizen.Visit("/"); st != http.StatusOK {
+			t.Fatalf("GET /: %d", st)
+		}
+		page("/")
+		// This deployment holds two regencies: the home lists them.
+		ctx, cancel := citizen.step()
+		res, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#regions a[data-code="14.01"]`)))
+		cancel()
+		if err != nil || res == nil || res.Status != http.StatusOK {
+			t.Fatalf("opening the regency: %v %v", err, res)
+		}
+		page("the regency")
+		citizen.Fill("q", "kumantan")
+		if st := citizen.SubmitForm("#village-search"); st != http.StatusOK {
+			t.Fatalf("searching: %d", st)
+		}
+		page("the search")
+		ctx, cancel = citizen.step()
+		res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#villages a[data-code="`+villageA+`"]`)))
+		cancel()
+		if err != nil || res == nil || res.Status != http.StatusOK {
+			t.Fatalf("opening the village: %v %v", err, res)
+		}
+		page("the village")
+		// Profile, officials, map position, population, letters.
+		citizen.Has("H. Ahmad Yani", "Sekretaris Desa: Siti Rahma", "Kaur Keuangan: Joni", "Layanan Surat", "Surat Keterangan Domisili")
+		if geo := citizen.Eval(`(document.querySelector('a[href^="geo:"]') || {}).href || ''`); geo != "geo:0.3376,101.0257" {
+			t.Errorf("the map position's link %q", geo)
+		}
+		if n := citizen.Text("#population-total"); n != "1" {
+			t.Errorf("the population summary %q", n)
+		}
+		// Each card says its title once (the card's, not the fragment's
+		// own heading under it).
+		heads := citizen.Eval(`[...document.querySelectorAll('#widgets h1, #widgets h2')].filter(e => e.offsetParent !== null).map(e => e.textContent.trim()).join('|')`)
+		t.Logf("widget headings: %s", heads)
+		for _, title := range []string{"Profil Desa", "Layanan Surat"} {
+			if n := len(slices.DeleteFunc(strings.Split(heads, "|"), func(h string) bool { return h != title })); n != 1 {
+				t.Errorf("the village page shows the heading %q %d times: %s", title, n, heads)
+			}
+		}
+		citizen.Document("portal-village-services")
+
+		// 2. She asks for a domicile letter from the village's page.
+		if st := citizen.Submit("Surat Keterangan Domisili"); st != http.StatusOK || !strings.HasPrefix(citizen.Path(), "/"+villageA+"/services/request") {
+			t.Fatalf("choosing the letter: %d at %s", st, citizen.Path())
+		}
+		page("the request form")
+		citizen.Fill("nik", budi["nik"])
+		citizen.Fill("kk", budi["kk"])
+		citizen.Fill("mother_name", budi["mother_name"])
+		citizen.Fill("purpose", "Melamar pekerjaan")
+		if st := citizen.Submit("Kirim permohonan"); st != http.StatusOK {
+			t.Fatalf("sending the request: %d %s", st, citizen.Body())
+		}
+		page("the tracking page")
+		track := citizen.Path()
+		code, ok := strings.CutPrefix(track, "/"+villageA+"/services/track/")
+		if !ok {
+			t.Fatalf("the request leads to %s", track)
+		}
+		citizen.Has("Menunggu", code)
+
+		// 3. The village's admin (kepala desa's clerk with the admin role)
+		// sets the letterhead: emblem, office address, signatory, F4.
+		w.admin.CreateUser(t, "admin-a")
+		w.admin.Grant(t, villageA, "admin-a", "admin")
+		clerk := NewBrowser(t, w.h, "clerk", Desktop)
+		clerk.Login("admin-a", "admin-a-password-1")
+		settings := "/console/" + villageA + "/m/services/settings"
+		clerk.Visit(settings)
+		clerk.Has("Belum ada lambang")
+		emblem := filepath.Join(t.TempDir(), "lambang-kampar.png")
+		if err := os.WriteFile(emblem, emblemPNG(t, 240, 300, color.NRGBA{G: 120, A: 255}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		clerk.Upload("emblem", emblem)
+		clerk.ClickUntil(`form[data-upload] button[type=submit]`, `document.body.textContent.includes('Lambang disimpan.')`)
+		if v := clerk.Eval(`String((document.querySelector('#preview-emblem') || {}).naturalWidth || 0)`); v != "240" {
+			t.Errorf("the preview's emblem is %s px wide, want 240 (loaded)", v)
+		}
+		clerk.Fill("address", "Jl. Prof. M. Yamin No. 1, Bangkinang")
+		clerk.Fill("signatory_name", "H. Ahmad Yani")
+		clerk.Fill("paper", "F4")
+		if st := clerk.Submit("Simpan"); st != http.StatusOK {
+			t.Fatalf("saving the letterhead: %d %s", st, clerk.Body())
+		}
+		clerk.Has("Pengaturan kop surat disimpan", "F4 (folio, 215 × 330 mm)", "Jl. Prof. M. Yamin No. 1, Bangkinang")
+		if n := clerk.Eval(`String(document.querySelectorAll('#preview img, #emblem').length)`); n != "2" {
+			t.Errorf("the emblem and its preview: %s images", n)
+		}
+		clerk.Document("services-letterhead-emblem")
+
+		// 4. The clerk approves, issues and prints it: F4, the emblem, the
+		// QR code of the village's verification page.
+		clerk.Visit("/console/" + villageA + "/m/services/requests?state=submitted")
+		clerk.Visit(clerk.Eval(`document.querySelector('.b-table a').getAttribute('href')`))
+		if st := clerk.Submit("Setujui dan beri nomor"); st != http.StatusOK {
+			t.Fatalf("approving: %d", st)
+		}
+		if st := clerk.Submit("Tandai diterbitkan"); st != http.StatusOK {
+			t.Fatalf("issuing: %d", st)
+		}
+		pdf := fetchBytes(t, clerk, clerk.Eval(`[...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Cetak PDF').getAttribute('href')`))
+		sizes, err := letterread.PageSizes(pdf)
+		if err != nil || len(sizes) == 0 || math.Abs(sizes[0][0]-215) > 0.1 || math.Abs(sizes[0][1]-330) > 0.1 {
+			t.Errorf("the letter's pages %v %v, want F4 215 x 330 mm", sizes, err)
+		}
+		if imgs := letterImages(t, pdf); !hasSize(imgs, 240, 300) {
+			t.Errorf("the printed letter lacks the emblem: %v", imgs)
+		}
+		if text := letterText(t, pdf); !strings.Contains(text, "Jl. Prof. M. Yamin No. 1, Bangkinang") || !strings.Contains(text, "H. Ahmad Yani") {
+			t.Errorf("the letterhead as printed: %s", text)
+		}
+		qr := letterQR(t, pdf)
+
+		// 5. She follows her request, then opens the QR code's link.
+		net.reset()
+		citizen.Visit(track)
+		page("the tracking page, issued")
+		citizen.Has("Diterbitkan")
+		link, ok := strings.CutPrefix(qr, w.h.URL)
+		if !ok || !strings.HasPrefix(link, "/"+villageA+"/services/verify/") {
+			t.Fatalf("the QR code holds %q", qr)
+		}
+		if st := citizen.Visit(link); st != http.StatusOK {
+			t.Fatalf("the QR code's page: %d", st)
+		}
+		page("the verification page")
+		citizen.Has("Surat sah", "Surat Keterangan Domisili", "B*** S******")
+		citizen.Lacks("Budi Santoso", budi["nik"])
+		citizen.Document("services-verify-from-qr")
+	})
 }
