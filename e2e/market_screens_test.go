@@ -328,6 +328,14 @@ func TestBrowserMallJourney(t *testing.T) {
 	if st := citizen.Visit("/14.01/marketplace/"); st != http.StatusOK {
 		t.Fatalf("catalogue: %d", st)
 	}
+	// The place in two short steps, no script needed: the kecamatan,
+	// then one of its villages.
+	if citizen.Eval(`String(!!document.querySelector('select[name=village]'))`) != "false" {
+		t.Error("the regency's mall shows a village select before a kecamatan is chosen")
+	}
+	citizen.Fill("district", villageA[:8])
+	citizen.SubmitForm("form.b-form")
+	citizen.Fill("village", villageA)
 	citizen.Fill("q", "nenas")
 	citizen.SubmitForm("form.b-form")
 	citizen.Has("Keripik Nenas", "Rp15.000")
@@ -344,6 +352,7 @@ func TestBrowserMallJourney(t *testing.T) {
 	citizen.Fill("buyer_name", "Siti Aminah")
 	citizen.Fill("phone", "0813 1111 2222")
 	citizen.Fill("address", "Jl. Nenas 1")
+	checkWeight(t, citizen, "basket")
 	citizen.Screenshot("basket")
 	if st := citizen.Submit("Pesan sekarang"); st != http.StatusOK {
 		t.Fatalf("checkout: %d", st)
@@ -367,6 +376,7 @@ func TestBrowserMallJourney(t *testing.T) {
 
 	citizen.Visit(tracking)
 	citizen.Has("Dikirim", "Dikonfirmasi")
+	checkWeight(t, citizen, "tracking, shipped")
 	citizen.Screenshot("tracking-shipped")
 }
 
