@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,6 +108,28 @@ func lineStrings(ls []itemLine) []string {
 	return out
 }
 
+func ptr[T any](v T) *T { return &v }
+
+// The villages of a sub-district are those one code part below it, and
+// only those with the marketplace (places.names).
+func TestPlacesInDistrict(t *testing.T) {
+	pl := &places{names: map[string]string{"14.01.01.2009": "Kumantan", "14.01.01.2010": "Ridan", "14.01.02.2001": "Batu Belah", "14.01.10.2001": "X"}}
+	for _, c := range []struct {
+		district string
+		want     []string
+	}{
+		{"14.01.01", []string{"14.01.01.2009", "14.01.01.2010"}},
+		{"14.01.1", nil}, // a prefix of 14.01.10 is not a sub-district of it
+		{"14.01", nil},   // a regency's villages are two parts below
+		{"14.01.02", []string{"14.01.02.2001"}},
+		{"14.01.99", nil},
+	} {
+		if got := pl.inDistrict(c.district); !slices.Equal(got, c.want) {
+			t.Errorf("inDistrict(%s) = %v, want %v", c.district, got, c.want)
+		}
+	}
+}
+
 func TestProductValidate(t *testing.T) {
 	base := func() Product {
 		return Product{SellerID: "s", Name: " Keripik Nenas ", Category: "Food", Price: 15000, Stock: 10, Listed: true, Description: "Renyah"}
@@ -131,6 +154,15 @@ func TestProductValidate(t *testing.T) {
 		{"zero-width space in the name", func(p *Product) { p.Name = "Keripik\u200bNenas" }, "invalid_name"},
 		{"bidirectional isolate in the description", func(p *Product) { p.Description = "Renyah \u2067x\u2069" }, "invalid_description"},
 		{"accented unit at the limit in characters", func(p *Product) { p.Unit = strings.Repeat("é", 20) }, ""},
+		{"unlimited", func(p *Product) { p.Unlimited, p.Stock = true, unlimitedStock }, ""},
+		// A cancel may return an order taken while it was counted.
+		{"unlimited above the bound", func(p *Product) { p.Unlimited, p.Stock = true, unlimitedStock+3 }, ""},
+		{"unlimited and a count", func(p *Product) {
+			*p = productInput{SellerID: "s", Name: "Keripik Nenas", Category: "food", Price: 1, Stock: ptr(int64(4)), Unlimited: ptr(true)}.product()
+		}, "invalid_stock"},
+		{"neither", func(p *Product) {
+			*p = productInput{SellerID: "s", Name: "Keripik Nenas", Category: "food", Price: 1, Unlimited: ptr(false)}.product()
+		}, "invalid_stock"},
 	}
 	for _, tt := range tests {
 		p := base()
