@@ -76,8 +76,13 @@ func (e *Emblem) view(tenant string) *emblemView {
 	if e == nil || len(e.Data) == 0 {
 		return nil
 	}
+	// The hash in the address makes a new emblem a new URL for caches.
+	v := e.SHA256
+	if len(v) > 12 {
+		v = v[:12]
+	}
 	return &emblemView{Tenant: e.Tenant, ContentType: e.ContentType, Width: e.Width, Height: e.Height, SHA256: e.SHA256,
-		URL: "/api/v1/t/" + tenant + "/services/settings/emblem?v=" + e.SHA256[:12]}
+		URL: "/api/v1/t/" + tenant + "/services/settings/emblem?v=" + v}
 }
 
 // checkEmblem decodes an uploaded image and returns what prints: its

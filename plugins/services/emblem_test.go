@@ -8,6 +8,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,10 @@ func TestLetterEmblem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := Settings{Emblem: &Emblem{File: "f1", Tenant: "14.01", ContentType: ct, Width: w, Height: h, SHA256: strings.Repeat("ab", 32), Data: printed}}
+			// A long first line, as a regency's may be: centred over the
+			// whole width it would run into the emblem.
+			s := Settings{Letterhead: []string{"PEMERINTAH KABUPATEN KAMPAR - PROVINSI RIAU - RI", "KECAMATAN BANGKINANG KOTA", "DESA KUMANTAN"},
+				Emblem: &Emblem{File: "f1", Tenant: "14.01", ContentType: ct, Width: w, Height: h, SHA256: strings.Repeat("ab", 32), Data: printed}}
 			if err := s.validate(); err != nil {
 				t.Fatal(err)
 			}
@@ -147,6 +151,39 @@ func TestLetterEmblem(t *testing.T) {
 			for _, want := range []string{"PEMERINTAH KABUPATEN KAMPAR", "DESA KUMANTAN", "SURAT KETERANGAN USAHA", "Kumantan, 5 Juni 2026"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the letter with an emblem lost %q", want)
+				}
+			}
+			// Where: the emblem's box at the top left margins (25 mm, 15 mm),
+			// 24 mm tall (or 30 mm wide), and every letterhead line to its
+			// right, the rule below it.
+			const mm = 72 / 25.4
+			placed, texts, err := letterread.Placements(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var box *letterread.Placed
+			for i := range placed {
+				if placed[i].Page == 1 && placed[i].X < 26*mm && placed[i].Y > 200*mm {
+					box = &placed[i]
+				}
+			}
+			paperH := map[string]float64{"F4": 330, "A4": 297}[c.paper] * mm
+			switch {
+			case box == nil:
+				t.Fatalf("no image at the top left: %+v", placed)
+			case math.Abs(box.X-25*mm) > 0.5 || math.Abs(paperH-(box.Y+box.H)-15*mm) > 0.5:
+				t.Errorf("the emblem's box %+v is not at 25 mm left, 15 mm top", *box)
+			case math.Abs(box.H-24*mm) > 0.5 && math.Abs(box.W-30*mm) > 0.5:
+				t.Errorf("the emblem's box %+v is neither 24 mm tall nor 30 mm wide", *box)
+			}
+			for _, tx := range texts {
+				for _, head := range l.Letterhead {
+					if tx.Text == head && box != nil && tx.X < box.X+box.W {
+						t.Errorf("the letterhead line %q starts at %.1f pt, over the emblem (right edge %.1f)", head, tx.X, box.X+box.W)
+					}
+				}
+				if tx.Text == l.Title && box != nil && tx.Y > box.Y {
+					t.Errorf("the title is beside the emblem, not below it")
 				}
 			}
 			// Without the emblem, no image but the QR code.

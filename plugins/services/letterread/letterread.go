@@ -10,6 +10,8 @@ import (
 	_ "image/jpeg" // an emblem may be embedded as JPEG
 	_ "image/png"  // the QR code is embedded as PNG
 	"io"
+	"regexp"
+	"strconv"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -35,6 +37,46 @@ func Lines(pdf []byte) ([]string, error) {
 		return nil, fmt.Errorf("reading the PDF: %w", err)
 	}
 	return lines, nil
+}
+
+// Placed is something a page draws, in points from the page's lower left
+// corner: an image (X, Y, W, H of its box) or a line of text (X, Y of its
+// start, Text).
+type Placed struct {
+	Page       int
+	X, Y, W, H float64
+	Text       string
+}
+
+var (
+	drawImage = regexp.MustCompile(`q ([0-9.]+) 0 0 ([0-9.]+) ([0-9.]+) ([0-9.]+) cm /\S+ Do Q`)
+	drawText  = regexp.MustCompile(`BT ([0-9.]+) ([0-9.]+) Td \(((?:[^()\\]|\\.)*)\)Tj ET`)
+)
+
+// Placements lists the images and text lines a PDF as fpdf writes it
+// draws, page by page, with their positions: what a test of the layout
+// reads (the emblem beside the letterhead, not under it).
+func Placements(pdf []byte) (images, texts []Placed, err error) {
+	page := 0
+	err = api.ExtractContent(bytes.NewReader(pdf), nil, func(r io.Reader, _ int) error {
+		page++
+		content, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		num := func(b []byte) float64 { f, _ := strconv.ParseFloat(string(b), 64); return f }
+		for _, m := range drawImage.FindAllSubmatch(content, -1) {
+			images = append(images, Placed{Page: page, W: num(m[1]), H: num(m[2]), X: num(m[3]), Y: num(m[4])})
+		}
+		for _, m := range drawText.FindAllSubmatch(content, -1) {
+			texts = append(texts, Placed{Page: page, X: num(m[1]), Y: num(m[2]), Text: string(m[3])})
+		}
+		return nil
+	}, model.NewDefaultConfiguration())
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the PDF: %w", err)
+	}
+	return images, texts, nil
 }
 
 // PageSizes returns each page's MediaBox as width and height in
