@@ -334,7 +334,9 @@ func TestBrowserLetterFromTheRegencyHome(t *testing.T) {
 		}
 		clerk.Upload("emblem", emblem)
 		clerk.ClickUntil(`form[data-upload] button[type=submit]`, `document.body.textContent.includes('Lambang disimpan.')`)
-		if v := clerk.Eval(`String((document.querySelector('#preview-emblem') || {}).naturalWidth || 0)`); v != "240" {
+		// Once loaded (the page may show before its images).
+		if v := clerk.Eval(`new Promise(r => { const i = document.querySelector('#preview-emblem'); if (!i) return r('none');
+			const done = () => r(String(i.naturalWidth)); if (i.complete) done(); else { i.onload = i.onerror = done; } })`); v != "240" {
 			t.Errorf("the preview's emblem is %s px wide, want 240 (loaded)", v)
 		}
 		clerk.Fill("address", "Jl. Prof. M. Yamin No. 1, Bangkinang")
