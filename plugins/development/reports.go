@@ -235,6 +235,18 @@ type ProgressAnswer struct {
 // The first report moves a planned project to ongoing; one of 100% (with
 // a photo) completes it.
 func reportProgress(r *http.Request) (int, any, error) {
+	if r.ContentLength > maxReportBytes {
+		return 0, nil, photoTooLarge()
+	}
+	in, ups, err := readProgress(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return submitProgress(r, in, ups)
+}
+
+// submitProgress checks and stores a report read from r's body.
+func submitProgress(r *http.Request, in progressInput, ups []upload) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
 	rec, err := findProject(r, r.PathValue("id"))
@@ -247,13 +259,6 @@ func reportProgress(r *http.Request) (int, any, error) {
 	}
 	if p.State == StateCompleted || p.State == StateCancelled {
 		return 0, nil, sdk.Errorf(http.StatusConflict, codeProjectClosed, "the project is %s: it takes no more reports", p.State)
-	}
-	if r.ContentLength > maxReportBytes {
-		return 0, nil, photoTooLarge()
-	}
-	in, ups, err := readProgress(r)
-	if err != nil {
-		return 0, nil, err
 	}
 	rep, err := checkReport(in, p, req.Today(), len(ups))
 	if err != nil {
