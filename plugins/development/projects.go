@@ -447,20 +447,21 @@ func photoView(tenant, projectID string, ph Photo) PhotoView {
 }
 
 // expected is the physical percent the straight line from start to end
-// expects on today (all YYYY-MM-DD): 0 before the start, 100 from the
-// end on, rounded to one decimal.
+// expects at the start of today (all YYYY-MM-DD): the days of the plan
+// gone by before today over all its days, 0 up to the first day, 100
+// once the last day is over; rounded to one decimal. A project is not
+// late on the day it is due: the day's work may still be done.
 func expected(start, end, today string) float64 {
 	s, err1 := time.Parse(time.DateOnly, start)
 	e, err2 := time.Parse(time.DateOnly, end)
 	t, err3 := time.Parse(time.DateOnly, today)
-	if err1 != nil || err2 != nil || err3 != nil || t.Before(s) {
+	if err1 != nil || err2 != nil || err3 != nil || !t.After(s) {
 		return 0
 	}
-	if !t.Before(e) {
+	if t.After(e) {
 		return 100
 	}
-	// Counting the days: the work of day d is done by its end.
-	done := t.Sub(s).Hours()/24 + 1
+	done := t.Sub(s).Hours() / 24
 	total := e.Sub(s).Hours()/24 + 1
 	return math.Round(done/total*1000) / 10
 }
