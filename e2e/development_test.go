@@ -52,6 +52,9 @@ func devProject(name string, start, end int, amount int64) map[string]any {
 // devPNG is a small real PNG image.
 func devPNG(t *testing.T) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = 230
+	}
 	for x := range 64 {
 		img.Set(x, x%48, color.RGBA{20, 120, 40, 255})
 	}

@@ -72,8 +72,11 @@ func shrink(img image.Image, width int) image.Image {
 					r, g, bl, a = r+cr, g+cg, bl+cb, a+ca
 				}
 			}
+			// The colours are premultiplied by alpha: a transparent part
+			// shows on white (a JPEG has no transparency).
 			const k = n * n * 257
-			dst.SetRGBA(x, y, color.RGBA{uint8(r / k), uint8(g / k), uint8(bl / k), uint8(a / k)})
+			white := 255 - a/k
+			dst.SetRGBA(x, y, color.RGBA{uint8(r/k + white), uint8(g/k + white), uint8(bl/k + white), 255})
 		}
 	}
 	return dst

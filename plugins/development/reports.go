@@ -118,7 +118,7 @@ func readProgress(r *http.Request) (progressInput, []upload, error) {
 		if err != nil {
 			return in, nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
 		}
-		if part.FileName() != "" {
+		if part.FileName() != "" || part.FormName() == "photo" {
 			data, err := io.ReadAll(io.LimitReader(part, maxPhotoBytes+1))
 			if err != nil {
 				return in, nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)

@@ -215,7 +215,7 @@ func run(r *http.Request, t *template.Template, data any) template.HTML {
 // progressBars shows the physical progress against the straight line,
 // and the budget absorbed, as a chart.
 func progressBars(v ProjectView) ui.Node {
-	return ui.Chart{Title: "Progres", Format: func(f float64) string { return percent(f) }, Bars: []ui.Bar{
+	return ui.Chart{Title: "Progres fisik, target garis lurus rencana hari ini, dan serapan anggaran", Format: func(f float64) string { return percent(f) }, Bars: []ui.Bar{
 		{Label: "Fisik", Value: v.Percent},
 		{Label: "Target hari ini", Value: v.ExpectedPercent},
 		{Label: "Serapan anggaran", Value: v.Absorption},

@@ -311,7 +311,8 @@ func renderManageProject(w http.ResponseWriter, r *http.Request, status int, val
 	}
 	body := []ui.Node{
 		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Grid(ui.Section("Data proyek", projectDetails(v, true)), ui.Section("Progres", progressBars(v))),
+		ui.Section("Data proyek", projectDetails(v, true)),
+		ui.Section("Progres", progressBars(v)),
 	}
 	if v.Description != "" {
 		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
