@@ -9,6 +9,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -272,4 +274,61 @@ func postMultipart(t testing.TB, h *sdktest.Host, c *sdktest.Client, tenant, pat
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
 	return res.StatusCode, data
+}
+
+// TestBehindPaging pages through projects behind schedule: furthest
+// behind first, every one once, equal ones (the same dates and percent)
+// split across pages.
+func TestBehindPaging(t *testing.T) {
+	clock := sdktest.NewClock(time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC))
+	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) {
+		h.Tenant(villageA)
+		h.Tenant(villageB)
+		h.Enable(regency)
+		op := h.User("op-kampar", "operator", regency)
+		// Percents reported on 2026-05-01 for projects from 2026-03-01 to
+		// 2026-06-30 (expected today: 75%).
+		percents := []float64{10, 10, 10, 40, 0, 70, 80}
+		for i, pct := range percents {
+			v := villageA
+			if i%2 == 1 {
+				v = villageB
+			}
+			var p ProjectView
+			op.Post(v, "/projects", project("P", "2026-03-01", "2026-06-30")).JSON(&p)
+			if pct > 0 {
+				if res := op.Post(v, "/projects/"+p.ID+"/progress", map[string]any{"date": "2026-05-01", "percent": pct, "spent": 0}); res.Status != 201 {
+					t.Fatalf("report: %d %s", res.Status, res.Body)
+				}
+			}
+		}
+		seen := map[string]bool{}
+		var got []float64
+		for page := 1; page <= 4; page++ {
+			var list struct {
+				Items []ProjectView
+				Total int
+			}
+			anon := h.Anonymous()
+			anon.Get(regency, "/projects?behind=true&limit=2&page="+strconv.Itoa(page)).JSON(&list)
+			if list.Total != 6 {
+				t.Fatalf("total %d, want 6 (80%% is ahead)", list.Total)
+			}
+			for _, it := range list.Items {
+				if seen[it.ID] {
+					t.Errorf("%s twice", it.ID)
+				}
+				seen[it.ID] = true
+				got = append(got, it.Percent)
+			}
+		}
+		if want := []float64{0, 10, 10, 10, 40, 70}; !slices.Equal(got, want) {
+			t.Errorf("percents in order %v, want %v", got, want)
+		}
+		var s Summary
+		h.Anonymous().Get(regency, "/summary?year=2026").JSON(&s)
+		if s.BehindTotal != 6 || len(s.BehindSchedule) != 6 || s.Villages[0].Behind+s.Villages[1].Behind != 6 {
+			t.Errorf("summary behind %d %d %+v", s.BehindTotal, len(s.BehindSchedule), s.Villages)
+		}
+	}, sdktest.WithClock(clock.Now))
 }

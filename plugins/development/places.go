@@ -43,22 +43,35 @@ func loadPlaces(r *http.Request) (*places, error) {
 
 func (p *places) village(code string) Village { return Village{Code: code, Name: p.names[code]} }
 
-// scope narrows q to the tenant's villages, or to one of them
-// (?village=, 400 invalid_filter unless it is one with the module).
-func (p *places) scope(r *http.Request, q *sdk.Query) error {
+// scope says how to read the tenant's villages, or one of them
+// (?village=, 400 invalid_filter unless it is one with the module): whether
+// to read the subtree, and the filters to add.
+func (p *places) scope(r *http.Request) (bool, []sdk.Filter, error) {
 	req := sdk.From(r)
+	v := r.URL.Query().Get("village")
 	if req.Level == sdk.Village {
-		if v := r.URL.Query().Get("village"); v != "" && v != req.Tenant {
-			return sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "village must be %s here", req.Tenant)
+		if v != "" && v != req.Tenant {
+			return false, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "village must be %s here", req.Tenant)
 		}
-		return nil
+		return false, nil, nil
 	}
-	q.Subtree()
-	if v := r.URL.Query().Get("village"); v != "" {
-		if _, ok := p.names[v]; !ok {
-			return sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "%s is not a village of %s with the development module", v, req.Tenant)
-		}
-		q.Where(sdk.FieldTenant, sdk.Eq, v)
+	if v == "" {
+		return true, nil, nil
 	}
-	return nil
+	if _, ok := p.names[v]; !ok {
+		return false, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "%s is not a village of %s with the development module", v, req.Tenant)
+	}
+	return true, []sdk.Filter{{Field: sdk.FieldTenant, Op: sdk.Eq, Value: v}}, nil
+}
+
+// query is the projects' query with subtree and filters applied.
+func query(req *sdk.Request, subtree bool, filters []sdk.Filter) *sdk.Query {
+	q := req.Records("projects").Query()
+	if subtree {
+		q.Subtree()
+	}
+	for _, f := range filters {
+		q.Where(f.Field, f.Op, f.Value)
+	}
+	return q
 }

@@ -588,8 +588,8 @@ func listProjects(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	qs := r.URL.Query()
-	q := req.Records("projects").Query()
-	if err := pl.scope(r, q); err != nil {
+	subtree, filters, err := pl.scope(r)
+	if err != nil {
 		return 0, nil, err
 	}
 	if y := qs.Get("year"); y != "" {
@@ -597,47 +597,38 @@ func listProjects(r *http.Request) (int, any, error) {
 		if err != nil || n < 2000 || n > 2100 {
 			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidYear, "year must be a year such as %d", req.Now().Year())
 		}
-		q.Where("year", sdk.Eq, n)
+		filters = append(filters, sdk.Filter{Field: "year", Op: sdk.Eq, Value: n})
 	}
 	if s := qs.Get("state"); s != "" {
 		if !slices.Contains(states, s) {
 			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "state must be one of %s", strings.Join(states, ", "))
 		}
-		q.Where("state", sdk.Eq, s)
+		filters = append(filters, sdk.Filter{Field: "state", Op: sdk.Eq, Value: s})
 	}
 	if k := qs.Get("kind"); k != "" {
 		if _, ok := kindName(k); !ok {
 			return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidKind, "kind must be one of %s", kindCodes())
 		}
-		q.Where("kind", sdk.Eq, k)
+		filters = append(filters, sdk.Filter{Field: "kind", Op: sdk.Eq, Value: k})
 	}
 	out := sdk.ListOf[ProjectView]{Items: []ProjectView{}}
+	var recs []sdk.Record
 	switch b := qs.Get("behind"); b {
 	case "", "false":
+		recs, out.Total, err = query(req, subtree, filters).OrderBy("year", true).OrderBy(sdk.FieldCreatedAt, true).Page(offset, limit).WithTotal().Run(r.Context())
 	case "true":
-		// Behind schedule depends on today: the active projects already
-		// started are read and judged here, then paged.
-		all, err := behindProjects(r, q)
-		if err != nil {
-			return 0, nil, err
+		// Behind schedule depends on today: judged here on the
+		// aggregated dates and percents, then the page's records read.
+		var groups []lateGroup
+		if groups, err = lateGroups(r, subtree, filters); err == nil {
+			recs, out.Total, err = lateRecords(r, subtree, filters, groups, offset, limit)
 		}
-		out.Total = int64(len(all))
-		for i := offset; i < len(all) && i < offset+limit; i++ {
-			v, err := newProjectView(r, &all[i], pl)
-			if err != nil {
-				return 0, nil, err
-			}
-			out.Items = append(out.Items, v)
-		}
-		return http.StatusOK, out, nil
 	default:
 		return 0, nil, sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, "behind must be true or false")
 	}
-	recs, total, err := q.OrderBy("year", true).OrderBy(sdk.FieldCreatedAt, true).Page(offset, limit).WithTotal().Run(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
-	out.Total = total
 	for i := range recs {
 		v, err := newProjectView(r, &recs[i], pl)
 		if err != nil {
@@ -646,56 +637,4 @@ func listProjects(r *http.Request) (int, any, error) {
 		out.Items = append(out.Items, v)
 	}
 	return http.StatusOK, out, nil
-}
-
-// behindProjects runs q (scoped and filtered) for the planned and ongoing
-// projects started by today and keeps those behind the straight line,
-// the furthest behind first.
-func behindProjects(r *http.Request, q *sdk.Query) ([]sdk.Record, error) {
-	req := sdk.From(r)
-	today := req.Today()
-	q.Where("state", sdk.In, []string{StatePlanned, StateOngoing}).Where("planned_start", sdk.Le, today).OrderBy("planned_start", false)
-	type judged struct {
-		rec sdk.Record
-		gap float64
-	}
-	var out []judged
-	for offset := 0; ; offset += 500 {
-		recs, _, err := q.Page(offset, 500).Run(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			var p struct {
-				State        string  `json:"state"`
-				Percent      float64 `json:"percent"`
-				PlannedStart string  `json:"planned_start"`
-				PlannedEnd   string  `json:"planned_end"`
-			}
-			if err := rec.Decode(&p); err != nil {
-				return nil, err
-			}
-			e := expected(p.PlannedStart, p.PlannedEnd, today)
-			if behind(p.State, p.Percent, e) {
-				out = append(out, judged{rec, e - p.Percent})
-			}
-		}
-		if len(recs) < 500 {
-			break
-		}
-	}
-	slices.SortStableFunc(out, func(a, b judged) int {
-		switch {
-		case a.gap > b.gap:
-			return -1
-		case a.gap < b.gap:
-			return 1
-		}
-		return strings.Compare(a.rec.ID, b.rec.ID)
-	})
-	recs := make([]sdk.Record, len(out))
-	for i, j := range out {
-		recs[i] = j.rec
-	}
-	return recs, nil
 }

@@ -135,24 +135,22 @@ func summary(r *http.Request) (int, any, error) {
 	for i, s := range sources {
 		out.Funding = append(out.Funding, Funding{Source: s.Code, Name: s.Name, Amount: funding[i]})
 	}
-	q := req.Records("projects").Query().Where("year", sdk.Eq, year)
-	if subtree {
-		q.Subtree()
+	yearOnly := []sdk.Filter{{Field: "year", Op: sdk.Eq, Value: year}}
+	groups2, err := lateGroups(r, subtree, yearOnly)
+	if err != nil {
+		return 0, nil, err
 	}
-	late, err := behindProjects(r, q)
+	for _, g := range groups2 {
+		if v, ok := villages[g.tenant]; ok {
+			v.Behind += g.count
+			out.BehindTotal += g.count
+		}
+	}
+	late, _, err := lateRecords(r, subtree, yearOnly, groups2, 0, maxBehindListed)
 	if err != nil {
 		return 0, nil, err
 	}
 	for i := range late {
-		v, ok := villages[late[i].Tenant]
-		if !ok {
-			continue
-		}
-		v.Behind++
-		out.BehindTotal++
-		if len(out.BehindSchedule) == maxBehindListed {
-			continue
-		}
 		var p Project
 		if err := late[i].Decode(&p); err != nil {
 			return 0, nil, err
