@@ -120,5 +120,11 @@ func browserDevelopmentJourney(t *testing.T, backend storetest.Backend) {
 	regency.Visit("/console/14.01/m/development/manage")
 	regency.Has("Rekap Pembangunan Desa", "Serapan anggaran per desa", "Dana Desa (DD)", "Swadaya Masyarakat", "Irigasi Tersier Batu Belah", "Kumantan")
 	regency.Lacks("Tidak ada proyek yang terlambat")
+	if first := regency.Eval(`[...document.querySelectorAll('table')].find(t => t.caption && t.caption.textContent.startsWith('Serapan anggaran per desa')).querySelector('tbody tr').textContent`); !strings.Contains(first, "Batu Belah") {
+		t.Errorf("the lowest absorption is not first: %q", first)
+	}
+	// The same screen at a district (a shorter one for the documentation).
+	regency.Visit("/console/14.01.01/m/development/manage")
+	regency.Has("Rekap Pembangunan Desa", "Kumantan", "Rp157.500.000")
 	regency.Document("development-regency")
 }

@@ -5,9 +5,11 @@ package main
 // at a district or regency the roll-up of the villages below.
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,11 +133,23 @@ func rollupPage(w http.ResponseWriter, r *http.Request) {
 	for _, f := range s.Funding {
 		funding.Rows = append(funding.Rows, ui.Row{Cells: []ui.Node{ui.Cell(f.Name), ui.Cell(ui.Rupiah(f.Amount)), ui.Cell(percent(absorption(f.Amount, s.Budget)))}})
 	}
-	villages := ui.Table{Caption: "Serapan anggaran per desa", Empty: "Belum ada desa dengan modul Pembangunan.", Columns: []ui.Column{
+	villages := ui.Table{Caption: "Serapan anggaran per desa (yang terendah di atas)", Empty: "Belum ada desa dengan modul Pembangunan.", Columns: []ui.Column{
 		{Key: "village", Label: "Desa"}, {Key: "projects", Label: "Proyek"}, {Key: "completed", Label: "Selesai"},
 		{Key: "budget", Label: "Pagu"}, {Key: "spent", Label: "Realisasi"}, {Key: "absorption", Label: "Serapan"}, {Key: "behind", Label: "Terlambat"},
 	}}
-	for _, v := range s.Villages {
+	// The villages with projects first, the lowest absorption first: the
+	// ones to ask about; then those without a project this year.
+	vs := slices.Clone(s.Villages)
+	slices.SortStableFunc(vs, func(a, b VillageSummary) int {
+		if (a.Projects == 0) != (b.Projects == 0) {
+			if a.Projects == 0 {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a.Absorption, b.Absorption)
+	})
+	for _, v := range vs {
 		villages.Rows = append(villages.Rows, ui.Row{Cells: []ui.Node{
 			absLink(v.Name, villageHref(r, v.Code, "/manage?year="+strconv.Itoa(s.Year))), ui.Cell(ui.Number(uint64(v.Projects))), ui.Cell(ui.Number(uint64(v.Completed))), ui.Cell(ui.Rupiah(v.Budget)),
 			ui.Cell(ui.Rupiah(v.Spent)), ui.Cell(percent(v.Absorption)), ui.Cell(ui.Number(uint64(v.Behind))),
