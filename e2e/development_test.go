@@ -118,6 +118,11 @@ func TestDevelopment(t *testing.T) {
 			if n := anon.Do(t, "GET", dev(villageA, "/projects"), nil).Expect(200).Total(); n != 1 {
 				t.Errorf("public list: %d", n)
 			}
+			// A correction by the clerk, before the work starts.
+			if r := w.op.Do(t, "PATCH", dev(villageA, "/projects/"+id), map[string]any{"location": map[string]any{"rt": "003"}}).Expect(200); r.JSON()["location"].(map[string]any)["dusun"] != "Dusun I" {
+				t.Errorf("a correction lost the dusun: %s", r.Body)
+			}
+			w.opB.Do(t, "PATCH", dev(villageA, "/projects/"+id), map[string]any{"name": "X"}).ExpectErr(403, "forbidden")
 			// 0% with its photo: the work starts.
 			r = devMultipart(t, h, w.op, dev(villageA, "/projects/"+id+"/progress"), map[string]string{"date": devToday(-29), "percent": "0", "spent": "0", "notes": "Titik nol"}, devPNG(t))
 			if r.Expect(201); !strings.Contains(string(r.Body), `"state":"ongoing"`) {

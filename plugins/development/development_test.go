@@ -202,6 +202,18 @@ func TestJourney(t *testing.T) {
 		if pub.State != StateOngoing || pub.Percent != 60 || !pub.OverBudget || len(pub.Reports) != 2 || pub.Reports[0].ReportedBy != "" {
 			t.Errorf("after reports: %+v", pub)
 		}
+		// Corrections: the location merges, the funding replaces, the
+		// reports' fields cannot be written.
+		res = op.Patch(villageA, "/projects/"+p.ID, map[string]any{"location": map[string]any{"rt": "004"}, "funding": []map[string]any{{"source": "dana_desa", "amount": 170_000_000}}})
+		if res.JSON(&pub); res.Status != 200 || pub.Location.RT != "004" || pub.Location.Dusun != "Dusun I" || pub.Budget != 170_000_000 || pub.OverBudget || pub.Percent != 60 || pub.State != StateOngoing {
+			t.Errorf("patch: %d %s", res.Status, res.Body)
+		}
+		if res := op.Patch(villageA, "/projects/"+p.ID, map[string]any{"percent": 100}); res.Status != 400 || res.ErrorCode() != "unknown_field" {
+			t.Errorf("patch of a report's field: %d %s", res.Status, res.Body)
+		}
+		if res := op.Patch(villageA, "/projects/"+p.ID, map[string]any{"planned_end": "2026-01-01"}); res.ErrorCode() != "planned_end_before_start" {
+			t.Errorf("patch with a bad end: %d %s", res.Status, res.Body)
+		}
 		// Completion with a photo, as a multipart form.
 		ct, body := form(t, map[string]string{"date": "2026-06-01", "percent": "100", "spent": "165000000"}, testPNG(t))
 		status, data := postMultipart(t, h, op, villageA, "/projects/"+p.ID+"/progress", ct, body)
@@ -214,6 +226,9 @@ func TestJourney(t *testing.T) {
 		}
 		if res := op.Post(villageA, "/projects/"+p.ID+"/progress", map[string]any{"date": "2026-06-01", "percent": 100, "spent": 1}); res.Status != 409 || res.ErrorCode() != "project_closed" {
 			t.Errorf("report on completed: %d %s", res.Status, res.Body)
+		}
+		if res := op.Patch(villageA, "/projects/"+p.ID, map[string]any{"name": "X"}); res.Status != 409 || res.ErrorCode() != "project_closed" {
+			t.Errorf("patch on completed: %d %s", res.Status, res.Body)
 		}
 
 		// A second project, cancelled by the village head only.
@@ -234,11 +249,11 @@ func TestJourney(t *testing.T) {
 
 		var s Summary
 		anon.Get(district, "/summary?year=2026").JSON(&s)
-		if s.Projects != 2 || s.Budget != 160_000_000 || s.Spent != 165_000_000 || s.BehindTotal != 0 {
+		if s.Projects != 2 || s.Budget != 170_000_000 || s.Spent != 165_000_000 || s.BehindTotal != 0 {
 			t.Errorf("district summary: %+v", s)
 		}
 		anon.Get(regency, "/summary?year=2026").JSON(&s)
-		if s.Projects != 3 || s.Budget != 210_000_000 || s.BehindTotal != 1 || s.BehindSchedule[0].ID != late.ID || s.Funding[1].Amount != 50_000_000 {
+		if s.Projects != 3 || s.Budget != 220_000_000 || s.BehindTotal != 1 || s.BehindSchedule[0].ID != late.ID || s.Funding[1].Amount != 50_000_000 {
 			t.Errorf("regency summary: %+v", s)
 		}
 		var list struct {

@@ -54,6 +54,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/projects", Permission: permWrite, Handler: sdk.Func(villageOnly(createProject))},
 		{Method: "GET", Path: "/projects", Public: true, RateLimit: &sdk.RateLimit{Requests: 120, Window: time.Minute}, Handler: sdk.Func(listProjects)},
 		{Method: "GET", Path: "/projects/{id}", Public: true, RateLimit: &sdk.RateLimit{Requests: 120, Window: time.Minute}, Handler: sdk.Func(getProject)},
+		{Method: "PATCH", Path: "/projects/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(updateProject))},
 		{Method: "POST", Path: "/projects/{id}/progress", Permission: permProgress, MaxBodyBytes: maxReportBytes, Timeout: 2 * time.Minute, Handler: sdk.Func(villageOnly(reportProgress))},
 		{Method: "POST", Path: "/projects/{id}/cancel", Permission: permManage, Handler: sdk.Func(villageOnly(cancelProject))},
 		{Method: "GET", Path: "/projects/{id}/photos/{file}", Public: true, Handler: http.HandlerFunc(servePhoto)},

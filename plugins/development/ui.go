@@ -34,6 +34,8 @@ func pages() []sdk.PageRoute {
 		{Method: "GET", Path: "/manage/new", Permission: permWrite, Handler: http.HandlerFunc(newProjectPage)},
 		{Method: "POST", Path: "/manage/new", Permission: permWrite, Handler: http.HandlerFunc(createProjectPage)},
 		{Method: "GET", Path: "/manage/projects/{id}", Permission: permRead, Handler: http.HandlerFunc(manageProjectPage)},
+		{Method: "GET", Path: "/manage/projects/{id}/edit", Permission: permWrite, Handler: http.HandlerFunc(editProjectPage)},
+		{Method: "POST", Path: "/manage/projects/{id}/edit", Permission: permWrite, Handler: http.HandlerFunc(saveProjectPage)},
 		{Method: "POST", Path: "/manage/projects/{id}/progress", Permission: permProgress, MaxBodyBytes: maxReportBytes, Handler: http.HandlerFunc(progressPage)},
 		{Method: "POST", Path: "/manage/projects/{id}/cancel", Permission: permManage, Handler: http.HandlerFunc(cancelPage)},
 		{Method: "GET", Path: "/manage/widget", Permission: permRead, Widget: true, Handler: http.HandlerFunc(consoleWidget)},

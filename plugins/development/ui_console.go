@@ -355,7 +355,11 @@ func renderManageProject(w http.ResponseWriter, r *http.Request, status int, val
 			}}))
 	}
 	body = append(body, ui.HTML(template.HTML(`<p><a href="`+template.HTMLEscapeString(publicHref(v.Village.Code, "/projects/"+v.ID))+`">Lihat halaman publik proyek ini</a></p>`)))
-	ui.Render(w, r, ui.Page{Title: v.Name, Status: status, Actions: []ui.Link{{Label: "Daftar proyek", Href: "/manage"}}, Body: body})
+	actions := []ui.Link{{Label: "Daftar proyek", Href: "/manage"}}
+	if open && atVillage && req.Can(permWrite) {
+		actions = append(actions, ui.Link{Label: "Ubah data proyek", Href: "/manage/projects/" + v.ID + "/edit"})
+	}
+	ui.Render(w, r, ui.Page{Title: v.Name, Status: status, Actions: actions, Body: body})
 }
 
 // publicHref is the public page of the module at village, from a
@@ -430,4 +434,64 @@ func consoleWidget(w http.ResponseWriter, r *http.Request) {
 // which ui.Href would prefix with this page's root.
 func absLink(label, href string) ui.Node {
 	return ui.HTML(template.HTML(`<a href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(label) + `</a>`))
+}
+
+// editProjectPage is the project form filled with the project, to
+// correct it while it is planned or ongoing.
+func editProjectPage(w http.ResponseWriter, r *http.Request) {
+	_, p, err := openProject(r)
+	if err != nil {
+		failPage(w, r, "Ubah proyek", err)
+		return
+	}
+	in := inputOf(p)
+	vals := url.Values{"name": {in.Name}, "kind": {in.Kind}, "year": {strconv.Itoa(in.Year)}, "description": {in.Description},
+		"location.dusun": {in.Location.Dusun}, "location.rt": {in.Location.RT}, "location.rw": {in.Location.RW},
+		"executor": {in.Executor}, "executor_lead": {in.ExecutorLead}, "planned_start": {in.PlannedStart}, "planned_end": {in.PlannedEnd}, "unit": {in.Unit}}
+	if in.Location.Lat != nil && in.Location.Lng != nil {
+		vals.Set("location.lat", strconv.FormatFloat(*in.Location.Lat, 'f', -1, 64))
+		vals.Set("location.lng", strconv.FormatFloat(*in.Location.Lng, 'f', -1, 64))
+	}
+	for _, f := range in.Funding {
+		vals.Set("funding_"+f.Source, strconv.FormatInt(f.Amount, 10))
+	}
+	if in.Volume != nil {
+		vals.Set("volume", strconv.FormatFloat(*in.Volume, 'f', -1, 64))
+	}
+	if in.Beneficiaries != nil {
+		vals.Set("beneficiaries", strconv.FormatInt(*in.Beneficiaries, 10))
+	}
+	renderEditProject(w, r, http.StatusOK, vals, nil, "")
+}
+
+func renderEditProject(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
+	back := "/manage/projects/" + r.PathValue("id")
+	form := ui.Form{Action: back + "/edit", Submit: "Simpan perubahan", Fields: projectFields(), Values: values, Errors: errs, Error: msg, Cancel: back}
+	ui.Render(w, r, ui.Page{Title: "Ubah proyek", Status: status, Body: []ui.Node{
+		ui.Muted("Progres, realisasi dan foto hanya berubah lewat laporan progres."), form,
+	}})
+}
+
+// saveProjectPage stores the corrected project through the API's code.
+func saveProjectPage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		failPage(w, r, "Ubah proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
+		return
+	}
+	in, err := projectFromForm(r.PostForm)
+	if err == nil {
+		_, _, err = villageOnly(func(r *http.Request) (int, any, error) {
+			rec, p, err := openProject(r)
+			if err != nil {
+				return 0, nil, err
+			}
+			return saveProject(r, rec, p, in)
+		})(r)
+	}
+	if err != nil {
+		errs, msg, status := formErrors(r, err)
+		renderEditProject(w, r, status, r.PostForm, errs, msg)
+		return
+	}
+	ui.Redirect(w, r, "/manage/projects/"+r.PathValue("id"), "success", "Perubahan proyek disimpan.")
 }

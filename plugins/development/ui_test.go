@@ -45,6 +45,16 @@ func TestScreens(t *testing.T) {
 		if strings.Contains(res.HTML, "Batalkan proyek") {
 			t.Errorf("an operator sees the cancellation")
 		}
+		res = op.GetPage(villageA, "/manage/projects/"+id+"/edit")
+		if res.Status != 200 || !strings.Contains(res.HTML, `value="150000000"`) || !strings.Contains(res.HTML, `value="450.5"`) {
+			t.Errorf("edit page: %d %s", res.Status, res.HTML)
+		}
+		form.Set("name", "Jalan Usaha Tani Dusun III")
+		if res := op.PostForm(villageA, "/manage/projects/"+id+"/edit", form); res.Status != 303 || res.Flash != "Perubahan proyek disimpan." {
+			t.Errorf("saving the edit: %d %s", res.Status, res.HTML)
+		}
+		form.Set("name", "Jalan Usaha Tani Dusun II")
+		op.PostForm(villageA, "/manage/projects/"+id+"/edit", form)
 		res = op.GetPage(villageA, "/manage")
 		if !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") || !strings.Contains(res.HTML, "Tambah proyek") {
 			t.Errorf("list: %s", res.HTML)
