@@ -59,6 +59,9 @@ func TestScreens(t *testing.T) {
 		if !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") || !strings.Contains(res.HTML, "Tambah proyek") {
 			t.Errorf("list: %s", res.HTML)
 		}
+		if res := op.GetPage(villageA, "/manage?behind=1"); !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") {
+			t.Errorf("the late filter (planned since March, no report by June): %s", res.HTML)
+		}
 		// The public page: no chair's name.
 		res = anon.PublicPage("GET", villageA, "/projects/"+id, nil)
 		if res.Status != 200 || strings.Contains(res.HTML, "Pak Ketua") || !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") {
@@ -78,6 +81,9 @@ func TestScreens(t *testing.T) {
 		res = head.PostForm(villageA, "/manage/projects/"+id+"/cancel", url.Values{"reason": {"Dialihkan"}, "confirmed": {"1"}})
 		if res.Status != 303 || res.Flash != "Proyek dibatalkan." {
 			t.Errorf("cancel: %d %s %s", res.Status, res.Flash, res.HTML)
+		}
+		if ws := h.Widgets(villageA, "op-a"); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "proyek berjalan") {
+			t.Errorf("console widget %+v", ws)
 		}
 		ws := h.PublicWidgets(villageA)
 		if len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "1 proyek tahun 2026") || len(ws[0].HTML) > 4096 {
