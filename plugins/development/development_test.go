@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -344,6 +345,31 @@ func TestBehindPaging(t *testing.T) {
 		h.Anonymous().Get(regency, "/summary?year=2026").JSON(&s)
 		if s.BehindTotal != 6 || len(s.BehindSchedule) != 6 || s.Villages[0].Behind+s.Villages[1].Behind != 6 {
 			t.Errorf("summary behind %d %d %+v", s.BehindTotal, len(s.BehindSchedule), s.Villages)
+		}
+	}, sdktest.WithClock(clock.Now))
+}
+
+// TestVillageToday dates reports by the village's calendar: at 16:30 UTC
+// it is already tomorrow in Jayapura (WIT), and a report of that day is
+// not in the future there, while it still is in Kampar (WIB).
+func TestVillageToday(t *testing.T) {
+	clock := sdktest.NewClock(time.Date(2026, 6, 1, 16, 30, 0, 0, time.UTC))
+	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) {
+		const papua = "91.71.01.1001"
+		h.Tenant(papua)
+		h.Tenant(villageA)
+		h.Enable("91")
+		h.Enable(regency)
+		for _, c := range []struct {
+			village string
+			status  int
+		}{{papua, 201}, {villageA, 422}} {
+			op := h.User("op-"+strings.ReplaceAll(c.village, ".", ""), "operator", c.village)
+			var p ProjectView
+			op.Post(c.village, "/projects", project("Air Bersih", "2026-05-01", "2026-07-31")).JSON(&p)
+			if res := op.Post(c.village, "/projects/"+p.ID+"/progress", map[string]any{"date": "2026-06-02", "percent": 5, "spent": 0}); res.Status != c.status {
+				t.Errorf("%s: a report of 2026-06-02: %d %s, want %d", c.village, res.Status, res.Body, c.status)
+			}
 		}
 	}, sdktest.WithClock(clock.Now))
 }
