@@ -112,6 +112,17 @@ func browserDevelopmentJourney(t *testing.T, backend storetest.Backend) {
 	// The village's page in the portal shows the module's widget.
 	citizen.Visit("/" + villageA + "/")
 	citizen.Has("Pembangunan Desa", "Lihat proyek pembangunan")
+	publicPageChecks(t, citizen)
+	// So does the regency's home (two regencies share this deployment,
+	// so "/" chooses), counting every village's projects.
+	citizen.Visit("/14.01/")
+	citizen.Has("Pembangunan Desa", "2 proyek tahun")
+	publicPageChecks(t, citizen)
+	if st := citizen.Submit("Lihat proyek pembangunan"); st != http.StatusOK || !strings.HasPrefix(citizen.Path(), "/14.01/development") {
+		t.Fatalf("the regency widget's link: %d %s", st, citizen.Path())
+	}
+	citizen.Has("Jalan Usaha Tani Dusun Koto", "Irigasi Tersier Batu Belah", "Kumantan")
+	publicPageChecks(t, citizen)
 
 	// 4. The regency's roll-up: absorption per village, funding sources,
 	// and the neighbour's project behind schedule.
