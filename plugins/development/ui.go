@@ -307,3 +307,15 @@ func projectDetails(v ProjectView, staff bool) ui.Node {
 	}
 	return ui.DefinitionList(pairs...)
 }
+
+// mapLink links a project's point to OpenStreetMap, a page the citizen
+// opens on purpose (nothing of it loads with ours); none without a point.
+func mapLink(v ProjectView) ui.Node {
+	if v.Location.Lat == nil || v.Location.Lng == nil {
+		return ui.HTML("")
+	}
+	lat := strconv.FormatFloat(*v.Location.Lat, 'f', 6, 64)
+	lng := strconv.FormatFloat(*v.Location.Lng, 'f', 6, 64)
+	href := "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lng + "#map=17/" + lat + "/" + lng
+	return ui.HTML(template.HTML(`<p><a href="` + template.HTMLEscapeString(href) + `" rel="noopener">Lihat lokasi di peta (OpenStreetMap)</a></p>`))
+}

@@ -325,7 +325,7 @@ func renderManageProject(w http.ResponseWriter, r *http.Request, status int, val
 	}
 	body := []ui.Node{
 		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, true)),
+		ui.Section("Data proyek", projectDetails(v, true), mapLink(v)),
 		ui.Section("Progres", progressBars(v)),
 	}
 	if v.Description != "" {

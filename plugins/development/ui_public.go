@@ -117,7 +117,7 @@ func publicProjectPage(w http.ResponseWriter, r *http.Request) {
 	}
 	body := []ui.Node{
 		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, false)),
+		ui.Section("Data proyek", projectDetails(v, false), mapLink(v)),
 		ui.Section("Progres", progressBars(v)),
 	}
 	if v.Description != "" {

@@ -26,7 +26,7 @@ func TestScreens(t *testing.T) {
 		// A form with a mistake comes back with the error under its field
 		// and the values kept.
 		form := url.Values{"name": {"Jalan Usaha Tani Dusun II"}, "kind": {"road"}, "year": {"2026"}, "funding_dana_desa": {"150.000.000"},
-			"funding_swadaya": {"5000000"}, "planned_start": {"2026-03-01"}, "planned_end": {"2026-02-01"}, "location.rt": {"003"},
+			"funding_swadaya": {"5000000"}, "location.lat": {"0,3321"}, "location.lng": {"101.0205"}, "planned_start": {"2026-03-01"}, "planned_end": {"2026-02-01"}, "location.rt": {"003"},
 			"volume": {"450,5"}, "unit": {"m"}, "executor_lead": {"Pak Ketua"}}
 		res := op.PostForm(villageA, "/manage/new", form)
 		if res.Status != 422 || !strings.Contains(res.HTML, "sebelum tanggal mulai") || !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") {
@@ -64,7 +64,7 @@ func TestScreens(t *testing.T) {
 		}
 		// The public page: no chair's name.
 		res = anon.PublicPage("GET", villageA, "/projects/"+id, nil)
-		if res.Status != 200 || strings.Contains(res.HTML, "Pak Ketua") || !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") {
+		if res.Status != 200 || strings.Contains(res.HTML, "Pak Ketua") || !strings.Contains(res.HTML, "Jalan Usaha Tani Dusun II") || !strings.Contains(res.HTML, "mlat=0.332100&amp;mlon=101.020500") {
 			t.Errorf("public page: %d %s", res.Status, res.HTML)
 		}
 		res = anon.PublicPage("GET", regency, "/", nil)
