@@ -67,6 +67,10 @@ var plugin = sdk.Plugin{
 	Collections: []sdk.Collection{{
 		Name: "projects",
 		Fields: []sdk.Field{
+			// ref names the project in its events from the moment it is
+			// registered, in the same transaction (the host assigns the
+			// record's id only then).
+			{Name: "ref", Type: sdk.String, Required: true},
 			{Name: "name", Type: sdk.String, Required: true},
 			{Name: "kind", Type: sdk.String, Required: true},
 			{Name: "description", Type: sdk.String},
@@ -105,6 +109,7 @@ var plugin = sdk.Plugin{
 			{Name: "cancel_reason", Type: sdk.String},
 		},
 		Indexes: []sdk.Index{
+			{Fields: []string{"ref"}, Unique: true},
 			{Fields: []string{"year", "state"}},
 			{Fields: []string{"state", "planned_start"}},
 			{Fields: []string{"kind"}},

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"math"
 	"net/http"
@@ -123,6 +125,7 @@ type projectInput struct {
 
 // Project is a project as stored.
 type Project struct {
+	Ref              string     `json:"ref"`
 	Name             string     `json:"name"`
 	Kind             string     `json:"kind"`
 	Description      string     `json:"description,omitempty"`
@@ -334,7 +337,11 @@ func sourceCodes() string {
 
 // eventPayload is what the plugin's events carry: no personal data.
 type eventPayload struct {
-	ProjectID string  `json:"project_id"`
+	// ProjectID is the project's id; empty in project_created, which is
+	// written with the project, before the host assigns it: Ref names
+	// the project in every event and in the API's answers.
+	ProjectID string  `json:"project_id,omitempty"`
+	Ref       string  `json:"ref"`
 	Village   string  `json:"village"`
 	Name      string  `json:"name"`
 	Kind      string  `json:"kind"`
@@ -346,7 +353,7 @@ type eventPayload struct {
 }
 
 func payload(village, id string, p Project) eventPayload {
-	return eventPayload{ProjectID: id, Village: village, Name: p.Name, Kind: p.Kind, Year: p.Year, State: p.State, Budget: p.Budget, Percent: p.Percent, Spent: p.Spent}
+	return eventPayload{ProjectID: id, Ref: p.Ref, Village: village, Name: p.Name, Kind: p.Kind, Year: p.Year, State: p.State, Budget: p.Budget, Percent: p.Percent, Spent: p.Spent}
 }
 
 // createProject registers a project (POST /projects), in state planned.
@@ -364,15 +371,14 @@ func insertProject(r *http.Request, in projectInput) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	p.Ref = newRef()
 	b := req.Batch()
 	w := b.Insert("projects", p)
+	b.Publish(eventCreated, payload(req.Tenant, "", p))
 	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
 	rec := w.Record
-	if err := req.Publish(r.Context(), eventCreated, payload(req.Tenant, rec.ID, p)); err != nil {
-		sdk.Logf(r.Context(), "warn", "project %s created, event not published: %v", rec.ID, err)
-	}
 	pl, err := loadPlaces(r)
 	if err != nil {
 		return 0, nil, err
@@ -402,6 +408,7 @@ type PhotoView struct {
 // planned end expects today (expected_percent).
 type ProjectView struct {
 	ID              string      `json:"id"`
+	Ref             string      `json:"ref"`
 	Village         Village     `json:"village"`
 	Name            string      `json:"name"`
 	Kind            string      `json:"kind"`
@@ -487,7 +494,7 @@ func newProjectView(r *http.Request, rec *sdk.Record, pl *places) (ProjectView, 
 	}
 	kn, _ := kindName(p.Kind)
 	v := ProjectView{
-		ID: rec.ID, Village: pl.village(rec.Tenant), Name: p.Name, Kind: p.Kind, KindName: kn, Description: p.Description,
+		ID: rec.ID, Ref: p.Ref, Village: pl.village(rec.Tenant), Name: p.Name, Kind: p.Kind, KindName: kn, Description: p.Description,
 		Location: Location{Dusun: p.Dusun, RT: p.RT, RW: p.RW, Lat: p.Lat, Lng: p.Lng}, Year: p.Year, Budget: p.Budget,
 		Executor: p.Executor, PlannedStart: p.PlannedStart, PlannedEnd: p.PlannedEnd, Volume: p.Volume, Unit: p.Unit,
 		Beneficiaries: p.Beneficiaries, State: p.State, Percent: p.Percent, Spent: p.Spent, Absorption: absorption(p.Spent, p.Budget),
@@ -637,4 +644,11 @@ func listProjects(r *http.Request) (int, any, error) {
 		out.Items = append(out.Items, v)
 	}
 	return http.StatusOK, out, nil
+}
+
+// newRef is a project's reference: 16 random bytes in hex.
+func newRef() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

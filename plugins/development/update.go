@@ -77,8 +77,8 @@ func saveProject(r *http.Request, rec *sdk.Record, old Project, in projectInput)
 			patch[k] = nil
 		}
 	}
-	// What the reports wrote stays.
-	for _, k := range []string{"state", "percent", "spent", "last_report", "photos", "started_at", "completed_at", "cancelled_at", "cancel_reason"} {
+	// What the reports wrote stays, and the project's reference.
+	for _, k := range []string{"ref", "state", "percent", "spent", "last_report", "photos", "started_at", "completed_at", "cancelled_at", "cancel_reason"} {
 		delete(patch, k)
 	}
 	patch["over_budget"] = old.Spent > np.Budget
