@@ -200,7 +200,7 @@ func putImpact(r *http.Request) (int, any, error) {
 		Text: fmt.Sprintf("Kaji dampak: %d meninggal, %d hilang, %d luka, %d mengungsi, %d KK dan %d jiwa terdampak, rumah rusak %d ringan, %d sedang, %d berat",
 			in.Dead, in.Missing, in.Injured, in.Displaced, fams, people, in.HousesLight, in.HousesModerate, in.HousesHeavy)})
 	payload := eventPayload(req.Tenant, rec.ID, rp)
-	payload["impact"] = map[string]int64{"dead": in.Dead, "missing": in.Missing, "injured": in.Injured, "displaced": in.Displaced,
+	payload.Impact = map[string]int64{"dead": in.Dead, "missing": in.Missing, "injured": in.Injured, "displaced": in.Displaced,
 		"affected_families": fams, "affected_residents": people}
 	b.Publish(EventImpact, payload)
 	b.Audit("report.impact", rec.ID, map[string]int{"kk": len(in.KK), "nik": len(in.NIK)})

@@ -374,11 +374,22 @@ func createReport(r *http.Request) (int, any, error) {
 	return http.StatusCreated, out, nil
 }
 
-// eventPayload is what every event of the module carries: no personal
-// data, only the report's facts.
-func eventPayload(tenant, id string, rp *report) map[string]any {
-	return map[string]any{"report_id": id, "village": tenant, "type": rp.Type, "status": rp.Status,
-		"occurred_at": rp.OccurredAt, "year": rp.Year}
+// EventPayload is what every event of the module carries: the report's
+// facts, never personal data (no reporter, no KK or NIK). Impact is set on
+// disaster.impact_assessed: dead, missing, injured, displaced,
+// affected_families, affected_residents.
+type EventPayload struct {
+	ReportID   string           `json:"report_id"`
+	Village    string           `json:"village"`
+	Type       string           `json:"type"`
+	Status     string           `json:"status"`
+	OccurredAt time.Time        `json:"occurred_at"`
+	Year       int              `json:"year"`
+	Impact     map[string]int64 `json:"impact,omitempty"`
+}
+
+func eventPayload(tenant, id string, rp *report) *EventPayload {
+	return &EventPayload{ReportID: id, Village: tenant, Type: rp.Type, Status: rp.Status, OccurredAt: rp.OccurredAt, Year: rp.Year}
 }
 
 // listFilter reads GET /reports' filters: status, type, year, active.

@@ -203,10 +203,9 @@ var webhookClient = &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*
 // event_id (X-Balai-Delivery).
 func deliverWebhook(ctx context.Context, ev sdk.Event) error {
 	req := sdk.FromContext(ctx)
-	var p struct {
-		ReportID string `json:"report_id"`
-	}
+	var p EventPayload
 	if err := sdk.Unmarshal(ev.Payload, &p); err != nil || p.ReportID == "" {
+		sdk.Logf(ctx, "warn", "event %d: unreadable payload: %v", ev.ID, err)
 		return nil
 	}
 	var s Settings
