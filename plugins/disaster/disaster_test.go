@@ -170,7 +170,9 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	if r := anon.Get(villageA, "/reports?status=reported"); r.ErrorCode() != codeInvalidFilter {
 		t.Errorf("public status filter: %d %s", r.Status, r.Body)
 	}
-	if r := viewer.Get(villageA, "/reports"); jsonAnd(r, &list, func() bool { return list.Total != 1 || list.Items[0].ReporterPh == "081234567890" || list.Items[0].ReporterPh == "" }) {
+	if r := viewer.Get(villageA, "/reports"); jsonAnd(r, &list, func() bool {
+		return list.Total != 1 || list.Items[0].ReporterPh == "081234567890" || list.Items[0].ReporterPh == ""
+	}) {
 		t.Fatalf("viewer list (phone masked): %s", r.Body)
 	}
 	id := list.Items[0].ID
@@ -201,7 +203,9 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 		t.Errorf("verify twice: %s", r.Body)
 	}
 	// Published now, at the village and above; the public never sees the reporter.
-	if r := anon.Get(regency, "/reports"); jsonAnd(r, &list, func() bool { return list.Total != 1 || strings.Contains(string(r.Body), "reporter") || strings.Contains(string(r.Body), "tracking") }) {
+	if r := anon.Get(regency, "/reports"); jsonAnd(r, &list, func() bool {
+		return list.Total != 1 || strings.Contains(string(r.Body), "reporter") || strings.Contains(string(r.Body), "tracking")
+	}) {
 		t.Fatalf("public list after verification: %s", r.Body)
 	}
 	if r := anon.Get(villageB, "/reports"); jsonAnd(r, &list, func() bool { return list.Total != 0 }) {
@@ -234,7 +238,9 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 		t.Errorf("log: %d %s", r.Status, r.Body)
 	}
 	var v ReportView
-	if r := anon.Get(villageA, "/reports/"+id); jsonAnd(r, &v, func() bool { return r.Status != 200 || v.Status != StatusClosed || v.Impact.Displaced != 120 || len(v.Log) < 4 || v.Log[0].By != "" }) {
+	if r := anon.Get(villageA, "/reports/"+id); jsonAnd(r, &v, func() bool {
+		return r.Status != 200 || v.Status != StatusClosed || v.Impact.Displaced != 120 || len(v.Log) < 4 || v.Log[0].By != ""
+	}) {
 		t.Errorf("public report: %s", r.Body)
 	}
 	// Summary at the district counts only the villages below.
@@ -249,7 +255,9 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	}
 	op.Post(villageA, "/reports/"+c2.ID+"/reject", map[string]string{"reason": "Duplikat"})
 	var s Summary
-	if r := anon.Get(district, "/summary"); jsonAnd(r, &s, func() bool { return r.Status != 200 || s.Total != 1 || s.Active != 0 || s.Impact.Displaced != 120 || len(s.ByVillage) != 2 }) {
+	if r := anon.Get(district, "/summary"); jsonAnd(r, &s, func() bool {
+		return r.Status != 200 || s.Total != 1 || s.Active != 0 || s.Impact.Displaced != 120 || len(s.ByVillage) != 2
+	}) {
 		t.Errorf("district summary: %s", r.Body)
 	}
 	if r := anon.Get(district, "/summary?year=abc"); r.ErrorCode() != codeInvalidFilter {
