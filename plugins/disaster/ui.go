@@ -353,7 +353,7 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 	nodes := []ui.Node{
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
-		ui.DefinitionList(pairs...),
+		ui.DefinitionList(filled(pairs)...),
 		impactSection(r, v),
 	}
 	canWrite := req.Level == sdk.Village && req.Can(permWrite)
@@ -409,6 +409,17 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 	nodes = append(nodes, logSection(r, v.Log, true))
 	ui.Render(w, r, ui.Page{Title: typeLabel(r, v.Type) + " " + ui.Tr(r, "di ", "in ") + place, Status: status,
 		Actions: []ui.Link{{Label: ui.Tr(r, "Kembali ke daftar", "Back to the list"), Href: "/reports"}}, Body: nodes})
+}
+
+// filled drops the pairs without a value.
+func filled(pairs [][2]string) [][2]string {
+	out := pairs[:0]
+	for _, p := range pairs {
+		if strings.TrimSpace(p[1]) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
@@ -516,8 +527,28 @@ func impactSection(r *http.Request, v ReportView) ui.Node {
 	return ui.HTML(`<section class="b-card" id="impact"><h2>` + template.HTML(template.HTMLEscapeString(ui.Tr(r, "Dampak", "Impact"))) + `</h2>` + ui.DefinitionList(pairs...).HTML(r) + `</section>`)
 }
 
-// logSection shows the response's log, newest first.
+// logSection shows the response's log, newest first: a table for staff,
+// a list that reads on a phone for the public.
 func logSection(r *http.Request, log []LogEntry, staff bool) ui.Node {
+	if !staff {
+		if len(log) == 0 {
+			return ui.Section(ui.Tr(r, "Catatan penanganan", "Response log"), ui.Muted(ui.Tr(r, "Belum ada catatan.", "Nothing logged yet.")))
+		}
+		var b strings.Builder
+		b.WriteString(`<ul id="response-log">`)
+		for i := len(log) - 1; i >= 0; i-- {
+			e := log[i]
+			kind := map[string]string{"action": ui.Tr(r, "Tindakan", "Action"), "need": ui.Tr(r, "Kebutuhan", "Need"), "status": "Status"}[e.Kind]
+			text := e.Text
+			if e.Quantity > 0 {
+				text += " (" + num(e.Quantity) + " " + e.Unit + ")"
+			}
+			fmt.Fprintf(&b, `<li><strong>%s</strong>: %s <span class="b-muted">%s</span></li>`, template.HTMLEscapeString(kind),
+				template.HTMLEscapeString(text), template.HTMLEscapeString(when(r, e.At)))
+		}
+		b.WriteString(`</ul>`)
+		return ui.Section(ui.Tr(r, "Catatan penanganan", "Response log"), ui.HTML(template.HTML(b.String())))
+	}
 	rows := make([]ui.Row, 0, len(log))
 	for i := len(log) - 1; i >= 0; i-- {
 		e := log[i]

@@ -146,7 +146,7 @@ func publicReportPage(w http.ResponseWriter, r *http.Request) {
 	nodes := []ui.Node{
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
-		ui.DefinitionList(pairs...),
+		ui.DefinitionList(filled(pairs)...),
 		impactSection(r, v),
 		logSection(r, v.Log, req.Can(permRead)),
 	}
