@@ -196,13 +196,22 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	if r := opB.Post(villageA, "/reports/"+id+"/verify", nil); r.Status != 403 {
 		t.Errorf("neighbour verifies: %d", r.Status)
 	}
-	if r := op.Post(villageA, "/reports/"+id+"/verify", map[string]string{"note": "Dicek ke lokasi"}); r.Status != 200 {
+	if r := op.Post(villageA, "/reports/"+id+"/verify", map[string]string{"description": "x\x00"}); r.ErrorCode() != sdk.CodeInvalidText && r.ErrorCode() != codeInvalidDescription {
+		t.Errorf("verify with a bad description: %d %s", r.Status, r.Body)
+	}
+	if r := op.Post(villageA, "/reports/"+id+"/verify", map[string]string{"note": "Dicek ke lokasi", "description": "Sungai Kampar meluap, 30 rumah tergenang di Dusun II"}); r.Status != 200 {
 		t.Fatalf("verify: %d %s", r.Status, r.Body)
 	}
 	if r := op.Post(villageA, "/reports/"+id+"/verify", nil); r.ErrorCode() != codeInvalidState {
 		t.Errorf("verify twice: %s", r.Body)
 	}
+	if r := anon.Get(villageA, "/reports"); jsonAnd(r, &list, func() bool { return list.Total != 1 || !strings.Contains(list.Items[0].Description, "di Dusun II") }) {
+		t.Errorf("published description: %s", r.Body)
+	}
 	// Published now, at the village and above; the public never sees the reporter.
+	if r := anon.Get(villageA, "/reports"); jsonAnd(r, &list, func() bool { return list.Total != 1 || !strings.Contains(list.Items[0].Description, "di Dusun II") }) {
+		t.Errorf("published description: %s", r.Body)
+	}
 	if r := anon.Get(regency, "/reports"); jsonAnd(r, &list, func() bool {
 		return list.Total != 1 || strings.Contains(string(r.Body), "reporter") || strings.Contains(string(r.Body), "tracking")
 	}) {

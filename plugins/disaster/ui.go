@@ -15,11 +15,13 @@ package main
 //	GET  /notice                  dashboard widget: active verified disasters in the subtree
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -366,11 +368,17 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 	switch {
 	case v.Status == StatusReported && req.Level == sdk.Village && req.Can(permVerify):
 		fv, fe, fm := formOf("verify")
+		if fv == nil {
+			fv = url.Values{"description": {v.Description}}
+		}
 		nodes = append(nodes, ui.Section(ui.Tr(r, "Verifikasi", "Verification"),
 			ui.Muted(ui.Tr(r, "Pastikan kejadian dengan menelepon pelapor atau meninjau lokasi. Verifikasi menerbitkan laporan dan memberi tahu kecamatan dan kabupaten.",
 				"Confirm by calling the reporter or visiting. Verifying publishes the report and alerts the district and regency.")),
 			ui.Form{Action: "/reports/" + v.ID + "/verify", Submit: ui.Tr(r, "Verifikasi laporan", "Verify report"), Values: fv, Errors: fe, Error: fm,
-				Fields: []ui.Field{{Name: "note", Label: ui.Tr(r, "Catatan (opsional)", "Note (optional)"), Max: 1000}}}))
+				Fields: []ui.Field{
+					{Name: "description", Label: ui.Tr(r, "Uraian yang diterbitkan", "Text to publish"), Type: "textarea", Max: 2000,
+						Help: ui.Tr(r, "Hapus nama, nomor HP atau NIK yang ditulis pelapor sebelum diterbitkan.", "Take out any name, phone or NIK the reporter wrote before publishing.")},
+					{Name: "note", Label: ui.Tr(r, "Catatan (opsional)", "Note (optional)"), Max: 1000}}}))
 		fv, fe, fm = formOf("reject")
 		nodes = append(nodes, ui.Section(ui.Tr(r, "Tolak laporan", "Reject report"),
 			ui.Form{Action: "/reports/" + v.ID + "/reject", Submit: ui.Tr(r, "Tolak", "Reject"), Values: fv, Errors: fe, Error: fm,
@@ -584,7 +592,7 @@ func actionPage(fn func(*http.Request) (int, any, error), form string) func(http
 		var err error
 		switch form {
 		case "verify":
-			body = NoteInput{Note: v.Get("note")}
+			body = NoteInput{Note: v.Get("note"), Description: v.Get("description")}
 		case "reject":
 			if form == "reject" && !ui.Confirm(w, r, ui.Form{Action: "/reports/" + id + "/reject", Submit: ui.Tr(r, "Tolak", "Reject"),
 				Confirm: ui.Tr(r, "Tolak laporan ini?", "Reject this report?"), Fields: []ui.Field{{Name: "reason", Type: "hidden"}}, Values: v}) {
@@ -646,8 +654,16 @@ func regionsPage(w http.ResponseWriter, r *http.Request) {
 		{Key: "active", Label: ui.Tr(r, "Aktif", "Active")}, {Key: "dead", Label: ui.Tr(r, "Meninggal", "Dead")},
 		{Key: "displaced", Label: ui.Tr(r, "Mengungsi", "Displaced")}, {Key: "families", Label: ui.Tr(r, "KK terdampak", "Families")},
 		{Key: "houses", Label: ui.Tr(r, "Rumah rusak", "Houses damaged")}}
-	rows := make([]ui.Row, 0, len(s.ByVillage))
-	for _, v := range s.ByVillage {
+	// Villages with disasters first (active ones first), then by code.
+	byV := slices.Clone(s.ByVillage)
+	slices.SortStableFunc(byV, func(a, b VillageCount) int {
+		if c := cmp.Compare(b.Active, a.Active); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Count, a.Count)
+	})
+	rows := make([]ui.Row, 0, len(byV))
+	for _, v := range byV {
 		i := v.Impact
 		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(v.Name + " (" + v.Tenant + ")"), ui.Cell(num(v.Count)), ui.Cell(num(v.Active)),
 			ui.Cell(num(i.Dead)), ui.Cell(num(i.Displaced)), ui.Cell(num(i.AffectedFamilies)), ui.Cell(num(i.HousesLight + i.HousesModerate + i.HousesHeavy))}})

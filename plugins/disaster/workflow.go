@@ -37,6 +37,9 @@ func ownReport(r *http.Request) (*sdk.Record, *report, error) {
 type NoteInput struct {
 	Note   string `json:"note,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Description, on verify, replaces the reporter's text with the one
+	// published (a name or a phone number written in it taken out).
+	Description string `json:"description,omitempty"`
 }
 
 func checkNote(s string, field string) (string, error) {
@@ -55,7 +58,8 @@ type StatusAnswer struct {
 	Version int64  `json:"version"`
 }
 
-// verifyReport is POST /reports/{id}/verify {"note"?}: a reported disaster
+// verifyReport is POST /reports/{id}/verify {"note"?,"description"?}: a
+// reported disaster
 // is confirmed (by a call back or a visit), published, and the district
 // and regency alerted: event disaster.report_verified (which posts the
 // regency's webhook), and the console notice of the village, its district
@@ -70,6 +74,10 @@ func verifyReport(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	desc := strings.TrimSpace(in.Description)
+	if err := input.Text(desc, 2000); err != nil {
+		return 0, nil, invalid(codeInvalidDescription, "description", "description %v", err)
+	}
 	rec, rp, err := ownReport(r)
 	if err != nil {
 		return 0, nil, err
@@ -80,6 +88,10 @@ func verifyReport(r *http.Request) (int, any, error) {
 	now := req.Now().UTC()
 	rp.Status = StatusVerified
 	patch := map[string]any{"status": StatusVerified, "active": true, "published": true, "verified_at": now, "verified_by": req.User, "status_at": now}
+	if desc != "" && desc != rp.Description {
+		patch["description"] = desc
+		note = strings.TrimSpace(note + " (uraian disunting sebelum diterbitkan)")
+	}
 	text := "Laporan diverifikasi"
 	if note != "" {
 		text += ": " + note
