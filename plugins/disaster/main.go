@@ -42,7 +42,7 @@ const (
 // publicReportLimit bounds a citizen's reports per client address, on the
 // API and on the public form alike: a witness sends one or two, a script
 // hundreds.
-var publicReportLimit = &sdk.RateLimit{Requests: 10, Window: time.Hour}
+var publicReportLimit = &sdk.RateLimit{Requests: 20, Window: time.Hour}
 
 // lookupLimit bounds guesses of tracking codes per client address.
 var lookupLimit = &sdk.RateLimit{Requests: 60, Window: time.Minute}
