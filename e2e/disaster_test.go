@@ -298,7 +298,7 @@ func TestDisaster(t *testing.T) {
 
 		t.Run("the public report is rate limited", func(t *testing.T) {
 			c := w.h.AnonFrom("127.0.0.23")
-			for i := range 10 {
+			for i := range 20 {
 				if r := c.Do(t, "POST", dis(villageA, "/reports"), disReport("drought", at, "Sumur kering")); r.Status != 201 {
 					t.Fatalf("report %d: %d %s", i, r.Status, r.Body)
 				}
