@@ -107,7 +107,7 @@ func seedRegency(b *testing.B, h *sdktest.Host) []string {
 	for i, v := range villages {
 		op := h.User(fmt.Sprintf("op%03d", i), "operator", v)
 		for j := range benchPerVil {
-			at := now.AddDate(0, -(j*7+i%5), -(i % 27)).Add(-time.Hour)
+			at := now.AddDate(0, -(j*7 + i%5), -(i % 27)).Add(-time.Hour)
 			if at.Before(now.AddDate(-1, 0, 1)) {
 				at = now.Add(-time.Duration(j+1) * 24 * time.Hour)
 			}

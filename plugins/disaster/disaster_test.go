@@ -278,7 +278,7 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	// Pages.
 	pr := anon.PublicPage("POST", villageA, "/lapor", url.Values{"type": {"whirlwind"}, "occurred_date": {"2026-12-01"}, "occurred_time": {"09.15"},
 		"description": {"Atap rumah terbang"}, "reporter_name": {"Budi"}, "reporter_phone": {"0812-1111-2222"}, "csrf_token": {sdktest.CSRFToken}})
-	if pr.Status != 303 || !strings.Contains(pr.Location, "/lacak/") {
+	if pr.Status != 303 || !strings.Contains(pr.Location, "/lacak/") || !strings.HasSuffix(pr.Location, "?baru=1") {
 		t.Errorf("public form: %d %s %s", pr.Status, pr.Location, pr.HTML)
 	}
 	pr = anon.PublicPage("POST", villageA, "/lapor", url.Values{"type": {"whirlwind"}, "occurred_date": {"2026-12-01"}, "description": {""},

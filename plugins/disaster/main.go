@@ -70,6 +70,10 @@ var plugin = sdk.Plugin{
 		{Method: "PUT", Path: "/reports/{id}/impact", Permission: permWrite, Timeout: time.Minute, Handler: sdk.Func(villageOnly(putImpact))},
 		{Method: "POST", Path: "/reports/{id}/status", Permission: permWrite, Handler: sdk.Func(villageOnly(postStatus))},
 		{Method: "POST", Path: "/reports/{id}/log", Permission: permWrite, Handler: sdk.Func(villageOnly(postLog))},
+		{Method: "POST", Path: "/reports/{id}/photos", Permission: permWrite, MaxBodyBytes: maxPhotoBytes + multipartSlack, Timeout: time.Minute,
+			Handler: sdk.Func(villageOnly(uploadPhoto))},
+		{Method: "GET", Path: "/reports/{id}/photos/{file}", Public: true, Handler: servePhoto(false)},
+		{Method: "GET", Path: "/reports/{id}/photos/{file}/thumb", Public: true, Handler: servePhoto(true)},
 		{Method: "GET", Path: "/summary", Public: true, Handler: sdk.Func(summary)},
 		{Method: "GET", Path: "/settings", Permission: permSettings, Handler: sdk.Func(getSettings)},
 		{Method: "PUT", Path: "/settings", Permission: permSettings, Handler: sdk.Func(putSettings)},
@@ -127,6 +131,7 @@ var plugin = sdk.Plugin{
 			{Name: "affected_nik", Type: sdk.Object, Personal: true},
 			{Name: "impact_at", Type: sdk.Time},
 			{Name: "impact_by", Type: sdk.String},
+			{Name: "photos", Type: sdk.Object},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"tracking_code"}, Unique: true},

@@ -109,6 +109,7 @@ type report struct {
 	AffectedNIK []string  `json:"affected_nik,omitempty"`
 	ImpactAt    time.Time `json:"impact_at,omitzero"`
 	ImpactBy    string    `json:"impact_by,omitempty"`
+	Photos      []Photo   `json:"photos,omitempty"`
 }
 
 // Impact is a disaster's assessed impact, in BNPB's DIBI categories:
@@ -167,6 +168,8 @@ type ReportView struct {
 	ImpactBy     string    `json:"impact_by,omitempty"`
 	AffectedKK   []string  `json:"affected_kk,omitempty"`
 	AffectedNIK  []string  `json:"affected_nik,omitempty"`
+	// Photos of the report, at most 6, each with its URL and thumbnail's.
+	Photos []PhotoView `json:"photos"`
 	// Log is the response's log, oldest first, on GET /reports/{id} only.
 	Log []LogEntry `json:"log,omitempty"`
 }
@@ -190,7 +193,7 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (ReportView, error) {
 	v := ReportView{ID: rec.ID, Tenant: rec.Tenant, Type: rp.Type, TypeLabel: t.Label, Status: rp.Status, Active: rp.Active,
 		OccurredAt: rp.OccurredAt, Year: rp.Year, Dusun: rp.Dusun, Location: rp.Location, Latitude: rp.Latitude, Longitude: rp.Longitude,
 		Description: rp.Description, ReportedAt: rp.ReportedAt, VerifiedAt: rp.VerifiedAt, StatusAt: rp.StatusAt, ClosedAt: rp.ClosedAt,
-		Impact: rp.Impact, ImpactAt: rp.ImpactAt}
+		Impact: rp.Impact, ImpactAt: rp.ImpactAt, Photos: photoViews(rec.Tenant, rec.ID, rp.Photos)}
 	if req.Can(permRead) {
 		v.Version = rec.Version
 		v.Channel, v.ReporterName, v.ReporterPh, v.ReportedBy, v.VerifiedBy = rp.Channel, rp.ReporterName, rp.ReporterPh, rp.ReportedBy, rp.VerifiedBy
@@ -352,10 +355,25 @@ func createReport(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
+	out, _, err := submitReport(r, &in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, out, nil
+}
+
+// submitReport checks and stores a report for the caller of r (the API's
+// and the forms' one way in), answering what the caller may see and the
+// new record's id.
+func submitReport(r *http.Request, in *ReportInput) (Created, string, error) {
+	req := sdk.From(r)
+	if req.Level != sdk.Village {
+		return Created{}, "", errNotAVillage(req)
+	}
 	operator := req.User != "" && req.Can(permWrite)
 	rp, err := in.check(req.Now(), !operator)
 	if err != nil {
-		return 0, nil, err
+		return Created{}, "", err
 	}
 	rp.Channel, rp.ReportedAt, rp.TrackingCode = ChannelPublic, req.Now().UTC(), newTrackingCode()
 	if operator {
@@ -365,13 +383,13 @@ func createReport(r *http.Request) (int, any, error) {
 	w := b.Insert("reports", rp)
 	b.Publish(EventSubmitted, eventPayload(req.Tenant, "", rp))
 	if err := b.Commit(r.Context()); err != nil {
-		return 0, nil, err
+		return Created{}, "", err
 	}
 	out := Created{TrackingCode: rp.TrackingCode, Status: rp.Status}
 	if req.Can(permRead) {
 		out.ID = w.Record.ID
 	}
-	return http.StatusCreated, out, nil
+	return out, w.Record.ID, nil
 }
 
 // EventPayload is what every event of the module carries: the report's

@@ -41,6 +41,7 @@ var consolePages = []sdk.PageRoute{
 	{Method: "POST", Path: "/reports/{id}/impact", Permission: permWrite, Handler: http.HandlerFunc(actionPage(putImpact, "impact"))},
 	{Method: "POST", Path: "/reports/{id}/status", Permission: permWrite, Handler: http.HandlerFunc(actionPage(postStatus, "status"))},
 	{Method: "POST", Path: "/reports/{id}/log", Permission: permWrite, Handler: http.HandlerFunc(actionPage(postLog, "log"))},
+	{Method: "POST", Path: "/reports/{id}/photos", Permission: permWrite, MaxBodyBytes: maxPhotoBytes + multipartSlack, Handler: http.HandlerFunc(photoPage)},
 	{Method: "GET", Path: "/regions", Permission: permRead, Handler: http.HandlerFunc(regionsPage)},
 	{Method: "GET", Path: "/settings", Permission: permSettings, Handler: http.HandlerFunc(settingsPage)},
 	{Method: "POST", Path: "/settings", Permission: permSettings, Handler: http.HandlerFunc(settingsPage)},
@@ -74,6 +75,10 @@ var codeText = map[sdk.Code]string{
 	codePopulationUnavailable: "Data kependudukan sedang tidak dapat dihubungi",
 	codeInvalidLogKind:        "Pilih jenis catatan",
 	codeInvalidSettings:       "Pengaturan tidak valid",
+	codeNotAnImage:            "Foto harus berupa gambar JPEG, PNG, WebP atau GIF",
+	codePhotoTooLarge:         "Foto paling besar 5 MB",
+	codeTooManyPhotos:         "Paling banyak 6 foto per laporan",
+	codeMalformedForm:         "Formulir tidak terbaca",
 	sdk.CodeRateLimited:       "Terlalu banyak laporan dari alamat ini. Coba lagi nanti",
 }
 
@@ -356,9 +361,14 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
 		ui.DefinitionList(filled(pairs)...),
+		photosNode(r, v.Photos),
 		impactSection(r, v),
 	}
 	canWrite := req.Level == sdk.Village && req.Can(permWrite)
+	if canWrite && len(v.Photos) < maxPhotos && v.Status != StatusRejected {
+		nodes = append(nodes, ui.Upload("/reports/"+v.ID+"/photos", "photo", ui.Tr(r, "Tambah foto", "Add a photo"),
+			ui.Tr(r, "JPEG, PNG atau WebP, paling besar 5 MB; paling banyak 6 foto. Foto tampil di halaman publik setelah diverifikasi.", "JPEG, PNG or WebP up to 5 MB; at most 6. Shown publicly once verified."), "image/*"))
+	}
 	formOf := func(name string) (url.Values, map[string]string, string) {
 		if name == form {
 			return values, errs, msg
@@ -806,4 +816,18 @@ func waitingLink(r *http.Request, n int64) ui.Node {
 		return ui.HTML("")
 	}
 	return ui.A(fmt.Sprintf(ui.Tr(r, "%d laporan menunggu verifikasi", "%d reports waiting for verification"), n), "/reports?status=reported")
+}
+
+// photoPage adds a photo to a report from the console.
+func photoPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, _, err := villageOnly(uploadPhoto)(r); err != nil {
+		if _, msg, status, ok := formErrors(r, err); ok && status != http.StatusNotFound && status != http.StatusForbidden {
+			ui.Redirect(w, r, "/reports/"+id, "error", msg)
+			return
+		}
+		fail(w, r, err)
+		return
+	}
+	ui.Redirect(w, r, "/reports/"+id, "success", ui.Tr(r, "Foto ditambahkan.", "Photo added."))
 }

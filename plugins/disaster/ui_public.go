@@ -10,6 +10,7 @@ package main
 //	GET  /widget           the public widget of the village page and the regency home
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -25,7 +26,7 @@ var publicPages = []sdk.PageRoute{
 	{Method: "GET", Path: "/kejadian", Public: true, Handler: http.HandlerFunc(publicListPage)},
 	{Method: "GET", Path: "/kejadian/{id}", Public: true, Handler: http.HandlerFunc(publicReportPage)},
 	{Method: "GET", Path: "/lapor", Public: true, Handler: http.HandlerFunc(publicFormPage)},
-	{Method: "POST", Path: "/lapor", Public: true, MaxBodyBytes: 16 << 10, RateLimit: publicReportLimit, Handler: http.HandlerFunc(publicFormPage)},
+	{Method: "POST", Path: "/lapor", Public: true, MaxBodyBytes: maxPhotoBytes + multipartSlack, RateLimit: publicReportLimit, Handler: http.HandlerFunc(publicFormPage)},
 	{Method: "GET", Path: "/lacak", Public: true, Handler: http.HandlerFunc(publicTrackLookup)},
 	{Method: "GET", Path: "/lacak/{code}", Public: true, RateLimit: lookupLimit, Handler: http.HandlerFunc(publicTrackPage)},
 	{Method: "GET", Path: "/widget", Public: true, Widget: true, Handler: http.HandlerFunc(publicWidget)},
@@ -147,11 +148,16 @@ func publicReportPage(w http.ResponseWriter, r *http.Request) {
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
 		ui.DefinitionList(filled(pairs)...),
+		photosNode(r, v.Photos),
 		impactSection(r, v),
 		logSection(r, v.Log, req.Can(permRead)),
 	}
 	title := typeLabel(r, v.Type) + ui.Tr(r, " di ", " in ") + place
-	ui.Render(w, r, ui.Page{Title: title, Body: nodes,
+	image := ""
+	if len(v.Photos) > 0 {
+		image = v.Photos[0].ThumbURL
+	}
+	ui.Render(w, r, ui.Page{Title: title, Body: nodes, Image: image,
 		Description: fmt.Sprintf("%s, %s. %s", title, ui.Date(v.OccurredAt.In(req.Location())), statusLabel(r, v.Status))})
 }
 
@@ -169,20 +175,29 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	values := url.Values{"occurred_date": {req.Today()}}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
+		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 			fail(w, r, sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalidField, "unreadable form"))
 			return
 		}
 		values = r.PostForm
+		if r.MultipartForm != nil {
+			values = url.Values(r.MultipartForm.Value)
+		}
 		in, err := reportBody(r, values)
-		var out any
+		var out Created
+		var id string
 		if err == nil {
-			_, out, err = ui.CallAPI(r, createReport, "POST", nil, in)
+			out, id, err = submitReport(r, in)
 		}
 		if err == nil {
-			code := out.(Created).TrackingCode
-			ui.Redirect(w, r, "/lacak/"+code, "success",
-				ui.Tr(r, "Laporan Anda diterima. Simpan kode pelacakan ini: ", "Your report was received. Keep this tracking code: ")+code)
+			// The tracking page says "received" itself (?baru=1): a flash
+			// cookie is not always kept across a multipart form's redirect.
+			next, kind, msg := "/lacak/"+out.TrackingCode+"?baru=1", "success", ui.Tr(r, "Laporan Anda diterima.", "Your report was received.")
+			if perr := formPhoto(r, id); perr != nil {
+				sdk.Logf(r.Context(), "info", "a citizen's photo was refused: %v", perr)
+				next, kind, msg = next+"&foto=gagal", "warning", msg+ui.Tr(r, " Foto tidak tersimpan.", " The photo was not saved.")
+			}
+			ui.Redirect(w, r, next, kind, msg)
 			return
 		}
 		var ok bool
@@ -194,7 +209,9 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
 		ui.Muted(ui.Tr(r, "Dalam keadaan darurat, hubungi juga 112. Laporan ditampilkan kepada publik setelah diverifikasi petugas desa; nama dan nomor HP Anda tidak ditampilkan.",
 			"In an emergency, also call 112. Reports are shown publicly once the village verifies them; your name and phone never are.")),
-		ui.Form{Action: "/lapor", Submit: ui.Tr(r, "Kirim laporan", "Send report"), Values: values, Errors: errs, Error: msg, Fields: reportFields(r, true)},
+		ui.Form{Action: "/lapor", Submit: ui.Tr(r, "Kirim laporan", "Send report"), Values: values, Errors: errs, Error: msg,
+			Fields: append(reportFields(r, true), ui.Field{Name: "photo", Label: ui.Tr(r, "Foto (opsional)", "Photo (optional)"), Type: "file", Accept: "image/*",
+				Help: ui.Tr(r, "Satu foto kejadian, paling besar 5 MB.", "One photo, at most 5 MB.")})},
 		ui.A(ui.Tr(r, "Sudah punya kode pelacakan? Lacak laporan", "Have a tracking code? Track a report"), "/lacak"),
 	}})
 }
@@ -245,13 +262,69 @@ func publicTrackPage(w http.ResponseWriter, r *http.Request) {
 	if t.RejectReason != "" {
 		pairs = append(pairs, [2]string{ui.Tr(r, "Alasan", "Reason"), t.RejectReason})
 	}
-	nodes := []ui.Node{
-		ui.HTML(template.HTML(`<p id="track-status">`) + statusBadge(r, t.Status).HTML(r) + " " + template.HTML(template.HTMLEscapeString(ui.Tr(r, next[0], next[1]))) + `</p>`),
-		ui.DefinitionList(pairs...),
+	var nodes []ui.Node
+	if r.URL.Query().Get("baru") == "1" {
+		nodes = append(nodes, ui.HTML(template.HTML(`<p class="b-flash b-flash-success" role="status" id="track-new">`+template.HTMLEscapeString(
+			ui.Tr(r, "Laporan Anda diterima. Simpan kode pelacakan ini: ", "Your report was received. Keep this tracking code: ")+t.TrackingCode)+`</p>`)))
+		if r.URL.Query().Get("foto") == "gagal" {
+			nodes = append(nodes, ui.HTML(template.HTML(`<p class="b-flash b-flash-warning" role="alert">`+template.HTMLEscapeString(
+				ui.Tr(r, "Foto tidak tersimpan (harus gambar JPEG, PNG atau WebP, paling besar 5 MB). Laporan tetap diterima.",
+					"The photo was not saved (a JPEG, PNG or WebP image up to 5 MB). The report was received."))+`</p>`)))
+		}
 	}
+	nodes = append(nodes,
+		ui.HTML(template.HTML(`<p id="track-status">`)+statusBadge(r, t.Status).HTML(r)+" "+template.HTML(template.HTMLEscapeString(ui.Tr(r, next[0], next[1])))+`</p>`),
+		ui.DefinitionList(pairs...),
+	)
 	if t.ReportID != "" {
 		nodes = append(nodes, ui.A(ui.Tr(r, "Lihat halaman kejadian", "Open the disaster's page"), "/kejadian/"+t.ReportID))
 	}
 	nodes = append(nodes, ui.Muted(ui.Tr(r, "Simpan alamat halaman ini untuk melihat perkembangannya.", "Keep this page's address to follow your report.")))
 	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Laporan ", "Report ") + t.TrackingCode, Body: nodes})
+}
+
+// formPhoto stores the photo of a form, if one was chosen, with the report id.
+func formPhoto(r *http.Request, id string) error {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	f, hdr, err := r.FormFile("photo")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil
+	}
+	if err != nil {
+		return sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the photo cannot be read")
+	}
+	defer f.Close()
+	if hdr.Size > maxPhotoBytes {
+		return photoTooLarge()
+	}
+	req := sdk.From(r)
+	rec, err := req.Records("reports").Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rp, err := decodeReport(rec)
+	if err != nil {
+		return err
+	}
+	_, err = attachPhoto(r.Context(), req, rec, rp, f, hdr.Filename)
+	return err
+}
+
+// photosNode shows a report's photos as thumbnails, each a link to the
+// photo; lazy, so that a phone fetches only what it shows.
+func photosNode(r *http.Request, photos []PhotoView) ui.Node {
+	if len(photos) == 0 {
+		return ui.HTML("")
+	}
+	var b strings.Builder
+	b.WriteString(`<p id="report-photos">`)
+	for i, p := range photos {
+		fmt.Fprintf(&b, `<a href="%s"><img src="%s" alt="%s" width="160" loading="lazy" style="max-width:48%%;height:auto;margin:0 4px 4px 0"></a>`,
+			template.HTMLEscapeString(p.URL), template.HTMLEscapeString(p.ThumbURL),
+			template.HTMLEscapeString(fmt.Sprintf(ui.Tr(r, "Foto %d", "Photo %d"), i+1)))
+	}
+	b.WriteString(`</p>`)
+	return ui.HTML(template.HTML(b.String()))
 }
