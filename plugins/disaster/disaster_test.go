@@ -292,6 +292,17 @@ func testJourney(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	if pr := h.User("kab", "admin", regency).GetPage(regency, "/regions"); pr.Status != 200 || !strings.Contains(pr.HTML, villageA2) {
 		t.Errorf("regions: %d %s", pr.Status, pr.HTML)
 	}
+	if pr := anon.PublicPage("GET", district, "/statistik", nil); pr.Status != 200 || !strings.Contains(pr.HTML, villageA2) || !strings.Contains(pr.HTML, "Banjir") {
+		t.Errorf("public statistics: %d %s", pr.Status, pr.HTML)
+	}
+	h.User("camat", "viewer", district)
+	var notice string
+	for _, wd := range h.Widgets(district, "camat") {
+		notice += string(wd.HTML)
+	}
+	if !strings.Contains(notice, `id="disaster-notice"`) {
+		t.Errorf("district dashboard notice: %q", notice)
+	}
 	w := h.PublicWidgets(villageA)
 	if len(w) != 1 || len(w[0].HTML) > 4096 {
 		t.Errorf("public widget: %+v", w)

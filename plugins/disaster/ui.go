@@ -647,7 +647,12 @@ func actionPage(fn func(*http.Request) (int, any, error), form string) func(http
 
 // regionsPage is the regency's (or district's) view: one row per village
 // below where the module is on, with its counts and impact.
-func regionsPage(w http.ResponseWriter, r *http.Request) {
+func regionsPage(w http.ResponseWriter, r *http.Request) { statsPage(w, r, false) }
+
+// statsPage draws the roll-up: for clerks (regionsPage) or, public, the
+// citizens' statistics page (only published disasters are counted either
+// way: it is GET /summary).
+func statsPage(w http.ResponseWriter, r *http.Request, public bool) {
 	year := 0
 	if y := r.URL.Query().Get("year"); y != "" {
 		year, _ = strconv.Atoi(y)
@@ -685,7 +690,7 @@ func regionsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body := []ui.Node{
-		ui.Form{Method: "GET", Action: "/regions", Submit: ui.Tr(r, "Tampilkan", "Show"), Values: r.URL.Query(), Fields: []ui.Field{
+		ui.Form{Method: "GET", Action: map[bool]string{false: "/regions", true: "/statistik"}[public], Submit: ui.Tr(r, "Tampilkan", "Show"), Values: r.URL.Query(), Fields: []ui.Field{
 			{Name: "year", Label: ui.Tr(r, "Tahun (kosong: semua)", "Year (empty: all)"), Type: "number", Max: 9999}}},
 		ui.DefinitionList(
 			[2]string{ui.Tr(r, "Kejadian terverifikasi", "Verified disasters"), num(s.Total)},
@@ -699,8 +704,12 @@ func regionsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	body = append(body, ui.Table{Columns: cols, Rows: rows, Caption: ui.Tr(r, "Per desa", "Per village"),
 		Empty: ui.Tr(r, "Modul bencana belum aktif di desa mana pun di bawah wilayah ini.", "The module is on in no village below.")})
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Rekap bencana per desa", "Disasters per village"),
-		Actions: []ui.Link{{Label: ui.Tr(r, "Daftar laporan", "Reports"), Href: "/reports"}}, Body: body})
+	list, title := "/reports", ui.Tr(r, "Rekap bencana per desa", "Disasters per village")
+	if public {
+		list, title = "/kejadian", ui.Tr(r, "Statistik bencana", "Disaster statistics")
+	}
+	ui.Render(w, r, ui.Page{Title: title, Description: ui.Tr(r, "Kejadian bencana terverifikasi per jenis, tahun dan desa.", "Verified disasters per type, year and village."),
+		Actions: []ui.Link{{Label: ui.Tr(r, "Daftar kejadian", "Disasters"), Href: list}}, Body: body})
 }
 
 // settingsPage is the regency's webhook and its delivery log.

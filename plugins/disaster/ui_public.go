@@ -7,6 +7,7 @@ package main
 //	GET  /lapor, POST      a citizen's report (village only; rate limited as the API)
 //	GET  /lacak?code=      a tracking code asked for, then its page
 //	GET  /lacak/{code}     the report's status as its reporter may see it
+//	GET  /statistik        statistics per type, year and village (GET /summary)
 //	GET  /widget           the public widget of the village page and the regency home
 
 import (
@@ -29,6 +30,7 @@ var publicPages = []sdk.PageRoute{
 	{Method: "POST", Path: "/lapor", Public: true, MaxBodyBytes: maxPhotoBytes + multipartSlack, RateLimit: publicReportLimit, Handler: http.HandlerFunc(publicFormPage)},
 	{Method: "GET", Path: "/lacak", Public: true, Handler: http.HandlerFunc(publicTrackLookup)},
 	{Method: "GET", Path: "/lacak/{code}", Public: true, RateLimit: lookupLimit, Handler: http.HandlerFunc(publicTrackPage)},
+	{Method: "GET", Path: "/statistik", Public: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { statsPage(w, r, true) })},
 	{Method: "GET", Path: "/widget", Public: true, Widget: true, Handler: http.HandlerFunc(publicWidget)},
 }
 
@@ -119,7 +121,8 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 	if req.Level == sdk.Village {
 		nodes = append(nodes, ui.Link{Label: ui.Tr(r, "Laporkan bencana", "Report a disaster"), Href: "/lapor", Primary: true})
 	}
-	nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya laporan yang telah diverifikasi petugas desa yang ditampilkan.", "Only reports verified by the village are shown.")))
+	nodes = append(nodes, ui.A(ui.Tr(r, "Statistik per jenis, tahun dan desa", "Statistics per type, year and village"), "/statistik"),
+		ui.Muted(ui.Tr(r, "Hanya laporan yang telah diverifikasi petugas desa yang ditampilkan.", "Only reports verified by the village are shown.")))
 	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Bencana di ", "Disasters in ") + self.Name, Body: nodes,
 		Description: ui.Tr(r, "Kejadian bencana terverifikasi dan penanganannya di ", "Verified disasters and their response in ") + self.Name})
 }
