@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,6 +55,12 @@ func TestWebhookDelivery(t *testing.T) {
 		}
 		if len(list.Items) != 1 || list.Items[0].State != DeliveryDelivered || list.Items[0].Attempts != 2 {
 			t.Fatalf("deliveries: %+v", list.Items)
+		}
+		if pr := admin.GetPage(regency, "/settings"); pr.Status != 200 || !strings.Contains(pr.HTML, `data-delivery="delivered"`) || strings.Contains(pr.HTML, "0123456789abcdef") {
+			t.Errorf("settings screen: %d %s", pr.Status, pr.HTML)
+		}
+		if pr := op.GetPage(villageA, "/settings"); pr.Status != 403 {
+			t.Errorf("an operator opens the webhook settings: %d", pr.Status)
 		}
 		mu.Lock()
 		defer mu.Unlock()
