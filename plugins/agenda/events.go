@@ -45,6 +45,13 @@ type eventView struct {
 	data    stored
 }
 
+// written is the answer of a write: the event and its warnings, always
+// present ([] when none).
+type written struct {
+	eventView
+	Warnings []warning `json:"warnings"`
+}
+
 // warning says that an official is booked at another event at an
 // overlapping time: code official_double_booked, the official's name, the
 // other event and its occurrence's start and end. A warning, not a
@@ -128,13 +135,14 @@ func createEvent(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if v.Warnings, err = conflicts(r, &s, v.ID); err != nil {
+	ans := written{eventView: v}
+	if ans.Warnings, err = conflicts(r, &s, v.ID); err != nil {
 		return 0, nil, err
 	}
-	if v.Warnings == nil {
-		v.Warnings = []warning{}
+	if ans.Warnings == nil {
+		ans.Warnings = []warning{}
 	}
-	return http.StatusCreated, v, nil
+	return http.StatusCreated, ans, nil
 }
 
 // load reads one event of the request's tenant; a caller without
@@ -227,13 +235,14 @@ func updateEvent(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if v.Warnings, err = conflicts(r, &s, rec.ID); err != nil {
+	ans := written{eventView: v}
+	if ans.Warnings, err = conflicts(r, &s, rec.ID); err != nil {
 		return 0, nil, err
 	}
-	if v.Warnings == nil {
-		v.Warnings = []warning{}
+	if ans.Warnings == nil {
+		ans.Warnings = []warning{}
 	}
-	return http.StatusOK, v, nil
+	return http.StatusOK, ans, nil
 }
 
 // cancelInput is the body of POST /events/{id}/cancel.

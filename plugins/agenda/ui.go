@@ -37,7 +37,7 @@ func pages() []sdk.PageRoute {
 		{Method: "GET", Path: "/today", Permission: permRead, Widget: true, Handler: h(consoleWidget)},
 		// Public pages (ui_public.go).
 		{Method: "GET", Path: "/{$}", Public: true, Handler: h(publicAgenda)},
-		{Method: "GET", Path: "/events/{id}", Public: true, Handler: h(publicEvent)},
+		{Method: "GET", Path: "/kegiatan/{id}", Public: true, Handler: h(publicEvent)},
 		{Method: "GET", Path: "/widget", Public: true, Widget: true, Handler: h(publicWidget)},
 	}
 }
@@ -396,12 +396,12 @@ func newPage(w http.ResponseWriter, r *http.Request) {
 
 // flashFor is the message after a save: a warning naming the double
 // bookings, if any.
-func flashFor(r *http.Request, v eventView) (string, string) {
-	if len(v.Warnings) == 0 {
+func flashFor(r *http.Request, warnings []warning) (string, string) {
+	if len(warnings) == 0 {
 		return "success", ui.Tr(r, "Kegiatan disimpan.", "Event saved.")
 	}
 	var parts []string
-	for _, w := range v.Warnings {
+	for _, w := range warnings {
 		parts = append(parts, w.Official+ui.Tr(r, " juga terjadwal di “", " is also booked at “")+w.Title+"”")
 	}
 	return "warning", ui.Tr(r, "Kegiatan disimpan. Perhatian: ", "Event saved. Note: ") + strings.Join(parts, "; ") + "."
@@ -425,8 +425,8 @@ func createPage(w http.ResponseWriter, r *http.Request) {
 			Body: []ui.Node{eventFormOf(r, "/events/new", ui.Tr(r, "Simpan kegiatan", "Save event"), r.PostForm, errs, msg)}})
 		return
 	}
-	ev := v.(eventView)
-	kind, msg := flashFor(r, ev)
+	ev := v.(written)
+	kind, msg := flashFor(r, ev.Warnings)
 	ui.Redirect(w, r, "/events/"+ev.ID, kind, msg)
 }
 
@@ -494,7 +494,7 @@ func consoleEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.Visibility == visPublic {
 		body = append(body, ui.HTML(template.HTML(`<p class="b-muted">`+template.HTMLEscapeString(ui.Tr(r, "Halaman publik: ", "Public page: "))+
-			`<a href="/`+template.HTMLEscapeString(req.Tenant)+`/agenda/events/`+template.HTMLEscapeString(ev.ID)+`">`+
+			`<a href="/`+template.HTMLEscapeString(req.Tenant)+`/agenda/kegiatan/`+template.HTMLEscapeString(ev.ID)+`">`+
 			template.HTMLEscapeString(ui.Tr(r, "lihat seperti warga", "view as a citizen"))+`</a></p>`)))
 	}
 	actions = append(actions, ui.Link{Label: ui.Tr(r, "Kembali ke agenda", "Back to the agenda"), Href: "/events?month=" + s.StartAt.In(loc).Format("2006-01")})
@@ -639,8 +639,7 @@ func savePage(w http.ResponseWriter, r *http.Request) {
 			Body: []ui.Node{eventFormOf(r, "/events/"+id+"/edit", ui.Tr(r, "Simpan perubahan", "Save changes"), r.PostForm, errs, msg)}})
 		return
 	}
-	ev := v.(eventView)
-	kind, msg := flashFor(r, ev)
+	kind, msg := flashFor(r, v.(written).Warnings)
 	ui.Redirect(w, r, "/events/"+id, kind, msg)
 }
 

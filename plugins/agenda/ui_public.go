@@ -35,9 +35,9 @@ var daysT = template.Must(template.New("days").Parse(
 // publicHref is an event's public page: at its own village's address.
 func publicHref(r *http.Request, v eventView) string {
 	if v.Tenant == sdk.From(r).Tenant {
-		return ui.Href(r, "/events/"+v.ID)
+		return ui.Href(r, "/kegiatan/"+v.ID)
 	}
-	return "/" + v.Tenant + "/agenda/events/" + v.ID
+	return "/" + v.Tenant + "/agenda/kegiatan/" + v.ID
 }
 
 // groupByDay groups occurrences by their day in the village's zone.
