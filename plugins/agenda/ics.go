@@ -14,8 +14,13 @@ import (
 // months' events it subscribed to.
 const feedPast = 92 * 24 * time.Hour
 
-// feedMax bounds the events of one feed.
-const feedMax = 2000
+// feedAhead is how far ahead the feed reaches (by the first
+// occurrence): a year, as GET /events' window.
+const feedAhead = 366 * 24 * time.Hour
+
+// feedMax bounds the events of one feed: a regency of 250 villages with
+// two dozen public events each fits.
+const feedMax = 10000
 
 // calendarFeed is GET /calendar.ics (public): the tenant's public events
 // (a sub-district's or regency's: also those of every village below)
@@ -29,6 +34,7 @@ func calendarFeed(w http.ResponseWriter, r *http.Request) {
 	now := req.Now()
 	recs, _, err := func() ([]sdk.Record, int64, error) {
 		q := req.Records(collection).Query().Where("series_end", sdk.Gt, fmtQuery(now.Add(-feedPast))).
+			Where("start_at", sdk.Lt, fmtQuery(now.Add(feedAhead))).
 			Where("visibility", sdk.Eq, visPublic).OrderBy("start_at", false).Page(0, feedMax)
 		if sc.subtree {
 			q = q.Subtree()
