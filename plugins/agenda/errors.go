@@ -18,21 +18,21 @@ const (
 	// event's end date is before its start date).
 	codeEndBeforeStart sdk.Code = "end_before_start"
 	// codeEventTooLong: one occurrence lasts more than 31 days.
-	codeEventTooLong      sdk.Code = "event_too_long"
-	codeInvalidOfficials  sdk.Code = "invalid_officials"
-	codeInvalidRRule      sdk.Code = "invalid_rrule"
-	codeStartNotInRRule   sdk.Code = "start_not_in_rrule"
-	codeInvalidVersion    sdk.Code = "invalid_version"
-	codeInvalidReason     sdk.Code = "invalid_reason"
-	codeInvalidFrom       sdk.Code = "invalid_from"
-	codeInvalidTo         sdk.Code = "invalid_to"
-	codeInvalidMonth      sdk.Code = "invalid_month"
-	codeInvalidStatus     sdk.Code = "invalid_status"
-	codeWindowTooLong     sdk.Code = "window_too_long"
-	codeWindowBackwards   sdk.Code = "window_backwards"
-	codeVersionConflict   sdk.Code = "version_conflict"  // 409
-	codeEventCancelled    sdk.Code = "event_cancelled"   // 409: editing a cancelled event
-	codeAlreadyCancelled  sdk.Code = "already_cancelled" // 409
+	codeEventTooLong         sdk.Code = "event_too_long"
+	codeInvalidOfficials     sdk.Code = "invalid_officials"
+	codeInvalidRRule         sdk.Code = "invalid_rrule"
+	codeStartNotInRRule      sdk.Code = "start_not_in_rrule"
+	codeInvalidVersion       sdk.Code = "invalid_version"
+	codeInvalidReason        sdk.Code = "invalid_reason"
+	codeInvalidFrom          sdk.Code = "invalid_from"
+	codeInvalidTo            sdk.Code = "invalid_to"
+	codeInvalidMonth         sdk.Code = "invalid_month"
+	codeInvalidStatus        sdk.Code = "invalid_status"
+	codeWindowTooLong        sdk.Code = "window_too_long"
+	codeWindowBackwards      sdk.Code = "window_backwards"
+	codeVersionConflict      sdk.Code = "version_conflict"  // 409
+	codeEventCancelled       sdk.Code = "event_cancelled"   // 409: editing a cancelled event
+	codeAlreadyCancelled     sdk.Code = "already_cancelled" // 409
 	codeOfficialDoubleBooked sdk.Code = "official_double_booked"
 )
 

@@ -97,27 +97,27 @@ type eventUpdate struct {
 
 // stored is an event as kept in the collection.
 type stored struct {
-	UID          string    `json:"uid"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description,omitempty"`
-	Category     string    `json:"category"`
-	Place        string    `json:"place,omitempty"`
-	Visibility   string    `json:"visibility"`
-	AllDay       bool      `json:"all_day"`
-	StartAt      time.Time `json:"start_at"`
-	EndAt        time.Time `json:"end_at"`
-	StartDate    string    `json:"start_date"`
-	EndDate      string    `json:"end_date"`
-	TimeZone     string    `json:"time_zone"`
-	Officials    []string  `json:"officials,omitempty"`
-	RRule        string    `json:"rrule,omitempty"`
-	SeriesEnd    time.Time `json:"series_end"`
-	Status       string    `json:"status"`
-	CreatedBy    string    `json:"created_by,omitempty"`
-	UpdatedBy    string    `json:"updated_by,omitempty"`
-	CancelledBy  string    `json:"cancelled_by,omitempty"`
+	UID          string     `json:"uid"`
+	Title        string     `json:"title"`
+	Description  string     `json:"description,omitempty"`
+	Category     string     `json:"category"`
+	Place        string     `json:"place,omitempty"`
+	Visibility   string     `json:"visibility"`
+	AllDay       bool       `json:"all_day"`
+	StartAt      time.Time  `json:"start_at"`
+	EndAt        time.Time  `json:"end_at"`
+	StartDate    string     `json:"start_date"`
+	EndDate      string     `json:"end_date"`
+	TimeZone     string     `json:"time_zone"`
+	Officials    []string   `json:"officials,omitempty"`
+	RRule        string     `json:"rrule,omitempty"`
+	SeriesEnd    time.Time  `json:"series_end"`
+	Status       string     `json:"status"`
+	CreatedBy    string     `json:"created_by,omitempty"`
+	UpdatedBy    string     `json:"updated_by,omitempty"`
+	CancelledBy  string     `json:"cancelled_by,omitempty"`
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
-	CancelReason string    `json:"cancel_reason,omitempty"`
+	CancelReason string     `json:"cancel_reason,omitempty"`
 }
 
 // duration is how long one occurrence lasts.

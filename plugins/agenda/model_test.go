@@ -47,7 +47,9 @@ func TestCheck(t *testing.T) {
 				t.Errorf("%+v", s)
 			}
 		}},
-		{name: "officials deduplicated", in: base(func(in *eventInput) { in.Officials = []string{"Kepala Desa Ahmad", "kepala  desa ahmad", "Sekdes Rina"} }), check: func(t *testing.T, s stored) {
+		{name: "officials deduplicated", in: base(func(in *eventInput) {
+			in.Officials = []string{"Kepala Desa Ahmad", "kepala  desa ahmad", "Sekdes Rina"}
+		}), check: func(t *testing.T, s stored) {
 			if len(s.Officials) != 2 {
 				t.Errorf("%v", s.Officials)
 			}
