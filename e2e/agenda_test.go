@@ -200,6 +200,13 @@ func TestAgenda(t *testing.T) {
 		t.Run("feed", func(t *testing.T) {
 			w.op.Do(t, "POST", agd(villageA, "/events/"+musdes+"/cancel"), map[string]any{"reason": "Kepala desa dinas luar"}).Expect(200)
 			w.op.Do(t, "POST", agd(villageA, "/events/"+musdes+"/cancel"), map[string]any{"reason": "lagi"}).ExpectErr(409, "already_cancelled")
+			// May's posyandu falls on a holiday: that date only.
+			w.op.Do(t, "POST", agd(villageA, "/events/"+posyandu+"/cancel"), map[string]any{"reason": "Hari libur nasional", "date": "2027-05-04"}).Expect(200)
+			w.op.Do(t, "POST", agd(villageA, "/events/"+posyandu+"/cancel"), map[string]any{"reason": "x", "date": "2027-05-05"}).ExpectErr(422, "not_an_occurrence")
+			if r := anon.Do(t, "GET", agd(villageA, "/events?from=2027-05-01&to=2027-06-30"), nil).Expect(200); r.Total() != 2 ||
+				r.Items()[0]["status"] != "cancelled" || r.Items()[0]["cancel_reason"] != "Hari libur nasional" || r.Items()[1]["status"] != "scheduled" {
+				t.Errorf("May and June: %s", r.Body)
+			}
 			for _, tenant := range []string{villageA, "14.01"} {
 				r := anon.Do(t, "GET", agd(tenant, "/calendar.ics"), nil).Expect(200)
 				if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
@@ -227,6 +234,9 @@ func TestAgenda(t *testing.T) {
 				if err != nil || !start.Equal(time.Date(2027, 3, 2, 1, 0, 0, 0, time.UTC)) || e.GetProperty(ics.ComponentPropertyRrule).Value != "FREQ=MONTHLY;COUNT=12;BYDAY=+1TU" {
 					t.Errorf("the posyandu in %s's feed: %v %v %v", tenant, start, err, e.GetProperty(ics.ComponentPropertyRrule))
 				}
+				if ex := e.GetProperty(ics.ComponentProperty("EXDATE")); ex == nil || ex.Value != "20270504T080000" {
+					t.Errorf("the posyandu's cancelled date in %s's feed: %v", tenant, ex)
+				}
 				if m := byTitle["Musyawarah Desa RKPDes 2028"]; m == nil || m.GetProperty(ics.ComponentPropertyStatus).Value != "CANCELLED" {
 					t.Errorf("the cancelled musdes in %s's feed", tenant)
 				}
@@ -247,7 +257,7 @@ func TestAgenda(t *testing.T) {
 
 		t.Run("events", func(t *testing.T) {
 			names := agendaEventNames(t, h)
-			want := map[string]int{"agenda.event_created": 5, "agenda.event_updated": 1, "agenda.event_cancelled": 1}
+			want := map[string]int{"agenda.event_created": 5, "agenda.event_updated": 1, "agenda.event_cancelled": 2}
 			got := map[string]int{}
 			for _, n := range names {
 				got[n]++

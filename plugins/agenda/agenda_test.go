@@ -165,6 +165,45 @@ func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 		t.Errorf("cancelled list: %+v", list)
 	}
 
+	// One date of the posyandu called off: the series stays, that date
+	// shows cancelled.
+	res = op.Post(villageA, "/events/"+posyandu.ID+"/cancel", map[string]any{"reason": "Libur Natal", "date": "2026-12-22"})
+	got = eventView{}
+	if res.JSON(&got); res.Status != 200 || got.Status != statusScheduled || got.CancelledDates["2026-12-22"] != "Libur Natal" {
+		t.Fatalf("cancel one date: %d %s", res.Status, res.Body)
+	}
+	for _, c := range []struct {
+		id, date string
+		status   int
+		code     string
+	}{
+		{posyandu.ID, "2026-12-22", 409, string(codeOccurrenceCancelled)},
+		{posyandu.ID, "2026-12-23", 422, string(codeNotAnOccurrence)},
+		{posyandu.ID, "22-12-2026", 422, string(codeInvalidDate)},
+		{meeting.ID, "2026-12-15", 409, string(codeAlreadyCancelled)},
+	} {
+		if res := op.Post(villageA, "/events/"+c.id+"/cancel", map[string]any{"reason": "x", "date": c.date}); res.Status != c.status || string(res.ErrorCode()) != c.code {
+			t.Errorf("cancel %s: %d %s, want %d %s", c.date, res.Status, res.Body, c.status, c.code)
+		}
+	}
+	var oneOff eventView
+	op.Post(villageA, "/events", map[string]any{"title": "Rapat RT", "category": "rapat", "start": "2026-12-20T19:00"}).JSON(&oneOff)
+	if res := op.Post(villageA, "/events/"+oneOff.ID+"/cancel", map[string]any{"reason": "x", "date": "2026-12-20"}); res.Status != 422 || res.ErrorCode() != codeNotRecurring {
+		t.Errorf("a date of a one-off event: %d %s", res.Status, res.Body)
+	}
+	anon.Get(villageA, "/events?from=2026-12-22&to=2026-12-22").JSON(&list)
+	if list.Total != 1 || list.Items[0].Status != statusCancelled || list.Items[0].CancelReason != "Libur Natal" {
+		t.Errorf("the cancelled date: %+v", list)
+	}
+	anon.Get(villageA, "/events?from=2026-12-01&to=2026-12-31&status=scheduled").JSON(&list)
+	if list.Total != 4 {
+		t.Errorf("scheduled December: %d", list.Total)
+	}
+	anon.Get("14.01", "/summary?month=2026-12").JSON(&sum)
+	if sum.Events != 5 || sum.Cancelled != 1 {
+		t.Errorf("summary after one date cancelled: %+v", sum)
+	}
+
 	// The feed, parsed by a real parser.
 	res = anon.Get("14.01", "/calendar.ics")
 	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
@@ -183,6 +222,9 @@ func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 			start, err := e.GetStartAt()
 			if err != nil || !start.Equal(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)) || e.GetProperty(ics.ComponentPropertyRrule).Value != "FREQ=WEEKLY;COUNT=10" {
 				t.Errorf("posyandu in the feed: %v %v", start, err)
+			}
+			if ex := e.GetProperty(ics.ComponentProperty("EXDATE")); ex == nil || ex.Value != "20261222T080000" || ex.ICalParameters["TZID"][0] != "Asia/Jakarta" {
+				t.Errorf("the cancelled date in the feed: %+v", ex)
 			}
 		}
 	}

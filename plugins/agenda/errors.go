@@ -34,6 +34,15 @@ const (
 	codeEventCancelled       sdk.Code = "event_cancelled"   // 409: editing a cancelled event
 	codeAlreadyCancelled     sdk.Code = "already_cancelled" // 409
 	codeOfficialDoubleBooked sdk.Code = "official_double_booked"
+	// codeInvalidDate: the date of an occurrence to cancel is not a date.
+	codeInvalidDate sdk.Code = "invalid_date"
+	// codeNotRecurring: a date given to cancel one occurrence of an event
+	// that does not repeat.
+	codeNotRecurring sdk.Code = "not_recurring"
+	// codeNotAnOccurrence: no occurrence of the series starts that day.
+	codeNotAnOccurrence sdk.Code = "not_an_occurrence"
+	// codeOccurrenceCancelled: that occurrence is already cancelled (409).
+	codeOccurrenceCancelled sdk.Code = "occurrence_already_cancelled"
 )
 
 // fieldCodes gives the code of a type error (a number where a string was
@@ -43,6 +52,7 @@ var fieldCodes = map[string]sdk.Code{
 	"place": codeInvalidPlace, "visibility": codeInvalidVisibility, "all_day": codeInvalidStart,
 	"start": codeInvalidStart, "end": codeInvalidEnd, "officials": codeInvalidOfficials,
 	"rrule": codeInvalidRRule, "version": codeInvalidVersion, "reason": codeInvalidReason,
+	"date": codeInvalidDate,
 }
 
 // invalid is a 422 naming the field at fault.

@@ -33,6 +33,9 @@ type eventView struct {
 	RRule        string   `json:"rrule,omitempty"`
 	Status       string   `json:"status"`
 	CancelReason string   `json:"cancel_reason,omitempty"`
+	// CancelledDates are the series' occurrences called off (date in the
+	// village's zone: reason).
+	CancelledDates map[string]string `json:"cancelled_dates,omitempty"`
 	Version      int64    `json:"version"`
 	CreatedAt    string   `json:"created_at"`
 	UpdatedAt    string   `json:"updated_at"`
@@ -83,7 +86,7 @@ func view(rec sdk.Record, loc *time.Location) (eventView, error) {
 	v := eventView{ID: rec.ID, Tenant: rec.Tenant, Title: s.Title, Description: s.Description,
 		Category: s.Category, Place: s.Place, Visibility: s.Visibility, AllDay: s.AllDay,
 		TimeZone: s.TimeZone, Officials: s.Officials, RRule: s.RRule, Status: s.Status,
-		CancelReason: s.CancelReason, Version: rec.Version,
+		CancelReason: s.CancelReason, CancelledDates: s.CancelledDates, Version: rec.Version,
 		CreatedAt: rec.CreatedAt.In(loc).Format(time.RFC3339), UpdatedAt: rec.UpdatedAt.In(loc).Format(time.RFC3339),
 		startAt: s.StartAt, data: s}
 	if v.Officials == nil {
@@ -248,6 +251,9 @@ func updateEvent(r *http.Request) (int, any, error) {
 // cancelInput is the body of POST /events/{id}/cancel.
 type cancelInput struct {
 	Reason string `json:"reason"`
+	// Date, when set, cancels only the occurrence of a recurring event
+	// starting that day (YYYY-MM-DD in the village's zone).
+	Date string `json:"date,omitempty"`
 }
 
 // cancelEvent is POST /events/{id}/cancel {"reason"}: the event stays,
@@ -270,6 +276,9 @@ func cancelEvent(r *http.Request) (int, any, error) {
 	if s.Status == statusCancelled {
 		return 0, nil, sdk.Errorf(http.StatusConflict, codeAlreadyCancelled, "the event is already cancelled")
 	}
+	if in.Date != "" {
+		return cancelOccurrence(r, rec, s, in)
+	}
 	now := req.Now().UTC()
 	s.Status = statusCancelled
 	b := req.Batch()
@@ -285,6 +294,52 @@ func cancelEvent(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	v, err := view(w.Record, req.Location())
+	return http.StatusOK, v, err
+}
+
+// cancelOccurrence calls off one occurrence of a series: the series
+// stays, that date is shown cancelled with the reason (the feed drops it
+// with EXDATE) and no longer counts for double bookings.
+func cancelOccurrence(r *http.Request, rec sdk.Record, s stored, in cancelInput) (int, any, error) {
+	req := sdk.From(r)
+	loc := req.Location()
+	day, ok := parseDate(in.Date, loc)
+	if !ok {
+		return 0, nil, invalid(codeInvalidDate, "date", "date must be YYYY-MM-DD")
+	}
+	if s.RRule == "" {
+		return 0, nil, invalid(codeNotRecurring, "date", "the event does not repeat: cancel it without a date")
+	}
+	occ := expand(&s, loc, day, day.AddDate(0, 0, 1), 0)
+	found := false
+	for _, o := range occ {
+		if o.start.In(loc).Format(time.DateOnly) == in.Date {
+			found = true
+			if o.cancelled {
+				return 0, nil, sdk.Errorf(http.StatusConflict, codeOccurrenceCancelled, "the occurrence of %s is already cancelled", in.Date)
+			}
+		}
+	}
+	if !found {
+		return 0, nil, invalid(codeNotAnOccurrence, "date", "no occurrence of the event starts on %s", in.Date)
+	}
+	dates := map[string]string{}
+	for k, v := range s.CancelledDates {
+		dates[k] = v
+	}
+	dates[in.Date] = in.Reason
+	b := req.Batch()
+	w := b.Update(collection, rec.ID, rec.Version, map[string]any{"cancelled_dates": dates, "updated_by": req.User})
+	p := payload(rec.ID, req.Tenant, s)
+	p["reason"], p["date"] = in.Reason, in.Date
+	b.Publish(eventCancelled, p)
+	if err := b.Commit(r.Context()); err != nil {
+		if errors.Is(err, sdk.ErrConflict) {
+			return 0, nil, sdk.Errorf(http.StatusConflict, codeVersionConflict, "the event was changed meanwhile: try again")
+		}
+		return 0, nil, err
+	}
+	v, err := view(w.Record, loc)
 	return http.StatusOK, v, err
 }
 

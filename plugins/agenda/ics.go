@@ -1,6 +1,8 @@
 package main
 
 import (
+	"maps"
+	"slices"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,6 +119,21 @@ func buildCalendar(tenant string, names map[string]string, zone string, loc *tim
 		}
 		if s.RRule != "" {
 			ev.AddRrule(feedRule(&s, loc))
+			// The occurrences called off, at their local start.
+			dates := slices.Sorted(maps.Keys(s.CancelledDates))
+			for _, d := range dates {
+				day, ok := parseDate(d, loc)
+				if !ok {
+					continue
+				}
+				if s.AllDay {
+					ev.AddProperty(ics.ComponentProperty("EXDATE"), day.Format("20060102"), ics.WithValue(string(ics.ValueDataTypeDate)))
+					continue
+				}
+				st := s.StartAt.In(loc)
+				at := time.Date(day.Year(), day.Month(), day.Day(), st.Hour(), st.Minute(), st.Second(), 0, loc)
+				ev.AddProperty(ics.ComponentProperty("EXDATE"), at.Format("20060102T150405"), ics.WithTZID(zone))
+			}
 		}
 	}
 	_ = now

@@ -91,6 +91,9 @@ var plugin = sdk.Plugin{
 			{Name: "cancelled_by", Type: sdk.String},
 			{Name: "cancelled_at", Type: sdk.Time},
 			{Name: "cancel_reason", Type: sdk.String},
+			// cancelled_dates: single occurrences of a series called
+			// off, by their date in the village's zone, with the reason.
+			{Name: "cancelled_dates", Type: sdk.Object},
 		},
 		Indexes: []sdk.Index{
 			{Fields: []string{"uid"}, Unique: true, DeploymentWide: true},

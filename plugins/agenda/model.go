@@ -118,6 +118,9 @@ type stored struct {
 	CancelledBy  string     `json:"cancelled_by,omitempty"`
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
 	CancelReason string     `json:"cancel_reason,omitempty"`
+	// CancelledDates are the series' occurrences called off: the
+	// occurrence's start date in the village's zone, and the reason.
+	CancelledDates map[string]string `json:"cancelled_dates,omitempty"`
 }
 
 // duration is how long one occurrence lasts.

@@ -116,11 +116,11 @@ func TestExpandAndOverlap(t *testing.T) {
 	if got := expand(&s, wib, time.Date(2026, 12, 8, 10, 0, 0, 0, wib), time.Date(2026, 12, 8, 12, 0, 0, 0, wib), 0); len(got) != 1 {
 		t.Errorf("inside an occurrence: %v", got)
 	}
-	other := []occurrence{{time.Date(2026, 12, 15, 10, 30, 0, 0, wib), time.Date(2026, 12, 15, 12, 0, 0, 0, wib)}}
+	other := []occurrence{{start: time.Date(2026, 12, 15, 10, 30, 0, 0, wib), end: time.Date(2026, 12, 15, 12, 0, 0, 0, wib)}}
 	if hit, ok := firstOverlap(occ, other); !ok || !hit.start.Equal(other[0].start) {
 		t.Errorf("overlap not found")
 	}
-	after := []occurrence{{time.Date(2026, 12, 15, 11, 0, 0, 0, wib), time.Date(2026, 12, 15, 12, 0, 0, 0, wib)}}
+	after := []occurrence{{start: time.Date(2026, 12, 15, 11, 0, 0, 0, wib), end: time.Date(2026, 12, 15, 12, 0, 0, 0, wib)}}
 	if _, ok := firstOverlap(occ, after); ok {
 		t.Errorf("back-to-back events do not overlap")
 	}

@@ -113,6 +113,10 @@ func fetch(r *http.Request, sc scope, from, to time.Time, where func(*sdk.Query)
 // occurrence is one instance of an event.
 type occurrence struct {
 	start, end time.Time
+	// cancelled: this one occurrence of a series is called off, for
+	// reason.
+	cancelled bool
+	reason    string
 }
 
 // expand gives the occurrences of s that overlap [from, to), in order, at
@@ -122,7 +126,7 @@ func expand(s *stored, loc *time.Location, from, to time.Time, limit int) []occu
 	r, err := s.rule(loc)
 	if err != nil || r == nil {
 		if s.StartAt.Before(to) && s.EndAt.After(from) {
-			return []occurrence{{s.StartAt, s.EndAt}}
+			return []occurrence{{start: s.StartAt, end: s.EndAt}}
 		}
 		return nil
 	}
@@ -131,7 +135,11 @@ func expand(s *stored, loc *time.Location, from, to time.Time, limit int) []occu
 		if !t.Before(to) || !t.Add(d).After(from) {
 			continue
 		}
-		out = append(out, occurrence{t.UTC(), t.Add(d).UTC()})
+		o := occurrence{start: t.UTC(), end: t.Add(d).UTC()}
+		if reason, ok := s.CancelledDates[t.In(loc).Format(time.DateOnly)]; ok {
+			o.cancelled, o.reason = true, reason
+		}
+		out = append(out, o)
 		if limit > 0 && len(out) >= limit {
 			break
 		}
@@ -156,6 +164,9 @@ func occurrencesIn(r *http.Request, recs []sdk.Record, from, to time.Time, names
 			occ.startAt = o.start
 			if v.RRule != "" {
 				occ.SeriesStart = v.Start
+			}
+			if o.cancelled {
+				occ.Status, occ.CancelReason = statusCancelled, o.reason
 			}
 			out = append(out, occ)
 		}
@@ -201,9 +212,6 @@ func readList(r *http.Request, lq listQuery) ([]eventView, error) {
 		if lq.category != "" {
 			q = q.Where("category", sdk.Eq, lq.category)
 		}
-		if lq.status != "" {
-			q = q.Where("status", sdk.Eq, lq.status)
-		}
 		return q
 	})
 	if err != nil {
@@ -213,7 +221,19 @@ func readList(r *http.Request, lq listQuery) ([]eventView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return occurrencesIn(r, recs, lq.from, lq.to, nm)
+	all, err := occurrencesIn(r, recs, lq.from, lq.to, nm)
+	if err != nil || lq.status == "" {
+		return all, err
+	}
+	// A status is the occurrence's: one cancelled date of a running
+	// series is cancelled.
+	out := all[:0]
+	for _, v := range all {
+		if v.Status == lq.status {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // parseList reads GET /events' query: the window, ?category= and
@@ -315,9 +335,9 @@ func conflicts(r *http.Request, s *stored, id string) ([]warning, error) {
 			continue
 		}
 		if own == nil {
-			own = expand(s, loc, from, to, 0)
+			own = active(expand(s, loc, from, to, 0))
 		}
-		theirs := expand(&other, loc, from, to, 0)
+		theirs := active(expand(&other, loc, from, to, 0))
 		if hit, ok := firstOverlap(own, theirs); ok {
 			st, en := formatSpan(&other, hit.start, hit.end, loc)
 			for _, name := range shared {
@@ -331,6 +351,17 @@ func conflicts(r *http.Request, s *stored, id string) ([]warning, error) {
 		}
 	}
 	return out, nil
+}
+
+// active leaves out the cancelled occurrences.
+func active(occ []occurrence) []occurrence {
+	out := occ[:0]
+	for _, o := range occ {
+		if !o.cancelled {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // firstOverlap finds the first occurrence of b that overlaps one of a;

@@ -111,13 +111,14 @@ func rollup(r *http.Request, m string, from, to time.Time) (summaryAnswer, error
 		if err := rec.Decode(&s); err != nil {
 			return ans, err
 		}
-		n := len(expand(&s, loc, from, to, 0))
-		if s.Status == statusCancelled {
-			row.Cancelled += n
-			ans.Cancelled += n
-		} else {
-			row.Events += n
-			ans.Events += n
+		for _, o := range expand(&s, loc, from, to, 0) {
+			if s.Status == statusCancelled || o.cancelled {
+				row.Cancelled++
+				ans.Cancelled++
+			} else {
+				row.Events++
+				ans.Events++
+			}
 		}
 	}
 	ans.Total = len(ans.Items)

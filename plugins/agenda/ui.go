@@ -490,7 +490,7 @@ func consoleEvent(w http.ResponseWriter, r *http.Request) {
 	var actions []ui.Link
 	if req.Can(permWrite) && s.Status == statusScheduled {
 		actions = append(actions, ui.Link{Label: ui.Tr(r, "Ubah", "Edit"), Href: "/events/" + ev.ID + "/edit", Primary: true})
-		body = append(body, ui.Section(ui.Tr(r, "Batalkan kegiatan", "Cancel the event"), cancelForm(r, ev.ID, nil, nil, "")))
+		body = append(body, ui.Section(ui.Tr(r, "Batalkan kegiatan", "Cancel the event"), cancelForm(r, ev.ID, seriesDates(r, &s), nil, nil, "")))
 	}
 	if s.Visibility == visPublic {
 		body = append(body, ui.HTML(template.HTML(`<p class="b-muted">`+template.HTMLEscapeString(ui.Tr(r, "Halaman publik: ", "Public page: "))+
@@ -533,7 +533,11 @@ func nextOccurrences(r *http.Request, s *stored, loc *time.Location) ui.Node {
 	var b strings.Builder
 	b.WriteString(`<ul id="next-occurrences">`)
 	for _, o := range occ {
-		b.WriteString("<li>" + template.HTMLEscapeString(when(r, s.AllDay, o.start, o.end, loc)) + "</li>")
+		line := when(r, s.AllDay, o.start, o.end, loc)
+		if o.cancelled {
+			line += " — " + ui.Tr(r, "dibatalkan: ", "cancelled: ") + o.reason
+		}
+		b.WriteString("<li>" + template.HTMLEscapeString(line) + "</li>")
 	}
 	b.WriteString("</ul>")
 	if len(occ) == 0 {
@@ -542,11 +546,37 @@ func nextOccurrences(r *http.Request, s *stored, loc *time.Location) ui.Node {
 	return ui.Section(ui.Tr(r, "Jadwal berikutnya", "Next dates"), ui.HTML(template.HTML(b.String())))
 }
 
-func cancelForm(r *http.Request, id string, values url.Values, errs map[string]string, msg string) ui.Form {
+// cancelForm is the cancellation; dates, for a series, lets the clerk
+// call off one date only (the next twelve not yet cancelled).
+func cancelForm(r *http.Request, id string, dates []ui.Option, values url.Values, errs map[string]string, msg string) ui.Form {
+	fields := []ui.Field{}
+	if len(dates) > 0 {
+		opts := append([]ui.Option{{Value: "", Label: ui.Tr(r, "Seluruh rangkaian", "The whole series")}}, dates...)
+		fields = append(fields, ui.Field{Name: "date", Label: ui.Tr(r, "Yang dibatalkan", "What to cancel"), Type: "select", Options: opts,
+			Help: ui.Tr(r, "Pilih satu tanggal untuk membatalkan jadwal itu saja.", "Choose one date to cancel that date only.")})
+	}
+	fields = append(fields, ui.Field{Name: "reason", Label: ui.Tr(r, "Alasan", "Reason"), Type: "textarea", Required: true, Max: maxReason})
 	return ui.Form{Action: "/events/" + id + "/cancel", Submit: ui.Tr(r, "Batalkan kegiatan", "Cancel the event"),
 		Confirm: ui.Tr(r, "Batalkan kegiatan ini? Warga akan melihatnya sebagai dibatalkan.", "Cancel this event? Citizens will see it as cancelled."),
-		Values:  values, Errors: errs, Error: msg,
-		Fields: []ui.Field{{Name: "reason", Label: ui.Tr(r, "Alasan", "Reason"), Type: "textarea", Required: true, Max: maxReason}}}
+		Values:  values, Errors: errs, Error: msg, Fields: fields}
+}
+
+// seriesDates are a series' next twelve dates not yet cancelled, as
+// options of the cancel form.
+func seriesDates(r *http.Request, s *stored) []ui.Option {
+	if s.RRule == "" {
+		return nil
+	}
+	loc := sdk.From(r).Location()
+	now := sdk.From(r).Now()
+	var out []ui.Option
+	for _, o := range active(expand(s, loc, now, now.Add(maxWindow), 24)) {
+		out = append(out, ui.Option{Value: o.start.In(loc).Format(time.DateOnly), Label: longDate(r, o.start.In(loc))})
+		if len(out) == 12 {
+			break
+		}
+	}
+	return out
 }
 
 // cancelPage cancels through POST /events/{id}/cancel, after the
@@ -558,8 +588,12 @@ func cancelPage(w http.ResponseWriter, r *http.Request) {
 	if err == nil && strings.TrimSpace(in.Reason) == "" {
 		err = formError("reason", ui.Tr(r, "Tulis alasan pembatalan.", "Write the reason for cancelling."))
 	}
+	var dates []ui.Option
+	if in.Date != "" {
+		dates = []ui.Option{{Value: in.Date, Label: ui.DateOnly(in.Date)}}
+	}
 	if err == nil {
-		if !ui.Confirm(w, r, cancelForm(r, id, r.PostForm, nil, "")) {
+		if !ui.Confirm(w, r, cancelForm(r, id, dates, r.PostForm, nil, "")) {
 			return
 		}
 		_, _, err = ui.CallAPI(r, cancelEvent, "POST", nil, in, "id", id)
@@ -567,7 +601,11 @@ func cancelPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		errs, msg := ui.FormErrorsFor(r, err)
 		ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Batalkan kegiatan", "Cancel the event"), Status: ui.FormStatus(err),
-			Body: []ui.Node{cancelForm(r, id, r.PostForm, errs, msg)}})
+			Body: []ui.Node{cancelForm(r, id, dates, r.PostForm, errs, msg)}})
+		return
+	}
+	if in.Date != "" {
+		ui.Redirect(w, r, "/events/"+id, "success", ui.Tr(r, "Jadwal tanggal ", "The date ")+ui.DateOnly(in.Date)+ui.Tr(r, " dibatalkan.", " is cancelled."))
 		return
 	}
 	ui.Redirect(w, r, "/events/"+id, "success", ui.Tr(r, "Kegiatan dibatalkan.", "Event cancelled."))
