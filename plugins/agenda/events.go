@@ -36,9 +36,9 @@ type eventView struct {
 	// CancelledDates are the series' occurrences called off (date in the
 	// village's zone: reason).
 	CancelledDates map[string]string `json:"cancelled_dates,omitempty"`
-	Version      int64    `json:"version"`
-	CreatedAt    string   `json:"created_at"`
-	UpdatedAt    string   `json:"updated_at"`
+	Version        int64             `json:"version"`
+	CreatedAt      string            `json:"created_at"`
+	UpdatedAt      string            `json:"updated_at"`
 	// Warnings is set on writes and, for staff, on GET /events/{id}: the
 	// officials booked at an overlapping event of the same village.
 	Warnings []warning `json:"warnings,omitempty"`

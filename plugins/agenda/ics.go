@@ -2,8 +2,8 @@ package main
 
 import (
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
