@@ -54,6 +54,7 @@ func TestBrowserAgendaJourney(t *testing.T) {
 		t.Fatalf("saving: %d %s", st, clerk.Body())
 	}
 	clerk.Has("Kegiatan disimpan.", "Setiap bulan pada Selasa pertama, sampai 31 Desember 2027", "Selasa, 2 Maret 2027, 08.00–11.00 WIB", "Bidan Sari")
+	posyanduPage := clerk.Path()
 	clerk.Document("agenda-event")
 
 	// 2. A meeting that needs the midwife during the posyandu: saved,
@@ -121,6 +122,20 @@ func TestBrowserAgendaJourney(t *testing.T) {
 	}
 	clerk.Has("Kegiatan dibatalkan.", "Dibatalkan", "Bidan mengikuti pelatihan di kabupaten")
 	clerk.Lacks("Pejabat terjadwal ganda")
+
+	// May's posyandu falls on a holiday: the clerk calls off that date
+	// only, and the citizen sees it marked.
+	clerk.Visit(posyanduPage)
+	clerk.Fill("date", "2027-05-04")
+	clerk.Fill("reason", "Hari libur nasional")
+	clerk.Eval(`document.querySelectorAll('[data-confirm]').forEach(e => e.removeAttribute('data-confirm')), ''`)
+	clerk.Submit("Batalkan kegiatan")
+	if st := clerk.Submit("Ya, lanjutkan"); st != http.StatusOK {
+		t.Fatalf("confirming one date: %d", st)
+	}
+	clerk.Has("Jadwal tanggal 4 Mei 2027 dibatalkan.", "Selasa, 4 Mei 2027, 08.00–11.00 WIB — dibatalkan: Hari libur nasional", "Terjadwal")
+	citizen.Visit("/" + villageA + "/agenda/?month=2027-05")
+	citizen.Has("Posyandu Mawar", "Dibatalkan")
 
 	// 5. The regency's official sees April per village.
 	official := NewBrowser(t, w.h, "regency", Desktop)
