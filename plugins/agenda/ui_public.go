@@ -115,8 +115,8 @@ func publicAgenda(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body = append(body, ui.Section(ui.Tr(r, "Langganan kalender", "Subscribe"),
-		ui.Text(ui.Tr(r, "Tambahkan agenda ini ke kalender ponsel Anda (Google Calendar, Kalender iPhone): salin alamat berikut ke menu “Tambah kalender dari URL”.",
-			"Add this agenda to your phone's calendar (Google Calendar, iPhone Calendar): copy this address into “Add calendar from URL”.")),
+		ui.Text(ui.Tr(r, "Tambahkan agenda ini ke kalender ponsel Anda (Google Calendar, Kalender iPhone): tekan lama tautan di bawah, pilih “Salin alamat link”, lalu tempel di menu “Tambah kalender dari URL”. Kalender Anda akan ikut berubah bila jadwal berubah.",
+			"Add this agenda to your phone's calendar (Google Calendar, iPhone Calendar): long-press the link below, choose “Copy link address” and paste it into “Add calendar from URL”. Your calendar follows every change.")),
 		ui.HTML(template.HTML(`<p style="overflow-wrap:anywhere"><a id="ics-link" href="`+template.HTMLEscapeString(feedPath(r))+`">`+template.HTMLEscapeString(feedPath(r))+`</a></p>`))))
 	ui.Render(w, r, ui.Page{Title: title + " — " + monthName(from), Body: body,
 		Description: ui.Tr(r, "Jadwal kegiatan publik ", "Public events of ") + name + " — " + monthName(from)})
