@@ -25,9 +25,14 @@ type listAnswer struct {
 }
 
 func TestAgendaInProcess(t *testing.T) {
-	// Monday 30 November 2026, 10:00 WIB.
-	clock := sdktest.NewClock(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC))
-	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) { testAgenda(t, h, clock) }, sdktest.WithClock(clock.Now))
+	// Monday 30 November 2026, 10:00 WIB, on each database (the test
+	// moves it).
+	start := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
+	clock := sdktest.NewClock(start)
+	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) {
+		clock.Set(start)
+		testAgenda(t, h, clock)
+	}, sdktest.WithClock(clock.Now))
 }
 
 func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
@@ -273,7 +278,13 @@ func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	if page := admin.GetPage("14.01", "/villages?month=2026-12"); page.Status != 200 || !strings.Contains(page.HTML, "Tenant "+villageB) {
 		t.Errorf("regency villages page: %d %s", page.Status, page.HTML)
 	}
-	_ = clock
+	// Without from, the window starts at the village's today: three
+	// weeks later, the posyandu of 22 December (cancelled) to 19 January.
+	clock.Set(time.Date(2026, 12, 21, 3, 0, 0, 0, time.UTC))
+	anon.Get(villageA, "/events").JSON(&list)
+	if list.Total != 5 || list.Items[0].Start != "2026-12-22T08:00:00+07:00" || list.Items[4].Start != "2027-01-19T08:00:00+07:00" {
+		t.Errorf("the default window: %+v", list)
+	}
 }
 
 // TestWIT: a village in Papua keeps its own clock: 16:30 UTC is already

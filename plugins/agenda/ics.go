@@ -52,7 +52,7 @@ func calendarFeed(w http.ResponseWriter, r *http.Request) {
 		sdk.FailErr(w, r, err)
 		return
 	}
-	cal := buildCalendar(req.Tenant, nm, req.TimeZone(), req.Location(), recs, now)
+	cal := buildCalendar(req.Tenant, nm, req.TimeZone(), req.Location(), recs)
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="agenda-`+req.Tenant+`.ics"`)
 	w.Header().Set("Cache-Control", "public, max-age=900")
@@ -60,7 +60,7 @@ func calendarFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // buildCalendar writes records as an iCalendar.
-func buildCalendar(tenant string, names map[string]string, zone string, loc *time.Location, recs []sdk.Record, now time.Time) *ics.Calendar {
+func buildCalendar(tenant string, names map[string]string, zone string, loc *time.Location, recs []sdk.Record) *ics.Calendar {
 	cal := ics.NewCalendarFor("Balai Agenda")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetName("Agenda " + names[tenant])
@@ -136,7 +136,6 @@ func buildCalendar(tenant string, names map[string]string, zone string, loc *tim
 			}
 		}
 	}
-	_ = now
 	return cal
 }
 
