@@ -137,7 +137,7 @@ func TestAgenda(t *testing.T) {
 			}
 			for q, code := range map[string]string{
 				"from=2027-01-01&to=2028-01-03": "window_too_long", "from=2027-03-10&to=2027-03-01": "window_backwards",
-				"from=01-03-2027": "invalid_from", "to=kemarin": "invalid_to",
+				"from=01-03-2027": "invalid_from", "to=kemarin": "invalid_to", "village=" + villageB: "invalid_village",
 			} {
 				anon.Do(t, "GET", agd(villageA, "/events?"+q), nil).ExpectErr(422, code)
 			}
@@ -169,6 +169,10 @@ func TestAgenda(t *testing.T) {
 			if r.Total() != 2 || r.Items()[0]["tenant"] != villageA || r.Items()[1]["tenant"] != villageB || r.Items()[1]["start"] != "2027-03-13" || r.Items()[1]["end"] != "2027-03-14" {
 				t.Errorf("regency March: %s", r.Body)
 			}
+			if r := anon.Do(t, "GET", agd("14.01", "/events?from=2027-03-01&to=2027-03-31&village="+villageB), nil).Expect(200); r.Total() != 1 || r.Items()[0]["tenant"] != villageB {
+				t.Errorf("regency March, village B only: %s", r.Body)
+			}
+			anon.Do(t, "GET", agd("14.01", "/events?village="+villageP), nil).ExpectErr(422, "invalid_village")
 			// The sub-district sees only its own villages.
 			if r := anon.Do(t, "GET", agd("14.01.01", "/events?from=2027-03-01&to=2027-03-31"), nil).Expect(200); r.Total() != 1 {
 				t.Errorf("sub-district March: %s", r.Body)

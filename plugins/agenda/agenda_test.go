@@ -114,6 +114,15 @@ func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 	if list.Total != 6 || list.Items[0].TenantName != "Tenant "+villageA {
 		t.Errorf("regency December: %d %+v", list.Total, list.Items)
 	}
+	anon.Get("14.01", "/events?from=2026-12-01&to=2026-12-31&village="+villageB).JSON(&list)
+	if list.Total != 1 || list.Items[0].Tenant != villageB {
+		t.Errorf("regency December, village B: %+v", list)
+	}
+	for tenant, v := range map[string]string{"14.01": villageP, villageA: villageA, "14.01.01": villageB, "14.01 ": "14.01.01"} {
+		if res := anon.Get(strings.TrimSpace(tenant), "/events?village="+v); res.Status != 422 || res.ErrorCode() != codeInvalidVillage {
+			t.Errorf("village %s at %s: %d %s", v, tenant, res.Status, res.Body)
+		}
+	}
 	var sum summaryAnswer
 	anon.Get("14.01", "/summary?month=2026-12").JSON(&sum)
 	if sum.Events != 6 || sum.Total != 3 || sum.Items[0].Tenant != villageA || sum.Items[0].Events != 5 || sum.Items[2].Events != 1 {

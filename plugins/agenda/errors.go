@@ -36,6 +36,8 @@ const (
 	codeOfficialDoubleBooked sdk.Code = "official_double_booked"
 	// codeInvalidDate: the date of an occurrence to cancel is not a date.
 	codeInvalidDate sdk.Code = "invalid_date"
+	// codeInvalidVillage: ?village= is not a village below the tenant.
+	codeInvalidVillage sdk.Code = "invalid_village"
 	// codeNotRecurring: a date given to cancel one occurrence of an event
 	// that does not repeat.
 	codeNotRecurring sdk.Code = "not_recurring"

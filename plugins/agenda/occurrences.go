@@ -203,6 +203,9 @@ type listQuery struct {
 	from, to time.Time
 	category string
 	status   string
+	// village narrows a sub-district's or regency's list to one
+	// village below.
+	village string
 }
 
 // readList reads the occurrences a list asks for.
@@ -211,6 +214,9 @@ func readList(r *http.Request, lq listQuery) ([]eventView, error) {
 	recs, err := fetch(r, sc, lq.from, lq.to, func(q *sdk.Query) *sdk.Query {
 		if lq.category != "" {
 			q = q.Where("category", sdk.Eq, lq.category)
+		}
+		if lq.village != "" {
+			q = q.Where(sdk.FieldTenant, sdk.Eq, lq.village)
 		}
 		return q
 	})
@@ -243,7 +249,11 @@ func parseList(r *http.Request) (listQuery, error) {
 	if err != nil {
 		return listQuery{}, err
 	}
-	lq := listQuery{from: from, to: to, category: r.URL.Query().Get("category"), status: r.URL.Query().Get("status")}
+	q := r.URL.Query()
+	lq := listQuery{from: from, to: to, category: q.Get("category"), status: q.Get("status"), village: q.Get("village")}
+	if tenant := sdk.From(r).Tenant; lq.village != "" && (sdk.From(r).Level == sdk.Village || !strings.HasPrefix(lq.village, tenant+".") || len(strings.Split(lq.village, ".")) != 4) {
+		return lq, invalid(codeInvalidVillage, "village", "village must be the code of a village below %s", tenant)
+	}
 	if lq.category != "" && !validCategory(lq.category) {
 		return lq, invalid(codeInvalidCategory, "category", "unknown category %q", lq.category)
 	}

@@ -67,9 +67,14 @@ func monthQuery(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, err
 }
 
-// listFor calls GET /events for the screens with the window and filters.
+// listFor reads the occurrences for the screens with the window and
+// filters (?village= narrows a sub-district's or regency's screen to one
+// village below, as in the API).
 func listFor(r *http.Request, from, to time.Time, category string) ([]eventView, error) {
 	lq := listQuery{from: from, to: to, category: category}
+	if v := r.URL.Query().Get("village"); v != "" && sdk.From(r).Level != sdk.Village && strings.HasPrefix(v, sdk.From(r).Tenant+".") {
+		lq.village = v
+	}
 	if category != "" && !validCategory(category) {
 		return nil, invalid(codeInvalidCategory, "category", "unknown category")
 	}
@@ -180,6 +185,15 @@ func consoleList(w http.ResponseWriter, r *http.Request) {
 		Empty:   ui.Tr(r, "Belum ada kegiatan bulan ini.", "No events this month."),
 		Caption: ui.Tr(r, "Kegiatan ", "Events of ") + monthName(from),
 	}}
+	if v := r.URL.Query().Get("village"); subtree && v != "" {
+		nm, err := names(r, true)
+		if err != nil {
+			failPage(w, r, title, err)
+			return
+		}
+		body = append([]ui.Node{ui.Text(ui.Tr(r, "Hanya desa ", "Village ") + nm[v] + " (" + v + ")"),
+			ui.A(ui.Tr(r, "Tampilkan semua desa", "Show every village"), "/events?month="+from.Format("2006-01"))}, body...)
+	}
 	if subtree {
 		body = append(body, ui.Muted(ui.Tr(r, "Kegiatan publik semua desa di bawah wilayah ini, dan kegiatan wilayah ini sendiri.",
 			"The public events of every village below, and this region's own events.")))
@@ -698,7 +712,7 @@ func villagesPage(w http.ResponseWriter, r *http.Request) {
 	var rows []ui.Row
 	for _, v := range ans.Items {
 		rows = append(rows, ui.Row{Cells: []ui.Node{
-			rawLink(v.Name, "/console/"+v.Tenant+"/m/agenda/events?month="+m), ui.Cell(v.District),
+			ui.A(v.Name, "/events?month="+m+"&village="+v.Tenant), ui.Cell(v.District),
 			ui.Cell(strconv.Itoa(v.Events)), ui.Cell(strconv.Itoa(v.Cancelled)),
 		}})
 	}
