@@ -283,6 +283,18 @@ func testAgenda(t *testing.T, h *sdktest.Host, clock *sdktest.Clock) {
 			t.Errorf("villages page for a village operator at the regency: %d", page.Status)
 		}
 	}
+	// The menu, the dashboard widget, and the screens in English.
+	if menu := h.Menu(villageA, "op-a"); len(menu) != 1 || menu[0].Label != "Agenda" || menu[0].Icon != "calendar" || menu[0].Order != 80 || menu[0].Path != "/events" {
+		t.Errorf("menu: %+v", menu)
+	}
+	if ws := h.Widgets(villageA, "viewer-a"); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "kegiatan dalam 7 hari") {
+		t.Errorf("dashboard widget: %+v", ws)
+	}
+	op.Lang = "en"
+	if page := op.GetPage(villageA, "/events?month=2026-12"); !strings.Contains(page.HTML, "Add event") || !strings.Contains(page.HTML, "Posyandu Mawar") {
+		t.Errorf("English list: %s", page.HTML)
+	}
+	op.Lang = ""
 	admin := h.Admin()
 	if page := admin.GetPage("14.01", "/villages?month=2026-12"); page.Status != 200 || !strings.Contains(page.HTML, "Tenant "+villageB) {
 		t.Errorf("regency villages page: %d %s", page.Status, page.HTML)
