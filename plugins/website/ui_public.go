@@ -90,8 +90,8 @@ func newsPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		body = append(body, cards(r, out.Items), pager{total: int(out.Total), page: page, limit: newsLimit})
 	}
-	body = append(body, ui.Muted(ui.Tr(r, "Ikuti berita ini di aplikasi pembaca berita (Atom): ", "Follow this news in a feed reader (Atom): ")+
-		"/api/v1/t/"+req.Tenant+"/"+pluginID+"/feed.xml"))
+	body = append(body, ui.HTML(template.HTML(`<p class="b-muted">`+template.HTMLEscapeString(ui.Tr(r, "Ikuti berita ini di aplikasi pembaca berita: ", "Follow this news in a feed reader: "))+
+		`<a href="/api/v1/t/`+template.HTMLEscapeString(req.Tenant)+`/`+pluginID+`/feed.xml" type="application/atom+xml">`+template.HTMLEscapeString(ui.Tr(r, "umpan Atom", "Atom feed"))+`</a></p>`)))
 	actions := []ui.Link{{Label: ui.Tr(r, "Profil dan layanan", "About and services"), Href: "/pages"}, {Label: ui.Tr(r, "Galeri", "Gallery"), Href: "/gallery"}}
 	ui.Render(w, r, ui.Page{Title: title, Actions: actions, Body: body,
 		Description: ui.Tr(r, "Berita terbaru dari ", "The latest news from ") + title})
