@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -138,31 +139,48 @@ func serveSitemap(w http.ResponseWriter, r *http.Request) {
 			set.URLs = append(set.URLs, sitemapURL{Loc: base + "/" + t.Code + "/" + pluginID + "/"})
 		}
 	}
-	const batch = 5000
-	for offset := 0; len(set.URLs) < maxSitemapURLs; offset += batch {
-		q, err := articleQuery(req, listQuery{Status: StatusPublished, Offset: offset, Limit: min(batch, maxSitemapURLs-len(set.URLs))}, nm, now)
-		if err != nil {
-			sdk.FailErr(w, r, err)
-			return
+	// Only the slugs and dates are needed: an aggregate of one group per
+	// article reads them without the bodies, and with no filter on time
+	// its shape is constant, so the host keeps each village's part until
+	// that village writes. The clock is applied here.
+	groups, err := req.Records("articles").Aggregate(ctx, sdk.Aggregation{
+		GroupBy: []string{sdk.FieldTenant, "slug", "publish_at", sdk.FieldUpdatedAt}, Subtree: req.Level != sdk.Village,
+		Where: []sdk.Filter{{Field: "status", Op: sdk.Eq, Value: StatusPublished}}})
+	if err != nil {
+		sdk.FailErr(w, r, err)
+		return
+	}
+	type entry struct {
+		loc             string
+		at, lastChanged time.Time
+	}
+	var entries []entry
+	for _, g := range groups {
+		at, ok := keyTime(g.Key, 2)
+		if !ok || at.After(now) {
+			continue
 		}
-		recs, _, err := q.Run(ctx)
-		if err != nil {
-			sdk.FailErr(w, r, err)
-			return
+		changed, _ := keyTime(g.Key, 3)
+		if _, ok := nm[key(g.Key, 0)]; !ok {
+			continue
 		}
-		for i := range recs {
-			var a struct {
-				Slug string `json:"slug"`
-			}
-			if err := recs[i].Decode(&a); err != nil {
-				sdk.FailErr(w, r, err)
-				return
-			}
-			set.URLs = append(set.URLs, sitemapURL{Loc: base + pageURL(recs[i].Tenant, a.Slug), LastMod: recs[i].UpdatedAt.UTC().Format(time.RFC3339)})
+		entries = append(entries, entry{loc: base + pageURL(key(g.Key, 0), key(g.Key, 1)), at: at, lastChanged: changed})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if !entries[i].at.Equal(entries[j].at) {
+			return entries[i].at.After(entries[j].at)
 		}
-		if len(recs) < batch {
+		return entries[i].loc < entries[j].loc
+	})
+	for _, e := range entries {
+		if len(set.URLs) >= maxSitemapURLs {
 			break
 		}
+		u := sitemapURL{Loc: e.loc}
+		if !e.lastChanged.IsZero() {
+			u.LastMod = e.lastChanged.UTC().Format(time.RFC3339)
+		}
+		set.URLs = append(set.URLs, u)
 	}
 	out, err := xml.Marshal(set)
 	if err != nil {

@@ -54,6 +54,24 @@ func getSummary(r *http.Request) (int, any, error) {
 	return http.StatusOK, s, nil
 }
 
+// keyTime reads a time of an aggregate's key: a Time field's RFC 3339
+// text, or the created_at or updated_at pseudo-field, which the host
+// groups by as whole milliseconds since 1970.
+func keyTime(k []any, i int) (time.Time, bool) {
+	if i < len(k) {
+		if ms, ok := k[i].(float64); ok {
+			return time.UnixMilli(int64(ms)).UTC(), true
+		}
+	}
+	s := key(k, i)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
 func key(k []any, i int) string {
 	if i < len(k) {
 		if s, ok := k[i].(string); ok {
@@ -77,61 +95,53 @@ func summarize(ctx context.Context, req *sdk.Request) (summaryView, error) {
 	for _, t := range villagesWithWebsite(below) {
 		rows[t.Code] = &villageRow{Code: t.Code, Name: t.Name, District: t.Parent, DistrictName: nm[t.Parent]}
 	}
-	sub := req.Level != sdk.Village
-	published := []sdk.Filter{{Field: "status", Op: sdk.Eq, Value: StatusPublished}, {Field: "publish_at", Op: sdk.Le, Value: now}}
-	groups, err := req.Records("articles").Aggregate(ctx, sdk.Aggregation{GroupBy: []string{sdk.FieldTenant, "kind"}, Subtree: sub, Where: published})
+	// One aggregate with no filter on time: its shape never changes, so
+	// the host keeps its per-village results until a village writes, and
+	// the clock is applied here to one group per publish time.
+	groups, err := req.Records("articles").Aggregate(ctx, sdk.Aggregation{
+		GroupBy: []string{sdk.FieldTenant, "kind", "status", "publish_at"}, Subtree: req.Level != sdk.Village})
 	if err != nil {
 		return s, err
 	}
+	staff := req.Can(permRead)
+	if staff {
+		for _, row := range rows {
+			row.Drafts, row.Scheduled = new(int64), new(int64)
+		}
+	}
+	monthAgo := now.Add(-30 * 24 * time.Hour)
 	for _, g := range groups {
-		tenant, kind := key(g.Key, 0), key(g.Key, 1)
-		if row, ok := rows[tenant]; ok {
+		tenant, kind, status := key(g.Key, 0), key(g.Key, 1), key(g.Key, 2)
+		at, dated := keyTime(g.Key, 3)
+		row := rows[tenant]
+		switch {
+		case status == StatusDraft:
+			if row != nil && staff {
+				*row.Drafts += g.Count
+			}
+		case status != StatusPublished || !dated:
+		case at.After(now):
+			if row != nil && staff {
+				*row.Scheduled += g.Count
+			}
+		default:
+			if tenant == req.Tenant {
+				if kind == KindPage {
+					s.Own.Pages += g.Count
+				} else {
+					s.Own.News += g.Count
+				}
+			}
+			if row == nil {
+				continue
+			}
 			if kind == KindPage {
 				row.Pages += g.Count
 			} else {
 				row.News += g.Count
-			}
-		}
-		if tenant == req.Tenant {
-			if kind == KindPage {
-				s.Own.Pages += g.Count
-			} else {
-				s.Own.News += g.Count
-			}
-		}
-	}
-	recent := append(slices.Clone(published), sdk.Filter{Field: "kind", Op: sdk.Eq, Value: KindNews},
-		sdk.Filter{Field: "publish_at", Op: sdk.Gt, Value: now.Add(-30 * 24 * time.Hour)})
-	if groups, err = req.Records("articles").Aggregate(ctx, sdk.Aggregation{GroupBy: []string{sdk.FieldTenant}, Subtree: sub, Where: recent}); err != nil {
-		return s, err
-	}
-	for _, g := range groups {
-		if row, ok := rows[key(g.Key, 0)]; ok {
-			row.News30 += g.Count
-		}
-	}
-	if req.Can(permRead) {
-		for _, row := range rows {
-			row.Drafts, row.Scheduled = new(int64), new(int64)
-		}
-		groups, err := req.Records("articles").Aggregate(ctx, sdk.Aggregation{GroupBy: []string{sdk.FieldTenant}, Subtree: sub,
-			Where: []sdk.Filter{{Field: "status", Op: sdk.Eq, Value: StatusDraft}}})
-		if err != nil {
-			return s, err
-		}
-		for _, g := range groups {
-			if row, ok := rows[key(g.Key, 0)]; ok {
-				*row.Drafts += g.Count
-			}
-		}
-		groups, err = req.Records("articles").Aggregate(ctx, sdk.Aggregation{GroupBy: []string{sdk.FieldTenant}, Subtree: sub,
-			Where: []sdk.Filter{{Field: "status", Op: sdk.Eq, Value: StatusPublished}, {Field: "publish_at", Op: sdk.Gt, Value: now}}})
-		if err != nil {
-			return s, err
-		}
-		for _, g := range groups {
-			if row, ok := rows[key(g.Key, 0)]; ok {
-				*row.Scheduled += g.Count
+				if at.After(monthAgo) {
+					row.News30 += g.Count
+				}
 			}
 		}
 	}

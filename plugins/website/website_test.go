@@ -220,6 +220,9 @@ func testWebsite(t *testing.T, h *sdktest.Host) {
 	if err := xml.Unmarshal(res.Body, &sm); err != nil || res.Status != 200 {
 		t.Fatalf("sitemap: %v %s", err, res.Body)
 	}
+	if n := strings.Count(string(res.Body), "<lastmod>2026-12-01T"); n != 5 {
+		t.Errorf("sitemap lastmods: %d in %s", n, res.Body)
+	}
 	if n := strings.Count(string(res.Body), "/website/articles/"); n != 5 {
 		t.Errorf("sitemap holds %d articles: %s", n, res.Body)
 	}
