@@ -207,6 +207,16 @@ func websiteBadInput(t *testing.T, w *pluginWorld) {
 	w.op.Do(t, "POST", wsPath(villageA, "/articles/sejarah-desa-kumantan/publish"), map[string]any{"publish_at": "2099-01-01T00:00:00Z"}).ExpectErr(422, "invalid_publish_at")
 	w.op.Do(t, "DELETE", wsPath(villageA, "/articles/sejarah-desa-kumantan/photos/nope"), nil).ExpectErr(404, "photo_not_found")
 	w.viewer.Do(t, "POST", wsPath(villageA, "/articles"), map[string]any{"title": "x", "body": "y"}).ExpectErr(403, "forbidden")
+
+	// A reporter writes drafts; the village publishes them (one more news
+	// of village A in the roll-up below).
+	w.admin.Do(t, "POST", "/api/v1/roles", map[string]any{"name": "website-reporter", "permissions": []string{"website.articles.read", "website.articles.write"}}).Expect(201)
+	reporter, _ := w.admin.CreateUser(t, "reporter-a")
+	w.admin.Grant(t, villageA, "reporter-a", "website-reporter")
+	reporter.Do(t, "POST", wsPath(villageA, "/articles"), map[string]any{"title": "Laporan Reporter", "body": "isi", "status": "published"}).ExpectErr(403, "forbidden")
+	reporter.Do(t, "POST", wsPath(villageA, "/articles"), map[string]any{"title": "Laporan Reporter", "body": "isi"}).Expect(201)
+	reporter.Do(t, "POST", wsPath(villageA, "/articles/laporan-reporter/publish"), nil).ExpectErr(403, "forbidden")
+	w.op.Do(t, "POST", wsPath(villageA, "/articles/laporan-reporter/publish"), nil).Expect(200)
 }
 
 func websiteRollup(t *testing.T, w *pluginWorld, anon *Client) {
@@ -223,7 +233,7 @@ func websiteRollup(t *testing.T, w *pluginWorld, anon *Client) {
 	// Sub-district 14.01.01 (Bangkinang Kota): its four villages and
 	// kelurahan only.
 	s := anon.Do(t, "GET", wsPath("14.01.01", "/summary"), nil).Expect(200).JSON()
-	if s["villages"] != float64(4) || s["news"] != float64(2) || s["pages"] != float64(1) || s["villages_with_news"] != float64(1) {
+	if s["villages"] != float64(4) || s["news"] != float64(3) || s["pages"] != float64(1) || s["villages_with_news"] != float64(1) {
 		t.Errorf("sub-district summary: %v", s)
 	}
 	for _, it := range s["items"].([]any) {
@@ -232,14 +242,14 @@ func websiteRollup(t *testing.T, w *pluginWorld, anon *Client) {
 		}
 	}
 	reg := anon.Do(t, "GET", wsPath("14.01", "/summary"), nil).Expect(200).JSON()
-	if reg["news"] != float64(3) || reg["villages_with_news"] != float64(2) || reg["own"].(map[string]any)["news"] != float64(1) {
+	if reg["news"] != float64(4) || reg["villages_with_news"] != float64(2) || reg["own"].(map[string]any)["news"] != float64(1) {
 		t.Errorf("regency summary: news %v, with news %v, own %v", reg["news"], reg["villages_with_news"], reg["own"])
 	}
 	if n := reg["villages"].(float64); n < 200 {
 		t.Errorf("Kampar has %v villages with the website", n)
 	}
 	// The regency's list, feed and sitemap hold the villages' news and its own.
-	if n := anon.Do(t, "GET", wsPath("14.01", "/articles?kind=news"), nil).Expect(200).Total(); n != 4 {
+	if n := anon.Do(t, "GET", wsPath("14.01", "/articles?kind=news"), nil).Expect(200).Total(); n != 5 {
 		t.Errorf("regency news: %d", n)
 	}
 	res := anon.Do(t, "GET", wsPath("14.01", "/feed.xml"), nil).Expect(200)
@@ -285,10 +295,10 @@ func websiteRollup(t *testing.T, w *pluginWorld, anon *Client) {
 
 	// A village that switches the module off leaves the regency's roll-up.
 	w.enable(t, villageB, "website", false)
-	if n := anon.Do(t, "GET", wsPath("14.01", "/articles?kind=news"), nil).Expect(200).Total(); n != 3 {
+	if n := anon.Do(t, "GET", wsPath("14.01", "/articles?kind=news"), nil).Expect(200).Total(); n != 4 {
 		t.Errorf("regency news without B: %d", n)
 	}
-	if reg := anon.Do(t, "GET", wsPath("14.01", "/summary"), nil).Expect(200).JSON(); reg["news"] != float64(2) {
+	if reg := anon.Do(t, "GET", wsPath("14.01", "/summary"), nil).Expect(200).JSON(); reg["news"] != float64(3) {
 		t.Errorf("regency summary without B: %v", reg["news"])
 	}
 	w.enable(t, villageB, "website", true)
