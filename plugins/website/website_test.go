@@ -270,6 +270,24 @@ func testWebsite(t *testing.T, h *sdktest.Host) {
 	if len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "Bupati Resmikan Jembatan") || !strings.Contains(string(ws[0].HTML), "Tenant "+villageA) {
 		t.Errorf("regency widget: %+v", ws)
 	}
+	if n := len(ws[0].HTML); n > 4096 {
+		t.Errorf("the regency widget is %d bytes", n)
+	}
+	if ws := h.PublicWidgets(villageB); len(ws) != 1 || strings.Contains(string(ws[0].HTML), "Bupati") || !strings.Contains(string(ws[0].HTML), "Gotong Royong") {
+		t.Errorf("village B's widget: %+v", ws)
+	}
+	if pg = anon.PublicPage("GET", villageA, "/pages", nil); pg.Status != 200 || !strings.Contains(pg.HTML, "Sejarah Desa") {
+		t.Errorf("pages page: %d %s", pg.Status, pg.HTML)
+	}
+	if pg = anon.PublicPage("GET", villageA, "/articles/no-such", nil); pg.Status != 404 {
+		t.Errorf("a missing article's page: %d", pg.Status)
+	}
+	if pg = anon.PublicPage("GET", regency, "/", nil); pg.Status != 200 || !strings.Contains(pg.HTML, "Tenant "+villageB) {
+		t.Errorf("the regency's news names the villages: %d %s", pg.Status, pg.HTML)
+	}
+	if pg = anon.PublicPage("GET", villageA, "/gallery", nil); pg.Status != 200 || !strings.Contains(pg.HTML, "Belum ada foto") {
+		t.Errorf("empty gallery: %d %s", pg.Status, pg.HTML)
+	}
 	pg = op.PostForm(villageA, "/write", url.Values{"title": {""}, "body": {"isi"}, "kind": {"news"}, "category": {"berita"}})
 	if pg.Status != 422 || !strings.Contains(pg.HTML, "Judul wajib diisi") {
 		t.Errorf("write form refused: %d %s", pg.Status, pg.HTML)
