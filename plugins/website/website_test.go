@@ -93,7 +93,9 @@ type listAnswer struct {
 	Total int           `json:"total"`
 }
 
-func TestWebsiteInProcess(t *testing.T) { sdktest.Each(t, &plugin, testWebsite, sdktest.WithClock(testClock.Now)) }
+func TestWebsiteInProcess(t *testing.T) {
+	sdktest.Each(t, &plugin, testWebsite, sdktest.WithClock(testClock.Now))
+}
 
 var testClock = sdktest.NewClock(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
 
