@@ -36,13 +36,14 @@ func TestSlugify(t *testing.T) {
 		{"---", "artikel"},
 		{"بيت", "artikel"},
 		{"🎉🎉", "artikel"},
-		{strings.Repeat("panjang ", 30), strings.TrimSuffix(strings.Repeat("panjang-", 9), "-") + "-panjang"},
+		// Cut at 80 characters on a word.
+		{strings.Repeat("panjang ", 30), strings.TrimSuffix(strings.Repeat("panjang-", 10), "-")},
 	} {
 		got := Slugify(tc.in)
 		if len(got) > maxSlug || !slugRE.MatchString(got) {
 			t.Errorf("Slugify(%q) = %q: not a slug", tc.in, got)
 		}
-		if tc.want != "" && got != tc.want && !strings.HasPrefix(tc.in, "panjang") {
+		if got != tc.want {
 			t.Errorf("Slugify(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
