@@ -116,9 +116,14 @@ func browserWebsiteJourney(t *testing.T, backend storetest.Backend) {
 	if st := official.Visit("/console/14.01/m/website/regency"); st != http.StatusOK {
 		t.Fatalf("the roll-up: %d", st)
 	}
-	official.Has("Rekap Berita Desa", "Kumantan", "Batu Belah", "Desa yang pernah menerbitkan berita")
-	if n := official.Eval(`String(document.querySelectorAll('.b-table tbody tr').length)`); n == "" || n == "0" || n == "1" {
-		t.Errorf("the roll-up has %s rows", n)
+	official.Has("Rekap Berita Desa", "Per kecamatan", "Bangkinang Kota", "Desa tanpa berita 30 hari", "Desa yang pernah menerbitkan berita")
+	if n := official.Eval(`String(document.querySelectorAll('.b-table tbody tr').length)`); n != "21" {
+		t.Errorf("the roll-up has %s district rows, want Kampar's 21", n)
 	}
+	if st := official.Submit("Bangkinang Kota"); st != http.StatusOK {
+		t.Fatalf("a district's villages: %d", st)
+	}
+	official.Has("Kumantan", "Ridan Permai", "Semua kecamatan")
+	official.Lacks("Batu Belah")
 	official.Document("website-regency")
 }

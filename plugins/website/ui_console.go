@@ -372,9 +372,12 @@ func consoleWidget(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// regencyPage is the roll-up of a district or regency: one row per
-// village below with the website, its published news and pages, its news
-// of the last 30 days, and its scheduled and draft articles.
+// regencyPage is the roll-up of a district or regency: at a regency
+// first one row per district (its villages, their news, how many
+// published nothing in 30 days), each leading to one row per village of
+// that district (?district=); at a district its villages at once. A
+// village's row shows its published news and pages, its news of the
+// last 30 days (a warning at 0), and its scheduled and draft articles.
 func regencyPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := ui.Tr(r, "Rekap Berita Desa", "Village news roll-up")
@@ -390,30 +393,76 @@ func regencyPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return n(*v)
 	}
+	type district struct {
+		code, name                 string
+		villages, quiet            int64
+		news, pages, news30, draft int64
+	}
+	var districts []*district
+	byCode := map[string]*district{}
+	for _, v := range s.Items {
+		d := byCode[v.District]
+		if d == nil {
+			d = &district{code: v.District, name: v.DistrictName}
+			byCode[v.District] = d
+			districts = append(districts, d)
+		}
+		d.villages++
+		d.news += v.News
+		d.pages += v.Pages
+		d.news30 += v.News30
+		if v.News30 == 0 {
+			d.quiet++
+		}
+	}
+	chosen := r.URL.Query().Get("district")
+	if _, ok := byCode[chosen]; !ok {
+		chosen = ""
+	}
+	body := []ui.Node{ui.DefinitionList(
+		[2]string{ui.Tr(r, "Desa dengan modul", "Villages with the module"), ui.Number(uint64(s.Villages))},
+		[2]string{ui.Tr(r, "Desa yang pernah menerbitkan berita", "Villages that published news"), ui.Number(uint64(s.VillagesWithNews))},
+		[2]string{ui.Tr(r, "Berita terbit", "News published"), ui.Number(uint64(s.News))},
+		[2]string{ui.Tr(r, "Berita 30 hari terakhir", "News in the last 30 days"), ui.Number(uint64(s.News30))},
+		[2]string{ui.Tr(r, "Berita wilayah ini sendiri", "This region's own news"), ui.Number(uint64(s.Own.News))},
+	)}
+	if req.Level == sdk.Regency && chosen == "" && len(districts) > 1 {
+		rows := make([]ui.Row, 0, len(districts))
+		for _, d := range districts {
+			rows = append(rows, ui.Row{Href: "/regency?district=" + url.QueryEscape(d.code), Cells: []ui.Node{
+				ui.Cell(d.name), n(d.villages), n(d.news), n(d.pages), n(d.news30), n(d.quiet)}})
+		}
+		body = append(body, ui.Table{Columns: []ui.Column{
+			{Key: "district", Label: ui.Tr(r, "Kecamatan", "District")}, {Key: "villages", Label: ui.Tr(r, "Desa", "Villages")},
+			{Key: "news", Label: ui.Tr(r, "Berita terbit", "News")}, {Key: "pages", Label: ui.Tr(r, "Halaman", "Pages")},
+			{Key: "news_30d", Label: ui.Tr(r, "Berita 30 hari", "News, 30 days")},
+			{Key: "quiet", Label: ui.Tr(r, "Desa tanpa berita 30 hari", "Villages without news in 30 days")},
+		}, Rows: rows, Caption: ui.Tr(r, "Per kecamatan", "By district")})
+		ui.Render(w, r, ui.Page{Title: title, Body: body})
+		return
+	}
 	rows := make([]ui.Row, 0, len(s.Items))
 	for _, v := range s.Items {
+		if chosen != "" && v.District != chosen {
+			continue
+		}
 		cells := []ui.Node{ui.A(v.Name, "/"+v.Code+"/"+pluginID+"/"), ui.Cell(v.DistrictName), n(v.News), n(v.Pages), n(v.News30), np(v.Scheduled), np(v.Drafts)}
 		if v.News30 == 0 {
 			cells[4] = ui.Badge("warning", "0")
 		}
 		rows = append(rows, ui.Row{Cells: cells})
 	}
-	table := ui.Table{Columns: []ui.Column{
+	var actions []ui.Link
+	if chosen != "" {
+		title += " — " + byCode[chosen].name
+		actions = append(actions, ui.Link{Label: ui.Tr(r, "Semua kecamatan", "All districts"), Href: "/regency"})
+	}
+	body = append(body, ui.Table{Columns: []ui.Column{
 		{Key: "village", Label: ui.Tr(r, "Desa", "Village")}, {Key: "district", Label: ui.Tr(r, "Kecamatan", "District")},
 		{Key: "news", Label: ui.Tr(r, "Berita terbit", "News")}, {Key: "pages", Label: ui.Tr(r, "Halaman", "Pages")},
 		{Key: "news_30d", Label: ui.Tr(r, "Berita 30 hari", "News, 30 days")}, {Key: "scheduled", Label: ui.Tr(r, "Terjadwal", "Scheduled")},
 		{Key: "drafts", Label: ui.Tr(r, "Draf", "Drafts")},
 	}, Rows: rows, Empty: ui.Tr(r, "Tidak ada desa di bawah wilayah ini yang memakai modul Berita Desa.", "No village below uses the news module."),
-		Caption: title}
-	body := []ui.Node{
-		ui.DefinitionList(
-			[2]string{ui.Tr(r, "Desa dengan modul", "Villages with the module"), ui.Number(uint64(s.Villages))},
-			[2]string{ui.Tr(r, "Desa yang pernah menerbitkan berita", "Villages that published news"), ui.Number(uint64(s.VillagesWithNews))},
-			[2]string{ui.Tr(r, "Berita terbit", "News published"), ui.Number(uint64(s.News))},
-			[2]string{ui.Tr(r, "Berita 30 hari terakhir", "News in the last 30 days"), ui.Number(uint64(s.News30))},
-			[2]string{ui.Tr(r, "Berita wilayah ini sendiri", "This region's own news"), ui.Number(uint64(s.Own.News))},
-		),
-		table,
-	}
-	ui.Render(w, r, ui.Page{Title: title, Body: body})
+		Caption: title})
+	ui.Render(w, r, ui.Page{Title: title, Actions: actions, Body: body})
 }

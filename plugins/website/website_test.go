@@ -308,8 +308,14 @@ func testWebsite(t *testing.T, h *sdktest.Host) {
 	if got.PublishAt == nil || !got.PublishAt.Equal(time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("scheduled at %v", got.PublishAt)
 	}
-	if pg = regAdmin.GetPage(regency, "/regency"); pg.Status != 200 || !strings.Contains(pg.HTML, "Tenant "+villageA2) {
-		t.Errorf("regency page: %d %s", pg.Status, pg.HTML)
+	if pg = regAdmin.GetPage(regency, "/regency"); pg.Status != 200 || !strings.Contains(pg.HTML, "Tenant "+districtA) || strings.Contains(pg.HTML, "Tenant "+villageA2) {
+		t.Errorf("regency page by district: %d %s", pg.Status, pg.HTML)
+	}
+	if pg = regAdmin.GetPage(regency, "/regency?district="+districtA); pg.Status != 200 || !strings.Contains(pg.HTML, "Tenant "+villageA2) || strings.Contains(pg.HTML, "Tenant "+villageB) {
+		t.Errorf("regency page of district A: %d %s", pg.Status, pg.HTML)
+	}
+	if pg = regAdmin.GetPage(districtA, "/regency"); pg.Status != 200 || !strings.Contains(pg.HTML, "Tenant "+villageA2) {
+		t.Errorf("district page: %d %s", pg.Status, pg.HTML)
 	}
 	if pg = op.GetPage(villageA, "/manage"); pg.Status != 200 || !strings.Contains(pg.HTML, "Rapat RKPDes") {
 		t.Errorf("manage page: %d %s", pg.Status, pg.HTML)
