@@ -1,0 +1,201 @@
+package main
+
+// Shared parts of the website's screens (ui_public.go for citizens,
+// ui_console.go for clerks): the page routes, how an API error is shown,
+// and the small templates of the lists.
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/ui"
+)
+
+// pages are the website's screens: the public site at
+// /{tenant}/website/... and the clerks' side at
+// /console/{tenant}/m/website/....
+func pages() []sdk.PageRoute {
+	return []sdk.PageRoute{
+		// Citizens.
+		{Method: "GET", Path: "/{$}", Public: true, Handler: http.HandlerFunc(newsPage)},
+		{Method: "GET", Path: "/articles/{slug}", Public: true, Handler: http.HandlerFunc(articlePage)},
+		{Method: "GET", Path: "/pages", Public: true, Handler: http.HandlerFunc(pagesPage)},
+		{Method: "GET", Path: "/gallery", Public: true, Handler: http.HandlerFunc(galleryPage)},
+		{Method: "GET", Path: "/widget", Public: true, Widget: true, Handler: http.HandlerFunc(publicWidget)},
+		// Clerks.
+		{Method: "GET", Path: "/manage", Permission: permRead, Handler: http.HandlerFunc(managePage),
+			Menu: &sdk.MenuEntry{Label: "Berita Desa", LabelEN: "Village news", Icon: "note", Order: 90}},
+		{Method: "GET", Path: "/write", Permission: permWrite, Handler: http.HandlerFunc(writePage)},
+		{Method: "POST", Path: "/write", Permission: permWrite, MaxBodyBytes: 512 << 10, Handler: http.HandlerFunc(createPage)},
+		{Method: "GET", Path: "/manage/{slug}", Permission: permRead, Handler: http.HandlerFunc(editPage)},
+		{Method: "POST", Path: "/manage/{slug}", Permission: permWrite, MaxBodyBytes: 512 << 10, Handler: http.HandlerFunc(savePage)},
+		{Method: "POST", Path: "/manage/{slug}/publish", Permission: permPublish, Handler: http.HandlerFunc(publishPage)},
+		{Method: "POST", Path: "/manage/{slug}/unpublish", Permission: permPublish, Handler: http.HandlerFunc(unpublishPage)},
+		{Method: "POST", Path: "/manage/{slug}/delete", Permission: permPublish, Handler: http.HandlerFunc(deletePage)},
+		{Method: "POST", Path: "/manage/{slug}/image", Permission: permWrite, MaxBodyBytes: maxPhotoBytes + multipartSlack, Handler: http.HandlerFunc(imagePage)},
+		{Method: "POST", Path: "/manage/{slug}/photos", Permission: permWrite, MaxBodyBytes: maxPhotoBytes + multipartSlack, Handler: http.HandlerFunc(photoPage)},
+		{Method: "POST", Path: "/manage/{slug}/photos/{file}/delete", Permission: permWrite, Handler: http.HandlerFunc(deletePhotoPage)},
+		{Method: "GET", Path: "/manage/widget", Permission: permRead, Widget: true, Handler: http.HandlerFunc(consoleWidget)},
+		{Method: "GET", Path: "/regency", Permission: permRead, Handler: http.HandlerFunc(regencyPage),
+			Menu: &sdk.MenuEntry{Label: "Rekap Berita Desa", LabelEN: "Village news roll-up", Icon: "chart", Order: 91}},
+	}
+}
+
+// codeFields are the form fields this plugin's error codes point at when
+// the error names none.
+var codeFields = map[sdk.Code]string{
+	codeInvalidTitle: "title", codeInvalidSlug: "slug", codeSlugTaken: "slug", codeInvalidLead: "lead",
+	codeInvalidBody: "body", codeInvalidKind: "kind", codeInvalidCategory: "category", codeInvalidPublishAt: "publish_date",
+}
+
+// codeWords say the API's errors in Bahasa Indonesia; an error not listed
+// shows the API's own (English) message.
+var codeWords = map[sdk.Code]string{
+	codeInvalidTitle:     "Judul wajib diisi, satu baris, paling banyak 200 karakter.",
+	codeInvalidSlug:      "Alamat (slug) hanya huruf kecil a-z, angka dan tanda hubung, paling banyak 80 karakter.",
+	codeSlugTaken:        "Alamat (slug) ini sudah dipakai artikel lain. Pilih yang lain atau kosongkan.",
+	codeInvalidLead:      "Ringkasan satu paragraf, paling banyak 300 karakter.",
+	codeInvalidBody:      "Isi wajib diisi, paling banyak 60.000 karakter.",
+	codeInvalidKind:      "Pilih berita atau halaman.",
+	codeInvalidCategory:  "Pilih kategori yang sesuai dengan jenisnya (berita atau halaman).",
+	codeInvalidPublishAt: "Waktu terbit tidak valid atau lebih dari setahun ke depan.",
+	codeArticleNotFound:  "Artikel tidak ditemukan.",
+	codeNotAnImage:       "Berkas harus gambar JPEG, PNG, WebP atau GIF.",
+	codePhotoTooLarge:    "Gambar paling besar 5 MB.",
+	codeMalformedForm:    "Pilih berkas gambar.",
+	codeTooManyPhotos:    "Galeri artikel sudah berisi 12 foto: hapus satu dulu.",
+	codePhotoNotFound:    "Foto tidak ditemukan.",
+	codeEmptyPatch:       "Tidak ada yang diubah.",
+	sdk.CodeConflict:     "Artikel berubah saat Anda menyimpan. Muat ulang lalu coba lagi.",
+}
+
+// explain turns err into what a screen shows: the form field it is about
+// (or ""), a message in the user's language where the plugin has one, and
+// the status. A failure of the plugin's own is logged and shown as a
+// general message, never as its text.
+func explain(r *http.Request, err error) (field, msg string, status int) {
+	var e *sdk.Error
+	if !errors.As(err, &e) {
+		sdk.Logf(r.Context(), "error", "website screen %s: %v", r.URL.Path, err)
+		return "", ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later."), http.StatusInternalServerError
+	}
+	field = e.Field
+	if f, ok := codeFields[e.Code]; ok && (field == "" || field == "publish_at") {
+		field = f
+	}
+	msg = e.Message
+	if m, ok := codeWords[e.Code]; ok && ui.Info(r).Lang != "en" {
+		msg = m
+	}
+	return field, msg, ui.FormStatus(err)
+}
+
+// formErrors is explain for a form: the field's message by name, and the
+// summary above the form.
+func formErrors(r *http.Request, err error) (map[string]string, string, int) {
+	field, msg, status := explain(r, err)
+	if field == "" {
+		return map[string]string{}, msg, status
+	}
+	_, summary := ui.FormErrorsFor(r, &sdk.Error{Status: status, Field: field, Message: msg})
+	return map[string]string{field: msg}, summary, status
+}
+
+// failPage renders err as the page: its status and message.
+func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
+	_, msg, status := explain(r, err)
+	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
+		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
+	}})
+}
+
+// run executes one of the screens' templates; they cannot fail on their
+// own data, so an error is a bug, logged, and shows as nothing.
+func run(r *http.Request, t *template.Template, data any) template.HTML {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		sdk.Logf(r.Context(), "error", "template %s: %v", t.Name(), err)
+		return ""
+	}
+	return template.HTML(b.String())
+}
+
+// when is an instant as a screen shows it, in the tenant's zone.
+func when(r *http.Request, t *time.Time) string {
+	if t == nil {
+		return "–"
+	}
+	return ui.DateTime(r, *t)
+}
+
+// day is an instant's date in the tenant's zone.
+func day(r *http.Request, t *time.Time) string {
+	if t == nil {
+		return "–"
+	}
+	return ui.Date(t.In(sdk.From(r).Location()))
+}
+
+// statusBadge shows an article's status.
+func statusBadge(r *http.Request, status string) ui.Node {
+	switch status {
+	case StatusPublished:
+		return ui.Badge("success", ui.Tr(r, "Terbit", "Published"))
+	case StatusScheduled:
+		return ui.Badge("info", ui.Tr(r, "Terjadwal", "Scheduled"))
+	}
+	return ui.Badge("neutral", ui.Tr(r, "Draf", "Draft"))
+}
+
+func kindName(r *http.Request, kind string) string {
+	if kind == KindPage {
+		return ui.Tr(r, "Halaman", "Page")
+	}
+	return ui.Tr(r, "Berita", "News")
+}
+
+func categoryOptions(r *http.Request, kind string) []ui.Option {
+	var out []ui.Option
+	for _, c := range categories {
+		if kind == "" || c.Kind == kind {
+			label := c.Name
+			if kind == "" {
+				label += " (" + kindName(r, c.Kind) + ")"
+			}
+			out = append(out, ui.Option{Value: c.Code, Label: label})
+		}
+	}
+	return out
+}
+
+// pager is a list's previous and next links, keeping the query.
+type pager struct{ total, page, limit int }
+
+var pagerT = template.Must(template.New("pager").Parse(
+	`<nav class="b-pager" aria-label="{{.Aria}}">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
+		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
+
+// HTML writes the links to the previous and next pages.
+func (p pager) HTML(r *http.Request) template.HTML {
+	pages := max((p.total+p.limit-1)/p.limit, 1)
+	if pages == 1 {
+		return ""
+	}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", itoa(n))
+		return "?" + q.Encode()
+	}
+	data := map[string]string{"Aria": ui.Tr(r, "Halaman daftar", "List pages"), "Where": itoa(p.page) + " / " + itoa(pages)}
+	if p.page > 1 {
+		data["Prev"] = link(p.page - 1)
+	}
+	if p.page < pages {
+		data["Next"] = link(p.page + 1)
+	}
+	return run(r, pagerT, data)
+}
