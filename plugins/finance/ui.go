@@ -40,7 +40,7 @@ func pages() []sdk.PageRoute {
 		{Method: "POST", Path: "/anggaran/{year}/realisasi", Permission: permRealise, MaxBodyBytes: maxEvidenceBytes + multipartSlack, Handler: http.HandlerFunc(realisationPage)},
 		{Method: "GET", Path: "/anggaran/{year}/realisasi/{id}/bukti", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 		{Method: "GET", Path: "/anggaran/{year}/laporan", Permission: permRead, Handler: http.HandlerFunc(reportPage)},
-		{Method: "GET", Path: "/anggaran/{year}/laporan.csv", Permission: permRead, Handler: http.HandlerFunc(serveReport)},
+		{Method: "GET", Path: "/anggaran/{year}/laporan.csv", Permission: permRead, Handler: http.HandlerFunc(reportCSVPage)},
 		{Method: "GET", Path: "/{$}", Public: true, Handler: http.HandlerFunc(publicPage)},
 		{Method: "GET", Path: "/ringkasan", Public: true, Widget: true, Handler: http.HandlerFunc(publicWidget)},
 	}
@@ -58,6 +58,12 @@ func fail(w http.ResponseWriter, r *http.Request, title string, err error) {
 		sdk.Logf(r.Context(), "error", "finance screen %s: %v", r.URL.Path, err)
 	}
 	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{errorNode(msg)}})
+}
+
+// isCode says whether err is an *sdk.Error with code.
+func isCode(err error, code sdk.Code) bool {
+	var e *sdk.Error
+	return errors.As(err, &e) && e.Code == code
 }
 
 func errorNode(msg string) ui.Node {
@@ -111,7 +117,7 @@ func budgetPage(w http.ResponseWriter, r *http.Request) {
 	title := fmt.Sprintf("APBDes %d", year)
 	actions := yearLinks("/anggaran?year=%d", year)
 	v, err := buildView(r.Context(), req, year, false)
-	if errors.Is(err, sdk.ErrNotFound) || (err != nil && strings.Contains(err.Error(), string(codeBudgetNotFound))) {
+	if isCode(err, codeBudgetNotFound) {
 		body := []ui.Node{ui.Text(fmt.Sprintf("Belum ada anggaran untuk tahun %d.", year))}
 		if req.Can(permWrite) {
 			actions = append(actions, ui.Link{Label: "Tambah baris anggaran", Href: fmt.Sprintf("/anggaran/%d/baris", year), Primary: true},
@@ -149,9 +155,7 @@ func budgetPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if req.Can(permApprove) {
 			body = append(body, ui.Section("Setujui dengan Peraturan Desa", ui.Muted("Setelah disetujui, anggaran dikunci: perubahan hanya lewat APBDes Perubahan."),
-				ui.Form{Action: "/anggaran/" + y + "/setujui", Method: "POST", Submit: "Setujui anggaran", Confirm: "Setujui dan kunci anggaran ini?",
-					Fields: []ui.Field{{Name: "perdes_number", Label: "Nomor Perdes", Required: true, Max: 80, Placeholder: "Perdes No. 1 Tahun " + y},
-						{Name: "perdes_date", Label: "Tanggal Perdes", Type: "date", Required: true}}}))
+				approveForm(y)))
 		}
 	} else {
 		if req.Can(permRealise) {
@@ -160,8 +164,7 @@ func budgetPage(w http.ResponseWriter, r *http.Request) {
 		actions = append(actions, ui.Link{Label: "Laporan semester I", Href: "/anggaran/" + y + "/laporan?period=s1"},
 			ui.Link{Label: "Laporan akhir tahun", Href: "/anggaran/" + y + "/laporan?period=year"})
 		if v.Revision == 0 && req.Can(permWrite) {
-			body = append(body, ui.Form{Action: "/anggaran/" + y + "/perubahan", Method: "POST", Submit: "Susun APBDes Perubahan",
-				Confirm: "Buka rancangan APBDes Perubahan dari anggaran yang berlaku?"})
+			body = append(body, perubahanForm(y))
 		}
 	}
 	body = append(body, linesTable(r, v, v.Status == statusDraft && req.Can(permWrite)))
@@ -174,6 +177,20 @@ func budgetPage(w http.ResponseWriter, r *http.Request) {
 		body = append(body, ui.Section("Versi", ui.Table{Columns: []ui.Column{{Label: "Versi"}, {Label: "Status"}, {Label: "Perdes"}, {Label: "Tanggal"}}, Rows: rows}))
 	}
 	ui.Render(w, r, ui.Page{Title: title, Actions: actions, Body: body})
+}
+
+// approveForm approves the draft of year y, after a confirmation.
+func approveForm(y string) ui.Form {
+	return ui.Form{Action: "/anggaran/" + y + "/setujui", Method: "POST", Submit: "Setujui anggaran", Confirm: "Setujui dan kunci anggaran ini?",
+		Fields: []ui.Field{{Name: "perdes_number", Label: "Nomor Perdes", Required: true, Max: 80, Placeholder: "Perdes No. 1 Tahun " + y},
+			{Name: "perdes_date", Label: "Tanggal Perdes", Type: "date", Required: true}}}
+}
+
+// perubahanForm opens the APBDes Perubahan of year y, after a
+// confirmation.
+func perubahanForm(y string) ui.Form {
+	return ui.Form{Action: "/anggaran/" + y + "/perubahan", Method: "POST", Submit: "Susun APBDes Perubahan",
+		Confirm: "Buka rancangan APBDes Perubahan dari anggaran yang berlaku?"}
 }
 
 // linesTable lists a budget's lines with their realisation.
@@ -317,6 +334,9 @@ func perubahanPage(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, "Anggaran Desa", err)
 		return
 	}
+	if !ui.Confirm(w, r, perubahanForm(strconv.Itoa(year))) {
+		return
+	}
 	_, bs, err := versions(r.Context(), sdk.From(r), year)
 	if err == nil && len(bs) == 0 {
 		err = sdk.Errorf(http.StatusNotFound, codeBudgetNotFound, "Belum ada anggaran %d.", year)
@@ -336,6 +356,9 @@ func approvePage(w http.ResponseWriter, r *http.Request) {
 	year, err := pageYear(r)
 	if err != nil {
 		fail(w, r, "Anggaran Desa", err)
+		return
+	}
+	if !ui.Confirm(w, r, approveForm(strconv.Itoa(year))) {
 		return
 	}
 	var in approveInput
@@ -501,6 +524,14 @@ func reportPage(w http.ResponseWriter, r *http.Request) {
 			ui.DefinitionList([2]string{"Periode", ui.DateOnly(rep.From) + " s.d. " + ui.DateOnly(rep.To)}, [2]string{"Dasar", kindLabel(rep.Kind) + ", " + rep.PerdesNumber}),
 			ui.Table{Columns: []ui.Column{{Label: "Kode"}, {Label: "Uraian"}, {Label: "Anggaran"}, {Label: "Realisasi"}, {Label: "Sisa"}, {Label: "%"}}, Rows: rows},
 		}})
+}
+
+// reportCSVPage downloads the report as CSV from the console.
+func reportCSVPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	r.URL.RawQuery = q.Encode()
+	serveReport(w, r)
 }
 
 // rollupPage is the regency-level (or district) screen: one row per
