@@ -37,6 +37,15 @@ func publicYear(r *http.Request) (int, error) {
 	return req.Now().Year(), nil
 }
 
+// shortNames label the charts' bars so that they fit a phone (the full
+// names are in the table and the README): bidang by their number, income
+// groups by their code and "i".
+var shortNames = map[string]string{
+	"1": "Pemerintahan", "2": "Pembangunan", "3": "Kemasyarakatan", "4": "Pemberdayaan", "5": "Bencana, darurat",
+	"4.1i": "PADes", "4.2.1i": "Dana Desa", "4.2.2i": "Bagi hasil pajak", "4.2.3i": "ADD", "4.2.4i": "Bantuan provinsi",
+	"4.2.5i": "Bantuan kabupaten", "4.3i": "Lain-lain",
+}
+
 func rupiahFormat(v float64) string { return rp(int64(v)) }
 func percentFormat(v float64) string {
 	return pct(v)
@@ -65,12 +74,12 @@ func publicPage(w http.ResponseWriter, r *http.Request) {
 	var inc, spend, real []ui.Bar
 	for _, g := range v.Income {
 		if g.Budget > 0 {
-			inc = append(inc, ui.Bar{Label: g.Name, Value: float64(g.Budget)})
+			inc = append(inc, ui.Bar{Label: shortNames[g.Group+"i"], Value: float64(g.Budget)})
 		}
 	}
 	for _, g := range v.Spending {
-		spend = append(spend, ui.Bar{Label: "Bidang " + g.Group + " " + g.Name, Value: float64(g.Budget)})
-		real = append(real, ui.Bar{Label: "Bidang " + g.Group, Value: g.Percent})
+		spend = append(spend, ui.Bar{Label: g.Group + " " + shortNames[g.Group], Value: float64(g.Budget)})
+		real = append(real, ui.Bar{Label: g.Group + " " + shortNames[g.Group], Value: g.Percent})
 	}
 	facts := ui.DefinitionList(
 		[2]string{"Dasar", kindLabel(v.Kind) + ", " + v.PerdesNumber + " (" + ui.DateOnly(v.PerdesDate) + ")"},
