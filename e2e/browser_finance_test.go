@@ -150,7 +150,7 @@ func browserFinanceJourney(t *testing.T, backend storetest.Backend) {
 		t.Fatalf("the public budget: %d %s", st, citizen.Body())
 	}
 	publicPageChecks(t, citizen)
-	citizen.Has("APBDes 2026", "Pendapatan menurut sumber", "Belanja menurut bidang", "Dana Desa", "Pelaksanaan Pembangunan Desa", "Rp1.250.000.000")
+	citizen.Has("APBDes 2026", "Pendapatan menurut sumber", "Belanja menurut bidang", "Dana Desa", "2 Pembangunan", "Rp1.250.000.000")
 	if n := citizen.Eval(`String(document.querySelectorAll('.b-chart svg').length)`); n != "3" {
 		t.Errorf("%s charts on the infographic, want 3", n)
 	}

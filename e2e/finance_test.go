@@ -166,6 +166,42 @@ func TestFinance(t *testing.T) {
 				"date": "2026-09-01", "amount": 150_000_001, "description": "Termin III"}).ExpectErr(422, "exceeds_budget")
 		})
 
+		t.Run("no overspending under concurrency", func(t *testing.T) {
+			// Ten clerks pay 20 million each at once from the 50 million
+			// disaster line: exactly two payments fit.
+			codes := parallel(10, func(i int) int {
+				body := `{"section":"spending","code":"5.1.01","date":"2026-05-05","amount":20000000,"description":"Tanggap darurat banjir"}`
+				req, _ := http.NewRequest("POST", w.h.URL+fin(villageA, "/budgets/2026/realisations"), strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+w.op.Token)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return 0
+				}
+				defer res.Body.Close()
+				io.Copy(io.Discard, res.Body)
+				return res.StatusCode
+			})
+			created, refused := 0, 0
+			for _, c := range codes {
+				switch c {
+				case 201:
+					created++
+				case 422, 409:
+					refused++
+				}
+			}
+			if created != 2 || refused != 8 {
+				t.Errorf("concurrent payments: %v, want two 201 and eight refusals", codes)
+			}
+			v := anon.Do(t, "GET", fin(villageA, "/budgets/2026"), nil).Expect(200).JSON()
+			for _, l := range v["lines"].([]any) {
+				if m := l.(map[string]any); m["code"] == "5.1.01" && num(m, "realised") != 40_000_000 {
+					t.Errorf("the disaster line: %v", m)
+				}
+			}
+		})
+
 		t.Run("bad input", func(t *testing.T) {
 			put := func(lines []map[string]any, status int, code string) {
 				t.Helper()
@@ -246,7 +282,7 @@ func TestFinance(t *testing.T) {
 			s := anon.Do(t, "GET", fin("14.01", "/summary?year=2026&limit=500"), nil).Expect(200)
 			m := s.JSON()
 			if num(m, "approved") != 1 || num(m, "villages") < 200 || num(m, "income") != 1_250_000_000 || num(m, "dana_desa", "budget") != 800_000_000 ||
-				num(m, "dana_desa", "spent") != 350_000_000 || num(m, "dana_desa", "absorption_percent") != 43.8 {
+				num(m, "dana_desa", "spent") != 390_000_000 || num(m, "dana_desa", "absorption_percent") != 48.8 {
 				t.Errorf("Kampar: %v", strings.Join([]string{string(s.Body[:min(600, len(s.Body))])}, ""))
 			}
 			found := false
@@ -255,7 +291,7 @@ func TestFinance(t *testing.T) {
 					t.Errorf("Kampar's roll-up lists Pelalawan's village")
 				}
 				if it["village"] == villageA {
-					found = it["status"] == "perubahan" && num(it, "spending_realised") == 350_000_000 && it["district"] != ""
+					found = it["status"] == "perubahan" && num(it, "spending_realised") == 390_000_000 && it["district"] != ""
 				}
 			}
 			if !found {
