@@ -12,11 +12,13 @@ package main
 // the same rules as the API.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -543,9 +545,52 @@ func rollupPage(w http.ResponseWriter, r *http.Request, year int) {
 		fail(w, r, "Anggaran Desa", err)
 		return
 	}
-	body := []ui.Node{rollupFacts(s)}
-	body = append(body, rollupTable(r, s, false))
+	body := []ui.Node{rollupFacts(s), pagedRollup(r, s, false)}
 	ui.Render(w, r, ui.Page{Title: fmt.Sprintf("Anggaran desa %d", year), Actions: yearLinks("/anggaran?year=%d", year), Body: body})
+}
+
+// rollupColumns are the roll-up table's columns; the sortable ones sort
+// the villages (?sort=absorption, ?sort=-absorption, ...).
+var rollupColumns = []ui.Column{{Key: "name", Label: "Desa", Sortable: true}, {Label: "Kecamatan"}, {Label: "APBDes"},
+	{Key: "spending", Label: "Belanja", Sortable: true}, {Key: "realisation", Label: "Realisasi", Sortable: true},
+	{Key: "dana_desa", Label: "Dana Desa", Sortable: true}, {Key: "absorption", Label: "Penyerapan DD", Sortable: true}}
+
+// pagedRollup sorts the villages by ?sort= and shows one page of them.
+func pagedRollup(r *http.Request, s *Summary, public bool) ui.Node {
+	sortKey := ui.SortParam(r, rollupColumns, "name")
+	key := func(v VillageSummary) float64 {
+		switch strings.TrimPrefix(sortKey, "-") {
+		case "spending":
+			return float64(v.Spending)
+		case "realisation":
+			return v.SpendingPct
+		case "dana_desa":
+			return float64(v.DanaDesa.Budget)
+		case "absorption":
+			return v.DanaDesa.AbsorptionPercent
+		}
+		return 0
+	}
+	items := slices.Clone(s.Items)
+	slices.SortStableFunc(items, func(a, b VillageSummary) int {
+		c := cmp.Compare(key(a), key(b))
+		if c == 0 {
+			c = strings.Compare(a.Name, b.Name)
+		}
+		if strings.HasPrefix(sortKey, "-") {
+			return -c
+		}
+		return c
+	})
+	off, limit, err := sdk.Page(r)
+	if err != nil {
+		off, limit = 0, 50
+	}
+	page := *s
+	page.Items = items[min(off, len(items)):min(off+limit, len(items))]
+	tb := rollupTable(r, &page, public).(ui.Table)
+	tb.Total, tb.Page, tb.Limit, tb.Sort = len(items), off/limit+1, limit, sortKey
+	return tb
 }
 
 func rollupFacts(s *Summary) ui.Node {
@@ -572,6 +617,6 @@ func rollupTable(r *http.Request, s *Summary, public bool) ui.Node {
 		rows = append(rows, ui.Row{Cells: []ui.Node{name, ui.Cell(v.District), ui.Cell(status), ui.Cell(rp(v.Spending)),
 			ui.Cell(pct(v.SpendingPct)), ui.Cell(rp(v.DanaDesa.Budget)), ui.Cell(pct(v.DanaDesa.AbsorptionPercent))}})
 	}
-	return ui.Table{Columns: []ui.Column{{Label: "Desa"}, {Label: "Kecamatan"}, {Label: "APBDes"}, {Label: "Belanja"}, {Label: "Realisasi"}, {Label: "Dana Desa"}, {Label: "Penyerapan DD"}},
+	return ui.Table{Columns: rollupColumns,
 		Rows: rows, Total: len(rows), Empty: "Modul anggaran belum aktif di desa mana pun di bawah wilayah ini."}
 }

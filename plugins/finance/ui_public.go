@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
@@ -115,24 +117,25 @@ func publicRollup(w http.ResponseWriter, r *http.Request, year int) {
 		fail(w, r, "Anggaran Desa", err)
 		return
 	}
-	off, limit, err := sdk.Page(r)
-	if err != nil {
-		off, limit = 0, 50
-	}
-	all := len(s.Items)
-	page := *s
-	page.Items = s.Items[min(off, all):min(off+limit, all)]
+	tb := pagedRollup(r, s, true).(ui.Table)
+	// The chart: the villages with an approved budget, highest absorption
+	// first, at most 30 (the table has them all).
 	var dd []ui.Bar
-	for _, v := range page.Items {
-		dd = append(dd, ui.Bar{Label: v.Name, Value: v.DanaDesa.AbsorptionPercent})
+	for _, v := range s.Items {
+		if v.Status != "none" {
+			dd = append(dd, ui.Bar{Label: v.Name, Value: v.DanaDesa.AbsorptionPercent})
+		}
 	}
-	tb := rollupTable(r, &page, true).(ui.Table)
-	tb.Total, tb.Page, tb.Limit = all, off/limit+1, limit
+	slices.SortStableFunc(dd, func(a, b ui.Bar) int { return cmp.Compare(b.Value, a.Value) })
+	chartTitle := "Penyerapan Dana Desa per desa (%)"
+	if len(dd) > 30 {
+		dd, chartTitle = dd[:30], "30 desa dengan penyerapan Dana Desa tertinggi (%)"
+	}
 	ui.Render(w, r, ui.Page{Title: fmt.Sprintf("Anggaran desa %d", year), Actions: yearLinks("/?year=%d", year),
 		Description: fmt.Sprintf("Penyerapan Dana Desa %d: %s dari %d desa.", year, pct(s.DanaDesa.AbsorptionPercent), s.Villages),
 		Body: []ui.Node{
 			rollupFacts(s),
-			ui.Section("Penyerapan Dana Desa per desa (%)", ui.Chart{Title: "Penyerapan Dana Desa per desa", Bars: dd, Format: percentFormat}),
+			ui.Section(chartTitle, ui.Chart{Title: chartTitle, Bars: dd, Format: percentFormat}),
 			tb,
 		}})
 }
