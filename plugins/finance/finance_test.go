@@ -341,6 +341,9 @@ func testFinance(t *testing.T, h *sdktest.Host) {
 	if p := anon.PublicPage("GET", "14.01", "/?year=2026", nil); p.Status != 200 || !strings.Contains(p.HTML, "Penyerapan Dana Desa") {
 		t.Errorf("public roll-up: %d %s", p.Status, p.HTML)
 	}
+	if ws := h.Widgets(villageA, "op-a"); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "Realisasi belanja") {
+		t.Errorf("dashboard widget: %+v", ws)
+	}
 	for _, tenant := range []string{villageA, "14.01"} {
 		ws := h.PublicWidgets(tenant)
 		if len(ws) != 1 || len(ws[0].HTML) > 4096 {

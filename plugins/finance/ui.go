@@ -43,6 +43,7 @@ func pages() []sdk.PageRoute {
 		{Method: "GET", Path: "/anggaran/{year}/realisasi/{id}/bukti", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 		{Method: "GET", Path: "/anggaran/{year}/laporan", Permission: permRead, Handler: http.HandlerFunc(reportPage)},
 		{Method: "GET", Path: "/anggaran/{year}/laporan.csv", Permission: permRead, Handler: http.HandlerFunc(reportCSVPage)},
+		{Method: "GET", Path: "/widget", Permission: permRead, Widget: true, Handler: http.HandlerFunc(consoleWidget)},
 		{Method: "GET", Path: "/{$}", Public: true, Handler: http.HandlerFunc(publicPage)},
 		{Method: "GET", Path: "/ringkasan", Public: true, Widget: true, Handler: http.HandlerFunc(publicWidget)},
 	}
@@ -534,6 +535,35 @@ func reportCSVPage(w http.ResponseWriter, r *http.Request) {
 	q.Set("format", "csv")
 	r.URL.RawQuery = q.Encode()
 	serveReport(w, r)
+}
+
+// consoleWidget is the dashboard's card: the year's budget status and
+// realisation at a village, the count of approved budgets and the Dana
+// Desa absorption above.
+func consoleWidget(w http.ResponseWriter, r *http.Request) {
+	req := sdk.From(r)
+	year := req.Now().Year()
+	y := strconv.Itoa(year)
+	link := ui.A("Buka Anggaran Desa", "/anggaran?year="+y)
+	if req.Level != sdk.Village {
+		s, err := buildSummary(r, year)
+		if err != nil {
+			fail(w, r, "Anggaran Desa", err)
+			return
+		}
+		ui.Render(w, r, ui.Page{Title: "Anggaran Desa " + y, Body: []ui.Node{ui.DefinitionList(
+			[2]string{"APBDes disetujui", fmt.Sprintf("%d dari %d desa", s.Approved, s.Villages)},
+			[2]string{"Penyerapan Dana Desa", pct(s.DanaDesa.AbsorptionPercent)}), link}})
+		return
+	}
+	v, err := buildView(r.Context(), req, year, false)
+	if err != nil {
+		ui.Render(w, r, ui.Page{Title: "APBDes " + y, Body: []ui.Node{ui.Muted("Belum ada anggaran tahun ini."), link}})
+		return
+	}
+	ui.Render(w, r, ui.Page{Title: "APBDes " + y, Body: []ui.Node{statusBadge(v), ui.DefinitionList(
+		[2]string{"Realisasi belanja", pct(v.Realised.SpendingPercent)},
+		[2]string{"Penyerapan Dana Desa", pct(v.DanaDesa.AbsorptionPercent)}), link}})
 }
 
 // rollupPage is the regency-level (or district) screen: one row per
