@@ -135,7 +135,7 @@ func TestParseImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, skipped, rejected, err := parseImport(rows)
+	lines, skipped, rejected, err := parseImport(rows, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +157,17 @@ func TestParseImport(t *testing.T) {
 	if _, err := readTable([]byte("a,b\n1,2\n")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := parseImport([][]string{{"a", "b"}}); err == nil {
+	if _, _, _, err := parseImport([][]string{{"a", "b"}}, false); err == nil {
 		t.Error("a file without the columns was read")
+	}
+	// The Perubahan's amounts, and a name written after the code.
+	rows = [][]string{{"Kd_Keg", "Kd_Rincian", "Nama", "Anggaran", "AnggaranStlhPAK", "SumberDana"},
+		{"", "4.2.1.01. Dana Desa", "", "800000000", "850000000", ""}}
+	if lines, _, _, _ := parseImport(rows, true); len(lines) != 1 || lines[0].Amount != 850_000_000 || lines[0].Name != "Dana Desa" || lines[0].Code != "4.2.1.01" {
+		t.Errorf("perubahan import: %+v", lines)
+	}
+	if lines, _, _, _ := parseImport(rows, false); len(lines) != 1 || lines[0].Amount != 800_000_000 {
+		t.Errorf("apbdes import: %+v", lines)
 	}
 }
 

@@ -35,6 +35,12 @@ import (
 //	             "1250000,00" (also: Nilai, JmlAnggaran, Jumlah, Pagu)
 //	SumberDana   the source of funds of a spending row: DDS, ADD, PBH, PAD,
 //	             BKP, BKK, SWD, SILPA, DLL (also: Sumber_Dana, Sumber)
+//	AnggaranStlhPAK  the amount after the change, read instead of
+//	             Anggaran by an import with ?kind=perubahan
+//
+// These are the columns of Siskeudes' Ta_RABRinci (and Ta_RAB) tables;
+// Kd_Rincian may also carry the name after the code ("4.1.1. Hasil Usaha
+// Desa"), as OpenSID's copy of the tables writes it.
 //
 // Rows whose account has fewer than three segments ("4.", "4.1.", the
 // sub-totals) and empty rows are skipped. A row that cannot be read is
@@ -62,7 +68,10 @@ var importColumns = map[string][]string{
 	"keg":    {"kdkeg", "kodekegiatan", "kegiatan"},
 	"rek":    {"kdrincian", "kdrek", "koderekening", "rekening", "kode"},
 	"name":   {"uraian", "nama", "namarincian", "namaobyek"},
-	"amount": {"anggaran", "nilai", "jmlanggaran", "jumlah", "pagu"},
+	"amount": {"anggaran", "nilai", "nilaianggaran", "jmlanggaran", "jumlah", "pagu"},
+	// The amount after the change (PAK), read instead of Anggaran when
+	// the import opens or replaces an APBDes Perubahan.
+	"after":  {"anggaranstlhpak", "anggaransetelahperubahan"},
 	"source": {"sumberdana", "sumber"},
 }
 
@@ -137,8 +146,10 @@ func activityCode(s string) string {
 	return strings.Join(parts, ".")
 }
 
-// parseImport turns the rows into lines and rejected rows.
-func parseImport(rows [][]string) ([]Line, int, []RowError, error) {
+// parseImport turns the rows into lines and rejected rows; perubahan
+// reads the amounts after the change (AnggaranStlhPAK) where the file has
+// them.
+func parseImport(rows [][]string, perubahan bool) ([]Line, int, []RowError, error) {
 	head, cols := -1, map[string]int{}
 	for i, row := range rows {
 		if i > 20 {
@@ -174,14 +185,27 @@ func parseImport(rows [][]string) ([]Line, int, []RowError, error) {
 		}
 		return strings.TrimSpace(row[j])
 	}
+	amountCol := "amount"
+	if _, ok := cols["after"]; ok && perubahan {
+		amountCol = "after"
+	}
 	var lines []Line
 	at := map[string]int{}
 	skipped := 0
 	var rejected []RowError
 	for i := head + 1; i < len(rows); i++ {
 		row, n := rows[i], i+1
-		rek := strings.Trim(cell(row, "rek"), ".")
-		if rek == "" && cell(row, "amount") == "" {
+		rek, name := cell(row, "rek"), cell(row, "name")
+		// OpenSID's copy of the tables writes "4.1.1. Hasil Usaha Desa":
+		// the code, then the name.
+		if code, rest, ok := strings.Cut(rek, " "); ok {
+			rek = code
+			if name == "" {
+				name = strings.TrimSpace(rest)
+			}
+		}
+		rek = strings.Trim(rek, ".")
+		if rek == "" && cell(row, amountCol) == "" {
 			skipped++
 			continue
 		}
@@ -189,12 +213,12 @@ func parseImport(rows [][]string) ([]Line, int, []RowError, error) {
 			skipped++ // a sub-total row ("4.", "4.1.") or a heading
 			continue
 		}
-		amount, err := parseRupiah(cell(row, "amount"))
+		amount, err := parseRupiah(cell(row, amountCol))
 		if err != nil {
-			rejected = append(rejected, RowError{n, string(codeInvalidAmount), fmt.Sprintf("amount %q is not rupiah", cell(row, "amount"))})
+			rejected = append(rejected, RowError{n, string(codeInvalidAmount), fmt.Sprintf("amount %q is not rupiah", cell(row, amountCol))})
 			continue
 		}
-		l := Line{Name: cell(row, "name"), Amount: amount}
+		l := Line{Name: name, Amount: amount}
 		switch rek[0] {
 		case '4':
 			l.Section, l.Code = sectionIncome, rek
@@ -243,7 +267,7 @@ func importBudget(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	lines, skipped, rejected, err := parseImport(rows)
+	lines, skipped, rejected, err := parseImport(rows, r.URL.Query().Get("kind") == kindPerubahan)
 	if err != nil {
 		return 0, nil, err
 	}
