@@ -333,6 +333,23 @@ func testFinance(t *testing.T, h *sdktest.Host) {
 		t.Errorf("regency write: %d %s", res.Status, res.Body)
 	}
 
+	// Screens: the draft editor fills a line in to change it.
+	if p := op.GetPage(villageA, "/anggaran/2027/baris"); p.Status != 200 || !strings.Contains(p.HTML, `name="code"`) {
+		t.Errorf("line form: %d", p.Status)
+	}
+	op.Put(villageA, "/budgets/2027", map[string]any{"lines": balanced()})
+	if p := op.GetPage(villageA, "/anggaran/2027/baris?key="+url.QueryEscape("spending|2.3.01|5.3")); p.Status != 200 || !strings.Contains(p.HTML, `value="600000000"`) {
+		t.Errorf("line form filled in: %d %s", p.Status, p.HTML)
+	}
+	if p := op.PostForm(villageA, "/anggaran/2027/baris", url.Values{"section": {"spending"}, "code": {"2.3.01"}, "account": {"5.3"}, "name": {"Jalan desa"}, "amount": {"500.000.000"}, "source": {"DDS"}}); p.Status != 303 {
+		t.Errorf("changing a line: %d %s", p.Status, p.HTML)
+	}
+	var d BudgetView
+	op.Get(villageA, "/budgets/2027").JSON(&d)
+	if d.Totals.Spending != 1_000_000_000 || len(d.Lines) != 9 {
+		t.Errorf("after the change: %+v, %d lines", d.Totals, len(d.Lines))
+	}
+
 	// Screens.
 	if p := op.GetPage(villageA, "/anggaran?year=2026"); p.Status != 200 || !strings.Contains(p.HTML, "Perdes No. 5 Tahun 2026") || !strings.Contains(p.HTML, "Catat realisasi") {
 		t.Errorf("budget page: %d %s", p.Status, p.HTML)

@@ -200,7 +200,7 @@ func perubahanForm(y string) ui.Form {
 func linesTable(r *http.Request, v *BudgetView, editable bool) ui.Node {
 	cols := []ui.Column{{Label: "Bagian"}, {Label: "Kode"}, {Label: "Uraian"}, {Label: "Sumber"}, {Label: "Anggaran"}, {Label: "Realisasi"}, {Label: "%"}}
 	if editable {
-		cols = append(cols, ui.Column{Label: "Hapus"})
+		cols = append(cols, ui.Column{Label: "Ubah"}, ui.Column{Label: "Hapus"})
 	}
 	rows := make([]ui.Row, 0, len(v.Lines))
 	for _, l := range v.Lines {
@@ -210,6 +210,7 @@ func linesTable(r *http.Request, v *BudgetView, editable bool) ui.Node {
 		}
 		cells := []ui.Node{ui.Cell(sectionNames[l.Section]), ui.Cell(code), ui.Cell(l.Name), ui.Cell(l.Source), ui.Cell(rp(l.Amount)), ui.Cell(rp(l.Realised)), ui.Cell(pct(l.Percent))}
 		if editable {
+			cells = append(cells, ui.A("Ubah", fmt.Sprintf("/anggaran/%d/baris?key=%s", v.Year, url.QueryEscape(lineKey(l.Section, l.Code, l.Account)))))
 			cells = append(cells, ui.Form{Action: fmt.Sprintf("/anggaran/%d/baris/hapus", v.Year), Method: "POST", Submit: "Hapus",
 				Fields: []ui.Field{{Name: "key", Type: "hidden"}}, Values: url.Values{"key": {lineKey(l.Section, l.Code, l.Account)}}})
 		}
@@ -235,9 +236,22 @@ var lineFields = []ui.Field{
 	{Name: "source", Label: "Sumber dana (khusus belanja)", Type: "select", Options: sourceOptions()},
 }
 
-// linePage shows the form adding a line to the draft.
+// linePage shows the form adding a line to the draft, or changing the
+// line named by ?key= (section|code|account), its values filled in.
 func linePage(w http.ResponseWriter, r *http.Request) {
-	renderLine(w, r, http.StatusOK, url.Values{}, nil, "")
+	values := url.Values{}
+	if k := r.URL.Query().Get("key"); k != "" {
+		if year, err := pageYear(r); err == nil {
+			lines, _, _ := currentDraft(r, year)
+			for _, l := range lines {
+				if lineKey(l.Section, l.Code, l.Account) == k {
+					values = url.Values{"section": {l.Section}, "code": {l.Code}, "account": {l.Account}, "name": {l.Name},
+						"amount": {strconv.FormatInt(l.Amount, 10)}, "source": {l.Source}}
+				}
+			}
+		}
+	}
+	renderLine(w, r, http.StatusOK, values, nil, "")
 }
 
 func renderLine(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
