@@ -361,6 +361,12 @@ func testFinance(t *testing.T, h *sdktest.Host) {
 	if p := kab.GetPage("14.01", "/anggaran?year=2026"); p.Status != 200 || !strings.Contains(p.HTML, "Tenant "+villageA) || !strings.Contains(p.HTML, "Belum ada") {
 		t.Errorf("regency roll-up: %d %s", p.Status, p.HTML)
 	}
+	if p := kab.GetPage("14.01", "/anggaran?year=2026&status=none"); p.Status != 200 || strings.Contains(p.HTML, "Tenant "+villageA+"<") || !strings.Contains(p.HTML, "Tenant "+villageB) || !strings.Contains(p.HTML, `name="kecamatan"`) {
+		t.Errorf("regency roll-up without budgets: %d %s", p.Status, p.HTML)
+	}
+	if p := kab.GetPage("14.01", "/anggaran?year=2026&kecamatan=Tenant+14.01.01"); p.Status != 200 || !strings.Contains(p.HTML, "Tenant "+villageA) || strings.Contains(p.HTML, "Tenant "+villageB+"<") {
+		t.Errorf("regency roll-up of one district: %d %s", p.Status, p.HTML)
+	}
 	if p := anon.PublicPage("GET", villageA, "/", nil); p.Status != 200 || !strings.Contains(p.HTML, "b-chart") || !strings.Contains(p.HTML, "Dana Desa") {
 		t.Errorf("public page: %d %s", p.Status, p.HTML)
 	}

@@ -615,7 +615,24 @@ func pagedRollup(r *http.Request, s *Summary, public bool) ui.Node {
 		}
 		return 0
 	}
-	items := slices.Clone(s.Items)
+	q := r.URL.Query()
+	districts := []ui.Option{{Value: "", Label: "Semua"}}
+	seen := map[string]bool{}
+	items := make([]VillageSummary, 0, len(s.Items))
+	for _, v := range s.Items {
+		if v.District != "" && !seen[v.District] {
+			seen[v.District] = true
+			districts = append(districts, ui.Option{Value: v.District, Label: v.District})
+		}
+		if d := q.Get("kecamatan"); d != "" && v.District != d {
+			continue
+		}
+		if st := q.Get("status"); st != "" && (st == "none") != (v.Status == "none") {
+			continue
+		}
+		items = append(items, v)
+	}
+	slices.SortStableFunc(districts[1:], func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
 	slices.SortStableFunc(items, func(a, b VillageSummary) int {
 		c := cmp.Compare(key(a), key(b))
 		if c == 0 {
@@ -634,6 +651,12 @@ func pagedRollup(r *http.Request, s *Summary, public bool) ui.Node {
 	page.Items = items[min(off, len(items)):min(off+limit, len(items))]
 	tb := rollupTable(r, &page, public).(ui.Table)
 	tb.Total, tb.Page, tb.Limit, tb.Sort = len(items), off/limit+1, limit, sortKey
+	tb.Filters = []ui.Field{{Name: "status", Label: "APBDes", Type: "select", Options: []ui.Option{{Value: "", Label: "Semua"}, {Value: "approved", Label: "Sudah disetujui"}, {Value: "none", Label: "Belum ada"}}}}
+	if len(districts) > 2 {
+		tb.Filters = append([]ui.Field{{Name: "kecamatan", Label: "Kecamatan", Type: "select", Options: districts}}, tb.Filters...)
+	}
+	// The year stays when the filters are applied.
+	tb.Filters = append(tb.Filters, ui.Field{Name: "year", Type: "hidden"})
 	return tb
 }
 
