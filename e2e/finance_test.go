@@ -254,6 +254,14 @@ func TestFinance(t *testing.T) {
 			w.op.Do(t, "POST", fin(villageA, "/budgets/2026/realisations"), entry("payee", "Budi")).ExpectErr(400, "unknown_field")
 			w.op.multipartPost(t, fin(villageA, "/budgets/2026/realisations"), map[string]string{"section": "spending", "code": "4.2.01", "date": "2026-05-01",
 				"amount": "1000", "description": "Konsumsi"}, "evidence", "virus.exe", []byte("MZ\x90\x00binary")).ExpectErr(415, "evidence_type_not_accepted")
+			// A wrong entry is reversed (not deleted), once.
+			wrong := w.op.Do(t, "POST", fin(villageA, "/budgets/2026/realisations"), entry("amount", 7000)).Expect(201).Str("id")
+			rev := w.op.Do(t, "POST", fin(villageA, "/budgets/2026/realisations/"+wrong+"/reverse"), map[string]string{"reason": "salah baris"}).Expect(201).JSON()
+			if num(rev, "amount") != -7000 || rev["reverses"] != wrong {
+				t.Errorf("reversal: %v", rev)
+			}
+			w.op.Do(t, "POST", fin(villageA, "/budgets/2026/realisations/"+wrong+"/reverse"), map[string]string{"reason": "lagi"}).ExpectErr(409, "already_reversed")
+			w.viewer.Do(t, "POST", fin(villageA, "/budgets/2026/realisations/"+wrong+"/reverse"), map[string]string{"reason": "lagi"}).ExpectErr(403, "forbidden")
 			w.viewer.Do(t, "GET", fin(villageA, "/budgets/2026/report?period=s2"), nil).ExpectErr(400, "invalid_period")
 			w.viewer.Do(t, "GET", fin(villageA, "/budgets/2026/report?format=pdf"), nil).ExpectErr(400, "invalid_format")
 			w.viewer.Do(t, "GET", fin(villageA, "/budgets/2026/realisations/00000000-0000-0000-0000-000000000000/evidence"), nil).ExpectErr(404, "realisation_not_found")

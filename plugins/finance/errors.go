@@ -95,6 +95,9 @@ const (
 	codeMalformedForm sdk.Code = "malformed_form"
 	// codeRealisationNotFound: no such entry, or it has no evidence (404).
 	codeRealisationNotFound sdk.Code = "realisation_not_found"
+	// codeAlreadyReversed: the entry is already reversed, is itself a
+	// reversal, or changed meanwhile (409).
+	codeAlreadyReversed sdk.Code = "already_reversed"
 	// codeInvalidPeriod: ?period= is not s1 or year (400).
 	codeInvalidPeriod sdk.Code = "invalid_period"
 	// codeInvalidFormat: ?format= is not json or csv (400).

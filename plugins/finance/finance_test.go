@@ -333,6 +333,27 @@ func testFinance(t *testing.T, h *sdktest.Host) {
 		t.Errorf("regency write: %d %s", res.Status, res.Body)
 	}
 
+	// A wrong entry is reversed, not deleted.
+	var wrong EntryView
+	op.Post(villageA, "/budgets/2026/realisations", map[string]any{"section": "spending", "code": "1.1.01", "account": "5.1.1", "date": "2026-07-01", "amount": 5_000_000, "description": "Salah baris"}).JSON(&wrong)
+	res = op.Post(villageA, "/budgets/2026/realisations/"+wrong.ID+"/reverse", map[string]string{"reason": "dicatat pada baris yang salah"})
+	var rev EntryView
+	if res.JSON(&rev); res.Status != 201 || rev.Amount != -5_000_000 || rev.Reverses != wrong.ID || rev.Line.Realised != 0 {
+		t.Errorf("reverse: %d %s", res.Status, res.Body)
+	}
+	if res := op.Post(villageA, "/budgets/2026/realisations/"+wrong.ID+"/reverse", map[string]string{"reason": "lagi"}); res.ErrorCode() != codeAlreadyReversed {
+		t.Errorf("reverse twice: %d %s", res.Status, res.Body)
+	}
+	if res := op.Post(villageA, "/budgets/2026/realisations/"+rev.ID+"/reverse", map[string]string{"reason": "lagi"}); res.ErrorCode() != codeAlreadyReversed {
+		t.Errorf("reverse a reversal: %d %s", res.Status, res.Body)
+	}
+	if res := op.Post(villageA, "/budgets/2026/realisations/"+wrong.ID+"/reverse", map[string]string{"reason": ""}); res.ErrorCode() != codeInvalidDescription {
+		t.Errorf("reverse without a reason: %d %s", res.Status, res.Body)
+	}
+	if res := op.Post(villageA, "/budgets/2027/realisations/"+wrong.ID+"/reverse", map[string]string{"reason": "x"}); res.ErrorCode() != codeRealisationNotFound {
+		t.Errorf("reverse in another year: %d %s", res.Status, res.Body)
+	}
+
 	// Screens: the draft editor fills a line in to change it.
 	if p := op.GetPage(villageA, "/anggaran/2027/baris"); p.Status != 200 || !strings.Contains(p.HTML, `name="code"`) {
 		t.Errorf("line form: %d", p.Status)

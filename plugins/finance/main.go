@@ -44,6 +44,9 @@ const (
 	// {"village","year","id","section","code","account","source","date",
 	// "amount","line_realised","line_budget"} (rupiah).
 	eventRealised = "finance.realisation_recorded"
+	// eventReversed: an entry was cancelled by a reversing entry
+	// {"village","year","id","section","code","account","source","amount","line_budget"}.
+	eventReversed = "finance.realisation_reversed"
 )
 
 // maxEvidenceBytes bounds an evidence file (a scanned receipt or a
@@ -70,12 +73,13 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/budgets/{year}/import", Permission: permWrite, MaxBodyBytes: maxImportBytes + multipartSlack, Timeout: time.Minute, Handler: sdk.Func(villageOnly(importBudget))},
 		{Method: "POST", Path: "/budgets/{year}/realisations", Permission: permRealise, MaxBodyBytes: maxEvidenceBytes + multipartSlack, Timeout: time.Minute, Handler: sdk.Func(villageOnly(postRealisation))},
 		{Method: "GET", Path: "/budgets/{year}/realisations", Permission: permRead, Handler: sdk.Func(listRealisations)},
+		{Method: "POST", Path: "/budgets/{year}/realisations/{id}/reverse", Permission: permRealise, Handler: sdk.Func(villageOnly(reverseRealisation))},
 		{Method: "GET", Path: "/budgets/{year}/realisations/{id}/evidence", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 		{Method: "GET", Path: "/budgets/{year}/report", Permission: permRead, Handler: http.HandlerFunc(serveReport)},
 		{Method: "GET", Path: "/summary", Public: true, Handler: sdk.Func(getSummary)},
 	},
 	Pages:     pages(),
-	Publishes: []string{eventSaved, eventApproved, eventRealised},
+	Publishes: []string{eventSaved, eventApproved, eventRealised, eventReversed},
 	Collections: []sdk.Collection{{
 		// budgets holds one record per version of a village's budget for a
 		// year: revision 0 is the APBDes, 1 the APBDes Perubahan.
@@ -133,6 +137,10 @@ var plugin = sdk.Plugin{
 			{Name: "description", Type: sdk.String, Required: true},
 			{Name: "evidence", Type: sdk.Object},
 			{Name: "recorded_by", Type: sdk.String},
+			// reversed_by is the user who cancelled this entry; reverses the
+			// id of the entry a cancelling entry (negative amount) cancels.
+			{Name: "reversed_by", Type: sdk.String},
+			{Name: "reverses", Type: sdk.String},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"year", "date"}}, {Fields: []string{"year", "key"}}},
 	}},

@@ -51,6 +51,8 @@ type entry struct {
 	Description string    `json:"description"`
 	Evidence    *Evidence `json:"evidence,omitempty"`
 	RecordedBy  string    `json:"recorded_by,omitempty"`
+	ReversedBy  string    `json:"reversed_by,omitempty"`
+	Reverses    string    `json:"reverses,omitempty"`
 }
 
 // EntryView is a realisation entry as the API answers it; Line is the
@@ -279,6 +281,80 @@ func storeEntry(r *http.Request, year int, in entryInput, file io.Reader, fileNa
 func overBudget(line ledgerLine, amount int64) error {
 	return entryErr(codeExceedsBudget, "amount", "line %s %s has %d left of its budget %d; %d would exceed it",
 		line.Code, line.Account, max(line.Budget-line.Realised, 0), line.Budget, amount)
+}
+
+// reverseInput is the body of POST .../realisations/{id}/reverse: why
+// the entry is cancelled (a wrong amount, a wrong line).
+type reverseInput struct {
+	Reason string `json:"reason"`
+}
+
+// reverseRealisation cancels an entry with a reversing entry of the
+// opposite amount, dated today (a correction keeps the books' trail
+// rather than deleting): POST /budgets/{year}/realisations/{id}/reverse.
+func reverseRealisation(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	year, err := parseYear(r.PathValue("year"))
+	if err != nil {
+		return 0, nil, err
+	}
+	var in reverseInput
+	if err := sdk.Bind(r, &in); err != nil {
+		return 0, nil, err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || input.Text(in.Reason, 500) != nil {
+		return 0, nil, entryErr(codeInvalidDescription, "reason", "the reason must be text of 1 to 500 characters")
+	}
+	rec, err := req.Records("realisations").Get(ctx, r.PathValue("id"))
+	var e entry
+	if err == nil {
+		err = rec.Decode(&e)
+	}
+	if errors.Is(err, sdk.ErrNotFound) || (err == nil && e.Year != year) {
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeRealisationNotFound, "no entry %s in %d", r.PathValue("id"), year)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	if e.ReversedBy != "" || e.Reverses != "" {
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeAlreadyReversed, "entry %s is already reversed, or is itself a reversal", rec.ID)
+	}
+	lines, _, err := req.Records("ledger").Query().Where("year", sdk.Eq, year).Where("key", sdk.Eq, e.Key).Page(0, 1).Run(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(lines) == 0 {
+		return 0, nil, sdk.Errorf(http.StatusNotFound, codeRealisationNotFound, "entry %s has no line", rec.ID)
+	}
+	var line ledgerLine
+	if err := lines[0].Decode(&line); err != nil {
+		return 0, nil, err
+	}
+	date := req.Today()
+	if !strings.HasPrefix(date, strconv.Itoa(year)+"-") {
+		date = fmt.Sprintf("%d-12-31", year) // a correction after the year closes lands on its last day
+	}
+	rev := entry{Year: year, Key: e.Key, Section: e.Section, Code: e.Code, Account: e.Account, Name: e.Name, Date: date,
+		Amount: -e.Amount, Description: "Koreksi: " + in.Reason, RecordedBy: req.User, Reverses: rec.ID}
+	b := req.Batch()
+	inc := b.Increment("ledger", lines[0].ID, map[string]float64{"realised": float64(-e.Amount)}, sdk.Filter{Field: "realised", Op: sdk.Ge, Value: e.Amount})
+	ins := b.Insert("realisations", rev)
+	b.Update("realisations", rec.ID, rec.Version, map[string]any{"reversed_by": req.User})
+	b.Publish(eventReversed, map[string]any{"village": req.Tenant, "year": year, "id": rec.ID, "section": e.Section,
+		"code": e.Code, "account": e.Account, "source": line.Source, "amount": e.Amount, "line_budget": line.Budget})
+	b.Audit("finance.realisation.reverse", rec.ID, map[string]any{"amount": e.Amount, "reason": in.Reason})
+	if err := b.Commit(ctx); err != nil {
+		if errors.Is(err, sdk.ErrConflict) || errors.Is(err, sdk.ErrConditionFailed) {
+			return 0, nil, sdk.Errorf(http.StatusConflict, codeAlreadyReversed, "entry %s changed meanwhile: read it again", rec.ID)
+		}
+		return 0, nil, err
+	}
+	var after ledgerLine
+	_ = inc.Record.Decode(&after)
+	rev.Reverses = rec.ID
+	return http.StatusCreated, EntryView{ID: ins.Record.ID, entry: rev, CreatedAt: ins.Record.CreatedAt, Line: &LineSum{Budget: after.Budget, Realised: after.Realised}}, nil
 }
 
 // listRealisations answers GET /budgets/{year}/realisations: the entries,
