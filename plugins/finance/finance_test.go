@@ -354,6 +354,18 @@ func testFinance(t *testing.T, h *sdktest.Host) {
 		t.Errorf("reverse in another year: %d %s", res.Status, res.Body)
 	}
 
+	var again EntryView
+	op.Post(villageA, "/budgets/2026/realisations", map[string]any{"section": "spending", "code": "1.1.01", "account": "5.1.1", "date": "2026-07-01", "amount": 1_000, "description": "Salah lagi"}).JSON(&again)
+	if p := op.PostForm(villageA, "/anggaran/2026/realisasi/"+again.ID+"/batal", url.Values{"reason": {""}}); p.Status != 422 {
+		t.Errorf("reverse page without a reason: %d", p.Status)
+	}
+	if p := op.PostForm(villageA, "/anggaran/2026/realisasi/"+again.ID+"/batal", url.Values{"reason": {"salah"}}); p.Status != 303 {
+		t.Errorf("reverse page: %d %s", p.Status, p.HTML)
+	}
+	if p := op.GetPage(villageA, "/anggaran/2026/realisasi"); !strings.Contains(p.HTML, "Dibatalkan") || !strings.Contains(p.HTML, "Koreksi: salah") {
+		t.Errorf("entries after a reversal: %s", p.HTML)
+	}
+
 	// Screens: the draft editor fills a line in to change it.
 	if p := op.GetPage(villageA, "/anggaran/2027/baris"); p.Status != 200 || !strings.Contains(p.HTML, `name="code"`) {
 		t.Errorf("line form: %d", p.Status)

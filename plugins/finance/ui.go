@@ -41,6 +41,8 @@ func pages() []sdk.PageRoute {
 		{Method: "GET", Path: "/anggaran/{year}/realisasi", Permission: permRead, Handler: http.HandlerFunc(realisationPage)},
 		{Method: "POST", Path: "/anggaran/{year}/realisasi", Permission: permRealise, MaxBodyBytes: maxEvidenceBytes + multipartSlack, Handler: http.HandlerFunc(realisationPage)},
 		{Method: "GET", Path: "/anggaran/{year}/realisasi/{id}/bukti", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
+		{Method: "GET", Path: "/anggaran/{year}/realisasi/{id}/batal", Permission: permRealise, Handler: http.HandlerFunc(reversePage)},
+		{Method: "POST", Path: "/anggaran/{year}/realisasi/{id}/batal", Permission: permRealise, Handler: http.HandlerFunc(reversePage)},
 		{Method: "GET", Path: "/anggaran/{year}/laporan", Permission: permRead, Handler: http.HandlerFunc(reportPage)},
 		{Method: "GET", Path: "/anggaran/{year}/laporan.csv", Permission: permRead, Handler: http.HandlerFunc(reportCSVPage)},
 		{Method: "GET", Path: "/widget", Permission: permRead, Widget: true, Handler: http.HandlerFunc(consoleWidget)},
@@ -494,11 +496,48 @@ func realisationPage(w http.ResponseWriter, r *http.Request) {
 		if e.Evidence != nil {
 			ev = ui.A(e.Evidence.Name, fmt.Sprintf("/anggaran/%s/realisasi/%s/bukti", y, e.ID))
 		}
-		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(ui.DateOnly(e.Date)), ui.Cell(e.Code + " " + e.Name), ui.Cell(rp(e.Amount)), ui.Cell(e.Description), ev}})
+		action := ui.Cell("")
+		switch {
+		case e.ReversedBy != "":
+			action = ui.Badge("neutral", "Dibatalkan")
+		case e.Reverses != "":
+			action = ui.Badge("info", "Koreksi")
+		case req.Can(permRealise):
+			action = ui.A("Batalkan", fmt.Sprintf("/anggaran/%s/realisasi/%s/batal", y, e.ID))
+		}
+		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(ui.DateOnly(e.Date)), ui.Cell(e.Code + " " + e.Name), ui.Cell(rp(e.Amount)), ui.Cell(e.Description), ev, action}})
 	}
-	body = append(body, ui.Section("Daftar realisasi", ui.Table{Columns: []ui.Column{{Label: "Tanggal"}, {Label: "Baris"}, {Label: "Jumlah"}, {Label: "Keterangan"}, {Label: "Bukti"}},
+	body = append(body, ui.Section("Daftar realisasi", ui.Table{Columns: []ui.Column{{Label: "Tanggal"}, {Label: "Baris"}, {Label: "Jumlah"}, {Label: "Keterangan"}, {Label: "Bukti"}, {Label: "Koreksi"}},
 		Rows: rows, Total: int(l.Total), Page: off/max(limit, 1) + 1, Limit: limit, Empty: "Belum ada realisasi."}))
 	ui.Render(w, r, ui.Page{Title: "Realisasi APBDes " + y, Status: status, Actions: []ui.Link{{Label: "Kembali ke anggaran", Href: "/anggaran?year=" + y}}, Body: body})
+}
+
+// reversePage asks why an entry is cancelled (GET) and cancels it with a
+// reversing entry (POST).
+func reversePage(w http.ResponseWriter, r *http.Request) {
+	y, id := r.PathValue("year"), r.PathValue("id")
+	form := ui.Form{Action: "/anggaran/" + y + "/realisasi/" + id + "/batal", Method: "POST", Submit: "Batalkan realisasi",
+		Cancel: "/anggaran/" + y + "/realisasi", Fields: []ui.Field{{Name: "reason", Label: "Alasan pembatalan", Type: "textarea", Required: true, Max: 500,
+			Help: "Realisasi tidak dihapus: dicatat realisasi koreksi dengan jumlah negatif, hari ini."}}}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		var in reverseInput
+		err := ui.Decode(r, &in)
+		if err == nil {
+			_, _, err = ui.CallAPI(r, reverseRealisation, "POST", nil, in, "year", y, "id", id)
+		}
+		if err == nil {
+			ui.Redirect(w, r, "/anggaran/"+y+"/realisasi", "success", "Realisasi dibatalkan dengan koreksi.")
+			return
+		}
+		if !isCode(err, codeInvalidDescription) {
+			fail(w, r, "Batalkan realisasi", err)
+			return
+		}
+		form.Errors, form.Error = ui.FormErrorsFor(r, err)
+		form.Values, status = r.PostForm, ui.FormStatus(err)
+	}
+	ui.Render(w, r, ui.Page{Title: "Batalkan realisasi", Status: status, Body: []ui.Node{form}})
 }
 
 // reportPage shows the semester or year-end realisation report.
