@@ -1,0 +1,218 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The account structure of the village budget, from Permendagri 20/2018
+// on village financial management (Lampiran: kode rekening APBDes and the
+// classification of spending by bidang, sub-bidang and kegiatan).
+//
+// A budget line is in one of three sections:
+//
+//   - income (pendapatan, code 4): 4.1 Pendapatan Asli Desa (4.1.1 to
+//     4.1.4), 4.2 transfers (4.2.1 Dana Desa, 4.2.2 bagian dari hasil pajak
+//     dan retribusi daerah, 4.2.3 Alokasi Dana Desa, 4.2.4 bantuan keuangan
+//     provinsi, 4.2.5 bantuan keuangan kabupaten/kota), 4.3 other income
+//     (4.3.1 to 4.3.5, 4.3.9). A line's code is one of these with optional
+//     detail segments ("4.1.1.01");
+//   - spending (belanja): the activity code bidang.sub-bidang.kegiatan
+//     ("1.1.01"), bidang 1 to 5, the sub-bidang of the regulation, the
+//     kegiatan two digits, with optional detail segments; the optional
+//     account is the type of spending (5.1 pegawai, 5.2 barang dan jasa,
+//     5.3 modal, 5.4 tak terduga, with detail); the source of funds is
+//     required (sources);
+//   - financing (pembiayaan, code 6): 6.1 receipts (6.1.1 SiLPA of the
+//     previous year, 6.1.2 drawing reserve funds, 6.1.3 sale of separated
+//     village assets, 6.1.9 other), 6.2 expenditures (6.2.1 forming reserve
+//     funds, 6.2.2 village capital participation, 6.2.9 other).
+const (
+	sectionIncome    = "income"
+	sectionSpending  = "spending"
+	sectionFinancing = "financing"
+)
+
+// incomeGroups names the sources of income the infographic and the roll-up
+// show, keyed by their group code.
+var incomeGroups = []struct{ Code, Name string }{
+	{"4.1", "Pendapatan Asli Desa"},
+	{"4.2.1", "Dana Desa"},
+	{"4.2.2", "Bagi Hasil Pajak dan Retribusi"},
+	{"4.2.3", "Alokasi Dana Desa"},
+	{"4.2.4", "Bantuan Keuangan Provinsi"},
+	{"4.2.5", "Bantuan Keuangan Kabupaten/Kota"},
+	{"4.3", "Pendapatan Lain-lain"},
+}
+
+// incomeKinds are the second-level income accounts (4.x.y) the regulation
+// defines.
+var incomeKinds = map[string]string{
+	"4.1.1": "Hasil Usaha Desa", "4.1.2": "Hasil Aset Desa", "4.1.3": "Swadaya, Partisipasi dan Gotong Royong", "4.1.4": "Lain-lain Pendapatan Asli Desa",
+	"4.2.1": "Dana Desa", "4.2.2": "Bagian dari Hasil Pajak dan Retribusi Daerah Kabupaten/Kota", "4.2.3": "Alokasi Dana Desa",
+	"4.2.4": "Bantuan Keuangan Provinsi", "4.2.5": "Bantuan Keuangan Kabupaten/Kota",
+	"4.3.1": "Penerimaan dari Hasil Kerja Sama Desa", "4.3.2": "Penerimaan dari Bantuan Perusahaan yang Berlokasi di Desa",
+	"4.3.3": "Penerimaan dari Hibah dan Sumbangan Pihak Ketiga", "4.3.4": "Koreksi Kesalahan Belanja Tahun-tahun Sebelumnya",
+	"4.3.5": "Bunga Bank", "4.3.9": "Lain-lain Pendapatan Desa yang Sah",
+}
+
+// financingKinds are the financing accounts (6.x.y).
+var financingKinds = map[string]string{
+	"6.1.1": "SiLPA Tahun Sebelumnya", "6.1.2": "Pencairan Dana Cadangan", "6.1.3": "Hasil Penjualan Kekayaan Desa yang Dipisahkan", "6.1.9": "Penerimaan Pembiayaan Lainnya",
+	"6.2.1": "Pembentukan Dana Cadangan", "6.2.2": "Penyertaan Modal Desa", "6.2.9": "Pengeluaran Pembiayaan Lainnya",
+}
+
+// bidangs are the five fields of village spending.
+var bidangs = []struct{ Code, Name string }{
+	{"1", "Penyelenggaraan Pemerintahan Desa"},
+	{"2", "Pelaksanaan Pembangunan Desa"},
+	{"3", "Pembinaan Kemasyarakatan Desa"},
+	{"4", "Pemberdayaan Masyarakat Desa"},
+	{"5", "Penanggulangan Bencana, Keadaan Darurat dan Mendesak"},
+}
+
+// subBidangs are the sub-fields of each bidang.
+var subBidangs = map[string]string{
+	"1.1": "Penyelenggaraan Belanja Siltap, Tunjangan dan Operasional Pemerintahan Desa", "1.2": "Sarana dan Prasarana Pemerintahan Desa",
+	"1.3": "Administrasi Kependudukan, Pencatatan Sipil, Statistik dan Kearsipan", "1.4": "Tata Praja Pemerintahan, Perencanaan, Keuangan dan Pelaporan", "1.5": "Pertanahan",
+	"2.1": "Pendidikan", "2.2": "Kesehatan", "2.3": "Pekerjaan Umum dan Penataan Ruang", "2.4": "Kawasan Permukiman",
+	"2.5": "Kehutanan dan Lingkungan Hidup", "2.6": "Perhubungan, Komunikasi dan Informatika", "2.7": "Energi dan Sumber Daya Mineral", "2.8": "Pariwisata",
+	"3.1": "Ketenteraman, Ketertiban Umum dan Pelindungan Masyarakat", "3.2": "Kebudayaan dan Keagamaan", "3.3": "Kepemudaan dan Olahraga", "3.4": "Kelembagaan Masyarakat",
+	"4.1": "Kelautan dan Perikanan", "4.2": "Pertanian dan Peternakan", "4.3": "Peningkatan Kapasitas Aparatur Desa",
+	"4.4": "Pemberdayaan Perempuan, Perlindungan Anak dan Keluarga", "4.5": "Koperasi, Usaha Mikro Kecil dan Menengah", "4.6": "Dukungan Penanaman Modal", "4.7": "Perdagangan dan Perindustrian",
+	"5.1": "Penanggulangan Bencana", "5.2": "Keadaan Darurat", "5.3": "Keadaan Mendesak",
+}
+
+// spendingAccounts are the types of spending (jenis belanja).
+var spendingAccounts = map[string]string{"5.1": "Belanja Pegawai", "5.2": "Belanja Barang dan Jasa", "5.3": "Belanja Modal", "5.4": "Belanja Tak Terduga"}
+
+// sources are the sources of funds of a spending line, with the codes
+// Siskeudes uses.
+var sources = []struct{ Code, Name string }{
+	{"DDS", "Dana Desa"}, {"ADD", "Alokasi Dana Desa"}, {"PBH", "Bagi Hasil Pajak dan Retribusi"},
+	{"PAD", "Pendapatan Asli Desa"}, {"BKP", "Bantuan Keuangan Provinsi"}, {"BKK", "Bantuan Keuangan Kabupaten/Kota"},
+	{"SWD", "Swadaya Masyarakat"}, {"SILPA", "SiLPA"}, {"DLL", "Pendapatan Lain-lain"},
+}
+
+// sourceDanaDesa is the source whose realised spending is the Dana Desa
+// absorption the regency follows.
+const sourceDanaDesa = "DDS"
+
+var (
+	incomeCode    = regexp.MustCompile(`^4\.[1-3]\.[0-9]{1,2}(\.[0-9]{1,3}){0,3}$`)
+	financingCode = regexp.MustCompile(`^6\.[12]\.[0-9](\.[0-9]{1,3}){0,3}$`)
+	spendingCode  = regexp.MustCompile(`^[1-5]\.[0-9]{1,2}\.[0-9]{2}(\.[0-9]{1,3}){0,3}$`)
+	accountCode   = regexp.MustCompile(`^5\.[1-4](\.[0-9]{1,3}){0,4}$`)
+)
+
+// checkCode answers whether code is an account of section, with the
+// reason when it is not. For spending it also checks the sub-bidang.
+func checkCode(section, code string) error {
+	switch section {
+	case sectionIncome:
+		if !incomeCode.MatchString(code) {
+			return fmt.Errorf("income code %q is not 4.x.y (4.1 Pendapatan Asli Desa, 4.2 transfers, 4.3 other income)", code)
+		}
+		if _, ok := incomeKinds[prefix(code, 3)]; !ok {
+			return fmt.Errorf("income code %q: %s is not an income account of Permendagri 20/2018", code, prefix(code, 3))
+		}
+	case sectionFinancing:
+		if !financingCode.MatchString(code) {
+			return fmt.Errorf("financing code %q is not 6.1.x (receipts) or 6.2.x (expenditures)", code)
+		}
+		if _, ok := financingKinds[prefix(code, 3)]; !ok {
+			return fmt.Errorf("financing code %q: %s is not a financing account of Permendagri 20/2018", code, prefix(code, 3))
+		}
+	case sectionSpending:
+		if !spendingCode.MatchString(code) {
+			return fmt.Errorf("spending code %q is not bidang.sub-bidang.kegiatan such as 1.1.01", code)
+		}
+		sub := canonSub(code)
+		if _, ok := subBidangs[sub]; !ok {
+			return fmt.Errorf("spending code %q: %s is not a sub-bidang of bidang %s", code, sub, code[:1])
+		}
+	}
+	return nil
+}
+
+// canonSub is the sub-bidang of a spending code, without a leading zero
+// ("2.03.01" -> "2.3").
+func canonSub(code string) string {
+	parts := strings.Split(code, ".")
+	n, _ := strconv.Atoi(parts[1])
+	return parts[0] + "." + strconv.Itoa(n)
+}
+
+// prefix is the first n dot-separated segments of code.
+func prefix(code string, n int) string {
+	parts := strings.Split(code, ".")
+	if len(parts) > n {
+		parts = parts[:n]
+	}
+	return strings.Join(parts, ".")
+}
+
+// groupOf is the group a line counts in for the infographic and the
+// roll-up: an income source (incomeGroups), a bidang ("1" to "5"), or the
+// financing side ("6.1", "6.2").
+func groupOf(section, code string) string {
+	switch section {
+	case sectionIncome:
+		if strings.HasPrefix(code, "4.2.") {
+			return prefix(code, 3)
+		}
+		return prefix(code, 2)
+	case sectionSpending:
+		return code[:1]
+	default:
+		return prefix(code, 2)
+	}
+}
+
+// groupName names a group for screens.
+func groupName(section, group string) string {
+	switch section {
+	case sectionIncome:
+		for _, g := range incomeGroups {
+			if g.Code == group {
+				return g.Name
+			}
+		}
+	case sectionSpending:
+		for _, b := range bidangs {
+			if b.Code == group {
+				return b.Name
+			}
+		}
+	case sectionFinancing:
+		if group == "6.1" {
+			return "Penerimaan Pembiayaan"
+		}
+		return "Pengeluaran Pembiayaan"
+	}
+	return group
+}
+
+// sourceName names a source of funds, or "" when the code is not one.
+func sourceName(code string) string {
+	for _, s := range sources {
+		if s.Code == code {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+// lineKey identifies a line within a year's budget.
+func lineKey(section, code, account string) string {
+	return section + "|" + code + "|" + account
+}
+
+// capped says whether realisation of a line may not pass its budget:
+// spending and financing expenditures may not; income and financing
+// receipts may exceed their estimate.
+func capped(section, code string) bool {
+	return section == sectionSpending || (section == sectionFinancing && strings.HasPrefix(code, "6.2"))
+}
