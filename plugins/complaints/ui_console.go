@@ -1,0 +1,5 @@
+package main
+
+import "github.com/balaidesa/balai/sdk"
+
+var consolePages = []sdk.PageRoute{}
