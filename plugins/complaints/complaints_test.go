@@ -258,7 +258,9 @@ func TestJourneyInProcess(t *testing.T) {
 	}, sdktest.WithClock(clock.Now))
 }
 
-func contains(s, sub string) bool { return len(sub) == 0 || len(s) >= len(sub) && (indexOf(s, sub) >= 0) }
+func contains(s, sub string) bool {
+	return len(sub) == 0 || len(s) >= len(sub) && (indexOf(s, sub) >= 0)
+}
 
 func indexOf(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {

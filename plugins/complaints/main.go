@@ -83,7 +83,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/settings", Permission: permRead, Handler: sdk.Func(getSettings)},
 		{Method: "PUT", Path: "/settings", Permission: permSettings, Handler: sdk.Func(putSettings)},
 	},
-	Pages: pages, // ui_console.go, ui_public.go
+	Pages:     pages, // ui_console.go, ui_public.go
 	Publishes: []string{evReceived, evAssigned, evEscalated, evAnswered, evRejected, evClosed, evRated},
 	Collections: []sdk.Collection{{
 		Name: "complaints",

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -31,21 +30,21 @@ type villageStats struct {
 // response time in working days, the share answered on time, overdue
 // complaints and the average rating, for the tenant and per village.
 type statsView struct {
-	Tenant      string           `json:"tenant"`
-	Level       string           `json:"level"`
-	Year        int              `json:"year,omitempty"`
-	TargetDays  int              `json:"target_days"`
-	Total       int64            `json:"total"`
-	ByCategory  map[string]int64 `json:"by_category"`
-	ByState     map[string]int64 `json:"by_state"`
-	Overdue     int64            `json:"overdue"`
-	Responded   int64            `json:"responded"`
-	OnTime      int64            `json:"on_time"`
-	OnTimePct   *float64         `json:"on_time_percent"`
-	MedianDays  *float64         `json:"median_response_days"`
-	Ratings     int64            `json:"ratings"`
-	AvgRating   *float64         `json:"average_rating"`
-	Villages    []villageStats   `json:"villages"`
+	Tenant     string           `json:"tenant"`
+	Level      string           `json:"level"`
+	Year       int              `json:"year,omitempty"`
+	TargetDays int              `json:"target_days"`
+	Total      int64            `json:"total"`
+	ByCategory map[string]int64 `json:"by_category"`
+	ByState    map[string]int64 `json:"by_state"`
+	Overdue    int64            `json:"overdue"`
+	Responded  int64            `json:"responded"`
+	OnTime     int64            `json:"on_time"`
+	OnTimePct  *float64         `json:"on_time_percent"`
+	MedianDays *float64         `json:"median_response_days"`
+	Ratings    int64            `json:"ratings"`
+	AvgRating  *float64         `json:"average_rating"`
+	Villages   []villageStats   `json:"villages"`
 }
 
 func zero(keys []string) map[string]int64 {
@@ -294,5 +293,3 @@ func listPublished(r *http.Request) (int, any, error) {
 	}
 	return http.StatusOK, sdk.ListOf[publishedItem]{Items: items, Total: total}, nil
 }
-
-var _ = time.Now
