@@ -299,6 +299,10 @@ func readSubmission(r *http.Request) (*submission, *photoUpload, error) {
 func fromForm(values map[string][]string, r *http.Request, page bool) (*submission, *photoUpload, error) {
 	known := []string{"category", "description", "place", "name", "phone", "publish"}
 	for k := range values {
+		// A browser sends an empty file field as a value named photo.
+		if k == "photo" && len(values[k]) == 1 && values[k][0] == "" {
+			continue
+		}
 		if !slices.Contains(known, k) && !(page && (k == "csrf_token" || k == "confirmed")) {
 			e := sdk.Errorf(http.StatusBadRequest, sdk.CodeUnknownField, "unknown field %q", k)
 			e.Field = k

@@ -34,6 +34,8 @@ var consolePages = []sdk.PageRoute{
 	{Method: "GET", Path: "/complaints/new", Permission: permWrite, Handler: http.HandlerFunc(pageNew)},
 	{Method: "POST", Path: "/complaints/new", Permission: permWrite, MaxBodyBytes: maxSubmitBytes, Handler: http.HandlerFunc(pageNew)},
 	{Method: "GET", Path: "/complaints/{id}", Permission: permRead, Handler: http.HandlerFunc(pageComplaint)},
+	// The photo, streamed as the API does, for the console's session.
+	{Method: "GET", Path: "/complaints/{id}/photo", Permission: permRead, Handler: http.HandlerFunc(servePhoto)},
 	{Method: "POST", Path: "/complaints/{id}/{action}", Permission: permWrite, Handler: http.HandlerFunc(pageAction)},
 	{Method: "GET", Path: "/recap", Permission: permRead, Handler: http.HandlerFunc(pageRecap),
 		Menu: &sdk.MenuEntry{Label: "Rekap Pengaduan", LabelEN: "Complaints recap", Icon: "chart", Order: 111}},
@@ -150,7 +152,7 @@ func submissionForm(r *http.Request, action string, values url.Values, errs map[
 		{Name: "photo", Label: ui.Tr(r, "Foto (tidak wajib)", "Photo (optional)"), Type: "file", Accept: "image/jpeg,image/png,image/webp",
 			Help: ui.Tr(r, "JPEG, PNG atau WebP, paling besar 5 MB. Foto hanya dilihat petugas.", "JPEG, PNG or WebP, at most 5 MB. Only the office sees it.")},
 		{Name: "name", Label: ui.Tr(r, "Nama (tidak wajib)", "Name (optional)"), Max: 100},
-		{Name: "phone", Label: ui.Tr(r, "Nomor HP (tidak wajib)", "Mobile number (optional)"), Type: "tel", Max: 20, Digits: true,
+		{Name: "phone", Label: ui.Tr(r, "Nomor HP (tidak wajib)", "Mobile number (optional)"), Type: "tel", Max: 20, Placeholder: "0812 3456 7890",
 			Help: ui.Tr(r, "Agar petugas dapat menghubungi Anda. Tanpa nomor HP, pengaduan Anda anonim.", "So that the office can call you back. Without it your complaint is anonymous.")},
 		{Name: "publish", Label: ui.Tr(r, "Saya setuju pengaduan dan jawabannya diumumkan tanpa nama dan nomor HP saya", "I agree that the complaint and its answer are published, without my name and number"), Type: "checkbox"},
 	}
@@ -261,7 +263,7 @@ func renderComplaint(w http.ResponseWriter, r *http.Request, status int, form st
 	}
 	out := []ui.Node{nodes(head...), ui.Section(ui.Tr(r, "Uraian", "Description"), ui.Text(c.Description)), ui.DefinitionList(pairs...)}
 	if c.HasPhoto {
-		out = append(out, ui.HTML(template.HTML(`<p><a href="`+templateAttr(c.PhotoURL)+`">`+templateText(ui.Tr(r, "Lihat foto", "See the photo"))+`</a></p>`)))
+		out = append(out, ui.HTML(template.HTML(`<p><a href="`+templateAttr(ui.Href(r, "/complaints/"+c.ID+"/photo"))+`">`+templateText(ui.Tr(r, "Lihat foto", "See the photo"))+`</a></p>`)))
 	}
 	canAct := req.Level == sdk.Village && req.Can(permWrite)
 	if canAct && c.EscalatedTo != "" {

@@ -172,7 +172,7 @@ func renderTrack(w http.ResponseWriter, r *http.Request, status int, values url.
 				{Name: "comment", Label: ui.Tr(r, "Komentar (tidak wajib)", "Comment (optional)"), Type: "textarea", Max: 500},
 			}}))
 	}
-	out = append(out, ui.Muted(ui.Tr(r, "Simpan alamat halaman ini untuk melihat perkembangannya.", "Keep this page's address to follow your complaint.")))
+	out = append(out, ui.Muted(ui.Tr(r, "Simpan kode pelacakan ", "Keep the tracking code ")+code+ui.Tr(r, " atau alamat halaman ini untuk melihat perkembangannya.", " or this page's address to follow your complaint.")))
 	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Pengaduan ", "Complaint ") + t.Ref, Status: status, Body: out})
 }
 

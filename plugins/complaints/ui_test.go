@@ -27,7 +27,7 @@ func TestPages(t *testing.T) {
 
 		// A bad form is shown again with the error under its field.
 		res := anon.PublicPage("POST", villageA, "/lapor", url.Values{"csrf_token": {sdktest.CSRFToken}, "category": {"infrastructure"}, "description": {"rusak"}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.HTML, "paling sedikit 10 huruf") {
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.HTML, "paling sedikit 10 huruf") || !strings.Contains(res.HTML, ">rusak</textarea>") {
 			t.Fatalf("bad form: %d %s", res.Status, res.HTML)
 		}
 		res = anon.PublicPage("POST", villageA, "/lapor", url.Values{"csrf_token": {sdktest.CSRFToken}, "category": {"infrastructure"},
