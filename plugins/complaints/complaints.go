@@ -175,7 +175,9 @@ func viewOf(rec *sdk.Record, req *sdk.Request) (complaintView, error) {
 // eventPayload is what other modules (the performance evaluation) hear of
 // a complaint: no personal data, no text.
 type eventPayload struct {
-	ID           string `json:"id"`
+	// ID is the complaint's id; absent from complaint_received (the ref
+	// names it there: the id is given as the batch commits).
+	ID           string `json:"id,omitempty"`
 	Ref          string `json:"ref"`
 	Village      string `json:"village"`
 	Category     string `json:"category"`

@@ -97,6 +97,37 @@ func TestPages(t *testing.T) {
 		if len(widgets) != 1 || len(widgets[0].HTML) > 4096 {
 			t.Errorf("public widget: %+v", widgets)
 		}
+		// The clerk records a complaint at the counter and escalates it; the
+		// district's list leads to it at its village, where the district's
+		// official (and not the village's clerk) has the actions.
+		camat := h.User("camat", "operator", districtA)
+		res = op.PostForm(villageA, "/complaints/new", url.Values{"category": {"social"}, "description": {"Warga lansia belum menerima BLT bulan ini"}})
+		if res.Status != http.StatusSeeOther || !strings.Contains(res.Flash, "Kode pelacakan") {
+			t.Fatalf("counter: %d %s", res.Status, res.HTML)
+		}
+		counterID := res.Location[strings.LastIndex(res.Location, "/")+1:]
+		var got complaintView
+		op.Get(villageA, "/complaints/"+counterID).JSON(&got)
+		if got.Channel != ChannelOffice || got.SubmittedBy != "op-a" {
+			t.Errorf("counter complaint: %+v", got)
+		}
+		if res := op.PostForm(villageA, "/complaints/"+counterID+"/escalate", url.Values{"to": {"district"}, "reason": {"Data BLT dikelola kecamatan"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("escalate page: %d %s", res.Status, res.HTML)
+		}
+		if res := op.GetPage(villageA, "/complaints/"+counterID); strings.Contains(res.HTML, "Kirim jawaban") || !strings.Contains(res.HTML, "ditangani di sana") {
+			t.Errorf("the village clerk still has the actions: %s", res.HTML)
+		}
+		res = camat.GetPage(districtA, "/complaints?escalated=here")
+		if !strings.Contains(res.HTML, `href="../../../`+villageA+`/m/complaints/complaints/`+counterID+`"`) {
+			t.Errorf("district list's link: %s", res.HTML)
+		}
+		if res := camat.GetPage(villageA, "/complaints/"+counterID); !strings.Contains(res.HTML, "Kirim jawaban") {
+			t.Errorf("the district's official has no actions: %s", res.HTML)
+		}
+		if res := camat.PostForm(villageA, "/complaints/"+counterID+"/respond", url.Values{"answer": {"Sudah didaftarkan ke Dinas Sosial."}}); res.Status != http.StatusSeeOther {
+			t.Errorf("district answers: %d %s", res.Status, res.HTML)
+		}
+
 		// Settings: the regency's form; a village reads them.
 		if res := kab.PostForm(regency, "/settings", url.Values{"target_days": {"5"}, "holidays": {"2026-12-24 Cuti bersama Natal\n2026-12-25 Natal"}}); res.Status != http.StatusSeeOther {
 			t.Errorf("settings: %d %s", res.Status, res.HTML)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/input"
@@ -482,6 +481,3 @@ func villageNames(r *http.Request, need bool) (map[string]string, error) {
 	}
 	return names, nil
 }
-
-// today is a helper for tests and screens.
-func dateOf(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
