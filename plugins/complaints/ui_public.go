@@ -130,6 +130,9 @@ func renderTrack(w http.ResponseWriter, r *http.Request, status int, values url.
 		StateClosed:     {"Pengaduan Anda sudah selesai ditangani.", "Your complaint is closed."},
 		StateRejected:   {"Pengaduan Anda tidak dapat ditindaklanjuti. Alasannya di bawah.", "Your complaint cannot be acted on. The reason is below."},
 	}[t.State]
+	if !t.CanRate && t.State == StateAnswered {
+		next = [2]string{"Pengaduan Anda sudah dijawab.", "Your complaint was answered."}
+	}
 	head := []ui.Node{stateBadge(r, t.State)}
 	if t.Overdue {
 		head = append(head, overdueBadge(r))
