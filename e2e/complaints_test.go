@@ -156,6 +156,16 @@ func TestComplaints(t *testing.T) {
 			if ev := strings.Join(complaintEvents(t, w.h, ref, "0812", "Rahmat"), " "); ev != "complaints.complaint_received complaints.complaint_assigned complaints.complaint_answered complaints.complaint_rated complaints.complaint_closed" {
 				t.Errorf("events: %s", ev)
 			}
+			// The counter: a clerk records complaints beyond a citizen's limit.
+			for i := 0; i < 11; i++ {
+				if got := w.op.Do(t, "POST", cpl(villageA, "/complaints/counter"), complaint("public_services", "Antrean KTP di kecamatan terlalu lama", nil)).Expect(http.StatusCreated); got.Str("track_code") == "" {
+					t.Fatalf("counter: %s", got.Body)
+				}
+			}
+			w.viewer.Do(t, "POST", cpl(villageA, "/complaints/counter"), complaint("public_services", "Antrean KTP di kecamatan terlalu lama", nil)).ExpectErr(http.StatusForbidden, "forbidden")
+			if got := w.op.Do(t, "GET", cpl(villageA, "/complaints?category=public_services&limit=1"), nil).Expect(200).Items(); len(got) != 1 || got[0]["channel"] != "office" {
+				t.Errorf("counter complaint: %v", got)
+			}
 			// An anonymous complaint, not for publication.
 			anon.Do(t, "POST", cpl(villageA, "/complaints"), complaint("environment", "Sampah menumpuk di tepi sungai Kampar dekat pasar", nil)).Expect(http.StatusCreated)
 			if pub := anon.Do(t, "GET", cpl(villageA, "/published"), nil).Expect(http.StatusOK); pub.Total() != 1 {

@@ -68,6 +68,9 @@ var plugin = sdk.Plugin{
 	},
 	Routes: []sdk.Route{
 		{Method: "POST", Path: "/complaints", Public: true, MaxBodyBytes: maxSubmitBytes, RateLimit: publicSubmitLimit, Timeout: time.Minute, Handler: sdk.Func(submitComplaint)},
+		// The counter: a clerk records a citizen's complaint taken in person
+		// or by phone, without the citizens' per-client limit.
+		{Method: "POST", Path: "/complaints/counter", Permission: permWrite, MaxBodyBytes: maxSubmitBytes, Timeout: time.Minute, Handler: sdk.Func(submitComplaint)},
 		{Method: "GET", Path: "/complaints/track/{code}", Public: true, RateLimit: trackLimit, Handler: sdk.Func(trackComplaint)},
 		{Method: "POST", Path: "/complaints/track/{code}/rating", Public: true, RateLimit: rateLimit, Handler: sdk.Func(rateComplaint)},
 		{Method: "GET", Path: "/complaints", Permission: permRead, Handler: sdk.Func(listComplaints)},
