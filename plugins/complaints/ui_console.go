@@ -262,8 +262,17 @@ func renderComplaint(w http.ResponseWriter, r *http.Request, status int, form st
 		pairs = append(pairs, [2]string{ui.Tr(r, "Penilaian warga", "Citizen's rating"), strings.Repeat("★", c.Rating) + strings.Repeat("☆", 5-c.Rating) + " " + c.RatingComment})
 	}
 	out := []ui.Node{nodes(head...), ui.Section(ui.Tr(r, "Uraian", "Description"), ui.Text(c.Description)), ui.DefinitionList(pairs...)}
+	// At a district or regency the complaint is shown from the villages
+	// below; its photo and its actions are at its village's page.
+	atVillage := ui.Href(r, "/complaints/"+c.ID)
+	if req.Level != sdk.Village {
+		atVillage = "../../../../" + c.Tenant + "/m/complaints/complaints/" + c.ID
+	}
 	if c.HasPhoto {
-		out = append(out, ui.HTML(template.HTML(`<p><a href="`+templateAttr(ui.Href(r, "/complaints/"+c.ID+"/photo"))+`">`+templateText(ui.Tr(r, "Lihat foto", "See the photo"))+`</a></p>`)))
+		out = append(out, ui.HTML(template.HTML(`<p><a href="`+templateAttr(atVillage+"/photo")+`">`+templateText(ui.Tr(r, "Lihat foto", "See the photo"))+`</a></p>`)))
+	}
+	if req.Level != sdk.Village {
+		out = append(out, ui.Link{Label: ui.Tr(r, "Tindak lanjuti di halaman desa", "Act on it at the village's page"), Href: atVillage, Primary: true})
 	}
 	canAct := req.Level == sdk.Village && req.Can(permWrite)
 	if canAct && c.EscalatedTo != "" {

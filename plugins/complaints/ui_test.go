@@ -121,6 +121,9 @@ func TestPages(t *testing.T) {
 		if !strings.Contains(res.HTML, `href="../../../`+villageA+`/m/complaints/complaints/`+counterID+`"`) {
 			t.Errorf("district list's link: %s", res.HTML)
 		}
+		if res := camat.GetPage(districtA, "/complaints/"+counterID); res.Status != http.StatusOK || !strings.Contains(res.HTML, `href="../../../../`+villageA+`/m/complaints/complaints/`+counterID+`"`) {
+			t.Errorf("the complaint at the district: %d %s", res.Status, res.HTML)
+		}
 		if res := camat.GetPage(villageA, "/complaints/"+counterID); !strings.Contains(res.HTML, "Kirim jawaban") {
 			t.Errorf("the district's official has no actions: %s", res.HTML)
 		}
