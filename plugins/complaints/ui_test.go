@@ -64,6 +64,11 @@ func TestPages(t *testing.T) {
 			t.Fatalf("API overdue: %+v", list)
 		}
 		id := list.Items[0].ID
+		var st statsView
+		anon.Get(regency, "/stats").JSON(&st)
+		if st.Overdue != 1 || st.Villages[0].Overdue+st.Villages[1].Overdue != 1 || st.MedianDays != nil {
+			t.Errorf("overdue in the roll-up: %+v", st)
+		}
 		// The viewer sees the complaint without the actions nor the number.
 		if res := viewer.GetPage(villageA, "/complaints/"+id); res.Status != http.StatusOK || strings.Contains(res.HTML, "Kirim jawaban") || strings.Contains(res.HTML, "081211112222") {
 			t.Errorf("viewer's page: %d %s", res.Status, res.HTML)
