@@ -5,9 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	_ "image/png" // decoders for thumbnails
 	"io"
 	"net/http"
@@ -15,71 +12,26 @@ import (
 	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
-const (
-	// thumbWidth is a thumbnail's width in pixels: a timeline card on a
-	// phone, sharp on a 2x screen at 160 CSS pixels; some 10 to 25 KB.
-	thumbWidth = 320
-	// maxThumbPixels bounds the images decoded for a thumbnail (memory:
-	// 4 bytes a pixel); a larger one is shown without a thumbnail.
-	maxThumbPixels = 40_000_000
-)
-
-// makeThumb stores a JPEG thumbnail of the photo data and returns its
-// file id; "" with no error when the photo cannot be made into one (a
-// WebP, which the standard library does not decode, or a huge image):
-// pages then show the photo itself.
+// makeThumb stores a JPEG thumbnail (sdk/thumb, 320 px wide) of the photo
+// data and returns its file id; "" with no error when the photo cannot be
+// made into one (a WebP, which the standard library does not decode, or a
+// huge image): pages then show the photo itself.
 func makeThumb(ctx context.Context, req *sdk.Request, data []byte) (string, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width < 1 || cfg.Height < 1 || cfg.Width*cfg.Height > maxThumbPixels {
+	small, err := thumb.JPEG(ctx, data, thumb.Width)
+	if errors.Is(err, thumb.ErrUnsupported) {
 		return "", nil
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return "", nil
+		return "", fmt.Errorf("a thumbnail: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, shrink(img, thumbWidth), &jpeg.Options{Quality: 70}); err != nil {
-		return "", fmt.Errorf("encoding a thumbnail: %w", err)
-	}
-	f, err := req.PutFile(ctx, "thumb.jpg", &buf, sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
+	f, err := req.PutFile(ctx, "thumb.jpg", bytes.NewReader(small), sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
 	if err != nil {
 		return "", fmt.Errorf("storing a thumbnail: %w", err)
 	}
 	return f.ID, nil
-}
-
-// shrink scales img down to width pixels (never up), averaging a 4×4 grid
-// of samples for each pixel (as the marketplace's thumbnails).
-func shrink(img image.Image, width int) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= width {
-		width = w
-	}
-	height := max(h*width/w, 1)
-	dst := image.NewRGBA(image.Rect(0, 0, width, height))
-	const n = 4
-	for y := range height {
-		for x := range width {
-			var r, g, bl, a uint32
-			for sy := range n {
-				for sx := range n {
-					px := b.Min.X + (x*n+sx)*w/(width*n)
-					py := b.Min.Y + (y*n+sy)*h/(height*n)
-					cr, cg, cb, ca := img.At(px, py).RGBA()
-					r, g, bl, a = r+cr, g+cg, bl+cb, a+ca
-				}
-			}
-			// The colours are premultiplied by alpha: a transparent part
-			// shows on white (a JPEG has no transparency).
-			const k = n * n * 257
-			white := 255 - a/k
-			dst.SetRGBA(x, y, color.RGBA{uint8(r/k + white), uint8(g/k + white), uint8(bl/k + white), 255})
-		}
-	}
-	return dst
 }
 
 // servePhoto streams a project's photo to anyone: a project's photos are

@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	_ "image/gif" // decoders for thumbnails
-	"image/jpeg"
 	_ "image/png"
 	"io"
 	"mime"
@@ -16,10 +14,10 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
 const (
@@ -31,10 +29,6 @@ const (
 	// maxPhotos per report: enough to show the damage, little enough for
 	// a page read on a village connection.
 	maxPhotos = 6
-	// thumbWidth is a thumbnail's width: 320 px JPEG at quality 70, some
-	// 10 to 25 KB, so that a report's page stays light on a phone.
-	thumbWidth     = 320
-	maxThumbPixels = 40_000_000
 )
 
 // Photo-specific error codes.
@@ -171,9 +165,10 @@ func attachPhoto(ctx context.Context, req *sdk.Request, rec *sdk.Record, rp *rep
 	return &pv, nil
 }
 
-// makeThumb stores a JPEG thumbnail of the stored photo id (scaled with
-// golang.org/x/image/draw) and returns its file id; "" with no error when
-// the image cannot be decoded or is huge: pages then show the photo.
+// makeThumb stores a JPEG thumbnail (sdk/thumb, 320 px wide) of the
+// stored photo id and returns its file id; "" with no error when the image
+// cannot be decoded or is huge: pages then show the photo. Citizens upload
+// through the public form: sdk/thumb bounds what a decode may cost.
 func makeThumb(ctx context.Context, req *sdk.Request, id string) (string, error) {
 	_, rc, err := req.OpenFile(ctx, id)
 	if err != nil {
@@ -184,23 +179,14 @@ func makeThumb(ctx context.Context, req *sdk.Request, id string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width < 1 || cfg.Height < 1 || cfg.Width*cfg.Height > maxThumbPixels {
+	small, err := thumb.JPEG(ctx, data, thumb.Width)
+	if errors.Is(err, thumb.ErrUnsupported) {
 		return "", nil
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return "", nil
-	}
-	w := min(thumbWidth, cfg.Width)
-	h := max(cfg.Height*w/cfg.Width, 1)
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 70}); err != nil {
 		return "", err
 	}
-	f, err := req.PutFile(ctx, "thumb.jpg", &buf, sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
+	f, err := req.PutFile(ctx, "thumb.jpg", bytes.NewReader(small), sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
 	if err != nil {
 		return "", err
 	}
@@ -254,7 +240,13 @@ func servePhoto(thumb bool) http.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
 		h.Set("Content-Disposition", "inline")
-		h.Set("Cache-Control", "public, max-age=3600")
+		if rp.Published {
+			h.Set("Cache-Control", "public, max-age=3600")
+		} else {
+			// A staff member's view of an unverified report: no shared
+			// cache may keep it for the next caller.
+			h.Set("Cache-Control", "private, no-store")
+		}
 		h.Set("ETag", etag)
 		w.WriteHeader(http.StatusOK)
 		if _, err := io.Copy(w, rc); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
 func testPNG(t *testing.T, w, h int) []byte {
@@ -57,7 +58,7 @@ func TestPhotos(t *testing.T) {
 			t.Fatalf("thumbnail: %d %s", r.Status, r.Header.Get("Content-Type"))
 		}
 		img, _, err := image.Decode(bytes.NewReader(r.Body))
-		if err != nil || img.Bounds().Dx() != thumbWidth || img.Bounds().Dy() != 213 {
+		if err != nil || img.Bounds().Dx() != thumb.Width || img.Bounds().Dy() != 213 {
 			t.Fatalf("thumbnail image: %v %v", err, img)
 		}
 		var v ReportView

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -101,7 +102,8 @@ func putSettings(r *http.Request) (int, any, error) {
 	if err := req.SaveSettings(r.Context(), s); err != nil {
 		return 0, nil, err
 	}
-	if err := req.Batch().Audit("settings.webhook", req.Tenant, map[string]any{"url": s.WebhookURL}).Commit(r.Context()); err != nil {
+	// The query may hold the receiver's token: the audit names the address only.
+	if err := req.Batch().Audit("settings.webhook", req.Tenant, map[string]any{"url": redactURL(s.WebhookURL)}).Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, SettingsView{WebhookURL: s.WebhookURL, SecretSet: s.WebhookSecret != ""}, nil
@@ -260,9 +262,9 @@ func deliverWebhook(ctx context.Context, ev sdk.Event) error {
 	case postErr == nil:
 		patch["state"], patch["delivered_at"] = DeliveryDelivered, now
 	case d.Attempts >= maxAttempts:
-		patch["state"], patch["last_error"] = DeliveryFailed, truncate(postErr.Error(), 300)
+		patch["state"], patch["last_error"] = DeliveryFailed, truncate(deliveryError(postErr), 300)
 	default:
-		patch["state"], patch["last_error"] = DeliveryRetrying, truncate(postErr.Error(), 300)
+		patch["state"], patch["last_error"] = DeliveryRetrying, truncate(deliveryError(postErr), 300)
 	}
 	if prev == nil {
 		_, err = req.Records("deliveries").Insert(ctx, patch)
@@ -309,6 +311,17 @@ func redactURL(s string) string {
 		return u.String()
 	}
 	return ""
+}
+
+// deliveryError is a failed delivery's error as the delivery log keeps it:
+// a *url.Error's text repeats the whole address, query and all, which may
+// hold the receiver's token, so only its operation and cause are kept.
+func deliveryError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " " + redactURL(ue.URL) + ": " + ue.Err.Error()
+	}
+	return err.Error()
 }
 
 func truncate(s string, n int) string {

@@ -83,7 +83,9 @@ func normHeader(s string) string {
 // readTable reads the rows of a CSV (comma or semicolon) or XLSX file.
 func readTable(data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		wb, err := excelize.OpenReader(bytes.NewReader(data))
+		// Bounds on what the workbook may unpack to: a budget of a few
+		// hundred lines is kilobytes; a zip bomb would fill memory and disk.
+		wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 		if err != nil {
 			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the workbook cannot be read: %v", err)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"net/http"
@@ -11,26 +10,6 @@ import (
 
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
-
-func TestShrink(t *testing.T) {
-	for _, c := range []struct {
-		w, h, wantW, wantH int
-	}{{1600, 1200, 320, 240}, {320, 100, 320, 100}, {100, 50, 100, 50}, {4000, 10, 320, 1}} {
-		img := image.NewRGBA(image.Rect(0, 0, c.w, c.h))
-		for y := range c.h {
-			for x := range c.w {
-				img.SetRGBA(x, y, color.RGBA{200, 100, 50, 255})
-			}
-		}
-		got := shrink(img, thumbWidth)
-		if b := got.Bounds(); b.Dx() != c.wantW || b.Dy() != c.wantH {
-			t.Errorf("%dx%d: %dx%d, want %dx%d", c.w, c.h, b.Dx(), b.Dy(), c.wantW, c.wantH)
-		}
-		if r, g, b, _ := got.At(0, 0).RGBA(); r>>8 != 200 || g>>8 != 100 || b>>8 != 50 {
-			t.Errorf("%dx%d: colour %d %d %d", c.w, c.h, r>>8, g>>8, b>>8)
-		}
-	}
-}
 
 // A decodable photo gets a 320 px JPEG thumbnail; an undecodable one is
 // its own thumbnail; deleting the photo deletes both.
