@@ -3,10 +3,13 @@ package sdk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
 )
@@ -93,6 +96,73 @@ func (r *Request) PutFile(ctx context.Context, name string, data io.Reader, rule
 func (r *Request) OpenFile(ctx context.Context, id string) (*File, io.ReadCloser, error) {
 	f, rc, err := r.host.GetFile(ctx, &pb.FileRef{Scope: r.scope, Id: id})
 	return fileFromPB(f), rc, hostError(err)
+}
+
+// FileAnswer says how ServeFile answers with a stored file.
+type FileAnswer struct {
+	// ETag, when set, is the answer's entity tag without quotes (the
+	// file's SHA-256 the record keeps, with a suffix for a variant such as
+	// a thumbnail): a browser's repeat visit naming it in If-None-Match is
+	// answered 304 Not Modified before the file is opened.
+	ETag string
+	// Public lets browsers and shared caches keep the answer for an hour:
+	// only for what anyone may see (a published photo). Otherwise the
+	// answer is private, no-store: a clerk's view of an unverified report
+	// must not stay in a proxy for the next caller.
+	Public bool
+	// Download, when set, is the file name a browser saves the answer as
+	// (Content-Disposition: attachment); empty shows the file inline.
+	Download string
+	// NotFound answers an unknown id; nil answers 404 not_found.
+	NotFound error
+}
+
+// ServeFile answers r with the tenant's stored file id: the type the host
+// sniffed from the bytes when storing them (never the uploader's word) with
+// X-Content-Type-Options: nosniff, its length, and the caching a says. An
+// error before the first byte is answered in the documented shape; one
+// while streaming is logged, the client seeing a cut answer.
+func ServeFile(w http.ResponseWriter, r *http.Request, id string, a FileAnswer) {
+	req := From(r)
+	etag := ""
+	if a.ETag != "" {
+		etag = `"` + a.ETag + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			w.Header().Set("ETag", etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	info, rc, err := req.OpenFile(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) && a.NotFound != nil {
+			err = a.NotFound
+		}
+		FailErr(w, r, err)
+		return
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", info.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	if a.Download != "" {
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Download}))
+	} else {
+		h.Set("Content-Disposition", "inline")
+	}
+	if a.Public {
+		h.Set("Cache-Control", "public, max-age=3600")
+	} else {
+		h.Set("Cache-Control", "private, no-store")
+	}
+	if etag != "" {
+		h.Set("ETag", etag)
+	}
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, rc); err != nil {
+		Logf(r.Context(), "warn", "streaming file %s: %v", id, err)
+	}
 }
 
 // DeleteFile removes a stored file of the tenant.

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
-	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -50,24 +47,6 @@ func servePhoto(w http.ResponseWriter, r *http.Request) {
 		sdk.FailErr(w, r, notFound)
 		return
 	}
-	info, rc, err := req.OpenFile(r.Context(), c.Photo)
-	if errors.Is(err, sdk.ErrNotFound) {
-		sdk.FailErr(w, r, notFound)
-		return
-	}
-	if err != nil {
-		sdk.FailErr(w, r, err)
-		return
-	}
-	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", info.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	h.Set("Content-Disposition", "inline")
-	h.Set("Cache-Control", "private, max-age=3600")
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		sdk.Logf(r.Context(), "warn", "streaming photo of %s: %v", r.PathValue("id"), err)
-	}
+	// A complainant's photo is for staff only: never kept by a shared cache.
+	sdk.ServeFile(w, r, c.Photo, sdk.FileAnswer{NotFound: notFound})
 }

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	_ "image/png" // decoders for thumbnails
-	"io"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/thumb"
@@ -66,37 +64,9 @@ func sendPhoto(w http.ResponseWriter, r *http.Request, thumb bool) {
 		sdk.FailErr(w, r, notFound)
 		return
 	}
-	etag := `"` + p.Photos[i].SHA256 + `"`
-	fileID := p.Photos[i].ID
+	etag, fileID := p.Photos[i].SHA256, p.Photos[i].ID
 	if thumb && p.Photos[i].Thumb != "" {
-		etag, fileID = `"`+p.Photos[i].SHA256+`-thumb"`, p.Photos[i].Thumb
+		etag, fileID = etag+"-thumb", p.Photos[i].Thumb
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		w.Header().Set("ETag", etag)
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	info, rc, err := req.OpenFile(r.Context(), fileID)
-	if errors.Is(err, sdk.ErrNotFound) {
-		sdk.FailErr(w, r, notFound)
-		return
-	}
-	if err != nil {
-		sdk.FailErr(w, r, err)
-		return
-	}
-	defer rc.Close()
-	h := w.Header()
-	// The type is the host's sniff of the stored bytes; nosniff keeps
-	// browsers to it.
-	h.Set("Content-Type", info.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	h.Set("Content-Disposition", "inline")
-	h.Set("Cache-Control", "public, max-age=3600")
-	h.Set("ETag", etag)
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		sdk.Logf(r.Context(), "warn", "streaming photo %s: %v", info.ID, err)
-	}
+	sdk.ServeFile(w, r, fileID, sdk.FileAnswer{ETag: etag, Public: true, NotFound: notFound})
 }

@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	_ "golang.org/x/image/webp"
@@ -220,37 +219,12 @@ func servePhoto(thumb bool) http.HandlerFunc {
 			return
 		}
 		p := rp.Photos[i]
-		etag, fileID := `"`+p.SHA256+`"`, p.ID
+		etag, fileID := p.SHA256, p.ID
 		if thumb && p.Thumb != "" {
-			etag, fileID = `"`+p.SHA256+`-thumb"`, p.Thumb
+			etag, fileID = etag+"-thumb", p.Thumb
 		}
-		if r.Header.Get("If-None-Match") == etag {
-			w.Header().Set("ETag", etag)
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		info, rc, err := req.OpenFile(r.Context(), fileID)
-		if err != nil {
-			sdk.FailErr(w, r, notFound)
-			return
-		}
-		defer rc.Close()
-		h := w.Header()
-		h.Set("Content-Type", info.ContentType) // the host's sniff, never the uploader's word
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		h.Set("Content-Disposition", "inline")
-		if rp.Published {
-			h.Set("Cache-Control", "public, max-age=3600")
-		} else {
-			// A staff member's view of an unverified report: no shared
-			// cache may keep it for the next caller.
-			h.Set("Cache-Control", "private, no-store")
-		}
-		h.Set("ETag", etag)
-		w.WriteHeader(http.StatusOK)
-		if _, err := io.Copy(w, rc); err != nil {
-			sdk.Logf(r.Context(), "warn", "streaming photo %s: %v", info.ID, err)
-		}
+		// A staff member's view of an unverified report is never kept by
+		// a shared cache for the next caller.
+		sdk.ServeFile(w, r, fileID, sdk.FileAnswer{ETag: etag, Public: rp.Published, NotFound: notFound})
 	}
 }

@@ -403,16 +403,7 @@ func serveEvidence(w http.ResponseWriter, r *http.Request) {
 		sdk.FailErr(w, r, sdk.Errorf(http.StatusNotFound, codeRealisationNotFound, "no evidence for entry %s", r.PathValue("id")))
 		return
 	}
-	f, body, err := req.OpenFile(r.Context(), e.Evidence.File)
-	if err != nil {
-		sdk.FailErr(w, r, err)
-		return
-	}
-	defer body.Close()
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Evidence.Name}))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	io.Copy(w, body)
+	sdk.ServeFile(w, r, e.Evidence.File, sdk.FileAnswer{Download: e.Evidence.Name})
 }
 
 // ReportLine is a line of a realisation report.

@@ -6,7 +6,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -202,39 +201,11 @@ func serveFile(w http.ResponseWriter, r *http.Request) {
 		sdk.FailErr(w, r, sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "the article has no picture %s", file))
 		return
 	}
-	etag := `"` + found.SHA256 + `"`
+	etag := found.SHA256
 	if file == found.Thumb {
-		etag = `"` + found.SHA256 + `-thumb"`
+		etag += "-thumb"
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		w.Header().Set("ETag", etag)
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	info, rc, err := req.OpenFile(r.Context(), file)
-	if err != nil {
-		if errors.Is(err, sdk.ErrNotFound) {
-			err = sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "the article has no picture %s", file)
-		}
-		sdk.FailErr(w, r, err)
-		return
-	}
-	defer rc.Close()
-	h := w.Header()
-	// The type is the host's sniff of the stored bytes, never the
-	// uploader's word; nosniff keeps browsers to it.
-	h.Set("Content-Type", info.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	h.Set("Content-Disposition", "inline")
-	if a.visible(req.Now()) {
-		h.Set("Cache-Control", "public, max-age=3600")
-	} else {
-		h.Set("Cache-Control", "private, no-store")
-	}
-	h.Set("ETag", etag)
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		sdk.Logf(r.Context(), "warn", "streaming picture %s: %v", info.ID, err)
-	}
+	// A draft's picture is never kept by a shared cache.
+	sdk.ServeFile(w, r, file, sdk.FileAnswer{ETag: etag, Public: a.visible(req.Now()),
+		NotFound: sdk.Errorf(http.StatusNotFound, codePhotoNotFound, "the article has no picture %s", file)})
 }
