@@ -166,6 +166,25 @@ func TestFinance(t *testing.T) {
 				"date": "2026-09-01", "amount": 150_000_001, "description": "Termin III"}).ExpectErr(422, "exceeds_budget")
 		})
 
+		t.Run("JSON sent as curl -d sends it", func(t *testing.T) {
+			// curl's -d labels a JSON body as a form; the route reads it as
+			// JSON like every other route (here refused for its amount,
+			// not for a field named after the whole body).
+			body := `{"section":"spending","code":"5.1.01","date":"2026-05-05","amount":999000000000,"description":"x"}`
+			req, _ := http.NewRequest("POST", w.h.URL+fin(villageA, "/budgets/2026/realisations"), strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+w.op.Token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			got, _ := io.ReadAll(res.Body)
+			if res.StatusCode != 422 || !strings.Contains(string(got), "exceeds_budget") {
+				t.Errorf("JSON labelled as a form: %d %s", res.StatusCode, got)
+			}
+		})
+
 		t.Run("no overspending under concurrency", func(t *testing.T) {
 			// Ten clerks pay 20 million each at once from the 50 million
 			// disaster line: exactly two payments fit.

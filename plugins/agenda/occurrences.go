@@ -54,7 +54,7 @@ func window(r *http.Request) (from, to time.Time, err error) {
 		return from, to, invalid(codeWindowBackwards, "to", "to must be after from")
 	}
 	if to.Sub(from) > maxWindow {
-		return from, to, invalid(codeWindowTooLong, "to", "the window from from to to is at most 366 days")
+		return from, to, invalid(codeWindowTooLong, "to", "the window from `from` to `to` is at most 366 days")
 	}
 	return from, to, nil
 }

@@ -316,7 +316,7 @@ func saveDraft(r *http.Request, year int, kind string, lines []Line, sums Totals
 			"financing_receipts": doc.FinancingReceipts, "financing_expenditures": doc.FinancingExpenditures, "dana_desa": doc.DanaDesa, "saved_by": req.User})
 	case kind != kindPerubahan:
 		return 0, nil, sdk.Errorf(http.StatusConflict, codeBudgetLocked,
-			"the %s of %d was approved (Perdes %s) and is locked; send kind \"perubahan\" to draft the APBDes Perubahan", kindLabel(bs[0].Kind), year, bs[0].PerdesNumber)
+			"the %s of %d was approved (%s) and is locked; send kind \"perubahan\" to draft the APBDes Perubahan", kindLabel(bs[0].Kind), year, bs[0].PerdesNumber)
 	case bs[0].Revision >= 1:
 		return 0, nil, sdk.Errorf(http.StatusConflict, codeRevisionLimit, "%d already has an approved APBDes Perubahan: the budget changes once a year", year)
 	default:
@@ -371,7 +371,7 @@ func approveBudget(r *http.Request) (int, any, error) {
 	}
 	cur := bs[0]
 	if cur.Status == statusOK {
-		return 0, nil, sdk.Errorf(http.StatusConflict, codeBudgetLocked, "the %s of %d is already approved (Perdes %s)", kindLabel(cur.Kind), year, cur.PerdesNumber)
+		return 0, nil, sdk.Errorf(http.StatusConflict, codeBudgetLocked, "the %s of %d is already approved (%s)", kindLabel(cur.Kind), year, cur.PerdesNumber)
 	}
 	if len(cur.Lines) == 0 {
 		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeNoLines, "the draft of %d has no line", year)

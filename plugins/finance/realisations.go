@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -77,7 +78,16 @@ func readEntry(r *http.Request) (entryInput, io.Reader, string, error) {
 	var in entryInput
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/x-www-form-urlencoded" {
-		// The screen's form without a file.
+		// The screen's form without a file; or JSON that curl's -d
+		// labelled as a form, which every other route reads as JSON.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return in, nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read: %v", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+			return in, nil, "", sdk.Bind(r, &in)
+		}
 		if err := r.ParseForm(); err != nil {
 			return in, nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read: %v", err)
 		}
