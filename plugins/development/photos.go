@@ -1,36 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
 	_ "image/png" // decoders for thumbnails
 	"net/http"
 	"slices"
 
 	"github.com/balaidesa/balai/sdk"
-	"github.com/balaidesa/balai/sdk/thumb"
 )
-
-// makeThumb stores a JPEG thumbnail (sdk/thumb, 320 px wide) of the photo
-// data and returns its file id; "" with no error when the photo cannot be
-// made into one (a WebP, which the standard library does not decode, or a
-// huge image): pages then show the photo itself.
-func makeThumb(ctx context.Context, req *sdk.Request, data []byte) (string, error) {
-	small, err := thumb.JPEG(ctx, data, thumb.Width)
-	if errors.Is(err, thumb.ErrUnsupported) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("a thumbnail: %w", err)
-	}
-	f, err := req.PutFile(ctx, "thumb.jpg", bytes.NewReader(small), sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
-	if err != nil {
-		return "", fmt.Errorf("storing a thumbnail: %w", err)
-	}
-	return f.ID, nil
-}
 
 // servePhoto streams a project's photo to anyone: a project's photos are
 // public like the project.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
 const (
@@ -288,11 +289,11 @@ func submitProgress(r *http.Request, in progressInput, ups []upload) (int, any, 
 		}
 		stored = append(stored, f.ID)
 		ph := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, Date: rep.Date, Percent: rep.Percent}
-		if thumb, terr := makeThumb(ctx, req, u.data); terr != nil {
+		if small, terr := thumb.Store(ctx, req, u.data); terr != nil {
 			sdk.Logf(ctx, "warn", "photo %s of project %s has no thumbnail: %v", f.ID, rec.ID, terr)
-		} else if thumb != "" {
-			ph.Thumb = thumb
-			stored = append(stored, thumb)
+		} else if small != "" {
+			ph.Thumb = small
+			stored = append(stored, small)
 		}
 		rep.Photos = append(rep.Photos, ph)
 	}

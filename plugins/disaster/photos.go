@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -146,10 +145,10 @@ func attachPhoto(ctx context.Context, req *sdk.Request, rec *sdk.Record, rp *rep
 		return nil, fmt.Errorf("storing a photo: %w", err)
 	}
 	p := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, At: req.Now().UTC()}
-	if thumb, terr := makeThumb(ctx, req, f.ID); terr != nil {
+	if small, terr := thumb.StoreFor(ctx, req, f.ID, maxPhotoBytes); terr != nil {
 		sdk.Logf(ctx, "warn", "photo %s of report %s has no thumbnail: %v", f.ID, rec.ID, terr)
 	} else {
-		p.Thumb = thumb
+		p.Thumb = small
 	}
 	photos := append(slices.Clone(rp.Photos), p)
 	if _, err := req.Records("reports").Update(ctx, rec.ID, rec.Version, map[string]any{"photos": photos}); err != nil {
@@ -162,34 +161,6 @@ func attachPhoto(ctx context.Context, req *sdk.Request, rec *sdk.Record, rp *rep
 	}
 	pv := photoViews(rec.Tenant, rec.ID, []Photo{p})[0]
 	return &pv, nil
-}
-
-// makeThumb stores a JPEG thumbnail (sdk/thumb, 320 px wide) of the
-// stored photo id and returns its file id; "" with no error when the image
-// cannot be decoded or is huge: pages then show the photo. Citizens upload
-// through the public form: sdk/thumb bounds what a decode may cost.
-func makeThumb(ctx context.Context, req *sdk.Request, id string) (string, error) {
-	_, rc, err := req.OpenFile(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	data, err := io.ReadAll(io.LimitReader(rc, maxPhotoBytes+1))
-	rc.Close()
-	if err != nil {
-		return "", err
-	}
-	small, err := thumb.JPEG(ctx, data, thumb.Width)
-	if errors.Is(err, thumb.ErrUnsupported) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	f, err := req.PutFile(ctx, "thumb.jpg", bytes.NewReader(small), sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxPhotoBytes})
-	if err != nil {
-		return "", err
-	}
-	return f.ID, nil
 }
 
 // servePhoto is GET /reports/{id}/photos/{file} (public once the report is

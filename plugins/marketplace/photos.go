@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
 const (
@@ -60,10 +61,10 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	photo := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
 	// A thumbnail keeps catalogue pages light on a phone; without one
 	// (an image it cannot decode, or a failure) pages show the photo.
-	if thumb, terr := makeThumb(r.Context(), req, f.ID); terr != nil {
+	if small, terr := thumb.StoreFor(r.Context(), req, f.ID, maxPhotoBytes); terr != nil {
 		sdk.Logf(r.Context(), "warn", "photo %s of product %s has no thumbnail: %v", f.ID, productID, terr)
 	} else {
-		photo.Thumb = thumb
+		photo.Thumb = small
 	}
 	// Orders bump the product's version all the time; the photo list is
 	// read again and the append retried rather than failing the upload.

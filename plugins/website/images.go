@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/thumb"
 )
 
 // imageRules are what the host accepts as an article's picture.
@@ -36,7 +37,7 @@ func storePhoto(r *http.Request) (Photo, error) {
 		return Photo{}, err
 	}
 	p := Photo{ID: f.ID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
-	if p.Thumb, err = makeThumb(ctx, req, f.ID); err != nil {
+	if p.Thumb, err = thumb.StoreFor(ctx, req, f.ID, maxPhotoBytes); err != nil {
 		// A missing thumbnail only makes lists heavier: keep the picture.
 		sdk.Logf(ctx, "warn", "thumbnail of %s: %v", f.ID, err)
 		p.Thumb = ""

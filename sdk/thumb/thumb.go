@@ -20,6 +20,9 @@ import (
 	_ "image/gif" // decoders for thumbnails
 	"image/jpeg"
 	_ "image/png"
+	"io"
+
+	"github.com/balaidesa/balai/sdk"
 )
 
 const (
@@ -67,6 +70,43 @@ func JPEG(ctx context.Context, data []byte, width int) ([]byte, error) {
 		return nil, fmt.Errorf("thumb: encoding: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// maxThumbBytes bounds a stored thumbnail: 320 px at quality 70 is some
+// 10 to 25 KB, so anything near this is a mistake.
+const maxThumbBytes = 1 << 20
+
+// Store makes a Width-pixel thumbnail of the image data and stores it as
+// a new file of req's tenant, returning its id; "" with no error when the
+// image is ErrUnsupported (pages then show the photo itself).
+func Store(ctx context.Context, req *sdk.Request, data []byte) (string, error) {
+	small, err := JPEG(ctx, data, Width)
+	if errors.Is(err, ErrUnsupported) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	f, err := req.PutFile(ctx, "thumb.jpg", bytes.NewReader(small), sdk.FileRules{Accept: []string{"image/jpeg"}, MaxBytes: maxThumbBytes})
+	if err != nil {
+		return "", fmt.Errorf("thumb: storing: %w", err)
+	}
+	return f.ID, nil
+}
+
+// StoreFor is Store for a photo already stored as file id, read up to
+// maxBytes (the limit it was stored under).
+func StoreFor(ctx context.Context, req *sdk.Request, id string, maxBytes int64) (string, error) {
+	_, rc, err := req.OpenFile(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("thumb: reading photo %s: %w", id, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, maxBytes+1))
+	rc.Close()
+	if err != nil {
+		return "", fmt.Errorf("thumb: reading photo %s: %w", id, err)
+	}
+	return Store(ctx, req, data)
 }
 
 // Shrink scales img down to width pixels (never up), averaging a 4x4 grid
