@@ -82,10 +82,10 @@ type CapitalYear struct {
 
 // CapitalList is the answer of GET /enterprises/{id}/capital.
 type CapitalList struct {
-	Items []CapitalView   `json:"items"`
-	Total int64           `json:"total"`
-	Years []CapitalYear   `json:"years"`
-	Sum   int64           `json:"sum"`
+	Items []CapitalView `json:"items"`
+	Total int64         `json:"total"`
+	Years []CapitalYear `json:"years"`
+	Sum   int64         `json:"sum"`
 	by    map[int]*CapitalYear
 }
 
