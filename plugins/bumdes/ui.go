@@ -6,12 +6,12 @@ package main
 //	GET  /manage                        the enterprises here (or below), the registration form; menu "BUMDes"
 //	POST /manage                        registers an enterprise (POST /enterprises)
 //	GET  /manage/{id}                   one enterprise: data, management, units, reports, capital with the APBDes comparison
-//	POST /manage/{id}                   edits it (PATCH /enterprises/{id})
-//	POST /manage/{id}/management        appoints a manager
-//	POST /manage/{id}/units             adds a unit
+//	GET  /manage/{id}/edit              its data's form; POST edits it (PATCH /enterprises/{id})
+//	GET  /manage/{id}/management        the appointment form; POST appoints a manager
+//	GET  /manage/{id}/units             the unit form; POST adds a unit
 //	POST /manage/{id}/units/{unit}/seller opens the unit's seller in the village mall
-//	POST /manage/{id}/reports           submits a semester report
-//	POST /manage/{id}/capital           records capital
+//	GET  /manage/{id}/reports           the semester report form; POST submits it
+//	GET  /manage/{id}/capital           the capital form; POST records it
 //	GET  /recap                         the roll-up of the villages below (GET /summary); menu "Rekap BUMDes"
 //	GET  /widget                        dashboard widget
 //
@@ -42,11 +42,16 @@ func pages() []sdk.PageRoute {
 			Menu: &sdk.MenuEntry{Label: "BUMDes", LabelEN: "Village enterprises", Icon: "shop", Order: 120}},
 		{Method: "POST", Path: "/manage", Permission: permWrite, Handler: http.HandlerFunc(pageRegister)},
 		{Method: "GET", Path: "/manage/{id}", Permission: permRead, Handler: http.HandlerFunc(pageEnterprise)},
-		{Method: "POST", Path: "/manage/{id}", Permission: permWrite, Handler: http.HandlerFunc(pageEdit)},
+		{Method: "GET", Path: "/manage/{id}/edit", Permission: permWrite, Handler: formPage(formEdit)},
+		{Method: "POST", Path: "/manage/{id}/edit", Permission: permWrite, Handler: http.HandlerFunc(pageEdit)},
+		{Method: "GET", Path: "/manage/{id}/management", Permission: permWrite, Handler: formPage(formAppoint)},
 		{Method: "POST", Path: "/manage/{id}/management", Permission: permWrite, Handler: http.HandlerFunc(pageAppoint)},
+		{Method: "GET", Path: "/manage/{id}/units", Permission: permWrite, Handler: formPage(formUnit)},
 		{Method: "POST", Path: "/manage/{id}/units", Permission: permWrite, Handler: http.HandlerFunc(pageAddUnit)},
 		{Method: "POST", Path: "/manage/{id}/units/{unit}/seller", Permission: permWrite, Handler: http.HandlerFunc(pageOpenSeller)},
+		{Method: "GET", Path: "/manage/{id}/reports", Permission: permWrite, Handler: formPage(formReport)},
 		{Method: "POST", Path: "/manage/{id}/reports", Permission: permWrite, Handler: http.HandlerFunc(pageReport)},
+		{Method: "GET", Path: "/manage/{id}/capital", Permission: permWrite, Handler: formPage(formCapital)},
 		{Method: "POST", Path: "/manage/{id}/capital", Permission: permWrite, Handler: http.HandlerFunc(pageCapital)},
 		{Method: "GET", Path: "/recap", Permission: permRead, Handler: http.HandlerFunc(pageRecap),
 			Menu: &sdk.MenuEntry{Label: "Rekap BUMDes", LabelEN: "Enterprises recap", Icon: "chart", Order: 121}},

@@ -121,11 +121,12 @@ func pageRegister(w http.ResponseWriter, r *http.Request) {
 }
 
 // forms of the enterprise page, to show one again with its errors.
+// Each is also the form page's path below /manage/{id}/.
 const (
 	formEdit    = "edit"
-	formAppoint = "appoint"
-	formUnit    = "unit"
-	formReport  = "report"
+	formAppoint = "management"
+	formUnit    = "units"
+	formReport  = "reports"
 	formCapital = "capital"
 )
 
@@ -142,18 +143,6 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 		return
 	}
 	e := body.(EnterpriseView)
-	vals := func(name string) url.Values {
-		if form == name {
-			return values
-		}
-		return nil
-	}
-	errsOf := func(name string) (map[string]string, string) {
-		if form == name {
-			return errs, msg
-		}
-		return nil, ""
-	}
 	info := ui.DefinitionList(
 		[2]string{ui.Tr(r, "Jenis", "Kind"), kindLabel(r, e.Kind)},
 		[2]string{ui.Tr(r, "Nomor badan hukum", "Registration number"), dash(e.RegistrationNumber)},
@@ -169,26 +158,15 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 		return
 	}
 	canWrite := req.Can(permWrite)
-	if canWrite {
-		ev, em := errsOf(formEdit)
-		v := vals(formEdit)
-		if v == nil {
-			v = url.Values{"name": {e.Name}, "registration_number": {e.RegistrationNumber}, "perdes_number": {e.PerdesNumber},
-				"perdes_date": {e.PerdesDate}, "address": {e.Address}, "classification": {e.Classification}}
-			if e.ClassificationYear > 0 {
-				v.Set("classification_year", strconv.Itoa(e.ClassificationYear))
-			}
+	action := func(label, path string) ui.Node {
+		if !canWrite {
+			return nil
 		}
-		out = append(out, ui.Section(ui.Tr(r, "Ubah data", "Edit"), ui.Form{Action: "/manage/" + e.ID, Method: "POST", Submit: ui.Tr(r, "Simpan", "Save"),
-			Values: v, Errors: ev, Error: em, Fields: []ui.Field{
-				{Name: "name", Label: ui.Tr(r, "Nama BUMDes", "Name"), Required: true, Max: 120},
-				{Name: "registration_number", Label: ui.Tr(r, "Nomor sertifikat badan hukum", "Registration number"), Max: 60, Placeholder: "AHU-00712.AH.01.33.Tahun 2021"},
-				{Name: "perdes_number", Label: ui.Tr(r, "Nomor Perdes pendirian", "Founding Perdes number"), Max: 100},
-				{Name: "perdes_date", Label: ui.Tr(r, "Tanggal Perdes", "Perdes date"), Type: "date"},
-				{Name: "address", Label: ui.Tr(r, "Alamat kantor", "Office address"), Max: 300},
-				{Name: "classification", Label: ui.Tr(r, "Klasifikasi", "Classification"), Type: "select", Options: options(r, classifications)},
-				{Name: "classification_year", Label: ui.Tr(r, "Tahun penilaian", "Year assessed"), Type: "number", Max: 2100},
-			}}))
+		return ui.Link{Label: label, Href: "/manage/" + e.ID + path}
+	}
+	var actions []ui.Link
+	if canWrite {
+		actions = []ui.Link{{Label: ui.Tr(r, "Ubah data", "Edit"), Href: "/manage/" + e.ID + "/edit"}}
 	}
 	// Management.
 	_, mb, err := ui.CallAPI(r, listManagement, "GET", nil, nil, "id", id)
@@ -200,27 +178,12 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 	for _, m := range mb.(sdk.ListOf[Manager]).Items {
 		mrows = append(mrows, ui.Row{Cells: []ui.Node{ui.Cell(word(r, roles, m.Role)), ui.Cell(m.Name), ui.Cell(dateText(m.StartDate)), ui.Cell(dash(m.Phone))}})
 	}
-	mgmt := []ui.Node{ui.Table{Columns: []ui.Column{{Key: "role", Label: ui.Tr(r, "Jabatan", "Role")}, {Key: "name", Label: ui.Tr(r, "Nama", "Name")},
+	out = append(out, ui.Section(ui.Tr(r, "Pengurus", "Management"), ui.Table{Columns: []ui.Column{{Key: "role", Label: ui.Tr(r, "Jabatan", "Role")}, {Key: "name", Label: ui.Tr(r, "Nama", "Name")},
 		{Key: "start", Label: ui.Tr(r, "Sejak", "Since")}, {Key: "phone", Label: ui.Tr(r, "Nomor HP", "Phone")}}, Rows: mrows,
-		Empty: ui.Tr(r, "Pengurus belum dicatat.", "No management recorded.")}}
-	if canWrite {
-		ev, em := errsOf(formAppoint)
-		mgmt = append(mgmt, ui.Form{Action: "/manage/" + e.ID + "/management", Method: "POST", Submit: ui.Tr(r, "Tetapkan pengurus", "Appoint"),
-			Values: vals(formAppoint), Errors: ev, Error: em, Fields: []ui.Field{
-				{Name: "role", Label: ui.Tr(r, "Jabatan", "Role"), Type: "select", Required: true, Options: options(r, roles)},
-				{Name: "name", Label: ui.Tr(r, "Nama", "Name"), Required: true, Max: 120},
-				{Name: "nik", Label: "NIK", Digits: true, Max: 16},
-				{Name: "phone", Label: ui.Tr(r, "Nomor HP", "Phone"), Type: "tel", Max: 20},
-				{Name: "start_date", Label: ui.Tr(r, "Mulai menjabat", "Start date"), Type: "date", Required: true},
-				{Name: "decree", Label: ui.Tr(r, "Nomor SK", "Decree number"), Max: 120},
-			}})
-	}
-	out = append(out, ui.Section(ui.Tr(r, "Pengurus", "Management"), mgmt...))
+		Empty: ui.Tr(r, "Pengurus belum dicatat.", "No management recorded.")}, action(ui.Tr(r, "Tetapkan pengurus", "Appoint a manager"), "/management")))
 	// Units.
-	unitOpts := make([]ui.Option, 0, len(e.Units))
 	var urows []ui.Row
 	for _, u := range e.Units {
-		unitOpts = append(unitOpts, ui.Option{Value: u.ID, Label: u.Name})
 		state := ui.Badge("success", ui.Tr(r, "Aktif", "Active"))
 		if !u.Active {
 			state = ui.Badge("neutral", ui.Tr(r, "Tutup", "Closed"))
@@ -234,22 +197,9 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 		}
 		urows = append(urows, ui.Row{Cells: []ui.Node{ui.Cell(u.Name), ui.Cell(word(r, unitTypes, u.Type)), ui.Cell(u.ManagerName), state, mall}})
 	}
-	units := []ui.Node{ui.Table{Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Unit usaha", "Unit")}, {Key: "type", Label: ui.Tr(r, "Jenis", "Type")},
+	out = append(out, ui.Section(ui.Tr(r, "Unit usaha", "Business units"), ui.Table{Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Unit usaha", "Unit")}, {Key: "type", Label: ui.Tr(r, "Jenis", "Type")},
 		{Key: "manager", Label: ui.Tr(r, "Pengelola", "Manager")}, {Key: "state", Label: ui.Tr(r, "Status", "State")}, {Key: "mall", Label: ui.Tr(r, "Mall Desa", "Mall")}},
-		Rows: urows, Empty: ui.Tr(r, "Belum ada unit usaha.", "No business unit yet.")}}
-	if canWrite {
-		ev, em := errsOf(formUnit)
-		units = append(units, ui.Form{Action: "/manage/" + e.ID + "/units", Method: "POST", Submit: ui.Tr(r, "Tambah unit usaha", "Add unit"),
-			Values: vals(formUnit), Errors: ev, Error: em, Fields: []ui.Field{
-				{Name: "type", Label: ui.Tr(r, "Jenis usaha", "Type"), Type: "select", Required: true, Options: options(r, unitTypes)},
-				{Name: "name", Label: ui.Tr(r, "Nama unit", "Unit name"), Required: true, Max: 120},
-				{Name: "manager_name", Label: ui.Tr(r, "Nama pengelola", "Manager"), Required: true, Max: 120},
-				{Name: "manager_phone", Label: ui.Tr(r, "Nomor HP pengelola", "Manager's phone"), Type: "tel", Max: 20},
-				{Name: "started", Label: ui.Tr(r, "Mulai beroperasi", "Started"), Type: "date"},
-				{Name: "description", Label: ui.Tr(r, "Keterangan", "Description"), Type: "textarea", Max: 1000},
-			}})
-	}
-	out = append(out, ui.Section(ui.Tr(r, "Unit usaha", "Business units"), units...))
+		Rows: urows, Empty: ui.Tr(r, "Belum ada unit usaha.", "No business unit yet.")}, action(ui.Tr(r, "Tambah unit usaha", "Add a unit"), "/units")))
 	// Reports.
 	_, rb, err := ui.CallAPI(r, listReports, "GET", query("limit", "24"), nil, "id", id)
 	if err != nil {
@@ -269,66 +219,127 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 		rrows = append(rrows, ui.Row{Cells: []ui.Node{ui.Cell(rep.Period + rev), ui.Cell(names[rep.UnitID]), ui.Cell(rupiah(rep.Revenue)), ui.Cell(rupiah(rep.Costs)),
 			ui.Cell(rupiah(rep.Profit)), ui.Cell(rupiah(rep.PADes)), ui.Cell(rupiah(rep.Assets)), ui.Cell(number(rep.Employees))}})
 	}
-	reps := []ui.Node{ui.Table{Columns: []ui.Column{{Key: "period", Label: ui.Tr(r, "Periode", "Period")}, {Key: "unit", Label: ui.Tr(r, "Unit", "Unit")},
+	var reportAction ui.Node
+	if len(e.Units) > 0 {
+		reportAction = action(ui.Tr(r, "Kirim laporan semester", "Submit a semester report"), "/reports")
+	}
+	out = append(out, ui.Section(ui.Tr(r, "Laporan semester", "Semester reports"), ui.Table{Columns: []ui.Column{{Key: "period", Label: ui.Tr(r, "Periode", "Period")}, {Key: "unit", Label: ui.Tr(r, "Unit", "Unit")},
 		{Key: "revenue", Label: ui.Tr(r, "Omzet", "Revenue")}, {Key: "costs", Label: ui.Tr(r, "Biaya", "Costs")}, {Key: "profit", Label: ui.Tr(r, "Laba", "Profit")},
 		{Key: "pades", Label: ui.Tr(r, "Kontribusi PADes", "Village income")}, {Key: "assets", Label: ui.Tr(r, "Aset", "Assets")}, {Key: "employees", Label: ui.Tr(r, "Pekerja", "Employees")}},
-		Rows: rrows, Empty: ui.Tr(r, "Belum ada laporan.", "No report yet.")}}
-	if canWrite && len(unitOpts) > 0 {
-		ev, em := errsOf(formReport)
-		v := vals(formReport)
-		if v == nil {
-			sem := "1"
-			if req.Now().Month() >= 7 {
-				sem = "2"
-			}
-			v = url.Values{"year": {strconv.Itoa(req.Now().Year())}, "semester": {sem}}
-		}
-		reps = append(reps, ui.Form{Action: "/manage/" + e.ID + "/reports", Method: "POST", Submit: ui.Tr(r, "Kirim laporan", "Submit report"),
-			Values: v, Errors: ev, Error: em, Fields: []ui.Field{
-				{Name: "unit_id", Label: ui.Tr(r, "Unit usaha", "Unit"), Type: "select", Required: true, Options: unitOpts},
-				{Name: "year", Label: ui.Tr(r, "Tahun", "Year"), Type: "number", Required: true, Max: 2100},
-				{Name: "semester", Label: "Semester", Type: "select", Required: true, Options: []ui.Option{{Value: "1", Label: ui.Tr(r, "Semester 1 (Jan–Jun)", "Semester 1 (Jan–Jun)")}, {Value: "2", Label: ui.Tr(r, "Semester 2 (Jul–Des)", "Semester 2 (Jul–Dec)")}}},
-				{Name: "revenue", Label: ui.Tr(r, "Omzet (Rp)", "Revenue (Rp)"), Type: "number", Required: true},
-				{Name: "costs", Label: ui.Tr(r, "Biaya (Rp)", "Costs (Rp)"), Type: "number", Required: true},
-				{Name: "pades", Label: ui.Tr(r, "Kontribusi PADes (Rp)", "Contribution to village income (Rp)"), Type: "number"},
-				{Name: "assets", Label: ui.Tr(r, "Aset (Rp)", "Assets (Rp)"), Type: "number"},
-				{Name: "employees", Label: ui.Tr(r, "Jumlah pekerja", "Employees"), Type: "number"},
-				{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
-			}})
-	}
-	out = append(out, ui.Section(ui.Tr(r, "Laporan semester", "Semester reports"), reps...))
+		Rows: rrows, Empty: ui.Tr(r, "Belum ada laporan.", "No report yet.")}, reportAction))
 	// Capital.
 	_, cb, err := ui.CallAPI(r, listCapital, "GET", nil, nil, "id", id)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	cl := cb.(CapitalList)
 	var yrows []ui.Row
-	for _, y := range cl.Years {
-		flag := ui.Badge("success", ui.Tr(r, "Sesuai", "Matches"))
-		switch {
-		case y.Status == budgetFinanceOff:
-			flag = ui.Badge("neutral", ui.Tr(r, "Modul APBDes tidak aktif", "Finance module off"))
-		case y.Status == budgetNotApplicable:
-			flag = ui.Badge("neutral", ui.Tr(r, "Dari APBDes desa anggota", "From member villages' budgets"))
-		case y.Status == budgetUnavailable:
-			flag = ui.Badge("warning", ui.Tr(r, "APBDes tidak dapat dibaca", "Budget unavailable"))
-		case y.Status == budgetNone && !y.Mismatch:
-			flag = ui.Badge("neutral", ui.Tr(r, "Belum ada APBDes", "No approved budget"))
-		case y.Mismatch:
-			flag = ui.Badge("danger", ui.Tr(r, "Tidak sesuai APBDes", "Does not match the budget"))
-		}
+	for _, y := range cb.(CapitalList).Years {
 		yrows = append(yrows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(y.Year)), ui.Cell(rupiah(y.Recorded)), ui.Cell(rupiah(y.FromVillage)),
-			ui.Cell(rupiah(y.Budgeted)), ui.Cell(rupiah(y.Realised)), flag}})
+			ui.Cell(rupiah(y.Budgeted)), ui.Cell(rupiah(y.Realised)), capitalFlag(r, y)}})
 	}
-	capital := []ui.Node{ui.Table{Columns: []ui.Column{{Key: "year", Label: ui.Tr(r, "Tahun", "Year")}, {Key: "recorded", Label: ui.Tr(r, "Dicatat BUMDes", "Recorded")},
+	out = append(out, ui.Section(ui.Tr(r, "Penyertaan modal", "Capital"), ui.Table{Columns: []ui.Column{{Key: "year", Label: ui.Tr(r, "Tahun", "Year")}, {Key: "recorded", Label: ui.Tr(r, "Dicatat BUMDes", "Recorded")},
 		{Key: "village", Label: ui.Tr(r, "Dari desa", "From the village")}, {Key: "budget", Label: ui.Tr(r, "Anggaran APBDes 6.2.2", "APBDes 6.2.2 budget")},
 		{Key: "realised", Label: ui.Tr(r, "Realisasi APBDes", "APBDes realised")}, {Key: "flag", Label: ui.Tr(r, "Kecocokan", "Check")}},
-		Rows: yrows, Empty: ui.Tr(r, "Belum ada penyertaan modal.", "No capital recorded.")}}
-	if canWrite {
-		ev, em := errsOf(formCapital)
-		fields := []ui.Field{
+		Rows: yrows, Empty: ui.Tr(r, "Belum ada penyertaan modal.", "No capital recorded.")}, action(ui.Tr(r, "Catat penyertaan modal", "Record capital"), "/capital")))
+	out = append(out, absLink(ui.Tr(r, "Lihat halaman publik", "See the public page"), publicBase(e.Tenant)+"/enterprises/"+e.ID))
+	ui.Render(w, r, ui.Page{Title: e.Name, Status: status, Body: out, Actions: actions})
+}
+
+// capitalFlag says how a year's capital compares with the APBDes.
+func capitalFlag(r *http.Request, y CapitalYear) ui.Node {
+	switch {
+	case y.Status == budgetFinanceOff:
+		return ui.Badge("neutral", ui.Tr(r, "Modul APBDes tidak aktif", "Finance module off"))
+	case y.Status == budgetNotApplicable:
+		return ui.Badge("neutral", ui.Tr(r, "Dari APBDes desa anggota", "From member villages' budgets"))
+	case y.Status == budgetUnavailable:
+		return ui.Badge("warning", ui.Tr(r, "APBDes tidak dapat dibaca", "Budget unavailable"))
+	case y.Status == budgetNone && !y.Mismatch:
+		return ui.Badge("neutral", ui.Tr(r, "Belum ada APBDes", "No approved budget"))
+	case y.Mismatch:
+		return ui.Badge("danger", ui.Tr(r, "Tidak sesuai APBDes", "Does not match the budget"))
+	}
+	return ui.Badge("success", ui.Tr(r, "Sesuai APBDes", "Matches the budget"))
+}
+
+// formOf builds one of the enterprise's forms, each on a page of its own
+// (a page of several forms would repeat the fields' ids).
+func formOf(r *http.Request, name string, e *EnterpriseView, values url.Values, errs map[string]string, msg string) (string, ui.Form) {
+	req := sdk.From(r)
+	f := ui.Form{Action: "/manage/" + e.ID + "/" + name, Method: "POST", Values: values, Errors: errs, Error: msg, Cancel: "/manage/" + e.ID}
+	switch name {
+	case formEdit:
+		if f.Values == nil {
+			f.Values = url.Values{"name": {e.Name}, "registration_number": {e.RegistrationNumber}, "perdes_number": {e.PerdesNumber},
+				"perdes_date": {e.PerdesDate}, "address": {e.Address}, "classification": {e.Classification}}
+			if e.ClassificationYear > 0 {
+				f.Values.Set("classification_year", strconv.Itoa(e.ClassificationYear))
+			}
+		}
+		f.Submit = ui.Tr(r, "Simpan", "Save")
+		f.Fields = []ui.Field{
+			{Name: "name", Label: ui.Tr(r, "Nama BUMDes", "Name"), Required: true, Max: 120},
+			{Name: "registration_number", Label: ui.Tr(r, "Nomor sertifikat badan hukum", "Registration number"), Max: 60, Placeholder: "AHU-00712.AH.01.33.Tahun 2021"},
+			{Name: "perdes_number", Label: ui.Tr(r, "Nomor Perdes pendirian", "Founding Perdes number"), Max: 100},
+			{Name: "perdes_date", Label: ui.Tr(r, "Tanggal Perdes", "Perdes date"), Type: "date"},
+			{Name: "address", Label: ui.Tr(r, "Alamat kantor", "Office address"), Max: 300},
+			{Name: "classification", Label: ui.Tr(r, "Klasifikasi", "Classification"), Type: "select", Options: options(r, classifications)},
+			{Name: "classification_year", Label: ui.Tr(r, "Tahun penilaian", "Year assessed"), Type: "number", Max: 2100},
+		}
+		return ui.Tr(r, "Ubah data BUMDes", "Edit the enterprise"), f
+	case formAppoint:
+		f.Submit = ui.Tr(r, "Tetapkan pengurus", "Appoint")
+		f.Fields = []ui.Field{
+			{Name: "role", Label: ui.Tr(r, "Jabatan", "Role"), Type: "select", Required: true, Options: options(r, roles)},
+			{Name: "name", Label: ui.Tr(r, "Nama", "Name"), Required: true, Max: 120},
+			{Name: "nik", Label: "NIK", Digits: true, Max: 16},
+			{Name: "phone", Label: ui.Tr(r, "Nomor HP", "Phone"), Type: "tel", Max: 20},
+			{Name: "start_date", Label: ui.Tr(r, "Mulai menjabat", "Start date"), Type: "date", Required: true},
+			{Name: "decree", Label: ui.Tr(r, "Nomor SK", "Decree number"), Max: 120},
+		}
+		return ui.Tr(r, "Tetapkan pengurus", "Appoint a manager"), f
+	case formUnit:
+		f.Submit = ui.Tr(r, "Tambah unit usaha", "Add the unit")
+		f.Fields = []ui.Field{
+			{Name: "type", Label: ui.Tr(r, "Jenis usaha", "Type"), Type: "select", Required: true, Options: options(r, unitTypes)},
+			{Name: "name", Label: ui.Tr(r, "Nama unit", "Unit name"), Required: true, Max: 120},
+			{Name: "manager_name", Label: ui.Tr(r, "Nama pengelola", "Manager"), Required: true, Max: 120},
+			{Name: "manager_phone", Label: ui.Tr(r, "Nomor HP pengelola", "Manager's phone"), Type: "tel", Max: 20},
+			{Name: "started", Label: ui.Tr(r, "Mulai beroperasi", "Started"), Type: "date"},
+			{Name: "description", Label: ui.Tr(r, "Keterangan", "Description"), Type: "textarea", Max: 1000},
+		}
+		return ui.Tr(r, "Tambah unit usaha", "Add a unit"), f
+	case formReport:
+		if f.Values == nil {
+			sem := "1"
+			if req.Now().Month() >= 7 {
+				sem = "2"
+			}
+			f.Values = url.Values{"year": {strconv.Itoa(req.Now().Year())}, "semester": {sem}}
+		}
+		opts := make([]ui.Option, 0, len(e.Units))
+		for _, u := range e.Units {
+			if u.Active {
+				opts = append(opts, ui.Option{Value: u.ID, Label: u.Name})
+			}
+		}
+		f.Submit = ui.Tr(r, "Kirim laporan", "Submit the report")
+		f.Fields = []ui.Field{
+			{Name: "unit_id", Label: ui.Tr(r, "Unit usaha", "Unit"), Type: "select", Required: true, Options: opts},
+			{Name: "year", Label: ui.Tr(r, "Tahun", "Year"), Type: "number", Required: true, Max: 2100},
+			{Name: "semester", Label: "Semester", Type: "select", Required: true, Options: []ui.Option{{Value: "1", Label: ui.Tr(r, "Semester 1 (Jan–Jun)", "Semester 1 (Jan–Jun)")}, {Value: "2", Label: ui.Tr(r, "Semester 2 (Jul–Des)", "Semester 2 (Jul–Dec)")}}},
+			{Name: "revenue", Label: ui.Tr(r, "Omzet (Rp)", "Revenue (Rp)"), Type: "number", Required: true},
+			{Name: "costs", Label: ui.Tr(r, "Biaya (Rp)", "Costs (Rp)"), Type: "number", Required: true},
+			{Name: "pades", Label: ui.Tr(r, "Kontribusi PADes (Rp)", "Contribution to village income (Rp)"), Type: "number", Help: ui.Tr(r, "Bagian laba yang disetor ke kas desa sebagai pendapatan asli desa.", "The part of the profit paid to the village as its own revenue.")},
+			{Name: "assets", Label: ui.Tr(r, "Aset (Rp)", "Assets (Rp)"), Type: "number"},
+			{Name: "employees", Label: ui.Tr(r, "Jumlah pekerja", "Employees"), Type: "number"},
+			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Type: "textarea", Max: 1000},
+		}
+		return ui.Tr(r, "Laporan semester", "Semester report"), f
+	default: // formCapital
+		f.Submit = ui.Tr(r, "Catat penyertaan modal", "Record the capital")
+		f.Fields = []ui.Field{
 			{Name: "year", Label: ui.Tr(r, "Tahun anggaran", "Budget year"), Type: "number", Required: true, Max: 2100},
 			{Name: "amount", Label: ui.Tr(r, "Jumlah (Rp)", "Amount (Rp)"), Type: "number", Required: true},
 			{Name: "source", Label: ui.Tr(r, "Sumber", "Source"), Type: "select", Required: true, Options: options(r, capitalSources)},
@@ -336,14 +347,31 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 			{Name: "note", Label: ui.Tr(r, "Catatan", "Note"), Max: 500},
 		}
 		if e.Kind == KindBersama {
-			fields = append(fields[:3], append([]ui.Field{{Name: "village", Label: ui.Tr(r, "Kode desa anggota", "Member village code"), Max: 20}}, fields[3:]...)...)
+			f.Fields = append(f.Fields[:3], append([]ui.Field{{Name: "village", Label: ui.Tr(r, "Kode desa anggota", "Member village code"), Max: 20}}, f.Fields[3:]...)...)
 		}
-		capital = append(capital, ui.Form{Action: "/manage/" + e.ID + "/capital", Method: "POST", Submit: ui.Tr(r, "Catat penyertaan modal", "Record capital"),
-			Values: vals(formCapital), Errors: ev, Error: em, Fields: fields})
+		return ui.Tr(r, "Penyertaan modal", "Capital"), f
 	}
-	out = append(out, ui.Section(ui.Tr(r, "Penyertaan modal", "Capital"), capital...))
-	out = append(out, absLink(ui.Tr(r, "Lihat halaman publik", "See the public page"), publicBase(e.Tenant)+"/enterprises/"+e.ID))
-	ui.Render(w, r, ui.Page{Title: e.Name, Status: status, Body: out})
+}
+
+// renderForm shows one of the enterprise's forms on its page.
+func renderForm(w http.ResponseWriter, r *http.Request, status int, name string, values url.Values, errs map[string]string, msg string) {
+	_, body, err := ui.CallAPI(r, getEnterprise, "GET", nil, nil, "id", r.PathValue("id"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	e := body.(EnterpriseView)
+	if e.Joint {
+		fail(w, r, enterpriseNotFound())
+		return
+	}
+	title, f := formOf(r, name, &e, values, errs, msg)
+	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{ui.Muted(e.Name), f}})
+}
+
+// formPage is the GET handler of one of the enterprise's forms.
+func formPage(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { renderForm(w, r, http.StatusOK, name, nil, nil, "") }
 }
 
 func dash(s string) string {
@@ -369,7 +397,11 @@ func pageForm(w http.ResponseWriter, r *http.Request, form string, do func() err
 			fail(w, r, err)
 			return
 		}
-		renderEnterprise(w, r, status, form, r.PostForm, errs, msg)
+		if form == "" {
+			renderEnterprise(w, r, status, "", nil, nil, "")
+			return
+		}
+		renderForm(w, r, status, form, r.PostForm, errs, msg)
 		return
 	}
 	ui.Redirect(w, r, "/manage/"+r.PathValue("id"), "success", done)

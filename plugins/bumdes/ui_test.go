@@ -45,6 +45,10 @@ func TestPages(t *testing.T) {
 		if res := op.GetPage(villageA, "/manage"); strings.Contains(res.HTML, "Daftarkan BUM Desa") || !strings.Contains(res.HTML, "BUM Desa Kumantan") {
 			t.Errorf("the form is still offered after registering: %s", res.HTML)
 		}
+		if res := op.GetPage(villageA, "/manage/"+id+"/units"); res.Status != http.StatusOK || strings.Count(res.HTML, `id="f-name"`) != 1 ||
+			!strings.Contains(res.HTML, `action="/console/`+villageA+`/m/bumdes/manage/`+id+`/units"`) {
+			t.Fatalf("unit form: %d %s", res.Status, res.HTML)
+		}
 		res = op.PostForm(villageA, "/manage/"+id+"/units", form("type", "toko", "name", "Waserda", "manager_name", "Eka", "manager_phone", "0812 3333 4444"))
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("unit: %d %s", res.Status, res.HTML)
@@ -53,6 +57,11 @@ func TestPages(t *testing.T) {
 		op.Get(villageA, "/enterprises/"+id+"/units").JSON(&units)
 		if len(units.Items) != 1 {
 			t.Fatalf("units: %+v", units)
+		}
+		for _, f := range []string{"edit", "management", "reports", "capital"} {
+			if res := op.GetPage(villageA, "/manage/"+id+"/"+f); res.Status != http.StatusOK || !strings.Contains(res.HTML, `action="/console/`+villageA+`/m/bumdes/manage/`+id+`/`+f+`"`) {
+				t.Errorf("the %s form's page: %d %s", f, res.Status, res.HTML)
+			}
 		}
 		res = op.PostForm(villageA, "/manage/"+id+"/reports", form("unit_id", units.Items[0].ID, "year", "2026", "semester", "1", "revenue", "-5", "costs", "1"))
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.HTML, "tidak boleh negatif") {
@@ -70,7 +79,7 @@ func TestPages(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("capital: %d %s", res.Status, res.HTML)
 		}
-		res = op.PostForm(villageA, "/manage/"+id, form("name", "BUM Desa Kumantan Jaya", "registration_number", "AHU-00712.AH.01.33.Tahun 2021", "classification", "berkembang", "classification_year", "2026"))
+		res = op.PostForm(villageA, "/manage/"+id+"/edit", form("name", "BUM Desa Kumantan Jaya", "registration_number", "AHU-00712.AH.01.33.Tahun 2021", "classification", "berkembang", "classification_year", "2026"))
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("edit: %d %s", res.Status, res.HTML)
 		}
