@@ -12,21 +12,6 @@ import (
 	"github.com/balaidesa/balai/sdk"
 )
 
-// enterprise is an enterprises record's fields.
-type enterprise struct {
-	Kind               string   `json:"kind"`
-	Name               string   `json:"name"`
-	RegistrationNumber string   `json:"registration_number,omitempty"`
-	PerdesNumber       string   `json:"perdes_number,omitempty"`
-	PerdesDate         string   `json:"perdes_date,omitempty"`
-	Address            string   `json:"address,omitempty"`
-	Members            []string `json:"members,omitempty"`
-	Classification     string   `json:"classification,omitempty"`
-	ClassificationYear int      `json:"classification_year,omitempty"`
-	One                string   `json:"one,omitempty"`
-	RegisteredBy       string   `json:"registered_by,omitempty"`
-}
-
 // EnterpriseInput is the body of POST /enterprises. Kind defaults to desa
 // at a village and bersama at a district; Members (village codes of the
 // district, two or more) only for a bersama. PerdesNumber is the founding
@@ -41,6 +26,14 @@ type EnterpriseInput struct {
 	Members            []string `json:"members,omitempty"`
 	Classification     string   `json:"classification,omitempty"`
 	ClassificationYear int      `json:"classification_year,omitempty"`
+}
+
+// enterprise is an enterprises record's fields: the input as cleaned,
+// the one-per-village marker and who registered it.
+type enterprise struct {
+	EnterpriseInput
+	One          string `json:"one,omitempty"`
+	RegisteredBy string `json:"registered_by,omitempty"`
 }
 
 // EnterprisePatch is the body of PATCH /enterprises/{id}: the fields to
@@ -61,25 +54,17 @@ type EnterprisePatch struct {
 // is then the district that keeps it). Totals are the reports' sums per
 // year, newest first, on GET /enterprises/{id} only.
 type EnterpriseView struct {
-	ID                 string      `json:"id"`
-	Tenant             string      `json:"tenant"`
-	TenantName         string      `json:"tenant_name,omitempty"`
-	Version            int64       `json:"version"`
-	Kind               string      `json:"kind"`
-	Name               string      `json:"name"`
-	RegistrationNumber string      `json:"registration_number,omitempty"`
-	PerdesNumber       string      `json:"perdes_number,omitempty"`
-	PerdesDate         string      `json:"perdes_date,omitempty"`
-	Address            string      `json:"address,omitempty"`
-	Members            []string    `json:"members,omitempty"`
-	Classification     string      `json:"classification,omitempty"`
-	ClassificationYear int         `json:"classification_year,omitempty"`
-	Joint              bool        `json:"joint,omitempty"`
-	CreatedAt          time.Time   `json:"created_at"`
-	UpdatedAt          time.Time   `json:"updated_at"`
-	Units              []UnitView  `json:"units,omitempty"`
-	Management         []Manager   `json:"management,omitempty"`
-	Totals             []YearTotal `json:"totals,omitempty"`
+	ID         string `json:"id"`
+	Tenant     string `json:"tenant"`
+	TenantName string `json:"tenant_name,omitempty"`
+	Version    int64  `json:"version"`
+	EnterpriseInput
+	Joint      bool        `json:"joint,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+	Units      []UnitView  `json:"units,omitempty"`
+	Management []Manager   `json:"management,omitempty"`
+	Totals     []YearTotal `json:"totals,omitempty"`
 }
 
 // YearTotal sums an enterprise's unit reports of a year (whole rupiah).
@@ -97,9 +82,7 @@ func viewOf(rec *sdk.Record) (EnterpriseView, error) {
 	if err := rec.Decode(&e); err != nil {
 		return EnterpriseView{}, err
 	}
-	return EnterpriseView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, Kind: e.Kind, Name: e.Name,
-		RegistrationNumber: e.RegistrationNumber, PerdesNumber: e.PerdesNumber, PerdesDate: e.PerdesDate, Address: e.Address,
-		Members: e.Members, Classification: e.Classification, ClassificationYear: e.ClassificationYear,
+	return EnterpriseView{ID: rec.ID, Tenant: rec.Tenant, Version: rec.Version, EnterpriseInput: e.EnterpriseInput,
 		CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}, nil
 }
 
@@ -235,9 +218,7 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 	if err := in.clean(req); err != nil {
 		return 0, nil, err
 	}
-	e := enterprise{Kind: in.Kind, Name: in.Name, RegistrationNumber: in.RegistrationNumber, PerdesNumber: in.PerdesNumber,
-		PerdesDate: in.PerdesDate, Address: in.Address, Members: in.Members, Classification: in.Classification,
-		ClassificationYear: in.ClassificationYear, RegisteredBy: req.User}
+	e := enterprise{EnterpriseInput: in, RegisteredBy: req.User}
 	if e.Kind == KindDesa {
 		e.One = KindDesa
 		if recs, _, err := req.Records("enterprises").Query().Where("one", sdk.Eq, KindDesa).Page(0, 1).Run(ctx); err != nil {
@@ -248,11 +229,13 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 	} else if err := checkMembers(ctx, req, e.Members); err != nil {
 		return 0, nil, err
 	}
+	event := map[string]any{"tenant": req.Tenant, "kind": e.Kind, "name": e.Name, "registration_number": e.RegistrationNumber, "members": e.Members}
 	b := req.Batch()
 	w := b.Insert("enterprises", e)
-	b.Publish(evRegistered, map[string]any{"tenant": req.Tenant, "kind": e.Kind, "name": e.Name,
-		"registration_number": e.RegistrationNumber, "members": e.Members})
-	b.Audit("enterprise.register", req.Tenant, map[string]string{"kind": e.Kind, "name": e.Name})
+	if e.Kind == KindDesa {
+		b.Publish(evRegistered, event)
+		b.Audit("enterprise.register", req.Tenant, map[string]string{"kind": e.Kind, "name": e.Name})
+	}
 	if err := b.Commit(ctx); err != nil {
 		if errors.Is(err, sdk.ErrDuplicate) {
 			return 0, nil, enterpriseExists("")
@@ -261,13 +244,17 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 	}
 	rec := w.Record
 	if e.Kind == KindBersama {
-		// The copies need the id the host gave: a second batch, and the
-		// enterprise is taken back if a member refuses it, so that nothing
-		// is left half-registered.
+		// The member villages' copies need the id the host gave: a second
+		// batch, with the event and the audit entry, and the enterprise is
+		// taken back if a member refuses its copy, so that nothing is left
+		// half-registered or announced.
+		event["enterprise"] = rec.ID
 		mb := req.Batch()
 		for _, m := range e.Members {
 			mb.InsertInto(m, "memberships", snapshot(rec.ID, req.Tenant, rec.Version, &e))
 		}
+		mb.Publish(evRegistered, event)
+		mb.Audit("enterprise.register", rec.ID, map[string]string{"kind": e.Kind, "name": e.Name})
 		if err := mb.Commit(ctx); err != nil {
 			if derr := req.Records("enterprises").Delete(ctx, rec.ID, 0); derr != nil {
 				sdk.Logf(ctx, "error", "bumdes: taking back enterprise %s after its members refused: %v", rec.ID, derr)
@@ -294,18 +281,24 @@ func enterpriseNotFound() error {
 // loadEnterprise reads the enterprise of the path's {id} in the request's
 // tenant.
 func loadEnterprise(r *http.Request) (*sdk.Record, *enterprise, error) {
-	rec, err := sdk.From(r).Records("enterprises").Get(r.Context(), r.PathValue("id"))
+	return load[enterprise](r, "enterprises", r.PathValue("id"), enterpriseNotFound)
+}
+
+// load reads the record id of coll in the request's tenant and decodes
+// it; a missing one is notFound().
+func load[T any](r *http.Request, coll, id string, notFound func() error) (*sdk.Record, *T, error) {
+	rec, err := sdk.From(r).Records(coll).Get(r.Context(), id)
 	if errors.Is(err, sdk.ErrNotFound) {
-		return nil, nil, enterpriseNotFound()
+		return nil, nil, notFound()
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	var e enterprise
-	if err := rec.Decode(&e); err != nil {
+	var v T
+	if err := rec.Decode(&v); err != nil {
 		return nil, nil, err
 	}
-	return rec, &e, nil
+	return rec, &v, nil
 }
 
 // listEnterprises answers GET /enterprises (public): at a village its BUM
@@ -387,9 +380,9 @@ func memberships(ctx context.Context, req *sdk.Request) ([]EnterpriseView, error
 			continue
 		}
 		seen[m.EnterpriseID] = true
-		out = append(out, EnterpriseView{ID: m.EnterpriseID, Tenant: m.District, Version: m.Seq, Kind: KindBersama, Name: m.Name,
-			RegistrationNumber: m.RegistrationNumber, Classification: m.Classification, ClassificationYear: m.ClassificationYear,
-			Members: m.Members, Joint: true, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt})
+		out = append(out, EnterpriseView{ID: m.EnterpriseID, Tenant: m.District, Version: m.Seq, Joint: true, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
+			EnterpriseInput: EnterpriseInput{Kind: KindBersama, Name: m.Name, RegistrationNumber: m.RegistrationNumber, Classification: m.Classification,
+				ClassificationYear: m.ClassificationYear, Members: m.Members}})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -39,7 +39,8 @@ const (
 
 // Events the module publishes; payloads carry no personal data.
 const (
-	// evRegistered: {"enterprise","tenant","kind","name","registration_number","members"}.
+	// evRegistered: {"tenant","kind","name","registration_number","members"},
+	// and "enterprise" (its id) for a BUMDes Bersama.
 	evRegistered = "bumdes.enterprise_registered"
 	// evUpdated: {"enterprise","tenant","fields":[names changed]}.
 	evUpdated = "bumdes.enterprise_updated"

@@ -20,24 +20,8 @@ type ManagerInput struct {
 	Decree    string `json:"decree,omitempty"`
 }
 
-// manager is a managers record's fields.
-type manager struct {
-	EnterpriseID string `json:"enterprise_id"`
-	Role         string `json:"role"`
-	Name         string `json:"name"`
-	NIK          string `json:"nik,omitempty"`
-	Phone        string `json:"phone,omitempty"`
-	StartDate    string `json:"start_date"`
-	EndDate      string `json:"end_date,omitempty"`
-	Decree       string `json:"decree,omitempty"`
-	AppointedBy  string `json:"appointed_by,omitempty"`
-}
-
-// Manager is an appointment as the API answers it; Current when its term
-// has not ended. NIK and Phone are masked by the host for callers without
-// bumdes.enterprises.read_personal, and left out on public answers.
-type Manager struct {
-	ID        string `json:"id"`
+// appointment is a term in a role. NIK and Phone are personal data.
+type appointment struct {
 	Role      string `json:"role"`
 	Name      string `json:"name"`
 	NIK       string `json:"nik,omitempty"`
@@ -45,7 +29,22 @@ type Manager struct {
 	StartDate string `json:"start_date"`
 	EndDate   string `json:"end_date,omitempty"`
 	Decree    string `json:"decree,omitempty"`
-	Current   bool   `json:"current"`
+}
+
+// manager is a managers record's fields.
+type manager struct {
+	EnterpriseID string `json:"enterprise_id"`
+	appointment
+	AppointedBy string `json:"appointed_by,omitempty"`
+}
+
+// Manager is an appointment as the API answers it; Current when its term
+// has not ended. NIK and Phone are masked by the host for callers without
+// bumdes.enterprises.read_personal, and left out on public answers.
+type Manager struct {
+	ID string `json:"id"`
+	appointment
+	Current bool `json:"current"`
 }
 
 // managementOf lists the enterprise's appointments, the current ones only
@@ -69,7 +68,7 @@ func managementOf(ctx context.Context, req *sdk.Request, id string, all bool) ([
 			if m.Role != rl.Code {
 				continue
 			}
-			v := Manager{ID: rec.ID, Role: m.Role, Name: m.Name, NIK: m.NIK, Phone: m.Phone, StartDate: m.StartDate, EndDate: m.EndDate, Decree: m.Decree, Current: m.EndDate == ""}
+			v := Manager{ID: rec.ID, appointment: m.appointment, Current: m.EndDate == ""}
 			if !req.Can(permRead) {
 				v.NIK, v.Phone = "", ""
 			}
@@ -110,7 +109,7 @@ func appoint(r *http.Request, in ManagerInput) (int, any, error) {
 	if _, ok := findLabel(roles, in.Role); !ok {
 		return 0, nil, invalid(codeInvalidRole, "role", "role must be one of %s", codes(roles))
 	}
-	m := manager{EnterpriseID: rec.ID, Role: in.Role, AppointedBy: req.User}
+	m := manager{EnterpriseID: rec.ID, appointment: appointment{Role: in.Role}, AppointedBy: req.User}
 	if m.Name, err = cleanName("name", in.Name, 120, true); err != nil {
 		return 0, nil, err
 	}
@@ -148,7 +147,7 @@ func appoint(r *http.Request, in ManagerInput) (int, any, error) {
 	if err := b.Commit(ctx); err != nil {
 		return 0, nil, err
 	}
-	out := Manager{ID: w.Record.ID, Role: m.Role, Name: m.Name, NIK: m.NIK, Phone: m.Phone, StartDate: m.StartDate, Decree: m.Decree, Current: true}
+	out := Manager{ID: w.Record.ID, appointment: m.appointment, Current: true}
 	if !req.Can(permPersonal) {
 		// The caller typed them, but the answer shows what a read would.
 		out.NIK, out.Phone = mask(m.NIK), mask(m.Phone)

@@ -191,19 +191,16 @@ func correctReport(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	rec, err := req.Records("reports").Get(r.Context(), r.PathValue("report"))
-	if errors.Is(err, sdk.ErrNotFound) {
-		return 0, nil, sdk.Errorf(http.StatusNotFound, codeReportNotFound, "no report with this id in the enterprise")
+	notFound := func() error {
+		return sdk.Errorf(http.StatusNotFound, codeReportNotFound, "no report with this id in the enterprise")
 	}
+	rec, old, err := load[report](r, "reports", r.PathValue("report"), notFound)
 	if err != nil {
 		return 0, nil, err
 	}
-	var rep report
-	if err := rec.Decode(&rep); err != nil {
-		return 0, nil, err
-	}
+	rep := *old
 	if rep.EnterpriseID != ent.ID {
-		return 0, nil, sdk.Errorf(http.StatusNotFound, codeReportNotFound, "no report with this id in the enterprise")
+		return 0, nil, notFound()
 	}
 	f := figures{Revenue: in.Revenue, Costs: in.Costs, PADes: in.PADes, Assets: in.Assets, Employees: in.Employees, Note: in.Note}
 	if err := f.check(); err != nil {

@@ -141,21 +141,14 @@ func addUnit(r *http.Request, in UnitInput) (int, any, error) {
 
 // loadUnit reads the path's {unit} of the enterprise id.
 func loadUnit(r *http.Request, enterpriseID, unitID string) (*sdk.Record, *unit, error) {
-	rec, err := sdk.From(r).Records("units").Get(r.Context(), unitID)
-	if errors.Is(err, sdk.ErrNotFound) {
-		return nil, nil, sdk.Errorf(http.StatusNotFound, codeUnitNotFound, "no unit with this id in the enterprise")
+	notFound := func() error {
+		return sdk.Errorf(http.StatusNotFound, codeUnitNotFound, "no unit with this id in the enterprise")
 	}
-	if err != nil {
-		return nil, nil, err
+	rec, u, err := load[unit](r, "units", unitID, notFound)
+	if err == nil && u.EnterpriseID != enterpriseID {
+		return nil, nil, notFound()
 	}
-	var u unit
-	if err := rec.Decode(&u); err != nil {
-		return nil, nil, err
-	}
-	if u.EnterpriseID != enterpriseID {
-		return nil, nil, sdk.Errorf(http.StatusNotFound, codeUnitNotFound, "no unit with this id in the enterprise")
-	}
-	return rec, &u, nil
+	return rec, u, err
 }
 
 // patchUnit answers PATCH /enterprises/{id}/units/{unit}: a new manager,
