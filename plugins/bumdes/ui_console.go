@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,10 +132,12 @@ const (
 )
 
 func pageEnterprise(w http.ResponseWriter, r *http.Request) {
-	renderEnterprise(w, r, http.StatusOK, "", nil, nil, "")
+	renderEnterprise(w, r, http.StatusOK, "")
 }
 
-func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form string, values url.Values, errs map[string]string, msg string) {
+// renderEnterprise is an enterprise's page, with msg (an action's refusal)
+// on top when not empty.
+func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	req := sdk.From(r)
 	id := r.PathValue("id")
 	_, body, err := ui.CallAPI(r, getEnterprise, "GET", nil, nil, "id", id)
@@ -151,6 +154,9 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, form s
 		[2]string{ui.Tr(r, "Desa anggota", "Member villages"), dash(strings.Join(e.Members, ", "))},
 	)
 	out := []ui.Node{ui.Section("", classBadge(r, e.Classification, e.ClassificationYear), info)}
+	if msg != "" {
+		out = append([]ui.Node{ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`)}, out...)
+	}
 	if e.Joint {
 		out = append(out, ui.Muted(ui.Tr(r, "BUMDes Bersama ini dikelola oleh staf kecamatan.", "This joint enterprise is kept by the district's staff.")),
 			absLink(ui.Tr(r, "Buka di kecamatan", "Open at the district"), consoleHref(r, e.Tenant, e.ID)))
@@ -398,7 +404,7 @@ func pageForm(w http.ResponseWriter, r *http.Request, form string, do func() err
 			return
 		}
 		if form == "" {
-			renderEnterprise(w, r, status, "", nil, nil, "")
+			renderEnterprise(w, r, status, msg)
 			return
 		}
 		renderForm(w, r, status, form, r.PostForm, errs, msg)

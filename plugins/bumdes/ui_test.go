@@ -89,6 +89,10 @@ func TestPages(t *testing.T) {
 				t.Errorf("enterprise page lacks %q", want)
 			}
 		}
+		// The mall is off here: the button's refusal is said on the page.
+		if res := op.PostForm(villageA, "/manage/"+id+"/units/"+units.Items[0].ID+"/seller", form()); res.Status < 400 || !strings.Contains(res.HTML, "b-error") {
+			t.Errorf("seller without the mall: %d %s", res.Status, res.HTML)
+		}
 		if res := viewer.GetPage(villageA, "/manage/"+id); res.Status != http.StatusOK || strings.Contains(res.HTML, "Tambah unit usaha") || strings.Contains(res.HTML, "1401010101800001") {
 			t.Errorf("viewer's page: %d", res.Status)
 		}
