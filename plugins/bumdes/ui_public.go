@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/ui"
@@ -73,7 +74,7 @@ func publicEnterprise(w http.ResponseWriter, r *http.Request) {
 		[2]string{ui.Tr(r, "Alamat", "Address"), dash(e.Address)},
 	))}
 	if len(e.Members) > 0 {
-		out = append(out, ui.Text(ui.Tr(r, "Desa anggota: ", "Member villages: ")+joinComma(e.Members)))
+		out = append(out, ui.Text(ui.Tr(r, "Desa anggota: ", "Member villages: ")+strings.Join(e.Members, ", ")))
 	}
 	if e.Joint {
 		out = append(out, absLink(ui.Tr(r, "Unit usaha dan laporan BUMDes Bersama ini", "This joint enterprise's units and reports"), publicBase(e.Tenant)+"/enterprises/"+e.ID))
@@ -111,17 +112,6 @@ func publicEnterprise(w http.ResponseWriter, r *http.Request) {
 	out = append(out, ui.A(ui.Tr(r, "Semua BUMDes", "All enterprises"), "/"))
 	ui.Render(w, r, ui.Page{Title: e.Name, Body: out,
 		Description: e.Name + " – " + kindLabel(r, e.Kind)})
-}
-
-func joinComma(xs []string) string {
-	s := ""
-	for i, x := range xs {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
 }
 
 // publicSummary is the public widget on the village's page and the
