@@ -160,8 +160,10 @@ func checkLines(lines []Line) (Totals, error) {
 			return t, lineErr(i, codeInvalidCode, "code", "%v", err)
 		}
 		if l.Section == sectionSpending {
-			if l.Account != "" && !accountCode.MatchString(l.Account) {
-				return t, lineErr(i, codeInvalidAccount, "account", "account %q is not a type of spending 5.1 to 5.4", l.Account)
+			if l.Account != "" {
+				if err := checkAccount(l.Account); err != nil {
+					return t, lineErr(i, codeInvalidAccount, "account", "%v", err)
+				}
 			}
 			if sourceName(l.Source) == "" {
 				return t, lineErr(i, codeInvalidSource, "source", "source of funds %q is not one of DDS, ADD, PBH, PAD, BKP, BKK, SWD, SILPA, DLL", l.Source)
