@@ -177,8 +177,9 @@ var machineNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 // Written by hand, the separator that comes last is the decimal one when
 // both "." and "," occur ("1.250.000,50", "1,250,000.50"); a single kind
 // occurring more than once groups thousands ("1.250.000"), and occurring
-// once it groups thousands when three digits follow ("1.250", "1,250"),
-// and is the decimal separator otherwise ("1250000,5", "1250000.00").
+// once it groups thousands when it could ("1.250", "1,250"), and is the
+// decimal separator otherwise ("1250000,5", "1250000.00", "1250.000").
+// Groups that are not of three digits ("12,5,0") are not an amount.
 func parseSen(s string, machine bool) (int64, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "Rp"), "."))
@@ -202,6 +203,9 @@ func parseSen(s string, machine bool) (int64, error) {
 		if dec == comma {
 			group = "."
 		}
+		if !grouped(s[:dec], group) {
+			return 0, bad
+		}
 		whole, frac = strings.ReplaceAll(s[:dec], group, ""), s[dec+1:]
 	case dot >= 0 || comma >= 0:
 		sep := "."
@@ -209,9 +213,12 @@ func parseSen(s string, machine bool) (int64, error) {
 			sep = ","
 		}
 		i := strings.LastIndex(s, sep)
-		if strings.Count(s, sep) > 1 || len(s)-i-1 == 3 {
+		switch {
+		case strings.Count(s, sep) > 1 && !grouped(s, sep):
+			return 0, bad
+		case strings.Count(s, sep) > 1 || len(s)-i-1 == 3 && grouped(s, sep):
 			whole = strings.ReplaceAll(s, sep, "")
-		} else {
+		default:
 			whole, frac = s[:i], s[i+1:]
 		}
 	}
@@ -227,6 +234,21 @@ func parseSen(s string, machine bool) (int64, error) {
 		sen += int64((d + 5) / 10)
 	}
 	return sen, nil
+}
+
+// grouped says whether s groups its digits in thousands with sep:
+// "1.250.000", not "12.5.0".
+func grouped(s, sep string) bool {
+	parts := strings.Split(s, sep)
+	if len(parts[0]) < 1 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // roundSen rounds sen to whole rupiah, half up.
