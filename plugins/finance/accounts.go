@@ -67,6 +67,9 @@ var incomeGroups = []struct{ Code, Name string }{
 	{"4.3", "Pendapatan Lain-lain"},
 }
 
+// incomeKelompok names the groups of income (kelompok, 4.x).
+var incomeKelompok = map[string]string{"4.1": "Pendapatan Asli Desa", "4.2": "Transfer", "4.3": "Pendapatan Lain-lain"}
+
 // incomeKinds are the income accounts (jenis, 4.x.y) of the Lampiran.
 // Pendapatan lain-lain splits the regulation's "hasil kerja
 // sama Desa" into cooperation with other villages (4.3.1) and with third

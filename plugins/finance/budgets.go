@@ -489,6 +489,14 @@ type TotalsView struct {
 	SiLPA        int64 `json:"silpa"`
 }
 
+// reportSums adds to totals what the regulation's budget and report show
+// below them: the surplus (a deficit when negative), net financing and
+// the SiLPA of the year.
+func reportSums(t Totals) TotalsView {
+	return TotalsView{Totals: t, Surplus: t.Income - t.Spending, NetFinancing: t.FinancingReceipts - t.FinancingExpenditures,
+		SiLPA: t.Income - t.Spending + t.FinancingReceipts - t.FinancingExpenditures}
+}
+
 // Realised is what has been realised against the approved lines.
 type Realised struct {
 	Totals
@@ -564,6 +572,15 @@ func getBudget(r *http.Request) (int, any, error) {
 // buildView reads the year's versions and ledger and builds the view of
 // the latest version (the latest approved one when approvedOnly).
 func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly bool) (*BudgetView, error) {
+	return buildViewAsOf(ctx, req, year, approvedOnly, "")
+}
+
+// buildViewAsOf is buildView of the version in force on the date asOf
+// (YYYY-MM-DD) when it is set: the latest approved version whose Perdes
+// is dated by then, or the APBDes when even its Perdes is later. The
+// first semester's report is of the budget as it stood on 30 June, not of
+// a Perubahan enacted after it.
+func buildViewAsOf(ctx context.Context, req *sdk.Request, year int, approvedOnly bool, asOf string) (*BudgetView, error) {
 	recs, bs, err := versions(ctx, req, year)
 	if err != nil {
 		return nil, err
@@ -571,8 +588,12 @@ func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly boo
 	pick := -1
 	for i := range bs {
 		if !approvedOnly || bs[i].Status == statusOK {
-			pick = i
-			break
+			if pick < 0 || asOf != "" && bs[pick].PerdesDate > asOf {
+				pick = i
+			}
+			if asOf == "" || bs[i].PerdesDate <= asOf {
+				break
+			}
 		}
 	}
 	if pick < 0 {
@@ -590,8 +611,7 @@ func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly boo
 		PerdesNumber: b.PerdesNumber, PerdesDate: b.PerdesDate, ApprovedAt: b.ApprovedAt, UpdatedAt: recs[pick].UpdatedAt,
 		Lines: make([]LineView, 0, len(b.Lines)), Versions: []Version{}}
 	t := Totals{b.Income, b.Spending, b.FinancingReceipts, b.FinancingExpenditures}
-	v.Totals = TotalsView{Totals: t, Surplus: t.Income - t.Spending, NetFinancing: t.FinancingReceipts - t.FinancingExpenditures,
-		SiLPA: t.Income - t.Spending + t.FinancingReceipts - t.FinancingExpenditures}
+	v.Totals = reportSums(t)
 	inc := map[string]*GroupView{}
 	for _, g := range incomeGroups {
 		inc[g.Code] = &GroupView{Group: g.Code, Name: g.Name}
