@@ -401,7 +401,7 @@ func importPage(w http.ResponseWriter, r *http.Request) {
 	y := r.PathValue("year")
 	title := "Impor anggaran " + y + " dari Siskeudes"
 	form := ui.Upload("/anggaran/"+y+"/impor", "file", "Berkas ekspor Siskeudes (.csv atau .xlsx)",
-		"Kolom yang dibaca: Kd_Keg, Kd_Rincian, Uraian, Anggaran, SumberDana. Baris yang diimpor menggantikan rancangan.", ".csv,.xlsx")
+		"Tabel Ta_RABRinci dari Siskeudes (kolom Tahun, Kd_Desa, Kd_Keg, Kd_Rincian, Uraian, Anggaran, SumberDana). Baris yang diimpor menggantikan rancangan; baris yang ditolak tidak diimpor, begitu pula baris lain dari rekening yang sama.", ".csv,.xlsx")
 	form.Submit = "Impor"
 	if r.Method == http.MethodGet {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
