@@ -136,6 +136,22 @@ var sources = []struct{ Code, Name string }{
 	{"SWD", "Swadaya Masyarakat"}, {"SILPA", "SiLPA"}, {"DLL", "Pendapatan Lain-lain"},
 }
 
+// sourceAliases are codes for the same sources that some Siskeudes
+// databases write (a public Siskeudes-derived table lists PBP Penerimaan
+// Bantuan Keuangan Provinsi, PBK ... Kabupaten/Kota and PDL Pendapatan
+// Lain-lain); a line stores the code of sources.
+var sourceAliases = map[string]string{"PBP": "BKP", "PBK": "BKK", "PDL": "DLL"}
+
+// sourceCode is the source code a line stores for s: upper case, an alias
+// read as its code.
+func sourceCode(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if c, ok := sourceAliases[s]; ok {
+		return c
+	}
+	return s
+}
+
 // sourceDanaDesa is the source whose realised spending is the Dana Desa
 // absorption the regency follows.
 const sourceDanaDesa = "DDS"

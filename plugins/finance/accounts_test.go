@@ -36,6 +36,10 @@ func TestAccountsOfTheRegulation(t *testing.T) {
 	if len(subBidangs) != 27 || len(spendingKinds) != 21 || len(incomeKinds) != 16 || len(financingKinds) != 7 {
 		t.Errorf("lists: %d sub-bidang, %d kinds of spending, %d income, %d financing", len(subBidangs), len(spendingKinds), len(incomeKinds), len(financingKinds))
 	}
+	lines := []Line{{Section: sectionSpending, Code: "4.1.01", Name: "Bibit ikan", Amount: 1, Source: "pbp"}, {Section: sectionSpending, Code: "4.1.02", Name: "Kolam", Amount: 1, Source: "PBK"}}
+	if _, err := checkLines(lines); err != nil || lines[0].Source != "BKP" || lines[1].Source != "BKK" {
+		t.Errorf("Siskeudes' PBP and PBK: %+v %v", lines, err)
+	}
 	if subBidangs["1.1"] != "Penyelenggaraan Belanja Penghasilan Tetap, Tunjangan dan Operasional Pemerintahan Desa" {
 		t.Errorf("1.1: %q", subBidangs["1.1"])
 	}

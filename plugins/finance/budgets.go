@@ -149,7 +149,7 @@ func checkLines(lines []Line) (Totals, error) {
 		l := &lines[i]
 		l.Code = strings.TrimSuffix(strings.TrimSpace(l.Code), ".")
 		l.Account = strings.TrimSuffix(strings.TrimSpace(l.Account), ".")
-		l.Source = strings.ToUpper(strings.TrimSpace(l.Source))
+		l.Source = sourceCode(l.Source)
 		l.Name = strings.TrimSpace(l.Name)
 		switch l.Section {
 		case sectionIncome, sectionSpending, sectionFinancing:
