@@ -16,6 +16,7 @@ import (
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The import of budget lines from a Siskeudes export (POST
@@ -127,7 +128,8 @@ type table struct {
 	workbook bool
 }
 
-// readTable reads the rows of a CSV (comma or semicolon) or XLSX file.
+// readTable reads the rows of a CSV (comma or semicolon; UTF-8, or
+// Windows-1252 when it is not UTF-8) or XLSX file.
 func readTable(data []byte) (table, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		// Bounds on what the workbook may unpack to: a budget of a few
@@ -147,8 +149,18 @@ func readTable(data []byte) (table, error) {
 		}
 		return table{rows: rows, workbook: true}, nil
 	}
-	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-		return table{}, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the file is neither UTF-8 CSV nor an .xlsx workbook")
+	if bytes.IndexByte(data, 0) >= 0 {
+		return table{}, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the file is neither CSV nor an .xlsx workbook")
+	}
+	if !utf8.Valid(data) {
+		// Excel and Access on Windows save CSV in the system's code page,
+		// Windows-1252 in Indonesia: a unit written "M\xb2" or a name with
+		// an accent would otherwise refuse the whole export.
+		dec, err := charmap.Windows1252.NewDecoder().Bytes(data)
+		if err != nil {
+			return table{}, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the file is neither UTF-8 nor Windows-1252 CSV, nor an .xlsx workbook")
+		}
+		data = dec
 	}
 	// The delimiter: semicolons (a spreadsheet in the Indonesian locale) or
 	// commas, whichever the first lines hold more of.

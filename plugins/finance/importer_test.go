@@ -238,6 +238,22 @@ func TestImportWorkbook(t *testing.T) {
 	}
 }
 
+// A CSV saved by Excel or Access on Windows is in Windows-1252.
+func TestImportWindows1252(t *testing.T) {
+	data := []byte("Kd_Keg;Kd_Rincian;Uraian;Satuan;Anggaran;SumberDana\n01.2009.02.03.10.;5.3.5.03.;Plester dinding caf\xe9;M\xb2;1.500.000;DDS\n")
+	tbl, err := readTable(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _, rejected, err := parseImport(tbl, importOptions{Year: 2026})
+	if err != nil || len(rejected) != 0 || len(lines) != 1 || lines[0].Name != "Plester dinding café" || lines[0].Amount != 1_500_000 {
+		t.Errorf("%+v %v %v", lines, rejected, err)
+	}
+	if _, err := readTable([]byte("a,b\x00")); err == nil {
+		t.Error("a binary file was read")
+	}
+}
+
 func TestParseSen(t *testing.T) {
 	for _, c := range []struct {
 		in      string
