@@ -419,7 +419,7 @@ func importPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ir := res.(*ImportResult)
-	body := []ui.Node{ui.DefinitionList([2]string{"Baris anggaran diimpor", strconv.Itoa(ir.Lines)}, [2]string{"Baris dilewati (judul, subtotal)", strconv.Itoa(ir.Skipped)},
+	body := []ui.Node{ui.DefinitionList([2]string{"Baris anggaran diimpor", strconv.Itoa(ir.Lines)}, [2]string{"Baris dilewati (judul, subtotal, desa lain)", strconv.Itoa(ir.Skipped)},
 		[2]string{"Baris ditolak", strconv.Itoa(len(ir.Rejected))})}
 	if len(ir.Rejected) > 0 {
 		rows := []ui.Row{}
