@@ -11,21 +11,32 @@ import (
 // on village financial management: Pasal 9 (income by kelompok, jenis and
 // objek; spending by bidang, sub-bidang, kegiatan, jenis, objek and
 // rincian objek; financing by kelompok, jenis and objek; each with its
-// kode rekening) and the Lampiran's list of kode rekening and its "Klasifikasi Belanja Desa berdasarkan Bidang, Sub
-// Bidang dan Kegiatan".
+// kode rekening) and the Lampiran's list of kode rekening and its
+// "Klasifikasi Belanja Desa berdasarkan Bidang, Sub Bidang dan Kegiatan".
 //
-// The lists below were checked, code by code, against the Lampiran as
-// transcribed in public sources that agree with one another, the regulation's
-// own PDF not being at hand: OpenSID's reference tables (Ref_Rek3 in
-// donjo-app/models/seeders/Data_awal_seeder.php and the kegiatan list in
-// donjo-app/models/seeders/dataAwal/KeuanganManualRefKegiatan.php,
-// github.com/OpenSID/OpenSID, release v2410.0.0), which are Siskeudes'
-// own tables; OpenSID's KeuanganTemplateSeeder (the Lampiran's layout with
-// its "90-99" objects); and village reports printed by Siskeudes and
-// published on village sites (baturutara.desa.id, Laporan Realisasi
-// Pelaksanaan APBDes 2023: 4.3.1 Penerimaan dari Hasil Kerjasama Antar
-// Desa, 4.3.6 Bunga Bank). Where the Lampiran and Siskeudes word a name
-// differently, the Lampiran's words are used.
+// The lists below were checked, code by code, against what public
+// sources give of the Lampiran, the regulation's own PDF not being at
+// hand; they agree with one another on every code:
+//
+//   - Siskeudes' own reference tables as OpenSID carries them
+//     (github.com/OpenSID/OpenSID, release v2410.0.0): Ref_Rek1 to
+//     Ref_Rek3 in donjo-app/models/seeders/Data_awal_seeder.php (income,
+//     spending and financing kinds), the kegiatan list in
+//     donjo-app/models/seeders/dataAwal/KeuanganManualRefKegiatan.php
+//     (whose "Lain-lain Sub Bidang ..." rows name the sub-bidang);
+//   - two transcriptions of the Lampiran's tables in public code found
+//     through the search index (their repositories not named by it): one
+//     with the Lampiran's "1 1 01" codes, its "90-99" objects and kegiatan
+//     and every kind of spending; one headed as a later OpenSID's
+//     KeuanganTemplateSeeder;
+//   - reports printed by Siskeudes and published by villages
+//     (baturutara.desa.id and lebih.desa.id, Laporan Realisasi
+//     Pelaksanaan APBDes 2023: 4.3.1 Penerimaan dari Hasil Kerjasama
+//     Antar Desa, 4.3.6 Bunga Bank).
+//
+// Where the Lampiran and Siskeudes word a name differently (4.1.1 Hasil
+// Usaha / Hasil Usaha Desa; 2.4 Kawasan Permukiman / Perumahan Rakyat dan
+// Kawasan Pemukiman), the Lampiran's words are used.
 //
 // A budget line is in one of three sections:
 //
@@ -38,8 +49,8 @@ import (
 //   - spending (belanja): the activity code bidang.sub-bidang.kegiatan
 //     ("1.1.01"), bidang 1 to 5, the sub-bidang of the regulation, the
 //     kegiatan two digits, with optional detail segments; the optional
-//     account is the type of spending (jenis belanja: 5.1
-//     pegawai, 5.2 barang dan jasa, 5.3 modal, 5.4 tak terduga) and, when
+//     account is the type of spending (jenis belanja: 5.1 pegawai, 5.2
+//     barang dan jasa, 5.3 modal, 5.4 tak terduga) and, when
 //     it has a third segment, one of the Lampiran's kinds of that type
 //     (spendingKinds: "5.2.1", "5.3.5.01"); the source of funds is
 //     required (sources). The kegiatan are not listed: the Lampiran leaves
