@@ -277,6 +277,18 @@ func groupName(section, group string) string {
 	return group
 }
 
+// sourceNumber is a source's place in sources from 1 (DDS 1, ADD 2, ...
+// DLL 9): the detail segment that tells apart the lines of an imported
+// account funded by several sources.
+func sourceNumber(code string) int {
+	for i, s := range sources {
+		if s.Code == code {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // sourceName names a source of funds, or "" when the code is not one.
 func sourceName(code string) string {
 	for _, s := range sources {

@@ -68,7 +68,9 @@ import (
 // sub-totals), empty rows and rows of other villages are skipped. The item
 // rows of one line (section, activity, account) are added up: in sen, so
 // that items of fractional rupiah (JmlSatuan x HrgSatuan) add up as
-// Siskeudes adds them, then rounded to whole rupiah, half up. A row that
+// Siskeudes adds them, then rounded to whole rupiah, half up. An account
+// funded by several sources becomes a line per source (sourceNumber). A
+// row that
 // cannot be read is rejected with its number and reason; a line of which
 // one item row is rejected is left out whole, its other rows listed as
 // line_incomplete, so that no line is imported with part of its amount.
@@ -458,24 +460,29 @@ func parseImport(t table, o importOptions) ([]Line, int, []RowError, error) {
 		read = append(read, r)
 	}
 
-	// A line one of whose rows is rejected, or whose rows name different
-	// sources (a Balai line has one), is left out whole.
-	spoiled := map[string]int{}
-	source := map[string]importRow{}
+	// Siskeudes budgets a spending account of a kegiatan per source of
+	// funds (Ta_Anggaran's RincianSD is Kd_Rincian and SumberDana), so
+	// one account may be funded by several; a Balai line has one source.
+	// Such an account becomes one line per source, the activity code
+	// followed by the source's number in sources (1.1.01.2 for ADD).
+	funders := map[string][]string{}
+	for _, r := range read {
+		if r.key != "" && !slices.Contains(funders[r.key], r.line.Source) {
+			funders[r.key] = append(funders[r.key], r.line.Source)
+		}
+	}
 	for i := range read {
 		r := &read[i]
-		if r.key == "" {
+		if r.key == "" || len(funders[r.key]) < 2 {
 			continue
 		}
-		if r.err == nil {
-			if first, ok := source[r.key]; ok && first.line.Source != r.line.Source {
-				r.err = &RowError{r.n, string(codeInvalidSource), fmt.Sprintf("the line %s %s is funded by %s in row %d and by %s here: a line has one source of funds",
-					r.line.Code, r.line.Account, first.line.Source, first.n, r.line.Source)}
-			} else if !ok {
-				source[r.key] = *r
-			}
-		}
-		if _, ok := spoiled[r.key]; r.err != nil && !ok {
+		r.line.Code += "." + strconv.Itoa(sourceNumber(r.line.Source))
+		r.key = lineKey(r.line.Section, r.line.Code, r.line.Account)
+	}
+	// A line one of whose rows is rejected is left out whole.
+	spoiled := map[string]int{}
+	for _, r := range read {
+		if _, ok := spoiled[r.key]; r.key != "" && r.err != nil && !ok {
 			spoiled[r.key] = r.n
 		}
 	}

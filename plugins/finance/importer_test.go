@@ -135,11 +135,20 @@ func TestImportRejectsWholeLines(t *testing.T) {
 		rejected[1].Row != 12 || rejected[1].Code != "invalid_amount" {
 		t.Errorf("rejected %+v", rejected)
 	}
-	// Two sources for one line: both rows refused, the line left out.
+	// One account funded by two sources (Siskeudes budgets an account
+	// per source): a line per source, told apart by the source's number.
 	mixed := with(rows, 11, map[string]string{"SumberDana": "DDS"})
 	lines, _, rejected, _ = parseImport(table{rows: mixed}, importOptions{Year: 2026})
-	if len(lines) != 13 || len(rejected) != 2 || rejected[0].Code != "line_incomplete" || rejected[1].Code != "invalid_source" {
-		t.Errorf("mixed sources: %d lines, %+v", len(lines), rejected)
+	dds, add := lineOf(lines, sectionSpending, "1.1.04.1", "5.2.1.01"), lineOf(lines, sectionSpending, "1.1.04.2", "5.2.1.01")
+	if len(lines) != 15 || len(rejected) != 0 || dds == nil || dds.Source != "DDS" || dds.Amount != 1_249_999 || dds.Name != "Tinta printer" ||
+		add == nil || add.Source != "ADD" || add.Amount != 550_005 || lineOf(lines, sectionSpending, "1.1.04", "5.2.1.01") != nil {
+		t.Errorf("mixed sources: %d lines, %+v %+v, %+v", len(lines), dds, add, rejected)
+	}
+	// ... and a bad item of one of them leaves out that source's line only.
+	mixedBad := with(mixed, 11, map[string]string{"Anggaran": "x"})
+	lines, _, rejected, _ = parseImport(table{rows: mixedBad}, importOptions{Year: 2026})
+	if len(lines) != 14 || len(rejected) != 1 || rejected[0].Row != 12 || lineOf(lines, sectionSpending, "1.1.04.2", "5.2.1.01") == nil {
+		t.Errorf("mixed sources, a bad item: %d lines, %+v", len(lines), rejected)
 	}
 	// A bidang that does not exist: that row alone.
 	wrong := with(rows, 15, map[string]string{"Kd_Keg": "01.2009.09.01.01."})
