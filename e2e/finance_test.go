@@ -395,7 +395,7 @@ func TestFinanceSiskeudesImport(t *testing.T) {
 		w.admin.Grant(t, villageA, "kades-a", "admin")
 
 		r := w.op.multipartPost(t, fin(villageA, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", csvExport).Expect(200).JSON()
-		if rej, _ := r["rejected"].([]any); num(r, "lines") != 14 || len(rej) != 0 || num(r, "budget", "totals", "income") != 1_251_500_000 ||
+		if rej, _ := r["rejected"].([]any); num(r, "lines") != 15 || len(rej) != 0 || num(r, "budget", "totals", "income") != 1_251_500_000 ||
 			num(r, "budget", "totals", "spending") != 1_083_800_005 || num(r, "budget", "totals", "silpa") != 0 {
 			t.Fatalf("import: lines %v rejected %v totals %v", r["lines"], r["rejected"], r["budget"].(map[string]any)["totals"])
 		}
@@ -404,7 +404,8 @@ func TestFinanceSiskeudesImport(t *testing.T) {
 			t.Errorf("approved: %v", v["dana_desa"])
 		}
 		for _, l := range v["lines"].([]any) {
-			if m := l.(map[string]any); m["code"] == "1.1.04" && (num(m, "amount") != 1_800_005 || m["name"] != "Belanja Barang Perlengkapan") {
+			if m := l.(map[string]any); m["code"] == "1.1.04" && (num(m, "amount") != 1_800_005 || m["name"] != "Belanja Barang Perlengkapan") ||
+				m["code"] == "1.1.02.3" && (num(m, "amount") != 43_200_000 || m["source"] != "PBH") {
 				t.Errorf("the items of one account: %v", m)
 			}
 		}
@@ -420,7 +421,7 @@ func TestFinanceSiskeudesImport(t *testing.T) {
 		broken := strings.Replace(string(csvExport), "312499.8125,1249999.25,", "312499.8125,12.5.0,", 1)
 		r = w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", []byte(broken)).Expect(200).JSON()
 		rej, _ := r["rejected"].([]any)
-		if num(r, "lines") != 13 || len(rej) != 2 || rej[0].(map[string]any)["code"] != "line_incomplete" || num(rej[0].(map[string]any), "row") != 11 ||
+		if num(r, "lines") != 14 || len(rej) != 2 || rej[0].(map[string]any)["code"] != "line_incomplete" || num(rej[0].(map[string]any), "row") != 11 ||
 			rej[1].(map[string]any)["code"] != "invalid_amount" || num(rej[1].(map[string]any), "row") != 12 {
 			t.Errorf("broken item: lines %v rejected %v", r["lines"], r["rejected"])
 		}
@@ -434,7 +435,7 @@ func TestFinanceSiskeudesImport(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(string(csvExport)), "\n")
 		district := string(csvExport) + strings.ReplaceAll(lines[1], "01.2009.", "01.2010.") + "\n"
 		w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", []byte(district)).ExpectErr(422, "invalid_import_file")
-		if r := w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import?kd_desa=01.2009."), nil, "file", "Ta_RABRinci.csv", []byte(district)).Expect(200).JSON(); num(r, "lines") != 14 || num(r, "skipped") != 1 {
+		if r := w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import?kd_desa=01.2009."), nil, "file", "Ta_RABRinci.csv", []byte(district)).Expect(200).JSON(); num(r, "lines") != 15 || num(r, "skipped") != 1 {
 			t.Errorf("kd_desa: lines %v skipped %v", r["lines"], r["skipped"])
 		}
 		// Another year's export.

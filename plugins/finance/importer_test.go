@@ -54,7 +54,7 @@ func TestImportTaRABRinci(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lines) != 14 || skipped != 0 || len(rejected) != 0 {
+	if len(lines) != 15 || skipped != 0 || len(rejected) != 0 {
 		t.Fatalf("%d lines, %d skipped, rejected %+v", len(lines), skipped, rejected)
 	}
 	sums, err := checkLines(lines)
@@ -69,8 +69,11 @@ func TestImportTaRABRinci(t *testing.T) {
 		amount                       int64
 	}{
 		{sectionIncome, "4.3.6.01", "", "Bunga bank, rekening kas desa", 1_500_000},
-		// Three items of one account: added up, named by the account's kind.
-		{sectionSpending, "1.1.02", "5.1.2.01", "Penghasilan Tetap dan Tunjangan Perangkat Desa", 240_000_000},
+		// Three items of one account, two funded by ADD and one by PBH: a
+		// line per source; the ADD items added up and named by the
+		// account's kind.
+		{sectionSpending, "1.1.02.2", "5.1.2.01", "Penghasilan Tetap dan Tunjangan Perangkat Desa", 196_800_000},
+		{sectionSpending, "1.1.02.3", "5.1.2.01", "Penghasilan tetap kepala dusun (2 orang)", 43_200_000},
 		// 550005.25 + 1249999.25: added in sen, then rounded half up (each
 		// rounded first would make 1800004).
 		{sectionSpending, "1.1.04", "5.2.1.01", "Belanja Barang Perlengkapan", 1_800_005},
@@ -128,7 +131,7 @@ func TestImportRejectsWholeLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lines) != 13 || lineOf(lines, sectionSpending, "1.1.04", "5.2.1.01") != nil {
+	if len(lines) != 14 || lineOf(lines, sectionSpending, "1.1.04", "5.2.1.01") != nil {
 		t.Errorf("%d lines: %+v", len(lines), lines)
 	}
 	if len(rejected) != 2 || rejected[0].Row != 11 || rejected[0].Code != "line_incomplete" || !strings.Contains(rejected[0].Reason, "row 12") ||
@@ -140,20 +143,20 @@ func TestImportRejectsWholeLines(t *testing.T) {
 	mixed := with(rows, 11, map[string]string{"SumberDana": "DDS"})
 	lines, _, rejected, _ = parseImport(table{rows: mixed}, importOptions{Year: 2026})
 	dds, add := lineOf(lines, sectionSpending, "1.1.04.1", "5.2.1.01"), lineOf(lines, sectionSpending, "1.1.04.2", "5.2.1.01")
-	if len(lines) != 15 || len(rejected) != 0 || dds == nil || dds.Source != "DDS" || dds.Amount != 1_249_999 || dds.Name != "Tinta printer" ||
+	if len(lines) != 16 || len(rejected) != 0 || dds == nil || dds.Source != "DDS" || dds.Amount != 1_249_999 || dds.Name != "Tinta printer" ||
 		add == nil || add.Source != "ADD" || add.Amount != 550_005 || lineOf(lines, sectionSpending, "1.1.04", "5.2.1.01") != nil {
 		t.Errorf("mixed sources: %d lines, %+v %+v, %+v", len(lines), dds, add, rejected)
 	}
 	// ... and a bad item of one of them leaves out that source's line only.
 	mixedBad := with(mixed, 11, map[string]string{"Anggaran": "x"})
 	lines, _, rejected, _ = parseImport(table{rows: mixedBad}, importOptions{Year: 2026})
-	if len(lines) != 14 || len(rejected) != 1 || rejected[0].Row != 12 || lineOf(lines, sectionSpending, "1.1.04.2", "5.2.1.01") == nil {
+	if len(lines) != 15 || len(rejected) != 1 || rejected[0].Row != 12 || lineOf(lines, sectionSpending, "1.1.04.2", "5.2.1.01") == nil {
 		t.Errorf("mixed sources, a bad item: %d lines, %+v", len(lines), rejected)
 	}
 	// A bidang that does not exist: that row alone.
 	wrong := with(rows, 15, map[string]string{"Kd_Keg": "01.2009.09.01.01."})
 	lines, _, rejected, _ = parseImport(table{rows: wrong}, importOptions{Year: 2026})
-	if len(lines) != 13 || len(rejected) != 1 || rejected[0].Row != 16 || rejected[0].Code != "invalid_code" {
+	if len(lines) != 14 || len(rejected) != 1 || rejected[0].Row != 16 || rejected[0].Code != "invalid_code" {
 		t.Errorf("bidang 9: %d lines, %+v", len(lines), rejected)
 	}
 }
@@ -166,7 +169,7 @@ func TestImportDistrictDatabase(t *testing.T) {
 	_, _, _, err := parseImport(table{rows: rows}, importOptions{Year: 2026})
 	importErr(t, err, codeInvalidFile, "2 villages (Kd_Desa 01.2009, 01.2010)")
 	lines, skipped, rejected, err := parseImport(table{rows: rows}, importOptions{Year: 2026, KdDesa: "01.2009."})
-	if err != nil || len(lines) != 14 || skipped != 1 || len(rejected) != 0 {
+	if err != nil || len(lines) != 15 || skipped != 1 || len(rejected) != 0 {
 		t.Errorf("kd_desa=01.2009.: %d lines, %d skipped, %v %v", len(lines), skipped, rejected, err)
 	}
 	if lines, _, _, _ := parseImport(table{rows: rows}, importOptions{Year: 2026, KdDesa: "01.2010"}); len(lines) != 1 || lines[0].Amount != 50_000_000 {
