@@ -48,7 +48,7 @@ import (
 //	Uraian       the item's name (also: Nama, Nama_Rincian, Nama_Obyek)
 //	Anggaran     the amount in rupiah: "1250000" and "1250000.5" (numbers
 //	             as Siskeudes and a workbook's cells hold them),
-//	             "1.250.000", "1.250.000,00", "1,250,000.00", "Rp 1.250.000"
+//	             "1.250.000", "1.250.000,00", "1,250,000.00", "Rp 1.250.000,-"
 //	             (also: Nilai, Nilai_Anggaran, JmlAnggaran, Jumlah, Pagu)
 //	SumberDana   the source of funds of a spending row: DDS, ADD, PBH, PAD,
 //	             BKP, BKK, SWD, SILPA, DLL (also: Sumber_Dana, Sumber)
@@ -198,6 +198,8 @@ func parseSen(s string, machine bool) (int64, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "Rp"), "."))
 	s = strings.ReplaceAll(s, " ", "")
+	// "Rp 1.250.000,-": no sen, as Indonesian writes it by hand.
+	s = strings.TrimSuffix(strings.TrimSuffix(s, ",-"), ".-")
 	bad := fmt.Errorf("amount %q is not rupiah", s)
 	if s == "" {
 		return 0, bad
