@@ -51,7 +51,8 @@ import (
 //	             "1.250.000", "1.250.000,00", "1,250,000.00", "Rp 1.250.000,-"
 //	             (also: Nilai, Nilai_Anggaran, JmlAnggaran, Jumlah, Pagu)
 //	SumberDana   the source of funds of a spending row: DDS, ADD, PBH, PAD,
-//	             BKP, BKK, SWD, SILPA, DLL (also: Sumber_Dana, Sumber)
+//	             BKP, BKK, SWD, SILPA, DLL, or PBP, PBK, PDL read as BKP,
+//	             BKK, DLL (also: Sumber_Dana, Sumber)
 //	AnggaranStlhPAK  the amount after the change, read instead of
 //	             Anggaran by an import with ?kind=perubahan
 //	Tahun        the budget year: a file of another year is refused
@@ -70,12 +71,11 @@ import (
 // that items of fractional rupiah (JmlSatuan x HrgSatuan) add up as
 // Siskeudes adds them, then rounded to whole rupiah, half up. An account
 // funded by several sources becomes a line per source (sourceNumber). A
-// row that
-// cannot be read is rejected with its number and reason; a line of which
-// one item row is rejected is left out whole, its other rows listed as
-// line_incomplete, so that no line is imported with part of its amount.
-// The other lines replace the draft's (nothing is saved when no row is
-// good).
+// row that cannot be read is rejected with its number and reason; a line
+// of which one item row is rejected is left out whole, its other rows
+// listed as line_incomplete, so that no line is imported with part of its
+// amount. The other lines replace the draft's (nothing is saved when no
+// row is good).
 
 // ImportResult is the answer of an import.
 type ImportResult struct {
