@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/balaidesa/balai/core/storetest"
+)
+
+// The disaster webhook, through the real binaries without the deployment's
+// loopback switch: a URL written as a loopback or cloud-metadata address
+// is refused when saved (422 webhook_address_refused), a private address
+// is saved, and a name that resolves to loopback when the webhook is
+// posted is stopped at the dial and logged as failed, nothing sent.
+func TestFixesWebhookRefusesLocalAddresses(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"disaster"})
+		w.enable(t, "14.01", "disaster", true)
+		const secret = "kampar-bpbd-secret-2026"
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
+		t.Cleanup(srv.Close)
+		_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+		for _, u := range []string{srv.URL + "/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]:" + port + "/", "http://localhost:" + port + "/"} {
+			w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": u, "webhook_secret": secret}).ExpectErr(422, "webhook_address_refused")
+		}
+		w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": "http://10.14.1.5/bpbd", "webhook_secret": secret}).Expect(200)
+
+		// A name of this machine that resolves to loopback (/etc/hosts).
+		name, err := os.Hostname()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ips, err := net.LookupIP(name); err != nil || len(ips) == 0 || !ips[0].IsLoopback() {
+			t.Skipf("the host name %q does not resolve to loopback here (%v %v): the dial-time check needs such a name", name, ips, err)
+		}
+		w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": "http://" + name + ":" + port + "/hook?token=abc", "webhook_secret": secret}).Expect(200)
+		r := w.op.Do(t, "POST", dis(villageA, "/reports"), map[string]any{"type": "flood", "occurred_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "description": "Banjir di Dusun II"}).Expect(201)
+		w.op.Do(t, "POST", dis(villageA, "/reports/"+r.Str("id")+"/verify"), nil).Expect(200)
+		var d map[string]any
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && d == nil; time.Sleep(200 * time.Millisecond) {
+			if items := w.district.Do(t, "GET", dis("14.01", "/deliveries"), nil).Expect(200).Items(); len(items) == 1 {
+				d = items[0]
+			}
+		}
+		if d == nil || d["state"] != "failed" || d["attempts"] != float64(1) || !strings.Contains(d["last_error"].(string), "a loopback address") || strings.Contains(d["last_error"].(string), "token") {
+			t.Fatalf("delivery log: %v", d)
+		}
+		if n := calls.Load(); n != 0 {
+			t.Fatalf("the loopback receiver got %d requests", n)
+		}
+	})
+}
