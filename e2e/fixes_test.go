@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -55,5 +56,30 @@ func TestFixesWebhookRefusesLocalAddresses(t *testing.T) {
 		if n := calls.Load(); n != 0 {
 			t.Fatalf("the loopback receiver got %d requests", n)
 		}
+	})
+}
+
+// development, through the real binaries: an amount too large for a JSON
+// number's type is the documented 422 invalid_funding (it was 400
+// invalid_field), on create and on correction; spent too large is 422
+// invalid_spent; text where an amount belongs stays 400 invalid_field.
+func TestFixesDevelopmentAmountRange(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"development"})
+		w.enable(t, "14.01", "development", true)
+		good, err := json.Marshal(devProject("Jalan Usaha Tani", 0, 90, 150_000_000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := func(amount string) string {
+			return strings.Replace(string(good), `"amount":150000000`, `"amount":`+amount, 1)
+		}
+		for _, a := range []string{"1e30", "99999999999999999999", "9223372036854775808", "1500.5"} {
+			w.op.Do(t, "POST", dev(villageA, "/projects"), body(a)).ExpectErr(422, "invalid_funding")
+		}
+		w.op.Do(t, "POST", dev(villageA, "/projects"), body(`"seratus juta"`)).ExpectErr(400, "invalid_field")
+		id := w.op.Do(t, "POST", dev(villageA, "/projects"), string(good)).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", dev(villageA, "/projects/"+id), `{"funding":[{"source":"dana_desa","amount":1e19}]}`).ExpectErr(422, "invalid_funding")
+		w.op.Do(t, "POST", dev(villageA, "/projects/"+id+"/progress"), `{"date":"`+devToday(0)+`","percent":5,"spent":1e25}`).ExpectErr(422, "invalid_spent")
 	})
 }
