@@ -83,3 +83,29 @@ func TestFixesDevelopmentAmountRange(t *testing.T) {
 		w.op.Do(t, "POST", dev(villageA, "/projects/"+id+"/progress"), `{"date":"`+devToday(0)+`","percent":5,"spent":1e25}`).ExpectErr(422, "invalid_spent")
 	})
 }
+
+// balai demo seed finishes the work its import started (the profile's
+// recount of each village, delivered as events) before it exits: a clean
+// run logs no WARN, and the counts are there when the server starts.
+func TestFixesDemoSeedFinishesItsEvents(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population", "profile")
+		r := h.MustCLI(t, "demo", "seed", "--district", "14.01.02", "--residents", "2000", "--plugins", plugins)
+		if strings.Contains(r.Stderr, "WARN") || strings.Contains(r.Stderr, "ERROR") || strings.Contains(r.Stderr, "still pending") || !strings.Contains(r.Stdout, "2000 residents (2000 new") {
+			t.Fatalf("seed said:\n%s%s", r.Stdout, r.Stderr)
+		}
+		h.Serve(t, "--plugins", plugins)
+		if log := h.Log(); strings.Contains(log, "event delivery failed") {
+			t.Fatalf("the server had deliveries left over:\n%s", log)
+		}
+		vs := h.Anon().Do(t, "GET", p("14.01.02", "profile", "/villages"), nil).Expect(200)
+		var sum float64
+		for _, v := range vs.Items() {
+			sum += v["population"].(float64)
+		}
+		if sum != 2000 {
+			t.Fatalf("the villages' counts add up to %v: %s", sum, vs.Body)
+		}
+	})
+}
