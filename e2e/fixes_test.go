@@ -109,3 +109,28 @@ func TestFixesDemoSeedFinishesItsEvents(t *testing.T) {
 		}
 	})
 }
+
+// agenda's double-booking warning names the official as the profile
+// module records them, through the real binaries: the head typed two
+// different ways on two overlapping events is one person, named as the
+// profile has him.
+func TestFixesAgendaNamesOfficialsAsTheProfile(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"agenda", "profile"})
+		w.enable(t, "14.01", "agenda", true)
+		w.enable(t, "14.01", "profile", true)
+		w.op.Do(t, "PUT", p(villageA, "profile", ""), map[string]any{"version": 0, "head": "H. Ahmad Yani",
+			"officials": []map[string]string{{"name": "Siti Rahma", "position": "Sekretaris Desa"}}}).Expect(200)
+		w.op.Do(t, "POST", agd(villageA, "/events"), map[string]any{"title": "Rapat perangkat", "category": "rapat",
+			"start": "2027-05-04T09:00", "end": "2027-05-04T11:00", "officials": []string{"Kepala Desa H. Ahmad Yani", "Sekretaris Desa Siti Rahma"}}).Expect(201)
+		r := w.op.Do(t, "POST", agd(villageA, "/events"), map[string]any{"title": "Musyawarah Desa", "category": "musyawarah_desa",
+			"start": "2027-05-04T10:00", "end": "2027-05-04T12:00", "officials": []string{"kades  ahmad yani", "Ibu Siti Rahma", "Bidan Sari"}}).Expect(201)
+		var named []string
+		for _, wn := range r.JSON()["warnings"].([]any) {
+			named = append(named, wn.(map[string]any)["official"].(string))
+		}
+		if strings.Join(named, "|") != "H. Ahmad Yani|Siti Rahma" {
+			t.Fatalf("warnings name %q: %s", named, r.Body)
+		}
+	})
+}
