@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"image/color"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -132,5 +133,34 @@ func TestFixesAgendaNamesOfficialsAsTheProfile(t *testing.T) {
 		if strings.Join(named, "|") != "H. Ahmad Yani|Siti Rahma" {
 			t.Fatalf("warnings name %q: %s", named, r.Body)
 		}
+	})
+}
+
+// Settings inherit key by key, through the real binaries: a village that
+// saved its own services settings (its signatory) before the regency
+// uploaded its emblem prints the regency's emblem, keeps its signatory,
+// and follows the regency's later changes of what it did not set.
+func TestFixesServicesSettingsFollowTheRegency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"signatory": map[string]string{"title": "Kepala Desa"}, "paper": "F4"}).Expect(200)
+		w.admin.Do(t, "PUT", p(villageA, "services", "/settings"), map[string]any{"signatory": map[string]string{"name": "H. Ahmad Yani"}}).Expect(200)
+		// Then the regency uploads its emblem and moves to A4.
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 240, 300, color.NRGBA{G: 120, A: 255})).Expect(200)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"paper": "A4"}).Expect(200)
+		got := w.op.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).JSON()
+		s := got["settings"].(map[string]any)
+		em, _ := got["resolved"].(map[string]any)["emblem"].(map[string]any)
+		sig, _ := s["signatory"].(map[string]any)
+		if em == nil || em["tenant"] != "14.01" || s["paper"] != "A4" || sig["name"] != "H. Ahmad Yani" || sig["title"] != "Kepala Desa" {
+			t.Fatalf("the village's settings: %v", got)
+		}
+		w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).Expect(200)
+		// A village that removes the emblem keeps it removed when the
+		// regency changes it.
+		w.admin.Do(t, "DELETE", p(villageA, "services", "/settings/emblem"), nil).Expect(200)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 200, 200, color.NRGBA{R: 200, A: 255})).Expect(200)
+		w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).ExpectErr(404, "emblem_not_found")
+		w.h.Anon().Do(t, "GET", p(villageB, "services", "/settings/emblem"), nil).Expect(200)
 	})
 }

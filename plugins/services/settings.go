@@ -23,9 +23,10 @@ type Signatory struct {
 }
 
 // Settings are a tenant's letter settings. The host hands a tenant the
-// settings of the nearest tenant above it that has any, so a regency sets
-// the defaults of all its villages; a tenant that saves its own starts
-// from what it inherits (see putSettings).
+// settings of the tenants above it merged key by key with its own, so a
+// regency sets the defaults of all its villages; a tenant that saves its
+// own starts from what it inherits and keeps only what it changed (see
+// putSettings).
 type Settings struct {
 	// Letterhead replaces the lines derived from the region names.
 	Letterhead     []string  `json:"letterhead,omitempty"`
@@ -362,8 +363,9 @@ func getSettings(r *http.Request) (int, any, error) {
 
 // putSettings applies a JSON merge patch to the settings this tenant has
 // (its own, or inherited) and saves the result as this tenant's own: a
-// village that sets only its signatory keeps the regency's wording. From
-// then on the tenant no longer follows later changes above it.
+// village that sets only its signatory keeps the regency's wording. The
+// host keeps only what differs from the inherited settings, so the tenant
+// goes on following later changes above it of everything else.
 func putSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	var patch json.RawMessage
