@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -54,6 +55,11 @@ func TestWebhookSettingsRefuseLocalAddresses(t *testing.T) {
 			if r.Status != 422 || !strings.Contains(string(r.Body), `"webhook_address_refused"`) {
 				t.Errorf("PUT %s: %d %s", u, r.Status, r.Body)
 			}
+		}
+		// The settings screen says it in the page, the field kept.
+		pr := admin.PostForm(regency, "/settings", url.Values{"webhook_url": {"http://169.254.169.254/latest"}, "webhook_secret": {"0123456789abcdef"}, "csrf_token": {sdktest.CSRFToken}})
+		if pr.Status != 422 || !strings.Contains(pr.HTML, "link-local") || !strings.Contains(pr.HTML, "169.254.169.254") {
+			t.Errorf("settings screen: %d %s", pr.Status, pr.HTML)
 		}
 		for _, u := range []string{"http://10.20.30.40/hook", "https://192.168.1.5:8443/bpbd", "http://[fd00::5]/hook", "https://bpbd.kamparkab.go.id/hook"} {
 			if r := admin.Put(regency, "/settings", map[string]string{"webhook_url": u, "webhook_secret": "0123456789abcdef"}); r.Status != 200 {
