@@ -11,6 +11,7 @@ import (
 
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // PluginSettings are a plugin's settings for one tenant (letterhead,
@@ -75,7 +76,7 @@ func merged(db *gorm.DB, plugin string, codes []string) ([]byte, error) {
 				// Not an object: nothing to merge, the nearest wins whole.
 				out = v
 			} else {
-				out = mergePatch(out, v)
+				out = input.MergePatch(out, v)
 			}
 			found = true
 		}
@@ -120,29 +121,8 @@ func PutSettings(db *gorm.DB, plugin, tenant string, values []byte) error {
 	}).Create(&s).Error
 }
 
-// mergePatch applies an RFC 7386 JSON merge patch to target: objects
-// merge, null removes, anything else replaces. target may be changed.
-func mergePatch(target, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	tm, ok := target.(map[string]any)
-	if !ok {
-		tm = map[string]any{}
-	}
-	for k, v := range pm {
-		if v == nil {
-			delete(tm, k)
-		} else {
-			tm[k] = mergePatch(tm[k], v)
-		}
-	}
-	return tm
-}
-
 // diffPatch is the merge patch that turns the object from into the
-// object to: mergePatch(from, diffPatch(from, to)) equals to (a null
+// object to: input.MergePatch(from, diffPatch(from, to)) equals to (a null
 // inside to's values aside, which a merge patch cannot carry).
 func diffPatch(from, to map[string]any) map[string]any {
 	p := map[string]any{}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/storetest"
+	"github.com/balaidesa/balai/sdk/input"
 )
 
 // A tenant's own settings override only the keys it set: a village that
@@ -85,7 +86,7 @@ func TestDiffPatchRoundTrips(t *testing.T) {
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("diffPatch = %v, want %v", p, want)
 	}
-	if got := mergePatch(map[string]any{"a": "1", "b": map[string]any{"c": "2", "d": "3"}, "e": []any{"x"}}, p); !reflect.DeepEqual(got, to) {
+	if got := input.MergePatch(map[string]any{"a": "1", "b": map[string]any{"c": "2", "d": "3"}, "e": []any{"x"}}, p); !reflect.DeepEqual(got, to) {
 		t.Errorf("round trip = %v, want %v", got, to)
 	}
 }

@@ -121,27 +121,6 @@ func (s *Settings) validate() error {
 	return nil
 }
 
-// mergePatch applies an RFC 7386 JSON merge patch: objects merge, null
-// removes, anything else replaces.
-func mergePatch(target, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	tm, ok := target.(map[string]any)
-	if !ok {
-		tm = map[string]any{}
-	}
-	for k, v := range pm {
-		if v == nil {
-			delete(tm, k)
-		} else {
-			tm[k] = mergePatch(tm[k], v)
-		}
-	}
-	return tm
-}
-
 // patched returns s with the merge patch applied, checked.
 func (s Settings) patched(patch []byte) (Settings, error) {
 	var p any
@@ -165,7 +144,7 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	if err := json.Unmarshal(cur, &target); err != nil {
 		return s, err
 	}
-	merged, err := json.Marshal(mergePatch(target, p))
+	merged, err := json.Marshal(input.MergePatch(target, p))
 	if err != nil {
 		return s, err
 	}
