@@ -38,6 +38,7 @@ var refusedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"),   // documentation (TEST-NET-2)
 	netip.MustParsePrefix("203.0.113.0/24"),    // documentation (TEST-NET-3)
 	netip.MustParsePrefix("240.0.0.0/4"),       // reserved, and the broadcast address
+	netip.MustParsePrefix("::/96"),             // IPv4-compatible (deprecated): ::127.0.0.1
 	netip.MustParsePrefix("64:ff9b::/96"),      // NAT64: would reach any IPv4 address, loopback included
 	netip.MustParsePrefix("64:ff9b:1::/48"),    // local-use NAT64
 	netip.MustParsePrefix("100::/64"),          // discard-only
