@@ -58,7 +58,9 @@ func disReport(typ, at, desc string) map[string]any {
 
 func startDisaster(t *testing.T, b storetest.Backend) *pluginWorld {
 	t.Helper()
-	w := startPlugins(t, b, []string{"population", "disaster"})
+	// The webhook's receiver in these tests listens on 127.0.0.1: the
+	// deployment's switch for tests lets the webhook reach it.
+	w := startPlugins(t, b, []string{"population", "disaster"}, "--outbound-allow-loopback")
 	w.enable(t, "14.01", "population", true)
 	w.enable(t, "14.01", "disaster", true)
 	for _, r := range []map[string]string{budi, disWife, disDewi} {

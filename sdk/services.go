@@ -29,8 +29,9 @@ func Logf(ctx context.Context, level, format string, args ...any) {
 	fmt.Fprintf(stderr, "%s: %s\n", level, msg)
 }
 
-// Settings reads the plugin's settings for the tenant (inherited from the
-// nearest ancestor that has any) into v.
+// Settings reads the plugin's settings for the tenant into v: those of its
+// ancestors and its own merged key by key, the nearest winning (RFC 7386
+// merge patch: objects merge, a null removes). See SaveSettings.
 func (r *Request) Settings(ctx context.Context, v any) error {
 	b, err := r.host.GetSettings(ctx, r.scope)
 	if err != nil {
@@ -42,7 +43,10 @@ func (r *Request) Settings(ctx context.Context, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-// SaveSettings stores the plugin's settings for the tenant.
+// SaveSettings stores v as the plugin's settings for the tenant. The host
+// keeps only the tenant's own part, what differs from what it inherits (a
+// key left out of v is kept as removed), so the tenant goes on following
+// its ancestors' later changes of everything else.
 func (r *Request) SaveSettings(ctx context.Context, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {

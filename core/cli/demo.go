@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/balaidesa/balai/core/audit"
 	"github.com/balaidesa/balai/core/demo"
+	"github.com/balaidesa/balai/core/events"
 	"github.com/balaidesa/balai/core/plugin"
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
@@ -252,6 +254,13 @@ func (a *app) seed(code string, residents, parallel int, seed uint64) error {
 	if err := <-genErr; err != nil {
 		return fmt.Errorf("generating residents: %w", err)
 	}
+	// The imports' events (the profile's recount of each village) are
+	// delivered in the background: closing the deployment under them
+	// cancelled one and logged a WARN, and left the counts to the server's
+	// next start. The seed finishes that work first.
+	if err := settleEvents(d, settleTimeout, a.stderr); err != nil {
+		return err
+	}
 	if err := analyzePluginTables(d.Host.DB); err != nil {
 		return err
 	}
@@ -259,6 +268,40 @@ func (a *app) seed(code string, residents, parallel int, seed uint64) error {
 	fmt.Fprintf(a.stdout, "Seeded %s: %d villages, %d residents (%d new, %d already there) in %s, %.0f residents/s\n",
 		code, len(villages), done.Load(), inserted.Load(), skipped.Load(), took.Round(time.Second), float64(done.Load())/took.Seconds())
 	return nil
+}
+
+// settleTimeout bounds how long the seed waits for its events' deliveries.
+const settleTimeout = 2 * time.Minute
+
+// settleEvents waits until every event recorded so far has been delivered
+// to the consumers running in d (their deliveries are the runtime's, in
+// the background), or until timeout; deliveries still pending then are
+// said on w and left to the server, which delivers them when it starts.
+func settleEvents(d *deployment, timeout time.Duration, w io.Writer) error {
+	var consumers []string
+	for _, in := range d.Runtime.Instances() {
+		if m := in.Manifest(); m != nil && len(m.Consumes) > 0 && in.Info().State == plugin.StateRunning {
+			consumers = append(consumers, m.Id)
+		}
+	}
+	if len(consumers) == 0 {
+		return nil
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		var pending int64
+		if err := d.Host.DB.Model(&events.Delivery{}).Where("delivered_at IS NULL AND consumer IN ?", consumers).Count(&pending).Error; err != nil {
+			return fmt.Errorf("reading the event outbox: %w", err)
+		}
+		if pending == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintf(w, "%d event deliveries (%s) still pending after %s: the server delivers them when it starts\n", pending, strings.Join(consumers, ", "), timeout)
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // analyzePluginTables refreshes PostgreSQL's statistics of the plugin

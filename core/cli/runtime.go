@@ -31,6 +31,8 @@ func (a *app) pluginConfig() plugin.Config {
 		CallTimeout: a.v.GetDuration("call-timeout"),
 		MaxBody:     a.v.GetInt64("max-body"),
 		FilesDir:    filepath.Join(a.v.GetString("data"), "files"),
+		// Only the deployment decides this, never a module's settings.
+		OutboundAllowLoopback: a.v.GetBool("outbound-allow-loopback"),
 	}
 }
 

@@ -48,6 +48,7 @@ connections and lets requests in flight finish (up to --shutdown-timeout).`,
 	f.Int("plugin-procs", plugin.DefaultPluginProcs, "scheduler threads (GOMAXPROCS) of each plugin process; 0 uses every core")
 	f.String("debug-listen", "", "serve Go's profiler (/debug/pprof/) on this address, for diagnosis; keep it private")
 	f.String("name", "", "the deployment's name in the console's header (default Balai)")
+	f.Bool("outbound-allow-loopback", false, "let plugins' outbound requests (the disaster webhook) reach loopback addresses, which they refuse otherwise; for tests only")
 	f.String("public-url", "", "the portal's public address (https://portal.example.go.id): links printed on letters and pages use it, whatever a client's Host header says")
 	return cmd
 }

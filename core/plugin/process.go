@@ -79,19 +79,31 @@ type startOptions struct {
 	host *hostService
 	// procs is the process's GOMAXPROCS, 0 for Go's default.
 	procs int
+	// loopback passes Config.OutboundAllowLoopback on to the process.
+	loopback bool
 	// startTimeout bounds the whole start: handshake, manifest and setup.
 	startTimeout time.Duration
 }
 
 // pluginEnv is the whole environment of a plugin process: nothing of the
 // host's (database URL, admin password, cloud credentials) leaks into it.
-func pluginEnv(procs int) []string {
+// With loopback, OutboundAllowLoopbackEnv=1 lets the plugin's outbound
+// requests (the disaster webhook) reach loopback addresses: for tests.
+func pluginEnv(procs int, loopback bool) []string {
 	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC", "TMPDIR=" + os.TempDir()}
 	if procs > 0 {
 		env = append(env, "GOMAXPROCS="+strconv.Itoa(procs))
 	}
+	if loopback {
+		env = append(env, OutboundAllowLoopbackEnv+"=1")
+	}
 	return env
 }
+
+// OutboundAllowLoopbackEnv is the variable a plugin reads to know that the
+// deployment lets its outbound requests reach loopback addresses (see
+// Config.OutboundAllowLoopback).
+const OutboundAllowLoopbackEnv = "BALAI_OUTBOUND_ALLOW_LOOPBACK"
 
 // defaultStartTimeout bounds a plugin's start when startOptions set none.
 const defaultStartTimeout = 20 * time.Second
@@ -113,7 +125,7 @@ func start(ctx context.Context, opts startOptions) (_ *process, err error) {
 	}
 	deadline := time.Now().Add(timeout)
 	cmd := exec.Command(opts.path)
-	cmd.Env = pluginEnv(opts.procs)
+	cmd.Env = pluginEnv(opts.procs, opts.loopback)
 	// The plugin's last words: a plugin that refuses to start (the SDK
 	// checks its manifest first) says why on stderr, and go-plugin itself
 	// reports only that the handshake failed. What it writes later (a

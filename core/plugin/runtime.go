@@ -53,6 +53,12 @@ type Config struct {
 	// client sends; when empty they are told the request's own Host, which
 	// a caller chooses.
 	PublicURL *url.URL
+	// OutboundAllowLoopback lets plugins' outbound requests to addresses a
+	// user gives (the disaster module's webhook) reach loopback addresses,
+	// which they otherwise refuse: for tests, whose receivers listen on
+	// 127.0.0.1. Never for a real deployment. Link-local and the other
+	// refused ranges stay refused.
+	OutboundAllowLoopback bool
 }
 
 // DefaultPluginProcs gives each plugin process one scheduler thread. A
@@ -449,7 +455,7 @@ func (in *Instance) startGuarded(ctx context.Context) (p *process, err error) {
 			in.rt.log.Error("plugin made the host panic while starting; refused", "file", in.File, "panic", v, "stack", string(debug.Stack()))
 		}
 	}()
-	return start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
+	return start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs, loopback: in.rt.cfg.OutboundAllowLoopback})
 }
 
 // LoadInProcess serves a plugin from this process, without go-plugin: what
@@ -725,7 +731,7 @@ func (in *Instance) down(reason string) {
 
 func (in *Instance) restart(ctx context.Context) {
 	id := in.ID()
-	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs})
+	p, err := start(ctx, startOptions{path: in.Path, checksum: in.pinned, log: in.rt.log.With("plugin", in.File), host: &hostService{rt: in.rt, in: in}, procs: in.rt.cfg.PluginProcs, loopback: in.rt.cfg.OutboundAllowLoopback})
 	if err == nil && p.manifest.Id != id {
 		p.abort()
 		err = fmt.Errorf("the binary now declares id %s instead of %s", p.manifest.Id, id)

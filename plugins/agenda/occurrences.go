@@ -321,9 +321,15 @@ func conflicts(r *http.Request, s *stored, id string) ([]warning, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(recs) == 0 || (len(recs) == 1 && recs[0].ID == id) {
+		return nil, nil
+	}
+	// Officials are named and compared as the profile module records them.
+	ro := readRoster(r)
 	mine := map[string]string{}
 	for _, o := range s.Officials {
-		mine[normalize(o)] = o
+		key, name := ro.official(o)
+		mine[key] = name
 	}
 	var own []occurrence
 	var out []warning
@@ -337,7 +343,8 @@ func conflicts(r *http.Request, s *stored, id string) ([]warning, error) {
 		}
 		var shared []string
 		for _, o := range other.Officials {
-			if name, ok := mine[normalize(o)]; ok {
+			key, _ := ro.official(o)
+			if name, ok := mine[key]; ok && !slices.Contains(shared, name) {
 				shared = append(shared, name)
 			}
 		}

@@ -359,7 +359,7 @@ func payload(village, id string, p Project) eventPayload {
 // createProject registers a project (POST /projects), in state planned.
 func createProject(r *http.Request) (int, any, error) {
 	var in projectInput
-	if err := sdk.Bind(r, &in); err != nil {
+	if err := bind(r, &in); err != nil {
 		return 0, nil, err
 	}
 	return insertProject(r, in)

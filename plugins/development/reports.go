@@ -103,7 +103,7 @@ func readProgress(r *http.Request) (progressInput, []upload, error) {
 	var in progressInput
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		err := sdk.Bind(r, &in)
+		err := bind(r, &in)
 		return in, nil, err
 	}
 	mr, err := r.MultipartReader()

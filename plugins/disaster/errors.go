@@ -61,4 +61,8 @@ const (
 	codeInvalidFilter sdk.Code = "invalid_filter"
 	// codeInvalidSettings: a webhook URL that is not http(s), or a secret under 16 characters (422).
 	codeInvalidSettings sdk.Code = "invalid_settings"
+	// codeWebhookAddressRefused: a webhook URL whose host is written as a
+	// loopback, link-local, unspecified, multicast or reserved address, or
+	// as localhost (422). Private addresses are allowed.
+	codeWebhookAddressRefused sdk.Code = "webhook_address_refused"
 )

@@ -75,6 +75,7 @@ var codeText = map[sdk.Code]string{
 	codePopulationUnavailable: "Data kependudukan sedang tidak dapat dihubungi",
 	codeInvalidLogKind:        "Pilih jenis catatan",
 	codeInvalidSettings:       "Pengaturan tidak valid",
+	codeWebhookAddressRefused: "Webhook tidak boleh ke alamat loopback, link-local atau khusus; alamat jaringan kabupaten (10.x, 172.16-31.x, 192.168.x) boleh",
 	codeNotAnImage:            "Foto harus berupa gambar JPEG, PNG, WebP atau GIF",
 	codePhotoTooLarge:         "Foto paling besar 5 MB",
 	codeTooManyPhotos:         "Paling banyak 6 foto per laporan",

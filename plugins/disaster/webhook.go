@@ -54,14 +54,19 @@ func getSettings(r *http.Request) (int, any, error) {
 	return http.StatusOK, SettingsView{WebhookURL: s.WebhookURL, SecretSet: s.WebhookSecret != ""}, nil
 }
 
-// checkWebhookURL accepts an absolute http(s) URL with a host.
+// checkWebhookURL accepts an absolute http(s) URL with a host; a host
+// written as a refused address (loopback, link-local, ...: see refusal)
+// is 422 webhook_address_refused. A name is checked where it is dialled.
 func checkWebhookURL(s string) error {
 	if s == "" {
 		return nil
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s) > 500 {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" || u.User != nil || len(s) > 500 {
 		return invalid(codeInvalidSettings, "webhook_url", "webhook_url must be an http or https URL of at most 500 characters, without credentials")
+	}
+	if why := literalRefusal(u.Hostname()); why != "" {
+		return invalid(codeWebhookAddressRefused, "webhook_url", "webhook_url may not point at %s; the regency's own systems on private addresses (10.x, 172.16-31.x, 192.168.x, fc00::/7) or on the internet are allowed", why)
 	}
 	return nil
 }
@@ -194,8 +199,9 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-// webhookClient posts webhooks; each attempt waits 5 s at most.
-var webhookClient = &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// webhookClient posts webhooks; each attempt waits 5 s at most, follows
+// no redirect and dials no refused address (see newWebhookClient).
+var webhookClient = newWebhookClient(5 * time.Second)
 
 // deliverWebhook handles disaster.report_verified: it posts the regency's
 // webhook (inherited settings of the village) and logs the outcome in
@@ -261,7 +267,8 @@ func deliverWebhook(ctx context.Context, ev sdk.Event) error {
 	switch {
 	case postErr == nil:
 		patch["state"], patch["delivered_at"] = DeliveryDelivered, now
-	case d.Attempts >= maxAttempts:
+	case errors.Is(postErr, errRefusedAddress) || d.Attempts >= maxAttempts:
+		// A refused destination would be refused again: no retry.
 		patch["state"], patch["last_error"] = DeliveryFailed, truncate(deliveryError(postErr), 300)
 	default:
 		patch["state"], patch["last_error"] = DeliveryRetrying, truncate(deliveryError(postErr), 300)
@@ -294,7 +301,7 @@ func post(ctx context.Context, s Settings, ev sdk.Event, body []byte) (int, erro
 	hr.Header.Set("X-Balai-Signature", Sign(s.WebhookSecret, body))
 	res, err := webhookClient.Do(hr)
 	if err != nil {
-		return 0, fmt.Errorf("no answer: %v", err)
+		return 0, fmt.Errorf("no answer: %w", err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))

@@ -16,6 +16,8 @@ import (
 // The webhook in-process: the first attempt fails, the host delivers the
 // event again and the second succeeds; the log says so.
 func TestWebhookDelivery(t *testing.T) {
+	// The receiver listens on 127.0.0.1: the deployment's switch for tests.
+	t.Setenv(AllowLoopbackEnv, "1")
 	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) {
 		var mu sync.Mutex
 		var calls int

@@ -23,9 +23,10 @@ type Signatory struct {
 }
 
 // Settings are a tenant's letter settings. The host hands a tenant the
-// settings of the nearest tenant above it that has any, so a regency sets
-// the defaults of all its villages; a tenant that saves its own starts
-// from what it inherits (see putSettings).
+// settings of the tenants above it merged key by key with its own, so a
+// regency sets the defaults of all its villages; a tenant that saves its
+// own starts from what it inherits and keeps only what it changed (see
+// putSettings).
 type Settings struct {
 	// Letterhead replaces the lines derived from the region names.
 	Letterhead     []string  `json:"letterhead,omitempty"`
@@ -120,27 +121,6 @@ func (s *Settings) validate() error {
 	return nil
 }
 
-// mergePatch applies an RFC 7386 JSON merge patch: objects merge, null
-// removes, anything else replaces.
-func mergePatch(target, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	tm, ok := target.(map[string]any)
-	if !ok {
-		tm = map[string]any{}
-	}
-	for k, v := range pm {
-		if v == nil {
-			delete(tm, k)
-		} else {
-			tm[k] = mergePatch(tm[k], v)
-		}
-	}
-	return tm
-}
-
 // patched returns s with the merge patch applied, checked.
 func (s Settings) patched(patch []byte) (Settings, error) {
 	var p any
@@ -164,7 +144,7 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	if err := json.Unmarshal(cur, &target); err != nil {
 		return s, err
 	}
-	merged, err := json.Marshal(mergePatch(target, p))
+	merged, err := json.Marshal(input.MergePatch(target, p))
 	if err != nil {
 		return s, err
 	}
@@ -362,8 +342,9 @@ func getSettings(r *http.Request) (int, any, error) {
 
 // putSettings applies a JSON merge patch to the settings this tenant has
 // (its own, or inherited) and saves the result as this tenant's own: a
-// village that sets only its signatory keeps the regency's wording. From
-// then on the tenant no longer follows later changes above it.
+// village that sets only its signatory keeps the regency's wording. The
+// host keeps only what differs from the inherited settings, so the tenant
+// goes on following later changes above it of everything else.
 func putSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	var patch json.RawMessage

@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"encoding/json"
+	"image/color"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/balaidesa/balai/core/storetest"
+)
+
+// The disaster webhook, through the real binaries without the deployment's
+// loopback switch: a URL written as a loopback or cloud-metadata address
+// is refused when saved (422 webhook_address_refused), a private address
+// is saved, and a name that resolves to loopback when the webhook is
+// posted is stopped at the dial and logged as failed, nothing sent.
+func TestFixesWebhookRefusesLocalAddresses(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"disaster"})
+		w.enable(t, "14.01", "disaster", true)
+		const secret = "kampar-bpbd-secret-2026"
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
+		t.Cleanup(srv.Close)
+		_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+		for _, u := range []string{srv.URL + "/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]:" + port + "/", "http://localhost:" + port + "/"} {
+			w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": u, "webhook_secret": secret}).ExpectErr(422, "webhook_address_refused")
+		}
+		w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": "http://10.14.1.5/bpbd", "webhook_secret": secret}).Expect(200)
+
+		// A name of this machine that resolves to loopback (/etc/hosts).
+		name, err := os.Hostname()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ips, err := net.LookupIP(name); err != nil || len(ips) == 0 || !ips[0].IsLoopback() {
+			t.Skipf("the host name %q does not resolve to loopback here (%v %v): the dial-time check needs such a name", name, ips, err)
+		}
+		w.district.Do(t, "PUT", dis("14.01", "/settings"), map[string]string{"webhook_url": "http://" + name + ":" + port + "/hook?token=abc", "webhook_secret": secret}).Expect(200)
+		r := w.op.Do(t, "POST", dis(villageA, "/reports"), map[string]any{"type": "flood", "occurred_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "description": "Banjir di Dusun II"}).Expect(201)
+		w.op.Do(t, "POST", dis(villageA, "/reports/"+r.Str("id")+"/verify"), nil).Expect(200)
+		var d map[string]any
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && d == nil; time.Sleep(200 * time.Millisecond) {
+			if items := w.district.Do(t, "GET", dis("14.01", "/deliveries"), nil).Expect(200).Items(); len(items) == 1 {
+				d = items[0]
+			}
+		}
+		if d == nil || d["state"] != "failed" || d["attempts"] != float64(1) || !strings.Contains(d["last_error"].(string), "a loopback address") || strings.Contains(d["last_error"].(string), "token") {
+			t.Fatalf("delivery log: %v", d)
+		}
+		if n := calls.Load(); n != 0 {
+			t.Fatalf("the loopback receiver got %d requests", n)
+		}
+	})
+}
+
+// development, through the real binaries: an amount too large for a JSON
+// number's type is the documented 422 invalid_funding (it was 400
+// invalid_field), on create and on correction; spent too large is 422
+// invalid_spent; text where an amount belongs stays 400 invalid_field.
+func TestFixesDevelopmentAmountRange(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"development"})
+		w.enable(t, "14.01", "development", true)
+		good, err := json.Marshal(devProject("Jalan Usaha Tani", 0, 90, 150_000_000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := func(amount string) string {
+			return strings.Replace(string(good), `"amount":150000000`, `"amount":`+amount, 1)
+		}
+		for _, a := range []string{"1e30", "99999999999999999999", "9223372036854775808", "1500.5"} {
+			w.op.Do(t, "POST", dev(villageA, "/projects"), body(a)).ExpectErr(422, "invalid_funding")
+		}
+		w.op.Do(t, "POST", dev(villageA, "/projects"), body(`"seratus juta"`)).ExpectErr(400, "invalid_field")
+		id := w.op.Do(t, "POST", dev(villageA, "/projects"), string(good)).Expect(201).Str("id")
+		w.op.Do(t, "PATCH", dev(villageA, "/projects/"+id), `{"funding":[{"source":"dana_desa","amount":1e19}]}`).ExpectErr(422, "invalid_funding")
+		w.op.Do(t, "POST", dev(villageA, "/projects/"+id+"/progress"), `{"date":"`+devToday(0)+`","percent":5,"spent":1e25}`).ExpectErr(422, "invalid_spent")
+	})
+}
+
+// balai demo seed finishes the work its import started (the profile's
+// recount of each village, delivered as events) before it exits: a clean
+// run logs no WARN, and the counts are there when the server starts.
+func TestFixesDemoSeedFinishesItsEvents(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		h := NewHost(t, b)
+		plugins := PluginDir(t, "population", "profile")
+		r := h.MustCLI(t, "demo", "seed", "--district", "14.01.02", "--residents", "2000", "--plugins", plugins)
+		if strings.Contains(r.Stderr, "WARN") || strings.Contains(r.Stderr, "ERROR") || strings.Contains(r.Stderr, "still pending") || !strings.Contains(r.Stdout, "2000 residents (2000 new") {
+			t.Fatalf("seed said:\n%s%s", r.Stdout, r.Stderr)
+		}
+		h.Serve(t, "--plugins", plugins)
+		if log := h.Log(); strings.Contains(log, "event delivery failed") {
+			t.Fatalf("the server had deliveries left over:\n%s", log)
+		}
+		vs := h.Anon().Do(t, "GET", p("14.01.02", "profile", "/villages"), nil).Expect(200)
+		var sum float64
+		for _, v := range vs.Items() {
+			sum += v["population"].(float64)
+		}
+		if sum != 2000 {
+			t.Fatalf("the villages' counts add up to %v: %s", sum, vs.Body)
+		}
+	})
+}
+
+// agenda's double-booking warning names the official as the profile
+// module records them, through the real binaries: the head typed two
+// different ways on two overlapping events is one person, named as the
+// profile has him.
+func TestFixesAgendaNamesOfficialsAsTheProfile(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"agenda", "profile"})
+		w.enable(t, "14.01", "agenda", true)
+		w.enable(t, "14.01", "profile", true)
+		w.op.Do(t, "PUT", p(villageA, "profile", ""), map[string]any{"version": 0, "head": "H. Ahmad Yani",
+			"officials": []map[string]string{{"name": "Siti Rahma", "position": "Sekretaris Desa"}}}).Expect(200)
+		w.op.Do(t, "POST", agd(villageA, "/events"), map[string]any{"title": "Rapat perangkat", "category": "rapat",
+			"start": "2027-05-04T09:00", "end": "2027-05-04T11:00", "officials": []string{"Kepala Desa H. Ahmad Yani", "Sekretaris Desa Siti Rahma"}}).Expect(201)
+		r := w.op.Do(t, "POST", agd(villageA, "/events"), map[string]any{"title": "Musyawarah Desa", "category": "musyawarah_desa",
+			"start": "2027-05-04T10:00", "end": "2027-05-04T12:00", "officials": []string{"kades  ahmad yani", "Ibu Siti Rahma", "Bidan Sari"}}).Expect(201)
+		var named []string
+		for _, wn := range r.JSON()["warnings"].([]any) {
+			named = append(named, wn.(map[string]any)["official"].(string))
+		}
+		if strings.Join(named, "|") != "H. Ahmad Yani|Siti Rahma" {
+			t.Fatalf("warnings name %q: %s", named, r.Body)
+		}
+	})
+}
+
+// Settings inherit key by key, through the real binaries: a village that
+// saved its own services settings (its signatory) before the regency
+// uploaded its emblem prints the regency's emblem, keeps its signatory,
+// and follows the regency's later changes of what it did not set.
+func TestFixesServicesSettingsFollowTheRegency(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"signatory": map[string]string{"title": "Kepala Desa"}, "paper": "F4"}).Expect(200)
+		w.admin.Do(t, "PUT", p(villageA, "services", "/settings"), map[string]any{"signatory": map[string]string{"name": "H. Ahmad Yani"}}).Expect(200)
+		// Then the regency uploads its emblem and moves to A4.
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 240, 300, color.NRGBA{G: 120, A: 255})).Expect(200)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"paper": "A4"}).Expect(200)
+		got := w.op.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).JSON()
+		s := got["settings"].(map[string]any)
+		em, _ := got["resolved"].(map[string]any)["emblem"].(map[string]any)
+		sig, _ := s["signatory"].(map[string]any)
+		if em == nil || em["tenant"] != "14.01" || s["paper"] != "A4" || sig["name"] != "H. Ahmad Yani" || sig["title"] != "Kepala Desa" {
+			t.Fatalf("the village's settings: %v", got)
+		}
+		w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).Expect(200)
+		// A village that removes the emblem keeps it removed when the
+		// regency changes it.
+		w.admin.Do(t, "DELETE", p(villageA, "services", "/settings/emblem"), nil).Expect(200)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 200, 200, color.NRGBA{R: 200, A: 255})).Expect(200)
+		w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).ExpectErr(404, "emblem_not_found")
+		w.h.Anon().Do(t, "GET", p(villageB, "services", "/settings/emblem"), nil).Expect(200)
+	})
+}

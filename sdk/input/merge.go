@@ -1,0 +1,26 @@
+package input
+
+// MergePatch applies an RFC 7386 JSON merge patch to target, both as
+// encoding/json decodes into any: objects merge key by key, a null
+// removes the key, anything else (a list included) replaces. target may be
+// changed and is returned merged. The host merges plugin settings this way
+// (a tenant's own over its ancestors'), and a PATCH of settings reads the
+// same way.
+func MergePatch(target, patch any) any {
+	pm, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	tm, ok := target.(map[string]any)
+	if !ok {
+		tm = map[string]any{}
+	}
+	for k, v := range pm {
+		if v == nil {
+			delete(tm, k)
+		} else {
+			tm[k] = MergePatch(tm[k], v)
+		}
+	}
+	return tm
+}
