@@ -85,7 +85,10 @@ func Func(fn func(r *http.Request) (int, any, error)) http.Handler {
 // be a number"). Bad input is an *Error with the host's codes
 // (malformed_json, unknown_field, invalid_field, invalid_text: 400;
 // body_too_large: 413), so that a client handles the host and every
-// plugin alike.
+// plugin alike. A number field tagged range:"code" (input.RangeTag)
+// answers a JSON number that does not fit its Go type (1e30 or 1500.5
+// for an int64) with that code, 422 and the field's path, like a value
+// that fits but is out of the field's range: one mistake, one answer.
 func Bind(r *http.Request, v any) error {
 	return bindError(input.Decode(r.Body, v))
 }

@@ -65,6 +65,57 @@ func TestQueryPageRefusesWhatTheWireCannotCarry(t *testing.T) {
 	}
 }
 
+// A number that does not fit a field tagged range:"code" answers that
+// code (422) with the field's path, through Bind, BindOptional and
+// Unmarshal alike; the wrong kind of value stays 400 invalid_field.
+func TestBindRangeTag(t *testing.T) {
+	type order struct {
+		Price    int64   `json:"price" range:"invalid_price"`
+		Quantity int32   `json:"quantity" range:"invalid_quantity"`
+		Weight   float64 `json:"weight" range:"invalid_weight"`
+		Items    []struct {
+			Amount int64 `json:"amount" range:"invalid_amount"`
+		} `json:"items"`
+	}
+	tests := []struct {
+		body   string
+		status int
+		code   Code
+		field  string
+	}{
+		{`{"price":1000,"quantity":2,"weight":1.5,"items":[{"amount":5}]}`, 0, "", ""},
+		{`{"price":99999999999999999999}`, 422, "invalid_price", "price"},
+		{`{"price":1e30}`, 422, "invalid_price", "price"},
+		{`{"price":1500.5}`, 422, "invalid_price", "price"},
+		{`{"quantity":3000000000}`, 422, "invalid_quantity", "quantity"},
+		{`{"weight":1e400}`, 422, "invalid_weight", "weight"},
+		{`{"items":[{"amount":1},{"amount":-1e19}]}`, 422, "invalid_amount", "items[1].amount"},
+		{`{"price":"banyak"}`, 400, CodeInvalidField, "price"},
+		{`{"price":null}`, 0, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			for name, bind := range map[string]func(string, any) error{
+				"Bind": func(b string, v any) error { return Bind(httptest.NewRequest("POST", "/", strings.NewReader(b)), v) },
+				"BindOptional": func(b string, v any) error {
+					return BindOptional(httptest.NewRequest("POST", "/", strings.NewReader(b)), v)
+				},
+				"Unmarshal": func(b string, v any) error { return Unmarshal([]byte(b), v) },
+			} {
+				var v order
+				err := bind(tt.body, &v)
+				var e *Error
+				switch {
+				case tt.code == "" && err != nil:
+					t.Fatalf("%s refused: %v", name, err)
+				case tt.code != "" && (!errors.As(err, &e) || e.Code != tt.code || e.Status != tt.status || e.Field != tt.field):
+					t.Fatalf("%s: got %#v, want %d %s at %s", name, err, tt.status, tt.code, tt.field)
+				}
+			}
+		})
+	}
+}
+
 // Bind answers the host's codes, and names a wrong type in the API's
 // words rather than Go's.
 func TestBind(t *testing.T) {

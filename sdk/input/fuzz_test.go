@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -27,6 +28,7 @@ func FuzzDecode(f *testing.F) {
 		`{"raw":{"x":[true,false,null,1e5]}}`,
 		`{"name":"\ud800"}`, `{"name":"\ude00\ud83d"}`, `{"name":"\ud83d\ude00"}`, `{"extra":{"\udc00":"x"}}`,
 		`{"name":"\ufffd\\ud800"}`, "{\"name\":\"\uFFFD\"}",
+		`{"amount":1e30,"lines":[{"price":1.5}]}`, `{"shares":[1,-1e400],"by_month":{"x":"y"}}`, `{"units":-0}`,
 		`[]`, `{}`, `null`, ``, `{"status":"a"} {}`, `{"count":"12","born":"2020-01-01T00:00:00Z"}`,
 	} {
 		f.Add([]byte(s))
@@ -35,6 +37,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p person
 		err := DecodeBytes(data, &p)
+		checkRange(t, data)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || !codes[e.Code] || e.Status != 400 || e.Message == "" {
@@ -59,6 +62,36 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRange decodes data into priced, whose number fields carry range
+// tags: a refusal is a documented 400, or a 422 whose code is the tag of
+// the field at its path (found by the path's last name) and whose body is
+// still valid JSON up to that point; never a 422 for a value that fits.
+func checkRange(t *testing.T, data []byte) {
+	var p priced
+	err := DecodeBytes(data, &p)
+	if err == nil {
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Message == "" {
+		t.Fatalf("priced: refusal is not an *Error: %#v", err)
+	}
+	if e.Status == 400 {
+		if !map[string]bool{"malformed_json": true, "unknown_field": true, "invalid_field": true, "invalid_text": true}[e.Code] {
+			t.Fatalf("priced: refusal outside the documented codes: %#v", e)
+		}
+		return
+	}
+	rangeCodes := map[string]bool{}
+	for _, f := range fieldsOf(reflect.TypeFor[priced]()) {
+		rangeCodes[f.code] = true
+	}
+	rangeCodes["invalid_price"] = true
+	if e.Status != 422 || !rangeCodes[e.Code] || e.Field == "" {
+		t.Fatalf("priced: %d %s at %q is neither a documented 400 nor a range tag's 422", e.Status, e.Code, e.Field)
+	}
 }
 
 // reflectFields is the exact key set of person at its top level.

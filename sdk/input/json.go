@@ -25,6 +25,10 @@ import (
 //   - unknown_field (400): a key the target type does not have, byte for
 //     byte (a key that only differs in case is unknown);
 //   - invalid_field (400): a value of the wrong type for its field;
+//   - a field's own range code (422): a JSON number that does not fit its
+//     field's Go type (too large, a fraction for a whole number, 1e400,
+//     below 0 for an unsigned type), where the field carries a range tag
+//     (see RangeTag);
 //   - invalid_text (400): invalid UTF-8 anywhere, a NUL in a string, or a
 //     string escaping half a UTF-16 surrogate pair (\ud800 alone, or a low
 //     half before its high one), which encoding/json would quietly turn
@@ -44,6 +48,22 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// RangeTag is the struct tag that names a number field's domain error
+// code: with
+//
+//	Amount int64 `json:"amount" range:"invalid_amount"`
+//
+// a JSON number that does not fit the field's Go type (99999999999999999999
+// or 1e30 into an int64, 1500.5 into a whole number, 1e400 into a float64)
+// is outside the field's documented range as surely as one that fits but
+// is too large, so it answers the same 422 with that code and the field's
+// path, not 400 invalid_field. A value of the wrong kind ("amount":"banyak",
+// a list) stays 400 invalid_field: it is a malformed request, not a value
+// out of range. On a list or map field the tag covers its elements
+// (funding[2] of a []int64). Without the tag a number that does not fit is
+// 400 invalid_field.
+const RangeTag = "range"
 
 // MaxDepth bounds the nesting of a body (the standard library's own
 // limit), so that a body of a million brackets costs no deep recursion.
@@ -107,7 +127,7 @@ func DecodeBytes(data []byte, v any) error {
 	}
 	w := walker{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
 	w.dec.UseNumber()
-	if err := w.value(rv.Type().Elem(), ""); err != nil {
+	if err := w.value(rv.Type().Elem(), "", ""); err != nil {
 		return err
 	}
 	if _, err := w.dec.Token(); err != io.EOF {
@@ -237,7 +257,9 @@ func target(t reflect.Type) reflect.Type {
 	return t
 }
 
-func (w *walker) value(t reflect.Type, path string) error {
+// value walks one value of type t at path; code is the range code of the
+// field it sits in ("" for none), for a number that does not fit t.
+func (w *walker) value(t reflect.Type, code, path string) error {
 	tok, surrogate, err := w.token()
 	if err != nil {
 		return syntaxError(err)
@@ -254,9 +276,9 @@ func (w *walker) value(t reflect.Type, path string) error {
 		}
 		defer func() { w.depth-- }()
 		if tok == '{' {
-			return w.object(t, path)
+			return w.object(t, code, path)
 		}
-		return w.array(t, path)
+		return w.array(t, code, path)
 	case string:
 		if strings.IndexByte(tok, 0) >= 0 {
 			return bad("invalid_text", path, "%s holds a NUL character", describe(path))
@@ -271,15 +293,15 @@ func (w *walker) value(t reflect.Type, path string) error {
 		switch t.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			if _, err := strconv.ParseInt(tok.String(), 10, t.Bits()); err != nil {
-				return mismatch(t, path)
+				return outOfRange(t, code, path, tok)
 			}
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 			if _, err := strconv.ParseUint(tok.String(), 10, t.Bits()); err != nil {
-				return mismatch(t, path)
+				return outOfRange(t, code, path, tok)
 			}
 		case reflect.Float32, reflect.Float64:
 			if _, err := strconv.ParseFloat(tok.String(), t.Bits()); err != nil {
-				return mismatch(t, path)
+				return outOfRange(t, code, path, tok)
 			}
 		default:
 			if t != numberType {
@@ -294,7 +316,7 @@ func (w *walker) value(t reflect.Type, path string) error {
 	return nil
 }
 
-func (w *walker) object(t reflect.Type, path string) error {
+func (w *walker) object(t reflect.Type, code, path string) error {
 	var fields map[string]field
 	var elem reflect.Type
 	if t != nil {
@@ -328,15 +350,15 @@ func (w *walker) object(t reflect.Type, path string) error {
 			return bad("malformed_json", child, "field %q appears twice", child)
 		}
 		seen[key] = true
-		vt := elem
+		vt, vc := elem, code // a map's values share its range code
 		if fields != nil {
 			f, ok := fields[key]
 			if !ok {
 				return unknown(fields, key, child)
 			}
-			vt = f.typ
+			vt, vc = f.typ, f.code
 		}
-		if err := w.value(vt, child); err != nil {
+		if err := w.value(vt, vc, child); err != nil {
 			return err
 		}
 	}
@@ -344,7 +366,7 @@ func (w *walker) object(t reflect.Type, path string) error {
 	return syntaxError(err)
 }
 
-func (w *walker) array(t reflect.Type, path string) error {
+func (w *walker) array(t reflect.Type, code, path string) error {
 	var elem reflect.Type
 	if t != nil {
 		switch t.Kind() {
@@ -355,7 +377,7 @@ func (w *walker) array(t reflect.Type, path string) error {
 		}
 	}
 	for i := 0; w.dec.More(); i++ {
-		if err := w.value(elem, path+"["+strconv.Itoa(i)+"]"); err != nil {
+		if err := w.value(elem, code, path+"["+strconv.Itoa(i)+"]"); err != nil {
 			return err
 		}
 	}
@@ -392,6 +414,24 @@ func mismatch(t reflect.Type, path string) *Error {
 	e := bad("invalid_field", path, "field %q must be %s", path, want)
 	e.Want = want
 	return e
+}
+
+// outOfRange is the refusal of number n, which does not fit t: the
+// field's range code (422) when it has one, else invalid_field.
+func outOfRange(t reflect.Type, code, path string, n json.Number) *Error {
+	if code == "" || path == "" {
+		return mismatch(t, path)
+	}
+	return fail(http.StatusUnprocessableEntity, code, path, "field %q is out of range: %s is not %s it can hold", path, clip(n.String()), wantOf(t))
+}
+
+// clip shortens a number for a message: a body may send thousands of
+// digits.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
 }
 
 func describe(path string) string {
@@ -432,9 +472,11 @@ func wantOf(t reflect.Type) string {
 	return "an object"
 }
 
-// field is a JSON name of a struct and the type its value decodes into.
+// field is a JSON name of a struct, the type its value decodes into and
+// its RangeTag code.
 type field struct {
 	typ   reflect.Type
+	code  string
 	depth int
 }
 
@@ -491,6 +533,6 @@ func collect(t reflect.Type, depth int, m map[string]field, visiting map[reflect
 		if old, ok := m[name]; ok && old.depth <= depth {
 			continue
 		}
-		m[name] = field{typ: ft, depth: depth}
+		m[name] = field{typ: ft, code: sf.Tag.Get(RangeTag), depth: depth}
 	}
 }
