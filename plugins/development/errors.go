@@ -1,14 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -108,86 +101,6 @@ func invalid(code sdk.Code, field, format string, args ...any) error {
 	e := sdk.Errorf(http.StatusUnprocessableEntity, code, format, args...)
 	e.Field = field
 	return e
-}
-
-// numberCodes are the codes of the number fields whose range is a domain
-// rule, by path without list positions: a number that does not fit the
-// field's type (2e19 rupiah, 1e400 percent, 1.5 rupiah) is outside that
-// range, so it answers the same 422 as one that fits but is out of range,
-// not Bind's 400 invalid_field, which stays for a value of the wrong kind
-// ("amount":"banyak").
-var numberCodes = map[string]sdk.Code{
-	"funding.amount": codeInvalidFunding,
-	"spent":          codeInvalidSpent,
-	"percent":        codeInvalidPercent,
-	"year":           codeInvalidYear,
-	"beneficiaries":  codeInvalidBeneficiaries,
-	"volume":         codeInvalidVolume,
-	"location.lat":   codeInvalidCoordinates,
-	"location.lng":   codeInvalidCoordinates,
-}
-
-// numberMessages say the range of each code's field, in its checks' words.
-var numberMessages = map[sdk.Code]string{
-	codeInvalidFunding:       "an amount must be whole rupiah from 1 to " + strconv.FormatInt(maxAmount, 10),
-	codeInvalidSpent:         "spent must be whole rupiah from 0 to " + strconv.FormatInt(maxAmount, 10),
-	codeInvalidPercent:       "percent must be from 0 to 100",
-	codeInvalidYear:          "year must be a year from 2000 to next year",
-	codeInvalidBeneficiaries: "beneficiaries must be a whole number from 0 to 10000000",
-	codeInvalidVolume:        "volume must be a number above 0",
-	codeInvalidCoordinates:   "lat and lng must be a point in Indonesia",
-}
-
-// position is a list position in an error's field path ("funding[2]").
-var position = regexp.MustCompile(`\[\d+\]`)
-
-// bind is sdk.Bind for the module's JSON bodies, with numberCodes applied.
-func bind(r *http.Request, v any) error {
-	var body bytes.Buffer
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.TeeReader(r.Body, &body), r.Body}
-	err := sdk.Bind(r, v)
-	var e *sdk.Error
-	if !errors.As(err, &e) || e.Code != sdk.CodeInvalidField || e.Field == "" {
-		return err
-	}
-	code, ok := numberCodes[position.ReplaceAllString(e.Field, "")]
-	if !ok || !isNumberAt(body.Bytes(), e.Field) {
-		return err
-	}
-	return invalid(code, e.Field, "%s: %s is out of range", numberMessages[code], e.Field)
-}
-
-// isNumberAt reports whether the JSON body holds a number (any number,
-// however large) at path, in the form funding[1].amount.
-func isNumberAt(body []byte, path string) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return false
-	}
-	for _, part := range strings.Split(path, ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		m, ok := v.(map[string]any)
-		if !ok {
-			return false
-		}
-		v = m[name]
-		for rest != "" {
-			idx, after, _ := strings.Cut(rest, "]")
-			i, err := strconv.Atoi(idx)
-			l, ok := v.([]any)
-			if err != nil || !ok || i < 0 || i >= len(l) {
-				return false
-			}
-			v, rest = l[i], strings.TrimPrefix(after, "[")
-		}
-	}
-	_, ok := v.(json.Number)
-	return ok
 }
 
 // villageOnly wraps a handler that writes projects so that it runs only

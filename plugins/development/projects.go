@@ -93,7 +93,7 @@ func sourceIndex(code string) int {
 type Funding struct {
 	Source string `json:"source"`
 	Name   string `json:"name,omitempty"`
-	Amount int64  `json:"amount"`
+	Amount int64  `json:"amount" range:"invalid_funding"`
 }
 
 // Location is where the work is: the dusun, RT and RW, and optionally a
@@ -102,8 +102,8 @@ type Location struct {
 	Dusun string   `json:"dusun,omitempty"`
 	RT    string   `json:"rt,omitempty"`
 	RW    string   `json:"rw,omitempty"`
-	Lat   *float64 `json:"lat,omitempty"`
-	Lng   *float64 `json:"lng,omitempty"`
+	Lat   *float64 `json:"lat,omitempty" range:"invalid_coordinates"`
+	Lng   *float64 `json:"lng,omitempty" range:"invalid_coordinates"`
 }
 
 // projectInput is the body of POST /projects.
@@ -112,15 +112,15 @@ type projectInput struct {
 	Kind          string    `json:"kind"`
 	Description   string    `json:"description"`
 	Location      Location  `json:"location"`
-	Year          int       `json:"year"`
+	Year          int       `json:"year" range:"invalid_year"`
 	Funding       []Funding `json:"funding"`
 	Executor      string    `json:"executor"`
 	ExecutorLead  string    `json:"executor_lead"`
 	PlannedStart  string    `json:"planned_start"`
 	PlannedEnd    string    `json:"planned_end"`
-	Volume        *float64  `json:"volume"`
+	Volume        *float64  `json:"volume" range:"invalid_volume"`
 	Unit          string    `json:"unit"`
-	Beneficiaries *int64    `json:"beneficiaries"`
+	Beneficiaries *int64    `json:"beneficiaries" range:"invalid_beneficiaries"`
 }
 
 // Project is a project as stored.
@@ -359,7 +359,7 @@ func payload(village, id string, p Project) eventPayload {
 // createProject registers a project (POST /projects), in state planned.
 func createProject(r *http.Request) (int, any, error) {
 	var in projectInput
-	if err := bind(r, &in); err != nil {
+	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
 	return insertProject(r, in)

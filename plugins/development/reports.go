@@ -39,10 +39,10 @@ type progressInput struct {
 	// calendar: not after today, not before the latest report.
 	Date string `json:"date"`
 	// Percent is the physical progress, 0 to 100, cumulative.
-	Percent *float64 `json:"percent"`
+	Percent *float64 `json:"percent" range:"invalid_percent"`
 	// Spent is the money spent so far in whole rupiah, cumulative; above
 	// the budget only with OverBudgetReason.
-	Spent            *int64 `json:"spent"`
+	Spent            *int64 `json:"spent" range:"invalid_spent"`
 	Notes            string `json:"notes"`
 	OverBudgetReason string `json:"over_budget_reason"`
 }
@@ -103,7 +103,7 @@ func readProgress(r *http.Request) (progressInput, []upload, error) {
 	var in progressInput
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		err := bind(r, &in)
+		err := sdk.Bind(r, &in)
 		return in, nil, err
 	}
 	mr, err := r.MultipartReader()

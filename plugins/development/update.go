@@ -33,7 +33,7 @@ func updateProject(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	in := inputOf(p)
-	if err := bind(r, &in); err != nil {
+	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
 	return saveProject(r, rec, p, in)
