@@ -38,16 +38,18 @@ type Line struct {
 	Code    string `json:"code"`
 	Account string `json:"account,omitempty"`
 	Name    string `json:"name"`
-	Amount  int64  `json:"amount"`
+	Amount  int64  `json:"amount" range:"invalid_amount"`
 	Source  string `json:"source,omitempty"`
 }
 
-// Totals are the sums of a budget's sections, in rupiah.
+// Totals are the sums of a budget's sections, in rupiah. A declared total
+// too large for an int64 cannot be the sum of lines of at most maxAmount
+// each, so it is a totals_mismatch like any other wrong total.
 type Totals struct {
-	Income                int64 `json:"income"`
-	Spending              int64 `json:"spending"`
-	FinancingReceipts     int64 `json:"financing_receipts"`
-	FinancingExpenditures int64 `json:"financing_expenditures"`
+	Income                int64 `json:"income" range:"totals_mismatch"`
+	Spending              int64 `json:"spending" range:"totals_mismatch"`
+	FinancingReceipts     int64 `json:"financing_receipts" range:"totals_mismatch"`
+	FinancingExpenditures int64 `json:"financing_expenditures" range:"totals_mismatch"`
 }
 
 // draftInput is the body of PUT /budgets/{year}: the whole list of lines

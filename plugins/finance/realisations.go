@@ -27,7 +27,7 @@ type entryInput struct {
 	Code        string `json:"code"`
 	Account     string `json:"account,omitempty"`
 	Date        string `json:"date"`
-	Amount      int64  `json:"amount"`
+	Amount      int64  `json:"amount" range:"invalid_amount"`
 	Description string `json:"description"`
 }
 
