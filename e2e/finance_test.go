@@ -245,7 +245,7 @@ func TestFinance(t *testing.T) {
 			put(edit(4, "source", nil), 422, "invalid_source")
 			put(edit(0, "source", "DDS"), 422, "invalid_source")
 			put(edit(1, "amount", -5), 422, "invalid_amount")
-			put(edit(1, "amount", 1.5), 400, "invalid_field")
+			put(edit(1, "amount", 1.5), 422, "invalid_amount")
 			put(edit(1, "name", ""), 422, "invalid_line_name")
 			put(append(financeLines(), financeLines()[4]), 422, "duplicate_line")
 			put(edit(1, "colour", "red"), 400, "unknown_field")

@@ -550,7 +550,7 @@ func TestMarketplaceBadInputWritesNothing(t *testing.T) {
 		}{
 			{"negative price", m.op, "POST", "/products", productBody(map[string]any{"price": -2000}), 422, "invalid_price"},
 			{"zero price", m.op, "POST", "/products", productBody(map[string]any{"price": 0}), 422, "invalid_price"},
-			{"fractional price", m.op, "POST", "/products", productBody(map[string]any{"price": 2000.5}), 400, "invalid_field"},
+			{"fractional price", m.op, "POST", "/products", productBody(map[string]any{"price": 2000.5}), 422, "invalid_price"},
 			{"price as text", m.op, "POST", "/products", productBody(map[string]any{"price": "2000"}), 400, "invalid_field"},
 			{"negative stock", m.op, "POST", "/products", productBody(map[string]any{"stock": -1}), 422, "invalid_stock"},
 			{"no stock", m.op, "POST", "/products", productBody(map[string]any{"stock": nil}), 422, "invalid_stock"},

@@ -70,7 +70,7 @@ type orderInput struct {
 
 type itemLine struct {
 	ProductID string `json:"product_id"`
-	Qty       int64  `json:"qty"`
+	Qty       int64  `json:"qty" range:"invalid_qty"`
 }
 
 // validate checks the buyer and the lines, and merges lines of the same

@@ -58,8 +58,8 @@ type productInput struct {
 	SellerID string `json:"seller_id"`
 	Name     string `json:"name"`
 	Category string `json:"category"`
-	Price    int64  `json:"price"`
-	Stock    *int64 `json:"stock"`
+	Price    int64  `json:"price" range:"invalid_price"`
+	Stock    *int64 `json:"stock" range:"invalid_stock"`
 	// Unlimited true lists the product without a count (stock is then
 	// left out).
 	Unlimited   *bool  `json:"unlimited"`
@@ -392,8 +392,8 @@ func getProduct(r *http.Request) (int, any, error) {
 type productPatch struct {
 	Name     *string `json:"name"`
 	Category *string `json:"category"`
-	Price    *int64  `json:"price"`
-	Stock    *int64  `json:"stock"`
+	Price    *int64  `json:"price" range:"invalid_price"`
+	Stock    *int64  `json:"stock" range:"invalid_stock"`
 	// Unlimited true drops the count; false needs stock with it.
 	Unlimited   *bool   `json:"unlimited"`
 	Unit        *string `json:"unit"`
@@ -519,7 +519,7 @@ func adjustStock(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var body struct {
-		Delta int64 `json:"delta"`
+		Delta int64 `json:"delta" range:"invalid_delta"`
 	}
 	if err := sdk.Bind(r, &body); err != nil {
 		return 0, nil, err
