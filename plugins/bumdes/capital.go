@@ -22,8 +22,8 @@ const financingCapitalCode = "6.2.2"
 // own enterprise) is compared with the APBDes; desa_anggota (a BUMDes
 // Bersama) names the member village that put it in.
 type CapitalInput struct {
-	Year    int    `json:"year"`
-	Amount  int64  `json:"amount"`
+	Year    int    `json:"year" range:"invalid_year"`
+	Amount  int64  `json:"amount" range:"invalid_amount"`
 	Source  string `json:"source"`
 	Village string `json:"village,omitempty"`
 	Date    string `json:"date"`

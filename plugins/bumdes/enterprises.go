@@ -25,7 +25,7 @@ type EnterpriseInput struct {
 	Address            string   `json:"address,omitempty"`
 	Members            []string `json:"members,omitempty"`
 	Classification     string   `json:"classification,omitempty"`
-	ClassificationYear int      `json:"classification_year,omitempty"`
+	ClassificationYear int      `json:"classification_year,omitempty" range:"invalid_year"`
 }
 
 // enterprise is an enterprises record's fields: the input as cleaned,
@@ -46,7 +46,7 @@ type EnterprisePatch struct {
 	PerdesDate         *string `json:"perdes_date"`
 	Address            *string `json:"address"`
 	Classification     *string `json:"classification"`
-	ClassificationYear *int    `json:"classification_year"`
+	ClassificationYear *int    `json:"classification_year" range:"invalid_year"`
 }
 
 // EnterpriseView is an enterprise as the API answers it. Joint is true for

@@ -21,24 +21,24 @@ import (
 // the profit paid to the village as its own revenue (pendapatan asli desa).
 type ReportInput struct {
 	UnitID    string `json:"unit_id"`
-	Year      int    `json:"year"`
-	Semester  int    `json:"semester"`
-	Revenue   int64  `json:"revenue"`
-	Costs     int64  `json:"costs"`
-	PADes     int64  `json:"pades"`
-	Assets    int64  `json:"assets"`
-	Employees int64  `json:"employees"`
+	Year      int    `json:"year" range:"invalid_year"`
+	Semester  int    `json:"semester" range:"invalid_period"`
+	Revenue   int64  `json:"revenue" range:"invalid_amount"`
+	Costs     int64  `json:"costs" range:"invalid_amount"`
+	PADes     int64  `json:"pades" range:"invalid_amount"`
+	Assets    int64  `json:"assets" range:"invalid_amount"`
+	Employees int64  `json:"employees" range:"invalid_amount"`
 	Note      string `json:"note,omitempty"`
 }
 
 // CorrectionInput is the body of POST .../reports/{report}/correct: the
 // semester's figures again, in full; the previous ones go to history.
 type CorrectionInput struct {
-	Revenue   int64  `json:"revenue"`
-	Costs     int64  `json:"costs"`
-	PADes     int64  `json:"pades"`
-	Assets    int64  `json:"assets"`
-	Employees int64  `json:"employees"`
+	Revenue   int64  `json:"revenue" range:"invalid_amount"`
+	Costs     int64  `json:"costs" range:"invalid_amount"`
+	PADes     int64  `json:"pades" range:"invalid_amount"`
+	Assets    int64  `json:"assets" range:"invalid_amount"`
+	Employees int64  `json:"employees" range:"invalid_amount"`
 	Note      string `json:"note,omitempty"`
 }
 
