@@ -522,7 +522,7 @@ func trackingOf(req *sdk.Request, c *complaint) tracking {
 // ratingBody rates an answer.
 type ratingBody struct {
 	// Rating is 1 (very poor) to 5 (very good).
-	Rating int `json:"rating"`
+	Rating int `json:"rating" range:"invalid_rating"`
 	// Comment is optional, up to 500 characters.
 	Comment string `json:"comment,omitempty"`
 }

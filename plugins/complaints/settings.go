@@ -21,7 +21,7 @@ const defaultTargetDays = 10
 // the nearest tenant above that has some).
 type Settings struct {
 	// TargetDays is the response target in working days (1 to 60).
-	TargetDays int `json:"target_days,omitempty"`
+	TargetDays int `json:"target_days,omitempty" range:"invalid_settings"`
 	// Holidays are the public holidays and collective leave days that are
 	// not working days; nil is the shipped list (defaultHolidays).
 	Holidays []Holiday `json:"holidays"`
