@@ -19,14 +19,14 @@ import (
 // register on behalf of the caller, and the report stores the numbers
 // (personal, masked for callers without read_personal) and the counts.
 type ImpactInput struct {
-	Dead           int64    `json:"dead"`
-	Missing        int64    `json:"missing"`
-	Injured        int64    `json:"injured"`
-	Displaced      int64    `json:"displaced"`
-	HousesLight    int64    `json:"houses_light"`
-	HousesModerate int64    `json:"houses_moderate"`
-	HousesHeavy    int64    `json:"houses_heavy"`
-	Facilities     int64    `json:"facilities"`
+	Dead           int64    `json:"dead" range:"invalid_impact"`
+	Missing        int64    `json:"missing" range:"invalid_impact"`
+	Injured        int64    `json:"injured" range:"invalid_impact"`
+	Displaced      int64    `json:"displaced" range:"invalid_impact"`
+	HousesLight    int64    `json:"houses_light" range:"invalid_impact"`
+	HousesModerate int64    `json:"houses_moderate" range:"invalid_impact"`
+	HousesHeavy    int64    `json:"houses_heavy" range:"invalid_impact"`
+	Facilities     int64    `json:"facilities" range:"invalid_impact"`
 	FacilitiesNote string   `json:"facilities_note,omitempty"`
 	KK             []string `json:"kk,omitempty"`
 	NIK            []string `json:"nik,omitempty"`

@@ -230,8 +230,8 @@ type ReportInput struct {
 	OccurredAt    string   `json:"occurred_at"`
 	Dusun         string   `json:"dusun,omitempty"`
 	Location      string   `json:"location,omitempty"`
-	Latitude      *float64 `json:"latitude,omitempty"`
-	Longitude     *float64 `json:"longitude,omitempty"`
+	Latitude      *float64 `json:"latitude,omitempty" range:"invalid_coordinates"`
+	Longitude     *float64 `json:"longitude,omitempty" range:"invalid_coordinates"`
 	Description   string   `json:"description"`
 	ReporterName  string   `json:"reporter_name,omitempty"`
 	ReporterPhone string   `json:"reporter_phone,omitempty"`

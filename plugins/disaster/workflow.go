@@ -215,7 +215,7 @@ type LogEntry struct {
 type LogInput struct {
 	Kind     string `json:"kind"` // action or need
 	Text     string `json:"text"`
-	Quantity int64  `json:"quantity,omitempty"`
+	Quantity int64  `json:"quantity,omitempty" range:"invalid_impact"`
 	Unit     string `json:"unit,omitempty"`
 }
 
