@@ -92,7 +92,7 @@ type eventInput struct {
 // between).
 type eventUpdate struct {
 	eventInput
-	Version int64 `json:"version"`
+	Version int64 `json:"version" range:"invalid_version"`
 }
 
 // stored is an event as kept in the collection.
