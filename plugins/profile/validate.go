@@ -19,7 +19,7 @@ type Profile struct {
 	Head        string       `json:"head"`
 	Address     string       `json:"address"`
 	Contact     Contact      `json:"contact"`
-	AreaKm2     *float64     `json:"area_km2"`
+	AreaKm2     *float64     `json:"area_km2" range:"invalid_area_km2"`
 	Boundaries  Boundaries   `json:"boundaries"`
 	Coordinates *Coordinates `json:"coordinates"`
 	Vision      string       `json:"vision"`
@@ -46,8 +46,8 @@ type Boundaries struct {
 
 // Coordinates locate the village office, in WGS 84 degrees.
 type Coordinates struct {
-	Latitude  *float64 `json:"latitude"`
-	Longitude *float64 `json:"longitude"`
+	Latitude  *float64 `json:"latitude" range:"invalid_coordinates_latitude"`
+	Longitude *float64 `json:"longitude" range:"invalid_coordinates_longitude"`
 }
 
 // Official is one member of the village government.
@@ -59,7 +59,7 @@ type Official struct {
 // putBody is the body of PUT: the whole editable profile and the version
 // it was read at.
 type putBody struct {
-	Version *int64 `json:"version"`
+	Version *int64 `json:"version" range:"invalid_version"`
 	Profile
 }
 
