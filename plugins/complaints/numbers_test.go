@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/sdk/sdktest"
@@ -27,17 +28,11 @@ func TestNumbersOutOfRange(t *testing.T) {
 			{"rating fraction", anon.Post(villageA, "/complaints/track/ADU-XXXX-XXXX/rating", `{"rating":4.5}`), "invalid_rating", "rating"},
 			{"rating as text", anon.Post(villageA, "/complaints/track/ADU-XXXX-XXXX/rating", `{"rating":"baik"}`), "invalid_field", "rating"},
 		} {
-			var body struct {
-				Error struct {
-					Field string `json:"field"`
-				} `json:"error"`
-			}
-			tt.res.JSON(&body)
 			want := 422
 			if tt.code == "invalid_field" {
 				want = 400
 			}
-			if tt.res.Status != want || string(tt.res.ErrorCode()) != tt.code || body.Error.Field != tt.field {
+			if tt.res.Status != want || string(tt.res.ErrorCode()) != tt.code || !strings.Contains(string(tt.res.Body), `"field":"`+tt.field+`"`) {
 				t.Errorf("%s: %d %s, want %d %s at %s", tt.name, tt.res.Status, tt.res.Body, want, tt.code, tt.field)
 			}
 		}

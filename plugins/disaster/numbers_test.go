@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/sdk/sdktest"
@@ -28,17 +29,11 @@ func TestNumbersOutOfRange(t *testing.T) {
 			{"longitude over float", op.Post(villageA, "/reports", `{"type":"flood","occurred_at":"2026-12-01T08:00:00+07:00","description":"Sungai meluap, rumah tergenang","latitude":0.3,"longitude":1e400}`), "invalid_coordinates", "longitude"},
 			{"dead as text", op.Put(villageA, "/reports/"+id+"/impact", `{"dead":"satu"}`), "invalid_field", "dead"},
 		} {
-			var body struct {
-				Error struct {
-					Field string `json:"field"`
-				} `json:"error"`
-			}
-			tt.res.JSON(&body)
 			want := 422
 			if tt.code == "invalid_field" {
 				want = 400
 			}
-			if tt.res.Status != want || string(tt.res.ErrorCode()) != tt.code || body.Error.Field != tt.field {
+			if tt.res.Status != want || string(tt.res.ErrorCode()) != tt.code || !strings.Contains(string(tt.res.Body), `"field":"`+tt.field+`"`) {
 				t.Errorf("%s: %d %s, want %d %s at %s", tt.name, tt.res.Status, tt.res.Body, want, tt.code, tt.field)
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/sdk/sdktest"
@@ -23,13 +24,7 @@ func TestNumbersOutOfRange(t *testing.T) {
 			{`{"version":99999999999999999999}`, "invalid_version", "version"},
 		} {
 			res := op.Do("PUT", villageA, "/", tt.body)
-			var body struct {
-				Error struct {
-					Field string `json:"field"`
-				} `json:"error"`
-			}
-			res.JSON(&body)
-			if res.Status != 422 || string(res.ErrorCode()) != tt.code || body.Error.Field != tt.field {
+			if res.Status != 422 || string(res.ErrorCode()) != tt.code || !strings.Contains(string(res.Body), `"field":"`+tt.field+`"`) {
 				t.Errorf("%s: %d %s, want 422 %s at %s", tt.body, res.Status, res.Body, tt.code, tt.field)
 			}
 		}

@@ -109,21 +109,27 @@ func TestDecodeBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var p person
-			err := DecodeBytes([]byte(tt.body), &p)
-			if tt.code == "" {
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
-				return
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("got %v, want *Error %s", err, tt.code)
-			}
-			if e.Code != tt.code || (tt.field != "" && e.Field != tt.field) || e.Status != http.StatusBadRequest {
-				t.Fatalf("got %d %s at %q (%s), want %s at %q", e.Status, e.Code, e.Field, e.Message, tt.code, tt.field)
-			}
+			wantRefusal(t, DecodeBytes([]byte(tt.body), &p), http.StatusBadRequest, tt.code, tt.field)
 		})
+	}
+}
+
+// wantRefusal fails t unless err is an *Error with this status, code and
+// field (any field when field is ""), or nil when code is "".
+func wantRefusal(t *testing.T, err error, status int, code, field string) {
+	t.Helper()
+	if code == "" {
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v, want *Error %s", err, code)
+	}
+	if e.Status != status || e.Code != code || (field != "" && e.Field != field) || e.Message == "" {
+		t.Fatalf("got %d %s at %q (%s), want %d %s at %q", e.Status, e.Code, e.Field, e.Message, status, code, field)
 	}
 }
 
