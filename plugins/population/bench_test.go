@@ -183,25 +183,8 @@ func performanceLoad(b *testing.B, d *seeded) {
 		b.ReportMetric(float64(worst.Microseconds())/1000, "max_ms")
 	})
 	op := h.User(fmt.Sprintf("bench-perf-op-%d", time.Now().UnixNano()), "operator", "14.01")
-	l := d.lookups[0]
-	r := op.Get(l.village, "/residents?nik="+l.nik)
-	var found struct {
-		Items []struct{ ID string } `json:"items"`
-	}
-	if err := json.Unmarshal(r.Body, &found); err != nil || len(found.Items) != 1 {
-		b.Fatalf("finding a resident to change: %d %s", r.Status, r.Body)
-	}
+	l, id := residentToChange(b, op, d)
 	b.Run("records_complete/after-write", func(b *testing.B) {
-		var worst time.Duration
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			if r := op.Do("PATCH", l.village, "/residents/"+found.Items[0].ID, map[string]string{"address": fmt.Sprintf("Jl. Kinerja %d", i)}); r.Status != 200 {
-				b.Fatalf("changing a resident: %d %s", r.Status, r.Body)
-			}
-			b.StartTimer()
-			t, _ := call(b, viewer)
-			worst = max(worst, t)
-		}
-		b.ReportMetric(float64(worst.Microseconds())/1000, "max_ms")
+		writeThenGet(b, op, l, id, func(int) time.Duration { t, _ := call(b, viewer); return t })
 	})
 }
