@@ -56,9 +56,7 @@ func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
 	} else {
 		sdk.Logf(r.Context(), "error", "agenda page: %v", err)
 	}
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
+	ui.ErrorPage(w, r, title, status, msg)
 }
 
 // monthQuery reads ?month= for a screen: the month and its window.

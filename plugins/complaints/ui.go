@@ -73,9 +73,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else if err != nil {
 		sdk.Logf(r.Context(), "error", "complaints page: %v", err)
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
 // stateLabel says a state in the page's language.

@@ -31,20 +31,20 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := "Pembangunan Desa"
 	lr := listRequest(r)
-	list, err := answer[sdk.ListOf[ProjectView]](lr, listProjects)
+	list, err := ui.Answer[sdk.ListOf[ProjectView]](lr, listProjects)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	pl, err := loadPlaces(r)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	var body []ui.Node
-	s, err := answer[Summary](withQuery(r, "year", ""), summary)
+	s, err := ui.Answer[Summary](ui.WithQuery(r, "year", ""), summary)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	body = append(body, ui.DefinitionList(
@@ -64,7 +64,7 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 		}
 		href := "/projects/" + p.ID
 		if p.Village.Code != req.Tenant {
-			href = villageHref(r, p.Village.Code, href)
+			href = ui.TenantHref(r, p.Village.Code, href)
 		} else {
 			href = ui.Href(r, href)
 		}
@@ -74,7 +74,7 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 	if len(cards) == 0 {
 		body = append(body, ui.HTML(`<p class="b-empty">Belum ada proyek yang cocok.</p>`))
 	} else {
-		body = append(body, ui.HTML(run(r, cardsT, cards)))
+		body = append(body, ui.HTML(ui.Execute(r, cardsT, cards)))
 	}
 	offset, _, _ := sdk.Page(lr)
 	body = append(body, pager{total: int(list.Total), page: offset/listLimit + 1})
@@ -95,7 +95,7 @@ func (p pager) HTML(r *http.Request) template.HTML {
 	if pages == 1 {
 		return ""
 	}
-	link := func(n int) string { return "?" + withQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery }
+	link := func(n int) string { return "?" + ui.WithQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery }
 	data := map[string]string{"Where": strconv.Itoa(p.page) + " / " + strconv.Itoa(pages)}
 	if p.page > 1 {
 		data["Prev"] = link(p.page - 1)
@@ -103,16 +103,16 @@ func (p pager) HTML(r *http.Request) template.HTML {
 	if p.page < pages {
 		data["Next"] = link(p.page + 1)
 	}
-	return run(r, pagerT, data)
+	return ui.Execute(r, pagerT, data)
 }
 
 // publicProjectPage is a project for citizens: its facts (without the
 // chair's name), its progress against the plan, its photo timeline and
 // its reports. A shared link shows its latest photo.
 func publicProjectPage(w http.ResponseWriter, r *http.Request) {
-	v, err := answer[ProjectView](r, getProject)
+	v, err := ui.Answer[ProjectView](r, getProject)
 	if err != nil {
-		failPage(w, r, "Proyek tidak ditemukan", err)
+		pageErrors.Fail(w, r, "Proyek tidak ditemukan", err)
 		return
 	}
 	body := []ui.Node{
@@ -136,7 +136,7 @@ func publicProjectPage(w http.ResponseWriter, r *http.Request) {
 // publicWidget is the portal's card: the year's projects, their budget
 // absorbed and a link to the list; a few hundred bytes.
 func publicWidget(w http.ResponseWriter, r *http.Request) {
-	s, err := answer[Summary](withQuery(r, "year", ""), summary)
+	s, err := ui.Answer[Summary](ui.WithQuery(r, "year", ""), summary)
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "development widget: %v", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)

@@ -110,11 +110,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 		sdk.Logf(r.Context(), "error", "page %s: %v", r.URL.Path, err)
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{errorNode(msg)}})
-}
-
-func errorNode(msg string) ui.Node {
-	return ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`)
+	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
 func statusLabel(r *http.Request, s string) string {

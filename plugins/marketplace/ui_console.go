@@ -23,9 +23,9 @@ func manageProductsPage(w http.ResponseWriter, r *http.Request) {
 	if listed != "true" && listed != "false" {
 		listed = "all"
 	}
-	list, err := answer[sdk.ListOf[productView]](withQuery(r, "listed", listed), listProducts)
+	list, err := ui.Answer[sdk.ListOf[productView]](ui.WithQuery(r, "listed", listed), listProducts)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -75,7 +75,7 @@ func stockCell(r *http.Request, p productView) ui.Node {
 		if p.Unlimited {
 			value, placeholder = "", word(r, "unlimited_short")
 		}
-		return run(r, stockCellT, map[string]any{
+		return ui.Execute(r, stockCellT, map[string]any{
 			"Action": ui.Href(r, "/manage/products/"+p.ID+"/stock"), "CSRF": ui.Info(r).CSRF, "Max": maxStock, "Value": value,
 			"Placeholder": placeholder, "Label": word(r, "stock_of") + " " + p.Name, "Set": word(r, "set_stock"),
 			"SoldOut": !p.Unlimited && p.Stock == 0, "SoldOutLabel": word(r, "sold_out"),
@@ -108,7 +108,7 @@ func stockPage(w http.ResponseWriter, r *http.Request) {
 		patch.Stock = &n
 	}
 	if _, _, err := editProduct(r, patch); err != nil {
-		_, msg, _ := explain(r, err)
+		_, msg, _ := pageErrors.Explain(r, err)
 		ui.Redirect(w, r, back, "error", msg)
 		return
 	}
@@ -136,7 +136,7 @@ func productFields(r *http.Request, sellers []ui.Option) []ui.Field {
 
 // sellerOptions are the village's sellers as choices.
 func sellerOptions(r *http.Request) ([]ui.Option, error) {
-	list, err := answer[sdk.ListOf[sellerView]](withQuery(r, "limit", "200", "page", "", "q", "", "kind", "", "village", ""), listSellers)
+	list, err := ui.Answer[sdk.ListOf[sellerView]](ui.WithQuery(r, "limit", "200", "page", "", "q", "", "kind", "", "village", ""), listSellers)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func renderNewProduct(w http.ResponseWriter, r *http.Request, status int, values
 	title := word(r, "new_product")
 	sellers, err := sellerOptions(r)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if len(sellers) == 0 {
@@ -181,7 +181,7 @@ func createProductPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	errs, msg, status := formErrors(r, err)
+	errs, msg, status := pageErrors.Form(r, err)
 	renderNewProduct(w, r, status, r.PostForm, errs, msg)
 }
 
@@ -195,9 +195,9 @@ var managePhotosT = template.Must(template.New("mphotos").Parse(
 
 func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "edit_product")
-	p, err := answer[productView](r, getProduct)
+	p, err := ui.Answer[productView](r, getProduct)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if values == nil {
@@ -225,7 +225,7 @@ func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, value
 	upload.Submit = word(r, "upload")
 	ui.Render(w, r, ui.Page{Title: title + ": " + p.Name, Status: status, Actions: []ui.Link{{Label: word(r, "back"), Href: "/manage/products"}}, Body: []ui.Node{
 		ui.Form{Action: "/manage/products/" + p.ID, Fields: productFields(r, nil), Values: values, Errors: errs, Error: msg},
-		ui.Section(word(r, "photos"), ui.HTML(run(r, managePhotosT, photos)), upload),
+		ui.Section(word(r, "photos"), ui.HTML(ui.Execute(r, managePhotosT, photos)), upload),
 	}})
 }
 
@@ -242,7 +242,7 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	errs, msg, status := formErrors(r, err)
+	errs, msg, status := pageErrors.Form(r, err)
 	renderEditProduct(w, r, status, r.PostForm, errs, msg)
 }
 
@@ -252,7 +252,7 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 func uploadPhotoPage(w http.ResponseWriter, r *http.Request) {
 	back := "/manage/products/" + r.PathValue("id")
 	if _, _, err := uploadPhoto(r); err != nil {
-		_, msg, _ := explain(r, err)
+		_, msg, _ := pageErrors.Explain(r, err)
 		ui.Redirect(w, r, back, "error", msg)
 		return
 	}
@@ -266,7 +266,7 @@ func deletePhotoPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := deletePhoto(r); err != nil {
-		_, msg, _ := explain(r, err)
+		_, msg, _ := pageErrors.Explain(r, err)
 		ui.Redirect(w, r, back, "error", msg)
 		return
 	}
@@ -280,9 +280,9 @@ func sellersPage(w http.ResponseWriter, r *http.Request) {
 
 func renderSellers(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "sellers")
-	list, err := answer[sdk.ListOf[sellerView]](r, listSellers)
+	list, err := ui.Answer[sdk.ListOf[sellerView]](r, listSellers)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -321,9 +321,9 @@ func editSellerPage(w http.ResponseWriter, r *http.Request) {
 
 func renderEditSeller(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "edit_seller")
-	s, err := answer[sellerView](r, getSeller)
+	s, err := ui.Answer[sellerView](r, getSeller)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if values == nil {
@@ -346,7 +346,7 @@ func saveSellerPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	errs, msg, status := formErrors(r, err)
+	errs, msg, status := pageErrors.Form(r, err)
 	renderEditSeller(w, r, status, r.PostForm, errs, msg)
 }
 
@@ -360,7 +360,7 @@ func createSellerPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	errs, msg, status := formErrors(r, err)
+	errs, msg, status := pageErrors.Form(r, err)
 	renderSellers(w, r, status, r.PostForm, errs, msg)
 }
 
@@ -378,13 +378,13 @@ func ordersPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// A search by phone is listOrders' own: refused (403) without the
 	// right to see phones, and audited.
-	lr := withQuery(r, "state", state)
+	lr := ui.WithQuery(r, "state", state)
 	if state == "all" {
-		lr = withQuery(r, "state", "")
+		lr = ui.WithQuery(r, "state", "")
 	}
-	list, err := answer[sdk.ListOf[orderView]](lr, listOrders)
+	list, err := ui.Answer[sdk.ListOf[orderView]](lr, listOrders)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -419,9 +419,9 @@ var actions = []string{"confirm", "ship", "complete", "cancel"}
 // manageOrderPage is an order for its seller, with the actions its state
 // allows to those who manage orders.
 func manageOrderPage(w http.ResponseWriter, r *http.Request) {
-	o, err := answer[orderView](r, getOrder)
+	o, err := ui.Answer[orderView](r, getOrder)
 	if err != nil {
-		failPage(w, r, word(r, "order"), err)
+		pageErrors.Fail(w, r, word(r, "order"), err)
 		return
 	}
 	body := orderBody(r, o)
@@ -450,18 +450,18 @@ func orderActionPage(w http.ResponseWriter, r *http.Request) {
 	action, code := r.PathValue("action"), r.PathValue("code")
 	back := "/manage/orders/" + code
 	if _, ok := transitions[action]; !ok {
-		failPage(w, r, word(r, "order"), sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no action %s", action))
+		pageErrors.Fail(w, r, word(r, "order"), sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no action %s", action))
 		return
 	}
 	if action == "cancel" && !ui.Confirm(w, r, ui.Form{Action: back + "/cancel", Confirm: word(r, "cancel_q"), Cancel: back}) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, word(r, "order"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
+		pageErrors.Fail(w, r, word(r, "order"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
 		return
 	}
 	if _, _, err := move(r, action, r.PostForm.Get("reason")); err != nil {
-		_, msg, _ := explain(r, err)
+		_, msg, _ := pageErrors.Explain(r, err)
 		ui.Redirect(w, r, back, "error", msg)
 		return
 	}
@@ -470,7 +470,7 @@ func orderActionPage(w http.ResponseWriter, r *http.Request) {
 
 // ordersWidget is the dashboard card: the new orders waiting.
 func ordersWidget(w http.ResponseWriter, r *http.Request) {
-	list, err := answer[sdk.ListOf[orderView]](withQuery(r, "state", StateNew, "limit", "1", "page", "", "phone", "", "number", ""), listOrders)
+	list, err := ui.Answer[sdk.ListOf[orderView]](ui.WithQuery(r, "state", StateNew, "limit", "1", "page", "", "phone", "", "number", ""), listOrders)
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "counting new orders: %v", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)

@@ -127,9 +127,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &se) && se.Status < 500 {
 		status, msg = se.Status, idMessage(r, err)
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
-	}})
+	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
 // options turns a Dukcapil code list into select options (ui's select
@@ -217,7 +215,7 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, err)
 			return
 		}
-		body = append(body, ui.HTML(`<p class="b-error" role="alert">`+escape(msg)+`</p>`))
+		body = append(body, ui.Alert(msg))
 	} else {
 		list = v.(sdk.ListOf[residentView])
 	}
