@@ -219,23 +219,13 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// publicTrackLookup asks for a tracking code and sends it to its page.
-func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
-	if code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code"))); code != "" {
-		http.Redirect(w, r, ui.Href(r, "/lacak/"+url.PathEscape(code)), http.StatusSeeOther)
-		return
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Body: []ui.Node{trackForm(r, nil, "")}})
+// trackLookup is the look-up of a report by its tracking code.
+func trackLookup(r *http.Request) ui.Lookup {
+	return ui.Lookup{Path: "/lacak", Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Max: 20, Placeholder: "ABCD-EFGH-JKMN"}
 }
 
-func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
-	var errs map[string]string
-	if errText != "" {
-		errs = map[string]string{"code": errText}
-	}
-	return ui.Form{Method: "GET", Action: "/lacak", Submit: ui.Tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
-		{Name: "code", Label: ui.Tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 20, Placeholder: "ABCD-EFGH-JKMN"}}}
-}
+// publicTrackLookup asks for a tracking code and sends it to its page.
+func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).Serve(w, r) }
 
 // publicTrackPage shows a report's status to its reporter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
@@ -243,9 +233,7 @@ func publicTrackPage(w http.ResponseWriter, r *http.Request) {
 	_, body, err := ui.CallAPI(r, trackReport, "GET", nil, nil, "code", code)
 	if err != nil {
 		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Status: http.StatusNotFound, Body: []ui.Node{
-				trackForm(r, url.Values{"code": {code}}, ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again.")),
-			}})
+			trackLookup(r).NotFound(w, r, code, ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again."))
 			return
 		}
 		fail(w, r, err)
