@@ -199,7 +199,7 @@ func pageNew(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
+		if errs, msg, status, ok = pageErrors.Client(r, err); !ok {
 			fail(w, r, err)
 			return
 		}
@@ -395,7 +395,7 @@ func pageAction(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/complaints/"+r.PathValue("id"), "success", done)
 		return
 	}
-	errs, msg, status, ok := formErrors(r, err)
+	errs, msg, status, ok := pageErrors.Client(r, err)
 	if !ok {
 		fail(w, r, err)
 		return
@@ -417,7 +417,7 @@ func pageRecap(w http.ResponseWriter, r *http.Request) {
 	}
 	_, body, err := ui.CallAPI(r, stats, "GET", q, nil)
 	if err != nil {
-		if _, _, _, ok := formErrors(r, err); ok {
+		if _, _, _, ok := pageErrors.Client(r, err); ok {
 			fail(w, r, err)
 			return
 		}
@@ -488,7 +488,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
+		if errs, msg, status, ok = pageErrors.Client(r, err); !ok {
 			fail(w, r, err)
 			return
 		}

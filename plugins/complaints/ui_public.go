@@ -65,7 +65,7 @@ func publicForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
+		if errs, msg, status, ok = pageErrors.Client(r, err); !ok {
 			fail(w, r, err)
 			return
 		}
@@ -100,7 +100,7 @@ func renderTrack(w http.ResponseWriter, r *http.Request, status int, values url.
 	code := strings.ToUpper(r.PathValue("code"))
 	_, body, err := ui.CallAPI(r, trackComplaint, "GET", nil, nil, "code", code)
 	if err != nil {
-		if _, _, st, ok := formErrors(r, err); ok && st == http.StatusNotFound {
+		if _, _, st, ok := pageErrors.Client(r, err); ok && st == http.StatusNotFound {
 			trackLookup(r).NotFound(w, r, code, ui.Tr(r, "Tidak ada pengaduan dengan kode ini. Periksa kembali kodenya.", "No complaint has this code. Check it again."))
 			return
 		}
@@ -176,7 +176,7 @@ func publicRate(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/track/"+strings.ToUpper(r.PathValue("code")), "success", ui.Tr(r, "Terima kasih atas penilaian Anda.", "Thank you for your rating."))
 		return
 	}
-	errs, msg, status, ok := formErrors(r, err)
+	errs, msg, status, ok := pageErrors.Client(r, err)
 	if !ok || status == http.StatusNotFound {
 		fail(w, r, err)
 		return

@@ -137,18 +137,32 @@ type Errors struct {
 	// Rename maps a field the API names to the form's own name for it
 	// ("funding" to "funding_dana_desa").
 	Rename map[string]string
+	// Detail, on a console page (a page root below /console/), follows
+	// Text's sentence with the API's own message for the clerk:
+	// "Pilih kategori pengaduan: unknown category".
+	Detail bool
 }
 
 // Explain turns err into what a screen shows: the form field it is about
 // (or ""), the message in the page's language where the module has one,
-// and the status to answer with (FormStatus). An error that is not an
-// *sdk.Error is the plugin's own failure: it is logged and shown as a
-// general message with 500, never as its text.
+// and the status to answer with (the *sdk.Error's 4xx). Anything else
+// (an error that is not an *sdk.Error, or a 5xx) is a failure, not the
+// client's mistake: it is logged and shown as a general message with
+// 500, never as its text.
 func (e Errors) Explain(r *http.Request, err error) (field, msg string, status int) {
-	var se *sdk.Error
-	if !errors.As(err, &se) {
+	field, msg, ok := e.explain(r, err)
+	if !ok {
 		sdk.Logf(r.Context(), "error", "%s screen %s: %v", e.Module, r.URL.Path, err)
 		return "", t(r, "server_error"), http.StatusInternalServerError
+	}
+	return field, msg, FormStatus(err)
+}
+
+// explain is Explain without the log: ok is false for a failure.
+func (e Errors) explain(r *http.Request, err error) (field, msg string, ok bool) {
+	var se *sdk.Error
+	if !errors.As(err, &se) || se.Status >= 500 {
+		return "", "", false
 	}
 	field = se.Field
 	if f, ok := e.Rename[field]; ok {
@@ -160,8 +174,27 @@ func (e Errors) Explain(r *http.Request, err error) (field, msg string, status i
 	msg = se.Message
 	if m, ok := e.Text[se.Code]; ok && Info(r).Lang != "en" {
 		msg = m
+		if e.Detail && strings.HasPrefix(Info(r).Base, "/console/") {
+			msg = m + ": " + se.Message
+		}
 	}
-	return field, msg, FormStatus(err)
+	return field, msg, true
+}
+
+// Client is Explain for a page that shows a client's error in its form
+// and fails otherwise: fields holds the message under the field at fault
+// (empty when none is), msg is the message itself, and ok is false for a
+// failure (see Explain), which the page answers with Fail instead.
+func (e Errors) Client(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
+	field, msg, ok := e.explain(r, err)
+	if !ok {
+		return nil, "", 0, false
+	}
+	fields = map[string]string{}
+	if field != "" {
+		fields[field] = msg
+	}
+	return fields, msg, FormStatus(err), true
 }
 
 // Form is Explain for a form: the message by field name (empty when the

@@ -184,6 +184,8 @@ func TestErrors(t *testing.T) {
 			"", "Data berubah.", 409, map[string]string{}, "Data berubah."},
 		{"a failure of the plugin's own", "id", errors.New("db down: secret detail"),
 			"", "Terjadi kesalahan. Coba lagi sebentar lagi.", 500, map[string]string{}, "Terjadi kesalahan. Coba lagi sebentar lagi."},
+		{"a 5xx is a failure too", "id", sdk.Errorf(503, sdk.CodeUnavailable, "storage secret unavailable"),
+			"", "Terjadi kesalahan. Coba lagi sebentar lagi.", 500, map[string]string{}, "Terjadi kesalahan. Coba lagi sebentar lagi."},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -203,6 +205,43 @@ func TestErrors(t *testing.T) {
 			}
 			if strings.Contains(w.Body.String(), "secret") {
 				t.Error("a failure's text reached the page")
+			}
+		})
+	}
+}
+
+func TestErrorsClient(t *testing.T) {
+	const codeBadPhone sdk.Code = "invalid_phone"
+	e := Errors{Module: "test", Detail: true,
+		Text:   map[sdk.Code]string{codeBadPhone: "Nomor HP tidak sah"},
+		Fields: map[sdk.Code]string{codeBadPhone: "phone"}}
+	const console, public = "/console/14.01.01.2009/m/complaints", "/14.01.01.2009/complaints"
+	cases := []struct {
+		name, base, lang string
+		err              error
+		fields           map[string]string
+		msg              string
+		status           int
+		ok               bool
+	}{
+		{"citizen: the sentence only", public, "id", sdk.Errorf(422, codeBadPhone, "phone is not a mobile number"),
+			map[string]string{"phone": "Nomor HP tidak sah"}, "Nomor HP tidak sah", 422, true},
+		{"clerk: the API's detail follows", console, "id", sdk.Errorf(422, codeBadPhone, "phone is not a mobile number"),
+			map[string]string{"phone": "Nomor HP tidak sah: phone is not a mobile number"}, "Nomor HP tidak sah: phone is not a mobile number", 422, true},
+		{"English: the API's message", console, "en", sdk.Errorf(422, codeBadPhone, "phone is not a mobile number"),
+			map[string]string{"phone": "phone is not a mobile number"}, "phone is not a mobile number", 422, true},
+		{"no sentence, no detail", console, "id", sdk.Errorf(409, sdk.CodeConflict, "changed"),
+			map[string]string{}, "changed", 409, true},
+		{"a failure is not the client's", public, "id", errors.New("db down"), nil, "", 0, false},
+		{"nor is a 5xx", public, "id", sdk.Errorf(500, sdk.CodeInternal, "boom"), nil, "", 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := pageReq("POST", "/lapor", c.lang)
+			r.Header.Set(sdk.PageBaseHeader, c.base)
+			fields, msg, status, ok := e.Client(r, c.err)
+			if !reflect.DeepEqual(fields, c.fields) || msg != c.msg || status != c.status || ok != c.ok {
+				t.Errorf("Client: %v %q %d %v, want %v %q %d %v", fields, msg, status, ok, c.fields, c.msg, c.status, c.ok)
 			}
 		})
 	}
