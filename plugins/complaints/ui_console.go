@@ -165,12 +165,9 @@ func submissionForm(r *http.Request, action string, values url.Values, errs map[
 
 // readPageSubmission reads the complaint form of a page.
 func readPageSubmission(r *http.Request) (*submission, *photoUpload, url.Values, error) {
-	if err := r.ParseMultipartForm(maxSubmitBytes); err != nil && err != http.ErrNotMultipart {
-		return nil, nil, nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read")
-	}
-	values := r.PostForm
-	if r.MultipartForm != nil {
-		values = url.Values(r.MultipartForm.Value)
+	values, err := ui.FormValues(r, maxSubmitBytes)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	s, photo, err := fromForm(values, r, true)
 	return s, photo, values, err

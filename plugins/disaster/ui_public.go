@@ -178,13 +178,10 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	values := url.Values{"occurred_date": {req.Today()}}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalidField, "unreadable form"))
+		var err error
+		if values, err = ui.FormValues(r, 1<<20); err != nil {
+			fail(w, r, err)
 			return
-		}
-		values = r.PostForm
-		if r.MultipartForm != nil {
-			values = url.Values(r.MultipartForm.Value)
 		}
 		in, err := reportBody(r, values)
 		var out Created
