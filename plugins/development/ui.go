@@ -212,6 +212,21 @@ func projectDetails(v ProjectView, staff bool) ui.Node {
 	return ui.DefinitionList(pairs...)
 }
 
+// projectBody is a project's page as staff (with the chair's name) and
+// citizens alike see it: its state, facts, progress against the plan,
+// description, photo timeline and reports.
+func projectBody(r *http.Request, v ProjectView, staff bool) []ui.Node {
+	body := []ui.Node{
+		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
+		ui.Section("Data proyek", projectDetails(v, staff), mapLink(v)),
+		ui.Section("Progres", progressBars(v)),
+	}
+	if v.Description != "" {
+		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
+	}
+	return append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
+}
+
 // mapLink links a project's point to OpenStreetMap, a page the citizen
 // opens on purpose (nothing of it loads with ours); none without a point.
 func mapLink(v ProjectView) ui.Node {

@@ -323,15 +323,7 @@ func renderManageProject(w http.ResponseWriter, r *http.Request, status int, val
 		pageErrors.Fail(w, r, "Proyek", err)
 		return
 	}
-	body := []ui.Node{
-		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, true), mapLink(v)),
-		ui.Section("Progres", progressBars(v)),
-	}
-	if v.Description != "" {
-		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
-	}
-	body = append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
+	body := projectBody(r, v, true)
 	open := v.State == StatePlanned || v.State == StateOngoing
 	atVillage := req.Level == sdk.Village
 	if open && atVillage && req.Can(permProgress) {

@@ -115,15 +115,7 @@ func publicProjectPage(w http.ResponseWriter, r *http.Request) {
 		pageErrors.Fail(w, r, "Proyek tidak ditemukan", err)
 		return
 	}
-	body := []ui.Node{
-		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, false), mapLink(v)),
-		ui.Section("Progres", progressBars(v)),
-	}
-	if v.Description != "" {
-		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
-	}
-	body = append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
+	body := projectBody(r, v, false)
 	page := ui.Page{Title: v.Name, Body: body, Actions: []ui.Link{{Label: "Semua proyek", Href: "/"}},
 		Description: v.KindName + " di " + v.Village.Name + " · " + strconv.Itoa(v.Year) + " · pagu " + ui.Rupiah(v.Budget) +
 			" · progres fisik " + percent(v.Percent) + " · " + stateWords[v.State]}
