@@ -55,18 +55,25 @@ func listRequest(r *http.Request) *http.Request {
 	return ui.WithQuery(r, "limit", strconv.Itoa(listLimit), "behind", behind)
 }
 
+// projectList reads a list page's projects through listProjects, with
+// the page's filters (listRequest, which it answers too), and the places
+// that name their villages.
+func projectList(r *http.Request) (*http.Request, sdk.ListOf[ProjectView], *places, error) {
+	lr := listRequest(r)
+	list, err := ui.Answer[sdk.ListOf[ProjectView]](lr, listProjects)
+	if err != nil {
+		return nil, list, nil, err
+	}
+	pl, err := loadPlaces(r)
+	return lr, list, pl, err
+}
+
 // manageListPage lists the projects of the village, or of the villages
 // below, with filters.
 func manageListPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := "Proyek Pembangunan"
-	lr := listRequest(r)
-	list, err := ui.Answer[sdk.ListOf[ProjectView]](lr, listProjects)
-	if err != nil {
-		pageErrors.Fail(w, r, title, err)
-		return
-	}
-	pl, err := loadPlaces(r)
+	lr, list, pl, err := projectList(r)
 	if err != nil {
 		pageErrors.Fail(w, r, title, err)
 		return

@@ -30,13 +30,7 @@ type card struct {
 func publicListPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := "Pembangunan Desa"
-	lr := listRequest(r)
-	list, err := ui.Answer[sdk.ListOf[ProjectView]](lr, listProjects)
-	if err != nil {
-		pageErrors.Fail(w, r, title, err)
-		return
-	}
-	pl, err := loadPlaces(r)
+	lr, list, pl, err := projectList(r)
 	if err != nil {
 		pageErrors.Fail(w, r, title, err)
 		return
