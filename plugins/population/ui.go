@@ -427,8 +427,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 	body := []ui.Node{}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		kk := strings.TrimSpace(r.PostForm.Get("kk"))
@@ -468,8 +467,7 @@ func pageMove(w http.ResponseWriter, r *http.Request) {
 // another of its villages when a village code is given) through postEvent.
 func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -508,8 +506,7 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			"Record the death of %s? The resident's status becomes deceased and cannot be undone on this screen."), p.Name)
 	}
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		if typ == EventDeath && !ui.Confirm(w, r, form) {
@@ -543,8 +540,7 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 // record when the caller sees it in full.
 func pageBirth(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	form := ui.Form{Action: "/births/new", Method: "POST", Submit: ui.Tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
@@ -572,8 +568,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -731,6 +726,26 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 	return ui.Table{Columns: []ui.Column{{Key: "date", Label: ui.Tr(r, "Tanggal", "Date")}, {Key: "type", Label: ui.Tr(r, "Peristiwa", "Event")},
 		{Key: "detail", Label: ui.Tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: ui.Tr(r, "Petugas", "Recorded by")}},
 		Rows: rows, Total: len(rows), Empty: ui.Tr(r, "Belum ada riwayat.", "No history yet.")}, nil
+}
+
+// atVillage says whether the page is at a village, where residents are
+// written; elsewhere it answers the page (notAVillagePage).
+func atVillage(w http.ResponseWriter, r *http.Request) bool {
+	if sdk.From(r).Level == sdk.Village {
+		return true
+	}
+	notAVillagePage(w, r)
+	return false
+}
+
+// parsedForm reads the page's posted form into r.PostForm; false when it
+// cannot be read, the page then answered.
+func parsedForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		return false
+	}
+	return true
 }
 
 // notAVillagePage answers a write screen opened above a village (where

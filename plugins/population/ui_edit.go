@@ -59,9 +59,7 @@ func residentValue(p residentView, f string) string {
 // pageEditResident is GET and POST /residents/{id}/edit: the form sends
 // only the fields the clerk changed, through patchResident.
 func pageEditResident(w http.ResponseWriter, r *http.Request) {
-	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -108,8 +106,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	patch := map[string]string{}
@@ -184,8 +181,7 @@ func relationshipOptions() []ui.Option {
 // of resident id gets a new head (changeHead, POST /families/{kk}/head).
 func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -217,8 +213,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
 	title := ui.Tr(r, "Ganti kepala keluarga", "Change the head of the family")
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		f := r.PostForm
@@ -240,8 +235,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 // resident id's family leave it for a new KK (splitFamily, pecah KK).
 func pageSplit(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -266,8 +260,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
 	title := ui.Tr(r, "Pecah KK", "Split the family")
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		f := r.PostForm
@@ -294,8 +287,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 // family.
 func pageArrival(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	form := ui.Form{Action: "/arrivals/new", Method: "POST", Submit: ui.Tr(r, "Simpan kedatangan", "Save the arrival"),
@@ -325,8 +317,7 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	f := r.PostForm
