@@ -174,16 +174,28 @@ func createProductPage(w http.ResponseWriter, r *http.Request) {
 	if in.Unlimited != nil && *in.Unlimited {
 		in.Stock = nil // the form's count field is left as it was
 	}
+	submit(w, r, in, err, addProduct, func(v any) string { return "/manage/products/" + v.(productView).ID }, word(r, "created"), renderNewProduct)
+}
+
+// submit ends a form's POST: the form decoded into in (err is Decode's)
+// is written with write, the API's own function; success redirects to
+// next(the answer) with flash, an error shows the form again (show) with
+// the values sent.
+func submit[T any](w http.ResponseWriter, r *http.Request, in T, err error, write func(*http.Request, T) (int, any, error), next func(any) string, flash string,
+	show func(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string)) {
 	if err == nil {
 		var v any
-		if _, v, err = addProduct(r, in); err == nil {
-			ui.Redirect(w, r, "/manage/products/"+v.(productView).ID, "success", word(r, "created"))
+		if _, v, err = write(r, in); err == nil {
+			ui.Redirect(w, r, next(v), "success", flash)
 			return
 		}
 	}
 	errs, msg, status := pageErrors.Form(r, err)
-	renderNewProduct(w, r, status, r.PostForm, errs, msg)
+	show(w, r, status, r.PostForm, errs, msg)
 }
+
+// redirectTo is a redirect to path whatever the answer.
+func redirectTo(path string) func(any) string { return func(any) string { return path } }
 
 // editProductPage is a product's form, its photos and the upload form.
 func editProductPage(w http.ResponseWriter, r *http.Request) {
@@ -236,14 +248,7 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 	if patch.Unlimited != nil && *patch.Unlimited {
 		patch.Stock = nil // the form's count field is left as it was
 	}
-	if err == nil {
-		if _, _, err = editProduct(r, patch); err == nil {
-			ui.Redirect(w, r, "/manage/products/"+r.PathValue("id"), "success", word(r, "saved"))
-			return
-		}
-	}
-	errs, msg, status := pageErrors.Form(r, err)
-	renderEditProduct(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, patch, err, editProduct, redirectTo("/manage/products/"+r.PathValue("id")), word(r, "saved"), renderEditProduct)
 }
 
 // uploadPhotoPage stores the form's photo with the API's uploadPhoto (it
@@ -340,28 +345,14 @@ func renderEditSeller(w http.ResponseWriter, r *http.Request, status int, values
 func saveSellerPage(w http.ResponseWriter, r *http.Request) {
 	var patch sellerPatch
 	err := ui.Decode(r, &patch)
-	if err == nil {
-		if _, _, err = editSeller(r, patch); err == nil {
-			ui.Redirect(w, r, "/manage/sellers", "success", word(r, "seller_updated"))
-			return
-		}
-	}
-	errs, msg, status := pageErrors.Form(r, err)
-	renderEditSeller(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, patch, err, editSeller, redirectTo("/manage/sellers"), word(r, "seller_updated"), renderEditSeller)
 }
 
 // createSellerPage registers a seller with the API's addSeller.
 func createSellerPage(w http.ResponseWriter, r *http.Request) {
 	var s Seller
 	err := ui.Decode(r, &s)
-	if err == nil {
-		if _, _, err = addSeller(r, s); err == nil {
-			ui.Redirect(w, r, "/manage/sellers", "success", word(r, "seller_saved"))
-			return
-		}
-	}
-	errs, msg, status := pageErrors.Form(r, err)
-	renderSellers(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, s, err, addSeller, redirectTo("/manage/sellers"), word(r, "seller_saved"), renderSellers)
 }
 
 // ordersPage is the order queue by state (new orders first when no state
