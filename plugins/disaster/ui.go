@@ -113,6 +113,21 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
+// whenWhere are a report's time and place as label and value pairs: when
+// it happened, its village (place), dusun, location and coordinates.
+func whenWhere(r *http.Request, v ReportView, place string) [][2]string {
+	pairs := [][2]string{
+		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
+		{ui.Tr(r, "Desa", "Village"), place},
+		{"Dusun", v.Dusun},
+		{ui.Tr(r, "Lokasi", "Place"), v.Location},
+	}
+	if v.Latitude != nil {
+		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
+	}
+	return pairs
+}
+
 func statusLabel(r *http.Request, s string) string {
 	return ui.Tr(r, statusLabelID(s), statusLabelEN(s))
 }
@@ -334,16 +349,7 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 	v := body.(ReportView)
 	names := villageNames(r)
 	place := names[v.Tenant]
-	pairs := [][2]string{
-		{ui.Tr(r, "Jenis", "Type"), typeLabel(r, v.Type)},
-		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
-		{ui.Tr(r, "Desa", "Village"), place},
-		{"Dusun", v.Dusun},
-		{ui.Tr(r, "Lokasi", "Place"), v.Location},
-	}
-	if v.Latitude != nil {
-		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
-	}
+	pairs := append([][2]string{{ui.Tr(r, "Jenis", "Type"), typeLabel(r, v.Type)}}, whenWhere(r, v, place)...)
 	pairs = append(pairs,
 		[2]string{ui.Tr(r, "Dilaporkan", "Reported"), when(r, v.ReportedAt) + " (" + channelLabel(r, v.Channel, v.ReportedBy) + ")"},
 		[2]string{ui.Tr(r, "Pelapor", "Reporter"), strings.TrimSpace(v.ReporterName + " " + v.ReporterPh)})

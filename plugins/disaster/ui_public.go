@@ -138,15 +138,7 @@ func publicReportPage(w http.ResponseWriter, r *http.Request) {
 	v := body.(ReportView)
 	names := villageNames(r)
 	place := names[v.Tenant]
-	pairs := [][2]string{
-		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
-		{ui.Tr(r, "Desa", "Village"), place},
-		{"Dusun", v.Dusun},
-		{ui.Tr(r, "Lokasi", "Place"), v.Location},
-	}
-	if v.Latitude != nil {
-		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
-	}
+	pairs := whenWhere(r, v, place)
 	nodes := []ui.Node{
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
