@@ -52,21 +52,11 @@ func publicForm(w http.ResponseWriter, r *http.Request) {
 	var values url.Values
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		s, photo, vals, err := readPageSubmission(r)
-		values = vals
-		var body any
-		if err == nil {
-			_, body, err = createComplaint(r, s, photo)
-		}
-		if err == nil {
-			out := body.(submitted)
+		var answered bool
+		if values, errs, msg, status, answered = postComplaint(w, r, func(out submitted) {
 			ui.Redirect(w, r, "/track/"+out.TrackCode, "success",
 				ui.Tr(r, "Pengaduan Anda diterima. Simpan kode pelacakan ini: ", "Your complaint was received. Keep this tracking code: ")+out.TrackCode)
-			return
-		}
-		var ok bool
-		if errs, msg, status, ok = pageErrors.Client(r, err); !ok {
-			fail(w, r, err)
+		}); answered {
 			return
 		}
 	}
