@@ -404,14 +404,10 @@ func cancelPage(w http.ResponseWriter, r *http.Request) {
 		Fields: []ui.Field{{Name: "reason", Type: "hidden"}}, Values: r.PostForm}) {
 		return
 	}
-	if _, _, err := villageOnly(func(r *http.Request) (int, any, error) {
+	_, _, err := villageOnly(func(r *http.Request) (int, any, error) {
 		return cancelWith(r, cancelInput{Reason: r.PostForm.Get("reason")})
-	})(r); err != nil {
-		_, msg, _ := pageErrors.Explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", "Proyek dibatalkan.")
+	})(r)
+	pageErrors.Back(w, r, back, err, "Proyek dibatalkan.")
 }
 
 // consoleWidget is the dashboard's count: this year's projects under

@@ -107,12 +107,8 @@ func stockPage(w http.ResponseWriter, r *http.Request) {
 		}
 		patch.Stock = &n
 	}
-	if _, _, err := editProduct(r, patch); err != nil {
-		_, msg, _ := pageErrors.Explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "stock_saved"))
+	_, _, err := editProduct(r, patch)
+	pageErrors.Back(w, r, back, err, word(r, "stock_saved"))
 }
 
 // productFields are the product form's fields; sellers are the choices of
@@ -256,12 +252,8 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 // with the outcome.
 func uploadPhotoPage(w http.ResponseWriter, r *http.Request) {
 	back := "/manage/products/" + r.PathValue("id")
-	if _, _, err := uploadPhoto(r); err != nil {
-		_, msg, _ := pageErrors.Explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "uploaded"))
+	_, _, err := uploadPhoto(r)
+	pageErrors.Back(w, r, back, err, word(r, "uploaded"))
 }
 
 // deletePhotoPage removes a photo after a confirmation.
@@ -270,12 +262,8 @@ func deletePhotoPage(w http.ResponseWriter, r *http.Request) {
 	if !ui.Confirm(w, r, ui.Form{Action: "/manage/products/" + r.PathValue("id") + "/photos/" + r.PathValue("file") + "/delete", Confirm: word(r, "delete_photo_q"), Cancel: back}) {
 		return
 	}
-	if _, _, err := deletePhoto(r); err != nil {
-		_, msg, _ := pageErrors.Explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "photo_deleted"))
+	_, _, err := deletePhoto(r)
+	pageErrors.Back(w, r, back, err, word(r, "photo_deleted"))
 }
 
 // sellersPage lists the village's sellers with the form to register one.
@@ -451,12 +439,8 @@ func orderActionPage(w http.ResponseWriter, r *http.Request) {
 		pageErrors.Fail(w, r, word(r, "order"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
 		return
 	}
-	if _, _, err := move(r, action, r.PostForm.Get("reason")); err != nil {
-		_, msg, _ := pageErrors.Explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "moved_"+action))
+	_, _, err := move(r, action, r.PostForm.Get("reason"))
+	pageErrors.Back(w, r, back, err, word(r, "moved_"+action))
 }
 
 // ordersWidget is the dashboard card: the new orders waiting.

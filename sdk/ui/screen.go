@@ -214,3 +214,15 @@ func (e Errors) Fail(w http.ResponseWriter, r *http.Request, title string, err e
 	_, msg, status := e.Explain(r, err)
 	ErrorPage(w, r, title, status, msg)
 }
+
+// Back ends an action a page posts (a button: upload, delete, a state
+// change) by going back to path (303, see Redirect): with err's message
+// (Explain) as an error flash when err is not nil, else with success.
+func (e Errors) Back(w http.ResponseWriter, r *http.Request, path string, err error, success string) {
+	if err != nil {
+		_, msg, _ := e.Explain(r, err)
+		Redirect(w, r, path, "error", msg)
+		return
+	}
+	Redirect(w, r, path, "success", success)
+}

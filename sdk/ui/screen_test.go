@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -242,6 +243,30 @@ func TestErrorsClient(t *testing.T) {
 			fields, msg, status, ok := e.Client(r, c.err)
 			if !reflect.DeepEqual(fields, c.fields) || msg != c.msg || status != c.status || ok != c.ok {
 				t.Errorf("Client: %v %q %d %v, want %v %q %d %v", fields, msg, status, ok, c.fields, c.msg, c.status, c.ok)
+			}
+		})
+	}
+}
+
+func TestErrorsBack(t *testing.T) {
+	e := Errors{Module: "test", Text: map[sdk.Code]string{"photo_too_large": "Foto paling besar 5 MB."}}
+	const base = "/console/14.01.01.2009/m/hello"
+	cases := []struct {
+		name, lang string
+		err        error
+		flash      string
+	}{
+		{"success", "id", nil, "success;" + url.PathEscape("Foto diunggah.")},
+		{"client's error in Bahasa Indonesia", "id", sdk.Errorf(413, "photo_too_large", "too big"), "error;" + url.PathEscape("Foto paling besar 5 MB.")},
+		{"in English, the API's", "en", sdk.Errorf(413, "photo_too_large", "too big"), "error;" + url.PathEscape("too big")},
+		{"a failure says nothing of itself", "id", errors.New("disk secret"), "error;" + url.PathEscape("Terjadi kesalahan. Coba lagi sebentar lagi.")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			e.Back(w, pageReq("POST", "/products/p1/photos", c.lang), "/products/p1", c.err, "Foto diunggah.")
+			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != base+"/products/p1" || w.Header().Get(sdk.FlashHeader) != c.flash {
+				t.Errorf("%d %q %q, want 303 to %q with %q", w.Code, w.Header().Get("Location"), w.Header().Get(sdk.FlashHeader), base+"/products/p1", c.flash)
 			}
 		})
 	}
