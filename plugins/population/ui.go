@@ -99,6 +99,17 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	return fields, text, se.Status, true
 }
 
+// saved ends a write screen's POST after the API's call: when it
+// succeeded (err nil), on to next with the success flash; else the form
+// again with err (showFormError, with before and moved).
+func saved(w http.ResponseWriter, r *http.Request, err error, next, flash, title string, form ui.Form, before []ui.Node, moved ...string) {
+	if err == nil {
+		ui.Redirect(w, r, next, "success", flash)
+		return
+	}
+	showFormError(w, r, title, form, err, before, moved...)
+}
+
 // showFormError shows form again under title, after the nodes in before,
 // with err beside its field and in the form's summary, at err's status; an
 // error that is not the client's fails the page instead. moved copies the
@@ -519,17 +530,13 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			ev.Type, ev.ToTenant = EventMove, to
 		}
 		_, _, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-		if err == nil {
-			msg := ui.Tr(r, "Peristiwa tercatat.", "Event recorded.")
-			if typ == EventDeath && p.Relationship == headOfFamily {
-				// The family needs a new head: its card says so and
-				// links to the screen.
-				msg = ui.Tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
-			}
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", msg)
-			return
+		msg := ui.Tr(r, "Peristiwa tercatat.", "Event recorded.")
+		if typ == EventDeath && p.Relationship == headOfFamily {
+			// The family needs a new head: its card says so and links
+			// to the screen.
+			msg = ui.Tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
 		}
-		showFormError(w, r, title, form, err, nil)
+		saved(w, r, err, "/residents/"+url.PathEscape(id), msg, title, form, nil)
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -577,12 +584,9 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		BirthPlace: f.Get("place"), BirthDate: f.Get("date"), MotherName: f.Get("mother_name")}
 	ev := eventRequest{Type: EventBirth, Date: f.Get("date"), Resident: &baby, Place: f.Get("place"), Note: f.Get("note")}
 	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-	if err == nil {
-		rv := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."))
-		return
-	}
-	showFormError(w, r, title, form, err, nil, "birth_date", "date") // the API's birth_date is this form's date
+	rv, _ := v.(residentView)
+	// The API's birth_date is this form's date.
+	saved(w, r, err, "/residents/"+url.PathEscape(rv.ID), ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."), title, form, nil, "birth_date", "date")
 }
 
 // pageStats shows the living residents by sex, age group, religion,

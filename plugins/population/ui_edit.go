@@ -221,11 +221,8 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		body := headRequest{HeadID: f.Get("head_id"), Date: f.Get("date"), FormerHeadRelationship: f.Get("former_head_relationship"),
 			NewKK: strings.TrimSpace(f.Get("new_kk")), Note: f.Get("note")}
 		_, _, err := ui.CallAPI(r, villageOnly(changeHead), "POST", nil, body, "kk", p.KK)
-		if err == nil {
-			ui.Redirect(w, r, card, "success", ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."))
-			return
-		}
-		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
+		// The family's KK is not on this form; the new one is.
+		saved(w, r, err, card, ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."), title, form, nil, "kk", "new_kk")
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -272,11 +269,8 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		_, _, err := ui.CallAPI(r, villageOnly(splitFamily), "POST", nil, body, "kk", p.KK)
-		if err == nil {
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(body.HeadID)+"/family", "success", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."))
-			return
-		}
-		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
+		// The family's KK is not on this form; the new one is.
+		saved(w, r, err, "/residents/"+url.PathEscape(body.HeadID)+"/family", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."), title, form, nil, "kk", "new_kk")
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -327,10 +321,6 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		Relationship: g("relationship"), Religion: g("religion"), MotherName: g("mother_name"), Address: g("address"), RT: g("rt"), RW: g("rw"), Dusun: g("dusun")}
 	ev := eventRequest{Type: EventMoveIn, Date: g("date"), Resident: &p, Origin: g("origin"), Note: f.Get("note")}
 	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-	if err == nil {
-		rv, _ := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."))
-		return
-	}
-	showFormError(w, r, title, form, err, []ui.Node{intro})
+	rv, _ := v.(residentView)
+	saved(w, r, err, "/residents/"+url.PathEscape(rv.ID), ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."), title, form, []ui.Node{intro})
 }
