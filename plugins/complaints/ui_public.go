@@ -74,8 +74,9 @@ func publicForm(w http.ResponseWriter, r *http.Request) {
 // trackLookup is the look-up of a complaint by its tracking code.
 func trackLookup(r *http.Request) ui.Lookup {
 	return ui.Lookup{Path: "/track", Title: ui.Tr(r, "Lacak pengaduan", "Track a complaint"), Max: 40,
-		Help: ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengirim pengaduan.", "26 letters and digits, given when you sent the complaint."),
-		More: []ui.Node{ui.A(ui.Tr(r, "Sampaikan pengaduan baru", "Send a new complaint"), "/lapor")}}
+		Help:    ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengirim pengaduan.", "26 letters and digits, given when you sent the complaint."),
+		More:    []ui.Node{ui.A(ui.Tr(r, "Sampaikan pengaduan baru", "Send a new complaint"), "/lapor")},
+		Missing: ui.Tr(r, "Tidak ada pengaduan dengan kode ini. Periksa kembali kodenya.", "No complaint has this code. Check it again.")}
 }
 
 // publicTrackLookup asks for a tracking code and sends a given one to its page.
@@ -87,14 +88,8 @@ func publicTrack(w http.ResponseWriter, r *http.Request) {
 }
 
 func renderTrack(w http.ResponseWriter, r *http.Request, status int, values url.Values, msg string, errs map[string]string) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackComplaint, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, st, ok := pageErrors.Client(r, err); ok && st == http.StatusNotFound {
-			trackLookup(r).NotFound(w, r, code, ui.Tr(r, "Tidak ada pengaduan dengan kode ini. Periksa kembali kodenya.", "No complaint has this code. Check it again."))
-			return
-		}
-		fail(w, r, err)
+	code, body, ok := trackLookup(r).Find(w, r, trackComplaint, fail)
+	if !ok {
 		return
 	}
 	t := body.(tracking)

@@ -210,7 +210,8 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 
 // trackLookup is the look-up of a report by its tracking code.
 func trackLookup(r *http.Request) ui.Lookup {
-	return ui.Lookup{Path: "/lacak", Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Max: 20, Placeholder: "ABCD-EFGH-JKMN"}
+	return ui.Lookup{Path: "/lacak", Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Max: 20, Placeholder: "ABCD-EFGH-JKMN",
+		Missing: ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again.")}
 }
 
 // publicTrackLookup asks for a tracking code and sends it to its page.
@@ -218,14 +219,8 @@ func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).
 
 // publicTrackPage shows a report's status to its reporter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackReport, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			trackLookup(r).NotFound(w, r, code, ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again."))
-			return
-		}
-		fail(w, r, err)
+	_, body, ok := trackLookup(r).Find(w, r, trackReport, fail)
+	if !ok {
 		return
 	}
 	t := body.(Tracking)

@@ -115,8 +115,9 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 // trackLookup is the look-up of a letter request by its tracking code.
 func trackLookup(r *http.Request) ui.Lookup {
 	return ui.Lookup{Path: "/track", Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Max: 40,
-		Help: ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request."),
-		More: []ui.Node{ui.A(ui.Tr(r, "Ajukan surat baru", "Request a new letter"), "/request")}}
+		Help:    ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request."),
+		More:    []ui.Node{ui.A(ui.Tr(r, "Ajukan surat baru", "Request a new letter"), "/request")},
+		Missing: ui.Tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")}
 }
 
 // publicTrackLookup asks for a tracking code, and sends a given one to
@@ -126,14 +127,8 @@ func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).
 // publicTrackPage is the citizen's view of a request: state, number,
 // the reason of a rejection, the verification page of an issued letter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackRequest, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			trackLookup(r).NotFound(w, r, code, ui.Tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again."))
-			return
-		}
-		fail(w, r, err)
+	code, body, ok := trackLookup(r).Find(w, r, trackRequest, fail)
+	if !ok {
 		return
 	}
 	t := body.(tracking)

@@ -1,16 +1,19 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/balaidesa/balai/sdk"
 )
 
 // Lookup is a citizen's look-up of a record by its tracking code: a page
 // at Path with a GET form asking for the code, which sends a code given on
 // to the record's own page at Path/{CODE}. The tracking pages of a
 // complaint, a letter request and a disaster report work so; the record's
-// page answers NotFound for a code no record has.
+// page finds its record with Find.
 type Lookup struct {
 	// Path is the look-up page's page-root-relative path ("/track").
 	Path string
@@ -23,6 +26,9 @@ type Lookup struct {
 	// More are nodes shown under the form on the look-up page (a link to
 	// send a new one).
 	More []Node
+	// Missing is the message under the code when no record has it
+	// ("Tidak ada pengaduan dengan kode ini.").
+	Missing string
 }
 
 // Serve is the look-up page: with ?code= it answers 303 to Path/{code}
@@ -53,8 +59,27 @@ func (l Lookup) Form(r *http.Request, code, errText string) Form {
 }
 
 // NotFound answers the record's page for a code no record has: 404, the
-// look-up page with the code in its form and msg ("Tidak ada pengaduan
-// dengan kode ini.") under it.
-func (l Lookup) NotFound(w http.ResponseWriter, r *http.Request, code, msg string) {
-	Render(w, r, Page{Title: l.Title, Status: http.StatusNotFound, Body: []Node{l.Form(r, code, msg)}})
+// look-up page with the code in its form and Missing under it.
+func (l Lookup) NotFound(w http.ResponseWriter, r *http.Request, code string) {
+	Render(w, r, Page{Title: l.Title, Status: http.StatusNotFound, Body: []Node{l.Form(r, code, l.Missing)}})
+}
+
+// Find reads the record of a record's page at Path/{code}: the path's
+// code, upper-cased, goes to the API's look-up handler h (a GET, as
+// CallAPI makes it, with the path value code). A code no record has (an
+// *sdk.Error 404) answers NotFound; another error goes to fail, the
+// module's error page. ok is false when the page has been answered.
+func (l Lookup) Find(w http.ResponseWriter, r *http.Request, h func(*http.Request) (int, any, error), fail func(http.ResponseWriter, *http.Request, error)) (code string, v any, ok bool) {
+	code = strings.ToUpper(r.PathValue("code"))
+	_, v, err := CallAPI(r, h, "GET", nil, nil, "code", code)
+	var se *sdk.Error
+	switch {
+	case err == nil:
+		return code, v, true
+	case errors.As(err, &se) && se.Status == http.StatusNotFound:
+		l.NotFound(w, r, code)
+	default:
+		fail(w, r, err)
+	}
+	return code, nil, false
 }
