@@ -71,33 +71,9 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 		body = append(body, ui.HTML(ui.Execute(r, cardsT, cards)))
 	}
 	offset, _, _ := sdk.Page(lr)
-	body = append(body, pager{total: int(list.Total), page: offset/listLimit + 1})
+	body = append(body, ui.Pager{Total: int(list.Total), Page: offset/listLimit + 1, Limit: listLimit})
 	ui.Render(w, r, ui.Page{Title: title, Body: body,
 		Description: "Proyek pembangunan desa: pagu, sumber dana, progres fisik dan keuangan, dan foto pekerjaannya."})
-}
-
-// pager links the previous and next pages of a list drawn as cards.
-type pager struct{ total, page int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="Halaman">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links.
-func (p pager) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+listLimit-1)/listLimit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string { return "?" + ui.WithQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery }
-	data := map[string]string{"Where": strconv.Itoa(p.page) + " / " + strconv.Itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return ui.Execute(r, pagerT, data)
 }
 
 // publicProjectPage is a project for citizens: its facts (without the

@@ -94,7 +94,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The table's pager, without rows: prev and next keep the query.
 	offset, _, _ := sdk.Page(lr)
-	body = append(body, pagerOnly{total: int(list.Total), page: offset/catalogLimit + 1})
+	body = append(body, ui.Pager{Total: int(list.Total), Page: offset/catalogLimit + 1, Limit: catalogLimit, Label: word(r, "mall")})
 	actions := []ui.Link{{Label: word(r, "track"), Href: "/track"}}
 	if len(basket) > 0 {
 		actions = append(actions, ui.Link{Label: word(r, "basket") + " (" + strconv.Itoa(len(basket)) + ")", Href: "/basket?" + basketQuery(basket), Primary: true})
@@ -170,33 +170,6 @@ func villageOptions(pl *places, codes []string) []ui.Option {
 	}
 	slices.SortFunc(opts, func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
 	return opts
-}
-
-// pagerOnly is the catalogue's pager: ui.Table's, which prints nothing
-// else once it has a row, so the catalogue writes its cards itself.
-type pagerOnly struct{ total, page int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="{{.Aria}}">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links to the previous and next pages.
-func (p pagerOnly) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+catalogLimit-1)/catalogLimit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string {
-		return "?" + ui.WithQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery
-	}
-	data := map[string]string{"Aria": word(r, "mall"), "Where": strconv.Itoa(p.page) + " / " + strconv.Itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return ui.Execute(r, pagerT, data)
 }
 
 var photosT = template.Must(template.New("photos").Parse(

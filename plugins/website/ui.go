@@ -5,7 +5,6 @@ package main
 // and the small templates of the lists.
 
 import (
-	"html/template"
 	"net/http"
 	"time"
 
@@ -122,32 +121,4 @@ func categoryOptions(r *http.Request, kind string) []ui.Option {
 		}
 	}
 	return out
-}
-
-// pager is a list's previous and next links, keeping the query.
-type pager struct{ total, page, limit int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="{{.Aria}}">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links to the previous and next pages.
-func (p pager) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+p.limit-1)/p.limit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", itoa(n))
-		return "?" + q.Encode()
-	}
-	data := map[string]string{"Aria": ui.Tr(r, "Halaman daftar", "List pages"), "Where": itoa(p.page) + " / " + itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return ui.Execute(r, pagerT, data)
 }

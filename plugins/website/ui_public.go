@@ -88,7 +88,7 @@ func newsPage(w http.ResponseWriter, r *http.Request) {
 	if len(out.Items) == 0 {
 		body = append(body, emptyNote(ui.Tr(r, "Belum ada berita.", "No news yet.")))
 	} else {
-		body = append(body, cards(r, out.Items), pager{total: int(out.Total), page: page, limit: newsLimit})
+		body = append(body, cards(r, out.Items), ui.Pager{Total: int(out.Total), Page: page, Limit: newsLimit, Label: ui.Tr(r, "Halaman daftar", "List pages")})
 	}
 	body = append(body, ui.HTML(template.HTML(`<p class="b-muted">`+template.HTMLEscapeString(ui.Tr(r, "Ikuti berita ini di aplikasi pembaca berita: ", "Follow this news in a feed reader: "))+
 		`<a href="/api/v1/t/`+template.HTMLEscapeString(req.Tenant)+`/`+pluginID+`/feed.xml" type="application/atom+xml">`+template.HTMLEscapeString(ui.Tr(r, "umpan Atom", "Atom feed"))+`</a></p>`)))
