@@ -108,55 +108,31 @@ var codeText = map[sdk.Code]string{
 
 var typeFieldRE = regexp.MustCompile(`\bfield ([a-z_]+)\b`)
 
+// pageErrors say the API's errors on the screens: the field at fault and
+// the sentence in Bahasa Indonesia, followed on the console by the API's
+// own (English) message for the clerk; a citizen gets the sentence only.
+var pageErrors = ui.Errors{Module: "services", Text: codeText, Fields: codeField, Detail: true}
+
 // formErrors splits an API error into field errors and a message for the
 // top of the form; ok is false for an error that is not the caller's (a
 // storage failure), which the page answers as such.
 func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
+	fields, msg, status, ok = pageErrors.Client(r, err)
 	var se *sdk.Error
-	if !errors.As(err, &se) || se.Status >= 500 {
-		return nil, "", 0, false
-	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		// A clerk gets the API's (English) detail too; a citizen the
-		// sentence in Bahasa Indonesia only.
-		text = t
-		if strings.HasPrefix(ui.Info(r).Base, "/console/") {
-			text = t + ": " + se.Message
-		}
-	}
-	field := se.Field
-	if f, found := codeField[se.Code]; found {
-		field = f
-	}
-	if se.Code == codeMissingField || (se.Code == sdk.CodeInvalidField && se.Field == "") {
+	if ok && errors.As(err, &se) && (se.Code == codeMissingField || (se.Code == sdk.CodeInvalidField && se.Field == "")) {
 		// A letter type's own field, which the API names in its message
 		// ("needs field business_name"); the form calls it fields.{name}.
 		if m := typeFieldRE.FindStringSubmatch(se.Message); m != nil {
-			field = "fields." + m[1]
+			fields = map[string]string{"fields." + m[1]: msg}
 		}
 	}
-	fields = map[string]string{}
-	if field != "" {
-		fields[field] = text
-	}
-	return fields, text, se.Status, true
+	return fields, msg, status, ok
 }
 
 // fail answers an error the page cannot show in a form: the host renders
 // errors of its own; this one is the plugin's, shown as a plain page.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
-	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	pageErrors.Fail(w, r, ui.Tr(r, "Kesalahan", "Error"), err)
 }
 
 // stateLabel says a request's state in the page's language.
