@@ -53,6 +53,9 @@ const (
 	CodeInvalidText   Code = "invalid_text"
 	CodeBodyTooLarge  Code = "body_too_large"
 	CodeInvalidPaging Code = "invalid_pagination"
+	// CodeMalformedForm: a multipart form that cannot be read, or that
+	// lacks the file it must carry (400; UploadBody).
+	CodeMalformedForm Code = "malformed_form"
 )
 
 // Error is an error with its HTTP status and code: what a handler returns

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/balaidesa/balai/core/audit"
+	"github.com/balaidesa/balai/core/host"
 )
 
 func (a *app) auditCmd() *cobra.Command {
@@ -18,25 +19,16 @@ func (a *app) auditCmd() *cobra.Command {
 		Short: "List audit entries, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			f.Scopes = []string{"*"}
-			items, total, err := audit.List(h.DB.DB, f)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, map[string]any{"items": items, "total": total})
-			}
-			rows := make([][]string, len(items))
-			for i, e := range items {
-				rows[i] = []string{e.At.Format(time.RFC3339), e.Actor, e.Tenant, e.Action, e.Target, e.Source}
-			}
-			table(a.stdout, []string{"AT", "ACTOR", "TENANT", "ACTION", "TARGET", "SOURCE"}, rows)
-			return nil
+			return a.withHost(func(h *host.Host) error {
+				f.Scopes = []string{"*"}
+				items, total, err := audit.List(h.DB.DB, f)
+				if err != nil {
+					return err
+				}
+				return printList(a.stdout, asJSON, items, total, []string{"AT", "ACTOR", "TENANT", "ACTION", "TARGET", "SOURCE"}, func(e audit.Entry) []string {
+					return []string{e.At.Format(time.RFC3339), e.Actor, e.Tenant, e.Action, e.Target, e.Source}
+				})
+			})
 		},
 	}
 	list.Flags().StringVar(&f.Actor, "actor", "", "only this actor")
@@ -54,17 +46,14 @@ func (a *app) migrateCmd() *cobra.Command {
 		Short: "Bring the database schema up to date (serve does this on start)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			v, err := h.DB.SchemaVersion()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "database %s is at schema %s\n", h.DB.Where, v)
-			return nil
+			return a.withHost(func(h *host.Host) error {
+				v, err := h.DB.SchemaVersion()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "database %s is at schema %s\n", h.DB.Where, v)
+				return nil
+			})
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/balaidesa/balai/core/admin"
+	"github.com/balaidesa/balai/core/host"
 	"github.com/balaidesa/balai/core/rbac"
 )
 
@@ -31,28 +32,19 @@ func (a *app) roleListCmd() *cobra.Command {
 		Short: "List roles and their permissions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			roles, err := h.Authz.Roles(h.DB.DB)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, map[string]any{"items": roles, "total": len(roles)})
-			}
-			rows := make([][]string, len(roles))
-			for i, r := range roles {
-				kind := "custom"
-				if r.Builtin {
-					kind = "built-in"
+			return a.withHost(func(h *host.Host) error {
+				roles, err := h.Authz.Roles(h.DB.DB)
+				if err != nil {
+					return err
 				}
-				rows[i] = []string{r.Name, kind, strings.Join(r.Permissions, ",")}
-			}
-			table(a.stdout, []string{"ROLE", "KIND", "PERMISSIONS"}, rows)
-			return nil
+				return printList(a.stdout, asJSON, roles, int64(len(roles)), []string{"ROLE", "KIND", "PERMISSIONS"}, func(r rbac.Role) []string {
+					kind := "custom"
+					if r.Builtin {
+						kind = "built-in"
+					}
+					return []string{r.Name, kind, strings.Join(r.Permissions, ",")}
+				})
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -99,27 +99,21 @@ func (a *app) tenantListCmd() *cobra.Command {
 		Short: "List tenants, or the children of one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			items, total, err := tenancy.List(h.DB.DB, tenancy.Filter{Parent: parent, Level: tenancy.Level(level), Query: q, Limit: limit})
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, map[string]any{"items": items, "total": total})
-			}
-			rows := make([][]string, len(items))
-			for i, t := range items {
-				rows[i] = []string{t.Code, string(t.Level), t.Name}
-			}
-			table(a.stdout, []string{"CODE", "LEVEL", "NAME"}, rows)
-			if int64(len(items)) < total {
-				fmt.Fprintf(a.stderr, "(%d of %d shown; raise --limit)\n", len(items), total)
-			}
-			return nil
+			return a.withHost(func(h *host.Host) error {
+				items, total, err := tenancy.List(h.DB.DB, tenancy.Filter{Parent: parent, Level: tenancy.Level(level), Query: q, Limit: limit})
+				if err != nil {
+					return err
+				}
+				if err := printList(a.stdout, asJSON, items, total, []string{"CODE", "LEVEL", "NAME"}, func(t tenancy.Tenant) []string {
+					return []string{t.Code, string(t.Level), t.Name}
+				}); err != nil || asJSON {
+					return err
+				}
+				if int64(len(items)) < total {
+					fmt.Fprintf(a.stderr, "(%d of %d shown; raise --limit)\n", len(items), total)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&parent, "parent", "", "list the direct children of this tenant")
@@ -136,23 +130,20 @@ func (a *app) tenantGetCmd() *cobra.Command {
 		Short: "Show one tenant",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			t, err := tenancy.Get(h.DB.DB, args[0])
-			if err != nil {
-				return err
-			}
-			var children int64
-			h.DB.Model(&tenancy.Tenant{}).Where("parent = ?", t.Code).Count(&children)
-			parent := "-"
-			if t.Parent != nil {
-				parent = *t.Parent
-			}
-			table(a.stdout, []string{"CODE", "LEVEL", "NAME", "PARENT", "CHILDREN"}, [][]string{{t.Code, string(t.Level), t.Name, parent, strconv.FormatInt(children, 10)}})
-			return nil
+			return a.withHost(func(h *host.Host) error {
+				t, err := tenancy.Get(h.DB.DB, args[0])
+				if err != nil {
+					return err
+				}
+				var children int64
+				h.DB.Model(&tenancy.Tenant{}).Where("parent = ?", t.Code).Count(&children)
+				parent := "-"
+				if t.Parent != nil {
+					parent = *t.Parent
+				}
+				table(a.stdout, []string{"CODE", "LEVEL", "NAME", "PARENT", "CHILDREN"}, [][]string{{t.Code, string(t.Level), t.Name, parent, strconv.FormatInt(children, 10)}})
+				return nil
+			})
 		},
 	}
 }
@@ -233,14 +224,19 @@ func (a *app) admin(h *host.Host) *admin.Service {
 	return &admin.Service{DB: h.DB, Authz: h.Authz, FilesDir: filepath.Join(a.v.GetString("data"), "files"), Log: h.Log}
 }
 
-// withAdmin opens the host and hands its admin operations to fn.
-func (a *app) withAdmin(fn func(s *admin.Service) error) error {
+// withHost opens the host, hands it to fn and closes it after.
+func (a *app) withHost(fn func(h *host.Host) error) error {
 	h, err := a.open()
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	return fn(a.admin(h))
+	return fn(h)
+}
+
+// withAdmin opens the host and hands its admin operations to fn.
+func (a *app) withAdmin(fn func(s *admin.Service) error) error {
+	return a.withHost(func(h *host.Host) error { return fn(a.admin(h)) })
 }
 
 // inTx opens the database and runs fn in one transaction.
@@ -250,10 +246,7 @@ func (a *app) inTx(fn func(tx *gorm.DB) error) error {
 
 // inHostTx opens the host and runs fn in one transaction.
 func (a *app) inHostTx(fn func(h *host.Host, tx *gorm.DB) error) error {
-	h, err := a.open()
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	return h.DB.Transaction(func(tx *gorm.DB) error { return fn(h, tx) })
+	return a.withHost(func(h *host.Host) error {
+		return h.DB.Transaction(func(tx *gorm.DB) error { return fn(h, tx) })
+	})
 }

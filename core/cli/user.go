@@ -82,28 +82,19 @@ func (a *app) userListCmd() *cobra.Command {
 		Short: "List users",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			users, total, err := auth.ListUsers(h.DB.DB, auth.UserFilter{Query: q, Limit: limit})
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, map[string]any{"items": users, "total": total})
-			}
-			rows := make([][]string, len(users))
-			for i, u := range users {
-				state := "active"
-				if u.Disabled {
-					state = "disabled"
+			return a.withHost(func(h *host.Host) error {
+				users, total, err := auth.ListUsers(h.DB.DB, auth.UserFilter{Query: q, Limit: limit})
+				if err != nil {
+					return err
 				}
-				rows[i] = []string{u.Username, u.FullName, state, u.CreatedAt.Format(time.RFC3339)}
-			}
-			table(a.stdout, []string{"USERNAME", "FULL NAME", "STATE", "CREATED"}, rows)
-			return nil
+				return printList(a.stdout, asJSON, users, total, []string{"USERNAME", "FULL NAME", "STATE", "CREATED"}, func(u auth.User) []string {
+					state := "active"
+					if u.Disabled {
+						state = "disabled"
+					}
+					return []string{u.Username, u.FullName, state, u.CreatedAt.Format(time.RFC3339)}
+				})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&q, "q", "", "only users whose name contains this text")

@@ -56,9 +56,22 @@ func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
 	} else {
 		sdk.Logf(r.Context(), "error", "agenda page: %v", err)
 	}
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
+	ui.ErrorPage(w, r, title, status, msg)
+}
+
+// monthPage reads a month screen: the month (?month=), its occurrences
+// (listFor, with ?category= and ?village=) and the page of them to show
+// (?page=, limit a page).
+func monthPage(r *http.Request, limit int) (from time.Time, items []eventView, offset, n int, err error) {
+	from, to, err := monthQuery(r)
+	if err != nil {
+		return from, nil, 0, 0, err
+	}
+	if items, err = listFor(r, from, to, r.URL.Query().Get("category")); err != nil {
+		return from, nil, 0, 0, err
+	}
+	offset, n, err = sdk.Page(withLimit(r, limit))
+	return from, items, offset, n, err
 }
 
 // monthQuery reads ?month= for a screen: the month and its window.
@@ -117,18 +130,7 @@ const consoleLimit = 100
 func consoleList(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := ui.Tr(r, "Agenda", "Agenda")
-	from, to, err := monthQuery(r)
-	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	cat := r.URL.Query().Get("category")
-	items, err := listFor(r, from, to, cat)
-	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	offset, limit, err := sdk.Page(withLimit(r, consoleLimit))
+	from, items, offset, limit, err := monthPage(r, consoleLimit)
 	if err != nil {
 		failPage(w, r, title, err)
 		return

@@ -81,18 +81,7 @@ func publicAgenda(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	title := ui.Tr(r, "Agenda ", "Agenda of ") + name
-	from, to, err := monthQuery(r)
-	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	cat := r.URL.Query().Get("category")
-	items, err := listFor(r, from, to, cat)
-	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	offset, limit, err := sdk.Page(withLimit(r, publicLimit))
+	from, items, offset, limit, err := monthPage(r, publicLimit)
 	if err != nil {
 		failPage(w, r, title, err)
 		return

@@ -4,7 +4,6 @@ package main
 // citizens' pages (ui_public.go).
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -40,42 +39,13 @@ var codeText = map[sdk.Code]string{
 	sdk.CodeRateLimited:    "Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti",
 }
 
-// formErrors splits an API error into field errors and a message for the
-// top of the form; ok is false for an error that is not the caller's.
-func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
-	var se *sdk.Error
-	if !errors.As(err, &se) || se.Status >= 500 {
-		return nil, "", 0, false
-	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		text = t
-		if strings.HasPrefix(ui.Info(r).Base, "/console/") {
-			text = t + ": " + se.Message
-		}
-	}
-	fields = map[string]string{}
-	if se.Field != "" {
-		fields[se.Field] = text
-	}
-	return fields, text, se.Status, true
-}
+// pageErrors say the API's errors on the screens: the sentence in Bahasa
+// Indonesia, followed on the console by the API's own message.
+var pageErrors = ui.Errors{Module: "complaints", Text: codeText, Detail: true}
 
 // fail answers an error the page cannot show in a form.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
-	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
-	} else if err != nil {
-		sdk.Logf(r.Context(), "error", "complaints page: %v", err)
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	pageErrors.Fail(w, r, ui.Tr(r, "Kesalahan", "Error"), err)
 }
 
 // stateLabel says a state in the page's language.

@@ -165,15 +165,35 @@ func submissionForm(r *http.Request, action string, values url.Values, errs map[
 
 // readPageSubmission reads the complaint form of a page.
 func readPageSubmission(r *http.Request) (*submission, *photoUpload, url.Values, error) {
-	if err := r.ParseMultipartForm(maxSubmitBytes); err != nil && err != http.ErrNotMultipart {
-		return nil, nil, nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read")
-	}
-	values := r.PostForm
-	if r.MultipartForm != nil {
-		values = url.Values(r.MultipartForm.Value)
+	values, err := ui.FormValues(r, maxSubmitBytes)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	s, photo, err := fromForm(values, r, true)
 	return s, photo, values, err
+}
+
+// postComplaint is the POST of a complaint form (the counter's and the
+// citizens'): the form goes through createComplaint and, once stored, to
+// done, which answers (a redirect). A client's error comes back for the
+// form with the values sent; anything else fails the page. answered is
+// true when the page has been answered.
+func postComplaint(w http.ResponseWriter, r *http.Request, done func(submitted)) (values url.Values, errs map[string]string, msg string, status int, answered bool) {
+	s, photo, values, err := readPageSubmission(r)
+	var body any
+	if err == nil {
+		_, body, err = createComplaint(r, s, photo)
+	}
+	if err == nil {
+		done(body.(submitted))
+		return nil, nil, "", 0, true
+	}
+	errs, msg, status, ok := pageErrors.Client(r, err)
+	if !ok {
+		fail(w, r, err)
+		return nil, nil, "", 0, true
+	}
+	return values, errs, msg, status, false
 }
 
 // pageNew records a complaint at the counter (a citizen who comes to the
@@ -187,20 +207,10 @@ func pageNew(w http.ResponseWriter, r *http.Request) {
 	var values url.Values
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		s, photo, vals, err := readPageSubmission(r)
-		values = vals
-		var body any
-		if err == nil {
-			_, body, err = createComplaint(r, s, photo)
-		}
-		if err == nil {
-			out := body.(submitted)
+		var answered bool
+		if values, errs, msg, status, answered = postComplaint(w, r, func(out submitted) {
 			ui.Redirect(w, r, "/complaints/"+out.ID, "success", ui.Tr(r, "Pengaduan dicatat. Kode pelacakan untuk warga: ", "Complaint recorded. Tracking code for the citizen: ")+out.TrackCode)
-			return
-		}
-		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
-			fail(w, r, err)
+		}); answered {
 			return
 		}
 	}
@@ -395,7 +405,7 @@ func pageAction(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/complaints/"+r.PathValue("id"), "success", done)
 		return
 	}
-	errs, msg, status, ok := formErrors(r, err)
+	errs, msg, status, ok := pageErrors.Client(r, err)
 	if !ok {
 		fail(w, r, err)
 		return
@@ -417,7 +427,7 @@ func pageRecap(w http.ResponseWriter, r *http.Request) {
 	}
 	_, body, err := ui.CallAPI(r, stats, "GET", q, nil)
 	if err != nil {
-		if _, _, _, ok := formErrors(r, err); ok {
+		if _, _, _, ok := pageErrors.Client(r, err); ok {
 			fail(w, r, err)
 			return
 		}
@@ -488,7 +498,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
+		if errs, msg, status, ok = pageErrors.Client(r, err); !ok {
 			fail(w, r, err)
 			return
 		}

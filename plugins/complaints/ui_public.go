@@ -52,21 +52,11 @@ func publicForm(w http.ResponseWriter, r *http.Request) {
 	var values url.Values
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		s, photo, vals, err := readPageSubmission(r)
-		values = vals
-		var body any
-		if err == nil {
-			_, body, err = createComplaint(r, s, photo)
-		}
-		if err == nil {
-			out := body.(submitted)
+		var answered bool
+		if values, errs, msg, status, answered = postComplaint(w, r, func(out submitted) {
 			ui.Redirect(w, r, "/track/"+out.TrackCode, "success",
 				ui.Tr(r, "Pengaduan Anda diterima. Simpan kode pelacakan ini: ", "Your complaint was received. Keep this tracking code: ")+out.TrackCode)
-			return
-		}
-		var ok bool
-		if errs, msg, status, ok = formErrors(r, err); !ok {
-			fail(w, r, err)
+		}); answered {
 			return
 		}
 	}
@@ -81,28 +71,16 @@ func publicForm(w http.ResponseWriter, r *http.Request) {
 		}})
 }
 
-func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
-	var errs map[string]string
-	if errText != "" {
-		errs = map[string]string{"code": errText}
-	}
-	return ui.Form{Method: "GET", Action: "/track", Submit: ui.Tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
-		{Name: "code", Label: ui.Tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 40,
-			Help: ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengirim pengaduan.", "26 letters and digits, given when you sent the complaint.")},
-	}}
+// trackLookup is the look-up of a complaint by its tracking code.
+func trackLookup(r *http.Request) ui.Lookup {
+	return ui.Lookup{Path: "/track", Title: ui.Tr(r, "Lacak pengaduan", "Track a complaint"), Max: 40,
+		Help:    ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengirim pengaduan.", "26 letters and digits, given when you sent the complaint."),
+		More:    []ui.Node{ui.A(ui.Tr(r, "Sampaikan pengaduan baru", "Send a new complaint"), "/lapor")},
+		Missing: ui.Tr(r, "Tidak ada pengaduan dengan kode ini. Periksa kembali kodenya.", "No complaint has this code. Check it again.")}
 }
 
 // publicTrackLookup asks for a tracking code and sends a given one to its page.
-func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
-	if code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code"))); code != "" {
-		http.Redirect(w, r, ui.Href(r, "/track/"+url.PathEscape(code)), http.StatusSeeOther)
-		return
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak pengaduan", "Track a complaint"), Body: []ui.Node{
-		trackForm(r, nil, ""),
-		ui.A(ui.Tr(r, "Sampaikan pengaduan baru", "Send a new complaint"), "/lapor"),
-	}})
-}
+func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).Serve(w, r) }
 
 // publicTrack is the citizen's view of a complaint.
 func publicTrack(w http.ResponseWriter, r *http.Request) {
@@ -110,16 +88,8 @@ func publicTrack(w http.ResponseWriter, r *http.Request) {
 }
 
 func renderTrack(w http.ResponseWriter, r *http.Request, status int, values url.Values, msg string, errs map[string]string) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackComplaint, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, st, ok := formErrors(r, err); ok && st == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak pengaduan", "Track a complaint"), Status: http.StatusNotFound, Body: []ui.Node{
-				trackForm(r, url.Values{"code": {code}}, ui.Tr(r, "Tidak ada pengaduan dengan kode ini. Periksa kembali kodenya.", "No complaint has this code. Check it again.")),
-			}})
-			return
-		}
-		fail(w, r, err)
+	code, body, ok := trackLookup(r).Find(w, r, trackComplaint, fail)
+	if !ok {
 		return
 	}
 	t := body.(tracking)
@@ -191,7 +161,7 @@ func publicRate(w http.ResponseWriter, r *http.Request) {
 		ui.Redirect(w, r, "/track/"+strings.ToUpper(r.PathValue("code")), "success", ui.Tr(r, "Terima kasih atas penilaian Anda.", "Thank you for your rating."))
 		return
 	}
-	errs, msg, status, ok := formErrors(r, err)
+	errs, msg, status, ok := pageErrors.Client(r, err)
 	if !ok || status == http.StatusNotFound {
 		fail(w, r, err)
 		return

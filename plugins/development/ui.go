@@ -6,8 +6,6 @@ package main
 // very rules the API does.
 
 import (
-	"errors"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -115,104 +113,10 @@ var codeWords = map[sdk.Code]string{
 	sdk.CodeConflict:         "Data berubah saat Anda menyimpan. Muat ulang lalu coba lagi.",
 }
 
-// codeFields are the form fields an error code points at when its error
-// names none of its own.
-var codeFields = map[string]string{"funding": "funding_dana_desa", "location.lat": "location.lat"}
-
-// explain turns err into what a screen shows: the form field it is
-// about (or ""), a message in Bahasa Indonesia where the plugin has one,
-// and the status to answer with. A failure of the plugin's own is logged
-// and shown as a general message, never as its text.
-func explain(r *http.Request, err error) (field, msg string, status int) {
-	var e *sdk.Error
-	if !errors.As(err, &e) {
-		sdk.Logf(r.Context(), "error", "development screen %s: %v", r.URL.Path, err)
-		return "", "Terjadi kesalahan. Coba lagi nanti.", http.StatusInternalServerError
-	}
-	field = e.Field
-	if f, ok := codeFields[field]; ok {
-		field = f
-	}
-	msg = e.Message
-	if m, ok := codeWords[e.Code]; ok && ui.Info(r).Lang != "en" {
-		msg = m
-	}
-	return field, msg, ui.FormStatus(err)
-}
-
-// formErrors is explain for a form: the field's message by name, and the
-// summary above the form.
-func formErrors(r *http.Request, err error) (map[string]string, string, int) {
-	field, msg, status := explain(r, err)
-	if field == "" {
-		return map[string]string{}, msg, status
-	}
-	return map[string]string{field: msg}, "Periksa isian yang ditandai.", status
-}
-
-// failPage renders err as the page: its status and message.
-func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
-	_, msg, status := explain(r, err)
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
-}
-
-// answer calls one of the API's handlers with the page's request and
-// returns its answer as T.
-func answer[T any](r *http.Request, h func(*http.Request) (int, any, error)) (T, error) {
-	var zero T
-	_, v, err := h(r)
-	if err != nil {
-		return zero, err
-	}
-	t, ok := v.(T)
-	if !ok {
-		return zero, fmt.Errorf("handler answered %T, want %T", v, zero)
-	}
-	return t, nil
-}
-
-// withQuery is a copy of r whose query has the given key, value pairs
-// set (an empty value removes the key).
-func withQuery(r *http.Request, kv ...string) *http.Request {
-	r2 := r.Clone(r.Context())
-	q := r2.URL.Query()
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			q.Del(kv[i])
-		} else {
-			q.Set(kv[i], kv[i+1])
-		}
-	}
-	u := *r2.URL
-	u.RawQuery = q.Encode()
-	r2.URL = &u
-	return r2
-}
-
-// villageHref is the browser's URL of a page of the module at another
-// tenant (a project's village from a regency's screen): the page root
-// with the request's tenant replaced.
-func villageHref(r *http.Request, village, path string) string {
-	base := ui.Info(r).Base
-	tenant := sdk.From(r).Tenant
-	if i := strings.LastIndex(base, "/"+tenant); i >= 0 && (len(base) == i+1+len(tenant) || base[i+1+len(tenant)] == '/') {
-		return base[:i] + "/" + village + base[i+1+len(tenant):] + path
-	}
-	return base + path
-}
-
-// run executes a template; they cannot fail on their own data, so an
-// error is a bug, logged, and shows as nothing.
-func run(r *http.Request, t *template.Template, data any) template.HTML {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		sdk.Logf(r.Context(), "error", "template %s: %v", t.Name(), err)
-		return ""
-	}
-	return template.HTML(b.String())
-}
+// pageErrors say the API's errors on the screens: codes in Bahasa
+// Indonesia (an error not listed shows the API's own English message),
+// and the form field an error's field stands for.
+var pageErrors = ui.Errors{Module: "development", Text: codeWords, Rename: map[string]string{"funding": "funding_dana_desa"}}
 
 // progressBars shows the physical progress against the straight line,
 // and the budget absorbed, as a chart.
@@ -240,7 +144,7 @@ func timeline(r *http.Request, v ProjectView) ui.Node {
 		c := ui.DateOnly(p.Date) + " · " + percent(p.Percent)
 		items = append(items, item{URL: p.URL, ThumbURL: p.ThumbURL, Alt: "Foto " + v.Name + " " + c, Caption: c})
 	}
-	return ui.HTML(run(r, timelineT, items))
+	return ui.HTML(ui.Execute(r, timelineT, items))
 }
 
 // reportsTable lists a project's reports, newest first.
@@ -306,6 +210,21 @@ func projectDetails(v ProjectView, staff bool) ui.Node {
 		pairs = append(pairs, [2]string{"Alasan pembatalan", v.CancelReason})
 	}
 	return ui.DefinitionList(pairs...)
+}
+
+// projectBody is a project's page as staff (with the chair's name) and
+// citizens alike see it: its state, facts, progress against the plan,
+// description, photo timeline and reports.
+func projectBody(r *http.Request, v ProjectView, staff bool) []ui.Node {
+	body := []ui.Node{
+		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
+		ui.Section("Data proyek", projectDetails(v, staff), mapLink(v)),
+		ui.Section("Progres", progressBars(v)),
+	}
+	if v.Description != "" {
+		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
+	}
+	return append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
 }
 
 // mapLink links a project's point to OpenStreetMap, a page the citizen

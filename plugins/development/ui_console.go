@@ -52,7 +52,20 @@ func listRequest(r *http.Request) *http.Request {
 	if v := r.URL.Query().Get("behind"); v == "true" || v == "on" || v == "1" {
 		behind = "true"
 	}
-	return withQuery(r, "limit", strconv.Itoa(listLimit), "behind", behind)
+	return ui.WithQuery(r, "limit", strconv.Itoa(listLimit), "behind", behind)
+}
+
+// projectList reads a list page's projects through listProjects, with
+// the page's filters (listRequest, which it answers too), and the places
+// that name their villages.
+func projectList(r *http.Request) (*http.Request, sdk.ListOf[ProjectView], *places, error) {
+	lr := listRequest(r)
+	list, err := ui.Answer[sdk.ListOf[ProjectView]](lr, listProjects)
+	if err != nil {
+		return nil, list, nil, err
+	}
+	pl, err := loadPlaces(r)
+	return lr, list, pl, err
 }
 
 // manageListPage lists the projects of the village, or of the villages
@@ -60,15 +73,9 @@ func listRequest(r *http.Request) *http.Request {
 func manageListPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := "Proyek Pembangunan"
-	lr := listRequest(r)
-	list, err := answer[sdk.ListOf[ProjectView]](lr, listProjects)
+	lr, list, pl, err := projectList(r)
 	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	pl, err := loadPlaces(r)
-	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, _, _ := sdk.Page(lr)
@@ -83,7 +90,7 @@ func manageListPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range list.Items {
 		href := "/manage/projects/" + p.ID
 		if p.Village.Code != req.Tenant {
-			href = villageHref(r, p.Village.Code, href)
+			href = ui.TenantHref(r, p.Village.Code, href)
 		} else {
 			href = ui.Href(r, href)
 		}
@@ -110,9 +117,9 @@ func manageListPage(w http.ResponseWriter, r *http.Request) {
 // schedule, for one year.
 func rollupPage(w http.ResponseWriter, r *http.Request) {
 	title := "Rekap Pembangunan Desa"
-	s, err := answer[Summary](r, summary)
+	s, err := ui.Answer[Summary](r, summary)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	yearForm := ui.Form{Method: "GET", Submit: "Tampilkan", Values: url.Values{"year": {strconv.Itoa(s.Year)}}, Fields: []ui.Field{
@@ -151,7 +158,7 @@ func rollupPage(w http.ResponseWriter, r *http.Request) {
 	})
 	for _, v := range vs {
 		villages.Rows = append(villages.Rows, ui.Row{Cells: []ui.Node{
-			absLink(v.Name, villageHref(r, v.Code, "/manage?year="+strconv.Itoa(s.Year))), ui.Cell(ui.Number(uint64(v.Projects))), ui.Cell(ui.Number(uint64(v.Completed))), ui.Cell(ui.Rupiah(v.Budget)),
+			absLink(v.Name, ui.TenantHref(r, v.Code, "/manage?year="+strconv.Itoa(s.Year))), ui.Cell(ui.Number(uint64(v.Projects))), ui.Cell(ui.Number(uint64(v.Completed))), ui.Cell(ui.Rupiah(v.Budget)),
 			ui.Cell(ui.Rupiah(v.Spent)), ui.Cell(percent(v.Absorption)), ui.Cell(ui.Number(uint64(v.Behind))),
 		}})
 	}
@@ -161,7 +168,7 @@ func rollupPage(w http.ResponseWriter, r *http.Request) {
 	}}
 	for _, b := range s.BehindSchedule {
 		late.Rows = append(late.Rows, ui.Row{Cells: []ui.Node{
-			absLink(b.Name, villageHref(r, b.Village.Code, "/manage/projects/"+b.ID)), ui.Cell(b.Village.Name), ui.Cell(ui.DateOnly(b.PlannedStart) + " – " + ui.DateOnly(b.PlannedEnd)),
+			absLink(b.Name, ui.TenantHref(r, b.Village.Code, "/manage/projects/"+b.ID)), ui.Cell(b.Village.Name), ui.Cell(ui.DateOnly(b.PlannedStart) + " – " + ui.DateOnly(b.PlannedEnd)),
 			ui.Cell(percent(b.Percent)), ui.Cell(percent(b.ExpectedPercent)),
 		}})
 	}
@@ -214,7 +221,7 @@ func newProjectPage(w http.ResponseWriter, r *http.Request) {
 
 func renderNewProject(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	if sdk.From(r).Level != sdk.Village {
-		failPage(w, r, "Tambah proyek", villageOnlyErr(r))
+		pageErrors.Fail(w, r, "Tambah proyek", villageOnlyErr(r))
 		return
 	}
 	form := ui.Form{Action: "/manage/new", Submit: "Simpan proyek", Fields: projectFields(), Values: values, Errors: errs, Error: msg, Cancel: "/manage"}
@@ -294,7 +301,7 @@ func projectFromForm(f url.Values) (projectInput, error) {
 
 func createProjectPage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, "Tambah proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
+		pageErrors.Fail(w, r, "Tambah proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
 		return
 	}
 	in, err := projectFromForm(r.PostForm)
@@ -303,7 +310,7 @@ func createProjectPage(w http.ResponseWriter, r *http.Request) {
 		_, v, err = villageOnly(func(r *http.Request) (int, any, error) { return insertProject(r, in) })(r)
 	}
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderNewProject(w, r, status, r.PostForm, errs, msg)
 		return
 	}
@@ -318,20 +325,12 @@ func manageProjectPage(w http.ResponseWriter, r *http.Request) {
 
 func renderManageProject(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	req := sdk.From(r)
-	v, err := answer[ProjectView](r, getProject)
+	v, err := ui.Answer[ProjectView](r, getProject)
 	if err != nil {
-		failPage(w, r, "Proyek", err)
+		pageErrors.Fail(w, r, "Proyek", err)
 		return
 	}
-	body := []ui.Node{
-		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, true), mapLink(v)),
-		ui.Section("Progres", progressBars(v)),
-	}
-	if v.Description != "" {
-		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
-	}
-	body = append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
+	body := projectBody(r, v, true)
 	open := v.State == StatePlanned || v.State == StateOngoing
 	atVillage := req.Level == sdk.Village
 	if open && atVillage && req.Can(permProgress) {
@@ -376,7 +375,7 @@ func progressPage(w http.ResponseWriter, r *http.Request) {
 		_, _, err = villageOnly(func(r *http.Request) (int, any, error) { return submitProgress(r, in, ups) })(r)
 	}
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		vals := url.Values{"date": {in.Date}, "notes": {in.Notes}, "over_budget_reason": {in.OverBudgetReason}}
 		if in.Percent != nil {
 			vals.Set("percent", strconv.FormatFloat(*in.Percent, 'f', -1, 64))
@@ -398,27 +397,23 @@ func progressPage(w http.ResponseWriter, r *http.Request) {
 func cancelPage(w http.ResponseWriter, r *http.Request) {
 	back := "/manage/projects/" + r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, "Batalkan proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
+		pageErrors.Fail(w, r, "Batalkan proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
 		return
 	}
 	if !ui.Confirm(w, r, ui.Form{Action: back + "/cancel", Confirm: "Batalkan proyek ini? Laporan dan fotonya tetap tersimpan.", Cancel: back,
 		Fields: []ui.Field{{Name: "reason", Type: "hidden"}}, Values: r.PostForm}) {
 		return
 	}
-	if _, _, err := villageOnly(func(r *http.Request) (int, any, error) {
+	_, _, err := villageOnly(func(r *http.Request) (int, any, error) {
 		return cancelWith(r, cancelInput{Reason: r.PostForm.Get("reason")})
-	})(r); err != nil {
-		_, msg, _ := explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", "Proyek dibatalkan.")
+	})(r)
+	pageErrors.Back(w, r, back, err, "Proyek dibatalkan.")
 }
 
 // consoleWidget is the dashboard's count: this year's projects under
 // way and those behind schedule.
 func consoleWidget(w http.ResponseWriter, r *http.Request) {
-	s, err := answer[Summary](withQuery(r, "year", ""), summary)
+	s, err := ui.Answer[Summary](ui.WithQuery(r, "year", ""), summary)
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "development widget: %v", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
@@ -441,7 +436,7 @@ func absLink(label, href string) ui.Node {
 func editProjectPage(w http.ResponseWriter, r *http.Request) {
 	_, p, err := openProject(r)
 	if err != nil {
-		failPage(w, r, "Ubah proyek", err)
+		pageErrors.Fail(w, r, "Ubah proyek", err)
 		return
 	}
 	in := inputOf(p)
@@ -475,7 +470,7 @@ func renderEditProject(w http.ResponseWriter, r *http.Request, status int, value
 // saveProjectPage stores the corrected project through the API's code.
 func saveProjectPage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, "Ubah proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
+		pageErrors.Fail(w, r, "Ubah proyek", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "reading the form: %v", err))
 		return
 	}
 	in, err := projectFromForm(r.PostForm)
@@ -489,7 +484,7 @@ func saveProjectPage(w http.ResponseWriter, r *http.Request) {
 		})(r)
 	}
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderEditProject(w, r, status, r.PostForm, errs, msg)
 		return
 	}

@@ -30,21 +30,15 @@ type card struct {
 func publicListPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := "Pembangunan Desa"
-	lr := listRequest(r)
-	list, err := answer[sdk.ListOf[ProjectView]](lr, listProjects)
+	lr, list, pl, err := projectList(r)
 	if err != nil {
-		failPage(w, r, title, err)
-		return
-	}
-	pl, err := loadPlaces(r)
-	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	var body []ui.Node
-	s, err := answer[Summary](withQuery(r, "year", ""), summary)
+	s, err := ui.Answer[Summary](ui.WithQuery(r, "year", ""), summary)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	body = append(body, ui.DefinitionList(
@@ -64,7 +58,7 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 		}
 		href := "/projects/" + p.ID
 		if p.Village.Code != req.Tenant {
-			href = villageHref(r, p.Village.Code, href)
+			href = ui.TenantHref(r, p.Village.Code, href)
 		} else {
 			href = ui.Href(r, href)
 		}
@@ -74,56 +68,24 @@ func publicListPage(w http.ResponseWriter, r *http.Request) {
 	if len(cards) == 0 {
 		body = append(body, ui.HTML(`<p class="b-empty">Belum ada proyek yang cocok.</p>`))
 	} else {
-		body = append(body, ui.HTML(run(r, cardsT, cards)))
+		body = append(body, ui.HTML(ui.Execute(r, cardsT, cards)))
 	}
 	offset, _, _ := sdk.Page(lr)
-	body = append(body, pager{total: int(list.Total), page: offset/listLimit + 1})
+	body = append(body, ui.Pager{Total: int(list.Total), Page: offset/listLimit + 1, Limit: listLimit})
 	ui.Render(w, r, ui.Page{Title: title, Body: body,
 		Description: "Proyek pembangunan desa: pagu, sumber dana, progres fisik dan keuangan, dan foto pekerjaannya."})
-}
-
-// pager links the previous and next pages of a list drawn as cards.
-type pager struct{ total, page int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="Halaman">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links.
-func (p pager) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+listLimit-1)/listLimit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string { return "?" + withQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery }
-	data := map[string]string{"Where": strconv.Itoa(p.page) + " / " + strconv.Itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return run(r, pagerT, data)
 }
 
 // publicProjectPage is a project for citizens: its facts (without the
 // chair's name), its progress against the plan, its photo timeline and
 // its reports. A shared link shows its latest photo.
 func publicProjectPage(w http.ResponseWriter, r *http.Request) {
-	v, err := answer[ProjectView](r, getProject)
+	v, err := ui.Answer[ProjectView](r, getProject)
 	if err != nil {
-		failPage(w, r, "Proyek tidak ditemukan", err)
+		pageErrors.Fail(w, r, "Proyek tidak ditemukan", err)
 		return
 	}
-	body := []ui.Node{
-		ui.HTML("<p>" + stateBadge(v.State, v.BehindSchedule).HTML(r) + "</p>"),
-		ui.Section("Data proyek", projectDetails(v, false), mapLink(v)),
-		ui.Section("Progres", progressBars(v)),
-	}
-	if v.Description != "" {
-		body = append(body, ui.Section("Uraian", ui.Text(v.Description)))
-	}
-	body = append(body, ui.Section("Foto pekerjaan", timeline(r, v)), reportsTable(v))
+	body := projectBody(r, v, false)
 	page := ui.Page{Title: v.Name, Body: body, Actions: []ui.Link{{Label: "Semua proyek", Href: "/"}},
 		Description: v.KindName + " di " + v.Village.Name + " · " + strconv.Itoa(v.Year) + " · pagu " + ui.Rupiah(v.Budget) +
 			" · progres fisik " + percent(v.Percent) + " · " + stateWords[v.State]}
@@ -136,7 +98,7 @@ func publicProjectPage(w http.ResponseWriter, r *http.Request) {
 // publicWidget is the portal's card: the year's projects, their budget
 // absorbed and a link to the list; a few hundred bytes.
 func publicWidget(w http.ResponseWriter, r *http.Request) {
-	s, err := answer[Summary](withQuery(r, "year", ""), summary)
+	s, err := ui.Answer[Summary](ui.WithQuery(r, "year", ""), summary)
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "development widget: %v", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)

@@ -7,7 +7,6 @@ import (
 	_ "image/gif" // decoders for thumbnails
 	_ "image/png"
 	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"time"
@@ -80,31 +79,6 @@ func photoTooLarge() error {
 	return sdk.Errorf(http.StatusRequestEntityTooLarge, codePhotoTooLarge, "a photo is at most %d MiB", maxPhotoBytes>>20)
 }
 
-// photoBody finds the image in the request: the first file part of a
-// multipart form, or else the body itself.
-func photoBody(r *http.Request) (io.Reader, string, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return r.Body, "photo", nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part: send the image as the field photo")
-		}
-		if err != nil {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-		}
-		if part.FileName() != "" {
-			return part, part.FileName(), nil
-		}
-	}
-}
-
 // uploadPhoto is POST /reports/{id}/photos (reports.write, at the
 // village): the image as the body, or a multipart form with it as its
 // file part. 201 PhotoView. Errors: 415 not_an_image, 413
@@ -117,7 +91,7 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	body, name, err := photoBody(r)
+	body, name, err := sdk.UploadBody(r, "photo")
 	if err != nil {
 		return 0, nil, err
 	}

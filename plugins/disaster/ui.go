@@ -111,11 +111,22 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
 		sdk.Logf(r.Context(), "error", "page %s: %v", r.URL.Path, err)
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{errorNode(msg)}})
+	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
-func errorNode(msg string) ui.Node {
-	return ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`)
+// whenWhere are a report's time and place as label and value pairs: when
+// it happened, its village (place), dusun, location and coordinates.
+func whenWhere(r *http.Request, v ReportView, place string) [][2]string {
+	pairs := [][2]string{
+		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
+		{ui.Tr(r, "Desa", "Village"), place},
+		{"Dusun", v.Dusun},
+		{ui.Tr(r, "Lokasi", "Place"), v.Location},
+	}
+	if v.Latitude != nil {
+		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
+	}
+	return pairs
 }
 
 func statusLabel(r *http.Request, s string) string {
@@ -339,16 +350,7 @@ func renderReport(w http.ResponseWriter, r *http.Request, status int, form strin
 	v := body.(ReportView)
 	names := villageNames(r)
 	place := names[v.Tenant]
-	pairs := [][2]string{
-		{ui.Tr(r, "Jenis", "Type"), typeLabel(r, v.Type)},
-		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
-		{ui.Tr(r, "Desa", "Village"), place},
-		{"Dusun", v.Dusun},
-		{ui.Tr(r, "Lokasi", "Place"), v.Location},
-	}
-	if v.Latitude != nil {
-		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
-	}
+	pairs := append([][2]string{{ui.Tr(r, "Jenis", "Type"), typeLabel(r, v.Type)}}, whenWhere(r, v, place)...)
 	pairs = append(pairs,
 		[2]string{ui.Tr(r, "Dilaporkan", "Reported"), when(r, v.ReportedAt) + " (" + channelLabel(r, v.Channel, v.ReportedBy) + ")"},
 		[2]string{ui.Tr(r, "Pelapor", "Reporter"), strings.TrimSpace(v.ReporterName + " " + v.ReporterPh)})

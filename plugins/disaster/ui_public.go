@@ -138,15 +138,7 @@ func publicReportPage(w http.ResponseWriter, r *http.Request) {
 	v := body.(ReportView)
 	names := villageNames(r)
 	place := names[v.Tenant]
-	pairs := [][2]string{
-		{ui.Tr(r, "Waktu kejadian", "Occurred"), when(r, v.OccurredAt)},
-		{ui.Tr(r, "Desa", "Village"), place},
-		{"Dusun", v.Dusun},
-		{ui.Tr(r, "Lokasi", "Place"), v.Location},
-	}
-	if v.Latitude != nil {
-		pairs = append(pairs, [2]string{ui.Tr(r, "Koordinat", "Coordinates"), fmt.Sprintf("%.5f, %.5f", *v.Latitude, *v.Longitude)})
-	}
+	pairs := whenWhere(r, v, place)
 	nodes := []ui.Node{
 		ui.HTML(template.HTML(`<p id="report-status">`) + statusBadge(r, v.Status).HTML(r) + `</p>`),
 		ui.Text(v.Description),
@@ -178,13 +170,10 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	values := url.Values{"occurred_date": {req.Today()}}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
-		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalidField, "unreadable form"))
+		var err error
+		if values, err = ui.FormValues(r, 1<<20); err != nil {
+			fail(w, r, err)
 			return
-		}
-		values = r.PostForm
-		if r.MultipartForm != nil {
-			values = url.Values(r.MultipartForm.Value)
 		}
 		in, err := reportBody(r, values)
 		var out Created
@@ -219,36 +208,19 @@ func publicFormPage(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// publicTrackLookup asks for a tracking code and sends it to its page.
-func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
-	if code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code"))); code != "" {
-		http.Redirect(w, r, ui.Href(r, "/lacak/"+url.PathEscape(code)), http.StatusSeeOther)
-		return
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Body: []ui.Node{trackForm(r, nil, "")}})
+// trackLookup is the look-up of a report by its tracking code.
+func trackLookup(r *http.Request) ui.Lookup {
+	return ui.Lookup{Path: "/lacak", Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Max: 20, Placeholder: "ABCD-EFGH-JKMN",
+		Missing: ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again.")}
 }
 
-func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
-	var errs map[string]string
-	if errText != "" {
-		errs = map[string]string{"code": errText}
-	}
-	return ui.Form{Method: "GET", Action: "/lacak", Submit: ui.Tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
-		{Name: "code", Label: ui.Tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 20, Placeholder: "ABCD-EFGH-JKMN"}}}
-}
+// publicTrackLookup asks for a tracking code and sends it to its page.
+func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).Serve(w, r) }
 
 // publicTrackPage shows a report's status to its reporter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackReport, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak laporan bencana", "Track a disaster report"), Status: http.StatusNotFound, Body: []ui.Node{
-				trackForm(r, url.Values{"code": {code}}, ui.Tr(r, "Tidak ada laporan dengan kode ini. Periksa kembali kodenya.", "No report has this code. Check it again.")),
-			}})
-			return
-		}
-		fail(w, r, err)
+	_, body, ok := trackLookup(r).Find(w, r, trackReport, fail)
+	if !ok {
 		return
 	}
 	t := body.(Tracking)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -572,22 +571,9 @@ func importBudget(r *http.Request) (int, any, error) {
 
 // importBody reads the uploaded file, raw or from a multipart form.
 func importBody(r *http.Request) ([]byte, error) {
-	var rd io.Reader = r.Body
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt == "multipart/form-data" {
-		mr, err := r.MultipartReader()
-		if err != nil {
-			return nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-		}
-		for rd = nil; rd == nil; {
-			part, err := mr.NextPart()
-			if err != nil {
-				return nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part: send the export as the field file")
-			}
-			if part.FileName() != "" {
-				rd = part
-			}
-		}
+	rd, _, err := sdk.UploadBody(r, "file")
+	if err != nil {
+		return nil, err
 	}
 	data, err := io.ReadAll(io.LimitReader(rd, maxImportBytes+1))
 	if err != nil {

@@ -62,17 +62,13 @@ func fail(w http.ResponseWriter, r *http.Request, title string, err error) {
 	} else {
 		sdk.Logf(r.Context(), "error", "finance screen %s: %v", r.URL.Path, err)
 	}
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{errorNode(msg)}})
+	ui.ErrorPage(w, r, title, status, msg)
 }
 
 // isCode says whether err is an *sdk.Error with code.
 func isCode(err error, code sdk.Code) bool {
 	var e *sdk.Error
 	return errors.As(err, &e) && e.Code == code
-}
-
-func errorNode(msg string) ui.Node {
-	return ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`))
 }
 
 // pageYear reads the year of a page: the path's, ?year=, or this year.
@@ -152,7 +148,7 @@ func budgetPage(w http.ResponseWriter, r *http.Request) {
 			if gap < 0 {
 				word, gap = "Defisit belum tertutup pembiayaan", -gap
 			}
-			body = append(body, errorNode(fmt.Sprintf("%s: %s. Anggaran harus seimbang sebelum disetujui.", word, ui.Rupiah(gap))))
+			body = append(body, ui.Alert(fmt.Sprintf("%s: %s. Anggaran harus seimbang sebelum disetujui.", word, ui.Rupiah(gap))))
 		}
 		if req.Can(permWrite) {
 			actions = append(actions, ui.Link{Label: "Tambah baris anggaran", Href: "/anggaran/" + y + "/baris", Primary: true},

@@ -3,9 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	mrand "math/rand/v2"
-	"mime"
 	"net/http"
 	"slices"
 	"time"
@@ -43,7 +41,7 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 	if r.ContentLength > maxPhotoBytes+multipartSlack {
 		return 0, nil, photoTooLarge()
 	}
-	body, name, err := photoBody(r)
+	body, name, err := sdk.UploadBody(r, "photo")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -103,31 +101,6 @@ func uploadPhoto(r *http.Request) (int, any, error) {
 
 func photoTooLarge() error {
 	return sdk.Errorf(http.StatusRequestEntityTooLarge, codePhotoTooLarge, "a photo is at most %d bytes (%d MiB)", maxPhotoBytes, maxPhotoBytes>>20)
-}
-
-// photoBody finds the image in the request: the first file part of a
-// multipart form, or else the body itself.
-func photoBody(r *http.Request) (io.Reader, string, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return r.Body, "photo", nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part: send the image as the field photo")
-		}
-		if err != nil {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-		}
-		if part.FileName() != "" {
-			return part, part.FileName(), nil
-		}
-	}
 }
 
 // servePhoto streams a photo of a listed product to anyone: the

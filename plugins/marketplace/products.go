@@ -218,16 +218,39 @@ func productViews(ctx context.Context, req *sdk.Request, recs []sdk.Record, pl *
 	return out, nil
 }
 
-func createProduct(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
-	if err := notAVillage(req, "products"); err != nil {
+// createProduct is POST /products.
+var createProduct = villageWrite("products", addProduct)
+
+// villageWrite is the API handler of a write that only a village makes:
+// another tenant is refused (not_a_village) before the body is read, and
+// the body is bound to T for write, the function the console's forms
+// call too.
+func villageWrite[T any](what string, write func(*http.Request, T) (int, any, error)) func(*http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		if err := notAVillage(sdk.From(r), what); err != nil {
+			return 0, nil, err
+		}
+		var in T
+		if err := sdk.Bind(r, &in); err != nil {
+			return 0, nil, err
+		}
+		return write(r, in)
+	}
+}
+
+// productAnswer answers the product rec as callers see it, with status.
+func productAnswer(r *http.Request, status int, rec *sdk.Record, pl *places) (int, any, error) {
+	if pl == nil {
+		var err error
+		if pl, err = loadPlaces(r); err != nil {
+			return 0, nil, err
+		}
+	}
+	views, err := productViews(r.Context(), sdk.From(r), []sdk.Record{*rec}, pl)
+	if err != nil {
 		return 0, nil, err
 	}
-	var in productInput
-	if err := sdk.Bind(r, &in); err != nil {
-		return 0, nil, err
-	}
-	return addProduct(r, in)
+	return status, views[0], nil
 }
 
 // addProduct lists a new product from in: POST /products and the
@@ -255,15 +278,7 @@ func addProduct(r *http.Request, in productInput) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	pl, err := loadPlaces(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	views, err := productViews(r.Context(), req, []sdk.Record{*rec}, pl)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, views[0], nil
+	return productAnswer(r, http.StatusCreated, rec, nil)
 }
 
 // sorts are the orders of ?sort=.
@@ -380,11 +395,7 @@ func getProduct(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	views, err := productViews(r.Context(), sdk.From(r), []sdk.Record{*rec}, pl)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, views[0], nil
+	return productAnswer(r, http.StatusOK, rec, pl)
 }
 
 // productPatch holds what a PATCH may change. The seller is not among it:
@@ -421,13 +432,8 @@ func villageProduct(r *http.Request) (*sdk.Record, *Product, error) {
 	return rec, &p, nil
 }
 
-func patchProduct(r *http.Request) (int, any, error) {
-	var patch productPatch
-	if err := sdk.Bind(r, &patch); err != nil {
-		return 0, nil, err
-	}
-	return editProduct(r, patch)
-}
+// patchProduct is PATCH /products/{id}.
+var patchProduct = villageWrite("products", editProduct)
 
 // editProduct applies patch to the product {id}: PATCH /products/{id} and
 // the console's edit form.
@@ -500,15 +506,7 @@ func editProduct(r *http.Request, patch productPatch) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	pl, err := loadPlaces(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	views, err := productViews(r.Context(), req, []sdk.Record{*updated}, pl)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, views[0], nil
+	return productAnswer(r, http.StatusOK, updated, nil)
 }
 
 // adjustStock adds (a delivery came in) or removes (spoiled, sold at the
@@ -549,13 +547,5 @@ func adjustStock(r *http.Request) (int, any, error) {
 	case err != nil:
 		return 0, nil, err
 	}
-	pl, err := loadPlaces(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	views, err := productViews(r.Context(), req, []sdk.Record{*updated}, pl)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, views[0], nil
+	return productAnswer(r, http.StatusOK, updated, nil)
 }

@@ -76,16 +76,18 @@ func newSellerView(rec *sdk.Record, p *places, full bool) (sellerView, error) {
 	return v, nil
 }
 
-func createSeller(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
-	if err := notAVillage(req, "sellers"); err != nil {
+// createSeller is POST /sellers.
+var createSeller = villageWrite("sellers", addSeller)
+
+// sellerAnswer answers the seller rec as the caller may see it (the
+// owner's name only with permSellersPersonal), with status.
+func sellerAnswer(r *http.Request, status int, rec *sdk.Record) (int, any, error) {
+	p, err := loadPlaces(r)
+	if err != nil {
 		return 0, nil, err
 	}
-	var s Seller
-	if err := sdk.Bind(r, &s); err != nil {
-		return 0, nil, err
-	}
-	return addSeller(r, s)
+	v, err := newSellerView(rec, p, sdk.From(r).Can(permSellersPersonal))
+	return status, v, err
 }
 
 // addSeller registers s at the request's village: POST /sellers and the
@@ -105,12 +107,7 @@ func addSeller(r *http.Request, s Seller) (int, any, error) {
 	if err := b.Audit("sellers.created", req.Tenant, nil).Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
-	p, err := loadPlaces(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := newSellerView(&created.Record, p, req.Can(permSellersPersonal))
-	return http.StatusCreated, v, err
+	return sellerAnswer(r, http.StatusCreated, &created.Record)
 }
 
 func listSellers(r *http.Request) (int, any, error) {
@@ -200,17 +197,8 @@ type sellerPatch struct {
 	OwnerName    *string `json:"owner_name"`
 }
 
-func patchSeller(r *http.Request) (int, any, error) {
-	req := sdk.From(r)
-	if err := notAVillage(req, "sellers"); err != nil {
-		return 0, nil, err
-	}
-	var patch sellerPatch
-	if err := sdk.Bind(r, &patch); err != nil {
-		return 0, nil, err
-	}
-	return editSeller(r, patch)
-}
+// patchSeller is PATCH /sellers/{id}.
+var patchSeller = villageWrite("sellers", editSeller)
 
 // editSeller applies patch to the seller {id}: PATCH /sellers/{id} and the
 // console's seller form.
@@ -269,12 +257,7 @@ func editSeller(r *http.Request, patch sellerPatch) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	p, err := loadPlaces(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := newSellerView(&updated.Record, p, req.Can(permSellersPersonal))
-	return http.StatusOK, v, err
+	return sellerAnswer(r, http.StatusOK, &updated.Record)
 }
 
 // sellerRef is the seller as a product or order line names it.

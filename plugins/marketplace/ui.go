@@ -6,11 +6,7 @@ package main
 // very rules the API does.
 
 import (
-	"errors"
-	"fmt"
-	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/ui"
@@ -51,7 +47,7 @@ func pages() []sdk.PageRoute {
 }
 
 // words are the screens' own strings, in Bahasa Indonesia and English.
-var words = map[string]map[string]string{
+var words = ui.Words{
 	"id": {
 		"mall": "Mall Desa", "search": "Cari produk", "category": "Kategori", "village": "Desa", "sort": "Urutan",
 		"sort_newest": "Terbaru", "sort_price": "Harga termurah", "sort_-price": "Harga termahal", "sort_name": "Nama A–Z",
@@ -123,12 +119,7 @@ var words = map[string]map[string]string{
 }
 
 // word is the screen string key in the user's language.
-func word(r *http.Request, key string) string {
-	if s, ok := words[ui.Info(r).Lang][key]; ok {
-		return s
-	}
-	return words["id"][key]
-}
+func word(r *http.Request, key string) string { return words.Get(r, key) }
 
 // codeFields are the form fields this plugin's error codes point at (most
 // of its errors carry no Field of their own).
@@ -159,92 +150,9 @@ var codeWords = map[sdk.Code]string{
 	codeNotAVillage: "Lapak dikelola di tingkat desa.", sdk.CodeConflict: "Data berubah saat Anda menyimpan. Muat ulang lalu coba lagi.",
 }
 
-// explain turns err into what a screen shows: the form field it is
-// about (or ""), a message in the user's language where the plugin has
-// one, and the status to answer with. A failure of the plugin's own is
-// logged and shown as a general message, never as its text.
-func explain(r *http.Request, err error) (field, msg string, status int) {
-	var e *sdk.Error
-	if !errors.As(err, &e) {
-		sdk.Logf(r.Context(), "error", "marketplace screen %s: %v", r.URL.Path, err)
-		return "", word(r, "error"), http.StatusInternalServerError
-	}
-	field = e.Field
-	if f, ok := codeFields[e.Code]; ok && field == "" {
-		field = f
-	}
-	msg = e.Message
-	if m, ok := codeWords[e.Code]; ok && ui.Info(r).Lang != "en" {
-		msg = m
-	}
-	return field, msg, ui.FormStatus(err)
-}
-
-// formErrors is explain for a form: the field's message by name, and the
-// summary above the form.
-func formErrors(r *http.Request, err error) (map[string]string, string, int) {
-	field, msg, status := explain(r, err)
-	if field == "" {
-		return map[string]string{}, msg, status
-	}
-	_, summary := ui.FormErrorsFor(r, &sdk.Error{Status: status, Field: field, Message: msg})
-	return map[string]string{field: msg}, summary, status
-}
-
-// failPage renders err as the page: its status and message.
-func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
-	_, msg, status := explain(r, err)
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
-}
-
-// answer calls one of the API's handlers with the page's request and
-// returns its answer as T: the screens go through the API's code, its
-// checks and its masking, never a copy of them.
-func answer[T any](r *http.Request, h func(*http.Request) (int, any, error)) (T, error) {
-	var zero T
-	_, v, err := h(r)
-	if err != nil {
-		return zero, err
-	}
-	t, ok := v.(T)
-	if !ok {
-		return zero, fmt.Errorf("handler answered %T, want %T", v, zero)
-	}
-	return t, nil
-}
-
-// withQuery is a copy of r whose query has the given key, value pairs
-// set (an empty value removes the key), for calling a handler with the
-// screen's defaults.
-func withQuery(r *http.Request, kv ...string) *http.Request {
-	r2 := r.Clone(r.Context())
-	q := r2.URL.Query()
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			q.Del(kv[i])
-		} else {
-			q.Set(kv[i], kv[i+1])
-		}
-	}
-	u := *r2.URL
-	u.RawQuery = q.Encode()
-	r2.URL = &u
-	return r2
-}
-
-// villageHref is the browser's URL of a page of the marketplace at another
-// tenant (a product's village from a regency's catalogue): the page root
-// with the request's tenant replaced.
-func villageHref(r *http.Request, village, path string) string {
-	base := ui.Info(r).Base
-	tenant := sdk.From(r).Tenant
-	if i := strings.LastIndex(base, "/"+tenant+"/"); i >= 0 {
-		return base[:i] + "/" + village + base[i+1+len(tenant):] + path
-	}
-	return base + path
-}
+// pageErrors say the API's errors on the screens: the field at fault
+// and the sentence in Bahasa Indonesia.
+var pageErrors = ui.Errors{Module: "marketplace", Text: codeWords, Fields: codeFields}
 
 // stateBadge shows an order's state.
 func stateBadge(r *http.Request, state string) ui.Node {
@@ -258,15 +166,4 @@ func categoryOptions() []ui.Option {
 		out[i] = ui.Option{Value: c.Code, Label: c.Name}
 	}
 	return out
-}
-
-// run executes one of the screens' templates; they cannot fail on their
-// own data, so an error is a bug, logged, and shows as nothing.
-func run(r *http.Request, t *template.Template, data any) template.HTML {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		sdk.Logf(r.Context(), "error", "template %s: %v", t.Name(), err)
-		return ""
-	}
-	return template.HTML(b.String())
 }

@@ -23,9 +23,9 @@ func manageProductsPage(w http.ResponseWriter, r *http.Request) {
 	if listed != "true" && listed != "false" {
 		listed = "all"
 	}
-	list, err := answer[sdk.ListOf[productView]](withQuery(r, "listed", listed), listProducts)
+	list, err := ui.Answer[sdk.ListOf[productView]](ui.WithQuery(r, "listed", listed), listProducts)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -75,7 +75,7 @@ func stockCell(r *http.Request, p productView) ui.Node {
 		if p.Unlimited {
 			value, placeholder = "", word(r, "unlimited_short")
 		}
-		return run(r, stockCellT, map[string]any{
+		return ui.Execute(r, stockCellT, map[string]any{
 			"Action": ui.Href(r, "/manage/products/"+p.ID+"/stock"), "CSRF": ui.Info(r).CSRF, "Max": maxStock, "Value": value,
 			"Placeholder": placeholder, "Label": word(r, "stock_of") + " " + p.Name, "Set": word(r, "set_stock"),
 			"SoldOut": !p.Unlimited && p.Stock == 0, "SoldOutLabel": word(r, "sold_out"),
@@ -107,12 +107,8 @@ func stockPage(w http.ResponseWriter, r *http.Request) {
 		}
 		patch.Stock = &n
 	}
-	if _, _, err := editProduct(r, patch); err != nil {
-		_, msg, _ := explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "stock_saved"))
+	_, _, err := editProduct(r, patch)
+	pageErrors.Back(w, r, back, err, word(r, "stock_saved"))
 }
 
 // productFields are the product form's fields; sellers are the choices of
@@ -136,7 +132,7 @@ func productFields(r *http.Request, sellers []ui.Option) []ui.Field {
 
 // sellerOptions are the village's sellers as choices.
 func sellerOptions(r *http.Request) ([]ui.Option, error) {
-	list, err := answer[sdk.ListOf[sellerView]](withQuery(r, "limit", "200", "page", "", "q", "", "kind", "", "village", ""), listSellers)
+	list, err := ui.Answer[sdk.ListOf[sellerView]](ui.WithQuery(r, "limit", "200", "page", "", "q", "", "kind", "", "village", ""), listSellers)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +151,7 @@ func renderNewProduct(w http.ResponseWriter, r *http.Request, status int, values
 	title := word(r, "new_product")
 	sellers, err := sellerOptions(r)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if len(sellers) == 0 {
@@ -174,16 +170,28 @@ func createProductPage(w http.ResponseWriter, r *http.Request) {
 	if in.Unlimited != nil && *in.Unlimited {
 		in.Stock = nil // the form's count field is left as it was
 	}
+	submit(w, r, in, err, addProduct, func(v any) string { return "/manage/products/" + v.(productView).ID }, word(r, "created"), renderNewProduct)
+}
+
+// submit ends a form's POST: the form decoded into in (err is Decode's)
+// is written with write, the API's own function; success redirects to
+// next(the answer) with flash, an error shows the form again (show) with
+// the values sent.
+func submit[T any](w http.ResponseWriter, r *http.Request, in T, err error, write func(*http.Request, T) (int, any, error), next func(any) string, flash string,
+	show func(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string)) {
 	if err == nil {
 		var v any
-		if _, v, err = addProduct(r, in); err == nil {
-			ui.Redirect(w, r, "/manage/products/"+v.(productView).ID, "success", word(r, "created"))
+		if _, v, err = write(r, in); err == nil {
+			ui.Redirect(w, r, next(v), "success", flash)
 			return
 		}
 	}
-	errs, msg, status := formErrors(r, err)
-	renderNewProduct(w, r, status, r.PostForm, errs, msg)
+	errs, msg, status := pageErrors.Form(r, err)
+	show(w, r, status, r.PostForm, errs, msg)
 }
+
+// redirectTo is a redirect to path whatever the answer.
+func redirectTo(path string) func(any) string { return func(any) string { return path } }
 
 // editProductPage is a product's form, its photos and the upload form.
 func editProductPage(w http.ResponseWriter, r *http.Request) {
@@ -195,9 +203,9 @@ var managePhotosT = template.Must(template.New("mphotos").Parse(
 
 func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "edit_product")
-	p, err := answer[productView](r, getProduct)
+	p, err := ui.Answer[productView](r, getProduct)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if values == nil {
@@ -225,7 +233,7 @@ func renderEditProduct(w http.ResponseWriter, r *http.Request, status int, value
 	upload.Submit = word(r, "upload")
 	ui.Render(w, r, ui.Page{Title: title + ": " + p.Name, Status: status, Actions: []ui.Link{{Label: word(r, "back"), Href: "/manage/products"}}, Body: []ui.Node{
 		ui.Form{Action: "/manage/products/" + p.ID, Fields: productFields(r, nil), Values: values, Errors: errs, Error: msg},
-		ui.Section(word(r, "photos"), ui.HTML(run(r, managePhotosT, photos)), upload),
+		ui.Section(word(r, "photos"), ui.HTML(ui.Execute(r, managePhotosT, photos)), upload),
 	}})
 }
 
@@ -236,14 +244,7 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 	if patch.Unlimited != nil && *patch.Unlimited {
 		patch.Stock = nil // the form's count field is left as it was
 	}
-	if err == nil {
-		if _, _, err = editProduct(r, patch); err == nil {
-			ui.Redirect(w, r, "/manage/products/"+r.PathValue("id"), "success", word(r, "saved"))
-			return
-		}
-	}
-	errs, msg, status := formErrors(r, err)
-	renderEditProduct(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, patch, err, editProduct, redirectTo("/manage/products/"+r.PathValue("id")), word(r, "saved"), renderEditProduct)
 }
 
 // uploadPhotoPage stores the form's photo with the API's uploadPhoto (it
@@ -251,12 +252,8 @@ func saveProductPage(w http.ResponseWriter, r *http.Request) {
 // with the outcome.
 func uploadPhotoPage(w http.ResponseWriter, r *http.Request) {
 	back := "/manage/products/" + r.PathValue("id")
-	if _, _, err := uploadPhoto(r); err != nil {
-		_, msg, _ := explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "uploaded"))
+	_, _, err := uploadPhoto(r)
+	pageErrors.Back(w, r, back, err, word(r, "uploaded"))
 }
 
 // deletePhotoPage removes a photo after a confirmation.
@@ -265,12 +262,8 @@ func deletePhotoPage(w http.ResponseWriter, r *http.Request) {
 	if !ui.Confirm(w, r, ui.Form{Action: "/manage/products/" + r.PathValue("id") + "/photos/" + r.PathValue("file") + "/delete", Confirm: word(r, "delete_photo_q"), Cancel: back}) {
 		return
 	}
-	if _, _, err := deletePhoto(r); err != nil {
-		_, msg, _ := explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "photo_deleted"))
+	_, _, err := deletePhoto(r)
+	pageErrors.Back(w, r, back, err, word(r, "photo_deleted"))
 }
 
 // sellersPage lists the village's sellers with the form to register one.
@@ -280,9 +273,9 @@ func sellersPage(w http.ResponseWriter, r *http.Request) {
 
 func renderSellers(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "sellers")
-	list, err := answer[sdk.ListOf[sellerView]](r, listSellers)
+	list, err := ui.Answer[sdk.ListOf[sellerView]](r, listSellers)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -321,9 +314,9 @@ func editSellerPage(w http.ResponseWriter, r *http.Request) {
 
 func renderEditSeller(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	title := word(r, "edit_seller")
-	s, err := answer[sellerView](r, getSeller)
+	s, err := ui.Answer[sellerView](r, getSeller)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	if values == nil {
@@ -340,28 +333,14 @@ func renderEditSeller(w http.ResponseWriter, r *http.Request, status int, values
 func saveSellerPage(w http.ResponseWriter, r *http.Request) {
 	var patch sellerPatch
 	err := ui.Decode(r, &patch)
-	if err == nil {
-		if _, _, err = editSeller(r, patch); err == nil {
-			ui.Redirect(w, r, "/manage/sellers", "success", word(r, "seller_updated"))
-			return
-		}
-	}
-	errs, msg, status := formErrors(r, err)
-	renderEditSeller(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, patch, err, editSeller, redirectTo("/manage/sellers"), word(r, "seller_updated"), renderEditSeller)
 }
 
 // createSellerPage registers a seller with the API's addSeller.
 func createSellerPage(w http.ResponseWriter, r *http.Request) {
 	var s Seller
 	err := ui.Decode(r, &s)
-	if err == nil {
-		if _, _, err = addSeller(r, s); err == nil {
-			ui.Redirect(w, r, "/manage/sellers", "success", word(r, "seller_saved"))
-			return
-		}
-	}
-	errs, msg, status := formErrors(r, err)
-	renderSellers(w, r, status, r.PostForm, errs, msg)
+	submit(w, r, s, err, addSeller, redirectTo("/manage/sellers"), word(r, "seller_saved"), renderSellers)
 }
 
 // ordersPage is the order queue by state (new orders first when no state
@@ -378,13 +357,13 @@ func ordersPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// A search by phone is listOrders' own: refused (403) without the
 	// right to see phones, and audited.
-	lr := withQuery(r, "state", state)
+	lr := ui.WithQuery(r, "state", state)
 	if state == "all" {
-		lr = withQuery(r, "state", "")
+		lr = ui.WithQuery(r, "state", "")
 	}
-	list, err := answer[sdk.ListOf[orderView]](lr, listOrders)
+	list, err := ui.Answer[sdk.ListOf[orderView]](lr, listOrders)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	offset, limit, err := sdk.Page(r)
@@ -419,9 +398,9 @@ var actions = []string{"confirm", "ship", "complete", "cancel"}
 // manageOrderPage is an order for its seller, with the actions its state
 // allows to those who manage orders.
 func manageOrderPage(w http.ResponseWriter, r *http.Request) {
-	o, err := answer[orderView](r, getOrder)
+	o, err := ui.Answer[orderView](r, getOrder)
 	if err != nil {
-		failPage(w, r, word(r, "order"), err)
+		pageErrors.Fail(w, r, word(r, "order"), err)
 		return
 	}
 	body := orderBody(r, o)
@@ -450,27 +429,23 @@ func orderActionPage(w http.ResponseWriter, r *http.Request) {
 	action, code := r.PathValue("action"), r.PathValue("code")
 	back := "/manage/orders/" + code
 	if _, ok := transitions[action]; !ok {
-		failPage(w, r, word(r, "order"), sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no action %s", action))
+		pageErrors.Fail(w, r, word(r, "order"), sdk.Errorf(http.StatusNotFound, sdk.CodeNotFound, "no action %s", action))
 		return
 	}
 	if action == "cancel" && !ui.Confirm(w, r, ui.Form{Action: back + "/cancel", Confirm: word(r, "cancel_q"), Cancel: back}) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, word(r, "order"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
+		pageErrors.Fail(w, r, word(r, "order"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
 		return
 	}
-	if _, _, err := move(r, action, r.PostForm.Get("reason")); err != nil {
-		_, msg, _ := explain(r, err)
-		ui.Redirect(w, r, back, "error", msg)
-		return
-	}
-	ui.Redirect(w, r, back, "success", word(r, "moved_"+action))
+	_, _, err := move(r, action, r.PostForm.Get("reason"))
+	pageErrors.Back(w, r, back, err, word(r, "moved_"+action))
 }
 
 // ordersWidget is the dashboard card: the new orders waiting.
 func ordersWidget(w http.ResponseWriter, r *http.Request) {
-	list, err := answer[sdk.ListOf[orderView]](withQuery(r, "state", StateNew, "limit", "1", "page", "", "phone", "", "number", ""), listOrders)
+	list, err := ui.Answer[sdk.ListOf[orderView]](ui.WithQuery(r, "state", StateNew, "limit", "1", "page", "", "phone", "", "number", ""), listOrders)
 	if err != nil {
 		sdk.Logf(r.Context(), "error", "counting new orders: %v", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)

@@ -40,21 +40,21 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	title := word(r, "mall")
 	pl, err := loadPlaces(r)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	place, err := placeFilters(r, pl)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	q := r.URL.Query()
 	q.Set("district", place.district)
 	q.Set("village", place.village)
-	lr := withQuery(r, "limit", strconv.Itoa(catalogLimit), "listed", "", "b", "", "district", place.district, "village", place.village)
-	list, err := answer[sdk.ListOf[productView]](lr, listProducts)
+	lr := ui.WithQuery(r, "limit", strconv.Itoa(catalogLimit), "listed", "", "b", "", "district", place.district, "village", place.village)
+	list, err := ui.Answer[sdk.ListOf[productView]](lr, listProducts)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	filters := []ui.Field{
@@ -73,7 +73,7 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	cards := make([]card, 0, len(list.Items))
 	basket := parseBasket(q.Get("b"))
 	for _, p := range list.Items {
-		href := villageHref(r, p.Village.Code, "/products/"+p.ID)
+		href := ui.TenantHref(r, p.Village.Code, "/products/"+p.ID)
 		if len(basket) > 0 && p.Village.Code == sdk.From(r).Tenant {
 			href += "?" + basketQuery(basket)
 		}
@@ -90,11 +90,11 @@ func catalogPage(w http.ResponseWriter, r *http.Request) {
 	if len(cards) == 0 {
 		body = append(body, ui.HTML(`<p class="b-empty">`+template.HTML(template.HTMLEscapeString(word(r, "no_products")))+`</p>`))
 	} else {
-		body = append(body, ui.HTML(run(r, cardsT, cards)))
+		body = append(body, ui.HTML(ui.Execute(r, cardsT, cards)))
 	}
 	// The table's pager, without rows: prev and next keep the query.
 	offset, _, _ := sdk.Page(lr)
-	body = append(body, pagerOnly{total: int(list.Total), page: offset/catalogLimit + 1})
+	body = append(body, ui.Pager{Total: int(list.Total), Page: offset/catalogLimit + 1, Limit: catalogLimit, Label: word(r, "mall")})
 	actions := []ui.Link{{Label: word(r, "track"), Href: "/track"}}
 	if len(basket) > 0 {
 		actions = append(actions, ui.Link{Label: word(r, "basket") + " (" + strconv.Itoa(len(basket)) + ")", Href: "/basket?" + basketQuery(basket), Primary: true})
@@ -172,42 +172,15 @@ func villageOptions(pl *places, codes []string) []ui.Option {
 	return opts
 }
 
-// pagerOnly is the catalogue's pager: ui.Table's, which prints nothing
-// else once it has a row, so the catalogue writes its cards itself.
-type pagerOnly struct{ total, page int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="{{.Aria}}">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links to the previous and next pages.
-func (p pagerOnly) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+catalogLimit-1)/catalogLimit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string {
-		return "?" + withQuery(r, "page", strconv.Itoa(n), "limit", "").URL.RawQuery
-	}
-	data := map[string]string{"Aria": word(r, "mall"), "Where": strconv.Itoa(p.page) + " / " + strconv.Itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return run(r, pagerT, data)
-}
-
 var photosT = template.Must(template.New("photos").Parse(
 	`<ul class="b-grid mp-photos" role="list" style="list-style:none;padding:0;margin:1rem 0">{{range .}}<li><a href="{{.URL}}"><img src="{{.Thumb}}" alt="{{.Alt}}" width="240" height="180" style="max-width:100%;height:auto" loading="lazy" decoding="async"></a></li>{{end}}</ul>`))
 
 // productPage is a product with its photos and the form that puts it in
 // the basket.
 func productPage(w http.ResponseWriter, r *http.Request) {
-	p, err := answer[productView](r, getProduct)
+	p, err := ui.Answer[productView](r, getProduct)
 	if err != nil {
-		failPage(w, r, word(r, "not_found"), err)
+		pageErrors.Fail(w, r, word(r, "not_found"), err)
 		return
 	}
 	body := []ui.Node{}
@@ -217,7 +190,7 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 		for i, x := range p.Photos {
 			phs = append(phs, ph{URL: x.URL, Thumb: x.ThumbURL, Alt: p.Name + " " + strconv.Itoa(i+1)})
 		}
-		body = append(body, ui.HTML(run(r, photosT, phs)))
+		body = append(body, ui.HTML(ui.Execute(r, photosT, phs)))
 	}
 	stock := strconv.FormatInt(p.Stock, 10)
 	if p.Unit != "" {
@@ -238,7 +211,7 @@ func productPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Village.Code != sdk.From(r).Tenant {
 		// Seen from a regency: the basket is the village's.
-		body = append(body, ui.HTML(template.HTML(`<p><a class="b-btn b-btn-primary" href="`+template.HTMLEscapeString(villageHref(r, p.Village.Code, "/products/"+p.ID))+`">`+template.HTMLEscapeString(word(r, "add_basket"))+`</a></p>`)))
+		body = append(body, ui.HTML(template.HTML(`<p><a class="b-btn b-btn-primary" href="`+template.HTMLEscapeString(ui.TenantHref(r, p.Village.Code, "/products/"+p.ID))+`">`+template.HTMLEscapeString(word(r, "add_basket"))+`</a></p>`)))
 	} else if p.Listed && p.Stock > 0 {
 		vals := r.URL.Query()
 		vals.Set("add", p.ID)
@@ -345,14 +318,14 @@ func basketPage(w http.ResponseWriter, r *http.Request) {
 // order's tracking page; else the basket again with the errors.
 func checkoutPage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, word(r, "basket"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
+		pageErrors.Fail(w, r, word(r, "basket"), sdk.Errorf(http.StatusBadRequest, sdk.CodeInvalid, "reading the form: %v", err))
 		return
 	}
 	lines := parseBasket(r.PostForm.Get("b"))
 	in := orderInput{BuyerName: r.PostForm.Get("buyer_name"), Phone: r.PostForm.Get("phone"), Address: r.PostForm.Get("address"), Items: lines}
 	_, v, err := place(r, in)
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderBasket(w, r, lines, status, r.PostForm, errs, msg)
 		return
 	}
@@ -397,14 +370,14 @@ func renderBasket(w http.ResponseWriter, r *http.Request, lines []itemLine, stat
 	// The same read placing an order makes: the village's products by id.
 	recs, _, err := req.Records("products").Query().Where(sdk.FieldID, sdk.In, ids).Page(0, len(ids)).Run(r.Context())
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	products := map[string]Product{}
 	for i := range recs {
 		var p Product
 		if err := recs[i].Decode(&p); err != nil {
-			failPage(w, r, title, err)
+			pageErrors.Fail(w, r, title, err)
 			return
 		}
 		products[recs[i].ID] = p
@@ -428,7 +401,7 @@ func renderBasket(w http.ResponseWriter, r *http.Request, lines []itemLine, stat
 		}
 		rows = append(rows, row)
 	}
-	table := run(r, basketT, map[string]any{"Caption": title, "W": words[langOf(r)], "Lines": rows, "Total": ui.Rupiah(total)})
+	table := ui.Execute(r, basketT, map[string]any{"Caption": title, "W": words[langOf(r)], "Lines": rows, "Total": ui.Rupiah(total)})
 	vals := map[string][]string{}
 	for k, v := range values {
 		vals[k] = v
@@ -474,9 +447,9 @@ func trackPage(w http.ResponseWriter, r *http.Request) {
 // orderPage is the buyer's tracking page, as the API's GET /orders/{code}
 // shows it: the buyer's name and phone masked, no address.
 func orderPage(w http.ResponseWriter, r *http.Request) {
-	o, err := answer[orderView](r, getOrder)
+	o, err := ui.Answer[orderView](r, getOrder)
 	if err != nil {
-		failPage(w, r, word(r, "order"), err)
+		pageErrors.Fail(w, r, word(r, "order"), err)
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: word(r, "order") + " " + o.Number, Actions: []ui.Link{{Label: word(r, "continue"), Href: "/"}}, Body: orderBody(r, o)})
@@ -528,7 +501,7 @@ func orderBody(r *http.Request, o orderView) []ui.Node {
 	body := []ui.Node{
 		ui.HTML(`<p>` + stateBadge(r, o.State).HTML(r) + `</p>`),
 		ui.DefinitionList(pairs...),
-		ui.HTML(run(r, linesT, map[string]any{"W": words[langOf(r)], "Lines": ls, "Total": ui.Rupiah(o.Total)})),
+		ui.HTML(ui.Execute(r, linesT, map[string]any{"W": words[langOf(r)], "Lines": ls, "Total": ui.Rupiah(o.Total)})),
 	}
 	return body
 }

@@ -99,6 +99,17 @@ func formErrors(r *http.Request, err error) (fields map[string]string, msg strin
 	return fields, text, se.Status, true
 }
 
+// saved ends a write screen's POST after the API's call: when it
+// succeeded (err nil), on to next with the success flash; else the form
+// again with err (showFormError, with before and moved).
+func saved(w http.ResponseWriter, r *http.Request, err error, next, flash, title string, form ui.Form, before []ui.Node, moved ...string) {
+	if err == nil {
+		ui.Redirect(w, r, next, "success", flash)
+		return
+	}
+	showFormError(w, r, title, form, err, before, moved...)
+}
+
 // showFormError shows form again under title, after the nodes in before,
 // with err beside its field and in the form's summary, at err's status; an
 // error that is not the client's fails the page instead. moved copies the
@@ -127,9 +138,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &se) && se.Status < 500 {
 		status, msg = se.Status, idMessage(r, err)
 	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + escape(msg) + `</p>`),
-	}})
+	ui.ErrorPage(w, r, ui.Tr(r, "Kesalahan", "Error"), status, msg)
 }
 
 // options turns a Dukcapil code list into select options (ui's select
@@ -217,7 +226,7 @@ func pageResidents(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, err)
 			return
 		}
-		body = append(body, ui.HTML(`<p class="b-error" role="alert">`+escape(msg)+`</p>`))
+		body = append(body, ui.Alert(msg))
 	} else {
 		list = v.(sdk.ListOf[residentView])
 	}
@@ -429,8 +438,7 @@ func pageFamilies(w http.ResponseWriter, r *http.Request) {
 	body := []ui.Node{}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		kk := strings.TrimSpace(r.PostForm.Get("kk"))
@@ -470,8 +478,7 @@ func pageMove(w http.ResponseWriter, r *http.Request) {
 // another of its villages when a village code is given) through postEvent.
 func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -510,8 +517,7 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			"Record the death of %s? The resident's status becomes deceased and cannot be undone on this screen."), p.Name)
 	}
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		if typ == EventDeath && !ui.Confirm(w, r, form) {
@@ -524,17 +530,13 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 			ev.Type, ev.ToTenant = EventMove, to
 		}
 		_, _, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-		if err == nil {
-			msg := ui.Tr(r, "Peristiwa tercatat.", "Event recorded.")
-			if typ == EventDeath && p.Relationship == headOfFamily {
-				// The family needs a new head: its card says so and
-				// links to the screen.
-				msg = ui.Tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
-			}
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(id), "success", msg)
-			return
+		msg := ui.Tr(r, "Peristiwa tercatat.", "Event recorded.")
+		if typ == EventDeath && p.Relationship == headOfFamily {
+			// The family needs a new head: its card says so and links
+			// to the screen.
+			msg = ui.Tr(r, "Kematian tercatat. Keluarganya perlu kepala keluarga baru: buka kartu keluarga.", "Death recorded. The family needs a new head: open its family card.")
 		}
-		showFormError(w, r, title, form, err, nil)
+		saved(w, r, err, "/residents/"+url.PathEscape(id), msg, title, form, nil)
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -545,8 +547,7 @@ func lifeEventPage(w http.ResponseWriter, r *http.Request, typ string) {
 // record when the caller sees it in full.
 func pageBirth(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	form := ui.Form{Action: "/births/new", Method: "POST", Submit: ui.Tr(r, "Simpan kelahiran", "Save the birth"), Values: url.Values{"date": {req.Today()}},
@@ -574,8 +575,7 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -584,12 +584,9 @@ func pageBirth(w http.ResponseWriter, r *http.Request) {
 		BirthPlace: f.Get("place"), BirthDate: f.Get("date"), MotherName: f.Get("mother_name")}
 	ev := eventRequest{Type: EventBirth, Date: f.Get("date"), Resident: &baby, Place: f.Get("place"), Note: f.Get("note")}
 	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-	if err == nil {
-		rv := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."))
-		return
-	}
-	showFormError(w, r, title, form, err, nil, "birth_date", "date") // the API's birth_date is this form's date
+	rv, _ := v.(residentView)
+	// The API's birth_date is this form's date.
+	saved(w, r, err, "/residents/"+url.PathEscape(rv.ID), ui.Tr(r, "Kelahiran tercatat.", "Birth recorded."), title, form, nil, "birth_date", "date")
 }
 
 // pageStats shows the living residents by sex, age group, religion,
@@ -733,6 +730,26 @@ func historyTable(r *http.Request, id string) (ui.Node, error) {
 	return ui.Table{Columns: []ui.Column{{Key: "date", Label: ui.Tr(r, "Tanggal", "Date")}, {Key: "type", Label: ui.Tr(r, "Peristiwa", "Event")},
 		{Key: "detail", Label: ui.Tr(r, "Keterangan", "Detail")}, {Key: "actor", Label: ui.Tr(r, "Petugas", "Recorded by")}},
 		Rows: rows, Total: len(rows), Empty: ui.Tr(r, "Belum ada riwayat.", "No history yet.")}, nil
+}
+
+// atVillage says whether the page is at a village, where residents are
+// written; elsewhere it answers the page (notAVillagePage).
+func atVillage(w http.ResponseWriter, r *http.Request) bool {
+	if sdk.From(r).Level == sdk.Village {
+		return true
+	}
+	notAVillagePage(w, r)
+	return false
+}
+
+// parsedForm reads the page's posted form into r.PostForm; false when it
+// cannot be read, the page then answered.
+func parsedForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		return false
+	}
+	return true
 }
 
 // notAVillagePage answers a write screen opened above a village (where

@@ -59,9 +59,7 @@ func residentValue(p residentView, f string) string {
 // pageEditResident is GET and POST /residents/{id}/edit: the form sends
 // only the fields the clerk changed, through patchResident.
 func pageEditResident(w http.ResponseWriter, r *http.Request) {
-	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -108,8 +106,7 @@ func pageEditResident(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	patch := map[string]string{}
@@ -184,8 +181,7 @@ func relationshipOptions() []ui.Option {
 // of resident id gets a new head (changeHead, POST /families/{kk}/head).
 func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -217,8 +213,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
 	title := ui.Tr(r, "Ganti kepala keluarga", "Change the head of the family")
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		f := r.PostForm
@@ -226,11 +221,8 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 		body := headRequest{HeadID: f.Get("head_id"), Date: f.Get("date"), FormerHeadRelationship: f.Get("former_head_relationship"),
 			NewKK: strings.TrimSpace(f.Get("new_kk")), Note: f.Get("note")}
 		_, _, err := ui.CallAPI(r, villageOnly(changeHead), "POST", nil, body, "kk", p.KK)
-		if err == nil {
-			ui.Redirect(w, r, card, "success", ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."))
-			return
-		}
-		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
+		// The family's KK is not on this form; the new one is.
+		saved(w, r, err, card, ui.Tr(r, "Kepala keluarga diganti.", "The head of the family was changed."), title, form, nil, "kk", "new_kk")
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -240,8 +232,7 @@ func pageChangeHead(w http.ResponseWriter, r *http.Request) {
 // resident id's family leave it for a new KK (splitFamily, pecah KK).
 func pageSplit(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -266,8 +257,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 		Values: url.Values{"date": {req.Today()}}, Cancel: card}
 	title := ui.Tr(r, "Pecah KK", "Split the family")
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		f := r.PostForm
@@ -279,11 +269,8 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		_, _, err := ui.CallAPI(r, villageOnly(splitFamily), "POST", nil, body, "kk", p.KK)
-		if err == nil {
-			ui.Redirect(w, r, "/residents/"+url.PathEscape(body.HeadID)+"/family", "success", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."))
-			return
-		}
-		showFormError(w, r, title, form, err, nil, "kk", "new_kk") // the family's KK is not on this form; the new one is
+		// The family's KK is not on this form; the new one is.
+		saved(w, r, err, "/residents/"+url.PathEscape(body.HeadID)+"/family", ui.Tr(r, "KK baru tercatat.", "The new family was recorded."), title, form, nil, "kk", "new_kk")
 		return
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -294,8 +281,7 @@ func pageSplit(w http.ResponseWriter, r *http.Request) {
 // family.
 func pageArrival(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	form := ui.Form{Action: "/arrivals/new", Method: "POST", Submit: ui.Tr(r, "Simpan kedatangan", "Save the arrival"),
@@ -325,8 +311,7 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{intro, form}})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+	if !parsedForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -336,10 +321,6 @@ func pageArrival(w http.ResponseWriter, r *http.Request) {
 		Relationship: g("relationship"), Religion: g("religion"), MotherName: g("mother_name"), Address: g("address"), RT: g("rt"), RW: g("rw"), Dusun: g("dusun")}
 	ev := eventRequest{Type: EventMoveIn, Date: g("date"), Resident: &p, Origin: g("origin"), Note: f.Get("note")}
 	_, v, err := ui.CallAPI(r, villageOnly(postEvent), "POST", nil, ev)
-	if err == nil {
-		rv, _ := v.(residentView)
-		ui.Redirect(w, r, "/residents/"+url.PathEscape(rv.ID), "success", ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."))
-		return
-	}
-	showFormError(w, r, title, form, err, []ui.Node{intro})
+	rv, _ := v.(residentView)
+	saved(w, r, err, "/residents/"+url.PathEscape(rv.ID), ui.Tr(r, "Kedatangan tercatat.", "Arrival recorded."), title, form, []ui.Node{intro})
 }

@@ -135,9 +135,7 @@ func pageAddMembers(w http.ResponseWriter, r *http.Request) { familyPage(w, r, t
 // familyPage is the family form: a new family (head and members), or
 // members added to a registered one (adding).
 func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
-	req := sdk.From(r)
-	if req.Level != sdk.Village {
-		notAVillagePage(w, r)
+	if !atVillage(w, r) {
 		return
 	}
 	formPath := "/families/new"
@@ -163,8 +161,7 @@ func familyPage(w http.ResponseWriter, r *http.Request, adding bool) {
 	status := http.StatusOK
 	formError := ""
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			fail(w, r, sdk.Errorf(http.StatusBadRequest, codeInvalidParameter, "%v", err))
+		if !parsedForm(w, r) {
 			return
 		}
 		vals = r.PostForm

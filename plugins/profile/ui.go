@@ -32,7 +32,7 @@ func pages() []sdk.PageRoute {
 	}
 }
 
-var words = map[string]map[string]string{
+var words = ui.Words{
 	"id": {
 		"title": "Profil Desa", "edit": "Ubah profil desa", "head": "Kepala desa", "address": "Alamat kantor desa",
 		"phone": "Telepon kantor", "email": "Surel (e-mail)", "website": "Situs web", "area": "Luas wilayah (km²)",
@@ -65,12 +65,8 @@ var words = map[string]map[string]string{
 	},
 }
 
-func word(r *http.Request, key string) string {
-	if s, ok := words[ui.Info(r).Lang][key]; ok {
-		return s
-	}
-	return words["id"][key]
-}
+// word is the screen string key in the user's language.
+func word(r *http.Request, key string) string { return words.Get(r, key) }
 
 // codeWords say the field errors in Bahasa Indonesia.
 var codeWords = map[sdk.Code]string{
@@ -293,9 +289,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		sdk.Logf(r.Context(), "error", "profile screen %s: %v", r.URL.Path, err)
 	}
-	ui.Render(w, r, ui.Page{Title: word(r, "title"), Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
+	ui.ErrorPage(w, r, word(r, "title"), status, msg)
 }
 
 func editProfilePage(w http.ResponseWriter, r *http.Request) {

@@ -11,7 +11,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -129,31 +128,6 @@ func emblemTooLarge() error {
 	return sdk.Errorf(http.StatusRequestEntityTooLarge, codeEmblemTooLarge, "the emblem is at most %d bytes (%d KiB)", maxEmblemBytes, maxEmblemBytes>>10)
 }
 
-// uploadBody finds the image in the request: the first file part of a
-// multipart form, or else the body itself.
-func uploadBody(r *http.Request) (io.Reader, string, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return r.Body, "emblem", nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part: send the image as the field emblem")
-		}
-		if err != nil {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-		}
-		if part.FileName() != "" {
-			return part, part.FileName(), nil
-		}
-	}
-}
-
 // putEmblem stores the letterhead's emblem of this tenant (and of the
 // tenants below that follow its settings): PUT /settings/emblem with the
 // image as the body, or a multipart form with it as the file part.
@@ -163,7 +137,7 @@ func putEmblem(r *http.Request) (int, any, error) {
 	if r.ContentLength > maxEmblemBytes+emblemSlack {
 		return 0, nil, emblemTooLarge()
 	}
-	body, name, err := uploadBody(r)
+	body, name, err := sdk.UploadBody(r, "emblem")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -66,6 +66,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/requests", Permission: permRead, Handler: sdk.Func(listRequests)},
 		{Method: "POST", Path: "/requests", Permission: permWrite, Handler: sdk.Func(villageOnly(createRequest))},
 		{Method: "GET", Path: "/requests/stats", Permission: permRead, Handler: sdk.Func(requestStats)},
+		{Method: "GET", Path: "/performance", Permission: permRead, Handler: sdk.Func(getPerformance)},
 		{Method: "GET", Path: "/requests/{id}", Permission: permRead, Handler: sdk.Func(getRequest)},
 		{Method: "PATCH", Path: "/requests/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(editRequest))},
 		{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, Timeout: time.Minute, Handler: sdk.Func(villageOnly(approve))},
@@ -117,6 +118,10 @@ var plugin = sdk.Plugin{
 			{Name: "reject_reason", Type: sdk.String},
 			{Name: "issued_by", Type: sdk.String},
 			{Name: "issued_at", Type: sdk.Time},
+			// service_days is derived when the letter is issued: the
+			// working days (Monday to Friday) from submission to issue in
+			// the village's calendar, which GET /performance counts by.
+			{Name: "service_days", Type: sdk.Int},
 			{Name: "revoked_by", Type: sdk.String},
 			{Name: "revoked_at", Type: sdk.Time},
 			{Name: "revoke_reason", Type: sdk.String},

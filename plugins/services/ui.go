@@ -17,7 +17,7 @@ package main
 //	POST /requests/{id}/approve     approve; /reject and /revoke take a reason and a confirmation; /issue
 //	GET  /requests/{id}/pdf         the letter as the API prints it (audited there)
 //	GET  /letter-types[/{code}]     the types; a type's wording, POST to preview (action=preview), save or reset
-//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format, preview
+//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format, service standard (target_days), preview
 //	POST /settings/emblem           upload the letterhead's emblem (multipart); POST /settings/emblem/delete removes it
 //	GET  /widget/waiting            dashboard widget: requests waiting for a decision
 //
@@ -71,7 +71,7 @@ var consolePages = []sdk.PageRoute{
 var codeField = map[sdk.Code]string{
 	codeInvalidNIK: "nik", codeUnknownResident: "nik", codeResidentDeceased: "nik", codeNotDeceased: "nik",
 	codeInvalidPurpose: "purpose", codeUnknownType: "type", codeInvalidReason: "reason", codeInvalidIdentity: "kk",
-	codeUnknownChild: "child_nik",
+	codeUnknownChild: "child_nik", codeInvalidTargetDays: "target_days",
 }
 
 // codeText says an API error in Bahasa Indonesia; the API's own (English)
@@ -87,6 +87,7 @@ var codeText = map[sdk.Code]string{
 	codeInvalidReason:        "Alasan wajib diisi",
 	codeInvalidState:         "Permohonan tidak dalam keadaan yang membolehkan tindakan ini",
 	codeInvalidSettings:      "Pengaturan tidak sah",
+	codeInvalidTargetDays:    "Standar waktu pelayanan harus 1 sampai 30 hari kerja",
 	codeNotAVillage:          "Surat diajukan dan diterbitkan di desa/kelurahan, bukan di tingkat ini",
 	codeTooManyRequests:      "Terlalu banyak permohonan yang masih menunggu",
 	codeRequestNotFound:      "Permohonan tidak ditemukan",
@@ -107,55 +108,31 @@ var codeText = map[sdk.Code]string{
 
 var typeFieldRE = regexp.MustCompile(`\bfield ([a-z_]+)\b`)
 
+// pageErrors say the API's errors on the screens: the field at fault and
+// the sentence in Bahasa Indonesia, followed on the console by the API's
+// own (English) message for the clerk; a citizen gets the sentence only.
+var pageErrors = ui.Errors{Module: "services", Text: codeText, Fields: codeField, Detail: true}
+
 // formErrors splits an API error into field errors and a message for the
 // top of the form; ok is false for an error that is not the caller's (a
 // storage failure), which the page answers as such.
 func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
+	fields, msg, status, ok = pageErrors.Client(r, err)
 	var se *sdk.Error
-	if !errors.As(err, &se) || se.Status >= 500 {
-		return nil, "", 0, false
-	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		// A clerk gets the API's (English) detail too; a citizen the
-		// sentence in Bahasa Indonesia only.
-		text = t
-		if strings.HasPrefix(ui.Info(r).Base, "/console/") {
-			text = t + ": " + se.Message
-		}
-	}
-	field := se.Field
-	if f, found := codeField[se.Code]; found {
-		field = f
-	}
-	if se.Code == codeMissingField || (se.Code == sdk.CodeInvalidField && se.Field == "") {
+	if ok && errors.As(err, &se) && (se.Code == codeMissingField || (se.Code == sdk.CodeInvalidField && se.Field == "")) {
 		// A letter type's own field, which the API names in its message
 		// ("needs field business_name"); the form calls it fields.{name}.
 		if m := typeFieldRE.FindStringSubmatch(se.Message); m != nil {
-			field = "fields." + m[1]
+			fields = map[string]string{"fields." + m[1]: msg}
 		}
 	}
-	fields = map[string]string{}
-	if field != "" {
-		fields[field] = text
-	}
-	return fields, text, se.Status, true
+	return fields, msg, status, ok
 }
 
 // fail answers an error the page cannot show in a form: the host renders
 // errors of its own; this one is the plugin's, shown as a plain page.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
-	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	pageErrors.Fail(w, r, ui.Tr(r, "Kesalahan", "Error"), err)
 }
 
 // stateLabel says a request's state in the page's language.
@@ -758,7 +735,8 @@ func orDots(s string) string {
 }
 
 // settingsForm is the letterhead form: lines of the letterhead (one a
-// line), office address, place, signatory, number format.
+// line), office address, place, signatory, number format, paper, four
+// eyes and the service standard.
 type settingsForm struct {
 	Letterhead     string `json:"letterhead"`
 	Address        string `json:"address"`
@@ -769,6 +747,9 @@ type settingsForm struct {
 	NumberTemplate string `json:"number_template"`
 	Paper          string `json:"paper"`
 	FourEyes       bool   `json:"four_eyes"`
+	// TargetDays is the service standard in working days; empty keeps
+	// the inherited one or the default.
+	TargetDays *int `json:"target_days"`
 }
 
 // patch is the JSON merge patch PUT /settings takes: an emptied field is
@@ -795,8 +776,12 @@ func (f settingsForm) patch() map[string]any {
 	if f.FourEyes {
 		fourEyes = true
 	}
+	var targetDays any
+	if f.TargetDays != nil {
+		targetDays = *f.TargetDays
+	}
 	return map[string]any{
-		"paper": orNull(f.Paper), "four_eyes": fourEyes,
+		"paper": orNull(f.Paper), "four_eyes": fourEyes, "target_days": targetDays,
 		"letterhead": letterhead, "address": orNull(f.Address), "place": orNull(f.Place), "number_template": orNull(f.NumberTemplate),
 		"signatory": map[string]any{"title": orNull(f.SignatoryTitle), "name": orNull(f.SignatoryName), "nip": orNull(f.SignatoryNIP)},
 	}
@@ -818,6 +803,9 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 	if s.FourEyes {
 		values.Set("four_eyes", "true")
 	}
+	if s.TargetDays != 0 {
+		values.Set("target_days", strconv.Itoa(s.TargetDays))
+	}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
 		var f settingsForm
@@ -836,7 +824,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The API names the setting at fault in its message only.
-		for _, k := range []string{"letterhead", "address", "place", "number_template", "paper", "signatory"} {
+		for _, k := range []string{"letterhead", "address", "place", "number_template", "paper", "target_days", "signatory"} {
 			if strings.Contains(msg, k) {
 				name := k
 				if k == "signatory" {
@@ -863,6 +851,8 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			[2]string{ui.Tr(r, "Kertas", "Paper"), paperName(r, res.Paper)},
 			[2]string{ui.Tr(r, "Prinsip empat mata", "Four eyes"), map[bool]string{true: ui.Tr(r, "Ya: yang mengajukan tidak boleh menyetujui", "Yes: the submitter may not approve"), false: ui.Tr(r, "Tidak", "No")}[res.FourEyes]},
 			[2]string{ui.Tr(r, "Zona waktu", "Time zone"), res.Timezone},
+			[2]string{ui.Tr(r, "Standar waktu pelayanan surat", "Letter service standard"),
+				fmt.Sprintf(ui.Tr(r, "%d hari kerja sejak diajukan sampai diterbitkan", "%d working days from submission to issue"), res.TargetDays)},
 		)),
 	}
 	// The letter as it prints now, the emblem beside the letterhead.
@@ -884,6 +874,9 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			{Name: "paper", Label: ui.Tr(r, "Kertas", "Paper"), Type: "select", Options: []ui.Option{{Value: "F4", Label: paperName(r, "F4")}, {Value: "A4", Label: paperName(r, "A4")}},
 				Help: ui.Tr(r, "Kosong: F4, kecuali diatur oleh wilayah di atas.", "Empty: F4, unless set above.")},
 			{Name: "four_eyes", Label: ui.Tr(r, "Prinsip empat mata: yang mengajukan atau mengubah permohonan tidak boleh menyetujuinya", "Four eyes: whoever submitted or edited a request may not approve it"), Type: "checkbox"},
+			{Name: "target_days", Label: ui.Tr(r, "Standar waktu pelayanan surat (hari kerja, 1 sampai 30)", "Letter service standard (working days, 1 to 30)"), Type: "number",
+				Help: fmt.Sprintf(ui.Tr(r, "Hari kerja (Senin sampai Jumat) sejak permohonan diajukan sampai surat diterbitkan; dipakai penilaian kinerja. Kosong: %d, kecuali diatur oleh wilayah di atas.",
+					"Working days (Monday to Friday) from a request's submission to the letter's issue, used by the performance evaluation. Empty: %d, unless set above."), DefaultTargetDays)},
 		}})
 	} else {
 		nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))

@@ -18,7 +18,6 @@ package main
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/balaidesa/balai/sdk"
@@ -113,43 +112,23 @@ func publicRequestPage(w http.ResponseWriter, r *http.Request) {
 	}, links...)})
 }
 
-// publicTrackLookup asks for a tracking code, and sends a given one to
-// its page.
-func publicTrackLookup(w http.ResponseWriter, r *http.Request) {
-	if code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code"))); code != "" {
-		http.Redirect(w, r, ui.Href(r, "/track/"+url.PathEscape(code)), http.StatusSeeOther)
-		return
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Body: []ui.Node{
-		trackForm(r, nil, ""),
-		ui.A(ui.Tr(r, "Ajukan surat baru", "Request a new letter"), "/request"),
-	}})
+// trackLookup is the look-up of a letter request by its tracking code.
+func trackLookup(r *http.Request) ui.Lookup {
+	return ui.Lookup{Path: "/track", Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Max: 40,
+		Help:    ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request."),
+		More:    []ui.Node{ui.A(ui.Tr(r, "Ajukan surat baru", "Request a new letter"), "/request")},
+		Missing: ui.Tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")}
 }
 
-func trackForm(r *http.Request, values url.Values, errText string) ui.Node {
-	var errs map[string]string
-	if errText != "" {
-		errs = map[string]string{"code": errText}
-	}
-	return ui.Form{Method: "GET", Action: "/track", Submit: ui.Tr(r, "Lacak", "Track"), Values: values, Errors: errs, Fields: []ui.Field{
-		{Name: "code", Label: ui.Tr(r, "Kode pelacakan", "Tracking code"), Required: true, Max: 40,
-			Help: ui.Tr(r, "26 huruf dan angka, diberikan saat Anda mengajukan surat.", "26 letters and digits, given when you sent the request.")},
-	}}
-}
+// publicTrackLookup asks for a tracking code, and sends a given one to
+// its page.
+func publicTrackLookup(w http.ResponseWriter, r *http.Request) { trackLookup(r).Serve(w, r) }
 
 // publicTrackPage is the citizen's view of a request: state, number,
 // the reason of a rejection, the verification page of an issued letter.
 func publicTrackPage(w http.ResponseWriter, r *http.Request) {
-	code := strings.ToUpper(r.PathValue("code"))
-	_, body, err := ui.CallAPI(r, trackRequest, "GET", nil, nil, "code", code)
-	if err != nil {
-		if _, _, status, ok := formErrors(r, err); ok && status == http.StatusNotFound {
-			ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Lacak permohonan surat", "Track a letter request"), Status: http.StatusNotFound, Body: []ui.Node{
-				trackForm(r, url.Values{"code": {code}}, ui.Tr(r, "Tidak ada permohonan dengan kode ini. Periksa kembali kodenya.", "No request has this code. Check it again.")),
-			}})
-			return
-		}
-		fail(w, r, err)
+	code, body, ok := trackLookup(r).Find(w, r, trackRequest, fail)
+	if !ok {
 		return
 	}
 	t := body.(tracking)

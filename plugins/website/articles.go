@@ -276,11 +276,39 @@ func createArticle(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
-	v, err := create(r, in)
-	if err != nil {
-		return 0, nil, err
+	return answered(http.StatusCreated)(create(r, in))
+}
+
+// answered answers a change's article with status, or its error.
+func answered(status int) func(articleView, error) (int, any, error) {
+	return func(v articleView, err error) (int, any, error) {
+		if err != nil {
+			return 0, nil, err
+		}
+		return status, v, nil
 	}
-	return http.StatusCreated, v, nil
+}
+
+// staffView is the article as the staff who changed it see it.
+func staffView(ctx context.Context, req *sdk.Request, rec *sdk.Record, a *Article, now time.Time) (articleView, error) {
+	nm, _, err := names(ctx, req)
+	if err != nil {
+		return articleView{}, err
+	}
+	return view(rec, a, nm, now, true, true), nil
+}
+
+// commitState writes an article's change of status in one batch with
+// its event and its audit entry, and answers the stored record.
+func commitState(ctx context.Context, req *sdk.Request, rec *sdk.Record, a *Article, now time.Time, fields map[string]any, event, action string, detail map[string]any) (*sdk.Record, error) {
+	b := req.Batch()
+	w := b.Update("articles", rec.ID, rec.Version, fields)
+	b.Publish(event, eventOf(rec.ID, req.Tenant, a, now))
+	b.Audit(action, rec.ID, detail)
+	if err := b.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return &w.Record, nil
 }
 
 // create stores a new article (the API's POST and the console's form).
@@ -340,11 +368,7 @@ func create(r *http.Request, in articleInput) (articleView, error) {
 		if err != nil {
 			return articleView{}, err
 		}
-		nm, _, err := names(ctx, req)
-		if err != nil {
-			return articleView{}, err
-		}
-		return view(&w.Record, &a, nm, now, true, true), nil
+		return staffView(ctx, req, &w.Record, &a, now)
 	}
 }
 
@@ -405,11 +429,7 @@ func patchArticle(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
-	v, err := patch(r, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, v, nil
+	return answered(http.StatusOK)(patch(r, in))
 }
 
 func patch(r *http.Request, in patchInput) (articleView, error) {
@@ -452,11 +472,7 @@ func patch(r *http.Request, in patchInput) (articleView, error) {
 	if err != nil {
 		return articleView{}, err
 	}
-	nm, _, err := names(ctx, req)
-	if err != nil {
-		return articleView{}, err
-	}
-	return view(updated, a, nm, req.Now(), true, true), nil
+	return staffView(ctx, req, updated, a, req.Now())
 }
 
 // publishInput is the optional body of POST /articles/{slug}/publish:
@@ -471,11 +487,7 @@ func publishArticle(r *http.Request) (int, any, error) {
 	if err := sdk.BindOptional(r, &in); err != nil {
 		return 0, nil, err
 	}
-	v, err := publish(r, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, v, nil
+	return answered(http.StatusOK)(publish(r, in))
 }
 
 func publish(r *http.Request, in publishInput) (articleView, error) {
@@ -500,26 +512,16 @@ func publish(r *http.Request, in publishInput) (articleView, error) {
 		a.PublishAt = &t
 	}
 	a.Status = StatusPublished
-	b := req.Batch()
-	w := b.Update("articles", rec.ID, rec.Version, map[string]any{"status": a.Status, "publish_at": a.PublishAt})
-	b.Publish(eventPublished, eventOf(rec.ID, req.Tenant, a, now))
-	b.Audit("website.article_publish", rec.ID, map[string]any{"slug": a.Slug, "publish_at": a.PublishAt})
-	if err := b.Commit(ctx); err != nil {
-		return articleView{}, err
-	}
-	nm, _, err := names(ctx, req)
+	rec, err = commitState(ctx, req, rec, a, now, map[string]any{"status": a.Status, "publish_at": a.PublishAt},
+		eventPublished, "website.article_publish", map[string]any{"slug": a.Slug, "publish_at": a.PublishAt})
 	if err != nil {
 		return articleView{}, err
 	}
-	return view(&w.Record, a, nm, now, true, true), nil
+	return staffView(ctx, req, rec, a, now)
 }
 
 func unpublishArticle(r *http.Request) (int, any, error) {
-	v, err := unpublish(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, v, nil
+	return answered(http.StatusOK)(unpublish(r))
 }
 
 func unpublish(r *http.Request) (articleView, error) {
@@ -532,20 +534,12 @@ func unpublish(r *http.Request) (articleView, error) {
 	}
 	if a.Status != StatusDraft {
 		a.Status = StatusDraft
-		b := req.Batch()
-		w := b.Update("articles", rec.ID, rec.Version, map[string]any{"status": a.Status})
-		b.Publish(eventUnpublished, eventOf(rec.ID, req.Tenant, a, now))
-		b.Audit("website.article_unpublish", rec.ID, map[string]any{"slug": a.Slug})
-		if err := b.Commit(ctx); err != nil {
+		if rec, err = commitState(ctx, req, rec, a, now, map[string]any{"status": a.Status},
+			eventUnpublished, "website.article_unpublish", map[string]any{"slug": a.Slug}); err != nil {
 			return articleView{}, err
 		}
-		rec = &w.Record
 	}
-	nm, _, err := names(ctx, req)
-	if err != nil {
-		return articleView{}, err
-	}
-	return view(rec, a, nm, now, true, true), nil
+	return staffView(ctx, req, rec, a, now)
 }
 
 func deleteArticle(r *http.Request) (int, any, error) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"slices"
 
@@ -19,7 +17,7 @@ var imageRules = sdk.FileRules{Accept: []string{"image/jpeg", "image/png", "imag
 func storePhoto(r *http.Request) (Photo, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
-	body, name, err := photoBody(r)
+	body, name, err := sdk.UploadBody(r, "image")
 	if err != nil {
 		return Photo{}, err
 	}
@@ -55,31 +53,6 @@ func dropFiles(r *http.Request, ps ...Photo) {
 			if err := sdk.From(r).DeleteFile(r.Context(), id); err != nil && !errors.Is(err, sdk.ErrNotFound) {
 				sdk.Logf(r.Context(), "warn", "file %s left unreferenced: %v", id, err)
 			}
-		}
-	}
-}
-
-// photoBody finds the picture in the request: the first file part of a
-// multipart form, or else the body itself.
-func photoBody(r *http.Request) (io.Reader, string, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return r.Body, "image", nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form has no file part")
-		}
-		if err != nil {
-			return nil, "", sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
-		}
-		if part.FileName() != "" {
-			return part, part.FileName(), nil
 		}
 	}
 }

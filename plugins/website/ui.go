@@ -5,10 +5,7 @@ package main
 // and the small templates of the lists.
 
 import (
-	"errors"
-	"html/template"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
@@ -73,56 +70,10 @@ var codeWords = map[sdk.Code]string{
 	sdk.CodeConflict:     "Artikel berubah saat Anda menyimpan. Muat ulang lalu coba lagi.",
 }
 
-// explain turns err into what a screen shows: the form field it is about
-// (or ""), a message in the user's language where the plugin has one, and
-// the status. A failure of the plugin's own is logged and shown as a
-// general message, never as its text.
-func explain(r *http.Request, err error) (field, msg string, status int) {
-	var e *sdk.Error
-	if !errors.As(err, &e) {
-		sdk.Logf(r.Context(), "error", "website screen %s: %v", r.URL.Path, err)
-		return "", ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later."), http.StatusInternalServerError
-	}
-	field = e.Field
-	if f, ok := codeFields[e.Code]; ok && (field == "" || field == "publish_at") {
-		field = f
-	}
-	msg = e.Message
-	if m, ok := codeWords[e.Code]; ok && ui.Info(r).Lang != "en" {
-		msg = m
-	}
-	return field, msg, ui.FormStatus(err)
-}
-
-// formErrors is explain for a form: the field's message by name, and the
-// summary above the form.
-func formErrors(r *http.Request, err error) (map[string]string, string, int) {
-	field, msg, status := explain(r, err)
-	if field == "" {
-		return map[string]string{}, msg, status
-	}
-	_, summary := ui.FormErrorsFor(r, &sdk.Error{Status: status, Field: field, Message: msg})
-	return map[string]string{field: msg}, summary, status
-}
-
-// failPage renders err as the page: its status and message.
-func failPage(w http.ResponseWriter, r *http.Request, title string, err error) {
-	_, msg, status := explain(r, err)
-	ui.Render(w, r, ui.Page{Title: title, Status: status, Body: []ui.Node{
-		ui.HTML(template.HTML(`<p class="b-error" role="alert">` + template.HTMLEscapeString(msg) + `</p>`)),
-	}})
-}
-
-// run executes one of the screens' templates; they cannot fail on their
-// own data, so an error is a bug, logged, and shows as nothing.
-func run(r *http.Request, t *template.Template, data any) template.HTML {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		sdk.Logf(r.Context(), "error", "template %s: %v", t.Name(), err)
-		return ""
-	}
-	return template.HTML(b.String())
-}
+// pageErrors say the API's errors on the screens: the field at fault
+// (the form calls the API's publish_at publish_date) and the sentence in
+// Bahasa Indonesia.
+var pageErrors = ui.Errors{Module: "website", Text: codeWords, Fields: codeFields, Rename: map[string]string{"publish_at": "publish_date"}}
 
 // when is an instant as a screen shows it, in the tenant's zone.
 func when(r *http.Request, t *time.Time) string {
@@ -170,32 +121,4 @@ func categoryOptions(r *http.Request, kind string) []ui.Option {
 		}
 	}
 	return out
-}
-
-// pager is a list's previous and next links, keeping the query.
-type pager struct{ total, page, limit int }
-
-var pagerT = template.Must(template.New("pager").Parse(
-	`<nav class="b-pager" aria-label="{{.Aria}}">{{if .Prev}}<a class="b-btn" href="{{.Prev}}" rel="prev">‹</a>{{end}}` +
-		`<span>{{.Where}}</span>{{if .Next}}<a class="b-btn" href="{{.Next}}" rel="next">›</a>{{end}}</nav>`))
-
-// HTML writes the links to the previous and next pages.
-func (p pager) HTML(r *http.Request) template.HTML {
-	pages := max((p.total+p.limit-1)/p.limit, 1)
-	if pages == 1 {
-		return ""
-	}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", itoa(n))
-		return "?" + q.Encode()
-	}
-	data := map[string]string{"Aria": ui.Tr(r, "Halaman daftar", "List pages"), "Where": itoa(p.page) + " / " + itoa(pages)}
-	if p.page > 1 {
-		data["Prev"] = link(p.page - 1)
-	}
-	if p.page < pages {
-		data["Next"] = link(p.page + 1)
-	}
-	return run(r, pagerT, data)
 }

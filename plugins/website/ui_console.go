@@ -35,7 +35,7 @@ func managePage(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := list(r.Context(), req, lq)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	rows := make([]ui.Row, 0, len(out.Items))
@@ -116,7 +116,7 @@ func createPage(w http.ResponseWriter, r *http.Request) {
 		v, err = create(r, in)
 	}
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderWrite(w, r, status, r.PostForm, errs, msg)
 		return
 	}
@@ -138,7 +138,7 @@ func renderEdit(w http.ResponseWriter, r *http.Request, status int, values url.V
 	req := sdk.From(r)
 	_, av, err := ui.CallAPI(r, getArticle, "GET", nil, nil, "slug", r.PathValue("slug"))
 	if err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel tidak ditemukan", "Article not found"), err)
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel tidak ditemukan", "Article not found"), err)
 		return
 	}
 	v := av.(articleView)
@@ -191,7 +191,7 @@ func renderEdit(w http.ResponseWriter, r *http.Request, status int, values url.V
 		}
 		pics := []ui.Node{}
 		if v.Image != nil {
-			pics = append(pics, ui.HTML(run(r, galleryT, []pic{{URL: v.Image.URL, Thumb: v.Image.ThumbURL, Alt: ui.Tr(r, "Gambar utama", "Featured image")}})))
+			pics = append(pics, ui.HTML(ui.Execute(r, galleryT, []pic{{URL: v.Image.URL, Thumb: v.Image.ThumbURL, Alt: ui.Tr(r, "Gambar utama", "Featured image")}})))
 		}
 		up := ui.Upload(base+"/image", "image", ui.Tr(r, "Gambar utama", "Featured image"), ui.Tr(r, "JPEG, PNG, WebP atau GIF, paling besar 5 MB. Tampil di atas artikel dan di kartu tautan WhatsApp.", "JPEG, PNG, WebP or GIF, at most 5 MB. Shown above the article and on WhatsApp's link card."), "image/*")
 		up.Error, up.Submit = imgErr, ui.Tr(r, "Unggah gambar utama", "Upload the featured image")
@@ -199,7 +199,7 @@ func renderEdit(w http.ResponseWriter, r *http.Request, status int, values url.V
 		body = append(body, ui.Section(ui.Tr(r, "Gambar utama", "Featured image"), pics...))
 		gal := []ui.Node{}
 		for _, p := range v.Gallery {
-			gal = append(gal, ui.HTML(run(r, galleryT, []pic{{URL: p.URL, Thumb: p.ThumbURL, Alt: v.Title}})),
+			gal = append(gal, ui.HTML(ui.Execute(r, galleryT, []pic{{URL: p.URL, Thumb: p.ThumbURL, Alt: v.Title}})),
 				ui.Form{Action: base + "/photos/" + p.ID + "/delete", Submit: ui.Tr(r, "Hapus foto", "Delete photo"), Confirm: ui.Tr(r, "Hapus foto ini?", "Delete this photo?")})
 		}
 		gup := ui.Upload(base+"/photos", "photo", ui.Tr(r, "Tambah foto galeri", "Add a gallery photo"), ui.Tr(r, "Paling banyak 12 foto per artikel.", "At most 12 photos an article."), "image/*")
@@ -225,7 +225,7 @@ func renderEdit(w http.ResponseWriter, r *http.Request, status int, values url.V
 // clearing the lead, an empty slug keeping the address.
 func savePage(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel", "Article"), sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read"))
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel", "Article"), sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read"))
 		return
 	}
 	f := r.PostForm
@@ -242,7 +242,7 @@ func savePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := patch(r, in)
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderEdit(w, r, status, f, errs, msg, "text")
 		return
 	}
@@ -254,7 +254,7 @@ func savePage(w http.ResponseWriter, r *http.Request) {
 func publishPage(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	if err := r.ParseForm(); err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel", "Article"), sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read"))
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel", "Article"), sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read"))
 		return
 	}
 	date, clock := strings.TrimSpace(r.PostForm.Get("publish_date")), strings.TrimSpace(r.PostForm.Get("publish_time"))
@@ -280,7 +280,7 @@ func publishPage(w http.ResponseWriter, r *http.Request) {
 		v, err = publish(r, in)
 	}
 	if err != nil {
-		errs, msg, status := formErrors(r, err)
+		errs, msg, status := pageErrors.Form(r, err)
 		renderEdit(w, r, status, r.PostForm, errs, msg, "publish")
 		return
 	}
@@ -299,7 +299,7 @@ func unpublishPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := unpublish(r)
 	if err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel", "Article"), err)
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel", "Article"), err)
 		return
 	}
 	ui.Redirect(w, r, "/manage/"+v.Slug, "success", ui.Tr(r, "Artikel ditarik ke draf.", "Article withdrawn to draft."))
@@ -312,7 +312,7 @@ func deletePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := remove(r); err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel", "Article"), err)
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel", "Article"), err)
 		return
 	}
 	ui.Redirect(w, r, "/manage", "success", ui.Tr(r, "Artikel dihapus.", "Article deleted."))
@@ -320,7 +320,7 @@ func deletePage(w http.ResponseWriter, r *http.Request) {
 
 func imagePage(w http.ResponseWriter, r *http.Request) {
 	if _, err := setImage(r); err != nil {
-		_, msg, status := explain(r, err)
+		_, msg, status := pageErrors.Explain(r, err)
 		renderEdit(w, r, status, nil, nil, msg, "image")
 		return
 	}
@@ -329,7 +329,7 @@ func imagePage(w http.ResponseWriter, r *http.Request) {
 
 func photoPage(w http.ResponseWriter, r *http.Request) {
 	if _, err := addGallery(r); err != nil {
-		_, msg, status := explain(r, err)
+		_, msg, status := pageErrors.Explain(r, err)
 		renderEdit(w, r, status, nil, nil, msg, "photo")
 		return
 	}
@@ -343,7 +343,7 @@ func deletePhotoPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := deletePhoto(r); err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel", "Article"), err)
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel", "Article"), err)
 		return
 	}
 	ui.Redirect(w, r, "/manage/"+r.PathValue("slug"), "success", ui.Tr(r, "Foto dihapus.", "Photo deleted."))
@@ -383,7 +383,7 @@ func regencyPage(w http.ResponseWriter, r *http.Request) {
 	title := ui.Tr(r, "Rekap Berita Desa", "Village news roll-up")
 	s, err := summarize(r.Context(), req)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	n := func(v int64) ui.Node { return ui.Cell(ui.Number(uint64(v))) }

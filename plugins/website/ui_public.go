@@ -56,7 +56,7 @@ func cards(r *http.Request, items []articleView) ui.Node {
 		}
 		cs = append(cs, c)
 	}
-	return ui.HTML(run(r, cardsT, cs))
+	return ui.HTML(ui.Execute(r, cardsT, cs))
 }
 
 func emptyNote(s string) ui.Node {
@@ -78,7 +78,7 @@ func newsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := list(r.Context(), req, lq)
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	filter := ui.Form{Method: "GET", Submit: ui.Tr(r, "Tampilkan", "Show"), Values: r.URL.Query(), Fields: []ui.Field{
@@ -88,7 +88,7 @@ func newsPage(w http.ResponseWriter, r *http.Request) {
 	if len(out.Items) == 0 {
 		body = append(body, emptyNote(ui.Tr(r, "Belum ada berita.", "No news yet.")))
 	} else {
-		body = append(body, cards(r, out.Items), pager{total: int(out.Total), page: page, limit: newsLimit})
+		body = append(body, cards(r, out.Items), ui.Pager{Total: int(out.Total), Page: page, Limit: newsLimit, Label: ui.Tr(r, "Halaman daftar", "List pages")})
 	}
 	body = append(body, ui.HTML(template.HTML(`<p class="b-muted">`+template.HTMLEscapeString(ui.Tr(r, "Ikuti berita ini di aplikasi pembaca berita: ", "Follow this news in a feed reader: "))+
 		`<a href="/api/v1/t/`+template.HTMLEscapeString(req.Tenant)+`/`+pluginID+`/feed.xml" type="application/atom+xml">`+template.HTMLEscapeString(ui.Tr(r, "umpan Atom", "Atom feed"))+`</a></p>`)))
@@ -111,7 +111,7 @@ type pic struct{ URL, Thumb, Alt, Href, Caption string }
 func articlePage(w http.ResponseWriter, r *http.Request) {
 	_, av, err := ui.CallAPI(r, getArticle, "GET", nil, nil, "slug", r.PathValue("slug"))
 	if err != nil {
-		failPage(w, r, ui.Tr(r, "Artikel tidak ditemukan", "Article not found"), err)
+		pageErrors.Fail(w, r, ui.Tr(r, "Artikel tidak ditemukan", "Article not found"), err)
 		return
 	}
 	v := av.(articleView)
@@ -123,7 +123,7 @@ func articlePage(w http.ResponseWriter, r *http.Request) {
 	image := ""
 	if v.Image != nil {
 		image = v.Image.URL
-		body = append(body, ui.HTML(run(r, figureT, pic{URL: v.Image.URL, Thumb: v.Image.ThumbURL, Alt: v.Title})))
+		body = append(body, ui.HTML(ui.Execute(r, figureT, pic{URL: v.Image.URL, Thumb: v.Image.ThumbURL, Alt: v.Title})))
 	}
 	body = append(body, ui.HTML(template.HTML(`<div class="wb-article" style="overflow-wrap:anywhere">`+v.HTML+`</div>`)))
 	if len(v.Gallery) > 0 {
@@ -131,7 +131,7 @@ func articlePage(w http.ResponseWriter, r *http.Request) {
 		for i, p := range v.Gallery {
 			pics = append(pics, pic{URL: p.URL, Thumb: p.ThumbURL, Alt: v.Title + " " + itoa(i+1)})
 		}
-		body = append(body, ui.Heading(ui.Tr(r, "Galeri", "Gallery")), ui.HTML(run(r, galleryT, pics)))
+		body = append(body, ui.Heading(ui.Tr(r, "Galeri", "Gallery")), ui.HTML(ui.Execute(r, galleryT, pics)))
 	}
 	back := ui.Link{Label: ui.Tr(r, "Berita lainnya", "More news"), Href: "/"}
 	if v.Kind == KindPage {
@@ -146,7 +146,7 @@ func pagesPage(w http.ResponseWriter, r *http.Request) {
 	title := ui.Tr(r, "Profil dan layanan", "About and services")
 	out, err := list(r.Context(), req, listQuery{Kind: KindPage, Status: StatusPublished, Village: req.Tenant, Limit: 200})
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	body := []ui.Node{}
@@ -177,7 +177,7 @@ func galleryPage(w http.ResponseWriter, r *http.Request) {
 	title := ui.Tr(r, "Galeri", "Gallery")
 	out, err := list(r.Context(), req, listQuery{Status: StatusPublished, Limit: 48})
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	var pics []pic
@@ -190,7 +190,7 @@ func galleryPage(w http.ResponseWriter, r *http.Request) {
 	}
 	body := []ui.Node{emptyNote(ui.Tr(r, "Belum ada foto.", "No photos yet."))}
 	if len(pics) > 0 {
-		body = []ui.Node{ui.HTML(run(r, galleryT, pics))}
+		body = []ui.Node{ui.HTML(ui.Execute(r, galleryT, pics))}
 	}
 	ui.Render(w, r, ui.Page{Title: title, Actions: []ui.Link{{Label: ui.Tr(r, "Berita", "News"), Href: "/"}}, Body: body})
 }
@@ -213,7 +213,7 @@ func publicWidget(w http.ResponseWriter, r *http.Request) {
 	title := ui.Tr(r, "Berita Terbaru", "Latest news")
 	out, err := list(r.Context(), req, listQuery{Kind: KindNews, Status: StatusPublished, Limit: 5})
 	if err != nil {
-		failPage(w, r, title, err)
+		pageErrors.Fail(w, r, title, err)
 		return
 	}
 	var body ui.Node
@@ -228,7 +228,7 @@ func publicWidget(w http.ResponseWriter, r *http.Request) {
 		for _, v := range out.Items {
 			data.Items = append(data.Items, item{Href: v.URL, Title: v.Title, Meta: meta(r, v)})
 		}
-		body = ui.HTML(run(r, widgetT, data))
+		body = ui.HTML(ui.Execute(r, widgetT, data))
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{body}})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -152,4 +153,22 @@ func truthy(s string) bool {
 		return true
 	}
 	return false
+}
+
+// FormValues parses a submitted form, URL-encoded or multipart (a form
+// with a file field), and answers its text values: r.PostForm, or the
+// multipart form's values. A multipart form keeps up to maxMemory bytes of
+// its files in memory and the rest in temporary files; r.FormFile and
+// r.MultipartForm.File read them afterwards. A form that cannot be read
+// (or is larger than the route's MaxBodyBytes) is an *sdk.Error 400
+// sdk.CodeMalformedForm. For a form that fills the API's input struct,
+// Decode does all this itself.
+func FormValues(r *http.Request, maxMemory int64) (url.Values, error) {
+	if err := r.ParseMultipartForm(maxMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return nil, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedForm, "the form cannot be read")
+	}
+	if r.MultipartForm != nil {
+		return url.Values(r.MultipartForm.Value), nil
+	}
+	return r.PostForm, nil
 }

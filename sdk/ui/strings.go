@@ -13,6 +13,7 @@ var msgs = map[string]map[string]string{
 		"sort_by": "Urutkan menurut %s", "server_error": "Terjadi kesalahan. Coba lagi sebentar lagi.",
 		"upload": "Unggah", "uploading": "Mengunggah…", "chart": "Grafik",
 		"want_int": "Harus bilangan bulat.", "want_number": "Harus angka.",
+		"track": "Lacak", "track_code": "Kode pelacakan",
 	},
 	"en": {
 		"save": "Save", "filter": "Filter", "reset": "Clear filters", "prev": "Previous", "next": "Next",
@@ -22,6 +23,7 @@ var msgs = map[string]map[string]string{
 		"sort_by": "Sort by %s", "server_error": "Something went wrong. Try again shortly.",
 		"upload": "Upload", "uploading": "Uploading…", "chart": "Chart",
 		"want_int": "Must be a whole number.", "want_number": "Must be a number.",
+		"track": "Track", "track_code": "Tracking code",
 	},
 }
 
