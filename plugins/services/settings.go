@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // letters are dated in the village's time zone, whatever the server has installed
@@ -132,8 +135,13 @@ func (s *Settings) validate() error {
 
 // patched returns s with the merge patch applied, checked.
 func (s Settings) patched(patch []byte) (Settings, error) {
+	// Numbers stay as written (UseNumber), so that one no float64 holds
+	// (1e400) reaches the target_days check below instead of failing here
+	// as malformed: it is a target out of range like 31.
 	var p any
-	if err := json.Unmarshal(patch, &p); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(patch))
+	dec.UseNumber()
+	if err := dec.Decode(&p); err != nil {
 		return s, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedJSON, "the body is not valid JSON: %v", err)
 	}
 	pm, ok := p.(map[string]any)
@@ -148,9 +156,12 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	// 0 would read as "unset" once saved: a client that sends it means
 	// something else than the default, so it is refused like 31.
 	if t, ok := pm["target_days"]; ok && t != nil {
-		if n, isNum := t.(float64); !isNum || n != float64(int(n)) || n < 1 || n > maxTargetDays {
+		num, isNum := t.(json.Number)
+		n, err := strconv.ParseFloat(string(num), 64)
+		if !isNum || err != nil || n < 1 || n > maxTargetDays || n != math.Trunc(n) {
 			return s, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidTargetDays, "target_days must be a whole number of working days from 1 to %d (null for the default, %d)", maxTargetDays, DefaultTargetDays)
 		}
+		pm["target_days"] = int(n) // 2.0 is 2 for the typed decode below
 	}
 	cur, err := json.Marshal(s)
 	if err != nil {
