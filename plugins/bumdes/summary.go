@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -95,29 +94,9 @@ func buildSummary(r *http.Request, year int) (*Summary, error) {
 	for _, c := range classifications {
 		s.ByClassification[c.Code] = 0
 	}
-	var villages []sdk.Tenant
-	districts := map[string]string{}
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return nil, err
-		}
-		villages = []sdk.Tenant{self}
-	} else {
-		below, err := req.TenantsBelow(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range below {
-			switch t.Level {
-			case sdk.Village:
-				if slices.Contains(t.Modules, pluginID) {
-					villages = append(villages, t)
-				}
-			case sdk.District:
-				districts[t.Code] = t.Name
-			}
-		}
+	villages, districts, err := req.VillagesWith(ctx, pluginID)
+	if err != nil {
+		return nil, err
 	}
 	byVillage := make(map[string]*VillageSummary, len(villages))
 	s.Items = make([]VillageSummary, len(villages))

@@ -25,11 +25,9 @@ package main
 // request: the rules, checks, masking and audit stay the API's.
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
@@ -63,8 +61,7 @@ func pages() []sdk.PageRoute {
 	}
 }
 
-// codeText says an API error in Bahasa Indonesia; on the console the API's
-// own (English) message follows for the detail.
+// codeText says an API error in Bahasa Indonesia (see pageErrors).
 var codeText = map[sdk.Code]string{
 	codeWrongLevel:            "BUMDes didaftarkan di desa, BUMDes Bersama di kecamatan",
 	codeKindLevel:             "BUM Desa didaftarkan di desanya, BUMDes Bersama di kecamatan desa-desa anggotanya",
@@ -100,38 +97,14 @@ var codeText = map[sdk.Code]string{
 	codeUnitInactive:          "Unit usaha ini sudah ditutup",
 }
 
-// formErrors splits an API error into field errors and a message for the
-// top of the form; ok is false for an error that is not the caller's.
-func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
-	var se *sdk.Error
-	if !errors.As(err, &se) || se.Status >= 500 {
-		return nil, "", 0, false
-	}
-	fields, msg = ui.FormErrorsFor(r, err)
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		msg = t + ": " + se.Message
-		if se.Field != "" {
-			fields[se.Field] = t
-		}
-	}
-	return fields, msg, se.Status, true
-}
+// pageErrors say the API's errors on the screens: the sentence of
+// codeText in Bahasa Indonesia, followed on the console by the API's own
+// (English) message for the detail.
+var pageErrors = ui.Errors{Module: pluginID, Text: codeText, Detail: true}
 
 // fail answers an error the page cannot show in a form.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
-	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t
-		}
-	} else if err != nil {
-		sdk.Logf(r.Context(), "error", "bumdes page: %v", err)
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	pageErrors.Fail(w, r, ui.Tr(r, "Kesalahan", "Error"), err)
 }
 
 func word(r *http.Request, ls []label, code string) string {
@@ -164,13 +137,6 @@ func classBadge(r *http.Request, c string, year int) ui.Node {
 	return ui.Badge(kind, word(r, classifications, c)+" "+strconv.Itoa(year))
 }
 
-func rupiah(v int64) string {
-	if v < 0 {
-		return "-" + ui.Rupiah(-v)
-	}
-	return ui.Rupiah(v)
-}
-
 func number(v int64) string {
 	if v < 0 {
 		return "-" + ui.Number(uint64(-v))
@@ -196,15 +162,4 @@ func nodes(ns ...ui.Node) ui.Node {
 // tenant's page, the mall).
 func absLink(label, href string) ui.Node {
 	return ui.HTML(template.HTML(fmt.Sprintf(`<a href="%s">%s</a>`, template.HTMLEscapeString(href), template.HTMLEscapeString(label))))
-}
-
-// publicBase is the public page root of the module at a tenant.
-func publicBase(tenant string) string { return "/" + tenant + "/" + pluginID }
-
-func query(kv ...string) url.Values {
-	q := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		q.Set(kv[i], kv[i+1])
-	}
-	return q
 }

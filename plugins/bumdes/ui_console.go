@@ -1,7 +1,6 @@
 package main
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,16 +10,13 @@ import (
 	"github.com/balaidesa/balai/sdk/ui"
 )
 
-// consoleHref is the console page of an enterprise kept at tenant.
+// consoleHref is the console page of an enterprise kept at tenant; on a
+// public page (the public recap) its public page.
 func consoleHref(r *http.Request, tenant, id string) string {
 	if !strings.HasPrefix(ui.Info(r).Base, "/console/") {
-		// The public recap links the public pages.
-		return publicBase(tenant) + "/enterprises/" + id
+		return ui.TenantHref(r, tenant, "/enterprises/"+id)
 	}
-	if tenant == sdk.From(r).Tenant {
-		return ui.Href(r, "/manage/"+id)
-	}
-	return "/console/" + tenant + "/m/" + pluginID + "/manage/" + id
+	return ui.TenantHref(r, tenant, "/manage/"+id)
 }
 
 // pageManage lists the enterprises here (at a village with the BUMDes
@@ -32,18 +28,12 @@ func pageManage(w http.ResponseWriter, r *http.Request) {
 
 func renderManage(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	req := sdk.From(r)
-	q := url.Values{}
-	for _, k := range []string{"page", "limit", "kind", "classification"} {
-		if v := r.URL.Query().Get(k); v != "" {
-			q.Set(k, v)
-		}
-	}
-	_, body, err := ui.CallAPI(r, listEnterprises, "GET", q, nil)
+	// The list's own query: page, limit, kind, classification.
+	list, err := ui.Answer[sdk.ListOf[EnterpriseView]](r, listEnterprises)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	list := body.(sdk.ListOf[EnterpriseView])
 	hasOwn := false
 	rows := make([]ui.Row, 0, len(list.Items))
 	for _, e := range list.Items {
@@ -113,7 +103,7 @@ func pageRegister(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	errs, msg, status, ok := formErrors(r, err)
+	errs, msg, status, ok := pageErrors.Client(r, err)
 	if !ok {
 		fail(w, r, err)
 		return
@@ -139,13 +129,11 @@ func pageEnterprise(w http.ResponseWriter, r *http.Request) {
 // on top when not empty.
 func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	req := sdk.From(r)
-	id := r.PathValue("id")
-	_, body, err := ui.CallAPI(r, getEnterprise, "GET", nil, nil, "id", id)
+	e, err := ui.Answer[EnterpriseView](r, getEnterprise)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	e := body.(EnterpriseView)
 	info := ui.DefinitionList(
 		[2]string{ui.Tr(r, "Jenis", "Kind"), kindLabel(r, e.Kind)},
 		[2]string{ui.Tr(r, "Nomor badan hukum", "Registration number"), dash(e.RegistrationNumber)},
@@ -155,7 +143,7 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg st
 	)
 	out := []ui.Node{ui.Section("", classBadge(r, e.Classification, e.ClassificationYear), info)}
 	if msg != "" {
-		out = append([]ui.Node{ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`)}, out...)
+		out = append([]ui.Node{ui.Alert(msg)}, out...)
 	}
 	if e.Joint {
 		out = append(out, ui.Muted(ui.Tr(r, "BUMDes Bersama ini dikelola oleh staf kecamatan.", "This joint enterprise is kept by the district's staff.")),
@@ -175,13 +163,13 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg st
 		actions = []ui.Link{{Label: ui.Tr(r, "Ubah data", "Edit"), Href: "/manage/" + e.ID + "/edit"}}
 	}
 	// Management.
-	_, mb, err := ui.CallAPI(r, listManagement, "GET", nil, nil, "id", id)
+	mb, err := ui.Answer[sdk.ListOf[Manager]](ui.WithQuery(r, "all", ""), listManagement)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
 	var mrows []ui.Row
-	for _, m := range mb.(sdk.ListOf[Manager]).Items {
+	for _, m := range mb.Items {
 		mrows = append(mrows, ui.Row{Cells: []ui.Node{ui.Cell(word(r, roles, m.Role)), ui.Cell(m.Name), ui.Cell(dateText(m.StartDate)), ui.Cell(dash(m.Phone))}})
 	}
 	out = append(out, ui.Section(ui.Tr(r, "Pengurus", "Management"), ui.Table{Columns: []ui.Column{{Key: "role", Label: ui.Tr(r, "Jabatan", "Role")}, {Key: "name", Label: ui.Tr(r, "Nama", "Name")},
@@ -207,7 +195,7 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg st
 		{Key: "manager", Label: ui.Tr(r, "Pengelola", "Manager")}, {Key: "state", Label: ui.Tr(r, "Status", "State")}, {Key: "mall", Label: ui.Tr(r, "Mall Desa", "Mall")}},
 		Rows: urows, Empty: ui.Tr(r, "Belum ada unit usaha.", "No business unit yet.")}, action(ui.Tr(r, "Tambah unit usaha", "Add a unit"), "/units")))
 	// Reports.
-	_, rb, err := ui.CallAPI(r, listReports, "GET", query("limit", "24"), nil, "id", id)
+	rb, err := ui.Answer[sdk.ListOf[ReportView]](ui.WithQuery(r, "limit", "24", "page", "", "year", "", "unit", ""), listReports)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -217,13 +205,13 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg st
 		names[u.ID] = u.Name
 	}
 	var rrows []ui.Row
-	for _, rep := range rb.(sdk.ListOf[ReportView]).Items {
+	for _, rep := range rb.Items {
 		rev := ""
 		if rep.Revision > 1 {
 			rev = " (" + ui.Tr(r, "koreksi ", "correction ") + strconv.FormatInt(rep.Revision-1, 10) + ")"
 		}
-		rrows = append(rrows, ui.Row{Cells: []ui.Node{ui.Cell(rep.Period + rev), ui.Cell(names[rep.UnitID]), ui.Cell(rupiah(rep.Revenue)), ui.Cell(rupiah(rep.Costs)),
-			ui.Cell(rupiah(rep.Profit)), ui.Cell(rupiah(rep.PADes)), ui.Cell(rupiah(rep.Assets)), ui.Cell(number(rep.Employees))}})
+		rrows = append(rrows, ui.Row{Cells: []ui.Node{ui.Cell(rep.Period + rev), ui.Cell(names[rep.UnitID]), ui.Cell(ui.Rupiah(rep.Revenue)), ui.Cell(ui.Rupiah(rep.Costs)),
+			ui.Cell(ui.Rupiah(rep.Profit)), ui.Cell(ui.Rupiah(rep.PADes)), ui.Cell(ui.Rupiah(rep.Assets)), ui.Cell(number(rep.Employees))}})
 	}
 	var reportAction ui.Node
 	if len(e.Units) > 0 {
@@ -234,21 +222,21 @@ func renderEnterprise(w http.ResponseWriter, r *http.Request, status int, msg st
 		{Key: "pades", Label: ui.Tr(r, "Kontribusi PADes", "Village income")}, {Key: "assets", Label: ui.Tr(r, "Aset", "Assets")}, {Key: "employees", Label: ui.Tr(r, "Pekerja", "Employees")}},
 		Rows: rrows, Empty: ui.Tr(r, "Belum ada laporan.", "No report yet.")}, reportAction))
 	// Capital.
-	_, cb, err := ui.CallAPI(r, listCapital, "GET", nil, nil, "id", id)
+	cb, err := ui.Answer[CapitalList](r, listCapital)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
 	var yrows []ui.Row
-	for _, y := range cb.(CapitalList).Years {
-		yrows = append(yrows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(y.Year)), ui.Cell(rupiah(y.Recorded)), ui.Cell(rupiah(y.FromVillage)),
-			ui.Cell(rupiah(y.Budgeted)), ui.Cell(rupiah(y.Realised)), capitalFlag(r, y)}})
+	for _, y := range cb.Years {
+		yrows = append(yrows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(y.Year)), ui.Cell(ui.Rupiah(y.Recorded)), ui.Cell(ui.Rupiah(y.FromVillage)),
+			ui.Cell(ui.Rupiah(y.Budgeted)), ui.Cell(ui.Rupiah(y.Realised)), capitalFlag(r, y)}})
 	}
 	out = append(out, ui.Section(ui.Tr(r, "Penyertaan modal", "Capital"), ui.Table{Columns: []ui.Column{{Key: "year", Label: ui.Tr(r, "Tahun", "Year")}, {Key: "recorded", Label: ui.Tr(r, "Dicatat BUMDes", "Recorded")},
 		{Key: "village", Label: ui.Tr(r, "Dari desa", "From the village")}, {Key: "budget", Label: ui.Tr(r, "Anggaran APBDes 6.2.2", "APBDes 6.2.2 budget")},
 		{Key: "realised", Label: ui.Tr(r, "Realisasi APBDes", "APBDes realised")}, {Key: "flag", Label: ui.Tr(r, "Kecocokan", "Check")}},
 		Rows: yrows, Empty: ui.Tr(r, "Belum ada penyertaan modal.", "No capital recorded.")}, action(ui.Tr(r, "Catat penyertaan modal", "Record capital"), "/capital")))
-	out = append(out, absLink(ui.Tr(r, "Lihat halaman publik", "See the public page"), publicBase(e.Tenant)+"/enterprises/"+e.ID))
+	out = append(out, absLink(ui.Tr(r, "Lihat halaman publik", "See the public page"), "/"+e.Tenant+"/"+pluginID+"/enterprises/"+e.ID))
 	ui.Render(w, r, ui.Page{Title: e.Name, Status: status, Body: out, Actions: actions})
 }
 
@@ -361,12 +349,11 @@ func formOf(r *http.Request, name string, e *EnterpriseView, values url.Values, 
 
 // renderForm shows one of the enterprise's forms on its page.
 func renderForm(w http.ResponseWriter, r *http.Request, status int, name string, values url.Values, errs map[string]string, msg string) {
-	_, body, err := ui.CallAPI(r, getEnterprise, "GET", nil, nil, "id", r.PathValue("id"))
+	e, err := ui.Answer[EnterpriseView](r, getEnterprise)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	e := body.(EnterpriseView)
 	if e.Joint {
 		fail(w, r, enterpriseNotFound())
 		return
@@ -398,7 +385,7 @@ func dateText(s string) string {
 // with the form shown again on an error.
 func pageForm(w http.ResponseWriter, r *http.Request, form string, do func() error, done string) {
 	if err := do(); err != nil {
-		errs, msg, status, ok := formErrors(r, err)
+		errs, msg, status, ok := pageErrors.Client(r, err)
 		if !ok {
 			fail(w, r, err)
 			return
@@ -488,18 +475,12 @@ func pageCapital(w http.ResponseWriter, r *http.Request) {
 // pageRecap is the roll-up of the villages below: enterprises by
 // classification, the year's turnover and contribution to village income.
 func pageRecap(w http.ResponseWriter, r *http.Request) {
-	q := query("year", r.URL.Query().Get("year"), "page", r.URL.Query().Get("page"), "limit", r.URL.Query().Get("limit"))
-	for k, v := range q {
-		if v[0] == "" {
-			q.Del(k)
-		}
-	}
-	_, body, err := ui.CallAPI(r, getSummary, "GET", q, nil)
+	// The roll-up's own query: year, page, limit.
+	s, err := ui.Answer[*Summary](r, getSummary)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	s := body.(*Summary)
 	off, limit, _ := sdk.Page(r)
 	rows := make([]ui.Row, 0, len(s.Items))
 	for _, v := range s.Items {
@@ -512,7 +493,7 @@ func pageRecap(w http.ResponseWriter, r *http.Request) {
 			class = classBadge(r, v.Classification, v.ClassificationYear)
 		}
 		rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(v.Name), ui.Cell(v.District), ent, class, ui.Cell(number(v.Units)),
-			ui.Cell(rupiah(v.Revenue)), ui.Cell(rupiah(v.PADes))}})
+			ui.Cell(ui.Rupiah(v.Revenue)), ui.Cell(ui.Rupiah(v.PADes))}})
 	}
 	out := []ui.Node{rollupFigures(r, s), ui.Table{
 		Filters: []ui.Field{{Name: "year", Label: ui.Tr(r, "Tahun", "Year"), Type: "number", Max: 2100}},
@@ -526,7 +507,7 @@ func pageRecap(w http.ResponseWriter, r *http.Request) {
 		var jrows []ui.Row
 		for _, j := range s.JointItems {
 			jrows = append(jrows, ui.Row{Cells: []ui.Node{absLink(j.Name, consoleHref(r, j.District, j.Enterprise)), ui.Cell(strings.Join(j.Members, ", ")),
-				ui.Cell(rupiah(j.Revenue)), ui.Cell(rupiah(j.PADes))}})
+				ui.Cell(ui.Rupiah(j.Revenue)), ui.Cell(ui.Rupiah(j.PADes))}})
 		}
 		out = append(out, ui.Section(ui.Tr(r, "BUMDes Bersama", "Joint enterprises"), ui.Table{Columns: []ui.Column{{Key: "name", Label: ui.Tr(r, "Nama", "Name")},
 			{Key: "members", Label: ui.Tr(r, "Desa anggota", "Members")}, {Key: "revenue", Label: ui.Tr(r, "Omzet", "Revenue")}, {Key: "pades", Label: ui.Tr(r, "Kontribusi PADes", "Village income")}}, Rows: jrows}))
@@ -547,9 +528,9 @@ func rollupFigures(r *http.Request, s *Summary) ui.Node {
 			[2]string{ui.Tr(r, "Desa ber-BUMDes", "Villages with an enterprise"), number(int64(s.WithEnterprise))},
 			[2]string{ui.Tr(r, "BUMDes Bersama", "Joint enterprises"), number(int64(s.Joint))},
 			[2]string{ui.Tr(r, "Unit usaha", "Business units"), number(s.Units)},
-			[2]string{ui.Tr(r, "Omzet", "Revenue"), rupiah(s.Revenue)},
-			[2]string{ui.Tr(r, "Laba", "Profit"), rupiah(s.Profit)},
-			[2]string{ui.Tr(r, "Kontribusi PADes", "Contribution to village income"), rupiah(s.PADes)},
+			[2]string{ui.Tr(r, "Omzet", "Revenue"), ui.Rupiah(s.Revenue)},
+			[2]string{ui.Tr(r, "Laba", "Profit"), ui.Rupiah(s.Profit)},
+			[2]string{ui.Tr(r, "Kontribusi PADes", "Contribution to village income"), ui.Rupiah(s.PADes)},
 		)),
 		ui.Chart{Title: ui.Tr(r, "BUMDes menurut klasifikasi", "Enterprises by classification"), Bars: bars, Format: func(v float64) string { return number(int64(v)) }},
 	)
@@ -557,14 +538,13 @@ func rollupFigures(r *http.Request, s *Summary) ui.Node {
 
 // widget is the dashboard widget: the enterprises and this year's turnover.
 func widget(w http.ResponseWriter, r *http.Request) {
-	_, body, err := ui.CallAPI(r, getSummary, "GET", nil, nil)
+	s, err := ui.Answer[*Summary](ui.WithQuery(r, "year", "", "page", "", "limit", ""), getSummary)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	s := body.(*Summary)
 	ui.Render(w, r, ui.Page{Title: "BUMDes", Body: []ui.Node{
-		ui.Text(ui.Tr(r, "BUMDes: ", "Enterprises: ") + number(int64(s.WithEnterprise+s.Joint)) + " · " + ui.Tr(r, "omzet ", "revenue ") + strconv.Itoa(s.Year) + ": " + rupiah(s.Revenue)),
+		ui.Text(ui.Tr(r, "BUMDes: ", "Enterprises: ") + number(int64(s.WithEnterprise+s.Joint)) + " · " + ui.Tr(r, "omzet ", "revenue ") + strconv.Itoa(s.Year) + ": " + ui.Rupiah(s.Revenue)),
 		ui.A(ui.Tr(r, "Kelola BUMDes", "Manage enterprises"), "/manage"),
 	}})
 }

@@ -14,16 +14,11 @@ import (
 // those below, each linked to its page.
 func publicList(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
-	q := query("limit", "100")
-	if p := r.URL.Query().Get("page"); p != "" {
-		q.Set("page", p)
-	}
-	_, body, err := ui.CallAPI(r, listEnterprises, "GET", q, nil)
+	list, err := ui.Answer[sdk.ListOf[EnterpriseView]](ui.WithQuery(r, "limit", "100", "kind", "", "classification", ""), listEnterprises)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	list := body.(sdk.ListOf[EnterpriseView])
 	rows := make([]ui.Row, 0, len(list.Items))
 	for _, e := range list.Items {
 		place := e.TenantName
@@ -54,19 +49,18 @@ func publicLink(r *http.Request, label, tenant, id string) ui.Node {
 	if tenant == sdk.From(r).Tenant {
 		return ui.A(label, "/enterprises/"+id)
 	}
-	return absLink(label, publicBase(tenant)+"/enterprises/"+id)
+	return absLink(label, ui.TenantHref(r, tenant, "/enterprises/"+id))
 }
 
 // publicEnterprise is an enterprise's public page: its data, current
 // management (names and roles), units with their mall pages, and yearly
 // figures. Never a NIK or a phone number.
 func publicEnterprise(w http.ResponseWriter, r *http.Request) {
-	_, body, err := ui.CallAPI(r, getEnterprise, "GET", nil, nil, "id", r.PathValue("id"))
+	e, err := ui.Answer[EnterpriseView](r, getEnterprise)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	e := body.(EnterpriseView)
 	out := []ui.Node{ui.Section("", classBadge(r, e.Classification, e.ClassificationYear), ui.DefinitionList(
 		[2]string{ui.Tr(r, "Jenis", "Kind"), kindLabel(r, e.Kind)},
 		[2]string{ui.Tr(r, "Nomor badan hukum", "Registration number"), dash(e.RegistrationNumber)},
@@ -77,7 +71,7 @@ func publicEnterprise(w http.ResponseWriter, r *http.Request) {
 		out = append(out, ui.Text(ui.Tr(r, "Desa anggota: ", "Member villages: ")+strings.Join(e.Members, ", ")))
 	}
 	if e.Joint {
-		out = append(out, absLink(ui.Tr(r, "Unit usaha dan laporan BUMDes Bersama ini", "This joint enterprise's units and reports"), publicBase(e.Tenant)+"/enterprises/"+e.ID))
+		out = append(out, absLink(ui.Tr(r, "Unit usaha dan laporan BUMDes Bersama ini", "This joint enterprise's units and reports"), ui.TenantHref(r, e.Tenant, "/enterprises/"+e.ID)))
 		ui.Render(w, r, ui.Page{Title: e.Name, Body: out})
 		return
 	}
@@ -104,7 +98,7 @@ func publicEnterprise(w http.ResponseWriter, r *http.Request) {
 		Rows: urows, Empty: ui.Tr(r, "Belum ada unit usaha.", "No business unit yet.")}))
 	var trows []ui.Row
 	for _, t := range e.Totals {
-		trows = append(trows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(t.Year)), ui.Cell(rupiah(t.Revenue)), ui.Cell(rupiah(t.Profit)), ui.Cell(rupiah(t.PADes))}})
+		trows = append(trows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(t.Year)), ui.Cell(ui.Rupiah(t.Revenue)), ui.Cell(ui.Rupiah(t.Profit)), ui.Cell(ui.Rupiah(t.PADes))}})
 	}
 	out = append(out, ui.Section(ui.Tr(r, "Kinerja per tahun", "Figures per year"), ui.Table{Columns: []ui.Column{{Key: "year", Label: ui.Tr(r, "Tahun", "Year")},
 		{Key: "revenue", Label: ui.Tr(r, "Omzet", "Revenue")}, {Key: "profit", Label: ui.Tr(r, "Laba", "Profit")}, {Key: "pades", Label: ui.Tr(r, "Kontribusi PADes", "Village income")}},
@@ -121,12 +115,11 @@ func publicSummary(w http.ResponseWriter, r *http.Request) {
 	req := sdk.From(r)
 	title := ui.Tr(r, "BUMDes", "Village enterprises")
 	if req.Level == sdk.Village {
-		_, body, err := ui.CallAPI(r, listEnterprises, "GET", nil, nil)
+		list, err := ui.Answer[sdk.ListOf[EnterpriseView]](ui.WithQuery(r, "page", "", "limit", "", "kind", "", "classification", ""), listEnterprises)
 		if err != nil {
 			fail(w, r, err)
 			return
 		}
-		list := body.(sdk.ListOf[EnterpriseView])
 		out := []ui.Node{}
 		for _, e := range list.Items {
 			out = append(out, ui.HTML("<p>"), nodes(publicLink(r, e.Name, e.Tenant, e.ID), classBadge(r, e.Classification, e.ClassificationYear)), ui.HTML("</p>"))
@@ -137,15 +130,14 @@ func publicSummary(w http.ResponseWriter, r *http.Request) {
 		ui.Render(w, r, ui.Page{Title: title, Body: out})
 		return
 	}
-	_, body, err := ui.CallAPI(r, getSummary, "GET", query("limit", "1"), nil)
+	s, err := ui.Answer[*Summary](ui.WithQuery(r, "limit", "1", "year", "", "page", ""), getSummary)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	s := body.(*Summary)
 	ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{
 		ui.Text(number(int64(s.WithEnterprise)) + ui.Tr(r, " dari ", " of ") + number(int64(s.Villages)) + ui.Tr(r, " desa memiliki BUMDes", " villages have an enterprise") +
-			" · " + ui.Tr(r, "omzet ", "revenue ") + strconv.Itoa(s.Year) + ": " + rupiah(s.Revenue) + " · PADes: " + rupiah(s.PADes)),
+			" · " + ui.Tr(r, "omzet ", "revenue ") + strconv.Itoa(s.Year) + ": " + ui.Rupiah(s.Revenue) + " · PADes: " + ui.Rupiah(s.PADes)),
 		ui.A(ui.Tr(r, "Daftar BUMDes", "Enterprises"), "/"),
 		ui.A(ui.Tr(r, "Rekap", "Recap"), "/rekap"),
 	}})

@@ -149,8 +149,17 @@ func TestPages(t *testing.T) {
 		if res.Status != http.StatusOK || !strings.Contains(res.HTML, "BUM Desa Kumantan Jaya") || !strings.Contains(res.HTML, "Rp12.500.000") || !strings.Contains(res.HTML, "BUM Desa Bersama Bangkinang") {
 			t.Errorf("recap: %d %s", res.Status, res.HTML)
 		}
-		if res := anon.PublicPage("GET", regency, "/rekap?year=2026", nil); res.Status != http.StatusOK || !strings.Contains(res.HTML, "Rp12.500.000") || strings.Contains(res.HTML, "/console/") {
+		if !strings.Contains(res.HTML, `href="/console/`+villageA+`/m/bumdes/manage/`+id+`"`) {
+			t.Errorf("the recap does not link the village's enterprise in its console: %s", res.HTML)
+		}
+		if res := anon.PublicPage("GET", regency, "/rekap?year=2026", nil); res.Status != http.StatusOK || !strings.Contains(res.HTML, "Rp12.500.000") || strings.Contains(res.HTML, "/console/") ||
+			!strings.Contains(res.HTML, `href="/`+villageA+`/bumdes/enterprises/`+id+`"`) {
 			t.Errorf("public recap: %d %s", res.Status, res.HTML)
+		}
+
+		// An enterprise that is not here: the console's error page says so.
+		if res := op.GetPage(villageA, "/manage/no-such-id"); res.Status != http.StatusNotFound || !strings.Contains(res.HTML, "BUMDes tidak ditemukan") || !strings.Contains(res.HTML, `role="alert"`) {
+			t.Errorf("a missing enterprise: %d %s", res.Status, res.HTML)
 		}
 	}, sdktest.WithClock(func() time.Time { return now }))
 }

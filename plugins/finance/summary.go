@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/balaidesa/balai/sdk"
@@ -80,33 +79,9 @@ func buildSummary(r *http.Request, year int) (*Summary, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
 	s := &Summary{Tenant: req.Tenant, Year: year, Items: []VillageSummary{}, byVillage: map[string]*VillageSummary{}}
-	var villages []sdk.Tenant
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return nil, err
-		}
-		villages = []sdk.Tenant{self}
-	} else {
-		below, err := req.TenantsBelow(ctx, sdk.Village)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range below {
-			if slices.Contains(t.Modules, pluginID) {
-				villages = append(villages, t)
-			}
-		}
-	}
-	districts := map[string]string{}
-	if req.Level != sdk.Village && req.Level != sdk.District {
-		ds, err := req.TenantsBelow(ctx, sdk.District)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			districts[d.Code] = d.Name
-		}
+	villages, districts, err := req.VillagesWith(ctx, pluginID)
+	if err != nil {
+		return nil, err
 	}
 	s.Items = make([]VillageSummary, 0, len(villages))
 	for _, v := range villages {
