@@ -107,8 +107,8 @@ func addCapital(r *http.Request, in CapitalInput) (int, any, error) {
 	if err := checkYear(req, "year", in.Year); err != nil {
 		return 0, nil, err
 	}
-	if in.Amount <= 0 {
-		return 0, nil, invalid(codeInvalidAmount, "amount", "amount must be a positive whole number of rupiah")
+	if in.Amount <= 0 || in.Amount > maxFigure {
+		return 0, nil, invalid(codeInvalidAmount, "amount", "amount must be a whole number of rupiah from 1 to %d", int64(maxFigure))
 	}
 	c := capitalEntry{EnterpriseID: ent.ID, Year: in.Year, Amount: in.Amount, Source: strings.TrimSpace(in.Source), RecordedBy: req.User}
 	if _, ok := findLabel(capitalSources, c.Source); !ok {

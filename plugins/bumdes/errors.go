@@ -83,8 +83,8 @@ const (
 	// codeReportNotFound: no report with this id in the enterprise (404).
 	codeReportNotFound sdk.Code = "report_not_found"
 	// codeInvalidAmount: a capital amount is not a positive whole rupiah,
-	// or a capital amount or report figure is no whole number an int64
-	// holds (1e30, 99999999999999999999, 1500.5: Bind's range tag) (422).
+	// a capital amount or report figure is above maxFigure (Rp 10
+	// trillion), or it is no whole number an int64 holds (1e30, 99999999999999999999, 1500.5: Bind's range tag) (422).
 	codeInvalidAmount sdk.Code = "invalid_amount"
 	// codeInvalidSource: a capital source is not one of capitalSources, or
 	// its village is not a member (422).

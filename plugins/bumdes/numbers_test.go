@@ -42,6 +42,11 @@ func TestNumbersOutOfRange(t *testing.T) {
 			{"corrected assets over", "/reports/" + r.ID + "/correct", `{"revenue":1,"costs":1,"assets":-1e19}`, 422, codeInvalidAmount, "assets"},
 			{"capital in exponent", "/capital", `{"year":2026,"amount":1e30,"source":"desa","date":"2026-03-01"}`, 422, codeInvalidAmount, "amount"},
 			{"capital with cents", "/capital", `{"year":2026,"amount":1500.5,"source":"desa","date":"2026-03-01"}`, 422, codeInvalidAmount, "amount"},
+			// Fits an int64 but above maxFigure: 250 villages' sums of such
+			// figures would overflow the roll-up.
+			{"revenue above the bound", "/reports", report("revenue", "10000000000001"), 422, codeInvalidAmount, "revenue"},
+			{"corrected pades above the bound", "/reports/" + r.ID + "/correct", `{"revenue":1,"costs":1,"pades":9000000000000000000}`, 422, codeInvalidAmount, "pades"},
+			{"capital above the bound", "/capital", `{"year":2026,"amount":10000000000001,"source":"desa","date":"2026-03-01"}`, 422, codeInvalidAmount, "amount"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				res := op.Post(villageA, "/enterprises/"+ent.ID+tt.path, tt.body)

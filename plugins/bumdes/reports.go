@@ -95,6 +95,13 @@ func reportView(req *sdk.Request, rec *sdk.Record) (ReportView, error) {
 	return v, nil
 }
 
+// maxFigure bounds every reported figure and capital entry: Rp 10
+// trillion, far above any village enterprise (the largest report
+// hundreds of billions), and low enough that the regency's sums over
+// hundreds of villages and years stay inside int64 (9.2e18), so a typo or a
+// hostile figure cannot overflow the roll-up.
+const maxFigure = 10_000_000_000_000
+
 // check checks the figures and computes the profit.
 func (f *figures) check() error {
 	for _, x := range []struct {
@@ -103,6 +110,9 @@ func (f *figures) check() error {
 	}{{"revenue", f.Revenue}, {"costs", f.Costs}, {"pades", f.PADes}, {"assets", f.Assets}, {"employees", f.Employees}} {
 		if x.v < 0 {
 			return invalid(codeNegative, x.name, "%s must not be negative (%d)", x.name, x.v)
+		}
+		if x.v > maxFigure {
+			return invalid(codeInvalidAmount, x.name, "%s must be at most %d", x.name, int64(maxFigure))
 		}
 	}
 	var err error
