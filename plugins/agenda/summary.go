@@ -2,8 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/balaidesa/balai/sdk"
@@ -68,29 +66,12 @@ func rollup(r *http.Request, m string, from, to time.Time) (summaryAnswer, error
 	req := sdk.From(r)
 	ans := summaryAnswer{Month: m, From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Items: []villageRow{}}
 	rows := map[string]*villageRow{}
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(r.Context())
-		if err != nil {
-			return ans, err
-		}
-		ans.Items = append(ans.Items, villageRow{Tenant: self.Code, Name: self.Name})
-	} else {
-		below, err := req.TenantsBelow(r.Context(), "")
-		if err != nil {
-			return ans, err
-		}
-		districts := map[string]string{}
-		for _, t := range below {
-			if t.Level == sdk.District {
-				districts[t.Code] = t.Name
-			}
-		}
-		for _, t := range below {
-			if t.Level == sdk.Village && slices.Contains(t.Modules, pluginID) {
-				ans.Items = append(ans.Items, villageRow{Tenant: t.Code, Name: t.Name, District: districts[t.Parent]})
-			}
-		}
-		slices.SortFunc(ans.Items, func(a, b villageRow) int { return strings.Compare(a.Tenant, b.Tenant) })
+	villages, districts, err := req.VillagesWith(r.Context(), pluginID)
+	if err != nil {
+		return ans, err
+	}
+	for _, t := range villages {
+		ans.Items = append(ans.Items, villageRow{Tenant: t.Code, Name: t.Name, District: districts[t.Parent]})
 	}
 	for i := range ans.Items {
 		rows[ans.Items[i].Tenant] = &ans.Items[i]

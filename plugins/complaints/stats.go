@@ -195,22 +195,12 @@ func stats(r *http.Request) (int, any, error) {
 		}
 		return v
 	}
-	if subtree {
-		below, err := req.TenantsBelow(ctx, sdk.Village)
-		if err != nil {
-			return 0, nil, err
-		}
-		for _, t := range below {
-			if slices.Contains(t.Modules, "complaints") {
-				village(t.Code).Name = t.Name
-			}
-		}
-	} else {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return 0, nil, err
-		}
-		village(self.Code).Name = self.Name
+	villages, _, err := req.VillagesWith(ctx, "complaints")
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, t := range villages {
+		village(t.Code).Name = t.Name
 	}
 	for _, g := range counts {
 		v := village(fmt.Sprint(g.Key[0]))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/balaidesa/balai/sdk"
 )
@@ -18,26 +17,15 @@ type places struct {
 
 // loadPlaces asks the host once per request for the names it needs.
 func loadPlaces(r *http.Request) (*places, error) {
-	req := sdk.From(r)
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		return &places{names: map[string]string{req.Tenant: self.Name}, codes: []string{req.Tenant}}, nil
-	}
-	below, err := req.TenantsBelow(r.Context(), sdk.Village)
+	villages, _, err := sdk.From(r).VillagesWith(r.Context(), pluginID)
 	if err != nil {
 		return nil, err
 	}
 	p := &places{names: map[string]string{}}
-	for _, t := range below {
-		if slices.Contains(t.Modules, pluginID) {
-			p.names[t.Code] = t.Name
-			p.codes = append(p.codes, t.Code)
-		}
+	for _, t := range villages {
+		p.names[t.Code] = t.Name
+		p.codes = append(p.codes, t.Code)
 	}
-	slices.Sort(p.codes)
 	return p, nil
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -100,23 +99,12 @@ func computeSummary(r *http.Request, year int) (*Summary, error) {
 	}
 	s := &Summary{Tenant: req.Tenant, Level: req.Level, Year: year, ByType: []TypeCount{}, ByYear: []YearCount{}, ByVillage: []VillageCount{}}
 	villages := map[string]*VillageCount{}
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.ByVillage = append(s.ByVillage, VillageCount{Tenant: self.Code, Name: self.Name})
-	} else {
-		below, err := req.TenantsBelow(ctx, sdk.Village)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range below {
-			if slices.Contains(t.Modules, pluginID) {
-				s.ByVillage = append(s.ByVillage, VillageCount{Tenant: t.Code, Name: t.Name})
-			}
-		}
-		sort.Slice(s.ByVillage, func(i, j int) bool { return s.ByVillage[i].Tenant < s.ByVillage[j].Tenant })
+	vs, _, err := req.VillagesWith(ctx, pluginID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range vs {
+		s.ByVillage = append(s.ByVillage, VillageCount{Tenant: t.Code, Name: t.Name})
 	}
 	for i := range s.ByVillage {
 		villages[s.ByVillage[i].Tenant] = &s.ByVillage[i]

@@ -88,23 +88,9 @@ func requestStats(r *http.Request) (int, any, error) {
 	out := statsView{Tenant: req.Tenant, ByState: zeroCounts(states), ByType: zeroCounts(codes), ByTypeState: []typeState{}}
 	perType := map[[2]string]int64{}
 	perVillage := map[string]*villageStats{}
-	var villages []sdk.Tenant
-	if subtree {
-		below, err := req.TenantsBelow(ctx, sdk.Village)
-		if err != nil {
-			return 0, nil, err
-		}
-		for _, t := range below {
-			if slices.Contains(t.Modules, "services") {
-				villages = append(villages, t)
-			}
-		}
-	} else {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return 0, nil, err
-		}
-		villages = []sdk.Tenant{self}
+	villages, _, err := req.VillagesWith(ctx, "services")
+	if err != nil {
+		return 0, nil, err
 	}
 	for _, t := range villages {
 		perVillage[t.Code] = &villageStats{Code: t.Code, Name: t.Name, ByState: zeroCounts(states)}

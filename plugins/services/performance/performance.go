@@ -21,12 +21,9 @@
 package performance
 
 import (
-	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -160,31 +157,6 @@ type Answer struct {
 	Total    int64     `json:"total"`
 }
 
-// Villages are the villages a performance answer covers: the request's
-// village itself, or every village below the request's tenant where
-// module is enabled (the ones a Subtree aggregate counts), by code.
-func Villages(ctx context.Context, req *sdk.Request, module string) ([]sdk.Tenant, error) {
-	if req.Level == sdk.Village {
-		self, _, err := req.TenantInfo(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return []sdk.Tenant{self}, nil
-	}
-	below, err := req.TenantsBelow(ctx, sdk.Village)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sdk.Tenant, 0, len(below))
-	for _, t := range below {
-		if slices.Contains(t.Modules, module) {
-			out = append(out, t)
-		}
-	}
-	slices.SortFunc(out, func(a, b sdk.Tenant) int { return cmp.Compare(a.Code, b.Code) })
-	return out, nil
-}
-
 // Compute gives the measure's value of each of the villages (by code) for
 // the period; a village left out of the map has nothing to measure (a
 // null value over 0).
@@ -203,8 +175,9 @@ func Handler(module string, m Measure, compute Compute) func(r *http.Request) (i
 		if err != nil {
 			return 0, nil, err
 		}
-		req := sdk.From(r)
-		villages, err := Villages(r.Context(), req, module)
+		// The villages a Subtree aggregate counts: the request's village
+		// itself, or those below where module is enabled, by code.
+		villages, _, err := sdk.From(r).VillagesWith(r.Context(), module)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -1,10 +1,14 @@
 // Package performancetest checks a module's GET /performance through the
 // test kit's host (sdk/sdktest): the unit tests of services, complaints,
 // finance and population state their cases as a table and run them here.
+// Villages checks the villages of any roll-up by village the same way.
 package performancetest
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/balaidesa/balai/plugins/services/performance"
@@ -75,4 +79,56 @@ func Pct(num, den int64, value float64) performance.Value {
 // Ask is a Case (for a table without field names).
 func Ask(name string, c *sdktest.Client, tenant, query string, total int64, want map[string]performance.Value) Case {
 	return Case{Name: name, Client: c, Tenant: tenant, Query: query, Total: total, Want: want}
+}
+
+// Villages checks, on each database, that a module's roll-up by village
+// (path, such as "/summary") lists the villages sdk.Request.VillagesWith
+// gives, in code order. It makes the villages 14.01.01.2001,
+// 14.01.01.2002 (the module off) and 14.01.02.2001 and asks as a viewer of
+// the regency: at the regency both villages with the module, named, with
+// their district's name when district is not empty; at the district
+// 14.01.01 its one village with the module and no district; at the village
+// 14.01.01.2001 itself. The answer's list is the field list, each row's
+// code, name and district name the fields code, "name" and district.
+// more, if not nil, checks more on the same host.
+func Villages(t *testing.T, p *sdk.Plugin, path, list, code, district string, more func(*testing.T, *sdktest.Host)) {
+	t.Helper()
+	sdktest.Each(t, p, func(t *testing.T, h *sdktest.Host) {
+		for _, v := range []string{"14.01.02.2001", "14.01.01.2002", "14.01.01.2001"} {
+			h.Tenant(v)
+		}
+		h.Enable("14.01")
+		h.Disable("14.01.01.2002")
+		viewer := h.User("rollup-viewer", "viewer", "14.01")
+		regency := "14.01.01.2001/Tenant 14.01.01.2001/ 14.01.02.2001/Tenant 14.01.02.2001/"
+		if district != "" {
+			regency = "14.01.01.2001/Tenant 14.01.01.2001/Tenant 14.01.01 14.01.02.2001/Tenant 14.01.02.2001/Tenant 14.01.02"
+		}
+		for _, c := range []struct{ tenant, want string }{
+			{"14.01", regency},
+			{"14.01.01", "14.01.01.2001/Tenant 14.01.01.2001/"},
+			{"14.01.01.2001", "14.01.01.2001/Tenant 14.01.01.2001/"},
+		} {
+			res := viewer.Get(c.tenant, path)
+			if res.Status != http.StatusOK {
+				t.Fatalf("%s at %s: %d %s", path, c.tenant, res.Status, res.Body)
+			}
+			var ans map[string]json.RawMessage
+			var rows []map[string]any
+			if res.JSON(&ans); json.Unmarshal(ans[list], &rows) != nil {
+				t.Fatalf("%s at %s: no list %s in %s", path, c.tenant, list, res.Body)
+			}
+			var got []string
+			for _, r := range rows {
+				d, _ := r[district].(string)
+				got = append(got, fmt.Sprint(r[code])+"/"+fmt.Sprint(r["name"])+"/"+d)
+			}
+			if g := strings.Join(got, " "); g != c.want {
+				t.Errorf("%s at %s: villages %q, want %q", path, c.tenant, g, c.want)
+			}
+		}
+		if more != nil {
+			more(t, h)
+		}
+	})
 }

@@ -1,0 +1,14 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
+)
+
+// GET /summary has one line per village where the module is on, as
+// sdk.Request.VillagesWith lists them: a village with the module off is
+// left out.
+func TestSummaryVillages(t *testing.T) {
+	performancetest.Villages(t, &plugin, "/summary", "by_village", "tenant", "", nil)
+}
