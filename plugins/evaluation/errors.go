@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -102,4 +103,13 @@ func fieldErr(code sdk.Code, field, format string, args ...any) error {
 
 func badFilter(format string, args ...any) error {
 	return sdk.Errorf(http.StatusBadRequest, codeInvalidFilter, format, args...)
+}
+
+// errCode is the code of an *sdk.Error, or "".
+func errCode(err error) sdk.Code {
+	var e *sdk.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }
