@@ -83,6 +83,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/complaints/{id}/close", Permission: permWrite, Handler: sdk.Func(closeComplaint)},
 		{Method: "GET", Path: "/published", Public: true, Handler: sdk.Func(listPublished)},
 		{Method: "GET", Path: "/stats", Public: true, Handler: sdk.Func(stats)},
+		{Method: "GET", Path: "/performance", Permission: permRead, Handler: sdk.Func(getPerformance)},
 		{Method: "GET", Path: "/settings", Permission: permRead, Handler: sdk.Func(getSettings)},
 		{Method: "PUT", Path: "/settings", Permission: permSettings, Handler: sdk.Func(putSettings)},
 	},

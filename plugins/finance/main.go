@@ -77,6 +77,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/budgets/{year}/realisations/{id}/evidence", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 		{Method: "GET", Path: "/budgets/{year}/report", Permission: permRead, Handler: http.HandlerFunc(serveReport)},
 		{Method: "GET", Path: "/summary", Public: true, Handler: sdk.Func(getSummary)},
+		{Method: "GET", Path: "/performance", Permission: permRead, Handler: sdk.Func(getPerformance)},
 	},
 	Pages:     pages(),
 	Publishes: []string{eventSaved, eventApproved, eventRealised, eventReversed},

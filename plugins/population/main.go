@@ -57,6 +57,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/residents/{id}/life-events", Permission: permRead, Handler: sdk.Func(getLifeEvents)},
 		{Method: "POST", Path: "/events", Permission: permWrite, Handler: sdk.Func(villageOnly(postEvent))},
 		{Method: "GET", Path: "/stats", Public: true, Handler: sdk.Func(stats)},
+		{Method: "GET", Path: "/performance", Permission: permRead, Handler: sdk.Func(getPerformance)},
 		{Method: "GET", Path: "/count", Public: true, Handler: sdk.Func(count)},
 		// The files villages hold (issue 11 items 8 and 9): import CSV or
 		// .xlsx as ours, OpenSID's or SIAK's; export residents, families

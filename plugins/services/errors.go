@@ -10,6 +10,9 @@ const (
 	// codeInvalidSettings: PUT /settings or a template holds a value that
 	// cannot be printed or saved (422).
 	codeInvalidSettings sdk.Code = "invalid_settings"
+	// codeInvalidTargetDays: target_days in PUT /settings is not 1 to 30
+	// working days (422).
+	codeInvalidTargetDays sdk.Code = "invalid_target_days"
 	// codeUnknownType: no letter type has this code (404 in a path, 422 in
 	// a body).
 	codeUnknownType sdk.Code = "unknown_type"

@@ -66,6 +66,7 @@ var plugin = sdk.Plugin{
 		{Method: "GET", Path: "/requests", Permission: permRead, Handler: sdk.Func(listRequests)},
 		{Method: "POST", Path: "/requests", Permission: permWrite, Handler: sdk.Func(villageOnly(createRequest))},
 		{Method: "GET", Path: "/requests/stats", Permission: permRead, Handler: sdk.Func(requestStats)},
+		{Method: "GET", Path: "/performance", Permission: permRead, Handler: sdk.Func(getPerformance)},
 		{Method: "GET", Path: "/requests/{id}", Permission: permRead, Handler: sdk.Func(getRequest)},
 		{Method: "PATCH", Path: "/requests/{id}", Permission: permWrite, Handler: sdk.Func(villageOnly(editRequest))},
 		{Method: "POST", Path: "/requests/{id}/approve", Permission: permApprove, Timeout: time.Minute, Handler: sdk.Func(villageOnly(approve))},

@@ -51,6 +51,12 @@ type Settings struct {
 	// Paper is the sheet letters print on: "F4" (folio, 215 x 330 mm, the
 	// default: what most village offices use) or "A4" (210 x 297 mm).
 	Paper string `json:"paper,omitempty"`
+	// TargetDays is the service standard of a letter: the working days
+	// (Monday to Friday) from a request's submission to the letter's
+	// issue, 1 to 30; 0 (unset) is DefaultTargetDays. The regency sets it
+	// and its villages inherit it, like every setting here; GET
+	// /performance measures the letters issued within it.
+	TargetDays int `json:"target_days,omitempty"`
 	// Emblem is drawn beside the letterhead text (emblem.go); set and
 	// removed with PUT and DELETE /settings/emblem only.
 	Emblem *Emblem `json:"emblem,omitempty"`
@@ -87,6 +93,9 @@ func (s *Settings) validate() error {
 	}
 	if e := s.Emblem; e != nil && (len(e.Data) == 0 || (e.ContentType != "image/png" && e.ContentType != "image/jpeg")) {
 		return bad("emblem: upload it with PUT /settings/emblem")
+	}
+	if s.TargetDays < 0 || s.TargetDays > maxTargetDays {
+		return sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidTargetDays, "target_days must be 1 to %d working days (leave it out for the default, %d)", maxTargetDays, DefaultTargetDays)
 	}
 	if _, ok := papers[s.Paper]; s.Paper != "" && !ok {
 		return bad("paper %q: want F4 (folio, 215 x 330 mm) or A4", s.Paper)
@@ -155,6 +164,13 @@ func (s Settings) patched(patch []byte) (Settings, error) {
 	// a patch may only remove it (null).
 	if e, ok := pm["emblem"]; ok && e != nil {
 		return s, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidSettings, "emblem is uploaded with PUT /settings/emblem (null removes it)")
+	}
+	// 0 would read as "unset" once saved: a client that sends it means
+	// something else than the default, so it is refused like 31.
+	if t, ok := pm["target_days"]; ok && t != nil {
+		if n, isNum := t.(float64); !isNum || n != float64(int(n)) || n < 1 || n > maxTargetDays {
+			return s, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidTargetDays, "target_days must be a whole number of working days from 1 to %d (null for the default, %d)", maxTargetDays, DefaultTargetDays)
+		}
 	}
 	cur, err := json.Marshal(s)
 	if err != nil {
@@ -239,6 +255,7 @@ type resolved struct {
 	PublicBaseURL  string    `json:"public_base_url,omitempty"`
 	FourEyes       bool      `json:"four_eyes"`
 	Paper          string    `json:"paper"`
+	TargetDays     int       `json:"target_days"`
 	// Emblem describes the emblem the letters print, with the address of
 	// its image; none when the tenant has none.
 	Emblem *emblemView `json:"emblem,omitempty"`
@@ -253,6 +270,10 @@ func resolve(s *Settings, rg region, zone *time.Location) resolved {
 		NumberTemplate: s.NumberTemplate, Timezone: s.Timezone, PublicBaseURL: s.PublicBaseURL, FourEyes: s.FourEyes, Paper: s.Paper}
 	if r.Paper == "" {
 		r.Paper = DefaultPaper
+	}
+	r.TargetDays = s.TargetDays
+	if r.TargetDays == 0 {
+		r.TargetDays = DefaultTargetDays
 	}
 	if s.Emblem != nil && len(s.Emblem.Data) > 0 {
 		r.emblem, r.Emblem = s.Emblem, s.Emblem.view(rg.Code)

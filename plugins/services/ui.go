@@ -71,7 +71,7 @@ var consolePages = []sdk.PageRoute{
 var codeField = map[sdk.Code]string{
 	codeInvalidNIK: "nik", codeUnknownResident: "nik", codeResidentDeceased: "nik", codeNotDeceased: "nik",
 	codeInvalidPurpose: "purpose", codeUnknownType: "type", codeInvalidReason: "reason", codeInvalidIdentity: "kk",
-	codeUnknownChild: "child_nik",
+	codeUnknownChild: "child_nik", codeInvalidTargetDays: "target_days",
 }
 
 // codeText says an API error in Bahasa Indonesia; the API's own (English)
@@ -87,6 +87,7 @@ var codeText = map[sdk.Code]string{
 	codeInvalidReason:        "Alasan wajib diisi",
 	codeInvalidState:         "Permohonan tidak dalam keadaan yang membolehkan tindakan ini",
 	codeInvalidSettings:      "Pengaturan tidak sah",
+	codeInvalidTargetDays:    "Standar waktu pelayanan harus 1 sampai 30 hari kerja",
 	codeNotAVillage:          "Surat diajukan dan diterbitkan di desa/kelurahan, bukan di tingkat ini",
 	codeTooManyRequests:      "Terlalu banyak permohonan yang masih menunggu",
 	codeRequestNotFound:      "Permohonan tidak ditemukan",
@@ -769,6 +770,9 @@ type settingsForm struct {
 	NumberTemplate string `json:"number_template"`
 	Paper          string `json:"paper"`
 	FourEyes       bool   `json:"four_eyes"`
+	// TargetDays is the service standard in working days; empty keeps
+	// the inherited one or the default.
+	TargetDays *int `json:"target_days"`
 }
 
 // patch is the JSON merge patch PUT /settings takes: an emptied field is
@@ -795,8 +799,12 @@ func (f settingsForm) patch() map[string]any {
 	if f.FourEyes {
 		fourEyes = true
 	}
+	var targetDays any
+	if f.TargetDays != nil {
+		targetDays = *f.TargetDays
+	}
 	return map[string]any{
-		"paper": orNull(f.Paper), "four_eyes": fourEyes,
+		"paper": orNull(f.Paper), "four_eyes": fourEyes, "target_days": targetDays,
 		"letterhead": letterhead, "address": orNull(f.Address), "place": orNull(f.Place), "number_template": orNull(f.NumberTemplate),
 		"signatory": map[string]any{"title": orNull(f.SignatoryTitle), "name": orNull(f.SignatoryName), "nip": orNull(f.SignatoryNIP)},
 	}
@@ -818,6 +826,9 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 	if s.FourEyes {
 		values.Set("four_eyes", "true")
 	}
+	if s.TargetDays != 0 {
+		values.Set("target_days", strconv.Itoa(s.TargetDays))
+	}
 	status, errs, msg := http.StatusOK, map[string]string(nil), ""
 	if r.Method == http.MethodPost {
 		var f settingsForm
@@ -836,7 +847,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The API names the setting at fault in its message only.
-		for _, k := range []string{"letterhead", "address", "place", "number_template", "paper", "signatory"} {
+		for _, k := range []string{"letterhead", "address", "place", "number_template", "paper", "target_days", "signatory"} {
 			if strings.Contains(msg, k) {
 				name := k
 				if k == "signatory" {
@@ -863,6 +874,8 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			[2]string{ui.Tr(r, "Kertas", "Paper"), paperName(r, res.Paper)},
 			[2]string{ui.Tr(r, "Prinsip empat mata", "Four eyes"), map[bool]string{true: ui.Tr(r, "Ya: yang mengajukan tidak boleh menyetujui", "Yes: the submitter may not approve"), false: ui.Tr(r, "Tidak", "No")}[res.FourEyes]},
 			[2]string{ui.Tr(r, "Zona waktu", "Time zone"), res.Timezone},
+			[2]string{ui.Tr(r, "Standar waktu pelayanan surat", "Letter service standard"),
+				fmt.Sprintf(ui.Tr(r, "%d hari kerja sejak diajukan sampai diterbitkan", "%d working days from submission to issue"), res.TargetDays)},
 		)),
 	}
 	// The letter as it prints now, the emblem beside the letterhead.
@@ -884,6 +897,9 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			{Name: "paper", Label: ui.Tr(r, "Kertas", "Paper"), Type: "select", Options: []ui.Option{{Value: "F4", Label: paperName(r, "F4")}, {Value: "A4", Label: paperName(r, "A4")}},
 				Help: ui.Tr(r, "Kosong: F4, kecuali diatur oleh wilayah di atas.", "Empty: F4, unless set above.")},
 			{Name: "four_eyes", Label: ui.Tr(r, "Prinsip empat mata: yang mengajukan atau mengubah permohonan tidak boleh menyetujuinya", "Four eyes: whoever submitted or edited a request may not approve it"), Type: "checkbox"},
+			{Name: "target_days", Label: ui.Tr(r, "Standar waktu pelayanan surat (hari kerja, 1 sampai 30)", "Letter service standard (working days, 1 to 30)"), Type: "number",
+				Help: fmt.Sprintf(ui.Tr(r, "Hari kerja (Senin sampai Jumat) sejak permohonan diajukan sampai surat diterbitkan; dipakai penilaian kinerja. Kosong: %d, kecuali diatur oleh wilayah di atas.",
+					"Working days (Monday to Friday) from a request's submission to the letter's issue, used by the performance evaluation. Empty: %d, unless set above."), DefaultTargetDays)},
 		}})
 	} else {
 		nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))
