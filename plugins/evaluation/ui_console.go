@@ -117,12 +117,12 @@ func pageTable(w http.ResponseWriter, r *http.Request) {
 		if it.AchievementAverage != nil {
 			ach = pct(*it.AchievementAverage)
 		}
-		scoreCell, gradeCell := ui.Cell("–"), ui.Node(ui.Muted(ui.Tr(r, "belum dievaluasi", "not evaluated")))
+		scoreCell, gradeCell := ui.Cell("–"), ui.Cell(ui.Tr(r, "belum dievaluasi", "not evaluated"))
 		if e := it.Evaluation; e != nil {
 			if e.Score != nil {
 				scoreCell = ui.Cell(score2(*e.Score))
 			}
-			gradeCell = ui.Muted(ui.Tr(r, "draf", "draft"))
+			gradeCell = ui.Cell(ui.Tr(r, "draf", "draft"))
 			if e.Grade != "" {
 				gradeCell = gradeBadge(e.Grade)
 				if e.State == StateDraft {
