@@ -114,6 +114,8 @@ func BenchmarkRegency(b *testing.B) {
 			{"list/district-escalated", "14.01.01", "/complaints?escalated=here&limit=50", op},
 			{"list/village", villages[0], "/complaints?limit=50", op},
 			{"published/regency", "14.01", "/published?limit=50", anon},
+			{"performance/regency", "14.01", "/performance?year=2026&limit=500", op},
+			{"performance/regency-quarter", "14.01", "/performance?year=2026&quarter=2&limit=500", op},
 		} {
 			b.Run(be.name+"/"+m.name, func(b *testing.B) {
 				for b.Loop() {

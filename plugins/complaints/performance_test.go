@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/plugins/services/performance"
+	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -64,60 +65,22 @@ func TestPerformance(t *testing.T) {
 		clock.Set(time.Date(2026, 4, 2, 2, 0, 0, 0, time.UTC))
 		respond(opA2, villageA2, a2[0])
 
-		pct := func(v float64) *float64 { return &v }
-		tests := []struct {
-			name   string
-			c      *sdktest.Client
-			tenant string
-			query  string
-			total  int64
-			want   map[string]performance.Value
-		}{
-			{"village quarter 1", viewer, villageA, "year=2026&quarter=1", 1,
-				map[string]performance.Value{villageA: {Value: pct(66.67), Numerator: 2, Denominator: 3}}},
-			{"village quarter 2: nothing answered", op, villageA, "year=2026&quarter=2", 1,
-				map[string]performance.Value{villageA: {Numerator: 0, Denominator: 0}}},
-			{"regency whole year", bupati, regency, "year=2026", 3, map[string]performance.Value{
-				villageA: {Value: pct(66.67), Numerator: 2, Denominator: 3}, villageA2: {Value: pct(0), Numerator: 0, Denominator: 1},
-				villageB: {Numerator: 0, Denominator: 0}}},
-			{"regency quarter 2, second page", bupati, regency, "year=2026&quarter=2&limit=1&page=2", 3,
-				map[string]performance.Value{villageA2: {Value: pct(0), Numerator: 0, Denominator: 1}}},
-			{"another year", bupati, regency, "year=2025&limit=1", 3,
-				map[string]performance.Value{villageA: {}}},
-		}
-		for _, tt := range tests {
-			var ans performance.Answer
-			res := tt.c.Get(tt.tenant, "/performance?"+tt.query)
-			if res.JSON(&ans); res.Status != http.StatusOK {
-				t.Fatalf("%s: %d %s", tt.name, res.Status, res.Body)
-			}
-			if ans.Total != tt.total || len(ans.Items) != len(tt.want) || len(ans.Measures) != 1 || ans.Measures[0].Key != "complaints_on_time" {
-				t.Errorf("%s: %s", tt.name, res.Body)
-				continue
-			}
-			for _, it := range ans.Items {
-				want, ok := tt.want[it.Tenant]
-				got := it.Values["complaints_on_time"]
-				if !ok || got.Numerator != want.Numerator || got.Denominator != want.Denominator ||
-					(got.Value == nil) != (want.Value == nil) || (got.Value != nil && *got.Value != *want.Value) {
-					t.Errorf("%s: %s = %+v, want %+v", tt.name, it.Tenant, got, want)
-				}
-			}
-		}
+		pct := performancetest.Pct
+		performancetest.Run(t, "complaints_on_time", []performancetest.Case{
+			performancetest.Ask("village quarter 1", viewer, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(2, 3, 66.67)}),
+			performancetest.Ask("village quarter 2: nothing answered", op, villageA, "year=2026&quarter=2", 1, map[string]performance.Value{villageA: {}}),
+			performancetest.Ask("regency whole year", bupati, regency, "year=2026", 3, map[string]performance.Value{
+				villageA: pct(2, 3, 66.67), villageA2: pct(0, 1, 0), villageB: {}}),
+			performancetest.Ask("regency quarter 2, second page", bupati, regency, "year=2026&quarter=2&limit=1&page=2", 3, map[string]performance.Value{villageA2: pct(0, 1, 0)}),
+			performancetest.Ask("another year", bupati, regency, "year=2025&limit=1", 3, map[string]performance.Value{villageA: {}}),
+		})
 		var ans performance.Answer
 		bupati.Get(regency, "/performance?year=2026&quarter=1").JSON(&ans)
-		if ans.From != "2026-01-01" || ans.To != "2026-03-31" || ans.Quarter != 1 || ans.Items[0].Tenant != villageA || ans.Items[1].Tenant != villageA2 {
+		if ans.From != "2026-01-01" || ans.To != "2026-03-31" || ans.Quarter != 1 || ans.Year != 2026 {
 			t.Errorf("regency quarter 1: %+v", ans)
 		}
-		if res := opB.Get(villageA, "/performance?year=2026"); res.Status != http.StatusForbidden {
-			t.Errorf("neighbour: %d %s", res.Status, res.Body)
-		}
-		for q, code := range map[string]sdk.Code{"": performance.CodeInvalidYear, "year=1999": performance.CodeInvalidYear,
+		performancetest.Refused(t, op, opB, villageA, map[string]sdk.Code{"": performance.CodeInvalidYear, "year=1999": performance.CodeInvalidYear,
 			"year=26": performance.CodeInvalidYear, "year=2026&quarter=5": performance.CodeInvalidQuarter,
-			"year=2026&quarter=q1": performance.CodeInvalidQuarter, "year=2026&limit=501": sdk.CodeInvalidPaging} {
-			if res := op.Get(villageA, "/performance?"+q); res.Status != http.StatusBadRequest || res.ErrorCode() != code {
-				t.Errorf("?%s: %d %s, want 400 %s", q, res.Status, res.Body, code)
-			}
-		}
+			"year=2026&quarter=q1": performance.CodeInvalidQuarter, "year=2026&limit=501": sdk.CodeInvalidPaging})
 	}, sdktest.WithClock(clock.Now))
 }

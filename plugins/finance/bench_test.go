@@ -113,6 +113,8 @@ func BenchmarkFinance(b *testing.B) {
 			}
 			b.Run("summary-regency", get(anon, "14.01", "/summary?year=2026&limit=500"))
 			b.Run("summary-district", get(anon, "14.01.07", "/summary?year=2026"))
+			b.Run("performance-regency", get(admin, "14.01", "/performance?year=2026&limit=500"))
+			b.Run("performance-regency-quarter", get(admin, "14.01", "/performance?year=2026&quarter=2&limit=500"))
 			b.Run("budget-public", get(anon, villages[100], "/budgets/2026"))
 			b.Run("realisations-list", get(admin, villages[100], "/budgets/2026/realisations?limit=50"))
 			b.Run("realisation-record", func(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/balaidesa/balai/plugins/services/performance"
+	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -49,51 +50,14 @@ func testPerformance(t *testing.T, h *sdktest.Host) {
 		t.Fatalf("draft A2: %d %s", res.Status, res.Body)
 	}
 
-	pct := func(v float64) *float64 { return &v }
-	tests := []struct {
-		name   string
-		c      *sdktest.Client
-		tenant string
-		query  string
-		total  int64
-		want   map[string]performance.Value
-	}{
-		{"quarter 1", op, villageA, "year=2026&quarter=1", 1,
-			map[string]performance.Value{villageA: {Value: pct(22.73), Numerator: 250_000_000, Denominator: 1_100_000_000}}},
-		{"quarter 2: up to 30 June", op, villageA, "year=2026&quarter=2", 1,
-			map[string]performance.Value{villageA: {Value: pct(25), Numerator: 275_000_000, Denominator: 1_100_000_000}}},
-		{"regency, whole year", viewer, "14.01", "year=2026", 3, map[string]performance.Value{
-			villageA:  {Value: pct(25), Numerator: 275_000_000, Denominator: 1_100_000_000},
-			villageA2: {}, villageB: {}}},
-		{"regency, a year without budgets", viewer, "14.01", "year=2027&limit=2", 3,
-			map[string]performance.Value{villageA: {}, villageA2: {}}},
-	}
-	for _, tt := range tests {
-		var ans performance.Answer
-		res := tt.c.Get(tt.tenant, "/performance?"+tt.query)
-		if res.JSON(&ans); res.Status != http.StatusOK {
-			t.Fatalf("%s: %d %s", tt.name, res.Status, res.Body)
-		}
-		if ans.Total != tt.total || len(ans.Items) != len(tt.want) || ans.Measures[0].Key != "budget_realisation" {
-			t.Errorf("%s: %s", tt.name, res.Body)
-			continue
-		}
-		for _, it := range ans.Items {
-			want, ok := tt.want[it.Tenant]
-			got := it.Values["budget_realisation"]
-			if !ok || got.Numerator != want.Numerator || got.Denominator != want.Denominator ||
-				(got.Value == nil) != (want.Value == nil) || (got.Value != nil && *got.Value != *want.Value) {
-				t.Errorf("%s: %s = %+v, want %+v", tt.name, it.Tenant, got, want)
-			}
-		}
-	}
-	if res := opB.Get(villageA, "/performance?year=2026"); res.Status != http.StatusForbidden {
-		t.Errorf("neighbour: %d %s", res.Status, res.Body)
-	}
-	for q, code := range map[string]sdk.Code{"": performance.CodeInvalidYear, "year=2101": performance.CodeInvalidYear,
-		"year=2026&quarter=0x": performance.CodeInvalidQuarter, "year=2026&quarter=-1": performance.CodeInvalidQuarter} {
-		if res := op.Get(villageA, "/performance?"+q); res.Status != http.StatusBadRequest || res.ErrorCode() != code {
-			t.Errorf("?%s: %d %s, want 400 %s", q, res.Status, res.Body, code)
-		}
-	}
+	pct := performancetest.Pct
+	performancetest.Run(t, "budget_realisation", []performancetest.Case{
+		performancetest.Ask("quarter 1", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(250_000_000, 1_100_000_000, 22.73)}),
+		performancetest.Ask("quarter 2: up to 30 June", op, villageA, "year=2026&quarter=2", 1, map[string]performance.Value{villageA: pct(275_000_000, 1_100_000_000, 25)}),
+		performancetest.Ask("regency, whole year", viewer, "14.01", "year=2026", 3, map[string]performance.Value{
+			villageA: pct(275_000_000, 1_100_000_000, 25), villageA2: {}, villageB: {}}),
+		performancetest.Ask("regency, a year without budgets", viewer, "14.01", "year=2027&limit=2", 3, map[string]performance.Value{villageA: {}, villageA2: {}}),
+	})
+	performancetest.Refused(t, op, opB, villageA, map[string]sdk.Code{"": performance.CodeInvalidYear, "year=2101": performance.CodeInvalidYear,
+		"year=2026&quarter=0x": performance.CodeInvalidQuarter, "year=2026&quarter=-1": performance.CodeInvalidQuarter})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -102,4 +103,88 @@ func BenchmarkNIKLookup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRecordsComplete measures GET /performance (records_complete) at
+// Kabupaten Kampar, 250 villages and 898,973 residents seeded by "balai
+// demo seed --district 14.01" (see BenchmarkDistrict), on PostgreSQL
+// (BALAI_TEST_DATABASE_URL; BALAI_BENCH_DISTRICT_DB reuses a seeded
+// schema), through the plugin binary.
+func BenchmarkRecordsComplete(b *testing.B) {
+	seedDistrict(b)
+	performanceLoad(b, &district)
+}
+
+// BenchmarkRecordsCompleteSQLite is BenchmarkRecordsComplete on SQLite
+// (BALAI_BENCH_DISTRICT_SQLITE reuses a seeded file).
+func BenchmarkRecordsCompleteSQLite(b *testing.B) {
+	seedDistrictSQLite(b)
+	performanceLoad(b, &districtSQLite)
+}
+
+// performanceLoad measures the regency's records_complete, all 250
+// villages on one page: "first" is the first call after the host started
+// over the seeded database (nothing kept for these aggregates yet on a
+// fresh seed), "first-after-restart" the first call of a second host over
+// the same database (the results kept there), "warm" repeated calls,
+// "after-write" a call after a resident of one village changed (that
+// village is counted again). It reports the regency's figures once, to
+// show what was counted.
+func performanceLoad(b *testing.B, d *seeded) {
+	if d.err != nil {
+		b.Fatal(d.err)
+	}
+	h := sdktest.NewBinary(b, d.pluginBn, "population", sdktest.WithDatabase(d.dbURL))
+	viewer := h.User(fmt.Sprintf("bench-perf-%d", time.Now().UnixNano()), "viewer", "14.01")
+	call := func(b *testing.B, c *sdktest.Client) (time.Duration, []byte) {
+		start := time.Now()
+		r := c.Get("14.01", "/performance?year=2026&limit=500")
+		if r.Status != 200 {
+			b.Fatalf("performance: %d %.300s", r.Status, r.Body)
+		}
+		return time.Since(start), r.Body
+	}
+	// Once, before b.Run (which may run its function more than once).
+	first, body := call(b, viewer)
+	var ans struct {
+		Items []struct {
+			Values map[string]struct{ Numerator, Denominator int64 } `json:"values"`
+		} `json:"items"`
+		Total int64 `json:"total"`
+	}
+	if err := json.Unmarshal(body, &ans); err != nil {
+		b.Fatal(err)
+	}
+	var done, living int64
+	for _, it := range ans.Items {
+		v := it.Values["records_complete"]
+		done, living = done+v.Numerator, living+v.Denominator
+	}
+	b.Run("records_complete/first", func(b *testing.B) {
+		b.ReportMetric(float64(first.Microseconds())/1000, "ms")
+		b.ReportMetric(float64(ans.Total), "villages")
+		b.ReportMetric(float64(living), "living")
+		b.ReportMetric(float64(done), "complete")
+	})
+	// The kept results are written in the background after the answer.
+	time.Sleep(3 * time.Second)
+	restarted := sdktest.NewBinary(b, d.pluginBn, "population", sdktest.WithDatabase(d.dbURL))
+	rviewer := restarted.User(fmt.Sprintf("bench-perf-r-%d", time.Now().UnixNano()), "viewer", "14.01")
+	again, _ := call(b, rviewer)
+	b.Run("records_complete/first-after-restart", func(b *testing.B) {
+		b.ReportMetric(float64(again.Microseconds())/1000, "ms")
+	})
+	b.Run("records_complete/warm", func(b *testing.B) {
+		var worst time.Duration
+		for i := 0; i < b.N; i++ {
+			t, _ := call(b, viewer)
+			worst = max(worst, t)
+		}
+		b.ReportMetric(float64(worst.Microseconds())/1000, "max_ms")
+	})
+	op := h.User(fmt.Sprintf("bench-perf-op-%d", time.Now().UnixNano()), "operator", "14.01")
+	l, id := residentToChange(b, op, d)
+	b.Run("records_complete/after-write", func(b *testing.B) {
+		writeThenGet(b, op, l, id, func(int) time.Duration { t, _ := call(b, viewer); return t })
+	})
 }

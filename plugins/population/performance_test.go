@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/balaidesa/balai/plugins/services/performance"
+	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -60,41 +61,12 @@ func testPerformance(t *testing.T, h *sdktest.Host) {
 		t.Fatalf("death: %d %s", res.Status, res.Body)
 	}
 
-	pct := func(v float64) *float64 { return &v }
-	tests := []struct {
-		name   string
-		c      *sdktest.Client
-		tenant string
-		query  string
-		total  int64
-		want   map[string]performance.Value
-	}{
-		{"village: 1 of 7 living complete", op, villageA, "year=2026&quarter=1", 1,
-			map[string]performance.Value{villageA: {Value: pct(14.29), Numerator: 1, Denominator: 7}}},
-		{"the period does not apply", op, villageA, "year=2020", 1,
-			map[string]performance.Value{villageA: {Value: pct(14.29), Numerator: 1, Denominator: 7}}},
-		{"regency", bupati, "14.01", "year=2026", 3, map[string]performance.Value{
-			villageA: {Value: pct(14.29), Numerator: 1, Denominator: 7}, villageA2: {}, villageB: {}}},
-	}
-	for _, tt := range tests {
-		var ans performance.Answer
-		res := tt.c.Get(tt.tenant, "/performance?"+tt.query)
-		if res.JSON(&ans); res.Status != http.StatusOK {
-			t.Fatalf("%s: %d %s", tt.name, res.Status, res.Body)
-		}
-		if ans.Total != tt.total || len(ans.Items) != len(tt.want) || ans.Measures[0].Key != "records_complete" {
-			t.Errorf("%s: %s", tt.name, res.Body)
-			continue
-		}
-		for _, it := range ans.Items {
-			want, ok := tt.want[it.Tenant]
-			got := it.Values["records_complete"]
-			if !ok || got.Numerator != want.Numerator || got.Denominator != want.Denominator ||
-				(got.Value == nil) != (want.Value == nil) || (got.Value != nil && *got.Value != *want.Value) {
-				t.Errorf("%s: %s = %+v, want %+v", tt.name, it.Tenant, got, want)
-			}
-		}
-	}
+	pct := performancetest.Pct
+	performancetest.Run(t, "records_complete", []performancetest.Case{
+		performancetest.Ask("village: 1 of 7 living complete", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(1, 7, 14.29)}),
+		performancetest.Ask("the period does not apply", op, villageA, "year=2020", 1, map[string]performance.Value{villageA: pct(1, 7, 14.29)}),
+		performancetest.Ask("regency", bupati, "14.01", "year=2026", 3, map[string]performance.Value{villageA: pct(1, 7, 14.29), villageA2: {}, villageB: {}}),
+	})
 	// Completing a record counts at once (the kept results follow writes).
 	if res := op.Patch(villageA, "/residents/"+ids[2], map[string]any{"birth_place": "Bangkinang"}); res.Status != http.StatusOK {
 		t.Fatalf("patch: %d %s", res.Status, res.Body)
@@ -103,12 +75,5 @@ func testPerformance(t *testing.T, h *sdktest.Host) {
 	if bupati.Get("14.01", "/performance?year=2026&limit=1").JSON(&ans); ans.Items[0].Values["records_complete"].Numerator != 2 {
 		t.Errorf("after completing a record: %+v", ans.Items)
 	}
-	if res := opB.Get(villageA, "/performance?year=2026"); res.Status != http.StatusForbidden {
-		t.Errorf("neighbour: %d %s", res.Status, res.Body)
-	}
-	for q, code := range map[string]sdk.Code{"quarter=1": performance.CodeInvalidYear, "year=2026&quarter=1.5": performance.CodeInvalidQuarter} {
-		if res := op.Get(villageA, "/performance?"+q); res.Status != http.StatusBadRequest || res.ErrorCode() != code {
-			t.Errorf("?%s: %d %s, want 400 %s", q, res.Status, res.Body, code)
-		}
-	}
+	performancetest.Refused(t, op, opB, villageA, map[string]sdk.Code{"quarter=1": performance.CodeInvalidYear, "year=2026&quarter=1.5": performance.CodeInvalidQuarter})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/balaidesa/balai/plugins/services/performance"
+	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
@@ -114,34 +115,12 @@ func TestPerformance(t *testing.T) {
 			t.Fatalf("seed A2: %d %s", res.Status, res.Body)
 		}
 
-		pct := func(v float64) *float64 { return &v }
-		check := func(name string, c *sdktest.Client, tenant, query string, total int64, want map[string]performance.Value) {
-			t.Helper()
-			var ans performance.Answer
-			res := c.Get(tenant, "/performance?"+query)
-			if res.JSON(&ans); res.Status != http.StatusOK {
-				t.Fatalf("%s: %d %s", name, res.Status, res.Body)
-			}
-			if ans.Total != total || len(ans.Items) != len(want) || ans.Measures[0].Key != "letters_on_time" {
-				t.Errorf("%s: %s", name, res.Body)
-				return
-			}
-			for _, it := range ans.Items {
-				w, ok := want[it.Tenant]
-				got := it.Values["letters_on_time"]
-				if !ok || got.Numerator != w.Numerator || got.Denominator != w.Denominator ||
-					(got.Value == nil) != (w.Value == nil) || (got.Value != nil && *got.Value != *w.Value) {
-					t.Errorf("%s: %s = %+v, want %+v", name, it.Tenant, got, w)
-				}
-			}
-		}
-		check("quarter 1 at the default target", op, villageA, "year=2026&quarter=1", 1,
-			map[string]performance.Value{villageA: {Value: pct(66.67), Numerator: 2, Denominator: 3}})
-		check("quarter 2", op, villageA, "year=2026&quarter=2", 1,
-			map[string]performance.Value{villageA: {Value: pct(100), Numerator: 1, Denominator: 1}})
-		check("regency, whole year", kampar, "14.01", "year=2026", 3, map[string]performance.Value{
-			villageA: {Value: pct(75), Numerator: 3, Denominator: 4}, villageA2: {Value: pct(100), Numerator: 1, Denominator: 1}, villageB: {}})
-
+		pct := performancetest.Pct
+		performancetest.Run(t, "letters_on_time", []performancetest.Case{
+			performancetest.Ask("quarter 1 at the default target", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(2, 3, 66.67)}),
+			performancetest.Ask("quarter 2", op, villageA, "year=2026&quarter=2", 1, map[string]performance.Value{villageA: pct(1, 1, 100)}),
+			performancetest.Ask("regency, whole year", kampar, "14.01", "year=2026", 3, map[string]performance.Value{villageA: pct(3, 4, 75), villageA2: pct(1, 1, 100), villageB: {}}),
+		})
 		// The regency sets 2 working days; its villages inherit it.
 		for _, bad := range []any{0, 31, 1.5, "2", -1} {
 			if res := kampar.Put("14.01", "/settings", map[string]any{"target_days": bad}); res.Status != http.StatusUnprocessableEntity || res.ErrorCode() != codeInvalidTargetDays {
@@ -156,21 +135,15 @@ func TestPerformance(t *testing.T) {
 		if op.Get(villageA, "/settings").JSON(&sv); sv.Resolved.TargetDays != 2 {
 			t.Errorf("village A inherits %d", sv.Resolved.TargetDays)
 		}
-		check("quarter 1 at 2 days", op, villageA, "year=2026&quarter=1", 1,
-			map[string]performance.Value{villageA: {Value: pct(100), Numerator: 3, Denominator: 3}})
+		performancetest.Run(t, "letters_on_time", []performancetest.Case{
+			performancetest.Ask("quarter 1 at 2 days", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(3, 3, 100)}),
+		})
 		res = kampar.Put("14.01", "/settings", map[string]any{"target_days": nil})
 		if res.JSON(&sv); res.Status != http.StatusOK || sv.Resolved.TargetDays != DefaultTargetDays {
 			t.Errorf("target_days null: %d %s", res.Status, res.Body)
 		}
 
-		if res := opB.Get(villageA, "/performance?year=2026"); res.Status != http.StatusForbidden {
-			t.Errorf("neighbour: %d %s", res.Status, res.Body)
-		}
-		for q, code := range map[string]sdk.Code{"year=": performance.CodeInvalidYear, "year=2026&quarter=44": performance.CodeInvalidQuarter} {
-			if res := op.Get(villageA, "/performance?"+q); res.Status != http.StatusBadRequest || res.ErrorCode() != code {
-				t.Errorf("?%s: %d %s, want 400 %s", q, res.Status, res.Body, code)
-			}
-		}
+		performancetest.Refused(t, op, opB, villageA, map[string]sdk.Code{"year=": performance.CodeInvalidYear, "year=2026&quarter=44": performance.CodeInvalidQuarter})
 	})
 }
 

@@ -17,7 +17,7 @@ package main
 //	POST /requests/{id}/approve     approve; /reject and /revoke take a reason and a confirmation; /issue
 //	GET  /requests/{id}/pdf         the letter as the API prints it (audited there)
 //	GET  /letter-types[/{code}]     the types; a type's wording, POST to preview (action=preview), save or reset
-//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format, preview
+//	GET  /settings, POST /settings  letterhead, office address, place, signatory name and NIP, number format, service standard (target_days), preview
 //	POST /settings/emblem           upload the letterhead's emblem (multipart); POST /settings/emblem/delete removes it
 //	GET  /widget/waiting            dashboard widget: requests waiting for a decision
 //
@@ -759,7 +759,8 @@ func orDots(s string) string {
 }
 
 // settingsForm is the letterhead form: lines of the letterhead (one a
-// line), office address, place, signatory, number format.
+// line), office address, place, signatory, number format, paper, four
+// eyes and the service standard.
 type settingsForm struct {
 	Letterhead     string `json:"letterhead"`
 	Address        string `json:"address"`

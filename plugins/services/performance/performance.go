@@ -116,6 +116,24 @@ type Value struct {
 	Denominator int64    `json:"denominator"`
 }
 
+// Same reports whether v and w hold the same figures (both values null,
+// or equal).
+func (v Value) Same(w Value) bool {
+	if v.Numerator != w.Numerator || v.Denominator != w.Denominator || (v.Value == nil) != (w.Value == nil) {
+		return false
+	}
+	return v.Value == nil || *v.Value == *w.Value
+}
+
+// String shows v as "66.67 (2/3)", or "null (0/0)".
+func (v Value) String() string {
+	s := "null"
+	if v.Value != nil {
+		s = strconv.FormatFloat(*v.Value, 'f', -1, 64)
+	}
+	return fmt.Sprintf("%s (%d/%d)", s, v.Numerator, v.Denominator)
+}
+
 // Percent is the Value of part out of whole as a percent rounded to 2
 // decimals; null when whole is 0.
 func Percent(part, whole int64) Value {
