@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +280,52 @@ func TestEvaluation(t *testing.T) {
 			}
 			w.district.Do(t, "GET", evp("14.01", "/scores"), nil).ExpectErr(400, "invalid_year")
 		})
+	})
+}
+
+// TestEvaluationTableAllSources reads the regency's table with the four
+// source modules running (their real GET /performance): every source is
+// available to the regency's admin, and the whole of Kampar in one page
+// stays fast (one call per source module, not one per village). The
+// timings are logged for BENCHMARKS.md.
+func TestEvaluationTableAllSources(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		mods := []string{"evaluation", "services", "complaints", "finance", "population"}
+		w := startPlugins(t, b, mods)
+		for _, m := range mods {
+			w.enable(t, "14.01", m, true)
+		}
+		y := fmt.Sprint(time.Now().Year())
+		sub := w.h.AnonFrom("127.0.0.42").Do(t, "POST", p(villageA, "complaints", "/complaints"), map[string]any{"category": "social", "description": "Bantuan sosial belum sampai ke RT 04"}).Expect(http.StatusCreated).JSON()
+		w.op.Do(t, "POST", p(villageA, "complaints", "/complaints/"+sub["id"].(string)+"/respond"), map[string]string{"answer": "Sudah disalurkan kemarin sore."}).Expect(http.StatusOK)
+		var times []time.Duration
+		var tb *Resp
+		for range 7 {
+			start := time.Now()
+			tb = w.district.Do(t, "GET", evp("14.01", "/evaluations/"+y+"?limit=500"), nil).Expect(http.StatusOK)
+			times = append(times, time.Since(start))
+		}
+		for _, s := range tb.JSON()["sources"].([]any) {
+			if src := s.(map[string]any); src["available"] != true {
+				t.Errorf("source %v not available: %v", src["key"], src["reason"])
+			}
+		}
+		items := tb.Items()
+		if len(items) != tb.Total() || len(items) < 250 {
+			t.Fatalf("%d rows of %d", len(items), tb.Total())
+		}
+		for _, it := range items {
+			if it["unit"] == villageA {
+				m := it["measures"].(map[string]any)["complaints_on_time"].(map[string]any)
+				if m["value"] != 100.0 {
+					t.Errorf("village A's complaints on time: %v", m)
+				}
+			}
+		}
+		slices.Sort(times)
+		t.Logf("%s: GET /evaluations/%s?limit=500 over %d units with the four sources: median %s, max %s", b.Name, y, len(items), times[len(times)/2], times[len(times)-1])
+		if times[len(times)/2] > 3*time.Second {
+			t.Errorf("the regency's table takes %s", times[len(times)/2])
+		}
 	})
 }
