@@ -89,6 +89,21 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	}})
 }
 
+// afterForm ends a form's POST: the form again with the API's error under
+// its field (again), or a redirect to the page with the flash.
+func afterForm(w http.ResponseWriter, r *http.Request, err error, again func(status int, fields map[string]string, msg string), to, flash string) {
+	if err == nil {
+		ui.Redirect(w, r, to, "success", flash)
+		return
+	}
+	fields, msg, status, ok := formErrors(r, err)
+	if !ok {
+		fail(w, r, err)
+		return
+	}
+	again(status, fields, msg)
+}
+
 // pct writes a percent the Indonesian way: 87,5 %.
 func pct(v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)

@@ -277,16 +277,10 @@ func pageAddIndicator(w http.ResponseWriter, r *http.Request) {
 		in.HigherIsBetter = &no
 	}
 	_, _, err := ui.CallAPI(r, createIndicator, "POST", nil, in)
-	if err != nil {
-		fields, msg, status, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
+	afterForm(w, r, err, func(status int, fields map[string]string, msg string) {
 		renderIndicators(w, r, yearParam(r), status, f, fields, msg)
-		return
-	}
-	ui.Redirect(w, r, "/indicators?year="+strconv.Itoa(year), "success", ui.Tr(r, "Indikator ditambahkan.", "Indicator added."))
+	},
+		"/indicators?year="+strconv.Itoa(year), ui.Tr(r, "Indikator ditambahkan.", "Indicator added."))
 }
 
 // pageIndicator shows an indicator's quarters and the form reporting one.
@@ -356,16 +350,10 @@ func renderIndicator(w http.ResponseWriter, r *http.Request, status int, values 
 // through the API's own handler.
 func pageReport(w http.ResponseWriter, r *http.Request) {
 	_, _, err := postAchievement(r)
-	if err != nil {
-		fields, msg, status, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
+	afterForm(w, r, err, func(status int, fields map[string]string, msg string) {
 		renderIndicator(w, r, status, r.PostForm, fields, msg)
-		return
-	}
-	ui.Redirect(w, r, "/indicators/"+r.PathValue("id"), "success", ui.Tr(r, "Capaian disimpan.", "Achievement saved."))
+	},
+		"/indicators/"+r.PathValue("id"), ui.Tr(r, "Capaian disimpan.", "Achievement saved."))
 }
 
 // worksheetValues turns a worksheet into the form's values.
@@ -524,16 +512,10 @@ func pageSaveWorksheet(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, _, err = ui.CallAPI(r, putEvaluation, "PUT", nil, ws, "year", year, "unit", unit)
 	}
-	if err != nil {
-		fields, msg, status, ok := formErrors(r, err)
-		if !ok {
-			fail(w, r, err)
-			return
-		}
+	afterForm(w, r, err, func(status int, fields map[string]string, msg string) {
 		renderWorksheet(w, r, status, r.PostForm, fields, msg)
-		return
-	}
-	ui.Redirect(w, r, "/worksheet/"+year+"/"+unit, "success", ui.Tr(r, "Lembar kerja disimpan.", "Worksheet saved."))
+	},
+		"/worksheet/"+year+"/"+unit, ui.Tr(r, "Lembar kerja disimpan.", "Worksheet saved."))
 }
 
 // pagePublish publishes the worksheet.
