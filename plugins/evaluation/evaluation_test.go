@@ -192,6 +192,10 @@ func TestIndicatorsAndAchievements(t *testing.T) {
 		want(t, w.opB.Get(villageA, "/indicators/"+ind.ID), 403, "")
 		want(t, w.opB.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 1}), 403, "")
 		want(t, w.opB.Post(villageB, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 1}), 404, "indicator_not_found")
+		// A district reads its village's indicator, and is told where to report.
+		camat := w.h.User("camat-op", "operator", districtA)
+		want(t, camat.Get(districtA, "/indicators/"+ind.ID), 200, "")
+		want(t, camat.Post(districtA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 3, "realisation": 1}), 422, "not_a_unit")
 		// The regency reads every unit's.
 		res = w.kampar.Get(regency, "/indicators?year=2026&unit="+villageA)
 		res.JSON(&list)

@@ -171,6 +171,9 @@ func evaluatorGate(r *http.Request) (int, sdk.Tenant, error) {
 	unitCode := r.PathValue("unit")
 	if req.Level != sdk.Regency {
 		reg := regencyOf(req.Tenant)
+		if strings.HasPrefix(unitCode, req.Tenant+".") {
+			reg = regencyOf(unitCode) // asked at the province
+		}
 		ok, err := req.CanIn(ctx, reg, permEvaluate)
 		if err != nil {
 			return 0, sdk.Tenant{}, err

@@ -461,6 +461,12 @@ func postAchievement(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if rec.Tenant != req.Tenant {
+		// Found below a district: the achievement is the unit's, written
+		// at its own address.
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeNotAUnit,
+			"indicator %s is %s's: report its achievements at /api/v1/t/%s/evaluation/indicators/%s/achievements", rec.ID, rec.Tenant, rec.Tenant, rec.ID)
+	}
 	if in.Quarter < 1 || in.Quarter > 4 {
 		return 0, nil, fieldErr(codeInvalidQuarter, "quarter", "quarter must be 1, 2, 3 or 4")
 	}
