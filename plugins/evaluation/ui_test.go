@@ -80,7 +80,13 @@ func TestScreens(t *testing.T) {
 		if res := w.op.PostForm(villageA, "/recommendations/"+ev.Recommendations[0].ID, url.Values{"response": {"PK ditandatangani"}, "status": {"done"}}); res.Status != 303 || res.FlashKind != "success" {
 			t.Fatalf("respond: %d %s", res.Status, res.Flash)
 		}
-		// The widgets.
+		// The widgets: nothing published yet at the neighbour, counts at the regency.
+		if ws := w.h.PublicWidgets(villageB); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "Belum ada hasil") {
+			t.Fatalf("neighbour's public widget: %+v", ws)
+		}
+		if ws := w.h.PublicWidgets(regency); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "A: 1") {
+			t.Fatalf("regency's public widget: %+v", ws)
+		}
 		if ws := w.h.PublicWidgets(villageA); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "90,00") {
 			t.Fatalf("public widget: %+v", ws)
 		}
