@@ -90,6 +90,13 @@ func TestScreens(t *testing.T) {
 		if ws := w.h.PublicWidgets(villageA); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "90,00") {
 			t.Fatalf("public widget: %+v", ws)
 		}
+		// A district's home is its villages' table, in English on request.
+		camat := w.h.User("camat", "operator", districtA)
+		camat.Lang = "en"
+		if res := camat.GetPage(districtA, "/home?year=2026"); res.Status != 200 || !strings.Contains(res.HTML, "Performance evaluation 2026") ||
+			!strings.Contains(res.HTML, villageA) || strings.Contains(res.HTML, villageB) || !strings.Contains(res.HTML, "District&#39;s indicators") {
+			t.Fatalf("district's table: %d %s", res.Status, res.HTML)
+		}
 		if m := w.h.Menu(villageA, "op-a"); len(m) == 0 {
 			t.Fatal("no menu")
 		}
