@@ -472,6 +472,16 @@ func renderWorksheet(w http.ResponseWriter, r *http.Request, status int, values 
 		}
 	} else if v != nil {
 		out = append(out, worksheetDetail(r, v)...)
+		if len(v.Recommendations) > 0 {
+			// The unit's answers, beside the worksheet they follow from.
+			rows := []ui.Row{}
+			for _, rc := range v.Recommendations {
+				rows = append(rows, ui.Row{Cells: []ui.Node{ui.Cell(strconv.Itoa(rc.Number)), ui.Cell(rc.Text), recStatusBadge(r, rc.Status), ui.Cell(rc.Response)}})
+			}
+			out = append(out, ui.Section(ui.Tr(r, "Rekomendasi dan tanggapan unit", "Recommendations and the unit's responses"),
+				ui.Table{Columns: []ui.Column{{Key: "n", Label: "No."}, {Key: "text", Label: ui.Tr(r, "Rekomendasi", "Recommendation")},
+					{Key: "status", Label: "Status"}, {Key: "response", Label: ui.Tr(r, "Tanggapan", "Response")}}, Rows: rows}))
+		}
 	} else {
 		out = append(out, ui.Muted(ui.Tr(r, "Belum ada lembar kerja evaluasi untuk unit ini.", "No evaluation worksheet for this unit yet.")))
 	}
@@ -560,8 +570,7 @@ func pageResult(w http.ResponseWriter, r *http.Request) {
 	out := []ui.Node{ui.DefinitionList([2]string{ui.Tr(r, "Nilai", "Score"), score2(*v.Score)}, [2]string{ui.Tr(r, "Predikat", "Grade"), v.Grade + " (" + v.GradeName + ")"})}
 	out = append(out, worksheetDetail(r, &v)...)
 	for _, rc := range v.Recommendations {
-		status := map[string]string{RecOpen: ui.Tr(r, "Belum ditanggapi", "Not answered"), RecPlanned: ui.Tr(r, "Direncanakan", "Planned"), RecDone: ui.Tr(r, "Selesai", "Done")}[rc.Status]
-		sec := []ui.Node{ui.Text(rc.Text), ui.Badge(map[string]string{RecOpen: "warning", RecPlanned: "info", RecDone: "success"}[rc.Status], status)}
+		sec := []ui.Node{ui.Text(rc.Text), recStatusBadge(r, rc.Status)}
 		if rc.Response != "" {
 			sec = append(sec, ui.DefinitionList([2]string{ui.Tr(r, "Tanggapan", "Response"), rc.Response}, [2]string{ui.Tr(r, "Oleh", "By"), rc.RespondedBy}))
 		}
@@ -575,6 +584,12 @@ func pageResult(w http.ResponseWriter, r *http.Request) {
 		out = append(out, ui.Section(fmt.Sprintf(ui.Tr(r, "Rekomendasi %d", "Recommendation %d"), rc.Number), sec...))
 	}
 	ui.Render(w, r, ui.Page{Title: title, Body: out})
+}
+
+// recStatusBadge shows a recommendation's status.
+func recStatusBadge(r *http.Request, status string) ui.Node {
+	label := map[string]string{RecOpen: ui.Tr(r, "Belum ditanggapi", "Not answered"), RecPlanned: ui.Tr(r, "Direncanakan", "Planned"), RecDone: ui.Tr(r, "Selesai", "Done")}[status]
+	return ui.Badge(map[string]string{RecOpen: "warning", RecPlanned: "info", RecDone: "success"}[status], label)
 }
 
 // pageRespond answers a recommendation.

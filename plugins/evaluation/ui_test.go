@@ -80,6 +80,10 @@ func TestScreens(t *testing.T) {
 		if res := w.op.PostForm(villageA, "/recommendations/"+ev.Recommendations[0].ID, url.Values{"response": {"PK ditandatangani"}, "status": {"done"}}); res.Status != 303 || res.FlashKind != "success" {
 			t.Fatalf("respond: %d %s", res.Status, res.Flash)
 		}
+		res = w.eval.GetPage(regency, "/worksheet/2026/"+villageA)
+		if !strings.Contains(res.HTML, "PK ditandatangani") || !strings.Contains(res.HTML, "Selesai") {
+			t.Fatalf("the regency's view of the responses: %s", res.HTML)
+		}
 		// The widgets: nothing published yet at the neighbour, counts at the regency.
 		if ws := w.h.PublicWidgets(villageB); len(ws) != 1 || !strings.Contains(string(ws[0].HTML), "Belum ada hasil") {
 			t.Fatalf("neighbour's public widget: %+v", ws)
