@@ -306,8 +306,8 @@ func TestEvaluationTableAllSources(t *testing.T) {
 			times = append(times, time.Since(start))
 		}
 		for _, s := range tb.JSON()["sources"].([]any) {
-			if src := s.(map[string]any); src["available"] != true {
-				t.Errorf("source %v not available: %v", src["key"], src["reason"])
+			if src := s.(map[string]any); src["available"] != true || src["calls"] != 1.0 {
+				t.Errorf("source %v not available (%v) or not in one call (%v)", src["key"], src["reason"], src["calls"])
 			}
 		}
 		items := tb.Items()

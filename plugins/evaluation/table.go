@@ -44,6 +44,9 @@ type SourceStatus struct {
 	Source
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
+	// Calls is how many GET /performance calls the page cost: 1, more
+	// only above 500 villages with the module.
+	Calls int `json:"calls"`
 }
 
 // Table is GET /evaluations/{year}'s answer.
@@ -201,8 +204,8 @@ func regencyTable(r *http.Request) (int, any, error) {
 		for i, s := range sources {
 			go func() {
 				defer wg.Done()
-				m, _, err := readingsUpTo(ctx, req, s, year, quarter, hi)
-				t.Sources[i] = SourceStatus{Source: s, Available: err == nil}
+				m, calls, err := readingsUpTo(ctx, req, s, year, quarter, hi)
+				t.Sources[i] = SourceStatus{Source: s, Available: err == nil, Calls: calls}
 				if un, ok := err.(*unavailable); ok {
 					t.Sources[i].Reason = un.Reason
 				} else if err != nil {
