@@ -14,6 +14,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -368,5 +369,76 @@ func TestFinance(t *testing.T) {
 			w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import"), nil, "file", "x.csv", []byte("nama,umur\nBudi,3\n")).ExpectErr(422, "invalid_import_file")
 			w.opB.Do(t, "POST", fin(villageB, "/budgets/2026/import"), "Kd_Rincian,Anggaran\n4.9.9,abc\n").ExpectErr(422, "import_rows_invalid")
 		})
+	})
+}
+
+// TestFinanceSiskeudesImport imports the testdata export in the layout of
+// Siskeudes' Ta_RABRinci table, as CSV and as a workbook, through the
+// real binary and plugin: the items add up to a balanced budget that is
+// approved as it is, the workbook's amounts after the change open the
+// Perubahan, a line with one unreadable item row is left out whole, a
+// district's database is read for the village it names, and another
+// year's export is refused.
+func TestFinanceSiskeudesImport(t *testing.T) {
+	csvExport, err := os.ReadFile("../plugins/finance/testdata/Ta_RABRinci.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlsxExport, err := os.ReadFile("../plugins/finance/testdata/Ta_RABRinci.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"finance"})
+		w.enable(t, "14.01", "finance", true)
+		head, _ := w.admin.CreateUser(t, "kades-a")
+		w.admin.Grant(t, villageA, "kades-a", "admin")
+
+		r := w.op.multipartPost(t, fin(villageA, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", csvExport).Expect(200).JSON()
+		if rej, _ := r["rejected"].([]any); num(r, "lines") != 15 || len(rej) != 0 || num(r, "budget", "totals", "income") != 1_251_500_000 ||
+			num(r, "budget", "totals", "spending") != 1_083_800_005 || num(r, "budget", "totals", "silpa") != 0 {
+			t.Fatalf("import: lines %v rejected %v totals %v", r["lines"], r["rejected"], r["budget"].(map[string]any)["totals"])
+		}
+		v := head.Do(t, "POST", fin(villageA, "/budgets/2026/approve"), perdes).Expect(200).JSON()
+		if num(v, "dana_desa", "budget") != 800_000_000 {
+			t.Errorf("approved: %v", v["dana_desa"])
+		}
+		for _, l := range v["lines"].([]any) {
+			if m := l.(map[string]any); m["code"] == "1.1.04" && (num(m, "amount") != 1_800_005 || m["name"] != "Belanja Barang Perlengkapan") ||
+				m["code"] == "1.1.02.3" && (num(m, "amount") != 43_200_000 || m["source"] != "PBH") {
+				t.Errorf("the items of one account: %v", m)
+			}
+		}
+
+		// The workbook's amounts after the change open the Perubahan.
+		p := w.op.multipartPost(t, fin(villageA, "/budgets/2026/import?kind=perubahan"), nil, "file", "Ta_RABRinci.xlsx", xlsxExport).Expect(200).JSON()
+		if num(p, "budget", "revision") != 1 || p["budget"].(map[string]any)["kind"] != "perubahan" || num(p, "budget", "totals", "income") != 1_301_500_000 ||
+			num(p, "budget", "totals", "silpa") != 0 {
+			t.Errorf("perubahan: %v %v", p["budget"].(map[string]any)["kind"], p["budget"].(map[string]any)["totals"])
+		}
+
+		// One item row that is not rupiah: its line is left out whole.
+		broken := strings.Replace(string(csvExport), "312499.8125,1249999.25,", "312499.8125,12.5.0,", 1)
+		r = w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", []byte(broken)).Expect(200).JSON()
+		rej, _ := r["rejected"].([]any)
+		if num(r, "lines") != 14 || len(rej) != 2 || rej[0].(map[string]any)["code"] != "line_incomplete" || num(rej[0].(map[string]any), "row") != 11 ||
+			rej[1].(map[string]any)["code"] != "invalid_amount" || num(rej[1].(map[string]any), "row") != 12 {
+			t.Errorf("broken item: lines %v rejected %v", r["lines"], r["rejected"])
+		}
+		for _, l := range r["budget"].(map[string]any)["lines"].([]any) {
+			if l.(map[string]any)["code"] == "1.1.04" {
+				t.Errorf("a line imported in part: %v", l)
+			}
+		}
+
+		// A district's database: refused until the village is named.
+		lines := strings.Split(strings.TrimSpace(string(csvExport)), "\n")
+		district := string(csvExport) + strings.ReplaceAll(lines[1], "01.2009.", "01.2010.") + "\n"
+		w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import"), nil, "file", "Ta_RABRinci.csv", []byte(district)).ExpectErr(422, "invalid_import_file")
+		if r := w.opB.multipartPost(t, fin(villageB, "/budgets/2026/import?kd_desa=01.2009."), nil, "file", "Ta_RABRinci.csv", []byte(district)).Expect(200).JSON(); num(r, "lines") != 15 || num(r, "skipped") != 1 {
+			t.Errorf("kd_desa: lines %v skipped %v", r["lines"], r["skipped"])
+		}
+		// Another year's export.
+		w.opB.multipartPost(t, fin(villageB, "/budgets/2027/import"), nil, "file", "Ta_RABRinci.csv", csvExport).ExpectErr(422, "invalid_import_file")
 	})
 }

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/balaidesa/balai/core/storetest"
 	"github.com/balaidesa/balai/sdk/sdktest"
+	"github.com/xuri/excelize/v2"
 )
 
 // The benchmark's regency: Kampar-sized, 250 villages in 21 districts,
@@ -125,6 +131,77 @@ func BenchmarkFinance(b *testing.B) {
 					}
 				}
 			})
+		})
+	}
+}
+
+// benchTaRABRinci is a large village's Ta_RABRinci: the testdata's
+// header and 1,500 spending items (300 accounts of 5 items each, in 60
+// kegiatan across the sub-bidang), as CSV and as a workbook.
+func benchTaRABRinci(b *testing.B) (csvData, xlsxData []byte) {
+	data, err := os.ReadFile("testdata/Ta_RABRinci.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tbl, _ := readTable(data)
+	rows := [][]string{tbl.rows[0]}
+	subs := make([]string, 0, len(subBidangs))
+	for s := range subBidangs {
+		subs = append(subs, s)
+	}
+	slices.Sort(subs)
+	kinds := []string{"5.2.1.01.", "5.2.2.01.", "5.2.3.01.", "5.3.4.02.", "5.3.4.03."}
+	for i := 0; i < 60; i++ {
+		bid, sub, _ := strings.Cut(subs[i%len(subs)], ".")
+		nb, _ := strconv.Atoi(bid)
+		ns, _ := strconv.Atoi(sub)
+		keg := fmt.Sprintf("01.2009.%02d.%02d.%02d.", nb, ns, i/len(subs)+1)
+		for _, k := range kinds {
+			for item := 1; item <= 5; item++ {
+				rows = append(rows, []string{"2026", "01.2009.", keg, k, "01", fmt.Sprintf("%03d", item), "DDS", "Item " + strconv.Itoa(item),
+					"Paket", "3", "333333.33", "999999.99", "3", "333333.33", "999999.99", "0", ""})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.WriteAll(rows)
+	wb := excelize.NewFile()
+	defer wb.Close()
+	for i, row := range rows {
+		ref, _ := excelize.CoordinatesToCellName(1, i+1)
+		cells := make([]any, len(row))
+		for j, v := range row {
+			cells[j] = v
+			if f, err := strconv.ParseFloat(v, 64); err == nil && i > 0 && j >= 9 && j <= 15 {
+				cells[j] = f
+			}
+		}
+		wb.SetSheetRow("Sheet1", ref, &cells)
+	}
+	var xb bytes.Buffer
+	wb.Write(&xb)
+	return buf.Bytes(), xb.Bytes()
+}
+
+// BenchmarkImportTaRABRinci reads a 1,500-item Ta_RABRinci export into
+// budget lines (readTable and parseImport: what POST /import does before
+// it saves the draft), from CSV and from a workbook.
+func BenchmarkImportTaRABRinci(b *testing.B) {
+	csvData, xlsxData := benchTaRABRinci(b)
+	for name, data := range map[string][]byte{"csv": csvData, "xlsx": xlsxData} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				tbl, err := readTable(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines, _, rejected, err := parseImport(tbl, importOptions{Year: 2026})
+				if err != nil || len(rejected) != 0 || len(lines) != 300 {
+					b.Fatalf("%d lines, %v, %v", len(lines), rejected, err)
+				}
+			}
 		})
 	}
 }

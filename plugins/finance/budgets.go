@@ -149,7 +149,7 @@ func checkLines(lines []Line) (Totals, error) {
 		l := &lines[i]
 		l.Code = strings.TrimSuffix(strings.TrimSpace(l.Code), ".")
 		l.Account = strings.TrimSuffix(strings.TrimSpace(l.Account), ".")
-		l.Source = strings.ToUpper(strings.TrimSpace(l.Source))
+		l.Source = sourceCode(l.Source)
 		l.Name = strings.TrimSpace(l.Name)
 		switch l.Section {
 		case sectionIncome, sectionSpending, sectionFinancing:
@@ -160,8 +160,10 @@ func checkLines(lines []Line) (Totals, error) {
 			return t, lineErr(i, codeInvalidCode, "code", "%v", err)
 		}
 		if l.Section == sectionSpending {
-			if l.Account != "" && !accountCode.MatchString(l.Account) {
-				return t, lineErr(i, codeInvalidAccount, "account", "account %q is not a type of spending 5.1 to 5.4", l.Account)
+			if l.Account != "" {
+				if err := checkAccount(l.Account); err != nil {
+					return t, lineErr(i, codeInvalidAccount, "account", "%v", err)
+				}
 			}
 			if sourceName(l.Source) == "" {
 				return t, lineErr(i, codeInvalidSource, "source", "source of funds %q is not one of DDS, ADD, PBH, PAD, BKP, BKK, SWD, SILPA, DLL", l.Source)
@@ -487,6 +489,14 @@ type TotalsView struct {
 	SiLPA        int64 `json:"silpa"`
 }
 
+// reportSums adds to totals what the regulation's budget and report show
+// below them: the surplus (a deficit when negative), net financing and
+// the SiLPA of the year.
+func reportSums(t Totals) TotalsView {
+	return TotalsView{Totals: t, Surplus: t.Income - t.Spending, NetFinancing: t.FinancingReceipts - t.FinancingExpenditures,
+		SiLPA: t.Income - t.Spending + t.FinancingReceipts - t.FinancingExpenditures}
+}
+
 // Realised is what has been realised against the approved lines.
 type Realised struct {
 	Totals
@@ -562,6 +572,15 @@ func getBudget(r *http.Request) (int, any, error) {
 // buildView reads the year's versions and ledger and builds the view of
 // the latest version (the latest approved one when approvedOnly).
 func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly bool) (*BudgetView, error) {
+	return buildViewAsOf(ctx, req, year, approvedOnly, "")
+}
+
+// buildViewAsOf is buildView of the version in force on the date asOf
+// (YYYY-MM-DD) when it is set: the latest approved version whose Perdes
+// is dated by then, or the APBDes when even its Perdes is later. The
+// first semester's report is of the budget as it stood on 30 June, not of
+// a Perubahan enacted after it.
+func buildViewAsOf(ctx context.Context, req *sdk.Request, year int, approvedOnly bool, asOf string) (*BudgetView, error) {
 	recs, bs, err := versions(ctx, req, year)
 	if err != nil {
 		return nil, err
@@ -569,8 +588,12 @@ func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly boo
 	pick := -1
 	for i := range bs {
 		if !approvedOnly || bs[i].Status == statusOK {
-			pick = i
-			break
+			if pick < 0 || asOf != "" && bs[pick].PerdesDate > asOf {
+				pick = i
+			}
+			if asOf == "" || bs[i].PerdesDate <= asOf {
+				break
+			}
 		}
 	}
 	if pick < 0 {
@@ -588,8 +611,7 @@ func buildView(ctx context.Context, req *sdk.Request, year int, approvedOnly boo
 		PerdesNumber: b.PerdesNumber, PerdesDate: b.PerdesDate, ApprovedAt: b.ApprovedAt, UpdatedAt: recs[pick].UpdatedAt,
 		Lines: make([]LineView, 0, len(b.Lines)), Versions: []Version{}}
 	t := Totals{b.Income, b.Spending, b.FinancingReceipts, b.FinancingExpenditures}
-	v.Totals = TotalsView{Totals: t, Surplus: t.Income - t.Spending, NetFinancing: t.FinancingReceipts - t.FinancingExpenditures,
-		SiLPA: t.Income - t.Spending + t.FinancingReceipts - t.FinancingExpenditures}
+	v.Totals = reportSums(t)
 	inc := map[string]*GroupView{}
 	for _, g := range incomeGroups {
 		inc[g.Code] = &GroupView{Group: g.Code, Name: g.Name}

@@ -102,10 +102,18 @@ const (
 	codeInvalidPeriod sdk.Code = "invalid_period"
 	// codeInvalidFormat: ?format= is not json or csv (400).
 	codeInvalidFormat sdk.Code = "invalid_format"
-	// codeInvalidFile: an import file is neither CSV nor XLSX, or has no
-	// header row with the columns the layout needs (422).
+	// codeInvalidFile: an import file is neither CSV nor XLSX, has no
+	// header row with the columns the layout needs, is of another year
+	// (Tahun), holds several villages (Kd_Desa) without ?kd_desa=, several
+	// postings (KdPosting), or spending rows without a SumberDana column
+	// (422).
 	codeInvalidFile sdk.Code = "invalid_import_file"
 	// codeImportRows: some rows of an import are wrong; the answer lists
 	// them and nothing is saved (422).
 	codeImportRows sdk.Code = "import_rows_invalid"
+	// codeLineIncomplete: a row's reason in an import's "rejected" list,
+	// never an answer: another item row of the same budget line was
+	// rejected, so the whole line is left out rather than imported with
+	// part of its amount.
+	codeLineIncomplete sdk.Code = "line_incomplete"
 )

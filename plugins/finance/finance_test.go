@@ -131,11 +131,11 @@ func TestParseImport(t *testing.T) {
 		"09.01.01.;5.2.1.01.;Bidang salah;1000;DDS\n" +
 		"02.03.01.;5.2.1.01.;Tanpa sumber;1000;\n" +
 		";6.1.1.01.;SiLPA;20.000.000;\n"
-	rows, err := readTable([]byte(csvText))
+	tbl, err := readTable([]byte(csvText))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, skipped, rejected, err := parseImport(rows, false)
+	lines, skipped, rejected, err := parseImport(tbl, importOptions{Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,16 +157,16 @@ func TestParseImport(t *testing.T) {
 	if _, err := readTable([]byte("a,b\n1,2\n")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := parseImport([][]string{{"a", "b"}}, false); err == nil {
+	if _, _, _, err := parseImport(table{rows: [][]string{{"a", "b"}}}, importOptions{Year: 2026}); err == nil {
 		t.Error("a file without the columns was read")
 	}
 	// The Perubahan's amounts, and a name written after the code.
-	rows = [][]string{{"Kd_Keg", "Kd_Rincian", "Nama", "Anggaran", "AnggaranStlhPAK", "SumberDana"},
-		{"", "4.2.1.01. Dana Desa", "", "800000000", "850000000", ""}}
-	if lines, _, _, _ := parseImport(rows, true); len(lines) != 1 || lines[0].Amount != 850_000_000 || lines[0].Name != "Dana Desa" || lines[0].Code != "4.2.1.01" {
+	rows := table{rows: [][]string{{"Kd_Keg", "Kd_Rincian", "Nama", "Anggaran", "AnggaranStlhPAK", "SumberDana"},
+		{"", "4.2.1.01. Dana Desa", "", "800000000", "850000000", ""}}}
+	if lines, _, _, _ := parseImport(rows, importOptions{Year: 2026, Perubahan: true}); len(lines) != 1 || lines[0].Amount != 850_000_000 || lines[0].Name != "Dana Desa" || lines[0].Code != "4.2.1.01" {
 		t.Errorf("perubahan import: %+v", lines)
 	}
-	if lines, _, _, _ := parseImport(rows, false); len(lines) != 1 || lines[0].Amount != 800_000_000 {
+	if lines, _, _, _ := parseImport(rows, importOptions{Year: 2026}); len(lines) != 1 || lines[0].Amount != 800_000_000 {
 		t.Errorf("apbdes import: %+v", lines)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -429,22 +430,85 @@ type ReportLine struct {
 	Percent   float64 `json:"percent"`
 }
 
+// ReportGroup is a subtotal of the report, as the regulation's Laporan
+// Realisasi Pelaksanaan APB Desa shows them above the lines: level 1 the
+// kelompok of income ("4.1") and financing ("6.1") and the bidang of
+// spending ("2"), level 2 the jenis of income and financing ("4.2.1",
+// "6.2.2") and the sub-bidang of spending ("2.3"). Amounts in rupiah;
+// remaining is budget - realised (the report's "lebih/(kurang)").
+type ReportGroup struct {
+	Section   string  `json:"section"`
+	Code      string  `json:"code"`
+	Level     int     `json:"level"`
+	Name      string  `json:"name"`
+	Budget    int64   `json:"budget"`
+	Realised  int64   `json:"realised"`
+	Remaining int64   `json:"remaining"`
+	Percent   float64 `json:"percent"`
+}
+
 // Report is the realisation report of a period: the first semester
 // (s1, 1 January to 30 June: Laporan Realisasi Pelaksanaan APBDes Semester
 // Pertama) or the whole year (year: Laporan Pertanggungjawaban Realisasi
 // Pelaksanaan APBDes), both required of the village head by Permendagri
-// 20/2018.
+// 20/2018. Budget and realised carry, besides the sections' totals, the
+// surplus (deficit), net financing and SiLPA of the year, the report's
+// last rows; groups its subtotals.
 type Report struct {
-	Village      string       `json:"village"`
-	Year         int          `json:"year"`
-	Period       string       `json:"period"`
-	From         string       `json:"from"`
-	To           string       `json:"to"`
-	Kind         string       `json:"kind"`
-	PerdesNumber string       `json:"perdes_number"`
-	Budget       Totals       `json:"budget"`
-	Realised     Totals       `json:"realised"`
-	Lines        []ReportLine `json:"lines"`
+	Village      string        `json:"village"`
+	Year         int           `json:"year"`
+	Period       string        `json:"period"`
+	From         string        `json:"from"`
+	To           string        `json:"to"`
+	Kind         string        `json:"kind"`
+	PerdesNumber string        `json:"perdes_number"`
+	Budget       TotalsView    `json:"budget"`
+	Realised     TotalsView    `json:"realised"`
+	Groups       []ReportGroup `json:"groups"`
+	Lines        []ReportLine  `json:"lines"`
+}
+
+// reportGroups sums lines into the report's subtotals, in the order of
+// the report (income, spending, financing; by code), a group only where a
+// line is.
+func reportGroups(lines []ReportLine) []ReportGroup {
+	at := map[string]int{}
+	var gs []ReportGroup
+	add := func(l ReportLine, level int, code, name string) {
+		k := l.Section + "|" + code
+		i, ok := at[k]
+		if !ok {
+			i = len(gs)
+			at[k] = i
+			gs = append(gs, ReportGroup{Section: l.Section, Code: code, Level: level, Name: name})
+		}
+		gs[i].Budget += l.Budget
+		gs[i].Realised += l.Realised
+	}
+	for _, l := range lines {
+		switch l.Section {
+		case sectionIncome:
+			add(l, 1, prefix(l.Code, 2), incomeKelompok[prefix(l.Code, 2)])
+			add(l, 2, prefix(l.Code, 3), incomeKinds[prefix(l.Code, 3)])
+		case sectionSpending:
+			add(l, 1, l.Code[:1], groupName(sectionSpending, l.Code[:1]))
+			add(l, 2, canonSub(l.Code), subBidangs[canonSub(l.Code)])
+		case sectionFinancing:
+			add(l, 1, prefix(l.Code, 2), groupName(sectionFinancing, prefix(l.Code, 2)))
+			add(l, 2, prefix(l.Code, 3), financingKinds[prefix(l.Code, 3)])
+		}
+	}
+	for i := range gs {
+		gs[i].Remaining = gs[i].Budget - gs[i].Realised
+		gs[i].Percent = percent(gs[i].Realised, gs[i].Budget)
+	}
+	slices.SortStableFunc(gs, func(a, b ReportGroup) int {
+		if c := strings.Compare(sectionOrder(a.Section), sectionOrder(b.Section)); c != 0 {
+			return c
+		}
+		return strings.Compare(codeSortKey(a.Code), codeSortKey(b.Code))
+	})
+	return gs
 }
 
 // buildReport builds the report of period from the approved budget and the
@@ -464,7 +528,11 @@ func buildReport(r *http.Request, year int, period string) (*Report, error) {
 	default:
 		return nil, sdk.Errorf(http.StatusBadRequest, codeInvalidPeriod, "period %q is not s1 or year", period)
 	}
-	v, err := buildView(ctx, req, year, true)
+	asOf := ""
+	if period == "s1" {
+		asOf = to
+	}
+	v, err := buildViewAsOf(ctx, req, year, true, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +547,7 @@ func buildReport(r *http.Request, year int, period string) (*Report, error) {
 		sums[k] = int64(g.Sums[0])
 	}
 	rep := &Report{Village: req.Tenant, Year: year, Period: period, From: fmt.Sprintf("%d-01-01", year), To: to, Kind: v.Kind,
-		PerdesNumber: v.PerdesNumber, Budget: v.Totals.Totals, Lines: make([]ReportLine, 0, len(v.Lines))}
+		PerdesNumber: v.PerdesNumber, Budget: v.Totals, Lines: make([]ReportLine, 0, len(v.Lines))}
 	for _, l := range v.Lines {
 		real := sums[lineKey(l.Section, l.Code, l.Account)]
 		rep.Lines = append(rep.Lines, ReportLine{Section: l.Section, Code: l.Code, Account: l.Account, Name: l.Name, Source: l.Source,
@@ -495,6 +563,8 @@ func buildReport(r *http.Request, year int, period string) (*Report, error) {
 			rep.Realised.FinancingExpenditures += real
 		}
 	}
+	rep.Realised = reportSums(rep.Realised.Totals)
+	rep.Groups = reportGroups(rep.Lines)
 	return rep, nil
 }
 

@@ -401,7 +401,7 @@ func importPage(w http.ResponseWriter, r *http.Request) {
 	y := r.PathValue("year")
 	title := "Impor anggaran " + y + " dari Siskeudes"
 	form := ui.Upload("/anggaran/"+y+"/impor", "file", "Berkas ekspor Siskeudes (.csv atau .xlsx)",
-		"Kolom yang dibaca: Kd_Keg, Kd_Rincian, Uraian, Anggaran, SumberDana. Baris yang diimpor menggantikan rancangan.", ".csv,.xlsx")
+		"Tabel Ta_RABRinci dari Siskeudes (kolom Tahun, Kd_Desa, Kd_Keg, Kd_Rincian, Uraian, Anggaran, SumberDana). Baris yang diimpor menggantikan rancangan; baris yang ditolak tidak diimpor, begitu pula baris lain dari rekening yang sama.", ".csv,.xlsx")
 	form.Submit = "Impor"
 	if r.Method == http.MethodGet {
 		ui.Render(w, r, ui.Page{Title: title, Body: []ui.Node{form}})
@@ -419,7 +419,7 @@ func importPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ir := res.(*ImportResult)
-	body := []ui.Node{ui.DefinitionList([2]string{"Baris anggaran diimpor", strconv.Itoa(ir.Lines)}, [2]string{"Baris dilewati (judul, subtotal)", strconv.Itoa(ir.Skipped)},
+	body := []ui.Node{ui.DefinitionList([2]string{"Baris anggaran diimpor", strconv.Itoa(ir.Lines)}, [2]string{"Baris dilewati (judul, subtotal, desa lain)", strconv.Itoa(ir.Skipped)},
 		[2]string{"Baris ditolak", strconv.Itoa(len(ir.Rejected))})}
 	if len(ir.Rejected) > 0 {
 		rows := []ui.Row{}

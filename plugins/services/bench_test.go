@@ -13,9 +13,9 @@ import (
 
 // BenchmarkPerformance measures GET /performance (letters_on_time) at a
 // regency of Kampar's size, 250 villages in 21 districts, each with 200
-// letters issued over 2026 (50,000), written by the test route of
-// withSeed. On SQLite, and on PostgreSQL when BALAI_TEST_DATABASE_URL is
-// set; the in-process host of the test kit.
+// letters issued over 2026 (50,000) with their service_days, written by
+// the test route of withSeed. On SQLite, and on PostgreSQL when
+// BALAI_TEST_DATABASE_URL is set; the in-process host of the test kit.
 func BenchmarkPerformance(b *testing.B) {
 	backends := []struct{ name, url string }{{"sqlite", ""}}
 	if base := os.Getenv(storetest.EnvURL); base != "" {
@@ -43,7 +43,8 @@ func BenchmarkPerformance(b *testing.B) {
 				// Spread over the year's working hours; issued 0 to 3 days later.
 				sub := time.Date(2026, 1, 1, 8, 0, 0, 0, wib).Add(time.Duration((i*200+j)%8000) * time.Hour)
 				iss := sub.Add(time.Duration((i+j)%4*24+1) * time.Hour)
-				letters[j] = seeded{Submitted: sub, Issued: &iss}
+				days := workingDaysAfter(sub, iss, wib, 1<<30)
+				letters[j] = seeded{Submitted: sub, Issued: &iss, ServiceDays: &days}
 			}
 			if res := op.Post(v, "/test-seed", letters); res.Status != http.StatusCreated {
 				b.Fatalf("seeding %s: %d %s", v, res.Status, res.Body)

@@ -118,6 +118,10 @@ var plugin = sdk.Plugin{
 			{Name: "reject_reason", Type: sdk.String},
 			{Name: "issued_by", Type: sdk.String},
 			{Name: "issued_at", Type: sdk.Time},
+			// service_days is derived when the letter is issued: the
+			// working days (Monday to Friday) from submission to issue in
+			// the village's calendar, which GET /performance counts by.
+			{Name: "service_days", Type: sdk.Int},
 			{Name: "revoked_by", Type: sdk.String},
 			{Name: "revoked_at", Type: sdk.Time},
 			{Name: "revoke_reason", Type: sdk.String},

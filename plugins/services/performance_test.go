@@ -47,10 +47,13 @@ func TestWorkingDaysAfter(t *testing.T) {
 	}
 }
 
-// seeded is a letter request's two times, written as stored.
+// seeded is a letter request's two times and the working days kept when
+// it was issued (nil as on letters issued before they were kept), written
+// as stored.
 type seeded struct {
-	Submitted time.Time  `json:"submitted"`
-	Issued    *time.Time `json:"issued"`
+	Submitted   time.Time  `json:"submitted"`
+	Issued      *time.Time `json:"issued"`
+	ServiceDays *int       `json:"service_days"`
 }
 
 // withSeed is the plugin with one more route that writes requests'
@@ -71,7 +74,7 @@ func withSeed() *sdk.Plugin {
 				q := request{Ref: fmt.Sprintf("%s-%d-%d", req.Tenant, s.Submitted.Unix(), i), Type: "domisili", State: StateApproved,
 					NIK: "1401011503800001", Name: "Budi", Purpose: "uji", Channel: "counter", SubmittedAt: s.Submitted}
 				if s.Issued != nil {
-					q.State, q.IssuedAt = StateIssued, *s.Issued
+					q.State, q.IssuedAt, q.ServiceDays = StateIssued, *s.Issued, s.ServiceDays
 				}
 				b.Insert("requests", q)
 			}
@@ -102,16 +105,20 @@ func TestPerformance(t *testing.T) {
 			return &v
 		}
 		letters := []seeded{
-			{*wib("2026-01-05 09:00"), wib("2026-01-05 11:00")}, // the same day
-			{*wib("2026-01-09 15:00"), wib("2026-01-12 09:00")}, // Friday to Monday: 1 working day
-			{*wib("2026-01-05 09:00"), wib("2026-01-07 10:00")}, // 2 working days: late at 1
-			{*wib("2026-03-31 08:00"), wib("2026-04-01 01:00")}, // issued in April in Kampar (March in UTC)
-			{*wib("2026-02-02 08:00"), nil},                     // not issued
+			{*wib("2026-01-05 09:00"), wib("2026-01-05 11:00"), nil}, // the same day
+			{*wib("2026-01-09 15:00"), wib("2026-01-12 09:00"), nil}, // Friday to Monday: 1 working day
+			{*wib("2026-01-05 09:00"), wib("2026-01-07 10:00"), nil}, // 2 working days: late at 1
+			{*wib("2026-03-31 08:00"), wib("2026-04-01 01:00"), nil}, // issued in April in Kampar (March in UTC)
+			{*wib("2026-02-02 08:00"), nil, nil},                     // not issued
 		}
 		if res := op.Post(villageA, "/test-seed", letters); res.Status != http.StatusCreated {
 			t.Fatalf("seed: %d %s", res.Status, res.Body)
 		}
-		if res := h.User("op-b2", "operator", villageA2).Post(villageA2, "/test-seed", letters[3:4]); res.Status != http.StatusCreated {
+		// Village A2: the same April letter (its days not kept), and two
+		// in August whose days were kept when issued: 0 and 3.
+		zero, three := 0, 3
+		kept := append(letters[3:4:4], seeded{*wib("2026-08-03 08:00"), wib("2026-08-03 09:00"), &zero}, seeded{*wib("2026-08-03 08:00"), wib("2026-08-06 09:00"), &three})
+		if res := h.User("op-b2", "operator", villageA2).Post(villageA2, "/test-seed", kept); res.Status != http.StatusCreated {
 			t.Fatalf("seed A2: %d %s", res.Status, res.Body)
 		}
 
@@ -119,7 +126,8 @@ func TestPerformance(t *testing.T) {
 		performancetest.Run(t, "letters_on_time", []performancetest.Case{
 			performancetest.Ask("quarter 1 at the default target", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(2, 3, 66.67)}),
 			performancetest.Ask("quarter 2", op, villageA, "year=2026&quarter=2", 1, map[string]performance.Value{villageA: pct(1, 1, 100)}),
-			performancetest.Ask("regency, whole year", kampar, "14.01", "year=2026", 3, map[string]performance.Value{villageA: pct(3, 4, 75), villageA2: pct(1, 1, 100), villageB: {}}),
+			performancetest.Ask("regency, whole year", kampar, "14.01", "year=2026", 3, map[string]performance.Value{villageA: pct(3, 4, 75), villageA2: pct(2, 3, 66.67), villageB: {}}),
+			performancetest.Ask("kept days, quarter 3", kampar, villageA2, "year=2026&quarter=3", 1, map[string]performance.Value{villageA2: pct(1, 2, 50)}),
 		})
 		// The regency sets 2 working days; its villages inherit it.
 		for _, bad := range []any{0, 31, 1.5, "2", -1} {

@@ -59,6 +59,11 @@ type request struct {
 	RejectReason string    `json:"reject_reason,omitempty"`
 	IssuedBy     string    `json:"issued_by,omitempty"`
 	IssuedAt     time.Time `json:"issued_at,omitzero"`
+	// ServiceDays is the working days (Monday to Friday, in the village's
+	// calendar) after the day of submission up to the day of issue, set
+	// when the letter is issued (workingDaysAfter); nil on letters issued
+	// before it was kept.
+	ServiceDays  *int      `json:"service_days,omitempty"`
 	RevokedBy    string    `json:"revoked_by,omitempty"`
 	RevokedAt    time.Time `json:"revoked_at,omitzero"`
 	RevokeReason string    `json:"revoke_reason,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"math"
 	mrand "math/rand/v2"
 	"net/http"
 	"strings"
@@ -268,10 +269,13 @@ func reject(r *http.Request) (int, any, error) {
 	})
 }
 
+// issue marks an approved letter issued, keeping how many working days
+// it took (service_days) for GET /performance.
 func issue(r *http.Request) (int, any, error) {
-	user := sdk.From(r).User
+	req := sdk.From(r)
 	return change(r, "issue", func(q *request, now time.Time) map[string]any {
-		return map[string]any{"issued_by": user, "issued_at": now}
+		// The exact count is kept (no limit), whatever the target is now.
+		return map[string]any{"issued_by": req.User, "issued_at": now, "service_days": workingDaysAfter(q.SubmittedAt, now, req.Location(), math.MaxInt-1)}
 	})
 }
 
