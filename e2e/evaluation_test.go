@@ -96,7 +96,9 @@ func TestEvaluation(t *testing.T) {
 			if got["percent"] != 80.0 {
 				t.Fatalf("lower is better: %v", got)
 			}
-			// A neighbour village cannot read or write them.
+			// A neighbour village cannot read or write them, nor the evidence.
+			w.opB.Do(t, "GET", res["evidence_url"].(string), nil).Expect(http.StatusForbidden)
+			w.opB.Do(t, "GET", evp(villageB, "/achievements/"+res["id"].(string)+"/evidence"), nil).ExpectErr(http.StatusNotFound, "achievement_not_found")
 			w.opB.Do(t, "GET", evp(villageA, "/indicators/"+id), nil).Expect(http.StatusForbidden)
 			w.opB.Do(t, "GET", evp(villageB, "/indicators/"+id), nil).ExpectErr(http.StatusNotFound, "indicator_not_found")
 			w.opB.Do(t, "POST", evp(villageA, "/indicators/"+id+"/achievements"), map[string]any{"quarter": quarter, "realisation": 1}).Expect(http.StatusForbidden)
