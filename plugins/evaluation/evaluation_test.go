@@ -175,6 +175,20 @@ func TestIndicatorsAndAchievements(t *testing.T) {
 			t.Errorf("the refusal names the module: %s", res.Body)
 		}
 
+		// The target revised: the reported quarters follow (38 and 44 of 50).
+		res = w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": 50})
+		want(t, res, 200, "")
+		var changed IndicatorView
+		res.JSON(&changed)
+		if changed.Target != 50 || len(changed.Achievements) != 2 || changed.Achievements[0].Percent != 76 || changed.Achievements[1].Percent != 88 {
+			t.Fatalf("revised target: %s", res.Body)
+		}
+		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": -1}), 422, "invalid_target")
+		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"year": 2027}), 400, "unknown_field")
+		want(t, w.op.Patch(villageA, "/indicators/"+src.ID, map[string]any{"higher_is_better": false}), 422, "invalid_source")
+		want(t, w.opB.Patch(villageB, "/indicators/"+ind.ID, map[string]any{"target": 1}), 404, "indicator_not_found")
+		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": 40}), 200, "")
+
 		// The unit's list, with quarters and the average.
 		res = w.op.Get(villageA, "/indicators?year=2026")
 		var list struct {

@@ -592,3 +592,84 @@ func serveEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	sdk.ServeFile(w, r, a.Evidence.File, sdk.FileAnswer{Download: a.Evidence.Name})
 }
+
+// IndicatorPatch is the body of PATCH /indicators/{id}: the fields to
+// change (a target revised with the Perjanjian Kinerja Perubahan, a name
+// mistyped). The year and the source do not change.
+type IndicatorPatch struct {
+	Name           *string  `json:"name,omitempty"`
+	Measure        *string  `json:"measure,omitempty"`
+	Target         *float64 `json:"target,omitempty"`
+	HigherIsBetter *bool    `json:"higher_is_better,omitempty"`
+	Description    *string  `json:"description,omitempty"`
+}
+
+// patchIndicator is PATCH /indicators/{id} at the unit: the changed
+// indicator, its reported quarters' percents recomputed against the new
+// target and direction in the same transaction. 422 as POST /indicators
+// and not_a_unit; 404 indicator_not_found; 409 duplicate_indicator,
+// conflict.
+func patchIndicator(r *http.Request) (int, any, error) {
+	req := sdk.From(r)
+	ctx := r.Context()
+	if !isUnit(req) {
+		return 0, nil, notAUnit(req)
+	}
+	var p IndicatorPatch
+	if err := sdk.Bind(r, &p); err != nil {
+		return 0, nil, err
+	}
+	rec, ind, err := loadIndicator(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if rec.Tenant != req.Tenant {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeNotAUnit,
+			"indicator %s is %s's: change it at /api/v1/t/%s/evaluation/indicators/%s", rec.ID, rec.Tenant, rec.Tenant, rec.ID)
+	}
+	dir := ind.HigherIsBetter
+	in := IndicatorInput{Year: ind.Year, Name: ind.Name, Measure: ind.Measure, Target: ind.Target, HigherIsBetter: &dir, Source: ind.Source, Description: ind.Description}
+	if p.Name != nil {
+		in.Name = *p.Name
+	}
+	if p.Measure != nil {
+		in.Measure = *p.Measure
+	}
+	if p.Target != nil {
+		in.Target = *p.Target
+	}
+	if p.HigherIsBetter != nil {
+		in.HigherIsBetter = p.HigherIsBetter
+	}
+	if p.Description != nil {
+		in.Description = *p.Description
+	}
+	if err := in.check(); err != nil {
+		return 0, nil, err
+	}
+	achs, _, err := req.Records("achievements").Query().Where("indicator", sdk.Eq, rec.ID).Page(0, 4).Run(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	b := req.Batch()
+	b.Update("indicators", rec.ID, rec.Version, map[string]any{"name": in.Name, "measure": in.Measure, "target": in.Target,
+		"higher_is_better": *in.HigherIsBetter, "description": in.Description})
+	for _, a := range achs {
+		var old achievement
+		if err := a.Decode(&old); err != nil {
+			return 0, nil, err
+		}
+		b.Update("achievements", a.ID, a.Version, map[string]any{"percent": Achievement(in.Target, old.Realisation, *in.HigherIsBetter)})
+	}
+	b.Audit("indicator.change", in.Name, map[string]any{"id": rec.ID, "target": in.Target, "was": ind.Target})
+	if err := b.Commit(ctx); err != nil {
+		switch {
+		case errors.Is(err, sdk.ErrDuplicate):
+			return 0, nil, sdk.Errorf(http.StatusConflict, codeDuplicateIndicator, "%s already has an indicator %q in %d", req.Tenant, in.Name, in.Year)
+		case errors.Is(err, sdk.ErrConflict):
+			return 0, nil, sdk.Errorf(http.StatusConflict, sdk.CodeConflict, "the indicator changed meanwhile: read it again")
+		}
+		return 0, nil, err
+	}
+	return getIndicator(r)
+}

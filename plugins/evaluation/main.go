@@ -74,6 +74,7 @@ var plugin = sdk.Plugin{
 		{Method: "POST", Path: "/indicators", Permission: permReport, Handler: sdk.Func(createIndicator)},
 		{Method: "GET", Path: "/indicators", Permission: permRead, Handler: sdk.Func(listIndicators)},
 		{Method: "GET", Path: "/indicators/{id}", Permission: permRead, Handler: sdk.Func(getIndicator)},
+		{Method: "PATCH", Path: "/indicators/{id}", Permission: permReport, Handler: sdk.Func(patchIndicator)},
 		{Method: "POST", Path: "/indicators/{id}/achievements", Permission: permReport, MaxBodyBytes: maxEvidenceBytes + multipartSlack, Timeout: time.Minute, Handler: sdk.Func(postAchievement)},
 		{Method: "GET", Path: "/achievements/{id}/evidence", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 		{Method: "PUT", Path: "/evaluations/{year}/{unit}", Permission: permEvaluate, Handler: sdk.Func(putEvaluation)},

@@ -11,7 +11,7 @@ package main
 //	GET  /home                          menu "Evaluasi Kinerja": at a regency or district the table of units, at a village its indicators
 //	GET  /table                         the table of units (?year, ?quarter, ?district, ?page)
 //	GET  /indicators                    the unit's indicators of ?year with their quarters; POST adds one
-//	GET  /indicators/{id}               an indicator, its quarters and evidence; POST .../achievements reports a quarter
+//	GET  /indicators/{id}               an indicator, its quarters and evidence; POST .../achievements reports a quarter; POST changes its name, target, description
 //	GET  /worksheet/{year}/{unit}       the evaluator's worksheet at the regency; POST saves it, POST .../publish publishes
 //	GET  /result                        the unit's published evaluation of ?year and its recommendations; POST /recommendations/{id} answers one
 //	GET  /widget                        dashboard widget: the grade (unit) or the grades' counts (regency)
@@ -34,6 +34,7 @@ var consolePages = []sdk.PageRoute{
 	{Method: "GET", Path: "/indicators", Permission: permRead, Handler: http.HandlerFunc(pageIndicators)},
 	{Method: "POST", Path: "/indicators", Permission: permReport, Handler: http.HandlerFunc(pageAddIndicator)},
 	{Method: "GET", Path: "/indicators/{id}", Permission: permRead, Handler: http.HandlerFunc(pageIndicator)},
+	{Method: "POST", Path: "/indicators/{id}", Permission: permReport, Handler: http.HandlerFunc(pageChangeIndicator)},
 	{Method: "POST", Path: "/indicators/{id}/achievements", Permission: permReport, MaxBodyBytes: maxEvidenceBytes + multipartSlack, Handler: http.HandlerFunc(pageReport)},
 	{Method: "GET", Path: "/achievements/{id}/evidence", Permission: permRead, Handler: http.HandlerFunc(serveEvidence)},
 	{Method: "GET", Path: "/worksheet/{year}/{unit}", Permission: permRead, Handler: http.HandlerFunc(pageWorksheet)},
@@ -289,6 +290,12 @@ func pageIndicator(w http.ResponseWriter, r *http.Request) {
 }
 
 func renderIndicator(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
+	renderIndicatorWith(w, r, status, values, errs, msg, nil, nil)
+}
+
+// renderIndicatorWith shows the indicator page with the report form's
+// values and errors, and the change form's.
+func renderIndicatorWith(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string, changeValues url.Values, changeErrs map[string]string) {
 	req := sdk.From(r)
 	id := r.PathValue("id")
 	_, body, err := ui.CallAPI(r, getIndicator, "GET", nil, nil, "id", id)
@@ -343,7 +350,41 @@ func renderIndicator(w http.ResponseWriter, r *http.Request, status int, values 
 			ui.Form{Action: "/indicators/" + ind.ID + "/achievements", Submit: ui.Tr(r, "Simpan capaian", "Save achievement"), Multipart: true,
 				Fields: fields, Values: values, Errors: errs, Error: msg}))
 	}
+	if req.Can(permReport) && ind.Unit == req.Tenant {
+		cv := changeValues
+		if cv == nil {
+			cv = url.Values{"name": {ind.Name}, "target": {num(ind.Target)}, "description": {ind.Description}}
+		}
+		out = append(out, ui.Section(ui.Tr(r, "Ubah indikator", "Change the indicator"),
+			ui.Muted(ui.Tr(r, "Capaian triwulan yang sudah dilaporkan dihitung ulang dengan target baru.", "Reported quarters are recomputed against the new target.")),
+			ui.Form{Action: "/indicators/" + ind.ID, Submit: ui.Tr(r, "Simpan perubahan", "Save changes"), Values: cv, Errors: changeErrs, Fields: []ui.Field{
+				{Name: "name", Label: ui.Tr(r, "Nama indikator", "Indicator name"), Required: true, Max: 300},
+				{Name: "target", Label: "Target (" + ind.Measure + ")", Required: true},
+				{Name: "description", Label: ui.Tr(r, "Uraian", "Description"), Type: "textarea", Max: 2000},
+			}}))
+	}
 	ui.Render(w, r, ui.Page{Title: ind.Name, Status: status, Actions: []ui.Link{{Label: ui.Tr(r, "Semua indikator", "All indicators"), Href: "/indicators?year=" + strconv.Itoa(ind.Year)}}, Body: out})
+}
+
+// pageChangeIndicator changes the indicator's name, target and
+// description through PATCH's handler.
+func pageChangeIndicator(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		fail(w, r, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the form cannot be read"))
+		return
+	}
+	f := r.PostForm
+	name, desc := f.Get("name"), f.Get("description")
+	p := IndicatorPatch{Name: &name, Description: &desc}
+	target, ok := parseNumber(f.Get("target"))
+	if !ok {
+		target = -1 // refused by the API's rule, under its field
+	}
+	p.Target = &target
+	_, _, err := ui.CallAPI(r, patchIndicator, "PATCH", nil, p, "id", r.PathValue("id"))
+	afterForm(w, r, err, func(status int, fields map[string]string, msg string) {
+		renderIndicatorWith(w, r, status, nil, nil, "", f, fields)
+	}, "/indicators/"+r.PathValue("id"), ui.Tr(r, "Indikator diubah.", "Indicator changed."))
 }
 
 // pageReport takes the achievement form (multipart, with the evidence)

@@ -32,6 +32,15 @@ func TestScreens(t *testing.T) {
 		if !strings.Contains(res.HTML, "75 %") {
 			t.Fatalf("indicator page: %s", res.HTML)
 		}
+		if res := w.op.PostForm(villageA, "/indicators/"+id, url.Values{"name": {"Dokumen RKPDes"}, "target": {"x"}}); res.Status != 422 || !strings.Contains(res.HTML, "Target harus angka") {
+			t.Fatalf("change refused: %d %s", res.Status, res.HTML)
+		}
+		if res := w.op.PostForm(villageA, "/indicators/"+id, url.Values{"name": {"Dokumen RKPDes"}, "target": {"3"}}); res.Status != 303 {
+			t.Fatalf("change: %d %s", res.Status, res.HTML)
+		}
+		if res := w.op.GetPage(villageA, "/indicators/"+id); !strings.Contains(res.HTML, "50 %") {
+			t.Fatalf("recomputed against 3: %s", res.HTML)
+		}
 		// A viewer reads, without the forms.
 		viewer := w.h.User("viewer-a", "viewer", villageA)
 		if res := viewer.GetPage(villageA, "/indicators/"+id); res.Status != 200 || strings.Contains(res.HTML, "Laporkan capaian") {
