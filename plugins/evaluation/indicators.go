@@ -448,14 +448,20 @@ func setAchievementField(in *AchievementInput, name, v string) error {
 // nothing_to_measure; 404 indicator_not_found; 415
 // evidence_type_not_accepted; 413 evidence_too_large; 400 malformed_form.
 func postAchievement(r *http.Request) (int, any, error) {
+	in, file, fileName, err := readAchievement(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return reportAchievement(r, in, file, fileName)
+}
+
+// reportAchievement applies the rules of an achievement read from the
+// request (the API's body or the screen's form) and stores it.
+func reportAchievement(r *http.Request, in AchievementInput, file io.Reader, fileName string) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
 	if !isUnit(req) {
 		return 0, nil, notAUnit(req)
-	}
-	in, file, fileName, err := readAchievement(r)
-	if err != nil {
-		return 0, nil, err
 	}
 	rec, ind, err := loadIndicator(r)
 	if err != nil {

@@ -24,6 +24,10 @@ func TestScreens(t *testing.T) {
 		var list struct{ Items []IndicatorView }
 		w.op.Get(villageA, "/indicators?year=2026").JSON(&list)
 		id := list.Items[0].ID
+		res = w.op.PostForm(villageA, "/indicators/"+id+"/achievements", url.Values{"quarter": {"1"}, "realisation": {"-2"}, "note": {"RKPDes disahkan"}})
+		if res.Status != 422 || !strings.Contains(res.HTML, "Realisasi harus") || !strings.Contains(res.HTML, "RKPDes disahkan") {
+			t.Fatalf("a negative realisation: %d %s", res.Status, res.HTML)
+		}
 		res = w.op.PostForm(villageA, "/indicators/"+id+"/achievements", url.Values{"quarter": {"1"}, "realisation": {"1,5"}, "note": {"RKPDes disahkan"}})
 		if res.Status != 303 {
 			t.Fatalf("report: %d %s", res.Status, res.HTML)
