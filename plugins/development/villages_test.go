@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk/sdktest"
+	"github.com/balaidesa/balai/sdk/sdktest/performancetest"
 )
 
 // GET /summary has one line per village where the module is on, as

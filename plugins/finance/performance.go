@@ -3,8 +3,8 @@ package main
 import (
 	"net/http"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 )
 
 // realisationMeasure is the measure GET /performance answers: the

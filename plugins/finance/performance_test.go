@@ -4,10 +4,10 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
-	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 	"github.com/balaidesa/balai/sdk/sdktest"
+	"github.com/balaidesa/balai/sdk/sdktest/performancetest"
 )
 
 // TestPerformance checks budget_realisation on SQLite and PostgreSQL: the

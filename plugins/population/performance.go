@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 )
 
 // completeFields are the fields a complete resident record holds, besides

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 )
 
 // DefaultTargetDays is the service standard of a letter where no tenant

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
-	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 	"github.com/balaidesa/balai/sdk/sdktest"
+	"github.com/balaidesa/balai/sdk/sdktest/performancetest"
 )
 
 func TestWorkingDaysAfter(t *testing.T) {

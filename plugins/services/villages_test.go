@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/balaidesa/balai/plugins/services/performance/performancetest"
+	"github.com/balaidesa/balai/sdk/sdktest/performancetest"
 )
 
 // GET /requests/stats has one line per village where the module is on, as

@@ -1,5 +1,5 @@
 // Package performance is the shape of GET /performance, the route through
-// which the source modules (services, complaints, finance, population)
+// which modules (first-party: services, complaints, finance, population)
 // hand their measures of a village's performance to the evaluation module
 // (SAKIP indicators that take their value from the modules' data instead
 // of being copied by hand):
@@ -15,9 +15,11 @@
 // enabled, sorted by code and paged like every list. Errors: 400
 // invalid_year, 400 invalid_quarter, 400 invalid_pagination.
 //
-// The package lives beside the services module because a plugin may only
-// import what the repository builds; each module serves the route with
-// Handler and computes its own values.
+// The package is part of the SDK so that any module, first-party or a
+// vendor's built against the sdk module alone, can offer a measure: it
+// serves the route with Handler and computes its own values; the
+// evaluation module reads every module's answer the same way. Tests check
+// the route with sdk/sdktest/performancetest.
 package performance
 
 import (

@@ -1,7 +1,14 @@
-// Package performancetest checks a module's GET /performance through the
-// test kit's host (sdk/sdktest): the unit tests of services, complaints,
-// finance and population state their cases as a table and run them here.
-// Villages checks the villages of any roll-up by village the same way.
+// Package performancetest checks a module's GET /performance (package
+// sdk/performance) through the test kit's host (sdk/sdktest): the unit
+// tests of services, complaints, finance and population state their cases
+// as a table and run them here. Villages checks the villages of any
+// roll-up by village the same way.
+//
+// It lives in the test kit's module, not in the sdk module beside
+// performance, because it needs sdktest, and sdktest requires sdk: a
+// package of sdk importing sdktest would make the two modules depend on
+// each other. Here a vendor's module gets it with the test kit it already
+// requires for its tests, and the sdk module stays free of test helpers.
 package performancetest
 
 import (
@@ -11,8 +18,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/balaidesa/balai/plugins/services/performance"
 	"github.com/balaidesa/balai/sdk"
+	"github.com/balaidesa/balai/sdk/performance"
 	"github.com/balaidesa/balai/sdk/sdktest"
 )
 
