@@ -2,7 +2,9 @@ package sdk
 
 import (
 	"context"
+	"mime/multipart"
 	"net/http"
+	"sync"
 	"time"
 
 	pb "github.com/balaidesa/balai/sdk/proto/pluginv1"
@@ -47,6 +49,10 @@ type Request struct {
 	scope         *pb.Scope
 	host          pb.Services
 	page          PageInfo
+	// forms are the multipart forms ParseMultipartForm parsed during the
+	// call, whose temporary files are removed when it ends.
+	formsMu sync.Mutex
+	forms   []*multipart.Form
 }
 
 // From returns the Balai request of r. It panics outside a plugin handler,

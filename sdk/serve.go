@@ -154,6 +154,13 @@ func (b *built) ServeHTTP(ctx context.Context, req *pb.HTTPRequest, body io.Read
 			}
 		}
 	}()
+	// net/http's server removes a parsed multipart form's temporary files
+	// after the handler; requests reach this mux through gRPC, not that
+	// server, so without this every upload over a form's memory limit (a
+	// citizen's photo on a public form) would stay in TMPDIR for good.
+	// The mux hands the handler a copy of r, so the forms are found
+	// through the call's Request (ParseMultipartForm), not r.
+	defer FromContext(ctx).removeForms()
 	mux.ServeHTTP(w, r)
 }
 

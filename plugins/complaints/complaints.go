@@ -290,7 +290,7 @@ func readSubmission(r *http.Request) (*submission, *photoUpload, error) {
 	if r.ContentLength > maxSubmitBytes {
 		return nil, nil, photoTooLarge()
 	}
-	if err := r.ParseMultipartForm(maxSubmitBytes); err != nil {
+	if err := sdk.ParseMultipartForm(r, maxSubmitBytes); err != nil {
 		return nil, nil, sdk.Errorf(http.StatusBadRequest, codeMalformedForm, "the multipart form cannot be read: %v", err)
 	}
 	return fromForm(r.MultipartForm.Value, r, false)

@@ -33,7 +33,7 @@ func Decode(r *http.Request, dst any) error {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if ct == "multipart/form-data" {
-		err = r.ParseMultipartForm(maxMemory)
+		err = sdk.ParseMultipartForm(r, maxMemory)
 	} else {
 		err = r.ParseForm()
 	}
@@ -164,7 +164,7 @@ func truthy(s string) bool {
 // sdk.CodeMalformedForm. For a form that fills the API's input struct,
 // Decode does all this itself.
 func FormValues(r *http.Request, maxMemory int64) (url.Values, error) {
-	if err := r.ParseMultipartForm(maxMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := sdk.ParseMultipartForm(r, maxMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return nil, sdk.Errorf(http.StatusBadRequest, sdk.CodeMalformedForm, "the form cannot be read")
 	}
 	if r.MultipartForm != nil {
