@@ -129,6 +129,43 @@ type table struct {
 	workbook bool
 }
 
+// Bounds on a workbook's first sheet as read. A row is read padded with
+// blanks up to its last cell, so one cell in column XFD makes 16,384
+// strings: a few kilobytes of zipped XML could otherwise unpack into
+// gigabytes (found by the security review). Siskeudes' widest table has
+// about 40 columns and a district's export some tens of thousands of item
+// rows.
+const (
+	maxSheetRows    = 50_000
+	maxSheetColumns = 64
+)
+
+// sheetRows reads the sheet's rows one at a time, each cut to
+// maxSheetColumns cells, and refuses a sheet of more than maxSheetRows
+// rows (422 invalid_import_file).
+func sheetRows(wb *excelize.File, sheet string) ([][]string, error) {
+	it, err := wb.Rows(sheet)
+	if err != nil {
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) == maxSheetRows {
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet has more than %d rows: import one village's budget at a time", maxSheetRows)
+		}
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
+		}
+		rows = append(rows, slices.Clone(cells[:min(len(cells), maxSheetColumns)])) // a copy: the padded row is not kept
+	}
+	if err := it.Error(); err != nil {
+		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
+	}
+	return rows, nil
+}
+
 // readTable reads the rows of a CSV (comma or semicolon; UTF-8, or
 // Windows-1252 when it is not UTF-8) or XLSX file.
 func readTable(data []byte) (table, error) {
@@ -144,9 +181,9 @@ func readTable(data []byte) (table, error) {
 		if len(sheets) == 0 {
 			return table{}, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the workbook has no sheet")
 		}
-		rows, err := wb.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+		rows, err := sheetRows(wb, sheets[0])
 		if err != nil {
-			return table{}, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
+			return table{}, err
 		}
 		return table{rows: rows, workbook: true}, nil
 	}

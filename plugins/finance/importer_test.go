@@ -288,3 +288,53 @@ func TestParseSen(t *testing.T) {
 		t.Error("rounding half up")
 	}
 }
+
+// A workbook whose rows each hold a cell in the last column (XFD, 16,384)
+// is read cut to maxSheetColumns cells a row, not padded to 16,384
+// strings a row (a few kilobytes zipped would otherwise unpack into
+// gigabytes); a sheet of more than maxSheetRows rows is refused whole.
+func TestImportWorkbookBounds(t *testing.T) {
+	build := func(rows int) []byte {
+		wb := excelize.NewFile()
+		defer wb.Close()
+		sw, err := wb.NewStreamWriter("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= rows; i++ {
+			cell, _ := excelize.CoordinatesToCellName(1, i)
+			if err := sw.SetRow(cell, []any{"Kd_Desa"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= min(rows, 200); i++ {
+			far, _ := excelize.CoordinatesToCellName(16384, i)
+			wb.SetCellStr("Sheet1", far, "x")
+		}
+		var buf bytes.Buffer
+		if err := wb.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	tbl, err := readTable(build(200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tbl.rows) != 200 {
+		t.Fatalf("%d rows, want 200", len(tbl.rows))
+	}
+	for i, row := range tbl.rows {
+		if len(row) > maxSheetColumns || cap(row) > maxSheetColumns {
+			t.Fatalf("row %d keeps %d cells (cap %d), want at most %d", i+1, len(row), cap(row), maxSheetColumns)
+		}
+	}
+	_, err = readTable(build(maxSheetRows + 1))
+	var e *sdk.Error
+	if !errors.As(err, &e) || e.Code != codeInvalidFile {
+		t.Fatalf("a sheet of %d rows: %v, want 422 %s", maxSheetRows+1, err, codeInvalidFile)
+	}
+}
