@@ -22,10 +22,10 @@ import (
 // budget_realisation, records_complete): the indicator's achievements are
 // then read from that module, its measure is "%" and higher is better.
 type IndicatorInput struct {
-	Year           int     `json:"year"`
+	Year           int     `json:"year" range:"invalid_year"`
 	Name           string  `json:"name"`
 	Measure        string  `json:"measure,omitempty"`
-	Target         float64 `json:"target"`
+	Target         float64 `json:"target" range:"invalid_target"`
 	HigherIsBetter *bool   `json:"higher_is_better,omitempty"`
 	Source         string  `json:"source,omitempty"`
 	Description    string  `json:"description,omitempty"`
@@ -339,8 +339,8 @@ func getIndicator(r *http.Request) (int, any, error) {
 // indicator's measure, 0 or more; it must be absent for a sourced
 // indicator, whose realisation is the source's value.
 type AchievementInput struct {
-	Quarter     int      `json:"quarter"`
-	Realisation *float64 `json:"realisation,omitempty"`
+	Quarter     int      `json:"quarter" range:"invalid_quarter"`
+	Realisation *float64 `json:"realisation,omitempty" range:"invalid_realisation"`
 	Note        string   `json:"note,omitempty"`
 }
 
@@ -605,7 +605,7 @@ func serveEvidence(w http.ResponseWriter, r *http.Request) {
 type IndicatorPatch struct {
 	Name           *string  `json:"name,omitempty"`
 	Measure        *string  `json:"measure,omitempty"`
-	Target         *float64 `json:"target,omitempty"`
+	Target         *float64 `json:"target,omitempty" range:"invalid_target"`
 	HigherIsBetter *bool    `json:"higher_is_better,omitempty"`
 	Description    *string  `json:"description,omitempty"`
 }
