@@ -420,11 +420,8 @@ func setAchievementField(in *AchievementInput, name, v string) error {
 			return nil
 		}
 		// Indonesian decimals: 87,5 and 1.250,5 as well as 87.5.
-		if strings.Contains(v, ",") {
-			v = strings.ReplaceAll(strings.ReplaceAll(v, ".", ""), ",", ".")
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		f, ok := parseNumber(v)
+		if !ok {
 			return fieldErr(codeInvalidRealisation, "realisation", "realisation must be a number")
 		}
 		in.Realisation = &f

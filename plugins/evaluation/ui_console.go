@@ -579,7 +579,7 @@ func pagePublish(w http.ResponseWriter, r *http.Request) {
 	}
 	_, body, err := ui.CallAPI(r, publishEvaluation, "POST", nil, nil, "year", year, "unit", unit)
 	if err != nil {
-		if _, msg, _, ok := formErrors(r, err); ok {
+		if _, msg, _, ok := pageErrors.Client(r, err); ok {
 			ui.Redirect(w, r, "/worksheet/"+year+"/"+unit, "error", msg)
 			return
 		}
@@ -642,7 +642,7 @@ func pageRespond(w http.ResponseWriter, r *http.Request) {
 	in := ResponseInput{Response: r.PostForm.Get("response"), Status: r.PostForm.Get("status")}
 	_, body, err := ui.CallAPI(r, respondRecommendation, "POST", nil, in, "id", r.PathValue("id"))
 	if err != nil {
-		if _, msg, _, ok := formErrors(r, err); ok {
+		if _, msg, _, ok := pageErrors.Client(r, err); ok {
 			ui.Redirect(w, r, "/result", "error", msg)
 			return
 		}
