@@ -14,10 +14,12 @@ import (
 // act on them: they never change.
 const (
 	// codeInvalidYear: a year outside 2000..2100 (400 in the path or
-	// query, 422 in a body).
+	// query, 422 in a body, where a number no int holds, 1e30 or 2026.5,
+	// answers it too: the field's range tag).
 	codeInvalidYear sdk.Code = "invalid_year"
 	// codeInvalidQuarter: a quarter outside 1..4 (400 in the query, 422
-	// in a body; the table's ?quarter also takes 0, the whole year).
+	// in a body, 1.5 or 1e30 there too; the table's ?quarter also takes
+	// 0, the whole year).
 	codeInvalidQuarter sdk.Code = "invalid_quarter"
 	// codeNotAUnit: indicators, achievements and responses are written at
 	// a village or district, the units evaluated (422).
@@ -26,7 +28,8 @@ const (
 	codeInvalidName sdk.Code = "invalid_name"
 	// codeInvalidMeasure: the unit of measure (satuan) is missing or too long (422).
 	codeInvalidMeasure sdk.Code = "invalid_measure"
-	// codeInvalidTarget: the target is not a number above 0 (422).
+	// codeInvalidTarget: the target is not a number above 0 with at most
+	// 2 decimals, or is above 10^12 or no float64 at all (1e400) (422).
 	codeInvalidTarget sdk.Code = "invalid_target"
 	// codeInvalidSource: the source is not one of the four measures (422).
 	codeInvalidSource sdk.Code = "invalid_source"
@@ -36,7 +39,8 @@ const (
 	codeDuplicateIndicator sdk.Code = "duplicate_indicator"
 	// codeIndicatorNotFound: no such indicator in this unit (404).
 	codeIndicatorNotFound sdk.Code = "indicator_not_found"
-	// codeInvalidRealisation: a realisation missing, negative or not a number (422).
+	// codeInvalidRealisation: a realisation missing, negative, above
+	// 10^12, not a number in a form, or no float64 at all (1e400) (422).
 	codeInvalidRealisation sdk.Code = "invalid_realisation"
 	// codeSourcedIndicator: a realisation typed by hand for an indicator
 	// whose value comes from another module (422).
@@ -69,7 +73,8 @@ const (
 	// codeUnitNotFound: the unit is not a village or district below the
 	// regency with the module enabled (404).
 	codeUnitNotFound sdk.Code = "unit_not_found"
-	// codeInvalidScore: a score outside 0..100 or with more than 2 decimals (422).
+	// codeInvalidScore: a score outside 0..100, with more than 2
+	// decimals, or no float64 at all (1e400) (422).
 	codeInvalidScore sdk.Code = "invalid_score"
 	// codeInvalidWorksheetText: an evidence, note or summary too long or unprintable (422).
 	codeInvalidWorksheetText sdk.Code = "invalid_worksheet_text"

@@ -14,7 +14,7 @@ import (
 // the documents examined (Renstra, RKT, Perjanjian Kinerja, LKjIP, ...),
 // Note the evaluator's finding.
 type Criterion struct {
-	Score    *float64 `json:"score,omitempty"`
+	Score    *float64 `json:"score,omitempty" range:"invalid_score"`
 	Evidence string   `json:"evidence,omitempty"`
 	Note     string   `json:"note,omitempty"`
 }

@@ -22,10 +22,10 @@ import (
 // budget_realisation, records_complete): the indicator's achievements are
 // then read from that module, its measure is "%" and higher is better.
 type IndicatorInput struct {
-	Year           int     `json:"year"`
+	Year           int     `json:"year" range:"invalid_year"`
 	Name           string  `json:"name"`
 	Measure        string  `json:"measure,omitempty"`
-	Target         float64 `json:"target"`
+	Target         float64 `json:"target" range:"invalid_target"`
 	HigherIsBetter *bool   `json:"higher_is_better,omitempty"`
 	Source         string  `json:"source,omitempty"`
 	Description    string  `json:"description,omitempty"`
@@ -339,8 +339,8 @@ func getIndicator(r *http.Request) (int, any, error) {
 // indicator's measure, 0 or more; it must be absent for a sourced
 // indicator, whose realisation is the source's value.
 type AchievementInput struct {
-	Quarter     int      `json:"quarter"`
-	Realisation *float64 `json:"realisation,omitempty"`
+	Quarter     int      `json:"quarter" range:"invalid_quarter"`
+	Realisation *float64 `json:"realisation,omitempty" range:"invalid_realisation"`
 	Note        string   `json:"note,omitempty"`
 }
 
@@ -420,11 +420,8 @@ func setAchievementField(in *AchievementInput, name, v string) error {
 			return nil
 		}
 		// Indonesian decimals: 87,5 and 1.250,5 as well as 87.5.
-		if strings.Contains(v, ",") {
-			v = strings.ReplaceAll(strings.ReplaceAll(v, ".", ""), ",", ".")
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		f, ok := parseNumber(v)
+		if !ok {
 			return fieldErr(codeInvalidRealisation, "realisation", "realisation must be a number")
 		}
 		in.Realisation = &f
@@ -605,7 +602,7 @@ func serveEvidence(w http.ResponseWriter, r *http.Request) {
 type IndicatorPatch struct {
 	Name           *string  `json:"name,omitempty"`
 	Measure        *string  `json:"measure,omitempty"`
-	Target         *float64 `json:"target,omitempty"`
+	Target         *float64 `json:"target,omitempty" range:"invalid_target"`
 	HigherIsBetter *bool    `json:"higher_is_better,omitempty"`
 	Description    *string  `json:"description,omitempty"`
 }

@@ -4,7 +4,6 @@ package main
 // widget (ui_public.go).
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -54,39 +53,13 @@ var codeText = map[sdk.Code]string{
 	codeNotARegion:            "Tabel unit dibaca di kecamatan atau kabupaten",
 }
 
-// formErrors splits an API error into field errors and a message; ok is
-// false for an error that is not the caller's.
-func formErrors(r *http.Request, err error) (fields map[string]string, msg string, status int, ok bool) {
-	var se *sdk.Error
-	if !errors.As(err, &se) || se.Status >= 500 {
-		return nil, "", 0, false
-	}
-	text := se.Message
-	if t, found := codeText[se.Code]; found && ui.Info(r).Lang != "en" {
-		text = t + ": " + se.Message
-	}
-	fields = map[string]string{}
-	if se.Field != "" {
-		fields[se.Field] = text
-	}
-	return fields, text, se.Status, true
-}
+// pageErrors says the API's errors on the screens: codeText's sentence,
+// followed on the console by the API's own message for the detail.
+var pageErrors = ui.Errors{Module: "evaluation", Text: codeText, Detail: true}
 
 // fail answers an error the page cannot show in a form.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *sdk.Error
-	status, msg := http.StatusInternalServerError, ui.Tr(r, "Terjadi kesalahan. Coba lagi nanti.", "Something went wrong. Try again later.")
-	if errors.As(err, &se) && se.Status < 500 {
-		status, msg = se.Status, se.Message
-		if t, ok := codeText[se.Code]; ok && ui.Info(r).Lang != "en" {
-			msg = t + ": " + se.Message
-		}
-	} else if err != nil {
-		sdk.Logf(r.Context(), "error", "evaluation page: %v", err)
-	}
-	ui.Render(w, r, ui.Page{Title: ui.Tr(r, "Kesalahan", "Error"), Status: status, Body: []ui.Node{
-		ui.HTML(`<p class="b-error" role="alert">` + template.HTML(template.HTMLEscapeString(msg)) + `</p>`),
-	}})
+	pageErrors.Fail(w, r, ui.Tr(r, "Kesalahan", "Error"), err)
 }
 
 // afterForm ends a form's POST: the form again with the API's error under
@@ -96,7 +69,7 @@ func afterForm(w http.ResponseWriter, r *http.Request, err error, again func(sta
 		ui.Redirect(w, r, to, "success", flash)
 		return
 	}
-	fields, msg, status, ok := formErrors(r, err)
+	fields, msg, status, ok := pageErrors.Client(r, err)
 	if !ok {
 		fail(w, r, err)
 		return

@@ -191,12 +191,11 @@ func pageIndicators(w http.ResponseWriter, r *http.Request) {
 
 func renderIndicators(w http.ResponseWriter, r *http.Request, year, status int, values url.Values, errs map[string]string, msg string) {
 	req := sdk.From(r)
-	_, body, err := ui.CallAPI(r, listIndicators, "GET", url.Values{"year": {strconv.Itoa(year)}, "unit": {req.Tenant}, "limit": {"500"}}, nil)
+	list, err := ui.Answer[sdk.ListOf[IndicatorView]](ui.WithQuery(r, "year", strconv.Itoa(year), "unit", req.Tenant, "limit", "500", "page", ""), listIndicators)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	list := body.(sdk.ListOf[IndicatorView])
 	cols := []ui.Column{{Key: "name", Label: ui.Tr(r, "Indikator", "Indicator")}, {Key: "target", Label: "Target"},
 		{Key: "direction", Label: ui.Tr(r, "Arah", "Direction")}, {Key: "source", Label: ui.Tr(r, "Sumber", "Source")}}
 	for q := 1; q <= 4; q++ {
@@ -297,13 +296,11 @@ func renderIndicator(w http.ResponseWriter, r *http.Request, status int, values 
 // values and errors, and the change form's.
 func renderIndicatorWith(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string, changeValues url.Values, changeErrs map[string]string) {
 	req := sdk.From(r)
-	id := r.PathValue("id")
-	_, body, err := ui.CallAPI(r, getIndicator, "GET", nil, nil, "id", id)
+	ind, err := ui.Answer[IndicatorView](r, getIndicator) // the page's {id} is the API's
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	ind := body.(IndicatorView)
 	dir := ui.Tr(r, "makin tinggi makin baik", "higher is better")
 	if !ind.HigherIsBetter {
 		dir = ui.Tr(r, "makin rendah makin baik", "lower is better")
@@ -454,10 +451,9 @@ func pageWorksheet(w http.ResponseWriter, r *http.Request) {
 func renderWorksheet(w http.ResponseWriter, r *http.Request, status int, values url.Values, errs map[string]string, msg string) {
 	req := sdk.From(r)
 	year, unit := r.PathValue("year"), r.PathValue("unit")
-	_, body, err := ui.CallAPI(r, getEvaluation, "GET", nil, nil, "year", year, "unit", unit)
+	ev, err := ui.Answer[EvaluationView](r, getEvaluation) // the page's {year}, {unit} are the API's
 	var v *EvaluationView
 	if err == nil {
-		ev := body.(EvaluationView)
 		v = &ev
 	} else if errCode(err) != codeEvaluationNotFound {
 		fail(w, r, err)
@@ -579,7 +575,7 @@ func pagePublish(w http.ResponseWriter, r *http.Request) {
 	}
 	_, body, err := ui.CallAPI(r, publishEvaluation, "POST", nil, nil, "year", year, "unit", unit)
 	if err != nil {
-		if _, msg, _, ok := formErrors(r, err); ok {
+		if _, msg, _, ok := pageErrors.Client(r, err); ok {
 			ui.Redirect(w, r, "/worksheet/"+year+"/"+unit, "error", msg)
 			return
 		}
@@ -642,7 +638,7 @@ func pageRespond(w http.ResponseWriter, r *http.Request) {
 	in := ResponseInput{Response: r.PostForm.Get("response"), Status: r.PostForm.Get("status")}
 	_, body, err := ui.CallAPI(r, respondRecommendation, "POST", nil, in, "id", r.PathValue("id"))
 	if err != nil {
-		if _, msg, _, ok := formErrors(r, err); ok {
+		if _, msg, _, ok := pageErrors.Client(r, err); ok {
 			ui.Redirect(w, r, "/result", "error", msg)
 			return
 		}
@@ -657,12 +653,11 @@ func pageRespond(w http.ResponseWriter, r *http.Request) {
 // region's count per grade this year.
 func widget(w http.ResponseWriter, r *http.Request) {
 	year := thisYear(r)
-	_, body, err := ui.CallAPI(r, scores, "GET", url.Values{"year": {strconv.Itoa(year)}}, nil)
+	s, err := ui.Answer[Scores](ui.WithQuery(r, "year", strconv.Itoa(year), "page", "", "limit", ""), scores)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	s := body.(Scores)
 	var out []ui.Node
 	if s.Total == 0 {
 		out = append(out, ui.Text(fmt.Sprintf(ui.Tr(r, "Belum ada hasil evaluasi %d yang diterbitkan.", "No %d evaluation published yet."), year)))
