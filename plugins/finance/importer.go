@@ -158,7 +158,9 @@ func sheetRows(wb *excelize.File, sheet string) ([][]string, error) {
 		if err != nil {
 			return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
 		}
-		rows = append(rows, slices.Clone(cells[:min(len(cells), maxSheetColumns)])) // a copy: the padded row is not kept
+		row := make([]string, min(len(cells), maxSheetColumns)) // a copy: the padded row is not kept
+		copy(row, cells)
+		rows = append(rows, row)
 	}
 	if err := it.Error(); err != nil {
 		return nil, sdk.Errorf(http.StatusUnprocessableEntity, codeInvalidFile, "the first sheet cannot be read: %v", err)
