@@ -72,6 +72,11 @@ func startDisaster(t *testing.T, b storetest.Backend) *pluginWorld {
 func TestDisaster(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		w := startDisaster(t, b)
+		// The test switch is never silent: a deployment started with it
+		// says so in its log.
+		if !strings.Contains(w.h.Log(), "--outbound-allow-loopback") {
+			t.Errorf("the server started with --outbound-allow-loopback does not warn of it:\n%s", w.h.Log())
+		}
 		anon := w.h.AnonFrom("127.0.0.21")
 		now := time.Now().UTC()
 		at := now.Add(-3 * time.Hour).Format(time.RFC3339)

@@ -193,6 +193,12 @@ func New(h *host.Host, cfg Config, mods *modules.Table, reg prometheus.Registere
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = 10 << 20
 	}
+	if cfg.OutboundAllowLoopback && log != nil {
+		// A test switch in production would let a module's outbound
+		// requests (the disaster webhook) reach this machine's own
+		// services: say so at every start.
+		log.Warn("plugins may send requests to loopback addresses (--outbound-allow-loopback): for tests only, never in production")
+	}
 	rt := &Runtime{
 		h: h, cfg: cfg, log: log, engine: records.NewEngine(h.DB), modules: mods,
 		scopes: newScopeTable(), byID: map[string]*Instance{}, metrics: newMetrics(reg),

@@ -13,6 +13,10 @@ const (
 	// codeInvalidTargetDays: target_days in PUT /settings is not 1 to 30
 	// working days (422).
 	codeInvalidTargetDays sdk.Code = "invalid_target_days"
+	// codeTargetDaysAtRegency: a village or district's PUT /settings
+	// changes target_days, the service standard the regency sets for all
+	// its villages (422).
+	codeTargetDaysAtRegency sdk.Code = "target_days_at_regency"
 	// codeUnknownType: no letter type has this code (404 in a path, 422 in
 	// a body).
 	codeUnknownType sdk.Code = "unknown_type"

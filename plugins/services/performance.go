@@ -17,6 +17,15 @@ import (
 // Standar Pelayanan under PermenPAN-RB 15/2014.
 const DefaultTargetDays = 1
 
+// effectiveTargetDays is the service standard in force under s: its
+// target_days, or DefaultTargetDays where no tenant set one.
+func effectiveTargetDays(s Settings) int {
+	if s.TargetDays == 0 {
+		return DefaultTargetDays
+	}
+	return s.TargetDays
+}
+
 // maxTargetDays bounds target_days: six working weeks, beyond which no
 // village letter has a standard.
 const maxTargetDays = 30
@@ -69,10 +78,7 @@ var getPerformance = performance.Handler("services", onTimeMeasure,
 		if err != nil {
 			return nil, err
 		}
-		target := s.TargetDays
-		if target == 0 {
-			target = DefaultTargetDays
-		}
+		target := effectiveTargetDays(s)
 		loc := req.Location()
 		issuedIn := []sdk.Filter{{Field: "issued_at", Op: sdk.Ge, Value: p.Start(loc).Format(time.RFC3339)},
 			{Field: "issued_at", Op: sdk.Lt, Value: p.End(loc).Format(time.RFC3339)}}

@@ -143,6 +143,19 @@ func TestPerformance(t *testing.T) {
 		if op.Get(villageA, "/settings").JSON(&sv); sv.Resolved.TargetDays != 2 {
 			t.Errorf("village A inherits %d", sv.Resolved.TargetDays)
 		}
+		// The standard is the regency's: a village's admin cannot lengthen
+		// it to re-score its own letters (the security review's case), and
+		// may only repeat the value in force.
+		villageAdmin := h.User("admin-a", "admin", villageA)
+		if res := villageAdmin.Put(villageA, "/settings", map[string]any{"target_days": 30}); res.Status != http.StatusUnprocessableEntity || res.ErrorCode() != codeTargetDaysAtRegency {
+			t.Errorf("a village's target_days 30: %d %s", res.Status, res.Body)
+		}
+		if res := villageAdmin.Put(villageA, "/settings", map[string]any{"target_days": nil}); res.Status != http.StatusUnprocessableEntity || res.ErrorCode() != codeTargetDaysAtRegency {
+			t.Errorf("a village's target_days null: %d %s", res.Status, res.Body)
+		}
+		if res := villageAdmin.Put(villageA, "/settings", map[string]any{"target_days": 2, "place": "Kumantan"}); res.Status != http.StatusOK {
+			t.Errorf("a village repeating the regency's target_days: %d %s", res.Status, res.Body)
+		}
 		performancetest.Run(t, "letters_on_time", []performancetest.Case{
 			performancetest.Ask("quarter 1 at 2 days", op, villageA, "year=2026&quarter=1", 1, map[string]performance.Value{villageA: pct(3, 3, 100)}),
 		})
@@ -163,6 +176,10 @@ func TestTargetDaysScreen(t *testing.T) {
 		h.Enable("14.01")
 		admin := h.User("kampar-admin", "admin", "14.01")
 		viewer := h.User("viewer-a", "viewer", villageA)
+		villageAdmin := h.User("admin-a", "admin", villageA)
+		if res := villageAdmin.GetPage(villageA, "/settings"); res.Status != 200 || strings.Contains(res.HTML, `name="target_days"`) {
+			t.Errorf("a village's settings form asks the regency's standard: %d", res.Status)
+		}
 		tests := []struct {
 			name   string
 			c      *sdktest.Client
@@ -180,6 +197,8 @@ func TestTargetDaysScreen(t *testing.T) {
 			{"3 saved", admin, "POST", "14.01", url.Values{"target_days": {"3"}}, http.StatusSeeOther, nil},
 			{"the regency's form keeps it", admin, "GET", "14.01", nil, 200, []string{`name="target_days" value="3"`}},
 			{"the village inherits it", viewer, "GET", villageA, nil, 200, []string{"3 hari kerja sejak diajukan sampai diterbitkan"}},
+			{"the village saves its place without asking the standard", villageAdmin, "POST", villageA, url.Values{"place": {"Kumantan"}, "paper": {"F4"}}, http.StatusSeeOther, nil},
+			{"the village still follows the regency", viewer, "GET", villageA, nil, 200, []string{"3 hari kerja sejak diajukan sampai diterbitkan"}},
 		}
 		for _, tt := range tests {
 			res := tt.c.Page(tt.method, tt.tenant, "/settings", tt.form)

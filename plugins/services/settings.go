@@ -391,6 +391,14 @@ func putSettings(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	// The service standard is what the evaluation module times every
+	// village against: a village (or district) that could lengthen its own
+	// would re-score its past letters as on time. It is set at the regency
+	// or province; below, a patch may only repeat the value in force.
+	if (req.Level == sdk.Village || req.Level == sdk.District) && next.TargetDays != s.TargetDays {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeTargetDaysAtRegency,
+			"target_days is the regency's service standard: set it at /api/v1/t/{regency}/services/settings (in force here: %d working days)", effectiveTargetDays(s))
+	}
 	return saveSettings(r, next, fmt.Sprintf("keys: %s", topKeys(patch)))
 }
 

@@ -812,7 +812,11 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 		err := ui.Decode(r, &f)
 		values = r.PostForm
 		if err == nil {
-			_, _, err = ui.CallAPI(r, putSettings, "PUT", nil, f.patch())
+			patch := f.patch()
+			if below := sdk.From(r).Level; below == sdk.Village || below == sdk.District {
+				delete(patch, "target_days") // the regency's, shown as text here
+			}
+			_, _, err = ui.CallAPI(r, putSettings, "PUT", nil, patch)
 		}
 		if err == nil {
 			ui.Redirect(w, r, "/settings", "success", ui.Tr(r, "Pengaturan kop surat disimpan.", "Letterhead settings saved."))
@@ -862,7 +866,7 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 	canEdit := sdk.From(r).Can(permSettings)
 	nodes = append(nodes, emblemSection(r, &res, canEdit))
 	if canEdit {
-		nodes = append(nodes, ui.Form{Action: "/settings", Values: values, Errors: errs, Error: msg, Fields: []ui.Field{
+		fields := []ui.Field{
 			{Name: "letterhead", Label: ui.Tr(r, "Kop surat (satu baris per baris, paling banyak 5)", "Letterhead (one line each, at most 5)"), Type: "textarea",
 				Help: ui.Tr(r, "Kosongkan untuk memakai nama wilayah.", "Leave empty to use the region names.")},
 			{Name: "address", Label: ui.Tr(r, "Alamat kantor", "Office address"), Max: 200},
@@ -877,7 +881,14 @@ func pageSettings(w http.ResponseWriter, r *http.Request) {
 			{Name: "target_days", Label: ui.Tr(r, "Standar waktu pelayanan surat (hari kerja, 1 sampai 30)", "Letter service standard (working days, 1 to 30)"), Type: "number",
 				Help: fmt.Sprintf(ui.Tr(r, "Hari kerja (Senin sampai Jumat) sejak permohonan diajukan sampai surat diterbitkan; dipakai penilaian kinerja. Kosong: %d, kecuali diatur oleh wilayah di atas.",
 					"Working days (Monday to Friday) from a request's submission to the letter's issue, used by the performance evaluation. Empty: %d, unless set above."), DefaultTargetDays)},
-		}})
+		}
+		// Below the regency the standard is the regency's (PUT /settings
+		// refuses a change, target_days_at_regency): shown in the summary
+		// above, not asked.
+		if l := sdk.From(r).Level; l == sdk.Village || l == sdk.District {
+			fields = fields[:len(fields)-1]
+		}
+		nodes = append(nodes, ui.Form{Action: "/settings", Values: values, Errors: errs, Error: msg, Fields: fields})
 	} else {
 		nodes = append(nodes, ui.Muted(ui.Tr(r, "Hanya admin yang dapat mengubah kop surat.", "Only an admin can change the letterhead.")))
 	}
