@@ -184,6 +184,11 @@ func gradeName(grade string) string {
 //     (1 + (1 - realisation/target)) x 100 %. A realisation of twice the
 //     target or more would be 0 % or negative: it is floored at 0.
 //
+// Either way the percent is at most MaxAchievement (200 %, what a
+// lower-is-better indicator reaches at a realisation of 0): one target
+// set far too low (0.01 against a realisation of 1e12) would otherwise
+// carry a unit's average achievement in the regency's table.
+//
 // target must be above 0 (checked when the indicator is made).
 func Achievement(target, realisation float64, higherIsBetter bool) float64 {
 	var p float64
@@ -192,11 +197,12 @@ func Achievement(target, realisation float64, higherIsBetter bool) float64 {
 	} else {
 		p = (target - (realisation - target)) / target * 100
 	}
-	if p < 0 {
-		p = 0
-	}
+	p = min(max(p, 0), MaxAchievement)
 	return math.Round(p*100) / 100
 }
+
+// MaxAchievement is the highest achievement percent Achievement gives.
+const MaxAchievement = 200.0
 
 // twoDecimals says whether v has at most 2 decimals.
 func twoDecimals(v float64) bool {

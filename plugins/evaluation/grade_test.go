@@ -113,6 +113,10 @@ func TestAchievementFormulas(t *testing.T) {
 		{10, 20, false, 0},
 		{10, 35, false, 0}, // floored at 0
 		{20, 0, false, 200},
+		// Capped at 200 %: a target set far too low cannot carry an average.
+		{10, 20, true, 200},
+		{10, 25, true, 200},
+		{0.01, 1e12, true, 200},
 	} {
 		if got := Achievement(tc.target, tc.real, tc.higher); got != tc.want {
 			t.Errorf("Achievement(%v, %v, %v) = %v, want %v", tc.target, tc.real, tc.higher, got, tc.want)
