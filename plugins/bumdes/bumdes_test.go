@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -294,5 +295,46 @@ func TestBersama(t *testing.T) {
 		if sum.Joint != 1 || sum.WithEnterprise != 1 || sum.Revenue != 30_000_000 || sum.PADes != 2_000_000 || len(sum.JointItems) != 1 || sum.JointItems[0].Units != 1 || sum.ByClassification["pemula"] != 1 {
 			t.Errorf("regency summary with a joint enterprise: %+v", sum)
 		}
+	}, sdktest.WithClock(func() time.Time { return now }))
+}
+
+// TestBersamaManyEdits edits one BUMDes Bersama more than 500 times: the
+// member village still shows the other joint enterprise it belongs to, in
+// its list and by id, and each exactly once at its newest edit (the copies
+// of one busy enterprise once crowded the others out of a 500-row read).
+func TestBersamaManyEdits(t *testing.T) {
+	sdktest.Each(t, &plugin, func(t *testing.T, h *sdktest.Host) {
+		setup(t, h)
+		camat := h.User("camat", "operator", districtA)
+		anon := h.Anonymous()
+		var quiet, busy EnterpriseView
+		must(t, camat.Post(districtA, "/enterprises", map[string]any{"name": "BUM Desa Bersama Air Tiris", "members": []string{villageA, villageA2}}), 201).JSON(&quiet)
+		must(t, camat.Post(districtA, "/enterprises", map[string]any{"name": "BUM Desa Bersama Kampar", "members": []string{villageA, villageA3}}), 201).JSON(&busy)
+		const edits = 505
+		for i := range edits {
+			must(t, camat.Patch(districtA, "/enterprises/"+busy.ID, map[string]any{"address": fmt.Sprintf("Jl. Sudirman No. %d", i+1)}), 200)
+		}
+		var list listOf[EnterpriseView]
+		must(t, anon.Get(villageA, "/enterprises"), 200).JSON(&list)
+		if list.Total != 2 || len(list.Items) != 2 || list.Items[0].ID != quiet.ID || list.Items[1].ID != busy.ID {
+			t.Fatalf("member of both after %d edits of one: %+v", edits, list)
+		}
+		if v := list.Items[1]; v.Version != edits+1 || !v.Joint {
+			t.Errorf("busy enterprise's copy is not its newest: %+v", v)
+		}
+		var got EnterpriseView
+		must(t, anon.Get(villageA, "/enterprises/"+quiet.ID), 200).JSON(&got)
+		if got.ID != quiet.ID || got.Name != quiet.Name || !got.Joint || got.Version != 1 {
+			t.Errorf("quiet enterprise by id: %+v", got)
+		}
+		must(t, anon.Get(villageA3, "/enterprises/"+busy.ID), 200).JSON(&got)
+		if got.Version != edits+1 {
+			t.Errorf("busy enterprise by id: %+v", got)
+		}
+		must(t, anon.Get(villageA2, "/enterprises?kind=bersama"), 200).JSON(&list)
+		if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != quiet.ID {
+			t.Errorf("member of the quiet one only: %+v", list)
+		}
+		wantCode(t, "not a member", anon.Get(villageA2, "/enterprises/"+busy.ID), 404, codeEnterpriseNotFound)
 	}, sdktest.WithClock(func() time.Time { return now }))
 }

@@ -363,29 +363,47 @@ func listEnterprises(r *http.Request) (int, any, error) {
 }
 
 // memberships are the BUMDes Bersama the request's village is a member
-// of, each from its newest copy.
+// of, each once and from its newest copy, sorted by name. The copies are
+// append-only (one per edit), so a busy enterprise may have thousands: one
+// grouped count names the enterprises (a row each, however many edits) and
+// an indexed read of one row per enterprise takes its newest copy, so
+// that no enterprise's edits crowd another out.
 func memberships(ctx context.Context, req *sdk.Request) ([]EnterpriseView, error) {
-	recs, _, err := req.Records("memberships").Query().OrderBy("seq", true).Page(0, 500).Run(ctx)
+	groups, err := req.Records("memberships").Aggregate(ctx, sdk.Aggregation{GroupBy: []string{"enterprise_id"}})
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []EnterpriseView
-	for _, rec := range recs {
-		var m membership
-		if err := rec.Decode(&m); err != nil {
+	out := make([]EnterpriseView, 0, len(groups))
+	for _, g := range groups {
+		id, _ := g.Key[0].(string)
+		v, ok, err := membershipOf(ctx, req, id)
+		if err != nil {
 			return nil, err
 		}
-		if seen[m.EnterpriseID] {
-			continue
+		if ok {
+			out = append(out, v)
 		}
-		seen[m.EnterpriseID] = true
-		out = append(out, EnterpriseView{ID: m.EnterpriseID, Tenant: m.District, Version: m.Seq, Joint: true, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
-			EnterpriseInput: EnterpriseInput{Kind: KindBersama, Name: m.Name, RegistrationNumber: m.RegistrationNumber, Classification: m.Classification,
-				ClassificationYear: m.ClassificationYear, Members: m.Members}})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// membershipOf is the newest copy of the BUMDes Bersama id at the
+// request's village (the highest seq, through the enterprise_id+seq
+// index); ok is false when the village is not one of its members.
+func membershipOf(ctx context.Context, req *sdk.Request, id string) (v EnterpriseView, ok bool, err error) {
+	recs, _, err := req.Records("memberships").Query().Where("enterprise_id", sdk.Eq, id).OrderBy("seq", true).Page(0, 1).Run(ctx)
+	if err != nil || len(recs) == 0 {
+		return v, false, err
+	}
+	rec := &recs[0]
+	var m membership
+	if err := rec.Decode(&m); err != nil {
+		return v, false, err
+	}
+	return EnterpriseView{ID: m.EnterpriseID, Tenant: m.District, Version: m.Seq, Joint: true, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
+		EnterpriseInput: EnterpriseInput{Kind: KindBersama, Name: m.Name, RegistrationNumber: m.RegistrationNumber, Classification: m.Classification,
+			ClassificationYear: m.ClassificationYear, Members: m.Members}}, true, nil
 }
 
 // tenantNames maps the codes of the request's tenant and those below to
@@ -418,14 +436,12 @@ func getEnterprise(r *http.Request) (int, any, error) {
 	ctx := r.Context()
 	rec, _, err := loadEnterprise(r)
 	if errCode(err) == codeEnterpriseNotFound && req.Level == sdk.Village {
-		joint, jerr := memberships(ctx, req)
+		m, ok, jerr := membershipOf(ctx, req, r.PathValue("id"))
 		if jerr != nil {
 			return 0, nil, jerr
 		}
-		for _, m := range joint {
-			if m.ID == r.PathValue("id") {
-				return http.StatusOK, m, nil
-			}
+		if ok {
+			return http.StatusOK, m, nil
 		}
 	}
 	if err != nil {

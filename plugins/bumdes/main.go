@@ -111,6 +111,9 @@ var plugin = sdk.Plugin{
 		// at its district: written by the district's staff into each member
 		// village (append only: the newest seq is current), so that the
 		// village's pages show it without reading above their tenant.
+		// Readers take the newest per enterprise_id (grouped, then the
+		// index below), never the newest N overall: one busy enterprise
+		// must not crowd the others out.
 		Name: "memberships",
 		Fields: []sdk.Field{
 			{Name: "enterprise_id", Type: sdk.String, Required: true},
