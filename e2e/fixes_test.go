@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
 	"image/color"
+	"image/jpeg"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,7 +140,7 @@ func TestFixesAgendaNamesOfficialsAsTheProfile(t *testing.T) {
 	})
 }
 
-// Settings inherit key by key, through the real binaries: a village that
+// Settings inherit by top-level key, through the real binaries: a village that
 // saved its own services settings (its signatory) before the regency
 // uploaded its emblem prints the regency's emblem, keeps its signatory,
 // and follows the regency's later changes of what it did not set.
@@ -162,5 +166,79 @@ func TestFixesServicesSettingsFollowTheRegency(t *testing.T) {
 		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 200, 200, color.NRGBA{R: 200, A: 255})).Expect(200)
 		w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).ExpectErr(404, "emblem_not_found")
 		w.h.Anon().Do(t, "GET", p(villageB, "services", "/settings/emblem"), nil).Expect(200)
+	})
+}
+
+// printLetter has c request a domisili letter for nik in village, the
+// regency approve it and c issue it, and returns its PDF.
+func printLetter(t *testing.T, w *pluginWorld, c *Client, village, nik string) []byte {
+	t.Helper()
+	id := c.Do(t, "POST", p(village, "services", "/requests"), letterRequest("domisili", nik, "melamar pekerjaan", nil)).Expect(201).Str("id")
+	w.district.Do(t, "POST", p(village, "services", "/requests/"+id+"/approve"), nil).Expect(200)
+	c.Do(t, "POST", p(village, "services", "/requests/"+id+"/issue"), nil).Expect(200)
+	return c.Do(t, "GET", p(village, "services", "/requests/"+id+"/pdf"), nil).Expect(200).Body
+}
+
+// A village's own emblem stays whole when the regency changes its own,
+// through the real binaries: the village uploads a PNG while the
+// regency's is a PNG too (same content_type, same size), then the regency
+// uploads a JPEG. Merged inside the emblem, the village got the JPEG's
+// content_type (and size) over its own PNG bytes, and its letters failed.
+func TestFixesServicesOwnEmblemStaysWhole(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), emblemPNG(t, 240, 300, color.NRGBA{G: 120, A: 255})).Expect(200)
+		own := w.admin.Do(t, "PUT", p(villageA, "services", "/settings/emblem"), emblemPNG(t, 240, 300, color.NRGBA{R: 200, A: 255})).Expect(200).JSON()
+		ownSum := own["resolved"].(map[string]any)["emblem"].(map[string]any)["sha256"]
+		var jp bytes.Buffer
+		if err := jpeg.Encode(&jp, image.NewRGBA(image.Rect(0, 0, 160, 160)), nil); err != nil {
+			t.Fatal(err)
+		}
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings/emblem"), jp.Bytes()).Expect(200)
+
+		got := w.op.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).JSON()
+		em, _ := got["resolved"].(map[string]any)["emblem"].(map[string]any)
+		if em == nil || em["tenant"] != villageA || em["content_type"] != "image/png" || em["width"] != 240.0 || em["height"] != 300.0 || em["sha256"] != ownSum {
+			t.Fatalf("the village's emblem after the regency's JPEG: %v", em)
+		}
+		img := w.h.Anon().Do(t, "GET", p(villageA, "services", "/settings/emblem"), nil).Expect(200)
+		if ct := img.Header.Get("Content-Type"); ct != "image/png" {
+			t.Errorf("the village's PNG is served as %s", ct)
+		}
+		if _, format, err := image.DecodeConfig(bytes.NewReader(img.Body)); err != nil || format != "png" {
+			t.Errorf("the village's emblem is %q: %v", format, err)
+		}
+		if sizes := letterImages(t, printLetter(t, w, w.op, villageA, budi["nik"])); !hasSize(sizes, 240, 300) || hasSize(sizes, 160, 160) {
+			t.Errorf("the village's letter prints %v", sizes)
+		}
+		// A village that never set one follows the regency's JPEG.
+		if ct := w.h.Anon().Do(t, "GET", p(villageB, "services", "/settings/emblem"), nil).Expect(200).Header.Get("Content-Type"); ct != "image/jpeg" {
+			t.Errorf("a village without its own emblem: %s", ct)
+		}
+	})
+}
+
+// A village's own signatory stays whole when the regency later sets a
+// NIP on its own, through the real binaries: merged inside the
+// signatory, the village head's letters printed the regency official's
+// NIP under the village head's name.
+func TestFixesServicesOwnSignatoryStaysWhole(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := servicesWorld(t, b)
+		const nip = "196501011990031001"
+		w.admin.Do(t, "PUT", p(villageA, "services", "/settings"), map[string]any{"signatory": map[string]string{"title": "Kepala Desa Kumantan", "name": "H. Ahmad Yani"}}).Expect(200)
+		w.district.Do(t, "PUT", p("14.01", "services", "/settings"), map[string]any{"signatory": map[string]string{"title": "Camat Bangkinang", "name": "H. Syamsuar", "nip": nip}}).Expect(200)
+
+		got := w.op.Do(t, "GET", p(villageA, "services", "/settings"), nil).Expect(200).JSON()
+		if sig := got["settings"].(map[string]any)["signatory"]; !reflect.DeepEqual(sig, map[string]any{"title": "Kepala Desa Kumantan", "name": "H. Ahmad Yani"}) {
+			t.Fatalf("the village's signatory after the regency set a NIP: %v", sig)
+		}
+		if text := letterText(t, printLetter(t, w, w.op, villageA, budi["nik"])); strings.Contains(text, nip) || !strings.Contains(text, "H. Ahmad Yani") {
+			t.Errorf("the village's letter: %s", text)
+		}
+		// The NIP does print where the regency's signatory applies.
+		if text := letterText(t, printLetter(t, w, w.opB, villageB, rina["nik"])); !strings.Contains(text, "NIP. "+nip) {
+			t.Errorf("a village following the regency's signatory: %s", text)
+		}
 	})
 }

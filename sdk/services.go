@@ -29,9 +29,10 @@ func Logf(ctx context.Context, level, format string, args ...any) {
 	fmt.Fprintf(stderr, "%s: %s\n", level, msg)
 }
 
-// Settings reads the plugin's settings for the tenant into v: those of its
-// ancestors and its own merged key by key, the nearest winning (RFC 7386
-// merge patch: objects merge, a null removes). See SaveSettings.
+// Settings reads the plugin's settings for the tenant into v, inherited by
+// top-level key: each key's value comes whole (an object is never merged
+// inside) from the nearest tenant that set it, the tenant itself first; a
+// key that tenant removed is absent. See SaveSettings.
 func (r *Request) Settings(ctx context.Context, v any) error {
 	b, err := r.host.GetSettings(ctx, r.scope)
 	if err != nil {
@@ -44,9 +45,12 @@ func (r *Request) Settings(ctx context.Context, v any) error {
 }
 
 // SaveSettings stores v as the plugin's settings for the tenant. The host
-// keeps only the tenant's own part, what differs from what it inherits (a
-// key left out of v is kept as removed), so the tenant goes on following
-// its ancestors' later changes of everything else.
+// keeps the tenant's own part by top-level key, each value whole: the
+// keys it set before and those that differ from what it inherits; an
+// inherited key left out of v is kept as removed. The tenant so goes on
+// following its ancestors' later changes of the keys it never set. The
+// host diffs and writes in one transaction; v itself is what the plugin
+// read with Settings and changed, so read and save within one request.
 func (r *Request) SaveSettings(ctx context.Context, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {

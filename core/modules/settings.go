@@ -11,7 +11,6 @@ import (
 
 	"github.com/balaidesa/balai/core/store"
 	"github.com/balaidesa/balai/core/tenancy"
-	"github.com/balaidesa/balai/sdk/input"
 )
 
 // PluginSettings are a plugin's settings for one tenant (letterhead,
@@ -41,110 +40,153 @@ func settingsMigrations() []*store.Migration {
 	}}
 }
 
-// GetSettings returns a tenant's settings for a plugin as they apply to it:
-// those of its furthest ancestor that has some, with each nearer tenant's
-// own settings, the tenant's last, merged over them key by key (RFC 7386
-// merge patch: objects merge, a null removes the key, anything else
-// replaces). A village that set only its signatory so follows the
-// regency's later changes of everything else (its emblem included). nil
-// when no tenant on the way has any.
+// GetSettings returns a tenant's settings for a plugin as they apply to it,
+// inherited by top-level key: each key's value comes whole from the
+// nearest tenant (the tenant itself, then its ancestors nearest first)
+// whose own settings set it, and a key that tenant stored as null is
+// removed. Values are never merged inside: an emblem's bytes and its
+// content_type, or a signatory's name and NIP, always come from the same
+// tenant. A village that never set a key so follows the regency's later
+// changes of it. nil when no tenant on the way has any settings.
 func GetSettings(db *gorm.DB, plugin, tenant string) ([]byte, error) {
-	return merged(db, plugin, append([]string{tenant}, tenancy.Ancestors(tenant)...))
-}
-
-// merged merges the settings of codes, nearest first, as GetSettings says.
-func merged(db *gorm.DB, plugin string, codes []string) ([]byte, error) {
-	if len(codes) == 0 {
-		return nil, nil
-	}
-	var rows []PluginSettings
-	if err := db.Where("plugin = ? AND tenant IN ?", plugin, codes).Find(&rows).Error; err != nil {
+	out, found, err := merged(db, plugin, append([]string{tenant}, tenancy.Ancestors(tenant)...))
+	if err != nil || !found {
 		return nil, err
-	}
-	var out any
-	found := false
-	for i := len(codes) - 1; i >= 0; i-- {
-		for _, r := range rows {
-			if r.Tenant != codes[i] {
-				continue
-			}
-			var v any
-			if err := json.Unmarshal([]byte(r.Values), &v); err != nil {
-				return nil, fmt.Errorf("settings of %s for %s: %w", plugin, r.Tenant, err)
-			}
-			if _, isObject := v.(map[string]any); !isObject {
-				// Not an object: nothing to merge, the nearest wins whole.
-				out = v
-			} else {
-				out = input.MergePatch(out, v)
-			}
-			found = true
-		}
-	}
-	if !found {
-		return nil, nil
 	}
 	return json.Marshal(out)
 }
 
-// PutSettings stores a tenant's settings for a plugin. What is stored is
-// the tenant's own part only: the merge patch from what it inherits to
-// values, so a key equal to the inherited one is not kept (it follows the
-// ancestors' later changes) and an inherited key missing from values is
-// kept as null (the tenant removed it). A tenant with no ancestor settings
-// stores values whole.
-func PutSettings(db *gorm.DB, plugin, tenant string, values []byte) error {
-	inherited, err := merged(db, plugin, tenancy.Ancestors(tenant))
-	if err != nil {
-		return err
+// merged layers the settings of codes, nearest first, as GetSettings
+// says; found is false when none of them has a row.
+func merged(db *gorm.DB, plugin string, codes []string) (out any, found bool, err error) {
+	if len(codes) == 0 {
+		return nil, false, nil
 	}
-	own := values
-	if inherited != nil {
-		var from, to any
-		if err := json.Unmarshal(inherited, &from); err != nil {
-			return err
+	var rows []PluginSettings
+	if err := db.Where("plugin = ? AND tenant IN ?", plugin, codes).Find(&rows).Error; err != nil {
+		return nil, false, err
+	}
+	own := make(map[string]any, len(rows))
+	for _, r := range rows {
+		var v any
+		if err := json.Unmarshal([]byte(r.Values), &v); err != nil {
+			return nil, false, fmt.Errorf("settings of %s for %s: %w", plugin, r.Tenant, err)
 		}
-		if err := json.Unmarshal(values, &to); err != nil {
-			return err
+		own[r.Tenant] = v
+	}
+	for i := len(codes) - 1; i >= 0; i-- {
+		v, ok := own[codes[i]]
+		if !ok {
+			continue
 		}
-		fm, fromObject := from.(map[string]any)
-		if tm, toObject := to.(map[string]any); fromObject && toObject {
-			if own, err = json.Marshal(diffPatch(fm, tm)); err != nil {
+		out, found = layer(out, v), true
+	}
+	return out, found, nil
+}
+
+// layer puts a nearer tenant's own settings over what it inherits: each
+// top-level key it has replaces the inherited value whole, a null removes
+// it. Settings that are not an object replace everything.
+func layer(inherited, own any) any {
+	om, ok := own.(map[string]any)
+	if !ok {
+		return own
+	}
+	im, _ := inherited.(map[string]any)
+	out := make(map[string]any, len(im)+len(om))
+	for k, v := range im {
+		out[k] = v
+	}
+	for k, v := range om {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// PutSettings stores a tenant's settings for a plugin; values are the
+// settings as they are to apply to it (what GetSettings returns, changed).
+// The tenant's row keeps, whole, each top-level key it sets: one it had
+// set before (it stays its own, even if an ancestor now has the same
+// value), or one whose value differs from the inherited one. A key equal
+// to the inherited one that it never set is not stored, so it follows the
+// ancestors' later changes; an inherited key missing from values is
+// stored as null (removed, and it stays removed when an ancestor changes
+// it), as is a key the tenant removed before and still leaves out. A
+// tenant that inherits nothing stores values whole.
+//
+// The inherited settings are read and the row written in one transaction,
+// serialised with every other save of the plugin's settings (SQLite
+// writes one transaction at a time; PostgreSQL takes a transaction lock
+// per plugin), so the diff is never made against settings an ancestor is
+// changing at that moment.
+func PutSettings(db *gorm.DB, plugin, tenant string, values []byte) error {
+	var to any
+	if err := json.Unmarshal(values, &to); err != nil {
+		return fmt.Errorf("settings of %s for %s: %w", plugin, tenant, err)
+	}
+	return db.Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(?))", settingsLockKey, plugin).Error; err != nil {
 				return err
 			}
 		}
-	}
-	s := PluginSettings{Plugin: plugin, Tenant: tenant, Values: string(own), UpdatedAt: time.Now().UTC()}
-	return db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "plugin"}, {Name: "tenant"}},
-		DoUpdates: clause.AssignmentColumns([]string{"values", "updated_at"}),
-	}).Create(&s).Error
+		inherited, _, err := merged(tx, plugin, tenancy.Ancestors(tenant))
+		if err != nil {
+			return err
+		}
+		var prev any
+		var rows []PluginSettings
+		if err := tx.Where("plugin = ? AND tenant = ?", plugin, tenant).Limit(1).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 1 {
+			if err := json.Unmarshal([]byte(rows[0].Values), &prev); err != nil {
+				return fmt.Errorf("settings of %s for %s: %w", plugin, tenant, err)
+			}
+		}
+		own := values
+		fm, fromObject := inherited.(map[string]any)
+		if tm, toObject := to.(map[string]any); fromObject && toObject {
+			pm, _ := prev.(map[string]any)
+			if own, err = json.Marshal(ownPart(fm, pm, tm)); err != nil {
+				return err
+			}
+		}
+		s := PluginSettings{Plugin: plugin, Tenant: tenant, Values: string(own), UpdatedAt: time.Now().UTC()}
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "plugin"}, {Name: "tenant"}},
+			DoUpdates: clause.AssignmentColumns([]string{"values", "updated_at"}),
+		}).Create(&s).Error
+	})
 }
 
-// diffPatch is the merge patch that turns the object from into the
-// object to: input.MergePatch(from, diffPatch(from, to)) equals to (a null
-// inside to's values aside, which a merge patch cannot carry).
-func diffPatch(from, to map[string]any) map[string]any {
+// settingsLockKey is the first key of the PostgreSQL transaction lock
+// PutSettings takes (the second is the plugin id's hash): "sets".
+const settingsLockKey = 0x73657473
+
+// ownPart is what a tenant stores, by top-level key, when it saves the
+// settings to while inheriting from and having stored prev before (nil
+// if it had no row): see PutSettings. layer(from, ownPart(from, prev,
+// to)) equals to.
+func ownPart(from, prev, to map[string]any) map[string]any {
 	p := map[string]any{}
 	for k := range from {
 		if _, ok := to[k]; !ok {
 			p[k] = nil
 		}
 	}
+	for k, v := range prev {
+		if _, ok := to[k]; !ok && v == nil {
+			p[k] = nil
+		}
+	}
 	for k, tv := range to {
-		fv, ok := from[k]
-		switch {
-		case !ok:
+		if pv, set := prev[k]; (set && pv != nil) || !reflect.DeepEqual(from[k], tv) {
 			p[k] = tv
-		case reflect.DeepEqual(fv, tv):
-		default:
-			fo, fIsObject := fv.(map[string]any)
-			to2, tIsObject := tv.(map[string]any)
-			if fIsObject && tIsObject {
-				p[k] = diffPatch(fo, to2)
-			} else {
-				p[k] = tv
-			}
 		}
 	}
 	return p

@@ -39,11 +39,13 @@ var emblemTypes = []string{"image/png", "image/jpeg"}
 // uploaded through the host's files (PUT /settings/emblem: the host sniffs
 // the type and bounds the size, and keeps the original as File in Tenant);
 // the settings hold the image itself (Data, base64 in JSON) because the
-// host hands a village the settings of the nearest tenant above it, while
-// a file stays readable in its own tenant only: so an emblem set at the
-// regency prints on the letters of every village that follows the
-// regency's settings, and a village that saves its own settings keeps the
-// emblem it inherited until it uploads or removes one.
+// host hands a village the settings of the tenants above it, while a file
+// stays readable in its own tenant only: so an emblem set at the regency
+// prints on the letters of every village that follows the regency's
+// emblem, and a village that saves its own settings keeps the emblem it
+// inherited until it uploads or removes one. The emblem is one settings
+// key, inherited whole: its Data, ContentType and size always come from
+// the same upload.
 type Emblem struct {
 	// File is the uploaded original's id in the host's files of Tenant.
 	File   string `json:"file"`

@@ -25,11 +25,12 @@ type Signatory struct {
 	NIP   string `json:"nip,omitempty"`
 }
 
-// Settings are a tenant's letter settings. The host hands a tenant the
-// settings of the tenants above it merged key by key with its own, so a
-// regency sets the defaults of all its villages; a tenant that saves its
-// own starts from what it inherits and keeps only what it changed (see
-// putSettings).
+// Settings are a tenant's letter settings. The host hands a tenant its
+// settings inherited by top-level key, each value whole from the nearest
+// tenant that set it (a signatory, the emblem and types are never mixed
+// from two tenants), so a regency sets the defaults of all its villages;
+// a tenant that saves its own starts from what it inherits and keeps as
+// its own the keys it set (see putSettings).
 type Settings struct {
 	// Letterhead replaces the lines derived from the region names.
 	Letterhead     []string  `json:"letterhead,omitempty"`
@@ -375,8 +376,12 @@ func getSettings(r *http.Request) (int, any, error) {
 // putSettings applies a JSON merge patch to the settings this tenant has
 // (its own, or inherited) and saves the result as this tenant's own: a
 // village that sets only its signatory keeps the regency's wording. The
-// host keeps only what differs from the inherited settings, so the tenant
-// goes on following later changes above it of everything else.
+// host keeps, whole, the top-level keys that differ from the inherited
+// settings (or that the tenant set before), so the tenant goes on
+// following later changes above it of everything else. A patch of an
+// object merges into the object the tenant has, an inherited one
+// included, and the result is the tenant's own whole: a field of the
+// regency's signatory it did not null (its NIP) is copied with it.
 func putSettings(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	var patch json.RawMessage

@@ -3,9 +3,10 @@ package input
 // MergePatch applies an RFC 7386 JSON merge patch to target, both as
 // encoding/json decodes into any: objects merge key by key, a null
 // removes the key, anything else (a list included) replaces. target may be
-// changed and is returned merged. The host merges plugin settings this way
-// (a tenant's own over its ancestors'), and a PATCH of settings reads the
-// same way.
+// changed and is returned merged. A PATCH of settings reads this way
+// (services' PUT /settings). Settings are not inherited this way: the host
+// layers a tenant's own over its ancestors' by top-level key, each value
+// whole, so that fields of one object never come from two tenants.
 func MergePatch(target, patch any) any {
 	pm, ok := patch.(map[string]any)
 	if !ok {
