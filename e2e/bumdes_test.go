@@ -193,3 +193,65 @@ func TestBumdes(t *testing.T) {
 		}
 	})
 }
+
+// TestBumdesTrial replays the findings of the 2026-12-01 user trial
+// through the real binaries: implausible employees refused while a figure
+// at the Rp 10 trillion bound is accepted; a unit name repeated in
+// another case or spacing refused; a new classification without its year
+// refused (the public page keeps the year actually assessed); the public
+// BUMDes Bersama page names its member villages; a member village's
+// summary lists the BUMDes Bersama it belongs to, which the regency still
+// counts once.
+func TestBumdesTrial(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startPlugins(t, b, []string{"bumdes"})
+		w.enable(t, "14.01", "bumdes", true)
+		camat, _ := w.admin.CreateUser(t, "camat-a")
+		w.admin.Grant(t, "14.01.01", "camat-a", "operator")
+		anon := w.h.Anon()
+		ent := bumdesPath(villageA, "/enterprises")
+
+		id := w.op.Do(t, "POST", ent, map[string]any{"name": "BUM Desa Kumantan Jaya", "classification": "berkembang", "classification_year": 2025}).Expect(201).Str("id")
+		shop := w.op.Do(t, "POST", ent+"/"+id+"/units", map[string]any{"type": "toko", "name": "Waserda Kumantan", "manager_name": "Eka"}).Expect(201).Str("id")
+		w.op.Do(t, "POST", ent+"/"+id+"/units", map[string]any{"type": "toko", "name": "waserda  KUMANTAN", "manager_name": "Eka"}).ExpectErr(409, "unit_exists")
+		if n := anon.Do(t, "GET", ent+"/"+id+"/units", nil).Expect(200).Total(); n != 1 {
+			t.Errorf("units after the refused twin: %d", n)
+		}
+
+		rep := map[string]any{"unit_id": shop, "year": 2026, "semester": 1, "revenue": 10_000_000_000_000, "costs": 1, "employees": 99_999_999_999}
+		if r := w.op.Do(t, "POST", ent+"/"+id+"/reports", rep).ExpectErr(422, "invalid_amount"); !strings.Contains(string(r.Body), `"field":"employees"`) {
+			t.Errorf("employees refusal: %s", r.Body)
+		}
+		rep["employees"] = 100_000
+		w.op.Do(t, "POST", ent+"/"+id+"/reports", rep).Expect(201)
+
+		if r := w.op.Do(t, "PATCH", ent+"/"+id, map[string]any{"classification": "maju"}).ExpectErr(422, "invalid_classification"); !strings.Contains(string(r.Body), `"field":"classification_year"`) {
+			t.Errorf("classification without its year: %s", r.Body)
+		}
+		if page := string(anon.Do(t, "GET", "/"+villageA+"/bumdes/enterprises/"+id, nil).Expect(200).Body); strings.Contains(page, "Maju") || !strings.Contains(page, "Berkembang 2025") {
+			t.Errorf("the public page after the refused classification: %s", page)
+		}
+		w.op.Do(t, "PATCH", ent+"/"+id, map[string]any{"classification": "maju", "classification_year": 2026}).Expect(200)
+
+		// A BUMDes Bersama of Kumantan and Ridan Permai.
+		jid := camat.Do(t, "POST", bumdesPath("14.01.01", "/enterprises"), map[string]any{"name": "BUM Desa Bersama Bangkinang", "members": []string{villageA2, villageA},
+			"classification": "pemula", "classification_year": 2025}).Expect(201).Str("id")
+		for _, at := range []string{"14.01.01", villageA, villageA2} {
+			page := string(anon.Do(t, "GET", "/"+at+"/bumdes/enterprises/"+jid, nil).Expect(200).Body)
+			if !strings.Contains(page, "Desa anggota: Kumantan, Ridan Permai") || strings.Contains(page, villageA2+",") {
+				t.Errorf("the BUMDes Bersama's page at %s does not name its members: %s", at, page)
+			}
+		}
+		s := anon.Do(t, "GET", bumdesPath(villageA2, "/summary?year=2026"), nil).Expect(200).JSON()
+		joint, _ := s["joint"].([]any)
+		if num(s, "joint_enterprises") != 1 || len(joint) != 1 || joint[0].(map[string]any)["id"] != nil || joint[0].(map[string]any)["enterprise"] != jid ||
+			joint[0].(map[string]any)["member"] != true || num(s, "by_classification", "pemula") != 1 {
+			t.Errorf("the member village's summary: %v", s)
+		}
+		s = anon.Do(t, "GET", bumdesPath("14.01", "/summary?year=2026"), nil).Expect(200).JSON()
+		if num(s, "joint_enterprises") != 1 || num(s, "with_enterprise") != 1 || num(s, "by_classification", "pemula") != 1 || num(s, "by_classification", "maju") != 1 ||
+			num(s, "revenue") != 10_000_000_000_000 {
+			t.Errorf("the regency counts the BUMDes Bersama once: %v", s)
+		}
+	})
+}

@@ -59,12 +59,36 @@ type EnterpriseView struct {
 	TenantName string `json:"tenant_name,omitempty"`
 	Version    int64  `json:"version"`
 	EnterpriseInput
-	Joint      bool        `json:"joint,omitempty"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
-	Units      []UnitView  `json:"units,omitempty"`
-	Management []Manager   `json:"management,omitempty"`
-	Totals     []YearTotal `json:"totals,omitempty"`
+	// MemberVillages names a BUMDes Bersama's members (Members, in
+	// order) for pages and readers: the names the villages had when the
+	// district last saved the enterprise; Name is empty on a member's copy
+	// saved before names were kept.
+	MemberVillages []Member    `json:"member_villages,omitempty"`
+	Joint          bool        `json:"joint,omitempty"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
+	Units          []UnitView  `json:"units,omitempty"`
+	Management     []Manager   `json:"management,omitempty"`
+	Totals         []YearTotal `json:"totals,omitempty"`
+}
+
+// Member is a member village of a BUMDes Bersama: its code and name.
+type Member struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// namedMembers pairs the member codes with their names (empty when
+// unknown).
+func namedMembers(codes []string, names map[string]string) []Member {
+	if len(codes) == 0 {
+		return nil
+	}
+	out := make([]Member, len(codes))
+	for i, c := range codes {
+		out[i] = Member{Code: c, Name: names[c]}
+	}
+	return out
 }
 
 // YearTotal sums an enterprise's unit reports of a year (whole rupiah).
@@ -162,11 +186,11 @@ func (in *EnterpriseInput) clean(req *sdk.Request) error {
 }
 
 // checkMembers checks that every member is a village of the request's
-// district where the module is on.
-func checkMembers(ctx context.Context, req *sdk.Request, members []string) error {
+// district where the module is on, and names them.
+func checkMembers(ctx context.Context, req *sdk.Request, members []string) ([]Member, error) {
 	below, err := req.TenantsBelow(ctx, sdk.Village)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byCode := map[string]sdk.Tenant{}
 	for _, t := range below {
@@ -175,13 +199,17 @@ func checkMembers(ctx context.Context, req *sdk.Request, members []string) error
 	for _, m := range members {
 		t, ok := byCode[m]
 		if !ok || t.Parent != req.Tenant {
-			return invalid(codeMemberNotInDistrict, "members", "%s is not a village of the district %s", m, req.Tenant)
+			return nil, invalid(codeMemberNotInDistrict, "members", "%s is not a village of the district %s", m, req.Tenant)
 		}
 		if !slices.Contains(t.Modules, pluginID) {
-			return invalid(codeMemberModuleOff, "members", "the bumdes module is not enabled at the member village %s (%s)", m, t.Name)
+			return nil, invalid(codeMemberModuleOff, "members", "the bumdes module is not enabled at the member village %s (%s)", m, t.Name)
 		}
 	}
-	return nil
+	names := make(map[string]string, len(byCode))
+	for c, t := range byCode {
+		names[c] = t.Name
+	}
+	return namedMembers(members, names), nil
 }
 
 // membership is a member village's copy of a BUMDes Bersama.
@@ -194,11 +222,14 @@ type membership struct {
 	Classification     string   `json:"classification,omitempty"`
 	ClassificationYear int      `json:"classification_year,omitempty"`
 	Members            []string `json:"members,omitempty"`
+	// MemberVillages names the members: a member village cannot read its
+	// sibling villages' names, so the district's copy carries them.
+	MemberVillages []Member `json:"member_villages,omitempty"`
 }
 
-func snapshot(id, district string, seq int64, e *enterprise) membership {
+func snapshot(id, district string, seq int64, e *enterprise, members []Member) membership {
 	return membership{EnterpriseID: id, District: district, Seq: seq, Name: e.Name, RegistrationNumber: e.RegistrationNumber,
-		Classification: e.Classification, ClassificationYear: e.ClassificationYear, Members: e.Members}
+		Classification: e.Classification, ClassificationYear: e.ClassificationYear, Members: e.Members, MemberVillages: members}
 }
 
 // createEnterprise answers POST /enterprises.
@@ -219,6 +250,8 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 		return 0, nil, err
 	}
 	e := enterprise{EnterpriseInput: in, RegisteredBy: req.User}
+	var members []Member
+	var err error
 	if e.Kind == KindDesa {
 		e.One = KindDesa
 		if recs, _, err := req.Records("enterprises").Query().Where("one", sdk.Eq, KindDesa).Page(0, 1).Run(ctx); err != nil {
@@ -226,7 +259,7 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 		} else if len(recs) > 0 {
 			return 0, nil, enterpriseExists(recs[0].ID)
 		}
-	} else if err := checkMembers(ctx, req, e.Members); err != nil {
+	} else if members, err = checkMembers(ctx, req, e.Members); err != nil {
 		return 0, nil, err
 	}
 	event := map[string]any{"tenant": req.Tenant, "kind": e.Kind, "name": e.Name, "registration_number": e.RegistrationNumber, "members": e.Members}
@@ -251,7 +284,7 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 		event["enterprise"] = rec.ID
 		mb := req.Batch()
 		for _, m := range e.Members {
-			mb.InsertInto(m, "memberships", snapshot(rec.ID, req.Tenant, rec.Version, &e))
+			mb.InsertInto(m, "memberships", snapshot(rec.ID, req.Tenant, rec.Version, &e, members))
 		}
 		mb.Publish(evRegistered, event)
 		mb.Audit("enterprise.register", rec.ID, map[string]string{"kind": e.Kind, "name": e.Name})
@@ -263,6 +296,7 @@ func registerEnterprise(r *http.Request, in EnterpriseInput) (int, any, error) {
 		}
 	}
 	v, err := viewOf(&rec)
+	v.MemberVillages = members
 	return http.StatusCreated, v, err
 }
 
@@ -345,6 +379,7 @@ func listEnterprises(r *http.Request) (int, any, error) {
 			return 0, nil, err
 		}
 		v.TenantName = names[v.Tenant]
+		v.MemberVillages = namedMembers(v.Members, names)
 		items = append(items, v)
 	}
 	if req.Level == sdk.Village && kind != KindDesa && off == 0 {
@@ -401,9 +436,12 @@ func membershipOf(ctx context.Context, req *sdk.Request, id string) (v Enterpris
 	if err := rec.Decode(&m); err != nil {
 		return v, false, err
 	}
+	if len(m.MemberVillages) != len(m.Members) {
+		m.MemberVillages = namedMembers(m.Members, nil)
+	}
 	return EnterpriseView{ID: m.EnterpriseID, Tenant: m.District, Version: m.Seq, Joint: true, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
-		EnterpriseInput: EnterpriseInput{Kind: KindBersama, Name: m.Name, RegistrationNumber: m.RegistrationNumber, Classification: m.Classification,
-			ClassificationYear: m.ClassificationYear, Members: m.Members}}, true, nil
+		MemberVillages: m.MemberVillages, EnterpriseInput: EnterpriseInput{Kind: KindBersama, Name: m.Name, RegistrationNumber: m.RegistrationNumber,
+			Classification: m.Classification, ClassificationYear: m.ClassificationYear, Members: m.Members}}, true, nil
 }
 
 // tenantNames maps the codes of the request's tenant and those below to
@@ -450,6 +488,13 @@ func getEnterprise(r *http.Request) (int, any, error) {
 	v, err := viewOf(rec)
 	if err != nil {
 		return 0, nil, err
+	}
+	if len(v.Members) > 0 {
+		names, err := tenantNames(ctx, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		v.MemberVillages = namedMembers(v.Members, names)
 	}
 	if v.Units, err = unitsOf(ctx, req, rec.ID); err != nil {
 		return 0, nil, err
@@ -521,7 +566,20 @@ func updateEnterprise(r *http.Request, p EnterprisePatch) (int, any, error) {
 	}
 	if p.Classification != nil || p.ClassificationYear != nil {
 		if p.Classification != nil {
-			e.Classification = strings.ToLower(strings.TrimSpace(*p.Classification))
+			c := strings.ToLower(strings.TrimSpace(*p.Classification))
+			// A new rank comes from a new assessment, whose year the
+			// caller must say: the Kemendesa ranking held in February
+			// ranks the year before (Kepmendesa PDTT 145/2022), so
+			// neither the old year nor the current one would be right.
+			// Cleared, it takes its year with it.
+			switch {
+			case c == "" && p.ClassificationYear == nil:
+				e.ClassificationYear = 0
+			case c != e.Classification && p.ClassificationYear == nil:
+				return 0, nil, invalid(codeInvalidClassification, "classification_year",
+					"a new classification needs classification_year, the year the assessment ranks (the ranking held in February ranks the year before)")
+			}
+			e.Classification = c
 		}
 		if p.ClassificationYear != nil {
 			e.ClassificationYear = *p.ClassificationYear
@@ -535,18 +593,25 @@ func updateEnterprise(r *http.Request, p EnterprisePatch) (int, any, error) {
 	if len(changed) == 0 {
 		return 0, nil, invalid(codeEmptyPatch, "", "the patch changes nothing")
 	}
+	var members []Member
+	if e.Kind == KindBersama {
+		names, err := tenantNames(r.Context(), req)
+		if err != nil {
+			return 0, nil, err
+		}
+		members = namedMembers(e.Members, names)
+	}
 	b := req.Batch()
 	w := b.Update("enterprises", rec.ID, rec.Version, patch)
-	if e.Kind == KindBersama {
-		for _, m := range e.Members {
-			b.InsertInto(m, "memberships", snapshot(rec.ID, req.Tenant, rec.Version+1, e))
-		}
+	for _, m := range e.Members {
+		b.InsertInto(m, "memberships", snapshot(rec.ID, req.Tenant, rec.Version+1, e, members))
 	}
 	b.Publish(evUpdated, map[string]any{"enterprise": rec.ID, "tenant": req.Tenant, "fields": changed})
 	if err := b.Commit(r.Context()); err != nil {
 		return 0, nil, err
 	}
 	v, err := viewOf(&w.Record)
+	v.MemberVillages = members
 	return http.StatusOK, v, err
 }
 

@@ -51,7 +51,8 @@ const (
 	// which then could not show the enterprise (422).
 	codeMemberModuleOff sdk.Code = "member_module_off"
 	// codeInvalidClassification: not perintis, pemula, berkembang or maju,
-	// or given without classification_year (422).
+	// or given without classification_year: on registration, and on a
+	// PATCH that changes it (field classification_year then) (422).
 	codeInvalidClassification sdk.Code = "invalid_classification"
 	// codeInvalidYear: a year is not from 2000 to next year (422 in a
 	// body, 400 in a query).
@@ -66,7 +67,8 @@ const (
 	codeInvalidPhone sdk.Code = "invalid_phone"
 	// codeInvalidUnitType: the unit type is not one of unitTypes (422).
 	codeInvalidUnitType sdk.Code = "invalid_unit_type"
-	// codeUnitExists: the enterprise has a unit of this name (409).
+	// codeUnitExists: the enterprise has a unit of this name, compared
+	// as a clerk reads it: case and spaces aside (409).
 	codeUnitExists sdk.Code = "unit_exists"
 	// codeUnitNotFound: no unit with this id in the enterprise (404/422).
 	codeUnitNotFound sdk.Code = "unit_not_found"
@@ -84,7 +86,8 @@ const (
 	codeReportNotFound sdk.Code = "report_not_found"
 	// codeInvalidAmount: a capital amount is not a positive whole rupiah,
 	// a capital amount or report figure is above maxFigure (Rp 10
-	// trillion), or it is no whole number an int64 holds (1e30, 99999999999999999999, 1500.5: Bind's range tag) (422).
+	// trillion, which itself is accepted), employees are above
+	// maxEmployees (100,000, itself accepted), or it is no whole number an int64 holds (1e30, 99999999999999999999, 1500.5: Bind's range tag) (422).
 	codeInvalidAmount sdk.Code = "invalid_amount"
 	// codeInvalidSource: a capital source is not one of capitalSources, or
 	// its village is not a member (422).

@@ -124,6 +124,7 @@ var plugin = sdk.Plugin{
 			{Name: "classification", Type: sdk.String},
 			{Name: "classification_year", Type: sdk.Int},
 			{Name: "members", Type: sdk.Object},
+			{Name: "member_villages", Type: sdk.Object},
 		},
 		Indexes: []sdk.Index{{Fields: []string{"enterprise_id", "seq"}, Unique: true}},
 	}, {
@@ -156,8 +157,12 @@ var plugin = sdk.Plugin{
 			{Name: "started", Type: sdk.Date},
 			{Name: "active", Type: sdk.Bool, Required: true},
 			{Name: "seller_id", Type: sdk.String},
+			{Name: "name_key", Type: sdk.String},
 		},
-		Indexes: []sdk.Index{{Fields: []string{"enterprise_id", "name"}, Unique: true}, {Fields: []string{"type"}}},
+		// name_key (nameKey) is unique as a clerk reads names; units
+		// stored before it have none (NULL, which a unique index lets
+		// repeat), so they keep loading.
+		Indexes: []sdk.Index{{Fields: []string{"enterprise_id", "name"}, Unique: true}, {Fields: []string{"enterprise_id", "name_key"}, Unique: true}, {Fields: []string{"type"}}},
 	}, {
 		// reports holds one report per unit and semester; a correction
 		// keeps the previous figures in history.

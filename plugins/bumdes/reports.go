@@ -95,24 +95,33 @@ func reportView(req *sdk.Request, rec *sdk.Record) (ReportView, error) {
 	return v, nil
 }
 
-// maxFigure bounds every reported figure and capital entry: Rp 10
-// trillion, far above any village enterprise (the largest report
-// hundreds of billions), and low enough that the regency's sums over
-// hundreds of villages and years stay inside int64 (9.2e18), so a typo or a
-// hostile figure cannot overflow the roll-up.
+// maxFigure bounds every reported rupiah figure and capital entry: Rp 10
+// trillion is itself accepted, one rupiah more is not. It is far above any
+// village enterprise (the largest report hundreds of billions), and low
+// enough that the regency's sums over hundreds of villages and years stay
+// inside int64 (9.2e18), so a typo or a hostile figure cannot overflow the
+// roll-up. It is not a plausibility bound for one enterprise: a lower one
+// would have to be argued per unit type and would refuse the few large
+// ones (a tourism or water unit serving a whole district), while the
+// regency's reviewer sees every figure on the roll-up.
 const maxFigure = 10_000_000_000_000
+
+// maxEmployees bounds a report's employees: 100,000 is itself accepted,
+// more is a typo (a village enterprise employs tens, the largest a few
+// hundred; a village has a few thousand residents).
+const maxEmployees = 100_000
 
 // check checks the figures and computes the profit.
 func (f *figures) check() error {
 	for _, x := range []struct {
-		name string
-		v    int64
-	}{{"revenue", f.Revenue}, {"costs", f.Costs}, {"pades", f.PADes}, {"assets", f.Assets}, {"employees", f.Employees}} {
+		name   string
+		v, max int64
+	}{{"revenue", f.Revenue, maxFigure}, {"costs", f.Costs, maxFigure}, {"pades", f.PADes, maxFigure}, {"assets", f.Assets, maxFigure}, {"employees", f.Employees, maxEmployees}} {
 		if x.v < 0 {
 			return invalid(codeNegative, x.name, "%s must not be negative (%d)", x.name, x.v)
 		}
-		if x.v > maxFigure {
-			return invalid(codeInvalidAmount, x.name, "%s must be at most %d", x.name, int64(maxFigure))
+		if x.v > x.max {
+			return invalid(codeInvalidAmount, x.name, "%s must be at most %d", x.name, x.max)
 		}
 	}
 	var err error

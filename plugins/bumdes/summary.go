@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"net/http"
 	"sort"
 	"strconv"
@@ -51,7 +52,15 @@ type VillageSummary struct {
 	PADes              int64  `json:"pades"`
 }
 
-// JointSummary is a BUMDes Bersama's row, at the district keeping it.
+// JointSummary is a BUMDes Bersama's row, at the district keeping it
+// and above. At a member village the summary lists the BUMDes Bersama the
+// village belongs to with Member true: it counts in Joint and
+// ByClassification there, but its units and figures stay zero and out of
+// the village's totals, because they are the district's (which a village
+// cannot read) and belong to all members at once. A district's or
+// regency's summary reads the enterprises themselves, never the members'
+// copies, so each BUMDes Bersama counts once however many member villages
+// it has.
 type JointSummary struct {
 	Enterprise     string   `json:"enterprise"`
 	District       string   `json:"district"`
@@ -63,6 +72,7 @@ type JointSummary struct {
 	Revenue        int64    `json:"revenue"`
 	Profit         int64    `json:"profit"`
 	PADes          int64    `json:"pades"`
+	Member         bool     `json:"member,omitempty"`
 }
 
 // getSummary answers GET /summary?year=&page=&limit= (page and limit
@@ -198,6 +208,17 @@ func buildSummary(r *http.Request, year int) (*Summary, error) {
 	for _, j := range joint {
 		s.Units += j.Units
 		s.JointItems = append(s.JointItems, *j)
+	}
+	if req.Level == sdk.Village {
+		ms, err := memberships(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			s.JointItems = append(s.JointItems, JointSummary{Enterprise: m.ID, District: m.Tenant, Name: m.Name, Members: m.Members,
+				Classification: m.Classification, Member: true})
+			s.ByClassification[cmp.Or(m.Classification, "none")]++
+		}
 	}
 	s.Joint = len(s.JointItems)
 	sort.Slice(s.JointItems, func(a, b int) bool { return s.JointItems[a].Name < s.JointItems[b].Name })

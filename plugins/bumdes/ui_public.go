@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,8 +68,12 @@ func publicEnterprise(w http.ResponseWriter, r *http.Request) {
 		[2]string{ui.Tr(r, "Perdes pendirian", "Founding Perdes"), dash(e.PerdesNumber)},
 		[2]string{ui.Tr(r, "Alamat", "Address"), dash(e.Address)},
 	))}
-	if len(e.Members) > 0 {
-		out = append(out, ui.Text(ui.Tr(r, "Desa anggota: ", "Member villages: ")+strings.Join(e.Members, ", ")))
+	if len(e.MemberVillages) > 0 {
+		names := make([]string, len(e.MemberVillages))
+		for i, m := range e.MemberVillages {
+			names[i] = cmp.Or(m.Name, m.Code)
+		}
+		out = append(out, ui.Text(ui.Tr(r, "Desa anggota: ", "Member villages: ")+strings.Join(names, ", ")))
 	}
 	if e.Joint {
 		out = append(out, absLink(ui.Tr(r, "Unit usaha dan laporan BUMDes Bersama ini", "This joint enterprise's units and reports"), ui.TenantHref(r, e.Tenant, "/enterprises/"+e.ID)))

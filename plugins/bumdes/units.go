@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,6 +42,46 @@ type unit struct {
 	Started      string `json:"started,omitempty"`
 	Active       bool   `json:"active"`
 	SellerID     string `json:"seller_id,omitempty"`
+	// NameKey is the name as a clerk reads it (nameKey), unique per
+	// enterprise; units stored before it was kept have none, and
+	// sameNameUnit compares their names instead. Never answered.
+	NameKey string `json:"name_key,omitempty"`
+}
+
+// nameKey is a unit name as a clerk reads it: "Waserda  Kumantan" and
+// "waserda kumantan" name one unit, so the key lowers case and collapses
+// runs of spaces.
+func nameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// sameNameUnit is the id of another unit of the enterprise whose name
+// reads as key, or "". The unique index on name_key catches a race
+// between two new names; this read also covers units stored before the
+// key was kept.
+func sameNameUnit(ctx context.Context, req *sdk.Request, enterpriseID, key, except string) (string, error) {
+	for off := 0; ; off += 500 {
+		recs, _, err := req.Records("units").Query().Where("enterprise_id", sdk.Eq, enterpriseID).OrderBy(sdk.FieldID, false).Page(off, 500).Run(ctx)
+		if err != nil {
+			return "", err
+		}
+		for i := range recs {
+			var u unit
+			if err := recs[i].Decode(&u); err != nil {
+				return "", err
+			}
+			if recs[i].ID != except && nameKey(u.Name) == key {
+				return recs[i].ID, nil
+			}
+		}
+		if len(recs) < 500 {
+			return "", nil
+		}
+	}
+}
+
+func unitExists(name string) error {
+	return sdk.Errorf(http.StatusConflict, codeUnitExists, "the enterprise already has a unit named %q (names are compared without case and extra spaces)", name)
 }
 
 // UnitView is a unit as the API answers it; MallPage is the unit's page in
@@ -57,6 +98,7 @@ func unitView(req *sdk.Request, rec *sdk.Record) (UnitView, error) {
 	if err := rec.Decode(&v.unit); err != nil {
 		return v, err
 	}
+	v.NameKey = ""
 	if !req.Can(permRead) {
 		v.ManagerPhone = ""
 	}
@@ -126,12 +168,18 @@ func addUnit(r *http.Request, in UnitInput) (int, any, error) {
 	if u.Started, err = cleanDate(req, "started", in.Started, false); err != nil {
 		return 0, nil, err
 	}
+	u.NameKey = nameKey(u.Name)
+	if other, err := sameNameUnit(r.Context(), req, rec.ID, u.NameKey, ""); err != nil {
+		return 0, nil, err
+	} else if other != "" {
+		return 0, nil, unitExists(u.Name)
+	}
 	b := req.Batch()
 	w := b.Insert("units", u)
 	b.Publish(evUnit, map[string]string{"enterprise": rec.ID, "tenant": req.Tenant, "type": u.Type, "name": u.Name})
 	if err := b.Commit(r.Context()); err != nil {
 		if errors.Is(err, sdk.ErrDuplicate) {
-			return 0, nil, sdk.Errorf(http.StatusConflict, codeUnitExists, "the enterprise already has a unit named %q", u.Name)
+			return 0, nil, unitExists(u.Name)
 		}
 		return 0, nil, err
 	}
@@ -169,9 +217,17 @@ func patchUnit(r *http.Request) (int, any, error) {
 	}
 	patch := map[string]any{}
 	if p.Name != nil {
-		if patch["name"], err = cleanName("name", *p.Name, 120, true); err != nil {
+		name, err := cleanName("name", *p.Name, 120, true)
+		if err != nil {
 			return 0, nil, err
 		}
+		key := nameKey(name)
+		if other, err := sameNameUnit(r.Context(), req, ent.ID, key, rec.ID); err != nil {
+			return 0, nil, err
+		} else if other != "" {
+			return 0, nil, unitExists(name)
+		}
+		patch["name"], patch["name_key"] = name, key
 	}
 	if p.Description != nil {
 		if patch["description"], err = cleanText("description", *p.Description, 1000); err != nil {
@@ -196,7 +252,7 @@ func patchUnit(r *http.Request) (int, any, error) {
 	}
 	out, err := req.Records("units").Update(r.Context(), rec.ID, rec.Version, patch)
 	if errors.Is(err, sdk.ErrDuplicate) {
-		return 0, nil, sdk.Errorf(http.StatusConflict, codeUnitExists, "the enterprise already has a unit of that name")
+		return 0, nil, unitExists(fmt.Sprint(patch["name"]))
 	}
 	if err != nil {
 		return 0, nil, err
