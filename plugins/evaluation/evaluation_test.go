@@ -440,6 +440,15 @@ func TestWriteBounds(t *testing.T) {
 		var ind IndicatorView
 		res.JSON(&ind)
 		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{}), 422, "empty_patch")
+		// JSON 2026.0 is the number 2026 (sdk/input reads it as such).
+		res = w.op.Do("POST", villageA, "/indicators", `{"year":2026.0,"name":"Tahun bertitik","measure":"%","target":5}`)
+		want(t, res, 201, "")
+		var dotted IndicatorView
+		res.JSON(&dotted)
+		if dotted.Year != 2026 {
+			t.Fatalf("2026.0: %s", res.Body)
+		}
+		want(t, w.op.Do("POST", villageA, "/indicators/"+dotted.ID+"/achievements", `{"quarter":1.0,"realisation":2}`), 201, "")
 		res = w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 1000000000001})
 		want(t, res, 422, "invalid_realisation")
 		if !strings.Contains(string(res.Body), "from 0 to 1000000000000") {
