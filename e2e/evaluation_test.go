@@ -74,12 +74,17 @@ func worksheet(s float64, recs ...string) map[string]any {
 
 var evidencePDF = []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
 
+// thisQuarter is the year and quarter now in Kampar (WIB), and the year
+// as text.
+func thisQuarter() (int, int, string) {
+	now := time.Now().In(time.FixedZone("WIB", 7*3600))
+	return now.Year(), (int(now.Month())-1)/3 + 1, fmt.Sprint(now.Year())
+}
+
 func TestEvaluation(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		w := startEvaluation(t, b)
-		now := time.Now().In(time.FixedZone("WIB", 7*3600))
-		year, quarter := now.Year(), (int(now.Month())-1)/3+1
-		y := fmt.Sprint(year)
+		year, quarter, y := thisQuarter()
 
 		t.Run("indicators and achievements with evidence", func(t *testing.T) {
 			ind := w.op.Do(t, "POST", evp(villageA, "/indicators"), map[string]any{"year": year, "name": "Dokumen perencanaan desa disahkan", "measure": "dokumen", "target": 4}).Expect(http.StatusCreated).JSON()
@@ -287,6 +292,18 @@ func TestEvaluation(t *testing.T) {
 	})
 }
 
+// startAllSources is the plugin world with evaluation and its four source
+// modules on in Kampar.
+func startAllSources(t *testing.T, b storetest.Backend) *pluginWorld {
+	t.Helper()
+	mods := []string{"evaluation", "services", "complaints", "finance", "population"}
+	w := startPlugins(t, b, mods)
+	for _, m := range mods {
+		w.enable(t, "14.01", m, true)
+	}
+	return w
+}
+
 // TestEvaluationTableAllSources reads the regency's table with the four
 // source modules running (their real GET /performance): every source is
 // available to the regency's admin, and the whole of Kampar in one page
@@ -294,11 +311,7 @@ func TestEvaluation(t *testing.T) {
 // timings are logged for BENCHMARKS.md.
 func TestEvaluationTableAllSources(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		mods := []string{"evaluation", "services", "complaints", "finance", "population"}
-		w := startPlugins(t, b, mods)
-		for _, m := range mods {
-			w.enable(t, "14.01", m, true)
-		}
+		w := startAllSources(t, b)
 		y := fmt.Sprint(time.Now().Year())
 		sub := w.h.AnonFrom("127.0.0.42").Do(t, "POST", p(villageA, "complaints", "/complaints"), map[string]any{"category": "social", "description": "Bantuan sosial belum sampai ke RT 04"}).Expect(http.StatusCreated).JSON()
 		w.op.Do(t, "POST", p(villageA, "complaints", "/complaints/"+sub["id"].(string)+"/respond"), map[string]string{"answer": "Sudah disalurkan kemarin sore."}).Expect(http.StatusOK)
@@ -343,14 +356,8 @@ func TestEvaluationTableAllSources(t *testing.T) {
 // refused answer keeps the year.
 func TestEvaluationTrialFixes(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		mods := []string{"evaluation", "services", "complaints", "finance", "population"}
-		w := startPlugins(t, b, mods)
-		for _, m := range mods {
-			w.enable(t, "14.01", m, true)
-		}
-		now := time.Now().In(time.FixedZone("WIB", 7*3600))
-		year, quarter := now.Year(), (int(now.Month())-1)/3+1
-		y := fmt.Sprint(year)
+		w := startAllSources(t, b)
+		year, quarter, y := thisQuarter()
 
 		// The README's role, created by the regency's admin: owned by
 		// 14.01, and the four sources are available to the evaluator.

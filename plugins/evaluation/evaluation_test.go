@@ -370,16 +370,23 @@ func TestRegencyTable(t *testing.T) {
 	})
 }
 
+// addIndicator creates an indicator (201) and answers it.
+func addIndicator(t *testing.T, c *sdktest.Client, unit string, body map[string]any) IndicatorView {
+	t.Helper()
+	res := c.Post(unit, "/indicators", body)
+	want(t, res, 201, "")
+	var ind IndicatorView
+	res.JSON(&ind)
+	return ind
+}
+
 // Once a unit's evaluation of a year is published, its indicators and
 // achievements of that year are locked (409 year_evaluated), and the
 // regency's table keeps the figures that were evaluated; another year and
 // another unit are not touched.
 func TestYearLockedOnceEvaluated(t *testing.T) {
 	each(t, func(t *testing.T, w *world) {
-		res := w.op.Post(villageA, "/indicators", map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 40})
-		want(t, res, 201, "")
-		var ind IndicatorView
-		res.JSON(&ind)
+		ind := addIndicator(t, w.op, villageA, map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 40})
 		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 35}), 201, "")
 		path := "/evaluations/2026/" + villageA
 		want(t, w.eval.Put(regency, path, full(80)), 201, "")
@@ -387,7 +394,7 @@ func TestYearLockedOnceEvaluated(t *testing.T) {
 		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 2, "realisation": 30}), 201, "")
 		want(t, w.eval.Post(regency, path+"/publish", nil), 200, "")
 
-		res = w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": 0.01})
+		res := w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": 0.01})
 		want(t, res, 409, "year_evaluated")
 		if !strings.Contains(string(res.Body), "2026") || !strings.Contains(string(res.Body), villageA) {
 			t.Errorf("the refusal names the year and the unit: %s", res.Body)
@@ -436,12 +443,10 @@ func TestWriteBounds(t *testing.T) {
 		want(t, w.op.Post(villageA, "/indicators", map[string]any{"year": 2027, "name": "Tahun depan", "measure": "%", "target": 5}), 201, "")
 		want(t, w.eval.Put(regency, "/evaluations/2027/"+villageA, full(80)), 201, "")
 
-		res := w.op.Post(villageA, "/indicators", map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 2})
-		var ind IndicatorView
-		res.JSON(&ind)
+		ind := addIndicator(t, w.op, villageA, map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 2})
 		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{}), 422, "empty_patch")
 		// JSON 2026.0 is the number 2026 (sdk/input reads it as such).
-		res = w.op.Do("POST", villageA, "/indicators", `{"year":2026.0,"name":"Tahun bertitik","measure":"%","target":5}`)
+		res := w.op.Do("POST", villageA, "/indicators", `{"year":2026.0,"name":"Tahun bertitik","measure":"%","target":5}`)
 		want(t, res, 201, "")
 		var dotted IndicatorView
 		res.JSON(&dotted)
