@@ -6,6 +6,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -72,12 +74,17 @@ func worksheet(s float64, recs ...string) map[string]any {
 
 var evidencePDF = []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
 
+// thisQuarter is the year and quarter now in Kampar (WIB), and the year
+// as text.
+func thisQuarter() (int, int, string) {
+	now := time.Now().In(time.FixedZone("WIB", 7*3600))
+	return now.Year(), (int(now.Month())-1)/3 + 1, fmt.Sprint(now.Year())
+}
+
 func TestEvaluation(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
 		w := startEvaluation(t, b)
-		now := time.Now().In(time.FixedZone("WIB", 7*3600))
-		year, quarter := now.Year(), (int(now.Month())-1)/3+1
-		y := fmt.Sprint(year)
+		year, quarter, y := thisQuarter()
 
 		t.Run("indicators and achievements with evidence", func(t *testing.T) {
 			ind := w.op.Do(t, "POST", evp(villageA, "/indicators"), map[string]any{"year": year, "name": "Dokumen perencanaan desa disahkan", "measure": "dokumen", "target": 4}).Expect(http.StatusCreated).JSON()
@@ -285,6 +292,18 @@ func TestEvaluation(t *testing.T) {
 	})
 }
 
+// startAllSources is the plugin world with evaluation and its four source
+// modules on in Kampar.
+func startAllSources(t *testing.T, b storetest.Backend) *pluginWorld {
+	t.Helper()
+	mods := []string{"evaluation", "services", "complaints", "finance", "population"}
+	w := startPlugins(t, b, mods)
+	for _, m := range mods {
+		w.enable(t, "14.01", m, true)
+	}
+	return w
+}
+
 // TestEvaluationTableAllSources reads the regency's table with the four
 // source modules running (their real GET /performance): every source is
 // available to the regency's admin, and the whole of Kampar in one page
@@ -292,11 +311,7 @@ func TestEvaluation(t *testing.T) {
 // timings are logged for BENCHMARKS.md.
 func TestEvaluationTableAllSources(t *testing.T) {
 	EachBackend(t, func(t *testing.T, b storetest.Backend) {
-		mods := []string{"evaluation", "services", "complaints", "finance", "population"}
-		w := startPlugins(t, b, mods)
-		for _, m := range mods {
-			w.enable(t, "14.01", m, true)
-		}
+		w := startAllSources(t, b)
 		y := fmt.Sprint(time.Now().Year())
 		sub := w.h.AnonFrom("127.0.0.42").Do(t, "POST", p(villageA, "complaints", "/complaints"), map[string]any{"category": "social", "description": "Bantuan sosial belum sampai ke RT 04"}).Expect(http.StatusCreated).JSON()
 		w.op.Do(t, "POST", p(villageA, "complaints", "/complaints/"+sub["id"].(string)+"/respond"), map[string]string{"answer": "Sudah disalurkan kemarin sore."}).Expect(http.StatusOK)
@@ -328,6 +343,108 @@ func TestEvaluationTableAllSources(t *testing.T) {
 		t.Logf("%s: GET /evaluations/%s?limit=500 over %d units with the four sources: median %s, max %s", b.Name, y, len(items), times[len(times)/2], times[len(times)-1])
 		if times[len(times)/2] > 3*time.Second {
 			t.Errorf("the regency's table takes %s", times[len(times)/2])
+		}
+	})
+}
+
+// TestEvaluationTrialFixes goes through the findings of the user trial
+// (2026-12-01) with the real binaries: the README's evaluator role, made
+// by the regency's admin, reads all four source modules and stays the
+// regency's; a published year locks the unit's figures; years written are
+// bounded by the calendar; PATCH {} and 2026.0 answer as documented; the
+// refusal of a grant from above names where it is; and the console's
+// refused answer keeps the year.
+func TestEvaluationTrialFixes(t *testing.T) {
+	EachBackend(t, func(t *testing.T, b storetest.Backend) {
+		w := startAllSources(t, b)
+		year, quarter, y := thisQuarter()
+
+		// The README's role, created by the regency's admin: owned by
+		// 14.01, and the four sources are available to the evaluator.
+		perms := []string{"evaluation.evaluations.write", "evaluation.performance.read",
+			"services.requests.read", "complaints.complaints.read", "finance.budgets.read", "population.residents.read"}
+		role := w.district.Do(t, "POST", "/api/v1/roles", map[string]any{"name": "evaluator-1401", "permissions": perms}).Expect(http.StatusCreated).JSON()
+		if role["tenant"] != "14.01" {
+			t.Fatalf("the regency admin's role: %v", role)
+		}
+		// A superadmin's, without "tenant", is deployment-wide (README).
+		if g := w.admin.Do(t, "POST", "/api/v1/roles", map[string]any{"name": "evaluator-global", "permissions": perms}).Expect(http.StatusCreated).JSON(); g["tenant"] != "*" {
+			t.Fatalf("the superadmin's role: %v", g)
+		}
+		eval, _ := w.admin.CreateUser(t, "inspektur")
+		w.admin.Grant(t, "14.01", "inspektur", "evaluator-1401")
+		tb := eval.Do(t, "GET", evp("14.01", "/evaluations/"+y+"?limit=5"), nil).Expect(http.StatusOK).JSON()
+		for _, s := range tb["sources"].([]any) {
+			if src := s.(map[string]any); src["available"] != true {
+				t.Errorf("the README's evaluator cannot read %v: %v", src["key"], src["reason"])
+			}
+		}
+
+		// Years written: from 2015 to next year; 2026.0 is a whole number.
+		w.op.Do(t, "POST", evp(villageA, "/indicators"), map[string]any{"year": 2090, "name": "Tahun jauh", "measure": "%", "target": 5}).ExpectErr(422, "invalid_year")
+		w.op.Do(t, "POST", evp(villageA, "/indicators"), map[string]any{"year": 2014, "name": "Tahun lama", "measure": "%", "target": 5}).ExpectErr(422, "invalid_year")
+		eval.Do(t, "PUT", evp("14.01", "/evaluations/2100/"+villageA), worksheet(80)).ExpectErr(422, "invalid_year")
+		eval.Do(t, "PUT", evp("14.01", fmt.Sprintf("/evaluations/%d/%s", year+2, villageA)), worksheet(80)).ExpectErr(422, "invalid_year")
+		ind := w.op.Do(t, "POST", evp(villageA, "/indicators"), fmt.Sprintf(`{"year":%d.0,"name":"Dokumen RKPDes","measure":"dokumen","target":4}`, year)).Expect(http.StatusCreated).JSON()
+		if ind["year"] != float64(year) {
+			t.Fatalf("year %d.0: %v", year, ind)
+		}
+		id := ind["id"].(string)
+		w.op.Do(t, "PATCH", evp(villageA, "/indicators/"+id), map[string]any{}).ExpectErr(422, "empty_patch")
+		res := w.op.Do(t, "POST", evp(villageA, "/indicators/"+id+"/achievements"), map[string]any{"quarter": quarter, "realisation": 1000000000001}).ExpectErr(422, "invalid_realisation")
+		if !strings.Contains(string(res.Body), "from 0 to 1000000000000") {
+			t.Errorf("realisation's bounds: %s", res.Body)
+		}
+		w.op.Do(t, "POST", evp(villageA, "/indicators/"+id+"/achievements"), map[string]any{"quarter": quarter, "realisation": 3}).Expect(http.StatusCreated)
+
+		// Published: the unit's figures of the year are locked.
+		path := "/evaluations/" + y + "/" + villageA
+		eval.Do(t, "PUT", evp("14.01", path), worksheet(75, "Tetapkan Perjanjian Kinerja kepala desa", "Laporkan capaian setiap triwulan")).Expect(http.StatusCreated)
+		pub := eval.Do(t, "POST", evp("14.01", path+"/publish"), nil).Expect(http.StatusOK).JSON()
+		w.op.Do(t, "PATCH", evp(villageA, "/indicators/"+id), map[string]any{"target": 0.01}).ExpectErr(409, "year_evaluated")
+		w.op.Do(t, "POST", evp(villageA, "/indicators/"+id+"/achievements"), map[string]any{"quarter": quarter, "realisation": 4}).ExpectErr(409, "year_evaluated")
+		evalMultipart(t, w.op, evp(villageA, "/indicators/"+id+"/achievements"), map[string]string{"quarter": fmt.Sprint(quarter), "realisation": "4"}, "bukti.pdf", evidencePDF).ExpectErr(409, "year_evaluated")
+		w.op.Do(t, "POST", evp(villageA, "/indicators"), map[string]any{"year": year, "name": "Indikator susulan", "measure": "%", "target": 1}).ExpectErr(409, "year_evaluated")
+		for _, it := range w.district.Do(t, "GET", evp("14.01", "/evaluations/"+y+"?district=14.01.01&limit=500"), nil).Expect(http.StatusOK).Items() {
+			if it["unit"] == villageA && (it["achievement_average"] != 75.0 || it["evaluation"].(map[string]any)["grade"] != "BB") {
+				t.Errorf("village A's row after the refusals: %v", it)
+			}
+		}
+
+		// A grant from above is told where it is.
+		rid := pub["recommendations"].([]any)[0].(map[string]any)["id"].(string)
+		res = w.district.Do(t, "POST", evp(villageA, "/recommendations/"+rid+"/response"), map[string]any{"response": "Dijawab kabupaten", "status": "done"}).ExpectErr(403, "unit_staff_only")
+		if !strings.Contains(string(res.Body), "your grant is at 14.01,") || !strings.Contains(string(res.Body), "at "+villageA+" itself") {
+			t.Errorf("unit_staff_only: %s", res.Body)
+		}
+
+		// The console: one id per form field on the page, and a refused
+		// answer comes back to the year.
+		_, pw := w.admin.CreateUser(t, "sekdes-a")
+		w.admin.Grant(t, villageA, "sekdes-a", "operator")
+		c := newConsoleClient(t, w.h)
+		c.do("GET", "/login", nil)
+		if st, body, _ := c.do("POST", "/login", url.Values{"username": {"sekdes-a"}, "password": {pw}}); st != http.StatusSeeOther {
+			t.Fatalf("login: %d %s", st, body)
+		}
+		st, page, _ := c.do("GET", "/console/"+villageA+"/m/evaluation/result?year="+y, nil)
+		if st != http.StatusOK {
+			t.Fatalf("result page: %d", st)
+		}
+		ids := regexp.MustCompile(` id="([^"]+)"`).FindAllStringSubmatch(page, -1)
+		seen := map[string]bool{}
+		for _, m := range ids {
+			if seen[m[1]] {
+				t.Errorf("id %q twice on the result page", m[1])
+			}
+			seen[m[1]] = true
+		}
+		if !seen["rec1-f-response"] || !seen["rec2-f-response"] {
+			t.Errorf("the two recommendation forms: %v", seen)
+		}
+		st, _, hdr := c.do("POST", "/console/"+villageA+"/m/evaluation/recommendations/"+rid, url.Values{"response": {""}, "status": {"done"}, "year": {y}})
+		if st != http.StatusSeeOther || !strings.HasSuffix(hdr.Get("Location"), "/evaluation/result?year="+y) {
+			t.Errorf("refused answer: %d %s", st, hdr.Get("Location"))
 		}
 	})
 }

@@ -13,9 +13,10 @@ import (
 // sdk.CodeInvalidField, sdk.CodeInvalidPaging). Clients and the e2e tests
 // act on them: they never change.
 const (
-	// codeInvalidYear: a year outside 2000..2100 (400 in the path or
-	// query, 422 in a body, where a number no int holds, 1e30 or 2026.5,
-	// answers it too: the field's range tag).
+	// codeInvalidYear: a year read outside 2000..2100 (400 in the path or
+	// query); a year written (an indicator's, a worksheet's) before 2015
+	// or after next year in the tenant's calendar (422; in a body a number
+	// no int holds, 1e30 or 2026.5, answers it too: the field's range tag).
 	codeInvalidYear sdk.Code = "invalid_year"
 	// codeInvalidQuarter: a quarter outside 1..4 (400 in the query, 422
 	// in a body, 1.5 or 1e30 there too; the table's ?quarter also takes
@@ -39,6 +40,12 @@ const (
 	codeDuplicateIndicator sdk.Code = "duplicate_indicator"
 	// codeIndicatorNotFound: no such indicator in this unit (404).
 	codeIndicatorNotFound sdk.Code = "indicator_not_found"
+	// codeYearEvaluated: the unit's evaluation of that year is published
+	// (final), so its indicators and achievements of the year are locked:
+	// no new indicator, no change, no new or re-reported quarter (409).
+	codeYearEvaluated sdk.Code = "year_evaluated"
+	// codeEmptyPatch: a PATCH body that changes nothing ({}) (422).
+	codeEmptyPatch sdk.Code = "empty_patch"
 	// codeInvalidRealisation: a realisation missing, negative, above
 	// 10^12, not a number in a form, or no float64 at all (1e400) (422).
 	codeInvalidRealisation sdk.Code = "invalid_realisation"

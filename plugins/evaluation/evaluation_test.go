@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -365,6 +366,119 @@ func TestRegencyTable(t *testing.T) {
 		res.JSON(&tb)
 		if tb.Total != 4 {
 			t.Fatalf("after disabling: %s", res.Body)
+		}
+	})
+}
+
+// addIndicator creates an indicator (201) and answers it.
+func addIndicator(t *testing.T, c *sdktest.Client, unit string, body map[string]any) IndicatorView {
+	t.Helper()
+	res := c.Post(unit, "/indicators", body)
+	want(t, res, 201, "")
+	var ind IndicatorView
+	res.JSON(&ind)
+	return ind
+}
+
+// Once a unit's evaluation of a year is published, its indicators and
+// achievements of that year are locked (409 year_evaluated), and the
+// regency's table keeps the figures that were evaluated; another year and
+// another unit are not touched.
+func TestYearLockedOnceEvaluated(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		ind := addIndicator(t, w.op, villageA, map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 40})
+		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 35}), 201, "")
+		path := "/evaluations/2026/" + villageA
+		want(t, w.eval.Put(regency, path, full(80)), 201, "")
+		// A draft locks nothing: the unit may still correct its figures.
+		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 2, "realisation": 30}), 201, "")
+		want(t, w.eval.Post(regency, path+"/publish", nil), 200, "")
+
+		res := w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{"target": 0.01})
+		want(t, res, 409, "year_evaluated")
+		if !strings.Contains(string(res.Body), "2026") || !strings.Contains(string(res.Body), villageA) {
+			t.Errorf("the refusal names the year and the unit: %s", res.Body)
+		}
+		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 40}), 409, "year_evaluated")
+		want(t, w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 3, "realisation": 40}), 409, "year_evaluated")
+		want(t, multipartPost(t, w.h, w.op, villageA, "/indicators/"+ind.ID+"/achievements", map[string]string{"quarter": "1", "realisation": "40"}, "bukti.pdf", pdf), 409, "year_evaluated")
+		want(t, w.op.Post(villageA, "/indicators", map[string]any{"year": 2026, "name": "Indikator susulan", "measure": "%", "target": 5}), 409, "year_evaluated")
+
+		// Nothing changed: the indicator, its quarters, the table's figures.
+		res = w.op.Get(villageA, "/indicators/"+ind.ID)
+		var got IndicatorView
+		res.JSON(&got)
+		if got.Target != 40 || len(got.Achievements) != 2 || got.Achievements[0].Realisation != 35 || *got.Average != 81.25 {
+			t.Fatalf("after the refusals: %s", res.Body)
+		}
+		var tb Table
+		w.kampar.Get(regency, "/evaluations/2026").JSON(&tb)
+		for _, row := range tb.Items {
+			if row.Unit == villageA && (row.AchievementAverage == nil || *row.AchievementAverage != 81.25 || row.Indicators != 1) {
+				t.Fatalf("table row: %+v", row)
+			}
+		}
+
+		// Next year stays open, and so does the neighbour's 2026.
+		want(t, w.op.Post(villageA, "/indicators", map[string]any{"year": 2027, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 1}), 201, "")
+		opA2 := w.h.User("op-a2", "operator", villageA2)
+		want(t, opA2.Post(villageA2, "/indicators", map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 1}), 201, "")
+	})
+}
+
+// Years written are from 2015 to next year in the tenant's calendar; an
+// empty patch is refused; the bounds are named.
+func TestWriteBounds(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		for _, y := range []int{2014, 2028, 2090} {
+			res := w.op.Post(villageA, "/indicators", map[string]any{"year": y, "name": "Tahun salah", "measure": "%", "target": 5})
+			want(t, res, 422, "invalid_year")
+			if !strings.Contains(string(res.Body), "2015 to 2027") {
+				t.Errorf("the message names both bounds: %s", res.Body)
+			}
+			want(t, w.eval.Put(regency, fmt.Sprintf("/evaluations/%d/%s", y, villageA), full(80)), 422, "invalid_year")
+		}
+		want(t, w.eval.Put(regency, "/evaluations/2100/"+villageA, full(80)), 422, "invalid_year")
+		want(t, w.op.Post(villageA, "/indicators", map[string]any{"year": 2015, "name": "Tahun pertama", "measure": "%", "target": 5}), 201, "")
+		want(t, w.op.Post(villageA, "/indicators", map[string]any{"year": 2027, "name": "Tahun depan", "measure": "%", "target": 5}), 201, "")
+		want(t, w.eval.Put(regency, "/evaluations/2027/"+villageA, full(80)), 201, "")
+
+		ind := addIndicator(t, w.op, villageA, map[string]any{"year": 2026, "name": "Dokumen RKPDes", "measure": "dokumen", "target": 2})
+		want(t, w.op.Patch(villageA, "/indicators/"+ind.ID, map[string]any{}), 422, "empty_patch")
+		// JSON 2026.0 is the number 2026 (sdk/input reads it as such).
+		res := w.op.Do("POST", villageA, "/indicators", `{"year":2026.0,"name":"Tahun bertitik","measure":"%","target":5}`)
+		want(t, res, 201, "")
+		var dotted IndicatorView
+		res.JSON(&dotted)
+		if dotted.Year != 2026 {
+			t.Fatalf("2026.0: %s", res.Body)
+		}
+		want(t, w.op.Do("POST", villageA, "/indicators/"+dotted.ID+"/achievements", `{"quarter":1.0,"realisation":2}`), 201, "")
+		res = w.op.Post(villageA, "/indicators/"+ind.ID+"/achievements", map[string]any{"quarter": 1, "realisation": 1000000000001})
+		want(t, res, 422, "invalid_realisation")
+		if !strings.Contains(string(res.Body), "from 0 to 1000000000000") {
+			t.Errorf("the message names both bounds: %s", res.Body)
+		}
+	})
+}
+
+// A grant from above the unit is told where it is, and that it is not at
+// the unit.
+func TestUnitStaffOnlyNamesTheGrant(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		path := "/evaluations/2026/" + villageA
+		want(t, w.eval.Put(regency, path, full(80)), 201, "")
+		res := w.eval.Post(regency, path+"/publish", nil)
+		want(t, res, 200, "")
+		var v EvaluationView
+		res.JSON(&v)
+		regop := w.h.User("regop", "operator", regency)
+		res = regop.Post(villageA, "/recommendations/"+v.Recommendations[0].ID+"/response", map[string]any{"response": "Atas nama desa", "status": "done"})
+		want(t, res, 403, "unit_staff_only")
+		var e struct{ Error struct{ Message string } }
+		res.JSON(&e)
+		if !strings.Contains(e.Error.Message, "your grant is at "+regency+",") || !strings.Contains(e.Error.Message, "at "+villageA+" itself") || strings.Contains(e.Error.Message, districtA+",") {
+			t.Errorf("message: %s", e.Error.Message)
 		}
 	})
 }

@@ -278,7 +278,8 @@ func finalErr(year int, unit string) error {
 
 // putEvaluation is PUT /evaluations/{year}/{unit} at the regency: the
 // whole worksheet, replacing the draft (200, or 201 the first time). 409
-// evaluation_final once published; 422 invalid_score,
+// evaluation_final once published; 422 invalid_year (before 2015 or
+// after next year), invalid_score,
 // invalid_worksheet_text, invalid_recommendation, evaluate_at_regency;
 // 403 not_an_evaluator; 404 unit_not_found; 400 invalid_year.
 func putEvaluation(r *http.Request) (int, any, error) {
@@ -288,6 +289,9 @@ func putEvaluation(r *http.Request) (int, any, error) {
 	}
 	var w Worksheet
 	if err := sdk.Bind(r, &w); err != nil {
+		return 0, nil, err
+	}
+	if err := writableYear(sdk.From(r), year); err != nil {
 		return 0, nil, err
 	}
 	if err := w.check(); err != nil {
@@ -545,7 +549,12 @@ func respondRecommendation(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if above {
-		return 0, nil, sdk.Errorf(http.StatusForbidden, codeUnitStaffOnly, "recommendations are answered by %s's own staff (granted at %s), not from %s", req.Tenant, req.Tenant, parentOf(req.Tenant))
+		at, err := grantedFrom(r, req.Tenant)
+		if err != nil {
+			return 0, nil, err
+		}
+		return 0, nil, sdk.Errorf(http.StatusForbidden, codeUnitStaffOnly,
+			"recommendations are answered by %s's own staff, granted %s at %s itself: your grant is at %s, above it", req.Tenant, permRespond, req.Tenant, at)
 	}
 	rec, err := req.Records("recommendations").Get(ctx, r.PathValue("id"))
 	if errors.Is(err, sdk.ErrNotFound) {
@@ -576,4 +585,24 @@ func respondRecommendation(r *http.Request) (int, any, error) {
 	}
 	v, err := decodeRecommendation(&w.Record)
 	return http.StatusOK, v, err
+}
+
+// grantedFrom names the highest tenant above unit where the caller holds
+// permRespond (a grant holds below where it is given, so the highest one
+// is where it was given), for unit_staff_only's message: the caller is
+// told where their grant is, and that it is not at the unit. Only the
+// refusal asks, at most three questions (province, regency, district).
+func grantedFrom(r *http.Request, unit string) (string, error) {
+	parts := strings.Split(unit, ".")
+	for i := 1; i < len(parts); i++ {
+		code := strings.Join(parts[:i], ".")
+		ok, err := sdk.From(r).CanIn(r.Context(), code, permRespond)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return code, nil
+		}
+	}
+	return parentOf(unit), nil
 }

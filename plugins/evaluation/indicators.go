@@ -138,10 +138,26 @@ func quarterStart(year, quarter int) string {
 	return fmt.Sprintf("%04d-%02d-01", year, (quarter-1)*3+1)
 }
 
-func (in *IndicatorInput) check() error {
-	if in.Year < 2000 || in.Year > 2100 {
-		return fieldErr(codeInvalidYear, "year", "year must be from 2000 to 2100")
+// firstYear is the first year an indicator or a worksheet is written
+// for: UU 6/2014 on Villages took effect in 2015, with the village's own
+// plans and budgets (RPJMDes, RKPDes, APBDes) that performance is measured
+// against; an earlier year is a typing mistake, not a record to keep.
+const firstYear = 2015
+
+// writableYear checks the year of an indicator or a worksheet: from
+// firstYear to next year in the tenant's calendar (next year's
+// Perjanjian Kinerja is drafted before the year begins; 2090 is a typing
+// mistake). 422 invalid_year, naming both bounds.
+func writableYear(req *sdk.Request, year int) error {
+	if last := req.Now().Year() + 1; year < firstYear || year > last {
+		return fieldErr(codeInvalidYear, "year", "year %d must be from %d to %d (next year in %s's calendar)", year, firstYear, last, req.Tenant)
 	}
+	return nil
+}
+
+// check applies an indicator's rules; the year's bounds, which depend on
+// the tenant's calendar, are writableYear's.
+func (in *IndicatorInput) check() error {
 	in.Name = strings.TrimSpace(in.Name)
 	if len([]rune(in.Name)) < 3 || input.Text(in.Name, 300) != nil {
 		return fieldErr(codeInvalidName, "name", "name must be 3 to 300 printable characters")
@@ -176,7 +192,8 @@ func (in *IndicatorInput) check() error {
 
 // createIndicator is POST /indicators, at a village or district. 422
 // not_a_unit, invalid_year, invalid_name, invalid_measure, invalid_target,
-// invalid_source, invalid_description; 409 duplicate_indicator.
+// invalid_source, invalid_description; 409 duplicate_indicator,
+// year_evaluated.
 func createIndicator(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	if !isUnit(req) {
@@ -186,7 +203,13 @@ func createIndicator(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &in); err != nil {
 		return 0, nil, err
 	}
+	if err := writableYear(req, in.Year); err != nil {
+		return 0, nil, err
+	}
 	if err := in.check(); err != nil {
+		return 0, nil, err
+	}
+	if err := yearOpen(r, req.Tenant, in.Year); err != nil {
 		return 0, nil, err
 	}
 	ind := indicator{Year: in.Year, Name: in.Name, Measure: in.Measure, Target: in.Target, HigherIsBetter: in.HigherIsBetter == nil || *in.HigherIsBetter,
@@ -442,7 +465,7 @@ func setAchievementField(in *AchievementInput, name, v string) error {
 // denominator; a typed realisation is refused (422 sourced_indicator).
 // 422 not_a_unit, invalid_quarter, quarter_not_started,
 // invalid_realisation, invalid_note, source_not_available,
-// nothing_to_measure; 404 indicator_not_found; 415
+// nothing_to_measure; 409 year_evaluated; 404 indicator_not_found; 415
 // evidence_type_not_accepted; 413 evidence_too_large; 400 malformed_form.
 func postAchievement(r *http.Request) (int, any, error) {
 	in, file, fileName, err := readAchievement(r)
@@ -473,6 +496,9 @@ func reportAchievement(r *http.Request, in AchievementInput, file io.Reader, fil
 	if in.Quarter < 1 || in.Quarter > 4 {
 		return 0, nil, fieldErr(codeInvalidQuarter, "quarter", "quarter must be 1, 2, 3 or 4")
 	}
+	if err := yearOpen(r, req.Tenant, ind.Year); err != nil {
+		return 0, nil, err
+	}
 	if start := quarterStart(ind.Year, in.Quarter); start > req.Today() {
 		return 0, nil, fieldErr(codeQuarterNotStarted, "quarter", "quarter %d of %d begins on %s, after today (%s)", in.Quarter, ind.Year, start, req.Today())
 	}
@@ -499,8 +525,8 @@ func reportAchievement(r *http.Request, in AchievementInput, file io.Reader, fil
 		num, den := reading.Numerator, reading.Denominator
 		a.Realisation, a.Source, a.Numerator, a.Denominator, a.PeriodFrom, a.PeriodTo = *reading.Value, src.Key, &num, &den, from, to
 	} else {
-		if in.Realisation == nil || *in.Realisation < 0 || *in.Realisation > 1e12 {
-			return 0, nil, fieldErr(codeInvalidRealisation, "realisation", "realisation must be a number, 0 or more, in %s", ind.Measure)
+		if in.Realisation == nil || *in.Realisation < 0 || *in.Realisation > maxRealisation {
+			return 0, nil, fieldErr(codeInvalidRealisation, "realisation", "realisation must be a number from 0 to %.0f, in %s", maxRealisation, ind.Measure)
 		}
 		a.Realisation = *in.Realisation
 	}
@@ -609,9 +635,9 @@ type IndicatorPatch struct {
 
 // patchIndicator is PATCH /indicators/{id} at the unit: the changed
 // indicator, its reported quarters' percents recomputed against the new
-// target and direction in the same transaction. 422 as POST /indicators
-// and not_a_unit; 404 indicator_not_found; 409 duplicate_indicator,
-// conflict.
+// target and direction in the same transaction. 422 as POST /indicators,
+// not_a_unit and empty_patch ({}); 404 indicator_not_found; 409
+// duplicate_indicator, year_evaluated, conflict.
 func patchIndicator(r *http.Request) (int, any, error) {
 	req := sdk.From(r)
 	ctx := r.Context()
@@ -622,6 +648,9 @@ func patchIndicator(r *http.Request) (int, any, error) {
 	if err := sdk.Bind(r, &p); err != nil {
 		return 0, nil, err
 	}
+	if p == (IndicatorPatch{}) {
+		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeEmptyPatch, "the patch changes nothing: send at least one of name, measure, target, higher_is_better, description")
+	}
 	rec, ind, err := loadIndicator(r)
 	if err != nil {
 		return 0, nil, err
@@ -629,6 +658,9 @@ func patchIndicator(r *http.Request) (int, any, error) {
 	if rec.Tenant != req.Tenant {
 		return 0, nil, sdk.Errorf(http.StatusUnprocessableEntity, codeNotAUnit,
 			"indicator %s is %s's: change it at /api/v1/t/%s/evaluation/indicators/%s", rec.ID, rec.Tenant, rec.Tenant, rec.ID)
+	}
+	if err := yearOpen(r, req.Tenant, ind.Year); err != nil {
+		return 0, nil, err
 	}
 	dir := ind.HigherIsBetter
 	in := IndicatorInput{Year: ind.Year, Name: ind.Name, Measure: ind.Measure, Target: ind.Target, HigherIsBetter: &dir, Source: ind.Source, Description: ind.Description}
@@ -675,4 +707,32 @@ func patchIndicator(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return getIndicator(r)
+}
+
+// maxRealisation bounds a typed realisation (as a target is bounded):
+// above it a figure is a typing mistake in any measure.
+const maxRealisation = 1e12
+
+// yearOpen refuses a change to a unit's indicators or achievements of a
+// year whose evaluation is final, that is once the regency has published
+// it and copied the result to the unit ("results"): the published grade
+// was given on these figures, so they no longer change underneath it (409
+// year_evaluated), and the regency's table keeps showing the figures that
+// were evaluated. A correction after that is the next year's matter, or a
+// note in the unit's response to the recommendations.
+//
+// A publish that commits between this read and the caller's own commit is
+// not caught: the window is one request's length, and the evaluator scores
+// from the figures as they stood when the worksheet was filled.
+func yearOpen(r *http.Request, unit string, year int) error {
+	req := sdk.From(r)
+	recs, _, err := req.Records("results").Query().Where("year", sdk.Eq, year).Page(0, 1).Run(r.Context())
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 {
+		return sdk.Errorf(http.StatusConflict, codeYearEvaluated,
+			"the %d evaluation of %s is published: its indicators and achievements of %d no longer change", year, unit, year)
+	}
+	return nil
 }

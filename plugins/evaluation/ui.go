@@ -19,7 +19,7 @@ var pages = append(append([]sdk.PageRoute{}, consolePages...), publicPages...)
 // codeText says an API error in Bahasa Indonesia; on the console the API's
 // own (English) message follows for the detail.
 var codeText = map[sdk.Code]string{
-	codeInvalidYear:           "Tahun harus 2000 sampai 2100",
+	codeInvalidYear:           "Tahun tidak sah: paling awal 2015, paling lambat tahun depan",
 	codeInvalidQuarter:        "Pilih triwulan 1 sampai 4",
 	codeNotAUnit:              "Indikator dan capaian diisi oleh desa/kelurahan atau kecamatan",
 	codeInvalidName:           "Nama indikator wajib diisi, 3 sampai 300 huruf",
@@ -29,7 +29,9 @@ var codeText = map[sdk.Code]string{
 	codeInvalidDescription:    "Uraian terlalu panjang",
 	codeDuplicateIndicator:    "Indikator dengan nama ini sudah ada pada tahun tersebut",
 	codeIndicatorNotFound:     "Indikator tidak ditemukan",
-	codeInvalidRealisation:    "Realisasi harus angka 0 atau lebih",
+	codeInvalidRealisation:    "Realisasi harus angka 0 sampai 1.000.000.000.000",
+	codeYearEvaluated:         "Evaluasi tahun ini sudah diterbitkan: indikator dan capaiannya tidak dapat diubah lagi",
+	codeEmptyPatch:            "Tidak ada yang diubah",
 	codeSourcedIndicator:      "Indikator ini mengambil nilainya dari modul lain: kosongkan realisasi",
 	codeQuarterNotStarted:     "Triwulan ini belum dimulai",
 	codeInvalidNote:           "Catatan terlalu panjang",

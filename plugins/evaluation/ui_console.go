@@ -612,8 +612,12 @@ func pageResult(w http.ResponseWriter, r *http.Request) {
 			sec = append(sec, ui.DefinitionList([2]string{ui.Tr(r, "Tanggapan", "Response"), rc.Response}, [2]string{ui.Tr(r, "Oleh", "By"), rc.RespondedBy}))
 		}
 		if req.Can(permRespond) && rc.Unit == req.Tenant {
-			sec = append(sec, ui.Form{Action: "/recommendations/" + rc.ID, Submit: ui.Tr(r, "Kirim tanggapan", "Send response"),
-				Values: url.Values{"response": {rc.Response}, "status": {rc.Status}}, Fields: []ui.Field{
+			// One form per recommendation: the prefix keeps each form's
+			// ids (and so its labels) its own; the hidden year brings a
+			// refused answer back to this year's page.
+			sec = append(sec, ui.Form{Action: "/recommendations/" + rc.ID, Submit: ui.Tr(r, "Kirim tanggapan", "Send response"), IDPrefix: fmt.Sprintf("rec%d-", rc.Number),
+				Values: url.Values{"response": {rc.Response}, "status": {rc.Status}, "year": {strconv.Itoa(year)}}, Fields: []ui.Field{
+					{Name: "year", Type: "hidden"},
 					{Name: "response", Label: ui.Tr(r, "Tanggapan / tindak lanjut", "Response / follow-up"), Type: "textarea", Required: true, Max: 2000},
 					{Name: "status", Label: "Status", Type: "select", Required: true, Options: []ui.Option{{Value: RecPlanned, Label: ui.Tr(r, "Direncanakan", "Planned")}, {Value: RecDone, Label: ui.Tr(r, "Selesai", "Done")}}},
 				}})
@@ -639,7 +643,11 @@ func pageRespond(w http.ResponseWriter, r *http.Request) {
 	_, body, err := ui.CallAPI(r, respondRecommendation, "POST", nil, in, "id", r.PathValue("id"))
 	if err != nil {
 		if _, msg, _, ok := pageErrors.Client(r, err); ok {
-			ui.Redirect(w, r, "/result", "error", msg)
+			back := "/result"
+			if y, err := parseYear(r.PostForm.Get("year"), http.StatusBadRequest); err == nil {
+				back += "?year=" + strconv.Itoa(y) // the year the user was on
+			}
+			ui.Redirect(w, r, back, "error", msg)
 			return
 		}
 		fail(w, r, err)

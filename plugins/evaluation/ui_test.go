@@ -88,8 +88,22 @@ func TestScreens(t *testing.T) {
 		if !strings.Contains(res.HTML, "Susun Perjanjian Kinerja") {
 			t.Fatalf("result: %s", res.HTML)
 		}
+		// One form per recommendation, each with its own ids: a label
+		// points at its own form's field.
+		for _, id := range []string{"rec1-f-response", "rec2-f-response", "rec1-f-status", "rec2-f-status"} {
+			if n := strings.Count(res.HTML, `id="`+id+`"`); n != 1 || !strings.Contains(res.HTML, `for="`+id+`"`) {
+				t.Errorf("id %s: %d times, label: %v", id, n, strings.Contains(res.HTML, `for="`+id+`"`))
+			}
+		}
+		if strings.Contains(res.HTML, `id="f-response"`) {
+			t.Error("an unprefixed id is repeated in every form")
+		}
 		var ev EvaluationView
 		w.op.Get(villageA, "/evaluations/2026/"+villageA).JSON(&ev)
+		// A refused answer comes back to the year the user was on.
+		if res := w.op.PostForm(villageA, "/recommendations/"+ev.Recommendations[0].ID, url.Values{"response": {""}, "status": {"done"}, "year": {"2026"}}); res.Status != 303 || res.FlashKind != "error" || !strings.HasSuffix(res.Location, "/result?year=2026") {
+			t.Fatalf("refused answer: %d %s %s", res.Status, res.Location, res.Flash)
+		}
 		if res := w.op.PostForm(villageA, "/recommendations/"+ev.Recommendations[0].ID, url.Values{"response": {"PK ditandatangani"}, "status": {"done"}}); res.Status != 303 || res.FlashKind != "success" {
 			t.Fatalf("respond: %d %s", res.Status, res.Flash)
 		}

@@ -28,7 +28,10 @@ import (
 //   - a field's own range code (422): a JSON number that does not fit its
 //     field's Go type (too large, a fraction for a whole number, 1e400,
 //     below 0 for an unsigned type), where the field carries a range tag
-//     (see RangeTag);
+//     (see RangeTag). A whole number written with a zero fraction or an
+//     exponent (2026.0, 1e3) is that whole number: JSON has one number
+//     type, and 2026.0 is the number 2026, so it fills an integer field;
+//     only a real fraction (2026.5) is refused;
 //   - invalid_text (400): invalid UTF-8 anywhere, a NUL in a string, or a
 //     string escaping half a UTF-16 surrogate pair (\ud800 alone, or a low
 //     half before its high one), which encoding/json would quietly turn
@@ -133,6 +136,9 @@ func DecodeBytes(data []byte, v any) error {
 	if _, err := w.dec.Token(); err != io.EOF {
 		return bad("malformed_json", "", "the body must hold exactly one JSON value")
 	}
+	// encoding/json refuses 2026.0 for an int: the walk has noted every
+	// such whole number, and the decoder reads it in plain digits.
+	data = w.rewritten()
 	// The walk has checked every key against the target's exact names, so
 	// the standard decoder's case folding can no longer pick a field.
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -170,6 +176,81 @@ type walker struct {
 	dec   *json.Decoder
 	data  []byte // the body, for the raw text of string tokens
 	depth int
+	// wholes are the numbers in an integer's place written with a zero
+	// fraction or an exponent (2026.0, 1e3), in body order, with their
+	// plain digits.
+	wholes []whole
+}
+
+// whole is a number of the body, data[at:end], that is the whole number
+// digits.
+type whole struct {
+	at, end int64
+	digits  string
+}
+
+// noteWhole notes that the number token just read, lit, is to be read as
+// digits.
+func (w *walker) noteWhole(lit, digits string) {
+	end := w.dec.InputOffset()
+	w.wholes = append(w.wholes, whole{at: end - int64(len(lit)), end: end, digits: digits})
+}
+
+// rewritten is the body with the noted numbers in plain digits.
+func (w *walker) rewritten() []byte {
+	if len(w.wholes) == 0 {
+		return w.data
+	}
+	out := make([]byte, 0, len(w.data))
+	prev := int64(0)
+	for _, n := range w.wholes {
+		out = append(out, w.data[prev:n.at]...)
+		out = append(out, n.digits...)
+		prev = n.end
+	}
+	return append(out, w.data[prev:]...)
+}
+
+// integral is the whole number a JSON number literal denotes, in plain
+// digits ("2026.0" is "2026", "1e3" "1000", "-5.00" "-5", "1.5e1" "15"),
+// or false for a literal with a fraction (2026.5, 1.05e1) or an exponent
+// above 40, which no Go integer holds anyway.
+func integral(lit string) (string, bool) {
+	neg := strings.HasPrefix(lit, "-")
+	s := strings.TrimPrefix(lit, "-")
+	exp := 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil {
+			return "", false
+		}
+		s, exp = s[:i], e
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	digits := intPart + frac
+	if strings.Trim(digits, "0") == "" {
+		return "0", true
+	}
+	if exp > 40 {
+		return "", false
+	}
+	point := len(intPart) + exp // where the decimal point falls in digits
+	switch {
+	case point <= 0:
+		return "", false // 0.5, 5e-1: below 1 and not 0
+	case point >= len(digits):
+		digits += strings.Repeat("0", point-len(digits))
+	default:
+		if strings.Trim(digits[point:], "0") != "" {
+			return "", false
+		}
+		digits = digits[:point]
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if neg {
+		digits = "-" + digits
+	}
+	return digits, true
 }
 
 // token reads the next token. A string that holds U+FFFD is checked in its
@@ -293,11 +374,19 @@ func (w *walker) value(t reflect.Type, code, path string) error {
 		switch t.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			if _, err := strconv.ParseInt(tok.String(), 10, t.Bits()); err != nil {
-				return outOfRange(t, code, path, tok)
+				d, ok := integral(tok.String())
+				if _, err := strconv.ParseInt(d, 10, t.Bits()); !ok || err != nil {
+					return outOfRange(t, code, path, tok)
+				}
+				w.noteWhole(tok.String(), d)
 			}
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 			if _, err := strconv.ParseUint(tok.String(), 10, t.Bits()); err != nil {
-				return outOfRange(t, code, path, tok)
+				d, ok := integral(tok.String())
+				if _, err := strconv.ParseUint(d, 10, t.Bits()); !ok || err != nil {
+					return outOfRange(t, code, path, tok)
+				}
+				w.noteWhole(tok.String(), d)
 			}
 		case reflect.Float32, reflect.Float64:
 			if _, err := strconv.ParseFloat(tok.String(), t.Bits()); err != nil {

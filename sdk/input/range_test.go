@@ -40,7 +40,8 @@ func TestRangeTag(t *testing.T) {
 		{"just over int64", `{"amount":9223372036854775808}`, 422, "invalid_amount", "amount"},
 		{"under int64", `{"amount":-9223372036854775809}`, 422, "invalid_amount", "amount"},
 		{"exponent", `{"amount":1e30}`, 422, "invalid_amount", "amount"},
-		{"small exponent into int", `{"amount":1e3}`, 422, "invalid_amount", "amount"},
+		{"small exponent into int is the whole number", `{"amount":1e3}`, 0, "", ""},
+		{"fraction in an exponent", `{"amount":1.05e1}`, 422, "invalid_amount", "amount"},
 		{"fraction into int", `{"amount":1500.5}`, 422, "invalid_amount", "amount"},
 		{"fraction into a pointer", `{"stock":2.5}`, 422, "invalid_stock", "stock"},
 		{"over int32 via pointer", `{"stock":2147483648}`, 422, "invalid_stock", "stock"},
@@ -80,5 +81,66 @@ func TestRangeMessage(t *testing.T) {
 	want := `field "amount" is out of range: 1000000000000000000000000000000000000... is not a whole number it can hold`
 	if e.Message != want {
 		t.Fatalf("message %q, want %q", e.Message, want)
+	}
+}
+
+// JSON has one number type: 2026.0 and 1e3 are the whole numbers 2026 and
+// 1000 and fill an integer field (tagged or not, in a list or a map too);
+// a real fraction, or a whole number too large for the field, is still
+// refused as before.
+func TestWholeNumberLiterals(t *testing.T) {
+	for _, tt := range []struct {
+		body   string
+		amount int64
+		units  uint8
+		plain  int16
+		shares []int64
+	}{
+		{`{"amount":2026.0}`, 2026, 0, 0, nil},
+		{`{"amount":2026.000,"units":255.0}`, 2026, 255, 0, nil},
+		{`{"amount":-5.00}`, -5, 0, 0, nil},
+		{`{"amount":1e3}`, 1000, 0, 0, nil},
+		{`{"amount":1E+3}`, 1000, 0, 0, nil},
+		{`{"amount":1.5e1}`, 15, 0, 0, nil},
+		{`{"amount":20260e-1}`, 2026, 0, 0, nil},
+		{`{"amount":0.0e5,"units":-0.0}`, 0, 0, 0, nil},
+		{`{"amount":9223372036854775807.0}`, 9223372036854775807, 0, 0, nil},
+		{`{"plain":7.0}`, 0, 0, 7, nil},
+		{` { "shares" : [ 1.0 , 2 , 3e0 ] , "amount" :10.0 } `, 10, 0, 0, []int64{1, 2, 3}},
+	} {
+		var got priced
+		if err := DecodeBytes([]byte(tt.body), &got); err != nil {
+			t.Errorf("%s: %v", tt.body, err)
+			continue
+		}
+		if got.Amount != tt.amount || got.Units != tt.units || got.Plain != tt.plain || len(got.Shares) != len(tt.shares) {
+			t.Errorf("%s: got %+v", tt.body, got)
+		}
+		for i := range tt.shares {
+			if got.Shares[i] != tt.shares[i] {
+				t.Errorf("%s: shares %v", tt.body, got.Shares)
+			}
+		}
+	}
+	for _, tt := range []struct{ body, code, field string }{
+		{`{"amount":2026.5}`, "invalid_amount", "amount"},
+		{`{"amount":2026.05e1}`, "invalid_amount", "amount"},
+		{`{"amount":5e-1}`, "invalid_amount", "amount"},
+		{`{"amount":9223372036854775808.0}`, "invalid_amount", "amount"},
+		{`{"amount":1e41}`, "invalid_amount", "amount"},
+		{`{"units":256.0}`, "invalid_units", "units"},
+		{`{"units":-1.0}`, "invalid_units", "units"},
+		{`{"plain":1.5}`, "invalid_field", "plain"},
+		{`{"shares":[1.0,2.5]}`, "invalid_share", "shares[1]"},
+	} {
+		var got priced
+		err := DecodeBytes([]byte(tt.body), &got)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != tt.code || e.Field != tt.field {
+			t.Errorf("%s: %v, want %s at %s", tt.body, err, tt.code, tt.field)
+		}
+	}
+	if d, ok := integral("2026.0"); !ok || d != "2026" {
+		t.Errorf("integral(2026.0) = %q %v", d, ok)
 	}
 }

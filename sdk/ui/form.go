@@ -42,6 +42,12 @@ type Form struct {
 	Confirm string
 	// Cancel, when set, is a page-root-relative link shown as "Batal".
 	Cancel string
+	// IDPrefix starts the ids of the form's fields (of their help and
+	// error lines, and of the form's error summary): a page showing several forms with the same field names
+	// (one per row, say) gives each its own prefix ("rec-7-"), so that ids
+	// stay unique on the page and each label points at its own form's
+	// input. Empty keeps the plain ids ("f-name").
+	IDPrefix string
 	// danger styles the submit button as a dangerous action (the
 	// confirmation step, which asks no second question).
 	danger bool
@@ -90,7 +96,7 @@ var (
 			`{{if .Multipart}} enctype="multipart/form-data" data-upload{{end}}` +
 			`{{if .Confirm}} data-confirm="{{.Confirm}}"{{end}} novalidate>` +
 			`{{if .CSRF}}<input type="hidden" name="csrf_token" value="{{.CSRF}}">{{end}}` +
-			`{{if .Error}}<div class="b-error" role="alert" id="form-error">{{.Error}}</div>{{end}}`))
+			`{{if .Error}}<div class="b-error" role="alert" id="{{.Prefix}}form-error">{{.Error}}</div>{{end}}`))
 	formCloseT = template.Must(template.New("formclose").Parse(
 		`<div class="b-actions"><button type="submit" class="b-btn {{if .Danger}}b-btn-danger{{else}}b-btn-primary{{end}}">{{.Submit}}</button>` +
 			`{{if .Cancel}}<a class="b-btn" href="{{.Cancel}}">{{.CancelLabel}}</a>{{end}}</div></form>`))
@@ -113,15 +119,15 @@ var (
 )
 
 // fieldHTML writes one field with its value from values and its error
-// from errs.
-func fieldHTML(r *http.Request, f Field, values url.Values, errs map[string]string) template.HTML {
+// from errs; prefix starts its id (Form.IDPrefix).
+func fieldHTML(r *http.Request, f Field, values url.Values, errs map[string]string, prefix string) template.HTML {
 	typ := f.Type
 	switch typ {
 	case "text", "number", "date", "select", "textarea", "file", "hidden", "checkbox", "email", "tel", "password", "search":
 	default:
 		typ = "text"
 	}
-	id := "f-" + strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(f.Name)
+	id := prefix + "f-" + strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(f.Name)
 	value := values.Get(f.Name)
 	if typ == "password" || typ == "file" {
 		value = "" // never sent back to the browser
@@ -167,10 +173,10 @@ func (f Form) HTML(r *http.Request) template.HTML {
 		action = Href(r, f.Action)
 	}
 	b.WriteString(string(run(formOpenT, map[string]any{
-		"Method": method, "Action": action, "Multipart": multipart, "Confirm": f.Confirm, "CSRF": csrf, "Error": f.Error,
+		"Method": method, "Action": action, "Multipart": multipart, "Confirm": f.Confirm, "CSRF": csrf, "Error": f.Error, "Prefix": f.IDPrefix,
 	})))
 	for _, fl := range f.Fields {
-		b.WriteString(string(fieldHTML(r, fl, f.Values, f.Errors)))
+		b.WriteString(string(fieldHTML(r, fl, f.Values, f.Errors, f.IDPrefix)))
 	}
 	submit := f.Submit
 	if submit == "" {

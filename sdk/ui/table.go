@@ -73,7 +73,7 @@ func (tb Table) HTML(r *http.Request) template.HTML {
 	if len(tb.Filters) > 0 {
 		b.WriteString(`<form class="b-filters" method="get" role="search">`)
 		for _, f := range tb.Filters {
-			b.WriteString(string(fieldHTML(r, f, q, nil)))
+			b.WriteString(string(fieldHTML(r, f, q, nil, "")))
 		}
 		if s := q.Get("sort"); s != "" {
 			b.WriteString(string(run(hiddenT, map[string]string{"Name": "sort", "Value": s})))

@@ -152,6 +152,11 @@ func TestForm(t *testing.T) {
 			`enctype="multipart/form-data" data-upload`, `<div class="b-upload"><input type="file" id="f-file" name="file" accept="application/pdf" required`,
 			`<progress class="b-progress" max="100" value="0" hidden`, "csrf_token",
 		}, nil},
+		{"id prefix keeps two forms' ids apart", Form{IDPrefix: "rec-7-", Fields: fields[:1], Errors: map[string]string{"title": "Wajib"}, Error: "Periksa."}, "id", []string{
+			`<div class="b-error" role="alert" id="rec-7-form-error">`,
+			`<label for="rec-7-f-title">`, `id="rec-7-f-title" name="title"`,
+			`aria-describedby="rec-7-f-title-help rec-7-f-title-error"`, `<p class="b-help" id="rec-7-f-title-help">`,
+		}, []string{`"f-title`, `"form-error"`}},
 		{"cancel link", Form{Cancel: "/notes"}, "en", []string{`<a class="b-btn" href="/console/14.01.01.2009/m/hello/notes">Cancel</a>`}, nil},
 	}
 	for _, c := range cases {
