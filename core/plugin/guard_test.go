@@ -23,8 +23,8 @@ func TestGuardModule(t *testing.T) {
 			t.Fatal(err)
 		}
 		const village = "14.01.01.2009"
-		for code, name := range map[string]string{"14": "Riau", "14.01": "Kampar", "14.01.01": "Bangkinang", village: "Kumantan"} {
-			if _, err := tenancy.Create(db.DB, code, name); err != nil {
+		for _, tn := range [][2]string{{"14", "Riau"}, {"14.01", "Kampar"}, {"14.01.01", "Bangkinang"}, {village, "Kumantan"}} {
+			if _, err := tenancy.Create(db.DB, tn[0], tn[1]); err != nil {
 				t.Fatal(err)
 			}
 		}
