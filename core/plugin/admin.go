@@ -135,7 +135,7 @@ func (rt *Runtime) changeModule(w http.ResponseWriter, r *http.Request, code str
 	who := audit.Who{Actor: c.Username, Source: api.ClientAddr(r), RequestID: api.RequestID(r.Context())}
 	manages := func(tenant string) bool { return rt.h.Authz.Allowed(c.Username, c.Limit, tenant, rbac.ModulesWrite) }
 	err := rt.h.DB.WithContext(r.Context()).Transaction(func(tx *gorm.DB) error {
-		if err := GuardModule(tx, manages, code, plugin, enabled); err != nil {
+		if err := GuardModule(tx, manages, code, plugin); err != nil {
 			return err
 		}
 		return SetModule(tx, who, code, plugin, enabled)
@@ -160,18 +160,18 @@ const CodeModuleSetAbove = "module_set_above"
 // regency or for some villages"). When a tenant above tenant set plugin
 // explicitly (on or off), only a caller who manages modules at that tenant
 // (manages reports rbac.ModulesWrite there, which a superadmin holds
-// everywhere) may set tenant's own switch: otherwise a village admin could
-// switch off the regency's evaluation and leave its roll-ups. Any explicit
-// setting is refused, even one agreeing with the decision above, because
-// it would outlast the ancestor changing its mind. Clearing (enabled nil)
-// is always allowed: the tenant then follows the decision above. Where no
-// tenant above decided, tenant's own admin decides freely. The refusal is
-// 403 module_set_above naming the deciding tenant. The operator CLI does
-// not call this: it acts for the deployment with direct database access.
-func GuardModule(tx *gorm.DB, manages func(tenant string) bool, tenant, plugin string, enabled *bool) error {
-	if enabled == nil {
-		return nil
-	}
+// everywhere) may change tenant's own switch: otherwise a village admin
+// could switch off the regency's evaluation and leave its roll-ups. Every
+// change is refused, setting on, setting off or clearing (enabled nil): a
+// setting agreeing with the decision above would outlast the ancestor
+// changing its mind, and clearing would undo what the ancestor's admin set
+// for this tenant alone (evaluation off regency-wide but on for one
+// village). Where no tenant above decided, tenant's own admin decides
+// freely, so a village may switch on a module nobody above chose and off
+// again. The refusal is 403 module_set_above naming the deciding tenant.
+// The operator CLI does not call this: it acts for the deployment with
+// direct database access.
+func GuardModule(tx *gorm.DB, manages func(tenant string) bool, tenant, plugin string) error {
 	above, err := modules.DecidedAbove(tx, tenant, plugin)
 	if err != nil || above == nil || manages(above.Tenant) {
 		return err

@@ -387,7 +387,7 @@ func (s *Server) setModule(q *rq, tenant, id, action string) error {
 	}
 	manages := func(t string) bool { return s.cfg.Admin.Can(q.actor(), t, rbac.ModulesWrite) }
 	err := s.cfg.Host.DB.WithContext(q.r.Context()).Transaction(func(tx *gorm.DB) error {
-		if err := plugin.GuardModule(tx, manages, tenant, id, enabled); err != nil {
+		if err := plugin.GuardModule(tx, manages, tenant, id); err != nil {
 			return err
 		}
 		return plugin.SetModule(tx, q.who(), tenant, id, enabled)
