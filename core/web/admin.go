@@ -360,6 +360,18 @@ func (s *Server) moduleRows(q *rq, tenant string) []moduleRow {
 func (s *Server) modulesPost(q *rq) {
 	f := form(q)
 	if err := s.setModule(q, q.tenant.Code, f.Get("plugin"), f.Get("action")); err != nil {
+		if e, ok := apierr.As(err); ok && e.Code == plugin.CodeModuleSetAbove {
+			// The page says who decided, in the viewer's language, as the
+			// disabled switch does.
+			msg := q.T("modules.locked")
+			for _, r := range s.moduleRows(q, q.tenant.Code) {
+				if r.Plugin == f.Get("plugin") && r.LockedBy != "" {
+					msg += " " + r.LockedBy
+				}
+			}
+			s.errorPage(q, http.StatusForbidden, q.T("err.title"), msg)
+			return
+		}
 		s.fail(q, err)
 		return
 	}
