@@ -176,10 +176,7 @@ func GuardModule(tx *gorm.DB, manages func(tenant string) bool, tenant, plugin s
 	if err != nil || above == nil || manages(above.Tenant) {
 		return err
 	}
-	name := above.Tenant
-	if t, err := tenancy.Get(tx, above.Tenant); err == nil {
-		name = t.Name + " (" + t.Code + ")"
-	}
+	name := TenantLabel(tx, above.Tenant)
 	state := "off"
 	if above.Enabled {
 		state = "on"
@@ -187,6 +184,15 @@ func GuardModule(tx *gorm.DB, manages func(tenant string) bool, tenant, plugin s
 	return apierr.New(http.StatusForbidden, CodeModuleSetAbove,
 		"module %s is switched %s for %s by %s; only someone who manages modules in %s can change it here",
 		plugin, state, tenant, name, name)
+}
+
+// TenantLabel names a tenant for a person, "Kampar (14.01)", or by its code
+// alone when it cannot be read.
+func TenantLabel(db *gorm.DB, code string) string {
+	if t, err := tenancy.Get(db, code); err == nil {
+		return t.Name + " (" + t.Code + ")"
+	}
+	return code
 }
 
 // SetModule records a module setting with its audit entry, in tx; the CLI

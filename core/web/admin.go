@@ -344,10 +344,7 @@ func (s *Server) moduleRows(q *rq, tenant string) []moduleRow {
 		res := s.cfg.Modules.Resolve(tenant, info.ID)
 		row := moduleRow{Plugin: info.ID, Description: info.Description, Enabled: res.Enabled, From: res.From, Explicit: res.From == tenant}
 		if above := s.cfg.Modules.Above(tenant, info.ID); above.From != "" && !s.cfg.Admin.Can(q.actor(), above.From, rbac.ModulesWrite) {
-			row.LockedBy = above.From
-			if t, err := tenancy.Get(s.cfg.Host.DB.WithContext(q.r.Context()), above.From); err == nil {
-				row.LockedBy = t.Name + " (" + t.Code + ")"
-			}
+			row.LockedBy = plugin.TenantLabel(s.cfg.Host.DB.WithContext(q.r.Context()), above.From)
 		}
 		rows = append(rows, row)
 	}
