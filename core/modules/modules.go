@@ -109,12 +109,7 @@ func (t *Table) Resolve(tenant, plugin string) Resolution {
 	if e, ok := m[tenant][plugin]; ok {
 		return Resolution{Enabled: e, From: tenant}
 	}
-	for _, a := range tenancy.Ancestors(tenant) {
-		if e, ok := m[a][plugin]; ok {
-			return Resolution{Enabled: e, From: a}
-		}
-	}
-	return Resolution{}
+	return t.Above(tenant, plugin)
 }
 
 // Enabled reports whether plugin is enabled for tenant.
@@ -169,4 +164,41 @@ func (t *Table) Regions(tenant, plugin string) []tenancy.Region {
 	}
 	// Off at tenant: the flips right below it are where it is on again.
 	return build(tenant).Holes
+}
+
+// DecidedAbove returns the nearest explicit setting for plugin strictly
+// above tenant, or nil when no tenant above decided on it. It reads tx, not
+// the in-memory Table, so a policy check and the write it guards see the
+// same rows.
+func DecidedAbove(tx *gorm.DB, tenant, plugin string) (*Setting, error) {
+	ancestors := tenancy.Ancestors(tenant)
+	if len(ancestors) == 0 {
+		return nil, nil
+	}
+	var rows []Setting
+	if err := tx.Where("plugin = ? AND tenant IN ?", plugin, ancestors).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reading module settings above %s: %w", tenant, err)
+	}
+	// Ancestors runs nearest first; the nearest decision is the one in force.
+	for _, a := range ancestors {
+		for i := range rows {
+			if rows[i].Tenant == a {
+				return &rows[i], nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// Above is Resolve without tenant's own setting: the nearest explicit
+// setting strictly above tenant (From "" when no tenant above decided).
+// The console uses it to show which switches a tenant may no longer flip.
+func (t *Table) Above(tenant, plugin string) Resolution {
+	m := *t.m.Load()
+	for _, a := range tenancy.Ancestors(tenant) {
+		if e, ok := m[a][plugin]; ok {
+			return Resolution{Enabled: e, From: a}
+		}
+	}
+	return Resolution{}
 }

@@ -131,8 +131,13 @@ func (rt *Runtime) changeModule(w http.ResponseWriter, r *http.Request, code str
 		api.WriteError(w, r, apierr.NotFound("plugin_not_found", "no plugin %s is loaded", plugin))
 		return
 	}
-	who := audit.Who{Actor: api.Caller(r.Context()).Username, Source: api.ClientAddr(r), RequestID: api.RequestID(r.Context())}
+	c := api.Caller(r.Context())
+	who := audit.Who{Actor: c.Username, Source: api.ClientAddr(r), RequestID: api.RequestID(r.Context())}
+	manages := func(tenant string) bool { return rt.h.Authz.Allowed(c.Username, c.Limit, tenant, rbac.ModulesWrite) }
 	err := rt.h.DB.WithContext(r.Context()).Transaction(func(tx *gorm.DB) error {
+		if err := GuardModule(tx, manages, code, plugin); err != nil {
+			return err
+		}
 		return SetModule(tx, who, code, plugin, enabled)
 	})
 	if err != nil {
@@ -146,8 +151,53 @@ func (rt *Runtime) changeModule(w http.ResponseWriter, r *http.Request, code str
 	api.WriteJSON(w, http.StatusOK, rt.moduleView(code, plugin))
 }
 
+// CodeModuleSetAbove is the error code (403) of a module switch refused
+// because a tenant above decided on that module; see GuardModule.
+const CodeModuleSetAbove = "module_set_above"
+
+// GuardModule is the regency's say over its villages' modules (PRODUCT.md:
+// regency operators "enable only the modules they need, for the whole
+// regency or for some villages"). When a tenant above tenant set plugin
+// explicitly (on or off), only a caller who manages modules at that tenant
+// (manages reports rbac.ModulesWrite there, which a superadmin holds
+// everywhere) may change tenant's own switch: otherwise a village admin
+// could switch off the regency's evaluation and leave its roll-ups. Every
+// change is refused, setting on, setting off or clearing (enabled nil): a
+// setting agreeing with the decision above would outlast the ancestor
+// changing its mind, and clearing would undo what the ancestor's admin set
+// for this tenant alone (evaluation off regency-wide but on for one
+// village). Where no tenant above decided, tenant's own admin decides
+// freely, so a village may switch on a module nobody above chose and off
+// again. The refusal is 403 module_set_above naming the deciding tenant.
+// The operator CLI does not call this: it acts for the deployment with
+// direct database access.
+func GuardModule(tx *gorm.DB, manages func(tenant string) bool, tenant, plugin string) error {
+	above, err := modules.DecidedAbove(tx, tenant, plugin)
+	if err != nil || above == nil || manages(above.Tenant) {
+		return err
+	}
+	name := TenantLabel(tx, above.Tenant)
+	state := "off"
+	if above.Enabled {
+		state = "on"
+	}
+	return apierr.New(http.StatusForbidden, CodeModuleSetAbove,
+		"module %s is switched %s for %s by %s; only someone who manages modules in %s can change it here",
+		plugin, state, tenant, name, name)
+}
+
+// TenantLabel names a tenant for a person, "Kampar (14.01)", or by its code
+// alone when it cannot be read.
+func TenantLabel(db *gorm.DB, code string) string {
+	if t, err := tenancy.Get(db, code); err == nil {
+		return t.Name + " (" + t.Code + ")"
+	}
+	return code
+}
+
 // SetModule records a module setting with its audit entry, in tx; the CLI
-// uses it too. enabled nil clears the setting.
+// uses it too. enabled nil clears the setting. It does not apply
+// GuardModule: callers acting for a user (API, console) do.
 func SetModule(tx *gorm.DB, who audit.Who, tenant, plugin string, enabled *bool) error {
 	if _, err := tenancy.Get(tx, tenant); err != nil {
 		return err

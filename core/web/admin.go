@@ -315,6 +315,10 @@ func (s *Server) rolesPost(q *rq) {
 type moduleRow struct {
 	Plugin, Description, From string
 	Enabled, Explicit         bool
+	// LockedBy is the tenant above that decided on the module when the
+	// viewer may not override it there (plugin.GuardModule); the switches
+	// are then shown disabled with the reason.
+	LockedBy string
 }
 
 func (s *Server) modulesList(q *rq) {
@@ -323,11 +327,11 @@ func (s *Server) modulesList(q *rq) {
 		return
 	}
 	s.render(q, http.StatusOK, "modules", q.T("modules.title"), map[string]any{
-		"Modules": s.moduleRows(q.tenant.Code), "CanWrite": s.cfg.Admin.Can(q.actor(), q.tenant.Code, rbac.ModulesWrite),
+		"Modules": s.moduleRows(q, q.tenant.Code), "CanWrite": s.cfg.Admin.Can(q.actor(), q.tenant.Code, rbac.ModulesWrite),
 	})
 }
 
-func (s *Server) moduleRows(tenant string) []moduleRow {
+func (s *Server) moduleRows(q *rq, tenant string) []moduleRow {
 	var rows []moduleRow
 	if s.cfg.Runtime == nil || s.cfg.Modules == nil {
 		return rows
@@ -338,7 +342,11 @@ func (s *Server) moduleRows(tenant string) []moduleRow {
 			continue
 		}
 		res := s.cfg.Modules.Resolve(tenant, info.ID)
-		rows = append(rows, moduleRow{Plugin: info.ID, Description: info.Description, Enabled: res.Enabled, From: res.From, Explicit: res.From == tenant})
+		row := moduleRow{Plugin: info.ID, Description: info.Description, Enabled: res.Enabled, From: res.From, Explicit: res.From == tenant}
+		if above := s.cfg.Modules.Above(tenant, info.ID); above.From != "" && !s.cfg.Admin.Can(q.actor(), above.From, rbac.ModulesWrite) {
+			row.LockedBy = plugin.TenantLabel(s.cfg.Host.DB.WithContext(q.r.Context()), above.From)
+		}
+		rows = append(rows, row)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Plugin < rows[j].Plugin })
 	return rows
@@ -349,6 +357,18 @@ func (s *Server) moduleRows(tenant string) []moduleRow {
 func (s *Server) modulesPost(q *rq) {
 	f := form(q)
 	if err := s.setModule(q, q.tenant.Code, f.Get("plugin"), f.Get("action")); err != nil {
+		if e, ok := apierr.As(err); ok && e.Code == plugin.CodeModuleSetAbove {
+			// The page says who decided, in the viewer's language, as the
+			// disabled switch does.
+			msg := q.T("modules.locked")
+			for _, r := range s.moduleRows(q, q.tenant.Code) {
+				if r.Plugin == f.Get("plugin") && r.LockedBy != "" {
+					msg += " " + r.LockedBy
+				}
+			}
+			s.errorPage(q, http.StatusForbidden, q.T("err.title"), msg)
+			return
+		}
 		s.fail(q, err)
 		return
 	}
@@ -374,7 +394,11 @@ func (s *Server) setModule(q *rq, tenant, id, action string) error {
 	default:
 		return apierr.Invalid("invalid_action", "unknown action")
 	}
+	manages := func(t string) bool { return s.cfg.Admin.Can(q.actor(), t, rbac.ModulesWrite) }
 	err := s.cfg.Host.DB.WithContext(q.r.Context()).Transaction(func(tx *gorm.DB) error {
+		if err := plugin.GuardModule(tx, manages, tenant, id); err != nil {
+			return err
+		}
 		return plugin.SetModule(tx, q.who(), tenant, id, enabled)
 	})
 	if err != nil {

@@ -108,7 +108,7 @@ func (s *Server) setupModules(q *rq) {
 		s.fail(q, err)
 		return
 	}
-	s.render(q, http.StatusOK, "setup_modules", q.T("setup.title"), map[string]any{"Regency": t, "Modules": s.moduleRows(code)})
+	s.render(q, http.StatusOK, "setup_modules", q.T("setup.title"), map[string]any{"Regency": t, "Modules": s.moduleRows(q, code)})
 }
 
 // setupModulesPost enables the chosen modules for the regency and ends the
