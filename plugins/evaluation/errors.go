@@ -64,9 +64,9 @@ const (
 	// period yet (its denominator is 0) (422).
 	codeNothingToMeasure sdk.Code = "nothing_to_measure"
 	// codeEvidenceRejected: the evidence is not a PDF, JPEG, PNG or WebP file (415).
-	codeEvidenceRejected sdk.Code = "evidence_type_not_accepted"
+	codeEvidenceRejected = sdk.CodeEvidenceTypeNotAccepted
 	// codeEvidenceTooLarge: the evidence is over 5 MiB (413).
-	codeEvidenceTooLarge sdk.Code = "evidence_too_large"
+	codeEvidenceTooLarge = sdk.CodeEvidenceTooLarge
 	// codeMalformedForm: a form or multipart body cannot be read (400).
 	codeMalformedForm sdk.Code = "malformed_form"
 	// codeAchievementNotFound: no such achievement, or it has no evidence (404).

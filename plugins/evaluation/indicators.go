@@ -57,13 +57,7 @@ type IndicatorView struct {
 }
 
 // Evidence describes an achievement's evidence file.
-type Evidence struct {
-	File        string `json:"file"`
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
-}
+type Evidence = sdk.Evidence
 
 // achievement is a quarter's achievement as stored. For a sourced
 // indicator Source, Numerator, Denominator and the period read are the
@@ -367,8 +361,6 @@ type AchievementInput struct {
 	Note        string   `json:"note,omitempty"`
 }
 
-var evidenceTypes = []string{"application/pdf", "image/jpeg", "image/png", "image/webp"}
-
 // readAchievement reads the input and, from a multipart form, the evidence.
 func readAchievement(r *http.Request) (AchievementInput, io.Reader, string, error) {
 	var in AchievementInput
@@ -546,21 +538,12 @@ func reportAchievement(r *http.Request, in AchievementInput, file io.Reader, fil
 	}
 	var newFile string
 	if file != nil {
-		f, err := req.PutFile(ctx, fileName, file, sdk.FileRules{Accept: evidenceTypes, MaxBytes: maxEvidenceBytes})
-		switch {
-		case errors.Is(err, sdk.ErrInvalid):
-			return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, codeEvidenceRejected, "the evidence must be a PDF, JPEG, PNG or WebP file")
-		case errors.Is(err, sdk.ErrTooLarge):
-			return 0, nil, sdk.Errorf(http.StatusRequestEntityTooLarge, codeEvidenceTooLarge, "the evidence is over %d MiB", maxEvidenceBytes>>20)
-		case err != nil:
+		ev, err := req.PutEvidence(ctx, fileName, file)
+		if err != nil {
 			return 0, nil, err
 		}
-		name := fileName
-		if input.Name(name, 120) != nil {
-			name = "bukti"
-		}
-		a.Evidence = &Evidence{File: f.ID, Name: name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
-		newFile = f.ID
+		a.Evidence = ev
+		newFile = ev.File
 	}
 	b := req.Batch()
 	var w *sdk.Written

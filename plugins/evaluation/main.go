@@ -49,7 +49,7 @@ const (
 // maxEvidenceBytes bounds an achievement's evidence file (a scanned
 // report, a photo); multipartSlack the form around it.
 const (
-	maxEvidenceBytes = 5 << 20
+	maxEvidenceBytes = sdk.MaxEvidenceBytes
 	multipartSlack   = 64 << 10
 )
 

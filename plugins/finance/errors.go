@@ -87,9 +87,9 @@ const (
 	codeInvalidDescription sdk.Code = "invalid_description"
 	// codeEvidenceRejected: the evidence file is not a PDF, JPEG, PNG or
 	// WebP (415).
-	codeEvidenceRejected sdk.Code = "evidence_type_not_accepted"
+	codeEvidenceRejected = sdk.CodeEvidenceTypeNotAccepted
 	// codeEvidenceTooLarge: the evidence file is over 5 MiB (413).
-	codeEvidenceTooLarge sdk.Code = "evidence_too_large"
+	codeEvidenceTooLarge = sdk.CodeEvidenceTooLarge
 	// codeMalformedForm: a multipart body cannot be read, or lacks its
 	// file part (400).
 	codeMalformedForm sdk.Code = "malformed_form"

@@ -52,7 +52,7 @@ const (
 // maxEvidenceBytes bounds an evidence file (a scanned receipt or a
 // photo); multipartSlack the form around it.
 const (
-	maxEvidenceBytes = 5 << 20
+	maxEvidenceBytes = sdk.MaxEvidenceBytes
 	multipartSlack   = 64 << 10
 	maxImportBytes   = 4 << 20
 )

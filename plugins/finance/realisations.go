@@ -32,13 +32,7 @@ type entryInput struct {
 }
 
 // Evidence describes an entry's evidence file.
-type Evidence struct {
-	File        string `json:"file"`
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
-}
+type Evidence = sdk.Evidence
 
 // entry is a stored realisation entry.
 type entry struct {
@@ -71,8 +65,6 @@ type LineSum struct {
 	Budget   int64 `json:"budget"`
 	Realised int64 `json:"realised"`
 }
-
-var evidenceTypes = []string{"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 // readEntry reads the entry and, from a multipart form, its evidence.
 func readEntry(r *http.Request) (entryInput, io.Reader, string, error) {
@@ -248,20 +240,11 @@ func storeEntry(r *http.Request, year int, in entryInput, file io.Reader, fileNa
 	e := entry{Year: year, Key: key, Section: in.Section, Code: in.Code, Account: in.Account, Name: line.Name,
 		Date: in.Date, Amount: in.Amount, Description: in.Description, RecordedBy: req.User}
 	if file != nil {
-		f, err := req.PutFile(ctx, fileName, file, sdk.FileRules{Accept: evidenceTypes, MaxBytes: maxEvidenceBytes})
-		switch {
-		case errors.Is(err, sdk.ErrInvalid):
-			return 0, nil, sdk.Errorf(http.StatusUnsupportedMediaType, codeEvidenceRejected, "the evidence must be a PDF, JPEG, PNG or WebP file")
-		case errors.Is(err, sdk.ErrTooLarge):
-			return 0, nil, sdk.Errorf(http.StatusRequestEntityTooLarge, codeEvidenceTooLarge, "the evidence is over %d MiB", maxEvidenceBytes>>20)
-		case err != nil:
+		ev, err := req.PutEvidence(ctx, fileName, file)
+		if err != nil {
 			return 0, nil, err
 		}
-		name := fileName
-		if input.Name(name, 120) != nil {
-			name = "bukti"
-		}
-		e.Evidence = &Evidence{File: f.ID, Name: name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
+		e.Evidence = ev
 	}
 	b := req.Batch()
 	var where []sdk.Filter
