@@ -132,6 +132,13 @@ func Page(r *http.Request) (offset, limit int, err error) {
 	return (page - 1) * limit, limit, nil
 }
 
+// PageOf is the page of items at offset, at most limit long (Page's
+// answer), for a list built in memory (a roll-up of villages): empty past
+// the end, never out of range.
+func PageOf[T any](items []T, offset, limit int) []T {
+	return items[min(offset, len(items)):min(offset+limit, len(items))]
+}
+
 // ListOf is the documented list shape {"items":[...],"total":N}.
 type ListOf[T any] struct {
 	Items []T   `json:"items"`

@@ -3,6 +3,7 @@ package sdk
 import (
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,5 +168,24 @@ func TestBind(t *testing.T) {
 	}
 	if err := Unmarshal([]byte(`{"name":"x","extra":1}`), &v); !errors.Is(err, &Error{Code: CodeUnknownField}) {
 		t.Fatalf("Unmarshal of an unknown field: %v", err)
+	}
+}
+
+func TestPageOf(t *testing.T) {
+	items := []int{1, 2, 3, 4, 5}
+	for _, tc := range []struct {
+		offset, limit int
+		want          []int
+	}{
+		{0, 2, []int{1, 2}},
+		{2, 2, []int{3, 4}},
+		{4, 2, []int{5}},
+		{5, 2, []int{}},
+		{100, 50, []int{}},
+		{0, 500, []int{1, 2, 3, 4, 5}},
+	} {
+		if got := PageOf(items, tc.offset, tc.limit); !slices.Equal(got, tc.want) {
+			t.Errorf("PageOf(offset %d, limit %d) = %v, want %v", tc.offset, tc.limit, got, tc.want)
+		}
 	}
 }

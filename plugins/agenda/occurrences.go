@@ -281,7 +281,7 @@ func listEvents(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	page := sdk.PageOf(all, offset, limit)
 	if page == nil {
 		page = []eventView{}
 	}

@@ -145,7 +145,7 @@ func consoleList(w http.ResponseWriter, r *http.Request) {
 		ui.Column{Key: "category", Label: ui.Tr(r, "Kategori", "Category")},
 		ui.Column{Key: "status", Label: ui.Tr(r, "Status", "Status")})
 	var rows []ui.Row
-	for _, v := range items[min(offset, len(items)):min(offset+limit, len(items))] {
+	for _, v := range sdk.PageOf(items, offset, limit) {
 		start := v.startAt.In(loc)
 		end := start.Add(v.data.duration())
 		whenCell := longDate(r, start) + " · " + timeOfDay(r, v.AllDay, start, end, loc)

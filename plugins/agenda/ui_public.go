@@ -86,7 +86,7 @@ func publicAgenda(w http.ResponseWriter, r *http.Request) {
 		failPage(w, r, title, err)
 		return
 	}
-	shown := items[min(offset, len(items)):min(offset+limit, len(items))]
+	shown := sdk.PageOf(items, offset, limit)
 	body := []ui.Node{monthNav(r, from),
 		ui.Form{Method: "GET", Submit: ui.Tr(r, "Tampilkan", "Show"), Values: r.URL.Query(), Fields: []ui.Field{
 			{Name: "month", Type: "hidden"},

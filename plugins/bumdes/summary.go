@@ -91,7 +91,7 @@ func getSummary(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	s.Total = len(s.Items)
-	s.Items = s.Items[min(off, len(s.Items)):min(off+limit, len(s.Items))]
+	s.Items = sdk.PageOf(s.Items, off, limit)
 	return http.StatusOK, s, nil
 }
 

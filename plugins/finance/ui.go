@@ -683,7 +683,7 @@ func pagedRollup(r *http.Request, s *Summary, public bool) ui.Node {
 		off, limit = 0, 50
 	}
 	page := *s
-	page.Items = items[min(off, len(items)):min(off+limit, len(items))]
+	page.Items = sdk.PageOf(items, off, limit)
 	tb := rollupTable(r, &page, public).(ui.Table)
 	tb.Total, tb.Page, tb.Limit, tb.Sort = len(items), off/limit+1, limit, sortKey
 	tb.Filters = []ui.Field{{Name: "status", Label: "APBDes", Type: "select", Options: []ui.Option{{Value: "", Label: "Semua"}, {Value: "approved", Label: "Sudah disetujui"}, {Value: "none", Label: "Belum ada"}}}}

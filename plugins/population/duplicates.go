@@ -93,7 +93,7 @@ func duplicates(r *http.Request) (int, any, error) {
 		all = append(all, k)
 	}
 	slices.Sort(all) // a stable order to page over
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	page := sdk.PageOf(all, offset, limit)
 	items := make([]duplicateGroup, 0, len(page))
 	if len(page) > 0 {
 		var members int64

@@ -66,7 +66,7 @@ func listVillages(r *http.Request) (int, any, error) {
 		}
 	}
 	total := len(villages)
-	page := villages[min(offset, total):min(offset+limit, total)]
+	page := sdk.PageOf(villages, offset, limit)
 	byTenant := map[string]*stored{}
 	if len(page) > 0 {
 		codes := make([]string, len(page))

@@ -188,7 +188,7 @@ func Handler(module string, m Measure, compute Compute) func(r *http.Request) (i
 			return 0, nil, fmt.Errorf("measuring %s: %w", m.Key, err)
 		}
 		out := Answer{Period: p, Measures: []Measure{m}, Items: []Item{}, Total: int64(len(villages))}
-		for _, v := range villages[min(offset, len(villages)):min(offset+limit, len(villages))] {
+		for _, v := range sdk.PageOf(villages, offset, limit) {
 			val, ok := values[v.Code]
 			if !ok {
 				val = Value{}
