@@ -145,6 +145,11 @@ func TestMistakePanicStackInLog(t *testing.T) {
 		// A panic in a handler is the plugin's 500, logged as such; the
 		// plugin stays up.
 		w.op.Do(t, "GET", p(villageA, "panicky", "/panic"), nil).ExpectErr(500, "internal")
+		// The plugin's log reaches the host's on its own stream, which may
+		// trail the answer: wait for the line (up to 5 s) before reading it.
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && logLine(w.h, "plugin=panicky", "panic serving GET /panic", "panicky/main.go:") == ""; {
+			time.Sleep(100 * time.Millisecond)
+		}
 		if logLine(w.h, "plugin=panicky", "panic serving GET /panic: broken handler") == "" {
 			t.Errorf("the host log lacks the handler's panic:\n%s", tail(w.h.Log(), 20))
 		}
